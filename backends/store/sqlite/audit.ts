@@ -1,0 +1,58 @@
+import type { AuditEntry, AuditLog } from '../../../core/audit/audit-log';
+import type { Migration, SqliteDatabase } from './database';
+
+export const auditMigrations: Migration[] = [
+  {
+    id: '0003-audit',
+    sql: `CREATE TABLE audit_log (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      at TEXT NOT NULL,
+      actor_id TEXT NOT NULL,
+      actor_name TEXT NOT NULL,
+      role TEXT NOT NULL,
+      action TEXT NOT NULL,
+      target TEXT,
+      outcome TEXT NOT NULL,
+      detail TEXT,
+      conversation_id TEXT
+    )`,
+  },
+];
+
+export class SqliteAuditLog implements AuditLog {
+  private readonly insert;
+  private readonly select;
+
+  constructor(db: SqliteDatabase, private readonly now: () => Date = () => new Date()) {
+    this.insert = db.prepare(
+      `INSERT INTO audit_log (at, actor_id, actor_name, role, action, target, outcome, detail, conversation_id)
+       VALUES (@at, @actorId, @actorName, @role, @action, @target, @outcome, @detail, @conversationId)`,
+    );
+    this.select = db.prepare(
+      `SELECT at, actor_id AS actorId, actor_name AS actorName, role, action, target, outcome, detail, conversation_id AS conversationId
+       FROM audit_log ORDER BY id DESC LIMIT ?`,
+    );
+  }
+
+  record(entry: Omit<AuditEntry, 'at'> & { at?: string }): void {
+    this.insert.run({
+      at: entry.at ?? this.now().toISOString(),
+      actorId: entry.actorId,
+      actorName: entry.actorName,
+      role: entry.role,
+      action: entry.action,
+      target: entry.target ?? null,
+      outcome: entry.outcome,
+      detail: entry.detail ?? null,
+      conversationId: entry.conversationId ?? null,
+    });
+  }
+
+  latest(limit: number): AuditEntry[] {
+    return (this.select.all(limit) as Array<Record<string, string | null>>).map((r) => {
+      const entry: Record<string, string> = {};
+      for (const [k, v] of Object.entries(r)) if (v !== null) entry[k] = v;
+      return entry as unknown as AuditEntry;
+    });
+  }
+}

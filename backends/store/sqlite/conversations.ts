@@ -1,0 +1,47 @@
+import type { ConversationRef, ConversationRepository } from '../../../core/conversations/conversation';
+import type { Migration, SqliteDatabase } from './database';
+
+export const conversationMigrations: Migration[] = [
+  {
+    id: '0001-conversations',
+    sql: `CREATE TABLE conversations (
+      conversation_id TEXT PRIMARY KEY,
+      ref_json TEXT NOT NULL,
+      updated_at TEXT NOT NULL
+    )`,
+  },
+];
+
+export class SqliteConversationRepository implements ConversationRepository {
+  private readonly upsertStmt;
+  private readonly getStmt;
+  private readonly listStmt;
+  private readonly removeStmt;
+
+  constructor(db: SqliteDatabase) {
+    this.upsertStmt = db.prepare(
+      `INSERT INTO conversations (conversation_id, ref_json, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT(conversation_id) DO UPDATE SET ref_json = excluded.ref_json, updated_at = excluded.updated_at`,
+    );
+    this.getStmt = db.prepare('SELECT ref_json FROM conversations WHERE conversation_id = ?').pluck();
+    this.listStmt = db.prepare('SELECT ref_json FROM conversations ORDER BY conversation_id').pluck();
+    this.removeStmt = db.prepare('DELETE FROM conversations WHERE conversation_id = ?');
+  }
+
+  upsert(ref: ConversationRef): void {
+    this.upsertStmt.run(ref.conversationId, JSON.stringify(ref), new Date().toISOString());
+  }
+
+  get(conversationId: string): ConversationRef | undefined {
+    const json = this.getStmt.get(conversationId) as string | undefined;
+    return json ? (JSON.parse(json) as ConversationRef) : undefined;
+  }
+
+  list(): ConversationRef[] {
+    return (this.listStmt.all() as string[]).map((json) => JSON.parse(json) as ConversationRef);
+  }
+
+  remove(conversationId: string): void {
+    this.removeStmt.run(conversationId);
+  }
+}

@@ -1,0 +1,71 @@
+import type { Subscription, SubscriptionRepository, Topic } from '../../../core/conversations/subscription';
+import type { Migration, SqliteDatabase } from './database';
+
+export const subscriptionMigrations: Migration[] = [
+  {
+    id: '0002-subscriptions',
+    sql: `CREATE TABLE subscriptions (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      conversation_id TEXT NOT NULL,
+      topic TEXT NOT NULL,
+      filter TEXT NOT NULL DEFAULT '',
+      created_by TEXT NOT NULL,
+      created_at TEXT NOT NULL,
+      UNIQUE (conversation_id, topic, filter)
+    );
+    CREATE INDEX subscriptions_topic ON subscriptions (topic)`,
+  },
+];
+
+interface Row {
+  id: number;
+  conversation_id: string;
+  topic: Topic;
+  filter: string;
+  created_by: string;
+  created_at: string;
+}
+
+const toSubscription = (r: Row): Subscription => ({
+  id: r.id,
+  conversationId: r.conversation_id,
+  topic: r.topic,
+  filter: r.filter,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+});
+
+export class SqliteSubscriptionRepository implements SubscriptionRepository {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  add(sub: Omit<Subscription, 'id' | 'createdAt'>): Subscription {
+    const createdAt = new Date().toISOString();
+    this.db
+      .prepare(
+        `INSERT INTO subscriptions (conversation_id, topic, filter, created_by, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (conversation_id, topic, filter) DO NOTHING`,
+      )
+      .run(sub.conversationId, sub.topic, sub.filter, sub.createdBy, createdAt);
+    const row = this.db
+      .prepare('SELECT * FROM subscriptions WHERE conversation_id = ? AND topic = ? AND filter = ?')
+      .get(sub.conversationId, sub.topic, sub.filter) as Row;
+    return toSubscription(row);
+  }
+
+  remove(conversationId: string, topic: Topic, filter?: string): number {
+    if (filter === undefined) {
+      return this.db.prepare('DELETE FROM subscriptions WHERE conversation_id = ? AND topic = ?').run(conversationId, topic).changes;
+    }
+    return this.db
+      .prepare('DELETE FROM subscriptions WHERE conversation_id = ? AND topic = ? AND filter = ?')
+      .run(conversationId, topic, filter).changes;
+  }
+
+  listForConversation(conversationId: string): Subscription[] {
+    return (this.db.prepare('SELECT * FROM subscriptions WHERE conversation_id = ? ORDER BY id').all(conversationId) as Row[]).map(toSubscription);
+  }
+
+  listForTopic(topic: Topic): Subscription[] {
+    return (this.db.prepare('SELECT * FROM subscriptions WHERE topic = ? ORDER BY id').all(topic) as Row[]).map(toSubscription);
+  }
+}

@@ -1,0 +1,41 @@
+/** An Adaptive Card as plain JSON (schema 1.5, what Teams renders). */
+export interface AdaptiveCard {
+  type: 'AdaptiveCard';
+  $schema?: string;
+  version: '1.5';
+  body: CardElement[];
+  actions?: CardElement[];
+  refresh?: { action: CardElement; userIds?: string[] };
+  msteams?: { width?: 'Full' };
+  [key: string]: unknown;
+}
+
+export type CardElement = Record<string, unknown>;
+
+export const CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
+
+export function card(body: CardElement[], actions?: CardElement[], extra: Partial<AdaptiveCard> = {}): AdaptiveCard {
+  const result: AdaptiveCard = { type: 'AdaptiveCard', $schema: CARD_SCHEMA, version: '1.5', body, msteams: { width: 'Full' }, ...extra };
+  if (actions && actions.length > 0) result.actions = actions;
+  return result;
+}
+
+/**
+ * A Universal Action (Action.Execute) with an Action.Submit fallback for old clients.
+ * `verb` routes the click to a card-action handler; `data` is validated there.
+ */
+export function executeAction(title: string, verb: string, data: Record<string, unknown> = {}, style?: 'positive' | 'destructive'): CardElement {
+  const action: CardElement = { type: 'Action.Execute', title, verb, data: { ...data, verb } };
+  if (style) action.style = style;
+  action.fallback = { type: 'Action.Submit', title, data: { ...data, verb } };
+  return action;
+}
+
+export function openUrlAction(title: string, url: string): CardElement {
+  return { type: 'Action.OpenUrl', title, url };
+}
+
+/** Byte size of the card as Teams receives it. */
+export function cardBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value), 'utf8');
+}

@@ -1,0 +1,81 @@
+import { hasRole } from '../core/access/roles';
+import type { TurnContext } from './context';
+import type { CardActionResult } from './spec';
+import { helpForUnknown, usageError } from './help-text';
+import { UserError } from './user-error';
+
+/**
+ * Runs one chat message: find the command, check the role, parse, run, audit.
+ * Errors are turned into a short line by the surface's error handler (bot/errors.ts),
+ * except the expected ones (unknown command, bad arguments, missing role) handled here.
+ */
+export async function dispatchMessage(ctx: TurnContext, text: string): Promise<void> {
+  const { registry, audit } = ctx.services;
+  const trimmed = text.trim();
+  if (trimmed === '') {
+    await ctx.reply(helpForUnknown(registry, ''));
+    return;
+  }
+  const resolved = registry.resolve(trimmed);
+  if (!resolved) {
+    await ctx.reply(helpForUnknown(registry, trimmed.split(/\s+/)[0]!));
+    return;
+  }
+  const { command, input } = resolved;
+  if (!hasRole(ctx.actor.role, command.role)) {
+    audit.record({ ...who(ctx), action: command.name, target: input || undefined, outcome: 'denied', detail: `needs ${command.role}` });
+    await ctx.reply(`\`${command.name}\` needs the **${command.role}** role; you are a **${ctx.actor.role}**. Ask an admin to add you to ${roleVariable(command.role)}.`);
+    return;
+  }
+  const args = command.parse(input);
+  if (!args.ok) {
+    await ctx.reply(usageError(command, args.error));
+    return;
+  }
+  try {
+    await command.run(ctx, args.value);
+    if (command.sideEffects) audit.record({ ...who(ctx), action: command.name, target: input || undefined, outcome: 'ok' });
+  } catch (error) {
+    if (command.sideEffects) {
+      audit.record({ ...who(ctx), action: command.name, target: input || undefined, outcome: 'failed', detail: error instanceof Error ? error.message : String(error) });
+    }
+    if (error instanceof UserError) {
+      await ctx.reply(error.message);
+      return;
+    }
+    throw error;
+  }
+}
+
+/** Runs one card button click (Action.Execute), with the same role check and audit. */
+export async function dispatchCardAction(ctx: TurnContext, verb: string, data: Record<string, unknown>): Promise<CardActionResult> {
+  const { registry, audit } = ctx.services;
+  const action = registry.action(verb);
+  if (!action) return { message: `This button is no longer supported (${verb}). Type \`help\` to see what I can do.` };
+  const target = typeof data.id === 'string' ? data.id : typeof data.deviceId === 'string' ? data.deviceId : undefined;
+  if (!hasRole(ctx.actor.role, action.role)) {
+    audit.record({ ...who(ctx), action: verb, target, outcome: 'denied', detail: `needs ${action.role}` });
+    return { message: `This needs the ${action.role} role; you are a ${ctx.actor.role}. Your attempt was recorded.` };
+  }
+  const parsedData = action.parse(data);
+  if (!parsedData.ok) return { message: `This button sent something I can't use: ${parsedData.error}` };
+  try {
+    const result = await action.run(ctx, parsedData.value);
+    if (action.sideEffects) audit.record({ ...who(ctx), action: verb, target, outcome: result.card ? 'ok' : 'noop', detail: result.message });
+    return result;
+  } catch (error) {
+    if (action.sideEffects) audit.record({ ...who(ctx), action: verb, target, outcome: 'failed', detail: error instanceof Error ? error.message : String(error) });
+    if (error instanceof UserError) return { message: error.message };
+    throw error;
+  }
+}
+
+const who = (ctx: TurnContext) => ({
+  actorId: ctx.actor.id,
+  actorName: ctx.actor.name,
+  role: ctx.actor.role,
+  conversationId: ctx.conversation.conversationId,
+});
+
+const roleVariable = (role: string): string =>
+  role === 'admin' ? 'ADMINS' : role === 'release-lead' ? 'RELEASE_LEADS (or ADMINS)' : 'OPERATORS (or RELEASE_LEADS, ADMINS)';

@@ -1,0 +1,25 @@
+import type { Clock } from '../core/clock';
+import type { AccessPolicy } from '../core/access/policy';
+import type { AuditLog } from '../core/audit/audit-log';
+import type { ConversationRepository } from '../core/conversations/conversation';
+import type { SubscriptionRepository } from '../core/conversations/subscription';
+import type { Notifier } from '../core/notifications/notifier';
+import type { AppConfig } from '../core/config/config';
+import type { CommandRegistry } from './registry';
+
+/**
+ * The ports and domain services a turn can use. Built once by bot/main.ts (the
+ * composition root). Domain services are added as their features land; a command whose
+ * service is missing says so instead of failing.
+ */
+export interface Services {
+  readonly config: AppConfig;
+  readonly clock: Clock;
+  readonly access: AccessPolicy;
+  readonly registry: CommandRegistry;
+  readonly conversations: ConversationRepository;
+  readonly subscriptions: SubscriptionRepository;
+  readonly notifier: Notifier;
+  readonly audit: AuditLog;
+  // Domain services: each feature adds its optional field here (fleet, logs, alerts, rollouts, deployments).
+}

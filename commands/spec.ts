@@ -1,0 +1,41 @@
+import type { Role } from '../core/access/roles';
+import type { TurnContext } from './context';
+import type { AdaptiveCard } from '../cards/card';
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export const parsed = <T>(value: T): ParseResult<T> => ({ ok: true, value });
+export const parseError = (error: string): ParseResult<never> => ({ ok: false, error });
+
+/**
+ * A chat command. Help, "did you mean", the Teams manifest's command list and the
+ * access check all come from these specs; nothing else knows about commands.
+ */
+export interface CommandSpec<Args = any> {
+  readonly name: string;
+  readonly aliases?: readonly string[];
+  readonly summary: string;
+  /** e.g. `status <device>` */
+  readonly usage: string;
+  readonly examples: readonly string[];
+  /** Minimum role to run it. */
+  readonly role: Role;
+  /** True when it changes state: the turn is audited. */
+  readonly sideEffects?: boolean;
+  /** `input` is the text after the command word, trimmed. */
+  parse(input: string): ParseResult<Args>;
+  run(ctx: TurnContext, args: Args): Promise<void>;
+}
+
+/** What a card button click answers with: the refreshed card, or a short message. */
+export type CardActionResult = { card: AdaptiveCard; message?: undefined } | { message: string; card?: undefined };
+
+/** A card button (Action.Execute verb) handler. */
+export interface CardActionSpec<Data = any> {
+  readonly verb: string;
+  readonly role: Role;
+  readonly sideEffects?: boolean;
+  /** Validate the button's data (never trust it: a client can send anything). */
+  parse(data: Record<string, unknown>): ParseResult<Data>;
+  run(ctx: TurnContext, data: Data): Promise<CardActionResult>;
+}

@@ -1,0 +1,74 @@
+import { TOPICS, type Topic } from '../core/conversations/subscription';
+import { parseError, parsed, type CommandSpec, type ParseResult } from './spec';
+
+interface TopicArgs {
+  topic: Topic;
+  filter: string;
+}
+
+/** Filters are the topic's own small language (validated by the feature that uses them). */
+export type FilterValidator = (topic: Topic, filter: string) => string | undefined;
+
+function parseTopic(input: string, validate?: FilterValidator): ParseResult<TopicArgs> {
+  const [first = '', ...rest] = input.split(/\s+/).filter(Boolean);
+  const topic = first.toLowerCase();
+  if (!(TOPICS as readonly string[]).includes(topic)) {
+    return parseError(first ? `There is no topic \`${first}\`; choose one of ${TOPICS.join(', ')}.` : `Say what to subscribe to: ${TOPICS.join(', ')}.`);
+  }
+  const filter = rest.join(' ');
+  const problem = validate?.(topic as Topic, filter);
+  return problem ? parseError(problem) : parsed({ topic: topic as Topic, filter });
+}
+
+export function subscribeCommand(validate?: FilterValidator): CommandSpec<TopicArgs> {
+  return {
+    name: 'subscribe',
+    summary: 'Receive alerts, deployments or rollouts in this conversation',
+    usage: 'subscribe alerts|deployments|rollouts [filter]',
+    examples: ['subscribe alerts sev<=2 site:berlin', 'subscribe deployments firmware-release', 'subscribe rollouts'],
+    role: 'operator',
+    sideEffects: true,
+    parse: (input) => parseTopic(input, validate),
+    async run(ctx, { topic, filter }) {
+      ctx.services.subscriptions.add({ conversationId: ctx.conversation.conversationId, topic, filter, createdBy: ctx.actor.name });
+      const what = filter ? `${topic} matching \`${filter}\`` : `all ${topic}`;
+      await ctx.reply(`Subscribed: this conversation now receives ${what}. \`subscriptions\` lists them, \`unsubscribe ${topic}\` stops them.`);
+    },
+  };
+}
+
+export const unsubscribeCommand: CommandSpec<TopicArgs> = {
+  name: 'unsubscribe',
+  summary: 'Stop receiving a topic here (all its filters, or the one given)',
+  usage: 'unsubscribe alerts|deployments|rollouts [filter]',
+  examples: ['unsubscribe alerts', 'unsubscribe alerts sev<=2 site:berlin'],
+  role: 'operator',
+  sideEffects: true,
+  parse: (input) => parseTopic(input),
+  async run(ctx, { topic, filter }) {
+    const removed = ctx.services.subscriptions.remove(ctx.conversation.conversationId, topic, filter || undefined);
+    await ctx.reply(
+      removed === 0
+        ? `This conversation had no ${topic} subscription${filter ? ` with filter \`${filter}\`` : ''}. \`subscriptions\` lists what it has.`
+        : `Unsubscribed from ${topic}${filter ? ` (\`${filter}\`)` : ''}: ${removed} subscription${removed === 1 ? '' : 's'} removed.`,
+    );
+  },
+};
+
+export const subscriptionsCommand: CommandSpec<void> = {
+  name: 'subscriptions',
+  summary: 'List what this conversation receives',
+  usage: 'subscriptions',
+  examples: ['subscriptions'],
+  role: 'viewer',
+  parse: (input) => (input ? parseError('`subscriptions` takes no arguments.') : parsed(undefined)),
+  async run(ctx) {
+    const subs = ctx.services.subscriptions.listForConversation(ctx.conversation.conversationId);
+    if (subs.length === 0) {
+      await ctx.reply('This conversation has no subscriptions. Try `subscribe alerts sev<=2`.');
+      return;
+    }
+    const lines = subs.map((s) => `- **${s.topic}**${s.filter ? ` \`${s.filter}\`` : ' (all)'} — by ${s.createdBy}, ${s.createdAt.slice(0, 16).replace('T', ' ')} UTC`);
+    await ctx.reply(`This conversation receives:\n\n${lines.join('\n')}`);
+  },
+};

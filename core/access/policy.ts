@@ -1,0 +1,34 @@
+import type { Role } from './roles';
+
+export interface RoleAssignments {
+  readonly admins: readonly string[];
+  readonly releaseLeads: readonly string[];
+  readonly operators: readonly string[];
+}
+
+/**
+ * Resolves a user's role from the configured lists (Entra object ids or UPNs,
+ * compared case-insensitively). A user matching several lists gets the highest role.
+ */
+export class AccessPolicy {
+  private readonly byKey = new Map<string, Role>();
+
+  constructor(assignments: RoleAssignments) {
+    const add = (keys: readonly string[], role: Role) => {
+      for (const key of keys) this.byKey.set(key.trim().toLowerCase(), role);
+    };
+    // Lowest first so that higher roles overwrite.
+    add(assignments.operators, 'operator');
+    add(assignments.releaseLeads, 'release-lead');
+    add(assignments.admins, 'admin');
+  }
+
+  roleOf(identity: { id?: string; aadObjectId?: string; upn?: string }): Role {
+    for (const key of [identity.aadObjectId, identity.upn, identity.id]) {
+      if (!key) continue;
+      const role = this.byKey.get(key.toLowerCase());
+      if (role) return role;
+    }
+    return 'viewer';
+  }
+}

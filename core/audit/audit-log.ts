@@ -1,0 +1,16 @@
+export interface AuditEntry {
+  readonly at: string; // ISO time
+  readonly actorId: string;
+  readonly actorName: string;
+  readonly role: string;
+  readonly action: string; // command name or card verb, e.g. 'rollout.pause'
+  readonly target?: string;
+  readonly outcome: 'ok' | 'denied' | 'failed' | 'noop';
+  readonly detail?: string;
+  readonly conversationId?: string;
+}
+
+export interface AuditLog {
+  record(entry: Omit<AuditEntry, 'at'> & { at?: string }): void;
+  latest(limit: number): AuditEntry[];
+}

@@ -1,0 +1,18 @@
+/** Everything needed to message a conversation later (a proactive send). */
+export interface ConversationRef {
+  readonly conversationId: string;
+  readonly serviceUrl: string;
+  readonly tenantId?: string;
+  readonly channelId: string; // 'msteams', 'emulator', ...
+  /** personal | groupChat | channel */
+  readonly conversationType?: string;
+  readonly botId?: string;
+  readonly name?: string;
+}
+
+export interface ConversationRepository {
+  upsert(ref: ConversationRef): void;
+  get(conversationId: string): ConversationRef | undefined;
+  list(): ConversationRef[];
+  remove(conversationId: string): void;
+}

@@ -1,0 +1,20 @@
+export const TOPICS = ['alerts', 'deployments', 'rollouts'] as const;
+export type Topic = (typeof TOPICS)[number];
+
+/** A conversation's wish to receive a topic proactively; `filter` is the topic's own filter text. */
+export interface Subscription {
+  readonly id: number;
+  readonly conversationId: string;
+  readonly topic: Topic;
+  readonly filter: string;
+  readonly createdBy: string;
+  readonly createdAt: string;
+}
+
+export interface SubscriptionRepository {
+  add(sub: Omit<Subscription, 'id' | 'createdAt'>): Subscription;
+  /** Removes the conversation's subscriptions to `topic` (all of them, or the one with `filter`). Returns how many. */
+  remove(conversationId: string, topic: Topic, filter?: string): number;
+  listForConversation(conversationId: string): Subscription[];
+  listForTopic(topic: Topic): Subscription[];
+}

@@ -1,0 +1,16 @@
+import type { Notifier, OutboundMessage } from './notifier';
+import type { OutboxRepository } from './outbox';
+
+/** The notifier: store durably, then wake the sender. */
+export class OutboxNotifier implements Notifier {
+  constructor(
+    private readonly outbox: OutboxRepository,
+    private readonly wake: () => void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  post(conversationId: string, key: string, message: OutboundMessage): void {
+    this.outbox.enqueue(conversationId, key, message, this.now());
+    this.wake();
+  }
+}

@@ -1,0 +1,15 @@
+// Three projects so CI and developers can run the fast unit tests alone.
+// ts-jest transpiles only (isolatedModules); `npm run typecheck` does the type checking.
+const tsJest = ['ts-jest', { isolatedModules: true, diagnostics: false }];
+const common = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': tsJest },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+};
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['/test/integration/', '/test/e2e/'] },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+  ],
+};
