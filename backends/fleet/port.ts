@@ -1,0 +1,110 @@
+/**
+ * The fleet port: the device registry and twins, in IoT Hub's shapes. One adapter per
+ * world: `iothub` (azure-iothub) and `local` (SQLite registry fed by the simulator).
+ * Verbs and options follow the Azure SDK guidelines (get/list/count, option bags,
+ * abortSignal, paged async iterators).
+ */
+
+export type ConnectionState = 'Connected' | 'Disconnected';
+export type DeviceStatus = 'enabled' | 'disabled';
+export type FwUpdateStatus = 'current' | 'downloading' | 'verifying' | 'applying' | 'rebooting' | 'error' | 'rolledback';
+
+/** Properties sections carry IoT Hub's `$version` (and `$metadata` in Azure). */
+export type TwinProperties = Record<string, unknown> & { $version?: number };
+
+/** A device identity merged with its twin, as IoT Hub's twin JSON returns it. */
+export interface DeviceTwin {
+  readonly deviceId: string;
+  readonly etag?: string;
+  readonly status: DeviceStatus;
+  readonly statusReason?: string;
+  /** Normalised to capitalised form (the service's spelling); compare without case when reading raw data. */
+  readonly connectionState: ConnectionState;
+  /** ISO time; undefined when IoT Hub says 0001-01-01 (never). */
+  readonly lastActivityTime?: string;
+  readonly connectionStateUpdatedTime?: string;
+  readonly tags: Record<string, unknown>;
+  readonly properties: { readonly desired: TwinProperties; readonly reported: TwinProperties };
+  /** Twin version (bumped by every change). */
+  readonly version?: number;
+}
+
+/** The small filter language shared by `devices`, `fleet`, rollouts and subscriptions; see core/fleet/device-filter.ts. */
+export interface DeviceFilter {
+  readonly site?: string;
+  readonly ring?: string;
+  readonly model?: string;
+  readonly firmware?: string; // reported firmware.currentFwVersion
+  readonly connection?: ConnectionState;
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly deviceIds?: readonly string[];
+}
+
+export interface OperationOptions {
+  readonly abortSignal?: AbortSignal;
+  readonly timeoutInMs?: number;
+}
+
+export interface ListDevicesOptions extends OperationOptions {
+  readonly pageSize?: number;
+  /** Opaque token from a previous page (IoT Hub's x-ms-continuation). */
+  readonly continuationToken?: string;
+  readonly orderBy?: 'deviceId' | 'lastActivityTime';
+}
+
+export interface DevicePage {
+  readonly devices: readonly DeviceTwin[];
+  readonly continuationToken?: string;
+}
+
+/** Fields `countBy` can group on. `tags.<name>` groups by a tag. */
+export type GroupField = 'connectionState' | 'status' | 'firmware' | 'fwUpdateStatus' | `tags.${string}`;
+
+export interface GroupCount {
+  readonly value: string | null;
+  readonly count: number;
+}
+
+export interface DesiredPatchResult {
+  readonly deviceId: string;
+  readonly ok: boolean;
+  /** On failure: why (not found, throttled after retries, precondition failed). */
+  readonly error?: string;
+}
+
+export interface MethodResult {
+  readonly status: number;
+  readonly payload?: unknown;
+}
+
+export interface FleetClient {
+  /** The device and its twin, or undefined when it does not exist. */
+  getDevice(deviceId: string, options?: OperationOptions): Promise<DeviceTwin | undefined>;
+  /** Pages of devices matching the filter. */
+  listDevices(filter: DeviceFilter, options?: ListDevicesOptions): AsyncIterableIterator<DevicePage>;
+  countDevices(filter: DeviceFilter, options?: OperationOptions): Promise<number>;
+  /** Counts grouped by one field (one GROUP BY query in IoT Hub). */
+  countBy(field: GroupField, filter: DeviceFilter, options?: OperationOptions): Promise<GroupCount[]>;
+  /**
+   * Merges `patch` into properties.desired of each device (rate-limited to the backend's
+   * quota inside the adapter). Never throws for one device: results say which failed.
+   */
+  updateDesired(deviceIds: readonly string[], patch: Record<string, unknown>, options?: OperationOptions): Promise<DesiredPatchResult[]>;
+  /** Direct method, e.g. `reboot`. */
+  invokeMethod(deviceId: string, methodName: string, payload?: unknown, options?: OperationOptions & { responseTimeoutInSeconds?: number }): Promise<MethodResult>;
+  /** Device ids closest to a mistyped one (for "No device 'device-4200'. Did you mean ..."). */
+  suggestIds?(partial: string, max: number): Promise<string[]>;
+}
+
+/**
+ * What a device (or the simulator acting as devices) can do through the same hub:
+ * report properties and show activity. Real devices use the device SDK; the simulator
+ * uses this port on the local registry.
+ */
+export interface DeviceSideClient {
+  reportProperties(deviceId: string, patch: Record<string, unknown>, at: Date): Promise<void>;
+  heartbeat(deviceIds: readonly string[], at: Date): Promise<void>;
+  setConnection(deviceId: string, state: ConnectionState, at: Date): Promise<void>;
+  /** Desired-property changes since a twin version, for devices polling their twins. */
+  desiredChangedSince(sinceSequence: number): Promise<{ sequence: number; changes: Array<{ deviceId: string; desired: TwinProperties }> }>;
+}

@@ -1,0 +1,9 @@
+import type { Telemetry } from './port';
+
+export const noTelemetry: Telemetry = {
+  trackCommand() {},
+  trackCardAction() {},
+  trackException() {},
+  trackEvent() {},
+  flush: async () => {},
+};
