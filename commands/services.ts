@@ -6,6 +6,7 @@ import type { SubscriptionRepository } from '../core/conversations/subscription'
 import type { Notifier } from '../core/notifications/notifier';
 import type { AppConfig } from '../core/config/config';
 import type { CommandRegistry } from './registry';
+import type { OutboxRepository } from '../core/notifications/outbox';
 
 /**
  * The ports and domain services a turn can use. Built once by bot/main.ts (the
@@ -21,5 +22,7 @@ export interface Services {
   readonly subscriptions: SubscriptionRepository;
   readonly notifier: Notifier;
   readonly audit: AuditLog;
+  /** Outbox health for `delivery`. */
+  readonly delivery?: Pick<OutboxRepository, 'pendingCount' | 'deadLetters'>;
   // Domain services: each feature adds its optional field here (fleet, logs, alerts, rollouts, deployments).
 }

@@ -36,6 +36,10 @@ export interface DeviceFilter {
   readonly model?: string;
   readonly firmware?: string; // reported firmware.currentFwVersion
   readonly connection?: ConnectionState;
+  /** enabled/disabled in the identity registry. */
+  readonly status?: DeviceStatus;
+  /** reported firmware.fwUpdateStatus */
+  readonly fwUpdateStatus?: FwUpdateStatus;
   readonly tags?: Readonly<Record<string, string>>;
   readonly deviceIds?: readonly string[];
 }
@@ -49,6 +53,11 @@ export interface ListDevicesOptions extends OperationOptions {
   readonly pageSize?: number;
   /** Opaque token from a previous page (IoT Hub's x-ms-continuation). */
   readonly continuationToken?: string;
+  /**
+   * `deviceId` (default): natural order (device-2 before device-10) where the backend can.
+   * `lastActivityTime`: oldest activity first, never-seen devices first (IoT Hub has no
+   * ORDER BY: the iothub adapter sorts one bounded page client-side).
+   */
   readonly orderBy?: 'deviceId' | 'lastActivityTime';
 }
 
@@ -96,6 +105,17 @@ export interface FleetClient {
   suggestIds?(partial: string, max: number): Promise<string[]>;
 }
 
+/** A device as provisioned: identity, tags and its first reported properties. */
+export interface ProvisionedDevice {
+  readonly deviceId: string;
+  readonly tags: Record<string, unknown>;
+  readonly reported?: Record<string, unknown>;
+  readonly status?: DeviceStatus;
+  readonly connectionState?: ConnectionState;
+}
+
+export type MethodHandler = (deviceId: string, methodName: string, payload: unknown) => Promise<MethodResult>;
+
 /**
  * What a device (or the simulator acting as devices) can do through the same hub:
  * report properties and show activity. Real devices use the device SDK; the simulator
@@ -105,6 +125,21 @@ export interface DeviceSideClient {
   reportProperties(deviceId: string, patch: Record<string, unknown>, at: Date): Promise<void>;
   heartbeat(deviceIds: readonly string[], at: Date): Promise<void>;
   setConnection(deviceId: string, state: ConnectionState, at: Date): Promise<void>;
+  /**
+   * Many reported patches in one go (one transaction in the local registry). Optional:
+   * callers fall back to `reportProperties` one by one.
+   */
+  reportMany?(reports: ReadonlyArray<{ deviceId: string; patch: Record<string, unknown> }>, at: Date): Promise<void>;
+  /** Creates the devices that do not exist yet (what DPS does for real devices); existing ones are left alone. */
+  provision?(devices: readonly ProvisionedDevice[], at: Date): Promise<number>;
+  /**
+   * Registers the code that answers direct methods (a device's method callback). The local
+   * registry calls it from `FleetClient.invokeMethod`; without one, methods fail with 404
+   * like IoT Hub's "device not online".
+   */
+  onMethod?(handler: MethodHandler | undefined): void;
+  /** Desired and reported sections of the twins, as a device reads its twin when it connects. */
+  getTwins?(deviceIds: readonly string[]): Promise<Map<string, { desired: TwinProperties; reported: TwinProperties }>>;
   /** Desired-property changes since a twin version, for devices polling their twins. */
   desiredChangedSince(sinceSequence: number): Promise<{ sequence: number; changes: Array<{ deviceId: string; desired: TwinProperties }> }>;
 }

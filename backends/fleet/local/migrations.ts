@@ -1,0 +1,48 @@
+import type { Migration } from '../../store/sqlite/database';
+
+/**
+ * The local device registry, in IoT Hub's shapes. The filter columns (site, ring, model,
+ * firmware, fw_update_status, connection_state) are copied out of the twin JSON on
+ * write, so lists and counts never parse JSON. `sort_key` gives natural id order
+ * (device-2 < device-10) for keyset paging; `last_activity_ms` 0 means never.
+ * `desired_seq` orders desired-property changes for devices polling their twins.
+ */
+export const FLEET_MIGRATIONS: readonly Migration[] = [
+  {
+    id: '0101-fleet-registry',
+    sql: `
+CREATE TABLE fleet_devices (
+  device_id TEXT PRIMARY KEY,
+  sort_key TEXT NOT NULL UNIQUE,
+  status TEXT NOT NULL DEFAULT 'enabled' CHECK (status IN ('enabled', 'disabled')),
+  status_reason TEXT,
+  connection_state TEXT NOT NULL DEFAULT 'Disconnected' CHECK (connection_state IN ('Connected', 'Disconnected')),
+  connection_state_updated_ms INTEGER NOT NULL DEFAULT 0,
+  last_activity_ms INTEGER NOT NULL DEFAULT 0,
+  site TEXT,
+  ring TEXT,
+  model TEXT,
+  firmware TEXT,
+  fw_update_status TEXT,
+  tags_json TEXT NOT NULL DEFAULT '{}',
+  desired_json TEXT NOT NULL DEFAULT '{}',
+  reported_json TEXT NOT NULL DEFAULT '{}',
+  desired_version INTEGER NOT NULL DEFAULT 1,
+  reported_version INTEGER NOT NULL DEFAULT 1,
+  version INTEGER NOT NULL DEFAULT 1,
+  desired_seq INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX fleet_devices_site ON fleet_devices (site, sort_key);
+CREATE INDEX fleet_devices_ring ON fleet_devices (ring, sort_key);
+CREATE INDEX fleet_devices_model ON fleet_devices (model, sort_key);
+CREATE INDEX fleet_devices_firmware ON fleet_devices (firmware, sort_key);
+CREATE INDEX fleet_devices_update ON fleet_devices (fw_update_status, sort_key);
+CREATE INDEX fleet_devices_connection ON fleet_devices (connection_state, sort_key);
+CREATE INDEX fleet_devices_connection_activity ON fleet_devices (connection_state, last_activity_ms, sort_key);
+CREATE INDEX fleet_devices_activity ON fleet_devices (last_activity_ms, sort_key);
+CREATE INDEX fleet_devices_desired_seq ON fleet_devices (desired_seq) WHERE desired_seq > 0;
+CREATE TABLE fleet_sequence (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
+INSERT INTO fleet_sequence (id, value) VALUES (1, 0);
+`,
+  },
+];

@@ -1,0 +1,94 @@
+/** KQL aggregate functions (summarize) → DuckDB aggregates. */
+import type { Expr } from './ast';
+import { notSupported } from './errors';
+import { asType, scalar, unsupportedAt, type ScalarContext } from './scalar';
+import { toJson } from './sql';
+import { isIntegral } from './types';
+
+type Call = Extract<Expr, { kind: 'call' }>;
+
+const filter = (predicate: string): string => ` FILTER (WHERE coalesce(${predicate}, false))`;
+
+/** KQL's percentile is nearest-rank: the value at rank ceil(p/100 × n) of the sorted non-null values. */
+export function nearestRank(value: string, percent: string): string {
+  const sorted = `list_sort(list(${value}) FILTER (WHERE ${value} IS NOT NULL))`;
+  return `${sorted}[CAST(greatest(1, ceil(${percent} / 100.0 * count(${value}))) AS BIGINT)]`;
+}
+
+function makeList(call: Call, ctx: ScalarContext, distinct: boolean, predicate?: Expr): string {
+  const arg = call.args[0];
+  const value = scalar(arg, ctx);
+  const json = toJson(value, arg.type);
+  const condition = predicate ? ` AND coalesce(${asType(predicate, 'bool', ctx)}, false)` : '';
+  const limitArg = predicate ? call.args[2] : call.args[1];
+  const list = `list(${distinct ? 'DISTINCT ' : ''}${json}) FILTER (WHERE ${value} IS NOT NULL${condition})`;
+  const limited = limitArg ? `${list}[1:${asType(limitArg, 'long', ctx)}]` : list;
+  return `coalesce(to_json(${limited}), CAST('[]' AS JSON))`;
+}
+
+/** SQL of one aggregate call, or undefined when `call` is not an aggregate. */
+export function aggregateCall(call: Call, ctx: ScalarContext): string | undefined {
+  const a = call.args;
+  const v = (i: number) => scalar(a[i], ctx);
+  const sum = (x: string) => (isIntegral(call.type) ? `CAST(sum(${x}) AS BIGINT)` : `sum(${x})`);
+  switch (call.name) {
+    case 'count':
+      return a.length === 0 ? 'count(*)' : `count(${v(0)})`;
+    case 'countif':
+      return `count(*)${filter(asType(a[0], 'bool', ctx))}`;
+    case 'dcount':
+    case 'count_distinct':
+      return `count(DISTINCT ${v(0)})`;
+    case 'dcountif':
+      return `count(DISTINCT ${v(0)})${filter(asType(a[1], 'bool', ctx))}`;
+    case 'sum':
+      return sum(asType(a[0], call.type === 'real' ? 'real' : a[0].type, ctx));
+    case 'sumif':
+      return `${sum(v(0))}${filter(asType(a[1], 'bool', ctx))}`;
+    case 'avg':
+      return `avg(${asType(a[0], 'real', ctx)})`;
+    case 'avgif':
+      return `avg(${asType(a[0], 'real', ctx)})${filter(asType(a[1], 'bool', ctx))}`;
+    case 'min':
+    case 'max':
+      return `${call.name}(${asType(a[0], call.type, ctx)})`;
+    case 'minif':
+    case 'maxif':
+      return `${call.name.slice(0, 3)}(${asType(a[0], call.type, ctx)})${filter(asType(a[1], 'bool', ctx))}`;
+    case 'take_any':
+    case 'any':
+      if (a.length !== 1 || a[0].kind === 'star') return unsupportedAt(call.span, notSupported('take_any with several columns'));
+      return `any_value(${v(0)})`;
+    case 'percentile': {
+      const p = asType(a[1], 'real', ctx);
+      const value = asType(a[0], a[0].type === 'dynamic' ? 'real' : a[0].type, ctx);
+      return nearestRank(value, p);
+    }
+    case 'make_list':
+      return makeList(call, ctx, false);
+    case 'make_set':
+      return makeList(call, ctx, true);
+    case 'make_list_if':
+      return makeList(call, ctx, false, a[1]);
+    case 'make_set_if':
+      return makeList(call, ctx, true, a[1]);
+    case 'stdev':
+      return `stddev_samp(${asType(a[0], 'real', ctx)})`;
+    case 'stdevp':
+      return `stddev_pop(${asType(a[0], 'real', ctx)})`;
+    case 'variance':
+      return `var_samp(${asType(a[0], 'real', ctx)})`;
+    case 'variancep':
+      return `var_pop(${asType(a[0], 'real', ctx)})`;
+    case 'arg_max':
+    case 'arg_min': {
+      const fn = call.name === 'arg_max' ? 'arg_max' : 'arg_min';
+      return `${fn}(${v(0)}, ${v(0)})`;
+    }
+    case 'percentiles':
+    case 'make_bag':
+      return unsupportedAt(call.span, notSupported(`${call.name}() in this position`));
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,626 @@
+/**
+ * Turns the analyzed Kusto.Language tree into our own AST (ast.ts). Types and output
+ * column names are taken from the analyzer, so they match what Kusto itself returns.
+ * This is the only module that reads the library's tree.
+ */
+/* eslint-disable @typescript-eslint/no-explicit-any */
+import type { Aggregate, Assignment, Expr, JoinKey, JoinKind, Operator, ParsePart, Query, RenderRequest, SortKey, Tabular } from './ast';
+import { notSupported, UnsupportedError } from './errors';
+import { kustoLanguage, syntaxKindName } from './kusto';
+import { parseDateTimeText, parseRealText, parseTimespanText } from './literals';
+import { kqlTypeFromName, type ColumnDef, type KqlType } from './types';
+
+type Node = any;
+
+const fail = (node: Node, message: string): never => {
+  throw new UnsupportedError(message, node?.TextStart ?? 0, Math.max(1, node?.Width ?? 1));
+};
+
+const kindOf = (node: Node): string => syntaxKindName(node.Kind);
+
+/** Elements of a SyntaxList, unwrapping SeparatedElement. */
+function items(list: Node): Node[] {
+  const out: Node[] = [];
+  if (!list) return out;
+  for (let i = 0; i < list.Count; i++) {
+    const item = list.getItem(i);
+    out.push(item && item.Element !== undefined ? item.Element : item);
+  }
+  return out;
+}
+
+function symbolKindName(kind: number): string {
+  const kinds = kustoLanguage().Symbols.SymbolKind;
+  for (const key of Object.keys(kinds)) if (kinds[key] === kind) return key;
+  return '';
+}
+
+/** The KQL scalar type of a type symbol. */
+function scalarType(symbol: Node, where: Node): KqlType {
+  if (!symbol) return fail(where, 'The type of this expression is unknown');
+  const cls: string = symbol.constructor?.$$name ?? '';
+  if (cls.includes('Dynamic')) return 'dynamic';
+  const name = String(symbol.Name ?? '');
+  const type = kqlTypeFromName(name);
+  if (type) return type;
+  if (name === 'unknown' || name === 'error') return fail(where, 'The type of this expression could not be determined');
+  return fail(where, notSupported(`The type '${name}'`));
+}
+
+function columnsOf(tableSymbol: Node, where: Node): ColumnDef[] {
+  const cols = tableSymbol?.Columns;
+  if (!cols) return fail(where, 'Expected a tabular expression here');
+  const out: ColumnDef[] = [];
+  for (let i = 0; i < cols.Count; i++) {
+    const c = cols.getItem(i);
+    out.push({ name: c.Name, type: scalarType(c.Type, where) });
+  }
+  return out;
+}
+
+const nameOf = (decl: Node): string => String(decl.SimpleName ?? decl.toString().trim());
+
+function namedParams(list: Node): Map<string, Node> {
+  const out = new Map<string, Node>();
+  for (const p of items(list)) out.set(String(p.Name.SimpleName).toLowerCase(), p.Expression);
+  return out;
+}
+
+const JOIN_KINDS: readonly string[] = ['innerunique', 'inner', 'leftouter', 'rightouter', 'fullouter', 'leftanti', 'rightanti', 'leftsemi', 'rightsemi'];
+const JOIN_ALIASES: Record<string, JoinKind> = { anti: 'leftanti', leftantisemi: 'leftanti', rightantisemi: 'rightanti', semi: 'leftsemi', outer: 'fullouter', left: 'leftouter', right: 'rightouter', full: 'fullouter' };
+
+const RENDER_WITH_LISTS = new Set(['ycolumns', 'series', 'anomalycolumns']);
+
+/** Aggregates that produce one column per extra argument or one per input column. */
+const WIDE_AGGREGATES = new Set(['percentiles', 'arg_max', 'arg_min', 'percentilesw']);
+
+export class Converter {
+  /** let-bound names (by the analyzer's symbol identity) → their expression node. */
+  private readonly lets = new Map<Node, Node>();
+
+  constructor(private readonly storeTables: ReadonlySet<string>) {}
+
+  query(code: Node): Query {
+    let last: Node;
+    for (const statement of items(code.Syntax.Statements)) {
+      const kind = kindOf(statement);
+      if (kind === 'LetStatement') {
+        const value = statement.Expression;
+        if (kindOf(value) === 'FunctionDeclaration') fail(statement, notSupported('A user-defined function (let with parameters)'));
+        this.lets.set(statement.Name.ReferencedSymbol, value);
+      } else if (kind === 'ExpressionStatement') {
+        last = statement.Expression;
+      } else if (kind === 'QueryParametersStatement' || kind === 'SetOptionStatement') {
+        if (kind === 'QueryParametersStatement') fail(statement, notSupported('declare query_parameters'));
+      } else {
+        fail(statement, notSupported(`The statement '${kind}'`));
+      }
+    }
+    if (!last) throw new UnsupportedError('The query has no tabular expression to run', 0, 1);
+    let render: RenderRequest | undefined;
+    let body = last;
+    if (kindOf(body) === 'PipeExpression' && kindOf(body.Operator) === 'RenderOperator') {
+      render = this.render(body.Operator);
+      body = body.Expression;
+    }
+    return { body: this.tabular(body), render };
+  }
+
+  private render(node: Node): RenderRequest {
+    const properties: Record<string, string | string[]> = {};
+    const withClause = node.WithClause;
+    if (withClause) {
+      for (const p of items(withClause.Properties)) {
+        const key = String(p.Name.SimpleName);
+        const value = p.Expression;
+        const vk = kindOf(value);
+        if (vk === 'NameReferenceList') properties[key] = items(value.Names).map((n: Node) => String(n.SimpleName));
+        else if (value.IsLiteral && value.LiteralValue !== null) properties[key] = RENDER_WITH_LISTS.has(key.toLowerCase()) ? [String(value.LiteralValue)] : String(value.LiteralValue);
+        else properties[key] = value.toString().trim();
+      }
+    }
+    return { kind: String(node.ChartType.Text).toLowerCase(), properties };
+  }
+
+  // ---------------------------------------------------------------- tabular
+
+  tabular(node: Node): Tabular {
+    const kind = kindOf(node);
+    switch (kind) {
+      case 'ParenthesizedExpression':
+      case 'MaterializeExpression':
+        return this.tabular(node.Expression);
+      case 'NameReference':
+        return this.tableReference(node);
+      case 'PipeExpression':
+        return this.pipe(node);
+      case 'DataTableExpression':
+        return this.datatable(node);
+      case 'PrintOperator':
+        return { kind: 'print', columns: columnsOf(node.ResultType, node), exprs: items(node.Expressions).map((e: Node) => this.expr(this.unnamed(e))) };
+      case 'RangeOperator':
+        return { kind: 'range', columns: columnsOf(node.ResultType, node), from: this.expr(node.From), to: this.expr(node.To), step: this.expr(node.Step) };
+      case 'UnionOperator':
+        return this.union(node, []);
+      case 'FunctionCallExpression':
+        if (String(node.Name.SimpleName) === 'materialize' || String(node.Name.SimpleName) === 'view') return this.tabular(items(node.ArgumentList.Expressions)[0]);
+        return fail(node, notSupported(`The function '${node.Name.SimpleName}' as a table`));
+      case 'RenderOperator':
+        return fail(node, '`render` must be the last operator of the query');
+      default:
+        return fail(node, notSupported(`The operator '${operatorWord(node)}'`));
+    }
+  }
+
+  private tableReference(node: Node): Tabular {
+    const symbol = node.ReferencedSymbol;
+    const let_ = symbol ? this.lets.get(symbol) : undefined;
+    if (let_) return this.tabular(let_);
+    const name = String(node.SimpleName);
+    if (symbolKindName(symbol?.Kind) === 'Table' && this.storeTables.has(name)) return { kind: 'table', name, columns: columnsOf(symbol, node) };
+    return fail(node, `The name '${name}' does not refer to a known table`);
+  }
+
+  private datatable(node: Node): Tabular {
+    const columns = columnsOf(node.ResultType, node);
+    const values = items(node.Values);
+    if (columns.length === 0) return fail(node, 'A datatable needs at least one column');
+    if (values.length % columns.length !== 0) return fail(node, 'The datatable has a number of values that is not a multiple of its columns');
+    const rows: Expr[][] = [];
+    for (let i = 0; i < values.length; i += columns.length) rows.push(values.slice(i, i + columns.length).map((v: Node) => this.expr(v)));
+    return { kind: 'datatable', columns, rows };
+  }
+
+  private union(node: Node, leading: Tabular[]): Tabular {
+    const params = namedParams(node.Parameters);
+    const inputs = [...leading];
+    const sourceNames: string[] = leading.map(() => '');
+    for (const e of items(node.Expressions)) {
+      inputs.push(this.tabular(e));
+      sourceNames.push(kindOf(e) === 'NameReference' ? String(e.SimpleName) : '');
+    }
+    const withSource = params.get('withsource');
+    return { kind: 'union', columns: columnsOf(node.ResultType, node), inputs, sourceColumn: withSource ? nameOf(withSource) : undefined, sourceNames };
+  }
+
+  private pipe(node: Node): Tabular {
+    const opNode = node.Operator;
+    const opKind = kindOf(opNode);
+    if (opKind === 'RenderOperator') return fail(opNode, '`render` must be the last operator of the query');
+    const input = this.tabular(node.Expression);
+    const columns = columnsOf(node.ResultType, node);
+    if (opKind === 'UnionOperator') {
+      const union = this.union(opNode, [input]) as Extract<Tabular, { kind: 'union' }>;
+      return { ...union, columns, sourceNames: [inputName(node.Expression), ...union.sourceNames.slice(1)] };
+    }
+    if (opKind === 'AsOperator' || opKind === 'SerializeOperator' && items(opNode.Expressions).length === 0) return input;
+    const operator = this.operator(opNode, opKind, input, columns);
+    return { kind: 'pipe', columns, input, operator };
+  }
+
+  private operator(node: Node, kind: string, input: Tabular, columns: ColumnDef[]): Operator {
+    switch (kind) {
+      case 'FilterOperator':
+        return { op: 'where', predicate: this.expr(node.Condition) };
+      case 'ExtendOperator':
+      case 'SerializeOperator':
+        return { op: 'extend', assignments: this.extendAssignments(items(node.Expressions), input.columns, columns) };
+      case 'ProjectOperator': {
+        const exprs = items(node.Expressions);
+        if (exprs.length !== columns.length) return fail(node, notSupported('A project that assigns several columns at once'));
+        return { op: 'project', assignments: exprs.map((e: Node, i: number) => ({ name: columns[i].name, expr: this.expr(this.unnamed(e)) })) };
+      }
+      case 'ProjectAwayOperator':
+      case 'ProjectKeepOperator':
+      case 'ProjectReorderOperator':
+        return { op: 'select', items: columns.map((c) => ({ name: c.name, from: c.name })) };
+      case 'ProjectRenameOperator': {
+        const renamed = new Map<string, string>();
+        for (const e of items(node.Expressions)) renamed.set(nameOf(e.Name), String(e.Expression.SimpleName ?? e.Expression.toString().trim()));
+        return { op: 'select', items: columns.map((c) => ({ name: c.name, from: renamed.get(c.name) ?? c.name })) };
+      }
+      case 'SummarizeOperator':
+        return this.summarize(node, input.columns, columns);
+      case 'SortOperator':
+        return { op: 'sort', keys: items(node.Expressions).map((e: Node) => this.sortKey(e)) };
+      case 'TopOperator':
+        return { op: 'top', count: this.expr(node.Expression), keys: [this.sortKey(node.ByExpression)] };
+      case 'TakeOperator':
+        return { op: 'take', count: this.expr(node.Expression) };
+      case 'CountOperator':
+        return { op: 'count', name: columns[0].name };
+      case 'DistinctOperator': {
+        const exprs = items(node.Expressions);
+        if (exprs.length === 1 && kindOf(exprs[0]) === 'StarExpression') return { op: 'distinct', assignments: columns.map((c) => ({ name: c.name, expr: { kind: 'column', name: c.name, type: c.type } })) };
+        return { op: 'distinct', assignments: exprs.map((e: Node, i: number) => ({ name: columns[i].name, expr: this.expr(this.unnamed(e)) })) };
+      }
+      case 'JoinOperator':
+        return this.join(node, false);
+      case 'LookupOperator':
+        return this.join(node, true);
+      case 'MvExpandOperator':
+        return this.mvExpand(node, columns);
+      case 'ParseOperator':
+        return this.parse(node, columns);
+      case 'SearchOperator':
+        return this.search(node, input.columns);
+      default:
+        return fail(node, notSupported(`The operator '${operatorWord(node)}'`));
+    }
+  }
+
+  private extendAssignments(exprs: Node[], inputColumns: readonly ColumnDef[], output: readonly ColumnDef[]): Assignment[] {
+    const K = kustoLanguage();
+    const named = exprs.map((e: Node) => (kindOf(e) === 'SimpleNamedExpression' ? nameOf(e.Name) : K.KustoFacts.GetExpressionResultName(e, null) as string | null));
+    if (exprs.some((e: Node) => kindOf(e) === 'CompoundNamedExpression')) fail(exprs[0], notSupported('Assigning several columns at once'));
+    const known = new Set<string>([...inputColumns.map((c) => c.name), ...named.filter((n): n is string => !!n)]);
+    const fresh = output.filter((c) => !known.has(c.name)).map((c) => c.name);
+    return exprs.map((e: Node, i: number) => ({ name: named[i] ?? fresh.shift() ?? `Column${i + 1}`, expr: this.expr(this.unnamed(e)) }));
+  }
+
+  private unnamed(node: Node): Node {
+    return kindOf(node) === 'SimpleNamedExpression' ? node.Expression : node;
+  }
+
+  private summarize(node: Node, inputColumns: readonly ColumnDef[], output: readonly ColumnDef[]): Operator {
+    const byNodes = node.ByClause ? items(node.ByClause.Expressions) : [];
+    const aggNodes = items(node.Aggregates);
+    const by: Assignment[] = byNodes.map((e: Node, i: number) => ({ name: output[i].name, expr: this.expr(this.unnamed(e)) }));
+    const widths = aggNodes.map((e: Node) => {
+      const call = this.unnamed(e);
+      if (kindOf(e) === 'CompoundNamedExpression') return -1;
+      if (kindOf(call) !== 'FunctionCallExpression') return 1;
+      const fn = String(call.Name.SimpleName).toLowerCase();
+      const args = items(call.ArgumentList.Expressions);
+      if (fn === 'percentiles') return args.length - 1;
+      if (fn === 'arg_max' || fn === 'arg_min') return args.some((a: Node) => kindOf(a) === 'StarExpression') ? -1 : args.length;
+      return 1;
+    });
+    const unknown = widths.filter((w) => w < 0).length;
+    if (unknown > 1) fail(node, notSupported('More than one arg_max(*)/arg_min(*) in one summarize'));
+    const fixed = widths.filter((w) => w >= 0).reduce((a, b) => a + b, 0);
+    const aggregates: Aggregate[] = [];
+    let next = by.length;
+    aggNodes.forEach((e: Node, i: number) => {
+      const width = widths[i] < 0 ? output.length - by.length - fixed : widths[i];
+      const names = output.slice(next, next + width).map((c) => c.name);
+      next += width;
+      const call = kindOf(e) === 'CompoundNamedExpression' ? e.Expression : this.unnamed(e);
+      const fn = kindOf(call) === 'FunctionCallExpression' ? String(call.Name.SimpleName).toLowerCase() : '';
+      const expr = this.expr(call);
+      if ((fn === 'arg_max' || fn === 'arg_min') && names.length > 1) {
+        const args = items(call.ArgumentList.Expressions);
+        const explicit = args.slice(1).filter((a: Node) => kindOf(a) !== 'StarExpression');
+        const carried = args.some((a: Node) => kindOf(a) === 'StarExpression')
+          ? names.slice(1).map((n) => originalColumn(n, inputColumns))
+          : explicit.map((a: Node) => String(this.unnamed(a).SimpleName ?? ''));
+        aggregates.push({ names, expr, carried });
+      } else {
+        if (!WIDE_AGGREGATES.has(fn) && names.length !== 1) fail(e, notSupported('This aggregate form'));
+        aggregates.push({ names, expr });
+      }
+    });
+    return { op: 'summarize', by, aggregates };
+  }
+
+  private sortKey(node: Node): SortKey {
+    if (kindOf(node) !== 'OrderedExpression') return { expr: this.expr(node), descending: true, nullsFirst: false };
+    const ordering = node.Ordering;
+    const dir = ordering?.AscOrDescKeyword ? String(ordering.AscOrDescKeyword.Text).toLowerCase() : 'desc';
+    const descending = dir !== 'asc';
+    const nulls = ordering?.NullsClause ? String(ordering.NullsClause.FirstOrLastKeyword.Text).toLowerCase() : descending ? 'last' : 'first';
+    return { expr: this.expr(node.Expression), descending, nullsFirst: nulls === 'first' };
+  }
+
+  private join(node: Node, lookup: boolean): Operator {
+    const params = namedParams(node.Parameters);
+    const kindNode = params.get('kind');
+    let kind: JoinKind = lookup ? 'leftouter' : 'innerunique';
+    if (kindNode) {
+      const text = String(kindNode.toString().trim()).toLowerCase();
+      const resolved = JOIN_KINDS.includes(text) ? (text as JoinKind) : JOIN_ALIASES[text];
+      if (!resolved) fail(kindNode, notSupported(`join kind=${text}`));
+      kind = resolved as JoinKind;
+    }
+    const right = this.tabular(node.Expression);
+    const clause = lookup ? node.LookupClause : node.ConditionClause;
+    if (!clause || kindOf(clause) !== 'JoinOnClause') fail(node, notSupported('A join without an `on` clause (join ... where)'));
+    const keys: JoinKey[] = [];
+    for (const e of items(clause.Expressions)) {
+      const k = kindOf(e);
+      if (k === 'NameReference') {
+        const type = scalarType(e.ResultType, e);
+        keys.push({ left: { kind: 'column', name: String(e.SimpleName), type, side: 'left' }, right: { kind: 'column', name: String(e.SimpleName), type, side: 'right' } });
+      } else if (k === 'EqualExpression') {
+        const a = this.joinSide(e.Left);
+        const b = this.joinSide(e.Right);
+        if (a.side === b.side) fail(e, 'A join condition must compare a $left column with a $right column');
+        keys.push(a.side === 'left' ? { left: a, right: b } : { left: b, right: a });
+      } else {
+        fail(e, notSupported('This join condition (only equality of columns)'));
+      }
+    }
+    return { op: 'join', kind, right, keys, lookup };
+  }
+
+  private joinSide(node: Node): Extract<Expr, { kind: 'column' }> {
+    if (kindOf(node) === 'PathExpression') {
+      const side = String(node.Expression.toString().trim()).toLowerCase();
+      if (side === '$left' || side === '$right') {
+        return { kind: 'column', name: String(node.Selector.SimpleName), type: scalarType(node.ResultType, node), side: side === '$left' ? 'left' : 'right' };
+      }
+    }
+    return fail(node, 'A join condition must use $left.column == $right.column');
+  }
+
+  private mvExpand(node: Node, output: readonly ColumnDef[]): Operator {
+    const params = namedParams(node.Parameters);
+    const indexDecl = params.get('with_itemindex');
+    const bag = params.get('bagexpansion');
+    if (bag && String(bag.toString().trim()).toLowerCase() === 'array') fail(bag, notSupported('mv-expand bagexpansion=array'));
+    const byName = new Map(output.map((c) => [c.name, c.type]));
+    const list = items(node.Expressions).map((e: Node) => {
+      const inner = e.Expression;
+      const named = kindOf(inner) === 'SimpleNamedExpression';
+      const name = named ? nameOf(inner.Name) : String(kustoLanguage().KustoFacts.GetExpressionResultName(inner, null) ?? '');
+      if (!name || !byName.has(name)) fail(e, notSupported('This mv-expand expression'));
+      return { name, expr: this.expr(named ? inner.Expression : inner), type: byName.get(name) as KqlType };
+    });
+    const limit = node.RowLimitClause ? this.expr(node.RowLimitClause.RowLimit) : undefined;
+    return { op: 'mvexpand', items: list, indexColumn: indexDecl ? nameOf(indexDecl) : undefined, limit };
+  }
+
+  private parse(node: Node, output: readonly ColumnDef[]): Operator {
+    const params = namedParams(node.Parameters);
+    if (params.has('kind')) {
+      const k = String(params.get('kind').toString().trim()).toLowerCase();
+      if (k !== 'simple') fail(node, notSupported(`parse kind=${k}`));
+    }
+    const types = new Map(output.map((c) => [c.name, c.type]));
+    const parts: ParsePart[] = items(node.Patterns).map((p: Node) => {
+      const k = kindOf(p);
+      if (k === 'StarExpression') return { kind: 'any' };
+      if (k === 'NameAndTypeDeclaration' || k === 'NameDeclaration') {
+        const name = nameOf(k === 'NameDeclaration' ? p : p.Name);
+        return { kind: 'column', name, type: types.get(name) ?? 'string' };
+      }
+      if (p.IsLiteral && typeof p.LiteralValue === 'string') return { kind: 'text', text: p.LiteralValue };
+      return fail(p, notSupported('This parse pattern element'));
+    });
+    return { op: 'parse', source: this.expr(node.Expression), parts };
+  }
+
+  private search(node: Node, inputColumns: readonly ColumnDef[]): Operator {
+    if (node.DataScope || node.InClause) fail(node, notSupported('search over several tables'));
+    const params = namedParams(node.Parameters);
+    const caseSensitive = params.has('kind') && String(params.get('kind').toString().trim()).toLowerCase() === 'case_sensitive';
+    return { op: 'where', predicate: this.searchPredicate(node.Condition, inputColumns, caseSensitive) };
+  }
+
+  /** `search "term"` = any column has the term; `*x*` patterns = contains; `Col:"x"` = that column. */
+  private searchPredicate(node: Node, columns: readonly ColumnDef[], caseSensitive: boolean): Expr {
+    const k = kindOf(node);
+    if (k === 'AndExpression' || k === 'OrExpression') {
+      return { kind: 'binary', type: 'bool', op: k === 'AndExpression' ? 'And' : 'Or', left: this.searchPredicate(node.Left, columns, caseSensitive), right: this.searchPredicate(node.Right, columns, caseSensitive) };
+    }
+    if (k === 'ParenthesizedExpression') return this.searchPredicate(node.Expression, columns, caseSensitive);
+    if (node.IsLiteral && typeof node.LiteralValue === 'string') {
+      const raw: string = node.LiteralValue;
+      const wildStart = raw.startsWith('*');
+      const wildEnd = raw.endsWith('*') && raw.length > 1;
+      const term = raw.replace(/^\*|\*$/g, '');
+      const op = wildStart && wildEnd ? 'Contains' : wildStart ? 'EndsWith' : wildEnd ? 'StartsWith' : 'Has';
+      const opName = caseSensitive ? `${op}Cs` : op;
+      const lit: Expr = { kind: 'literal', type: 'string', value: term };
+      let result: Expr | undefined;
+      for (const c of columns) {
+        const target: Expr = c.type === 'string' ? { kind: 'column', name: c.name, type: 'string' } : { kind: 'call', name: 'tostring', type: 'string', args: [{ kind: 'column', name: c.name, type: c.type }], span: { start: 0, length: 0 } };
+        const test: Expr = { kind: 'binary', type: 'bool', op: opName, left: target, right: lit };
+        result = result ? { kind: 'binary', type: 'bool', op: 'Or', left: result, right: test } : test;
+      }
+      return result ?? { kind: 'literal', type: 'bool', value: false };
+    }
+    if (k === 'SearchExpression' || k === 'StarExpression') return fail(node, notSupported('This search form'));
+    return this.expr(node);
+  }
+
+  // ---------------------------------------------------------------- scalar
+
+  expr(node: Node): Expr {
+    const kind = kindOf(node);
+    if (kind.endsWith('LiteralExpression') && kind !== 'TypeOfLiteralExpression' && kind !== 'CompoundStringLiteralExpression' || kind === 'CompoundStringLiteralExpression') return this.literal(node, kind);
+    switch (kind) {
+      case 'ParenthesizedExpression':
+        return this.expr(node.Expression);
+      case 'NameReference':
+        return this.nameReference(node);
+      case 'DynamicExpression':
+        return { kind: 'literal', type: 'dynamic', value: dynamicJson(node.Expression) };
+      case 'FunctionCallExpression':
+        return this.call(node);
+      case 'UnaryMinusExpression':
+      case 'UnaryPlusExpression':
+        return { kind: 'unary', type: scalarType(node.ResultType, node), op: kind === 'UnaryMinusExpression' ? 'minus' : 'plus', operand: this.expr(node.Expression) };
+      case 'InExpression':
+      case 'InCsExpression':
+      case 'NotInExpression':
+      case 'NotInCsExpression':
+      case 'HasAnyExpression':
+      case 'HasAllExpression':
+        return this.inList(node, kind);
+      case 'BetweenExpression':
+      case 'NotBetweenExpression':
+        return { kind: 'between', type: 'bool', negated: kind === 'NotBetweenExpression', left: this.expr(node.Left), low: this.expr(node.Right.First), high: this.expr(node.Right.Second) };
+      case 'PathExpression':
+        return { kind: 'member', type: scalarType(node.ResultType, node), target: this.expr(node.Expression), key: String(node.Selector.SimpleName ?? node.Selector.toString().trim()) };
+      case 'ElementExpression': {
+        const selector = node.Selector;
+        const keyNode = kindOf(selector) === 'BracketedExpression' ? selector.Expression : selector;
+        const key = keyNode.IsLiteral && typeof keyNode.LiteralValue === 'string' ? keyNode.LiteralValue : this.expr(keyNode);
+        return { kind: 'member', type: scalarType(node.ResultType, node), target: this.expr(node.Expression), key };
+      }
+      case 'StarExpression':
+        return { kind: 'star', type: 'dynamic' };
+      case 'ToScalarExpression':
+        return { kind: 'scalarQuery', type: scalarType(node.ResultType, node), query: this.tabular(node.Expression) };
+      case 'TypeOfLiteralExpression': {
+        const t = items(node.Types)[0];
+        const of = kqlTypeFromName(String(t?.toString().trim() ?? '')) ?? 'dynamic';
+        return { kind: 'typeOf', type: of, of };
+      }
+      case 'MaterializeExpression':
+        return this.expr(node.Expression);
+      default:
+        if (kind.endsWith('Expression') && node.Left && node.Right) {
+          return { kind: 'binary', type: scalarType(node.ResultType, node), op: kind.slice(0, -'Expression'.length), left: this.expr(node.Left), right: this.expr(node.Right) };
+        }
+        return fail(node, notSupported(`The expression '${node.toString().trim().slice(0, 40)}'`));
+    }
+  }
+
+  private literal(node: Node, kind: string): Expr {
+    const type = scalarType(node.ResultType, node);
+    const text = String(node.toString()).trim();
+    const value = node.LiteralValue;
+    const bad = () => fail(node, `The literal ${text} could not be read`);
+    switch (type) {
+      case 'datetime': {
+        const ticks = parseDateTimeText(text);
+        return ticks === undefined ? bad() : { kind: 'literal', type, value: ticks };
+      }
+      case 'timespan': {
+        const ticks = parseTimespanText(text);
+        if (ticks !== undefined) return { kind: 'literal', type, value: ticks };
+        if (value && value.ticks !== undefined) return { kind: 'literal', type, value: BigInt(String(value.ticks)) };
+        return bad();
+      }
+      case 'real':
+      case 'decimal': {
+        const n = parseRealText(text.replace(/^(real|double|decimal)\s*/i, ''));
+        return n === undefined ? bad() : { kind: 'literal', type, value: n };
+      }
+      case 'int':
+      case 'long': {
+        if (value === null || /\(\s*null\s*\)$/i.test(text)) return { kind: 'literal', type, value: null };
+        const digits = String(value);
+        return /^-?\d+$/.test(digits) ? { kind: 'literal', type, value: BigInt(digits) } : bad();
+      }
+      case 'bool':
+        if (value === null || /\(\s*null\s*\)$/i.test(text)) return { kind: 'literal', type, value: null };
+        return { kind: 'literal', type, value: String(value).toLowerCase() === 'true' };
+      case 'string':
+        return { kind: 'literal', type, value: typeof value === 'string' ? value : String(value ?? '') };
+      case 'guid':
+        return { kind: 'literal', type, value: value === null ? null : String(value) };
+      case 'dynamic':
+        return { kind: 'literal', type, value: null };
+    }
+  }
+
+  private nameReference(node: Node): Expr {
+    const symbol = node.ReferencedSymbol;
+    const symKind = symbolKindName(symbol?.Kind);
+    if (symKind === 'Column') return { kind: 'column', type: scalarType(node.ResultType, node), name: String(node.SimpleName) };
+    if (symKind === 'Variable') {
+      const value = this.lets.get(symbol);
+      if (value) return this.expr(value);
+    }
+    return fail(node, `The name '${node.SimpleName}' cannot be used here`);
+  }
+
+  private call(node: Node): Expr {
+    const name = String(node.Name.SimpleName).toLowerCase();
+    const symbol = node.ReferencedSymbol;
+    if (symbol && this.lets.has(symbol)) fail(node, notSupported('Calling a user-defined function'));
+    const args = items(node.ArgumentList.Expressions).map((a: Node) => this.expr(this.unnamed(a)));
+    return { kind: 'call', type: callType(node), name, args, span: { start: node.TextStart, length: node.Width } };
+  }
+
+  private inList(node: Node, kind: string): Expr {
+    const opText = String(node.Operator.Text).toLowerCase();
+    const list = items(node.Right.Expressions);
+    const left = this.expr(node.Left);
+    if (list.length === 1 && list[0].ResultType && list[0].ResultType.Columns) {
+      return { kind: 'inQuery', type: 'bool', op: opText, left, query: this.tabular(list[0]) };
+    }
+    const expanded: Expr[] = [];
+    for (const item of list) {
+      const e = this.expr(item);
+      expanded.push(e);
+    }
+    return { kind: 'inList', type: 'bool', op: kind.startsWith('Has') ? kind.replace('Expression', '').toLowerCase().replace('hasany', 'has_any').replace('hasall', 'has_all') : opText, left, items: expanded };
+  }
+}
+
+/** Aggregate calls inside a summarize have table-ish result symbols in some versions; fall back to the call's return type. */
+function callType(node: Node): KqlType {
+  try {
+    return scalarType(node.ResultType, node);
+  } catch (error) {
+    const name = String(node.Name.SimpleName).toLowerCase();
+    if (WIDE_AGGREGATES.has(name)) return 'dynamic';
+    throw error;
+  }
+}
+
+function operatorWord(node: Node): string {
+  const first = node.GetChild ? node.GetChild(0) : undefined;
+  const text = first && first.IsToken ? String(first.Text) : syntaxKindName(node.Kind);
+  return text;
+}
+
+function inputName(node: Node): string {
+  return kindOf(node) === 'NameReference' ? String(node.SimpleName) : '';
+}
+
+/** `Name1` from arg_max(*) columns that collide with by-columns → `Name`. */
+function originalColumn(name: string, input: readonly ColumnDef[]): string {
+  if (input.some((c) => c.name === name)) return name;
+  const stripped = name.replace(/\d+$/, '');
+  return input.some((c) => c.name === stripped) ? stripped : name;
+}
+
+/** Builds the JSON text of a `dynamic(...)` literal from its syntax. */
+function dynamicJson(node: Node): string | null {
+  const value = jsonValue(node);
+  return value === null ? null : JSON.stringify(value);
+}
+
+function jsonValue(node: Node): unknown {
+  const kind = kindOf(node);
+  switch (kind) {
+    case 'JsonArrayExpression':
+      return items(node.Values).map((v: Node) => jsonValue(v));
+    case 'JsonObjectExpression': {
+      const out: Record<string, unknown> = {};
+      for (const pair of items(node.Pairs)) {
+        const key = pair.Name.IsLiteral ? String(pair.Name.LiteralValue) : String(pair.Name.toString().trim());
+        out[key] = jsonValue(pair.Value);
+      }
+      return out;
+    }
+    case 'NullLiteralExpression':
+      return null;
+    case 'ParenthesizedExpression':
+      return jsonValue(node.Expression);
+    case 'UnaryMinusExpression': {
+      const v = jsonValue(node.Expression);
+      return typeof v === 'number' ? -v : v;
+    }
+    default: {
+      if (!node.IsLiteral) return fail(node, 'Only constants are allowed inside dynamic(...)');
+      const type = scalarType(node.ResultType, node);
+      const text = String(node.toString()).trim();
+      if (type === 'string') return String(node.LiteralValue);
+      if (type === 'bool') return String(node.LiteralValue).toLowerCase() === 'true';
+      if (type === 'int' || type === 'long') return Number(String(node.LiteralValue));
+      if (type === 'real' || type === 'decimal') return parseRealText(text) ?? null;
+      if (type === 'datetime') {
+        const t = parseDateTimeText(text);
+        return t === undefined || t === null ? null : new Date(Number(t / 10_000n)).toISOString().replace('.000Z', 'Z');
+      }
+      if (type === 'timespan') return String(node.LiteralValue);
+      return String(node.LiteralValue);
+    }
+  }
+}

@@ -1,0 +1,361 @@
+/**
+ * KQL scalar functions → DuckDB SQL, following Microsoft's KQL reference. Arguments
+ * arrive typed by the analyzer; datetimes and timespans are BIGINT ticks.
+ */
+import type { Expr } from './ast';
+import { notSupported } from './errors';
+import { asText, asType, scalar, unsupportedAt, type ScalarContext } from './scalar';
+import { convert, floorTo, toJson } from './sql';
+import { isIntegral, type KqlType } from './types';
+
+type Call = Extract<Expr, { kind: 'call' }>;
+type Impl = (args: readonly Expr[], ctx: ScalarContext, call: Call) => string;
+
+const DAY = '864000000000';
+const TICKS_PER_US = 10;
+
+const ts = (ticks: string): string => `kql_ts_of(${ticks})`;
+const fromTs = (timestamp: string): string => `(CAST(epoch_us(${timestamp}) AS BIGINT) * ${TICKS_PER_US})`;
+
+/** Units accepted by datetime_add/datetime_diff/datetime_part, mapped to DuckDB's part names (fixed text, never user text). */
+const DATE_PARTS: Record<string, string> = {
+  year: 'year', quarter: 'quarter', month: 'month', week: 'week', day: 'day', dayofyear: 'doy', hour: 'hour',
+  minute: 'minute', second: 'second', millisecond: 'millisecond', microsecond: 'microsecond', nanosecond: 'microsecond',
+  weekofyear: 'week', week_of_year: 'week',
+};
+
+function datePart(arg: Expr, call: Call): string {
+  const raw = arg.kind === 'literal' && typeof arg.value === 'string' ? arg.value.toLowerCase() : undefined;
+  const part = raw !== undefined ? DATE_PARTS[raw] : undefined;
+  if (!part) return unsupportedAt(call.span, 'The date part must be a constant such as "day", "hour" or "month"');
+  return part;
+}
+
+const sqlOf = (args: readonly Expr[], ctx: ScalarContext): string[] => args.map((a) => scalar(a, ctx));
+
+/** Kusto's .NET-style datetime format → strftime. Unknown letters are kept literally. */
+function strftimeFormat(format: string): string {
+  const tokens: [string, string][] = [
+    ['yyyy', '%Y'], ['yy', '%y'], ['MMMM', '%B'], ['MMM', '%b'], ['MM', '%m'], ['M', '%-m'], ['dddd', '%A'], ['ddd', '%a'], ['dd', '%d'], ['d', '%-d'],
+    ['HH', '%H'], ['H', '%-H'], ['hh', '%I'], ['h', '%-I'], ['mm', '%M'], ['m', '%-M'], ['ss', '%S'], ['s', '%-S'],
+    ['fffffff', '%n0'], ['ffffff', '%f'], ['fff', '%g'], ['ff', '%g'], ['f', '%g'], ['tt', '%p'],
+  ];
+  let out = '';
+  for (let i = 0; i < format.length; ) {
+    const hit = tokens.find(([t]) => format.startsWith(t, i));
+    if (hit) {
+      out += hit[1];
+      i += hit[0].length;
+    } else {
+      out += format[i] === '%' ? '%%' : format[i];
+      i += 1;
+    }
+  }
+  return out;
+}
+
+function bin(args: readonly Expr[], ctx: ScalarContext, call: Call): string {
+  const [value, size] = args;
+  const v = scalar(value, ctx);
+  if (value.type === 'datetime' || value.type === 'timespan' || (isIntegral(value.type) && isIntegral(size.type))) {
+    return floorTo(v, asType(size, 'long', ctx));
+  }
+  if (value.type === 'real' || value.type === 'decimal' || isIntegral(value.type)) {
+    const s = asType(size, 'real', ctx);
+    const result = `(floor(CAST(${v} AS DOUBLE) / ${s}) * ${s})`;
+    return isIntegral(call.type) ? `CAST(${result} AS BIGINT)` : result;
+  }
+  return unsupportedAt(call.span, notSupported(`bin() of a ${value.type}`));
+}
+
+const trimPattern = (args: readonly Expr[], ctx: ScalarContext, start: boolean, end: boolean): string => {
+  const re = asText(args[0], ctx);
+  const parts: string[] = [];
+  if (start) parts.push(`'^(?:' || ${re} || ')+'`);
+  if (end) parts.push(`'(?:' || ${re} || ')+$'`);
+  return `regexp_replace(${asText(args[1], ctx)}, ${parts.join(` || '|' || `)}, '', 'g')`;
+};
+
+const round = (args: readonly Expr[], ctx: ScalarContext, call: Call): string => {
+  const digits = args[1] ? asType(args[1], 'long', ctx) : '0';
+  const value = `round(CAST(${scalar(args[0], ctx)} AS DOUBLE), CAST(${digits} AS INTEGER))`;
+  return isIntegral(call.type) ? `CAST(${value} AS BIGINT)` : value;
+};
+
+const mathFn =
+  (fn: string): Impl =>
+  (args, ctx) =>
+    `${fn}(${args.map((a) => `CAST(${scalar(a, ctx)} AS DOUBLE)`).join(', ')})`;
+
+const guarded =
+  (fn: string): Impl =>
+  (args, ctx) => {
+    const x = `CAST(${scalar(args[0], ctx)} AS DOUBLE)`;
+    return `CASE WHEN ${x} > 0 THEN ${fn}(${x}) WHEN ${x} = 0 THEN CAST('-Infinity' AS DOUBLE) ELSE CAST('NaN' AS DOUBLE) END`;
+  };
+
+const toTyped =
+  (type: KqlType): Impl =>
+  (args, ctx) =>
+    asType(args[0], type, ctx);
+
+const startOf =
+  (unit: 'week' | 'month' | 'year'): Impl =>
+  (args, ctx) => {
+    const t = scalar(args[0], ctx);
+    const truncated = unit === 'week' ? `(date_trunc('day', ${ts(t)}) - to_days(CAST(dayofweek(${ts(t)}) AS INTEGER)))` : `date_trunc('${unit}', ${ts(t)})`;
+    const shifted = args[1] ? `(${truncated} + to_${unit}s(CAST(${asType(args[1], 'long', ctx)} AS INTEGER)))` : truncated;
+    return fromTs(shifted);
+  };
+
+const endOf =
+  (unit: 'day' | 'week' | 'month' | 'year'): Impl =>
+  (args, ctx, call) => {
+    const start = unit === 'day' ? FUNCTIONS.startofday(args, ctx, call) : startOf(unit)(args, ctx, call);
+    return unit === 'day' ? `(${start} + ${DAY} - 1)` : `(${fromTs(`(${ts(start)} + to_${unit}s(1))`)} - 1)`;
+  };
+
+const extractPart =
+  (part: string): Impl =>
+  (args, ctx) =>
+    `CAST(extract('${part}' FROM ${ts(scalar(args[0], ctx))}) AS BIGINT)`;
+
+export const FUNCTIONS: Record<string, Impl> = {
+  // --- time
+  now: (args, ctx) => (args[0] ? `(${ctx.now} + ${scalar(args[0], ctx)})` : ctx.now),
+  ago: (args, ctx) => `(${ctx.now} - ${scalar(args[0], ctx)})`,
+  bin,
+  floor: (args, ctx, call) => (args.length > 1 ? bin(args, ctx, call) : mathFn('floor')(args, ctx, call)),
+  bin_at: (args, ctx) => {
+    const [v, size, at] = sqlOf(args, ctx);
+    return `(${at} + ${floorTo(`(${v} - ${at})`, size)})`;
+  },
+  datetime: toTyped('datetime'),
+  todatetime: toTyped('datetime'),
+  totimespan: toTyped('timespan'),
+  time: toTyped('timespan'),
+  timespan: toTyped('timespan'),
+  startofday: (args, ctx) => {
+    const t = floorTo(scalar(args[0], ctx), DAY);
+    return args[1] ? `(${t} + ${asType(args[1], 'long', ctx)} * ${DAY})` : t;
+  },
+  startofweek: startOf('week'),
+  startofmonth: startOf('month'),
+  startofyear: startOf('year'),
+  endofday: endOf('day'),
+  endofweek: endOf('week'),
+  endofmonth: endOf('month'),
+  endofyear: endOf('year'),
+  format_datetime: (args, ctx, call) => {
+    const format = args[1];
+    if (format.kind !== 'literal' || typeof format.value !== 'string') return unsupportedAt(call.span, 'format_datetime needs a constant format');
+    const t = scalar(args[0], ctx);
+    const pattern = strftimeFormat(format.value);
+    const base = `strftime(${ts(t)}, ${ctx.params.text(pattern.replace('%n0', '%f'))})`;
+    return pattern.includes('%n0') ? `replace(${base}, '%n0', '')` : base;
+  },
+  format_timespan: (args, ctx) => `kql_ts_str(${scalar(args[0], ctx)})`,
+  datetime_add: (args, ctx, call) => {
+    const part = datePart(args[0], call);
+    return fromTs(`(${ts(scalar(args[2], ctx))} + (CAST(${asType(args[1], 'long', ctx)} AS INTEGER) * INTERVAL 1 ${part === 'doy' ? 'day' : part}))`);
+  },
+  datetime_diff: (args, ctx, call) => {
+    const part = datePart(args[0], call);
+    return `CAST(date_diff('${part === 'doy' ? 'day' : part}', ${ts(scalar(args[2], ctx))}, ${ts(scalar(args[1], ctx))}) AS BIGINT)`;
+  },
+  datetime_part: (args, ctx, call) => `CAST(extract('${datePart(args[0], call)}' FROM ${ts(scalar(args[1], ctx))}) AS BIGINT)`,
+  getyear: extractPart('year'),
+  getmonth: extractPart('month'),
+  monthofyear: extractPart('month'),
+  dayofmonth: extractPart('day'),
+  dayofyear: extractPart('doy'),
+  hourofday: extractPart('hour'),
+  week_of_year: extractPart('week'),
+  weekofyear: extractPart('week'),
+  dayofweek: (args, ctx) => `(CAST(dayofweek(${ts(scalar(args[0], ctx))}) AS BIGINT) * ${DAY})`,
+  make_datetime: (args, ctx) => {
+    const parts = args.map((a) => `CAST(${asType(a, 'real', ctx)} AS DOUBLE)`);
+    const [y, mo, d, h = '0', mi = '0', s = '0'] = parts;
+    return fromTs(`make_timestamp(CAST(${y} AS BIGINT), CAST(${mo} AS BIGINT), CAST(${d} AS BIGINT), CAST(${h} AS BIGINT), CAST(${mi} AS BIGINT), ${s})`);
+  },
+  make_timespan: (args, ctx) => {
+    const parts = args.map((a) => asType(a, 'real', ctx));
+    const [a, b, c, d] = parts;
+    if (parts.length === 2) return `CAST(round(${a} * 36000000000 + ${b} * 600000000) AS BIGINT)`;
+    if (parts.length === 3) return `CAST(round(${a} * 36000000000 + ${b} * 600000000 + ${c} * 10000000) AS BIGINT)`;
+    return `CAST(round(${a} * ${DAY} + ${b} * 36000000000 + ${c} * 600000000 + ${d} * 10000000) AS BIGINT)`;
+  },
+  unixtime_seconds_todatetime: (args, ctx) => `CAST(round(${asType(args[0], 'real', ctx)} * 10000000) AS BIGINT)`,
+  unixtime_milliseconds_todatetime: (args, ctx) => `CAST(round(${asType(args[0], 'real', ctx)} * 10000) AS BIGINT)`,
+  unixtime_microseconds_todatetime: (args, ctx) => `CAST(round(${asType(args[0], 'real', ctx)} * 10) AS BIGINT)`,
+  unixtime_nanoseconds_todatetime: (args, ctx) => `CAST(round(${asType(args[0], 'real', ctx)} / 100) AS BIGINT)`,
+
+  // --- conversion
+  tostring: (args, ctx) => asText(args[0], ctx),
+  toint: toTyped('long'),
+  tolong: toTyped('long'),
+  todouble: toTyped('real'),
+  toreal: toTyped('real'),
+  todecimal: toTyped('real'),
+  tobool: toTyped('bool'),
+  toboolean: toTyped('bool'),
+  toguid: toTyped('string'),
+  todynamic: toTyped('dynamic'),
+  toobject: toTyped('dynamic'),
+  parse_json: toTyped('dynamic'),
+  dynamic: toTyped('dynamic'),
+
+  // --- strings
+  tolower: (args, ctx) => `lower(${asText(args[0], ctx)})`,
+  toupper: (args, ctx) => `upper(${asText(args[0], ctx)})`,
+  strlen: (args, ctx) => `CAST(length(${asText(args[0], ctx)}) AS BIGINT)`,
+  substring: (args, ctx) => {
+    const s = asText(args[0], ctx);
+    const start = `greatest(${asType(args[1], 'long', ctx)}, 0)`;
+    return args[2] ? `substring(${s}, ${start} + 1, greatest(${asType(args[2], 'long', ctx)}, 0))` : `substring(${s}, ${start} + 1)`;
+  },
+  strcat: (args, ctx) => `concat(${args.map((a) => asText(a, ctx)).join(', ')})`,
+  strcat_delim: (args, ctx) => `concat_ws(${asText(args[0], ctx)}, ${args.slice(1).map((a) => asText(a, ctx)).join(', ')})`,
+  split: (args, ctx) => {
+    const parts = `string_split(${asText(args[0], ctx)}, ${asText(args[1], ctx)})`;
+    if (!args[2]) return `to_json(${parts})`;
+    const i = asType(args[2], 'long', ctx);
+    return `CASE WHEN ${i} >= 0 AND ${i} < len(${parts}) THEN to_json([${parts}[${i} + 1]]) ELSE to_json([]) END`;
+  },
+  extract: (args, ctx, call) => {
+    const value = `regexp_extract(${asText(args[2], ctx)}, ${asText(args[0], ctx)}, CAST(${asType(args[1], 'long', ctx)} AS INTEGER))`;
+    const text = `CASE WHEN regexp_matches(${asText(args[2], ctx)}, ${asText(args[0], ctx)}) THEN ${value} END`;
+    return call.type === 'string' ? text : convert(text, 'string', call.type);
+  },
+  extract_all: (args, ctx) => `to_json(regexp_extract_all(${asText(args[args.length - 1], ctx)}, ${asText(args[0], ctx)}, ${args.length === 3 ? '1' : '0'}))`,
+  replace_string: (args, ctx) => `replace(${asText(args[0], ctx)}, ${asText(args[1], ctx)}, ${asText(args[2], ctx)})`,
+  replace_regex: (args, ctx) => `regexp_replace(${asText(args[0], ctx)}, ${asText(args[1], ctx)}, ${asText(args[2], ctx)}, 'g')`,
+  replace: (args, ctx) => `regexp_replace(${asText(args[2], ctx)}, ${asText(args[0], ctx)}, ${asText(args[1], ctx)}, 'g')`,
+  trim: (args, ctx) => trimPattern(args, ctx, true, true),
+  trim_start: (args, ctx) => trimPattern(args, ctx, true, false),
+  trim_end: (args, ctx) => trimPattern(args, ctx, false, true),
+  reverse: (args, ctx) => `reverse(${asText(args[0], ctx)})`,
+  indexof: (args, ctx) => {
+    const s = asText(args[0], ctx);
+    const find = asText(args[1], ctx);
+    if (!args[2]) return `(CAST(instr(${s}, ${find}) AS BIGINT) - 1)`;
+    const start = asType(args[2], 'long', ctx);
+    return `CASE WHEN instr(substring(${s}, ${start} + 1), ${find}) = 0 THEN -1 ELSE CAST(instr(substring(${s}, ${start} + 1), ${find}) AS BIGINT) - 1 + ${start} END`;
+  },
+  countof: (args, ctx) => {
+    const s = asText(args[0], ctx);
+    const f = asText(args[1], ctx);
+    return `CASE WHEN length(${f}) = 0 THEN 0 ELSE CAST((length(${s}) - length(replace(${s}, ${f}, ''))) // length(${f}) AS BIGINT) END`;
+  },
+  strrep: (args, ctx) => {
+    const s = asText(args[0], ctx);
+    const n = asType(args[1], 'long', ctx);
+    if (!args[2]) return `repeat(${s}, CAST(${n} AS INTEGER))`;
+    const d = asText(args[2], ctx);
+    return `CASE WHEN ${n} <= 0 THEN '' ELSE repeat(${s} || ${d}, CAST(${n} - 1 AS INTEGER)) || ${s} END`;
+  },
+  isempty: (args, ctx) => (args[0].type === 'string' || args[0].type === 'dynamic' ? `(${asType(args[0], 'string', ctx)} IS NULL OR ${asType(args[0], 'string', ctx)} = '')` : `(${scalar(args[0], ctx)} IS NULL)`),
+  isnotempty: (args, ctx) => (args[0].type === 'string' || args[0].type === 'dynamic' ? `(${asType(args[0], 'string', ctx)} IS NOT NULL AND ${asType(args[0], 'string', ctx)} <> '')` : `(${scalar(args[0], ctx)} IS NOT NULL)`),
+  isnull: (args, ctx) => (args[0].type === 'string' ? 'false' : args[0].type === 'dynamic' ? `(${scalar(args[0], ctx)} IS NULL OR json_type(${scalar(args[0], ctx)}) = 'NULL')` : `(${scalar(args[0], ctx)} IS NULL)`),
+  isnotnull: (args, ctx) => (args[0].type === 'string' ? 'true' : args[0].type === 'dynamic' ? `(${scalar(args[0], ctx)} IS NOT NULL AND json_type(${scalar(args[0], ctx)}) <> 'NULL')` : `(${scalar(args[0], ctx)} IS NOT NULL)`),
+  isnan: (args, ctx) => `isnan(CAST(${scalar(args[0], ctx)} AS DOUBLE))`,
+  isinf: (args, ctx) => `isinf(CAST(${scalar(args[0], ctx)} AS DOUBLE))`,
+  isfinite: (args, ctx) => `isfinite(CAST(${scalar(args[0], ctx)} AS DOUBLE))`,
+  isascii: (args, ctx) => `regexp_full_match(${asText(args[0], ctx)}, '[\\x00-\\x7F]*')`,
+  strcmp: (args, ctx) => {
+    const [a, b] = args.map((x) => asText(x, ctx));
+    return `CASE WHEN ${a} < ${b} THEN -1 WHEN ${a} > ${b} THEN 1 ELSE 0 END`;
+  },
+  hash_sha256: (args, ctx) => `sha256(${asText(args[0], ctx)})`,
+  hash_md5: (args, ctx) => `md5(${asText(args[0], ctx)})`,
+  base64_encode_tostring: (args, ctx) => `to_base64(encode(${asText(args[0], ctx)}))`,
+  base64_decode_tostring: (args, ctx) => `decode(from_base64(${asText(args[0], ctx)}))`,
+  url_encode: (args, ctx) => `url_encode(${asText(args[0], ctx)})`,
+  url_decode: (args, ctx) => `url_decode(${asText(args[0], ctx)})`,
+
+  // --- logic
+  iff: (args, ctx, call) => `CASE WHEN ${asType(args[0], 'bool', ctx)} THEN ${asType(args[1], call.type, ctx)} ELSE ${asType(args[2], call.type, ctx)} END`,
+  iif: (args, ctx, call) => FUNCTIONS.iff(args, ctx, call),
+  case: (args, ctx, call) => {
+    const whens: string[] = [];
+    for (let i = 0; i + 1 < args.length; i += 2) whens.push(`WHEN ${asType(args[i], 'bool', ctx)} THEN ${asType(args[i + 1], call.type, ctx)}`);
+    return `CASE ${whens.join(' ')} ELSE ${asType(args[args.length - 1], call.type, ctx)} END`;
+  },
+  not: (args, ctx) => `(NOT ${asType(args[0], 'bool', ctx)})`,
+  coalesce: (args, ctx, call) =>
+    call.type === 'string' ? `coalesce(${args.map((a) => `NULLIF(${asType(a, 'string', ctx)}, '')`).join(', ')}, '')` : `coalesce(${args.map((a) => asType(a, call.type, ctx)).join(', ')})`,
+  max_of: (args, ctx, call) => `greatest(${args.map((a) => asType(a, call.type, ctx)).join(', ')})`,
+  min_of: (args, ctx, call) => `least(${args.map((a) => asType(a, call.type, ctx)).join(', ')})`,
+
+  // --- math
+  round,
+  abs: (args, ctx) => `abs(${scalar(args[0], ctx)})`,
+  pow: (args, ctx, call) => (isIntegral(call.type) ? `CAST(pow(${asType(args[0], 'real', ctx)}, ${asType(args[1], 'real', ctx)}) AS BIGINT)` : mathFn('pow')(args, ctx, call)),
+  sqrt: (args, ctx) => `CASE WHEN CAST(${scalar(args[0], ctx)} AS DOUBLE) < 0 THEN CAST('NaN' AS DOUBLE) ELSE sqrt(CAST(${scalar(args[0], ctx)} AS DOUBLE)) END`,
+  log: guarded('ln'),
+  log10: guarded('log10'),
+  log2: guarded('log2'),
+  exp: mathFn('exp'),
+  exp2: (args, ctx) => `pow(2.0, CAST(${scalar(args[0], ctx)} AS DOUBLE))`,
+  exp10: (args, ctx) => `pow(10.0, CAST(${scalar(args[0], ctx)} AS DOUBLE))`,
+  ceiling: (args, ctx, call) => (isIntegral(call.type) ? scalar(args[0], ctx) : `ceil(${scalar(args[0], ctx)})`),
+  sign: (args, ctx, call) => (isIntegral(call.type) ? `CAST(sign(${scalar(args[0], ctx)}) AS BIGINT)` : `CAST(sign(${scalar(args[0], ctx)}) AS DOUBLE)`),
+  sin: mathFn('sin'),
+  cos: mathFn('cos'),
+  tan: mathFn('tan'),
+  asin: mathFn('asin'),
+  acos: mathFn('acos'),
+  atan: mathFn('atan'),
+  atan2: mathFn('atan2'),
+  pi: () => 'pi()',
+  degrees: mathFn('degrees'),
+  radians: mathFn('radians'),
+  rand: (args, ctx) => (args[0] ? `CAST(floor(random() * ${asType(args[0], 'real', ctx)}) AS BIGINT)` : 'random()'),
+  binary_and: (args, ctx) => `(${asType(args[0], 'long', ctx)} & ${asType(args[1], 'long', ctx)})`,
+  binary_or: (args, ctx) => `(${asType(args[0], 'long', ctx)} | ${asType(args[1], 'long', ctx)})`,
+  binary_xor: (args, ctx) => `xor(${asType(args[0], 'long', ctx)}, ${asType(args[1], 'long', ctx)})`,
+  binary_not: (args, ctx) => `(~${asType(args[0], 'long', ctx)})`,
+  binary_shift_left: (args, ctx) => `(${asType(args[0], 'long', ctx)} << CAST(${asType(args[1], 'long', ctx)} AS INTEGER))`,
+  binary_shift_right: (args, ctx) => `(${asType(args[0], 'long', ctx)} >> CAST(${asType(args[1], 'long', ctx)} AS INTEGER))`,
+
+  // --- dynamic
+  array_length: (args, ctx) => {
+    const d = asType(args[0], 'dynamic', ctx);
+    return `CASE WHEN json_type(${d}) = 'ARRAY' THEN CAST(json_array_length(${d}) AS BIGINT) END`;
+  },
+  pack_array: (args, ctx) => `to_json([${args.map((a) => toJson(scalar(a, ctx), a.type)).join(', ')}])`,
+  pack: (args, ctx) => bagPack(args, ctx),
+  bag_pack: (args, ctx) => bagPack(args, ctx),
+  bag_keys: (args, ctx) => `to_json(json_keys(${asType(args[0], 'dynamic', ctx)}))`,
+  array_concat: (args, ctx) => `to_json(flatten([${args.map((a) => `CAST(json_extract(${asType(a, 'dynamic', ctx)}, '$[*]') AS JSON[])`).join(', ')}]))`,
+  array_slice: (args, ctx) => {
+    const d = asType(args[0], 'dynamic', ctx);
+    const list = `CAST(json_extract(${d}, '$[*]') AS JSON[])`;
+    const n = `len(${list})`;
+    const norm = (i: string) => `(CASE WHEN ${i} < 0 THEN ${n} + ${i} ELSE ${i} END)`;
+    return `to_json(${list}[${norm(asType(args[1], 'long', ctx))} + 1 : ${norm(asType(args[2], 'long', ctx))} + 1])`;
+  },
+  array_sum: (args, ctx) => `list_sum(CAST(json_extract_string(${asType(args[0], 'dynamic', ctx)}, '$[*]') AS DOUBLE[]))`,
+  array_index_of: (args, ctx) => `(coalesce(list_position(CAST(json_extract(${asType(args[0], 'dynamic', ctx)}, '$[*]') AS VARCHAR[]), CAST(${toJson(scalar(args[1], ctx), args[1].type)} AS VARCHAR)), 0) - 1)`,
+  set_has_element: (args, ctx) => `coalesce(list_contains(CAST(json_extract(${asType(args[0], 'dynamic', ctx)}, '$[*]') AS VARCHAR[]), CAST(${toJson(scalar(args[1], ctx), args[1].type)} AS VARCHAR)), false)`,
+  strcat_array: (args, ctx) => `array_to_string(json_extract_string(${asType(args[0], 'dynamic', ctx)}, '$[*]'), ${asText(args[1], ctx)})`,
+  gettype: (args, ctx) => `CASE json_type(${asType(args[0], 'dynamic', ctx)}) WHEN 'VARCHAR' THEN 'string' WHEN 'BIGINT' THEN 'long' WHEN 'UBIGINT' THEN 'long' WHEN 'DOUBLE' THEN 'real' WHEN 'BOOLEAN' THEN 'bool' WHEN 'ARRAY' THEN 'array' WHEN 'OBJECT' THEN 'dictionary' WHEN 'NULL' THEN 'null' END`,
+};
+
+function bagPack(args: readonly Expr[], ctx: ScalarContext): string {
+  const pairs: string[] = [];
+  for (let i = 0; i + 1 < args.length; i += 2) pairs.push(`${asText(args[i], ctx)}, ${toJson(scalar(args[i + 1], ctx), args[i + 1].type)}`);
+  return pairs.length === 0 ? `CAST('{}' AS JSON)` : `json_object(${pairs.join(', ')})`;
+}
+
+const AGGREGATE_NAMES = new Set([
+  'count', 'countif', 'dcount', 'dcountif', 'sum', 'sumif', 'avg', 'avgif', 'min', 'max', 'minif', 'maxif', 'percentile', 'percentiles',
+  'make_list', 'make_set', 'arg_max', 'arg_min', 'take_any', 'any', 'stdev', 'variance', 'make_bag', 'count_distinct', 'make_list_if', 'make_set_if', 'stdevp', 'variancep',
+]);
+
+export function callFunction(call: Call, ctx: ScalarContext): string {
+  const impl = FUNCTIONS[call.name];
+  if (impl) return impl(call.args, ctx, call);
+  if (AGGREGATE_NAMES.has(call.name)) return unsupportedAt(call.span, `The aggregate function '${call.name}' can only be used in summarize`);
+  return unsupportedAt(call.span, notSupported(`The function '${call.name}'`));
+}

@@ -1,0 +1,64 @@
+/**
+ * Loads Microsoft's Kusto.Language (the parser and type-checker Log Analytics uses).
+ * The package is a Bridge.NET build: its entry point fails under require(), so the
+ * bridge runtime and the library are loaded as scripts that define a global
+ * `Kusto.Language`. Everything here is untyped on purpose: the library's own types are
+ * global namespaces, and only convert.ts (which turns its tree into our AST) touches them.
+ */
+import path from 'node:path';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export type KustoLanguage = any;
+
+let loaded: KustoLanguage | undefined;
+let defaultGlobals: any;
+
+export function kustoLanguage(): KustoLanguage {
+  if (!loaded) {
+    const dir = path.dirname(require.resolve('@kusto/language-service-next/package.json'));
+    require(path.join(dir, 'bridge.min.js'));
+    require(path.join(dir, 'Kusto.Language.Bridge.min.js'));
+    loaded = (globalThis as any).Kusto.Language;
+  }
+  return loaded;
+}
+
+/** GlobalState.Default takes ~0.4 s to build the first time; keep it. */
+export function defaultGlobalState(): any {
+  if (!defaultGlobals) defaultGlobals = kustoLanguage().GlobalState.Default;
+  return defaultGlobals;
+}
+
+const kindNameCache = new Map<number, string>();
+
+/** SyntaxKind number → its name (e.g. `FilterOperator`). */
+export function syntaxKindName(kind: number): string {
+  if (kindNameCache.size === 0) {
+    const kinds = kustoLanguage().Syntax.SyntaxKind;
+    for (const key of Object.keys(kinds)) if (typeof kinds[key] === 'number') kindNameCache.set(kinds[key], key);
+  }
+  return kindNameCache.get(kind) ?? `Kind${kind}`;
+}
+
+let warmed: Promise<void> | undefined;
+
+/**
+ * Loads the library and runs one parse so the first user query is not slow
+ * (the first parse costs 1–2 s). Runs after the current tick; safe to call repeatedly.
+ */
+export function warmUpKusto(): Promise<void> {
+  if (!warmed) {
+    warmed = new Promise((resolve) => {
+      setImmediate(() => {
+        try {
+          const K = kustoLanguage();
+          K.KustoCode.ParseAndAnalyze('print x = 1 | where x > 0 | summarize count() by bin(x, 1)', defaultGlobalState());
+        } catch {
+          // Warming is best effort: the first real query reports any real problem.
+        }
+        resolve();
+      });
+    });
+  }
+  return warmed;
+}

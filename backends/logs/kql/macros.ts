@@ -1,0 +1,46 @@
+/**
+ * SQL macros the generated queries call: KQL's string forms of datetime, timespan,
+ * real and dynamic, and its parsing rules. Created once per DuckDB connection. They
+ * are fixed text written here, never built from a query.
+ */
+export const KQL_MACROS: readonly string[] = [
+  `CREATE OR REPLACE MACRO kql_floor(v, s) AS v - (((v % s) + s) % s)`,
+  `CREATE OR REPLACE MACRO kql_frac(t) AS (((t % 10000000) + 10000000) % 10000000)`,
+  `CREATE OR REPLACE MACRO kql_ts_of(t) AS make_timestamp(CAST(kql_floor(t, 10) // 10 AS BIGINT))`,
+  `CREATE OR REPLACE MACRO kql_dt_str(t) AS strftime(make_timestamp(CAST((t - kql_frac(t)) // 10 AS BIGINT)), '%Y-%m-%dT%H:%M:%S')
+     || CASE WHEN kql_frac(t) = 0 THEN '' ELSE '.' || lpad(CAST(kql_frac(t) AS VARCHAR), 7, '0') END || 'Z'`,
+  `CREATE OR REPLACE MACRO kql_ts_str(t) AS
+     CASE WHEN t IS NULL THEN NULL ELSE
+       (CASE WHEN t < 0 THEN '-' ELSE '' END)
+       || (CASE WHEN abs(t) >= 864000000000 THEN CAST(abs(t) // 864000000000 AS VARCHAR) || '.' ELSE '' END)
+       || lpad(CAST((abs(t) // 36000000000) % 24 AS VARCHAR), 2, '0') || ':'
+       || lpad(CAST((abs(t) // 600000000) % 60 AS VARCHAR), 2, '0') || ':'
+       || lpad(CAST((abs(t) // 10000000) % 60 AS VARCHAR), 2, '0')
+       || (CASE WHEN abs(t) % 10000000 = 0 THEN '' ELSE '.' || lpad(CAST(abs(t) % 10000000 AS VARCHAR), 7, '0') END)
+     END`,
+  `CREATE OR REPLACE MACRO kql_real_str(x) AS
+     CASE WHEN x IS NULL THEN NULL
+          WHEN isnan(x) THEN 'NaN'
+          WHEN isinf(x) AND x > 0 THEN 'Infinity'
+          WHEN isinf(x) THEN '-Infinity'
+          WHEN x = trunc(x) AND abs(x) < 1e15 THEN CAST(CAST(x AS BIGINT) AS VARCHAR)
+          ELSE CAST(x AS VARCHAR) END`,
+  `CREATE OR REPLACE MACRO kql_json_str(j) AS
+     CASE WHEN j IS NULL OR json_type(j) = 'NULL' THEN NULL WHEN json_type(j) = 'VARCHAR' THEN json_extract_string(j, '$') ELSE CAST(j AS VARCHAR) END`,
+  `CREATE OR REPLACE MACRO kql_parse_json(s) AS
+     CASE WHEN s IS NULL THEN NULL WHEN json_valid(s) THEN CAST(s AS JSON) ELSE to_json(s) END`,
+  `CREATE OR REPLACE MACRO kql_parse_dt(s) AS
+     CAST(epoch_us(TRY_CAST(TRY_CAST(trim(s) AS TIMESTAMPTZ) AS TIMESTAMP)) AS BIGINT) * 10`,
+  `CREATE OR REPLACE MACRO kql_parse_ts(s) AS
+     CASE WHEN regexp_full_match(trim(s), '-?(\\d+\\.)?\\d{1,2}:\\d{1,2}(:\\d{1,2}(\\.\\d{1,7})?)?') THEN
+       (CASE WHEN starts_with(trim(s), '-') THEN -1 ELSE 1 END) * (
+         coalesce(TRY_CAST(regexp_extract(trim(s), '^-?(\\d+)\\.\\d', 1) AS BIGINT), 0) * 864000000000
+         + CAST(regexp_extract(trim(s), '(\\d{1,2}):\\d{1,2}', 1) AS BIGINT) * 36000000000
+         + CAST(regexp_extract(trim(s), '\\d{1,2}:(\\d{1,2})', 1) AS BIGINT) * 600000000
+         + coalesce(TRY_CAST(regexp_extract(trim(s), '\\d{1,2}:\\d{1,2}:(\\d{1,2})', 1) AS BIGINT), 0) * 10000000
+         + coalesce(TRY_CAST(rpad(regexp_extract(trim(s), ':\\d{1,2}\\.(\\d{1,7})$', 1), 7, '0') AS BIGINT), 0))
+     END`,
+  `CREATE OR REPLACE MACRO kql_has(s, pattern) AS regexp_matches(coalesce(s, ''), pattern)`,
+  `CREATE OR REPLACE MACRO kql_term_pattern(term, cs) AS
+     (CASE WHEN cs THEN '' ELSE '(?i)' END) || '(^|[^[:alnum:]])' || regexp_escape(term) || '($|[^[:alnum:]])'`,
+];

@@ -1,0 +1,299 @@
+import { alertTarget, type AlertRecord } from '../../../core/alerts/alert';
+import type { AlertFilter } from '../../../core/alerts/filter';
+import type { AlertRepository, Delivery } from '../../../core/alerts/repository';
+import type { Silence } from '../../../core/alerts/silence';
+import type { Storm, StormMember, StormView } from '../../../core/alerts/storm';
+import type { Migration, SqliteDatabase } from './database';
+
+export const alertMigrations: Migration[] = [
+  {
+    id: '0201-alerts',
+    sql: `CREATE TABLE alerts (
+      alert_id TEXT PRIMARY KEY,
+      short_id TEXT NOT NULL,
+      rule TEXT NOT NULL,
+      severity INTEGER NOT NULL,
+      monitor_condition TEXT NOT NULL,
+      state TEXT NOT NULL,
+      device_id TEXT COLLATE NOCASE,
+      site TEXT COLLATE NOCASE,
+      target TEXT NOT NULL,
+      fired_at TEXT NOT NULL,
+      record_json TEXT NOT NULL
+    );
+    CREATE INDEX alerts_short_id ON alerts (short_id);
+    CREATE INDEX alerts_open ON alerts (monitor_condition, state, severity, fired_at);
+    CREATE INDEX alerts_device ON alerts (device_id);
+    CREATE TABLE alert_events (
+      dedupe_key TEXT PRIMARY KEY,
+      alert_id TEXT NOT NULL,
+      received_at TEXT NOT NULL,
+      payload TEXT NOT NULL
+    );
+    CREATE TABLE alert_deliveries (
+      conversation_id TEXT NOT NULL,
+      alert_id TEXT NOT NULL,
+      card_key TEXT NOT NULL,
+      delivered_at INTEGER NOT NULL,
+      storm_rule TEXT,
+      storm_generation INTEGER,
+      PRIMARY KEY (conversation_id, alert_id)
+    );
+    CREATE INDEX alert_deliveries_alert ON alert_deliveries (alert_id);
+    CREATE INDEX alert_deliveries_recent ON alert_deliveries (conversation_id, delivered_at);
+    CREATE INDEX alert_deliveries_storm ON alert_deliveries (conversation_id, storm_rule, storm_generation, delivered_at);
+    CREATE TABLE alert_storms (
+      conversation_id TEXT NOT NULL,
+      rule TEXT NOT NULL,
+      generation INTEGER NOT NULL,
+      started_at INTEGER NOT NULL,
+      last_at INTEGER NOT NULL,
+      PRIMARY KEY (conversation_id, rule, generation)
+    );
+    CREATE TABLE alert_silences (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      rule TEXT NOT NULL,
+      target TEXT NOT NULL,
+      until TEXT NOT NULL,
+      created_by TEXT NOT NULL,
+      created_at TEXT NOT NULL
+    );
+    CREATE INDEX alert_silences_match ON alert_silences (rule, target, until)`,
+  },
+];
+
+/** The short id cards show and `alert <id>` accepts: the last segment of the ARM id. */
+export function shortAlertId(alertId: string): string {
+  const parts = alertId.split(/[/:]/).filter(Boolean);
+  return parts[parts.length - 1] ?? alertId;
+}
+
+interface DeliveryRow {
+  conversation_id: string;
+  alert_id: string;
+  card_key: string;
+  delivered_at: number;
+  storm_rule: string | null;
+  storm_generation: number | null;
+}
+
+interface StormRow {
+  conversation_id: string;
+  rule: string;
+  generation: number;
+  started_at: number;
+  last_at: number;
+}
+
+interface SilenceRow {
+  id: number;
+  rule: string;
+  target: string;
+  until: string;
+  created_by: string;
+  created_at: string;
+}
+
+const toDelivery = (r: DeliveryRow): Delivery => ({
+  conversationId: r.conversation_id,
+  alertId: r.alert_id,
+  cardKey: r.card_key,
+  deliveredAt: r.delivered_at,
+  storm: r.storm_rule !== null && r.storm_generation !== null ? { rule: r.storm_rule, generation: r.storm_generation } : undefined,
+});
+
+const toStorm = (r: StormRow): Storm => ({ conversationId: r.conversation_id, rule: r.rule, generation: r.generation, startedAt: r.started_at, lastAt: r.last_at });
+
+const toSilence = (r: SilenceRow): Silence => ({ id: r.id, rule: r.rule, target: r.target, until: r.until, createdBy: r.created_by, createdAt: r.created_at });
+
+/** Builds the WHERE clause of a filter from fixed fragments; values are always bound parameters. */
+function filterClause(filter: AlertFilter): { sql: string; params: unknown[] } {
+  const parts = [`monitor_condition = 'Fired'`, `state <> 'Closed'`];
+  const params: unknown[] = [];
+  if (filter.maxSeverity !== undefined) {
+    parts.push('severity <= ?');
+    params.push(filter.maxSeverity);
+  }
+  if (filter.minSeverity !== undefined) {
+    parts.push('severity >= ?');
+    params.push(filter.minSeverity);
+  }
+  const anyOf = (column: string, values: readonly string[]) => {
+    if (values.length === 0) return;
+    parts.push(`${column} COLLATE NOCASE IN (${values.map(() => '?').join(', ')})`);
+    params.push(...values);
+  };
+  anyOf('site', filter.sites);
+  anyOf('device_id', filter.devices);
+  anyOf('rule', filter.rules);
+  return { sql: parts.join(' AND '), params };
+}
+
+export class SqliteAlertRepository implements AlertRepository {
+  private readonly s;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.s = {
+      hasEvent: db.prepare('SELECT 1 FROM alert_events WHERE dedupe_key = ?').pluck(),
+      recordEvent: db.prepare('INSERT INTO alert_events (dedupe_key, alert_id, received_at, payload) VALUES (?, ?, ?, ?)'),
+      get: db.prepare('SELECT record_json FROM alerts WHERE alert_id = ?').pluck(),
+      getShort: db.prepare('SELECT record_json FROM alerts WHERE short_id = ? ORDER BY fired_at DESC LIMIT 1').pluck(),
+      save: db.prepare(
+        `INSERT INTO alerts (alert_id, short_id, rule, severity, monitor_condition, state, device_id, site, target, fired_at, record_json)
+         VALUES (@alertId, @shortId, @rule, @severity, @monitorCondition, @state, @deviceId, @site, @target, @firedAt, @json)
+         ON CONFLICT (alert_id) DO UPDATE SET rule = excluded.rule, severity = excluded.severity, monitor_condition = excluded.monitor_condition,
+           state = excluded.state, device_id = excluded.device_id, site = excluded.site, target = excluded.target,
+           fired_at = excluded.fired_at, record_json = excluded.record_json`,
+      ),
+      deliveriesOf: db.prepare('SELECT * FROM alert_deliveries WHERE alert_id = ? ORDER BY delivered_at, conversation_id'),
+      recordDelivery: db.prepare(
+        `INSERT INTO alert_deliveries (conversation_id, alert_id, card_key, delivered_at, storm_rule, storm_generation) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (conversation_id, alert_id) DO NOTHING`,
+      ),
+      countSince: db.prepare('SELECT COUNT(*) FROM alert_deliveries WHERE conversation_id = ? AND delivered_at > ?').pluck(),
+      latestStorm: db.prepare('SELECT * FROM alert_storms WHERE conversation_id = ? AND rule = ? ORDER BY generation DESC LIMIT 1'),
+      getStorm: db.prepare('SELECT * FROM alert_storms WHERE conversation_id = ? AND rule = ? AND generation = ?'),
+      saveStorm: db.prepare(
+        `INSERT INTO alert_storms (conversation_id, rule, generation, started_at, last_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (conversation_id, rule, generation) DO UPDATE SET last_at = excluded.last_at`,
+      ),
+      stormCounts: db.prepare(
+        `SELECT COUNT(*) AS total,
+                COALESCE(SUM(a.monitor_condition = 'Fired'), 0) AS firing,
+                COALESCE(MIN(a.severity), 4) AS severity,
+                MIN(a.fired_at) AS firstFiredAt, MAX(a.fired_at) AS lastFiredAt
+           FROM alert_deliveries d JOIN alerts a ON a.alert_id = d.alert_id
+          WHERE d.conversation_id = ? AND d.storm_rule = ? AND d.storm_generation = ?`,
+      ),
+      stormSites: db.prepare(
+        `SELECT a.site AS site, COUNT(*) AS count
+           FROM alert_deliveries d JOIN alerts a ON a.alert_id = d.alert_id
+          WHERE d.conversation_id = ? AND d.storm_rule = ? AND d.storm_generation = ? AND a.site IS NOT NULL
+          GROUP BY a.site ORDER BY count DESC, a.site LIMIT 3`,
+      ),
+      stormMembers: db.prepare(
+        `SELECT a.record_json
+           FROM alert_deliveries d JOIN alerts a ON a.alert_id = d.alert_id
+          WHERE d.conversation_id = ? AND d.storm_rule = ? AND d.storm_generation = ?
+          ORDER BY (a.monitor_condition = 'Fired') DESC, a.severity, d.delivered_at DESC, a.alert_id LIMIT ?`,
+      ),
+      addSilence: db.prepare('INSERT INTO alert_silences (rule, target, until, created_by, created_at) VALUES (?, ?, ?, ?, ?)'),
+      activeSilences: db.prepare('SELECT * FROM alert_silences WHERE until > ? ORDER BY until'),
+      findSilence: db.prepare('SELECT * FROM alert_silences WHERE rule = ? AND target = ? AND until > ? ORDER BY until DESC LIMIT 1'),
+    };
+  }
+
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
+  hasEvent(dedupeKey: string): boolean {
+    return this.s.hasEvent.get(dedupeKey) !== undefined;
+  }
+
+  recordEvent(dedupeKey: string, alertId: string, receivedAt: string, payload: string): void {
+    this.s.recordEvent.run(dedupeKey, alertId, receivedAt, payload);
+  }
+
+  get(alertId: string): AlertRecord | undefined {
+    const json = (this.s.get.get(alertId) ?? this.s.getShort.get(alertId)) as string | undefined;
+    return json ? (JSON.parse(json) as AlertRecord) : undefined;
+  }
+
+  save(record: AlertRecord): void {
+    this.s.save.run({
+      alertId: record.alertId,
+      shortId: shortAlertId(record.alertId),
+      rule: record.rule,
+      severity: record.severity,
+      monitorCondition: record.monitorCondition,
+      state: record.state,
+      deviceId: record.deviceId ?? null,
+      site: record.site ?? null,
+      target: alertTarget(record),
+      firedAt: record.firedAt,
+      json: JSON.stringify(record),
+    });
+  }
+
+  listOpen(filter: AlertFilter, limit: number): AlertRecord[] {
+    const { sql, params } = filterClause(filter);
+    const rows = this.db.prepare(`SELECT record_json FROM alerts WHERE ${sql} ORDER BY severity, fired_at DESC LIMIT ?`).pluck().all(...params, limit) as string[];
+    return rows.map((json) => JSON.parse(json) as AlertRecord);
+  }
+
+  countOpen(filter: AlertFilter): number {
+    const { sql, params } = filterClause(filter);
+    return this.db.prepare(`SELECT COUNT(*) FROM alerts WHERE ${sql}`).pluck().get(...params) as number;
+  }
+
+  deliveriesOf(alertId: string): Delivery[] {
+    return (this.s.deliveriesOf.all(alertId) as DeliveryRow[]).map(toDelivery);
+  }
+
+  recordDelivery(d: Delivery): void {
+    this.s.recordDelivery.run(d.conversationId, d.alertId, d.cardKey, d.deliveredAt, d.storm?.rule ?? null, d.storm?.generation ?? null);
+  }
+
+  countDeliveriesSince(conversationId: string, sinceMs: number): number {
+    return this.s.countSince.get(conversationId, sinceMs) as number;
+  }
+
+  latestStorm(conversationId: string, rule: string): Storm | undefined {
+    const row = this.s.latestStorm.get(conversationId, rule) as StormRow | undefined;
+    return row ? toStorm(row) : undefined;
+  }
+
+  getStorm(conversationId: string, rule: string, generation: number): Storm | undefined {
+    const row = this.s.getStorm.get(conversationId, rule, generation) as StormRow | undefined;
+    return row ? toStorm(row) : undefined;
+  }
+
+  saveStorm(storm: Storm): void {
+    this.s.saveStorm.run(storm.conversationId, storm.rule, storm.generation, storm.startedAt, storm.lastAt);
+  }
+
+  stormView(storm: Storm, memberLimit: number): StormView {
+    const key = [storm.conversationId, storm.rule, storm.generation] as const;
+    const counts = this.s.stormCounts.get(...key) as { total: number; firing: number; severity: number; firstFiredAt: string | null; lastFiredAt: string | null };
+    const topSites = this.s.stormSites.all(...key) as Array<{ site: string; count: number }>;
+    return {
+      storm,
+      total: counts.total,
+      firing: counts.firing,
+      resolved: counts.total - counts.firing,
+      severity: counts.severity,
+      firstFiredAt: counts.firstFiredAt ?? new Date(storm.startedAt).toISOString(),
+      lastFiredAt: counts.lastFiredAt ?? new Date(storm.lastAt).toISOString(),
+      topSites,
+      members: this.members(storm.conversationId, storm.rule, storm.generation, memberLimit),
+    };
+  }
+
+  stormMembers(conversationId: string, rule: string, generation: number, limit: number): { total: number; members: StormMember[] } {
+    const counts = this.s.stormCounts.get(conversationId, rule, generation) as { total: number };
+    return { total: counts.total, members: this.members(conversationId, rule, generation, limit) };
+  }
+
+  private members(conversationId: string, rule: string, generation: number, limit: number): StormMember[] {
+    const rows = this.s.stormMembers.pluck().all(conversationId, rule, generation, limit) as string[];
+    return rows.map((json) => {
+      const r = JSON.parse(json) as AlertRecord;
+      return { alertId: r.alertId, target: alertTarget(r), severity: r.severity, site: r.site, monitorCondition: r.monitorCondition, state: r.state, firedAt: r.firedAt, resolvedAt: r.resolvedAt };
+    });
+  }
+
+  addSilence(silence: Omit<Silence, 'id'>): Silence {
+    const info = this.s.addSilence.run(silence.rule, silence.target, silence.until, silence.createdBy, silence.createdAt);
+    return { ...silence, id: Number(info.lastInsertRowid) };
+  }
+
+  activeSilences(now: Date): Silence[] {
+    return (this.s.activeSilences.all(now.toISOString()) as SilenceRow[]).map(toSilence);
+  }
+
+  findSilence(rule: string, target: string, now: Date): Silence | undefined {
+    const row = this.s.findSilence.get(rule, target, now.toISOString()) as SilenceRow | undefined;
+    return row ? toSilence(row) : undefined;
+  }
+}

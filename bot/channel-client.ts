@@ -1,0 +1,55 @@
+import { Client as ConnectorClient } from '@microsoft/teams.api';
+import type { Client as HttpClient } from '@microsoft/teams.common';
+import type { ConversationRef } from '../core/conversations/conversation';
+import { ChannelError, type ChannelClient } from '../core/notifications/channel';
+import type { OutboundMessage } from '../core/notifications/notifier';
+import { messageActivity } from './activities';
+
+/**
+ * The outbox's view of the Bot Connector, through the Teams SDK's API client (which
+ * adds the bot's token in Azure mode). Failures become ChannelError with the HTTP
+ * status and Retry-After, so the sender can decide to retry.
+ */
+export class TeamsChannelClient implements ChannelClient {
+  constructor(
+    private readonly http: HttpClient,
+    private readonly botId: string,
+    private readonly timeoutInMs = 15_000,
+  ) {}
+
+  async create(ref: ConversationRef, message: OutboundMessage): Promise<string> {
+    const api = new ConnectorClient(ref.serviceUrl, this.http);
+    const payload = { ...messageActivity(message), from: { id: ref.botId ?? this.botId, role: 'bot' }, conversation: { id: ref.conversationId } };
+    const result = await this.call(() => api.conversations.activities(ref.conversationId).create(payload as never));
+    if (!result?.id) throw new ChannelError('the connector accepted the message but returned no activity id', 502);
+    return result.id;
+  }
+
+  async update(ref: ConversationRef, activityId: string, message: OutboundMessage): Promise<void> {
+    const api = new ConnectorClient(ref.serviceUrl, this.http);
+    const payload = { ...messageActivity(message), id: activityId, from: { id: ref.botId ?? this.botId, role: 'bot' }, conversation: { id: ref.conversationId } };
+    await this.call(() => api.conversations.activities(ref.conversationId).update(activityId, payload as never));
+  }
+
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ChannelError(`no answer from the connector within ${this.timeoutInMs} ms`)), this.timeoutInMs);
+    });
+    try {
+      return await Promise.race([fn(), timeout]);
+    } catch (error) {
+      throw toChannelError(error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function toChannelError(error: unknown): ChannelError {
+  if (error instanceof ChannelError) return error;
+  const e = error as { message?: string; response?: { status?: number; headers?: Record<string, unknown> }; status?: number };
+  const status = e.response?.status ?? e.status;
+  const retryAfter = e.response?.headers?.['retry-after'];
+  return new ChannelError(e.message ?? String(error), status, typeof retryAfter === 'string' ? retryAfter : undefined);
+}

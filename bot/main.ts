@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigError } from '../core/config/config';
+import { startFleetOps } from './server';
+import { PLAYGROUND_PORT, repoRoot, startPlayground } from './playground';
+
+/**
+ * `npm start`: the bot on its embedded defaults, the simulated fleet and the Agents
+ * Playground. Ctrl-C (SIGINT) or SIGTERM drains the outbox for up to 10 s and stops.
+ */
+async function main(): Promise<void> {
+  const envFile = path.resolve('.env');
+  if (fs.existsSync(envFile)) process.loadEnvFile(envFile);
+  const env = { ...process.env };
+  // `npm start` means "try it": the Playground is on unless PLAYGROUND says otherwise.
+  if (env.PLAYGROUND === undefined && process.argv.includes('--playground')) env.PLAYGROUND = 'on';
+
+  const started = Date.now();
+  const bot = await startFleetOps(env);
+  const playground = bot.config.playground ? startPlayground({ botUrl: bot.url, cwd: repoRoot(), log: bot.log }) : undefined;
+
+  const lines = [
+    '',
+    `  FleetOps is running (${bot.config.bot ? 'Azure mode' : 'local mode'}, ready in ${Date.now() - started} ms)`,
+    `  Bot endpoint:       ${bot.url}/api/messages`,
+    `  Health:             ${bot.url}/healthz  ${bot.url}/readyz`,
+    playground ? `  Chat with it here:  http://localhost:${PLAYGROUND_PORT}  (the Agents Playground)` : '  Playground:         off (PLAYGROUND=on to start it)',
+    `  Try typing:         help · whoami · status device-42 · fleet · logs DeviceLogs | take 10`,
+    '  Stop with Ctrl-C.',
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n  ${signal}: stopping FleetOps (sending what is queued, up to 10 s)…\n`);
+    playground?.kill('SIGTERM');
+    await bot.stop(10_000);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`FleetOps could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,32 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { Logger } from '../core/logger';
+
+export const PLAYGROUND_PORT = 56150;
+
+/**
+ * Starts the Microsoft 365 Agents Playground pointing at the bot, offline: telemetry
+ * off, no browser launched (we print the URL), config from the repo's
+ * .m365agentsplayground.yml (a release lead and a viewer).
+ */
+export function startPlayground(args: { botUrl: string; port?: number; cwd: string; log: Logger }): ChildProcess {
+  const cli = require.resolve('@microsoft/m365agentsplayground/cli.js');
+  const child = spawn(
+    process.execPath,
+    [cli, '--app-endpoint', `${args.botUrl}/api/messages`, '--channel-id', 'msteams', '--port', String(args.port ?? PLAYGROUND_PORT), '--disable-telemetry'],
+    {
+      cwd: args.cwd,
+      env: { ...process.env, APPLICATION_INSIGHTS_NO_STATSBEAT: 'true', TEAMSAPPTESTER_BROWSER: 'none', TEAMSAPPTESTER_TELEMETRY: 'false' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const log = args.log.child({ component: 'playground' });
+  child.stdout?.on('data', (chunk: Buffer) => log.debug(chunk.toString().trim()));
+  child.stderr?.on('data', (chunk: Buffer) => log.debug(chunk.toString().trim()));
+  child.on('exit', (code, signal) => {
+    if (code !== 0 && signal === null) log.warn({ code }, 'the Agents Playground exited');
+  });
+  return child;
+}
+
+export const repoRoot = (): string => path.resolve(__dirname, '..');

@@ -1,0 +1,167 @@
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { readConfig, type AppConfig } from '../core/config/config';
+import { AccessPolicy } from '../core/access/policy';
+import { systemClock, type Clock } from '../core/clock';
+import type { Logger } from '../core/logger';
+import { OutboxNotifier } from '../core/notifications/outbox-notifier';
+import { OutboxSender, type OutboxSenderOptions } from '../core/notifications/outbox-sender';
+import type { ChannelClient } from '../core/notifications/channel';
+import { openDatabase, type SqliteDatabase } from '../backends/store/sqlite/database';
+import { ALL_MIGRATIONS } from '../backends/store/sqlite/migrations';
+import { SqliteConversationRepository } from '../backends/store/sqlite/conversations';
+import { SqliteSubscriptionRepository } from '../backends/store/sqlite/subscriptions';
+import { SqliteAuditLog } from '../backends/store/sqlite/audit';
+import { SqliteOutboxRepository } from '../backends/store/sqlite/outbox';
+import { KeyVaultSecrets } from '../backends/secrets/keyvault';
+import { hasSecretReferences, resolveSecretReferences } from '../backends/secrets/resolve';
+import type { SecretClientPort } from '../backends/secrets/port';
+import { noTelemetry } from '../backends/telemetry/none';
+import { createAppInsightsTelemetry } from '../backends/telemetry/appinsights';
+import type { Telemetry } from '../backends/telemetry/port';
+import { CommandRegistry } from '../commands/registry';
+import type { Services } from '../commands/services';
+import { OutboxDrainJob } from '../jobs/outbox-drain';
+import { createLogger } from './logger';
+import { createHttpApp, mountFallbacks, mountReadiness } from './http-server';
+import { createTeamsApp } from './teams-app';
+import { TeamsChannelClient } from './channel-client';
+import { collectCommands } from './commands';
+import { FEATURE_MODULES } from './features';
+import type { Feature, FeatureModule } from './features/feature';
+import { PLAYGROUND_RELEASE_LEAD } from './local-defaults';
+
+export interface StartOptions {
+  /** Overrides for tests: a fake clock, a channel double, quieter logs, other features. */
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  readonly channel?: ChannelClient;
+  readonly secrets?: SecretClientPort;
+  readonly features?: readonly FeatureModule[];
+  readonly outbox?: OutboxSenderOptions;
+}
+
+export interface RunningBot {
+  readonly url: string;
+  readonly config: AppConfig;
+  readonly services: Services;
+  readonly db: SqliteDatabase;
+  readonly log: Logger;
+  /** Drains the outbox (up to `drainTimeoutInMs`), stops features, closes the stores. */
+  stop(drainTimeoutInMs?: number): Promise<void>;
+}
+
+/** Reads config (resolving Key Vault references first), then builds and starts everything. */
+export async function startFleetOps(env: Readonly<Record<string, string | undefined>>, options: StartOptions = {}): Promise<RunningBot> {
+  let config = readConfig(env);
+  if (config.keyVaultUrl && hasSecretReferences(env)) {
+    const secrets = options.secrets ?? new KeyVaultSecrets(config.keyVaultUrl);
+    config = readConfig(await resolveSecretReferences(env, secrets));
+  }
+  return startWithConfig(config, options);
+}
+
+async function startWithConfig(config: AppConfig, options: StartOptions): Promise<RunningBot> {
+  const clock = options.clock ?? systemClock;
+  const log = options.logger ?? createLogger(config.logLevel);
+  const telemetry: Telemetry = config.appInsightsConnectionString ? createAppInsightsTelemetry(config.appInsightsConnectionString) : noTelemetry;
+  const modules = options.features ?? FEATURE_MODULES;
+
+  const db = openDatabase(path.join(config.dataDir, 'fleetops.sqlite'), [...ALL_MIGRATIONS, ...modules.flatMap((m) => m.migrations ?? [])]);
+  const conversations = new SqliteConversationRepository(db);
+  const subscriptions = new SqliteSubscriptionRepository(db);
+  const audit = new SqliteAuditLog(db, () => clock.now());
+  const outbox = new SqliteOutboxRepository(db);
+
+  let wakeSender: () => void = () => undefined;
+  const notifier = new OutboxNotifier(outbox, () => wakeSender(), () => clock.now().getTime());
+
+  const access = new AccessPolicy(
+    !config.bot && config.roles.admins.length + config.roles.releaseLeads.length + config.roles.operators.length === 0
+      ? { admins: [], releaseLeads: [PLAYGROUND_RELEASE_LEAD.aadObjectId], operators: [] }
+      : config.roles,
+  );
+
+  const expressApp = createHttpApp();
+  const httpServer = http.createServer(expressApp);
+  await listen(httpServer, config.port, config.host);
+  const address = httpServer.address() as AddressInfo;
+  const selfUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+
+  const registry = new CommandRegistry();
+  const services: Record<string, unknown> = { config, clock, access, registry, conversations, subscriptions, notifier, audit, delivery: outbox };
+
+  const features: Feature[] = [];
+  try {
+    for (const module of modules) {
+      const feature = await module.create({ config, clock, log: log.child({ feature: module.name }), db, notifier, subscriptions, audit, telemetry, selfUrl, previous: services as Partial<Services> });
+      features.push(feature);
+      Object.assign(services, feature.services ?? {});
+      for (const route of feature.routes ?? []) expressApp.use(route.path, route.router);
+    }
+  } catch (error) {
+    await new Promise((resolve) => httpServer.close(resolve));
+    db.close();
+    throw error;
+  }
+  const { commands, actions } = collectCommands(features);
+  for (const command of commands) registry.register(command);
+  for (const action of actions) registry.registerAction(action);
+
+  const teams = createTeamsApp({ config, express: expressApp, services: services as unknown as Services, log, telemetry });
+  await teams.initialize();
+
+  mountReadiness(expressApp, {
+    checks: [
+      { name: 'store', check: async () => (db.prepare('SELECT 1').pluck().get() === 1 ? undefined : 'state store not answering') },
+      ...features.filter((f) => f.ready).map((f) => ({ name: f.name, check: () => f.ready!() })),
+    ],
+  });
+  mountFallbacks(expressApp, (error) => log.error({ err: String(error) }, 'HTTP request failed'));
+
+  const channel = options.channel ?? new TeamsChannelClient(teams.client, config.bot?.clientId ?? 'fleetops');
+  const sender = new OutboxSender(outbox, conversations, channel, log.child({ component: 'outbox' }), options.outbox);
+  const drainJob = new OutboxDrainJob(sender, log);
+  wakeSender = drainJob.wake;
+  drainJob.start();
+
+  for (const feature of features) await feature.start?.();
+
+  let stopped = false;
+  return {
+    url: selfUrl,
+    config,
+    services: services as unknown as Services,
+    db,
+    log,
+    async stop(drainTimeoutInMs = 10_000) {
+      if (stopped) return;
+      stopped = true;
+      for (const feature of [...features].reverse()) {
+        await feature.stop?.().catch((error) => log.error({ err: String(error), feature: feature.name }, 'feature did not stop cleanly'));
+      }
+      const left = await drainJob.drain(drainTimeoutInMs, () => outbox.pendingCount());
+      if (left > 0) log.warn({ pending: left }, 'stopping with messages still queued; they are sent after the next start');
+      await new Promise<void>((resolve) => {
+        httpServer.close(() => resolve());
+        httpServer.closeAllConnections?.();
+      });
+      await telemetry.flush().catch(() => undefined);
+      db.close();
+    },
+  };
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${port} on ${host} is already in use; stop the other process or set PORT to a free port`) : error);
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}

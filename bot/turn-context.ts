@@ -1,0 +1,35 @@
+import type { TurnContext } from '../commands/context';
+import type { Services } from '../commands/services';
+import type { Actor } from '../core/access/identity';
+import type { ConversationRef } from '../core/conversations/conversation';
+import type { Logger } from '../core/logger';
+import type { AdaptiveCard } from '../cards/card';
+import { messageActivity } from './activities';
+
+/** The transport's send, so the context does not depend on the SDK's types. */
+export type SendActivity = (activity: Record<string, unknown>) => Promise<{ id?: string } | undefined>;
+
+export function createTurnContext(args: {
+  activityId: string;
+  actor: Actor;
+  conversation: ConversationRef;
+  services: Services;
+  log: Logger;
+  send: SendActivity;
+}): TurnContext {
+  const { send } = args;
+  return {
+    activityId: args.activityId,
+    actor: args.actor,
+    conversation: args.conversation,
+    services: args.services,
+    log: args.log.child({ activityId: args.activityId, conversationId: args.conversation.conversationId }),
+    async reply(message: string | AdaptiveCard) {
+      const sent = await send(messageActivity(message));
+      return sent?.id;
+    },
+    async typing() {
+      await send({ type: 'typing' });
+    },
+  };
+}

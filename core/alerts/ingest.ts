@@ -1,0 +1,130 @@
+import { alertTarget, type Alert, type AlertRecord } from './alert';
+import { dedupeKey } from './dedupe';
+import { matchesFilter, parseAlertFilter, type AlertFilter } from './filter';
+import { alertCardKey, joinsStorm, stormCardKey, stormIsCurrent, type Storm, type StormPolicy } from './storm';
+import type { AlertRepository, Delivery } from './repository';
+import type { AlertPublisher } from './publisher';
+import type { SubscriptionRepository } from '../conversations/subscription';
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+
+export type IngestResult =
+  | { readonly outcome: 'duplicate'; readonly alertId: string }
+  | { readonly outcome: 'stored'; readonly alertId: string; readonly cards: number; readonly silenced: boolean; readonly stale: boolean };
+
+export interface AlertIngestorDeps {
+  readonly repo: AlertRepository;
+  readonly subscriptions: SubscriptionRepository;
+  readonly publisher: AlertPublisher;
+  readonly clock: Clock;
+  readonly storm: StormPolicy;
+  readonly log: Logger;
+}
+
+/**
+ * Stores an alert notification and queues its cards, all in one transaction: when
+ * `ingest` returns, the alert and every card it causes are durable (the webhook then
+ * answers 2xx); when it throws, nothing was stored and Azure retries.
+ */
+export class AlertIngestor {
+  private readonly filterCache = new Map<string, AlertFilter | null>();
+
+  constructor(private readonly deps: AlertIngestorDeps) {}
+
+  ingest(alert: Alert, payload: string): IngestResult {
+    const { repo } = this.deps;
+    return repo.transaction((): IngestResult => {
+      const key = dedupeKey(alert);
+      if (repo.hasEvent(key)) return { outcome: 'duplicate', alertId: alert.alertId };
+      const now = this.deps.clock.now();
+      repo.recordEvent(key, alert.alertId, now.toISOString(), payload);
+
+      const previous = repo.get(alert.alertId);
+      const stale = isStale(previous, alert);
+      if (stale) return { outcome: 'stored', alertId: alert.alertId, cards: 0, silenced: false, stale: true };
+
+      const record = merge(previous, alert, now);
+      repo.save(record);
+
+      const existing = repo.deliveriesOf(alert.alertId);
+      let silenced = false;
+      let fresh: Delivery[] = [];
+      if (alert.monitorCondition === 'Fired') {
+        silenced = repo.findSilence(alert.rule, alertTarget(alert), now) !== undefined;
+        if (!silenced) fresh = this.route(record, existing, now.getTime());
+      }
+      const cards = this.deps.publisher.publish(record, [...existing, ...fresh]);
+      return { outcome: 'stored', alertId: alert.alertId, cards, silenced, stale: false };
+    });
+  }
+
+  /** New deliveries for conversations whose subscriptions match and that have no card for this alert yet. */
+  private route(record: AlertRecord, existing: readonly Delivery[], now: number): Delivery[] {
+    const { repo, storm: policy } = this.deps;
+    const already = new Set(existing.map((d) => d.conversationId));
+    const targets = new Set<string>();
+    for (const sub of this.deps.subscriptions.listForTopic('alerts')) {
+      if (already.has(sub.conversationId) || targets.has(sub.conversationId)) continue;
+      const filter = this.filterOf(sub.filter);
+      if (filter && matchesFilter(record, filter)) targets.add(sub.conversationId);
+    }
+    const fresh: Delivery[] = [];
+    for (const conversationId of targets) {
+      const recent = repo.countDeliveriesSince(conversationId, now - policy.windowMs);
+      let delivery: Delivery;
+      if (joinsStorm(recent, policy)) {
+        const storm = this.currentStorm(conversationId, record.rule, now);
+        repo.saveStorm(storm);
+        delivery = { conversationId, alertId: record.alertId, cardKey: stormCardKey(conversationId, storm.rule, storm.generation), deliveredAt: now, storm: { rule: storm.rule, generation: storm.generation } };
+      } else {
+        delivery = { conversationId, alertId: record.alertId, cardKey: alertCardKey(record.alertId), deliveredAt: now };
+      }
+      repo.recordDelivery(delivery);
+      fresh.push(delivery);
+    }
+    return fresh;
+  }
+
+  private currentStorm(conversationId: string, rule: string, now: number): Storm {
+    const latest = this.deps.repo.latestStorm(conversationId, rule);
+    if (latest && stormIsCurrent(latest, now, this.deps.storm)) return { ...latest, lastAt: now };
+    return { conversationId, rule, generation: (latest?.generation ?? 0) + 1, startedAt: now, lastAt: now };
+  }
+
+  private filterOf(text: string): AlertFilter | null {
+    let filter = this.filterCache.get(text);
+    if (filter === undefined) {
+      const parsed = parseAlertFilter(text);
+      // Filters are validated when subscribing; one that no longer parses matches nothing rather than everything.
+      if (!parsed.ok) this.deps.log.warn({ filter: text, problem: parsed.error }, 'alerts subscription has an invalid filter; it receives nothing');
+      filter = parsed.ok ? parsed.filter : null;
+      this.filterCache.set(text, filter);
+    }
+    return filter;
+  }
+}
+
+/** A Fired notification older than the resolution we already have arrived late (retries overlap): keep the resolution. */
+function isStale(previous: AlertRecord | undefined, alert: Alert): boolean {
+  if (!previous || previous.monitorCondition !== 'Resolved' || alert.monitorCondition !== 'Fired') return false;
+  return Date.parse(alert.firedAt) <= Date.parse(previous.resolvedAt ?? previous.firedAt);
+}
+
+function merge(previous: AlertRecord | undefined, alert: Alert, now: Date): AlertRecord {
+  const resolvedAt = alert.monitorCondition === 'Resolved' ? (alert.resolvedAt ?? now.toISOString()) : undefined;
+  if (!previous) return { ...alert, resolvedAt, state: 'New', receivedAt: now.toISOString(), version: 1 };
+  const refired = alert.monitorCondition === 'Fired' && previous.monitorCondition === 'Resolved';
+  return {
+    ...previous,
+    ...alert,
+    // Resolved notifications of log alerts carry less detail; keep what the Fired one told us.
+    deviceId: alert.deviceId ?? previous.deviceId,
+    site: alert.site ?? previous.site,
+    links: { portal: alert.links.portal ?? previous.links.portal, searchResults: alert.links.searchResults ?? previous.links.searchResults },
+    firedAt: alert.monitorCondition === 'Resolved' ? previous.firedAt : alert.firedAt,
+    rawFiredDateTime: alert.monitorCondition === 'Resolved' ? previous.rawFiredDateTime : alert.rawFiredDateTime,
+    resolvedAt,
+    state: refired && previous.state === 'Closed' ? 'New' : previous.state,
+    version: previous.version + 1,
+  };
+}

@@ -1,0 +1,50 @@
+import { alertTarget, severityLabel, type AlertRecord } from './alert';
+import type { AlertCardRenderer } from './card-renderer';
+import type { Notifier } from '../notifications/notifier';
+import type { AlertRepository, Delivery } from './repository';
+import type { Clock } from '../clock';
+
+/** Storm cards list this many members; the rest is "and N more" (keeps cards far below 28 KB). */
+export const STORM_CARD_MEMBER_CAP = 8;
+
+/**
+ * Puts the current state of an alert on every card that shows it, in every
+ * conversation: its own card (`alert:<id>`) or the storm card it joined. The notifier
+ * sends a key's first post as a message and later ones as in-place updates.
+ */
+export class AlertPublisher {
+  constructor(
+    private readonly repo: AlertRepository,
+    private readonly notifier: Notifier,
+    private readonly cards: AlertCardRenderer,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Call inside the repository's transaction so the card is queued with the change that caused it. */
+  publish(record: AlertRecord, deliveries: readonly Delivery[] = this.repo.deliveriesOf(record.alertId)): number {
+    const now = this.clock.now();
+    let posted = 0;
+    let ownCard: object | undefined;
+    for (const delivery of deliveries) {
+      if (delivery.storm) {
+        const storm = this.repo.getStorm(delivery.conversationId, delivery.storm.rule, delivery.storm.generation);
+        if (!storm) continue;
+        const view = this.repo.stormView(storm, STORM_CARD_MEMBER_CAP);
+        this.notifier.post(delivery.conversationId, delivery.cardKey, {
+          card: this.cards.storm(view, now),
+          summary: `Alert storm: ${storm.rule} — ${view.firing} firing, ${view.resolved} resolved`,
+        });
+      } else {
+        ownCard ??= this.cards.alert({ record, silence: this.repo.findSilence(record.rule, alertTarget(record), now), now });
+        this.notifier.post(delivery.conversationId, delivery.cardKey, { card: ownCard, summary: summaryLine(record) });
+      }
+      posted++;
+    }
+    return posted;
+  }
+}
+
+export function summaryLine(record: Pick<AlertRecord, 'severity' | 'rule' | 'monitorCondition' | 'deviceId' | 'targetIds' | 'configurationItems'>): string {
+  const status = record.monitorCondition === 'Resolved' ? 'Resolved' : 'Fired';
+  return `${severityLabel(record.severity)} ${status}: ${record.rule} — ${alertTarget(record)}`;
+}

@@ -1,0 +1,51 @@
+import type { AlertRecord } from './alert';
+import type { AlertFilter } from './filter';
+import type { Silence } from './silence';
+import type { Storm, StormMember, StormView } from './storm';
+
+/** Which card shows an alert in a conversation (its own, or a storm card). */
+export interface Delivery {
+  readonly conversationId: string;
+  readonly alertId: string;
+  readonly cardKey: string;
+  /** ms epoch. */
+  readonly deliveredAt: number;
+  /** Set when the alert joined a storm card. */
+  readonly storm?: { readonly rule: string; readonly generation: number };
+}
+
+/**
+ * The alerts store (port). Implementations must make `transaction` atomic and durable:
+ * when it returns, everything written inside it survives a crash; when it throws,
+ * nothing of it was stored.
+ */
+export interface AlertRepository {
+  transaction<T>(work: () => T): T;
+
+  /** Dedupe: true when a notification with this key was stored before. */
+  hasEvent(dedupeKey: string): boolean;
+  recordEvent(dedupeKey: string, alertId: string, receivedAt: string, payload: string): void;
+
+  get(alertId: string): AlertRecord | undefined;
+  save(record: AlertRecord): void;
+  /** Open = Fired and not Closed; worst severity first, then newest. */
+  listOpen(filter: AlertFilter, limit: number): AlertRecord[];
+  countOpen(filter: AlertFilter): number;
+
+  deliveriesOf(alertId: string): Delivery[];
+  recordDelivery(delivery: Delivery): void;
+  /** Deliveries to a conversation with deliveredAt > sinceMs. */
+  countDeliveriesSince(conversationId: string, sinceMs: number): number;
+
+  /** The rule's latest storm in the conversation. */
+  latestStorm(conversationId: string, rule: string): Storm | undefined;
+  saveStorm(storm: Storm): void;
+  getStorm(conversationId: string, rule: string, generation: number): Storm | undefined;
+  /** The storm card's content; `memberLimit` caps the listed members (the counts cover all). */
+  stormView(storm: Storm, memberLimit: number): StormView;
+  stormMembers(conversationId: string, rule: string, generation: number, limit: number): { total: number; members: StormMember[] };
+
+  addSilence(silence: Omit<Silence, 'id'>): Silence;
+  activeSilences(now: Date): Silence[];
+  findSilence(rule: string, target: string, now: Date): Silence | undefined;
+}

@@ -1,0 +1,126 @@
+import { alertTarget, isOpen, type AlertRecord } from './alert';
+import type { AlertCardInput } from './card-renderer';
+import type { AlertFilter } from './filter';
+import type { AlertPublisher } from './publisher';
+import type { AlertRepository } from './repository';
+import type { Silence, SilenceHours } from './silence';
+import type { StormMember } from './storm';
+import type { AlertStateChange, AlertStateClient } from '../../backends/alerts/port';
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+
+export interface ActingUser {
+  readonly name: string;
+  readonly upn?: string;
+}
+
+/** `changed` = the alert moved; `noop` = nothing to do (double click, stale card) with a line saying why. */
+export type ActionOutcome = { readonly changed: true; readonly record: AlertRecord } | { readonly changed: false; readonly record: AlertRecord; readonly reason: string };
+
+export class AlertNotFoundError extends Error {
+  override readonly name = 'AlertNotFoundError';
+}
+
+export interface AlertServiceDeps {
+  readonly repo: AlertRepository;
+  readonly publisher: AlertPublisher;
+  readonly stateClient: AlertStateClient;
+  readonly clock: Clock;
+  readonly log: Logger;
+}
+
+const EMPTY_FILTER: AlertFilter = { sites: [], devices: [], rules: [] };
+
+/** What commands and card actions (and other features' cards) do with alerts. */
+export class AlertService {
+  constructor(private readonly deps: AlertServiceDeps) {}
+
+  /** By full id, or by its last segment (what cards show as the short id). */
+  get(id: string): AlertRecord | undefined {
+    return this.deps.repo.get(id.trim());
+  }
+
+  listOpen(filter: AlertFilter = EMPTY_FILTER, limit = 20): { alerts: AlertRecord[]; total: number } {
+    return { alerts: this.deps.repo.listOpen(filter, limit), total: this.deps.repo.countOpen(filter) };
+  }
+
+  /** Open alerts of one device, worst first (for the device status card). */
+  openForDevice(deviceId: string, limit = 10): AlertRecord[] {
+    return this.deps.repo.listOpen({ ...EMPTY_FILTER, devices: [deviceId] }, limit);
+  }
+
+  silences(): Silence[] {
+    return this.deps.repo.activeSilences(this.deps.clock.now());
+  }
+
+  stormMembers(conversationId: string, rule: string, generation: number, limit: number): { total: number; members: StormMember[] } {
+    return this.deps.repo.stormMembers(conversationId, rule, generation, limit);
+  }
+
+  /** What the alert card needs, rendered now. */
+  cardInput(record: AlertRecord): AlertCardInput {
+    const now = this.deps.clock.now();
+    return { record, silence: this.deps.repo.findSilence(record.rule, alertTarget(record), now), now };
+  }
+
+  acknowledge(alertId: string, user: ActingUser): Promise<ActionOutcome> {
+    return this.transition(alertId, 'Acknowledged', user);
+  }
+
+  close(alertId: string, user: ActingUser): Promise<ActionOutcome> {
+    return this.transition(alertId, 'Closed', user);
+  }
+
+  /** No cards for the alert's rule and target for `hours`; the alert's cards say so. */
+  silence(alertId: string, hours: SilenceHours, user: ActingUser): { record: AlertRecord; silence: Silence } {
+    const { repo, clock } = this.deps;
+    return repo.transaction(() => {
+      const record = this.require(alertId);
+      const now = clock.now();
+      const silence = repo.addSilence({
+        rule: record.rule,
+        target: alertTarget(record),
+        until: new Date(now.getTime() + hours * 3_600_000).toISOString(),
+        createdBy: user.name,
+        createdAt: now.toISOString(),
+      });
+      const updated = { ...record, version: record.version + 1 };
+      repo.save(updated);
+      this.deps.publisher.publish(updated);
+      return { record: updated, silence };
+    });
+  }
+
+  private async transition(alertId: string, to: AlertStateChange, user: ActingUser): Promise<ActionOutcome> {
+    const { repo, clock } = this.deps;
+    const before = this.require(alertId);
+    if (before.state === 'Closed') return { changed: false, record: before, reason: `This alert was already closed by ${before.closedBy ?? 'someone'} at ${shortTime(before.closedAt)}.` };
+    if (to === 'Acknowledged' && before.state === 'Acknowledged') {
+      return { changed: false, record: before, reason: `This alert was already acknowledged by ${before.acknowledgedBy ?? 'someone'} at ${shortTime(before.acknowledgedAt)}.` };
+    }
+    const who = user.upn ? `${user.name} (${user.upn})` : user.name;
+    // The source system first: if Azure refuses, the card must not claim otherwise.
+    await this.deps.stateClient.changeState(before.alertId, to, `${to} from Microsoft Teams by ${who} via FleetOps`);
+    return repo.transaction(() => {
+      const current = this.require(alertId);
+      const at = clock.now().toISOString();
+      const updated: AlertRecord =
+        to === 'Acknowledged'
+          ? { ...current, state: 'Acknowledged', acknowledgedBy: user.name, acknowledgedAt: at, version: current.version + 1 }
+          : { ...current, state: 'Closed', closedBy: user.name, closedAt: at, version: current.version + 1 };
+      repo.save(updated);
+      this.deps.publisher.publish(updated);
+      return { changed: true, record: updated };
+    });
+  }
+
+  private require(alertId: string): AlertRecord {
+    const record = this.deps.repo.get(alertId);
+    if (!record) throw new AlertNotFoundError(`There is no alert \`${alertId}\`. \`alerts\` lists the open ones.`);
+    return record;
+  }
+}
+
+const shortTime = (iso: string | undefined) => (iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : 'an unknown time');
+
+export { isOpen };

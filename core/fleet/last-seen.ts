@@ -1,0 +1,30 @@
+/**
+ * "just now", "3 min ago", "2 h ago", "5 days ago", "never". IoT Hub reports
+ * 0001-01-01 for never; adapters turn that into undefined, and this also guards it.
+ */
+export function formatLastSeen(at: string | Date | undefined, now: Date): string {
+  if (at === undefined) return 'never';
+  const time = typeof at === 'string' ? Date.parse(at) : at.getTime();
+  if (!Number.isFinite(time) || time <= Date.UTC(1970, 0, 2)) return 'never';
+  const seconds = Math.round((now.getTime() - time) / 1000);
+  if (seconds < -60) return 'in the future (clock skew)';
+  if (seconds < 45) return 'just now';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `${hours} h ago`;
+  const days = Math.round(hours / 24);
+  return `${days} day${days === 1 ? '' : 's'} ago`;
+}
+
+/** A short duration for uptime and "offline for": 45 s, 12 min, 3 h 5 min, 4 days. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return m % 60 === 0 ? `${h} h` : `${h} h ${m % 60} min`;
+  const d = Math.floor(h / 24);
+  return `${d} days`;
+}
