@@ -35,7 +35,7 @@ const optionalString = z
 const optionalUrl = optionalString.pipe(z.url({ message: 'must be a URL such as https://example.vault.azure.net' }).optional());
 
 const envSchema = z.object({
-  PORT: int(3978, 1, 65535),
+  PORT: int(3978, 0, 65535),
   HOST: optionalString.transform((v) => v ?? '127.0.0.1'),
   DATA_DIR: optionalString.transform((v) => v ?? './.data'),
   PLAYGROUND: onOff('off'),
@@ -79,7 +79,7 @@ export type AppConfig = Readonly<{
 
 /** What to do about each variable when it is wrong. */
 const HINTS: Record<string, string> = {
-  PORT: 'set PORT to a free TCP port, e.g. PORT=3978',
+  PORT: 'set PORT to a free TCP port, e.g. PORT=3978 (0 picks any free port)',
   HOST: 'set HOST to the address to listen on, e.g. HOST=127.0.0.1',
   PLAYGROUND: 'set PLAYGROUND=on to start the Agents Playground, or off',
   SIM_DEVICES: 'set SIM_DEVICES to the number of simulated devices (0 turns the simulator off)',

@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Ajv from 'ajv';
+import * as AdaptiveCards from 'adaptivecards';
+import { cardBytes } from '../../cards/card';
+
+/** ../shared beside the repository (CI clones the repo with shared/ next to it). */
+export const SHARED_DIR = path.resolve(__dirname, '../../../shared');
+
+let validateSchema: ((card: unknown) => boolean) & { errors?: unknown } | undefined;
+
+function schemaValidator() {
+  if (!validateSchema) {
+    const schema = JSON.parse(fs.readFileSync(path.join(SHARED_DIR, 'schemas/adaptive-card-1.5.0.json'), 'utf8'));
+    delete schema.$schema; // draft-06 meta schema id; ajv validates the content fine without it
+    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+    validateSchema = ajv.compile(schema) as typeof validateSchema;
+  }
+  return validateSchema!;
+}
+
+/** Teams extensions (charts) are not in the official schema; they must carry a fallback. */
+const TEAMS_EXTENSIONS = /^Chart\./;
+
+function withoutExtensions(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutExtensions).filter((n) => n !== undefined);
+  if (node && typeof node === 'object') {
+    const record = node as Record<string, unknown>;
+    if (typeof record.type === 'string' && TEAMS_EXTENSIONS.test(record.type)) {
+      if (record.fallback === undefined) throw new Error(`${record.type} has no fallback`);
+      return record.fallback === 'drop' ? undefined : withoutExtensions(record.fallback);
+    }
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, withoutExtensions(v)]));
+  }
+  return node;
+}
+
+/**
+ * Checks a rendered card the way Teams would: valid against the Adaptive Card 1.5
+ * schema, parsed without errors by the official renderer library, and under 28 KB.
+ */
+export function expectValidCard(card: unknown, maxBytes = 28 * 1024): void {
+  const plain = withoutExtensions(card);
+  const validate = schemaValidator();
+  if (!validate(plain)) throw new Error(`card does not match the Adaptive Card 1.5 schema: ${JSON.stringify(validate.errors).slice(0, 2000)}`);
+  const parsed = new AdaptiveCards.AdaptiveCard();
+  const context = new AdaptiveCards.SerializationContext();
+  parsed.parse(plain, context);
+  const errors = [];
+  for (let i = 0; i < context.eventCount; i++) {
+    const event = context.getEventAt(i);
+    if (event.phase !== undefined && event.status === AdaptiveCards.ValidationEvent.UnknownElementType) errors.push(event.message);
+  }
+  if (errors.length > 0) throw new Error(`adaptivecards could not parse: ${errors.join('; ')}`);
+  const bytes = cardBytes(card);
+  if (bytes > maxBytes) throw new Error(`card is ${bytes} bytes, over ${maxBytes}`);
+}
