@@ -1,0 +1,164 @@
+import type { ApprovalsClient, ApprovalUpdateResult } from '../../backends/devops/port';
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+import type { DeploymentAnnouncer } from './announcer';
+import { patchFromEvent } from './event-patch';
+import { parseDevOpsEvent } from './events';
+import { mergeRun } from './merge';
+import type { DeploymentRepository } from './repository';
+import type { ApprovalView, PipelineRun } from './run';
+
+export type ReceiveOutcome =
+  | { status: 'accepted'; eventKey: string; runId: string; conversations: number }
+  | { status: 'duplicate'; eventKey: string; runId?: string }
+  | { status: 'rejected'; reason: 'malformed' | 'unsupported'; error: string; eventType?: string };
+
+export interface DecisionRequest {
+  readonly runId: string;
+  readonly approvalId: string;
+  readonly decision: 'approved' | 'rejected';
+  readonly actor: { readonly id: string; readonly name: string; readonly upn?: string };
+}
+
+/** `card`: show the run (with the decision or the error on it); `message`: nothing to show but a line. */
+export type DecisionOutcome = { kind: 'card'; run: PipelineRun; message?: string } | { kind: 'message'; message: string };
+
+export interface DeploymentServiceDeps {
+  readonly repository: DeploymentRepository;
+  readonly approvals: ApprovalsClient;
+  readonly announcer: DeploymentAnnouncer;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** Bounds the Azure DevOps call so a card click answers within Teams' timeout. */
+  readonly approvalTimeoutInMs?: number;
+}
+
+/** Deployments: service-hook events in, one card per run out, approvals decided from Teams. */
+export class DeploymentService {
+  private readonly inFlight = new Map<string, string>();
+
+  constructor(private readonly deps: DeploymentServiceDeps) {}
+
+  /** Stores the event durably, merges it into its run and queues the run's card updates. */
+  receive(body: unknown, rawBody: string): ReceiveOutcome {
+    const parsed = parseDevOpsEvent(body);
+    if (!parsed.ok) {
+      this.deps.log.warn({ eventType: parsed.eventType, reason: parsed.reason, error: parsed.error }, 'devops event rejected');
+      return { status: 'rejected', reason: parsed.reason, error: parsed.error, eventType: parsed.eventType };
+    }
+    const event = parsed.event;
+    const eventKey = `${event.eventType}:${event.id}`;
+    const patch = patchFromEvent(event);
+    const receivedAt = this.deps.clock.now().toISOString();
+    const result = this.deps.repository.ingest({ key: eventKey, eventType: event.eventType, receivedAt, body: rawBody }, patch.runId, (current) =>
+      mergeRun(current, patch, event.createdDate, receivedAt),
+    );
+    if (result.duplicate) {
+      this.deps.log.info({ eventKey, runId: result.run?.runId }, 'devops event redelivered; already stored');
+      // A crash between storing and announcing leaves the event unannounced: finish the job now.
+      if (!result.announced && result.run) this.announce(eventKey, result.run);
+      return { status: 'duplicate', eventKey, runId: result.run?.runId };
+    }
+    const conversations = this.announce(eventKey, result.run);
+    this.deps.log.info({ eventKey, runId: result.run.runId, state: result.run.state, conversations }, 'devops event applied');
+    return { status: 'accepted', eventKey, runId: result.run.runId, conversations };
+  }
+
+  /** Re-announces events stored before a crash but not yet handed to the outbox. */
+  recover(): number {
+    let count = 0;
+    for (const { eventKey, runId } of this.deps.repository.unannounced(500)) {
+      const run = this.deps.repository.get(runId);
+      if (run) this.announce(eventKey, run);
+      else this.deps.repository.markAnnounced(eventKey);
+      count++;
+    }
+    return count;
+  }
+
+  get(runId: string): PipelineRun | undefined {
+    return this.deps.repository.get(runId);
+  }
+
+  list(options: { pipeline?: string; limit?: number } = {}): PipelineRun[] {
+    return this.deps.repository.listRecent({ pipeline: options.pipeline, limit: options.limit ?? 10 });
+  }
+
+  /** Approves or rejects from a card: calls Azure DevOps, then shows who decided (or its error) on every copy of the card. */
+  async decide(request: DecisionRequest): Promise<DecisionOutcome> {
+    const run = this.deps.repository.get(request.runId);
+    if (!run) return { kind: 'message', message: `I no longer know run ${request.runId}; open it in Azure DevOps to decide there.` };
+    const approval = run.approvals.find((a) => a.id === request.approvalId);
+    if (!approval) return { kind: 'message', message: `Run ${run.runNumber} of ${run.pipeline} has no approval ${request.approvalId}; the card may be out of date.` };
+    if (approval.status !== 'pending') {
+      const by = approval.decidedBy ? ` by ${approval.decidedBy}` : '';
+      const at = approval.decidedAt ? ` at ${approval.decidedAt.slice(0, 16).replace('T', ' ')} UTC` : '';
+      return { kind: 'card', run, message: `This approval was already ${approval.status}${by}${at}.` };
+    }
+    const flightKey = `${run.runId}/${approval.id}`;
+    const busy = this.inFlight.get(flightKey);
+    if (busy) return { kind: 'message', message: `${busy} is deciding this approval right now; the card will show the result.` };
+    this.inFlight.set(flightKey, request.actor.name);
+    try {
+      return await this.send(run, approval, request);
+    } finally {
+      this.inFlight.delete(flightKey);
+    }
+  }
+
+  private async send(run: PipelineRun, approval: ApprovalView, request: DecisionRequest): Promise<DecisionOutcome> {
+    const verb = request.decision === 'approved' ? 'Approved' : 'Rejected';
+    const who = request.actor.upn ? `${request.actor.name} (${request.actor.upn})` : request.actor.name;
+    const result = await this.deps.approvals.update(
+      {
+        approvalId: approval.id,
+        api: approval.api,
+        status: request.decision,
+        comment: `${verb} in Microsoft Teams by ${who} via FleetOps`,
+        organizationUrl: run.location.organizationUrl,
+        project: run.location.project,
+        run: { runId: run.runId, pipeline: run.pipeline, stageName: approval.stageName, runNumber: run.runNumber },
+        decidedBy: { name: request.actor.name, upn: request.actor.upn },
+      },
+      { timeoutInMs: this.deps.approvalTimeoutInMs ?? 10_000 },
+    );
+    const now = this.deps.clock.now().toISOString();
+    const updated = this.deps.repository.update(run.runId, (current) => applyDecision(current, approval, result, request, now));
+    if (!updated) return { kind: 'message', message: `Run ${run.runNumber} disappeared while deciding; check Azure DevOps.` };
+    this.deps.announcer.announce(updated);
+    this.deps.log.info({ runId: run.runId, approvalId: approval.id, decision: request.decision, ok: result.ok }, 'approval decided from Teams');
+    if (!result.ok) return { kind: 'card', run: updated, message: `Azure DevOps did not accept the decision: ${result.message}` };
+    return { kind: 'card', run: updated };
+  }
+
+  private announce(eventKey: string, run: PipelineRun): number {
+    const conversations = this.deps.announcer.announce(run);
+    this.deps.repository.markAnnounced(eventKey);
+    return conversations.length;
+  }
+}
+
+function applyDecision(
+  run: PipelineRun,
+  approval: ApprovalView,
+  result: ApprovalUpdateResult,
+  request: DecisionRequest,
+  now: string,
+): PipelineRun {
+  if (result.ok && result.status !== 'pending') {
+    // Same path as Azure DevOps' approval-completed event, so stages and state move alike.
+    const decided = { ...approval, status: result.status, decidedBy: request.actor.name, decidedAt: now, comment: undefined };
+    return mergeRun(run, { runId: run.runId, kind: run.kind, location: {}, approval: decided }, now, now);
+  }
+  const annotate = (a: ApprovalView): ApprovalView => {
+    if (!result.ok) return { ...a, lastError: `${result.message} (tried by ${request.actor.name} at ${now.slice(11, 16)} UTC)` };
+    const more = result.remainingApprovers ? `${result.remainingApprovers} more approver${result.remainingApprovers === 1 ? '' : 's'}` : 'more approvers';
+    return { ...a, lastError: undefined, note: `${request.decision === 'approved' ? 'Approved' : 'Rejected'} by ${request.actor.name}; waiting for ${more}.` };
+  };
+  return {
+    ...run,
+    approvals: run.approvals.map((a) => (a.id === approval.id && a.api === approval.api ? annotate(a) : a)),
+    updatedAt: now,
+    version: run.version + 1,
+  };
+}
