@@ -42,6 +42,10 @@ export class RecordingConnector {
     for (let i = 0; i < count; i++) this.faults.push(fault);
   }
 
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
   /** Messages (not typing indicators). */
   get messages(): RecordedActivity[] {
     return this.activities.filter((a) => a.activity.type === 'message');
