@@ -112,8 +112,12 @@ export class OutboxSender {
         }
       }
     }
-    const next = this.outbox.nextDueAt();
-    if (next !== undefined) wait(Math.max(0, next - now()));
+    // Items skipped above already set their wait (rate limit); add backoffs scheduled for later,
+    // and come straight back if the batch was full.
+    const t = now();
+    const next = this.outbox.nextDueAfter(t);
+    if (next !== undefined) wait(next - t);
+    if (items.length === (this.options.batchSize ?? 500)) wait(0);
     return { sent, updated, retried, dead, nextInMs };
   }
 }

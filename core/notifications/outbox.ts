@@ -19,8 +19,8 @@ export interface OutboxRepository {
   enqueue(conversationId: string, key: string, message: OutboundMessage, now: number): void;
   /** Pending items due at `now`, oldest first. */
   due(now: number, limit: number): OutboxItem[];
-  /** Earliest notBefore among pending items, if any. */
-  nextDueAt(): number | undefined;
+  /** Earliest notBefore among pending items scheduled after `now` (backoffs), if any. */
+  nextDueAfter(now: number): number | undefined;
   /** Removes the item if no newer message was coalesced into it meanwhile. */
   complete(item: OutboxItem): void;
   reschedule(item: OutboxItem, notBefore: number, error: string): void;

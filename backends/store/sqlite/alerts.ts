@@ -1,4 +1,4 @@
-import { alertTarget, type AlertRecord } from '../../../core/alerts/alert';
+import { alertTarget, shortAlertId, type AlertRecord } from '../../../core/alerts/alert';
 import type { AlertFilter } from '../../../core/alerts/filter';
 import type { AlertRepository, Delivery } from '../../../core/alerts/repository';
 import type { Silence } from '../../../core/alerts/silence';
@@ -61,12 +61,6 @@ export const alertMigrations: Migration[] = [
     CREATE INDEX alert_silences_match ON alert_silences (rule, target, until)`,
   },
 ];
-
-/** The short id cards show and `alert <id>` accepts: the last segment of the ARM id. */
-export function shortAlertId(alertId: string): string {
-  const parts = alertId.split(/[/:]/).filter(Boolean);
-  return parts[parts.length - 1] ?? alertId;
-}
 
 interface DeliveryRow {
   conversation_id: string;

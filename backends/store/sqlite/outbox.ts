@@ -61,7 +61,7 @@ export class SqliteOutboxRepository implements OutboxRepository {
          DO UPDATE SET message_json = excluded.message_json, version = version + 1, updated_at = excluded.updated_at`,
       ),
       due: db.prepare(`SELECT * FROM outbox WHERE state = 'pending' AND not_before <= ? ORDER BY id LIMIT ?`),
-      nextDue: db.prepare(`SELECT MIN(not_before) FROM outbox WHERE state = 'pending'`).pluck(),
+      nextDue: db.prepare(`SELECT MIN(not_before) FROM outbox WHERE state = 'pending' AND not_before > ?`).pluck(),
       complete: db.prepare(`DELETE FROM outbox WHERE id = ? AND version = ?`),
       reschedule: db.prepare(`UPDATE outbox SET attempts = attempts + 1, not_before = ?, last_error = ?, updated_at = ? WHERE id = ?`),
       dead: db.prepare(`UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ?, updated_at = ? WHERE id = ?`),
@@ -85,8 +85,8 @@ export class SqliteOutboxRepository implements OutboxRepository {
     return (this.stmts.due.all(now, limit) as Row[]).map(toItem);
   }
 
-  nextDueAt(): number | undefined {
-    const value = this.stmts.nextDue.get() as number | null;
+  nextDueAfter(now: number): number | undefined {
+    const value = this.stmts.nextDue.get(now) as number | null;
     return value ?? undefined;
   }
 

@@ -1,0 +1,310 @@
+import type { Migration, SqliteDatabase } from './database';
+import { ACTIVE_ROLLOUT_STATES, IN_FLIGHT_STATES, RETRYABLE_STATES, type DeviceState, type Rollout, type RolloutDevice, type RolloutState, type StateCounts, type WaveCounts } from '../../../core/rollouts/model';
+import type { PlannedDevice } from '../../../core/rollouts/plan';
+import type { DeviceChange } from '../../../core/rollouts/progress';
+import type { Membership, RolloutConflict, RolloutPatch, RolloutRepository } from '../../../core/rollouts/repository';
+
+export const rolloutMigrations: Migration[] = [
+  {
+    id: '0301-rollouts',
+    sql: `CREATE TABLE rollouts (
+      id TEXT PRIMARY KEY,
+      seq INTEGER NOT NULL UNIQUE,
+      version INTEGER NOT NULL,
+      fw_version TEXT NOT NULL,
+      fw_uri TEXT NOT NULL,
+      fw_sha256 TEXT NOT NULL,
+      filter_text TEXT NOT NULL,
+      state TEXT NOT NULL,
+      current_wave INTEGER NOT NULL,
+      waves_json TEXT NOT NULL,
+      settings_json TEXT NOT NULL,
+      created_by TEXT NOT NULL,
+      created_at TEXT NOT NULL,
+      conversation_id TEXT,
+      last_change_json TEXT NOT NULL,
+      pause_reason TEXT,
+      last_dispatch_at INTEGER
+    );
+    CREATE INDEX rollouts_state ON rollouts (state);
+    CREATE TABLE rollout_devices (
+      rollout_id TEXT NOT NULL REFERENCES rollouts (id),
+      device_id TEXT NOT NULL,
+      wave INTEGER,
+      seq INTEGER NOT NULL,
+      state TEXT NOT NULL,
+      attempt INTEGER NOT NULL DEFAULT 1,
+      since INTEGER NOT NULL,
+      previous_version TEXT,
+      model TEXT,
+      pending_write INTEGER NOT NULL DEFAULT 0,
+      baseline_status TEXT,
+      reason TEXT,
+      PRIMARY KEY (rollout_id, device_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX rollout_devices_device ON rollout_devices (device_id);
+    CREATE INDEX rollout_devices_state ON rollout_devices (rollout_id, state, wave, seq)`,
+  },
+];
+
+interface RolloutRow {
+  id: string;
+  seq: number;
+  version: number;
+  fw_version: string;
+  fw_uri: string;
+  fw_sha256: string;
+  filter_text: string;
+  state: RolloutState;
+  current_wave: number;
+  waves_json: string;
+  settings_json: string;
+  created_by: string;
+  created_at: string;
+  conversation_id: string | null;
+  last_change_json: string;
+  pause_reason: string | null;
+  last_dispatch_at: number | null;
+}
+
+interface DeviceRow {
+  rollout_id: string;
+  device_id: string;
+  wave: number | null;
+  state: DeviceState;
+  attempt: number;
+  since: number;
+  previous_version: string | null;
+  model: string | null;
+  pending_write: number;
+  baseline_status: string | null;
+  reason: string | null;
+}
+
+const toRollout = (r: RolloutRow): Rollout => ({
+  id: r.id,
+  version: r.version,
+  firmware: { version: r.fw_version, packageUri: r.fw_uri, sha256: r.fw_sha256 },
+  filterText: r.filter_text,
+  state: r.state,
+  currentWave: r.current_wave,
+  waves: JSON.parse(r.waves_json),
+  settings: JSON.parse(r.settings_json),
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  conversationId: r.conversation_id ?? undefined,
+  lastChange: JSON.parse(r.last_change_json),
+  pauseReason: r.pause_reason ?? undefined,
+  lastDispatchAt: r.last_dispatch_at ?? undefined,
+});
+
+const toDevice = (r: DeviceRow): RolloutDevice => ({
+  rolloutId: r.rollout_id,
+  deviceId: r.device_id,
+  wave: r.wave,
+  state: r.state,
+  attempt: r.attempt,
+  since: r.since,
+  previousVersion: r.previous_version ?? undefined,
+  model: r.model ?? undefined,
+  pendingWrite: r.pending_write === 1,
+  baselineStatus: r.baseline_status ?? undefined,
+  reason: r.reason ?? undefined,
+});
+
+/** Placeholders for a fixed list of states (states are constants, never user text). */
+const inList = (values: readonly string[]) => values.map(() => '?').join(', ');
+const HOLDING: readonly DeviceState[] = ['queued', ...IN_FLIGHT_STATES, ...RETRYABLE_STATES];
+
+export class SqliteRolloutRepository implements RolloutRepository {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  nextId(): string {
+    const seq = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 FROM rollouts').pluck().get() as number) ?? 1;
+    return `R${seq}`;
+  }
+
+  insertPlan(rollout: Rollout, devices: readonly PlannedDevice[], now: number): void {
+    const insertRollout = this.db.prepare(
+      `INSERT INTO rollouts (id, seq, version, fw_version, fw_uri, fw_sha256, filter_text, state, current_wave, waves_json, settings_json,
+         created_by, created_at, conversation_id, last_change_json, pause_reason, last_dispatch_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const insertDevice = this.db.prepare(
+      'INSERT INTO rollout_devices (rollout_id, device_id, wave, seq, state, since, previous_version, model) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.db.transaction(() => {
+      insertRollout.run(
+        rollout.id,
+        Number(rollout.id.replace(/\D/g, '')),
+        rollout.version,
+        rollout.firmware.version,
+        rollout.firmware.packageUri,
+        rollout.firmware.sha256,
+        rollout.filterText,
+        rollout.state,
+        rollout.currentWave,
+        JSON.stringify(rollout.waves),
+        JSON.stringify(rollout.settings),
+        rollout.createdBy,
+        rollout.createdAt,
+        rollout.conversationId ?? null,
+        JSON.stringify(rollout.lastChange),
+        rollout.pauseReason ?? null,
+        rollout.lastDispatchAt ?? null,
+      );
+      for (const d of devices) insertDevice.run(rollout.id, d.deviceId, d.wave, d.seq, d.state, now, d.previousVersion ?? null, d.model ?? null);
+    })();
+  }
+
+  get(id: string): Rollout | undefined {
+    const row = this.db.prepare('SELECT * FROM rollouts WHERE id = ? COLLATE NOCASE').get(id) as RolloutRow | undefined;
+    return row ? toRollout(row) : undefined;
+  }
+
+  list(options: { limit?: number; states?: readonly RolloutState[] } = {}): Rollout[] {
+    const states = options.states ?? [];
+    const where = states.length > 0 ? `WHERE state IN (${inList(states)})` : '';
+    const rows = this.db.prepare(`SELECT * FROM rollouts ${where} ORDER BY seq DESC LIMIT ?`).all(...states, options.limit ?? 20) as RolloutRow[];
+    return rows.map(toRollout);
+  }
+
+  transition(id: string, expectedVersion: number, patch: RolloutPatch): Rollout | undefined {
+    const sets: string[] = ['version = version + 1'];
+    const values: unknown[] = [];
+    const column = (name: string, value: unknown) => {
+      sets.push(`${name} = ?`);
+      values.push(value);
+    };
+    if (patch.state !== undefined) column('state', patch.state);
+    if (patch.currentWave !== undefined) column('current_wave', patch.currentWave);
+    if (patch.waves !== undefined) column('waves_json', JSON.stringify(patch.waves));
+    if (patch.lastChange !== undefined) column('last_change_json', JSON.stringify(patch.lastChange));
+    if ('pauseReason' in patch) column('pause_reason', patch.pauseReason ?? null);
+    const changed = this.db.prepare(`UPDATE rollouts SET ${sets.join(', ')} WHERE id = ? AND version = ?`).run(...values, id, expectedVersion).changes;
+    return changed === 1 ? this.get(id) : undefined;
+  }
+
+  markDispatched(id: string, at: number): void {
+    this.db.prepare('UPDATE rollouts SET last_dispatch_at = ? WHERE id = ?').run(at, id);
+  }
+
+  discardPlan(id: string): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM rollout_devices WHERE rollout_id = ?').run(id);
+      this.db.prepare("DELETE FROM rollouts WHERE id = ? AND state = 'planned'").run(id);
+    })();
+  }
+
+  conflicts(rolloutId: string): RolloutConflict[] {
+    const rows = this.db
+      .prepare(
+        `SELECT o.rollout_id AS rolloutId, r.state AS state, COUNT(*) AS devices, MIN(o.device_id) AS example
+         FROM rollout_devices m
+         JOIN rollout_devices o ON o.device_id = m.device_id AND o.rollout_id <> m.rollout_id
+         JOIN rollouts r ON r.id = o.rollout_id
+         WHERE m.rollout_id = ? AND m.state = 'queued'
+           AND r.state IN (${inList(ACTIVE_ROLLOUT_STATES)}) AND o.state IN (${inList(HOLDING)})
+         GROUP BY o.rollout_id, r.state ORDER BY o.rollout_id`,
+      )
+      .all(rolloutId, ...ACTIVE_ROLLOUT_STATES, ...HOLDING) as RolloutConflict[];
+    return rows;
+  }
+
+  waveCounts(rolloutId: string): WaveCounts[] {
+    const rows = this.db
+      .prepare('SELECT COALESCE(wave, 0) AS wave, state, COUNT(*) AS n FROM rollout_devices WHERE rollout_id = ? GROUP BY COALESCE(wave, 0), state ORDER BY 1')
+      .all(rolloutId) as Array<{ wave: number; state: DeviceState; n: number }>;
+    const byWave = new Map<number, StateCounts>();
+    for (const r of rows) {
+      const counts = byWave.get(r.wave) ?? {};
+      counts[r.state] = r.n;
+      byWave.set(r.wave, counts);
+    }
+    return [...byWave.entries()].map(([wave, counts]) => ({ wave, counts }));
+  }
+
+  devices(rolloutId: string, states: readonly DeviceState[], options: { wave?: number; limit?: number } = {}): RolloutDevice[] {
+    const waveClause = options.wave === undefined ? '' : 'AND wave = ?';
+    const params: unknown[] = [rolloutId, ...states];
+    if (options.wave !== undefined) params.push(options.wave);
+    params.push(options.limit ?? -1);
+    const rows = this.db
+      .prepare(`SELECT * FROM rollout_devices WHERE rollout_id = ? AND state IN (${inList(states)}) ${waveClause} ORDER BY since, seq LIMIT ?`)
+      .all(...params) as DeviceRow[];
+    return rows.map(toDevice);
+  }
+
+  claimForDispatch(rolloutId: string, maxWave: number, limit: number, now: number): RolloutDevice[] {
+    const rows = this.db
+      .prepare(
+        `UPDATE rollout_devices SET state = 'targeted', pending_write = 1, since = ?, reason = NULL, baseline_status = NULL
+         WHERE rollout_id = ? AND device_id IN (
+           SELECT device_id FROM rollout_devices WHERE rollout_id = ? AND state = 'queued' AND wave <= ? ORDER BY wave, seq LIMIT ?)
+         RETURNING *`,
+      )
+      .all(now, rolloutId, rolloutId, maxWave, limit) as DeviceRow[];
+    return rows.map(toDevice);
+  }
+
+  confirmWritten(rolloutId: string, confirmed: ReadonlyArray<{ deviceId: string; baselineStatus?: string }>, now: number): void {
+    const update = this.db.prepare('UPDATE rollout_devices SET pending_write = 0, baseline_status = ?, since = ? WHERE rollout_id = ? AND device_id = ? AND pending_write = 1');
+    this.db.transaction(() => {
+      for (const c of confirmed) update.run(c.baselineStatus ?? null, now, rolloutId, c.deviceId);
+    })();
+  }
+
+  applyChanges(rolloutId: string, changes: readonly DeviceChange[]): void {
+    if (changes.length === 0) return;
+    const update = this.db.prepare('UPDATE rollout_devices SET state = ?, since = ?, reason = ?, pending_write = 0 WHERE rollout_id = ? AND device_id = ?');
+    this.db.transaction(() => {
+      for (const c of changes) update.run(c.state, c.since, c.reason ?? null, rolloutId, c.deviceId);
+    })();
+  }
+
+  requeue(rolloutId: string, from: readonly DeviceState[], maxWave: number, now: number): number {
+    return this.db
+      .prepare(
+        `UPDATE rollout_devices SET state = 'queued', attempt = attempt + 1, since = ?, reason = NULL, pending_write = 0, baseline_status = NULL
+         WHERE rollout_id = ? AND wave <= ? AND state IN (${inList(from)})`,
+      )
+      .run(now, rolloutId, maxWave, ...from).changes;
+  }
+
+  moveAll(rolloutId: string, from: readonly DeviceState[], to: DeviceState, reason: string, now: number): number {
+    return this.db
+      .prepare(`UPDATE rollout_devices SET state = ?, since = ?, reason = ?, pending_write = 0 WHERE rollout_id = ? AND state IN (${inList(from)})`)
+      .run(to, now, reason, rolloutId, ...from).changes;
+  }
+
+  moveDevice(rolloutId: string, deviceId: string, from: readonly DeviceState[], to: DeviceState, reason: string, now: number): boolean {
+    return (
+      this.db
+        .prepare(`UPDATE rollout_devices SET state = ?, since = ?, reason = ?, pending_write = 0 WHERE rollout_id = ? AND device_id = ? AND state IN (${inList(from)})`)
+        .run(to, now, reason, rolloutId, deviceId, ...from).changes === 1
+    );
+  }
+
+  membershipOf(deviceId: string): Membership | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT d.rollout_id AS rolloutId, r.state AS rolloutState, r.fw_version AS version, d.wave AS wave, d.state AS state, d.reason AS reason
+         FROM rollout_devices d JOIN rollouts r ON r.id = d.rollout_id
+         WHERE d.device_id = ? AND r.state <> 'planned'
+         ORDER BY (r.state IN (${inList(ACTIVE_ROLLOUT_STATES)})) DESC, r.seq DESC LIMIT 1`,
+      )
+      .get(deviceId, ...ACTIVE_ROLLOUT_STATES) as (Omit<Membership, 'reason'> & { reason: string | null }) | undefined;
+    return row ? { ...row, reason: row.reason ?? undefined } : undefined;
+  }
+
+  tickable(): Rollout[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM rollouts r WHERE r.state IN (${inList(ACTIVE_ROLLOUT_STATES)})
+           OR (r.state = 'aborted' AND EXISTS (SELECT 1 FROM rollout_devices d WHERE d.rollout_id = r.id AND d.state IN (${inList(IN_FLIGHT_STATES)})))
+         ORDER BY r.seq`,
+      )
+      .all(...ACTIVE_ROLLOUT_STATES, ...IN_FLIGHT_STATES) as RolloutRow[];
+    return rows.map(toRollout);
+  }
+}
