@@ -100,3 +100,9 @@ export function resourceName(armId: string): string {
   const parts = armId.split('/').filter(Boolean);
   return parts[parts.length - 1] ?? armId;
 }
+
+/** The short id cards show and `alert <id>` accepts: the last segment of the alert id. */
+export function shortAlertId(alertId: string): string {
+  const parts = alertId.split(/[/:]/).filter(Boolean);
+  return parts[parts.length - 1] ?? alertId;
+}

@@ -1,0 +1,152 @@
+import type { AlertCondition, AlertRecord } from '../core/alerts/alert';
+import type { AlertCardInput } from '../core/alerts/card-renderer';
+import { logsAroundFireTime } from '../core/alerts/logs-query';
+import { card, executeAction, openUrlAction, type AdaptiveCard, type CardElement } from './card';
+import { absoluteTime, clip, duration, relativeTime, RESOLVED_STYLE, severityStyle, sevText, shortId } from './alert-format';
+
+/** Verbs of the alert card's buttons (handled in commands/alerts.ts; logs and device status by their features). */
+export const ALERT_VERBS = {
+  acknowledge: 'alert.acknowledge',
+  close: 'alert.close',
+  silence: 'alert.silence',
+  list: 'alerts.list',
+  logs: 'logs.query',
+  deviceStatus: 'device.status',
+} as const;
+
+const fact = (title: string, value: string) => ({ title, value });
+
+/** One alert: what fired, where, the condition, when; buttons to act on it. Resolved = green, with how long it lasted. */
+export function alertCard({ record, silence, now }: AlertCardInput): AdaptiveCard {
+  const resolved = record.monitorCondition === 'Resolved';
+  const style = resolved ? RESOLVED_STYLE : severityStyle(record.severity);
+  const status = resolved
+    ? `Resolved${record.resolvedAt ? ` after ${duration(Date.parse(record.resolvedAt) - Date.parse(record.firedAt))}` : ''}`
+    : 'Fired';
+
+  const facts = [
+    fact('Target', targetText(record)),
+    ...(record.deviceId ? [fact('Device', record.deviceId)] : []),
+    ...(record.site ? [fact('Site', record.site)] : []),
+    ...conditionFacts(record.condition),
+    fact('Fired', `${absoluteTime(record.firedAt)} (${relativeTime(record.firedAt, now)})`),
+    ...(resolved && record.resolvedAt ? [fact('Resolved', `${absoluteTime(record.resolvedAt)} (${relativeTime(record.resolvedAt, now)})`)] : []),
+    ...(record.acknowledgedBy ? [fact('Acknowledged', `by ${record.acknowledgedBy}, ${absoluteTime(record.acknowledgedAt ?? record.receivedAt)}`)] : []),
+    ...(record.closedBy ? [fact('Closed', `by ${record.closedBy}, ${absoluteTime(record.closedAt ?? record.receivedAt)}`)] : []),
+    ...(silence ? [fact('Silenced', `until ${absoluteTime(silence.until)} by ${silence.createdBy} (rule on this target)`)] : []),
+    fact('Source', `${record.monitoringService || record.signalType} · id ${shortId(record.alertId)}`),
+  ];
+
+  const body: CardElement[] = [
+    {
+      type: 'Container',
+      style: style.container,
+      bleed: true,
+      items: [
+        { type: 'TextBlock', text: `${style.icon} ${sevText(record.severity)} · ${status}${record.state !== 'New' ? ` · ${record.state}` : ''}`, weight: 'Bolder', color: style.color, wrap: true },
+        { type: 'TextBlock', text: clip(record.rule, 200), size: 'Large', weight: 'Bolder', wrap: true, spacing: 'Small' },
+      ],
+    },
+    ...(record.description ? [{ type: 'TextBlock', text: clip(record.description, 500), wrap: true, isSubtle: true }] : []),
+    { type: 'FactSet', facts },
+    ...queryBlock(record.condition),
+    ...linkActions(record),
+  ];
+  return card(body, buttons(record, now));
+}
+
+function targetText(record: AlertRecord): string {
+  const name = (id: string) => id.split('/').filter(Boolean).pop() ?? id;
+  const names = record.targetIds.map(name);
+  if (names.length === 0) return record.configurationItems.join(', ') || 'unknown';
+  return clip(names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', '), 300);
+}
+
+function conditionFacts(condition: AlertCondition): Array<{ title: string; value: string }> {
+  switch (condition.kind) {
+    case 'metric':
+      return condition.criteria.slice(0, 3).map((c, i) => {
+        const agg = c.aggregation ? `${c.aggregation} ` : '';
+        const dynamic = condition.dynamic ? ` (dynamic${c.sensitivity ? `, ${c.sensitivity} sensitivity` : ''})` : '';
+        const actual = c.value !== undefined ? `, actual ${c.value}` : '';
+        const window = condition.windowSize && i === 0 ? ` over ${condition.windowSize}` : '';
+        return fact(i === 0 ? 'Condition' : 'and', clip(`${agg}${c.metric} ${operatorText(c.operator)} ${c.threshold}${dynamic}${actual}${window}`, 300));
+      });
+    case 'log':
+      return [
+        fact(
+          'Condition',
+          `${condition.resultCount !== undefined ? `${condition.resultCount} result${condition.resultCount === 1 ? '' : 's'}` : 'results'}` +
+            `${condition.threshold !== undefined ? ` (alert when ${operatorText(condition.operator ?? '')} ${condition.threshold})` : ''}` +
+            `${condition.windowSize ? ` over ${condition.windowSize}` : ''}`,
+        ),
+      ];
+    case 'activity-log':
+      return [fact('Operation', clip(condition.operationName, 200)), ...(condition.caller ? [fact('Caller', condition.caller)] : []), ...(condition.status ? [fact('Status', condition.status)] : [])];
+    case 'resource-health':
+      return [fact('Health', clip(`${condition.title}: ${condition.previousHealthStatus ?? '?'} → ${condition.currentHealthStatus ?? '?'}${condition.cause ? ` (${condition.cause})` : ''}`, 300))];
+    case 'service-health':
+      return [
+        fact('Incident', clip(condition.title, 200)),
+        ...(condition.service ? [fact('Service', `${condition.service}${condition.region ? ` in ${condition.region}` : ''}`)] : []),
+        ...(condition.trackingId ? [fact('Tracking id', `${condition.trackingId}${condition.stage ? ` (${condition.stage})` : ''}`)] : []),
+      ];
+    case 'smart-detection':
+      return [
+        fact('Detection', clip(condition.summary, 300)),
+        ...(condition.detectedValue ? [fact('Detected', `${condition.detectedValue}${condition.normalValue ? ` (normal ${condition.normalValue})` : ''}`)] : []),
+      ];
+    default:
+      return condition.summary ? [fact('Condition', clip(condition.summary, 300))] : [];
+  }
+}
+
+const OPERATORS: Record<string, string> = {
+  GreaterThan: '>',
+  GreaterThanOrEqual: '≥',
+  LessThan: '<',
+  LessThanOrEqual: '≤',
+  Equals: '=',
+  'Greater Than': '>',
+  'Less Than': '<',
+  'Equal To': '=',
+  GreaterOrLessThan: '≷',
+};
+const operatorText = (op: string) => OPERATORS[op] ?? op;
+
+function queryBlock(condition: AlertCondition): CardElement[] {
+  if (condition.kind !== 'log' || !condition.query) return [];
+  return [
+    { type: 'TextBlock', text: 'Query', weight: 'Bolder', spacing: 'Small' },
+    { type: 'TextBlock', text: clip(condition.query, 1500), fontType: 'Monospace', wrap: true, size: 'Small', spacing: 'None' },
+  ];
+}
+
+function linkActions(record: AlertRecord): CardElement[] {
+  const links = [
+    ...(record.links.portal ? [openUrlAction('Open in Azure portal', record.links.portal)] : []),
+    ...(record.links.searchResults ? [openUrlAction('Log search results', record.links.searchResults)] : []),
+  ];
+  return links.length > 0 ? [{ type: 'ActionSet', actions: links }] : [];
+}
+
+function buttons(record: AlertRecord, now: Date): CardElement[] {
+  const id = { alertId: record.alertId };
+  const actions: CardElement[] = [];
+  if (record.state === 'New' && record.monitorCondition === 'Fired') actions.push(executeAction('Acknowledge', ALERT_VERBS.acknowledge, id, 'positive'));
+  if (record.state !== 'Closed') actions.push(executeAction('Close', ALERT_VERBS.close, id));
+  actions.push({
+    type: 'Action.ShowCard',
+    title: 'Silence…',
+    card: {
+      type: 'AdaptiveCard',
+      body: [{ type: 'TextBlock', text: `No cards for **${clip(record.rule, 100)}** on this target for:`, wrap: true }],
+      actions: [1, 4, 24].map((hours) => executeAction(`${hours} h`, ALERT_VERBS.silence, { ...id, hours })),
+    },
+  });
+  if (record.deviceId) {
+    actions.push(executeAction('Show logs', ALERT_VERBS.logs, { query: logsAroundFireTime(record.deviceId, record.firedAt, record.resolvedAt ?? now.toISOString()) }));
+    actions.push(executeAction('Device status', ALERT_VERBS.deviceStatus, { deviceId: record.deviceId }));
+  }
+  return actions;
+}

@@ -1,0 +1,56 @@
+import { openDatabase } from '../../../backends/store/sqlite/database';
+import { alertMigrations, SqliteAlertRepository } from '../../../backends/store/sqlite/alerts';
+import { subscriptionMigrations, SqliteSubscriptionRepository } from '../../../backends/store/sqlite/subscriptions';
+import { AlertIngestor } from '../../../core/alerts/ingest';
+import { AlertPublisher } from '../../../core/alerts/publisher';
+import { AlertService } from '../../../core/alerts/service';
+import { parseAlertPayload } from '../../../core/alerts/parse-alert';
+import { DEFAULT_STORM_POLICY, type StormPolicy } from '../../../core/alerts/storm';
+import type { AlertStateChange, AlertStateClient } from '../../../backends/alerts/port';
+import { ManualClock } from '../../../core/clock';
+import { silentLogger } from '../../../core/logger';
+import type { Notifier, OutboundMessage } from '../../../core/notifications/notifier';
+import { alertCard } from '../../../cards/alert';
+import { alertStormCard } from '../../../cards/alert-storm';
+
+/** Records posts; `latest` is what the outbox would hold per (conversation, key) after coalescing. */
+export class RecordingNotifier implements Notifier {
+  readonly posts: Array<{ conversationId: string; key: string; message: OutboundMessage }> = [];
+  post(conversationId: string, key: string, message: OutboundMessage): void {
+    this.posts.push({ conversationId, key, message });
+  }
+  keys(conversationId?: string): string[] {
+    return [...new Set(this.posts.filter((p) => !conversationId || p.conversationId === conversationId).map((p) => p.key))];
+  }
+  latest(conversationId: string, key: string): any {
+    return [...this.posts].reverse().find((p) => p.conversationId === conversationId && p.key === key)?.message.card;
+  }
+}
+
+export class RecordingStateClient implements AlertStateClient {
+  readonly calls: Array<{ alertId: string; newState: AlertStateChange; comment: string }> = [];
+  failWith?: Error;
+  async changeState(alertId: string, newState: AlertStateChange, comment: string): Promise<void> {
+    if (this.failWith) throw this.failWith;
+    this.calls.push({ alertId, newState, comment });
+  }
+}
+
+export function alertsWorld(options: { storm?: StormPolicy; file?: string } = {}) {
+  const db = openDatabase(options.file ?? ':memory:', [...subscriptionMigrations, ...alertMigrations]);
+  const clock = new ManualClock(new Date('2026-01-01T00:00:00Z'));
+  const repo = new SqliteAlertRepository(db);
+  const subscriptions = new SqliteSubscriptionRepository(db);
+  const notifier = new RecordingNotifier();
+  const publisher = new AlertPublisher(repo, notifier, { alert: alertCard, storm: alertStormCard }, clock);
+  const ingestor = new AlertIngestor({ repo, subscriptions, publisher, clock, storm: options.storm ?? DEFAULT_STORM_POLICY, log: silentLogger });
+  const stateClient = new RecordingStateClient();
+  const service = new AlertService({ repo, publisher, stateClient, clock, log: silentLogger });
+  const ingest = (payload: unknown) => {
+    const parsed = parseAlertPayload(payload);
+    if (!parsed.ok) throw new Error(parsed.error);
+    return ingestor.ingest(parsed.alert, JSON.stringify(payload));
+  };
+  const subscribe = (conversationId: string, filter = '') => subscriptions.add({ conversationId, topic: 'alerts', filter, createdBy: 'test' });
+  return { db, clock, repo, subscriptions, notifier, publisher, ingestor, service, stateClient, ingest, subscribe };
+}
