@@ -17,17 +17,11 @@ export interface HelpViewModel {
 /** The `help` card: every command with its first example; what needs a higher role is marked. */
 export function helpCard(vm: HelpViewModel): AdaptiveCard {
   const rows: CardElement[] = vm.entries.map((entry) => ({
-    type: 'ColumnSet',
+    type: 'Container',
     spacing: 'Small',
-    columns: [
-      { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: `**${entry.usage}**`, wrap: false, fontType: 'Monospace', size: 'Small' }] },
-      {
-        type: 'Column',
-        width: 'stretch',
-        items: [
-          { type: 'TextBlock', text: entry.summary + (entry.role !== 'viewer' ? ` _(${entry.role})_` : ''), wrap: true, size: 'Small' },
-        ],
-      },
+    items: [
+      { type: 'TextBlock', text: entry.usage, fontType: 'Monospace', weight: 'Bolder', size: 'Small', wrap: true },
+      { type: 'TextBlock', text: entry.summary + (entry.role !== 'viewer' ? ` _(${entry.role})_` : ''), wrap: true, size: 'Small', isSubtle: true, spacing: 'None' },
     ],
   }));
   return card([
