@@ -7,6 +7,7 @@ import type { Notifier } from '../core/notifications/notifier';
 import type { AppConfig } from '../core/config/config';
 import type { CommandRegistry } from './registry';
 import type { OutboxRepository } from '../core/notifications/outbox';
+import type { AlertService } from '../core/alerts/service';
 
 /**
  * The ports and domain services a turn can use. Built once by bot/main.ts (the
@@ -24,5 +25,7 @@ export interface Services {
   readonly audit: AuditLog;
   /** Outbox health for `delivery`. */
   readonly delivery?: Pick<OutboxRepository, 'pendingCount' | 'deadLetters'>;
+  /** Alerts: open alerts, acknowledge/close/silence (commands/alerts.ts); `openForDevice` for the status card. */
+  readonly alerts?: AlertService;
   // Domain services: each feature adds its optional field here (fleet, logs, alerts, rollouts, deployments).
 }
