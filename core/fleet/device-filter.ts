@@ -114,8 +114,10 @@ export function describeDeviceFilter(filter: DeviceFilter): string {
 function unknownTerm(term: string): string {
   const word = term.split(/[:=]/)[0]!.toLowerCase();
   const known = [...KEYS, ...Object.keys(KEY_ALIASES), ...FLAGS, 'tag'];
-  const best = known.map((k) => ({ k, d: editDistance(word, k) })).sort((a, b) => a.d - b.d)[0];
-  const hint = best && best.d <= 2 ? ` Did you mean \`${best.k}${(FLAGS as readonly string[]).includes(best.k) ? '' : ':'}\`?` : '';
+  const scored = known.map((k) => ({ k, d: editDistance(word, k) }));
+  const min = Math.min(...scored.map((s) => s.d));
+  const best = min <= 2 ? scored.filter((s) => s.d === min).map((s) => `\`${s.k}${(FLAGS as readonly string[]).includes(s.k) ? '' : ':'}\``) : [];
+  const hint = best.length > 0 ? ` Did you mean ${best.join(' or ')}?` : '';
   return `I don't know the filter term \`${term}\`.${hint} ${FILTER_HELP}`;
 }
 

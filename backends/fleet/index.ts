@@ -1,0 +1,26 @@
+import type { AppConfig } from '../../core/config/config';
+import type { SqliteDatabase } from '../store/sqlite/database';
+import type { DeviceSideClient, FleetClient } from './port';
+import { connectIotHub, type IotHubConnectDeps } from './iothub/connect';
+import { LocalFleetRegistry } from './local/local-registry';
+
+export { FLEET_MIGRATIONS } from './local/migrations';
+
+export interface FleetBackend {
+  readonly kind: 'local' | 'iothub';
+  readonly client: FleetClient;
+  /** The hub side devices talk to; only the local registry has one (real devices use the device SDK). */
+  readonly deviceSide?: DeviceSideClient;
+}
+
+export interface FleetBackendDeps extends IotHubConnectDeps {
+  /** The state database with the fleet migrations applied (local backend). */
+  readonly db: SqliteDatabase;
+}
+
+/** Picks the adapter once, at startup (FLEET_BACKEND). */
+export function createFleetClient(config: AppConfig, deps: FleetBackendDeps): FleetBackend {
+  if (config.fleetBackend === 'iothub') return { kind: 'iothub', client: connectIotHub(config.env, deps) };
+  const registry = new LocalFleetRegistry(deps.db);
+  return { kind: 'local', client: registry, deviceSide: registry };
+}
