@@ -1,4 +1,4 @@
-import type { DeviceFilter, DeviceTwin, FleetClient } from '../../../backends/fleet/port';
+import type { DeviceFilter, DevicePage, DeviceTwin, FleetClient } from '../../../backends/fleet/port';
 import type { FleetHarness, SeedDevice } from './harness';
 
 const T0 = new Date('2026-01-01T00:00:00Z');
@@ -79,18 +79,18 @@ export function fleetContract(name: string, make: () => FleetHarness): void {
 
     test('pages are disjoint, carry a token while more remain, and resume from a token', async () => {
       const iterator = h.client.listDevices({}, { pageSize: 4 });
-      const first = (await iterator.next()).value!;
+      const first = (await iterator.next()).value as DevicePage;
       expect(first.devices).toHaveLength(4);
       expect(first.continuationToken).toEqual(expect.any(String));
       const resumed = h.client.listDevices({}, { pageSize: 4, continuationToken: first.continuationToken });
-      const second = (await resumed.next()).value!;
+      const second = (await resumed.next()).value as DevicePage;
       expect(second.devices).toHaveLength(2);
       expect(second.continuationToken).toBeUndefined();
       expect(new Set([...first.devices, ...second.devices].map((d) => d.deviceId)).size).toBe(6);
     });
 
     test('orderBy lastActivityTime lists the never-seen and longest-silent first', async () => {
-      const page = (await h.client.listDevices({ connection: 'Disconnected' }, { pageSize: 2, orderBy: 'lastActivityTime' }).next()).value!;
+      const page = (await h.client.listDevices({ connection: "Disconnected" }, { pageSize: 2, orderBy: "lastActivityTime" }).next()).value as DevicePage;
       expect(page.devices.map((d) => d.deviceId)).toEqual(['device-12', 'device-11']);
     });
 

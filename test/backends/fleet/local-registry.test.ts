@@ -1,3 +1,4 @@
+import type { DevicePage } from '../../../backends/fleet/port';
 import { localHarness } from './harness';
 import type { LocalFleetRegistry } from '../../../backends/fleet/local/local-registry';
 
@@ -7,7 +8,7 @@ describe('local registry: the device side', () => {
   test('devices list in natural id order', async () => {
     const h = localHarness();
     await h.seed(['device-10', 'device-2', 'device-1', 'device-100'].map((deviceId) => ({ deviceId })));
-    const page = (await h.client.listDevices({}).next()).value!;
+    const page = (await h.client.listDevices({}).next()).value as DevicePage;
     expect(page.devices.map((d) => d.deviceId)).toEqual(['device-1', 'device-2', 'device-10', 'device-100']);
     h.close();
   });
