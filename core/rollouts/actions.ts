@@ -1,0 +1,182 @@
+import type { FirmwareCatalog } from '../../backends/feed/port';
+import type { FleetClient } from '../../backends/fleet/port';
+import type { Clock } from '../clock';
+import { FleetReader } from './fleet-reader';
+import { FAILURE_STATES, IN_FLIGHT_STATES, RETRYABLE_STATES, sumStates, type Rollout, type RolloutState } from './model';
+import { conflictMessage } from './planner';
+import type { RolloutPatch, RolloutRepository } from './repository';
+import type { Serial } from './serial';
+
+export type ActionOutcome = { readonly ok: true; readonly rollout: Rollout; readonly message: string } | { readonly ok: false; readonly rollout?: Rollout; readonly message: string };
+
+export interface ActionActor {
+  readonly name: string;
+}
+
+const hhmm = (iso: string) => `${iso.slice(11, 16)} UTC`;
+export const describeState = (r: Rollout): string =>
+  r.state === 'running' ? `running wave ${r.currentWave}` : r.state === 'awaiting-approval' ? `waiting for approval of wave ${r.currentWave}` : r.state;
+
+/**
+ * What release leads and operators do to a rollout. Every transition names the version it
+ * was decided on: a stale card, or the second of two simultaneous clicks, changes nothing
+ * and is told what happened instead.
+ */
+export class RolloutActions {
+  private readonly reader: FleetReader;
+
+  constructor(
+    private readonly repo: RolloutRepository,
+    private readonly fleet: FleetClient,
+    private readonly catalog: FirmwareCatalog,
+    private readonly clock: Clock,
+    private readonly serial: Serial,
+  ) {
+    this.reader = new FleetReader(fleet);
+  }
+
+  start(id: string, expectedVersion: number | undefined, actor: ActionActor): ActionOutcome {
+    return this.transition(id, expectedVersion, ['planned'], 'start', actor, (r, at) => {
+      const conflicts = this.repo.conflicts(r.id);
+      if (conflicts.length > 0) return { refuse: conflictMessage(conflicts) };
+      return {
+        patch: { state: 'running', currentWave: 1, waves: r.waves.map((w) => (w.index === 1 ? { ...w, startedAt: at, approvedBy: actor.name } : w)) },
+        what: 'started wave 1',
+      };
+    });
+  }
+
+  approve(id: string, expectedVersion: number | undefined, actor: ActionActor): ActionOutcome {
+    return this.transition(id, expectedVersion, ['awaiting-approval'], 'approve the next wave', actor, (r, at) => ({
+      patch: { state: 'running', waves: r.waves.map((w) => (w.index === r.currentWave ? { ...w, startedAt: at, approvedBy: actor.name } : w)) },
+      what: `approved wave ${r.currentWave}`,
+    }));
+  }
+
+  pause(id: string, expectedVersion: number | undefined, actor: ActionActor): ActionOutcome {
+    return this.transition(id, expectedVersion, ['running'], 'pause', actor, (r) => ({
+      patch: { state: 'paused', pauseReason: `paused by ${actor.name}` },
+      what: `paused wave ${r.currentWave}`,
+    }));
+  }
+
+  resume(id: string, expectedVersion: number | undefined, actor: ActionActor): ActionOutcome {
+    return this.transition(id, expectedVersion, ['paused'], 'resume', actor, (r) => {
+      // Failures already counted were looked at by whoever resumes: they no longer trip the gate.
+      const counts = this.repo.waveCounts(r.id).find((c) => c.wave === r.currentWave)?.counts ?? {};
+      const failures = sumStates(counts, FAILURE_STATES);
+      return {
+        patch: { state: 'running', pauseReason: undefined, waves: r.waves.map((w) => (w.index === r.currentWave ? { ...w, acknowledgedFailures: failures } : w)) },
+        what: `resumed wave ${r.currentWave}${failures > 0 ? ` (acknowledging ${failures} failure${failures === 1 ? '' : 's'})` : ''}`,
+      };
+    });
+  }
+
+  retryFailed(id: string, expectedVersion: number | undefined, actor: ActionActor): ActionOutcome {
+    let requeued = 0;
+    const outcome = this.transition(id, expectedVersion, ['running', 'paused', 'awaiting-approval'], 'retry failed devices', actor, (r) => {
+      const lastStarted = r.state === 'awaiting-approval' ? r.currentWave - 1 : r.currentWave;
+      const counts = this.repo.waveCounts(r.id).filter((c) => c.wave >= 1 && c.wave <= lastStarted);
+      const retryable = counts.reduce((n, c) => n + sumStates(c.counts, RETRYABLE_STATES), 0);
+      if (retryable === 0) return { refuse: `Nothing to retry: no device of ${r.id} failed, timed out, rolled back or was skipped offline.` };
+      return {
+        patch: {
+          // Waiting for the next wave's approval: the retried wave runs again first.
+          ...(r.state === 'awaiting-approval' ? { state: 'running' as const, currentWave: lastStarted } : {}),
+          waves: r.waves.map((w) => ({ ...w, acknowledgedFailures: 0, passedAt: w.index >= lastStarted ? undefined : w.passedAt })),
+        },
+        what: `retried ${retryable} device${retryable === 1 ? '' : 's'}`,
+        after: () => {
+          requeued = this.repo.requeue(r.id, RETRYABLE_STATES, lastStarted, this.clock.now().getTime());
+        },
+      };
+    });
+    return outcome.ok ? { ...outcome, message: `${outcome.message} ${requeued} device${requeued === 1 ? '' : 's'} queued again.` } : outcome;
+  }
+
+  /** Aborts; queued devices are canceled, and with `revert` devices that have not started get their previous version back. */
+  async abort(id: string, expectedVersion: number | undefined, actor: ActionActor, options: { revert?: boolean } = {}): Promise<ActionOutcome> {
+    const outcome = this.transition(id, expectedVersion, ['planned', 'awaiting-approval', 'running', 'paused'], 'abort', actor, () => ({
+      patch: { state: 'aborted', pauseReason: undefined },
+      what: 'aborted',
+    }));
+    if (!outcome.ok) return outcome;
+    return this.serial.run(async () => {
+      const now = this.clock.now().getTime();
+      const canceled = this.repo.moveAll(id, ['queued'], 'canceled', `aborted by ${actor.name}`, now);
+      const reverted = options.revert ? await this.revertNotStarted(outcome.rollout, actor, now) : { reverted: 0, missing: [] as string[] };
+      const inFlight = sumStates(Object.assign({}, ...this.repo.waveCounts(id).map((c) => c.counts)), IN_FLIGHT_STATES);
+      const parts = [`${canceled} queued device${canceled === 1 ? '' : 's'} canceled`];
+      if (options.revert) parts.push(`${reverted.reverted} not-yet-started device${reverted.reverted === 1 ? '' : 's'} set back to their previous version`);
+      if (reverted.missing.length > 0) parts.push(`not reverted (version not in the catalog): ${reverted.missing.join(', ')}`);
+      if (inFlight > 0) parts.push(`${inFlight} device${inFlight === 1 ? '' : 's'} mid-update carry on and stay tracked`);
+      return { ok: true, rollout: this.repo.get(id) ?? outcome.rollout, message: `${outcome.message} ${parts.join('; ')}.` };
+    });
+  }
+
+  exclude(id: string, deviceId: string, actor: ActionActor): ActionOutcome {
+    const rollout = this.repo.get(id);
+    if (!rollout) return { ok: false, message: `There is no rollout ${id}; \`rollouts\` lists them.` };
+    const from = ['queued', ...IN_FLIGHT_STATES, ...RETRYABLE_STATES] as const;
+    const moved = this.repo.moveDevice(rollout.id, deviceId, from, 'canceled', `excluded by ${actor.name}`, this.clock.now().getTime());
+    if (!moved) return { ok: false, rollout, message: `${deviceId} is not a pending or failed target of ${rollout.id}; \`rollout status ${rollout.id}\` shows its devices.` };
+    return { ok: true, rollout, message: `${deviceId} is excluded from ${rollout.id}; it no longer counts toward the gates (if its update already started, it may still finish on the device).` };
+  }
+
+  private async revertNotStarted(rollout: Rollout, actor: ActionActor, now: number): Promise<{ reverted: number; missing: string[] }> {
+    const targeted = this.repo.devices(rollout.id, ['targeted']);
+    const seen = await this.reader.observe(targeted.map((d) => d.deviceId));
+    const byVersion = new Map<string, string[]>();
+    for (const d of targeted) {
+      const s = seen.get(d.deviceId);
+      const notStarted = s !== undefined && (s.status === undefined || s.status === 'current' || s.status === d.baselineStatus) && s.currentVersion === d.previousVersion;
+      if (!notStarted || !d.previousVersion) continue;
+      byVersion.set(d.previousVersion, [...(byVersion.get(d.previousVersion) ?? []), d.deviceId]);
+    }
+    let reverted = 0;
+    const missing: string[] = [];
+    for (const [version, ids] of byVersion) {
+      const firmware = await this.catalog.get(version);
+      if (!firmware) {
+        missing.push(`${version} (${ids.length})`);
+        continue;
+      }
+      const patch = { firmware: { fwVersion: firmware.version, fwPackageURI: firmware.packageUri, fwPackageCheckValue: firmware.sha256, rolloutId: `${rollout.id}-revert`, waveId: 0 } };
+      const results = await this.fleet.updateDesired(ids, patch);
+      for (const r of results) {
+        if (r.ok && this.repo.moveDevice(rollout.id, r.deviceId, ['targeted'], 'canceled', `aborted by ${actor.name}; desired set back to ${version}`, now)) reverted++;
+      }
+    }
+    return { reverted, missing };
+  }
+
+  private transition(
+    id: string,
+    expectedVersion: number | undefined,
+    from: readonly RolloutState[],
+    verb: string,
+    actor: ActionActor,
+    decide: (r: Rollout, at: string) => { patch: RolloutPatch; what: string; after?: () => void } | { refuse: string },
+  ): ActionOutcome {
+    const rollout = this.repo.get(id);
+    if (!rollout) return { ok: false, message: `There is no rollout ${id}; \`rollouts\` lists them.` };
+    if (expectedVersion !== undefined && expectedVersion !== rollout.version) return { ok: false, rollout, message: staleMessage(rollout) };
+    if (!from.includes(rollout.state)) {
+      return { ok: false, rollout, message: `Nothing changed: ${rollout.id} is ${describeState(rollout)} (last: ${rollout.lastChange.by} ${rollout.lastChange.what} at ${hhmm(rollout.lastChange.at)}), so there is nothing to ${verb}.` };
+    }
+    const at = this.clock.now().toISOString();
+    const decision = decide(rollout, at);
+    if ('refuse' in decision) return { ok: false, rollout, message: decision.refuse };
+    const next = this.repo.transition(rollout.id, rollout.version, { ...decision.patch, lastChange: { by: actor.name, at, what: decision.what } });
+    if (!next) {
+      const now = this.repo.get(rollout.id) ?? rollout;
+      return { ok: false, rollout: now, message: staleMessage(now) };
+    }
+    decision.after?.();
+    return { ok: true, rollout: next, message: `${actor.name} ${decision.what} of ${next.id} (${next.firmware.version}); it is now ${describeState(next)}.` };
+  }
+}
+
+function staleMessage(r: Rollout): string {
+  return `Nothing changed: someone acted first. ${r.lastChange.by} ${r.lastChange.what} at ${hhmm(r.lastChange.at)}; ${r.id} is now ${describeState(r)}. The card shows the current state.`;
+}

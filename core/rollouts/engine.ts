@@ -1,0 +1,229 @@
+import type { FleetClient } from '../../backends/fleet/port';
+import type { Clock } from '../clock';
+import { silentLogger, type Logger } from '../logger';
+import { FleetReader } from './fleet-reader';
+import { judgeWave, type GateResult } from './gates';
+import { FAILURE_STATES, IN_FLIGHT_STATES, sumStates, type Rollout, type RolloutDevice, type StateCounts } from './model';
+import type { Observation } from './observation';
+import { nextDeviceState, type DeviceChange } from './progress';
+import type { RolloutRepository } from './repository';
+import type { Serial } from './serial';
+
+export type RolloutEvent =
+  | { readonly kind: 'progress'; readonly rolloutId: string }
+  | { readonly kind: 'gate-breached'; readonly rolloutId: string; readonly wave: number; readonly gate: GateResult; readonly failing: readonly RolloutDevice[] }
+  | { readonly kind: 'wave-passed'; readonly rolloutId: string; readonly wave: number }
+  | { readonly kind: 'completed'; readonly rolloutId: string };
+
+export interface EngineOptions {
+  /** Devices per desired-write call; pause takes effect between batches. */
+  readonly batchSize?: number;
+  /** Skip (not write) devices that are offline when their turn comes. */
+  readonly skipOffline?: boolean;
+  /** Most seconds of write budget one tick may spend (the tick runs every 10 s). */
+  readonly maxBudgetSeconds?: number;
+}
+
+const GATE_ACTOR = 'the health gate';
+
+/**
+ * One engine tick, per rollout: read the reported state of the devices in flight and move
+ * them on; judge the current wave's gate (breach = pause itself, pass = wait for approval
+ * of the next wave, or complete); then, while running, write desired firmware to the next
+ * queued devices within the rate budget. Every step is a store transaction; a desired
+ * write is recorded as intent first and confirmed after, and a device whose twin already
+ * carries this rollout's attempt is never written again, so a restart at any point
+ * neither loses nor repeats work.
+ */
+export class RolloutEngine {
+  private readonly reader: FleetReader;
+  private readonly batchSize: number;
+  private readonly skipOffline: boolean;
+  private readonly maxBudgetSeconds: number;
+
+  constructor(
+    private readonly repo: RolloutRepository,
+    private readonly fleet: FleetClient,
+    private readonly clock: Clock,
+    private readonly serial: Serial,
+    private readonly log: Logger = silentLogger,
+    options: EngineOptions = {},
+  ) {
+    this.reader = new FleetReader(fleet);
+    this.batchSize = options.batchSize ?? 500;
+    this.skipOffline = options.skipOffline ?? true;
+    this.maxBudgetSeconds = options.maxBudgetSeconds ?? 10;
+  }
+
+  tick(): Promise<RolloutEvent[]> {
+    return this.serial.run(async () => {
+      const events: RolloutEvent[] = [];
+      for (const rollout of this.repo.tickable()) {
+        try {
+          events.push(...(await this.tickRollout(rollout)));
+        } catch (error) {
+          // One rollout's trouble (a fleet outage) must not stop the others.
+          this.log.error({ err: error, rolloutId: rollout.id }, 'rollout tick failed');
+        }
+      }
+      return events;
+    });
+  }
+
+  private async tickRollout(start: Rollout): Promise<RolloutEvent[]> {
+    const now = this.clock.now().getTime();
+    const events: RolloutEvent[] = [];
+    let changed = await this.track(start, now);
+    const judged = this.judge(start, now);
+    if (judged) {
+      events.push(judged);
+      changed = true;
+    }
+    const fresh = this.repo.get(start.id);
+    if (fresh?.state === 'running') changed = (await this.dispatch(fresh, now)) > 0 || changed;
+    else if (fresh) changed = (await this.settlePendingWrites(fresh, now)) || changed;
+    if (changed) events.unshift({ kind: 'progress', rolloutId: start.id });
+    return events;
+  }
+
+  /** Moves in-flight devices on from what they report. */
+  private async track(rollout: Rollout, now: number): Promise<boolean> {
+    const inFlight = this.repo.devices(rollout.id, IN_FLIGHT_STATES).filter((d) => !d.pendingWrite);
+    if (inFlight.length === 0) return false;
+    const seen = await this.reader.observe(inFlight.map((d) => d.deviceId));
+    const changes: DeviceChange[] = [];
+    for (const device of inFlight) {
+      const change = nextDeviceState(device, seen.get(device.deviceId), rollout.firmware.version, now, rollout.settings);
+      if (change) changes.push(change);
+    }
+    this.repo.applyChanges(rollout.id, changes);
+    return changes.length > 0;
+  }
+
+  /** The gate of the running wave: pause on breach, stop for approval (or complete) on pass. */
+  private judge(rollout: Rollout, now: number): RolloutEvent | undefined {
+    const current = this.repo.get(rollout.id);
+    if (!current || current.state !== 'running') return undefined;
+    const k = current.currentWave;
+    const counts = this.repo.waveCounts(current.id);
+    const waveCounts = counts.find((c) => c.wave === k)?.counts ?? {};
+    const wave = current.waves[k - 1];
+    const gate = judgeWave(waveCounts, current.settings.gates, wave?.acknowledgedFailures ?? 0);
+    const at = new Date(now).toISOString();
+    if (gate.verdict === 'breached') {
+      const next = this.repo.transition(current.id, current.version, {
+        state: 'paused',
+        pauseReason: `Wave ${k} gate: ${gate.reason}`,
+        lastChange: { by: GATE_ACTOR, at, what: `paused itself at wave ${k}: ${gate.reason}` },
+      });
+      if (!next) return undefined;
+      this.log.warn({ rolloutId: current.id, wave: k, reason: gate.reason }, 'rollout paused by its gate');
+      return { kind: 'gate-breached', rolloutId: current.id, wave: k, gate, failing: this.repo.devices(current.id, FAILURE_STATES, { wave: k, limit: 5 }) };
+    }
+    if (gate.verdict !== 'passed') return undefined;
+    const waves = current.waves.map((w) => (w.index === k ? { ...w, passedAt: at } : w));
+    if (k >= current.waves.length) {
+      const open = counts.reduce((n, c) => n + sumStates(c.counts, ['queued', ...IN_FLIGHT_STATES]), 0);
+      if (open > 0) return undefined;
+      const done = this.repo.transition(current.id, current.version, { state: 'completed', waves, lastChange: { by: GATE_ACTOR, at, what: 'completed: every wave passed its gate' } });
+      return done ? { kind: 'completed', rolloutId: current.id } : undefined;
+    }
+    const next = this.repo.transition(current.id, current.version, {
+      state: 'awaiting-approval',
+      currentWave: k + 1,
+      waves,
+      lastChange: { by: GATE_ACTOR, at, what: `wave ${k} passed its gate; wave ${k + 1} awaits approval` },
+    });
+    return next ? { kind: 'wave-passed', rolloutId: current.id, wave: k } : undefined;
+  }
+
+  /** Writes desired firmware to queued devices within the rate budget; returns how many were handled. */
+  private async dispatch(rollout: Rollout, now: number): Promise<number> {
+    const rate = rollout.settings.dispatchPerSecond;
+    const elapsedSeconds = rollout.lastDispatchAt === undefined ? this.maxBudgetSeconds : Math.min(this.maxBudgetSeconds, Math.max(0, now - rollout.lastDispatchAt) / 1000);
+    let budget = Math.floor(rate * elapsedSeconds);
+    let handled = 0;
+    // Intent left by a crash between recording and confirming: finish it first.
+    const pending = this.repo.devices(rollout.id, ['targeted']).filter((d) => d.pendingWrite);
+    if (pending.length > 0) {
+      handled += await this.write(rollout, pending, now);
+      budget -= pending.length;
+    }
+    while (budget > 0) {
+      // Re-read before every batch: a pause lands between two batches at the latest.
+      const fresh = this.repo.get(rollout.id);
+      if (!fresh || fresh.state !== 'running') break;
+      const batch = this.repo.claimForDispatch(fresh.id, fresh.currentWave, Math.min(this.batchSize, budget), now);
+      if (batch.length === 0) break;
+      handled += await this.write(fresh, batch, now);
+      budget -= batch.length;
+    }
+    if (handled > 0 || rollout.lastDispatchAt === undefined || budget <= 0) this.repo.markDispatched(rollout.id, now);
+    return handled;
+  }
+
+  /** Not running any more: confirm intents that did reach the device, put the others back in the queue. */
+  private async settlePendingWrites(rollout: Rollout, now: number): Promise<boolean> {
+    const pending = this.repo.devices(rollout.id, ['targeted']).filter((d) => d.pendingWrite);
+    if (pending.length === 0) return false;
+    const seen = await this.reader.observe(pending.map((d) => d.deviceId));
+    const written = pending.filter((d) => carriesAttempt(seen.get(d.deviceId), rollout.id, d.attempt));
+    const unwritten = new Set(pending.map((d) => d.deviceId));
+    for (const d of written) unwritten.delete(d.deviceId);
+    this.repo.confirmWritten(rollout.id, written.map((d) => ({ deviceId: d.deviceId })), now);
+    this.repo.applyChanges(rollout.id, [...unwritten].map((deviceId) => ({ deviceId, state: rollout.state === 'aborted' ? 'canceled' : 'queued', since: now })));
+    return true;
+  }
+
+  /** Writes one claimed batch. Devices whose twin already carries this attempt are only confirmed. */
+  private async write(rollout: Rollout, batch: readonly RolloutDevice[], now: number): Promise<number> {
+    const seen = await this.reader.observe(batch.map((d) => d.deviceId));
+    const confirmed: Array<{ deviceId: string; baselineStatus?: string }> = [];
+    const changes: DeviceChange[] = [];
+    const groups = new Map<string, { wave: number; attempt: number; ids: string[]; baseline: Map<string, string | undefined> }>();
+    for (const d of batch) {
+      const s = seen.get(d.deviceId);
+      if (carriesAttempt(s, rollout.id, d.attempt)) confirmed.push({ deviceId: d.deviceId });
+      else if (!s) changes.push({ deviceId: d.deviceId, state: 'failed', since: now, reason: 'device no longer in the registry' });
+      else if (this.skipOffline && s.connection === 'Disconnected') changes.push({ deviceId: d.deviceId, state: 'skipped-offline', since: now, reason: 'offline when its turn came' });
+      else if (s.currentVersion === rollout.firmware.version && s.status === 'current') changes.push({ deviceId: d.deviceId, state: 'already-current', since: now });
+      else {
+        const key = `${d.wave}:${d.attempt}`;
+        const group = groups.get(key) ?? { wave: d.wave ?? 0, attempt: d.attempt, ids: [] as string[], baseline: new Map<string, string | undefined>() };
+        group.ids.push(d.deviceId);
+        group.baseline.set(d.deviceId, s.status);
+        groups.set(key, group);
+      }
+    }
+    for (const group of groups.values()) {
+      const patch = {
+        firmware: {
+          fwVersion: rollout.firmware.version,
+          fwPackageURI: rollout.firmware.packageUri,
+          fwPackageCheckValue: rollout.firmware.sha256,
+          rolloutId: rollout.id,
+          waveId: group.wave,
+          attempt: group.attempt,
+        },
+      };
+      const results = await this.fleet.updateDesired(group.ids, patch);
+      const answered = new Set<string>();
+      for (const r of results) {
+        answered.add(r.deviceId);
+        if (r.ok) confirmed.push({ deviceId: r.deviceId, baselineStatus: group.baseline.get(r.deviceId) });
+        else if (/throttl|429|busy|timeout/i.test(r.error ?? '')) changes.push({ deviceId: r.deviceId, state: 'queued', since: now });
+        else changes.push({ deviceId: r.deviceId, state: 'failed', since: now, reason: `desired write refused: ${r.error ?? 'unknown error'}` });
+      }
+      // A device the backend did not answer for stays pending; the next tick checks its twin.
+      for (const id of group.ids) if (!answered.has(id)) this.log.warn({ rolloutId: rollout.id, deviceId: id }, 'no write result; will reconcile');
+    }
+    this.repo.confirmWritten(rollout.id, confirmed, now);
+    this.repo.applyChanges(rollout.id, changes);
+    return batch.length;
+  }
+}
+
+const carriesAttempt = (seen: Observation | undefined, rolloutId: string, attempt: number): boolean =>
+  seen !== undefined && seen.desiredRolloutId === rolloutId && (seen.desiredAttempt ?? 1) === attempt;
+
+export type { StateCounts };

@@ -1,0 +1,67 @@
+import type { PlannedDevice } from './plan';
+import type { DeviceState, Rollout, RolloutDevice, RolloutState, WaveCounts } from './model';
+import type { DeviceChange } from './progress';
+
+/** The fields a transition may change (id, firmware, creation stay fixed). */
+export type RolloutPatch = Partial<Pick<Rollout, 'state' | 'currentWave' | 'waves' | 'lastChange' | 'pauseReason'>>;
+
+export interface RolloutConflict {
+  readonly rolloutId: string;
+  readonly state: RolloutState;
+  readonly devices: number;
+  readonly example: string;
+}
+
+export interface Membership {
+  readonly rolloutId: string;
+  readonly rolloutState: RolloutState;
+  readonly version: string;
+  readonly wave: number | null;
+  readonly state: DeviceState;
+  readonly reason?: string;
+}
+
+/**
+ * Where rollouts live. Every method is one statement or one transaction, set-based over
+ * the device rows, so 100,000 targets stay fast. Synchronous like the rest of the
+ * SQLite store; the engine never holds a transaction across a network call.
+ */
+export interface RolloutRepository {
+  /** A new short id, e.g. R7. */
+  nextId(): string;
+  /** Stores a planned rollout and all its device rows at once. */
+  insertPlan(rollout: Rollout, devices: readonly PlannedDevice[], now: number): void;
+  get(id: string): Rollout | undefined;
+  /** Newest first. */
+  list(options?: { limit?: number; states?: readonly RolloutState[] }): Rollout[];
+  /** Applies the patch only if the stored version is `expectedVersion`; returns the new rollout, or undefined when stale. */
+  transition(id: string, expectedVersion: number, patch: RolloutPatch): Rollout | undefined;
+  /** Records when desired writes were last dispatched (for the rate budget); not a transition, so no version bump. */
+  markDispatched(id: string, at: number): void;
+  /** Removes a plan that was refused before anyone saw it (e.g. it overlaps an active rollout). */
+  discardPlan(id: string): void;
+  /** Active rollouts (awaiting approval, running, paused) sharing queued or in-flight devices with `rolloutId`. */
+  conflicts(rolloutId: string): RolloutConflict[];
+  /** Counts per wave and state (wave 0 = outside the waves). */
+  waveCounts(rolloutId: string): WaveCounts[];
+  devices(rolloutId: string, states: readonly DeviceState[], options?: { wave?: number; limit?: number }): RolloutDevice[];
+  /**
+   * Records the intent to write: moves up to `limit` queued devices of waves ≤ `maxWave`
+   * to targeted with pendingWrite set, in dispatch order, and returns them.
+   */
+  claimForDispatch(rolloutId: string, maxWave: number, limit: number, now: number): RolloutDevice[];
+  /** The write was made (or found already made): clears pendingWrite and stores the baseline status. */
+  confirmWritten(rolloutId: string, confirmed: ReadonlyArray<{ deviceId: string; baselineStatus?: string }>, now: number): void;
+  /** State changes from a tick, in one transaction; also clears pendingWrite on those rows. */
+  applyChanges(rolloutId: string, changes: readonly DeviceChange[]): void;
+  /** Moves devices in `from` (of waves ≤ maxWave) back to queued with attempt + 1. Returns how many. */
+  requeue(rolloutId: string, from: readonly DeviceState[], maxWave: number, now: number): number;
+  /** Sets devices in `from` to `to` (e.g. queued → canceled on abort). Returns how many. */
+  moveAll(rolloutId: string, from: readonly DeviceState[], to: DeviceState, reason: string, now: number): number;
+  /** Sets one device's state if it is in `from`; false when it is not. */
+  moveDevice(rolloutId: string, deviceId: string, from: readonly DeviceState[], to: DeviceState, reason: string, now: number): boolean;
+  /** The device's rollout: the active one, else the most recent. */
+  membershipOf(deviceId: string): Membership | undefined;
+  /** Rollouts the tick must look at: active ones, and aborted ones with devices still in flight. */
+  tickable(): Rollout[];
+}

@@ -1,0 +1,79 @@
+import type { FirmwareCatalog } from '../../backends/feed/port';
+import type { FleetClient } from '../../backends/fleet/port';
+import type { Clock } from '../clock';
+import { silentLogger, type Logger } from '../logger';
+import { RolloutActions } from './actions';
+import { RolloutEngine, type EngineOptions, type RolloutEvent } from './engine';
+import { FleetReader } from './fleet-reader';
+import { FAILURE_STATES, type Rollout, type RolloutSettings } from './model';
+import { planRollout, type PlannedRollout, type PlanRequest } from './planner';
+import type { Membership, RolloutRepository } from './repository';
+import { Serial } from './serial';
+import { buildView, type RolloutView } from './view';
+
+export interface RolloutServiceDeps {
+  readonly repo: RolloutRepository;
+  readonly fleet: FleetClient;
+  readonly catalog: FirmwareCatalog;
+  readonly clock: Clock;
+  readonly log?: Logger;
+  readonly defaults?: Partial<RolloutSettings>;
+  readonly engine?: EngineOptions;
+}
+
+/** The rollouts domain as commands, cards and jobs use it. */
+export class RolloutService {
+  readonly engine: RolloutEngine;
+  readonly actions: RolloutActions;
+  private readonly reader: FleetReader;
+
+  constructor(private readonly deps: RolloutServiceDeps) {
+    const serial = new Serial();
+    this.engine = new RolloutEngine(deps.repo, deps.fleet, deps.clock, serial, deps.log ?? silentLogger, deps.engine);
+    this.actions = new RolloutActions(deps.repo, deps.fleet, deps.catalog, deps.clock, serial);
+    this.reader = new FleetReader(deps.fleet);
+  }
+
+  get catalog(): FirmwareCatalog {
+    return this.deps.catalog;
+  }
+
+  plan(request: PlanRequest): Promise<PlannedRollout> {
+    return planRollout({ repo: this.deps.repo, catalog: this.deps.catalog, reader: this.reader, clock: this.deps.clock, defaults: this.deps.defaults }, request);
+  }
+
+  get(id: string): Rollout | undefined {
+    return this.deps.repo.get(normalizeId(id));
+  }
+
+  list(limit = 10): Rollout[] {
+    return this.deps.repo.list({ limit });
+  }
+
+  /** The most recent active rollout, for `rollout status` without an id. */
+  latestActive(): Rollout | undefined {
+    return this.deps.repo.list({ limit: 1, states: ['running', 'paused', 'awaiting-approval'] })[0] ?? this.deps.repo.list({ limit: 1 })[0];
+  }
+
+  view(id: string): RolloutView | undefined {
+    const rollout = this.get(id);
+    if (!rollout) return undefined;
+    const failures = this.deps.repo.devices(rollout.id, FAILURE_STATES, { limit: 5 });
+    return buildView(rollout, this.deps.repo.waveCounts(rollout.id), failures, this.deps.clock.now());
+  }
+
+  /** For the device status card: the device's rollout and wave. */
+  membershipOf(deviceId: string): Membership | undefined {
+    return this.deps.repo.membershipOf(deviceId);
+  }
+
+  tick(): Promise<RolloutEvent[]> {
+    return this.engine.tick();
+  }
+}
+
+/** `r7`, `R7` and `7` all name rollout R7. */
+export const normalizeId = (id: string): string => {
+  const trimmed = id.trim();
+  return /^\d+$/.test(trimmed) ? `R${trimmed}` : trimmed.toUpperCase();
+};

@@ -1,0 +1,54 @@
+import { SEED_FIRMWARE } from '../../../backends/feed/local';
+import { compareVersions, type FirmwareCatalog, type FirmwareVersion } from '../../../backends/feed/port';
+import { migrate, type SqliteDatabase } from '../../../backends/store/sqlite/database';
+import { rolloutMigrations, SqliteRolloutRepository } from '../../../backends/store/sqlite/rollouts';
+import { ManualClock } from '../../../core/clock';
+import type { RolloutSettings } from '../../../core/rollouts/model';
+import { RolloutService } from '../../../core/rollouts/service';
+import Database from 'better-sqlite3';
+import { FakeFleet } from './fake-fleet';
+
+export const catalogOf = (versions: readonly FirmwareVersion[] = SEED_FIRMWARE): FirmwareCatalog => ({
+  list: async () => [...versions].sort((a, b) => compareVersions(b.version, a.version)),
+  get: async (v) => versions.find((f) => f.version === v),
+});
+
+export const LEAD = { name: 'Lena Lead' };
+export const OTHER_LEAD = { name: 'Omar Lead' };
+
+export interface World {
+  db: SqliteDatabase;
+  fleet: FakeFleet;
+  clock: ManualClock;
+  service: RolloutService;
+  /** A new service over the same store and fleet, as after a process restart. */
+  restart(): RolloutService;
+}
+
+export function makeWorld(fleet = new FakeFleet(), defaults: Partial<RolloutSettings> = {}, engine = {}): World {
+  const db = new Database(':memory:');
+  migrate(db, rolloutMigrations);
+  const clock = new ManualClock(new Date('2026-03-01T09:00:00Z'));
+  const make = () =>
+    new RolloutService({ repo: new SqliteRolloutRepository(db), fleet, catalog: catalogOf(), clock, defaults: { dispatchPerSecond: 1000, ...defaults }, engine: { batchSize: 50, ...engine } });
+  const world: World = {
+    db,
+    fleet,
+    clock,
+    service: make(),
+    restart() {
+      world.service = make();
+      return world.service;
+    },
+  };
+  return world;
+}
+
+/** Ticks the engine while the devices play along, `steps` times, a minute apart. */
+export async function run(world: World, steps: number, bad?: (id: string) => 'error' | 'rollback' | undefined): Promise<void> {
+  for (let i = 0; i < steps; i++) {
+    await world.service.tick();
+    world.fleet.step(bad);
+    world.clock.advance(60_000);
+  }
+}
