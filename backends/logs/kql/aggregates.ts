@@ -30,7 +30,7 @@ function makeList(call: Call, ctx: ScalarContext, distinct: boolean, predicate?:
 export function aggregateCall(call: Call, ctx: ScalarContext): string | undefined {
   const a = call.args;
   const v = (i: number) => scalar(a[i], ctx);
-  const sum = (x: string) => (isIntegral(call.type) ? `CAST(sum(${x}) AS BIGINT)` : `sum(${x})`);
+  const sum = (x: string, where = '') => (isIntegral(call.type) ? `CAST(sum(${x})${where} AS BIGINT)` : `sum(${x})${where}`);
   switch (call.name) {
     case 'count':
       return a.length === 0 ? 'count(*)' : `count(${v(0)})`;
@@ -44,7 +44,7 @@ export function aggregateCall(call: Call, ctx: ScalarContext): string | undefine
     case 'sum':
       return sum(asType(a[0], call.type === 'real' ? 'real' : a[0].type, ctx));
     case 'sumif':
-      return `${sum(v(0))}${filter(asType(a[1], 'bool', ctx))}`;
+      return sum(v(0), filter(asType(a[1], 'bool', ctx)));
     case 'avg':
       return `avg(${asType(a[0], 'real', ctx)})`;
     case 'avgif':

@@ -594,7 +594,7 @@ function jsonValue(node: Node): unknown {
     case 'JsonObjectExpression': {
       const out: Record<string, unknown> = {};
       for (const pair of items(node.Pairs)) {
-        const key = pair.Name.IsLiteral ? String(pair.Name.LiteralValue) : String(pair.Name.toString().trim());
+        const key = String(kustoLanguage().KustoFacts.GetStringLiteralValue(String(pair.Name.Text)) ?? '');
         out[key] = jsonValue(pair.Value);
       }
       return out;

@@ -273,6 +273,11 @@ export const FUNCTIONS: Record<string, Impl> = {
   url_encode: (args, ctx) => `url_encode(${asText(args[0], ctx)})`,
   url_decode: (args, ctx) => `url_decode(${asText(args[0], ctx)})`,
 
+  // --- window (on serialized input: rows keep their order)
+  row_number: (args, ctx) => (args[0] ? `(row_number() OVER () + ${asType(args[0], 'long', ctx)} - 1)` : 'row_number() OVER ()'),
+  prev: (args, ctx, call) => `lag(${asType(args[0], call.type, ctx)}, ${args[1] ? `CAST(${asType(args[1], 'long', ctx)} AS BIGINT)` : '1'}${args[2] ? `, ${asType(args[2], call.type, ctx)}` : ''}) OVER ()`,
+  next: (args, ctx, call) => `lead(${asType(args[0], call.type, ctx)}, ${args[1] ? `CAST(${asType(args[1], 'long', ctx)} AS BIGINT)` : '1'}${args[2] ? `, ${asType(args[2], call.type, ctx)}` : ''}) OVER ()`,
+
   // --- logic
   iff: (args, ctx, call) => `CASE WHEN ${asType(args[0], 'bool', ctx)} THEN ${asType(args[1], call.type, ctx)} ELSE ${asType(args[2], call.type, ctx)} END`,
   iif: (args, ctx, call) => FUNCTIONS.iff(args, ctx, call),

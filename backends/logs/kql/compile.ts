@@ -1,0 +1,101 @@
+/**
+ * KQL text → one DuckDB statement: parse and analyze with Microsoft's parser against the
+ * store's schema, report its diagnostics with line/column/caret, convert the tree into
+ * our AST and translate it.
+ */
+/* eslint-disable @typescript-eslint/no-explicit-any */
+import type { Query, RenderRequest, Tabular } from './ast';
+import { Converter } from './convert';
+import { errorAt, KqlError, UnsupportedError } from './errors';
+import { kustoLanguage } from './kusto';
+import { globalStateFor, type TableSchema } from './schema';
+import { Translator } from './translate';
+import type { BoundParam } from './sql';
+import type { ColumnDef } from './types';
+
+export interface CompiledQuery {
+  readonly sql: string;
+  readonly params: readonly BoundParam[];
+  readonly columns: readonly ColumnDef[];
+  readonly render?: RenderRequest;
+  /** Store tables the query reads (none = self-contained: datatable/print/range). */
+  readonly tables: readonly string[];
+}
+
+export interface CompileOptions {
+  readonly nowTicks: bigint;
+  /** Appended as LIMIT to the final select. */
+  readonly maxRows?: number;
+  /** Restricts store tables with a TimeGenerated column to [from, to) (the query's `timespan`). */
+  readonly timeRange?: { readonly fromTicks: bigint; readonly toTicks: bigint };
+}
+
+function tablesOf(t: Tabular, out: Set<string>): void {
+  switch (t.kind) {
+    case 'table':
+      out.add(t.name);
+      return;
+    case 'union':
+      t.inputs.forEach((i) => tablesOf(i, out));
+      return;
+    case 'pipe':
+      tablesOf(t.input, out);
+      if (t.operator.op === 'join') tablesOf(t.operator.right, out);
+      return;
+    default:
+      return;
+  }
+}
+
+export class KqlCompiler {
+  private globals: any;
+  private tableNames: Set<string>;
+
+  constructor(tables: readonly TableSchema[] = []) {
+    this.globals = undefined;
+    this.tableNames = new Set(tables.map((t) => t.name));
+    this.pendingTables = tables;
+  }
+
+  private pendingTables: readonly TableSchema[];
+
+  /** Call when a table is created or its columns change. */
+  setTables(tables: readonly TableSchema[]): void {
+    this.pendingTables = tables;
+    this.tableNames = new Set(tables.map((t) => t.name));
+    this.globals = undefined;
+  }
+
+  /** Parses and analyzes; throws KqlError with the position of the first error. */
+  analyze(text: string): Query {
+    const K = kustoLanguage();
+    if (!this.globals) this.globals = globalStateFor(this.pendingTables);
+    const code = K.KustoCode.ParseAndAnalyze(text, this.globals);
+    const diagnostics = code.GetDiagnostics();
+    for (let i = 0; i < diagnostics.Count; i++) {
+      const d = diagnostics.getItem(i);
+      if (String(d.Severity) === 'Error') throw errorAt(text, d.Start, d.Length, String(d.Message), String(d.Code));
+    }
+    try {
+      return new Converter(this.tableNames).query(code);
+    } catch (error) {
+      if (error instanceof UnsupportedError) throw errorAt(text, error.start, error.length, error.message);
+      throw error;
+    }
+  }
+
+  compile(text: string, options: CompileOptions): CompiledQuery {
+    const query = this.analyze(text);
+    const tables = new Set<string>();
+    tablesOf(query.body, tables);
+    try {
+      const translation = new Translator({ nowTicks: options.nowTicks, stableOrder: tables.size === 0, timeRange: options.timeRange }).translate(query, options.maxRows);
+      return { ...translation, render: query.render, tables: [...tables] };
+    } catch (error) {
+      if (error instanceof UnsupportedError) throw errorAt(text, error.start, error.length, error.message);
+      throw error;
+    }
+  }
+}
+
+export { KqlError };

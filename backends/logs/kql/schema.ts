@@ -1,0 +1,23 @@
+/** The store's tables as the Kusto analyzer sees them (so unknown columns/tables are caught before any SQL). */
+/* eslint-disable @typescript-eslint/no-explicit-any */
+import { defaultGlobalState, kustoLanguage } from './kusto';
+import type { ColumnDef, KqlType } from './types';
+
+export interface TableSchema {
+  readonly name: string;
+  readonly columns: readonly ColumnDef[];
+}
+
+const SCALAR: Record<KqlType, string> = {
+  bool: 'Bool', int: 'Int', long: 'Long', real: 'Real', decimal: 'Decimal', datetime: 'DateTime',
+  timespan: 'TimeSpan', string: 'String', dynamic: 'Dynamic', guid: 'Guid',
+};
+
+/** A GlobalState whose default database holds `tables`. */
+export function globalStateFor(tables: readonly TableSchema[]): any {
+  if (tables.length === 0) return defaultGlobalState();
+  const S = kustoLanguage().Symbols;
+  const symbols = tables.map((t) => new S.TableSymbol.$ctor4(t.name, t.columns.map((c) => new S.ColumnSymbol(c.name, S.ScalarTypes[SCALAR[c.type]]))));
+  const db = new S.DatabaseSymbol.$ctor1('fleetops', symbols, false);
+  return defaultGlobalState().WithDatabase(db);
+}

@@ -1,0 +1,141 @@
+/**
+ * A DuckDB database (file or in-memory) with the KQL macros installed. Each query runs
+ * on its own connection so it can be interrupted (timeout, abort) without touching others.
+ */
+import { BIGINT, BOOLEAN, DOUBLE, DuckDBConnection, DuckDBInstance, VARCHAR, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { KQL_MACROS } from '../kql/macros';
+import type { BoundParam, ParamType } from '../kql/sql';
+import { duckType, type ColumnDef } from '../kql/types';
+import { toJsonValue, type JsonValue } from '../kql/values';
+import type { StoreValue } from './row-values';
+import { ident } from '../kql/sql';
+
+const MACRO_SCRIPT = KQL_MACROS.map((m) => `${m.replace('CREATE OR REPLACE MACRO', 'CREATE OR REPLACE TEMP MACRO')};`).join('\n');
+
+const PARAM_TYPES: Record<ParamType, DuckDBType> = { BIGINT, DOUBLE, VARCHAR, BOOLEAN };
+
+export interface SessionOptions {
+  /** ':memory:' or a file path. */
+  readonly path: string;
+  readonly threads?: number;
+  readonly memoryLimit?: string;
+  readonly readOnly?: boolean;
+}
+
+export interface RunOptions {
+  readonly timeoutInMs?: number;
+  readonly abortSignal?: AbortSignal;
+}
+
+export class QueryInterrupted extends Error {
+  constructor(readonly reason: 'timeout' | 'aborted') {
+    super(reason === 'timeout' ? 'The query took too long and was stopped' : 'The query was cancelled');
+  }
+}
+
+export class DuckDbSession {
+  private constructor(readonly instance: DuckDBInstance) {}
+
+  static async open(options: SessionOptions): Promise<DuckDbSession> {
+    const settings: Record<string, string> = { threads: String(options.threads ?? 2), memory_limit: options.memoryLimit ?? '1GB' };
+    if (options.readOnly) settings.access_mode = 'READ_ONLY';
+    const instance = await DuckDBInstance.create(options.path, settings);
+    return new DuckDbSession(instance);
+  }
+
+  /** Runs a compiled statement; rows come back in KQL's JSON forms. */
+  async query(sql: string, params: readonly BoundParam[], columns: readonly ColumnDef[], options: RunOptions = {}): Promise<JsonValue[][]> {
+    const connection = await this.connect();
+    let interrupted: QueryInterrupted | undefined;
+    const stop = (reason: 'timeout' | 'aborted') => {
+      interrupted = new QueryInterrupted(reason);
+      connection.interrupt();
+    };
+    const timer = options.timeoutInMs ? setTimeout(() => stop('timeout'), options.timeoutInMs) : undefined;
+    const onAbort = () => stop('aborted');
+    options.abortSignal?.addEventListener('abort', onAbort);
+    try {
+      if (options.abortSignal?.aborted) throw new QueryInterrupted('aborted');
+      const values: DuckDBValue[] = params.map((p) => p.value as DuckDBValue);
+      const types: DuckDBType[] = params.map((p) => PARAM_TYPES[p.type]);
+      const reader = params.length > 0 ? await connection.runAndReadAll(sql, values, types) : await connection.runAndReadAll(sql);
+      return reader.getRows().map((row) => columns.map((c, i) => toJsonValue(row[i], c.type)));
+    } catch (error) {
+      throw interrupted ?? error;
+    } finally {
+      if (timer) clearTimeout(timer);
+      options.abortSignal?.removeEventListener('abort', onAbort);
+      connection.closeSync();
+    }
+  }
+
+  /** Runs a statement of our own (DDL); never called with user text. */
+  async exec(sql: string): Promise<void> {
+    const connection = await this.connect();
+    try {
+      await connection.run(sql);
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  async createTable(name: string, columns: readonly ColumnDef[]): Promise<void> {
+    await this.exec(`CREATE TABLE IF NOT EXISTS ${ident(name)} (${columns.map((c) => `${ident(c.name)} ${duckType(c.type)}`).join(', ')})`);
+  }
+
+  /** Appends rows in one transaction: all or nothing. */
+  async append(table: string, columns: readonly ColumnDef[], rows: readonly (readonly StoreValue[])[]): Promise<void> {
+    const connection = await this.connect();
+    try {
+      await connection.run('BEGIN TRANSACTION');
+      try {
+        const appender = await connection.createAppender(table);
+        for (const row of rows) {
+          for (let i = 0; i < columns.length; i++) appendValue(appender, row[i], columns[i].type);
+          appender.endRow();
+        }
+        appender.flushSync();
+        appender.closeSync();
+        await connection.run('COMMIT');
+      } catch (error) {
+        await connection.run('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  close(): void {
+    this.instance.closeSync();
+  }
+
+  private async connect(): Promise<DuckDBConnection> {
+    const connection = await this.instance.connect();
+    // Temp macros: connection-local, and possible on a read-only file too.
+    await connection.run(MACRO_SCRIPT);
+    return connection;
+  }
+}
+
+type Appender = Awaited<ReturnType<DuckDBConnection['createAppender']>>;
+
+function appendValue(appender: Appender, value: StoreValue, type: ColumnDef['type']): void {
+  if (value === null) {
+    appender.appendNull();
+    return;
+  }
+  switch (duckType(type)) {
+    case 'BIGINT':
+      appender.appendBigInt(typeof value === 'bigint' ? value : BigInt(Math.trunc(Number(value))));
+      return;
+    case 'DOUBLE':
+      appender.appendDouble(Number(value));
+      return;
+    case 'BOOLEAN':
+      appender.appendBoolean(Boolean(value));
+      return;
+    default:
+      appender.appendVarchar(String(value));
+  }
+}
