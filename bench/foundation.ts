@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { RecordingConnector } from '../test/support/recording-connector';
+import { percentile, printTable, rssOfPid } from './report';
+
+/**
+ * Foundation figures: process start → ready, idle RSS, and `help` round trips over
+ * HTTP (the real server, the simulated fleet on its defaults, a recording connector).
+ */
+async function main(): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetops-bench-'));
+  const port = 3990 + Math.floor(Math.random() * 9);
+  const connector = await new RecordingConnector().start();
+  const started = Date.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
+    cwd: path.resolve(__dirname, '..'),
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, PLAYGROUND: 'off', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    for (;;) {
+      try {
+        if ((await fetch(`${url}/readyz`)).status === 200) break;
+      } catch {
+        // still starting
+      }
+      if (Date.now() - started > 60_000) throw new Error('the bot did not become ready within 60 s');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const readyMs = Date.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const idleRssMb = rssOfPid(child.pid!) / 1024 / 1024;
+
+    const timings: number[] = [];
+    for (let i = 0; i < 220; i++) {
+      const activity = {
+        type: 'message',
+        id: randomUUID(),
+        text: 'help',
+        channelId: 'msteams',
+        serviceUrl: connector.url,
+        from: { id: 'bench-user', name: 'Bench', aadObjectId: 'bench-user' },
+        recipient: { id: 'bot', name: 'FleetOps' },
+        conversation: { id: 'bench-conversation', conversationType: 'personal', tenantId: 't' },
+      };
+      const t0 = performance.now();
+      const response = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+      await response.arrayBuffer();
+      if (i >= 20) timings.push(performance.now() - t0); // the first 20 warm up the JIT
+    }
+    printTable('Foundation (npm run bench)', [
+      { figure: 'process start → ready (/readyz 200)', value: `${readyMs} ms`, target: '< 3,000 ms', ok: readyMs < 3_000 },
+      { figure: 'idle RSS after ready', value: `${idleRssMb.toFixed(0)} MB`, target: '< 200 MB', ok: idleRssMb < 200 },
+      { figure: '`help` round trip p50 (200 requests)', value: `${percentile(timings, 50).toFixed(1)} ms`, target: '', ok: true },
+      { figure: '`help` round trip p99 (200 requests)', value: `${percentile(timings, 99).toFixed(1)} ms`, target: '< 20 ms', ok: percentile(timings, 99) < 20 },
+    ]);
+  } finally {
+    child.kill('SIGTERM');
+    await connector.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

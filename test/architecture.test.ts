@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The dependency rule of DESIGN.md, checked on the source: core/ imports only core/ and
+ * port interfaces; commands/, cards/ and jobs/ never import adapters, SDKs or bot/; only
+ * bot/ (the composition root) wires adapters.
+ */
+const ROOT = path.resolve(__dirname, '..');
+
+function sourceFiles(dir: string): string[] {
+  const full = path.join(ROOT, dir);
+  if (!fs.existsSync(full)) return [];
+  return fs.readdirSync(full, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .map((f) => path.join(dir, f));
+}
+
+function importsOf(file: string): string[] {
+  const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+  const found: string[] = [];
+  for (const match of text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+    found.push(match[1] ?? match[2] ?? match[3]!);
+  }
+  return found;
+}
+
+/** An import as a repository path ('core/alerts/alert') or a package name ('@azure/identity'). */
+function resolveImport(file: string, spec: string): string {
+  if (!spec.startsWith('.')) return `pkg:${spec}`;
+  return path.relative(ROOT, path.resolve(ROOT, path.dirname(file), spec)).split(path.sep).join('/');
+}
+
+const isPort = (target: string) => /^backends\/[^/]+\/port$/.test(target);
+const NODE_BUILTINS = /^pkg:(node:)?(crypto|events|util|timers|timers\/promises|assert|path|url)$/;
+const PURE_PACKAGES = /^pkg:(zod)$/;
+
+test('core/ imports only core/, ports, node built-ins and zod', () => {
+  const violations = sourceFiles('core').flatMap((file) =>
+    importsOf(file)
+      .map((spec) => resolveImport(file, spec))
+      .filter((t) => !(t.startsWith('core/') || isPort(t) || NODE_BUILTINS.test(t) || PURE_PACKAGES.test(t)))
+      .map((t) => `${file} → ${t}`),
+  );
+  expect(violations).toEqual([]);
+});
+
+test('commands/, cards/ and jobs/ do not import adapters, SDKs or the composition root', () => {
+  const forbidden = (t: string) =>
+    t.startsWith('bot/') ||
+    (t.startsWith('backends/') && !isPort(t)) ||
+    /^pkg:(@microsoft\/teams|@azure\/|azure-iothub|@duckdb|better-sqlite3|applicationinsights|express)/.test(t);
+  const violations = ['commands', 'cards', 'jobs'].flatMap((dir) =>
+    sourceFiles(dir).flatMap((file) => importsOf(file).map((spec) => resolveImport(file, spec)).filter(forbidden).map((t) => `${file} → ${t}`)),
+  );
+  expect(violations).toEqual([]);
+});
