@@ -131,7 +131,8 @@ function linkActions(record: AlertRecord): CardElement[] {
 }
 
 function buttons(record: AlertRecord, now: Date): CardElement[] {
-  const id = { alertId: record.alertId };
+  // `id` is the field the dispatcher's audit records as the target.
+  const id = { id: record.alertId };
   const actions: CardElement[] = [];
   if (record.state === 'New' && record.monitorCondition === 'Fired') actions.push(executeAction('Acknowledge', ALERT_VERBS.acknowledge, id, 'positive'));
   if (record.state !== 'Closed') actions.push(executeAction('Close', ALERT_VERBS.close, id));

@@ -57,6 +57,13 @@ export class AlertService {
     return this.deps.repo.stormMembers(conversationId, rule, generation, limit);
   }
 
+  /** A storm card's alerts in full (for its "List" button), worst and newest first. */
+  stormAlerts(conversationId: string, rule: string, generation: number, limit: number): { total: number; alerts: AlertRecord[] } {
+    const { total, members } = this.deps.repo.stormMembers(conversationId, rule, generation, limit);
+    const alerts = members.map((m) => this.deps.repo.get(m.alertId)).filter((a): a is AlertRecord => a !== undefined);
+    return { total, alerts };
+  }
+
   /** What the alert card needs, rendered now. */
   cardInput(record: AlertRecord): AlertCardInput {
     const now = this.deps.clock.now();

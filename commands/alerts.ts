@@ -1,0 +1,157 @@
+import { alertListCard } from '../cards/alert-list';
+import { alertCard, ALERT_VERBS } from '../cards/alert';
+import { parseAlertFilter } from '../core/alerts/filter';
+import { AlertNotFoundError, type ActionOutcome, type AlertService } from '../core/alerts/service';
+import { SILENCE_DURATIONS_HOURS, type SilenceHours } from '../core/alerts/silence';
+import { AlertStateError } from '../backends/alerts/port';
+import type { TurnContext } from './context';
+import { parseError, parsed, type CardActionResult, type CardActionSpec, type CommandSpec } from './spec';
+import { UserError } from './user-error';
+import type { AlertFilter } from '../core/alerts/filter';
+
+const NOT_SET_UP = 'Alerts are not set up in this bot (the alerts feature did not start); ask an admin to check the logs.';
+
+function alertsOf(ctx: TurnContext): AlertService {
+  const service = ctx.services.alerts;
+  if (!service) throw new UserError(NOT_SET_UP);
+  return service;
+}
+
+const shortTime = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+
+export const alertsCommand: CommandSpec<{ filter: AlertFilter; text: string }> = {
+  name: 'alerts',
+  summary: 'List open alerts, worst first',
+  usage: 'alerts [sev<=N] [device]',
+  examples: ['alerts', 'alerts sev<=1', 'alerts device-42', 'alerts sev<=2 site:berlin'],
+  role: 'viewer',
+  parse(input) {
+    const result = parseAlertFilter(input, { bareWordsAreDevices: true });
+    return result.ok ? parsed({ filter: result.filter, text: input }) : parseError(result.error);
+  },
+  async run(ctx, { filter, text }) {
+    const service = alertsOf(ctx);
+    const { alerts, total } = service.listOpen(filter, 40);
+    if (total === 0) {
+      await ctx.reply(text ? `No open alerts match \`${text}\`.` : 'No open alerts. 🎉');
+      return;
+    }
+    await ctx.reply(
+      alertListCard({
+        title: `Open alerts${text ? ` matching ${text}` : ''}: ${total}`,
+        alerts,
+        total,
+        narrowHint: 'narrow it with sev<=N, a device or site:NAME',
+        now: ctx.services.clock.now(),
+      }),
+    );
+  },
+};
+
+export const alertCommand: CommandSpec<string> = {
+  name: 'alert',
+  summary: 'Show one alert with its buttons',
+  usage: 'alert <id>',
+  examples: ['alert 6f1c2a34-…', 'alert offline-device-42-20260101T0000'],
+  role: 'viewer',
+  parse: (input) => (input.trim() ? parsed(input.trim()) : parseError('Say which alert: `alert <id>` (cards and `alerts` show the id).')),
+  async run(ctx, id) {
+    const service = alertsOf(ctx);
+    const record = service.get(id);
+    if (!record) throw new UserError(`There is no alert \`${id}\`. \`alerts\` lists the open ones with their ids.`);
+    await ctx.reply(alertCard(service.cardInput(record)));
+  },
+};
+
+export const silencesCommand: CommandSpec<void> = {
+  name: 'silences',
+  summary: 'List active alert silences (rule and target, until when, who)',
+  usage: 'silences',
+  examples: ['silences'],
+  role: 'viewer',
+  parse: (input) => (input.trim() ? parseError('`silences` takes no arguments.') : parsed(undefined)),
+  async run(ctx) {
+    const list = alertsOf(ctx).silences();
+    if (list.length === 0) {
+      await ctx.reply('No active silences. The **Silence** button on an alert card adds one.');
+      return;
+    }
+    const lines = list.map((s) => `- **${s.rule}** on \`${s.target}\` until ${shortTime(s.until)} — by ${s.createdBy}`);
+    await ctx.reply(`Active silences (no cards for these until then):\n\n${lines.join('\n')}`);
+  },
+};
+
+const idData = (data: Record<string, unknown>) =>
+  typeof data.id === 'string' && data.id.length > 0 && data.id.length <= 1000 ? parsed({ id: data.id }) : parseError('the alert id is missing');
+
+/** Turns the domain's outcomes and the source system's refusals into what the clicker sees. */
+async function act(ctx: TurnContext, work: (service: AlertService) => Promise<ActionOutcome>): Promise<CardActionResult> {
+  const service = alertsOf(ctx);
+  try {
+    const outcome = await work(service);
+    if (!outcome.changed) return { message: outcome.reason };
+    return { card: alertCard(service.cardInput(outcome.record)) };
+  } catch (error) {
+    if (error instanceof AlertNotFoundError) throw new UserError(error.message);
+    if (error instanceof AlertStateError) {
+      throw new UserError(`Azure Monitor did not accept the change (${error.message}); the alert is unchanged. Try again, or change it in the Azure portal.`);
+    }
+    throw error;
+  }
+}
+
+const user = (ctx: TurnContext) => ({ name: ctx.actor.name, upn: ctx.actor.upn });
+
+export const acknowledgeAction: CardActionSpec<{ id: string }> = {
+  verb: ALERT_VERBS.acknowledge,
+  role: 'operator',
+  sideEffects: true,
+  parse: idData,
+  run: (ctx, { id }) => act(ctx, (s) => s.acknowledge(id, user(ctx))),
+};
+
+export const closeAction: CardActionSpec<{ id: string }> = {
+  verb: ALERT_VERBS.close,
+  role: 'operator',
+  sideEffects: true,
+  parse: idData,
+  run: (ctx, { id }) => act(ctx, (s) => s.close(id, user(ctx))),
+};
+
+export const silenceAction: CardActionSpec<{ id: string; hours: SilenceHours }> = {
+  verb: ALERT_VERBS.silence,
+  role: 'operator',
+  sideEffects: true,
+  parse(data) {
+    const id = idData(data);
+    if (!id.ok) return id;
+    const hours = Number(data.hours);
+    if (!(SILENCE_DURATIONS_HOURS as readonly number[]).includes(hours)) return parseError(`silences last ${SILENCE_DURATIONS_HOURS.join(', ')} hours`);
+    return parsed({ id: id.value.id, hours: hours as SilenceHours });
+  },
+  run: (ctx, { id, hours }) =>
+    act(ctx, async (s) => {
+      const { record } = s.silence(id, hours, user(ctx));
+      return { changed: true, record };
+    }),
+};
+
+export const listStormAction: CardActionSpec<{ rule: string; generation: number }> = {
+  verb: ALERT_VERBS.list,
+  role: 'viewer',
+  parse(data) {
+    const generation = Number(data.generation);
+    if (typeof data.rule !== 'string' || !data.rule || !Number.isInteger(generation) || generation < 1) return parseError('the storm is not named');
+    return parsed({ rule: data.rule, generation });
+  },
+  async run(ctx, { rule, generation }) {
+    const service = alertsOf(ctx);
+    // Only the storms of the conversation the button is in: the id comes from the activity, not the button.
+    const { total, alerts } = service.stormAlerts(ctx.conversation.conversationId, rule, generation, 40);
+    if (total === 0) return { message: 'That storm has no alerts in this conversation any more.' };
+    return { card: alertListCard({ title: `${rule}: ${total} alerts in this storm`, alerts, total, narrowHint: '`alerts sev<=N <device>` narrows the list', now: ctx.services.clock.now() }) };
+  },
+};
+
+export const ALERT_COMMANDS: readonly CommandSpec[] = [alertsCommand, alertCommand, silencesCommand];
+export const ALERT_ACTIONS: readonly CardActionSpec[] = [acknowledgeAction, closeAction, silenceAction, listStormAction];
