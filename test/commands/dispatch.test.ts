@@ -1,0 +1,102 @@
+import { dispatchCardAction, dispatchMessage } from '../../commands/dispatch';
+import { CommandRegistry } from '../../commands/registry';
+import { parseError, parsed, type CardActionSpec, type CommandSpec } from '../../commands/spec';
+import type { TurnContext } from '../../commands/context';
+import type { Services } from '../../commands/services';
+import { UserError } from '../../commands/user-error';
+import type { AuditEntry, AuditLog } from '../../core/audit/audit-log';
+import type { Role } from '../../core/access/roles';
+import { silentLogger } from '../../core/logger';
+
+class MemoryAudit implements AuditLog {
+  readonly entries: AuditEntry[] = [];
+  record(entry: Omit<AuditEntry, 'at'>) {
+    this.entries.push({ ...entry, at: 'now' });
+  }
+  latest(n: number) {
+    return this.entries.slice(-n).reverse();
+  }
+}
+
+function context(role: Role, registry: CommandRegistry, audit = new MemoryAudit()) {
+  const replies: unknown[] = [];
+  const ctx: TurnContext = {
+    activityId: 'act-1',
+    actor: { id: 'u1', name: 'User One', role },
+    conversation: { conversationId: 'c1', serviceUrl: 'http://x', channelId: 'msteams' },
+    services: { registry, audit } as unknown as Services,
+    log: silentLogger,
+    reply: async (m) => {
+      replies.push(m);
+      return 'r';
+    },
+    typing: async () => undefined,
+  };
+  return { ctx, replies, audit };
+}
+
+const pause: CommandSpec<{ id: string }> = {
+  name: 'rollout pause',
+  summary: 'Pause a rollout',
+  usage: 'rollout pause <id>',
+  examples: ['rollout pause R-1'],
+  role: 'operator',
+  sideEffects: true,
+  parse: (input) => (input ? parsed({ id: input }) : parseError('Say which rollout to pause.')),
+  run: async (ctx, { id }) => {
+    if (id === 'gone') throw new UserError('No rollout gone.');
+    if (id === 'boom') throw new Error('database on fire');
+    await ctx.reply(`paused ${id}`);
+  },
+};
+
+const approve: CardActionSpec<{ id: string }> = {
+  verb: 'rollout.approve',
+  role: 'release-lead',
+  sideEffects: true,
+  parse: (data) => (typeof data.id === 'string' ? parsed({ id: data.id }) : parseError('missing id')),
+  run: async (_ctx, { id }) => ({ message: `approved ${id}` }),
+};
+
+const registry = new CommandRegistry([pause], [approve]);
+
+test('runs a command and audits it', async () => {
+  const { ctx, replies, audit } = context('operator', registry);
+  await dispatchMessage(ctx, 'rollout pause R-1');
+  expect(replies).toEqual(['paused R-1']);
+  expect(audit.entries).toMatchObject([{ action: 'rollout pause', target: 'R-1', outcome: 'ok', actorName: 'User One' }]);
+});
+
+test('a missing role is refused, explained and audited; nothing runs', async () => {
+  const { ctx, replies, audit } = context('viewer', registry);
+  await dispatchMessage(ctx, 'rollout pause R-1');
+  expect(replies[0]).toMatch(/needs the \*\*operator\*\* role; you are a \*\*viewer\*\*/);
+  expect(audit.entries).toMatchObject([{ outcome: 'denied' }]);
+});
+
+test('bad arguments get the usage, unknown words get suggestions', async () => {
+  const { ctx, replies } = context('operator', registry);
+  await dispatchMessage(ctx, 'rollout pause');
+  expect(replies[0]).toMatch(/Say which rollout to pause\.\n\nUsage: `rollout pause <id>`/);
+  await dispatchMessage(ctx, 'rolout');
+  expect(replies[1]).toMatch(/I don't know the command `rolout`/);
+});
+
+test('a UserError is shown as is; anything else propagates to the surface handler', async () => {
+  const { ctx, replies, audit } = context('operator', registry);
+  await dispatchMessage(ctx, 'rollout pause gone');
+  expect(replies[0]).toBe('No rollout gone.');
+  await expect(dispatchMessage(ctx, 'rollout pause boom')).rejects.toThrow('database on fire');
+  expect(audit.entries.map((e) => e.outcome)).toEqual(['failed', 'failed']);
+});
+
+test('card actions: role checked on every click, data validated, unknown verbs answered', async () => {
+  const viewer = context('viewer', registry);
+  expect(await dispatchCardAction(viewer.ctx, 'rollout.approve', { id: 'R-1' })).toEqual({ message: expect.stringMatching(/needs the release-lead role.*recorded/) });
+  expect(viewer.audit.entries).toMatchObject([{ action: 'rollout.approve', target: 'R-1', outcome: 'denied' }]);
+
+  const lead = context('release-lead', registry);
+  expect(await dispatchCardAction(lead.ctx, 'rollout.approve', { id: 'R-1' })).toEqual({ message: 'approved R-1' });
+  expect(await dispatchCardAction(lead.ctx, 'rollout.approve', { id: 7 })).toEqual({ message: expect.stringMatching(/missing id/) });
+  expect(await dispatchCardAction(lead.ctx, 'no.such.verb', {})).toEqual({ message: expect.stringMatching(/no longer supported/) });
+});
