@@ -6,8 +6,10 @@ import type { SubscriptionRepository } from '../core/conversations/subscription'
 import type { Notifier } from '../core/notifications/notifier';
 import type { AppConfig } from '../core/config/config';
 import type { CommandRegistry } from './registry';
+import type { LogsClient } from '../backends/logs/port';
 import type { OutboxRepository } from '../core/notifications/outbox';
 import type { AlertService } from '../core/alerts/service';
+import type { DeploymentService } from '../core/deployments/service';
 
 /**
  * The ports and domain services a turn can use. Built once by bot/main.ts (the
@@ -23,9 +25,13 @@ export interface Services {
   readonly subscriptions: SubscriptionRepository;
   readonly notifier: Notifier;
   readonly audit: AuditLog;
+  /** KQL log search: Log Analytics or the embedded DuckDB store (commands/logs.ts). */
+  readonly logs?: LogsClient;
   /** Outbox health for `delivery`. */
   readonly delivery?: Pick<OutboxRepository, 'pendingCount' | 'deadLetters'>;
   /** Alerts: open alerts, acknowledge/close/silence (commands/alerts.ts); `openForDevice` for the status card. */
   readonly alerts?: AlertService;
+  /** Deployments: pipeline runs from Azure DevOps service hooks, approvals from cards (commands/deployments.ts). */
+  readonly deployments?: DeploymentService;
   // Domain services: each feature adds its optional field here (fleet, logs, alerts, rollouts, deployments).
 }
