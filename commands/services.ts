@@ -7,7 +7,6 @@ import type { Notifier } from '../core/notifications/notifier';
 import type { AppConfig } from '../core/config/config';
 import type { CommandRegistry } from './registry';
 import type { LogsClient } from '../backends/logs/port';
-import type { LogsClient } from '../backends/logs/port';
 import type { OutboxRepository } from '../core/notifications/outbox';
 import type { AlertService } from '../core/alerts/service';
 import type { DeploymentService } from '../core/deployments/service';
@@ -26,8 +25,6 @@ export interface Services {
   readonly subscriptions: SubscriptionRepository;
   readonly notifier: Notifier;
   readonly audit: AuditLog;
-  /** KQL log search: Log Analytics or the embedded DuckDB store (commands/logs.ts). */
-  readonly logs?: LogsClient;
   /** KQL log search: Log Analytics or the embedded DuckDB store (commands/logs.ts). */
   readonly logs?: LogsClient;
   /** Outbox health for `delivery`. */
