@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../core/logger';
 
@@ -29,4 +30,9 @@ export function startPlayground(args: { botUrl: string; port?: number; cwd: stri
   return child;
 }
 
-export const repoRoot = (): string => path.resolve(__dirname, '..');
+/** The folder holding package.json (works from sources via tsx and from the compiled dist/). */
+export function repoRoot(): string {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
