@@ -130,6 +130,8 @@ export interface DeviceSideClient {
    * callers fall back to `reportProperties` one by one.
    */
   reportMany?(reports: ReadonlyArray<{ deviceId: string; patch: Record<string, unknown> }>, at: Date): Promise<void>;
+  /** Many connection changes in one go (one transaction in the local registry). */
+  setConnectionMany?(changes: ReadonlyArray<{ deviceId: string; state: ConnectionState }>, at: Date): Promise<void>;
   /** Creates the devices that do not exist yet (what DPS does for real devices); existing ones are left alone. */
   provision?(devices: readonly ProvisionedDevice[], at: Date): Promise<number>;
   /**

@@ -184,6 +184,13 @@ export class LocalFleetRegistry implements FleetClient, DeviceSideClient {
     this.stmt.setConnection.run(state, ms, state, ms, deviceId, state);
   }
 
+  async setConnectionMany(changes: ReadonlyArray<{ deviceId: string; state: ConnectionState }>, at: Date): Promise<void> {
+    const ms = at.getTime();
+    this.db.transaction(() => {
+      for (const c of changes) this.stmt.setConnection.run(c.state, ms, c.state, ms, c.deviceId, c.state);
+    })();
+  }
+
   async desiredChangedSince(sinceSequence: number): Promise<{ sequence: number; changes: Array<{ deviceId: string; desired: TwinProperties }> }> {
     let sequence = sinceSequence;
     const changes = this.stmt.desiredSince.all(sinceSequence).map((row) => {
