@@ -9,11 +9,13 @@ export function createAppInsightsTelemetry(connectionString: string): Telemetry 
   const appInsights = require('applicationinsights') as typeof import('applicationinsights');
   const client = new appInsights.TelemetryClient(connectionString);
   return {
+    // Custom events with a duration measurement: they share the log pipeline with
+    // exceptions, so flush() delivers them together (requests would go through tracing).
     trackCommand(name, durationMs, success) {
-      client.trackRequest({ name: `command ${name}`, url: `command://${name}`, duration: durationMs, resultCode: success ? '200' : '500', success });
+      client.trackEvent({ name: 'FleetOps.Command', properties: { command: name, success: String(success) }, measurements: { durationMs } });
     },
     trackCardAction(verb, durationMs, success) {
-      client.trackRequest({ name: `card ${verb}`, url: `card://${verb}`, duration: durationMs, resultCode: success ? '200' : '500', success });
+      client.trackEvent({ name: 'FleetOps.CardAction', properties: { verb, success: String(success) }, measurements: { durationMs } });
     },
     trackException(error, properties) {
       client.trackException({ exception: error instanceof Error ? error : new Error(String(error)), properties });
