@@ -1,0 +1,153 @@
+import type { RolloutDevice } from '../core/rollouts/model';
+import type { RolloutView, WaveView } from '../core/rollouts/view';
+import type { GateResult } from '../core/rollouts/gates';
+import { card, executeAction, type AdaptiveCard, type CardElement } from './card';
+import { bar, duration, fmt, pct, ROLLOUT_VERBS, stateLabel, utc } from './rollout-format';
+
+/** Whose buttons to show: the shared card shows every button the state allows; a refresh personalises it. */
+export interface CardAudience {
+  readonly canOperate: boolean;
+  readonly canLead: boolean;
+}
+
+export const EVERYONE: CardAudience = { canOperate: true, canLead: true };
+
+export interface ProgressCardOptions {
+  readonly audience?: CardAudience;
+  /** Release leads' ids for the Universal Actions refresh (Teams takes at most 60). */
+  readonly refreshUserIds?: readonly string[];
+}
+
+/** One card per rollout, updated in place: per-wave bars, totals, ETA, first failures, buttons. */
+export function rolloutProgressCard(view: RolloutView, options: ProgressCardOptions = {}): AdaptiveCard {
+  const r = view.rollout;
+  const label = stateLabel(r);
+  const t = view.totals;
+  const body: CardElement[] = [
+    {
+      type: 'ColumnSet',
+      columns: [
+        {
+          type: 'Column',
+          width: 'stretch',
+          items: [
+            { type: 'TextBlock', text: `Rollout ${r.id} · firmware ${r.firmware.version}`, size: 'Large', weight: 'Bolder', wrap: true },
+            { type: 'TextBlock', text: `${r.filterText ? `\`${r.filterText}\`` : 'whole fleet'} · ${fmt(t.targets)} devices · started by ${r.createdBy}`, isSubtle: true, spacing: 'None', wrap: true },
+          ],
+        },
+        { type: 'Column', width: 'auto', verticalContentAlignment: 'Center', items: [{ type: 'TextBlock', text: label.text, weight: 'Bolder', color: label.color, wrap: true }] },
+      ],
+    },
+  ];
+  if (r.state === 'paused' && r.pauseReason) body.push({ type: 'TextBlock', text: `⚠ ${r.pauseReason}`, color: 'Attention', weight: 'Bolder', wrap: true });
+  body.push(totals(view));
+  body.push(...view.waves.map((w) => waveBlock(w)));
+  const facts = [
+    view.etaMs !== undefined ? { title: 'ETA (this wave)', value: view.etaMs === 0 ? 'finishing' : `about ${duration(view.etaMs)}` } : undefined,
+    { title: 'Last change', value: `${r.lastChange.by} ${r.lastChange.what} · ${utc(r.lastChange.at)}` },
+    view.alreadyCurrent + view.incompatible > 0 ? { title: 'Not in waves', value: `${fmt(view.alreadyCurrent)} already current, ${fmt(view.incompatible)} incompatible` } : undefined,
+    { title: 'As of', value: utc(view.asOf) },
+  ].filter((f): f is { title: string; value: string } => f !== undefined);
+  body.push({ type: 'FactSet', facts, spacing: 'Medium' });
+  if (view.firstFailures.length > 0) {
+    body.push({ type: 'TextBlock', text: 'First failures', weight: 'Bolder', spacing: 'Medium', wrap: true });
+    body.push({ type: 'FactSet', facts: view.firstFailures.map(failureFact) });
+  }
+  const extra = options.refreshUserIds && options.refreshUserIds.length > 0 ? { refresh: { action: executeAction('Refresh', ROLLOUT_VERBS.refresh, { id: r.id }), userIds: options.refreshUserIds.slice(0, 60) } } : {};
+  return card(body, buttons(view, options.audience ?? EVERYONE), extra);
+}
+
+function totals(view: RolloutView): CardElement {
+  const t = view.totals;
+  const cell = (title: string, value: number, color?: string): CardElement => ({
+    type: 'Column',
+    width: 'stretch',
+    items: [
+      { type: 'TextBlock', text: fmt(value), size: 'Large', weight: 'Bolder', horizontalAlignment: 'Center', ...(color && value > 0 ? { color } : {}) },
+      { type: 'TextBlock', text: title, isSubtle: true, size: 'Small', horizontalAlignment: 'Center', spacing: 'None', wrap: true },
+    ],
+  });
+  return {
+    type: 'ColumnSet',
+    spacing: 'Medium',
+    columns: [
+      cell('succeeded', t.succeeded, 'Good'),
+      cell('in progress', t.inProgress, 'Accent'),
+      cell('queued', t.queued),
+      cell('failed', t.failed + t.rolledBack, 'Attention'),
+      cell('timed out', t.timedOut, 'Warning'),
+      cell('skipped', t.skippedOffline + t.canceled),
+    ],
+  };
+}
+
+function waveBlock(w: WaveView): CardElement {
+  const c = w.counts;
+  const failed = c.failed + c.rolledBack + c.timedOut;
+  const icon = w.status === 'passed' ? '✅' : w.status === 'breached' ? '⛔' : w.status === 'running' ? '▶' : w.status === 'awaiting approval' ? '✋' : w.status === 'paused' ? '⏸' : '·';
+  const stats = `${fmt(c.succeeded)}/${fmt(w.size)} ok${failed ? ` · ${fmt(failed)} failed` : ''}${c.inProgress ? ` · ${fmt(c.inProgress)} in progress` : ''}`;
+  const gate = w.gate.finished > 0 ? ` · success ${pct(w.gate.successPct)}` : '';
+  return {
+    type: 'ColumnSet',
+    spacing: 'Small',
+    columns: [
+      { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: `${icon} Wave ${w.index} (${w.upToPct} %)`, weight: 'Bolder', wrap: true }] },
+      { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: bar(c.succeeded, failed, w.size), fontType: 'Monospace', color: failed ? 'Attention' : 'Good' }] },
+      { type: 'Column', width: 'stretch', items: [{ type: 'TextBlock', text: `${stats}${gate} · ${w.status}`, isSubtle: true, wrap: true }] },
+    ],
+  };
+}
+
+function failureFact(d: RolloutDevice): { title: string; value: string } {
+  return { title: d.deviceId, value: `${d.state}${d.reason ? `: ${d.reason}` : ''}${d.wave ? ` (wave ${d.wave})` : ''}` };
+}
+
+function buttons(view: RolloutView, who: CardAudience): CardElement[] {
+  const r = view.rollout;
+  const data = { id: r.id, version: r.version };
+  const t = view.totals;
+  const failures = t.failed + t.rolledBack + t.timedOut + t.skippedOffline;
+  const out: CardElement[] = [];
+  if (r.state === 'planned' && who.canLead) out.push(executeAction(`Start ${r.id}`, ROLLOUT_VERBS.start, data, 'positive'));
+  if (r.state === 'awaiting-approval' && who.canLead) out.push(executeAction(`Approve wave ${r.currentWave}`, ROLLOUT_VERBS.approve, data, 'positive'));
+  if (r.state === 'running' && who.canOperate) out.push(executeAction('Pause', ROLLOUT_VERBS.pause, data, 'destructive'));
+  if (r.state === 'paused' && who.canLead) out.push(executeAction('Resume', ROLLOUT_VERBS.resume, data, 'positive'));
+  if ((r.state === 'running' || r.state === 'paused' || r.state === 'awaiting-approval') && failures > 0 && who.canLead) {
+    out.push(executeAction(`Retry failed (${fmt(failures)})`, ROLLOUT_VERBS.retry, data));
+  }
+  if (r.state !== 'completed' && r.state !== 'aborted' && who.canLead) out.push(executeAction('Abort', ROLLOUT_VERBS.abort, data, 'destructive'));
+  return out;
+}
+
+export interface GateAlertView {
+  readonly view: RolloutView;
+  readonly wave: number;
+  readonly gate: GateResult;
+  readonly failing: ReadonlyArray<RolloutDevice & { readonly logLines?: readonly string[] }>;
+}
+
+/** The on-call card when a wave breaches its gate: why it paused, which devices, their last log lines. */
+export function rolloutGateAlertCard({ view, wave, gate, failing }: GateAlertView): AdaptiveCard {
+  const r = view.rollout;
+  const body: CardElement[] = [
+    { type: 'TextBlock', text: `⛔ Rollout ${r.id} paused itself at wave ${wave}`, size: 'Large', weight: 'Bolder', color: 'Attention', wrap: true },
+    { type: 'TextBlock', text: `Firmware ${r.firmware.version}: ${gate.reason ?? 'the gate breached'}.`, wrap: true },
+    { type: 'TextBlock', text: 'No new device gets the firmware until a release lead resumes; devices mid-update carry on and are tracked.', isSubtle: true, wrap: true },
+  ];
+  for (const d of failing.slice(0, 5)) {
+    body.push({
+      type: 'Container',
+      separator: true,
+      spacing: 'Medium',
+      items: [
+        { type: 'TextBlock', text: `**${d.deviceId}** — ${d.state}${d.reason ? `: ${d.reason}` : ''}`, wrap: true },
+        ...(d.logLines && d.logLines.length > 0
+          ? [{ type: 'TextBlock', text: d.logLines.slice(-5).map((l) => l.slice(0, 200)).join('\n\n'), fontType: 'Monospace', size: 'Small', isSubtle: true, wrap: true, spacing: 'Small' }]
+          : []),
+      ],
+    });
+  }
+  const data = { id: r.id, version: r.version };
+  const actions = [executeAction('Resume', ROLLOUT_VERBS.resume, data, 'positive'), executeAction('Retry failed', ROLLOUT_VERBS.retry, data), executeAction('Abort', ROLLOUT_VERBS.abort, data, 'destructive')];
+  return card(body, r.state === 'paused' ? actions : []);
+}

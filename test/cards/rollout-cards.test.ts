@@ -1,0 +1,88 @@
+import { SEED_FIRMWARE } from '../../backends/feed/local';
+import { firmwareListCard } from '../../cards/firmware-list';
+import { rolloutPlanCard } from '../../cards/rollout-plan';
+import { rolloutGateAlertCard, rolloutProgressCard } from '../../cards/rollout-progress';
+import { judgeWave } from '../../core/rollouts/gates';
+import { DEFAULT_SETTINGS, type Rollout, type RolloutDevice } from '../../core/rollouts/model';
+import { buildView } from '../../core/rollouts/view';
+import { expectValidCard } from '../support/cards';
+
+const NOW = new Date('2026-03-01T10:30:00Z');
+const rollout = (extra: Partial<Rollout> = {}): Rollout => ({
+  id: 'R7',
+  version: 4,
+  firmware: { version: '2.4.1', packageUri: 'https://fw/2.4.1.swu', sha256: 'a'.repeat(64) },
+  filterText: 'site:berlin',
+  state: 'running',
+  currentWave: 2,
+  waves: [
+    { index: 1, size: 1000, startedAt: '2026-03-01T09:00:00Z', approvedBy: 'Lena Lead', passedAt: '2026-03-01T09:20:00Z', acknowledgedFailures: 0 },
+    { index: 2, size: 9000, startedAt: '2026-03-01T09:30:00Z', approvedBy: 'Lena Lead', acknowledgedFailures: 0 },
+    { index: 3, size: 40000, acknowledgedFailures: 0 },
+    { index: 4, size: 50000, acknowledgedFailures: 0 },
+  ],
+  settings: DEFAULT_SETTINGS,
+  createdBy: 'Lena Lead',
+  createdAt: '2026-03-01T08:55:00Z',
+  lastChange: { by: 'Lena Lead', at: '2026-03-01T09:30:00Z', what: 'approved wave 2' },
+  ...extra,
+});
+const failure = (i: number): RolloutDevice => ({ rolloutId: 'R7', deviceId: `device-${i}`, wave: 2, state: 'failed', attempt: 1, since: 0, pendingWrite: false, reason: 'device reported error: image rejected' });
+const counts = [
+  { wave: 0, counts: { 'already-current': 120, incompatible: 30 } },
+  { wave: 1, counts: { succeeded: 995, failed: 5 } },
+  { wave: 2, counts: { succeeded: 4000, downloading: 2000, soaking: 1500, queued: 1490, failed: 10 } },
+  { wave: 3, counts: { queued: 40000 } },
+  { wave: 4, counts: { queued: 50000 } },
+];
+
+describe('rollout cards', () => {
+  it('plan card: targets per wave, set-aside counts, gates; Start only while planned; under 28 KB with 100k targets', () => {
+    const c = rolloutPlanCard({
+      rollout: rollout({ state: 'planned', currentWave: 0, version: 1 }),
+      targets: 100_150,
+      waveSizes: [1000, 9000, 40000, 50000],
+      alreadyCurrent: 120,
+      incompatible: 30,
+      incompatibleModels: { 'gateway-g2': 30 },
+      releaseNotes: SEED_FIRMWARE[2]!.releaseNotes,
+    });
+    expectValidCard(c);
+    expect(JSON.stringify(c)).toContain('rollout.start');
+    expect(c).toMatchSnapshot();
+  });
+
+  it('progress card: bars, totals, ETA, first failures and state buttons; under 28 KB with 100k targets', () => {
+    const view = buildView(rollout(), counts, [1, 2, 3, 4, 5].map(failure), NOW);
+    const c = rolloutProgressCard(view, { refreshUserIds: Array.from({ length: 80 }, (_, i) => `lead-${i}`) });
+    expectValidCard(c);
+    expect(c.refresh?.userIds).toHaveLength(60);
+    const verbs = (c.actions ?? []).map((a) => a.verb);
+    expect(verbs).toEqual(['rollout.pause', 'rollout.retry', 'rollout.abort']);
+    expect(c).toMatchSnapshot();
+  });
+
+  it('progress card for a viewer shows no buttons; awaiting approval shows Approve to leads', () => {
+    const waiting = buildView(rollout({ state: 'awaiting-approval', currentWave: 3 }), counts, [], NOW);
+    expect(rolloutProgressCard(waiting, { audience: { canOperate: false, canLead: false } }).actions).toBeUndefined();
+    const lead = rolloutProgressCard(waiting);
+    expectValidCard(lead);
+    expect(lead.actions![0]).toMatchObject({ title: 'Approve wave 3', verb: 'rollout.approve', data: { id: 'R7', version: 4, verb: 'rollout.approve' } });
+  });
+
+  it('gate alert card: why, failing devices with their last log lines, and the lead buttons', () => {
+    const paused = rollout({ state: 'paused', pauseReason: 'Wave 2 gate: failures reached 2.4 %' });
+    const view = buildView(paused, counts, [], NOW);
+    const gate = judgeWave({ succeeded: 400, failed: 10 }, paused.settings.gates);
+    const c = rolloutGateAlertCard({ view, wave: 2, gate, failing: [1, 2].map((i) => ({ ...failure(i), logLines: ['09:41:02 ota: image signature rejected', '09:41:03 ota: rolling back'] })) });
+    expectValidCard(c);
+    expect(c).toMatchSnapshot();
+  });
+
+  it('firmware list card', () => {
+    const c = firmwareListCard({ versions: SEED_FIRMWARE, source: 'local catalog' });
+    expectValidCard(c);
+    expect(c.actions![0]).toMatchObject({ verb: 'rollout.plan', data: { version: '2.5.0' } });
+    expect(c).toMatchSnapshot();
+  });
+});
