@@ -7,27 +7,27 @@ export interface LogSink {
   ingest(table: 'DeviceLogs' | 'DeviceTelemetry' | 'DeviceEvents', rows: readonly Record<string, unknown>[]): Promise<unknown> | unknown;
 }
 
-export interface DeviceLogRow {
+export type DeviceLogRow = {
   TimeGenerated: string;
   DeviceId: string;
   Level: 'Debug' | 'Info' | 'Warning' | 'Error';
   Message: string;
   Component: string;
   FirmwareVersion: string;
-}
+};
 
-export interface DeviceTelemetryRow {
+export type DeviceTelemetryRow = {
   TimeGenerated: string;
   DeviceId: string;
   Temperature: number;
   Battery: number;
   Rssi: number;
   CpuPercent: number;
-}
+};
 
-export interface DeviceEventRow {
+export type DeviceEventRow = {
   TimeGenerated: string;
   DeviceId: string;
   EventType: string;
   Details: string;
-}
+};
