@@ -9,6 +9,7 @@ import type { CommandRegistry } from './registry';
 import type { LogsClient } from '../backends/logs/port';
 import type { OutboxRepository } from '../core/notifications/outbox';
 import type { AlertService } from '../core/alerts/service';
+import type { FleetClient } from '../backends/fleet/port';
 import type { DeploymentService } from '../core/deployments/service';
 
 /**
@@ -33,5 +34,7 @@ export interface Services {
   readonly alerts?: AlertService;
   /** Deployments: pipeline runs from Azure DevOps service hooks, approvals from cards (commands/deployments.ts). */
   readonly deployments?: DeploymentService;
+  /** Fleet: device registry and twins (IoT Hub or the local simulated registry). */
+  readonly fleet?: FleetClient;
   // Domain services: each feature adds its optional field here (fleet, logs, alerts, rollouts, deployments).
 }
