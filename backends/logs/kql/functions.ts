@@ -200,10 +200,10 @@ export const FUNCTIONS: Record<string, Impl> = {
   tobool: toTyped('bool'),
   toboolean: toTyped('bool'),
   toguid: toTyped('string'),
-  todynamic: toTyped('dynamic'),
-  toobject: toTyped('dynamic'),
-  parse_json: toTyped('dynamic'),
-  dynamic: toTyped('dynamic'),
+  todynamic: (args, ctx) => parseJson(args[0], ctx),
+  toobject: (args, ctx) => parseJson(args[0], ctx),
+  parse_json: (args, ctx) => parseJson(args[0], ctx),
+  dynamic: (args, ctx) => parseJson(args[0], ctx),
 
   // --- strings
   tolower: (args, ctx) => `lower(${asText(args[0], ctx)})`,
@@ -346,6 +346,11 @@ export const FUNCTIONS: Record<string, Impl> = {
   strcat_array: (args, ctx) => `array_to_string(json_extract_string(${asType(args[0], 'dynamic', ctx)}, '$[*]'), ${asText(args[1], ctx)})`,
   gettype: (args, ctx) => `CASE json_type(${asType(args[0], 'dynamic', ctx)}) WHEN 'VARCHAR' THEN 'string' WHEN 'BIGINT' THEN 'long' WHEN 'UBIGINT' THEN 'long' WHEN 'DOUBLE' THEN 'real' WHEN 'BOOLEAN' THEN 'bool' WHEN 'ARRAY' THEN 'array' WHEN 'OBJECT' THEN 'dictionary' WHEN 'NULL' THEN 'null' END`,
 };
+
+/** parse_json of a string parses it (invalid JSON stays a string); other values just become dynamic. */
+function parseJson(arg: Expr, ctx: ScalarContext): string {
+  return arg.type === 'string' ? `kql_parse_json(${scalar(arg, ctx)})` : asType(arg, 'dynamic', ctx);
+}
 
 function bagPack(args: readonly Expr[], ctx: ScalarContext): string {
   const pairs: string[] = [];

@@ -1,0 +1,114 @@
+/**
+ * The logs port on Azure Log Analytics (`@azure/monitor-query-logs`). Partial results
+ * come back with their error shown beside the rows; server errors become short messages.
+ */
+import type { TokenCredential } from '@azure/core-auth';
+import { LogsQueryClient, LogsQueryResultStatus, type LogsQueryClientOptions, type LogsTable as SdkTable } from '@azure/monitor-query-logs';
+import { formatDateTime } from './kql/values';
+import { kqlTypeFromName } from './kql/types';
+import { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, LogsQueryError, type LogsClient, type LogsQueryOptions, type LogsQueryResult, type LogsTable, type LogValue, type RenderRequest } from './port';
+
+/** Log Analytics needs a time range; the query's own filters narrow it further. */
+const DEFAULT_DURATION = 'P30D';
+
+export class LogAnalyticsLogsClient implements LogsClient {
+  readonly storeName = 'Log Analytics';
+  private readonly client: LogsQueryClient;
+
+  constructor(
+    private readonly workspaceId: string,
+    credential: TokenCredential,
+    clientOptions: LogsQueryClientOptions = {},
+  ) {
+    this.client = new LogsQueryClient(credential, clientOptions);
+  }
+
+  async query(kql: string, options: LogsQueryOptions = {}): Promise<LogsQueryResult> {
+    const started = Date.now();
+    const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
+    const span = options.timespan;
+    const timespan = !span ? { duration: DEFAULT_DURATION } : 'durationInMs' in span ? { duration: `PT${Math.max(1, Math.round(span.durationInMs / 1000))}S` } : { startTime: span.startTime, endTime: span.endTime };
+    let result;
+    try {
+      result = await this.client.queryWorkspace(this.workspaceId, kql, timespan, {
+        serverTimeoutInSeconds: Math.ceil((options.timeoutInMs ?? DEFAULT_TIMEOUT_MS) / 1000),
+        abortSignal: options.abortSignal,
+        includeVisualization: true,
+      });
+    } catch (error) {
+      throw new LogsQueryError(`Log Analytics rejected the query: ${describeServerError(error)}`, 'server');
+    }
+    if (result.status === LogsQueryResultStatus.PartialFailure) {
+      const tables = result.partialTables.map((t) => toTable(t, maxRows));
+      return {
+        tables: tables.map((t) => t.table),
+        truncated: tables.some((t) => t.truncated),
+        store: this.storeName,
+        render: toRender(result.visualization),
+        partialError: `Partial result: ${result.partialError.message ?? result.partialError.code}`,
+        statistics: { elapsedMs: Date.now() - started },
+      };
+    }
+    if (result.status !== LogsQueryResultStatus.Success) throw new LogsQueryError('Log Analytics could not run the query', 'server');
+    const tables = result.tables.map((t) => toTable(t, maxRows));
+    return {
+      tables: tables.map((t) => t.table),
+      truncated: tables.some((t) => t.truncated),
+      store: this.storeName,
+      render: toRender(result.visualization),
+      statistics: { elapsedMs: Date.now() - started },
+    };
+  }
+
+  async ingest(): Promise<number> {
+    throw new LogsQueryError('Log Analytics is fed by Azure Monitor (diagnostic settings, the Logs Ingestion API), not by the bot.', 'config');
+  }
+
+  async close(): Promise<void> {
+    // The SDK client holds no resources that need closing.
+  }
+}
+
+function toValue(value: unknown): LogValue {
+  if (value === undefined || value === null) return null;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : formatDateTime(BigInt(value.getTime()) * 10_000n);
+  if (typeof value === 'object') return value as LogValue;
+  return value as LogValue;
+}
+
+function toTable(table: SdkTable, maxRows: number): { table: LogsTable; truncated: boolean } {
+  const columns = table.columnDescriptors.map((c) => ({ name: c.name ?? '', type: kqlTypeFromName(String(c.type ?? 'string')) ?? 'string' }));
+  const rows = table.rows.slice(0, maxRows).map((row) =>
+    row.map((v, i) => {
+      if (columns[i]?.type === 'string' && (v === null || v === undefined)) return '';
+      if (columns[i]?.type === 'dynamic' && typeof v === 'string') {
+        try {
+          return JSON.parse(v) as LogValue;
+        } catch {
+          return v;
+        }
+      }
+      return toValue(v);
+    }),
+  );
+  return { table: { name: table.name, columns, rows }, truncated: table.rows.length > maxRows };
+}
+
+function toRender(visualization: Record<string, unknown> | undefined): RenderRequest | undefined {
+  if (!visualization || typeof visualization.visualization !== 'string') return undefined;
+  const properties: Record<string, string | string[]> = {};
+  for (const [key, value] of Object.entries(visualization)) {
+    if (key === 'visualization' || value === null || value === undefined || value === '') continue;
+    properties[key] = Array.isArray(value) ? value.map(String) : String(value);
+  }
+  return { kind: visualization.visualization.toLowerCase(), properties };
+}
+
+/** The server's own message (Kusto errors nest the useful part in innererror). */
+export function describeServerError(error: unknown): string {
+  const e = error as { message?: string; code?: string; details?: { error?: { message?: string; innererror?: { message?: string; innererror?: { message?: string } } } } };
+  const inner = e.details?.error?.innererror;
+  const deepest = inner?.innererror?.message ?? inner?.message;
+  const base = e.details?.error?.message ?? e.message ?? String(error);
+  return deepest && deepest !== base ? `${base} (${deepest})` : base;
+}
