@@ -65,3 +65,10 @@ function errorMessage(body: string): string {
   }
   return body.slice(0, 300);
 }
+
+/** Production wiring: DefaultAzureCredential (managed identity in Azure, `az login` on a laptop), loaded only in Azure mode. */
+export function createAzureAlertStateClient(): AzureAlertStateClient {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { DefaultAzureCredential } = require('@azure/identity') as typeof import('@azure/identity');
+  return new AzureAlertStateClient(new DefaultAzureCredential());
+}

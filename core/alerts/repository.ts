@@ -31,6 +31,8 @@ export interface AlertRepository {
   /** Open = Fired and not Closed; worst severity first, then newest. */
   listOpen(filter: AlertFilter, limit: number): AlertRecord[];
   countOpen(filter: AlertFilter): number;
+  /** Alerts still Fired (whatever people did with them) whose id starts with `prefix`: the local rules' memory. */
+  listFiringWithPrefix(prefix: string): AlertRecord[];
 
   deliveriesOf(alertId: string): Delivery[];
   recordDelivery(delivery: Delivery): void;

@@ -139,6 +139,8 @@ export class SqliteAlertRepository implements AlertRepository {
            state = excluded.state, device_id = excluded.device_id, site = excluded.site, target = excluded.target,
            fired_at = excluded.fired_at, record_json = excluded.record_json`,
       ),
+      // substr() rather than LIKE: the prefix is data, and LIKE would read its % and _ as wildcards.
+      firingWithPrefix: db.prepare(`SELECT record_json FROM alerts WHERE monitor_condition = 'Fired' AND substr(alert_id, 1, ?) = ?`).pluck(),
       deliveriesOf: db.prepare('SELECT * FROM alert_deliveries WHERE alert_id = ? ORDER BY delivered_at, conversation_id'),
       recordDelivery: db.prepare(
         `INSERT INTO alert_deliveries (conversation_id, alert_id, card_key, delivered_at, storm_rule, storm_generation) VALUES (?, ?, ?, ?, ?, ?)
@@ -219,6 +221,11 @@ export class SqliteAlertRepository implements AlertRepository {
   countOpen(filter: AlertFilter): number {
     const { sql, params } = filterClause(filter);
     return this.db.prepare(`SELECT COUNT(*) FROM alerts WHERE ${sql}`).pluck().get(...params) as number;
+  }
+
+  listFiringWithPrefix(prefix: string): AlertRecord[] {
+    const rows = this.s.firingWithPrefix.all(prefix.length, prefix) as string[];
+    return rows.map((json) => JSON.parse(json) as AlertRecord);
   }
 
   deliveriesOf(alertId: string): Delivery[] {

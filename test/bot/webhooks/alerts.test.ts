@@ -11,6 +11,7 @@ import { devicePayload, fixture } from '../../core/alerts/fixtures';
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const CLIENT_ID = '11111111-2222-3333-4444-555555555555';
 const TOKEN = 'correct horse battery staple';
+const json = async (res: Response): Promise<any> => res.json();
 
 const { publicKey, privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
 const stranger = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -85,7 +86,7 @@ describe('POST /api/alerts', () => {
     const before = stored();
     const res = await post(devicePayload({ alertId: `auth-${query}` }), { query });
     expect(res.status).toBe(401);
-    expect((await res.json()).error).toMatch(/token|authoris/i);
+    expect((await json(res)).error).toMatch(/token|authoris/i);
     expect(stored()).toBe(before);
   });
 
@@ -110,14 +111,14 @@ describe('POST /api/alerts', () => {
     const before = stored();
     const res = await post(devicePayload({ alertId: `bad-${_what}` }), { query: '', headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(401);
-    expect((await res.json()).error).toContain(reason);
+    expect((await json(res)).error).toContain(reason);
     expect(stored()).toBe(before);
   });
 
   it('says 400 for a body that is not JSON', async () => {
     const res = await post('{"schemaId": ');
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toContain('not JSON');
+    expect((await json(res)).error).toContain('not JSON');
   });
 
   it('says 413 for a body over 256 KB', async () => {
@@ -125,13 +126,13 @@ describe('POST /api/alerts', () => {
     payload.data.essentials.description = 'x'.repeat(300 * 1024);
     const res = await post(payload);
     expect(res.status).toBe(413);
-    expect((await res.json()).error).toContain('256 KB');
+    expect((await json(res)).error).toContain('256 KB');
   });
 
   it('says 400 with the fix for a legacy (non-common) payload', async () => {
     const res = await post(fixture('legacy-non-common_AzureMonitorMetricAlert_static.json'));
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toContain('enable the common alert schema on the action group');
+    expect((await json(res)).error).toContain('enable the common alert schema on the action group');
   });
 
   it('says 400 naming the broken field', async () => {
@@ -139,7 +140,7 @@ describe('POST /api/alerts', () => {
     payload.data.essentials.severity = 'High';
     const res = await post(payload);
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toContain('data.essentials.severity');
+    expect((await json(res)).error).toContain('data.essentials.severity');
   });
 });
 

@@ -1,0 +1,153 @@
+import { randomBytes } from 'node:crypto';
+import { createAzureAlertStateClient, isAlertsManagementId } from '../../backends/alerts/azure-changestate';
+import { LocalAlertStateClient, RoutingAlertStateClient } from '../../backends/alerts/local';
+import type { AlertStateClient } from '../../backends/alerts/port';
+import { alertMigrations, SqliteAlertRepository } from '../../backends/store/sqlite/alerts';
+import { alertCard } from '../../cards/alert';
+import { alertStormCard } from '../../cards/alert-storm';
+import { ALERT_ACTIONS, ALERT_COMMANDS } from '../../commands/alerts';
+import type { Alert } from '../../core/alerts/alert';
+import { validateAlertFilter } from '../../core/alerts/filter';
+import { AlertIngestor } from '../../core/alerts/ingest';
+import { LOCAL_ALERT_PREFIX } from '../../core/alerts/local-rules';
+import { AlertPublisher } from '../../core/alerts/publisher';
+import { AlertService } from '../../core/alerts/service';
+import { DEFAULT_STORM_POLICY, type StormPolicy } from '../../core/alerts/storm';
+import { AlertRuleEvaluator } from '../../jobs/alert-rules';
+import { loadAlertRules } from '../../sim/alert-rules';
+import { jwksKeyGetter, type EntraTokenOptions } from '../webhooks/entra-token';
+import { alertsWebhookRouter } from '../webhooks/alerts';
+import type { FleetClient } from '../../backends/fleet/port';
+import type { Feature, FeatureDeps, FeatureModule } from './feature';
+
+/**
+ * Alerts: Azure Monitor (or the local rules) → POST /api/alerts → stored → cards in
+ * subscribed conversations, grouped into storm cards when too many arrive at once.
+ *
+ * Variables (config.env): ALERTS_WEBHOOK_TOKEN (the `?token=` of plain webhooks; in
+ * local mode a random one is made per run if unset), CLIENT_ID + TENANT_ID (accept
+ * secure webhooks with Entra ID tokens), ALERTS_STORM_THRESHOLD (K, default 5),
+ * ALERTS_STORM_WINDOW_SECONDS (W, default 60), ALERT_RULES=on|off (local rules, default on
+ * with FLEET_BACKEND=local), ALERT_RULES_FILE (default sim/alert-rules.yaml).
+ */
+export interface AlertsFeatureOptions {
+  readonly stateClient?: AlertStateClient;
+  readonly entraKeys?: EntraTokenOptions['getKey'];
+  /** Replaces the timer of the local rules (tests drive `evaluate` themselves). */
+  readonly schedule?: (everyMs: number, tick: () => void) => () => void;
+}
+
+export function createAlertsFeatureModule(options: AlertsFeatureOptions = {}): FeatureModule {
+  return { name: 'alerts', migrations: alertMigrations, create: (deps) => createAlertsFeature(deps, options) };
+}
+
+export const alertsFeature: FeatureModule = createAlertsFeatureModule();
+
+async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOptions): Promise<Feature> {
+  const { config, clock, log } = deps;
+  const repo = new SqliteAlertRepository(deps.db);
+  const publisher = new AlertPublisher(repo, deps.notifier, { alert: alertCard, storm: alertStormCard }, clock);
+  const storm = stormPolicy(config.env);
+  const ingestor = new AlertIngestor({ repo, subscriptions: deps.subscriptions, publisher, clock, storm, log });
+  const stateClient = options.stateClient ?? (config.bot ? new RoutingAlertStateClient(createAzureAlertStateClient(), new LocalAlertStateClient(), isAlertsManagementId) : new LocalAlertStateClient());
+  const service = new AlertService({ repo, publisher, stateClient, clock, log });
+
+  const token = config.alertsWebhookToken ?? (config.bot ? undefined : randomBytes(32).toString('base64url'));
+  const entra: EntraTokenOptions | undefined =
+    config.bot?.tenantId ? { tenantId: config.bot.tenantId, clientId: config.bot.clientId, getKey: options.entraKeys ?? jwksKeyGetter(config.bot.tenantId) } : undefined;
+  if (!config.alertsWebhookToken && !config.bot) log.info('ALERTS_WEBHOOK_TOKEN is not set: /api/alerts accepts only the local alert rules (a random token for this run).');
+  if (config.bot && !token && !entra) log.warn('/api/alerts accepts nothing: set ALERTS_WEBHOOK_TOKEN (plain webhook) or TENANT_ID (secure webhook).');
+
+  const siteOf = siteResolver(deps);
+  const accept = async (alert: Alert, payload: string) => ingestor.ingest(alert.site || !alert.deviceId ? alert : { ...alert, site: await siteOf(alert.deviceId) }, payload);
+
+  let stopRules: (() => void) | undefined;
+  const evaluator = localRules(deps, token);
+
+  return {
+    name: 'alerts',
+    commands: ALERT_COMMANDS,
+    actions: ALERT_ACTIONS,
+    routes: [{ path: '/api/alerts', router: alertsWebhookRouter({ token, entra, accept, log }) }],
+    services: { alerts: service },
+    validateSubscriptionFilter: { topic: 'alerts', validate: (filter) => validateAlertFilter(filter) },
+    async start() {
+      if (!evaluator) return;
+      const tick = () => void evaluator.rules.evaluate().catch((error) => log.warn({ err: String(error) }, 'local alert rules failed'));
+      const schedule = options.schedule ?? everyInterval;
+      stopRules = schedule(evaluator.intervalMs, tick);
+      log.info({ rules: evaluator.count, everySeconds: evaluator.intervalMs / 1000 }, 'local alert rules running');
+    },
+    async stop() {
+      stopRules?.();
+    },
+    async ready() {
+      repo.countOpen({ sites: [], devices: [], rules: [] });
+      return undefined;
+    },
+  };
+}
+
+function stormPolicy(env: Readonly<Record<string, string | undefined>>): StormPolicy {
+  const read = (name: string, fallback: number, min: number, max: number) => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name}=${JSON.stringify(raw)} must be a whole number from ${min} to ${max}`);
+    return value;
+  };
+  return {
+    threshold: read('ALERTS_STORM_THRESHOLD', DEFAULT_STORM_POLICY.threshold, 1, 1000),
+    windowMs: read('ALERTS_STORM_WINDOW_SECONDS', DEFAULT_STORM_POLICY.windowMs / 1000, 1, 3600) * 1000,
+  };
+}
+
+/** The site of a device from its twin tags, when the alert does not say (bounded: ingestion must stay fast). */
+function siteResolver(deps: FeatureDeps): (deviceId: string) => Promise<string | undefined> {
+  return async (deviceId) => {
+    const fleet = fleetOf(deps);
+    if (!fleet) return undefined;
+    try {
+      const twin = await fleet.getDevice(deviceId, { timeoutInMs: 300 });
+      const site = twin?.tags.site;
+      return typeof site === 'string' ? site : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+function localRules(deps: FeatureDeps, token: string | undefined) {
+  const env = deps.config.env;
+  const wanted = (env.ALERT_RULES?.trim().toLowerCase() || (deps.config.fleetBackend === 'local' ? 'on' : 'off')) === 'on';
+  if (!wanted) return undefined;
+  if (!token) {
+    deps.log.warn('local alert rules need ALERTS_WEBHOOK_TOKEN to post to /api/alerts; they are off');
+    return undefined;
+  }
+  const config = loadAlertRules(env.ALERT_RULES_FILE?.trim() || undefined);
+  const repo = new SqliteAlertRepository(deps.db);
+  const url = `${deps.selfUrl}/api/alerts?token=${encodeURIComponent(token)}`;
+  const rules = new AlertRuleEvaluator({
+    rules: config.rules,
+    fleet: fleetOf(deps),
+    logs: deps.previous.logs,
+    firing: () => repo.listFiringWithPrefix(LOCAL_ALERT_PREFIX),
+    post: async (payload) => {
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload), signal: AbortSignal.timeout(10_000) });
+      if (!response.ok) throw new Error(`/api/alerts answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+    },
+    clock: deps.clock,
+    log: deps.log.child({ job: 'alert-rules' }),
+  });
+  return { rules, intervalMs: config.intervalSeconds * 1000, count: config.rules.length };
+}
+
+/** The fleet feature's client, when it is built (read structurally: it lands in Services with that feature). */
+const fleetOf = (deps: FeatureDeps): FleetClient | undefined => (deps.previous as { fleet?: FleetClient }).fleet;
+
+function everyInterval(everyMs: number, tick: () => void): () => void {
+  const timer = setInterval(tick, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
