@@ -1,0 +1,96 @@
+/**
+ * `logs <KQL>` (alias `kql`): runs a log search and answers with a results card.
+ * `logs device-42`: the device's last 20 log lines, errors highlighted.
+ */
+import { NEXT_PAGE_VERB, logResultsCard } from '../cards/log-results';
+import { LogsQueryError, type LogsQueryResult } from '../backends/logs/port';
+import type { TurnContext } from './context';
+import { parseError, parsed, type CardActionSpec, type CommandSpec } from './spec';
+
+export interface LogsArgs {
+  readonly query: string;
+  /** Set for `logs <device>`. */
+  readonly deviceId?: string;
+}
+
+const MAX_QUERY_LENGTH = 4000;
+const DEVICE_LINES = 20;
+/** A lone word with a dash, dot, colon or digit is a device id, not a table name. */
+const DEVICE_ID = /^(?=.*[-.:\d])[A-Za-z0-9][\w.:-]{0,127}$/;
+
+export function deviceLogsQuery(deviceId: string): string {
+  return `DeviceLogs\n| where DeviceId == "${deviceId}"\n| top ${DEVICE_LINES} by TimeGenerated desc\n| project TimeGenerated, Level, Component, Message, FirmwareVersion`;
+}
+
+export function parseLogsInput(input: string): ReturnType<CommandSpec<LogsArgs>['parse']> {
+  const text = input.trim().replace(/^```(?:kql|kusto)?\s*|```$/g, '').trim();
+  if (text === '') return parseError('Give a KQL query, e.g. `logs DeviceLogs | where Level == "Error" | take 10`, or a device id: `logs device-42`.');
+  if (text.length > MAX_QUERY_LENGTH) return parseError(`The query is too long (${text.length} characters; at most ${MAX_QUERY_LENGTH}).`);
+  if (DEVICE_ID.test(text)) return parsed({ query: deviceLogsQuery(text), deviceId: text });
+  return parsed({ query: text });
+}
+
+/** The user-facing line for a failed query: what went wrong, where, and what to try. */
+export function describeLogsError(error: unknown): string {
+  if (error instanceof LogsQueryError) {
+    if (error.position) return `${error.message} (line ${error.position.line}, column ${error.position.column}):\n\n\`\`\`\n${error.position.caret}\n\`\`\``;
+    return error.message;
+  }
+  return 'The log search failed unexpectedly; try again, or a smaller query (add a time filter or `take`).';
+}
+
+async function runQuery(ctx: TurnContext, query: string): Promise<LogsQueryResult | string> {
+  const logs = ctx.services.logs;
+  if (!logs) return 'Log search is not set up on this bot (no logs store is configured).';
+  try {
+    return await logs.query(query, { user: ctx.actor.id });
+  } catch (error) {
+    if (!(error instanceof LogsQueryError)) ctx.log.error({ err: (error as Error).message }, 'log search failed');
+    return describeLogsError(error);
+  }
+}
+
+export const logsCommand: CommandSpec<LogsArgs> = {
+  name: 'logs',
+  aliases: ['kql'],
+  summary: 'Search the fleet logs with KQL, or show a device’s last log lines',
+  usage: 'logs <KQL query> | logs <device>',
+  examples: ['logs DeviceLogs | where Level == "Error" | summarize count() by bin(TimeGenerated, 1h) | render timechart', 'logs device-42'],
+  role: 'viewer',
+  parse: parseLogsInput,
+  async run(ctx, args) {
+    await ctx.typing();
+    const result = await runQuery(ctx, args.query);
+    if (typeof result === 'string') {
+      await ctx.reply(result);
+      return;
+    }
+    const title = args.deviceId ? `Last ${DEVICE_LINES} log lines of ${args.deviceId}` : undefined;
+    await ctx.reply(logResultsCard({ query: args.query, result, title, highlightErrors: args.deviceId !== undefined }));
+  },
+};
+
+interface NextPage {
+  readonly query: string;
+  readonly start: number;
+}
+
+export const logsActions: CardActionSpec<NextPage>[] = [
+  {
+    verb: NEXT_PAGE_VERB,
+    role: 'viewer',
+    parse(data) {
+      const query = data.query;
+      const start = data.start;
+      if (typeof query !== 'string' || query.trim() === '' || query.length > MAX_QUERY_LENGTH) return parseError('This button has no valid query.');
+      if (typeof start !== 'number' || !Number.isInteger(start) || start < 0 || start > 100_000) return parseError('This button has no valid page.');
+      return parsed({ query, start });
+    },
+    async run(ctx, data) {
+      const result = await runQuery(ctx, data.query);
+      if (typeof result === 'string') return { message: result };
+      const isDevice = /^DeviceLogs\n\| where DeviceId == /.test(data.query);
+      return { card: logResultsCard({ query: data.query, result, start: data.start, highlightErrors: isDevice }) };
+    },
+  },
+];

@@ -1,0 +1,75 @@
+import { cardBytes } from '../../cards/card';
+import { formatCell, logResultsCard, MAX_CARD_BYTES, NEXT_PAGE_VERB } from '../../cards/log-results';
+import type { LogsQueryResult } from '../../backends/logs/port';
+import { expectValidCard } from '../support/cards';
+
+function result(rows: number, message = 'ok', render?: LogsQueryResult['render']): LogsQueryResult {
+  return {
+    tables: [
+      {
+        name: 'PrimaryResult',
+        columns: [
+          { name: 'TimeGenerated', type: 'datetime' },
+          { name: 'Level', type: 'string' },
+          { name: 'count_', type: 'long' },
+          { name: 'Message', type: 'string' },
+        ],
+        rows: Array.from({ length: rows }, (_, i) => [`2024-01-01T00:${String(i % 60).padStart(2, '0')}:00Z`, i % 7 === 0 ? 'Error' : 'Info', i * 1000, message]),
+      },
+    ],
+    truncated: false,
+    store: 'embedded DuckDB',
+    render,
+    statistics: { elapsedMs: 12 },
+  };
+}
+
+test('first page: 50 rows, a "more rows" button, elapsed time and store', () => {
+  const card = logResultsCard({ query: 'DeviceLogs | take 120', result: result(120) });
+  expectValidCard(card);
+  const table = card.body.find((e) => e.type === 'Table') as { rows: unknown[] };
+  expect(table.rows).toHaveLength(51); // header + 50
+  expect(card.actions?.[0]).toMatchObject({ type: 'Action.Execute', title: '70 more rows', verb: NEXT_PAGE_VERB, data: { query: 'DeviceLogs | take 120', start: 50 } });
+  expect(JSON.stringify(card.body)).toContain('Rows 1–50 of 120 · 12 ms · embedded DuckDB');
+});
+
+test('last page has no button', () => {
+  const card = logResultsCard({ query: 'q', result: result(120), start: 100 });
+  expect(card.actions).toBeUndefined();
+  expect(JSON.stringify(card.body)).toContain('Rows 101–120 of 120');
+});
+
+test('stays under 28 KB with huge cells', () => {
+  const card = logResultsCard({ query: 'q', result: result(500, 'x'.repeat(5000)) });
+  expectValidCard(card);
+  expect(cardBytes(card)).toBeLessThanOrEqual(MAX_CARD_BYTES);
+});
+
+test('render timechart becomes Chart.Line with the table as fallback', () => {
+  const card = logResultsCard({ query: 'q', result: result(10, 'ok', { kind: 'timechart', properties: { title: 'Errors' } }) });
+  expectValidCard(card);
+  const chart = card.body.find((e) => e.type === 'Chart.Line') as Record<string, unknown>;
+  expect(chart).toBeDefined();
+  expect(chart.title).toBe('Errors');
+  expect((chart.fallback as Record<string, unknown>).type).toBe('Table');
+});
+
+test('piechart and columnchart map to Teams charts', () => {
+  expect(logResultsCard({ query: 'q', result: result(3, 'ok', { kind: 'piechart', properties: {} }) }).body.some((e) => e.type === 'Chart.Pie')).toBe(true);
+  expect(logResultsCard({ query: 'q', result: result(3, 'ok', { kind: 'columnchart', properties: {} }) }).body.some((e) => e.type === 'Chart.VerticalBar')).toBe(true);
+  expect(logResultsCard({ query: 'q', result: result(3, 'ok', { kind: 'barchart', properties: {} }) }).body.some((e) => e.type === 'Chart.HorizontalBar')).toBe(true);
+});
+
+test('errors are highlighted in the device view', () => {
+  const card = logResultsCard({ query: 'q', result: result(3), highlightErrors: true });
+  const table = card.body.find((e) => e.type === 'Table') as { rows: Record<string, unknown>[] };
+  expect(table.rows[1].style).toBe('attention');
+  expect(table.rows[2].style).toBeUndefined();
+});
+
+test('cells are formatted by type', () => {
+  expect(formatCell('2024-01-01T10:00:00Z', { name: 't', type: 'datetime' })).toBe('2024-01-01 10:00:00Z');
+  expect(formatCell(1234567, { name: 'n', type: 'long' })).toBe('1,234,567');
+  expect(formatCell({ a: 1 }, { name: 'd', type: 'dynamic' })).toBe('{"a":1}');
+  expect(formatCell(null, { name: 's', type: 'string' })).toBe('');
+});
