@@ -83,7 +83,8 @@ function pipelineApprovalCompleted(d: ApprovalDecision, at: string) {
         minRequiredApprovers: 1,
       },
       pipeline: { name: d.run.pipeline },
-      run: runId === undefined ? null : { id: runId, name: d.run.runNumber, state: 'inProgress', pipeline: { name: d.run.pipeline } },
+      // The stand-in does not know the run's state: saying nothing keeps the run's timeline as the pipeline reported it.
+      run: runId === undefined ? null : { id: runId, name: d.run.runNumber, state: null, pipeline: { name: d.run.pipeline } },
       stageName: d.run.stageName ?? null,
     },
     resourceVersion: '5.1-preview.1',

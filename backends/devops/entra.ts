@@ -1,0 +1,16 @@
+import { DefaultAzureCredential } from '@azure/identity';
+import { AZURE_DEVOPS_SCOPE } from './azure';
+
+/**
+ * Entra ID tokens for Azure DevOps from the App Service's managed identity (or any
+ * DefaultAzureCredential source). The identity must be added to the organization as a
+ * user and be an approver of the environments it decides.
+ */
+export function entraTokenSource(): () => Promise<string> {
+  const credential = new DefaultAzureCredential();
+  return async () => {
+    const token = await credential.getToken(AZURE_DEVOPS_SCOPE);
+    if (!token) throw new Error('no token returned for Azure DevOps');
+    return token.token;
+  };
+}

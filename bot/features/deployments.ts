@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { AzureDevOpsApprovals } from '../../backends/devops/azure';
+import { entraTokenSource } from '../../backends/devops/entra';
+import { LocalApprovals } from '../../backends/devops/local';
+import type { ApprovalsClient } from '../../backends/devops/port';
+import { DEPLOYMENT_MIGRATIONS, SqliteDeploymentRepository } from '../../backends/store/sqlite/deployments';
+import { deploymentRunCard } from '../../cards/deployment-run';
+import { stateLabel } from '../../cards/deployment-format';
+import { approveDeploymentAction, deploymentsCommand, rejectDeploymentAction } from '../../commands/deployments';
+import { DeploymentAnnouncer } from '../../core/deployments/announcer';
+import type { PipelineRun } from '../../core/deployments/run';
+import { DeploymentService } from '../../core/deployments/service';
+import { validateDeploymentFilter } from '../../core/deployments/subscription-filter';
+import { devopsWebhookRouter } from '../webhooks/devops';
+import type { FeatureDeps, FeatureModule } from './feature';
+
+/**
+ * Deployments: Azure DevOps service hooks → one card per run in subscribed
+ * conversations; approvals decided from the card.
+ *
+ * Variables (config.env): DEVOPS_WEBHOOK_USER / DEVOPS_WEBHOOK_PASSWORD (the service hook's
+ * basic auth), DEVOPS_BACKEND=local|azure, AZURE_DEVOPS_ORG_URL, AZURE_DEVOPS_PROJECT,
+ * AZURE_DEVOPS_PAT (or keyvault:NAME; without a PAT, an Entra token of the managed identity).
+ */
+export const deploymentsFeature: FeatureModule = {
+  name: 'deployments',
+  migrations: DEPLOYMENT_MIGRATIONS,
+  async create(deps) {
+    const credentials = webhookCredentials(deps);
+    const approvals = approvalsClient(deps, credentials);
+    const announcer = new DeploymentAnnouncer(deps.subscriptions, deps.notifier, (run) => ({
+      card: deploymentRunCard({ run, now: deps.clock.now().toISOString() }),
+      summary: summary(run),
+    }));
+    const service = new DeploymentService({ repository: new SqliteDeploymentRepository(deps.db), approvals, announcer, clock: deps.clock, log: deps.log });
+    deps.log.info({ approvals: approvals.kind }, 'deployments ready: POST /api/devops');
+    return {
+      name: 'deployments',
+      commands: [deploymentsCommand],
+      actions: [approveDeploymentAction, rejectDeploymentAction],
+      routes: [{ path: '/api/devops', router: devopsWebhookRouter({ credentials, receive: (body, raw) => service.receive(body, raw), log: deps.log }) }],
+      services: { deployments: service },
+      validateSubscriptionFilter: { topic: 'deployments', validate: validateDeploymentFilter },
+      async start() {
+        const recovered = service.recover();
+        if (recovered > 0) deps.log.info({ recovered }, 'deployment cards re-queued after a restart');
+      },
+    };
+  },
+};
+
+function summary(run: PipelineRun): string {
+  const pending = run.approvals.find((a) => a.status === 'pending');
+  if (pending) return `Approval needed: ${run.pipeline} ${run.runNumber}${pending.stageName ? ` (${pending.stageName})` : ''}`;
+  return `${run.pipeline} ${run.runNumber}: ${stateLabel(run.state, run.result)}`;
+}
+
+/** Never unauthenticated: without configured credentials, random ones only the local stand-in knows. */
+function webhookCredentials(deps: FeatureDeps): { user: string; password: string } {
+  if (deps.config.devopsWebhook) return deps.config.devopsWebhook;
+  const message = 'DEVOPS_WEBHOOK_USER / DEVOPS_WEBHOOK_PASSWORD are not set: /api/devops accepts only the bot’s own local events (random credentials for this run).';
+  if (deps.config.bot) deps.log.warn(`${message} Set both to receive Azure DevOps service hooks.`);
+  else deps.log.info(message);
+  return { user: 'fleetops-local', password: randomBytes(24).toString('base64url') };
+}
+
+function approvalsClient(deps: FeatureDeps, credentials: { user: string; password: string }): ApprovalsClient {
+  const env = deps.config.env;
+  const pat = env.AZURE_DEVOPS_PAT?.trim() || undefined;
+  const orgUrl = env.AZURE_DEVOPS_ORG_URL?.trim() || undefined;
+  const chosen = (env.DEVOPS_BACKEND?.trim().toLowerCase() || (pat || orgUrl || deps.config.bot ? 'azure' : 'local')) as string;
+  if (chosen === 'local') return new LocalApprovals({ selfUrl: deps.selfUrl, credentials, clock: deps.clock, log: deps.log.child({ adapter: 'local-devops' }) });
+  if (chosen !== 'azure') throw new Error(`DEVOPS_BACKEND=${JSON.stringify(env.DEVOPS_BACKEND)} is not known; use DEVOPS_BACKEND=local (embedded) or DEVOPS_BACKEND=azure`);
+  if (pat?.startsWith('keyvault:')) throw new Error('AZURE_DEVOPS_PAT still refers to Key Vault; set KEY_VAULT_URL so it is resolved at start, or give the PAT itself');
+  if (orgUrl && !/^https:\/\/[^/]+\/?[^/]*\/?$/.test(orgUrl)) throw new Error(`AZURE_DEVOPS_ORG_URL=${JSON.stringify(orgUrl)} should look like https://dev.azure.com/<organization>`);
+  return new AzureDevOpsApprovals({
+    organizationUrl: orgUrl,
+    project: env.AZURE_DEVOPS_PROJECT?.trim() || undefined,
+    auth: pat ? { kind: 'pat', token: pat } : { kind: 'entra', getToken: entraTokenSource() },
+  });
+}

@@ -1,0 +1,89 @@
+import { deploymentListCard } from '../cards/deployment-list';
+import { APPROVE_VERB, deploymentRunCard, REJECT_VERB } from '../cards/deployment-run';
+import type { TurnContext } from './context';
+import { parseError, parsed, type CardActionResult, type CardActionSpec, type CommandSpec } from './spec';
+
+const NOT_SET_UP = 'Deployments are not set up in this FleetOps. An admin enables them by adding the deployments feature; see docs/azure-setup.md (service hooks).';
+const LIST_LIMIT = 10;
+
+export const deploymentsCommand: CommandSpec<{ pipeline?: string }> = {
+  name: 'deployments',
+  aliases: ['deploys'],
+  summary: 'Recent pipeline runs and releases with their state',
+  usage: 'deployments [pipeline]',
+  examples: ['deployments', 'deployments firmware-release'],
+  role: 'viewer',
+  parse(input) {
+    if (input.length > 200) return parseError('That pipeline name is too long; give it as Azure DevOps shows it, e.g. `deployments firmware-release`.');
+    return parsed({ pipeline: input || undefined });
+  },
+  async run(ctx, { pipeline }) {
+    const service = ctx.services.deployments;
+    if (!service) {
+      await ctx.reply(NOT_SET_UP);
+      return;
+    }
+    const runs = service.list({ pipeline, limit: LIST_LIMIT });
+    if (runs.length > 0) {
+      await ctx.reply(deploymentListCard({ runs, pipeline }));
+      return;
+    }
+    if (pipeline) {
+      const known = [...new Set(service.list({ limit: 50 }).map((r) => r.pipeline))].slice(0, 5);
+      await ctx.reply(
+        `No runs of \`${pipeline}\` have reached FleetOps.` +
+          (known.length > 0 ? ` Pipelines I know: ${known.map((p) => `\`${p}\``).join(', ')}.` : ' Check the service hook in Azure DevOps (Project settings → Service hooks).'),
+      );
+      return;
+    }
+    await ctx.reply(
+      'No pipeline runs have reached FleetOps yet. In Azure DevOps add a Web Hooks service hook for "Run state changed" (and stage, approval events) ' +
+        'pointing to https://<your bot>/api/devops, then `subscribe deployments` here to get a card per run.',
+    );
+  },
+};
+
+interface DecisionData {
+  runId: string;
+  approvalId: string;
+}
+
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+
+function parseDecision(data: Record<string, unknown>) {
+  const runId = data.id;
+  const approvalId = data.approvalId;
+  if (typeof runId !== 'string' || !SAFE_ID.test(runId)) return parseError('the run id is missing or malformed');
+  if (typeof approvalId !== 'string' || !SAFE_ID.test(approvalId)) return parseError('the approval id is missing or malformed');
+  return parsed<DecisionData>({ runId, approvalId });
+}
+
+async function decide(ctx: TurnContext, data: DecisionData, decision: 'approved' | 'rejected'): Promise<CardActionResult> {
+  const service = ctx.services.deployments;
+  if (!service) return { message: NOT_SET_UP };
+  const outcome = await service.decide({
+    runId: data.runId,
+    approvalId: data.approvalId,
+    decision,
+    actor: { id: ctx.actor.id, name: ctx.actor.name, upn: ctx.actor.upn },
+  });
+  if (outcome.kind === 'message') return { message: outcome.message };
+  if (outcome.message) ctx.log.info({ runId: data.runId, approvalId: data.approvalId, detail: outcome.message }, 'approval decision answered with the card');
+  return { card: deploymentRunCard({ run: outcome.run, now: ctx.services.clock.now().toISOString() }) };
+}
+
+export const approveDeploymentAction: CardActionSpec<DecisionData> = {
+  verb: APPROVE_VERB,
+  role: 'release-lead',
+  sideEffects: true,
+  parse: parseDecision,
+  run: (ctx, data) => decide(ctx, data, 'approved'),
+};
+
+export const rejectDeploymentAction: CardActionSpec<DecisionData> = {
+  verb: REJECT_VERB,
+  role: 'release-lead',
+  sideEffects: true,
+  parse: parseDecision,
+  run: (ctx, data) => decide(ctx, data, 'rejected'),
+};

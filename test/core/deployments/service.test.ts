@@ -1,0 +1,159 @@
+import { openDatabase } from '../../../backends/store/sqlite/database';
+import { DEPLOYMENT_MIGRATIONS, SqliteDeploymentRepository } from '../../../backends/store/sqlite/deployments';
+import type { ApprovalDecision, ApprovalsClient, ApprovalUpdateResult } from '../../../backends/devops/port';
+import { DeploymentAnnouncer } from '../../../core/deployments/announcer';
+import { DeploymentService } from '../../../core/deployments/service';
+import { matchesDeploymentFilter, validateDeploymentFilter } from '../../../core/deployments/subscription-filter';
+import type { Subscription, SubscriptionRepository } from '../../../core/conversations/subscription';
+import type { Notifier, OutboundMessage } from '../../../core/notifications/notifier';
+import { ManualClock } from '../../../core/clock';
+import { silentLogger } from '../../../core/logger';
+import { fixture, variant } from './fixtures';
+
+class RecordingNotifier implements Notifier {
+  readonly posts: Array<{ conversationId: string; key: string; message: OutboundMessage }> = [];
+  post(conversationId: string, key: string, message: OutboundMessage): void {
+    this.posts.push({ conversationId, key, message });
+  }
+}
+
+class FakeSubscriptions implements SubscriptionRepository {
+  constructor(private readonly subs: Array<Pick<Subscription, 'conversationId' | 'filter'>>) {}
+  add(): Subscription {
+    throw new Error('not used');
+  }
+  remove(): number {
+    return 0;
+  }
+  listForConversation(): Subscription[] {
+    return [];
+  }
+  listForTopic(): Subscription[] {
+    return this.subs.map((s, i) => ({ id: i, topic: 'deployments', createdBy: 'x', createdAt: '', ...s }));
+  }
+}
+
+class FakeApprovals implements ApprovalsClient {
+  readonly kind = 'azure' as const;
+  readonly calls: ApprovalDecision[] = [];
+  constructor(public answer: ApprovalUpdateResult) {}
+  async update(decision: ApprovalDecision): Promise<ApprovalUpdateResult> {
+    this.calls.push(decision);
+    return this.answer;
+  }
+}
+
+function setup(answer: ApprovalUpdateResult = { ok: true, status: 'approved' }) {
+  const db = openDatabase(':memory:', DEPLOYMENT_MIGRATIONS);
+  const repository = new SqliteDeploymentRepository(db);
+  const notifier = new RecordingNotifier();
+  const approvals = new FakeApprovals(answer);
+  const clock = new ManualClock(new Date('2026-03-01T10:06:00Z'));
+  const announcer = new DeploymentAnnouncer(new FakeSubscriptions([{ conversationId: 'all', filter: '' }, { conversationId: 'cd', filter: 'Fabrikam.*' }, { conversationId: 'other', filter: 'nope' }]), notifier, (run) => ({ text: `${run.runId} v${run.version}` }));
+  const service = new DeploymentService({ repository, approvals, announcer, clock, log: silentLogger });
+  return { db, repository, notifier, approvals, service };
+}
+
+const receive = (service: DeploymentService, body: unknown) => service.receive(body, JSON.stringify(body));
+const releasePending = fixture('ms.vss-release.deployment-approval-pending-event');
+const actor = { id: 'aad-lead', name: 'Rita Lead', upn: 'rita@contoso.com' };
+
+describe('DeploymentService', () => {
+  it('stores an event once, posts the run card to matching subscriptions under one key, recognises redelivery', () => {
+    const { service, notifier } = setup();
+    expect(receive(service, releasePending)).toMatchObject({ status: 'accepted', runId: 'release-1', conversations: 2 });
+    expect(notifier.posts.map((p) => [p.conversationId, p.key])).toEqual([
+      ['all', 'deployment:release-1'],
+      ['cd', 'deployment:release-1'],
+    ]);
+    expect(receive(service, releasePending)).toMatchObject({ status: 'duplicate', runId: 'release-1' });
+    expect(notifier.posts).toHaveLength(2);
+  });
+
+  it('re-announces an event stored before a crash but never handed to the outbox', () => {
+    const { service, repository, notifier } = setup();
+    receive(service, releasePending);
+    const key = `${releasePending.eventType}:${releasePending.id}`;
+    repository['db'].prepare('UPDATE deployment_events SET announced = 0').run();
+    expect(repository.unannounced(10)).toEqual([{ eventKey: key, runId: 'release-1' }]);
+    expect(service.recover()).toBe(1);
+    expect(notifier.posts).toHaveLength(4);
+    expect(repository.unannounced(10)).toEqual([]);
+  });
+
+  it('rejects unknown and malformed events without storing them', () => {
+    const { service, repository } = setup();
+    expect(receive(service, fixture('ms.vss-pipelines.job-state-changed-event'))).toMatchObject({ status: 'rejected', reason: 'unsupported' });
+    expect(receive(service, { eventType: 'build.complete' })).toMatchObject({ status: 'rejected', reason: 'malformed' });
+    expect(repository.listRecent({ limit: 10 })).toEqual([]);
+  });
+
+  it('approves through Azure DevOps with a comment naming the Teams user, then shows who and when', async () => {
+    const { service, approvals, notifier } = setup();
+    receive(service, releasePending);
+    const outcome = await service.decide({ runId: 'release-1', approvalId: '0', decision: 'approved', actor });
+    expect(approvals.calls[0]).toMatchObject({
+      approvalId: '0',
+      api: 'release',
+      status: 'approved',
+      comment: 'Approved in Microsoft Teams by Rita Lead (rita@contoso.com) via FleetOps',
+      organizationUrl: 'https://dev.azure.com/fabfiber',
+      project: 'Fabrikam-Fiber-Git',
+    });
+    expect(outcome.kind).toBe('card');
+    if (outcome.kind === 'card') expect(outcome.run.approvals[0]).toMatchObject({ status: 'approved', decidedBy: 'Rita Lead', decidedAt: '2026-03-01T10:06:00.000Z' });
+    expect(notifier.posts.at(-1)!.message.text).toBe('release-1 v2');
+
+    const again = await service.decide({ runId: 'release-1', approvalId: '0', decision: 'rejected', actor });
+    expect(again).toMatchObject({ kind: 'card', message: 'This approval was already approved by Rita Lead at 2026-03-01 10:06 UTC.' });
+    expect(approvals.calls).toHaveLength(1);
+  });
+
+  it('keeps the approval pending and shows Azure DevOps’ error on the card', async () => {
+    const { service } = setup({ ok: false, failure: 'not-approver', message: 'User Rita is not authorized to approve this request.' });
+    receive(service, releasePending);
+    const outcome = await service.decide({ runId: 'release-1', approvalId: '0', decision: 'approved', actor });
+    expect(outcome.kind).toBe('card');
+    if (outcome.kind !== 'card') return;
+    expect(outcome.run.approvals[0]).toMatchObject({ status: 'pending', lastError: 'User Rita is not authorized to approve this request. (tried by Rita Lead at 10:06 UTC)' });
+  });
+
+  it('says when more approvers are needed', async () => {
+    const { service } = setup({ ok: true, status: 'pending', remainingApprovers: 1 });
+    receive(service, releasePending);
+    const outcome = await service.decide({ runId: 'release-1', approvalId: '0', decision: 'approved', actor });
+    if (outcome.kind !== 'card') throw new Error('expected a card');
+    expect(outcome.run.approvals[0]).toMatchObject({ status: 'pending', note: 'Approved by Rita Lead; waiting for 1 more approver.' });
+  });
+
+  it('answers with a line for unknown runs and approvals', async () => {
+    const { service } = setup();
+    expect(await service.decide({ runId: 'run-404', approvalId: 'a', decision: 'approved', actor })).toMatchObject({ kind: 'message' });
+    receive(service, releasePending);
+    expect(await service.decide({ runId: 'release-1', approvalId: 'zzz', decision: 'approved', actor })).toMatchObject({ kind: 'message', message: expect.stringMatching(/no approval zzz/) });
+  });
+
+  it('lists recent runs, optionally of one pipeline', () => {
+    const { service } = setup();
+    receive(service, releasePending);
+    receive(service, fixture('build.complete'));
+    receive(service, variant('ms.vss-pipelines.run-state-changed-event', (e) => (e.resource.run.id = 99)));
+    expect(service.list().map((r) => r.runId).sort()).toEqual(['release-1', 'run-2', 'run-99']);
+    expect(service.list({ pipeline: 'fabrikam.cd' }).map((r) => r.runId)).toEqual(['release-1']);
+  });
+});
+
+describe('deployments subscription filter', () => {
+  it('validates and matches pipeline names with * and commas', () => {
+    expect(validateDeploymentFilter('')).toBeUndefined();
+    expect(validateDeploymentFilter('firmware-*, FleetOps CD')).toBeUndefined();
+    expect(validateDeploymentFilter('a,,b')).toMatch(/empty name/);
+    expect(validateDeploymentFilter('*')).toMatch(/leave the filter out/);
+    expect(validateDeploymentFilter('x'.repeat(201))).toMatch(/at most 200/);
+    expect(validateDeploymentFilter('bad\u0007name')).toMatch(/control characters/);
+    expect(matchesDeploymentFilter('firmware-*, FleetOps CD', { pipeline: 'Firmware-Release' })).toBe(true);
+    expect(matchesDeploymentFilter('firmware-*, FleetOps CD', { pipeline: 'fleetops cd' })).toBe(true);
+    expect(matchesDeploymentFilter('firmware-*', { pipeline: 'my firmware-release' })).toBe(false);
+    expect(matchesDeploymentFilter('a.b', { pipeline: 'axb' })).toBe(false);
+  });
+});
