@@ -1,4 +1,5 @@
 import type { FeatureModule } from './feature';
+import { deploymentsFeature } from './deployments';
 
 /**
  * The features, in build order: later ones may use the services of earlier ones.
@@ -6,4 +7,5 @@ import type { FeatureModule } from './feature';
  */
 export const FEATURE_MODULES: readonly FeatureModule[] = [
   // fleet, logs, alerts, rollouts, deployments are added here as they land
+  deploymentsFeature,
 ];
