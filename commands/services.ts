@@ -11,6 +11,8 @@ import type { OutboxRepository } from '../core/notifications/outbox';
 import type { AlertService } from '../core/alerts/service';
 import type { FleetClient } from '../backends/fleet/port';
 import type { DeploymentService } from '../core/deployments/service';
+import type { RolloutService } from '../core/rollouts/service';
+import type { FirmwareCatalog } from '../backends/feed/port';
 
 /**
  * The ports and domain services a turn can use. Built once by bot/main.ts (the
@@ -36,5 +38,9 @@ export interface Services {
   readonly deployments?: DeploymentService;
   /** Fleet: device registry and twins (IoT Hub or the local simulated registry). */
   readonly fleet?: FleetClient;
+  /** Firmware rollouts: plan, waves, gates (commands/rollouts.ts); `membershipOf` for the status card. */
+  readonly rollouts?: RolloutService;
+  /** The firmware catalog (Azure Artifacts or the local catalog). */
+  readonly feed?: FirmwareCatalog;
   // Domain services: each feature adds its optional field here (fleet, logs, alerts, rollouts, deployments).
 }

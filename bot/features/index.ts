@@ -1,4 +1,5 @@
 import type { FeatureModule } from './feature';
+import { rolloutsFeature } from './rollouts';
 import { deploymentsFeature } from './deployments';
 
 /**
@@ -7,5 +8,6 @@ import { deploymentsFeature } from './deployments';
  */
 export const FEATURE_MODULES: readonly FeatureModule[] = [
   // fleet, logs, alerts, rollouts, deployments are added here as they land
+  rolloutsFeature,
   deploymentsFeature,
 ];

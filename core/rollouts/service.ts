@@ -3,6 +3,7 @@ import type { FleetClient } from '../../backends/fleet/port';
 import type { Clock } from '../clock';
 import { silentLogger, type Logger } from '../logger';
 import { RolloutActions } from './actions';
+import type { RolloutAnnouncer } from './announcer';
 import { RolloutEngine, type EngineOptions, type RolloutEvent } from './engine';
 import { FleetReader } from './fleet-reader';
 import { FAILURE_STATES, type Rollout, type RolloutSettings } from './model';
@@ -26,6 +27,8 @@ export class RolloutService {
   readonly engine: RolloutEngine;
   readonly actions: RolloutActions;
   private readonly reader: FleetReader;
+  /** Set by the composition root; commands call `announce` after a transition so every copy of the card updates. */
+  announcer?: RolloutAnnouncer;
 
   constructor(private readonly deps: RolloutServiceDeps) {
     const serial = new Serial();
@@ -69,6 +72,10 @@ export class RolloutService {
 
   tick(): Promise<RolloutEvent[]> {
     return this.engine.tick();
+  }
+
+  async announce(rolloutId: string): Promise<void> {
+    await this.announcer?.progress(rolloutId);
   }
 }
 

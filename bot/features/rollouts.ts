@@ -1,0 +1,107 @@
+import { ArtifactsFirmwareCatalog } from '../../backends/feed/artifacts';
+import { LocalFirmwareCatalog } from '../../backends/feed/local';
+import type { FirmwareCatalog } from '../../backends/feed/port';
+import type { FleetClient } from '../../backends/fleet/port';
+import type { LogsClient } from '../../backends/logs/port';
+import { rolloutMigrations, SqliteRolloutRepository } from '../../backends/store/sqlite/rollouts';
+import { ROLLOUT_ACTIONS, ROLLOUT_COMMANDS } from '../../commands/rollouts';
+import { validateRolloutFilter } from '../../core/rollouts/announcer';
+import type { RolloutSettings } from '../../core/rollouts/model';
+import { RolloutService } from '../../core/rollouts/service';
+import { logsTail, NotifierRolloutAnnouncer } from '../../jobs/rollout-announcer';
+import { RolloutTickJob } from '../../jobs/rollout-tick';
+import type { FeatureDeps, FeatureModule } from './feature';
+
+/**
+ * Firmware rollouts: the catalog, the engine and its 10-second tick, commands and cards.
+ *
+ * Variables (config.env):
+ *   FEED_BACKEND=local|artifacts (default: artifacts when FEED_ORGANIZATION is set)
+ *   FEED_ORGANIZATION, FEED_PROJECT (optional), FEED_NAME, FEED_PACKAGE (default device-firmware),
+ *   FEED_TOKEN (a PAT with Packaging Read, or keyvault:NAME; without it an Entra token is used)
+ *   ROLLOUT_WRITES_PER_SECOND (default 50 with IoT Hub — S1's twin-update quota — and 2000 locally),
+ *   ROLLOUT_SOAK_SECONDS (default 300), ROLLOUT_PHASE_TIMEOUT_MINUTES (default 30)
+ */
+export const rolloutsFeature: FeatureModule = {
+  name: 'rollouts',
+  migrations: rolloutMigrations,
+  async create(deps) {
+    const previous = deps.previous as { fleet?: FleetClient; logs?: LogsClient };
+    const feed = catalog(deps);
+    if (!previous.fleet) {
+      deps.log.warn('rollouts: no fleet service (the fleet feature is missing); rollout commands will say so');
+      return { name: 'rollouts', commands: ROLLOUT_COMMANDS, actions: ROLLOUT_ACTIONS, services: { feed } };
+    }
+    const service = new RolloutService({
+      repo: new SqliteRolloutRepository(deps.db),
+      fleet: previous.fleet,
+      catalog: feed,
+      clock: deps.clock,
+      log: deps.log.child({ feature: 'rollouts' }),
+      defaults: settings(deps),
+    });
+    const refreshUserIds = [...deps.config.roles.releaseLeads, ...deps.config.roles.admins].slice(0, 60);
+    const announcer = new NotifierRolloutAnnouncer(service, deps.notifier, deps.subscriptions, {
+      refreshUserIds,
+      logTail: previous.logs ? logsTail(previous.logs) : undefined,
+      log: deps.log,
+    });
+    service.announcer = announcer;
+    const job = new RolloutTickJob(service, announcer, deps.log.child({ job: 'rollout-tick' }));
+    return {
+      name: 'rollouts',
+      commands: ROLLOUT_COMMANDS,
+      actions: ROLLOUT_ACTIONS,
+      services: { rollouts: service, feed },
+      validateSubscriptionFilter: { topic: 'rollouts', validate: validateRolloutFilter },
+      async start() {
+        job.start();
+      },
+      async stop() {
+        job.stop();
+      },
+    };
+  },
+};
+
+function catalog(deps: FeatureDeps): FirmwareCatalog {
+  const env = deps.config.env;
+  const organization = env.FEED_ORGANIZATION?.trim();
+  const chosen = env.FEED_BACKEND?.trim().toLowerCase() || (organization ? 'artifacts' : 'local');
+  if (chosen === 'local') return new LocalFirmwareCatalog(deps.config.dataDir);
+  if (chosen !== 'artifacts') throw new Error(`FEED_BACKEND=${JSON.stringify(env.FEED_BACKEND)} is not known; use FEED_BACKEND=local (embedded) or FEED_BACKEND=artifacts (Azure Artifacts)`);
+  const feed = env.FEED_NAME?.trim();
+  if (!organization || !feed) throw new Error('FEED_BACKEND=artifacts needs FEED_ORGANIZATION (your Azure DevOps organization) and FEED_NAME (the feed holding the firmware package)');
+  const token = env.FEED_TOKEN?.trim();
+  if (token?.startsWith('keyvault:')) throw new Error('FEED_TOKEN still refers to Key Vault; set KEY_VAULT_URL so it is resolved at start, or give the PAT itself');
+  return new ArtifactsFirmwareCatalog({
+    organization,
+    project: env.FEED_PROJECT?.trim() || undefined,
+    feed,
+    packageName: env.FEED_PACKAGE?.trim() || 'device-firmware',
+    credential: token ? { pat: token } : { getToken: entraToken },
+  });
+}
+
+/** Azure DevOps' resource id: a token for the bot's managed identity or workload identity. */
+async function entraToken(): Promise<string> {
+  const { DefaultAzureCredential } = await import('@azure/identity');
+  const token = await new DefaultAzureCredential().getToken('499b84ac-1321-427f-aa17-267ca6975798/.default');
+  return token.token;
+}
+
+function settings(deps: FeatureDeps): Partial<RolloutSettings> {
+  const env = deps.config.env;
+  const number = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < min || value > max) throw new Error(`${name}=${JSON.stringify(raw)} must be a number from ${min} to ${max}`);
+    return value;
+  };
+  return {
+    dispatchPerSecond: number('ROLLOUT_WRITES_PER_SECOND', deps.config.fleetBackend === 'iothub' ? 50 : 2000, 1, 100_000),
+    soakMs: number('ROLLOUT_SOAK_SECONDS', 300, 0, 86_400) * 1000,
+    phaseTimeoutMs: number('ROLLOUT_PHASE_TIMEOUT_MINUTES', 30, 1, 10_080) * 60_000,
+  };
+}

@@ -1,0 +1,327 @@
+import { firmwareListCard } from '../cards/firmware-list';
+import { rolloutPlanCard } from '../cards/rollout-plan';
+import { rolloutProgressCard, type CardAudience } from '../cards/rollout-progress';
+import { fmt, ROLLOUT_VERBS } from '../cards/rollout-format';
+import { hasRole, type Role } from '../core/access/roles';
+import { parseDeviceFilter } from '../core/fleet/device-filter';
+import { describeState, type ActionOutcome } from '../core/rollouts/actions';
+import { RolloutRefused } from '../core/rollouts/errors';
+import { normalizeId, type RolloutService } from '../core/rollouts/service';
+import { parseWaves } from '../core/rollouts/waves';
+import type { DeviceFilter } from '../backends/fleet/port';
+import type { TurnContext } from './context';
+import { parseError, parsed, type CardActionResult, type CardActionSpec, type CommandSpec, type ParseResult } from './spec';
+import { UserError } from './user-error';
+
+const NOT_SET_UP = 'Rollouts are not set up in this FleetOps: the rollouts feature needs a fleet backend (FLEET_BACKEND) and a firmware feed (FEED_BACKEND). An admin can enable them; see docs/azure-setup.md.';
+const ROLLOUT_ID = /^R?\d{1,9}$/i;
+
+const audience = (role: Role): CardAudience => ({ canOperate: hasRole(role, 'operator'), canLead: hasRole(role, 'release-lead') });
+
+function service(ctx: TurnContext): RolloutService {
+  const rollouts = ctx.services.rollouts;
+  if (!rollouts) throw new UserError(NOT_SET_UP);
+  return rollouts;
+}
+
+async function refused<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof RolloutRefused) throw new UserError(error.message);
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------- firmware
+
+export const firmwareCommand: CommandSpec<void> = {
+  name: 'firmware',
+  aliases: ['firmware list'],
+  summary: 'Firmware versions in the catalog (checksum, size, models, notes)',
+  usage: 'firmware',
+  examples: ['firmware'],
+  role: 'viewer',
+  parse: (input) => (input ? parseError('`firmware` takes no arguments; `rollout plan <version>` plans one.') : parsed(undefined)),
+  async run(ctx) {
+    const feed = ctx.services.feed;
+    if (!feed) throw new UserError(NOT_SET_UP);
+    await ctx.typing();
+    const versions = await feed.list();
+    await ctx.reply(firmwareListCard({ versions, source: ctx.services.config.env.FEED_BACKEND === 'artifacts' ? 'Azure Artifacts feed' : 'firmware catalog' }));
+  },
+};
+
+// ---------------------------------------------------------------- plan
+
+interface PlanArgs {
+  version: string;
+  filter: DeviceFilter;
+  filterText: string;
+  waves?: number[];
+}
+
+export function parsePlan(input: string): ParseResult<PlanArgs> {
+  const match = /^(\S+)(?:\s+to\s+(.*?))?(?:\s+waves\s+(\S+(?:\s*,\s*\S+)*))?\s*$/i.exec(input.trim());
+  if (!match || !input.trim()) return parseError('Say which version, e.g. `rollout plan 2.4.1 to ring:canary waves 1,10,50,100`.');
+  const [, version = '', filterText = '', wavesText] = match;
+  if (!/^v?\d+(\.\d+){0,3}([-+][A-Za-z0-9.]+)?$/.test(version)) return parseError(`\`${version}\` is not a firmware version; \`firmware\` lists them.`);
+  let filter: DeviceFilter = {};
+  if (filterText.trim()) {
+    const result = parseDeviceFilter(filterText);
+    if (!result.ok) return parseError(result.error);
+    filter = result.filter;
+  }
+  let waves: number[] | undefined;
+  if (wavesText) {
+    const result = parseWaves(wavesText);
+    if (!result.ok) return parseError(result.error);
+    waves = result.waves;
+  }
+  return parsed({ version: version.replace(/^v/i, ''), filter, filterText: filterText.trim(), waves });
+}
+
+async function plan(ctx: TurnContext, args: PlanArgs) {
+  const rollouts = service(ctx);
+  await ctx.typing();
+  const planned = await refused(() => rollouts.plan({ ...args, actor: ctx.actor, conversationId: ctx.conversation.conversationId }));
+  return rolloutPlanCard(planned);
+}
+
+export const rolloutPlanCommand: CommandSpec<PlanArgs> = {
+  name: 'rollout plan',
+  summary: 'Plan a firmware rollout: targets per wave, nothing written until Start',
+  usage: 'rollout plan <version> [to <filter>] [waves 1,10,50,100]',
+  examples: ['rollout plan 2.4.1', 'rollout plan 2.4.1 to ring:canary', 'rollout plan 2.4.1 to site:berlin waves 1,5,25,100'],
+  role: 'operator',
+  sideEffects: true,
+  parse: parsePlan,
+  async run(ctx, args) {
+    await ctx.reply(await plan(ctx, args));
+  },
+};
+
+// ---------------------------------------------------------------- list & status
+
+export const rolloutsCommand: CommandSpec<void> = {
+  name: 'rollouts',
+  summary: 'Recent firmware rollouts and where they stand',
+  usage: 'rollouts',
+  examples: ['rollouts'],
+  role: 'viewer',
+  parse: (input) => (input ? parseError('`rollouts` takes no arguments; `rollout status <id>` shows one.') : parsed(undefined)),
+  async run(ctx) {
+    const rollouts = service(ctx);
+    const list = rollouts.list(10);
+    if (list.length === 0) {
+      await ctx.reply('No rollouts yet. `firmware` lists versions; `rollout plan <version>` plans one.');
+      return;
+    }
+    const lines = list.map((r) => {
+      const view = rollouts.view(r.id)!;
+      return `- **${r.id}** firmware ${r.firmware.version} → ${r.filterText ? `\`${r.filterText}\`` : 'whole fleet'} · ${describeState(r)} · ${fmt(view.totals.succeeded)}/${fmt(view.totals.targets)} succeeded`;
+    });
+    await ctx.reply(`Rollouts (newest first):\n\n${lines.join('\n')}\n\n\`rollout status <id>\` shows one.`);
+  },
+};
+
+const idArg = (what: string) => (input: string): ParseResult<{ id?: string }> => {
+  const id = input.trim();
+  if (!id) return parsed({ id: undefined });
+  if (!ROLLOUT_ID.test(id)) return parseError(`\`${id}\` is not a rollout id (like R7); \`rollouts\` lists them, then \`${what} R7\`.`);
+  return parsed({ id: normalizeId(id) });
+};
+
+export const rolloutStatusCommand: CommandSpec<{ id?: string }> = {
+  name: 'rollout status',
+  summary: 'Progress card of a rollout (the latest active one without an id)',
+  usage: 'rollout status [id]',
+  examples: ['rollout status', 'rollout status R7'],
+  role: 'viewer',
+  parse: idArg('rollout status'),
+  async run(ctx, { id }) {
+    const rollouts = service(ctx);
+    const rollout = id ? rollouts.get(id) : rollouts.latestActive();
+    if (!rollout) throw new UserError(id ? `There is no rollout ${id}; \`rollouts\` lists them.` : 'No rollouts yet. `rollout plan <version>` plans one.');
+    await ctx.reply(rolloutProgressCard(rollouts.view(rollout.id)!, { audience: audience(ctx.actor.role) }));
+  },
+};
+
+// ---------------------------------------------------------------- transitions (commands and buttons share them)
+
+type Verb = 'start' | 'approve' | 'pause' | 'resume' | 'abort' | 'retry';
+
+const VERB_ROLES: Record<Verb, Role> = { start: 'release-lead', approve: 'release-lead', pause: 'operator', resume: 'release-lead', abort: 'release-lead', retry: 'release-lead' };
+
+async function transition(ctx: TurnContext, verb: Verb, id: string, version: number | undefined, options: { revert?: boolean } = {}): Promise<ActionOutcome> {
+  const rollouts = service(ctx);
+  const actor = { name: ctx.actor.name };
+  const a = rollouts.actions;
+  const outcome =
+    verb === 'start'
+      ? a.start(id, version, actor)
+      : verb === 'approve'
+        ? a.approve(id, version, actor)
+        : verb === 'pause'
+          ? a.pause(id, version, actor)
+          : verb === 'resume'
+            ? a.resume(id, version, actor)
+            : verb === 'retry'
+              ? a.retryFailed(id, version, actor)
+              : await a.abort(id, version, actor, options);
+  if (outcome.ok) {
+    ctx.log.info({ rolloutId: outcome.rollout.id, verb, actor: ctx.actor.id }, 'rollout transition');
+    await rollouts.announce(outcome.rollout.id);
+  }
+  return outcome;
+}
+
+function transitionCommand(verb: Verb, summary: string, extra: { revert?: boolean } = {}): CommandSpec<{ id: string; revert: boolean }> {
+  const name = `rollout ${verb}`;
+  return {
+    name,
+    summary,
+    usage: verb === 'abort' ? `${name} <id> [revert]` : `${name} <id>`,
+    examples: [verb === 'abort' ? `${name} R7 revert` : `${name} R7`],
+    role: VERB_ROLES[verb],
+    sideEffects: true,
+    parse(input) {
+      const [id = '', flag, ...rest] = input.trim().split(/\s+/);
+      if (!id) return parseError(`Say which rollout, e.g. \`${name} R7\`; \`rollouts\` lists them.`);
+      if (!ROLLOUT_ID.test(id)) return parseError(`\`${id}\` is not a rollout id (like R7); \`rollouts\` lists them.`);
+      const revert = verb === 'abort' && flag?.toLowerCase() === 'revert';
+      if ((flag && !revert) || rest.length > 0) return parseError(`\`${name}\` takes only the rollout id${verb === 'abort' ? ' and optionally `revert`' : ''}.`);
+      return parsed({ id: normalizeId(id), revert: revert || extra.revert === true });
+    },
+    async run(ctx, { id, revert }) {
+      const outcome = await transition(ctx, verb, id, undefined, { revert });
+      if (!outcome.ok) throw new UserError(outcome.message);
+      await ctx.reply(outcome.message);
+    },
+  };
+}
+
+export const rolloutStartCommand = transitionCommand('start', 'Start a planned rollout (wave 1)');
+export const rolloutApproveCommand = transitionCommand('approve', 'Approve the next wave of a rollout');
+export const rolloutPauseCommand = transitionCommand('pause', 'Pause a rollout: no new device gets the firmware');
+export const rolloutResumeCommand = transitionCommand('resume', 'Resume a paused rollout (acknowledges counted failures)');
+export const rolloutAbortCommand = transitionCommand('abort', 'Abort a rollout; `revert` sets not-yet-started devices back');
+export const rolloutRetryCommand = transitionCommand('retry', 'Queue failed, timed-out, rolled-back and skipped devices again');
+
+export const rolloutExcludeCommand: CommandSpec<{ id: string; deviceId: string }> = {
+  name: 'rollout exclude',
+  summary: 'Take one device out of a rollout',
+  usage: 'rollout exclude <id> <device>',
+  examples: ['rollout exclude R7 device-42'],
+  role: 'release-lead',
+  sideEffects: true,
+  parse(input) {
+    const [id = '', deviceId = '', ...rest] = input.trim().split(/\s+/);
+    if (!ROLLOUT_ID.test(id) || !deviceId || rest.length > 0) return parseError('Give the rollout and the device, e.g. `rollout exclude R7 device-42`.');
+    return parsed({ id: normalizeId(id), deviceId });
+  },
+  async run(ctx, { id, deviceId }) {
+    const outcome = service(ctx).actions.exclude(id, deviceId, ctx.actor);
+    if (!outcome.ok) throw new UserError(outcome.message);
+    await service(ctx).announce(id);
+    await ctx.reply(outcome.message);
+  },
+};
+
+export const rolloutHelpCommand: CommandSpec<string> = {
+  name: 'rollout',
+  summary: 'Firmware rollouts: plan, status, start, approve, pause, resume, abort, retry, exclude',
+  usage: 'rollout plan|status|start|approve|pause|resume|abort|retry|exclude ...',
+  examples: ['rollout plan 2.4.1 to ring:canary', 'rollout status R7', 'rollout pause R7'],
+  role: 'viewer',
+  parse: (input) => parsed(input),
+  async run(ctx, input) {
+    await ctx.reply(
+      `${input ? `\`rollout ${input.split(/\s+/)[0]}\` is not a rollout command. ` : ''}Try \`rollout plan <version> [to <filter>] [waves 1,10,50,100]\`, ` +
+        '`rollout status [id]`, `rollout start|approve|pause|resume|retry <id>`, `rollout abort <id> [revert]`, `rollout exclude <id> <device>`, `rollouts`, `firmware`.',
+    );
+  },
+};
+
+export const ROLLOUT_COMMANDS: readonly CommandSpec[] = [
+  firmwareCommand,
+  rolloutsCommand,
+  rolloutHelpCommand,
+  rolloutPlanCommand,
+  rolloutStatusCommand,
+  rolloutStartCommand,
+  rolloutApproveCommand,
+  rolloutPauseCommand,
+  rolloutResumeCommand,
+  rolloutAbortCommand,
+  rolloutRetryCommand,
+  rolloutExcludeCommand,
+];
+
+// ---------------------------------------------------------------- card actions
+
+interface ButtonData {
+  id: string;
+  version: number;
+}
+
+function parseButton(data: Record<string, unknown>): ParseResult<ButtonData> {
+  const id = data.id;
+  const version = data.version;
+  if (typeof id !== 'string' || !ROLLOUT_ID.test(id)) return parseError('the rollout id is missing or malformed');
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) return parseError('the card version is missing; type `rollout status` for a fresh card');
+  return parsed({ id: normalizeId(id), version });
+}
+
+function buttonAction(verb: Verb): CardActionSpec<ButtonData> {
+  return {
+    verb: ROLLOUT_VERBS[verb],
+    role: VERB_ROLES[verb],
+    sideEffects: true,
+    parse: parseButton,
+    async run(ctx, { id, version }): Promise<CardActionResult> {
+      const outcome = await transition(ctx, verb, id, version);
+      if (!outcome.ok) return { message: outcome.message };
+      return { card: rolloutProgressCard(service(ctx).view(id)!, { audience: audience(ctx.actor.role) }) };
+    },
+  };
+}
+
+export const rolloutRefreshAction: CardActionSpec<{ id: string }> = {
+  verb: ROLLOUT_VERBS.refresh,
+  role: 'viewer',
+  parse(data) {
+    return typeof data.id === 'string' && ROLLOUT_ID.test(data.id) ? parsed({ id: normalizeId(data.id) }) : parseError('the rollout id is missing or malformed');
+  },
+  async run(ctx, { id }) {
+    const view = service(ctx).view(id);
+    if (!view) return { message: `Rollout ${id} no longer exists.` };
+    return { card: rolloutProgressCard(view, { audience: audience(ctx.actor.role) }) };
+  },
+};
+
+/** The "Plan rollout of x" button (firmware list, deployment card): the plan card for the whole fleet or a filter. */
+export const rolloutPlanAction: CardActionSpec<PlanArgs> = {
+  verb: ROLLOUT_VERBS.plan,
+  role: 'operator',
+  sideEffects: true,
+  parse(data) {
+    if (typeof data.version !== 'string') return parseError('the firmware version is missing');
+    const filter = typeof data.filter === 'string' ? ` to ${data.filter}` : '';
+    return parsePlan(`${data.version}${filter}`);
+  },
+  async run(ctx, args) {
+    return { card: await plan(ctx, args) };
+  },
+};
+
+export const ROLLOUT_ACTIONS: readonly CardActionSpec[] = [
+  buttonAction('start'),
+  buttonAction('approve'),
+  buttonAction('pause'),
+  buttonAction('resume'),
+  buttonAction('abort'),
+  buttonAction('retry'),
+  rolloutRefreshAction,
+  rolloutPlanAction,
+];
