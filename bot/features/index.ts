@@ -1,6 +1,7 @@
 import type { FeatureModule } from './feature';
-import { rolloutsFeature } from './rollouts';
 import { deploymentsFeature } from './deployments';
+import { alertsFeature } from './alerts';
+import { rolloutsFeature } from './rollouts';
 
 /**
  * The features, in build order: later ones may use the services of earlier ones.
@@ -8,6 +9,7 @@ import { deploymentsFeature } from './deployments';
  */
 export const FEATURE_MODULES: readonly FeatureModule[] = [
   // fleet, logs, alerts, rollouts, deployments are added here as they land
+  alertsFeature,
   rolloutsFeature,
   deploymentsFeature,
 ];
