@@ -11,8 +11,8 @@ const filter = (predicate: string): string => ` FILTER (WHERE coalesce(${predica
 
 /** KQL's percentile is nearest-rank: the value at rank ceil(p/100 × n) of the sorted non-null values. */
 export function nearestRank(value: string, percent: string): string {
-  const sorted = `list_sort(list(${value}) FILTER (WHERE ${value} IS NOT NULL))`;
-  return `${sorted}[CAST(greatest(1, ceil(${percent} / 100.0 * count(${value}))) AS BIGINT)]`;
+  // DuckDB's discrete quantile picks the same element as the nearest-rank definition.
+  return `quantile_disc(${value}, ${percent} / 100.0)`;
 }
 
 function makeList(call: Call, ctx: ScalarContext, distinct: boolean, predicate?: Expr): string {

@@ -47,7 +47,11 @@ function tablesOf(t: Tabular, out: Set<string>): void {
   }
 }
 
+/** Compiled queries by text: dashboards and chat re-run the same queries; only now() changes. */
+const CACHE_SIZE = 200;
+
 export class KqlCompiler {
+  private readonly cache = new Map<string, CompiledQuery & { nowParam?: number }>();
   private globals: any;
   private tableNames: Set<string>;
 
@@ -64,6 +68,7 @@ export class KqlCompiler {
     this.pendingTables = tables;
     this.tableNames = new Set(tables.map((t) => t.name));
     this.globals = undefined;
+    this.cache.clear();
   }
 
   /** Parses and analyzes; throws KqlError with the position of the first error. */
@@ -85,6 +90,20 @@ export class KqlCompiler {
   }
 
   compile(text: string, options: CompileOptions): CompiledQuery {
+    const key = `${options.maxRows ?? ''}\u0000${options.timeRange ? `${options.timeRange.fromTicks}-${options.timeRange.toTicks}` : ''}\u0000${text}`;
+    const cached = this.cache.get(key);
+    if (cached) {
+      const params = [...cached.params];
+      if (cached.nowParam !== undefined) params[cached.nowParam] = { value: options.nowTicks, type: 'BIGINT' };
+      return { ...cached, params };
+    }
+    const compiled = this.compileFresh(text, options);
+    if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(key, compiled);
+    return compiled;
+  }
+
+  private compileFresh(text: string, options: CompileOptions): CompiledQuery & { nowParam?: number } {
     const query = this.analyze(text);
     const tables = new Set<string>();
     tablesOf(query.body, tables);

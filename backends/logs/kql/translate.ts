@@ -25,6 +25,8 @@ export interface Translation {
   readonly sql: string;
   readonly params: readonly BoundParam[];
   readonly columns: readonly ColumnDef[];
+  /** Index in `params` of the bound now() (a cached translation re-binds it), if used. */
+  readonly nowParam?: number;
 }
 
 interface Rel {
@@ -77,7 +79,10 @@ export class Translator {
     const select = body.columns.map((c) => `${finalValue(`${alias}.${ident(c.name)}`, c.type)} AS ${ident(c.name)}`).join(', ');
     const limit = maxRows !== undefined ? ` LIMIT ${Math.max(0, Math.floor(maxRows))}` : '';
     const sql = `SELECT ${select || '1 AS "_"'} FROM (${body.sql}) AS ${alias}${limit}`;
-    return { ...compactParams(sql, this.params.values), columns: body.columns };
+    const nowOld = this.nowSql ? Number(/\$(\d+)/.exec(this.nowSql)?.[1]) : undefined;
+    const compacted = compactParams(sql, this.params.values);
+    const nowParam = nowOld !== undefined ? compacted.renumbered.get(nowOld) : undefined;
+    return { sql: compacted.sql, params: compacted.params, columns: body.columns, nowParam: nowParam === undefined ? undefined : nowParam - 1 };
   }
 
   private alias(): string {
@@ -374,7 +379,7 @@ export class Translator {
  * DuckDB rejects parameters the statement does not mention, so renumber the used ones.
  * `$n` only ever appears in the SQL as our own placeholder: user text is never in it.
  */
-function compactParams(sql: string, values: readonly BoundParam[]): { sql: string; params: BoundParam[] } {
+function compactParams(sql: string, values: readonly BoundParam[]): { sql: string; params: BoundParam[]; renumbered: Map<number, number> } {
   const renumbered = new Map<number, number>();
   const params: BoundParam[] = [];
   const text = sql.replace(/\$(\d+)/g, (_m, n: string) => {
@@ -387,7 +392,7 @@ function compactParams(sql: string, values: readonly BoundParam[]): { sql: strin
     }
     return `$${next}`;
   });
-  return { sql: text, params };
+  return { sql: text, params, renumbered };
 }
 
 /** The value of a missing column in a union: KQL strings are never null. */

@@ -34,6 +34,9 @@ export class QueryInterrupted extends Error {
 }
 
 export class DuckDbSession {
+  /** Idle connections with the macros installed: opening one and installing them costs milliseconds. */
+  private readonly idle: DuckDBConnection[] = [];
+
   private constructor(readonly instance: DuckDBInstance) {}
 
   static async open(options: SessionOptions): Promise<DuckDbSession> {
@@ -65,7 +68,7 @@ export class DuckDbSession {
     } finally {
       if (timer) clearTimeout(timer);
       options.abortSignal?.removeEventListener('abort', onAbort);
-      connection.closeSync();
+      this.release(connection);
     }
   }
 
@@ -75,7 +78,7 @@ export class DuckDbSession {
     try {
       await connection.run(sql);
     } finally {
-      connection.closeSync();
+      this.release(connection);
     }
   }
 
@@ -102,15 +105,23 @@ export class DuckDbSession {
         throw error;
       }
     } finally {
-      connection.closeSync();
+      this.release(connection);
     }
   }
 
   close(): void {
+    for (const connection of this.idle.splice(0)) connection.closeSync();
     this.instance.closeSync();
   }
 
+  private release(connection: DuckDBConnection): void {
+    if (this.idle.length < 4) this.idle.push(connection);
+    else connection.closeSync();
+  }
+
   private async connect(): Promise<DuckDBConnection> {
+    const reused = this.idle.pop();
+    if (reused) return reused;
     const connection = await this.instance.connect();
     // Temp macros: connection-local, and possible on a read-only file too.
     await connection.run(MACRO_SCRIPT);

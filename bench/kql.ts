@@ -1,0 +1,161 @@
+/**
+ * `npm run bench:kql`: the embedded log store on 10 M generated DeviceLogs rows.
+ * Prints the ingest rate, six typical queries through the KQL engine against
+ * hand-written DuckDB SQL for the same question (median ms and ratio), the warm
+ * parse+analyze+translate time and RSS, each beside its target.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ManualClock } from '../core/clock';
+import { EmbeddedLogsClient } from '../backends/logs/local/embedded-logs-client';
+import { DuckDbSession } from '../backends/logs/local/duckdb-session';
+import type { StoreValue } from '../backends/logs/local/row-values';
+import { BUILTIN_TABLES } from '../backends/logs/local/tables';
+import { termPattern } from '../backends/logs/kql/scalar';
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 10_000_000);
+const BATCH = 200_000;
+const RUNS = 5;
+const NOW = new Date('2026-01-08T00:00:00Z');
+const TICKS_PER_MS = 10_000n;
+const NOW_TICKS = BigInt(NOW.getTime()) * TICKS_PER_MS;
+const DAY_TICKS = 864_000_000_000n;
+
+const LEVELS = ['Info', 'Info', 'Info', 'Info', 'Info', 'Info', 'Info', 'Warning', 'Warning', 'Error'];
+const COMPONENTS = ['network', 'sensor', 'firmware', 'power', 'storage'];
+const MESSAGES = [
+  'heartbeat ok',
+  'sensor reading temperature=21.5',
+  'connection timeout after 30s, retrying',
+  'battery level low',
+  'firmware download progress 45%',
+  'mqtt reconnect succeeded',
+  'disk write latency high',
+  'watchdog reset',
+];
+
+/** A deterministic pseudo-random generator, so runs compare. */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function time<T>(fn: () => Promise<T>): Promise<number> {
+  const started = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fleetops-bench-'));
+  const client = new EmbeddedLogsClient({ dataDir: dir, clock: new ManualClock(NOW), threads: 2, memoryLimit: '4GB' });
+  try {
+    // Ingest: 10 M rows over the last 7 days, in store representation, with the appender.
+    const next = random(42);
+    const span = 7n * DAY_TICKS;
+    let ingestMs = 0;
+    for (let done = 0; done < ROWS; done += BATCH) {
+      const n = Math.min(BATCH, ROWS - done);
+      const rows: StoreValue[][] = new Array(n);
+      for (let i = 0; i < n; i++) {
+        const t = NOW_TICKS - span + (BigInt(done + i) * span) / BigInt(ROWS);
+        rows[i] = [t, `device-${Math.floor(next() * 1000)}`, LEVELS[Math.floor(next() * LEVELS.length)], MESSAGES[Math.floor(next() * MESSAGES.length)], COMPONENTS[Math.floor(next() * COMPONENTS.length)], `2.${Math.floor(next() * 5)}.0`];
+      }
+      ingestMs += await time(() => client.appendStoreValues('DeviceLogs', rows));
+    }
+    const ingestRate = ROWS / (ingestMs / 1000);
+
+    const since = NOW_TICKS - DAY_TICKS;
+    const session = (await (client as unknown as { storeSession(): Promise<DuckDbSession> }).storeSession());
+    const hasPattern = termPattern('timeout', false);
+    const cases: { name: string; kql: string; sql: string; params: { value: StoreValue; type: 'BIGINT' | 'VARCHAR' | 'DOUBLE' | 'BOOLEAN' }[] }[] = [
+      {
+        name: 'one device+level, 24 h, count',
+        kql: 'DeviceLogs | where TimeGenerated > ago(24h) and DeviceId == "device-42" and Level == "Error" | count',
+        sql: 'SELECT count(*) FROM DeviceLogs WHERE TimeGenerated > $1 AND DeviceId = $2 AND Level = $3',
+        params: [{ value: since, type: 'BIGINT' }, { value: 'device-42', type: 'VARCHAR' }, { value: 'Error', type: 'VARCHAR' }],
+      },
+      {
+        name: 'count by bin(5m), 24 h',
+        kql: 'DeviceLogs | where TimeGenerated > ago(24h) | summarize count() by bin(TimeGenerated, 5m)',
+        sql: 'SELECT TimeGenerated - (TimeGenerated % 3000000000) AS t, count(*) FROM DeviceLogs WHERE TimeGenerated > $1 GROUP BY 1',
+        params: [{ value: since, type: 'BIGINT' }],
+      },
+      {
+        name: 'top 10 devices by errors',
+        kql: 'DeviceLogs | where Level == "Error" | summarize errors = count() by DeviceId | top 10 by errors',
+        sql: 'SELECT DeviceId, count(*) AS errors FROM DeviceLogs WHERE Level = $1 GROUP BY 1 ORDER BY errors DESC LIMIT 10',
+        params: [{ value: 'Error', type: 'VARCHAR' }],
+      },
+      {
+        name: 'has term, 24 h',
+        kql: 'DeviceLogs | where TimeGenerated > ago(24h) and Message has "timeout" | count',
+        sql: `SELECT count(*) FROM DeviceLogs WHERE TimeGenerated > $1 AND Message ILIKE '%timeout%' AND regexp_matches(Message, $2)`,
+        params: [{ value: since, type: 'BIGINT' }, { value: hasPattern, type: 'VARCHAR' }],
+      },
+      {
+        name: 'dcount+avg+percentile by Level',
+        kql: 'DeviceLogs | summarize dcount(DeviceId), avg(strlen(Message)), percentile(strlen(Message), 95) by Level',
+        sql: 'SELECT Level, count(DISTINCT DeviceId), avg(length(Message)), quantile_disc(length(Message), 0.95) FROM DeviceLogs GROUP BY 1',
+        params: [],
+      },
+      {
+        name: 'last 50 lines of one device',
+        kql: 'DeviceLogs | where DeviceId == "device-42" | top 50 by TimeGenerated desc',
+        sql: 'SELECT * FROM DeviceLogs WHERE DeviceId = $1 ORDER BY TimeGenerated DESC LIMIT 50',
+        params: [{ value: 'device-42', type: 'VARCHAR' }],
+      },
+    ];
+
+    console.log(`KQL on the embedded store — ${ROWS.toLocaleString('en-US')} DeviceLogs rows, 2 threads`);
+    console.log(`ingest: ${Math.round(ingestRate).toLocaleString('en-US')} rows/s (target ≥ 200,000)`);
+    console.log('');
+    console.log('query                               engine ms   SQL ms   ratio   (targets: ratio ≤ 1.2, engine < 500 ms)');
+    console.log('(engine = client.query(): compile — cached after the first run, now() re-bound — plus DuckDB and row conversion)');
+    for (const c of cases) {
+      await client.query(c.kql, { maxRows: 100_000 });
+      await session.query(c.sql, c.params, []);
+      const engine: number[] = [];
+      const hand: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        engine.push(await time(() => client.query(c.kql, { maxRows: 100_000 })));
+        hand.push(await time(() => session.query(c.sql, c.params, [])));
+      }
+      const e = median(engine);
+      const h = median(hand);
+      const ok = e / h <= 1.2 && e < 500 ? 'ok' : 'MISS';
+      console.log(`${c.name.padEnd(36)}${e.toFixed(1).padStart(9)}${h.toFixed(1).padStart(9)}${(e / h).toFixed(2).padStart(8)}   ${ok}`);
+    }
+
+    const compileTimes: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      for (const c of cases) {
+        const started = process.hrtime.bigint();
+        // A distinct text per run, so the compiled-query cache does not answer.
+        client.compile(`${c.kql}\n// run ${i}`);
+        compileTimes.push(Number(process.hrtime.bigint() - started) / 1e6);
+      }
+    }
+    console.log('');
+    console.log(`parse+analyze+translate, warm: median ${median(compileTimes).toFixed(1)} ms (target < 20 ms)`);
+    console.log(`RSS: ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB`);
+    console.log(`tables: ${BUILTIN_TABLES.map((t) => t.name).join(', ')}`);
+  } finally {
+    await client.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
