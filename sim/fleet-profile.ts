@@ -21,11 +21,10 @@ export interface DeviceProfile {
 
 export const SITES = ['berlin', 'paris', 'oslo', 'madrid', 'warsaw', 'dublin', 'lisbon', 'vienna'] as const;
 export const MODELS = ['x100', 'x200', 's10'] as const;
-/** The fleet's firmware: mostly the latest, some older. */
+/** The fleet's firmware: mostly one version, some older (versions of the local firmware catalog's seed). */
 export const FIRMWARE_MIX: ReadonlyArray<readonly [string, number]> = [
-  ['2.3.1', 85],
-  ['2.3.0', 10],
-  ['2.2.4', 5],
+  ['2.4.0', 88],
+  ['2.3.0', 12],
 ];
 
 export const RING_SHARE = { canary: 0.01, early: 0.1 } as const;

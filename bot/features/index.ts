@@ -1,4 +1,5 @@
 import type { FeatureModule } from './feature';
+import { fleetFeature } from './fleet';
 import { deploymentsFeature } from './deployments';
 import { alertsFeature } from './alerts';
 import { rolloutsFeature } from './rollouts';
@@ -9,6 +10,7 @@ import { rolloutsFeature } from './rollouts';
  */
 export const FEATURE_MODULES: readonly FeatureModule[] = [
   // fleet, logs, alerts, rollouts, deployments are added here as they land
+  fleetFeature,
   alertsFeature,
   rolloutsFeature,
   deploymentsFeature,

@@ -35,9 +35,9 @@ describe('the simulated fleet', () => {
     expect(generateFleet(1000, 43)).not.toEqual(a);
     const rings = (ring: string) => a.filter((d) => d.ring === ring).length;
     expect([rings('canary'), rings('early'), rings('broad')]).toEqual([10, 100, 890]);
-    const latest = a.filter((d) => d.firmware === '2.3.1').length;
-    expect(latest).toBeGreaterThan(780);
-    expect(latest).toBeLessThan(920);
+    const latest = a.filter((d) => d.firmware === '2.4.0').length;
+    expect(latest).toBeGreaterThan(830);
+    expect(latest).toBeLessThan(930);
     expect(a[0]!.deviceId).toBe('device-1');
     expect(a.filter((d) => d.hot).length).toBeGreaterThan(2);
     expect(a.filter((d) => d.dead).length).toBeGreaterThan(0);
@@ -81,7 +81,7 @@ describe('the simulated fleet', () => {
     const w = world(20);
     await w.sim.start();
     const id = (await w.h.client.listDevices({ connection: 'Connected' }).next()).value!.devices[0]!.deviceId;
-    await w.h.client.updateDesired([id], { firmware: { fwVersion: '2.4.0', fwPackageURI: 'https://feed/2.4.0', fwPackageCheckValue: 'abc', rolloutId: 'R1', waveId: '1' } });
+    await w.h.client.updateDesired([id], { firmware: { fwVersion: '2.4.1', fwPackageURI: 'https://feed/2.4.1', fwPackageCheckValue: 'abc', rolloutId: 'R1', waveId: '1' } });
     const seen: string[] = [];
     for (let i = 0; i < 60; i++) {
       await w.run(1);
@@ -90,7 +90,7 @@ describe('the simulated fleet', () => {
     }
     expect(seen).toEqual(['downloading', 'verifying', 'applying', 'rebooting', 'current']);
     const twin = (await w.h.client.getDevice(id))!;
-    expect(twin.properties.reported.firmware).toMatchObject({ currentFwVersion: '2.4.0', fwUpdateStatus: 'current' });
+    expect(twin.properties.reported.firmware).toMatchObject({ currentFwVersion: '2.4.1', fwUpdateStatus: 'current' });
     expect(twin.connectionState).toBe('Connected');
     expect(w.sink.rows.DeviceEvents!.map((e) => e.EventType)).toEqual(expect.arrayContaining(['FirmwareUpdateStarted', 'FirmwareUpdated']));
     w.h.close();
@@ -103,12 +103,12 @@ describe('the simulated fleet', () => {
     for await (const page of w.h.client.listDevices({ connection: 'Connected' }, { pageSize: 1000 })) online.push(...page.devices.map((d) => d.deviceId));
     const waves = [online.slice(0, 10), online.slice(10, 110), online.slice(110, 500), online.slice(500)];
     for (const [i, wave] of waves.entries()) {
-      await w.h.client.updateDesired(wave, { firmware: { fwVersion: '2.4.0', rolloutId: 'R1', waveId: String(i + 1) } });
+      await w.h.client.updateDesired(wave, { firmware: { fwVersion: '2.4.1', rolloutId: 'R1', waveId: String(i + 1) } });
       await w.run(45);
     }
     const started = Date.parse('2026-03-01T08:00:00Z');
     expect(w.clock.now().getTime() - started).toBeLessThanOrEqual(4 * 60_000);
-    const onNew = await w.h.client.countDevices({ firmware: '2.4.0', fwUpdateStatus: 'current' });
+    const onNew = await w.h.client.countDevices({ firmware: '2.4.1', fwUpdateStatus: 'current' });
     expect(onNew / online.length).toBeGreaterThan(0.97); // flappy ones may have dropped out mid-way
 
     await w.h.client.updateDesired(online.slice(0, 200), { firmware: { fwVersion: '2.4.0-bad' } });
@@ -117,7 +117,7 @@ describe('the simulated fleet', () => {
     expect(byStatus.error).toBeGreaterThan(30);
     expect(byStatus.rolledback).toBeGreaterThan(15);
     const rolled = (await w.h.client.listDevices({ fwUpdateStatus: 'rolledback' }).next()).value!.devices[0]!;
-    expect(rolled.properties.reported.firmware).toMatchObject({ currentFwVersion: '2.4.0', pendingFwVersion: '2.4.0-bad' });
+    expect(rolled.properties.reported.firmware).toMatchObject({ currentFwVersion: '2.4.1', pendingFwVersion: '2.4.0-bad' });
     w.h.close();
   }, 30_000);
 

@@ -1,0 +1,88 @@
+import type { DeviceFilter, DevicePage } from '../backends/fleet/port';
+import { deviceListCard, MAX_TOKENS, type DeviceListRow } from '../cards/device-list';
+import { FLEET_VERBS } from '../cards/device-status';
+import type { AdaptiveCard } from '../cards/card';
+import { FILTER_HELP, formatDeviceFilter, parseDeviceFilter } from '../core/fleet/device-filter';
+import { formatLastSeen } from '../core/fleet/last-seen';
+import { firmwareOf, tagOf } from '../core/fleet/twin-view';
+import type { TurnContext } from './context';
+import { parseError, parsed, type CardActionSpec, type CommandSpec } from './spec';
+import { fleetOf } from './status';
+import { UserError } from './user-error';
+
+export const DEVICES_PAGE_SIZE = 20;
+
+/** One page of the device table. `tokens`: page tokens up to this page ('' = the first). */
+export async function deviceListPage(ctx: TurnContext, filter: DeviceFilter, tokens: readonly string[], base: number): Promise<AdaptiveCard> {
+  const fleet = fleetOf(ctx);
+  const token = tokens[tokens.length - 1] || undefined;
+  let page: DevicePage;
+  let total: number;
+  try {
+    [page, total] = await Promise.all([firstPage(fleet.listDevices(filter, { pageSize: DEVICES_PAGE_SIZE, continuationToken: token })), fleet.countDevices(filter)]);
+  } catch (error) {
+    if (token && /page token/i.test((error as Error).message)) throw new UserError('This list is out of date. Type `devices` again to start from the first page.');
+    throw error;
+  }
+  const now = ctx.services.clock.now();
+  const rows: DeviceListRow[] = page.devices.map((d) => {
+    const fw = firmwareOf(d);
+    return {
+      deviceId: d.deviceId,
+      connected: d.connectionState === 'Connected',
+      enabled: d.status === 'enabled',
+      lastSeen: formatLastSeen(d.lastActivityTime, now),
+      firmware: fw.current ?? '?',
+      drift: fw.drift,
+      site: tagOf(d, 'site') ?? '–',
+    };
+  });
+  return deviceListCard({ filter: formatDeviceFilter(filter), total, pageSize: DEVICES_PAGE_SIZE, rows, tokens: tokens.length > 0 ? tokens : [''], base, nextToken: page.continuationToken });
+}
+
+async function firstPage(pages: AsyncIterableIterator<DevicePage>): Promise<DevicePage> {
+  const first = await pages.next();
+  await pages.return?.();
+  return first.done ? { devices: [] } : first.value;
+}
+
+export const devicesCommand: CommandSpec<{ filter: DeviceFilter }> = {
+  name: 'devices',
+  summary: 'List devices matching a filter, 20 per page',
+  usage: 'devices [filter]',
+  examples: ['devices', 'devices offline', 'devices site:berlin ring:canary', 'devices fw:2.3.0 online', 'devices tag.floor:3 update:error'],
+  role: 'viewer',
+  parse(input) {
+    const result = parseDeviceFilter(input);
+    return result.ok ? parsed({ filter: result.filter }) : parseError(result.error);
+  },
+  async run(ctx, { filter }) {
+    await ctx.reply(await deviceListPage(ctx, filter, [''], 0));
+  },
+};
+
+interface PageData {
+  filter: DeviceFilter;
+  tokens: string[];
+  base: number;
+}
+
+/** Next/Previous (and the fleet card's "Offline devices"): the card carries filter and tokens. */
+export const devicesPageAction: CardActionSpec<PageData> = {
+  verb: FLEET_VERBS.page,
+  role: 'viewer',
+  parse(data) {
+    const filter = typeof data.filter === 'string' ? parseDeviceFilter(data.filter) : undefined;
+    if (!filter || !filter.ok) return parseError(`filter is not valid. ${FILTER_HELP}`);
+    const tokens = data.tokens;
+    if (!Array.isArray(tokens) || tokens.length === 0 || tokens.length > MAX_TOKENS + 1 || !tokens.every((t) => typeof t === 'string' && t.length <= 4096)) {
+      return parseError('tokens must be a short list of page tokens.');
+    }
+    const base = data.base ?? 0;
+    if (typeof base !== 'number' || !Number.isInteger(base) || base < 0 || base > 100_000) return parseError('base must be a page number.');
+    return parsed({ filter: filter.filter, tokens: tokens as string[], base });
+  },
+  async run(ctx, { filter, tokens, base }) {
+    return { card: await deviceListPage(ctx, filter, tokens, base) };
+  },
+};

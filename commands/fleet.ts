@@ -1,0 +1,76 @@
+import type { DeviceFilter, GroupCount } from '../backends/fleet/port';
+import { FLEET_VERBS } from '../cards/device-status';
+import { fleetSummaryCard } from '../cards/fleet-summary';
+import type { AdaptiveCard } from '../cards/card';
+import { FILTER_HELP, formatDeviceFilter, parseDeviceFilter } from '../core/fleet/device-filter';
+import { formatLastSeen } from '../core/fleet/last-seen';
+import { tagOf } from '../core/fleet/twin-view';
+import type { TurnContext } from './context';
+import { parseError, parsed, type CardActionSpec, type CommandSpec } from './spec';
+import { fleetOf } from './status';
+
+const UPDATING = new Set(['downloading', 'verifying', 'applying', 'rebooting']);
+
+/** The fleet in one card: five GROUP BY counts and one page of the longest-silent devices. */
+export async function fleetSummary(ctx: TurnContext, filter: DeviceFilter): Promise<AdaptiveCard> {
+  const fleet = fleetOf(ctx);
+  const [connection, status, firmware, sites, updates, silent] = await Promise.all([
+    fleet.countBy('connectionState', filter),
+    fleet.countBy('status', filter),
+    fleet.countBy('firmware', filter),
+    fleet.countBy('tags.site', filter),
+    fleet.countBy('fwUpdateStatus', filter),
+    (async () => {
+      const pages = fleet.listDevices({ ...filter, connection: 'Disconnected' }, { pageSize: 5, orderBy: 'lastActivityTime' });
+      const first = await pages.next();
+      await pages.return?.();
+      return first.done ? [] : first.value.devices;
+    })(),
+  ]);
+  const count = (rows: GroupCount[], value: string) => rows.find((r) => r.value === value)?.count ?? 0;
+  const sum = (rows: GroupCount[], pick: (v: string | null) => boolean) => rows.filter((r) => pick(r.value)).reduce((n, r) => n + r.count, 0);
+  const total = sum(connection, () => true);
+  const now = ctx.services.clock.now();
+  const labelled = (rows: GroupCount[], missing: string) => rows.map((r) => ({ label: r.value ?? missing, count: r.count })).sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
+  return fleetSummaryCard({
+    filter: formatDeviceFilter(filter),
+    total,
+    online: count(connection, 'Connected'),
+    offline: count(connection, 'Disconnected'),
+    disabled: count(status, 'disabled'),
+    updating: sum(updates, (v) => v !== null && UPDATING.has(v)),
+    failed: count(updates, 'error') + count(updates, 'rolledback'),
+    byFirmware: labelled(firmware, 'unknown'),
+    bySite: labelled(sites, 'no site'),
+    silentLongest: silent.map((d) => ({ deviceId: d.deviceId, lastSeen: formatLastSeen(d.lastActivityTime, now), site: tagOf(d, 'site') ?? '' })),
+    asOf: `${now.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+  });
+}
+
+export const fleetCommand: CommandSpec<{ filter: DeviceFilter }> = {
+  name: 'fleet',
+  summary: 'Fleet health: online/offline, firmware versions, sites, longest silent devices',
+  usage: 'fleet [filter]',
+  examples: ['fleet', 'fleet site:berlin', 'fleet ring:canary'],
+  role: 'viewer',
+  parse(input) {
+    const result = parseDeviceFilter(input);
+    return result.ok ? parsed({ filter: result.filter }) : parseError(result.error);
+  },
+  async run(ctx, { filter }) {
+    await ctx.typing();
+    await ctx.reply(await fleetSummary(ctx, filter));
+  },
+};
+
+export const fleetRefreshAction: CardActionSpec<{ filter: DeviceFilter }> = {
+  verb: FLEET_VERBS.fleet,
+  role: 'viewer',
+  parse(data) {
+    const result = typeof data.filter === 'string' ? parseDeviceFilter(data.filter) : undefined;
+    return result?.ok ? parsed({ filter: result.filter }) : parseError(`filter is not valid. ${FILTER_HELP}`);
+  },
+  async run(ctx, { filter }) {
+    return { card: await fleetSummary(ctx, filter) };
+  },
+};

@@ -1,0 +1,180 @@
+import type { DeviceTwin, FleetClient } from '../backends/fleet/port';
+import { deviceStatusCard, FLEET_VERBS, rebootConfirmCard, type DeviceStatusView } from '../cards/device-status';
+import type { AdaptiveCard } from '../cards/card';
+import { cleanDeviceIdInput, isValidDeviceId } from '../core/fleet/device-id';
+import { assessHealth } from '../core/fleet/health';
+import { formatDuration, formatLastSeen } from '../core/fleet/last-seen';
+import { firmwareOf, healthOf } from '../core/fleet/twin-view';
+import type { TurnContext } from './context';
+import { parseError, parsed, type CardActionSpec, type CommandSpec, type ParseResult } from './spec';
+import { UserError } from './user-error';
+
+export const NO_FLEET =
+  'The fleet is not connected, so I cannot look up devices. An admin can set FLEET_BACKEND=local (the simulated fleet) or FLEET_BACKEND=iothub with IOTHUB_CONNECTION_STRING.';
+
+export function fleetOf(ctx: TurnContext): FleetClient {
+  const fleet = ctx.services.fleet;
+  if (!fleet) throw new UserError(NO_FLEET);
+  return fleet;
+}
+
+/** Finds the device the user meant, forgiving case and punctuation; else names the closest ids. */
+export async function findDevice(fleet: FleetClient, typed: string): Promise<DeviceTwin> {
+  const id = cleanDeviceIdInput(typed);
+  if (!id) throw new UserError('Which device? For example `status device-42`.');
+  if (!isValidDeviceId(id)) throw new UserError(`'${id.slice(0, 80)}' is not a device id: ids use letters, digits and - . _ : (up to 128 characters).`);
+  const twin = (await fleet.getDevice(id)) ?? (id.toLowerCase() !== id ? await fleet.getDevice(id.toLowerCase()) : undefined);
+  if (twin) return twin;
+  const suggestions = (await fleet.suggestIds?.(id, 3).catch(() => [])) ?? [];
+  const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `\`${s}\``).join(', ')}?` : ' Type `devices` to list them.';
+  throw new UserError(`No device '${id}'.${hint}`);
+}
+
+/** Everything the status card shows, from the twin plus the optional alerts service. */
+export function deviceStatusView(ctx: TurnContext, twin: DeviceTwin, notice?: DeviceStatusView['notice']): DeviceStatusView {
+  const now = ctx.services.clock.now();
+  const fw = firmwareOf(twin);
+  const h = healthOf(twin);
+  const facts: Array<{ title: string; value: string }> = [];
+  if (h.battery !== undefined) facts.push({ title: 'Battery', value: `${Math.round(h.battery)} %` });
+  if (h.rssi !== undefined) facts.push({ title: 'Signal', value: `${h.rssi} dBm` });
+  if (h.temperature !== undefined) facts.push({ title: 'Temperature', value: `${h.temperature.toFixed(1)} °C` });
+  if (h.cpuPercent !== undefined) facts.push({ title: 'CPU', value: `${Math.round(h.cpuPercent)} %` });
+  if (h.uptime !== undefined) facts.push({ title: 'Uptime', value: formatDuration(h.uptime * 1000) });
+  if (h.reboots !== undefined) facts.push({ title: 'Reboots', value: String(h.reboots) });
+  if (h.errorCount !== undefined) facts.push({ title: 'Errors (last hour)', value: String(h.errorCount) });
+  const { config } = ctx.services;
+  return {
+    deviceId: twin.deviceId,
+    connected: twin.connectionState === 'Connected',
+    lastSeen: formatLastSeen(twin.lastActivityTime, now),
+    lastActivity: twin.lastActivityTime ? utc(twin.lastActivityTime) : undefined,
+    connectionSince: twin.connectionStateUpdatedTime ? utc(twin.connectionStateUpdatedTime) : undefined,
+    enabled: twin.status === 'enabled',
+    statusReason: twin.statusReason,
+    firmware: { current: fw.current, desired: fw.desired, status: fw.status, substatus: fw.substatus, drift: fw.drift, lastStart: fw.lastStart && utc(fw.lastStart), lastEnd: fw.lastEnd && utc(fw.lastEnd) },
+    rollout: fw.rolloutId ? { rolloutId: fw.rolloutId, waveId: fw.waveId } : undefined,
+    health: assessHealth(twin, now),
+    facts,
+    tags: Object.entries(twin.tags)
+      .filter(([, v]) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+      .map(([k, v]) => [k, String(v)] as const),
+    alerts: openAlerts(ctx, twin.deviceId),
+    notice,
+    showLogs: ctx.services.logs !== undefined,
+    portalUrl: config.fleetBackend === 'iothub' ? portalUrl(config.env) : undefined,
+    source: config.fleetBackend,
+    asOf: utc(now.toISOString()),
+  };
+}
+
+function openAlerts(ctx: TurnContext, deviceId: string): DeviceStatusView['alerts'] {
+  const alerts = ctx.services.alerts;
+  if (!alerts) return undefined;
+  try {
+    const now = ctx.services.clock.now();
+    return alerts.openForDevice(deviceId).map((a) => ({ title: a.rule, severity: `Sev${a.severity}`, since: formatLastSeen(a.firedAt, now), state: a.state }));
+  } catch (error) {
+    ctx.log.warn({ err: error, deviceId }, 'open alerts lookup failed; status card shows none');
+    return undefined;
+  }
+}
+
+/**
+ * The hub's page in the portal. With IOTHUB_RESOURCE_ID (the hub's ARM id) it opens that
+ * hub; without it, the list of IoT hubs.
+ */
+function portalUrl(env: Readonly<Record<string, string | undefined>>): string {
+  const resourceId = env.IOTHUB_RESOURCE_ID?.trim();
+  if (resourceId && /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Devices\/IotHubs\/[^/]+$/i.test(resourceId)) {
+    return `https://portal.azure.com/#resource${resourceId}/overview`;
+  }
+  return 'https://portal.azure.com/#browse/Microsoft.Devices%2FIotHubs';
+}
+
+const utc = (iso: string): string => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+
+export async function statusCard(ctx: TurnContext, deviceId: string, notice?: DeviceStatusView['notice']): Promise<AdaptiveCard> {
+  const twin = await findDevice(fleetOf(ctx), deviceId);
+  return deviceStatusCard(deviceStatusView(ctx, twin, notice));
+}
+
+/** The id in "status device-42", "status of `device-42`?" or "status Device-42.". */
+function pickDeviceWord(input: string): string {
+  const words = input.split(/\s+/).map(cleanDeviceIdInput).filter(Boolean);
+  return words.find((w) => /\d|-/.test(w)) ?? words[0] ?? '';
+}
+
+export const statusCommand: CommandSpec<{ deviceId: string }> = {
+  name: 'status',
+  aliases: ['device'],
+  summary: 'One device: connection, firmware, health, tags, open alerts and rollout',
+  usage: 'status <device>',
+  examples: ['status device-42', 'device device-7'],
+  role: 'viewer',
+  parse(input) {
+    const deviceId = pickDeviceWord(input);
+    return deviceId ? parsed({ deviceId }) : parseError('Give a device id, for example `status device-42`.');
+  },
+  async run(ctx, { deviceId }) {
+    await ctx.reply(await statusCard(ctx, deviceId));
+  },
+};
+
+function parseDeviceData(data: Record<string, unknown>): ParseResult<{ deviceId: string }> {
+  const id = data.deviceId;
+  if (typeof id !== 'string' || !isValidDeviceId(id)) return parseError('deviceId must be a device id.');
+  return parsed({ deviceId: id });
+}
+
+/** Refresh, and the alert card's "Device status" button. */
+export const deviceStatusAction: CardActionSpec<{ deviceId: string }> = {
+  verb: FLEET_VERBS.status,
+  role: 'viewer',
+  parse: parseDeviceData,
+  async run(ctx, { deviceId }) {
+    return { card: await statusCard(ctx, deviceId) };
+  },
+};
+
+/** Step 1 of a reboot: show what will happen; nothing is sent yet. */
+export const rebootAskAction: CardActionSpec<{ deviceId: string }> = {
+  verb: FLEET_VERBS.reboot,
+  role: 'operator',
+  parse: parseDeviceData,
+  async run(ctx, { deviceId }) {
+    const twin = await findDevice(fleetOf(ctx), deviceId);
+    const fw = firmwareOf(twin);
+    const updating = fw.status && ['downloading', 'verifying', 'applying', 'rebooting'].includes(fw.status) ? `${fw.status} ${fw.pending ?? fw.desired ?? ''}`.trim() : undefined;
+    return { card: rebootConfirmCard({ deviceId: twin.deviceId, connected: twin.connectionState === 'Connected', updating }) };
+  },
+};
+
+/** Step 2: the explicit click sends the `reboot` direct method; audited by the dispatcher. */
+export const rebootConfirmAction: CardActionSpec<{ deviceId: string }> = {
+  verb: FLEET_VERBS.rebootConfirm,
+  role: 'operator',
+  sideEffects: true,
+  parse: parseDeviceData,
+  async run(ctx, { deviceId }) {
+    const fleet = fleetOf(ctx);
+    const twin = await findDevice(fleet, deviceId);
+    const result = await fleet.invokeMethod(twin.deviceId, 'reboot', { requestedBy: ctx.actor.name }, { responseTimeoutInSeconds: 30 });
+    if (result.status < 200 || result.status >= 300) {
+      throw new UserError(`Reboot of ${twin.deviceId} failed (${result.status}): ${methodMessage(result.payload) ?? 'no answer from the device'}. Nothing was changed.`);
+    }
+    const back = (result.payload as { expectedBackInSeconds?: unknown } | undefined)?.expectedBackInSeconds;
+    const text = `Reboot sent by ${ctx.actor.name}; ${twin.deviceId} answered ${result.status}${typeof back === 'number' ? `, back in about ${back} s` : ''}. Press Refresh to follow it.`;
+    const fresh = (await fleet.getDevice(twin.deviceId)) ?? twin;
+    return { card: deviceStatusCard(deviceStatusView(ctx, fresh, { text, tone: 'good' })) };
+  },
+};
+
+function methodMessage(payload: unknown): string | undefined {
+  if (payload && typeof payload === 'object') {
+    const p = payload as Record<string, unknown>;
+    const text = p.message ?? p.Message ?? p.errorCode;
+    if (typeof text === 'string') return text.split(';').pop()!.trim();
+  }
+  return typeof payload === 'string' ? payload : undefined;
+}
