@@ -1,0 +1,59 @@
+import { ManualClock } from '../../core/clock';
+import { silentLogger } from '../../core/logger';
+import type { Role } from '../../core/access/roles';
+import type { AuditEntry, AuditLog } from '../../core/audit/audit-log';
+import type { TurnContext } from '../../commands/context';
+import { CommandRegistry } from '../../commands/registry';
+import type { Services } from '../../commands/services';
+import { devicesCommand, devicesPageAction } from '../../commands/devices';
+import { fleetCommand, fleetRefreshAction } from '../../commands/fleet';
+import { deviceStatusAction, rebootAskAction, rebootConfirmAction, statusCommand } from '../../commands/status';
+import { localHarness, type FleetHarness } from '../backends/fleet/harness';
+import { SEED } from '../backends/fleet/fleet-contract';
+
+export class MemoryAudit implements AuditLog {
+  readonly entries: AuditEntry[] = [];
+  record(entry: Omit<AuditEntry, 'at'>) {
+    this.entries.push({ ...entry, at: 'now' });
+  }
+  latest(n: number) {
+    return this.entries.slice(-n).reverse();
+  }
+}
+
+/** The fleet commands on a seeded local registry, at 2026-01-01 01:00 UTC. */
+export async function fleetWorld(extra: Partial<Services> = {}, options: { seed?: boolean } = {}) {
+  const harness: FleetHarness = localHarness();
+  if (options.seed !== false) await harness.seed(SEED);
+  const clock = new ManualClock(new Date('2026-01-01T01:00:00Z'));
+  const registry = new CommandRegistry(
+    [statusCommand, devicesCommand, fleetCommand],
+    [deviceStatusAction, rebootAskAction, rebootConfirmAction, devicesPageAction, fleetRefreshAction],
+  );
+  const audit = new MemoryAudit();
+  const services = {
+    config: { fleetBackend: 'local', env: {} },
+    clock,
+    registry,
+    audit,
+    fleet: harness.client,
+    ...extra,
+  } as unknown as Services;
+  const replies: unknown[] = [];
+  const ctx = (role: Role = 'viewer'): TurnContext => ({
+    activityId: 'act-1',
+    actor: { id: 'u1', name: 'Olga Operator', role },
+    conversation: { conversationId: 'c1', serviceUrl: 'http://x', channelId: 'msteams' } as TurnContext['conversation'],
+    services,
+    log: silentLogger,
+    reply: async (m) => {
+      replies.push(m);
+      return 'r';
+    },
+    typing: async () => undefined,
+  });
+  return { harness, clock, registry, audit, services, replies, ctx };
+}
+
+/** All the text of a card, for "does it say X" checks. */
+export const textOf = (value: unknown): string => JSON.stringify(value);
