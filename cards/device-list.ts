@@ -78,11 +78,20 @@ export function deviceListCard(vm: DeviceListView): AdaptiveCard {
   if (vm.tokens.length > 1) actions.push(executeAction('Previous', FLEET_VERBS.page, { filter: vm.filter, tokens: vm.tokens.slice(0, -1), base: vm.base }));
   if (vm.nextToken) {
     const tokens = [...vm.tokens, vm.nextToken];
-    const drop = Math.max(0, tokens.length - MAX_TOKENS);
+    const drop = oldestToDrop(tokens);
     actions.push(executeAction('Next', FLEET_VERBS.page, { filter: vm.filter, tokens: tokens.slice(drop), base: vm.base + drop }));
   }
   return card(body, actions);
 }
 
-/** Page tokens kept on the card (IoT Hub continuation tokens run to a few hundred bytes). */
+/** Page tokens kept on the card: each button carries them twice (Execute + Submit fallback). */
 export const MAX_TOKENS = 20;
+const MAX_TOKEN_CHARS = 3000;
+
+/** How many of the oldest tokens to forget so the rest fit (IoT Hub continuation tokens run to a few hundred bytes). */
+function oldestToDrop(tokens: readonly string[]): number {
+  let drop = Math.max(0, tokens.length - MAX_TOKENS);
+  let chars = tokens.slice(drop).reduce((n, t) => n + t.length, 0);
+  while (chars > MAX_TOKEN_CHARS && drop < tokens.length - 1) chars -= tokens[drop++]!.length;
+  return drop;
+}
