@@ -92,6 +92,8 @@ export function asType(e: Expr, type: KqlType, ctx: ScalarContext): string {
 
 /** `e` as text, with null as '' (KQL strings are never null). */
 export function asText(e: Expr, ctx: ScalarContext): string {
+  // String columns are never null in any relation we build (ingest, datatable, union, outer joins and parse fill ''), so a plain column needs no coalesce.
+  if (e.kind === 'column' && e.type === 'string') return scalar(e, ctx);
   return `coalesce(${asType(e, 'string', ctx)}, '')`;
 }
 

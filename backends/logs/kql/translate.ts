@@ -114,7 +114,7 @@ export class Translator {
         return this.datatable(t);
       case 'print': {
         const ctx = this.ctx();
-        const items = t.exprs.map((e, i) => `${asType(e, t.columns[i].type, ctx)} AS ${ident(t.columns[i].name)}`);
+        const items = t.exprs.map((e, i) => `${nonNull(asType(e, t.columns[i].type, ctx), t.columns[i].type)} AS ${ident(t.columns[i].name)}`);
         return { sql: `SELECT ${items.join(', ')}`, columns: t.columns };
       }
       case 'range':
@@ -177,7 +177,7 @@ export class Translator {
       case 'extend':
         return this.extend(input, op.assignments, columns);
       case 'project':
-        return { sql: `SELECT ${op.assignments.map((a, i) => `${asType(a.expr, columns[i].type, ctx)} AS ${ident(a.name)}`).join(', ')} ${from}`, columns };
+        return { sql: `SELECT ${op.assignments.map((a, i) => `${nonNull(asType(a.expr, columns[i].type, ctx), columns[i].type)} AS ${ident(a.name)}`).join(', ')} ${from}`, columns };
       case 'select':
         return { sql: `SELECT ${op.items.map((i) => `${ident(i.from)} AS ${ident(i.name)}`).join(', ')} ${from}`, columns };
       case 'summarize':
@@ -218,7 +218,7 @@ export class Translator {
       for (const a of layer) if (!current.columns.some((c) => c.name === a.name)) cols.push({ name: a.name, type: typeOf(a.name) });
       const items = cols.map((c) => {
         const a = assigned.get(c.name);
-        return a ? `${asType(a.expr, c.type, ctx)} AS ${ident(c.name)}` : ident(c.name);
+        return a ? `${nonNull(asType(a.expr, c.type, ctx), c.type)} AS ${ident(c.name)}` : ident(c.name);
       });
       current = { sql: `SELECT ${items.join(', ')} FROM (${current.sql}) AS ${this.alias()}`, columns: cols };
       layer = [];
@@ -243,7 +243,7 @@ export class Translator {
 
   private summarize(input: Rel, by: readonly Assignment[], aggregates: readonly Aggregate[], output: readonly ColumnDef[]): Rel {
     const aggCtx = this.ctx({ aggregate: (call, c) => aggregateCall(call, c) });
-    const inner: string[] = by.map((b, i) => `${asType(b.expr, output[i].type, this.ctx())} AS ${ident(b.name)}`);
+    const inner: string[] = by.map((b, i) => `${nonNull(asType(b.expr, output[i].type, this.ctx()), output[i].type)} AS ${ident(b.name)}`);
     const outer: string[] = by.map((b) => ident(b.name));
     let n = 0;
     const typeOf = (name: string): KqlType => output.find((c) => c.name === name)?.type ?? 'dynamic';
@@ -265,7 +265,7 @@ export class Translator {
       } else {
         if (agg.names.length !== 1) unsupportedAt(call?.span, notSupported('This aggregate'));
         const name = `__agg${n++}`;
-        inner.push(`${convert(scalar(agg.expr, aggCtx), agg.expr.type, typeOf(agg.names[0]))} AS ${name}`);
+        inner.push(`${nonNull(convert(scalar(agg.expr, aggCtx), agg.expr.type, typeOf(agg.names[0])), typeOf(agg.names[0]))} AS ${name}`);
         outer.push(`${name} AS ${ident(agg.names[0])}`);
       }
     }
@@ -278,7 +278,7 @@ export class Translator {
 
   private distinct(input: Rel, assignments: readonly Assignment[], output: readonly ColumnDef[]): Rel {
     const ctx = this.ctx();
-    const items = assignments.map((a, i) => `${asType(a.expr, output[i].type, ctx)} AS ${ident(a.name)}`);
+    const items = assignments.map((a, i) => `${nonNull(asType(a.expr, output[i].type, ctx), output[i].type)} AS ${ident(a.name)}`);
     if (!this.options.stableOrder) return { sql: `SELECT DISTINCT ${items.join(', ')} FROM (${input.sql}) AS ${this.alias()}`, columns: output };
     const grouped = `SELECT ${items.join(', ')} FROM (${this.numbered(input)}) AS ${this.alias()} GROUP BY ${items.map((_, i) => i + 1).join(', ')} ORDER BY min(${ROW})`;
     return { sql: grouped, columns: output };
@@ -306,6 +306,7 @@ export class Translator {
     }
     const rightKeys = new Set(op.keys.map((k) => (k.right as Extract<Expr, { kind: 'column' }>).name));
     const leftKeys = new Map(op.keys.map((k) => [(k.left as Extract<Expr, { kind: 'column' }>).name, (k.right as Extract<Expr, { kind: 'column' }>).name]));
+    const outer = op.kind === 'leftouter' || op.kind === 'rightouter' || op.kind === 'fullouter';
     const rightCols = op.lookup ? right.columns.filter((c) => !rightKeys.has(c.name)) : right.columns;
     if (input.columns.length + rightCols.length !== output.length) unsupportedAt(undefined, notSupported('This join (its output columns could not be matched)'));
     const items = output.map((c, i) => {
@@ -313,9 +314,10 @@ export class Translator {
         const name = input.columns[i].name;
         // lookup keeps one key column: take the right one when the left row has no match (rightouter/fullouter).
         const value = op.lookup && leftKeys.has(name) && (op.kind === 'rightouter' || op.kind === 'fullouter') ? `coalesce(${l}.${ident(name)}, ${r}.${ident(leftKeys.get(name) as string)})` : `${l}.${ident(name)}`;
-        return `${value} AS ${ident(c.name)}`;
+        return `${c.type === 'string' && outer ? `coalesce(${value}, '')` : value} AS ${ident(c.name)}`;
       }
-      return `${r}.${ident(rightCols[i - input.columns.length].name)} AS ${ident(c.name)}`;
+      const value = `${r}.${ident(rightCols[i - input.columns.length].name)}`;
+      return `${c.type === 'string' && outer ? `coalesce(${value}, '')` : value} AS ${ident(c.name)}`;
     });
     const joinKind = { innerunique: 'INNER', inner: 'INNER', leftouter: 'LEFT', rightouter: 'RIGHT', fullouter: 'FULL' }[op.kind as 'inner'];
     return { sql: `SELECT ${items.join(', ')} FROM (${leftSql}) AS ${l} ${joinKind} JOIN (${right.sql}) AS ${r} ON ${on}`, columns: output };
@@ -342,7 +344,7 @@ export class Translator {
     }
     const innerSql = `SELECT ${inner.join(', ')} FROM (${input.sql}) AS ${this.alias()}`;
     const outer = output.map((c) => {
-      if (lists.has(c.name)) return `${convert(ident(c.name), 'dynamic', c.type)} AS ${ident(c.name)}`;
+      if (lists.has(c.name)) return `${nonNull(convert(ident(c.name), 'dynamic', c.type), c.type)} AS ${ident(c.name)}`;
       return ident(c.name);
     });
     return { sql: `SELECT ${outer.join(', ')} FROM (${innerSql}) AS ${this.alias()}`, columns: output };
@@ -368,7 +370,7 @@ export class Translator {
       const g = groups.get(c.name);
       if (!g) return ident(c.name);
       const text = `CASE WHEN regexp_matches(${source}, ${re}) THEN regexp_extract(${source}, ${re}, ${g.index}) END`;
-      return `${convert(text, 'string', c.type)} AS ${ident(c.name)}`;
+      return `${c.type === 'string' ? `coalesce(${text}, '')` : convert(text, 'string', c.type)} AS ${ident(c.name)}`;
     });
     return { sql: `SELECT ${items.join(', ')} FROM (${input.sql}) AS ${this.alias()}`, columns: output };
   }
@@ -393,6 +395,11 @@ function compactParams(sql: string, values: readonly BoundParam[]): { sql: strin
     return `$${next}`;
   });
   return { sql: text, params, renumbered };
+}
+
+/** KQL strings are never null: computed string columns get '' instead, so later operators can rely on it. */
+function nonNull(sql: string, type: KqlType): string {
+  return type === 'string' ? `coalesce(${sql}, '')` : sql;
 }
 
 /** The value of a missing column in a union: KQL strings are never null. */
