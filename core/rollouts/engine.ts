@@ -22,6 +22,11 @@ export interface EngineOptions {
   readonly skipOffline?: boolean;
   /** Most seconds of write budget one tick may spend (the tick runs every 10 s). */
   readonly maxBudgetSeconds?: number;
+  /**
+   * Most in-flight devices one tick reads from the fleet. Beyond it the tick reads the next
+   * slice next time (round robin), so a tick stays short however many devices are in flight.
+   */
+  readonly observeLimit?: number;
 }
 
 const GATE_ACTOR = 'the health gate';
@@ -40,6 +45,9 @@ export class RolloutEngine {
   private readonly batchSize: number;
   private readonly skipOffline: boolean;
   private readonly maxBudgetSeconds: number;
+  private readonly observeLimit: number;
+  /** Round-robin position (last seq observed) per rollout; losing it on restart only restarts the round. */
+  private readonly cursor = new Map<string, number>();
 
   constructor(
     private readonly repo: RolloutRepository,
@@ -53,6 +61,7 @@ export class RolloutEngine {
     this.batchSize = options.batchSize ?? 500;
     this.skipOffline = options.skipOffline ?? true;
     this.maxBudgetSeconds = options.maxBudgetSeconds ?? 10;
+    this.observeLimit = options.observeLimit ?? 10_000;
   }
 
   tick(): Promise<RolloutEvent[]> {
@@ -88,7 +97,10 @@ export class RolloutEngine {
 
   /** Moves in-flight devices on from what they report. */
   private async track(rollout: Rollout, now: number): Promise<boolean> {
-    const inFlight = this.repo.devices(rollout.id, IN_FLIGHT_STATES).filter((d) => !d.pendingWrite);
+    const after = this.cursor.get(rollout.id) ?? 0;
+    let inFlight = this.repo.inFlightPage(rollout.id, after, this.observeLimit);
+    if (inFlight.length < this.observeLimit && after > 0) inFlight = [...inFlight, ...this.repo.inFlightPage(rollout.id, 0, this.observeLimit - inFlight.length).filter((d) => d.seq <= after)];
+    this.cursor.set(rollout.id, inFlight.length === this.observeLimit ? inFlight[inFlight.length - 1]!.seq : 0);
     if (inFlight.length === 0) return false;
     const seen = await this.reader.observe(inFlight.map((d) => d.deviceId));
     const changes: DeviceChange[] = [];
@@ -144,7 +156,7 @@ export class RolloutEngine {
     let budget = Math.floor(rate * elapsedSeconds);
     let handled = 0;
     // Intent left by a crash between recording and confirming: finish it first.
-    const pending = this.repo.devices(rollout.id, ['targeted']).filter((d) => d.pendingWrite);
+    const pending = this.repo.pendingWrites(rollout.id);
     if (pending.length > 0) {
       handled += await this.write(rollout, pending, now);
       budget -= pending.length;
@@ -164,7 +176,7 @@ export class RolloutEngine {
 
   /** Not running any more: confirm intents that did reach the device, put the others back in the queue. */
   private async settlePendingWrites(rollout: Rollout, now: number): Promise<boolean> {
-    const pending = this.repo.devices(rollout.id, ['targeted']).filter((d) => d.pendingWrite);
+    const pending = this.repo.pendingWrites(rollout.id);
     if (pending.length === 0) return false;
     const seen = await this.reader.observe(pending.map((d) => d.deviceId));
     const written = pending.filter((d) => carriesAttempt(seen.get(d.deviceId), rollout.id, d.attempt));

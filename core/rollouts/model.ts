@@ -113,6 +113,8 @@ export interface RolloutDevice {
   readonly deviceId: string;
   /** 1-based wave, or null for devices outside the waves (already-current, incompatible). */
   readonly wave: number | null;
+  /** Dispatch order (canary first); 0 for devices outside the waves. */
+  readonly seq: number;
   readonly state: DeviceState;
   readonly attempt: number;
   /** When the current state began. */

@@ -45,6 +45,10 @@ export interface RolloutRepository {
   /** Counts per wave and state (wave 0 = outside the waves). */
   waveCounts(rolloutId: string): WaveCounts[];
   devices(rolloutId: string, states: readonly DeviceState[], options?: { wave?: number; limit?: number }): RolloutDevice[];
+  /** Devices whose write intent is recorded but not confirmed (left by a crash, or a write without an answer). */
+  pendingWrites(rolloutId: string): RolloutDevice[];
+  /** In-flight devices with a confirmed write and seq > afterSeq, in seq order: the tick observes them a page at a time. */
+  inFlightPage(rolloutId: string, afterSeq: number, limit: number): RolloutDevice[];
   /**
    * Records the intent to write: moves up to `limit` queued devices of waves ≤ `maxWave`
    * to targeted with pendingWrite set, in dispatch order, and returns them.

@@ -27,7 +27,7 @@ const rollout = (extra: Partial<Rollout> = {}): Rollout => ({
   lastChange: { by: 'Lena Lead', at: '2026-03-01T09:30:00Z', what: 'approved wave 2' },
   ...extra,
 });
-const failure = (i: number): RolloutDevice => ({ rolloutId: 'R7', deviceId: `device-${i}`, wave: 2, state: 'failed', attempt: 1, since: 0, pendingWrite: false, reason: 'device reported error: image rejected' });
+const failure = (i: number): RolloutDevice => ({ rolloutId: 'R7', deviceId: `device-${i}`, wave: 2, seq: i, state: 'failed', attempt: 1, since: 0, pendingWrite: false, reason: 'device reported error: image rejected' });
 const counts = [
   { wave: 0, counts: { 'already-current': 120, incompatible: 30 } },
   { wave: 1, counts: { succeeded: 995, failed: 5 } },

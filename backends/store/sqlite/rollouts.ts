@@ -28,6 +28,7 @@ export const rolloutMigrations: Migration[] = [
     );
     CREATE INDEX rollouts_state ON rollouts (state);
     CREATE TABLE rollout_devices (
+      id INTEGER PRIMARY KEY,
       rollout_id TEXT NOT NULL REFERENCES rollouts (id),
       device_id TEXT NOT NULL,
       wave INTEGER,
@@ -40,10 +41,12 @@ export const rolloutMigrations: Migration[] = [
       pending_write INTEGER NOT NULL DEFAULT 0,
       baseline_status TEXT,
       reason TEXT,
-      PRIMARY KEY (rollout_id, device_id)
-    ) WITHOUT ROWID;
+      UNIQUE (rollout_id, device_id)
+    );
+    CREATE INDEX rollout_devices_seq ON rollout_devices (rollout_id, seq);
     CREATE INDEX rollout_devices_device ON rollout_devices (device_id);
-    CREATE INDEX rollout_devices_state ON rollout_devices (rollout_id, state, wave, seq)`,
+    CREATE INDEX rollout_devices_state ON rollout_devices (rollout_id, state, wave, seq);
+    CREATE INDEX rollout_devices_pending ON rollout_devices (rollout_id) WHERE pending_write = 1`,
   },
 ];
 
@@ -71,6 +74,7 @@ interface DeviceRow {
   rollout_id: string;
   device_id: string;
   wave: number | null;
+  seq: number;
   state: DeviceState;
   attempt: number;
   since: number;
@@ -102,6 +106,7 @@ const toDevice = (r: DeviceRow): RolloutDevice => ({
   rolloutId: r.rollout_id,
   deviceId: r.device_id,
   wave: r.wave,
+  seq: r.seq,
   state: r.state,
   attempt: r.attempt,
   since: r.since,
@@ -235,6 +240,33 @@ export class SqliteRolloutRepository implements RolloutRepository {
     return rows.map(toDevice);
   }
 
+  pendingWrites(rolloutId: string): RolloutDevice[] {
+    return (this.db.prepare('SELECT * FROM rollout_devices WHERE rollout_id = ? AND pending_write = 1').all(rolloutId) as DeviceRow[]).map(toDevice);
+  }
+
+  inFlightPage(rolloutId: string, afterSeq: number, limit: number): RolloutDevice[] {
+    // The tick's hot path: only the columns it reads, as arrays (object rows cost 3x at 100k).
+    const rows = this.db
+      .prepare(
+        `SELECT device_id, wave, seq, state, attempt, since, previous_version, baseline_status FROM rollout_devices
+         WHERE rollout_id = ? AND state IN (${inList(IN_FLIGHT_STATES)}) AND pending_write = 0 AND seq > ? ORDER BY seq LIMIT ?`,
+      )
+      .raw()
+      .all(rolloutId, ...IN_FLIGHT_STATES, afterSeq, limit) as Array<[string, number | null, number, DeviceState, number, number, string | null, string | null]>;
+    return rows.map(([deviceId, wave, seq, state, attempt, since, previousVersion, baselineStatus]) => ({
+      rolloutId,
+      deviceId,
+      wave,
+      seq,
+      state,
+      attempt,
+      since,
+      previousVersion: previousVersion ?? undefined,
+      baselineStatus: baselineStatus ?? undefined,
+      pendingWrite: false,
+    }));
+  }
+
   claimForDispatch(rolloutId: string, maxWave: number, limit: number, now: number): RolloutDevice[] {
     const rows = this.db
       .prepare(
@@ -256,9 +288,19 @@ export class SqliteRolloutRepository implements RolloutRepository {
 
   applyChanges(rolloutId: string, changes: readonly DeviceChange[]): void {
     if (changes.length === 0) return;
-    const update = this.db.prepare('UPDATE rollout_devices SET state = ?, since = ?, reason = ?, pending_write = 0 WHERE rollout_id = ? AND device_id = ?');
+    // Set-based: one UPDATE per distinct (state, since, reason), the ids bound as one JSON array.
+    const groups = new Map<string, { change: DeviceChange; ids: string[] }>();
+    for (const c of changes) {
+      const key = `${c.state}\u0000${c.since}\u0000${c.reason ?? ''}`;
+      const group = groups.get(key) ?? { change: c, ids: [] };
+      group.ids.push(c.deviceId);
+      groups.set(key, group);
+    }
+    const update = this.db.prepare(
+      'UPDATE rollout_devices SET state = ?, since = ?, reason = ?, pending_write = 0 WHERE rollout_id = ? AND device_id IN (SELECT value FROM json_each(?))',
+    );
     this.db.transaction(() => {
-      for (const c of changes) update.run(c.state, c.since, c.reason ?? null, rolloutId, c.deviceId);
+      for (const { change, ids } of groups.values()) update.run(change.state, change.since, change.reason ?? null, rolloutId, JSON.stringify(ids));
     })();
   }
 
