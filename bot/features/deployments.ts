@@ -32,7 +32,15 @@ export const deploymentsFeature: FeatureModule = {
       card: deploymentRunCard({ run, now: deps.clock.now().toISOString() }),
       summary: summary(run),
     }));
-    const service = new DeploymentService({ repository: new SqliteDeploymentRepository(deps.db), approvals, announcer, clock: deps.clock, log: deps.log });
+    const service = new DeploymentService({
+      repository: new SqliteDeploymentRepository(deps.db),
+      approvals,
+      announcer,
+      clock: deps.clock,
+      log: deps.log,
+      // The outbox lives in the same database: event, run and card posts commit in one sync.
+      unitOfWork: (work) => deps.db.transaction(work)(),
+    });
     deps.log.info({ approvals: approvals.kind }, 'deployments ready: POST /api/devops');
     return {
       name: 'deployments',

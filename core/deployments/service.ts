@@ -31,6 +31,11 @@ export interface DeploymentServiceDeps {
   readonly log: Logger;
   /** Bounds the Azure DevOps call so a card click answers within Teams' timeout. */
   readonly approvalTimeoutInMs?: number;
+  /**
+   * Runs storage work as one unit (one transaction, one disk sync) when the store and the
+   * outbox share a database: the event, its run and its card posts commit together.
+   */
+  readonly unitOfWork?: <T>(work: () => T) => T;
 }
 
 /** Deployments: service-hook events in, one card per run out, approvals decided from Teams. */
@@ -41,6 +46,14 @@ export class DeploymentService {
 
   /** Stores the event durably, merges it into its run and queues the run's card updates. */
   receive(body: unknown, rawBody: string): ReceiveOutcome {
+    return this.atomically(() => this.receiveNow(body, rawBody));
+  }
+
+  private atomically<T>(work: () => T): T {
+    return this.deps.unitOfWork ? this.deps.unitOfWork(work) : work();
+  }
+
+  private receiveNow(body: unknown, rawBody: string): ReceiveOutcome {
     const parsed = parseDevOpsEvent(body);
     if (!parsed.ok) {
       this.deps.log.warn({ eventType: parsed.eventType, reason: parsed.reason, error: parsed.error }, 'devops event rejected');
@@ -123,9 +136,12 @@ export class DeploymentService {
       { timeoutInMs: this.deps.approvalTimeoutInMs ?? 10_000 },
     );
     const now = this.deps.clock.now().toISOString();
-    const updated = this.deps.repository.update(run.runId, (current) => applyDecision(current, approval, result, request, now));
+    const updated = this.atomically(() => {
+      const next = this.deps.repository.update(run.runId, (current) => applyDecision(current, approval, result, request, now));
+      if (next) this.deps.announcer.announce(next);
+      return next;
+    });
     if (!updated) return { kind: 'message', message: `Run ${run.runNumber} disappeared while deciding; check Azure DevOps.` };
-    this.deps.announcer.announce(updated);
     this.deps.log.info({ runId: run.runId, approvalId: approval.id, decision: request.decision, ok: result.ok }, 'approval decided from Teams');
     if (!result.ok) return { kind: 'card', run: updated, message: `Azure DevOps did not accept the decision: ${result.message}` };
     return { kind: 'card', run: updated };
