@@ -120,15 +120,18 @@ export class FleetSimulator {
     const profiles = generateFleet(this.o.devices, this.o.seed);
     for (const profile of profiles) {
       const random = deviceRandom(this.o.seed ^ 0xa11ce, profile.index);
+      // Phases follow the device number, so one tick's heartbeats hit neighbouring registry
+      // rows (a few pages) instead of random ones across the whole table.
+      const phase = (profile.index - 1) / Math.max(1, this.o.devices);
       const d: SimDevice = {
         profile,
         random,
         firmware: profile.firmware,
         online: !profile.dead,
         away: profile.dead,
-        nextHeartbeatAt: now + Math.floor(random() * this.heartbeatMs),
-        nextTelemetryAt: now + Math.floor(random() * this.telemetryMs),
-        nextHealthAt: now + Math.floor(random() * this.healthMs),
+        nextHeartbeatAt: now + Math.floor(phase * this.heartbeatMs),
+        nextTelemetryAt: now + Math.floor(phase * this.telemetryMs),
+        nextHealthAt: now + Math.floor(phase * this.healthMs),
         nextFlapAt: profile.flappy ? now + between(random, ...FLAP_ONLINE_MS) : Infinity,
         nextLogAt: now + Math.floor(random() * (profile.erroring ? 30_000 : 600_000)),
         rebootUntil: 0,
@@ -209,7 +212,7 @@ export class FleetSimulator {
     }
     if (now >= d.nextTelemetryAt) {
       d.nextTelemetryAt = now + this.telemetryMs;
-      batch.telemetry.push({
+      if (this.o.logs) batch.telemetry.push({
         TimeGenerated: iso(now),
         DeviceId: d.profile.deviceId,
         Temperature: round1(d.temperature),
