@@ -94,3 +94,41 @@ export const logsActions: CardActionSpec<NextPage>[] = [
     },
   },
 ];
+
+const DEVICE_VERB = 'logs.device';
+const QUERY_VERB = 'logs.query';
+
+/**
+ * Buttons on other cards (a device's status card, an alert card) that show logs: the
+ * results come as a new message below, so the card that was clicked stays as it is.
+ */
+async function replyWithLogs(ctx: TurnContext, args: LogsArgs): Promise<{ message: string }> {
+  const result = await runQuery(ctx, args.query);
+  if (typeof result === 'string') return { message: result };
+  const title = args.deviceId ? `Last ${DEVICE_LINES} log lines of ${args.deviceId}` : undefined;
+  await ctx.reply(logResultsCard({ query: args.query, result, title, highlightErrors: args.deviceId !== undefined }));
+  return { message: args.deviceId ? `Log lines of ${args.deviceId} are below.` : 'The log search results are below.' };
+}
+
+export const logsButtonActions: CardActionSpec<LogsArgs>[] = [
+  {
+    verb: DEVICE_VERB,
+    role: 'viewer',
+    parse(data) {
+      const deviceId = data.deviceId;
+      if (typeof deviceId !== 'string' || !DEVICE_ID.test(deviceId)) return parseError('This button names no valid device.');
+      return parsed({ query: deviceLogsQuery(deviceId), deviceId });
+    },
+    run: replyWithLogs,
+  },
+  {
+    verb: QUERY_VERB,
+    role: 'viewer',
+    parse(data) {
+      const query = data.query;
+      if (typeof query !== 'string' || query.trim() === '' || query.length > MAX_QUERY_LENGTH) return parseError('This button has no valid query.');
+      return parsed({ query });
+    },
+    run: replyWithLogs,
+  },
+];

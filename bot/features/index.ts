@@ -1,5 +1,6 @@
 import type { FeatureModule } from './feature';
 import { fleetFeature } from './fleet';
+import { logsFeature } from './logs';
 import { deploymentsFeature } from './deployments';
 import { alertsFeature } from './alerts';
 import { rolloutsFeature } from './rollouts';
@@ -9,8 +10,8 @@ import { rolloutsFeature } from './rollouts';
  * Each line is one feature module (bot/features/<name>.ts).
  */
 export const FEATURE_MODULES: readonly FeatureModule[] = [
-  // fleet, logs, alerts, rollouts, deployments are added here as they land
   fleetFeature,
+  logsFeature,
   alertsFeature,
   rolloutsFeature,
   deploymentsFeature,

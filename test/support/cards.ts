@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Ajv from 'ajv';
+import Ajv, { type ValidateFunction } from 'ajv';
 // The package's `lib/` is ESM; its UMD build loads in jest's CommonJS without transforms.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const AdaptiveCards = require('adaptivecards/dist/adaptivecards.js') as typeof import('adaptivecards');
@@ -9,7 +9,7 @@ import { cardBytes } from '../../cards/card';
 /** ../shared beside the repository (CI clones the repo with shared/ next to it). */
 export const SHARED_DIR = path.resolve(__dirname, '../../../shared');
 
-let validateSchema: ((card: unknown) => boolean) & { errors?: unknown } | undefined;
+let validateSchema: ValidateFunction | undefined;
 
 function schemaValidator() {
   if (!validateSchema) {
@@ -19,9 +19,9 @@ function schemaValidator() {
     schema.$id = schema.id;
     delete schema.id;
     const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-    validateSchema = ajv.compile(schema) as typeof validateSchema;
+    validateSchema = ajv.compile(schema);
   }
-  return validateSchema!;
+  return validateSchema;
 }
 
 /** Teams extensions (charts) are not in the official schema; they must carry a fallback. */

@@ -1,0 +1,27 @@
+import { createLogsClient, warmUp } from '../../backends/logs';
+import { logsActions, logsButtonActions, logsCommand } from '../../commands/logs';
+import type { Feature, FeatureModule } from './feature';
+
+/**
+ * Logs: `logs <KQL>` / `logs device-42` on Log Analytics or the embedded DuckDB store.
+ * The Kusto parser is warmed in the background at start so the first query is quick;
+ * the simulated fleet writes its log lines and telemetry through `services.logs`.
+ */
+export const logsFeature: FeatureModule = {
+  name: 'logs',
+  async create(deps): Promise<Feature> {
+    const logs = createLogsClient(deps.config, { clock: deps.clock, logger: deps.log });
+    return {
+      name: 'logs',
+      commands: [logsCommand],
+      actions: [...logsActions, ...logsButtonActions],
+      services: { logs },
+      async start() {
+        if (deps.config.logsBackend === 'local') void warmUp();
+      },
+      async stop() {
+        await logs.close();
+      },
+    };
+  },
+};
