@@ -69,7 +69,8 @@ async function decide(ctx: TurnContext, data: DecisionData, decision: 'approved'
   });
   if (outcome.kind === 'message') return { message: outcome.message };
   if (outcome.message) ctx.log.info({ runId: data.runId, approvalId: data.approvalId, detail: outcome.message }, 'approval decision answered with the card');
-  return { card: deploymentRunCard({ run: outcome.run, now: ctx.services.clock.now().toISOString() }) };
+  const card = deploymentRunCard({ run: outcome.run, now: ctx.services.clock.now().toISOString() });
+  return outcome.message ? { card, failure: outcome.message } : { card };
 }
 
 export const approveDeploymentAction: CardActionSpec<DecisionData> = {

@@ -61,7 +61,10 @@ export async function dispatchCardAction(ctx: TurnContext, verb: string, data: R
   if (!parsedData.ok) return { message: `This button sent something I can't use: ${parsedData.error}` };
   try {
     const result = await action.run(ctx, parsedData.value);
-    if (action.sideEffects) audit.record({ ...who(ctx), action: verb, target, outcome: result.card ? 'ok' : 'noop', detail: result.message });
+    if (action.sideEffects) {
+      const outcome = result.failure ? 'failed' : result.card ? 'ok' : 'noop';
+      audit.record({ ...who(ctx), action: verb, target, outcome, detail: result.failure ?? result.message });
+    }
     return result;
   } catch (error) {
     if (action.sideEffects) audit.record({ ...who(ctx), action: verb, target, outcome: 'failed', detail: error instanceof Error ? error.message : String(error) });

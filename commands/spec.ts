@@ -27,8 +27,12 @@ export interface CommandSpec<Args = any> {
   run(ctx: TurnContext, args: Args): Promise<void>;
 }
 
-/** What a card button click answers with: the refreshed card, or a short message. */
-export type CardActionResult = { card: AdaptiveCard; message?: undefined } | { message: string; card?: undefined };
+/**
+ * What a card button click answers with: the refreshed card, or a short message.
+ * `failure` (with a card) says the click did not do what it asked, though the card shows
+ * why (e.g. Azure DevOps refused the approval): the audit records it as failed.
+ */
+export type CardActionResult = { card: AdaptiveCard; message?: undefined; failure?: string } | { message: string; card?: undefined; failure?: undefined };
 
 /** A card button (Action.Execute verb) handler. */
 export interface CardActionSpec<Data = any> {
