@@ -85,8 +85,17 @@ export function aggregateCall(call: Call, ctx: ScalarContext): string | undefine
       const fn = call.name === 'arg_max' ? 'arg_max' : 'arg_min';
       return `${fn}(${v(0)}, ${v(0)})`;
     }
-    case 'percentiles':
     case 'make_bag':
+    case 'make_bag_if': {
+      const value = asType(a[0], 'dynamic', ctx);
+      const condition = call.name === 'make_bag_if' ? ` AND coalesce(${asType(a[1], 'bool', ctx)}, false)` : '';
+      const limitArg = call.name === 'make_bag_if' ? a[2] : a[1];
+      const list = `to_json(list(${value}) FILTER (WHERE json_type(${value}) = 'OBJECT'${condition}))`;
+      return `CAST(kql_js_merge_bags(CAST(${list} AS VARCHAR), ${limitArg ? asType(limitArg, 'long', ctx) : 'CAST(NULL AS BIGINT)'}) AS JSON)`;
+    }
+    case 'make_list_with_nulls':
+      return `coalesce(to_json(list(${toJson(scalar(a[0], ctx), a[0].type)})), CAST('[]' AS JSON))`;
+    case 'percentiles':
       return unsupportedAt(call.span, notSupported(`${call.name}() in this position`));
     default:
       return undefined;

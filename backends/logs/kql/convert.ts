@@ -177,10 +177,11 @@ export class Converter {
     const sourceNames: string[] = leading.map(() => '');
     for (const e of items(node.Expressions)) {
       inputs.push(this.tabular(e));
-      sourceNames.push(kindOf(e) === 'NameReference' ? String(e.SimpleName) : '');
+      sourceNames.push(inputName(e) || `union_arg${sourceNames.length}`);
     }
     const withSource = params.get('withsource');
-    return { kind: 'union', columns: columnsOf(node.ResultType, node), inputs, sourceColumn: withSource ? nameOf(withSource) : undefined, sourceNames };
+    const sourceColumn = withSource ? nameOf(withSource) : undefined;
+    return { kind: 'union', columns: unionColumns(columnsOf(node.ResultType, node), inputs, params, sourceColumn), inputs, sourceColumn, sourceNames };
   }
 
   private pipe(node: Node): Tabular {
@@ -191,9 +192,10 @@ export class Converter {
     const columns = columnsOf(node.ResultType, node);
     if (opKind === 'UnionOperator') {
       const union = this.union(opNode, [input]) as Extract<Tabular, { kind: 'union' }>;
-      return { ...union, columns, sourceNames: [inputName(node.Expression), ...union.sourceNames.slice(1)] };
+      return { ...union, columns: unionColumns(columns, union.inputs, namedParams(opNode.Parameters), union.sourceColumn), sourceNames: [inputName(node.Expression), ...union.sourceNames.slice(1)] };
     }
     if (opKind === 'AsOperator' || opKind === 'SerializeOperator' && items(opNode.Expressions).length === 0) return input;
+    if (opKind === 'GetSchemaOperator') return getSchema(input.columns, columns);
     const operator = this.operator(opNode, opKind, input, columns);
     return { kind: 'pipe', columns, input, operator };
   }
@@ -462,6 +464,7 @@ export class Converter {
       case 'StarExpression':
         return { kind: 'star', type: 'dynamic' };
       case 'ToScalarExpression':
+        if (!node.Expression.ResultType?.Columns) return this.expr(node.Expression);
         return { kind: 'scalarQuery', type: scalarType(node.ResultType, node), query: this.tabular(node.Expression) };
       case 'TypeOfLiteralExpression': {
         const t = items(node.Types)[0];
@@ -569,8 +572,32 @@ function operatorWord(node: Node): string {
   return text;
 }
 
+const CLR_TYPES: Record<KqlType, string> = {
+  bool: 'System.SByte', int: 'System.Int32', long: 'System.Int64', real: 'System.Double', decimal: 'System.Data.SqlTypes.SqlDecimal',
+  datetime: 'System.DateTime', timespan: 'System.TimeSpan', string: 'System.String', dynamic: 'System.Object', guid: 'System.Guid',
+};
+
+/** `getschema`: one row per input column, known before running anything. */
+function getSchema(input: readonly ColumnDef[], output: ColumnDef[]): Tabular {
+  const text = (value: string): Expr => ({ kind: 'literal', type: 'string', value });
+  const rows = input.map((c, i): Expr[] => [text(c.name), { kind: 'literal', type: 'int', value: BigInt(i) }, text(CLR_TYPES[c.type]), text(c.type)]);
+  return { kind: 'datatable', columns: output, rows };
+}
+
+/** `union kind=inner` keeps only the columns every input has (the analyzer reports the outer set). */
+function unionColumns(columns: ColumnDef[], inputs: readonly Tabular[], params: Map<string, Node>, sourceColumn: string | undefined): ColumnDef[] {
+  const kind = params.get('kind');
+  if (!kind || String(kind.toString().trim()).toLowerCase() !== 'inner') return columns;
+  return columns.filter((c) => c.name === sourceColumn || inputs.every((t) => t.columns.some((x) => x.name === c.name && x.type === c.type)));
+}
+
+/** The table a union input comes from (the root of its pipeline), for `withsource`. */
 function inputName(node: Node): string {
-  return kindOf(node) === 'NameReference' ? String(node.SimpleName) : '';
+  const kind = kindOf(node);
+  if (kind === 'NameReference') return String(node.SimpleName);
+  if (kind === 'ParenthesizedExpression') return inputName(node.Expression);
+  if (kind === 'PipeExpression') return inputName(node.Expression);
+  return '';
 }
 
 /** `Name1` from arg_max(*) columns that collide with by-columns → `Name`. */

@@ -17,12 +17,20 @@ const TICKS_PER_US = 10;
 const ts = (ticks: string): string => `kql_ts_of(${ticks})`;
 const fromTs = (timestamp: string): string => `(CAST(epoch_us(${timestamp}) AS BIGINT) * ${TICKS_PER_US})`;
 
-/** Units accepted by datetime_add/datetime_diff/datetime_part, mapped to DuckDB's part names (fixed text, never user text). */
+/** Units accepted by datetime_add/datetime_diff/datetime_part (fixed text, never user text). */
 const DATE_PARTS: Record<string, string> = {
   year: 'year', quarter: 'quarter', month: 'month', week: 'week', day: 'day', dayofyear: 'doy', hour: 'hour',
-  minute: 'minute', second: 'second', millisecond: 'millisecond', microsecond: 'microsecond', nanosecond: 'microsecond',
-  weekofyear: 'week', week_of_year: 'week',
+  minute: 'minute', second: 'second', millisecond: 'millisecond', microsecond: 'microsecond', nanosecond: 'nanosecond',
+  weekofyear: 'isoweek', week_of_year: 'isoweek',
 };
+
+/** Fixed-length units in ticks (datetime_diff counts their boundaries; datetime_add adds them exactly). */
+const UNIT_TICKS: Record<string, string> = {
+  day: DAY, hour: '36000000000', minute: '600000000', second: '10000000', millisecond: '10000', microsecond: '10',
+};
+
+/** 1970-01-04, the first Sunday after the epoch, in ticks: Kusto's weeks start on Sunday. */
+const FIRST_SUNDAY = '2592000000000';
 
 function datePart(arg: Expr, call: Call): string {
   const raw = arg.kind === 'literal' && typeof arg.value === 'string' ? arg.value.toLowerCase() : undefined;
@@ -32,27 +40,6 @@ function datePart(arg: Expr, call: Call): string {
 }
 
 const sqlOf = (args: readonly Expr[], ctx: ScalarContext): string[] => args.map((a) => scalar(a, ctx));
-
-/** Kusto's .NET-style datetime format → strftime. Unknown letters are kept literally. */
-function strftimeFormat(format: string): string {
-  const tokens: [string, string][] = [
-    ['yyyy', '%Y'], ['yy', '%y'], ['MMMM', '%B'], ['MMM', '%b'], ['MM', '%m'], ['M', '%-m'], ['dddd', '%A'], ['ddd', '%a'], ['dd', '%d'], ['d', '%-d'],
-    ['HH', '%H'], ['H', '%-H'], ['hh', '%I'], ['h', '%-I'], ['mm', '%M'], ['m', '%-M'], ['ss', '%S'], ['s', '%-S'],
-    ['fffffff', '%n0'], ['ffffff', '%f'], ['fff', '%g'], ['ff', '%g'], ['f', '%g'], ['tt', '%p'],
-  ];
-  let out = '';
-  for (let i = 0; i < format.length; ) {
-    const hit = tokens.find(([t]) => format.startsWith(t, i));
-    if (hit) {
-      out += hit[1];
-      i += hit[0].length;
-    } else {
-      out += format[i] === '%' ? '%%' : format[i];
-      i += 1;
-    }
-  }
-  return out;
-}
 
 function bin(args: readonly Expr[], ctx: ScalarContext, call: Call): string {
   const [value, size] = args;
@@ -146,24 +133,38 @@ export const FUNCTIONS: Record<string, Impl> = {
   endofweek: endOf('week'),
   endofmonth: endOf('month'),
   endofyear: endOf('year'),
-  format_datetime: (args, ctx, call) => {
-    const format = args[1];
-    if (format.kind !== 'literal' || typeof format.value !== 'string') return unsupportedAt(call.span, 'format_datetime needs a constant format');
-    const t = scalar(args[0], ctx);
-    const pattern = strftimeFormat(format.value);
-    const base = `strftime(${ts(t)}, ${ctx.params.text(pattern.replace('%n0', '%f'))})`;
-    return pattern.includes('%n0') ? `replace(${base}, '%n0', '')` : base;
-  },
-  format_timespan: (args, ctx) => `kql_ts_str(${scalar(args[0], ctx)})`,
+  format_datetime: (args, ctx) => `kql_js_format_datetime(${scalar(args[0], ctx)}, ${asText(args[1], ctx)})`,
+  format_timespan: (args, ctx) => `kql_js_format_timespan(${scalar(args[0], ctx)}, ${asText(args[1], ctx)})`,
   datetime_add: (args, ctx, call) => {
     const part = datePart(args[0], call);
-    return fromTs(`(${ts(scalar(args[2], ctx))} + (CAST(${asType(args[1], 'long', ctx)} AS INTEGER) * INTERVAL 1 ${part === 'doy' ? 'day' : part}))`);
+    const amount = asType(args[1], 'long', ctx);
+    const t = scalar(args[2], ctx);
+    if (part === 'nanosecond') return `(${t} + ${amount} // 100)`;
+    if (part === 'week') return `(${t} + ${amount} * ${DAY} * 7)`;
+    const unit = UNIT_TICKS[part === 'doy' ? 'day' : part];
+    if (unit) return `(${t} + ${amount} * ${unit})`;
+    // Calendar units: DuckDB clamps to the month's last day, as Kusto does.
+    return `(${fromTs(`(${ts(t)} + (CAST(${amount} AS INTEGER) * INTERVAL 1 ${part}))`)} + kql_frac(${t}) % 10)`;
   },
   datetime_diff: (args, ctx, call) => {
     const part = datePart(args[0], call);
-    return `CAST(date_diff('${part === 'doy' ? 'day' : part}', ${ts(scalar(args[2], ctx))}, ${ts(scalar(args[1], ctx))}) AS BIGINT)`;
+    const a = scalar(args[1], ctx);
+    const b = scalar(args[2], ctx);
+    if (part === 'nanosecond') return `((${a} - ${b}) * 100)`;
+    if (part === 'week') return `((${floorTo(`(${a} - ${FIRST_SUNDAY})`, `${DAY} * 7`)} - ${floorTo(`(${b} - ${FIRST_SUNDAY})`, `${DAY} * 7`)}) // (${DAY} * 7))`;
+    const unit = UNIT_TICKS[part === 'doy' ? 'day' : part];
+    if (unit) return `((${floorTo(a, unit)} - ${floorTo(b, unit)}) // ${unit})`;
+    return `CAST(date_diff('${part === 'isoweek' ? 'week' : part}', ${ts(b)}, ${ts(a)}) AS BIGINT)`;
   },
-  datetime_part: (args, ctx, call) => `CAST(extract('${datePart(args[0], call)}' FROM ${ts(scalar(args[1], ctx))}) AS BIGINT)`,
+  datetime_part: (args, ctx, call) => {
+    const part = datePart(args[0], call);
+    const t = scalar(args[1], ctx);
+    if (part === 'nanosecond') return `(kql_frac(${t}) * 100)`;
+    if (part === 'microsecond') return `(kql_frac(${t}) // 10)`;
+    if (part === 'millisecond') return `(kql_frac(${t}) // 10000)`;
+    if (part === 'week') return `CAST(extract('week' FROM ${ts(t)}) AS BIGINT)`;
+    return `CAST(extract('${part === 'isoweek' ? 'week' : part}' FROM ${ts(t)}) AS BIGINT)`;
+  },
   getyear: extractPart('year'),
   getmonth: extractPart('month'),
   monthofyear: extractPart('month'),
@@ -174,9 +175,12 @@ export const FUNCTIONS: Record<string, Impl> = {
   weekofyear: extractPart('week'),
   dayofweek: (args, ctx) => `(CAST(dayofweek(${ts(scalar(args[0], ctx))}) AS BIGINT) * ${DAY})`,
   make_datetime: (args, ctx) => {
-    const parts = args.map((a) => `CAST(${asType(a, 'real', ctx)} AS DOUBLE)`);
-    const [y, mo, d, h = '0', mi = '0', s = '0'] = parts;
-    return fromTs(`make_timestamp(CAST(${y} AS BIGINT), CAST(${mo} AS BIGINT), CAST(${d} AS BIGINT), CAST(${h} AS BIGINT), CAST(${mi} AS BIGINT), ${s})`);
+    const [y, mo, d, h, mi, sec] = args.map((a) => asType(a, 'real', ctx));
+    const date = `TRY(make_date(CAST(${y} AS BIGINT), CAST(${mo} AS BIGINT), CAST(${d} AS BIGINT)))`;
+    const days = `CAST(date_diff('day', DATE '1970-01-01', ${date}) AS BIGINT)`;
+    const time = `${h ? `CAST(${h} AS BIGINT) * 36000000000 + CAST(${mi ?? '0'} AS BIGINT) * 600000000` : '0'}${sec ? ` + CAST(round(${sec} * 10000000) AS BIGINT)` : ''}`;
+    const valid = `${h ? `${h} BETWEEN 0 AND 23 AND ${mi ?? '0'} BETWEEN 0 AND 59` : 'true'}${sec ? ` AND ${sec} >= 0 AND ${sec} < 60` : ''}`;
+    return `CASE WHEN ${valid} THEN ${days} * ${DAY} + ${time} END`;
   },
   make_timespan: (args, ctx) => {
     const parts = args.map((a) => asType(a, 'real', ctx));
@@ -227,7 +231,7 @@ export const FUNCTIONS: Record<string, Impl> = {
     const text = `CASE WHEN regexp_matches(${asText(args[2], ctx)}, ${asText(args[0], ctx)}) THEN ${value} END`;
     return call.type === 'string' ? text : convert(text, 'string', call.type);
   },
-  extract_all: (args, ctx) => `to_json(regexp_extract_all(${asText(args[args.length - 1], ctx)}, ${asText(args[0], ctx)}, ${args.length === 3 ? '1' : '0'}))`,
+  extract_all: (args, ctx) => json(`kql_js_extract_all(${asText(args[0], ctx)}, ${args.length === 3 ? `CAST(${asType(args[1], 'dynamic', ctx)} AS VARCHAR)` : 'CAST(NULL AS VARCHAR)'}, ${asText(args[args.length - 1], ctx)})`),
   replace_string: (args, ctx) => `replace(${asText(args[0], ctx)}, ${asText(args[1], ctx)}, ${asText(args[2], ctx)})`,
   replace_regex: (args, ctx) => `regexp_replace(${asText(args[0], ctx)}, ${asText(args[1], ctx)}, ${asText(args[2], ctx)}, 'g')`,
   replace: (args, ctx) => `regexp_replace(${asText(args[2], ctx)}, ${asText(args[0], ctx)}, ${asText(args[1], ctx)}, 'g')`,
@@ -239,14 +243,10 @@ export const FUNCTIONS: Record<string, Impl> = {
     const s = asText(args[0], ctx);
     const find = asText(args[1], ctx);
     if (!args[2]) return `(CAST(instr(${s}, ${find}) AS BIGINT) - 1)`;
-    const start = asType(args[2], 'long', ctx);
-    return `CASE WHEN instr(substring(${s}, ${start} + 1), ${find}) = 0 THEN -1 ELSE CAST(instr(substring(${s}, ${start} + 1), ${find}) AS BIGINT) - 1 + ${start} END`;
+    const rest = [2, 3, 4].map((i) => (args[i] ? asType(args[i], 'long', ctx) : 'CAST(NULL AS BIGINT)'));
+    return `kql_js_indexof(${s}, ${find}, ${rest.join(', ')})`;
   },
-  countof: (args, ctx) => {
-    const s = asText(args[0], ctx);
-    const f = asText(args[1], ctx);
-    return `CASE WHEN length(${f}) = 0 THEN 0 ELSE CAST((length(${s}) - length(replace(${s}, ${f}, ''))) // length(${f}) AS BIGINT) END`;
-  },
+  countof: (args, ctx) => `kql_js_countof(${asText(args[0], ctx)}, ${asText(args[1], ctx)}, ${args[2] ? asText(args[2], ctx) : "'normal'"})`,
   strrep: (args, ctx) => {
     const s = asText(args[0], ctx);
     const n = asType(args[1], 'long', ctx);
@@ -270,8 +270,11 @@ export const FUNCTIONS: Record<string, Impl> = {
   hash_md5: (args, ctx) => `md5(${asText(args[0], ctx)})`,
   base64_encode_tostring: (args, ctx) => `to_base64(encode(${asText(args[0], ctx)}))`,
   base64_decode_tostring: (args, ctx) => `decode(from_base64(${asText(args[0], ctx)}))`,
-  url_encode: (args, ctx) => `url_encode(${asText(args[0], ctx)})`,
-  url_decode: (args, ctx) => `url_decode(${asText(args[0], ctx)})`,
+  url_encode: (args, ctx) => `kql_js_url_encode(${asText(args[0], ctx)})`,
+  url_encode_component: (args, ctx) => `kql_js_url_encode_component(${asText(args[0], ctx)})`,
+  url_decode: (args, ctx) => `kql_js_url_decode(${asText(args[0], ctx)})`,
+  parse_url: (args, ctx) => json(`kql_js_parse_url(${asText(args[0], ctx)})`),
+  parse_urlquery: (args, ctx) => json(`kql_js_parse_urlquery(${asText(args[0], ctx)})`),
 
   // --- window (on serialized input: rows keep their order)
   row_number: (args, ctx) => (args[0] ? `(row_number() OVER () + ${asType(args[0], 'long', ctx)} - 1)` : 'row_number() OVER ()'),
@@ -331,7 +334,31 @@ export const FUNCTIONS: Record<string, Impl> = {
   pack_array: (args, ctx) => `to_json([${args.map((a) => toJson(scalar(a, ctx), a.type)).join(', ')}])`,
   pack: (args, ctx) => bagPack(args, ctx),
   bag_pack: (args, ctx) => bagPack(args, ctx),
-  bag_keys: (args, ctx) => `to_json(json_keys(${asType(args[0], 'dynamic', ctx)}))`,
+  bag_keys: (args, ctx) => {
+    const d = asType(args[0], 'dynamic', ctx);
+    return `CASE WHEN json_type(${d}) = 'OBJECT' THEN to_json(json_keys(${d})) END`;
+  },
+  bag_merge: (args, ctx) => json(`kql_js_bag_merge(${jsonArgs(args, ctx)})`),
+  bag_remove_keys: (args, ctx) => json(`kql_js_bag_remove_keys(${jsonArgs(args, ctx)})`),
+  bag_has_key: (args, ctx) => {
+    const d = asType(args[0], 'dynamic', ctx);
+    return `coalesce(json_type(${d}) = 'OBJECT' AND list_contains(json_keys(${d}), ${asText(args[1], ctx)}), false)`;
+  },
+  set_union: (args, ctx) => json(`kql_js_set('union', ${jsonArgs(args, ctx)})`),
+  set_intersect: (args, ctx) => json(`kql_js_set('intersect', ${jsonArgs(args, ctx)})`),
+  set_difference: (args, ctx) => json(`kql_js_set('difference', ${jsonArgs(args, ctx)})`),
+  zip: (args, ctx) => json(`kql_js_zip(${jsonArgs(args, ctx)})`),
+  array_sort_asc: (args, ctx) => arraySort(args, ctx, false, 0),
+  array_sort_desc: (args, ctx) => arraySort(args, ctx, true, 0),
+  array_reverse: (args, ctx) => json(`kql_js_array_reverse(${jsonArgs(args, ctx)})`),
+  array_rotate_left: (args, ctx) => arrayMove(args, ctx, 'rotate', 1),
+  array_rotate_right: (args, ctx) => arrayMove(args, ctx, 'rotate', -1),
+  array_shift_left: (args, ctx) => arrayMove(args, ctx, 'shift', 1),
+  array_shift_right: (args, ctx) => arrayMove(args, ctx, 'shift', -1),
+  array_split: (args, ctx) => json(`kql_js_array_split(${jsonArgs(args, ctx)})`),
+  array_iff: (args, ctx) => json(`kql_js_array_iff(${jsonArgs(args, ctx)})`),
+  array_iif: (args, ctx) => json(`kql_js_array_iff(${jsonArgs(args, ctx)})`),
+  jaccard_index: (args, ctx) => `kql_js_jaccard(${jsonArgs(args, ctx)})`,
   array_concat: (args, ctx) => `to_json(flatten([${args.map((a) => `CAST(json_extract(${asType(a, 'dynamic', ctx)}, '$[*]') AS JSON[])`).join(', ')}]))`,
   array_slice: (args, ctx) => {
     const d = asType(args[0], 'dynamic', ctx);
@@ -347,6 +374,26 @@ export const FUNCTIONS: Record<string, Impl> = {
   gettype: (args, ctx) => `CASE json_type(${asType(args[0], 'dynamic', ctx)}) WHEN 'VARCHAR' THEN 'string' WHEN 'BIGINT' THEN 'long' WHEN 'UBIGINT' THEN 'long' WHEN 'DOUBLE' THEN 'real' WHEN 'BOOLEAN' THEN 'bool' WHEN 'ARRAY' THEN 'array' WHEN 'OBJECT' THEN 'dictionary' WHEN 'NULL' THEN 'null' END`,
 };
 
+const json = (textSql: string): string => `CAST(${textSql} AS JSON)`;
+
+/** Arguments as JSON text for the kql_js_* functions. */
+const jsonArgs = (args: readonly Expr[], ctx: ScalarContext): string => args.map((a) => `CAST(${asType(a, 'dynamic', ctx)} AS VARCHAR)`).join(', ');
+
+/** array_sort_asc/desc(arrays..., [nulls_last]): `index` picks which reordered array to return. */
+export function arraySort(args: readonly Expr[], ctx: ScalarContext, descending: boolean, index: number): string {
+  const last = args[args.length - 1];
+  const hasNullsFlag = args.length > 1 && last.type === 'bool';
+  const arrays = hasNullsFlag ? args.slice(0, -1) : args;
+  const nullsLast = hasNullsFlag ? `CASE WHEN ${asType(last, 'bool', ctx)} THEN 'true' ELSE 'false' END` : "'true'";
+  const control = `'${index}|${descending ? 'desc' : 'asc'}|' || ${nullsLast}`;
+  return json(`kql_js_array_sort(${control}, ${jsonArgs(arrays, ctx)})`);
+}
+
+function arrayMove(args: readonly Expr[], ctx: ScalarContext, kind: 'rotate' | 'shift', sign: 1 | -1): string {
+  const fill = args[2] ? `CAST(${asType(args[2], 'dynamic', ctx)} AS VARCHAR)` : "'null'";
+  return json(`kql_js_array_move(CAST(${asType(args[0], 'dynamic', ctx)} AS VARCHAR), ${sign} * ${asType(args[1], 'long', ctx)}, '${kind}', ${fill})`);
+}
+
 /** parse_json of a string parses it (invalid JSON stays a string); other values just become dynamic. */
 function parseJson(arg: Expr, ctx: ScalarContext): string {
   return arg.type === 'string' ? `kql_parse_json(${scalar(arg, ctx)})` : asType(arg, 'dynamic', ctx);
@@ -361,6 +408,7 @@ function bagPack(args: readonly Expr[], ctx: ScalarContext): string {
 const AGGREGATE_NAMES = new Set([
   'count', 'countif', 'dcount', 'dcountif', 'sum', 'sumif', 'avg', 'avgif', 'min', 'max', 'minif', 'maxif', 'percentile', 'percentiles',
   'make_list', 'make_set', 'arg_max', 'arg_min', 'take_any', 'any', 'stdev', 'variance', 'make_bag', 'count_distinct', 'make_list_if', 'make_set_if', 'stdevp', 'variancep',
+  'make_bag_if', 'make_list_with_nulls', 'take_anyif', 'anyif', 'hll', 'tdigest', 'stdevif', 'varianceif', 'countif', 'binary_all_and', 'binary_all_or', 'binary_all_xor',
 ]);
 
 export function callFunction(call: Call, ctx: ScalarContext): string {

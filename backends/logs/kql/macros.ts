@@ -8,7 +8,7 @@ export const KQL_MACROS: readonly string[] = [
   `CREATE OR REPLACE MACRO kql_frac(t) AS (((t % 10000000) + 10000000) % 10000000)`,
   `CREATE OR REPLACE MACRO kql_ts_of(t) AS make_timestamp(CAST(kql_floor(t, 10) // 10 AS BIGINT))`,
   `CREATE OR REPLACE MACRO kql_dt_str(t) AS strftime(make_timestamp(CAST((t - kql_frac(t)) // 10 AS BIGINT)), '%Y-%m-%dT%H:%M:%S')
-     || CASE WHEN kql_frac(t) = 0 THEN '' ELSE '.' || lpad(CAST(kql_frac(t) AS VARCHAR), 7, '0') END || 'Z'`,
+     || '.' || lpad(CAST(kql_frac(t) AS VARCHAR), 7, '0') || 'Z'`,
   `CREATE OR REPLACE MACRO kql_ts_str(t) AS
      CASE WHEN t IS NULL THEN NULL ELSE
        (CASE WHEN t < 0 THEN '-' ELSE '' END)

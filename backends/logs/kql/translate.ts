@@ -331,7 +331,7 @@ export class Translator {
       let list =
         `CASE WHEN json_type(${json}) = 'ARRAY' THEN CAST(json_extract(${json}, '$[*]') AS JSON[]) ` +
         `WHEN json_type(${json}) = 'OBJECT' THEN list_transform(json_keys(${json}), k -> json_object(k, json_extract(${json}, '$."' || replace(k, '"', '\\"') || '"'))) ` +
-        `WHEN ${json} IS NULL OR json_type(${json}) = 'NULL' THEN CAST([] AS JSON[]) ELSE [${json}] END`;
+        `ELSE [${json}] END`;
       if (op.limit) list = `(${list})[1:${asType(op.limit, 'long', ctx)}]`;
       lists.set(item.name, list);
     }

@@ -9,6 +9,7 @@ import { duckType, type ColumnDef } from '../kql/types';
 import { toJsonValue, type JsonValue } from '../kql/values';
 import type { StoreValue } from './row-values';
 import { ident } from '../kql/sql';
+import { registerJsFunctions } from './js-functions';
 
 const MACRO_SCRIPT = KQL_MACROS.map((m) => `${m.replace('CREATE OR REPLACE MACRO', 'CREATE OR REPLACE TEMP MACRO')};`).join('\n');
 
@@ -36,6 +37,8 @@ export class QueryInterrupted extends Error {
 export class DuckDbSession {
   /** Idle connections with the macros installed: opening one and installing them costs milliseconds. */
   private readonly idle: DuckDBConnection[] = [];
+  /** The kql_js_* functions live in the database catalog: registered once. */
+  private functionsRegistered = false;
 
   private constructor(readonly instance: DuckDBInstance) {}
 
@@ -125,6 +128,10 @@ export class DuckDbSession {
     const connection = await this.instance.connect();
     // Temp macros: connection-local, and possible on a read-only file too.
     await connection.run(MACRO_SCRIPT);
+    if (!this.functionsRegistered) {
+      registerJsFunctions(connection);
+      this.functionsRegistered = true;
+    }
     return connection;
   }
 }

@@ -1,0 +1,115 @@
+/**
+ * KQL functions DuckDB has no equivalent for, written in JavaScript (kql/runtime/) and
+ * registered as DuckDB scalar functions named `kql_js_*`. They run row by row in this
+ * process: fine for the small self-contained inputs they are used on, never on the hot
+ * paths of the big store queries (the translator uses plain SQL there).
+ * Dynamic values cross the boundary as JSON text.
+ */
+import { BIGINT, BOOLEAN, DOUBLE, DuckDBScalarFunction, VARCHAR, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
+import { arrayIff, arrayMove, arrayReverse, arraySort, arraySplit, bagMerge, bagRemoveKeys, jaccardIndex, mergeBagList, parse, setOperation, zip } from '../kql/runtime/dynamic';
+import { countOf, extract, extractAll, indexOf, parseUrl, parseUrlQuery, replaceRegex, trimRegex, urlDecode, urlEncode, urlEncodeComponent } from '../kql/runtime/strings';
+import { formatDateTime, formatTimespan } from '../kql/runtime/time-format';
+
+type Row = (args: readonly unknown[]) => unknown;
+
+interface JsFunction {
+  readonly name: string;
+  readonly params?: readonly DuckDBType[];
+  readonly varargs?: DuckDBType;
+  readonly returns: DuckDBType;
+  readonly row: Row;
+}
+
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const num = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v));
+const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
+const big = (v: number | null): bigint | null => (v === null ? null : BigInt(v));
+
+/** A row function that returns null as soon as one of its first `required` arguments is null. */
+const strict =
+  (required: number, fn: Row): Row =>
+  (args) => {
+    for (let i = 0; i < required; i++) if (args[i] === null || args[i] === undefined) return null;
+    return fn(args);
+  };
+
+const FUNCTIONS: readonly JsFunction[] = [
+  {
+    name: 'kql_js_indexof',
+    params: [VARCHAR, VARCHAR, BIGINT, BIGINT, BIGINT],
+    returns: BIGINT,
+    row: strict(2, (a) => big(indexOf(String(a[0]), String(a[1]), num(a[2]) ?? 0, num(a[3]) ?? -1, num(a[4]) ?? 1))),
+  },
+  { name: 'kql_js_countof', params: [VARCHAR, VARCHAR, VARCHAR], returns: BIGINT, row: strict(2, (a) => BigInt(countOf(String(a[0]), String(a[1]), str(a[2]) ?? 'normal'))) },
+  {
+    name: 'kql_js_extract_all',
+    params: [VARCHAR, VARCHAR, VARCHAR],
+    returns: VARCHAR,
+    row: strict(1, (a) => {
+      const groups = parse(str(a[1]));
+      return json(extractAll(String(a[0]), str(a[2]) ?? '', Array.isArray(groups) ? (groups as (number | string)[]) : undefined));
+    }),
+  },
+  { name: 'kql_js_extract', params: [VARCHAR, BIGINT, VARCHAR], returns: VARCHAR, row: strict(2, (a) => extract(String(a[0]), Number(a[1]), str(a[2]) ?? '')) },
+  { name: 'kql_js_parse_url', params: [VARCHAR], returns: VARCHAR, row: strict(1, (a) => json(parseUrl(String(a[0])))) },
+  { name: 'kql_js_parse_urlquery', params: [VARCHAR], returns: VARCHAR, row: strict(1, (a) => json(parseUrlQuery(String(a[0])))) },
+  { name: 'kql_js_url_encode_component', params: [VARCHAR], returns: VARCHAR, row: strict(1, (a) => urlEncodeComponent(String(a[0]))) },
+  { name: 'kql_js_url_encode', params: [VARCHAR], returns: VARCHAR, row: strict(1, (a) => urlEncode(String(a[0]))) },
+  { name: 'kql_js_url_decode', params: [VARCHAR], returns: VARCHAR, row: strict(1, (a) => urlDecode(String(a[0]))) },
+  { name: 'kql_js_trim', params: [VARCHAR, VARCHAR, BOOLEAN, BOOLEAN], returns: VARCHAR, row: strict(2, (a) => trimRegex(String(a[0]), String(a[1]), a[2] === true, a[3] === true)) },
+  { name: 'kql_js_replace_regex', params: [VARCHAR, VARCHAR, VARCHAR], returns: VARCHAR, row: strict(3, (a) => replaceRegex(String(a[0]), String(a[1]), String(a[2]))) },
+  { name: 'kql_js_format_datetime', params: [BIGINT, VARCHAR], returns: VARCHAR, row: strict(2, (a) => formatDateTime(BigInt(a[0] as bigint), String(a[1]))) },
+  { name: 'kql_js_format_timespan', params: [BIGINT, VARCHAR], returns: VARCHAR, row: strict(2, (a) => formatTimespan(BigInt(a[0] as bigint), String(a[1]))) },
+  { name: 'kql_js_set', varargs: VARCHAR, returns: VARCHAR, row: strict(1, (a) => json(setOperation(String(a[0]) as 'union', a.slice(1).map((x) => parse(str(x)))))) },
+  { name: 'kql_js_zip', varargs: VARCHAR, returns: VARCHAR, row: (a) => json(zip(a.map((x) => parse(str(x))))) },
+  { name: 'kql_js_bag_merge', varargs: VARCHAR, returns: VARCHAR, row: (a) => json(bagMerge(a.map((x) => parse(str(x))))) },
+  {
+    // First argument: "<index>|asc|desc|<nullsLast>"; then the arrays.
+    name: 'kql_js_array_sort',
+    varargs: VARCHAR,
+    returns: VARCHAR,
+    row: strict(1, (a) => {
+      const [index, direction, nullsLast] = String(a[0]).split('|');
+      return json(arraySort(a.slice(1).map((x) => parse(str(x))), direction === 'desc', nullsLast !== 'false')[Number(index)] ?? null);
+    }),
+  },
+  { name: 'kql_js_array_reverse', params: [VARCHAR], returns: VARCHAR, row: (a) => json(arrayReverse(parse(str(a[0])))) },
+  {
+    name: 'kql_js_array_move',
+    params: [VARCHAR, BIGINT, VARCHAR, VARCHAR],
+    returns: VARCHAR,
+    row: (a) => json(arrayMove(parse(str(a[0])), num(a[1]) ?? 0, String(a[2]) as 'rotate', parse(str(a[3])) ?? null)),
+  },
+  { name: 'kql_js_array_split', params: [VARCHAR, VARCHAR], returns: VARCHAR, row: (a) => json(arraySplit(parse(str(a[0])), parse(str(a[1])))) },
+  { name: 'kql_js_bag_remove_keys', params: [VARCHAR, VARCHAR], returns: VARCHAR, row: (a) => json(bagRemoveKeys(parse(str(a[0])), parse(str(a[1])))) },
+  { name: 'kql_js_merge_bags', params: [VARCHAR, BIGINT], returns: VARCHAR, row: (a) => json(mergeBagList(parse(str(a[0])), num(a[1]))) },
+  { name: 'kql_js_jaccard', params: [VARCHAR, VARCHAR], returns: DOUBLE, row: (a) => jaccardIndex(parse(str(a[0])), parse(str(a[1]))) },
+  { name: 'kql_js_array_iff', params: [VARCHAR, VARCHAR, VARCHAR], returns: VARCHAR, row: (a) => json(arrayIff(parse(str(a[0])), parse(str(a[1])), parse(str(a[2])))) },
+];
+
+function create(fn: JsFunction): DuckDBScalarFunction {
+  return DuckDBScalarFunction.create({
+    name: fn.name,
+    returnType: fn.returns,
+    parameterTypes: fn.params,
+    varArgsType: fn.varargs,
+    specialHandling: true,
+    mainFunction: (info, input, output) => {
+      try {
+        const columns = Array.from({ length: input.columnCount }, (_, i) => input.getColumnValues(i));
+        for (let r = 0; r < input.rowCount; r++) {
+          const value = fn.row(columns.map((c) => c[r]));
+          output.setItem(r, (value === undefined ? null : value) as never);
+        }
+        output.flush();
+      } catch (error) {
+        info.setError(`${fn.name}: ${(error as Error).message}`);
+      }
+    },
+  });
+}
+
+/** Registers every kql_js_* function in the database of `connection` (once per database). */
+export function registerJsFunctions(connection: DuckDBConnection): void {
+  for (const fn of FUNCTIONS) connection.registerScalarFunction(create(fn));
+}
