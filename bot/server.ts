@@ -14,7 +14,6 @@ import { SqliteConversationRepository } from '../backends/store/sqlite/conversat
 import { SqliteSubscriptionRepository } from '../backends/store/sqlite/subscriptions';
 import { SqliteAuditLog } from '../backends/store/sqlite/audit';
 import { SqliteOutboxRepository } from '../backends/store/sqlite/outbox';
-import { KeyVaultSecrets } from '../backends/secrets/keyvault';
 import { hasSecretReferences, resolveSecretReferences } from '../backends/secrets/resolve';
 import type { SecretClientPort } from '../backends/secrets/port';
 import { noTelemetry } from '../backends/telemetry/none';
@@ -56,6 +55,7 @@ export interface RunningBot {
 export async function startFleetOps(env: Readonly<Record<string, string | undefined>>, options: StartOptions = {}): Promise<RunningBot> {
   let config = readConfig(env);
   if (config.keyVaultUrl && hasSecretReferences(env)) {
+    const { KeyVaultSecrets } = require('../backends/secrets/keyvault') as typeof import('../backends/secrets/keyvault');
     const secrets = options.secrets ?? new KeyVaultSecrets(config.keyVaultUrl);
     config = readConfig(await resolveSecretReferences(env, secrets));
   }

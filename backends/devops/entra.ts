@@ -1,4 +1,3 @@
-import { DefaultAzureCredential } from '@azure/identity';
 import { AZURE_DEVOPS_SCOPE } from './azure';
 
 /**
@@ -7,6 +6,8 @@ import { AZURE_DEVOPS_SCOPE } from './azure';
  * user and be an approver of the environments it decides.
  */
 export function entraTokenSource(): () => Promise<string> {
+  // Loaded on first use in Azure mode only (start-up time of the embedded world).
+  const { DefaultAzureCredential } = require('@azure/identity') as typeof import('@azure/identity');
   const credential = new DefaultAzureCredential();
   return async () => {
     const token = await credential.getToken(AZURE_DEVOPS_SCOPE);

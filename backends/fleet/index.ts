@@ -1,7 +1,7 @@
 import type { AppConfig } from '../../core/config/config';
 import type { SqliteDatabase } from '../store/sqlite/database';
 import type { DeviceSideClient, FleetClient } from './port';
-import { connectIotHub, type IotHubConnectDeps } from './iothub/connect';
+import type { IotHubConnectDeps } from './iothub/connect';
 import { LocalFleetRegistry } from './local/local-registry';
 
 export { FLEET_MIGRATIONS } from './local/migrations';
@@ -20,7 +20,11 @@ export interface FleetBackendDeps extends IotHubConnectDeps {
 
 /** Picks the adapter once, at startup (FLEET_BACKEND). */
 export function createFleetClient(config: AppConfig, deps: FleetBackendDeps): FleetBackend {
-  if (config.fleetBackend === 'iothub') return { kind: 'iothub', client: connectIotHub(config.env, deps) };
+  if (config.fleetBackend === 'iothub') {
+    // Loaded only in Azure mode: azure-iothub is slow to load and useless locally.
+    const { connectIotHub } = require('./iothub/connect') as typeof import('./iothub/connect');
+    return { kind: 'iothub', client: connectIotHub(config.env, deps) };
+  }
   const registry = new LocalFleetRegistry(deps.db);
   return { kind: 'local', client: registry, deviceSide: registry };
 }

@@ -1,10 +1,8 @@
 /** Chooses the logs adapter for the configured world, once, at startup. */
-import { DefaultAzureCredential } from '@azure/identity';
 import type { Clock } from '../../core/clock';
 import type { AppConfig } from '../../core/config/config';
 import type { Logger } from '../../core/logger';
 import { warmUpKusto } from './kql/kusto';
-import { LogAnalyticsLogsClient } from './loganalytics';
 import { EmbeddedLogsClient } from './local/embedded-logs-client';
 import type { LogsClient } from './port';
 
@@ -17,6 +15,9 @@ export function createLogsClient(config: AppConfig, deps: LogsClientDeps): LogsC
   if (config.logsBackend === 'loganalytics') {
     const workspaceId = config.env.LOG_ANALYTICS_WORKSPACE_ID;
     if (!workspaceId) throw new Error('LOGS_BACKEND=loganalytics needs LOG_ANALYTICS_WORKSPACE_ID (the workspace GUID from the Azure portal)');
+    // Azure SDKs load only in Azure mode (start-up time of the embedded world).
+    const { DefaultAzureCredential } = require('@azure/identity') as typeof import('@azure/identity');
+    const { LogAnalyticsLogsClient } = require('./loganalytics') as typeof import('./loganalytics');
     return new LogAnalyticsLogsClient(workspaceId, new DefaultAzureCredential());
   }
   return new EmbeddedLogsClient({ dataDir: config.dataDir, clock: deps.clock, logger: deps.logger.child({ component: 'logs' }) });
