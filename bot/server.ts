@@ -105,7 +105,7 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
     db.close();
     throw error;
   }
-  const { commands, actions } = collectCommands(features);
+  const { commands, actions } = collectCommands(modules, features);
   for (const command of commands) registry.register(command);
   for (const action of actions) registry.registerAction(action);
 

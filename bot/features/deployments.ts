@@ -24,6 +24,8 @@ import type { FeatureDeps, FeatureModule } from './feature';
  */
 export const deploymentsFeature: FeatureModule = {
   name: 'deployments',
+  commands: [deploymentsCommand],
+  actions: [approveDeploymentAction, rejectDeploymentAction],
   migrations: DEPLOYMENT_MIGRATIONS,
   async create(deps) {
     const credentials = webhookCredentials(deps);
@@ -44,8 +46,6 @@ export const deploymentsFeature: FeatureModule = {
     deps.log.info({ approvals: approvals.kind }, 'deployments ready: POST /api/devops');
     return {
       name: 'deployments',
-      commands: [deploymentsCommand],
-      actions: [approveDeploymentAction, rejectDeploymentAction],
       routes: [{ path: '/api/devops', router: devopsWebhookRouter({ credentials, receive: (body, raw) => service.receive(body, raw), log: deps.log }) }],
       services: { deployments: service },
       validateSubscriptionFilter: { topic: 'deployments', validate: validateDeploymentFilter },

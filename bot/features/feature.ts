@@ -52,9 +52,15 @@ export interface Feature {
   ready?(): Promise<string | undefined>;
 }
 
-/** A feature module: migrations are static (applied before anything opens), the rest is built with deps. */
+/**
+ * A feature module. What is static is declared here, so it is known without starting
+ * anything (the Teams manifest's command menu is built from it): its tables, its commands
+ * and card actions. The rest is built with deps.
+ */
 export interface FeatureModule {
   readonly name: string;
   readonly migrations?: readonly Migration[];
+  readonly commands?: readonly CommandSpec[];
+  readonly actions?: readonly CardActionSpec[];
   create(deps: FeatureDeps): Promise<Feature>;
 }

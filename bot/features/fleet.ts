@@ -25,7 +25,13 @@ export interface FleetFeatureOptions extends IotHubConnectDeps {
 }
 
 export function createFleetFeatureModule(options: FleetFeatureOptions = {}): FeatureModule {
-  return { name: 'fleet', migrations: FLEET_MIGRATIONS, create: (deps) => createFleetFeature(deps, options) };
+  return {
+    name: 'fleet',
+    migrations: FLEET_MIGRATIONS,
+    commands: [statusCommand, devicesCommand, fleetCommand],
+    actions: [deviceStatusAction, rebootAskAction, rebootConfirmAction, devicesPageAction, fleetRefreshAction],
+    create: (deps) => createFleetFeature(deps, options),
+  };
 }
 
 export const fleetFeature: FeatureModule = createFleetFeatureModule();
@@ -39,8 +45,6 @@ async function createFleetFeature(deps: FeatureDeps, options: FleetFeatureOption
   const services = { fleet: backend.client, deviceSide: backend.deviceSide, simulator } as Partial<Services>;
   return {
     name: 'fleet',
-    commands: [statusCommand, devicesCommand, fleetCommand],
-    actions: [deviceStatusAction, rebootAskAction, rebootConfirmAction, devicesPageAction, fleetRefreshAction],
     services,
     async start() {
       if (!simulator) return;

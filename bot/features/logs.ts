@@ -9,12 +9,12 @@ import type { Feature, FeatureModule } from './feature';
  */
 export const logsFeature: FeatureModule = {
   name: 'logs',
+  commands: [logsCommand],
+  actions: [...logsActions, ...logsButtonActions],
   async create(deps): Promise<Feature> {
     const logs = createLogsClient(deps.config, { clock: deps.clock, logger: deps.log });
     return {
       name: 'logs',
-      commands: [logsCommand],
-      actions: [...logsActions, ...logsButtonActions],
       services: { logs },
       async start() {
         if (deps.config.logsBackend === 'local') void warmUp();
