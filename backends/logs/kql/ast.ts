@@ -74,13 +74,49 @@ export type Operator =
   | { readonly op: 'distinct'; readonly assignments: readonly Assignment[] }
   | { readonly op: 'join'; readonly kind: JoinKind; readonly right: Tabular; readonly keys: readonly JoinKey[]; readonly lookup: boolean }
   | { readonly op: 'mvexpand'; readonly items: readonly { readonly name: string; readonly expr: Expr; readonly type: KqlType }[]; readonly indexColumn?: string; readonly limit?: Expr }
-  | { readonly op: 'parse'; readonly source: Expr; readonly parts: readonly ParsePart[] };
+  /** mv-apply: the subquery runs once per input row over that row's expanded arrays (an `implicit` table). */
+  | {
+      readonly op: 'mvapply';
+      readonly items: readonly { readonly name: string; readonly expr: Expr; readonly type: KqlType }[];
+      readonly indexColumn?: string;
+      readonly limit?: Expr;
+      readonly subquery: Tabular;
+    }
+  /** top-nested: one level per clause, each a drill-down into the previous level's top values. */
+  | {
+      readonly op: 'topnested';
+      readonly levels: readonly {
+        readonly count?: Expr;
+        readonly key: Expr;
+        readonly keyName: string;
+        readonly aggregate: Expr;
+        readonly aggregateName: string;
+        readonly others?: Expr;
+        readonly descending: boolean;
+      }[];
+    }
+  | {
+      readonly op: 'makeseries';
+      readonly by: readonly Assignment[];
+      readonly aggregates: readonly { readonly name: string; readonly expr: Expr; readonly fallback?: Expr }[];
+      readonly axis: Expr;
+      readonly axisName: string;
+      /** from/to (exclusive) with bin_at(axis, step, from), or `in range(start, stop, step)` (inclusive, bin()). */
+      readonly from: Expr;
+      readonly to: Expr;
+      readonly step: Expr;
+      readonly inclusive: boolean;
+      readonly nonEmpty: boolean;
+    }
+  | { readonly op: 'parse'; readonly source: Expr; readonly parts: readonly ParsePart[]; readonly mode: 'simple' | 'regex' | 'relaxed'; readonly flags: string };
 
 export type Tabular =
   | { readonly kind: 'table'; readonly columns: readonly ColumnDef[]; readonly name: string }
   | { readonly kind: 'datatable'; readonly columns: readonly ColumnDef[]; readonly rows: readonly (readonly Expr[])[] }
   | { readonly kind: 'print'; readonly columns: readonly ColumnDef[]; readonly exprs: readonly Expr[] }
   | { readonly kind: 'range'; readonly columns: readonly ColumnDef[]; readonly from: Expr; readonly to: Expr; readonly step: Expr }
+  /** The sub-table an mv-apply subquery starts from. */
+  | { readonly kind: 'implicit'; readonly columns: readonly ColumnDef[] }
   | { readonly kind: 'union'; readonly columns: readonly ColumnDef[]; readonly inputs: readonly Tabular[]; readonly sourceColumn?: string; readonly sourceNames: readonly string[] }
   | { readonly kind: 'pipe'; readonly columns: readonly ColumnDef[]; readonly input: Tabular; readonly operator: Operator };
 

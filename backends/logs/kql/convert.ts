@@ -77,6 +77,8 @@ const WIDE_AGGREGATES = new Set(['percentiles', 'arg_max', 'arg_min', 'percentil
 export class Converter {
   /** let-bound names (by the analyzer's symbol identity) → their expression node. */
   private readonly lets = new Map<Node, Node>();
+  /** Inside an mv-apply subquery: the table its first operator reads. */
+  private implicitInput?: Tabular;
 
   constructor(private readonly storeTables: ReadonlySet<string>) {}
 
@@ -148,6 +150,10 @@ export class Converter {
       case 'RenderOperator':
         return fail(node, '`render` must be the last operator of the query');
       default:
+        if (this.implicitInput && kind.endsWith('Operator')) {
+          const input = this.implicitInput;
+          return { kind: 'pipe', columns: columnsOf(node.ResultType, node), input, operator: this.operator(node, kind, input, columnsOf(node.ResultType, node)) };
+        }
         return fail(node, notSupported(`The operator '${operatorWord(node)}'`));
     }
   }
@@ -244,6 +250,12 @@ export class Converter {
         return this.mvExpand(node, columns);
       case 'ParseOperator':
         return this.parse(node, columns);
+      case 'MakeSeriesOperator':
+        return this.makeSeries(node, columns);
+      case 'MvApplyOperator':
+        return this.mvApply(node);
+      case 'TopNestedOperator':
+        return this.topNested(node, columns);
       case 'SearchOperator':
         return this.search(node, input.columns);
       default:
@@ -372,12 +384,85 @@ export class Converter {
     return { op: 'mvexpand', items: list, indexColumn: indexDecl ? nameOf(indexDecl) : undefined, limit };
   }
 
+  private mvApply(node: Node): Operator {
+    const params = namedParams(node.Parameters);
+    const indexDecl = params.get('with_itemindex');
+    const list = items(node.Expressions).map((e: Node) => {
+      const inner = e.Expression;
+      const named = kindOf(inner) === 'SimpleNamedExpression';
+      const name = named ? nameOf(inner.Name) : String(kustoLanguage().KustoFacts.GetExpressionResultName(inner, null) ?? '');
+      if (!name) fail(e, notSupported('This mv-apply expression (give it a name: Name = expression)'));
+      const typed = e.ToTypeOf ? /typeof\s*\(\s*(\w+)\s*\)/i.exec(String(e.ToTypeOf.toString()))?.[1] : undefined;
+      return { name, expr: this.expr(named ? inner.Expression : inner), type: (typed ? kqlTypeFromName(typed) : undefined) ?? ('dynamic' as KqlType) };
+    });
+    const limit = node.RowLimitClause ? this.expr(node.RowLimitClause.RowLimit) : undefined;
+    const indexColumn = indexDecl ? nameOf(indexDecl) : undefined;
+    const columns: ColumnDef[] = [...(indexColumn ? [{ name: indexColumn, type: 'long' as KqlType }] : []), ...list.map((i) => ({ name: i.name, type: i.type }))];
+    const outer = this.implicitInput;
+    this.implicitInput = { kind: 'implicit', columns };
+    try {
+      const subquery = this.tabular(node.Subquery.Expression);
+      return { op: 'mvapply', items: list, indexColumn, limit, subquery };
+    } finally {
+      this.implicitInput = outer;
+    }
+  }
+
+  private topNested(node: Node, output: readonly ColumnDef[]): Operator {
+    const levels = items(node.Clauses).map((clause: Node, i: number) => {
+      let by = clause.ByExpression;
+      let descending = true;
+      if (kindOf(by) === 'OrderedExpression') {
+        descending = !by.Ordering?.AscOrDescKeyword || String(by.Ordering.AscOrDescKeyword.Text).toLowerCase() !== 'asc';
+        by = by.Expression;
+      }
+      return {
+        count: clause.Expression ? this.expr(clause.Expression) : undefined,
+        key: this.expr(this.unnamed(clause.OfExpression)),
+        keyName: output[2 * i].name,
+        aggregate: this.expr(this.unnamed(by)),
+        aggregateName: output[2 * i + 1].name,
+        others: clause.WithOthersClause ? this.expr(clause.WithOthersClause.Expression) : undefined,
+        descending,
+      };
+    });
+    if (levels.length * 2 !== output.length) fail(node, notSupported('This top-nested form'));
+    return { op: 'topnested', levels };
+  }
+
+  private makeSeries(node: Node, output: readonly ColumnDef[]): Operator {
+    const params = namedParams(node.Parameters);
+    const kind = params.get('kind');
+    const byNodes = node.ByClause ? items(node.ByClause.Expressions) : [];
+    const by: Assignment[] = byNodes.map((e: Node, i: number) => ({ name: output[i].name, expr: this.expr(this.unnamed(e)) }));
+    const aggregates = items(node.Aggregates).map((e: Node, i: number) => {
+      const fallback = e.DefaultExpression ? this.expr(e.DefaultExpression.Expression) : undefined;
+      return { name: output[by.length + i].name, expr: this.expr(this.unnamed(e.Expression)), fallback };
+    });
+    const range = node.RangeClause;
+    if (!range) return fail(node, notSupported('make-series without from/to/step'));
+    let from: Expr;
+    let to: Expr;
+    let step: Expr;
+    const inclusive = kindOf(range) === 'MakeSeriesInRangeClause';
+    if (inclusive) {
+      const args = items(range.Arguments.Expressions ?? range.Arguments);
+      [from, to, step] = args.map((a: Node) => this.expr(a));
+    } else {
+      if (!range.MakeSeriesFromClause || !range.MakeSeriesToClause) return fail(node, notSupported('make-series without explicit from and to'));
+      from = this.expr(range.MakeSeriesFromClause.Expression);
+      to = this.expr(range.MakeSeriesToClause.Expression);
+      step = this.expr(range.MakeSeriesStepClause.Expression);
+    }
+    const axis = this.expr(node.OnClause.Expression);
+    return { op: 'makeseries', by, aggregates, axis, axisName: output[output.length - 1].name, from, to, step, inclusive, nonEmpty: !!kind && String(kind.toString().trim()).toLowerCase() === 'nonempty' };
+  }
+
   private parse(node: Node, output: readonly ColumnDef[]): Operator {
     const params = namedParams(node.Parameters);
-    if (params.has('kind')) {
-      const k = String(params.get('kind').toString().trim()).toLowerCase();
-      if (k !== 'simple') fail(node, notSupported(`parse kind=${k}`));
-    }
+    const mode = params.has('kind') ? String(params.get('kind').toString().trim()).toLowerCase() : 'simple';
+    if (mode !== 'simple' && mode !== 'regex' && mode !== 'relaxed') fail(node, notSupported(`parse kind=${mode}`));
+    const flags = params.has('flags') ? String(params.get('flags').toString().trim()).replace(/[^imsU]/g, '') : '';
     const types = new Map(output.map((c) => [c.name, c.type]));
     const parts: ParsePart[] = items(node.Patterns).map((p: Node) => {
       const k = kindOf(p);
@@ -389,7 +474,7 @@ export class Converter {
       if (p.IsLiteral && typeof p.LiteralValue === 'string') return { kind: 'text', text: p.LiteralValue };
       return fail(p, notSupported('This parse pattern element'));
     });
-    return { op: 'parse', source: this.expr(node.Expression), parts };
+    return { op: 'parse', source: this.expr(node.Expression), parts, mode: mode as 'simple', flags };
   }
 
   private search(node: Node, inputColumns: readonly ColumnDef[]): Operator {

@@ -29,8 +29,7 @@ export const KQL_MACROS: readonly string[] = [
      CASE WHEN j IS NULL OR json_type(j) = 'NULL' THEN NULL WHEN json_type(j) = 'VARCHAR' THEN json_extract_string(j, '$') ELSE CAST(j AS VARCHAR) END`,
   `CREATE OR REPLACE MACRO kql_parse_json(s) AS
      CASE WHEN s IS NULL THEN NULL WHEN json_valid(s) THEN CAST(s AS JSON) ELSE to_json(s) END`,
-  `CREATE OR REPLACE MACRO kql_parse_dt(s) AS
-     CAST(epoch_us(TRY_CAST(TRY_CAST(trim(s) AS TIMESTAMPTZ) AS TIMESTAMP)) AS BIGINT) * 10`,
+  `CREATE OR REPLACE MACRO kql_parse_dt(s) AS kql_js_todatetime(s)`,
   `CREATE OR REPLACE MACRO kql_parse_ts(s) AS
      CASE WHEN regexp_full_match(trim(s), '-?(\\d+\\.)?\\d{1,2}:\\d{1,2}(:\\d{1,2}(\\.\\d{1,7})?)?') THEN
        (CASE WHEN starts_with(trim(s), '-') THEN -1 ELSE 1 END) * (

@@ -7,7 +7,7 @@ import type { Aggregate, Assignment, Expr, Operator, Query, SortKey, Tabular } f
 import { aggregateCall, nearestRank } from './aggregates';
 import { notSupported } from './errors';
 import { asText, asType, scalar, unsupportedAt, type ScalarContext } from './scalar';
-import { bindLiteral, convert, ident, Params, toJson, type BoundParam } from './sql';
+import { bindLiteral, convert, floorTo, ident, Params, toJson, type BoundParam } from './sql';
 import { duckType, type ColumnDef, type KqlType } from './types';
 
 export interface TranslateOptions {
@@ -35,6 +35,8 @@ interface Rel {
 }
 
 const ROW = '__kql_row';
+/** The input row an mv-apply sub-table belongs to: carried through the subquery's operators. */
+const PART = '"__mv_row"';
 
 /** Expression references to a column name (to know when an extend must start a new layer). */
 function references(e: Expr, names: ReadonlySet<string>): boolean {
@@ -64,6 +66,9 @@ export class Translator {
   private readonly params = new Params();
   private nowSql?: string;
   private aliases = 0;
+  /** Inside an mv-apply subquery: the expanded sub-tables, and the column that tells them apart. */
+  private implicit?: Rel;
+  private partition = false;
 
   constructor(private readonly options: TranslateOptions) {}
 
@@ -119,6 +124,9 @@ export class Translator {
       }
       case 'range':
         return this.range(t);
+      case 'implicit':
+        if (!this.implicit) return unsupportedAt(undefined, 'An operator without input is only allowed inside mv-apply');
+        return this.implicit;
       case 'union':
         return this.union(t);
       case 'pipe':
@@ -171,24 +179,31 @@ export class Translator {
   private operator(input: Rel, op: Operator, columns: readonly ColumnDef[]): Rel {
     const from = `FROM (${input.sql}) AS ${this.alias()}`;
     const ctx = this.ctx();
+    const carry = this.partition ? `, ${PART}` : '';
+    if (this.partition && (op.op === 'join' || op.op === 'makeseries' || op.op === 'mvapply' || op.op === 'topnested')) unsupportedAt(undefined, notSupported(`${op.op} inside an mv-apply subquery`));
     switch (op.op) {
       case 'where':
         return { sql: `SELECT * ${from} WHERE ${asType(op.predicate, 'bool', ctx)}`, columns: input.columns };
       case 'extend':
         return this.extend(input, op.assignments, columns);
       case 'project':
-        return { sql: `SELECT ${op.assignments.map((a, i) => `${nonNull(asType(a.expr, columns[i].type, ctx), columns[i].type)} AS ${ident(a.name)}`).join(', ')} ${from}`, columns };
+        return { sql: `SELECT ${op.assignments.map((a, i) => `${nonNull(asType(a.expr, columns[i].type, ctx), columns[i].type)} AS ${ident(a.name)}`).join(', ')}${carry} ${from}`, columns };
       case 'select':
-        return { sql: `SELECT ${op.items.map((i) => `${ident(i.from)} AS ${ident(i.name)}`).join(', ')} ${from}`, columns };
+        return { sql: `SELECT ${op.items.map((i) => `${ident(i.from)} AS ${ident(i.name)}`).join(', ')}${carry} ${from}`, columns };
       case 'summarize':
         return this.summarize(input, op.by, op.aggregates, columns);
       case 'sort':
-        return { sql: `SELECT * ${from} ORDER BY ${this.orderBy(op.keys)}`, columns: input.columns };
+        return { sql: `SELECT * ${from} ORDER BY ${this.partition ? `${PART}, ` : ''}${this.orderBy(op.keys)}`, columns: input.columns };
       case 'take':
+        if (this.partition) return { sql: `SELECT * ${from} QUALIFY row_number() OVER (PARTITION BY ${PART}) <= ${asType(op.count, 'long', ctx)}`, columns: input.columns };
         return { sql: `SELECT * ${from} LIMIT ${asType(op.count, 'long', ctx)}`, columns: input.columns };
       case 'top':
+        if (this.partition) {
+          return { sql: `SELECT * ${from} QUALIFY row_number() OVER (PARTITION BY ${PART} ORDER BY ${this.orderBy(op.keys)}) <= ${asType(op.count, 'long', ctx)} ORDER BY ${PART}, ${this.orderBy(op.keys)}`, columns: input.columns };
+        }
         return { sql: `SELECT * ${from} ORDER BY ${this.orderBy(op.keys)} LIMIT ${asType(op.count, 'long', ctx)}`, columns: input.columns };
       case 'count':
+        if (this.partition) return { sql: `SELECT count(*) AS ${ident(op.name)}${carry} ${from} GROUP BY ${PART}`, columns };
         return { sql: `SELECT count(*) AS ${ident(op.name)} ${from}`, columns };
       case 'distinct':
         return this.distinct(input, op.assignments, columns);
@@ -198,6 +213,12 @@ export class Translator {
         return this.mvExpand(input, op, columns);
       case 'parse':
         return this.parse(input, op, columns);
+      case 'makeseries':
+        return this.makeSeries(input, op, columns);
+      case 'mvapply':
+        return this.mvApply(input, op, columns);
+      case 'topnested':
+        return this.topNested(input, op, columns);
     }
   }
 
@@ -220,6 +241,7 @@ export class Translator {
         const a = assigned.get(c.name);
         return a ? `${nonNull(asType(a.expr, c.type, ctx), c.type)} AS ${ident(c.name)}` : ident(c.name);
       });
+      if (this.partition) items.push(PART);
       current = { sql: `SELECT ${items.join(', ')} FROM (${current.sql}) AS ${this.alias()}`, columns: cols };
       layer = [];
     };
@@ -231,7 +253,7 @@ export class Translator {
     flush();
     // The analyzer's order wins (it is what Kusto returns).
     if (current.columns.map((c) => c.name).join('\u0000') !== output.map((c) => c.name).join('\u0000')) {
-      return { sql: `SELECT ${output.map((c) => ident(c.name)).join(', ')} FROM (${current.sql}) AS ${this.alias()}`, columns: output };
+      return { sql: `SELECT ${output.map((c) => ident(c.name)).join(', ')}${this.partition ? `, ${PART}` : ''} FROM (${current.sql}) AS ${this.alias()}`, columns: output };
     }
     return { sql: current.sql, columns: output };
   }
@@ -245,6 +267,12 @@ export class Translator {
     const aggCtx = this.ctx({ aggregate: (call, c) => aggregateCall(call, c) });
     const inner: string[] = by.map((b, i) => `${nonNull(asType(b.expr, output[i].type, this.ctx()), output[i].type)} AS ${ident(b.name)}`);
     const outer: string[] = by.map((b) => ident(b.name));
+    // In an mv-apply subquery each sub-table is summarized on its own.
+    if (this.partition) {
+      inner.unshift(PART);
+      outer.unshift(PART);
+    }
+    const keys = inner.length;
     let n = 0;
     const typeOf = (name: string): KqlType => output.find((c) => c.name === name)?.type ?? 'dynamic';
     for (const agg of aggregates) {
@@ -270,8 +298,8 @@ export class Translator {
       }
     }
     const source = this.options.stableOrder ? this.numbered(input) : input.sql;
-    const groupBy = by.length > 0 ? ` GROUP BY ${by.map((_, i) => i + 1).join(', ')}` : '';
-    const order = this.options.stableOrder && by.length > 0 ? ` ORDER BY min(${ROW})` : '';
+    const groupBy = keys > 0 ? ` GROUP BY ${Array.from({ length: keys }, (_, i) => i + 1).join(', ')}` : '';
+    const order = this.options.stableOrder && keys > 0 ? ` ORDER BY min(${ROW})` : '';
     const innerSql = `SELECT ${inner.join(', ') || '1 AS __none'} FROM (${source}) AS ${this.alias()}${groupBy}${order}`;
     return { sql: `SELECT ${outer.join(', ')} FROM (${innerSql}) AS ${this.alias()}`, columns: output };
   }
@@ -279,6 +307,7 @@ export class Translator {
   private distinct(input: Rel, assignments: readonly Assignment[], output: readonly ColumnDef[]): Rel {
     const ctx = this.ctx();
     const items = assignments.map((a, i) => `${nonNull(asType(a.expr, output[i].type, ctx), output[i].type)} AS ${ident(a.name)}`);
+    if (this.partition) items.push(PART);
     if (!this.options.stableOrder) return { sql: `SELECT DISTINCT ${items.join(', ')} FROM (${input.sql}) AS ${this.alias()}`, columns: output };
     const grouped = `SELECT ${items.join(', ')} FROM (${this.numbered(input)}) AS ${this.alias()} GROUP BY ${items.map((_, i) => i + 1).join(', ')} ORDER BY min(${ROW})`;
     return { sql: grouped, columns: output };
@@ -323,7 +352,8 @@ export class Translator {
     return { sql: `SELECT ${items.join(', ')} FROM (${leftSql}) AS ${l} ${joinKind} JOIN (${right.sql}) AS ${r} ON ${on}`, columns: output };
   }
 
-  private mvExpand(input: Rel, op: Extract<Operator, { op: 'mvexpand' }>, output: readonly ColumnDef[]): Rel {
+  /** Each mv-expand/mv-apply expression as a DuckDB list: array elements, one-entry bags, or the value itself. */
+  private expansionLists(op: { readonly items: readonly { readonly name: string; readonly expr: Expr }[]; readonly limit?: Expr }): Map<string, string> {
     const ctx = this.ctx();
     const lists = new Map<string, string>();
     for (const item of op.items) {
@@ -335,6 +365,11 @@ export class Translator {
       if (op.limit) list = `(${list})[1:${asType(op.limit, 'long', ctx)}]`;
       lists.set(item.name, list);
     }
+    return lists;
+  }
+
+  private mvExpand(input: Rel, op: Extract<Operator, { op: 'mvexpand' }>, output: readonly ColumnDef[]): Rel {
+    const lists = this.expansionLists(op);
     const inner: string[] = [];
     for (const c of output) {
       const list = lists.get(c.name);
@@ -342,36 +377,173 @@ export class Translator {
       else if (c.name === op.indexColumn) inner.push(`unnest(range(0, greatest(${[...lists.values()].map((l) => `len(${l})`).join(', ')}))) AS ${ident(c.name)}`);
       else inner.push(ident(c.name));
     }
+    if (this.partition) inner.push(PART);
     const innerSql = `SELECT ${inner.join(', ')} FROM (${input.sql}) AS ${this.alias()}`;
     const outer = output.map((c) => {
       if (lists.has(c.name)) return `${nonNull(convert(ident(c.name), 'dynamic', c.type), c.type)} AS ${ident(c.name)}`;
       return ident(c.name);
     });
+    if (this.partition) outer.push(PART);
     return { sql: `SELECT ${outer.join(', ')} FROM (${innerSql}) AS ${this.alias()}`, columns: output };
   }
 
+  /**
+   * mv-apply: number the input rows, expand each row's arrays into a sub-table (tagged
+   * with its row), run the subquery with that tag carried through every operator, and
+   * join the results back to the rows' other columns.
+   */
+  private mvApply(input: Rel, op: Extract<Operator, { op: 'mvapply' }>, output: readonly ColumnDef[]): Rel {
+    const base = this.alias();
+    const numbered = `SELECT *, row_number() OVER () AS ${PART} FROM (${input.sql}) AS ${this.alias()}`;
+    const lists = this.expansionLists(op);
+    const expandedColumns: ColumnDef[] = [...(op.indexColumn ? [{ name: op.indexColumn, type: 'long' as KqlType }] : []), ...op.items.map((i) => ({ name: i.name, type: i.type }))];
+    const unnested = [PART, ...[...lists.entries()].map(([name, list]) => `unnest(${list}) AS ${ident(name)}`)];
+    if (op.indexColumn) unnested.push(`unnest(range(0, greatest(${[...lists.values()].map((l) => `len(${l})`).join(', ')}))) AS ${ident(op.indexColumn)}`);
+    const typed = expandedColumns.map((c) => (lists.has(c.name) ? `${nonNull(convert(ident(c.name), 'dynamic', c.type), c.type)} AS ${ident(c.name)}` : ident(c.name)));
+    const expandedSql = `SELECT ${typed.join(', ')}, ${PART} FROM (SELECT ${unnested.join(', ')} FROM (${numbered}) AS ${this.alias()}) AS ${this.alias()}`;
+    const saved = { implicit: this.implicit, partition: this.partition };
+    this.implicit = { sql: expandedSql, columns: expandedColumns };
+    this.partition = true;
+    let sub: Rel;
+    try {
+      sub = this.rel(op.subquery);
+    } finally {
+      this.implicit = saved.implicit;
+      this.partition = saved.partition;
+    }
+    const s = this.alias();
+    const items = output.map((c) => (sub.columns.some((x) => x.name === c.name) ? `${s}.${ident(c.name)}` : `${base}.${ident(c.name)}`) + ` AS ${ident(c.name)}`);
+    return { sql: `SELECT ${items.join(', ')} FROM (${numbered}) AS ${base} JOIN (${sub.sql}) AS ${s} ON ${base}.${PART} = ${s}.${PART} ORDER BY ${base}.${PART}`, columns: output };
+  }
+
+  /**
+   * top-nested: level i groups the rows under each kept value of levels 1..i-1 by its key,
+   * keeps the top N by its aggregate, and (with others=) adds one row for the rest.
+   */
+  private topNested(input: Rel, op: Extract<Operator, { op: 'topnested' }>, output: readonly ColumnDef[]): Rel {
+    const ctx = this.ctx();
+    const aggCtx = this.ctx({ aggregate: (call, c) => aggregateCall(call, c) });
+    const keyType = (i: number) => output[2 * i].type;
+    const keys = op.levels.map((l, i) => `${nonNull(asType(l.key, keyType(i), ctx), keyType(i))} AS __k${i}`);
+    const src = `SELECT *, ${keys.join(', ')} FROM (${input.sql}) AS ${this.alias()}`;
+    const same = (a: string, b: string, upto: number) => Array.from({ length: upto }, (_, j) => `${a}.__k${j} IS NOT DISTINCT FROM ${b}.__k${j}`);
+    let kept = ''; // rows of the previous levels' kept paths: __k0.., __a0..
+    let keptColumns: string[] = [];
+    const results: string[] = [];
+    op.levels.forEach((level, i) => {
+      const parents = Array.from({ length: i }, (_, j) => `__k${j}`);
+      const aggregate = convert(scalar(level.aggregate, aggCtx), level.aggregate.type, output[2 * i + 1].type);
+      const scope = i === 0 ? `(${src}) AS _s` : `(${src}) AS _s JOIN (${kept}) AS _p ON ${same('_s', '_p', i).join(' AND ')}`;
+      const parentCols = parents.map((p) => `_s.${p}`);
+      const grouped = `SELECT ${[...parentCols, `_s.__k${i}`].join(', ')}, ${aggregate} AS __a${i} FROM ${scope} GROUP BY ${[...parentCols, `_s.__k${i}`].join(', ')}`;
+      const order = `__a${i} ${level.descending ? 'DESC' : 'ASC'} NULLS LAST`;
+      const ranked = `SELECT *, row_number() OVER (${parents.length > 0 ? `PARTITION BY ${parents.join(', ')} ` : ''}ORDER BY ${order}) AS __r FROM (${grouped}) AS _g`;
+      const limit = level.count ? ` WHERE __r <= ${asType(level.count, 'long', ctx)}` : '';
+      const top = `SELECT ${[...parents, `__k${i}`, `__a${i}`].join(', ')} FROM (${ranked}) AS _r${limit}`;
+      const withParents = i === 0 ? top : `SELECT ${[...keptColumns.map((c) => `_p.${c}`), `_t.__k${i}`, `_t.__a${i}`].join(', ')} FROM (${kept}) AS _p JOIN (${top}) AS _t ON ${same('_p', '_t', i).join(' AND ')}`;
+      if (level.others) {
+        const others = asType(level.others, keyType(i), ctx);
+        const rest = `SELECT ${[...parentCols, `${others} AS __k${i}`].join(', ')}, ${aggregate} AS __a${i} FROM ${scope} WHERE NOT EXISTS (SELECT 1 FROM (${top}) AS _t WHERE ${[...same('_s', '_t', i), `_s.__k${i} IS NOT DISTINCT FROM _t.__k${i}`].join(' AND ')}) GROUP BY ${[...parentCols].join(', ') || 'ALL'}`;
+        const restWithParents = i === 0 ? rest : `SELECT ${[...keptColumns.map((c) => `_p.${c}`), `_o.__k${i}`, `_o.__a${i}`].join(', ')} FROM (${kept}) AS _p JOIN (${rest}) AS _o ON ${same('_p', '_o', i).join(' AND ')}`;
+        const width = op.levels.length;
+        const pad = (cols: number) => Array.from({ length: width - cols }, (_, j) => `NULL AS __k${cols + j}, NULL AS __a${cols + j}`).join(', ');
+        results.push(`SELECT *${i + 1 < width ? `, ${pad(i + 1)}` : ''} FROM (${restWithParents}) AS _x`);
+      }
+      keptColumns = [...keptColumns, `__k${i}`, `__a${i}`];
+      kept = withParents;
+    });
+    const columns = op.levels.flatMap((_, i) => [`__k${i}`, `__a${i}`]);
+    const union = [`SELECT ${columns.join(', ')} FROM (${kept}) AS _k`, ...results.map((r) => `SELECT ${columns.join(', ')} FROM (${r}) AS _o`)].join(' UNION ALL ');
+    const items = output.map((c, i) => `${i % 2 === 0 ? nonNull(`__k${i / 2}`, c.type) : `__a${(i - 1) / 2}`} AS ${ident(c.name)}`);
+    return { sql: `SELECT ${items.join(', ')} FROM (${union}) AS ${this.alias()}`, columns: output };
+  }
+
+  /**
+   * make-series: aggregate per group and bin index, then one array per aggregate with
+   * the default value in empty bins, and the axis as an array.
+   */
+  private makeSeries(input: Rel, op: Extract<Operator, { op: 'makeseries' }>, output: readonly ColumnDef[]): Rel {
+    const ctx = this.ctx();
+    const aggCtx = this.ctx({ aggregate: (call, c) => aggregateCall(call, c) });
+    const axisType = op.axis.type;
+    const integral = axisType !== 'real' && axisType !== 'decimal';
+    const type: KqlType = integral ? 'long' : 'real';
+    const axis = asType(op.axis, type, ctx);
+    const from = asType(op.from, type, ctx);
+    const to = asType(op.to, type, ctx);
+    const step = asType(op.step, type, ctx);
+    const start = op.inclusive ? (integral ? floorTo(from, step) : `(floor(${from} / ${step}) * ${step})`) : from;
+    const index = integral ? `((${axis} - ${start}) // ${step})` : `CAST(floor((${axis} - ${start}) / ${step}) AS BIGINT)`;
+    const count = op.inclusive
+      ? integral ? `((${to} - ${start}) // ${step} + 1)` : `CAST(floor((${to} - ${start}) / ${step}) AS BIGINT) + 1`
+      : integral ? `((${to} - ${start} + ${step} - 1) // ${step})` : `CAST(ceil((${to} - ${start}) / ${step}) AS BIGINT)`;
+    const within = op.inclusive ? `${axis} >= ${start} AND ${axis} <= ${to}` : `${axis} >= ${start} AND ${axis} < ${to}`;
+    const inner = [
+      ...op.by.map((b, i) => `${nonNull(asType(b.expr, output[i].type, ctx), output[i].type)} AS ${ident(b.name)}`),
+      `${index} AS __idx`,
+      ...op.aggregates.map((a, i) => `${toJson(scalar(a.expr, aggCtx), a.expr.type)} AS __a${i}`),
+    ];
+    const byPositions = op.by.map((_, i) => i + 1);
+    const groupBy = `GROUP BY ${[...byPositions, op.by.length + 1].join(', ')}`;
+    const source = this.options.stableOrder ? this.numbered(input) : input.sql;
+    const order = this.options.stableOrder ? `, min(${ROW}) AS ${ROW}` : '';
+    const innerSql = `SELECT ${inner.join(', ')}${order} FROM (${source}) AS ${this.alias()} WHERE ${within} ${groupBy}`;
+    const middle = [...op.by.map((b) => ident(b.name)), 'list(__idx ORDER BY __idx) AS __idxs', ...op.aggregates.map((_, i) => `list(__a${i} ORDER BY __idx) AS __l${i}`)];
+    const middleOrder = this.options.stableOrder ? `, min(${ROW}) AS ${ROW}` : '';
+    let middleSql = `SELECT ${middle.join(', ')}${middleOrder} FROM (${innerSql}) AS ${this.alias()}${op.by.length > 0 ? ` GROUP BY ${byPositions.join(', ')}` : ' HAVING count(*) > 0'}`;
+    if (op.nonEmpty && op.by.length === 0) {
+      // kind=nonempty: one row of defaults even when nothing falls in the range.
+      const all = this.alias();
+      middleSql = `SELECT ${all}.* FROM (SELECT 1) AS _one LEFT JOIN (${middleSql.replace(' HAVING count(*) > 0', '')}) AS ${all} ON true`;
+    }
+    const series = op.aggregates.map((a, i) => {
+      const fallback = a.fallback ? toJson(scalar(a.fallback, ctx), a.fallback.type) : `CAST('0' AS JSON)`;
+      return `to_json(list_transform(range(0, greatest(${count}, 0)), i -> coalesce(__l${i}[list_position(__idxs, i)], ${fallback}))) AS ${ident(a.name)}`;
+    });
+    const axisValue = toJson(integral ? `(${start} + i * ${step})` : `(${start} + i * ${step})`, axisType === 'int' ? 'long' : axisType);
+    const outer = [...op.by.map((b) => ident(b.name)), ...series, `to_json(list_transform(range(0, greatest(${count}, 0)), i -> ${axisValue})) AS ${ident(op.axisName)}`];
+    const final = this.options.stableOrder && op.by.length > 0 ? ` ORDER BY ${ROW}` : '';
+    return { sql: `SELECT ${outer.join(', ')} FROM (${middleSql}) AS ${this.alias()}${final}`, columns: output };
+  }
+
+  /**
+   * parse: one regex over the source text. simple = constants literal, typed columns must
+   * convert or the whole row gets nulls; relaxed = a column that does not convert is null
+   * alone; regex = constants are regular expressions (with optional flags).
+   */
   private parse(input: Rel, op: Extract<Operator, { op: 'parse' }>, output: readonly ColumnDef[]): Rel {
     const ctx = this.ctx();
-    let pattern = '(?s)^';
+    const regexMode = op.mode === 'regex';
+    let pattern = `(?s${op.flags})${regexMode ? '' : '^'}`;
     const groups = new Map<string, { index: number; type: KqlType }>();
     op.parts.forEach((part, i) => {
       const last = i === op.parts.length - 1;
-      if (part.kind === 'text') pattern += part.text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+      if (part.kind === 'text') pattern += regexMode ? `(?:${part.text})` : part.text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
       else if (part.kind === 'any') pattern += last ? '.*' : '.*?';
       else {
-        const numeric = part.type === 'int' || part.type === 'long' ? '(-?\\d+)' : part.type === 'real' || part.type === 'decimal' ? '(-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?)' : undefined;
-        pattern += numeric ?? (last ? '(.*)' : '(.*?)');
+        const integral = part.type === 'int' || part.type === 'long';
+        // relaxed: a value of the wrong type still lets the rest of the pattern match (the column is then null).
+        const alternative = op.mode === 'relaxed' ? '|.*?' : '';
+        const numeric = integral ? `(-?\\d+${alternative})` : part.type === 'real' || part.type === 'decimal' ? `(-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?${alternative})` : undefined;
+        pattern += numeric ?? (last || regexMode ? '(.*)' : '(.*?)');
         groups.set(part.name, { index: groups.size + 1, type: part.type });
       }
     });
     const source = asText(op.source, ctx);
     const re = ctx.params.text(pattern);
+    const matched = `regexp_matches(${source}, ${re})`;
+    const text = (g: number) => `CASE WHEN ${matched} THEN regexp_extract(${source}, ${re}, ${g}) END`;
+    const typed = (g: { index: number; type: KqlType }) => (g.type === 'string' ? text(g.index) : convert(text(g.index), 'string', g.type));
+    // simple: every typed column must convert, or the row gets no values at all.
+    const strictChecks = op.mode === 'simple' ? [...groups.values()].filter((g) => g.type !== 'string').map((g) => `${typed(g)} IS NOT NULL`) : [];
+    const ok = strictChecks.length > 0 ? `(${strictChecks.join(' AND ')})` : undefined;
     const items = output.map((c) => {
       const g = groups.get(c.name);
       if (!g) return ident(c.name);
-      const text = `CASE WHEN regexp_matches(${source}, ${re}) THEN regexp_extract(${source}, ${re}, ${g.index}) END`;
-      return `${c.type === 'string' ? `coalesce(${text}, '')` : convert(text, 'string', c.type)} AS ${ident(c.name)}`;
+      const value = ok ? `CASE WHEN ${ok} THEN ${typed(g)} END` : typed(g);
+      return `${c.type === 'string' ? `coalesce(${value}, '')` : value} AS ${ident(c.name)}`;
     });
+    if (this.partition) items.push(PART);
     return { sql: `SELECT ${items.join(', ')} FROM (${input.sql}) AS ${this.alias()}`, columns: output };
   }
 }

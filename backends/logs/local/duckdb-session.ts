@@ -127,11 +127,12 @@ export class DuckDbSession {
     if (reused) return reused;
     const connection = await this.instance.connect();
     // Temp macros: connection-local, and possible on a read-only file too.
-    await connection.run(MACRO_SCRIPT);
+    // The macros call kql_js_* functions: register them first.
     if (!this.functionsRegistered) {
       registerJsFunctions(connection);
       this.functionsRegistered = true;
     }
+    await connection.run(MACRO_SCRIPT);
     return connection;
   }
 }
