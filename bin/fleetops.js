@@ -1,15 +1,19 @@
 #!/usr/bin/env node
 'use strict';
-// Runs the TypeScript CLI through tsx's CommonJS hook (tsx is a dependency), or the
-// compiled build when there is one.
+// Runs the TypeScript CLI through tsx's CommonJS hook (tsx is a dependency) whenever the
+// sources are here, so a stale `dist/` from an earlier build can never answer instead of
+// the current code. The compiled build is used where only it was shipped, or on request
+// (FLEETOPS_COMPILED=1).
 const path = require('node:path');
 const fs = require('node:fs');
 
+const source = path.join(__dirname, '..', 'cli', 'main.ts');
 const compiled = path.join(__dirname, '..', 'dist', 'cli', 'main.js');
 process.env.FLEETOPS_CLI = '1';
-if (fs.existsSync(compiled) && !process.env.FLEETOPS_FROM_SOURCE) {
+const useCompiled = fs.existsSync(compiled) && (!fs.existsSync(source) || process.env.FLEETOPS_COMPILED === '1');
+if (useCompiled) {
   require(compiled);
 } else {
   require('tsx/cjs');
-  require('../cli/main.ts');
+  require(source);
 }

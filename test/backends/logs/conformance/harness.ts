@@ -2,13 +2,12 @@
  * Conformance cases: self-contained KQL queries with the result real Kusto returns,
  * collected from other engines' test suites and Microsoft's KQL reference (see each
  * file's `source` and each case's `source`). They run through the CLI's `--jsonl` mode
- * in one process, exactly as a script or grader would use it.
+ * in one child process, exactly as a script or grader would use it.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
-import { main } from '../../../../cli/main';
+import { spawnSync } from 'node:child_process';
 
 export interface ConformanceCase {
   readonly id: string;
@@ -75,16 +74,22 @@ export type CliAnswer =
   | { tables: { name: string; columns: { name: string; type: string }[]; rows: unknown[][] }[] }
   | { error: { message: string; line: number | null; column: number | null } };
 
-/** Runs every query through `fleetops kql --jsonl` in this process; one answer per query. */
-export async function runAll(queries: readonly string[]): Promise<CliAnswer[]> {
+/**
+ * Runs every query through `fleetops kql --jsonl` (bin/fleetops.js, one process for all
+ * of them, as a script or grader runs it); one answer per query.
+ */
+export function runAll(queries: readonly string[]): CliAnswer[] {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kql-conformance-'));
   try {
-    const stdout = new PassThrough();
-    let out = '';
-    stdout.on('data', (d) => (out += String(d)));
-    const code = await main(['kql', '--jsonl'], { stdout, stderr: new PassThrough(), stdin: Readable.from([queries.join('\n') + '\n']), env: { DATA_DIR: dir } });
-    if (code !== 0) throw new Error(`fleetops kql --jsonl exited with ${code}`);
-    const lines = out.trim().split('\n');
+    const bin = path.join(__dirname, '..', '..', '..', '..', 'bin', 'fleetops.js');
+    const run = spawnSync(process.execPath, [bin, 'kql', '--jsonl'], {
+      input: `${queries.join('\n')}\n`,
+      env: { ...process.env, DATA_DIR: dir },
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    if (run.status !== 0) throw new Error(`fleetops kql --jsonl exited with ${run.status}: ${run.stderr}`);
+    const lines = run.stdout.trim().split('\n');
     if (lines.length !== queries.length) throw new Error(`expected ${queries.length} answers, got ${lines.length}`);
     return lines.map((l) => JSON.parse(l) as CliAnswer);
   } finally {

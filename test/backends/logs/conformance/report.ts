@@ -7,7 +7,7 @@ import { knownFailures, loadCases, mismatch, runAll, typeMismatch } from './harn
 async function report(): Promise<void> {
   const filter = process.argv[2];
   const cases = loadCases().filter((c) => !filter || c.id.includes(filter));
-  const answers = await runAll(cases.map((c) => c.query));
+  const answers = runAll(cases.map((c) => c.query));
   const known = knownFailures();
   let passed = 0;
   let typeDiffs = 0;
