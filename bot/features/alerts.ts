@@ -9,6 +9,7 @@ import { ALERT_ACTIONS, ALERT_COMMANDS } from '../../commands/alerts';
 import type { Alert } from '../../core/alerts/alert';
 import { validateAlertFilter } from '../../core/alerts/filter';
 import { AlertIngestor } from '../../core/alerts/ingest';
+import { IngestBatcher } from '../../core/alerts/ingest-batcher';
 import { LOCAL_ALERT_PREFIX } from '../../core/alerts/local-rules';
 import { AlertPublisher } from '../../core/alerts/publisher';
 import { AlertService } from '../../core/alerts/service';
@@ -30,6 +31,9 @@ import type { Feature, FeatureDeps, FeatureModule } from './feature';
  * ALERTS_STORM_WINDOW_SECONDS (W, default 60), ALERT_RULES=on|off (local rules, default on
  * with FLEET_BACKEND=local), ALERT_RULES_FILE (default sim/alert-rules.yaml).
  */
+// Teams lets a conversation take about one update per second in a burst (8/2 s, 60/30 s): rendering more often is wasted.
+const STORM_FLUSH_MS = 1_000;
+
 export interface AlertsFeatureOptions {
   readonly stateClient?: AlertStateClient;
   readonly entraKeys?: EntraTokenOptions['getKey'];
@@ -46,11 +50,25 @@ export const alertsFeature: FeatureModule = createAlertsFeatureModule();
 async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOptions): Promise<Feature> {
   const { config, clock, log } = deps;
   const repo = new SqliteAlertRepository(deps.db);
-  const publisher = new AlertPublisher(repo, deps.notifier, { alert: alertCard, storm: alertStormCard }, clock);
+  // Storm cards are rendered at most every STORM_FLUSH_MS, whatever the alert rate (the notifier coalesces anyway).
+  let flushTimer: NodeJS.Timeout | undefined;
+  const scheduleStormFlush = () => {
+    flushTimer ??= setTimeout(() => {
+      flushTimer = undefined;
+      try {
+        publisher.flushStorms();
+      } catch (error) {
+        log.error({ err: String(error) }, 'could not render storm cards; retrying');
+        scheduleStormFlush();
+      }
+    }, STORM_FLUSH_MS);
+  };
+  const publisher = new AlertPublisher(repo, deps.notifier, { alert: alertCard, storm: alertStormCard }, clock, scheduleStormFlush);
   const storm = stormPolicy(config.env);
   const ingestor = new AlertIngestor({ repo, subscriptions: deps.subscriptions, publisher, clock, storm, log });
   const stateClient = options.stateClient ?? (config.bot ? new RoutingAlertStateClient(createAzureAlertStateClient(), new LocalAlertStateClient(), isAlertsManagementId) : new LocalAlertStateClient());
   const service = new AlertService({ repo, publisher, stateClient, clock, log });
+  const batcher = new IngestBatcher(ingestor, repo);
 
   const token = config.alertsWebhookToken ?? (config.bot ? undefined : randomBytes(32).toString('base64url'));
   const entra: EntraTokenOptions | undefined =
@@ -59,7 +77,7 @@ async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOpti
   if (config.bot && !token && !entra) log.warn('/api/alerts accepts nothing: set ALERTS_WEBHOOK_TOKEN (plain webhook) or TENANT_ID (secure webhook).');
 
   const siteOf = siteResolver(deps);
-  const accept = async (alert: Alert, payload: string) => ingestor.ingest(alert.site || !alert.deviceId ? alert : { ...alert, site: await siteOf(alert.deviceId) }, payload);
+  const accept = async (alert: Alert, payload: string) => batcher.submit(alert.site || !alert.deviceId ? alert : { ...alert, site: await siteOf(alert.deviceId) }, payload);
 
   let stopRules: (() => void) | undefined;
   const evaluator = localRules(deps, token);
@@ -72,6 +90,9 @@ async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOpti
     services: { alerts: service },
     validateSubscriptionFilter: { topic: 'alerts', validate: (filter) => validateAlertFilter(filter) },
     async start() {
+      // Storm cards a crash left unrendered.
+      const recovered = publisher.flushStorms();
+      if (recovered > 0) log.info({ recovered }, 'storm cards re-rendered after a restart');
       if (!evaluator) return;
       const tick = () => void evaluator.rules.evaluate().catch((error) => log.warn({ err: String(error) }, 'local alert rules failed'));
       const schedule = options.schedule ?? everyInterval;
@@ -80,6 +101,11 @@ async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOpti
     },
     async stop() {
       stopRules?.();
+      if (flushTimer) {
+        clearTimeout(flushTimer);
+        flushTimer = undefined;
+        publisher.flushStorms();
+      }
     },
     async ready() {
       repo.countOpen({ sites: [], devices: [], rules: [] });

@@ -46,7 +46,7 @@ export class AlertIngestor {
       const record = merge(previous, alert, now);
       repo.save(record);
 
-      const existing = repo.deliveriesOf(alert.alertId);
+      const existing = previous ? repo.deliveriesOf(alert.alertId) : [];
       let silenced = false;
       let fresh: Delivery[] = [];
       if (alert.monitorCondition === 'Fired') {
@@ -70,7 +70,7 @@ export class AlertIngestor {
     }
     const fresh: Delivery[] = [];
     for (const conversationId of targets) {
-      const recent = repo.countDeliveriesSince(conversationId, now - policy.windowMs);
+      const recent = repo.countDeliveriesSince(conversationId, now - policy.windowMs, policy.threshold + 1);
       let delivery: Delivery;
       if (joinsStorm(recent, policy)) {
         const storm = this.currentStorm(conversationId, record.rule, now);

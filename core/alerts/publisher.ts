@@ -11,6 +11,11 @@ export const STORM_CARD_MEMBER_CAP = 8;
  * Puts the current state of an alert on every card that shows it, in every
  * conversation: its own card (`alert:<id>`) or the storm card it joined. The notifier
  * sends a key's first post as a message and later ones as in-place updates.
+ *
+ * Storm cards are not rendered per alert: a storm of thousands would render (and
+ * coalesce away) thousands of cards. The alert marks its storm dirty, durably and in
+ * the same transaction; `flushStorms` renders each dirty storm once (soon after, and
+ * at start-up for what a crash left dirty).
  */
 export class AlertPublisher {
   constructor(
@@ -18,6 +23,8 @@ export class AlertPublisher {
     private readonly notifier: Notifier,
     private readonly cards: AlertCardRenderer,
     private readonly clock: Clock,
+    /** Called when a storm card needs rendering (schedule a flushStorms). */
+    private readonly onStormDirty: () => void = () => undefined,
   ) {}
 
   /** Call inside the repository's transaction so the card is queued with the change that caused it. */
@@ -25,22 +32,36 @@ export class AlertPublisher {
     const now = this.clock.now();
     let posted = 0;
     let ownCard: object | undefined;
+    let stormDirty = false;
     for (const delivery of deliveries) {
       if (delivery.storm) {
-        const storm = this.repo.getStorm(delivery.conversationId, delivery.storm.rule, delivery.storm.generation);
-        if (!storm) continue;
-        const view = this.repo.stormView(storm, STORM_CARD_MEMBER_CAP);
-        this.notifier.post(delivery.conversationId, delivery.cardKey, {
-          card: this.cards.storm(view, now),
-          summary: `Alert storm: ${storm.rule} — ${view.firing} firing, ${view.resolved} resolved`,
-        });
+        this.repo.markStormDirty(delivery.conversationId, delivery.storm.rule, delivery.storm.generation);
+        stormDirty = true;
       } else {
         ownCard ??= this.cards.alert({ record, silence: this.repo.findSilence(record.rule, alertTarget(record), now), now });
         this.notifier.post(delivery.conversationId, delivery.cardKey, { card: ownCard, summary: summaryLine(record) });
       }
       posted++;
     }
+    if (stormDirty) this.onStormDirty();
     return posted;
+  }
+
+  /** Renders every dirty storm card once and queues it; returns how many. */
+  flushStorms(): number {
+    return this.repo.transaction(() => {
+      const now = this.clock.now();
+      const dirty = this.repo.dirtyStorms();
+      for (const storm of dirty) {
+        const view = this.repo.stormView(storm, STORM_CARD_MEMBER_CAP);
+        this.notifier.post(storm.conversationId, storm.cardKey, {
+          card: this.cards.storm(view, now),
+          summary: `Alert storm: ${storm.rule} — ${view.firing} firing, ${view.resolved} resolved`,
+        });
+        this.repo.clearStormDirty(storm);
+      }
+      return dirty.length;
+    });
   }
 }
 

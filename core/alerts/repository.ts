@@ -36,15 +36,20 @@ export interface AlertRepository {
 
   deliveriesOf(alertId: string): Delivery[];
   recordDelivery(delivery: Delivery): void;
-  /** Deliveries to a conversation with deliveredAt > sinceMs. */
-  countDeliveriesSince(conversationId: string, sinceMs: number): number;
+  /** Deliveries to a conversation with deliveredAt > sinceMs, counted up to `atMost`. */
+  countDeliveriesSince(conversationId: string, sinceMs: number, atMost: number): number;
 
   /** The rule's latest storm in the conversation. */
   latestStorm(conversationId: string, rule: string): Storm | undefined;
   saveStorm(storm: Storm): void;
   getStorm(conversationId: string, rule: string, generation: number): Storm | undefined;
+  markStormDirty(conversationId: string, rule: string, generation: number): void;
+  /** Storms whose card must be rendered again, with the card's notifier key. */
+  dirtyStorms(): Array<Storm & { readonly cardKey: string }>;
+  clearStormDirty(storm: Storm): void;
   /** The storm card's content; `memberLimit` caps the listed members (the counts cover all). */
   stormView(storm: Storm, memberLimit: number): StormView;
+  /** The storm's latest members first. */
   stormMembers(conversationId: string, rule: string, generation: number, limit: number): { total: number; members: StormMember[] };
 
   addSilence(silence: Omit<Silence, 'id'>): Silence;

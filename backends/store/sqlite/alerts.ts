@@ -2,7 +2,7 @@ import { alertTarget, shortAlertId, type AlertRecord } from '../../../core/alert
 import type { AlertFilter } from '../../../core/alerts/filter';
 import type { AlertRepository, Delivery } from '../../../core/alerts/repository';
 import type { Silence } from '../../../core/alerts/silence';
-import type { Storm, StormMember, StormView } from '../../../core/alerts/storm';
+import { stormCardKey, type Storm, type StormMember, type StormView } from '../../../core/alerts/storm';
 import type { Migration, SqliteDatabase } from './database';
 
 export const alertMigrations: Migration[] = [
@@ -59,6 +59,12 @@ export const alertMigrations: Migration[] = [
       created_at TEXT NOT NULL
     );
     CREATE INDEX alert_silences_match ON alert_silences (rule, target, until)`,
+  },
+  {
+    // Storm cards are rendered once per flush, not once per alert: this marks the ones to render.
+    id: '0202-alert-storms-dirty',
+    sql: `ALTER TABLE alert_storms ADD COLUMN dirty INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX alert_storms_dirty ON alert_storms (dirty) WHERE dirty = 1`,
   },
 ];
 
@@ -146,13 +152,17 @@ export class SqliteAlertRepository implements AlertRepository {
         `INSERT INTO alert_deliveries (conversation_id, alert_id, card_key, delivered_at, storm_rule, storm_generation) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (conversation_id, alert_id) DO NOTHING`,
       ),
-      countSince: db.prepare('SELECT COUNT(*) FROM alert_deliveries WHERE conversation_id = ? AND delivered_at > ?').pluck(),
+      // Capped: the storm rule only asks "more than K?", and an uncapped count grows with the storm.
+      countSince: db.prepare('SELECT COUNT(*) FROM (SELECT 1 FROM alert_deliveries WHERE conversation_id = ? AND delivered_at > ? LIMIT ?)').pluck(),
       latestStorm: db.prepare('SELECT * FROM alert_storms WHERE conversation_id = ? AND rule = ? ORDER BY generation DESC LIMIT 1'),
       getStorm: db.prepare('SELECT * FROM alert_storms WHERE conversation_id = ? AND rule = ? AND generation = ?'),
       saveStorm: db.prepare(
         `INSERT INTO alert_storms (conversation_id, rule, generation, started_at, last_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (conversation_id, rule, generation) DO UPDATE SET last_at = excluded.last_at`,
       ),
+      markDirty: db.prepare('UPDATE alert_storms SET dirty = 1 WHERE conversation_id = ? AND rule = ? AND generation = ? AND dirty = 0'),
+      dirty: db.prepare('SELECT * FROM alert_storms WHERE dirty = 1 ORDER BY conversation_id, rule, generation'),
+      clearDirty: db.prepare('UPDATE alert_storms SET dirty = 0 WHERE conversation_id = ? AND rule = ? AND generation = ?'),
       stormCounts: db.prepare(
         `SELECT COUNT(*) AS total,
                 COALESCE(SUM(a.monitor_condition = 'Fired'), 0) AS firing,
@@ -171,7 +181,7 @@ export class SqliteAlertRepository implements AlertRepository {
         `SELECT a.record_json
            FROM alert_deliveries d JOIN alerts a ON a.alert_id = d.alert_id
           WHERE d.conversation_id = ? AND d.storm_rule = ? AND d.storm_generation = ?
-          ORDER BY (a.monitor_condition = 'Fired') DESC, a.severity, d.delivered_at DESC, a.alert_id LIMIT ?`,
+          ORDER BY d.delivered_at DESC LIMIT ?`,
       ),
       addSilence: db.prepare('INSERT INTO alert_silences (rule, target, until, created_by, created_at) VALUES (?, ?, ?, ?, ?)'),
       activeSilences: db.prepare('SELECT * FROM alert_silences WHERE until > ? ORDER BY until'),
@@ -236,8 +246,8 @@ export class SqliteAlertRepository implements AlertRepository {
     this.s.recordDelivery.run(d.conversationId, d.alertId, d.cardKey, d.deliveredAt, d.storm?.rule ?? null, d.storm?.generation ?? null);
   }
 
-  countDeliveriesSince(conversationId: string, sinceMs: number): number {
-    return this.s.countSince.get(conversationId, sinceMs) as number;
+  countDeliveriesSince(conversationId: string, sinceMs: number, atMost: number): number {
+    return this.s.countSince.get(conversationId, sinceMs, atMost) as number;
   }
 
   latestStorm(conversationId: string, rule: string): Storm | undefined {
@@ -252,6 +262,18 @@ export class SqliteAlertRepository implements AlertRepository {
 
   saveStorm(storm: Storm): void {
     this.s.saveStorm.run(storm.conversationId, storm.rule, storm.generation, storm.startedAt, storm.lastAt);
+  }
+
+  markStormDirty(conversationId: string, rule: string, generation: number): void {
+    this.s.markDirty.run(conversationId, rule, generation);
+  }
+
+  dirtyStorms(): Array<Storm & { cardKey: string }> {
+    return (this.s.dirty.all() as StormRow[]).map((r) => ({ ...toStorm(r), cardKey: stormCardKey(r.conversation_id, r.rule, r.generation) }));
+  }
+
+  clearStormDirty(storm: Storm): void {
+    this.s.clearDirty.run(storm.conversationId, storm.rule, storm.generation);
   }
 
   stormView(storm: Storm, memberLimit: number): StormView {

@@ -49,7 +49,10 @@ export function alertsWorld(options: { storm?: StormPolicy; file?: string } = {}
   const ingest = (payload: unknown) => {
     const parsed = parseAlertPayload(payload);
     if (!parsed.ok) throw new Error(parsed.error);
-    return ingestor.ingest(parsed.alert, JSON.stringify(payload));
+    const result = ingestor.ingest(parsed.alert, JSON.stringify(payload));
+    // The feature flushes storm cards on a short timer; tests flush at once.
+    publisher.flushStorms();
+    return result;
   };
   const subscribe = (conversationId: string, filter = '') => subscriptions.add({ conversationId, topic: 'alerts', filter, createdBy: 'test' });
   return { db, clock, repo, subscriptions, notifier, publisher, ingestor, service, stateClient, ingest, subscribe };

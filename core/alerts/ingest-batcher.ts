@@ -1,0 +1,66 @@
+import type { Alert } from './alert';
+import type { AlertIngestor, IngestResult } from './ingest';
+import type { AlertRepository } from './repository';
+
+interface Pending {
+  readonly alert: Alert;
+  readonly payload: string;
+  resolve(result: IngestResult): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Group commit: alerts arriving together are stored in one transaction (one disk
+ * flush), each inside its own savepoint so one bad alert fails alone. Every caller
+ * still gets its answer only after the commit, so a 2xx still means "durable".
+ */
+export class IngestBatcher {
+  private queue: Pending[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly ingestor: AlertIngestor,
+    private readonly repo: AlertRepository,
+    private readonly maxBatch = 256,
+  ) {}
+
+  submit(alert: Alert, payload: string): Promise<IngestResult> {
+    return new Promise<IngestResult>((resolve, reject) => {
+      this.queue.push({ alert, payload, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // After the current I/O callbacks: requests that arrived together join one batch.
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.queue.splice(0, this.maxBatch);
+    if (this.queue.length > 0) this.schedule();
+    const outcomes: Array<{ ok: true; result: IngestResult } | { ok: false; error: unknown }> = [];
+    try {
+      this.repo.transaction(() => {
+        for (const item of batch) {
+          try {
+            outcomes.push({ ok: true, result: this.ingestor.ingest(item.alert, item.payload) });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+          }
+        }
+      });
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    batch.forEach((item, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) item.resolve(outcome.result);
+      else item.reject(outcome.error);
+    });
+  }
+}
