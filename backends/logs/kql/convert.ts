@@ -79,6 +79,8 @@ export class Converter {
   private readonly lets = new Map<Node, Node>();
   /** Inside an mv-apply subquery: the table its first operator reads. */
   private implicitInput?: Tabular;
+  /** Arguments of the user-defined function calls being expanded, innermost last. */
+  private readonly scopes: Map<string, Expr | Tabular>[] = [];
 
   constructor(private readonly storeTables: ReadonlySet<string>) {}
 
@@ -88,7 +90,6 @@ export class Converter {
       const kind = kindOf(statement);
       if (kind === 'LetStatement') {
         const value = statement.Expression;
-        if (kindOf(value) === 'FunctionDeclaration') fail(statement, notSupported('A user-defined function (let with parameters)'));
         this.lets.set(statement.Name.ReferencedSymbol, value);
       } else if (kind === 'ExpressionStatement') {
         last = statement.Expression;
@@ -145,6 +146,7 @@ export class Converter {
       case 'UnionOperator':
         return this.union(node, []);
       case 'FunctionCallExpression':
+        if (this.userFunction(node)) return this.expand(node, (body) => this.tabular(body));
         if (String(node.Name.SimpleName) === 'materialize' || String(node.Name.SimpleName) === 'view') return this.tabular(items(node.ArgumentList.Expressions)[0]);
         return fail(node, notSupported(`The function '${node.Name.SimpleName}' as a table`));
       case 'RenderOperator':
@@ -163,6 +165,8 @@ export class Converter {
     const let_ = symbol ? this.lets.get(symbol) : undefined;
     if (let_) return this.tabular(let_);
     const name = String(node.SimpleName);
+    const argument = this.argument(name);
+    if (argument && 'columns' in argument) return argument;
     if (symbolKindName(symbol?.Kind) === 'Table' && this.storeTables.has(name)) return { kind: 'table', name, columns: columnsOf(symbol, node) };
     return fail(node, `The name '${name}' does not refer to a known table`);
   }
@@ -609,17 +613,72 @@ export class Converter {
     const symbol = node.ReferencedSymbol;
     const symKind = symbolKindName(symbol?.Kind);
     if (symKind === 'Column') return { kind: 'column', type: scalarType(node.ResultType, node), name: String(node.SimpleName) };
-    if (symKind === 'Variable') {
+    if (symKind === 'Variable' || symKind === 'Parameter') {
       const value = this.lets.get(symbol);
       if (value) return this.expr(value);
+      const argument = this.argument(String(node.SimpleName));
+      if (argument && !('columns' in argument)) return argument;
     }
     return fail(node, `The name '${node.SimpleName}' cannot be used here`);
   }
 
+  /** The value of a parameter of a user-defined function being expanded. */
+  private argument(name: string): Expr | Tabular | undefined {
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      const value = this.scopes[i].get(name);
+      if (value) return value;
+    }
+    return undefined;
+  }
+
+  /** The `let f = (...) { ... }` declaration a call refers to, if it is a user-defined function. */
+  private userFunction(node: Node): Node | undefined {
+    const symbol = node.ReferencedSymbol;
+    const decl = symbol ? this.lets.get(symbol) : undefined;
+    return decl && kindOf(decl) === 'FunctionDeclaration' ? decl : undefined;
+  }
+
+  /**
+   * A call of a user-defined function, inlined: its arguments (positional, named or
+   * defaulted) become the values of its parameters inside the analyzer's expansion of
+   * the body.
+   */
+  private expand<T>(node: Node, convertBody: (body: Node) => T): T {
+    const decl = this.userFunction(node) as Node;
+    const expansion = node.GetExpansion ? node.GetExpansion() : undefined;
+    if (!expansion) return fail(node, notSupported('This user-defined function call'));
+    const params = items(decl.Parameters.Parameters).map((p: Node) => ({
+      name: nameOf(p.NameAndType.Name),
+      tabular: kindOf(p.NameAndType.Type) !== 'PrimitiveTypeExpression',
+      fallback: p.DefaultValue ? p.DefaultValue.Value : undefined,
+    }));
+    const args = items(node.ArgumentList.Expressions);
+    const given = new Map<string, Node>();
+    let position = 0;
+    for (const a of args) {
+      if (kindOf(a) === 'SimpleNamedExpression') given.set(nameOf(a.Name), a.Expression);
+      else if (position < params.length) given.set(params[position++].name, a);
+    }
+    const scope = new Map<string, Expr | Tabular>();
+    for (const p of params) {
+      const arg = given.get(p.name) ?? p.fallback;
+      if (!arg) return fail(node, `The argument '${p.name}' of this function is missing`);
+      scope.set(p.name, p.tabular ? this.tabular(arg) : this.expr(arg));
+    }
+    this.scopes.push(scope);
+    try {
+      for (const statement of items(expansion.Statements)) {
+        if (kindOf(statement) === 'LetStatement') this.lets.set(statement.Name.ReferencedSymbol, statement.Expression);
+      }
+      return convertBody(expansion.Expression);
+    } finally {
+      this.scopes.pop();
+    }
+  }
+
   private call(node: Node): Expr {
     const name = String(node.Name.SimpleName).toLowerCase();
-    const symbol = node.ReferencedSymbol;
-    if (symbol && this.lets.has(symbol)) fail(node, notSupported('Calling a user-defined function'));
+    if (this.userFunction(node)) return this.expand(node, (body) => this.expr(body));
     const args = items(node.ArgumentList.Expressions).map((a: Node) => this.expr(this.unnamed(a)));
     return { kind: 'call', type: callType(node), name, args, span: { start: node.TextStart, length: node.Width } };
   }

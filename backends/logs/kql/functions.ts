@@ -277,9 +277,11 @@ export const FUNCTIONS: Record<string, Impl> = {
   parse_urlquery: (args, ctx) => json(`kql_js_parse_urlquery(${asText(args[0], ctx)})`),
 
   // --- window (on serialized input: rows keep their order)
-  row_number: (args, ctx) => (args[0] ? `(row_number() OVER () + ${asType(args[0], 'long', ctx)} - 1)` : 'row_number() OVER ()'),
-  prev: (args, ctx, call) => `lag(${asType(args[0], call.type, ctx)}, ${args[1] ? `CAST(${asType(args[1], 'long', ctx)} AS BIGINT)` : '1'}${args[2] ? `, ${asType(args[2], call.type, ctx)}` : ''}) OVER ()`,
-  next: (args, ctx, call) => `lead(${asType(args[0], call.type, ctx)}, ${args[1] ? `CAST(${asType(args[1], 'long', ctx)} AS BIGINT)` : '1'}${args[2] ? `, ${asType(args[2], call.type, ctx)}` : ''}) OVER ()`,
+  row_number: (args, ctx) => `(row_number() OVER (${over(ctx, args[1])}) + ${args[0] ? asType(args[0], 'long', ctx) : '1'} - 1)`,
+  row_cumsum: (args, ctx, call) => `sum(${asType(args[0], call.type, ctx)}) OVER (${over(ctx, args[1])} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`,
+  row_rank_min: (args, ctx) => `(min(${ctx.window?.order ?? 'NULL'}) OVER (PARTITION BY ${scalar(args[0], ctx)}))`,
+  prev: (args, ctx, call) => `lag(${asType(args[0], call.type, ctx)}, ${args[1] ? `CAST(${asType(args[1], 'long', ctx)} AS BIGINT)` : '1'}${args[2] ? `, ${asType(args[2], call.type, ctx)}` : ''}) OVER (${over(ctx)})`,
+  next: (args, ctx, call) => `lead(${asType(args[0], call.type, ctx)}, ${args[1] ? `CAST(${asType(args[1], 'long', ctx)} AS BIGINT)` : '1'}${args[2] ? `, ${asType(args[2], call.type, ctx)}` : ''}) OVER (${over(ctx)})`,
 
   // --- logic
   iff: (args, ctx, call) => `CASE WHEN ${asType(args[0], 'bool', ctx)} THEN ${asType(args[1], call.type, ctx)} ELSE ${asType(args[2], call.type, ctx)} END`,
@@ -375,6 +377,49 @@ export const FUNCTIONS: Record<string, Impl> = {
 };
 
 const json = (textSql: string): string => `CAST(${textSql} AS JSON)`;
+
+/** The OVER clause of a window function: in row order, restarting at each row where `restart` holds. */
+function over(ctx: ScalarContext, restart?: Expr): string {
+  const w = ctx.window;
+  if (!w) return '';
+  const segment = restart ? w.segments.get(restart) : undefined;
+  return `${segment ? `PARTITION BY ${segment} ` : ''}ORDER BY ${w.order}`;
+}
+
+/** Window functions: they need the serialized row order (and restart segments) computed beforehand. */
+export const WINDOW_FUNCTIONS = new Set(['row_number', 'row_cumsum', 'row_rank_min', 'prev', 'next']);
+
+/** The restart predicates of the window calls in `e` (row_number's and row_cumsum's second argument). */
+export function windowCalls(e: Expr, found: { any: boolean; restarts: Expr[] }): void {
+  const visit = (x: Expr): void => windowCalls(x, found);
+  switch (e.kind) {
+    case 'call':
+      if (WINDOW_FUNCTIONS.has(e.name)) {
+        found.any = true;
+        if ((e.name === 'row_number' || e.name === 'row_cumsum') && e.args[1]) found.restarts.push(e.args[1]);
+      }
+      e.args.forEach(visit);
+      return;
+    case 'binary':
+      visit(e.left);
+      visit(e.right);
+      return;
+    case 'unary':
+      visit(e.operand);
+      return;
+    case 'between':
+      [e.left, e.low, e.high].forEach(visit);
+      return;
+    case 'inList':
+      [e.left, ...e.items].forEach(visit);
+      return;
+    case 'member':
+      visit(e.target);
+      return;
+    default:
+      return;
+  }
+}
 
 /** Arguments as JSON text for the kql_js_* functions. */
 const jsonArgs = (args: readonly Expr[], ctx: ScalarContext): string => args.map((a) => `CAST(${asType(a, 'dynamic', ctx)} AS VARCHAR)`).join(', ');

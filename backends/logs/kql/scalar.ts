@@ -18,6 +18,11 @@ export interface ScalarContext {
   readonly sides?: { readonly left: string; readonly right: string };
   /** Translates a sub-query (toscalar, `in (T)`); returns SQL and its columns. */
   readonly subquery: (query: Tabular) => { sql: string; columns: readonly { name: string; type: KqlType }[] };
+  /**
+   * Window functions over a serialized input: the column holding each row's position, and
+   * for each restart predicate the column numbering its segments (see Translator.windowed).
+   */
+  readonly window?: { readonly order: string; readonly segments: ReadonlyMap<Expr, string> };
 }
 
 export interface Typed {

@@ -7,6 +7,7 @@ import type { Aggregate, Assignment, Expr, Operator, Query, SortKey, Tabular } f
 import { aggregateCall, nearestRank } from './aggregates';
 import { notSupported } from './errors';
 import { asText, asType, scalar, unsupportedAt, type ScalarContext } from './scalar';
+import { windowCalls } from './functions';
 import { bindLiteral, convert, floorTo, ident, Params, toJson, type BoundParam } from './sql';
 import { duckType, type ColumnDef, type KqlType } from './types';
 
@@ -184,10 +185,16 @@ export class Translator {
     switch (op.op) {
       case 'where':
         return { sql: `SELECT * ${from} WHERE ${asType(op.predicate, 'bool', ctx)}`, columns: input.columns };
-      case 'extend':
-        return this.extend(input, op.assignments, columns);
-      case 'project':
-        return { sql: `SELECT ${op.assignments.map((a, i) => `${nonNull(asType(a.expr, columns[i].type, ctx), columns[i].type)} AS ${ident(a.name)}`).join(', ')}${carry} ${from}`, columns };
+      case 'extend': {
+        const w = this.windowed(input, op.assignments);
+        return this.extend(w.input, op.assignments, columns, w.window);
+      }
+      case 'project': {
+        const w = this.windowed(input, op.assignments);
+        const pctx = this.ctx({ window: w.window });
+        const ordered = w.window ? ` ORDER BY ${w.window.order}` : '';
+        return { sql: `SELECT ${op.assignments.map((a, i) => `${nonNull(asType(a.expr, columns[i].type, pctx), columns[i].type)} AS ${ident(a.name)}`).join(', ')}${carry} FROM (${w.input.sql}) AS ${this.alias()}${ordered}`, columns };
+      }
       case 'select':
         return { sql: `SELECT ${op.items.map((i) => `${ident(i.from)} AS ${ident(i.name)}`).join(', ')}${carry} ${from}`, columns };
       case 'summarize':
@@ -227,13 +234,34 @@ export class Translator {
     return keys.map((k) => `${scalar(k.expr, ctx)} ${k.descending ? 'DESC' : 'ASC'} NULLS ${k.nullsFirst ? 'FIRST' : 'LAST'}`).join(', ');
   }
 
-  private extend(input: Rel, assignments: readonly Assignment[], output: readonly ColumnDef[]): Rel {
+  /**
+   * Window functions (row_number, row_cumsum, prev, next) see the serialized row order:
+   * number the rows, and give each restart predicate a running segment number.
+   */
+  private windowed(input: Rel, assignments: readonly Assignment[]): { input: Rel; window?: ScalarContext['window'] } {
+    const found = { any: false, restarts: [] as Expr[] };
+    for (const a of assignments) windowCalls(a.expr, found);
+    if (!found.any) return { input };
+    const order = '"__kql_ord"';
+    let sql = `SELECT *, row_number() OVER () AS ${order} FROM (${input.sql}) AS ${this.alias()}`;
+    const segments = new Map<Expr, string>();
+    found.restarts.forEach((restart, i) => {
+      const name = `"__kql_seg${i}"`;
+      const starts = `CASE WHEN coalesce(${asType(restart, 'bool', this.ctx())}, false) THEN 1 ELSE 0 END`;
+      sql = `SELECT *, sum(${starts}) OVER (ORDER BY ${order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS ${name} FROM (${sql}) AS ${this.alias()}`;
+      segments.set(restart, name);
+    });
+    return { input: { sql, columns: input.columns }, window: { order, segments } };
+  }
+
+  private extend(input: Rel, assignments: readonly Assignment[], output: readonly ColumnDef[], window?: ScalarContext['window']): Rel {
     let current = input;
     let layer: Assignment[] = [];
     const typeOf = (name: string): KqlType => output.find((c) => c.name === name)?.type ?? 'dynamic';
     const flush = () => {
       if (layer.length === 0) return;
-      const ctx = this.ctx();
+      // Only the first layer reads the numbered input; later ones see plain columns.
+      const ctx = this.ctx({ window: current === input ? window : undefined });
       const assigned = new Map(layer.map((a) => [a.name, a]));
       const cols: ColumnDef[] = current.columns.map((c) => (assigned.has(c.name) ? { name: c.name, type: typeOf(c.name) } : c));
       for (const a of layer) if (!current.columns.some((c) => c.name === a.name)) cols.push({ name: a.name, type: typeOf(a.name) });
@@ -242,7 +270,9 @@ export class Translator {
         return a ? `${nonNull(asType(a.expr, c.type, ctx), c.type)} AS ${ident(c.name)}` : ident(c.name);
       });
       if (this.partition) items.push(PART);
-      current = { sql: `SELECT ${items.join(', ')} FROM (${current.sql}) AS ${this.alias()}`, columns: cols };
+      // Window functions keep the rows in their serialized order.
+      const ordered = current === input && window ? ` ORDER BY ${window.order}` : '';
+      current = { sql: `SELECT ${items.join(', ')} FROM (${current.sql}) AS ${this.alias()}${ordered}`, columns: cols };
       layer = [];
     };
     for (const a of assignments) {
