@@ -86,6 +86,42 @@ export interface MethodResult {
   readonly payload?: unknown;
 }
 
+/**
+ * The firmware side of one device: what rollouts read, without the rest of the twin
+ * (reported `firmware.*`, desired `firmware.*`, connection, and the model and ring tags).
+ */
+export interface FirmwareState {
+  readonly deviceId: string;
+  readonly connectionState: ConnectionState;
+  readonly model?: string;
+  readonly ring?: string;
+  readonly currentFwVersion?: string;
+  readonly fwUpdateStatus?: string;
+  readonly fwUpdateSubstatus?: string;
+  readonly desiredFwVersion?: string;
+  /** desired `firmware.rolloutId` and `firmware.attempt`: which rollout wrote the desired firmware, and its attempt. */
+  readonly desiredRolloutId?: string;
+  readonly desiredAttempt?: number;
+}
+
+/** Either the devices matching a filter (planning, checks before a write), or the devices of one rollout. */
+export type FirmwareStateQuery =
+  | { readonly filter: DeviceFilter }
+  | {
+      /** Devices whose desired firmware carries this rolloutId. */
+      readonly rolloutId: string;
+      /** A cursor from an earlier answer: only devices whose firmware state or connection changed since then. */
+      readonly changedSince?: string;
+    };
+
+export interface FirmwareStates {
+  readonly devices: readonly FirmwareState[];
+  /** Give it back as `changedSince`. Absent when the backend cannot tell what changed. */
+  readonly cursor?: string;
+  /** True: `devices` holds only what changed since `changedSince`. False: every matching device. */
+  readonly changesOnly: boolean;
+}
+
 export interface FleetClient {
   /** The device and its twin, or undefined when it does not exist. */
   getDevice(deviceId: string, options?: OperationOptions): Promise<DeviceTwin | undefined>;
@@ -101,6 +137,12 @@ export interface FleetClient {
   updateDesired(deviceIds: readonly string[], patch: Record<string, unknown>, options?: OperationOptions): Promise<DesiredPatchResult[]>;
   /** Direct method, e.g. `reboot`. */
   invokeMethod(deviceId: string, methodName: string, payload?: unknown, options?: OperationOptions & { responseTimeoutInSeconds?: number }): Promise<MethodResult>;
+  /**
+   * Set-based read of firmware states (optional; callers fall back to `listDevices`). The
+   * local registry answers from indexed columns, with deltas; IoT Hub with one paged
+   * projection query.
+   */
+  readFirmwareStates?(query: FirmwareStateQuery, options?: OperationOptions): Promise<FirmwareStates>;
   /** Device ids closest to a mistyped one (for "No device 'device-4200'. Did you mean ..."). */
   suggestIds?(partial: string, max: number): Promise<string[]>;
 }

@@ -4,6 +4,9 @@ import type {
   DeviceFilter,
   DevicePage,
   DeviceTwin,
+  FirmwareState,
+  FirmwareStateQuery,
+  FirmwareStates,
   FleetClient,
   GroupCount,
   GroupField,
@@ -15,7 +18,7 @@ import { rankClosestIds, suggestionPrefixes } from '../../../core/fleet/device-i
 import { filterToWhere, groupPath, quoteLiteral, whereClause } from './query-where';
 import { QuotaWaitTooLongError, type IotHubLimiter, type LimiterTime } from './rate-limiter';
 import { DEFAULT_RETRY, statusOf, withRetry, type RetryOptions, type SdkError } from './retry';
-import { toDeviceTwin } from './twin-mapping';
+import { normaliseConnectionState, toDeviceTwin } from './twin-mapping';
 
 export interface IotHubFleetOptions {
   readonly registry: Registry;
@@ -100,6 +103,24 @@ export class IotHubFleetClient implements FleetClient {
     const lanes = Math.max(1, Math.min(this.o.updateConcurrency ?? 8, deviceIds.length));
     await Promise.all(Array.from({ length: lanes }, worker));
     return results;
+  }
+
+  /**
+   * One projection query, paged at 10,000 rows (every page counts against the query quota,
+   * which the limiter keeps). IoT Hub cannot say what changed since an earlier read, so the
+   * answer is always every matching device (`changesOnly: false`, no cursor).
+   */
+  async readFirmwareStates(query: FirmwareStateQuery, options: OperationOptions = {}): Promise<FirmwareStates> {
+    const where = 'filter' in query ? whereClause(query.filter) : ` WHERE properties.desired.firmware.rolloutId = ${quoteLiteral(query.rolloutId)}`;
+    const sql = `SELECT deviceId, connectionState, tags.model AS model, tags.ring AS ring, properties.reported.firmware AS reported, properties.desired.firmware AS desired FROM devices${where}`;
+    const devices: FirmwareState[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.queryPage(sql, MAX_QUERY_PAGE, token, options);
+      for (const row of page.result) devices.push(firmwareStateOf(row));
+      token = page.continuationToken;
+    } while (token);
+    return { devices, changesOnly: false };
   }
 
   async invokeMethod(deviceId: string, methodName: string, payload?: unknown, options: OperationOptions & { responseTimeoutInSeconds?: number } = {}): Promise<MethodResult> {
@@ -187,6 +208,26 @@ export class IotHubFleetClient implements FleetClient {
     return withRetry(operation, this.o.time, this.retry, options.abortSignal);
   }
 }
+
+function firmwareStateOf(row: Record<string, unknown>): FirmwareState {
+  const reported = objectOf(row.reported);
+  const desired = objectOf(row.desired);
+  return {
+    deviceId: String(row.deviceId),
+    connectionState: normaliseConnectionState(row.connectionState),
+    model: text(row.model),
+    ring: text(row.ring),
+    currentFwVersion: text(reported.currentFwVersion),
+    fwUpdateStatus: text(reported.fwUpdateStatus),
+    fwUpdateSubstatus: text(reported.fwUpdateSubstatus),
+    desiredFwVersion: text(desired.fwVersion),
+    desiredRolloutId: text(desired.rolloutId),
+    desiredAttempt: typeof desired.attempt === 'number' && Number.isInteger(desired.attempt) ? desired.attempt : undefined,
+  };
+}
+
+const objectOf = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 const activity = (twin: DeviceTwin): number => (twin.lastActivityTime ? Date.parse(twin.lastActivityTime) : 0);
 

@@ -6,6 +6,9 @@ import type {
   DevicePage,
   DeviceSideClient,
   DeviceTwin,
+  FirmwareState,
+  FirmwareStateQuery,
+  FirmwareStates,
   FleetClient,
   GroupCount,
   GroupField,
@@ -41,31 +44,43 @@ export class LocalFleetRegistry implements FleetClient, DeviceSideClient {
       get: db.prepare<[string], DeviceRow>(`SELECT ${ROW_COLUMNS} FROM fleet_devices WHERE device_id = ?`),
       exists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM fleet_devices WHERE device_id = ?'),
       nextSeq: db.prepare<[], { value: number }>('UPDATE fleet_sequence SET value = value + 1 WHERE id = 1 RETURNING value'),
-      patchDesired: db.prepare(
-        `UPDATE fleet_devices SET desired_json = json_patch(desired_json, ?), desired_version = desired_version + 1,
-           version = version + 1, desired_seq = ? WHERE device_id = ?`,
+      // One statement for the whole set; the firmware columns follow the patch (merge-patch semantics).
+      patchDesired: db.prepare<[Record<string, unknown>], { device_id: string }>(
+        `UPDATE fleet_devices SET desired_json = json_patch(desired_json, @patch), desired_version = desired_version + 1,
+           version = version + 1, desired_seq = @seq,
+           desired_fw_version = CASE WHEN @setVersion THEN @fwVersion ELSE desired_fw_version END,
+           desired_rollout_id = CASE WHEN @setRollout THEN @rolloutId ELSE desired_rollout_id END,
+           desired_attempt = CASE WHEN @setAttempt THEN @attempt ELSE desired_attempt END,
+           fw_seq = CASE WHEN @touchesFirmware THEN @seq ELSE fw_seq END
+         WHERE device_id IN (SELECT value FROM json_each(@ids)) RETURNING device_id`,
       ),
       patchReported: db.prepare(
         `UPDATE fleet_devices SET reported_json = json_patch(reported_json, ?), reported_version = reported_version + 1,
            version = version + 1,
            firmware = CASE WHEN ? THEN ? ELSE firmware END,
            fw_update_status = CASE WHEN ? THEN ? ELSE fw_update_status END,
+           fw_update_substatus = CASE WHEN ? THEN ? ELSE fw_update_substatus END,
+           fw_seq = CASE WHEN ? THEN ? ELSE fw_seq END,
            last_activity_ms = max(last_activity_ms, ?)
          WHERE device_id = ?`,
       ),
       heartbeat: db.prepare('UPDATE fleet_devices SET last_activity_ms = max(last_activity_ms, ?) WHERE device_id = ?'),
       setConnection: db.prepare(
-        `UPDATE fleet_devices SET connection_state = ?, connection_state_updated_ms = ?,
+        `UPDATE fleet_devices SET connection_state = ?, connection_state_updated_ms = ?, fw_seq = ?,
            last_activity_ms = CASE WHEN ? = 'Connected' THEN max(last_activity_ms, ?) ELSE last_activity_ms END
          WHERE device_id = ? AND connection_state <> ?`,
       ),
       insert: db.prepare(
         `INSERT OR IGNORE INTO fleet_devices (device_id, sort_key, status, connection_state, connection_state_updated_ms,
-           last_activity_ms, site, ring, model, firmware, fw_update_status, tags_json, reported_json)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           last_activity_ms, site, ring, model, firmware, fw_update_status, fw_update_substatus, tags_json, reported_json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       desiredSince: db.prepare<[number], { device_id: string; desired_json: string; desired_version: number; desired_seq: number }>(
         'SELECT device_id, desired_json, desired_version, desired_seq FROM fleet_devices WHERE desired_seq > ? ORDER BY desired_seq',
+      ),
+      currentSeq: db.prepare<[], { value: number }>('SELECT value FROM fleet_sequence WHERE id = 1'),
+      rolloutStates: db.prepare<[string, number], FirmwareStateRow>(
+        `SELECT ${FIRMWARE_STATE_COLUMNS} FROM fleet_devices WHERE desired_rollout_id = ? AND fw_seq > ?`,
       ),
       count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM fleet_devices'),
       allIds: db.prepare<[], { device_id: string }>('SELECT device_id FROM fleet_devices'),
@@ -122,14 +137,28 @@ export class LocalFleetRegistry implements FleetClient, DeviceSideClient {
 
   async updateDesired(deviceIds: readonly string[], patch: Record<string, unknown>, options?: OperationOptions): Promise<DesiredPatchResult[]> {
     options?.abortSignal?.throwIfAborted();
-    const json = JSON.stringify(withoutMetadata(patch));
-    return this.db.transaction(() => {
+    const clean = withoutMetadata(patch);
+    const fw = desiredFirmwareColumns(clean);
+    const updated = this.db.transaction(() => {
       const seq = this.stmt.nextSeq.get()!.value;
-      return deviceIds.map((deviceId): DesiredPatchResult => {
-        const changed = this.stmt.patchDesired.run(json, seq, deviceId).changes;
-        return changed === 1 ? { deviceId, ok: true } : { deviceId, ok: false, error: `Device '${deviceId}' not found` };
-      });
+      const rows = this.stmt.patchDesired.all({ patch: JSON.stringify(clean), seq, ids: JSON.stringify(deviceIds), ...fw });
+      return new Set(rows.map((r) => r.device_id));
     })();
+    return deviceIds.map((deviceId): DesiredPatchResult => (updated.has(deviceId) ? { deviceId, ok: true } : { deviceId, ok: false, error: `Device '${deviceId}' not found` }));
+  }
+
+  async readFirmwareStates(query: FirmwareStateQuery, options?: OperationOptions): Promise<FirmwareStates> {
+    options?.abortSignal?.throwIfAborted();
+    if ('filter' in query) {
+      const where = filterToSql(query.filter);
+      const rows = this.db.prepare<unknown[], FirmwareStateRow>(`SELECT ${FIRMWARE_STATE_COLUMNS} FROM fleet_devices WHERE ${where.sql} ORDER BY sort_key`).all(...where.params);
+      return { devices: rows.map(toFirmwareState), changesOnly: false };
+    }
+    const since = parseCursor(query.changedSince);
+    // Synchronous: no write can land between reading the rows and the sequence.
+    const read = this.db.transaction(() => ({ rows: this.stmt.rolloutStates.all(query.rolloutId, since ?? -1), seq: this.stmt.currentSeq.get()!.value }));
+    const { rows, seq } = read();
+    return { devices: rows.map(toFirmwareState), cursor: String(seq), changesOnly: since !== undefined };
   }
 
   async invokeMethod(deviceId: string, methodName: string, payload?: unknown, options: OperationOptions & { responseTimeoutInSeconds?: number } = {}): Promise<MethodResult> {
@@ -162,13 +191,14 @@ export class LocalFleetRegistry implements FleetClient, DeviceSideClient {
   // ---- DeviceSideClient -------------------------------------------------------------
 
   async reportProperties(deviceId: string, patch: Record<string, unknown>, at: Date): Promise<void> {
-    this.applyReported(deviceId, patch, at.getTime());
+    this.db.transaction(() => this.applyReported(deviceId, patch, at.getTime(), this.lazySeq()))();
   }
 
   async reportMany(reports: ReadonlyArray<{ deviceId: string; patch: Record<string, unknown> }>, at: Date): Promise<void> {
     const ms = at.getTime();
     this.db.transaction(() => {
-      for (const r of reports) this.applyReported(r.deviceId, r.patch, ms);
+      const seq = this.lazySeq();
+      for (const r of reports) this.applyReported(r.deviceId, r.patch, ms, seq);
     })();
   }
 
@@ -180,14 +210,15 @@ export class LocalFleetRegistry implements FleetClient, DeviceSideClient {
   }
 
   async setConnection(deviceId: string, state: ConnectionState, at: Date): Promise<void> {
-    const ms = at.getTime();
-    this.stmt.setConnection.run(state, ms, state, ms, deviceId, state);
+    await this.setConnectionMany([{ deviceId, state }], at);
   }
 
   async setConnectionMany(changes: ReadonlyArray<{ deviceId: string; state: ConnectionState }>, at: Date): Promise<void> {
+    if (changes.length === 0) return;
     const ms = at.getTime();
     this.db.transaction(() => {
-      for (const c of changes) this.stmt.setConnection.run(c.state, ms, c.state, ms, c.deviceId, c.state);
+      const seq = this.stmt.nextSeq.get()!.value;
+      for (const c of changes) this.stmt.setConnection.run(c.state, ms, seq, c.state, ms, c.deviceId, c.state);
     })();
   }
 
@@ -220,6 +251,7 @@ export class LocalFleetRegistry implements FleetClient, DeviceSideClient {
           tagText(d.tags.model),
           fw.setFirmware ? fw.firmware : null,
           fw.setStatus ? fw.status : null,
+          fw.setSubstatus ? fw.substatus : null,
           JSON.stringify(d.tags),
           JSON.stringify(reported),
         ).changes;
@@ -249,24 +281,107 @@ export class LocalFleetRegistry implements FleetClient, DeviceSideClient {
     return this.db.prepare('UPDATE fleet_devices SET status = ?, status_reason = ?, version = version + 1 WHERE device_id = ?').run(status, reason ?? null, deviceId).changes === 1;
   }
 
-  private applyReported(deviceId: string, patch: Record<string, unknown>, ms: number): void {
+  /** One sequence number per transaction, taken only if a firmware change needs it. Call inside a transaction. */
+  private lazySeq(): () => number {
+    let seq: number | undefined;
+    return () => (seq ??= this.stmt.nextSeq.get()!.value);
+  }
+
+  private applyReported(deviceId: string, patch: Record<string, unknown>, ms: number, seq: () => number): void {
     const clean = withoutMetadata(patch);
     const fw = firmwareColumns(clean);
-    this.stmt.patchReported.run(JSON.stringify(clean), fw.setFirmware ? 1 : 0, fw.firmware, fw.setStatus ? 1 : 0, fw.status, ms, deviceId);
+    const touches = 'firmware' in clean;
+    this.stmt.patchReported.run(
+      JSON.stringify(clean),
+      fw.setFirmware ? 1 : 0,
+      fw.firmware,
+      fw.setStatus ? 1 : 0,
+      fw.status,
+      fw.setSubstatus ? 1 : 0,
+      fw.substatus,
+      touches ? 1 : 0,
+      touches ? seq() : 0,
+      ms,
+      deviceId,
+    );
   }
 }
 
-/** What a reported patch does to the firmware filter columns (merge-patch semantics: null deletes). */
-function firmwareColumns(patch: Record<string, unknown>): { setFirmware: boolean; firmware: string | null; setStatus: boolean; status: string | null } {
-  if (!('firmware' in patch)) return { setFirmware: false, firmware: null, setStatus: false, status: null };
+interface FirmwareStateRow {
+  device_id: string;
+  connection_state: ConnectionState;
+  model: string | null;
+  ring: string | null;
+  firmware: string | null;
+  fw_update_status: string | null;
+  fw_update_substatus: string | null;
+  desired_fw_version: string | null;
+  desired_rollout_id: string | null;
+  desired_attempt: number | null;
+}
+
+const FIRMWARE_STATE_COLUMNS =
+  'device_id, connection_state, model, ring, firmware, fw_update_status, fw_update_substatus, desired_fw_version, desired_rollout_id, desired_attempt';
+
+function toFirmwareState(r: FirmwareStateRow): FirmwareState {
+  return {
+    deviceId: r.device_id,
+    connectionState: r.connection_state,
+    model: r.model ?? undefined,
+    ring: r.ring ?? undefined,
+    currentFwVersion: r.firmware ?? undefined,
+    fwUpdateStatus: r.fw_update_status ?? undefined,
+    fwUpdateSubstatus: r.fw_update_substatus ?? undefined,
+    desiredFwVersion: r.desired_fw_version ?? undefined,
+    desiredRolloutId: r.desired_rollout_id ?? undefined,
+    desiredAttempt: r.desired_attempt ?? undefined,
+  };
+}
+
+/** A cursor is the fleet sequence as text; anything else reads everything (the safe answer). */
+function parseCursor(cursor: string | undefined): number | undefined {
+  if (cursor === undefined || !/^\d{1,15}$/.test(cursor)) return undefined;
+  return Number(cursor);
+}
+
+/** What a desired patch does to the desired firmware columns (merge-patch semantics: null deletes). */
+function desiredFirmwareColumns(patch: Record<string, unknown>) {
+  const touchesFirmware = 'firmware' in patch;
   const fw = patch.firmware;
-  if (fw === null || typeof fw !== 'object') return { setFirmware: true, firmware: null, setStatus: true, status: null };
+  const section = fw !== null && typeof fw === 'object' && !Array.isArray(fw) ? (fw as Record<string, unknown>) : undefined;
+  const replaceAll = touchesFirmware && !section;
+  const column = (key: string, valid: (v: unknown) => boolean) => {
+    const set = replaceAll || (section !== undefined && key in section);
+    const value = section && valid(section[key]) ? section[key] : null;
+    return { set: set ? 1 : 0, value };
+  };
+  const version = column('fwVersion', (v) => typeof v === 'string');
+  const rollout = column('rolloutId', (v) => typeof v === 'string');
+  const attempt = column('attempt', (v) => typeof v === 'number' && Number.isInteger(v));
+  return {
+    touchesFirmware: touchesFirmware ? 1 : 0,
+    setVersion: version.set,
+    fwVersion: version.value,
+    setRollout: rollout.set,
+    rolloutId: rollout.value,
+    setAttempt: attempt.set,
+    attempt: attempt.value,
+  };
+}
+
+/** What a reported patch does to the firmware filter columns (merge-patch semantics: null deletes). */
+function firmwareColumns(patch: Record<string, unknown>): { setFirmware: boolean; firmware: string | null; setStatus: boolean; status: string | null; setSubstatus: boolean; substatus: string | null } {
+  if (!('firmware' in patch)) return { setFirmware: false, firmware: null, setStatus: false, status: null, setSubstatus: false, substatus: null };
+  const fw = patch.firmware;
+  if (fw === null || typeof fw !== 'object') return { setFirmware: true, firmware: null, setStatus: true, status: null, setSubstatus: true, substatus: null };
   const section = fw as Record<string, unknown>;
   return {
     setFirmware: 'currentFwVersion' in section,
     firmware: typeof section.currentFwVersion === 'string' ? section.currentFwVersion : null,
     setStatus: 'fwUpdateStatus' in section,
     status: typeof section.fwUpdateStatus === 'string' ? section.fwUpdateStatus : null,
+    setSubstatus: 'fwUpdateSubstatus' in section,
+    substatus: typeof section.fwUpdateSubstatus === 'string' ? section.fwUpdateSubstatus : null,
   };
 }
 

@@ -55,4 +55,25 @@ DROP INDEX IF EXISTS fleet_devices_activity;
 DROP INDEX IF EXISTS fleet_devices_connection_activity;
 `,
   },
+  {
+    // The rollout engine reads the firmware state of one rollout's devices every 10 s. These
+    // columns answer that from an index: desired firmware (rollout, attempt, version) copied
+    // out of desired_json, the update substatus, and fw_seq, the fleet sequence at the last
+    // change of reported firmware, desired firmware or connection (heartbeats do not count),
+    // so a tick reads only the devices that changed since the previous one.
+    id: '0103-fleet-firmware-state',
+    sql: `
+ALTER TABLE fleet_devices ADD COLUMN fw_update_substatus TEXT;
+ALTER TABLE fleet_devices ADD COLUMN desired_fw_version TEXT;
+ALTER TABLE fleet_devices ADD COLUMN desired_rollout_id TEXT;
+ALTER TABLE fleet_devices ADD COLUMN desired_attempt INTEGER;
+ALTER TABLE fleet_devices ADD COLUMN fw_seq INTEGER NOT NULL DEFAULT 0;
+UPDATE fleet_devices SET
+  fw_update_substatus = CASE WHEN json_type(reported_json, '$.firmware.fwUpdateSubstatus') = 'text' THEN json_extract(reported_json, '$.firmware.fwUpdateSubstatus') END,
+  desired_fw_version = CASE WHEN json_type(desired_json, '$.firmware.fwVersion') = 'text' THEN json_extract(desired_json, '$.firmware.fwVersion') END,
+  desired_rollout_id = CASE WHEN json_type(desired_json, '$.firmware.rolloutId') = 'text' THEN json_extract(desired_json, '$.firmware.rolloutId') END,
+  desired_attempt = CASE WHEN json_type(desired_json, '$.firmware.attempt') = 'integer' THEN json_extract(desired_json, '$.firmware.attempt') END;
+CREATE INDEX fleet_devices_rollout ON fleet_devices (desired_rollout_id, fw_seq) WHERE desired_rollout_id IS NOT NULL;
+`,
+  },
 ];

@@ -140,6 +140,28 @@ export function fleetContract(name: string, make: () => FleetHarness): void {
       expect((await h.client.getDevice('device-3'))!.properties.desired.firmware).toBeUndefined();
     });
 
+    test('readFirmwareStates answers a filter and a rollout with the firmware side of the twins', async () => {
+      expect(h.client.readFirmwareStates).toBeDefined();
+      const read = h.client.readFirmwareStates!.bind(h.client);
+      const berlin = await read({ filter: { site: 'berlin' } });
+      expect(berlin.changesOnly).toBe(false);
+      expect([...berlin.devices].sort((a, b) => a.deviceId.localeCompare(b.deviceId))).toEqual([
+        { deviceId: 'device-1', connectionState: 'Connected', model: 'x100', ring: 'canary', currentFwVersion: '1.2.0', fwUpdateStatus: 'current' },
+        { deviceId: 'device-2', connectionState: 'Connected', model: 'x100', ring: 'early', currentFwVersion: '1.2.0', fwUpdateStatus: 'current' },
+      ].map((d) => expect.objectContaining(d)));
+      expect((await read({ filter: { deviceIds: ['device-3', 'nope'] } })).devices.map((d) => d.deviceId)).toEqual(['device-3']);
+
+      expect((await read({ rolloutId: 'R1' })).devices).toEqual([]);
+      await h.client.updateDesired(['device-1', 'device-10'], { firmware: { fwVersion: '1.3.0', rolloutId: 'R1', waveId: 1, attempt: 2 } });
+      await h.client.updateDesired(['device-2'], { firmware: { fwVersion: '1.3.0', rolloutId: "R2'x", attempt: 1 } });
+      const r1 = await read({ rolloutId: 'R1' });
+      expect(r1.devices.map((d) => d.deviceId).sort()).toEqual(['device-1', 'device-10']);
+      expect(r1.devices.find((d) => d.deviceId === 'device-10')).toEqual(
+        expect.objectContaining({ connectionState: 'Connected', currentFwVersion: '1.2.0', fwUpdateStatus: 'error', desiredFwVersion: '1.3.0', desiredRolloutId: 'R1', desiredAttempt: 2 }),
+      );
+      expect((await read({ rolloutId: "R2'x" })).devices.map((d) => d.deviceId)).toEqual(['device-2']);
+    });
+
     test('invokeMethod returns the device answer, and 404 when nobody answers', async () => {
       expect((await h.client.invokeMethod('device-1', 'reboot')).status).toBe(404);
       h.answerMethods((id, name) => ({ status: 200, payload: { ok: true, id, name } }));

@@ -71,3 +71,37 @@ describe('local registry: the device side', () => {
     h.close();
   });
 });
+
+describe('local registry: firmware states for the rollout engine', () => {
+  test('a rollout read returns a cursor; the next read returns only devices whose firmware or connection changed', async () => {
+    const h = localHarness();
+    const registry = h.client as LocalFleetRegistry;
+    await h.seed(['device-1', 'device-2', 'device-3'].map((deviceId) => ({ deviceId, reported: { firmware: { currentFwVersion: '1.0.0', fwUpdateStatus: 'current' } } })));
+    await registry.updateDesired(['device-1', 'device-2'], { firmware: { fwVersion: '1.1.0', rolloutId: 'R1', attempt: 1 } });
+    const first = await registry.readFirmwareStates({ rolloutId: 'R1' });
+    expect(first.changesOnly).toBe(false);
+    expect(first.devices.map((d) => d.deviceId).sort()).toEqual(['device-1', 'device-2']);
+
+    const quiet = await registry.readFirmwareStates({ rolloutId: 'R1', changedSince: first.cursor });
+    expect(quiet).toMatchObject({ changesOnly: true, devices: [] });
+
+    // Heartbeats and health reports are not firmware changes; a status report, a connection change and a rewrite are.
+    await registry.heartbeat(['device-1', 'device-2'], at);
+    await registry.reportMany([{ deviceId: 'device-2', patch: { health: { battery: 50 } } }], at);
+    expect((await registry.readFirmwareStates({ rolloutId: 'R1', changedSince: quiet.cursor })).devices).toEqual([]);
+    await registry.reportMany([{ deviceId: 'device-1', patch: { firmware: { fwUpdateStatus: 'error', fwUpdateSubstatus: 'checksum mismatch' } } }], at);
+    const failed = await registry.readFirmwareStates({ rolloutId: 'R1', changedSince: quiet.cursor });
+    expect(failed.devices).toEqual([expect.objectContaining({ deviceId: 'device-1', fwUpdateStatus: 'error', fwUpdateSubstatus: 'checksum mismatch', desiredAttempt: 1 })]);
+    await registry.setConnection('device-2', 'Connected', at);
+    const online = await registry.readFirmwareStates({ rolloutId: 'R1', changedSince: failed.cursor });
+    expect(online.devices).toEqual([expect.objectContaining({ deviceId: 'device-2', connectionState: 'Connected' })]);
+    await registry.updateDesired(['device-1'], { firmware: { attempt: 2 } });
+    expect((await registry.readFirmwareStates({ rolloutId: 'R1', changedSince: online.cursor })).devices).toEqual([expect.objectContaining({ deviceId: 'device-1', desiredAttempt: 2 })]);
+    // Leaving the rollout (desired firmware replaced or removed) takes the device out of its reads.
+    await registry.updateDesired(['device-1'], { firmware: null });
+    expect((await registry.readFirmwareStates({ rolloutId: 'R1' })).devices.map((d) => d.deviceId)).toEqual(['device-2']);
+    // A cursor it does not know reads everything.
+    expect((await registry.readFirmwareStates({ rolloutId: 'R1', changedSince: 'garbage' })).changesOnly).toBe(false);
+    h.close();
+  });
+});
