@@ -20,9 +20,15 @@ export const TEAMS_TENANT_LIMITS: readonly WindowLimit[] = [{ limit: 50, windowM
 export class SlidingWindowLimiter {
   private readonly history = new Map<string, number[]>();
   private readonly longestWindowMs: number;
+  private readonly limits: readonly WindowLimit[];
 
-  constructor(private readonly limits: readonly WindowLimit[]) {
-    this.longestWindowMs = Math.max(...limits.map((l) => l.windowMs));
+  /**
+   * `marginMs` widens every window: our clock and Teams' differ by network jitter, so a
+   * send exactly one window after the oldest could still land inside Teams' window.
+   */
+  constructor(limits: readonly WindowLimit[], marginMs = 100) {
+    this.limits = limits.map((l) => ({ limit: l.limit, windowMs: l.windowMs + marginMs }));
+    this.longestWindowMs = Math.max(...this.limits.map((l) => l.windowMs));
   }
 
   /** Milliseconds to wait before a send to `key` is allowed (0 = now). Does not record. */
