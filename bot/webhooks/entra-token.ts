@@ -1,10 +1,11 @@
 import crypto, { type KeyObject } from 'node:crypto';
+import { jwtVerify } from 'jose';
 
 /**
  * Verifies the Entra ID bearer token Azure Monitor's *secure webhook* sends: an RS256
  * JWT from the "AZNS AAD Webhook" app, with the app role ActionGroupsSecureWebhook.
- * Written on node:crypto rather than jose: jose 6 is ESM-only and cannot be loaded by
- * the test runner on Node 20, and this is code that must be tested.
+ * Verification is jose's (5.x: the maintained line that also loads as CommonJS); this
+ * file adds Azure Monitor's own rules (app id, app role) and the tenant's key set.
  * https://learn.microsoft.com/azure/azure-monitor/alerts/action-groups#secure-webhook
  */
 
@@ -26,42 +27,61 @@ export interface EntraTokenOptions {
 
 export type TokenCheck = { ok: true; claims: Record<string, unknown> } | { ok: false; reason: string };
 
-const decodeJson = (part: string): Record<string, unknown> | undefined => {
-  try {
-    const value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    return value && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
-};
 
 export async function verifyActionGroupToken(token: string, options: EntraTokenOptions): Promise<TokenCheck> {
-  const parts = token.split('.');
-  if (parts.length !== 3) return { ok: false, reason: 'the bearer token is not a JWT' };
-  const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
-  const header = decodeJson(headerPart);
-  const claims = decodeJson(payloadPart);
-  if (!header || !claims) return { ok: false, reason: 'the bearer token is not a JWT' };
-  // Only RS256: never let the token choose "none" or a symmetric algorithm.
-  if (header.alg !== 'RS256' || typeof header.kid !== 'string') return { ok: false, reason: 'the bearer token must be RS256 with a key id' };
-  const key = await options.getKey(header.kid);
-  if (!key) return { ok: false, reason: 'the bearer token is signed with a key this tenant does not publish' };
-  const signed = crypto.verify('RSA-SHA256', Buffer.from(`${headerPart}.${payloadPart}`), key, Buffer.from(signaturePart, 'base64url'));
-  if (!signed) return { ok: false, reason: 'the bearer token signature is invalid' };
-
-  const now = Math.floor((options.now ?? Date.now)() / 1000);
-  if (typeof claims.exp !== 'number' || claims.exp + CLOCK_SKEW_S < now) return { ok: false, reason: 'the bearer token has expired' };
-  if (typeof claims.nbf === 'number' && claims.nbf - CLOCK_SKEW_S > now) return { ok: false, reason: 'the bearer token is not valid yet' };
-  const issuers = [`https://login.microsoftonline.com/${options.tenantId}/v2.0`, `https://sts.windows.net/${options.tenantId}/`];
-  if (!issuers.includes(String(claims.iss))) return { ok: false, reason: 'the bearer token was issued by another tenant' };
-  const audiences = [options.clientId, `api://${options.clientId}`];
-  const aud = Array.isArray(claims.aud) ? claims.aud.map(String) : [String(claims.aud)];
-  if (!aud.some((a) => audiences.includes(a))) return { ok: false, reason: 'the bearer token is meant for another app' };
+  let claims: Record<string, unknown>;
+  try {
+    const verified = await jwtVerify(
+      token,
+      async (header) => {
+        if (typeof header.kid !== 'string') throw new KeyMissing('the bearer token must carry a key id');
+        const key = await options.getKey(header.kid);
+        if (!key) throw new KeyMissing('the bearer token is signed with a key this tenant does not publish');
+        return key;
+      },
+      {
+        // Only RS256: never let the token choose "none" or a symmetric algorithm.
+        algorithms: ['RS256'],
+        issuer: [`https://login.microsoftonline.com/${options.tenantId}/v2.0`, `https://sts.windows.net/${options.tenantId}/`],
+        audience: [options.clientId, `api://${options.clientId}`],
+        clockTolerance: CLOCK_SKEW_S,
+        requiredClaims: ['exp'],
+        currentDate: options.now ? new Date(options.now()) : undefined,
+      },
+    );
+    claims = verified.payload as Record<string, unknown>;
+  } catch (error) {
+    return { ok: false, reason: reasonFor(error) };
+  }
   if ((claims.appid ?? claims.azp) !== ACTION_GROUP_APP_ID) return { ok: false, reason: 'the bearer token does not come from Azure Monitor action groups' };
   if (!Array.isArray(claims.roles) || !claims.roles.includes(SECURE_WEBHOOK_ROLE)) {
     return { ok: false, reason: `the bearer token lacks the app role ${SECURE_WEBHOOK_ROLE}` };
   }
   return { ok: true, claims };
+}
+
+class KeyMissing extends Error {}
+
+/** jose's error codes, as a line that tells the sender what is wrong (never the token). */
+function reasonFor(error: unknown): string {
+  if (error instanceof KeyMissing) return error.message;
+  const code = (error as { code?: string }).code;
+  const claim = (error as { claim?: string }).claim;
+  switch (code) {
+    case 'ERR_JWT_EXPIRED':
+      return 'the bearer token has expired';
+    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
+      return 'the bearer token signature is invalid';
+    case 'ERR_JOSE_ALG_NOT_ALLOWED':
+      return 'the bearer token must be RS256 with a key id';
+    case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
+      if (claim === 'iss') return 'the bearer token was issued by another tenant';
+      if (claim === 'aud') return 'the bearer token is meant for another app';
+      if (claim === 'nbf') return 'the bearer token is not valid yet';
+      return `the bearer token's ${claim ?? 'claims'} are not acceptable`;
+    default:
+      return 'the bearer token is not a JWT';
+  }
 }
 
 export type FetchLike = (url: string, init?: { signal?: AbortSignal }) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
