@@ -42,7 +42,7 @@ export interface AlertsFeatureOptions {
 }
 
 export function createAlertsFeatureModule(options: AlertsFeatureOptions = {}): FeatureModule {
-  return { name: 'alerts', migrations: alertMigrations, create: (deps) => createAlertsFeature(deps, options) };
+  return { name: 'alerts', migrations: alertMigrations, commands: ALERT_COMMANDS, actions: ALERT_ACTIONS, create: (deps) => createAlertsFeature(deps, options) };
 }
 
 export const alertsFeature: FeatureModule = createAlertsFeatureModule();
@@ -84,8 +84,6 @@ async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOpti
 
   return {
     name: 'alerts',
-    commands: ALERT_COMMANDS,
-    actions: ALERT_ACTIONS,
     routes: [{ path: '/api/alerts', router: alertsWebhookRouter({ token, entra, accept, log }) }],
     services: { alerts: service },
     validateSubscriptionFilter: { topic: 'alerts', validate: (filter) => validateAlertFilter(filter) },
