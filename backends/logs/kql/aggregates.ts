@@ -15,6 +15,15 @@ export function nearestRank(value: string, percent: string): string {
   return `quantile_disc(${value}, ${percent} / 100.0)`;
 }
 
+/** The percentage: a literal is written as a number the engine formats (a constant for DuckDB's quantile), anything else bound. */
+export function percentArg(e: Expr, ctx: ScalarContext): string {
+  if (e.kind === 'literal' && (typeof e.value === 'bigint' || typeof e.value === 'number')) {
+    const n = Number(e.value);
+    if (Number.isFinite(n)) return `CAST(${String(n)} AS DOUBLE)`;
+  }
+  return asType(e, 'real', ctx);
+}
+
 function makeList(call: Call, ctx: ScalarContext, distinct: boolean, predicate?: Expr): string {
   const arg = call.args[0];
   const value = scalar(arg, ctx);
@@ -46,7 +55,8 @@ export function aggregateCall(call: Call, ctx: ScalarContext): string | undefine
     case 'sumif':
       return sum(v(0), filter(asType(a[1], 'bool', ctx)));
     case 'avg':
-      return `avg(${asType(a[0], 'real', ctx)})`;
+      // DuckDB's avg of an integer is already a double (and exact over a hugeint sum).
+      return isIntegral(a[0].type) ? `avg(${v(0)})` : `avg(${asType(a[0], 'real', ctx)})`;
     case 'avgif':
       return `avg(${asType(a[0], 'real', ctx)})${filter(asType(a[1], 'bool', ctx))}`;
     case 'min':
@@ -60,7 +70,7 @@ export function aggregateCall(call: Call, ctx: ScalarContext): string | undefine
       if (a.length !== 1 || a[0].kind === 'star') return unsupportedAt(call.span, notSupported('take_any with several columns'));
       return `any_value(${v(0)})`;
     case 'percentile': {
-      const p = asType(a[1], 'real', ctx);
+      const p = percentArg(a[1], ctx);
       const value = asType(a[0], a[0].type === 'dynamic' ? 'real' : a[0].type, ctx);
       return nearestRank(value, p);
     }

@@ -9,7 +9,7 @@ import { Converter } from './convert';
 import { errorAt, KqlError, UnsupportedError } from './errors';
 import { kustoLanguage } from './kusto';
 import { globalStateFor, type TableSchema } from './schema';
-import { Translator } from './translate';
+import { Translator, type Translation } from './translate';
 import type { BoundParam } from './sql';
 import type { ColumnDef } from './types';
 
@@ -51,7 +51,7 @@ function tablesOf(t: Tabular, out: Set<string>): void {
 const CACHE_SIZE = 200;
 
 export class KqlCompiler {
-  private readonly cache = new Map<string, CompiledQuery & { nowParam?: number }>();
+  private readonly cache = new Map<string, CompiledQuery & { nowParams: Translation['nowParams'] }>();
   private globals: any;
   private tableNames: Set<string>;
 
@@ -94,7 +94,7 @@ export class KqlCompiler {
     const cached = this.cache.get(key);
     if (cached) {
       const params = [...cached.params];
-      if (cached.nowParam !== undefined) params[cached.nowParam] = { value: options.nowTicks, type: 'BIGINT' };
+      for (const p of cached.nowParams) params[p.index] = { value: options.nowTicks + p.offset, type: 'BIGINT' };
       return { ...cached, params };
     }
     const compiled = this.compileFresh(text, options);
@@ -103,7 +103,7 @@ export class KqlCompiler {
     return compiled;
   }
 
-  private compileFresh(text: string, options: CompileOptions): CompiledQuery & { nowParam?: number } {
+  private compileFresh(text: string, options: CompileOptions): CompiledQuery & { nowParams: Translation['nowParams'] } {
     const query = this.analyze(text);
     const tables = new Set<string>();
     tablesOf(query.body, tables);

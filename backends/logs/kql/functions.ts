@@ -39,6 +39,11 @@ function datePart(arg: Expr, call: Call): string {
   return part;
 }
 
+/** A timespan literal's ticks (ago(1h), now(-2d)). */
+function constantTicks(e: Expr): bigint | undefined {
+  return e.kind === 'literal' && e.type === 'timespan' && typeof e.value === 'bigint' ? e.value : undefined;
+}
+
 const sqlOf = (args: readonly Expr[], ctx: ScalarContext): string[] => args.map((a) => scalar(a, ctx));
 
 function bin(args: readonly Expr[], ctx: ScalarContext, call: Call): string {
@@ -109,8 +114,14 @@ const extractPart =
 
 export const FUNCTIONS: Record<string, Impl> = {
   // --- time
-  now: (args, ctx) => (args[0] ? `(${ctx.now} + ${scalar(args[0], ctx)})` : ctx.now),
-  ago: (args, ctx) => `(${ctx.now} - ${scalar(args[0], ctx)})`,
+  now: (args, ctx) => {
+    const offset = args[0] ? constantTicks(args[0]) : 0n;
+    return offset !== undefined ? ctx.nowPlus(offset) : `(${ctx.now} + ${scalar(args[0], ctx)})`;
+  },
+  ago: (args, ctx) => {
+    const offset = constantTicks(args[0]);
+    return offset !== undefined ? ctx.nowPlus(-offset) : `(${ctx.now} - ${scalar(args[0], ctx)})`;
+  },
   bin,
   floor: (args, ctx, call) => (args.length > 1 ? bin(args, ctx, call) : mathFn('floor')(args, ctx, call)),
   bin_at: (args, ctx) => {

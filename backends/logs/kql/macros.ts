@@ -4,7 +4,8 @@
  * are fixed text written here, never built from a query.
  */
 export const KQL_MACROS: readonly string[] = [
-  `CREATE OR REPLACE MACRO kql_floor(v, s) AS v - (((v % s) + s) % s)`,
+  // Floor to a multiple of s (s > 0). The common non-negative case is one remainder; negatives round down too.
+  `CREATE OR REPLACE MACRO kql_floor(v, s) AS CASE WHEN v >= 0 THEN v - v % s ELSE v - (((v % s) + s) % s) END`,
   `CREATE OR REPLACE MACRO kql_frac(t) AS (((t % 10000000) + 10000000) % 10000000)`,
   `CREATE OR REPLACE MACRO kql_ts_of(t) AS make_timestamp(CAST(kql_floor(t, 10) // 10 AS BIGINT))`,
   `CREATE OR REPLACE MACRO kql_dt_str(t) AS strftime(make_timestamp(CAST((t - kql_frac(t)) // 10 AS BIGINT)), '%Y-%m-%dT%H:%M:%S')

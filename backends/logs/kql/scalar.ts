@@ -12,6 +12,8 @@ export interface ScalarContext {
   readonly params: Params;
   /** The bound `now()` of this query (captured once, so a query is deterministic). */
   readonly now: string;
+  /** now() + a constant offset in ticks, as one bound value. */
+  readonly nowPlus: (offset: bigint) => string;
   /** Inside a summarize: aggregate functions are allowed. */
   readonly aggregate?: (call: Extract<Expr, { kind: 'call' }>, ctx: ScalarContext) => string | undefined;
   /** Table alias per join side. */

@@ -4,7 +4,7 @@
  * analyzer's, so results carry the names Kusto would give them.
  */
 import type { Aggregate, Assignment, Expr, Operator, Query, SortKey, Tabular } from './ast';
-import { aggregateCall, nearestRank } from './aggregates';
+import { aggregateCall, nearestRank, percentArg } from './aggregates';
 import { notSupported } from './errors';
 import { asText, asType, scalar, unsupportedAt, type ScalarContext } from './scalar';
 import { windowCalls } from './functions';
@@ -27,7 +27,8 @@ export interface Translation {
   readonly params: readonly BoundParam[];
   readonly columns: readonly ColumnDef[];
   /** Index in `params` of the bound now() (a cached translation re-binds it), if used. */
-  readonly nowParam?: number;
+  /** Parameters holding now() plus a fixed offset (ago(1h) is one), re-bound when a cached translation runs again. */
+  readonly nowParams: readonly { readonly index: number; readonly offset: bigint }[];
 }
 
 interface Rel {
@@ -65,7 +66,8 @@ function references(e: Expr, names: ReadonlySet<string>): boolean {
 
 export class Translator {
   private readonly params = new Params();
-  private nowSql?: string;
+  /** Bound now()-relative values by offset (one parameter each, bound on first use). */
+  private readonly nowSql = new Map<bigint, string>();
   private aliases = 0;
   /** Inside an mv-apply subquery: the expanded sub-tables, and the column that tells them apart. */
   private implicit?: Rel;
@@ -73,10 +75,14 @@ export class Translator {
 
   constructor(private readonly options: TranslateOptions) {}
 
-  /** Bound on first use only: a parameter DuckDB does not see in the text is an error. */
-  private now(): string {
-    if (this.nowSql === undefined) this.nowSql = this.params.long(this.options.nowTicks);
-    return this.nowSql;
+  /** now() + offset as one bound value: `TimeGenerated > ago(1d)` compares with a constant, as hand-written SQL would. */
+  private nowPlus(offset: bigint): string {
+    let sql = this.nowSql.get(offset);
+    if (sql === undefined) {
+      sql = this.params.long(this.options.nowTicks + offset);
+      this.nowSql.set(offset, sql);
+    }
+    return sql;
   }
 
   translate(query: Query, maxRows?: number): Translation {
@@ -85,10 +91,13 @@ export class Translator {
     const select = body.columns.map((c) => `${finalValue(`${alias}.${ident(c.name)}`, c.type)} AS ${ident(c.name)}`).join(', ');
     const limit = maxRows !== undefined ? ` LIMIT ${Math.max(0, Math.floor(maxRows))}` : '';
     const sql = `SELECT ${select || '1 AS "_"'} FROM (${body.sql}) AS ${alias}${limit}`;
-    const nowOld = this.nowSql ? Number(/\$(\d+)/.exec(this.nowSql)?.[1]) : undefined;
     const compacted = compactParams(sql, this.params.values);
-    const nowParam = nowOld !== undefined ? compacted.renumbered.get(nowOld) : undefined;
-    return { sql: compacted.sql, params: compacted.params, columns: body.columns, nowParam: nowParam === undefined ? undefined : nowParam - 1 };
+    const nowParams: { index: number; offset: bigint }[] = [];
+    for (const [offset, placeholder] of this.nowSql) {
+      const renumbered = compacted.renumbered.get(Number(/\$(\d+)/.exec(placeholder)?.[1]));
+      if (renumbered !== undefined) nowParams.push({ index: renumbered - 1, offset });
+    }
+    return { sql: compacted.sql, params: compacted.params, columns: body.columns, nowParams };
   }
 
   private alias(): string {
@@ -97,12 +106,13 @@ export class Translator {
   }
 
   private ctx(extra: Partial<ScalarContext> = {}): ScalarContext {
-    const now = () => this.now();
+    const nowPlus = (offset: bigint) => this.nowPlus(offset);
     return {
       params: this.params,
       get now() {
-        return now();
+        return nowPlus(0n);
       },
+      nowPlus,
       subquery: (q) => this.rel(q),
       ...extra,
     };
@@ -141,7 +151,7 @@ export class Translator {
     if (t.rows.length === 0) {
       return { sql: `SELECT ${t.columns.map((c) => `CAST(NULL AS ${duckType(c.type)}) AS ${ident(c.name)}`).join(', ')} WHERE false`, columns: t.columns };
     }
-    const rows = t.rows.map((row) => `(${row.map((v, i) => `CAST(${asType(v, t.columns[i].type, ctx)} AS ${duckType(t.columns[i].type)})`).join(', ')})`);
+    const rows = t.rows.map((row) => `(${row.map((v, i) => `CAST(${nonNull(asType(v, t.columns[i].type, ctx), t.columns[i].type)} AS ${duckType(t.columns[i].type)})`).join(', ')})`);
     return { sql: `SELECT * FROM (VALUES ${rows.join(', ')}) AS ${this.alias()}(${names})`, columns: t.columns };
   }
 
@@ -203,12 +213,12 @@ export class Translator {
         return { sql: `SELECT * ${from} ORDER BY ${this.partition ? `${PART}, ` : ''}${this.orderBy(op.keys)}`, columns: input.columns };
       case 'take':
         if (this.partition) return { sql: `SELECT * ${from} QUALIFY row_number() OVER (PARTITION BY ${PART}) <= ${asType(op.count, 'long', ctx)}`, columns: input.columns };
-        return { sql: `SELECT * ${from} LIMIT ${asType(op.count, 'long', ctx)}`, columns: input.columns };
+        return { sql: `SELECT * ${from} LIMIT ${literalCount(op.count) ?? asType(op.count, 'long', ctx)}`, columns: input.columns };
       case 'top':
         if (this.partition) {
           return { sql: `SELECT * ${from} QUALIFY row_number() OVER (PARTITION BY ${PART} ORDER BY ${this.orderBy(op.keys)}) <= ${asType(op.count, 'long', ctx)} ORDER BY ${PART}, ${this.orderBy(op.keys)}`, columns: input.columns };
         }
-        return { sql: `SELECT * ${from} ORDER BY ${this.orderBy(op.keys)} LIMIT ${asType(op.count, 'long', ctx)}`, columns: input.columns };
+        return { sql: `SELECT * ${from} ORDER BY ${this.orderBy(op.keys)} LIMIT ${literalCount(op.count) ?? asType(op.count, 'long', ctx)}`, columns: input.columns };
       case 'count':
         if (this.partition) return { sql: `SELECT count(*) AS ${ident(op.name)}${carry} ${from} GROUP BY ${PART}`, columns };
         return { sql: `SELECT count(*) AS ${ident(op.name)} ${from}`, columns };
@@ -317,7 +327,7 @@ export class Translator {
         const value = asType(call.args[0], call.args[0].type === 'dynamic' ? 'real' : call.args[0].type, aggCtx);
         agg.names.forEach((out, i) => {
           const name = `__agg${n++}`;
-          inner.push(`${convert(nearestRank(value, asType(call.args[i + 1], 'real', aggCtx)), call.args[0].type === 'dynamic' ? 'real' : call.args[0].type, typeOf(out))} AS ${name}`);
+          inner.push(`${convert(nearestRank(value, percentArg(call.args[i + 1], aggCtx)), call.args[0].type === 'dynamic' ? 'real' : call.args[0].type, typeOf(out))} AS ${name}`);
           outer.push(`${name} AS ${ident(out)}`);
         });
       } else {
@@ -601,7 +611,16 @@ function compactParams(sql: string, values: readonly BoundParam[]): { sql: strin
 
 /** KQL strings are never null: computed string columns get '' instead, so later operators can rely on it. */
 function nonNull(sql: string, type: KqlType): string {
-  return type === 'string' ? `coalesce(${sql}, '')` : sql;
+  // A plain column of a relation we built is never null (store, datatable, union, joins and parse all fill '').
+  if (type !== 'string' || PLAIN_COLUMN.test(sql)) return sql;
+  return `coalesce(${sql}, '')`;
+}
+
+const PLAIN_COLUMN = /^"(?:[^"]|"")*"$/;
+
+/** A literal count (take, top) as SQL: a number the engine formats itself, so the optimizer sees a constant LIMIT. */
+function literalCount(e: Expr): string | undefined {
+  return e.kind === 'literal' && typeof e.value === 'bigint' && e.value >= 0n ? e.value.toString() : undefined;
 }
 
 /** The value of a missing column in a union: KQL strings are never null. */
