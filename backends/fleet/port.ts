@@ -110,7 +110,10 @@ export type FirmwareStateQuery =
   | {
       /** Devices whose desired firmware carries this rolloutId. */
       readonly rolloutId: string;
-      /** A cursor from an earlier answer: only devices whose firmware state or connection changed since then. */
+      /**
+       * A cursor from an earlier answer: only devices whose reported firmware or connection
+       * changed since then (the writer of the desired firmware knows what it wrote).
+       */
       readonly changedSince?: string;
     };
 

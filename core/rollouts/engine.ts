@@ -22,32 +22,26 @@ export interface EngineOptions {
   readonly skipOffline?: boolean;
   /** Most seconds of write budget one tick may spend (the tick runs every 10 s). */
   readonly maxBudgetSeconds?: number;
-  /**
-   * Most in-flight devices one tick reads from the fleet. Beyond it the tick reads the next
-   * slice next time (round robin), so a tick stays short however many devices are in flight.
-   */
-  readonly observeLimit?: number;
 }
 
 const GATE_ACTOR = 'the health gate';
 
 /**
- * One engine tick, per rollout: read the reported state of the devices in flight and move
- * them on; judge the current wave's gate (breach = pause itself, pass = wait for approval
- * of the next wave, or complete); then, while running, write desired firmware to the next
- * queued devices within the rate budget. Every step is a store transaction; a desired
- * write is recorded as intent first and confirmed after, and a device whose twin already
- * carries this rollout's attempt is never written again, so a restart at any point
- * neither loses nor repeats work.
+ * One engine tick, per rollout: read the devices whose reported state changed since the
+ * last tick and move them on, then let time move the others (soak done, phase timeout) in
+ * one set-based statement; judge the current wave's gate (breach = pause itself, pass =
+ * wait for approval of the next wave, or complete); then, while running, write desired
+ * firmware to the next queued devices within the rate budget. Every step is a store
+ * transaction; a desired write is recorded as intent first and confirmed after, and a
+ * device whose twin already carries this rollout's attempt is never written again, so a
+ * restart at any point neither loses nor repeats work (the first tick after it reads
+ * every device of the rollout).
  */
 export class RolloutEngine {
   private readonly reader: FleetReader;
   private readonly batchSize: number;
   private readonly skipOffline: boolean;
   private readonly maxBudgetSeconds: number;
-  private readonly observeLimit: number;
-  /** Round-robin position (last seq observed) per rollout; losing it on restart only restarts the round. */
-  private readonly cursor = new Map<string, number>();
 
   constructor(
     private readonly repo: RolloutRepository,
@@ -61,17 +55,20 @@ export class RolloutEngine {
     this.batchSize = options.batchSize ?? 500;
     this.skipOffline = options.skipOffline ?? true;
     this.maxBudgetSeconds = options.maxBudgetSeconds ?? 10;
-    this.observeLimit = options.observeLimit ?? 10_000;
   }
 
   tick(): Promise<RolloutEvent[]> {
     return this.serial.run(async () => {
       const events: RolloutEvent[] = [];
-      for (const rollout of this.repo.tickable()) {
+      const tickable = this.repo.tickable();
+      this.reader.retain(new Set(tickable.map((r) => r.id)));
+      for (const rollout of tickable) {
         try {
           events.push(...(await this.tickRollout(rollout)));
         } catch (error) {
-          // One rollout's trouble (a fleet outage) must not stop the others.
+          // One rollout's trouble (a fleet outage) must not stop the others. Observations read
+          // but not applied would be lost to the change feed: read everything next time.
+          this.reader.reset(rollout.id);
           this.log.error({ err: error, rolloutId: rollout.id }, 'rollout tick failed');
         }
       }
@@ -95,20 +92,29 @@ export class RolloutEngine {
     return events;
   }
 
-  /** Moves in-flight devices on from what they report. */
+  /** Moves in-flight devices on: those that reported something new from what they report, the rest by time. */
   private async track(rollout: Rollout, now: number): Promise<boolean> {
-    const after = this.cursor.get(rollout.id) ?? 0;
-    let inFlight = this.repo.inFlightPage(rollout.id, after, this.observeLimit);
-    if (inFlight.length < this.observeLimit && after > 0) inFlight = [...inFlight, ...this.repo.inFlightPage(rollout.id, 0, this.observeLimit - inFlight.length).filter((d) => d.seq <= after)];
-    this.cursor.set(rollout.id, inFlight.length === this.observeLimit ? inFlight[inFlight.length - 1]!.seq : 0);
-    if (inFlight.length === 0) return false;
-    const seen = await this.reader.observe(inFlight.map((d) => d.deviceId));
+    const seen = await this.reader.changes(rollout.id, () => this.repo.inFlightIds(rollout.id));
+    let moved = seen.size > 0 && this.apply(rollout, this.repo.inFlightOf(rollout.id, [...seen.keys()]), seen, now);
+    moved = this.repo.settleByTime(rollout.id, now, rollout.settings) > 0 || moved;
+    return moved;
+  }
+
+  /** Applies fresh observations to in-flight rows: state changes, and the connection seen (for the soak). */
+  private apply(rollout: Rollout, rows: readonly RolloutDevice[], seen: ReadonlyMap<string, Observation>, now: number): boolean {
     const changes: DeviceChange[] = [];
-    for (const device of inFlight) {
-      const change = nextDeviceState(device, seen.get(device.deviceId), rollout.firmware.version, now, rollout.settings);
-      if (change) changes.push(change);
+    const online: string[] = [];
+    const offline: string[] = [];
+    for (const device of rows) {
+      const observation = seen.get(device.deviceId);
+      const change = nextDeviceState(device, observation, rollout.firmware.version, now, rollout.settings);
+      const connected = observation ? observation.connection === 'Connected' : device.connected;
+      if (change) changes.push({ ...change, connected });
+      else if (connected !== undefined && connected !== device.connected) (connected ? online : offline).push(device.deviceId);
     }
     this.repo.applyChanges(rollout.id, changes);
+    this.repo.markConnection(rollout.id, online, true);
+    this.repo.markConnection(rollout.id, offline, false);
     return changes.length > 0;
   }
 
@@ -184,6 +190,7 @@ export class RolloutEngine {
     for (const d of written) unwritten.delete(d.deviceId);
     this.repo.confirmWritten(rollout.id, written.map((d) => ({ deviceId: d.deviceId })), now);
     this.repo.applyChanges(rollout.id, [...unwritten].map((deviceId) => ({ deviceId, state: rollout.state === 'aborted' ? 'canceled' : 'queued', since: now })));
+    this.catchUp(rollout, written.map((d) => d.deviceId), seen, now);
     return true;
   }
 
@@ -191,11 +198,15 @@ export class RolloutEngine {
   private async write(rollout: Rollout, batch: readonly RolloutDevice[], now: number): Promise<number> {
     const seen = await this.reader.observe(batch.map((d) => d.deviceId));
     const confirmed: Array<{ deviceId: string; baselineStatus?: string }> = [];
+    const alreadyWritten: string[] = [];
     const changes: DeviceChange[] = [];
     const groups = new Map<string, { wave: number; attempt: number; ids: string[]; baseline: Map<string, string | undefined> }>();
     for (const d of batch) {
       const s = seen.get(d.deviceId);
-      if (carriesAttempt(s, rollout.id, d.attempt)) confirmed.push({ deviceId: d.deviceId });
+      if (carriesAttempt(s, rollout.id, d.attempt)) {
+        confirmed.push({ deviceId: d.deviceId });
+        alreadyWritten.push(d.deviceId);
+      }
       else if (!s) changes.push({ deviceId: d.deviceId, state: 'failed', since: now, reason: 'device no longer in the registry' });
       else if (this.skipOffline && s.connection === 'Disconnected') changes.push({ deviceId: d.deviceId, state: 'skipped-offline', since: now, reason: 'offline when its turn came' });
       else if (s.currentVersion === rollout.firmware.version && s.status === 'current') changes.push({ deviceId: d.deviceId, state: 'already-current', since: now });
@@ -231,7 +242,18 @@ export class RolloutEngine {
     }
     this.repo.confirmWritten(rollout.id, confirmed, now);
     this.repo.applyChanges(rollout.id, changes);
+    this.catchUp(rollout, alreadyWritten, seen, now);
     return batch.length;
+  }
+
+  /**
+   * Devices found already written (a write whose answer was lost, or a crash between write
+   * and confirm) may have moved on before their row was confirmed, and the change feed has
+   * passed them: apply the observation just read to them now.
+   */
+  private catchUp(rollout: Rollout, deviceIds: readonly string[], seen: ReadonlyMap<string, Observation>, now: number): void {
+    if (deviceIds.length === 0) return;
+    this.apply(rollout, this.repo.inFlightOf(rollout.id, deviceIds), seen, now);
   }
 }
 

@@ -16,13 +16,14 @@ export interface GateResult {
 }
 
 /**
- * Judges one wave (pure). Finished = succeeded + failures (failed, timed-out, rolled-back),
+ * Judges one wave (pure). Finished = succeeded (incl. found already current) + failures (failed, timed-out, rolled-back),
  * minus the failures a resume acknowledged. The failure gate trips as soon as M devices
  * finished; the success gate is judged when nothing in the wave is queued or in flight.
  */
 export function judgeWave(counts: StateCounts, gates: Gates, acknowledgedFailures = 0): GateResult {
-  const size = sumStates(counts, ['queued', ...IN_FLIGHT_STATES, 'succeeded', ...FAILURE_STATES, 'skipped-offline']);
-  const succeeded = counts.succeeded ?? 0;
+  const size = sumStates(counts, ['queued', ...IN_FLIGHT_STATES, 'succeeded', 'already-current', ...FAILURE_STATES, 'skipped-offline']);
+  // A wave device found already on the version when its turn came (updated elsewhere, or late after a retry) is a success.
+  const succeeded = (counts.succeeded ?? 0) + (counts['already-current'] ?? 0);
   const failures = Math.max(0, sumStates(counts, FAILURE_STATES) - acknowledgedFailures);
   const finished = succeeded + failures;
   const open = sumStates(counts, ['queued', ...IN_FLIGHT_STATES]);

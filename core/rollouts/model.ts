@@ -126,6 +126,8 @@ export interface RolloutDevice {
   /** The reported fwUpdateStatus when the desired was written, to ignore stale reports. */
   readonly baselineStatus?: string;
   readonly reason?: string;
+  /** Connection at the last observation (a soaking device succeeds only while connected). */
+  readonly connected?: boolean;
 }
 
 export type StateCounts = Partial<Record<DeviceState, number>>;

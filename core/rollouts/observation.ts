@@ -1,4 +1,4 @@
-import type { ConnectionState, DeviceTwin } from '../../backends/fleet/port';
+import type { ConnectionState, DeviceTwin, FirmwareState } from '../../backends/fleet/port';
 import { firmwareOf } from '../fleet/twin-view';
 
 /** What the engine reads from a device's twin on each tick. */
@@ -27,3 +27,19 @@ export function observe(twin: DeviceTwin): Observation {
     desiredVersion: fw.desired,
   };
 }
+
+export function observeState(state: FirmwareState): Observation {
+  return {
+    connection: state.connectionState,
+    currentVersion: state.currentFwVersion,
+    status: state.fwUpdateStatus,
+    substatus: state.fwUpdateSubstatus,
+    desiredRolloutId: state.desiredRolloutId,
+    desiredAttempt: state.desiredAttempt,
+    desiredVersion: state.desiredFwVersion,
+  };
+}
+
+/** Equal fingerprints mean nothing the engine reads has changed. */
+export const fingerprint = (o: Observation): string =>
+  `${o.connection}|${o.currentVersion ?? ''}|${o.status ?? ''}|${o.substatus ?? ''}|${o.desiredRolloutId ?? ''}|${o.desiredAttempt ?? ''}|${o.desiredVersion ?? ''}`;

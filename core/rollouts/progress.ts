@@ -6,6 +6,8 @@ export interface DeviceChange {
   readonly state: DeviceState;
   readonly since: number;
   readonly reason?: string;
+  /** Connection seen with this change; stored so later ticks can judge the soak without re-reading unchanged devices. */
+  readonly connected?: boolean;
 }
 
 const PHASES: Record<string, DeviceState> = {

@@ -47,14 +47,24 @@ export interface RolloutRepository {
   devices(rolloutId: string, states: readonly DeviceState[], options?: { wave?: number; limit?: number }): RolloutDevice[];
   /** Devices whose write intent is recorded but not confirmed (left by a crash, or a write without an answer). */
   pendingWrites(rolloutId: string): RolloutDevice[];
-  /** In-flight devices with a confirmed write and seq > afterSeq, in seq order: the tick observes them a page at a time. */
-  inFlightPage(rolloutId: string, afterSeq: number, limit: number): RolloutDevice[];
+  /** Ids of the in-flight devices with a confirmed write (for backends that cannot select a rollout's devices). */
+  inFlightIds(rolloutId: string): string[];
+  /** Those of `deviceIds` that are in flight with a confirmed write: the devices a tick's observations apply to. */
+  inFlightOf(rolloutId: string, deviceIds: readonly string[]): RolloutDevice[];
+  /**
+   * The transitions time alone makes, set-based over devices not observed this tick (their
+   * last observation still holds): soaking and connected for the soak time → succeeded;
+   * silent past the phase timeout (soak + timeout while soaking) → timed-out. Returns how many moved.
+   */
+  settleByTime(rolloutId: string, now: number, limits: { soakMs: number; phaseTimeoutMs: number }): number;
+  /** Records the connection seen for devices whose state did not change. */
+  markConnection(rolloutId: string, deviceIds: readonly string[], connected: boolean): void;
   /**
    * Records the intent to write: moves up to `limit` queued devices of waves ≤ `maxWave`
    * to targeted with pendingWrite set, in dispatch order, and returns them.
    */
   claimForDispatch(rolloutId: string, maxWave: number, limit: number, now: number): RolloutDevice[];
-  /** The write was made (or found already made): clears pendingWrite and stores the baseline status. */
+  /** The write was made (or found already made): clears pendingWrite, stores the baseline status, marks the device connected. */
   confirmWritten(rolloutId: string, confirmed: ReadonlyArray<{ deviceId: string; baselineStatus?: string }>, now: number): void;
   /** State changes from a tick, in one transaction; also clears pendingWrite on those rows. */
   applyChanges(rolloutId: string, changes: readonly DeviceChange[]): void;

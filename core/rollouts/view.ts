@@ -35,11 +35,12 @@ export interface RolloutView {
   readonly asOf: string;
 }
 
+/** Counts of wave devices; a device found already on the version when its turn came counts as succeeded. */
 const progress = (c: StateCounts): ProgressCounts => ({
-  targets: sumStates(c, ['queued', ...IN_FLIGHT_STATES, 'succeeded', 'failed', 'rolled-back', 'timed-out', 'skipped-offline', 'canceled']),
+  targets: sumStates(c, ['queued', ...IN_FLIGHT_STATES, 'succeeded', 'already-current', 'failed', 'rolled-back', 'timed-out', 'skipped-offline', 'canceled']),
   queued: c.queued ?? 0,
   inProgress: sumStates(c, IN_FLIGHT_STATES),
-  succeeded: c.succeeded ?? 0,
+  succeeded: (c.succeeded ?? 0) + (c['already-current'] ?? 0),
   failed: c.failed ?? 0,
   rolledBack: c['rolled-back'] ?? 0,
   timedOut: c['timed-out'] ?? 0,
@@ -49,8 +50,13 @@ const progress = (c: StateCounts): ProgressCounts => ({
 
 /** The progress card's view model (pure): per-wave counts and gate, totals, ETA. */
 export function buildView(rollout: Rollout, counts: readonly WaveCounts[], firstFailures: readonly RolloutDevice[], now: Date): RolloutView {
+  // Wave 0 holds the devices set aside at plan time (already current, incompatible); the totals are the waves'.
   const all: StateCounts = {};
-  for (const c of counts) for (const [state, n] of Object.entries(c.counts)) all[state as keyof StateCounts] = (all[state as keyof StateCounts] ?? 0) + (n ?? 0);
+  for (const c of counts) {
+    if (c.wave === 0) continue;
+    for (const [state, n] of Object.entries(c.counts)) all[state as keyof StateCounts] = (all[state as keyof StateCounts] ?? 0) + (n ?? 0);
+  }
+  const outside = counts.find((c) => c.wave === 0)?.counts ?? {};
   const waves = rollout.waves.map((w, i): WaveView => {
     const c = counts.find((x) => x.wave === w.index)?.counts ?? {};
     const gate = judgeWave(c, rollout.settings.gates, w.acknowledgedFailures);
@@ -59,8 +65,8 @@ export function buildView(rollout: Rollout, counts: readonly WaveCounts[], first
   return {
     rollout,
     totals: progress(all),
-    alreadyCurrent: all['already-current'] ?? 0,
-    incompatible: all.incompatible ?? 0,
+    alreadyCurrent: outside['already-current'] ?? 0,
+    incompatible: outside.incompatible ?? 0,
     waves,
     etaMs: eta(rollout, waves, now),
     firstFailures,

@@ -50,8 +50,7 @@ export class LocalFleetRegistry implements FleetClient, DeviceSideClient {
            version = version + 1, desired_seq = @seq,
            desired_fw_version = CASE WHEN @setVersion THEN @fwVersion ELSE desired_fw_version END,
            desired_rollout_id = CASE WHEN @setRollout THEN @rolloutId ELSE desired_rollout_id END,
-           desired_attempt = CASE WHEN @setAttempt THEN @attempt ELSE desired_attempt END,
-           fw_seq = CASE WHEN @touchesFirmware THEN @seq ELSE fw_seq END
+           desired_attempt = CASE WHEN @setAttempt THEN @attempt ELSE desired_attempt END
          WHERE device_id IN (SELECT value FROM json_each(@ids)) RETURNING device_id`,
       ),
       patchReported: db.prepare(
@@ -359,7 +358,6 @@ function desiredFirmwareColumns(patch: Record<string, unknown>) {
   const rollout = column('rolloutId', (v) => typeof v === 'string');
   const attempt = column('attempt', (v) => typeof v === 'number' && Number.isInteger(v));
   return {
-    touchesFirmware: touchesFirmware ? 1 : 0,
     setVersion: version.set,
     fwVersion: version.value,
     setRollout: rollout.set,

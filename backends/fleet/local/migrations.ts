@@ -59,7 +59,7 @@ DROP INDEX IF EXISTS fleet_devices_connection_activity;
     // The rollout engine reads the firmware state of one rollout's devices every 10 s. These
     // columns answer that from an index: desired firmware (rollout, attempt, version) copied
     // out of desired_json, the update substatus, and fw_seq, the fleet sequence at the last
-    // change of reported firmware, desired firmware or connection (heartbeats do not count),
+    // change of reported firmware or connection (heartbeats and desired writes do not count),
     // so a tick reads only the devices that changed since the previous one.
     id: '0103-fleet-firmware-state',
     sql: `

@@ -48,6 +48,13 @@ export const rolloutMigrations: Migration[] = [
     CREATE INDEX rollout_devices_state ON rollout_devices (rollout_id, state, wave, seq);
     CREATE INDEX rollout_devices_pending ON rollout_devices (rollout_id) WHERE pending_write = 1`,
   },
+  {
+    // Ticks read only the devices whose reported state changed; time-based transitions of the
+    // others are set-based and need the connection seen last. Nothing reads by seq order any more.
+    id: '0302-rollout-devices-connected',
+    sql: `ALTER TABLE rollout_devices ADD COLUMN connected INTEGER NOT NULL DEFAULT 1;
+    DROP INDEX IF EXISTS rollout_devices_seq`,
+  },
 ];
 
 interface RolloutRow {
@@ -83,6 +90,7 @@ interface DeviceRow {
   pending_write: number;
   baseline_status: string | null;
   reason: string | null;
+  connected: number;
 }
 
 const toRollout = (r: RolloutRow): Rollout => ({
@@ -115,6 +123,7 @@ const toDevice = (r: DeviceRow): RolloutDevice => ({
   pendingWrite: r.pending_write === 1,
   baselineStatus: r.baseline_status ?? undefined,
   reason: r.reason ?? undefined,
+  connected: r.connected === 1,
 });
 
 /** Placeholders for a fixed list of states (states are constants, never user text). */
@@ -204,21 +213,22 @@ export class SqliteRolloutRepository implements RolloutRepository {
   conflicts(rolloutId: string): RolloutConflict[] {
     const rows = this.db
       .prepare(
+        // From the other active rollouts' devices (usually none) to this plan's: no scan of a 100k plan when nothing else runs.
         `SELECT o.rollout_id AS rolloutId, r.state AS state, COUNT(*) AS devices, MIN(o.device_id) AS example
-         FROM rollout_devices m
-         JOIN rollout_devices o ON o.device_id = m.device_id AND o.rollout_id <> m.rollout_id
-         JOIN rollouts r ON r.id = o.rollout_id
-         WHERE m.rollout_id = ? AND m.state = 'queued'
-           AND r.state IN (${inList(ACTIVE_ROLLOUT_STATES)}) AND o.state IN (${inList(HOLDING)})
+         FROM rollouts r
+         CROSS JOIN rollout_devices o ON o.rollout_id = r.id
+         CROSS JOIN rollout_devices m ON m.rollout_id = ? AND m.device_id = o.device_id
+         WHERE r.id <> ? AND r.state IN (${inList(ACTIVE_ROLLOUT_STATES)}) AND o.state IN (${inList(HOLDING)}) AND m.state = 'queued'
          GROUP BY o.rollout_id, r.state ORDER BY o.rollout_id`,
       )
-      .all(rolloutId, ...ACTIVE_ROLLOUT_STATES, ...HOLDING) as RolloutConflict[];
+      .all(rolloutId, rolloutId, ...ACTIVE_ROLLOUT_STATES, ...HOLDING) as RolloutConflict[];
     return rows;
   }
 
   waveCounts(rolloutId: string): WaveCounts[] {
     const rows = this.db
-      .prepare('SELECT COALESCE(wave, 0) AS wave, state, COUNT(*) AS n FROM rollout_devices WHERE rollout_id = ? GROUP BY COALESCE(wave, 0), state ORDER BY 1')
+      // Grouped in the state index's order: a walk of the index, no sort.
+      .prepare('SELECT COALESCE(wave, 0) AS wave, state, COUNT(*) AS n FROM rollout_devices WHERE rollout_id = ? GROUP BY state, wave')
       .all(rolloutId) as Array<{ wave: number; state: DeviceState; n: number }>;
     const byWave = new Map<number, StateCounts>();
     for (const r of rows) {
@@ -226,7 +236,7 @@ export class SqliteRolloutRepository implements RolloutRepository {
       counts[r.state] = r.n;
       byWave.set(r.wave, counts);
     }
-    return [...byWave.entries()].map(([wave, counts]) => ({ wave, counts }));
+    return [...byWave.entries()].sort((a, b) => a[0] - b[0]).map(([wave, counts]) => ({ wave, counts }));
   }
 
   devices(rolloutId: string, states: readonly DeviceState[], options: { wave?: number; limit?: number } = {}): RolloutDevice[] {
@@ -244,16 +254,25 @@ export class SqliteRolloutRepository implements RolloutRepository {
     return (this.db.prepare('SELECT * FROM rollout_devices WHERE rollout_id = ? AND pending_write = 1').all(rolloutId) as DeviceRow[]).map(toDevice);
   }
 
-  inFlightPage(rolloutId: string, afterSeq: number, limit: number): RolloutDevice[] {
+  inFlightIds(rolloutId: string): string[] {
+    return this.db
+      .prepare(`SELECT device_id FROM rollout_devices WHERE rollout_id = ? AND state IN (${inList(IN_FLIGHT_STATES)}) AND pending_write = 0`)
+      .pluck()
+      .all(rolloutId, ...IN_FLIGHT_STATES) as string[];
+  }
+
+  inFlightOf(rolloutId: string, deviceIds: readonly string[]): RolloutDevice[] {
+    if (deviceIds.length === 0) return [];
     // The tick's hot path: only the columns it reads, as arrays (object rows cost 3x at 100k).
     const rows = this.db
       .prepare(
-        `SELECT device_id, wave, seq, state, attempt, since, previous_version, baseline_status FROM rollout_devices
-         WHERE rollout_id = ? AND state IN (${inList(IN_FLIGHT_STATES)}) AND pending_write = 0 AND seq > ? ORDER BY seq LIMIT ?`,
+        `SELECT d.device_id, d.wave, d.seq, d.state, d.attempt, d.since, d.previous_version, d.baseline_status, d.connected
+         FROM json_each(?) AS j CROSS JOIN rollout_devices d ON d.rollout_id = ? AND d.device_id = j.value
+         WHERE d.state IN (${inList(IN_FLIGHT_STATES)}) AND d.pending_write = 0`,
       )
       .raw()
-      .all(rolloutId, ...IN_FLIGHT_STATES, afterSeq, limit) as Array<[string, number | null, number, DeviceState, number, number, string | null, string | null]>;
-    return rows.map(([deviceId, wave, seq, state, attempt, since, previousVersion, baselineStatus]) => ({
+      .all(JSON.stringify(deviceIds), rolloutId, ...IN_FLIGHT_STATES) as Array<[string, number | null, number, DeviceState, number, number, string | null, string | null, number]>;
+    return rows.map(([deviceId, wave, seq, state, attempt, since, previousVersion, baselineStatus, connected]) => ({
       rolloutId,
       deviceId,
       wave,
@@ -264,7 +283,37 @@ export class SqliteRolloutRepository implements RolloutRepository {
       previousVersion: previousVersion ?? undefined,
       baselineStatus: baselineStatus ?? undefined,
       pendingWrite: false,
+      connected: connected === 1,
     }));
+  }
+
+  settleByTime(rolloutId: string, now: number, limits: { soakMs: number; phaseTimeoutMs: number }): number {
+    const phases = IN_FLIGHT_STATES.filter((s) => s !== 'soaking');
+    const minutes = (ms: number) => String(Math.round(ms / 60_000));
+    return this.db.transaction(() => {
+      const succeeded = this.db
+        .prepare(
+          `UPDATE rollout_devices SET state = 'succeeded', since = ?, reason = NULL
+           WHERE rollout_id = ? AND state = 'soaking' AND pending_write = 0 AND connected = 1 AND since <= ?`,
+        )
+        .run(now, rolloutId, now - limits.soakMs).changes;
+      const timedOut = this.db
+        .prepare(
+          `UPDATE rollout_devices SET state = 'timed-out', since = ?,
+             reason = 'no progress while ' || state || ' for ' || CASE WHEN state = 'soaking' THEN ? ELSE ? END || ' min'
+           WHERE rollout_id = ? AND pending_write = 0
+             AND ((state IN (${inList(phases)}) AND since < ?) OR (state = 'soaking' AND since < ?))`,
+        )
+        .run(now, minutes(limits.soakMs + limits.phaseTimeoutMs), minutes(limits.phaseTimeoutMs), rolloutId, ...phases, now - limits.phaseTimeoutMs, now - limits.soakMs - limits.phaseTimeoutMs).changes;
+      return succeeded + timedOut;
+    })();
+  }
+
+  markConnection(rolloutId: string, deviceIds: readonly string[], connected: boolean): void {
+    if (deviceIds.length === 0) return;
+    this.db
+      .prepare('UPDATE rollout_devices SET connected = ? WHERE rollout_id = ? AND device_id IN (SELECT value FROM json_each(?))')
+      .run(connected ? 1 : 0, rolloutId, JSON.stringify(deviceIds));
   }
 
   claimForDispatch(rolloutId: string, maxWave: number, limit: number, now: number): RolloutDevice[] {
@@ -280,9 +329,20 @@ export class SqliteRolloutRepository implements RolloutRepository {
   }
 
   confirmWritten(rolloutId: string, confirmed: ReadonlyArray<{ deviceId: string; baselineStatus?: string }>, now: number): void {
-    const update = this.db.prepare('UPDATE rollout_devices SET pending_write = 0, baseline_status = ?, since = ? WHERE rollout_id = ? AND device_id = ? AND pending_write = 1');
+    if (confirmed.length === 0) return;
+    // Set-based: one UPDATE per distinct baseline status (a handful), the ids bound as one JSON array.
+    const byBaseline = new Map<string | null, string[]>();
+    for (const c of confirmed) {
+      const key = c.baselineStatus ?? null;
+      const ids = byBaseline.get(key) ?? [];
+      ids.push(c.deviceId);
+      byBaseline.set(key, ids);
+    }
+    const update = this.db.prepare(
+      'UPDATE rollout_devices SET pending_write = 0, baseline_status = ?, since = ?, connected = 1 WHERE rollout_id = ? AND pending_write = 1 AND device_id IN (SELECT value FROM json_each(?))',
+    );
     this.db.transaction(() => {
-      for (const c of confirmed) update.run(c.baselineStatus ?? null, now, rolloutId, c.deviceId);
+      for (const [baseline, ids] of byBaseline) update.run(baseline, now, rolloutId, JSON.stringify(ids));
     })();
   }
 
@@ -291,16 +351,18 @@ export class SqliteRolloutRepository implements RolloutRepository {
     // Set-based: one UPDATE per distinct (state, since, reason), the ids bound as one JSON array.
     const groups = new Map<string, { change: DeviceChange; ids: string[] }>();
     for (const c of changes) {
-      const key = `${c.state}\u0000${c.since}\u0000${c.reason ?? ''}`;
+      const key = `${c.state}\u0000${c.since}\u0000${c.reason ?? ''}\u0000${c.connected ?? ''}`;
       const group = groups.get(key) ?? { change: c, ids: [] };
       group.ids.push(c.deviceId);
       groups.set(key, group);
     }
     const update = this.db.prepare(
-      'UPDATE rollout_devices SET state = ?, since = ?, reason = ?, pending_write = 0 WHERE rollout_id = ? AND device_id IN (SELECT value FROM json_each(?))',
+      'UPDATE rollout_devices SET state = ?, since = ?, reason = ?, connected = COALESCE(?, connected), pending_write = 0 WHERE rollout_id = ? AND device_id IN (SELECT value FROM json_each(?))',
     );
     this.db.transaction(() => {
-      for (const { change, ids } of groups.values()) update.run(change.state, change.since, change.reason ?? null, rolloutId, JSON.stringify(ids));
+      for (const { change, ids } of groups.values()) {
+        update.run(change.state, change.since, change.reason ?? null, change.connected === undefined ? null : change.connected ? 1 : 0, rolloutId, JSON.stringify(ids));
+      }
     })();
   }
 

@@ -73,7 +73,7 @@ describe('local registry: the device side', () => {
 });
 
 describe('local registry: firmware states for the rollout engine', () => {
-  test('a rollout read returns a cursor; the next read returns only devices whose firmware or connection changed', async () => {
+  test('a rollout read returns a cursor; the next read returns only devices whose reported firmware or connection changed', async () => {
     const h = localHarness();
     const registry = h.client as LocalFleetRegistry;
     await h.seed(['device-1', 'device-2', 'device-3'].map((deviceId) => ({ deviceId, reported: { firmware: { currentFwVersion: '1.0.0', fwUpdateStatus: 'current' } } })));
@@ -95,8 +95,10 @@ describe('local registry: firmware states for the rollout engine', () => {
     await registry.setConnection('device-2', 'Connected', at);
     const online = await registry.readFirmwareStates({ rolloutId: 'R1', changedSince: failed.cursor });
     expect(online.devices).toEqual([expect.objectContaining({ deviceId: 'device-2', connectionState: 'Connected' })]);
+    // Desired writes are not reported changes: the writer knows what it wrote.
     await registry.updateDesired(['device-1'], { firmware: { attempt: 2 } });
-    expect((await registry.readFirmwareStates({ rolloutId: 'R1', changedSince: online.cursor })).devices).toEqual([expect.objectContaining({ deviceId: 'device-1', desiredAttempt: 2 })]);
+    expect((await registry.readFirmwareStates({ rolloutId: 'R1', changedSince: online.cursor })).devices).toEqual([]);
+    expect((await registry.readFirmwareStates({ rolloutId: 'R1' })).devices.find((d) => d.deviceId === 'device-1')).toMatchObject({ desiredAttempt: 2 });
     // Leaving the rollout (desired firmware replaced or removed) takes the device out of its reads.
     await registry.updateDesired(['device-1'], { firmware: null });
     expect((await registry.readFirmwareStates({ rolloutId: 'R1' })).devices.map((d) => d.deviceId)).toEqual(['device-2']);

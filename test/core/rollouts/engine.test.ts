@@ -1,13 +1,13 @@
 import { RolloutRefused } from '../../../core/rollouts/errors';
-import { FakeFleet } from './fake-fleet';
+import { FakeFleet, type FirmwareReads } from './fake-fleet';
 import { LEAD, OTHER_LEAD, makeWorld, run } from './world';
 
 const plan = (w: ReturnType<typeof makeWorld>, extra: Partial<Parameters<ReturnType<typeof makeWorld>['service']['plan']>[0]> = {}) =>
   w.service.plan({ version: '2.4.1', filter: {}, filterText: '', actor: LEAD, conversationId: 'conv-1', ...extra });
 
-describe('rollout engine', () => {
+describe.each<[FirmwareReads]>([['none'], ['full'], ['delta']])('rollout engine (firmware reads: %s)', (reads) => {
   it('plans without writing, then runs wave by wave with an approval between waves', async () => {
-    const w = makeWorld(new FakeFleet().add(100, (i) => ({ ring: i < 2 ? 'canary' : 'prod' })).add(3, () => ({ version: '2.4.1' })));
+    const w = makeWorld(new FakeFleet(reads).add(100, (i) => ({ ring: i < 2 ? 'canary' : 'prod' })).add(3, () => ({ version: '2.4.1' })));
     const planned = await plan(w);
     expect(planned).toMatchObject({ targets: 103, alreadyCurrent: 3, waveSizes: [1, 9, 40, 50] });
     await w.service.tick();
@@ -39,7 +39,7 @@ describe('rollout engine', () => {
   });
 
   it('pauses itself when the failure gate breaches and names the failing devices', async () => {
-    const w = makeWorld(new FakeFleet().add(200));
+    const w = makeWorld(new FakeFleet(reads).add(200));
     const planned = await plan(w, { waves: [10, 100] });
     w.service.actions.start(planned.rollout.id, 1, LEAD);
     const events = [];
@@ -70,7 +70,7 @@ describe('rollout engine', () => {
   });
 
   it('stops writing within one tick of a pause, between batches', async () => {
-    const w = makeWorld(new FakeFleet().add(300), { dispatchPerSecond: 30 }, { batchSize: 10 });
+    const w = makeWorld(new FakeFleet(reads).add(300), { dispatchPerSecond: 30 }, { batchSize: 10 });
     const planned = await plan(w, { waves: [100] });
     w.service.actions.start(planned.rollout.id, 1, LEAD);
     const original = w.fleet.updateDesired.bind(w.fleet);
@@ -87,7 +87,7 @@ describe('rollout engine', () => {
   });
 
   it('makes exactly one transition when two leads click the same card', async () => {
-    const w = makeWorld(new FakeFleet().add(20));
+    const w = makeWorld(new FakeFleet(reads).add(20));
     const planned = await plan(w);
     const v = planned.rollout.version;
     const first = w.service.actions.start('R1', v, LEAD);
@@ -100,7 +100,7 @@ describe('rollout engine', () => {
   });
 
   it('refuses unknown versions, empty targets and overlapping rollouts, naming the conflict', async () => {
-    const w = makeWorld(new FakeFleet().add(20, (i) => ({ site: i < 10 ? 'berlin' : 'paris' })));
+    const w = makeWorld(new FakeFleet(reads).add(20, (i) => ({ site: i < 10 ? 'berlin' : 'paris' })));
     await expect(plan(w, { version: '9.9.9' })).rejects.toThrow(/9.9.9 is not in the catalog; available: 3.0.0-beta.1/);
     await expect(plan(w, { filter: { site: 'rome' }, filterText: 'site:rome' })).rejects.toThrow(/No device matches `site:rome`/);
     await expect(plan(w, { version: '3.0.0-beta.1' })).rejects.toThrow(/Nothing to roll out: .*20 cannot run it \(models sensor-s1 \(20\); it supports gateway-g2\)/);
@@ -114,7 +114,7 @@ describe('rollout engine', () => {
   });
 
   it('aborts: cancels the queue and sets not-yet-started devices back to their version', async () => {
-    const w = makeWorld(new FakeFleet().add(50));
+    const w = makeWorld(new FakeFleet(reads).add(50));
     const planned = await plan(w, { waves: [20, 100] });
     w.service.actions.start(planned.rollout.id, undefined, LEAD);
     await w.service.tick(); // 10 devices written, none started
@@ -127,7 +127,7 @@ describe('rollout engine', () => {
   });
 
   it('times out devices that never report, and skips offline devices', async () => {
-    const w = makeWorld(new FakeFleet().add(10, (i) => ({ connection: i === 0 ? 'Disconnected' : 'Connected' })));
+    const w = makeWorld(new FakeFleet(reads).add(10, (i) => ({ connection: i === 0 ? 'Disconnected' : 'Connected' })));
     await plan(w, { waves: [100] });
     w.service.actions.start('R1', undefined, LEAD);
     await w.service.tick();
@@ -139,7 +139,7 @@ describe('rollout engine', () => {
   });
 
   it('continues after a crash right after a desired write without writing any device twice', async () => {
-    const w = makeWorld(new FakeFleet().add(30));
+    const w = makeWorld(new FakeFleet(reads).add(30));
     await plan(w, { waves: [100] });
     w.service.actions.start('R1', undefined, LEAD);
     w.fleet.crashAfterWrite = true;

@@ -1,4 +1,23 @@
-import type { ConnectionState, DesiredPatchResult, DeviceFilter, DevicePage, DeviceTwin, FleetClient, GroupCount, MethodResult } from '../../../backends/fleet/port';
+import type {
+  ConnectionState,
+  DesiredPatchResult,
+  DeviceFilter,
+  DevicePage,
+  DeviceTwin,
+  FirmwareState,
+  FirmwareStateQuery,
+  FirmwareStates,
+  FleetClient,
+  GroupCount,
+  MethodResult,
+} from '../../../backends/fleet/port';
+
+/**
+ * How the fake answers set-based firmware reads: `none` has no `readFirmwareStates` (the
+ * engine reads twins), `full` answers every device like IoT Hub, `delta` keeps a change
+ * sequence and answers only what changed since a cursor, like the local registry.
+ */
+export type FirmwareReads = 'none' | 'full' | 'delta';
 
 interface FakeDevice {
   deviceId: string;
@@ -20,6 +39,31 @@ export class FakeFleet implements FleetClient {
   crashAfterWrite = false;
   /** Set to make the next updateDesired throw before writing anything. */
   crashBeforeWrite = false;
+  /** Change sequence for `delta` reads: any change of what a firmware read returns bumps it. */
+  private sequence = 0;
+  private readonly changes = new Map<string, { print: string; seq: number }>();
+
+  constructor(reads: FirmwareReads = 'none') {
+    if (reads === 'none') this.readFirmwareStates = undefined;
+    else this.reads = reads;
+  }
+
+  private reads: 'full' | 'delta' = 'full';
+
+  readFirmwareStates?: (query: FirmwareStateQuery) => Promise<FirmwareStates> = async (query) => {
+    if ('filter' in query) return { devices: [...this.devices.values()].filter((d) => matches(d, query.filter)).map(stateOf), changesOnly: false };
+    // Changes are found by comparing with what was last sequenced, so tests may also mutate devices
+    // directly. Like the local registry, only reported firmware and connection count as changes.
+    for (const d of this.devices.values()) {
+      const print = JSON.stringify([d.connection, d.reported.firmware]);
+      if (this.changes.get(d.deviceId)?.print !== print) this.changes.set(d.deviceId, { print, seq: ++this.sequence });
+    }
+    const since = this.reads === 'delta' && query.changedSince !== undefined ? Number(query.changedSince) : -1;
+    const devices = [...this.devices.values()]
+      .filter((d) => (d.desired.firmware as Record<string, unknown> | undefined)?.rolloutId === query.rolloutId && this.changes.get(d.deviceId)!.seq > since)
+      .map(stateOf);
+    return this.reads === 'delta' ? { devices, cursor: String(this.sequence), changesOnly: since >= 0 } : { devices, changesOnly: false };
+  };
 
   add(count: number, make: (i: number) => Partial<FakeDevice> & { version?: string } = () => ({})): this {
     for (let i = 0; i < count; i++) {
@@ -126,6 +170,24 @@ function matches(d: FakeDevice, f: DeviceFilter): boolean {
   if (f.connection && d.connection !== f.connection) return false;
   if (f.firmware && d.reported.firmware.currentFwVersion !== f.firmware) return false;
   return true;
+}
+
+function stateOf(d: FakeDevice): FirmwareState {
+  const desired = (d.desired.firmware ?? {}) as Record<string, unknown>;
+  const reported = d.reported.firmware;
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return {
+    deviceId: d.deviceId,
+    connectionState: d.connection,
+    model: d.model,
+    ring: d.ring,
+    currentFwVersion: text(reported.currentFwVersion),
+    fwUpdateStatus: text(reported.fwUpdateStatus),
+    fwUpdateSubstatus: text(reported.fwUpdateSubstatus),
+    desiredFwVersion: text(desired.fwVersion),
+    desiredRolloutId: text(desired.rolloutId),
+    desiredAttempt: typeof desired.attempt === 'number' ? desired.attempt : undefined,
+  };
 }
 
 function twin(d: FakeDevice): DeviceTwin {
