@@ -1,13 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { spawn } from 'node:child_process';
+import express from 'express';
 import { startFleetOps, type RunningBot } from '../bot/server';
 import { createAlertsFeatureModule } from '../bot/features/alerts';
 import type { ChannelClient } from '../core/notifications/channel';
 import type { ConversationRef } from '../core/conversations/conversation';
 import type { OutboundMessage } from '../core/notifications/notifier';
 import { silentLogger } from '../core/logger';
+import type { FeatureModule } from '../bot/features/feature';
 import { percentile, printTable, type Figure } from './report';
 
 /**
@@ -57,11 +59,11 @@ function payload(alertId: string, rule: string, deviceId: string, firedAt: strin
   });
 }
 
-async function start(channel: RecordingChannel, conversations: string[]): Promise<{ bot: RunningBot; dataDir: string }> {
+async function start(channel: RecordingChannel, conversations: string[], extra: FeatureModule[] = []): Promise<{ bot: RunningBot; dataDir: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetops-bench-alerts-'));
   const bot = await startFleetOps(
     { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SIM_DEVICES: '0', LOG_LEVEL: 'silent', ALERTS_WEBHOOK_TOKEN: TOKEN, ALERT_RULES: 'off' },
-    { logger: silentLogger, channel, features: [createAlertsFeatureModule({ schedule: () => () => undefined })] },
+    { logger: silentLogger, channel, features: [createAlertsFeatureModule({ schedule: () => () => undefined }), ...extra] },
   );
   for (const conversationId of conversations) {
     bot.services.conversations.upsert({ conversationId, serviceUrl: 'http://127.0.0.1:1', channelId: 'msteams', tenantId: `tenant-${conversationId}` });
@@ -78,13 +80,13 @@ async function post(url: string, body: string): Promise<{ ok: boolean; ms: numbe
 }
 
 /**
- * The load generator runs in a worker thread (its own core), so the bot's event loop is
- * measured, not the HTTP client's. Plain JS: the worker gets the payload template as data.
+ * The load generator runs in its own process (its own event loop, heap and core), so
+ * the bot's event loop is measured, not the HTTP client's: keep-alive sockets, one per
+ * sender, raw http.request. Plain JS: it gets its parameters as JSON on argv.
  */
-const LOAD_WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
+const LOAD_CLIENT = `
 const http = require('node:http');
-const { url, template, count, concurrency, prefix } = workerData;
+const { url, template, count, concurrency, prefix } = JSON.parse(process.argv[1]);
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 const target = new URL(url);
 function post(body) {
@@ -114,32 +116,48 @@ function post(body) {
     }
   }));
   agent.destroy();
-  parentPort.postMessage({ latencies, failed, seconds: (performance.now() - t0) / 1000 });
+  process.stdout.write(JSON.stringify({ latencies, failed, seconds: (performance.now() - t0) / 1000 }));
 })();
 `;
 
 function load(url: string, count: number, prefix: string): Promise<{ latencies: number[]; failed: number; seconds: number }> {
   const template = payload('@ID@', '@RULE@', '@DEVICE@', new Date().toISOString());
-  const worker = new Worker(LOAD_WORKER, { eval: true, workerData: { url, template, count, concurrency: CONCURRENCY, prefix } });
+  const child = spawn(process.execPath, ['-e', LOAD_CLIENT, JSON.stringify({ url, template, count, concurrency: CONCURRENCY, prefix })], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (chunk) => (out += chunk));
   return new Promise((resolve, reject) => {
-    worker.once('message', (m) => {
-      resolve(m);
-      void worker.terminate();
-    });
-    worker.once('error', reject);
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load client exited with ${code}`))));
   });
 }
 
+/** The baseline: a trivial express route on the same server, answering 202 without reading the body. */
+const baselineRoute: FeatureModule = {
+  name: 'bench-baseline',
+  async create() {
+    const router = express.Router();
+    router.post('/', (_req, res) => {
+      res.sendStatus(202);
+    });
+    return { name: 'bench-baseline', routes: [{ path: '/bench/noop', router }] };
+  },
+};
+
 async function ingestion(): Promise<Figure[]> {
   const channel = new RecordingChannel();
-  const { bot } = await start(channel, ['ops']);
+  const { bot } = await start(channel, ['ops'], [baselineRoute]);
   const url = `${bot.url}/api/alerts?token=${TOKEN}`;
+  // The same server and client on a route that does nothing: what HTTP alone costs on this machine now.
+  await load(`${bot.url}/bench/noop`, 500, 'warm-');
+  const baseline = await load(`${bot.url}/bench/noop`, INGEST_ALERTS, 'noop-');
   await load(url, 500, 'warm-'); // JIT, prepared statements, connection pool
   const { latencies, failed, seconds } = await load(url, INGEST_ALERTS, 'ingest-');
   await bot.stop(0);
   const rate = INGEST_ALERTS / seconds;
   const p99 = percentile(latencies, 99);
   return [
+    { figure: `baseline (trivial 202 route, same server and client): requests/s`, value: (INGEST_ALERTS / baseline.seconds).toFixed(0), target: '', ok: true },
+    { figure: 'baseline: p50 / p99 (ms)', value: `${percentile(baseline.latencies, 50).toFixed(1)} / ${percentile(baseline.latencies, 99).toFixed(1)}`, target: '', ok: true },
     { figure: `ingestion: alerts/s (${INGEST_ALERTS}, ${CONCURRENCY} senders, 1 conversation)`, value: rate.toFixed(0), target: '≥ 1,000', ok: rate >= 1000 },
     { figure: 'ingestion: p50 of the 2xx (ms)', value: percentile(latencies, 50).toFixed(1), target: '', ok: true },
     { figure: 'ingestion: p99 of the 2xx (ms)', value: p99.toFixed(1), target: '< 50', ok: p99 < 50 },
