@@ -39,6 +39,18 @@ export function createTeamsApp(args: { config: AppConfig; express: Express; serv
     name: activity.conversation?.name,
   });
 
+  const turnOf = (ctx: { activity: unknown; send(activity: never): Promise<{ id?: string }> }) => {
+    const activity = ctx.activity as any;
+    return createTurnContext({
+      activityId: activity.id ?? 'unknown',
+      actor: actorFromAccount(activity.from, services.access),
+      conversation: conversationOf(activity),
+      services,
+      log,
+      send: (a) => ctx.send(a as never),
+    });
+  };
+
   // Remember every conversation the bot is in (installed, or first spoken to), for proactive sends.
   app.use(async (ctx) => {
     const ref = conversationOf(ctx.activity);
@@ -66,14 +78,7 @@ export function createTeamsApp(args: { config: AppConfig; express: Express; serv
   app.on('message', async (ctx) => {
     const started = Date.now();
     const activity = ctx.activity as any;
-    const turn = createTurnContext({
-      activityId: activity.id ?? 'unknown',
-      actor: actorFromAccount(activity.from, services.access),
-      conversation: conversationOf(activity),
-      services,
-      log,
-      send: (a) => ctx.send(a as never),
-    });
+    const turn = turnOf(ctx);
     const text = stripBotMention(activity.text ?? '', activity.entities, activity.recipient?.id);
     // A card submitted through the Action.Submit fallback arrives as a message with `value`.
     const value = activity.value as Record<string, unknown> | undefined;
@@ -98,14 +103,7 @@ export function createTeamsApp(args: { config: AppConfig; express: Express; serv
     const activity = ctx.activity as any;
     const action = activity.value?.action ?? {};
     const verb = String(action.verb ?? '');
-    const turn = createTurnContext({
-      activityId: activity.id ?? 'unknown',
-      actor: actorFromAccount(activity.from, services.access),
-      conversation: conversationOf(activity),
-      services,
-      log,
-      send: (a) => ctx.send(a as never),
-    });
+    const turn = turnOf(ctx);
     let ok = true;
     try {
       const data = { ...(action.data ?? {}) } as Record<string, unknown>;

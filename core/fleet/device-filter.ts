@@ -1,5 +1,5 @@
 import type { DeviceFilter, FwUpdateStatus } from '../../backends/fleet/port';
-import { editDistance } from './edit-distance';
+import { editDistance } from '../text/edit-distance';
 
 /**
  * The device filter language, shared by `devices`, `fleet`, rollout targets and

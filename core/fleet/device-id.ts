@@ -1,4 +1,4 @@
-import { editDistance } from './edit-distance';
+import { editDistance } from '../text/edit-distance';
 
 /**
  * What the user typed, as a device id: surrounding quotes, backticks, brackets and

@@ -1,4 +1,4 @@
-/** Levenshtein distance; short strings only (filter keys, device ids). */
+/** Levenshtein distance; short strings only (command words, filter keys, device ids). */
 export function editDistance(a: string, b: string): number {
   if (a === b) return 0;
   const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
