@@ -3,6 +3,8 @@ import { createAzureAlertStateClient, isAlertsManagementId } from '../../backend
 import { LocalAlertStateClient, RoutingAlertStateClient } from '../../backends/alerts/local';
 import type { AlertStateClient } from '../../backends/alerts/port';
 import { alertMigrations, SqliteAlertRepository } from '../../backends/store/sqlite/alerts';
+import { WalCheckpointer } from '../../backends/store/sqlite/alerts-checkpointer';
+import { WalGroupCommit } from '../../backends/store/sqlite/alerts-group-commit';
 import { alertCard } from '../../cards/alert';
 import { alertStormCard } from '../../cards/alert-storm';
 import { ALERT_ACTIONS, ALERT_COMMANDS } from '../../commands/alerts';
@@ -49,7 +51,10 @@ export const alertsFeature: FeatureModule = createAlertsFeatureModule();
 
 async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOptions): Promise<Feature> {
   const { config, clock, log } = deps;
-  const repo = new SqliteAlertRepository(deps.db);
+  // Webhook batches share their disk flush off the event loop; checkpoints run on their own thread.
+  const commits = new WalGroupCommit(deps.db);
+  let checkpointer: WalCheckpointer | undefined;
+  const repo = new SqliteAlertRepository(deps.db, commits);
   // Storm cards are rendered at most every STORM_FLUSH_MS, whatever the alert rate (the notifier coalesces anyway).
   let flushTimer: NodeJS.Timeout | undefined;
   const scheduleStormFlush = () => {
@@ -88,6 +93,11 @@ async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOpti
     services: { alerts: service },
     validateSubscriptionFilter: { topic: 'alerts', validate: (filter) => validateAlertFilter(filter) },
     async start() {
+      if (commits.deferred) {
+        const started = new WalCheckpointer(deps.db.name, (error) => log.warn({ err: error }, 'WAL checkpoint failed; the next one retries'));
+        commits.onCommit = () => started.nudge();
+        checkpointer = started;
+      }
       // Storm cards a crash left unrendered.
       const recovered = publisher.flushStorms();
       if (recovered > 0) log.info({ recovered }, 'storm cards re-rendered after a restart');
@@ -99,6 +109,8 @@ async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOpti
     },
     async stop() {
       stopRules?.();
+      commits.onCommit = () => undefined;
+      await checkpointer?.stop();
       if (flushTimer) {
         clearTimeout(flushTimer);
         flushTimer = undefined;

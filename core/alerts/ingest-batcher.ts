@@ -10,9 +10,10 @@ interface Pending {
 }
 
 /**
- * Group commit: alerts arriving together are stored in one transaction (one disk
- * flush), each inside its own savepoint so one bad alert fails alone. Every caller
- * still gets its answer only after the commit, so a 2xx still means "durable".
+ * Group commit: alerts arriving together are stored in one transaction, each inside its
+ * own savepoint so one bad alert fails alone. Every caller gets its answer only once the
+ * transaction is on disk, so a 2xx still means "durable"; the flush to disk is shared
+ * with the batches committed while it runs and does not block the event loop.
  */
 export class IngestBatcher {
   private queue: Pending[] = [];
@@ -43,8 +44,9 @@ export class IngestBatcher {
     const batch = this.queue.splice(0, this.maxBatch);
     if (this.queue.length > 0) this.schedule();
     const outcomes: Array<{ ok: true; result: IngestResult } | { ok: false; error: unknown }> = [];
+    let durable: Promise<void>;
     try {
-      this.repo.transaction(() => {
+      ({ durable } = this.repo.groupCommit(() => {
         for (const item of batch) {
           try {
             outcomes.push({ ok: true, result: this.ingestor.ingest(item.alert, item.payload) });
@@ -52,15 +54,20 @@ export class IngestBatcher {
             outcomes.push({ ok: false, error });
           }
         }
-      });
+      }));
     } catch (error) {
       for (const item of batch) item.reject(error);
       return;
     }
-    batch.forEach((item, i) => {
-      const outcome = outcomes[i]!;
-      if (outcome.ok) item.resolve(outcome.result);
-      else item.reject(outcome.error);
-    });
+    // Answers wait for the disk flush; the next batch is stored meanwhile.
+    durable.then(
+      () =>
+        batch.forEach((item, i) => {
+          const outcome = outcomes[i]!;
+          if (outcome.ok) item.resolve(outcome.result);
+          else item.reject(outcome.error);
+        }),
+      (error: unknown) => batch.forEach((item) => item.reject(error)),
+    );
   }
 }

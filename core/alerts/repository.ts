@@ -21,6 +21,11 @@ export interface Delivery {
  */
 export interface AlertRepository {
   transaction<T>(work: () => T): T;
+  /**
+   * Group commit: atomic like `transaction`, but durable only once `durable` resolves.
+   * Commits made close together share one disk flush, which does not hold up the caller.
+   */
+  groupCommit<T>(work: () => T): { readonly result: T; readonly durable: Promise<void> };
 
   /** Dedupe: true when a notification with this key was stored before. */
   hasEvent(dedupeKey: string): boolean;
