@@ -15,6 +15,15 @@ export function nearestRank(value: string, percent: string): string {
   return `quantile_disc(${value}, ${percent} / 100.0)`;
 }
 
+/** percentiles_array(x, dynamic([50, 90])) takes its percentages from an array literal too. */
+function spreadPercents(e: Expr): Expr[] {
+  if (e.kind === 'literal' && e.type === 'dynamic' && typeof e.value === 'string') {
+    const parsed: unknown = JSON.parse(e.value);
+    if (Array.isArray(parsed)) return parsed.map((n) => ({ kind: 'literal', type: 'real', value: Number(n) }) as Expr);
+  }
+  return [e];
+}
+
 /** The percentage: a literal is written as a number the engine formats (a constant for DuckDB's quantile), anything else bound. */
 export function percentArg(e: Expr, ctx: ScalarContext): string {
   if (e.kind === 'literal' && (typeof e.value === 'bigint' || typeof e.value === 'number')) {
@@ -69,6 +78,11 @@ export function aggregateCall(call: Call, ctx: ScalarContext): string | undefine
     case 'any':
       if (a.length !== 1 || a[0].kind === 'star') return unsupportedAt(call.span, notSupported('take_any with several columns'));
       return `any_value(${v(0)})`;
+    case 'percentiles_array': {
+      const value = asType(a[0], a[0].type === 'dynamic' ? 'real' : a[0].type, ctx);
+      const percents = a.slice(1).flatMap((p) => spreadPercents(p)).map((p) => nearestRank(value, percentArg(p, ctx)));
+      return `to_json([${percents.map((p) => toJson(p, a[0].type === 'dynamic' ? 'real' : a[0].type)).join(', ')}])`;
+    }
     case 'percentile': {
       const p = percentArg(a[1], ctx);
       const value = asType(a[0], a[0].type === 'dynamic' ? 'real' : a[0].type, ctx);

@@ -19,7 +19,8 @@ export type Expr =
   | { readonly kind: 'column'; readonly type: KqlType; readonly name: string; readonly side?: 'left' | 'right' }
   | { readonly kind: 'binary'; readonly type: KqlType; readonly op: string; readonly left: Expr; readonly right: Expr }
   | { readonly kind: 'unary'; readonly type: KqlType; readonly op: 'minus' | 'plus'; readonly operand: Expr }
-  | { readonly kind: 'call'; readonly type: KqlType; readonly name: string; readonly args: readonly Expr[]; readonly span: Span }
+  /** `index`: which column of a function that returns several (array_sort_asc(a, b) → a sorted, b reordered). */
+  | { readonly kind: 'call'; readonly type: KqlType; readonly name: string; readonly args: readonly Expr[]; readonly span: Span; readonly index?: number }
   | { readonly kind: 'inList'; readonly type: KqlType; readonly op: string; readonly left: Expr; readonly items: readonly Expr[] }
   | { readonly kind: 'inQuery'; readonly type: KqlType; readonly op: string; readonly left: Expr; readonly query: Tabular }
   | { readonly kind: 'between'; readonly type: KqlType; readonly negated: boolean; readonly left: Expr; readonly low: Expr; readonly high: Expr }

@@ -140,7 +140,7 @@ export class Converter {
       case 'DataTableExpression':
         return this.datatable(node);
       case 'PrintOperator':
-        return { kind: 'print', columns: columnsOf(node.ResultType, node), exprs: items(node.Expressions).map((e: Node) => this.expr(this.unnamed(e))) };
+        return { kind: 'print', columns: columnsOf(node.ResultType, node), exprs: items(node.Expressions).flatMap((e: Node) => this.parts(e).map((p) => p.expr)) };
       case 'RangeOperator':
         return { kind: 'range', columns: columnsOf(node.ResultType, node), from: this.expr(node.From), to: this.expr(node.To), step: this.expr(node.Step) };
       case 'UnionOperator':
@@ -218,9 +218,9 @@ export class Converter {
       case 'SerializeOperator':
         return { op: 'extend', assignments: this.extendAssignments(items(node.Expressions), input.columns, columns) };
       case 'ProjectOperator': {
-        const exprs = items(node.Expressions);
-        if (exprs.length !== columns.length) return fail(node, notSupported('A project that assigns several columns at once'));
-        return { op: 'project', assignments: exprs.map((e: Node, i: number) => ({ name: columns[i].name, expr: this.expr(this.unnamed(e)) })) };
+        const parts = items(node.Expressions).flatMap((e: Node) => this.parts(e));
+        if (parts.length !== columns.length) return fail(node, notSupported('This project'));
+        return { op: 'project', assignments: parts.map((p, i) => ({ name: columns[i].name, expr: p.expr })) };
       }
       case 'ProjectAwayOperator':
       case 'ProjectKeepOperator':
@@ -260,6 +260,8 @@ export class Converter {
         return this.mvApply(node);
       case 'TopNestedOperator':
         return this.topNested(node, columns);
+      case 'TopHittersOperator':
+        return this.topHitters(node, columns);
       case 'SearchOperator':
         return this.search(node, input.columns);
       default:
@@ -268,12 +270,35 @@ export class Converter {
   }
 
   private extendAssignments(exprs: Node[], inputColumns: readonly ColumnDef[], output: readonly ColumnDef[]): Assignment[] {
-    const K = kustoLanguage();
-    const named = exprs.map((e: Node) => (kindOf(e) === 'SimpleNamedExpression' ? nameOf(e.Name) : K.KustoFacts.GetExpressionResultName(e, null) as string | null));
-    if (exprs.some((e: Node) => kindOf(e) === 'CompoundNamedExpression')) fail(exprs[0], notSupported('Assigning several columns at once'));
-    const known = new Set<string>([...inputColumns.map((c) => c.name), ...named.filter((n): n is string => !!n)]);
+    const parts = exprs.flatMap((e: Node) => this.parts(e));
+    const known = new Set<string>([...inputColumns.map((c) => c.name), ...parts.map((p) => p.name).filter((n): n is string => !!n)]);
     const fresh = output.filter((c) => !known.has(c.name)).map((c) => c.name);
-    return exprs.map((e: Node, i: number) => ({ name: named[i] ?? fresh.shift() ?? `Column${i + 1}`, expr: this.expr(this.unnamed(e)) }));
+    return parts.map((p, i) => ({ name: p.name ?? fresh.shift() ?? `Column${i + 1}`, expr: p.expr }));
+  }
+
+  /**
+   * One expression per output column: `x = e` and `e` give one; a function returning
+   * several columns (a tuple, e.g. array_sort_asc(a, b)), named or as `(a, b) = f(...)`, gives one per column.
+   */
+  private parts(e: Node): { name?: string; expr: Expr }[] {
+    const K = kustoLanguage();
+    const kind = kindOf(e);
+    const inner = kind === 'CompoundNamedExpression' || kind === 'SimpleNamedExpression' ? e.Expression : e;
+    const tuple = inner.ResultType && String(inner.ResultType.constructor?.$$name ?? '').includes('TupleSymbol') ? inner.ResultType : undefined;
+    if (!tuple) {
+      const name = kind === 'SimpleNamedExpression' ? nameOf(e.Name) : (K.KustoFacts.GetExpressionResultName(e, null) as string | null) ?? undefined;
+      return [{ name, expr: this.expr(inner) }];
+    }
+    if (kindOf(inner) !== 'FunctionCallExpression') return fail(e, notSupported('This expression returning several columns'));
+    const names = kind === 'CompoundNamedExpression' ? items(e.Names.Names).map((n: Node) => nameOf(n)) : [];
+    const args = items(inner.ArgumentList.Expressions).map((a: Node) => this.expr(this.unnamed(a)));
+    const span = { start: inner.TextStart, length: inner.Width };
+    const out: { name?: string; expr: Expr }[] = [];
+    for (let i = 0; i < tuple.Columns.Count; i++) {
+      const column = tuple.Columns.getItem(i);
+      out.push({ name: names[i], expr: { kind: 'call', type: scalarType(column.Type, inner), name: String(inner.Name.SimpleName).toLowerCase(), args, span, index: i } });
+    }
+    return out;
   }
 
   private unnamed(node: Node): Node {
@@ -412,6 +437,18 @@ export class Converter {
     }
   }
 
+  /** top-hitters N of Key [by Weight]: Kusto estimates; the store counts (or sums) exactly. */
+  private topHitters(node: Node, output: readonly ColumnDef[]): Operator {
+    const key = this.expr(this.unnamed(node.OfExpression));
+    const weight = node.ByClause ? this.expr(node.ByClause.Expression) : undefined;
+    const span = { start: node.TextStart, length: node.Width };
+    const aggregate: Expr = weight ? { kind: 'call', name: 'sum', type: output[1].type, args: [weight], span } : { kind: 'call', name: 'count', type: 'long', args: [], span };
+    return {
+      op: 'topnested',
+      levels: [{ count: this.expr(node.Expression), key, keyName: output[0].name, aggregate, aggregateName: output[1].name, descending: true }],
+    };
+  }
+
   private topNested(node: Node, output: readonly ColumnDef[]): Operator {
     const levels = items(node.Clauses).map((clause: Node, i: number) => {
       let by = clause.ByExpression;
@@ -547,6 +584,11 @@ export class Converter {
       case 'ElementExpression': {
         const selector = node.Selector;
         const keyNode = kindOf(selector) === 'BracketedExpression' ? selector.Expression : selector;
+        // f(a, b)[1] on a function returning several columns picks one of them.
+        if (String(node.Expression.ResultType?.constructor?.$$name ?? '').includes('TupleSymbol') && keyNode.IsLiteral) {
+          const part = this.parts(node.Expression)[Number(keyNode.LiteralValue)];
+          if (part) return part.expr;
+        }
         const key = keyNode.IsLiteral && typeof keyNode.LiteralValue === 'string' ? keyNode.LiteralValue : this.expr(keyNode);
         return { kind: 'member', type: scalarType(node.ResultType, node), target: this.expr(node.Expression), key };
       }

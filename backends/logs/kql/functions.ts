@@ -214,7 +214,10 @@ export const FUNCTIONS: Record<string, Impl> = {
   todecimal: toTyped('real'),
   tobool: toTyped('bool'),
   toboolean: toTyped('bool'),
-  toguid: toTyped('string'),
+  toguid: (args, ctx) => {
+    const t = asType(args[0], 'string', ctx);
+    return `CASE WHEN regexp_full_match(trim(${t}), '[0-9A-Fa-f]{8}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{12}') THEN lower(CAST(TRY_CAST(trim(${t}) AS UUID) AS VARCHAR)) END`;
+  },
   todynamic: (args, ctx) => parseJson(args[0], ctx),
   toobject: (args, ctx) => parseJson(args[0], ctx),
   parse_json: (args, ctx) => parseJson(args[0], ctx),
@@ -361,8 +364,8 @@ export const FUNCTIONS: Record<string, Impl> = {
   set_intersect: (args, ctx) => json(`kql_js_set('intersect', ${jsonArgs(args, ctx)})`),
   set_difference: (args, ctx) => json(`kql_js_set('difference', ${jsonArgs(args, ctx)})`),
   zip: (args, ctx) => json(`kql_js_zip(${jsonArgs(args, ctx)})`),
-  array_sort_asc: (args, ctx) => arraySort(args, ctx, false, 0),
-  array_sort_desc: (args, ctx) => arraySort(args, ctx, true, 0),
+  array_sort_asc: (args, ctx, call) => arraySort(args, ctx, false, call.index ?? 0),
+  array_sort_desc: (args, ctx, call) => arraySort(args, ctx, true, call.index ?? 0),
   array_reverse: (args, ctx) => json(`kql_js_array_reverse(${jsonArgs(args, ctx)})`),
   array_rotate_left: (args, ctx) => arrayMove(args, ctx, 'rotate', 1),
   array_rotate_right: (args, ctx) => arrayMove(args, ctx, 'rotate', -1),
@@ -464,7 +467,7 @@ function bagPack(args: readonly Expr[], ctx: ScalarContext): string {
 const AGGREGATE_NAMES = new Set([
   'count', 'countif', 'dcount', 'dcountif', 'sum', 'sumif', 'avg', 'avgif', 'min', 'max', 'minif', 'maxif', 'percentile', 'percentiles',
   'make_list', 'make_set', 'arg_max', 'arg_min', 'take_any', 'any', 'stdev', 'variance', 'make_bag', 'count_distinct', 'make_list_if', 'make_set_if', 'stdevp', 'variancep',
-  'make_bag_if', 'make_list_with_nulls', 'take_anyif', 'anyif', 'hll', 'tdigest', 'stdevif', 'varianceif', 'countif', 'binary_all_and', 'binary_all_or', 'binary_all_xor',
+  'make_bag_if', 'make_list_with_nulls', 'percentiles_array', 'take_anyif', 'anyif', 'hll', 'tdigest', 'stdevif', 'varianceif', 'countif', 'binary_all_and', 'binary_all_or', 'binary_all_xor',
 ]);
 
 export function callFunction(call: Call, ctx: ScalarContext): string {

@@ -19,13 +19,7 @@ export const KQL_MACROS: readonly string[] = [
        || lpad(CAST((abs(t) // 10000000) % 60 AS VARCHAR), 2, '0')
        || (CASE WHEN abs(t) % 10000000 = 0 THEN '' ELSE '.' || lpad(CAST(abs(t) % 10000000 AS VARCHAR), 7, '0') END)
      END`,
-  `CREATE OR REPLACE MACRO kql_real_str(x) AS
-     CASE WHEN x IS NULL THEN NULL
-          WHEN isnan(x) THEN 'NaN'
-          WHEN isinf(x) AND x > 0 THEN 'Infinity'
-          WHEN isinf(x) THEN '-Infinity'
-          WHEN x = trunc(x) AND abs(x) < 1e15 THEN CAST(CAST(x AS BIGINT) AS VARCHAR)
-          ELSE CAST(x AS VARCHAR) END`,
+  `CREATE OR REPLACE MACRO kql_real_str(x) AS kql_js_real_str(x)`,
   `CREATE OR REPLACE MACRO kql_json_str(j) AS
      CASE WHEN j IS NULL OR json_type(j) = 'NULL' THEN NULL WHEN json_type(j) = 'VARCHAR' THEN json_extract_string(j, '$') ELSE CAST(j AS VARCHAR) END`,
   `CREATE OR REPLACE MACRO kql_parse_json(s) AS

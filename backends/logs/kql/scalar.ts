@@ -25,6 +25,8 @@ export interface ScalarContext {
    * for each restart predicate the column numbering its segments (see Translator.windowed).
    */
   readonly window?: { readonly order: string; readonly segments: ReadonlyMap<Expr, string> };
+  /** The input's columns, for `* has "x"` (any column). */
+  readonly columns?: readonly { readonly name: string; readonly type: KqlType }[];
 }
 
 export interface Typed {
@@ -137,6 +139,13 @@ function comparisonType(a: KqlType, b: KqlType): KqlType {
 
 function binary(e: Extract<Expr, { kind: 'binary' }>, ctx: ScalarContext): string {
   const { op, left, right } = e;
+  if (left.kind === 'star') {
+    // `* has "x"`: true when any column (as text) matches.
+    const columns = ctx.columns ?? [];
+    if (columns.length === 0) return unsupportedAt(undefined, notSupported('`*` in this position'));
+    const tests = columns.map((c) => binary({ ...e, left: { kind: 'column', name: c.name, type: c.type } }, ctx));
+    return op.startsWith('Not') ? `(${tests.join(' AND ')})` : `(${tests.join(' OR ')})`;
+  }
   if (op === 'And' || op === 'Or') return `(${asType(left, 'bool', ctx)} ${op.toUpperCase()} ${asType(right, 'bool', ctx)})`;
   if (ARITHMETIC[op]) {
     const l = scalar(left, ctx);
@@ -240,7 +249,8 @@ function spreadItems(items: readonly Expr[]): Expr[] {
   for (const item of items) {
     if (item.kind === 'literal' && item.type === 'dynamic' && typeof item.value === 'string') {
       const parsed: unknown = JSON.parse(item.value);
-      const values = Array.isArray(parsed) ? parsed : [parsed];
+      // Nested arrays are flattened: x in (dynamic([1,[2,3]])) is x in (1,2,3).
+      const values = Array.isArray(parsed) ? (parsed as unknown[]).flat(Infinity) : [parsed];
       for (const v of values) {
         if (typeof v === 'string') out.push({ kind: 'literal', type: 'string', value: v });
         else if (typeof v === 'number') out.push(Number.isInteger(v) ? { kind: 'literal', type: 'long', value: BigInt(v) } : { kind: 'literal', type: 'real', value: v });

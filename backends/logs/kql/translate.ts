@@ -194,7 +194,7 @@ export class Translator {
     if (this.partition && (op.op === 'join' || op.op === 'makeseries' || op.op === 'mvapply' || op.op === 'topnested')) unsupportedAt(undefined, notSupported(`${op.op} inside an mv-apply subquery`));
     switch (op.op) {
       case 'where':
-        return { sql: `SELECT * ${from} WHERE ${asType(op.predicate, 'bool', ctx)}`, columns: input.columns };
+        return { sql: `SELECT * ${from} WHERE ${asType(op.predicate, 'bool', this.ctx({ columns: input.columns }))}`, columns: input.columns };
       case 'extend': {
         const w = this.windowed(input, op.assignments);
         return this.extend(w.input, op.assignments, columns, w.window);
@@ -630,7 +630,8 @@ function nullOf(type: KqlType): string {
 
 /** The final projection: one canonical DuckDB type per KQL type, strings never null. */
 function finalValue(sql: string, type: KqlType): string {
-  if (type === 'string' || type === 'guid') return `coalesce(CAST(${sql} AS VARCHAR), '')`;
+  if (type === 'string') return `coalesce(CAST(${sql} AS VARCHAR), '')`;
+  if (type === 'guid') return `CAST(${sql} AS VARCHAR)`;
   if (type === 'dynamic') return `CAST(${sql} AS VARCHAR)`;
   return `CAST(${sql} AS ${duckType(type)})`;
 }

@@ -50,7 +50,7 @@ function toNumber(value: unknown): number | string | null {
 
 /** A DuckDB value of a column of KQL type `type` → its JSON form. */
 export function toJsonValue(value: unknown, type: KqlType): JsonValue {
-  if (type === 'string' || type === 'guid') return value === null || value === undefined ? '' : String(value);
+  if (type === 'string') return value === null || value === undefined ? '' : String(value);
   if (value === null || value === undefined) return null;
   switch (type) {
     case 'bool':
@@ -68,6 +68,8 @@ export function toJsonValue(value: unknown, type: KqlType): JsonValue {
       const t = toBigInt(value);
       return t === undefined ? null : formatTimespan(t);
     }
+    case 'guid':
+      return String(value);
     case 'dynamic':
       try {
         return JSON.parse(String(value)) as JsonValue;

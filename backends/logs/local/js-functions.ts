@@ -7,7 +7,7 @@
  */
 import { BIGINT, BOOLEAN, DOUBLE, DuckDBScalarFunction, VARCHAR, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
 import { arrayIff, arrayMove, arrayReverse, arraySort, arraySplit, bagMerge, bagRemoveKeys, jaccardIndex, mergeBagList, parse, setOperation, zip } from '../kql/runtime/dynamic';
-import { countOf, extract, extractAll, indexOf, parseUrl, parseUrlQuery, replaceRegex, trimRegex, urlDecode, urlEncode, urlEncodeComponent } from '../kql/runtime/strings';
+import { countOf, extract, extractAll, indexOf, parseUrl, parseUrlQuery, realToString, replaceRegex, trimRegex, urlDecode, urlEncode, urlEncodeComponent } from '../kql/runtime/strings';
 import { parseKqlDateTime } from '../kql/runtime/datetime-parse';
 import { formatDateTime, formatTimespan } from '../kql/runtime/time-format';
 
@@ -60,6 +60,7 @@ const FUNCTIONS: readonly JsFunction[] = [
   { name: 'kql_js_trim', params: [VARCHAR, VARCHAR, BOOLEAN, BOOLEAN], returns: VARCHAR, row: strict(2, (a) => trimRegex(String(a[0]), String(a[1]), a[2] === true, a[3] === true)) },
   { name: 'kql_js_replace_regex', params: [VARCHAR, VARCHAR, VARCHAR], returns: VARCHAR, row: strict(3, (a) => replaceRegex(String(a[0]), String(a[1]), String(a[2]))) },
   { name: 'kql_js_format_datetime', params: [BIGINT, VARCHAR], returns: VARCHAR, row: strict(2, (a) => formatDateTime(BigInt(a[0] as bigint), String(a[1]))) },
+  { name: 'kql_js_real_str', params: [DOUBLE], returns: VARCHAR, row: strict(1, (a) => realToString(Number(a[0]))) },
   { name: 'kql_js_todatetime', params: [VARCHAR], returns: BIGINT, row: strict(1, (a) => parseKqlDateTime(String(a[0]))) },
   { name: 'kql_js_format_timespan', params: [BIGINT, VARCHAR], returns: VARCHAR, row: strict(2, (a) => formatTimespan(BigInt(a[0] as bigint), String(a[1]))) },
   { name: 'kql_js_set', varargs: VARCHAR, returns: VARCHAR, row: strict(1, (a) => json(setOperation(String(a[0]) as 'union', a.slice(1).map((x) => parse(str(x)))))) },

@@ -151,3 +151,28 @@ export function replaceRegex(text: string, pattern: string, rewrite: string): st
   const jsRewrite = rewrite.replace(/\$/g, '$$$$').replace(/\\(\d)/g, '$$$1');
   return text.replace(kqlRegex(pattern, true), jsRewrite);
 }
+
+/**
+ * A real as Kusto writes it (tostring, strcat): .NET's shortest round-trip form, with
+ * scientific notation from 1E+15 up and below 1E-05 (`1E+20`, `1.5E-07`), NaN and ±Infinity.
+ */
+export function realToString(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === Infinity) return 'Infinity';
+  if (x === -Infinity) return '-Infinity';
+  if (x === 0) return '0';
+  const [mantissa, exp] = x.toExponential().split('e');
+  const exponent = Number(exp);
+  if (exponent >= 15 || exponent < -4) {
+    const sign = exponent < 0 ? '-' : '+';
+    return `${mantissa}E${sign}${String(Math.abs(exponent)).padStart(2, '0')}`;
+  }
+  const digits = mantissa.replace('-', '').replace('.', '');
+  const negative = x < 0 ? '-' : '';
+  if (exponent >= 0) {
+    const whole = digits.slice(0, exponent + 1).padEnd(exponent + 1, '0');
+    const fraction = digits.slice(exponent + 1);
+    return `${negative}${whole}${fraction ? `.${fraction}` : ''}`;
+  }
+  return `${negative}0.${'0'.repeat(-exponent - 1)}${digits}`;
+}
