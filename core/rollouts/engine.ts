@@ -96,7 +96,7 @@ export class RolloutEngine {
   private async track(rollout: Rollout, now: number): Promise<boolean> {
     const seen = await this.reader.changes(rollout.id, () => this.repo.inFlightIds(rollout.id));
     let moved = seen.size > 0 && this.apply(rollout, this.repo.inFlightOf(rollout.id, [...seen.keys()]), seen, now);
-    moved = this.repo.settleByTime(rollout.id, now, rollout.settings) > 0 || moved;
+    moved = this.repo.settleByTime(rollout.id, now, { ...rollout.settings, waves: rollout.waves.length }) > 0 || moved;
     return moved;
   }
 
@@ -109,7 +109,7 @@ export class RolloutEngine {
       const observation = seen.get(device.deviceId);
       const change = nextDeviceState(device, observation, rollout.firmware.version, now, rollout.settings);
       const connected = observation ? observation.connection === 'Connected' : device.connected;
-      if (change) changes.push({ ...change, connected });
+      if (change) changes.push({ ...change, connected, key: device.key });
       else if (connected !== undefined && connected !== device.connected) (connected ? online : offline).push(device.deviceId);
     }
     this.repo.applyChanges(rollout.id, changes);
@@ -197,14 +197,15 @@ export class RolloutEngine {
   /** Writes one claimed batch. Devices whose twin already carries this attempt are only confirmed. */
   private async write(rollout: Rollout, batch: readonly RolloutDevice[], now: number): Promise<number> {
     const seen = await this.reader.observe(batch.map((d) => d.deviceId));
-    const confirmed: Array<{ deviceId: string; baselineStatus?: string }> = [];
+    const confirmed: Array<{ deviceId: string; baselineStatus?: string; key?: number }> = [];
+    const keys = new Map(batch.map((d) => [d.deviceId, d.key]));
     const alreadyWritten: string[] = [];
     const changes: DeviceChange[] = [];
     const groups = new Map<string, { wave: number; attempt: number; ids: string[]; baseline: Map<string, string | undefined> }>();
     for (const d of batch) {
       const s = seen.get(d.deviceId);
       if (carriesAttempt(s, rollout.id, d.attempt)) {
-        confirmed.push({ deviceId: d.deviceId });
+        confirmed.push({ deviceId: d.deviceId, key: d.key });
         alreadyWritten.push(d.deviceId);
       }
       else if (!s) changes.push({ deviceId: d.deviceId, state: 'failed', since: now, reason: 'device no longer in the registry' });
@@ -233,7 +234,7 @@ export class RolloutEngine {
       const answered = new Set<string>();
       for (const r of results) {
         answered.add(r.deviceId);
-        if (r.ok) confirmed.push({ deviceId: r.deviceId, baselineStatus: group.baseline.get(r.deviceId) });
+        if (r.ok) confirmed.push({ deviceId: r.deviceId, baselineStatus: group.baseline.get(r.deviceId), key: keys.get(r.deviceId) });
         else if (/throttl|429|busy|timeout/i.test(r.error ?? '')) changes.push({ deviceId: r.deviceId, state: 'queued', since: now });
         else changes.push({ deviceId: r.deviceId, state: 'failed', since: now, reason: `desired write refused: ${r.error ?? 'unknown error'}` });
       }

@@ -128,6 +128,8 @@ export interface RolloutDevice {
   readonly reason?: string;
   /** Connection at the last observation (a soaking device succeeds only while connected). */
   readonly connected?: boolean;
+  /** The store's handle of the row, when it came from the store: updates need no lookup by id. */
+  readonly key?: number;
 }
 
 export type StateCounts = Partial<Record<DeviceState, number>>;

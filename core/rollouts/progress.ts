@@ -8,6 +8,8 @@ export interface DeviceChange {
   readonly reason?: string;
   /** Connection seen with this change; stored so later ticks can judge the soak without re-reading unchanged devices. */
   readonly connected?: boolean;
+  /** The store's handle of the row (RolloutDevice.key), when known. */
+  readonly key?: number;
 }
 
 const PHASES: Record<string, DeviceState> = {

@@ -56,7 +56,7 @@ export interface RolloutRepository {
    * last observation still holds): soaking and connected for the soak time → succeeded;
    * silent past the phase timeout (soak + timeout while soaking) → timed-out. Returns how many moved.
    */
-  settleByTime(rolloutId: string, now: number, limits: { soakMs: number; phaseTimeoutMs: number }): number;
+  settleByTime(rolloutId: string, now: number, limits: { soakMs: number; phaseTimeoutMs: number; waves: number }): number;
   /** Records the connection seen for devices whose state did not change. */
   markConnection(rolloutId: string, deviceIds: readonly string[], connected: boolean): void;
   /**
@@ -65,7 +65,7 @@ export interface RolloutRepository {
    */
   claimForDispatch(rolloutId: string, maxWave: number, limit: number, now: number): RolloutDevice[];
   /** The write was made (or found already made): clears pendingWrite, stores the baseline status, marks the device connected. */
-  confirmWritten(rolloutId: string, confirmed: ReadonlyArray<{ deviceId: string; baselineStatus?: string }>, now: number): void;
+  confirmWritten(rolloutId: string, confirmed: ReadonlyArray<{ deviceId: string; baselineStatus?: string; key?: number }>, now: number): void;
   /** State changes from a tick, in one transaction; also clears pendingWrite on those rows. */
   applyChanges(rolloutId: string, changes: readonly DeviceChange[]): void;
   /** Moves devices in `from` (of waves ≤ maxWave) back to queued with attempt + 1. Returns how many. */

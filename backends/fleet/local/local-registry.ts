@@ -78,8 +78,10 @@ export class LocalFleetRegistry implements FleetClient, DeviceSideClient {
         'SELECT device_id, desired_json, desired_version, desired_seq FROM fleet_devices WHERE desired_seq > ? ORDER BY desired_seq',
       ),
       currentSeq: db.prepare<[], { value: number }>('SELECT value FROM fleet_sequence WHERE id = 1'),
+      // Covered by fleet_devices_rollout (no model or ring: a rollout's reads do not need them).
       rolloutStates: db.prepare<[string, number], FirmwareStateRow>(
-        `SELECT ${FIRMWARE_STATE_COLUMNS} FROM fleet_devices WHERE desired_rollout_id = ? AND fw_seq > ?`,
+        `SELECT device_id, connection_state, NULL AS model, NULL AS ring, firmware, fw_update_status, fw_update_substatus, desired_fw_version,
+           desired_rollout_id, desired_attempt FROM fleet_devices WHERE desired_rollout_id = ? AND fw_seq > ?`,
       ),
       count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM fleet_devices'),
       allIds: db.prepare<[], { device_id: string }>('SELECT device_id FROM fleet_devices'),
@@ -150,7 +152,8 @@ export class LocalFleetRegistry implements FleetClient, DeviceSideClient {
     options?.abortSignal?.throwIfAborted();
     if ('filter' in query) {
       const where = filterToSql(query.filter);
-      const rows = this.db.prepare<unknown[], FirmwareStateRow>(`SELECT ${FIRMWARE_STATE_COLUMNS} FROM fleet_devices WHERE ${where.sql} ORDER BY sort_key`).all(...where.params);
+      // No ORDER BY: callers that need an order make their own (a sort_key walk would visit rows at random).
+      const rows = this.db.prepare<unknown[], FirmwareStateRow>(`SELECT ${FIRMWARE_STATE_COLUMNS} FROM fleet_devices WHERE ${where.sql}`).raw(false).all(...where.params);
       return { devices: rows.map(toFirmwareState), changesOnly: false };
     }
     const since = parseCursor(query.changedSince);

@@ -55,6 +55,15 @@ export const rolloutMigrations: Migration[] = [
     sql: `ALTER TABLE rollout_devices ADD COLUMN connected INTEGER NOT NULL DEFAULT 1;
     DROP INDEX IF EXISTS rollout_devices_seq`,
   },
+  {
+    // Time-based transitions look for rows past a deadline: (state, wave, since) makes that a
+    // few range seeks instead of a walk over every in-flight row. The dispatch queue gets its
+    // own partial index in dispatch order; counts per wave still walk the state index only.
+    id: '0303-rollout-devices-deadlines',
+    sql: `DROP INDEX IF EXISTS rollout_devices_state;
+    CREATE INDEX rollout_devices_state ON rollout_devices (rollout_id, state, wave, since);
+    CREATE INDEX rollout_devices_queue ON rollout_devices (rollout_id, wave, seq) WHERE state = 'queued'`,
+  },
 ];
 
 interface RolloutRow {
@@ -78,6 +87,7 @@ interface RolloutRow {
 }
 
 interface DeviceRow {
+  id: number;
   rollout_id: string;
   device_id: string;
   wave: number | null;
@@ -124,10 +134,11 @@ const toDevice = (r: DeviceRow): RolloutDevice => ({
   baselineStatus: r.baseline_status ?? undefined,
   reason: r.reason ?? undefined,
   connected: r.connected === 1,
+  key: r.id,
 });
 
 /** Placeholders for a fixed list of states (states are constants, never user text). */
-const inList = (values: readonly string[]) => values.map(() => '?').join(', ');
+const inList = (values: readonly unknown[]) => values.map(() => '?').join(', ');
 const HOLDING: readonly DeviceState[] = ['queued', ...IN_FLIGHT_STATES, ...RETRYABLE_STATES];
 
 export class SqliteRolloutRepository implements RolloutRepository {
@@ -266,13 +277,13 @@ export class SqliteRolloutRepository implements RolloutRepository {
     // The tick's hot path: only the columns it reads, as arrays (object rows cost 3x at 100k).
     const rows = this.db
       .prepare(
-        `SELECT d.device_id, d.wave, d.seq, d.state, d.attempt, d.since, d.previous_version, d.baseline_status, d.connected
+        `SELECT d.device_id, d.wave, d.seq, d.state, d.attempt, d.since, d.previous_version, d.baseline_status, d.connected, d.id
          FROM json_each(?) AS j CROSS JOIN rollout_devices d ON d.rollout_id = ? AND d.device_id = j.value
          WHERE d.state IN (${inList(IN_FLIGHT_STATES)}) AND d.pending_write = 0`,
       )
       .raw()
-      .all(JSON.stringify(deviceIds), rolloutId, ...IN_FLIGHT_STATES) as Array<[string, number | null, number, DeviceState, number, number, string | null, string | null, number]>;
-    return rows.map(([deviceId, wave, seq, state, attempt, since, previousVersion, baselineStatus, connected]) => ({
+      .all(JSON.stringify(deviceIds), rolloutId, ...IN_FLIGHT_STATES) as Array<[string, number | null, number, DeviceState, number, number, string | null, string | null, number, number]>;
+    return rows.map(([deviceId, wave, seq, state, attempt, since, previousVersion, baselineStatus, connected, key]) => ({
       rolloutId,
       deviceId,
       wave,
@@ -284,28 +295,30 @@ export class SqliteRolloutRepository implements RolloutRepository {
       baselineStatus: baselineStatus ?? undefined,
       pendingWrite: false,
       connected: connected === 1,
+      key,
     }));
   }
 
-  settleByTime(rolloutId: string, now: number, limits: { soakMs: number; phaseTimeoutMs: number }): number {
+  settleByTime(rolloutId: string, now: number, limits: { soakMs: number; phaseTimeoutMs: number; waves: number }): number {
     const phases = IN_FLIGHT_STATES.filter((s) => s !== 'soaking');
+    const waves = Array.from({ length: limits.waves }, (_, i) => i + 1);
     const minutes = (ms: number) => String(Math.round(ms / 60_000));
+    // (state, wave) IN lists + a since range: seeks on rollout_devices_state, only past-deadline rows are visited.
     return this.db.transaction(() => {
       const succeeded = this.db
         .prepare(
           `UPDATE rollout_devices SET state = 'succeeded', since = ?, reason = NULL
-           WHERE rollout_id = ? AND state = 'soaking' AND pending_write = 0 AND connected = 1 AND since <= ?`,
+           WHERE rollout_id = ? AND state = 'soaking' AND wave IN (${inList(waves)}) AND since <= ? AND pending_write = 0 AND connected = 1`,
         )
-        .run(now, rolloutId, now - limits.soakMs).changes;
-      const timedOut = this.db
-        .prepare(
-          `UPDATE rollout_devices SET state = 'timed-out', since = ?,
-             reason = 'no progress while ' || state || ' for ' || CASE WHEN state = 'soaking' THEN ? ELSE ? END || ' min'
-           WHERE rollout_id = ? AND pending_write = 0
-             AND ((state IN (${inList(phases)}) AND since < ?) OR (state = 'soaking' AND since < ?))`,
-        )
-        .run(now, minutes(limits.soakMs + limits.phaseTimeoutMs), minutes(limits.phaseTimeoutMs), rolloutId, ...phases, now - limits.phaseTimeoutMs, now - limits.soakMs - limits.phaseTimeoutMs).changes;
-      return succeeded + timedOut;
+        .run(now, rolloutId, ...waves, now - limits.soakMs).changes;
+      const timeout = (states: readonly string[], limitMs: number) =>
+        this.db
+          .prepare(
+            `UPDATE rollout_devices SET state = 'timed-out', since = ?, reason = 'no progress while ' || state || ' for ' || ? || ' min'
+             WHERE rollout_id = ? AND state IN (${inList(states)}) AND wave IN (${inList(waves)}) AND since < ? AND pending_write = 0`,
+          )
+          .run(now, minutes(limitMs), rolloutId, ...states, ...waves, now - limitMs).changes;
+      return succeeded + timeout(phases, limits.phaseTimeoutMs) + timeout(['soaking'], limits.soakMs + limits.phaseTimeoutMs);
     })();
   }
 
@@ -320,48 +333,56 @@ export class SqliteRolloutRepository implements RolloutRepository {
     const rows = this.db
       .prepare(
         `UPDATE rollout_devices SET state = 'targeted', pending_write = 1, since = ?, reason = NULL, baseline_status = NULL
-         WHERE rollout_id = ? AND device_id IN (
-           SELECT device_id FROM rollout_devices WHERE rollout_id = ? AND state = 'queued' AND wave <= ? ORDER BY wave, seq LIMIT ?)
+         WHERE id IN (SELECT id FROM rollout_devices WHERE rollout_id = ? AND state = 'queued' AND wave <= ? ORDER BY wave, seq LIMIT ?)
          RETURNING *`,
       )
-      .all(now, rolloutId, rolloutId, maxWave, limit) as DeviceRow[];
+      .all(now, rolloutId, maxWave, limit) as DeviceRow[];
     return rows.map(toDevice);
   }
 
-  confirmWritten(rolloutId: string, confirmed: ReadonlyArray<{ deviceId: string; baselineStatus?: string }>, now: number): void {
+  confirmWritten(rolloutId: string, confirmed: ReadonlyArray<{ deviceId: string; baselineStatus?: string; key?: number }>, now: number): void {
     if (confirmed.length === 0) return;
-    // Set-based: one UPDATE per distinct baseline status (a handful), the ids bound as one JSON array.
-    const byBaseline = new Map<string | null, string[]>();
+    // Set-based: per distinct baseline status (a handful), the rows bound as one JSON array of keys (or ids).
+    const groups = new Map<string | null, { ids: string[]; keys: number[] }>();
     for (const c of confirmed) {
-      const key = c.baselineStatus ?? null;
-      const ids = byBaseline.get(key) ?? [];
-      ids.push(c.deviceId);
-      byBaseline.set(key, ids);
+      const baseline = c.baselineStatus ?? null;
+      const group = groups.get(baseline) ?? { ids: [], keys: [] };
+      if (c.key === undefined) group.ids.push(c.deviceId);
+      else group.keys.push(c.key);
+      groups.set(baseline, group);
     }
-    const update = this.db.prepare(
-      'UPDATE rollout_devices SET pending_write = 0, baseline_status = ?, since = ?, connected = 1 WHERE rollout_id = ? AND pending_write = 1 AND device_id IN (SELECT value FROM json_each(?))',
-    );
+    const set = 'UPDATE rollout_devices SET pending_write = 0, baseline_status = ?, since = ?, connected = 1';
+    const byId = this.db.prepare(`${set} WHERE rollout_id = ? AND pending_write = 1 AND device_id IN (SELECT value FROM json_each(?))`);
+    const byKey = this.db.prepare(`${set} WHERE +rollout_id = ? AND +pending_write = 1 AND id IN (SELECT value FROM json_each(?))`);
     this.db.transaction(() => {
-      for (const [baseline, ids] of byBaseline) update.run(baseline, now, rolloutId, JSON.stringify(ids));
+      for (const [baseline, { ids, keys }] of groups) {
+        if (ids.length > 0) byId.run(baseline, now, rolloutId, JSON.stringify(ids));
+        if (keys.length > 0) byKey.run(baseline, now, rolloutId, JSON.stringify(keys));
+      }
     })();
   }
 
   applyChanges(rolloutId: string, changes: readonly DeviceChange[]): void {
     if (changes.length === 0) return;
     // Set-based: one UPDATE per distinct (state, since, reason), the ids bound as one JSON array.
-    const groups = new Map<string, { change: DeviceChange; ids: string[] }>();
+    // Rows that came from the store carry their key: updated by rowid, no lookup by device id.
+    const groups = new Map<string, { change: DeviceChange; ids: string[]; keys: number[] }>();
     for (const c of changes) {
       const key = `${c.state}\u0000${c.since}\u0000${c.reason ?? ''}\u0000${c.connected ?? ''}`;
-      const group = groups.get(key) ?? { change: c, ids: [] };
-      group.ids.push(c.deviceId);
+      const group = groups.get(key) ?? { change: c, ids: [], keys: [] };
+      if (c.key === undefined) group.ids.push(c.deviceId);
+      else group.keys.push(c.key);
       groups.set(key, group);
     }
-    const update = this.db.prepare(
-      'UPDATE rollout_devices SET state = ?, since = ?, reason = ?, connected = COALESCE(?, connected), pending_write = 0 WHERE rollout_id = ? AND device_id IN (SELECT value FROM json_each(?))',
-    );
+    const set = 'UPDATE rollout_devices SET state = ?, since = ?, reason = ?, connected = COALESCE(?, connected), pending_write = 0';
+    const byId = this.db.prepare(`${set} WHERE rollout_id = ? AND device_id IN (SELECT value FROM json_each(?))`);
+    // `+rollout_id`: a guard, not an index to walk (the planner would otherwise scan the rollout's rows).
+    const byKey = this.db.prepare(`${set} WHERE +rollout_id = ? AND id IN (SELECT value FROM json_each(?))`);
     this.db.transaction(() => {
-      for (const { change, ids } of groups.values()) {
-        update.run(change.state, change.since, change.reason ?? null, change.connected === undefined ? null : change.connected ? 1 : 0, rolloutId, JSON.stringify(ids));
+      for (const { change, ids, keys } of groups.values()) {
+        const values = [change.state, change.since, change.reason ?? null, change.connected === undefined ? null : change.connected ? 1 : 0, rolloutId];
+        if (ids.length > 0) byId.run(...values, JSON.stringify(ids));
+        if (keys.length > 0) byKey.run(...values, JSON.stringify(keys));
       }
     })();
   }
