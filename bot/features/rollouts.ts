@@ -9,8 +9,8 @@ import { validateRolloutFilter } from '../../core/rollouts/announcer';
 import type { RolloutSettings } from '../../core/rollouts/model';
 import { RolloutService } from '../../core/rollouts/service';
 import { logsTail, NotifierRolloutAnnouncer } from '../../jobs/rollout-announcer';
-import { RolloutTickJob } from '../../jobs/rollout-tick';
-import type { FeatureDeps, FeatureModule } from './feature';
+import { cronScheduler, RolloutTickJob, type Scheduler } from '../../jobs/rollout-tick';
+import type { Feature, FeatureDeps, FeatureModule } from './feature';
 
 /**
  * Firmware rollouts: the catalog, the engine and its 10-second tick, commands and cards.
@@ -22,47 +22,54 @@ import type { FeatureDeps, FeatureModule } from './feature';
  *   ROLLOUT_WRITES_PER_SECOND (default 50 with IoT Hub — S1's twin-update quota — and 2000 locally),
  *   ROLLOUT_SOAK_SECONDS (default 300), ROLLOUT_PHASE_TIMEOUT_MINUTES (default 30)
  */
-export const rolloutsFeature: FeatureModule = {
-  name: 'rollouts',
-  migrations: rolloutMigrations,
-  async create(deps) {
-    const previous = deps.previous as { fleet?: FleetClient; logs?: LogsClient };
-    const feed = catalog(deps);
-    if (!previous.fleet) {
-      deps.log.warn('rollouts: no fleet service (the fleet feature is missing); rollout commands will say so');
-      return { name: 'rollouts', commands: ROLLOUT_COMMANDS, actions: ROLLOUT_ACTIONS, services: { feed } };
-    }
-    const service = new RolloutService({
-      repo: new SqliteRolloutRepository(deps.db),
-      fleet: previous.fleet,
-      catalog: feed,
-      clock: deps.clock,
-      log: deps.log.child({ feature: 'rollouts' }),
-      defaults: settings(deps),
-    });
-    const refreshUserIds = [...deps.config.roles.releaseLeads, ...deps.config.roles.admins].slice(0, 60);
-    const announcer = new NotifierRolloutAnnouncer(service, deps.notifier, deps.subscriptions, {
-      refreshUserIds,
-      logTail: previous.logs ? logsTail(previous.logs) : undefined,
-      log: deps.log,
-    });
-    service.announcer = announcer;
-    const job = new RolloutTickJob(service, announcer, deps.log.child({ job: 'rollout-tick' }));
-    return {
-      name: 'rollouts',
-      commands: ROLLOUT_COMMANDS,
-      actions: ROLLOUT_ACTIONS,
-      services: { rollouts: service, feed },
-      validateSubscriptionFilter: { topic: 'rollouts', validate: validateRolloutFilter },
-      async start() {
-        job.start();
-      },
-      async stop() {
-        job.stop();
-      },
-    };
-  },
-};
+export interface RolloutsFeatureOptions {
+  /** Runs the 10-second tick; tests pass one that hands them the tick to call when they move their clock. */
+  readonly scheduler?: Scheduler;
+}
+
+export function createRolloutsFeatureModule(options: RolloutsFeatureOptions = {}): FeatureModule {
+  return { name: 'rollouts', migrations: rolloutMigrations, create: (deps) => createRolloutsFeature(deps, options) };
+}
+
+export const rolloutsFeature: FeatureModule = createRolloutsFeatureModule();
+
+async function createRolloutsFeature(deps: FeatureDeps, options: RolloutsFeatureOptions): Promise<Feature> {
+  const previous = deps.previous as { fleet?: FleetClient; logs?: LogsClient };
+  const feed = catalog(deps);
+  if (!previous.fleet) {
+    deps.log.warn('rollouts: no fleet service (the fleet feature is missing); rollout commands will say so');
+    return { name: 'rollouts', commands: ROLLOUT_COMMANDS, actions: ROLLOUT_ACTIONS, services: { feed } };
+  }
+  const service = new RolloutService({
+    repo: new SqliteRolloutRepository(deps.db),
+    fleet: previous.fleet,
+    catalog: feed,
+    clock: deps.clock,
+    log: deps.log.child({ feature: 'rollouts' }),
+    defaults: settings(deps),
+  });
+  const refreshUserIds = refreshUsers([...deps.config.roles.releaseLeads, ...deps.config.roles.admins]);
+  const announcer = new NotifierRolloutAnnouncer(service, deps.notifier, deps.subscriptions, {
+    refreshUserIds,
+    logTail: previous.logs ? logsTail(previous.logs) : undefined,
+    log: deps.log,
+  });
+  service.announcer = announcer;
+  const job = new RolloutTickJob(service, announcer, deps.log.child({ job: 'rollout-tick' }), options.scheduler ?? cronScheduler);
+  return {
+    name: 'rollouts',
+    commands: ROLLOUT_COMMANDS,
+    actions: ROLLOUT_ACTIONS,
+    services: { rollouts: service, feed },
+    validateSubscriptionFilter: { topic: 'rollouts', validate: validateRolloutFilter },
+    async start() {
+      job.start();
+    },
+    async stop() {
+      job.stop();
+    },
+  };
+}
 
 function catalog(deps: FeatureDeps): FirmwareCatalog {
   const env = deps.config.env;
@@ -104,4 +111,19 @@ function settings(deps: FeatureDeps): Partial<RolloutSettings> {
     soakMs: number('ROLLOUT_SOAK_SECONDS', 300, 0, 86_400) * 1000,
     phaseTimeoutMs: number('ROLLOUT_PHASE_TIMEOUT_MINUTES', 30, 1, 10_080) * 60_000,
   };
+}
+
+/**
+ * Who gets the card refreshed for them (Universal Actions): release leads and admins, so
+ * they see the Approve and Resume buttons. Teams wants user MRIs: Entra object ids become
+ * `8:orgid:<id>`, Teams ids (29:…) stay; UPNs cannot be used. Teams takes at most 60.
+ */
+export function refreshUsers(entries: readonly string[]): string[] {
+  const ids = new Set<string>();
+  for (const raw of entries) {
+    const entry = raw.trim();
+    if (!entry || entry.includes('@')) continue;
+    ids.add(/^(29|8):/.test(entry) ? entry : `8:orgid:${entry.toLowerCase()}`);
+  }
+  return [...ids].slice(0, 60);
 }

@@ -1,0 +1,179 @@
+import { ManualClock } from '../../core/clock';
+import { FEATURE_MODULES } from '../../bot/features';
+import { createFleetFeatureModule } from '../../bot/features/fleet';
+import { createRolloutsFeatureModule } from '../../bot/features/rollouts';
+import type { Scheduler } from '../../jobs/rollout-tick';
+import type { FleetSimulator } from '../../sim/simulator';
+import type { FleetClient } from '../../backends/fleet/port';
+import { startTestBot, USERS, type TestBot } from '../support/bot-harness';
+
+/**
+ * Firmware rollouts over the Bot Framework protocol, on the real server with a 300-device
+ * simulated fleet. Time is a ManualClock: the test moves it and runs the simulator and the
+ * rollout tick itself, so a rollout of several simulated minutes takes no real waiting.
+ */
+jest.setTimeout(60_000);
+
+describe('firmware rollouts end to end', () => {
+  let t: TestBot;
+  let clock: ManualClock;
+  let rolloutTick: (() => Promise<void>) | undefined;
+  const scheduler: Scheduler = (_expression, work) => {
+    rolloutTick = work;
+    return { stop: () => (rolloutTick = undefined) };
+  };
+
+  beforeAll(async () => {
+    // Hours behind real time: the outbox stamps messages with this clock and sends them by the wall clock,
+    // so however far the test moves its clock, nothing it posts is scheduled for the future.
+    clock = new ManualClock(new Date(Date.now() - 3 * 3_600_000));
+    const features = FEATURE_MODULES.map((m) =>
+      m.name === 'fleet' ? createFleetFeatureModule({ manualTicks: true }) : m.name === 'rollouts' ? createRolloutsFeatureModule({ scheduler }) : m,
+    );
+    t = await startTestBot({ env: { SIM_DEVICES: '300', SIM_SEED: '11', ROLLOUT_SOAK_SECONDS: '30' }, start: { clock, features } });
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+
+  const services = () => t.bot.services as typeof t.bot.services & { simulator: FleetSimulator; fleet: FleetClient };
+  const rollout = (id: string) => t.bot.services.rollouts!.get(id)!;
+  const channel = () => t.conversationId('channel');
+  const personal = () => t.conversationId('personal');
+  const cardText = (a: { activity: Record<string, any> }) => JSON.stringify(a.activity.attachments?.[0]?.content ?? {});
+  const cardsIn = (conversationId: string) => t.connector.activities.filter((a) => a.conversationId === conversationId && a.activity.attachments?.length);
+
+  /** Moves simulated time in 5 s steps: the devices every step, the rollout tick every 10 s. */
+  async function run(seconds: number, until?: () => boolean): Promise<void> {
+    for (let s = 5; s <= seconds; s += 5) {
+      clock.advance(5_000);
+      await services().simulator.tick();
+      if (s % 10 === 0) await rolloutTick!();
+      if (until?.()) return;
+    }
+  }
+
+  async function say(text: string, user: (typeof USERS)[keyof typeof USERS], conversation: 'personal' | 'channel' = 'personal'): Promise<string> {
+    const before = t.connector.messages.length;
+    await t.say(text, { user, conversation });
+    await t.connector.waitFor(() => t.connector.messages.length > before);
+    const last = t.connector.messages.at(-1)!.activity;
+    return last.text ?? JSON.stringify(last.attachments?.[0]?.content ?? {});
+  }
+
+  const devicesOf = async (rolloutId: string) => (await services().fleet.readFirmwareStates!({ rolloutId })).devices;
+
+  test('a release lead plans, starts and approves wave by wave; viewers and operators meet their limits; subscribers see the card update in place', async () => {
+    expect(await say('subscribe rollouts', USERS.operator, 'channel')).toMatch(/Subscribed/);
+
+    // Plan: a card with the waves, and nothing written to any device.
+    const plan = await say('rollout plan 2.4.1 waves 10,50,100', USERS.releaseLead);
+    expect(plan).toContain('Rollout plan R1: firmware 2.4.1');
+    expect(plan).toContain('Nothing has been written to any device');
+    expect(plan).toContain('"verb":"rollout.start"');
+    await run(30);
+    expect(await devicesOf('R1')).toEqual([]);
+    expect(rollout('R1').state).toBe('planned');
+
+    // A viewer clicking Start is told which role it needs, and the attempt is audited.
+    const denied = await t.click('rollout.start', { id: 'R1', version: rollout('R1').version }, { user: USERS.viewer });
+    expect(JSON.stringify(denied)).toMatch(/needs the release-lead role; you are a viewer/);
+    expect(t.bot.services.audit.latest(5)).toContainEqual(expect.objectContaining({ action: 'rollout.start', outcome: 'denied', actorName: USERS.viewer.name }));
+    expect(rollout('R1').state).toBe('planned');
+
+    // The release lead starts: the answer is the progress card; wave 1 is written at the next tick.
+    const started = await t.click('rollout.start', { id: 'R1', version: rollout('R1').version }, { user: USERS.releaseLead });
+    expect(started.type).toBe('application/vnd.microsoft.card.adaptive');
+    expect(JSON.stringify(started.value)).toContain('Running wave 1 of 3');
+    await run(10);
+    const wave1 = rollout('R1').waves[0]!.size;
+    expect((await devicesOf('R1')).length).toBeLessThanOrEqual(wave1);
+    expect((await devicesOf('R1')).length).toBeGreaterThan(0);
+
+    // The channel got the progress card once; later ticks update that same message.
+    await t.connector.waitFor(() => cardsIn(channel()).some((a) => a.kind === 'create' && cardText(a).includes('Rollout R1')));
+    const channelCard = cardsIn(channel()).find((a) => a.kind === 'create' && cardText(a).includes('Rollout R1'))!;
+    expect(cardText(channelCard)).toContain('"userIds":["8:orgid:aad-lead","8:orgid:aad-admin"]');
+
+    // `status` of a device in wave 1 names the rollout and the wave.
+    const inWave = (await devicesOf('R1'))[0]!.deviceId;
+    expect(await say(`status ${inWave}`, USERS.viewer)).toMatch(/R1, wave 1/);
+
+    // Wave 1 passes its gate after the update and the soak; wave 2 waits for approval.
+    await run(400, () => rollout('R1').state === 'awaiting-approval');
+    expect(rollout('R1')).toMatchObject({ state: 'awaiting-approval', currentWave: 2 });
+    const afterWave1 = (await devicesOf('R1')).length;
+    await run(30);
+    expect((await devicesOf('R1')).length).toBe(afterWave1); // nothing of wave 2 before its approval
+    await t.connector.waitFor(() => cardsIn(channel()).some((a) => a.kind === 'update' && a.activityId === channelCard.activityId && cardText(a).includes('Wave 2 awaits approval')));
+
+    // Two release leads click Approve on the same card: exactly one transition, the other is told what happened.
+    const version = rollout('R1').version;
+    const [first, second] = await Promise.all([
+      t.click('rollout.approve', { id: 'R1', version }, { user: USERS.releaseLead }),
+      t.click('rollout.approve', { id: 'R1', version }, { user: USERS.admin }),
+    ]);
+    const bodies = [JSON.stringify(first), JSON.stringify(second)];
+    expect(bodies.filter((b) => b.includes('Running wave 2 of 3'))).toHaveLength(1);
+    expect(bodies.filter((b) => /Nothing changed: someone acted first\. .* approved wave 2/.test(b))).toHaveLength(1);
+    expect(rollout('R1').version).toBe(version + 1);
+
+    // An operator may pause (anyone on call can stop the line) but not resume.
+    await run(10);
+    expect(await say('rollout pause R1', USERS.viewer)).toMatch(/needs the \*\*operator\*\* role/);
+    expect(await say('rollout pause R1', USERS.operator)).toMatch(/Otto Operator paused wave 2 of R1/);
+    const writesAtPause = (await devicesOf('R1')).length;
+    await run(30);
+    expect((await devicesOf('R1')).length).toBe(writesAtPause);
+    expect(await say('rollout resume R1', USERS.operator)).toMatch(/needs the \*\*release-lead\*\* role/);
+    expect(await say('rollout resume R1', USERS.releaseLead)).toMatch(/Rita Lead resumed wave 2 of R1/);
+
+    // A stale card (the version before the resume) changes nothing and says what happened.
+    const stale = await t.click('rollout.pause', { id: 'R1', version }, { user: USERS.operator });
+    expect(JSON.stringify(stale)).toMatch(/Nothing changed: someone acted first\. Rita Lead resumed wave 2/);
+    expect(rollout('R1').state).toBe('running');
+
+    // Wave 2 passes, wave 3 is approved and the rollout completes.
+    await run(400, () => rollout('R1').state === 'awaiting-approval');
+    expect(rollout('R1')).toMatchObject({ state: 'awaiting-approval', currentWave: 3 });
+    expect(JSON.stringify(await t.click('rollout.approve', { id: 'R1', version: rollout('R1').version }, { user: USERS.releaseLead }))).toContain('Running wave 3 of 3');
+    await run(600, () => rollout('R1').state === 'completed');
+    expect(rollout('R1').state).toBe('completed');
+    await t.connector.waitFor(() => cardsIn(channel()).some((a) => a.kind === 'update' && a.activityId === channelCard.activityId && cardText(a).includes('Completed')));
+    expect(cardsIn(channel()).filter((a) => a.kind === 'create' && cardText(a).includes('Rollout R1 ·'))).toHaveLength(1);
+    expect(await say('rollouts', USERS.viewer)).toMatch(/\*\*R1\*\* firmware 2\.4\.1 → whole fleet · completed/);
+  });
+
+  test('the bad version breaches its gate: the rollout pauses itself with an alert naming failing devices; resume and abort are for release leads', async () => {
+    expect(await say('rollout plan 2.5.0 to ring:broad waves 20,100', USERS.operator)).toContain('Rollout plan R2: firmware 2.5.0');
+    expect(JSON.stringify(await t.click('rollout.start', { id: 'R2', version: 1 }, { user: USERS.releaseLead }))).toContain('Running wave 1 of 2');
+
+    await run(400, () => rollout('R2').state === 'paused');
+    const paused = rollout('R2');
+    expect(paused).toMatchObject({ state: 'paused', currentWave: 1, lastChange: expect.objectContaining({ by: 'the health gate' }) });
+    expect(paused.pauseReason).toMatch(/^Wave 1 gate: failures reached/);
+
+    // The alert card goes to the subscribed channel: why it paused, which devices failed, their last log lines.
+    await t.connector.waitFor(() => cardsIn(channel()).some((a) => cardText(a).includes('Rollout R2 paused itself at wave 1')));
+    const alert = cardText(cardsIn(channel()).find((a) => cardText(a).includes('Rollout R2 paused itself at wave 1'))!);
+    const failing = t.bot.services.rollouts!.view('R2')!.firstFailures.map((d) => d.deviceId);
+    expect(failing.length).toBeGreaterThan(0);
+    expect(alert).toContain(`**${failing[0]}**`);
+    expect(alert).toMatch(/failed|rolled-back/);
+    expect(alert).toMatch(/firmware 2\.5\.0|updater|bootloader/);
+
+    // Paused by the gate, nothing new is written.
+    const written = (await devicesOf('R2')).length;
+    await run(30);
+    expect((await devicesOf('R2')).length).toBe(written);
+
+    // A viewer clicking Resume is refused and audited; an operator too; the release lead aborts and reverts.
+    expect(JSON.stringify(await t.click('rollout.resume', { id: 'R2', version: rollout('R2').version }, { user: USERS.viewer }))).toMatch(/needs the release-lead role/);
+    expect(JSON.stringify(await t.click('rollout.abort', { id: 'R2', version: rollout('R2').version }, { user: USERS.operator }))).toMatch(/needs the release-lead role/);
+    expect(t.bot.services.audit.latest(10)).toContainEqual(expect.objectContaining({ action: 'rollout.resume', outcome: 'denied', actorName: USERS.viewer.name }));
+    expect(await say('rollout abort R2 revert', USERS.releaseLead)).toMatch(/Rita Lead aborted of R2 \(2\.5\.0\); it is now aborted\. \d+ queued devices? canceled/);
+    expect(rollout('R2').state).toBe('aborted');
+    expect(JSON.stringify(await t.click('rollout.resume', { id: 'R2', version: rollout('R2').version }, { user: USERS.releaseLead }))).toMatch(/Nothing changed: R2 is aborted/);
+    expect(personal()).toBeDefined();
+  });
+});
