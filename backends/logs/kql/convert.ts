@@ -79,6 +79,8 @@ export class Converter {
   private readonly lets = new Map<Node, Node>();
   /** Inside an mv-apply subquery: the table its first operator reads. */
   private implicitInput?: Tabular;
+  /** Names given to intermediate results with `as`. */
+  private readonly asNames = new Map<string, Tabular>();
   /** Arguments of the user-defined function calls being expanded, innermost last. */
   private readonly scopes: Map<string, Expr | Tabular>[] = [];
 
@@ -167,6 +169,8 @@ export class Converter {
     const name = String(node.SimpleName);
     const argument = this.argument(name);
     if (argument && 'columns' in argument) return argument;
+    const named = this.asNames.get(name);
+    if (named) return named;
     if (symbolKindName(symbol?.Kind) === 'Table' && this.storeTables.has(name)) return { kind: 'table', name, columns: columnsOf(symbol, node) };
     return fail(node, `The name '${name}' does not refer to a known table`);
   }
@@ -204,7 +208,11 @@ export class Converter {
       const union = this.union(opNode, [input]) as Extract<Tabular, { kind: 'union' }>;
       return { ...union, columns: unionColumns(columns, union.inputs, namedParams(opNode.Parameters), union.sourceColumn), sourceNames: [inputName(node.Expression), ...union.sourceNames.slice(1)] };
     }
-    if (opKind === 'AsOperator' || opKind === 'SerializeOperator' && items(opNode.Expressions).length === 0) return input;
+    if (opKind === 'AsOperator') {
+      this.asNames.set(nameOf(opNode.Name), input);
+      return input;
+    }
+    if (opKind === 'SerializeOperator' && items(opNode.Expressions).length === 0) return input;
     if (opKind === 'GetSchemaOperator') return getSchema(input.columns, columns);
     const operator = this.operator(opNode, opKind, input, columns);
     return { kind: 'pipe', columns, input, operator };
@@ -262,6 +270,8 @@ export class Converter {
         return this.topNested(node, columns);
       case 'TopHittersOperator':
         return this.topHitters(node, columns);
+      case 'PartitionOperator':
+        return this.partition(node, input);
       case 'SearchOperator':
         return this.search(node, input.columns);
       default:
@@ -432,6 +442,18 @@ export class Converter {
     try {
       const subquery = this.tabular(node.Subquery.Expression);
       return { op: 'mvapply', items: list, indexColumn, limit, subquery };
+    } finally {
+      this.implicitInput = outer;
+    }
+  }
+
+  private partition(node: Node, input: Tabular): Operator {
+    const operand = node.Operand;
+    if (!operand || kindOf(operand) !== 'PartitionSubquery') return fail(node, notSupported('This partition form (use partition by Column (subquery))'));
+    const outer = this.implicitInput;
+    this.implicitInput = { kind: 'implicit', columns: input.columns };
+    try {
+      return { op: 'partition', key: this.expr(node.ByExpression), subquery: this.tabular(operand.Subquery) };
     } finally {
       this.implicitInput = outer;
     }

@@ -375,7 +375,25 @@ export const FUNCTIONS: Record<string, Impl> = {
   array_iff: (args, ctx) => json(`kql_js_array_iff(${jsonArgs(args, ctx)})`),
   array_iif: (args, ctx) => json(`kql_js_array_iff(${jsonArgs(args, ctx)})`),
   jaccard_index: (args, ctx) => `kql_js_jaccard(${jsonArgs(args, ctx)})`,
-  array_concat: (args, ctx) => `to_json(flatten([${args.map((a) => `CAST(json_extract(${asType(a, 'dynamic', ctx)}, '$[*]') AS JSON[])`).join(', ')}]))`,
+  array_concat: (args, ctx) => {
+    const arrays = args.map((a) => asType(a, 'dynamic', ctx));
+    const allArrays = arrays.map((a) => `coalesce(json_type(${a}) = 'ARRAY', false)`).join(' AND ');
+    return `CASE WHEN ${allArrays} THEN to_json(flatten([${arrays.map((a) => `CAST(json_extract(${a}, '$[*]') AS JSON[])`).join(', ')}])) END`;
+  },
+  range: (args, ctx, call) => {
+    // range(start, stop[, step]) as an array; stop is inclusive.
+    const type: KqlType = args[0].type === 'real' || args[0].type === 'decimal' || args[1].type === 'real' ? 'real' : 'long';
+    const [start, stop] = [asType(args[0], type, ctx), asType(args[1], type, ctx)];
+    const step = args[2] ? asType(args[2], type, ctx) : type === 'real' ? '1.0' : '1';
+    const count = type === 'real' ? `CAST(floor((${stop} - ${start}) / ${step}) AS BIGINT) + 1` : `(${stop} - ${start}) // ${step} + 1`;
+    const element = args[0].type === 'datetime' || args[0].type === 'timespan' ? toJson(`(${start} + i * ${step})`, args[0].type) : `to_json(${start} + i * ${step})`;
+    return `CASE WHEN ${step} <> 0 THEN to_json(list_transform(range(0, greatest(${count}, 0)), i -> ${element})) END`;
+  },
+  string_size: (args, ctx) => `CAST(strlen(${asText(args[0], ctx)}) AS BIGINT)`,
+  series_fill_const: (args, ctx) => json(`kql_js_series_fill(CAST(${asType(args[0], 'dynamic', ctx)} AS VARCHAR), 'const', ${args[1] ? `CAST(${asType(args[1], 'dynamic', ctx)} AS VARCHAR)` : "'0'"})`),
+  series_fill_forward: (args, ctx) => json(`kql_js_series_fill(CAST(${asType(args[0], 'dynamic', ctx)} AS VARCHAR), 'forward', 'null')`),
+  series_fill_backward: (args, ctx) => json(`kql_js_series_fill(CAST(${asType(args[0], 'dynamic', ctx)} AS VARCHAR), 'backward', 'null')`),
+  series_fill_linear: (args, ctx) => json(`kql_js_series_fill(CAST(${asType(args[0], 'dynamic', ctx)} AS VARCHAR), 'linear', 'null')`),
   array_slice: (args, ctx) => {
     const d = asType(args[0], 'dynamic', ctx);
     const list = `CAST(json_extract(${d}, '$[*]') AS JSON[])`;

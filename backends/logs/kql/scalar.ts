@@ -150,7 +150,10 @@ function binary(e: Extract<Expr, { kind: 'binary' }>, ctx: ScalarContext): strin
   if (ARITHMETIC[op]) {
     const l = scalar(left, ctx);
     const r = scalar(right, ctx);
-    const result = `(${numeric(l, left.type)} ${ARITHMETIC[op]} ${numeric(r, right.type)})`;
+    // Kusto's modulo is never negative: 0 <= n % d < abs(d).
+    const result = op === 'Modulo'
+      ? `((${numeric(l, left.type)} % ${numeric(r, right.type)} + abs(${numeric(r, right.type)})) % abs(${numeric(r, right.type)}))`
+      : `(${numeric(l, left.type)} ${ARITHMETIC[op]} ${numeric(r, right.type)})`;
     if ((e.type === 'timespan' || e.type === 'datetime') && (!isIntegral(left.type) || !isIntegral(right.type))) {
       if (left.type === 'real' || right.type === 'real' || left.type === 'decimal' || right.type === 'decimal') return `CAST(round(${result}) AS BIGINT)`;
     }

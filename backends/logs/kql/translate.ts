@@ -191,7 +191,7 @@ export class Translator {
     const from = `FROM (${input.sql}) AS ${this.alias()}`;
     const ctx = this.ctx();
     const carry = this.partition ? `, ${PART}` : '';
-    if (this.partition && (op.op === 'join' || op.op === 'makeseries' || op.op === 'mvapply' || op.op === 'topnested')) unsupportedAt(undefined, notSupported(`${op.op} inside an mv-apply subquery`));
+    if (this.partition && (op.op === 'join' || op.op === 'makeseries' || op.op === 'mvapply' || op.op === 'topnested' || op.op === 'partition')) unsupportedAt(undefined, notSupported(`${op.op} inside an mv-apply subquery`));
     switch (op.op) {
       case 'where':
         return { sql: `SELECT * ${from} WHERE ${asType(op.predicate, 'bool', this.ctx({ columns: input.columns }))}`, columns: input.columns };
@@ -234,6 +234,8 @@ export class Translator {
         return this.makeSeries(input, op, columns);
       case 'mvapply':
         return this.mvApply(input, op, columns);
+      case 'partition':
+        return this.partitionBy(input, op, columns);
       case 'topnested':
         return this.topNested(input, op, columns);
     }
@@ -454,6 +456,22 @@ export class Translator {
     const s = this.alias();
     const items = output.map((c) => (sub.columns.some((x) => x.name === c.name) ? `${s}.${ident(c.name)}` : `${base}.${ident(c.name)}`) + ` AS ${ident(c.name)}`);
     return { sql: `SELECT ${items.join(', ')} FROM (${numbered}) AS ${base} JOIN (${sub.sql}) AS ${s} ON ${base}.${PART} = ${s}.${PART} ORDER BY ${base}.${PART}`, columns: output };
+  }
+
+  /** partition by Key (subquery): the rows of each key value form one sub-table, tagged like mv-apply's. */
+  private partitionBy(input: Rel, op: Extract<Operator, { op: 'partition' }>, output: readonly ColumnDef[]): Rel {
+    const tagged = `SELECT *, dense_rank() OVER (ORDER BY ${scalar(op.key, this.ctx())}) AS ${PART} FROM (${input.sql}) AS ${this.alias()}`;
+    const saved = { implicit: this.implicit, partition: this.partition };
+    this.implicit = { sql: tagged, columns: input.columns };
+    this.partition = true;
+    let sub: Rel;
+    try {
+      sub = this.rel(op.subquery);
+    } finally {
+      this.implicit = saved.implicit;
+      this.partition = saved.partition;
+    }
+    return { sql: `SELECT ${output.map((c) => ident(c.name)).join(', ')} FROM (${sub.sql}) AS ${this.alias()} ORDER BY ${PART}`, columns: output };
   }
 
   /**

@@ -6,7 +6,7 @@
  * Dynamic values cross the boundary as JSON text.
  */
 import { BIGINT, BOOLEAN, DOUBLE, DuckDBScalarFunction, VARCHAR, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
-import { arrayIff, arrayMove, arrayReverse, arraySort, arraySplit, bagMerge, bagRemoveKeys, jaccardIndex, mergeBagList, parse, setOperation, zip } from '../kql/runtime/dynamic';
+import { arrayIff, arrayMove, arrayReverse, arraySort, arraySplit, bagMerge, bagRemoveKeys, jaccardIndex, mergeBagList, parse, seriesFill, setOperation, zip } from '../kql/runtime/dynamic';
 import { countOf, extract, extractAll, indexOf, parseUrl, parseUrlQuery, realToString, replaceRegex, trimRegex, urlDecode, urlEncode, urlEncodeComponent } from '../kql/runtime/strings';
 import { parseKqlDateTime } from '../kql/runtime/datetime-parse';
 import { formatDateTime, formatTimespan } from '../kql/runtime/time-format';
@@ -87,6 +87,7 @@ const FUNCTIONS: readonly JsFunction[] = [
   { name: 'kql_js_bag_remove_keys', params: [VARCHAR, VARCHAR], returns: VARCHAR, row: (a) => json(bagRemoveKeys(parse(str(a[0])), parse(str(a[1])))) },
   { name: 'kql_js_merge_bags', params: [VARCHAR, BIGINT], returns: VARCHAR, row: (a) => json(mergeBagList(parse(str(a[0])), num(a[1]))) },
   { name: 'kql_js_jaccard', params: [VARCHAR, VARCHAR], returns: DOUBLE, row: (a) => jaccardIndex(parse(str(a[0])), parse(str(a[1]))) },
+  { name: 'kql_js_series_fill', params: [VARCHAR, VARCHAR, VARCHAR], returns: VARCHAR, row: (a) => json(seriesFill(parse(str(a[0])), String(a[1]) as 'const', parse(str(a[2])) ?? null)) },
   { name: 'kql_js_array_iff', params: [VARCHAR, VARCHAR, VARCHAR], returns: VARCHAR, row: (a) => json(arrayIff(parse(str(a[0])), parse(str(a[1])), parse(str(a[2])))) },
 ];
 

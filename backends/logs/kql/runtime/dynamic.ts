@@ -176,4 +176,33 @@ export function arrayIff(conditions: Json | undefined, whenTrue: Json | undefine
   });
 }
 
+/** series_fill_const/forward/backward/linear: replaces the nulls of a numeric series. */
+export function seriesFill(series: Json | undefined, kind: 'const' | 'forward' | 'backward' | 'linear', constant: Json): Json[] | null {
+  if (!isArray(series)) return null;
+  const out = [...series];
+  const missing = (v: Json) => v === null;
+  if (kind === 'const') return out.map((v) => (missing(v) ? constant : v));
+  if (kind === 'forward') {
+    for (let i = 1; i < out.length; i++) if (missing(out[i])) out[i] = out[i - 1];
+    return out;
+  }
+  if (kind === 'backward') {
+    for (let i = out.length - 2; i >= 0; i--) if (missing(out[i])) out[i] = out[i + 1];
+    return out;
+  }
+  for (let i = 0; i < out.length; i++) {
+    if (!missing(out[i])) continue;
+    let j = i;
+    while (j < out.length && missing(out[j])) j++;
+    const before = i > 0 ? (out[i - 1] as number) : undefined;
+    const after = j < out.length ? (out[j] as number) : undefined;
+    for (let k = i; k < j; k++) {
+      if (before !== undefined && after !== undefined) out[k] = before + ((after - before) * (k - i + 1)) / (j - i + 1);
+      else out[k] = before ?? after ?? null;
+    }
+    i = j;
+  }
+  return out;
+}
+
 export { isArray, isBag, type Json };
