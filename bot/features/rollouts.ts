@@ -20,7 +20,7 @@ import type { Feature, FeatureDeps, FeatureModule } from './feature';
  *   FEED_ORGANIZATION, FEED_PROJECT (optional), FEED_NAME, FEED_PACKAGE (default device-firmware),
  *   FEED_TOKEN (a PAT with Packaging Read, or keyvault:NAME; without it an Entra token is used)
  *   ROLLOUT_WRITES_PER_SECOND (default 50 with IoT Hub — S1's twin-update quota — and 2000 locally),
- *   ROLLOUT_SOAK_SECONDS (default 300), ROLLOUT_PHASE_TIMEOUT_MINUTES (default 30)
+ *   ROLLOUT_SOAK_SECONDS (default 300 with IoT Hub, 30 locally), ROLLOUT_PHASE_TIMEOUT_MINUTES (default 30)
  */
 export interface RolloutsFeatureOptions {
   /** Runs the 10-second tick; tests pass one that hands them the tick to call when they move their clock. */
@@ -97,6 +97,13 @@ async function entraToken(): Promise<string> {
   return token.token;
 }
 
+/**
+ * The embedded world runs in real time with simulated devices that update in about 30 s:
+ * a 30 s soak lets a newcomer watch a 1,000-device, four-wave rollout finish in minutes
+ * (test/core/rollouts/embedded-timing.test.ts). IoT Hub keeps 5 min and S1's 50 writes/s.
+ */
+export const embeddedRolloutDefaults = { dispatchPerSecond: 2000, soakMs: 30_000 } as const;
+
 function settings(deps: FeatureDeps): Partial<RolloutSettings> {
   const env = deps.config.env;
   const number = (name: string, fallback: number, min: number, max: number): number => {
@@ -106,9 +113,11 @@ function settings(deps: FeatureDeps): Partial<RolloutSettings> {
     if (!Number.isFinite(value) || value < min || value > max) throw new Error(`${name}=${JSON.stringify(raw)} must be a number from ${min} to ${max}`);
     return value;
   };
+  const embedded = deps.config.fleetBackend !== 'iothub';
+  const fallback = embedded ? embeddedRolloutDefaults : { dispatchPerSecond: 50, soakMs: 300_000 };
   return {
-    dispatchPerSecond: number('ROLLOUT_WRITES_PER_SECOND', deps.config.fleetBackend === 'iothub' ? 50 : 2000, 1, 100_000),
-    soakMs: number('ROLLOUT_SOAK_SECONDS', 300, 0, 86_400) * 1000,
+    dispatchPerSecond: number('ROLLOUT_WRITES_PER_SECOND', fallback.dispatchPerSecond, 1, 100_000),
+    soakMs: number('ROLLOUT_SOAK_SECONDS', fallback.soakMs / 1000, 0, 86_400) * 1000,
     phaseTimeoutMs: number('ROLLOUT_PHASE_TIMEOUT_MINUTES', 30, 1, 10_080) * 60_000,
   };
 }

@@ -30,7 +30,7 @@ describe('firmware rollouts end to end', () => {
     const features = FEATURE_MODULES.map((m) =>
       m.name === 'fleet' ? createFleetFeatureModule({ manualTicks: true }) : m.name === 'rollouts' ? createRolloutsFeatureModule({ scheduler }) : m,
     );
-    t = await startTestBot({ env: { SIM_DEVICES: '300', SIM_SEED: '11', ROLLOUT_SOAK_SECONDS: '30' }, start: { clock, features } });
+    t = await startTestBot({ env: { SIM_DEVICES: '300', SIM_SEED: '11' }, start: { clock, features } });
   });
   afterAll(async () => {
     await t.stop();
