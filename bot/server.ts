@@ -106,7 +106,7 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
     throw error;
   }
   const { commands, actions } = collectCommands(modules, features);
-  for (const command of commands) registry.register(command);
+  for (const { command, group } of commands) registry.register(command, group);
   for (const action of actions) registry.registerAction(action);
 
   const teams = createTeamsApp({ config, express: expressApp, services: services as unknown as Services, log, telemetry });

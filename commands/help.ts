@@ -3,7 +3,8 @@ import { parsed, type CommandSpec } from './spec';
 import type { CommandRegistry } from './registry';
 import { helpForUnknown } from './help-text';
 
-export const toHelpEntry = (c: CommandSpec): HelpEntry => ({
+export const toHelpEntry = (c: CommandSpec, group?: string): HelpEntry => ({
+  group,
   name: c.name,
   usage: c.usage,
   summary: c.summary,
@@ -23,7 +24,7 @@ export const helpCommand: CommandSpec<{ topic?: string }> = {
   async run(ctx, { topic }) {
     const registry: CommandRegistry = ctx.services.registry;
     if (!topic) {
-      await ctx.reply(helpCard({ entries: registry.list().map(toHelpEntry), userRole: ctx.actor.role }));
+      await ctx.reply(helpCard({ entries: registry.list().map((c) => toHelpEntry(c, registry.groupOf(c))), userRole: ctx.actor.role }));
       return;
     }
     const resolved = registry.resolve(topic);

@@ -8,6 +8,7 @@ import { closest } from './did-you-mean';
 export class CommandRegistry {
   private readonly byWord = new Map<string, CommandSpec>();
   private readonly ordered: CommandSpec[] = [];
+  private readonly groups = new Map<CommandSpec, string>();
   private readonly actions = new Map<string, CardActionSpec>();
 
   constructor(commands: readonly CommandSpec[] = [], actions: readonly CardActionSpec[] = []) {
@@ -15,7 +16,8 @@ export class CommandRegistry {
     for (const action of actions) this.registerAction(action);
   }
 
-  register(command: CommandSpec): this {
+  /** `group` is the area the command belongs to (the feature), used to arrange help. */
+  register(command: CommandSpec, group = 'General'): this {
     for (const word of [command.name, ...(command.aliases ?? [])]) {
       const key = word.toLowerCase();
       const existing = this.byWord.get(key);
@@ -23,6 +25,7 @@ export class CommandRegistry {
       this.byWord.set(key, command);
     }
     this.ordered.push(command);
+    this.groups.set(command, group);
     return this;
   }
 
@@ -45,6 +48,10 @@ export class CommandRegistry {
 
   action(verb: string): CardActionSpec | undefined {
     return this.actions.get(verb);
+  }
+
+  groupOf(command: CommandSpec): string {
+    return this.groups.get(command) ?? 'General';
   }
 
   list(): readonly CommandSpec[] {

@@ -61,7 +61,8 @@ describe('the Agents Playground talks to FleetOps', () => {
     await page.keyboard.type('help');
     await page.keyboard.press('Enter');
     await page.getByText('FleetOps commands').waitFor({ timeout: 30_000 });
-    await page.getByText('subscribe alerts|deployments|rollouts [filter]').first().waitFor();
+    await page.getByText('subscribe alerts|deployments|rollouts [filter]', { exact: false }).first().waitFor();
+    await page.getByText('FleetOps commands').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(repoRoot(), 'docs/screenshot-help.png') });
   });
 });
