@@ -27,6 +27,13 @@ export function sameSecret(given: string, expected: string): boolean {
 
 const fail = (res: Response, status: number, error: string) => res.status(status).json({ error });
 
+/** The hot path's answer, written directly: express's send() would hash every body for an ETag nobody asks for. */
+function answer(res: Response, status: number, body: object): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
 /**
  * POST /api/alerts: Azure Monitor action groups (and the local rule evaluator) post
  * common-schema alerts here. Answers 2xx only once the alert is stored; Azure retries
@@ -75,7 +82,7 @@ export function alertsWebhookRouter(options: AlertsWebhookOptions): Router {
       return fail(res, 503, 'The alert could not be stored right now; nothing was kept. Retry later (Azure Monitor retries by itself).');
     }
     if (result.outcome === 'duplicate') log.debug({ alertId: result.alertId }, 'duplicate alert notification ignored');
-    return res.status(200).json(result.outcome === 'duplicate' ? { status: 'duplicate', alertId: result.alertId } : { status: 'stored', alertId: result.alertId, cards: result.cards, silenced: result.silenced });
+    return answer(res, 200, result.outcome === 'duplicate' ? { status: 'duplicate', alertId: result.alertId } : { status: 'stored', alertId: result.alertId, cards: result.cards, silenced: result.silenced });
   };
 
   router.post('/', authenticate, readBody, handle);

@@ -1,5 +1,5 @@
 import type { Alert } from './alert';
-import type { AlertIngestor, IngestResult } from './ingest';
+import type { AlertIngestor, IngestOutcome, IngestResult } from './ingest';
 import type { AlertRepository } from './repository';
 
 interface Pending {
@@ -43,18 +43,10 @@ export class IngestBatcher {
     this.scheduled = false;
     const batch = this.queue.splice(0, this.maxBatch);
     if (this.queue.length > 0) this.schedule();
-    const outcomes: Array<{ ok: true; result: IngestResult } | { ok: false; error: unknown }> = [];
+    let outcomes: IngestOutcome[];
     let durable: Promise<void>;
     try {
-      ({ durable } = this.repo.groupCommit(() => {
-        for (const item of batch) {
-          try {
-            outcomes.push({ ok: true, result: this.ingestor.ingest(item.alert, item.payload) });
-          } catch (error) {
-            outcomes.push({ ok: false, error });
-          }
-        }
-      }));
+      ({ result: outcomes, durable } = this.repo.groupCommit(() => this.ingestor.ingestAll(batch)));
     } catch (error) {
       for (const item of batch) item.reject(error);
       return;

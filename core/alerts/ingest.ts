@@ -4,13 +4,15 @@ import { matchesFilter, parseAlertFilter, type AlertFilter } from './filter';
 import { alertCardKey, joinsStorm, stormCardKey, stormIsCurrent, type Storm, type StormPolicy } from './storm';
 import type { AlertRepository, Delivery } from './repository';
 import type { AlertPublisher } from './publisher';
-import type { SubscriptionRepository } from '../conversations/subscription';
+import type { Subscription, SubscriptionRepository } from '../conversations/subscription';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 
 export type IngestResult =
   | { readonly outcome: 'duplicate'; readonly alertId: string }
   | { readonly outcome: 'stored'; readonly alertId: string; readonly cards: number; readonly silenced: boolean; readonly stale: boolean };
+
+export type IngestOutcome = { readonly ok: true; readonly result: IngestResult } | { readonly ok: false; readonly error: unknown };
 
 export interface AlertIngestorDeps {
   readonly repo: AlertRepository;
@@ -32,6 +34,26 @@ export class AlertIngestor {
   constructor(private readonly deps: AlertIngestorDeps) {}
 
   ingest(alert: Alert, payload: string): IngestResult {
+    return this.ingestOne(alert, payload, () => this.deps.subscriptions.listForTopic('alerts'));
+  }
+
+  /**
+   * Alerts that arrived together, in the caller's transaction: each alert is stored or
+   * fails alone (its own savepoint); subscriptions are read once for all of them.
+   */
+  ingestAll(items: ReadonlyArray<{ readonly alert: Alert; readonly payload: string }>): IngestOutcome[] {
+    let subscriptions: Subscription[] | undefined;
+    const subscribed = () => (subscriptions ??= this.deps.subscriptions.listForTopic('alerts'));
+    return items.map((item): IngestOutcome => {
+      try {
+        return { ok: true, result: this.ingestOne(item.alert, item.payload, subscribed) };
+      } catch (error) {
+        return { ok: false, error };
+      }
+    });
+  }
+
+  private ingestOne(alert: Alert, payload: string, subscribed: () => readonly Subscription[]): IngestResult {
     const { repo } = this.deps;
     return repo.transaction((): IngestResult => {
       const key = dedupeKey(alert);
@@ -51,7 +73,7 @@ export class AlertIngestor {
       let fresh: Delivery[] = [];
       if (alert.monitorCondition === 'Fired') {
         silenced = repo.findSilence(alert.rule, alertTarget(alert), now) !== undefined;
-        if (!silenced) fresh = this.route(record, existing, now.getTime());
+        if (!silenced) fresh = this.route(record, existing, now.getTime(), subscribed());
       }
       const cards = this.deps.publisher.publish(record, [...existing, ...fresh]);
       return { outcome: 'stored', alertId: alert.alertId, cards, silenced, stale: false };
@@ -59,11 +81,11 @@ export class AlertIngestor {
   }
 
   /** New deliveries for conversations whose subscriptions match and that have no card for this alert yet. */
-  private route(record: AlertRecord, existing: readonly Delivery[], now: number): Delivery[] {
+  private route(record: AlertRecord, existing: readonly Delivery[], now: number, subscriptions: readonly Subscription[]): Delivery[] {
     const { repo, storm: policy } = this.deps;
     const already = new Set(existing.map((d) => d.conversationId));
     const targets = new Set<string>();
-    for (const sub of this.deps.subscriptions.listForTopic('alerts')) {
+    for (const sub of subscriptions) {
       if (already.has(sub.conversationId) || targets.has(sub.conversationId)) continue;
       const filter = this.filterOf(sub.filter);
       if (filter && matchesFilter(record, filter)) targets.add(sub.conversationId);

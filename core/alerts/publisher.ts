@@ -47,9 +47,13 @@ export class AlertPublisher {
     return posted;
   }
 
-  /** Renders every dirty storm card once and queues it; returns how many. */
+  /**
+   * Renders every dirty storm card once and queues it; returns how many. Nobody waits for
+   * this write: a crash before it reaches the disk loses the card and its cleared mark
+   * together, and the start-up flush renders it again.
+   */
   flushStorms(): number {
-    return this.repo.transaction(() => {
+    const { result, durable } = this.repo.groupCommit(() => {
       const now = this.clock.now();
       const dirty = this.repo.dirtyStorms();
       for (const storm of dirty) {
@@ -62,6 +66,8 @@ export class AlertPublisher {
       }
       return dirty.length;
     });
+    durable.catch(() => undefined); // a failed flush fails the webhooks' answers; here nothing waits
+    return result;
   }
 }
 
