@@ -86,7 +86,7 @@ export class RolloutActions {
           waves: r.waves.map((w) => ({ ...w, acknowledgedFailures: 0, passedAt: w.index >= lastStarted ? undefined : w.passedAt })),
         },
         what: `retried ${retryable} device${retryable === 1 ? '' : 's'}`,
-        after: () => {
+        alongside: () => {
           requeued = this.repo.requeue(r.id, RETRYABLE_STATES, lastStarted, this.clock.now().getTime());
         },
       };
@@ -96,14 +96,18 @@ export class RolloutActions {
 
   /** Aborts; queued devices are canceled, and with `revert` devices that have not started get their previous version back. */
   async abort(id: string, expectedVersion: number | undefined, actor: ActionActor, options: { revert?: boolean } = {}): Promise<ActionOutcome> {
-    const outcome = this.transition(id, expectedVersion, ['planned', 'awaiting-approval', 'running', 'paused'], 'abort', actor, () => ({
+    let canceled = 0;
+    const outcome = this.transition(id, expectedVersion, ['planned', 'awaiting-approval', 'running', 'paused'], 'abort', actor, (r) => ({
       patch: { state: 'aborted', pauseReason: undefined },
       what: 'aborted',
+      // The queue is canceled with the state change: no tick can dispatch between the two.
+      alongside: () => {
+        canceled = this.repo.moveAll(r.id, ['queued'], 'canceled', `aborted by ${actor.name}`, this.clock.now().getTime());
+      },
     }));
     if (!outcome.ok) return outcome;
     return this.serial.run(async () => {
       const now = this.clock.now().getTime();
-      const canceled = this.repo.moveAll(id, ['queued'], 'canceled', `aborted by ${actor.name}`, now);
       const reverted = options.revert ? await this.revertNotStarted(outcome.rollout, actor, now) : { reverted: 0, missing: [] as string[] };
       const inFlight = sumStates(Object.assign({}, ...this.repo.waveCounts(id).map((c) => c.counts)), IN_FLIGHT_STATES);
       const parts = [`${canceled} queued device${canceled === 1 ? '' : 's'} canceled`];
@@ -156,7 +160,7 @@ export class RolloutActions {
     from: readonly RolloutState[],
     verb: string,
     actor: ActionActor,
-    decide: (r: Rollout, at: string) => { patch: RolloutPatch; what: string; after?: () => void } | { refuse: string },
+    decide: (r: Rollout, at: string) => { patch: RolloutPatch; what: string; alongside?: () => void } | { refuse: string },
   ): ActionOutcome {
     const rollout = this.repo.get(id);
     if (!rollout) return { ok: false, message: `There is no rollout ${id}; \`rollouts\` lists them.` };
@@ -167,12 +171,11 @@ export class RolloutActions {
     const at = this.clock.now().toISOString();
     const decision = decide(rollout, at);
     if ('refuse' in decision) return { ok: false, rollout, message: decision.refuse };
-    const next = this.repo.transition(rollout.id, rollout.version, { ...decision.patch, lastChange: { by: actor.name, at, what: decision.what } });
+    const next = this.repo.transition(rollout.id, rollout.version, { ...decision.patch, lastChange: { by: actor.name, at, what: decision.what } }, decision.alongside);
     if (!next) {
       const now = this.repo.get(rollout.id) ?? rollout;
       return { ok: false, rollout: now, message: staleMessage(now) };
     }
-    decision.after?.();
     return { ok: true, rollout: next, message: `${actor.name} ${decision.what} of ${next.id} (${next.firmware.version}); it is now ${describeState(next)}.` };
   }
 }

@@ -34,8 +34,12 @@ export interface RolloutRepository {
   get(id: string): Rollout | undefined;
   /** Newest first. */
   list(options?: { limit?: number; states?: readonly RolloutState[] }): Rollout[];
-  /** Applies the patch only if the stored version is `expectedVersion`; returns the new rollout, or undefined when stale. */
-  transition(id: string, expectedVersion: number, patch: RolloutPatch): Rollout | undefined;
+  /**
+   * Applies the patch only if the stored version is `expectedVersion`; returns the new
+   * rollout, or undefined when stale. `alongside` (device moves that belong to the
+   * transition, e.g. retry's requeue) runs in the same transaction, only when it applies.
+   */
+  transition(id: string, expectedVersion: number, patch: RolloutPatch, alongside?: () => void): Rollout | undefined;
   /** Records when desired writes were last dispatched (for the rate budget); not a transition, so no version bump. */
   markDispatched(id: string, at: number): void;
   /** Removes a plan that was refused before anyone saw it (e.g. it overlaps an active rollout). */

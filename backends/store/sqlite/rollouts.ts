@@ -194,7 +194,7 @@ export class SqliteRolloutRepository implements RolloutRepository {
     return rows.map(toRollout);
   }
 
-  transition(id: string, expectedVersion: number, patch: RolloutPatch): Rollout | undefined {
+  transition(id: string, expectedVersion: number, patch: RolloutPatch, alongside?: () => void): Rollout | undefined {
     const sets: string[] = ['version = version + 1'];
     const values: unknown[] = [];
     const column = (name: string, value: unknown) => {
@@ -206,8 +206,13 @@ export class SqliteRolloutRepository implements RolloutRepository {
     if (patch.waves !== undefined) column('waves_json', JSON.stringify(patch.waves));
     if (patch.lastChange !== undefined) column('last_change_json', JSON.stringify(patch.lastChange));
     if ('pauseReason' in patch) column('pause_reason', patch.pauseReason ?? null);
-    const changed = this.db.prepare(`UPDATE rollouts SET ${sets.join(', ')} WHERE id = ? AND version = ?`).run(...values, id, expectedVersion).changes;
-    return changed === 1 ? this.get(id) : undefined;
+    const applied = this.db.transaction(() => {
+      const changed = this.db.prepare(`UPDATE rollouts SET ${sets.join(', ')} WHERE id = ? AND version = ?`).run(...values, id, expectedVersion).changes;
+      if (changed !== 1) return false;
+      alongside?.();
+      return true;
+    })();
+    return applied ? this.get(id) : undefined;
   }
 
   markDispatched(id: string, at: number): void {

@@ -1,0 +1,68 @@
+import Database from 'better-sqlite3';
+import { migrate } from '../../../backends/store/sqlite/database';
+import { rolloutMigrations, SqliteRolloutRepository } from '../../../backends/store/sqlite/rollouts';
+import { DEFAULT_SETTINGS, type Rollout } from '../../../core/rollouts/model';
+
+const T0 = Date.parse('2026-03-01T09:00:00Z');
+
+function store() {
+  const db = new Database(':memory:');
+  migrate(db, rolloutMigrations);
+  const repo = new SqliteRolloutRepository(db);
+  const rollout: Rollout = {
+    id: 'R1',
+    version: 1,
+    firmware: { version: '2.4.1', packageUri: 'https://x/fw.swu', sha256: 'a'.repeat(64) },
+    filterText: '',
+    state: 'running',
+    currentWave: 1,
+    waves: [{ index: 1, size: 4, acknowledgedFailures: 0 }],
+    settings: DEFAULT_SETTINGS,
+    createdBy: 'Lena Lead',
+    createdAt: new Date(T0).toISOString(),
+    lastChange: { by: 'Lena Lead', at: new Date(T0).toISOString(), what: 'started wave 1' },
+  };
+  repo.insertPlan(rollout, ['a', 'b', 'c', 'd'].map((id, i) => ({ deviceId: `device-${id}`, wave: 1, state: 'queued' as const, seq: i + 1 })), T0);
+  const states = () => Object.fromEntries((db.prepare('SELECT device_id, state FROM rollout_devices ORDER BY device_id').all() as Array<{ device_id: string; state: string }>).map((r) => [r.device_id, r.state]));
+  return { db, repo, states };
+}
+
+describe('SqliteRolloutRepository', () => {
+  it('runs the device moves of a transition in its transaction: all or nothing', () => {
+    const { repo, states } = store();
+    expect(() =>
+      repo.transition('R1', 1, { state: 'aborted' }, () => {
+        repo.moveAll('R1', ['queued'], 'canceled', 'aborted', T0);
+        throw new Error('crash in the middle');
+      }),
+    ).toThrow('crash in the middle');
+    expect(repo.get('R1')).toMatchObject({ state: 'running', version: 1 });
+    expect(Object.values(states())).toEqual(['queued', 'queued', 'queued', 'queued']);
+
+    let ran = false;
+    expect(repo.transition('R1', 0, { state: 'aborted' }, () => (ran = true))).toBeUndefined(); // stale: nothing runs
+    expect(ran).toBe(false);
+    expect(repo.transition('R1', 1, { state: 'aborted' }, () => repo.moveAll('R1', ['queued'], 'canceled', 'aborted', T0))).toMatchObject({ state: 'aborted', version: 2 });
+    expect(Object.values(states())).toEqual(['canceled', 'canceled', 'canceled', 'canceled']);
+  });
+
+  it('settles by time, set-based: soak done while connected → succeeded; silence past the deadline → timed-out', () => {
+    const { repo, states } = store();
+    const claimed = repo.claimForDispatch('R1', 1, 4, T0);
+    repo.confirmWritten('R1', claimed.map((d) => ({ deviceId: d.deviceId, key: d.key })), T0);
+    repo.applyChanges('R1', [
+      { deviceId: 'device-a', state: 'soaking', since: T0, connected: true },
+      { deviceId: 'device-b', state: 'soaking', since: T0, connected: false },
+      { deviceId: 'device-c', state: 'downloading', since: T0 },
+    ]);
+    const limits = { soakMs: 5 * 60_000, phaseTimeoutMs: 30 * 60_000, waves: 1 };
+    expect(repo.settleByTime('R1', T0 + 4 * 60_000, limits)).toBe(0);
+    expect(repo.settleByTime('R1', T0 + 5 * 60_000, limits)).toBe(1);
+    expect(states()).toEqual({ 'device-a': 'succeeded', 'device-b': 'soaking', 'device-c': 'downloading', 'device-d': 'targeted' });
+    expect(repo.settleByTime('R1', T0 + 31 * 60_000, limits)).toBe(2);
+    expect(states()).toEqual({ 'device-a': 'succeeded', 'device-b': 'soaking', 'device-c': 'timed-out', 'device-d': 'timed-out' });
+    expect(repo.devices('R1', ['timed-out'])[0]!.reason).toBe('no progress while downloading for 30 min');
+    expect(repo.settleByTime('R1', T0 + 36 * 60_000, limits)).toBe(1);
+    expect(repo.devices('R1', ['timed-out']).find((d) => d.deviceId === 'device-b')!.reason).toBe('no progress while soaking for 35 min');
+  });
+});
