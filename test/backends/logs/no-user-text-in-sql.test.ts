@@ -33,7 +33,7 @@ test('literals never appear in the SQL text, only as parameters', () => {
       expect(compiled.sql).not.toContain(value);
       expect(compiled.sql).not.toContain('zq7');
     }),
-    { numRuns: 300 },
+    { numRuns: 120 },
   );
 });
 
@@ -43,6 +43,6 @@ test('a literal survives the round trip unchanged', async () => {
       const result = await run(`print x = ${kqlString(value)}`);
       expect(result.rows).toEqual([[value]]);
     }),
-    { numRuns: 30 },
+    { numRuns: 20 },
   );
 });
