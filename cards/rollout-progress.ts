@@ -115,7 +115,8 @@ function buttons(view: RolloutView, who: CardAudience): CardElement[] {
   if ((r.state === 'running' || r.state === 'paused' || r.state === 'awaiting-approval') && failures > 0 && who.canLead) {
     out.push(executeAction(`Retry failed (${fmt(failures)})`, ROLLOUT_VERBS.retry, data));
   }
-  if (r.state !== 'completed' && r.state !== 'aborted' && who.canLead) out.push(executeAction('Abort', ROLLOUT_VERBS.abort, data, 'destructive'));
+  // From a running rollout, Abort also sets devices written but not yet started back to their version.
+  if (r.state !== 'completed' && r.state !== 'aborted' && who.canLead) out.push(executeAction('Abort and revert', ROLLOUT_VERBS.abort, { ...data, revert: true }, 'destructive'));
   return out;
 }
 
@@ -148,6 +149,6 @@ export function rolloutGateAlertCard({ view, wave, gate, failing }: GateAlertVie
     });
   }
   const data = { id: r.id, version: r.version };
-  const actions = [executeAction('Resume', ROLLOUT_VERBS.resume, data, 'positive'), executeAction('Retry failed', ROLLOUT_VERBS.retry, data), executeAction('Abort', ROLLOUT_VERBS.abort, data, 'destructive')];
+  const actions = [executeAction('Resume', ROLLOUT_VERBS.resume, data, 'positive'), executeAction('Retry failed', ROLLOUT_VERBS.retry, data), executeAction('Abort and revert', ROLLOUT_VERBS.abort, { ...data, revert: true }, 'destructive')];
   return card(body, r.state === 'paused' ? actions : []);
 }

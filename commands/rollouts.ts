@@ -263,6 +263,8 @@ export const ROLLOUT_COMMANDS: readonly CommandSpec[] = [
 interface ButtonData {
   id: string;
   version: number;
+  /** Abort only: set devices written but not started back to their previous version. */
+  revert: boolean;
 }
 
 function parseButton(data: Record<string, unknown>): ParseResult<ButtonData> {
@@ -270,7 +272,7 @@ function parseButton(data: Record<string, unknown>): ParseResult<ButtonData> {
   const version = data.version;
   if (typeof id !== 'string' || !ROLLOUT_ID.test(id)) return parseError('the rollout id is missing or malformed');
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) return parseError('the card version is missing; type `rollout status` for a fresh card');
-  return parsed({ id: normalizeId(id), version });
+  return parsed({ id: normalizeId(id), version, revert: data.revert === true });
 }
 
 function buttonAction(verb: Verb): CardActionSpec<ButtonData> {
@@ -279,8 +281,8 @@ function buttonAction(verb: Verb): CardActionSpec<ButtonData> {
     role: VERB_ROLES[verb],
     sideEffects: true,
     parse: parseButton,
-    async run(ctx, { id, version }): Promise<CardActionResult> {
-      const outcome = await transition(ctx, verb, id, version);
+    async run(ctx, { id, version, revert }): Promise<CardActionResult> {
+      const outcome = await transition(ctx, verb, id, version, { revert: verb === 'abort' && revert });
       if (!outcome.ok) return { message: outcome.message };
       return { card: rolloutProgressCard(service(ctx).view(id)!, { audience: audience(ctx.actor.role) }) };
     },
