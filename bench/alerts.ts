@@ -120,7 +120,22 @@ function post(body) {
 })();
 `;
 
-function load(url: string, count: number, prefix: string): Promise<{ latencies: number[]; failed: number; seconds: number }> {
+interface LoadResult {
+  latencies: number[];
+  failed: number;
+  seconds: number;
+  /** CPU the bot's process (all its threads) spent per request, ms: what the machine's load does not change much. */
+  cpuMsPerRequest: number;
+}
+
+async function load(url: string, count: number, prefix: string): Promise<LoadResult> {
+  const cpu = process.cpuUsage();
+  const result = await runClient(url, count, prefix);
+  const used = process.cpuUsage(cpu);
+  return { ...result, cpuMsPerRequest: (used.user + used.system) / 1000 / count };
+}
+
+function runClient(url: string, count: number, prefix: string): Promise<Omit<LoadResult, 'cpuMsPerRequest'>> {
   const template = payload('@ID@', '@RULE@', '@DEVICE@', new Date().toISOString());
   const child = spawn(process.execPath, ['-e', LOAD_CLIENT, JSON.stringify({ url, template, count, concurrency: CONCURRENCY, prefix })], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
@@ -151,16 +166,18 @@ async function ingestion(): Promise<Figure[]> {
   await load(`${bot.url}/bench/noop`, 500, 'warm-');
   const baseline = await load(`${bot.url}/bench/noop`, INGEST_ALERTS, 'noop-');
   await load(url, 500, 'warm-'); // JIT, prepared statements, connection pool
-  const { latencies, failed, seconds } = await load(url, INGEST_ALERTS, 'ingest-');
+  const { latencies, failed, seconds, cpuMsPerRequest } = await load(url, INGEST_ALERTS, 'ingest-');
   await bot.stop(0);
   const rate = INGEST_ALERTS / seconds;
   const p99 = percentile(latencies, 99);
   return [
     { figure: `baseline (trivial 202 route, same server and client): requests/s`, value: (INGEST_ALERTS / baseline.seconds).toFixed(0), target: '', ok: true },
     { figure: 'baseline: p50 / p99 (ms)', value: `${percentile(baseline.latencies, 50).toFixed(1)} / ${percentile(baseline.latencies, 99).toFixed(1)}`, target: '', ok: true },
+    { figure: 'baseline: bot CPU per request (ms)', value: baseline.cpuMsPerRequest.toFixed(3), target: '', ok: true },
     { figure: `ingestion: alerts/s (${INGEST_ALERTS}, ${CONCURRENCY} senders, 1 conversation)`, value: rate.toFixed(0), target: '≥ 1,000', ok: rate >= 1000 },
     { figure: 'ingestion: p50 of the 2xx (ms)', value: percentile(latencies, 50).toFixed(1), target: '', ok: true },
     { figure: 'ingestion: p99 of the 2xx (ms)', value: p99.toFixed(1), target: '< 50', ok: p99 < 50 },
+    { figure: 'ingestion: bot CPU per alert (ms)', value: cpuMsPerRequest.toFixed(3), target: '', ok: true },
     { figure: 'ingestion: non-2xx answers', value: String(failed), target: '0', ok: failed === 0 },
   ];
 }

@@ -61,7 +61,7 @@ export class AlertIngestor {
       const now = this.deps.clock.now();
       repo.recordEvent(key, alert.alertId, now.toISOString(), payload);
 
-      const previous = repo.get(alert.alertId);
+      const previous = repo.getExact(alert.alertId);
       const stale = isStale(previous, alert);
       if (stale) return { outcome: 'stored', alertId: alert.alertId, cards: 0, silenced: false, stale: true };
 
@@ -96,7 +96,7 @@ export class AlertIngestor {
       let delivery: Delivery;
       if (joinsStorm(recent, policy)) {
         const storm = this.currentStorm(conversationId, record.rule, now);
-        repo.saveStorm(storm);
+        repo.joinStorm(storm, record);
         delivery = { conversationId, alertId: record.alertId, cardKey: stormCardKey(conversationId, storm.rule, storm.generation), deliveredAt: now, storm: { rule: storm.rule, generation: storm.generation } };
       } else {
         delivery = { conversationId, alertId: record.alertId, cardKey: alertCardKey(record.alertId), deliveredAt: now };

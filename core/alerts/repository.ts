@@ -3,6 +3,9 @@ import type { AlertFilter } from './filter';
 import type { Silence } from './silence';
 import type { Storm, StormMember, StormView } from './storm';
 
+/** What a joining member adds to a storm's totals. */
+export type StormJoiner = Pick<AlertRecord, 'monitorCondition' | 'severity' | 'firedAt' | 'site'>;
+
 /** Which card shows an alert in a conversation (its own, or a storm card). */
 export interface Delivery {
   readonly conversationId: string;
@@ -31,7 +34,10 @@ export interface AlertRepository {
   hasEvent(dedupeKey: string): boolean;
   recordEvent(dedupeKey: string, alertId: string, receivedAt: string, payload: string): void;
 
+  /** By full id, or by the short id cards and commands show. */
   get(alertId: string): AlertRecord | undefined;
+  /** By full id only: what ingestion merges a notification into (a new id must never match another alert's short id). */
+  getExact(alertId: string): AlertRecord | undefined;
   save(record: AlertRecord): void;
   /** Open = Fired and not Closed; worst severity first, then newest. */
   listOpen(filter: AlertFilter, limit: number): AlertRecord[];
@@ -46,7 +52,11 @@ export interface AlertRepository {
 
   /** The rule's latest storm in the conversation. */
   latestStorm(conversationId: string, rule: string): Storm | undefined;
-  saveStorm(storm: Storm): void;
+  /**
+   * An alert joins a storm: the storm's last time moves on, its card is marked for
+   * rendering, and the member is added to its running totals (call with recordDelivery).
+   */
+  joinStorm(storm: Storm, member: StormJoiner): void;
   getStorm(conversationId: string, rule: string, generation: number): Storm | undefined;
   markStormDirty(conversationId: string, rule: string, generation: number): void;
   /** Storms whose card must be rendered again, with the card's notifier key. */

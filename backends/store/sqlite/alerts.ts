@@ -1,6 +1,6 @@
 import { alertTarget, shortAlertId, type AlertRecord } from '../../../core/alerts/alert';
 import type { AlertFilter } from '../../../core/alerts/filter';
-import type { AlertRepository, Delivery } from '../../../core/alerts/repository';
+import type { AlertRepository, Delivery, StormJoiner } from '../../../core/alerts/repository';
 import type { Silence } from '../../../core/alerts/silence';
 import { stormCardKey, type Storm, type StormMember, type StormView } from '../../../core/alerts/storm';
 import type { Migration, SqliteDatabase } from './database';
@@ -69,10 +69,11 @@ export const alertMigrations: Migration[] = [
   },
   {
     // A storm card's counts kept as running totals: recounting thousands of members on every
-    // render stalled the event loop for ~100 ms a second in a storm. Triggers keep them exact
-    // whoever writes (ingestion, acknowledge, close): a member joining adds itself, a member
-    // changing (resolved, fired again, another severity or site) adds the difference. The
-    // severity and the first/last times only ever widen: the worst and the span the storm reached.
+    // render stalled the event loop for ~100 ms a second in a storm. A member joining adds
+    // itself (joinStorm since 0204); a trigger adds the difference when a member changes
+    // (resolved, fired again, another severity or site), whoever writes it (ingestion,
+    // acknowledge, close). The severity and the first/last times only ever widen: the worst
+    // and the span the storm reached.
     id: '0203-alert-storm-totals',
     sql: `ALTER TABLE alert_storms ADD COLUMN total INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE alert_storms ADD COLUMN firing INTEGER NOT NULL DEFAULT 0;
@@ -129,6 +130,11 @@ export const alertMigrations: Migration[] = [
          WHERE NEW.site IS NOT NULL AND OLD.site IS NOT NEW.site AND d.alert_id = NEW.alert_id AND d.storm_rule IS NOT NULL
         ON CONFLICT (conversation_id, rule, generation, site) DO UPDATE SET count = count + 1;
     END`,
+  },
+  {
+    // Members join through joinStorm (one statement with the storm's time and dirty mark, values in hand), not a trigger that looked the alert up again.
+    id: '0204-alert-storm-join-in-statement',
+    sql: `DROP TRIGGER alert_storm_member_joins`,
   },
 ];
 
@@ -231,9 +237,19 @@ export class SqliteAlertRepository implements AlertRepository {
       countSince: db.prepare('SELECT COUNT(*) FROM (SELECT 1 FROM alert_deliveries WHERE conversation_id = ? AND delivered_at > ? LIMIT ?)').pluck(),
       latestStorm: db.prepare('SELECT * FROM alert_storms WHERE conversation_id = ? AND rule = ? ORDER BY generation DESC LIMIT 1'),
       getStorm: db.prepare('SELECT * FROM alert_storms WHERE conversation_id = ? AND rule = ? AND generation = ?'),
-      saveStorm: db.prepare(
-        `INSERT INTO alert_storms (conversation_id, rule, generation, started_at, last_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (conversation_id, rule, generation) DO UPDATE SET last_at = excluded.last_at`,
+      // One statement per joining alert: the storm's time, its dirty mark and its totals.
+      joinStorm: db.prepare(
+        `INSERT INTO alert_storms (conversation_id, rule, generation, started_at, last_at, dirty, total, firing, severity, first_fired_at, last_fired_at)
+         VALUES (@conversationId, @rule, @generation, @startedAt, @lastAt, 1, 1, @firing, @severity, @firedAt, @firedAt)
+         ON CONFLICT (conversation_id, rule, generation) DO UPDATE SET
+           last_at = excluded.last_at, dirty = 1, total = total + 1, firing = firing + excluded.firing,
+           severity = min(severity, excluded.severity),
+           first_fired_at = coalesce(min(first_fired_at, excluded.first_fired_at), excluded.first_fired_at),
+           last_fired_at = coalesce(max(last_fired_at, excluded.last_fired_at), excluded.last_fired_at)`,
+      ),
+      joinStormSite: db.prepare(
+        `INSERT INTO alert_storm_sites (conversation_id, rule, generation, site, count) VALUES (?, ?, ?, ?, 1)
+         ON CONFLICT (conversation_id, rule, generation, site) DO UPDATE SET count = count + 1`,
       ),
       markDirty: db.prepare('UPDATE alert_storms SET dirty = 1 WHERE conversation_id = ? AND rule = ? AND generation = ? AND dirty = 0'),
       dirty: db.prepare('SELECT * FROM alert_storms WHERE dirty = 1 ORDER BY conversation_id, rule, generation'),
@@ -273,6 +289,11 @@ export class SqliteAlertRepository implements AlertRepository {
 
   recordEvent(dedupeKey: string, alertId: string, receivedAt: string, payload: string): void {
     this.s.recordEvent.run(dedupeKey, alertId, receivedAt, payload);
+  }
+
+  getExact(alertId: string): AlertRecord | undefined {
+    const json = this.s.get.get(alertId) as string | undefined;
+    return json ? (JSON.parse(json) as AlertRecord) : undefined;
   }
 
   get(alertId: string): AlertRecord | undefined {
@@ -334,8 +355,18 @@ export class SqliteAlertRepository implements AlertRepository {
     return row ? toStorm(row) : undefined;
   }
 
-  saveStorm(storm: Storm): void {
-    this.s.saveStorm.run(storm.conversationId, storm.rule, storm.generation, storm.startedAt, storm.lastAt);
+  joinStorm(storm: Storm, member: StormJoiner): void {
+    this.s.joinStorm.run({
+      conversationId: storm.conversationId,
+      rule: storm.rule,
+      generation: storm.generation,
+      startedAt: storm.startedAt,
+      lastAt: storm.lastAt,
+      firing: member.monitorCondition === 'Fired' ? 1 : 0,
+      severity: member.severity,
+      firedAt: member.firedAt,
+    });
+    if (member.site) this.s.joinStormSite.run(storm.conversationId, storm.rule, storm.generation, member.site);
   }
 
   markStormDirty(conversationId: string, rule: string, generation: number): void {
