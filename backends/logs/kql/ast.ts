@@ -46,8 +46,8 @@ export interface Aggregate {
   readonly names: readonly string[];
   /** The aggregate expression (may wrap aggregate calls, e.g. `sum(x) / count()`). */
   readonly expr: Expr;
-  /** For arg_max/arg_min: the input column each extra output column comes from. */
-  readonly carried?: readonly string[];
+  /** For arg_max/arg_min: the value each extra output column takes from the row (an input column or an expression). */
+  readonly carried?: readonly Expr[];
 }
 
 export type JoinKind =

@@ -345,8 +345,11 @@ export class Converter {
         const args = items(call.ArgumentList.Expressions);
         const explicit = args.slice(1).filter((a: Node) => kindOf(a) !== 'StarExpression');
         const carried = args.some((a: Node) => kindOf(a) === 'StarExpression')
-          ? names.slice(1).map((n) => originalColumn(n, inputColumns))
-          : explicit.map((a: Node) => String(this.unnamed(a).SimpleName ?? ''));
+          ? names.slice(1).map((n): Expr => {
+              const from = originalColumn(n, inputColumns);
+              return { kind: 'column', name: from, type: inputColumns.find((c) => c.name === from)?.type ?? 'dynamic' };
+            })
+          : explicit.map((a: Node) => this.expr(this.unnamed(a)));
         aggregates.push({ names, expr, carried });
       } else {
         if (!WIDE_AGGREGATES.has(fn) && names.length !== 1) fail(e, notSupported('This aggregate form'));

@@ -389,6 +389,15 @@ export const FUNCTIONS: Record<string, Impl> = {
     const element = args[0].type === 'datetime' || args[0].type === 'timespan' ? toJson(`(${start} + i * ${step})`, args[0].type) : `to_json(${start} + i * ${step})`;
     return `CASE WHEN ${step} <> 0 THEN to_json(list_transform(range(0, greatest(${count}, 0)), i -> ${element})) END`;
   },
+  tohex: (args, ctx) => `kql_js_tohex(${asType(args[0], 'long', ctx)}, ${args[1] ? asType(args[1], 'long', ctx) : '0'}, ${args[0].type === 'int' ? '32' : '64'})`,
+  cot: (args, ctx) => `(1.0 / tan(CAST(${scalar(args[0], ctx)} AS DOUBLE)))`,
+  new_guid: () => 'CAST(uuid() AS VARCHAR)',
+  newguid: () => 'CAST(uuid() AS VARCHAR)',
+  base64_encode_fromguid: (args, ctx) => `kql_js_guid_to_base64(${asText(args[0], ctx)})`,
+  base64_decode_toguid: (args, ctx) => `kql_js_base64_to_guid(${asText(args[0], ctx)})`,
+  base64_decode_toarray: (args, ctx) => json(`kql_js_base64_to_array(${asText(args[0], ctx)})`),
+  base64_encode_fromarray: (args, ctx) => `kql_js_array_to_base64(CAST(${asType(args[0], 'dynamic', ctx)} AS VARCHAR))`,
+  treepath: (args, ctx) => json(`kql_js_treepath(CAST(${asType(args[0], 'dynamic', ctx)} AS VARCHAR))`),
   string_size: (args, ctx) => `CAST(strlen(${asText(args[0], ctx)}) AS BIGINT)`,
   series_fill_const: (args, ctx) => json(`kql_js_series_fill(CAST(${asType(args[0], 'dynamic', ctx)} AS VARCHAR), 'const', ${args[1] ? `CAST(${asType(args[1], 'dynamic', ctx)} AS VARCHAR)` : "'0'"})`),
   series_fill_forward: (args, ctx) => json(`kql_js_series_fill(CAST(${asType(args[0], 'dynamic', ctx)} AS VARCHAR), 'forward', 'null')`),

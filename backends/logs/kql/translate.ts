@@ -206,7 +206,8 @@ export class Translator {
         return { sql: `SELECT ${op.assignments.map((a, i) => `${nonNull(asType(a.expr, columns[i].type, pctx), columns[i].type)} AS ${ident(a.name)}`).join(', ')}${carry} FROM (${w.input.sql}) AS ${this.alias()}${ordered}`, columns };
       }
       case 'select':
-        return { sql: `SELECT ${op.items.map((i) => `${ident(i.from)} AS ${ident(i.name)}`).join(', ')}${carry} ${from}`, columns };
+        // project-away of every column still leaves the rows (a later count sees them).
+        return { sql: `SELECT ${op.items.map((i) => `${ident(i.from)} AS ${ident(i.name)}`).join(', ') || 'NULL AS "__kql_none"'}${carry} ${from}`, columns };
       case 'summarize':
         return this.summarize(input, op.by, op.aggregates, columns);
       case 'sort':
@@ -321,7 +322,7 @@ export class Translator {
       const call = agg.expr.kind === 'call' ? agg.expr : undefined;
       if (call && (call.name === 'arg_max' || call.name === 'arg_min')) {
         const key = scalar(call.args[0], aggCtx);
-        const fields = [key, ...(agg.carried ?? []).map((c) => ident(c))].map((v, i) => `f${i} := ${v}`);
+        const fields = [key, ...(agg.carried ?? []).map((c) => scalar(c, this.ctx()))].map((v, i) => `f${i} := ${v}`);
         const name = `__agg${n++}`;
         inner.push(`${call.name}(struct_pack(${fields.join(', ')}), ${key}) AS ${name}`);
         agg.names.forEach((out, i) => outer.push(`struct_extract(${name}, 'f${i}') AS ${ident(out)}`));

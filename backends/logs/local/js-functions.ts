@@ -6,8 +6,8 @@
  * Dynamic values cross the boundary as JSON text.
  */
 import { BIGINT, BOOLEAN, DOUBLE, DuckDBScalarFunction, VARCHAR, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
-import { arrayIff, arrayMove, arrayReverse, arraySort, arraySplit, bagMerge, bagRemoveKeys, jaccardIndex, mergeBagList, parse, seriesFill, setOperation, zip } from '../kql/runtime/dynamic';
-import { countOf, extract, extractAll, indexOf, parseUrl, parseUrlQuery, realToString, replaceRegex, trimRegex, urlDecode, urlEncode, urlEncodeComponent } from '../kql/runtime/strings';
+import { arrayIff, arrayMove, arrayReverse, arraySort, arraySplit, bagMerge, bagRemoveKeys, jaccardIndex, mergeBagList, parse, seriesFill, setOperation, treePaths, zip } from '../kql/runtime/dynamic';
+import { base64ToGuid, countOf, extract, extractAll, guidToBase64, indexOf, parseUrl, parseUrlQuery, realToString, replaceRegex, toHex, trimRegex, urlDecode, urlEncode, urlEncodeComponent } from '../kql/runtime/strings';
 import { parseKqlDateTime } from '../kql/runtime/datetime-parse';
 import { formatDateTime, formatTimespan } from '../kql/runtime/time-format';
 
@@ -88,6 +88,12 @@ const FUNCTIONS: readonly JsFunction[] = [
   { name: 'kql_js_merge_bags', params: [VARCHAR, BIGINT], returns: VARCHAR, row: (a) => json(mergeBagList(parse(str(a[0])), num(a[1]))) },
   { name: 'kql_js_jaccard', params: [VARCHAR, VARCHAR], returns: DOUBLE, row: (a) => jaccardIndex(parse(str(a[0])), parse(str(a[1]))) },
   { name: 'kql_js_series_fill', params: [VARCHAR, VARCHAR, VARCHAR], returns: VARCHAR, row: (a) => json(seriesFill(parse(str(a[0])), String(a[1]) as 'const', parse(str(a[2])) ?? null)) },
+  { name: 'kql_js_tohex', params: [BIGINT, BIGINT, BIGINT], returns: VARCHAR, row: strict(1, (a) => toHex(BigInt(a[0] as bigint), num(a[1]) ?? 0, num(a[2]) === 32 ? 32 : 64)) },
+  { name: 'kql_js_guid_to_base64', params: [VARCHAR], returns: VARCHAR, row: strict(1, (a) => guidToBase64(String(a[0]))) },
+  { name: 'kql_js_base64_to_guid', params: [VARCHAR], returns: VARCHAR, row: strict(1, (a) => base64ToGuid(String(a[0]))) },
+  { name: 'kql_js_base64_to_array', params: [VARCHAR], returns: VARCHAR, row: strict(1, (a) => json([...Buffer.from(String(a[0]), 'base64')])) },
+  { name: 'kql_js_array_to_base64', params: [VARCHAR], returns: VARCHAR, row: (a) => { const v = parse(str(a[0])); return Array.isArray(v) ? Buffer.from(v.map((x) => Number(x) & 255)).toString('base64') : null; } },
+  { name: 'kql_js_treepath', params: [VARCHAR], returns: VARCHAR, row: (a) => json(treePaths(parse(str(a[0])))) },
   { name: 'kql_js_array_iff', params: [VARCHAR, VARCHAR, VARCHAR], returns: VARCHAR, row: (a) => json(arrayIff(parse(str(a[0])), parse(str(a[1])), parse(str(a[2])))) },
 ];
 

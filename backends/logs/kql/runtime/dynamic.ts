@@ -205,4 +205,25 @@ export function seriesFill(series: Json | undefined, kind: 'const' | 'forward' |
   return out;
 }
 
+/** treepath: every path in a dynamic value, `$['a']['b']`, `$['c'][0]` style. */
+export function treePaths(value: Json | undefined): string[] | null {
+  if (!isBag(value) && !isArray(value)) return null;
+  const out: string[] = [];
+  const walk = (v: Json, path: string) => {
+    if (isBag(v)) {
+      for (const [k, child] of Object.entries(v)) {
+        const p = `${path}['${k}']`;
+        out.push(p);
+        walk(child, p);
+      }
+    } else if (isArray(v)) {
+      const p = `${path}[0]`;
+      if (v.length > 0 && !out.includes(p)) out.push(p);
+      for (const child of v) walk(child, p);
+    }
+  };
+  walk(value, '$');
+  return [...new Set(out)];
+}
+
 export { isArray, isBag, type Json };

@@ -123,9 +123,39 @@ export function urlEncodeComponent(s: string): string {
   return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-/** url_encode: like url_encode_component, but spaces become '+'. */
+/** url_encode: .NET's HttpUtility.UrlEncode — lowercase hex, spaces as '+', `-_.!*()` kept. */
 export function urlEncode(s: string): string {
-  return urlEncodeComponent(s).replace(/%20/g, '+');
+  return encodeURIComponent(s)
+    .replace(/'/g, '%27')
+    .replace(/~/g, '%7E')
+    .replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase())
+    .replace(/%20/g, '+');
+}
+
+/** tohex(value[, minLength]): two's complement for negatives (32-bit for an int, 64-bit for a long). */
+export function toHex(value: bigint, minLength: number, bits: 32 | 64): string {
+  const width = BigInt(bits);
+  const unsigned = value < 0n ? BigInt.asUintN(bits, value) : value;
+  const hex = unsigned.toString(16);
+  void width;
+  return hex.padStart(Math.min(16, Math.max(0, minLength)), '0');
+}
+
+/** base64 of a guid's bytes in .NET's order (the first three groups little-endian). */
+export function guidToBase64(guid: string): string | null {
+  const hex = guid.replace(/-/g, '');
+  if (!/^[0-9a-fA-F]{32}$/.test(hex)) return null;
+  const bytes = Buffer.from(hex, 'hex');
+  const ordered = Buffer.concat([Buffer.from(bytes.subarray(0, 4)).reverse(), Buffer.from(bytes.subarray(4, 6)).reverse(), Buffer.from(bytes.subarray(6, 8)).reverse(), bytes.subarray(8)]);
+  return ordered.toString('base64');
+}
+
+export function base64ToGuid(text: string): string | null {
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.length !== 16) return null;
+  const ordered = Buffer.concat([Buffer.from(bytes.subarray(0, 4)).reverse(), Buffer.from(bytes.subarray(4, 6)).reverse(), Buffer.from(bytes.subarray(6, 8)).reverse(), bytes.subarray(8)]);
+  const hex = ordered.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 export function urlDecode(s: string): string | null {
