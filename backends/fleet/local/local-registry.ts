@@ -82,7 +82,7 @@ export class LocalFleetRegistry implements FleetClient, DeviceSideClient {
       rolloutStates: db.prepare<[string, number], FirmwareStateRow>(
         `SELECT device_id, connection_state, NULL AS model, NULL AS ring, firmware, fw_update_status, fw_update_substatus, desired_fw_version,
            desired_rollout_id, desired_attempt FROM fleet_devices WHERE desired_rollout_id = ? AND fw_seq > ?`,
-      ),
+      ).raw(true),
       count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM fleet_devices'),
       allIds: db.prepare<[], { device_id: string }>('SELECT device_id FROM fleet_devices'),
       idRange: db.prepare<[string, string], { device_id: string }>('SELECT device_id FROM fleet_devices WHERE device_id >= ? AND device_id < ? LIMIT 200'),
@@ -153,7 +153,7 @@ export class LocalFleetRegistry implements FleetClient, DeviceSideClient {
     if ('filter' in query) {
       const where = filterToSql(query.filter);
       // No ORDER BY: callers that need an order make their own (a sort_key walk would visit rows at random).
-      const rows = this.db.prepare<unknown[], FirmwareStateRow>(`SELECT ${FIRMWARE_STATE_COLUMNS} FROM fleet_devices WHERE ${where.sql}`).raw(false).all(...where.params);
+      const rows = this.db.prepare<unknown[], FirmwareStateRow>(`SELECT ${FIRMWARE_STATE_COLUMNS} FROM fleet_devices WHERE ${where.sql}`).raw(true).all(...where.params);
       return { devices: rows.map(toFirmwareState), changesOnly: false };
     }
     const since = parseCursor(query.changedSince);
@@ -309,34 +309,35 @@ export class LocalFleetRegistry implements FleetClient, DeviceSideClient {
   }
 }
 
-interface FirmwareStateRow {
-  device_id: string;
-  connection_state: ConnectionState;
-  model: string | null;
-  ring: string | null;
-  firmware: string | null;
-  fw_update_status: string | null;
-  fw_update_substatus: string | null;
-  desired_fw_version: string | null;
-  desired_rollout_id: string | null;
-  desired_attempt: number | null;
-}
+/** Columns of FIRMWARE_STATE_COLUMNS as an array (raw rows: a 100k read makes one object per device, not two). */
+type FirmwareStateRow = [
+  deviceId: string,
+  connectionState: ConnectionState,
+  model: string | null,
+  ring: string | null,
+  firmware: string | null,
+  fwUpdateStatus: string | null,
+  fwUpdateSubstatus: string | null,
+  desiredFwVersion: string | null,
+  desiredRolloutId: string | null,
+  desiredAttempt: number | null,
+];
 
 const FIRMWARE_STATE_COLUMNS =
   'device_id, connection_state, model, ring, firmware, fw_update_status, fw_update_substatus, desired_fw_version, desired_rollout_id, desired_attempt';
 
 function toFirmwareState(r: FirmwareStateRow): FirmwareState {
   return {
-    deviceId: r.device_id,
-    connectionState: r.connection_state,
-    model: r.model ?? undefined,
-    ring: r.ring ?? undefined,
-    currentFwVersion: r.firmware ?? undefined,
-    fwUpdateStatus: r.fw_update_status ?? undefined,
-    fwUpdateSubstatus: r.fw_update_substatus ?? undefined,
-    desiredFwVersion: r.desired_fw_version ?? undefined,
-    desiredRolloutId: r.desired_rollout_id ?? undefined,
-    desiredAttempt: r.desired_attempt ?? undefined,
+    deviceId: r[0],
+    connectionState: r[1],
+    model: r[2] ?? undefined,
+    ring: r[3] ?? undefined,
+    currentFwVersion: r[4] ?? undefined,
+    fwUpdateStatus: r[5] ?? undefined,
+    fwUpdateSubstatus: r[6] ?? undefined,
+    desiredFwVersion: r[7] ?? undefined,
+    desiredRolloutId: r[8] ?? undefined,
+    desiredAttempt: r[9] ?? undefined,
   };
 }
 
