@@ -83,6 +83,8 @@ export type Operator =
       readonly limit?: Expr;
       readonly subquery: Tabular;
     }
+  /** parse-kv: each declared key's value from `key<kv>value<pair>...` text. */
+  | { readonly op: 'parsekv'; readonly source: Expr; readonly keys: readonly ColumnDef[]; readonly pairDelimiter: string; readonly kvDelimiter: string; readonly quote?: string }
   /** partition by Key (subquery): the subquery runs once per key value over that key's rows (an `implicit` table). */
   | { readonly op: 'partition'; readonly key: Expr; readonly subquery: Tabular }
   /** top-nested: one level per clause, each a drill-down into the previous level's top values. */

@@ -272,6 +272,8 @@ export class Converter {
         return this.topHitters(node, columns);
       case 'PartitionOperator':
         return this.partition(node, input);
+      case 'ParseKvOperator':
+        return this.parseKv(node, columns);
       case 'SearchOperator':
         return this.search(node, input.columns);
       default:
@@ -448,6 +450,18 @@ export class Converter {
     } finally {
       this.implicitInput = outer;
     }
+  }
+
+  private parseKv(node: Node, output: readonly ColumnDef[]): Operator {
+    const props = new Map<string, string>();
+    for (const p of items(node.WithClause?.Properties)) {
+      const value = p.Expression;
+      props.set(String(p.Name.SimpleName).toLowerCase(), value.IsLiteral ? String(value.LiteralValue) : String(value.toString().trim()));
+    }
+    if (props.has('regex') || props.get('greedy') === 'true') fail(node, notSupported('parse-kv with regex= or greedy='));
+    const declared = items(node.Keys.Columns).map((c: Node) => nameOf(c.Name));
+    const keys = output.filter((c) => declared.includes(c.name));
+    return { op: 'parsekv', source: this.expr(node.Expression), keys, pairDelimiter: props.get('pair_delimiter') ?? ' ', kvDelimiter: props.get('kv_delimiter') ?? '=', quote: props.get('quote') };
   }
 
   private partition(node: Node, input: Tabular): Operator {

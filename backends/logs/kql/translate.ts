@@ -237,6 +237,23 @@ export class Translator {
         return this.mvApply(input, op, columns);
       case 'partition':
         return this.partitionBy(input, op, columns);
+      case 'parsekv': {
+        // One regex per key: `key<kv>value` after the start or a pair delimiter; the value runs to the next delimiter.
+        const text = asText(op.source, ctx);
+        const esc = (t: string) => t.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+        const pair = esc(op.pairDelimiter);
+        const plain = op.pairDelimiter.length === 1 ? `([^${pair}]*)` : `(.*?)(?:${pair}|$)`;
+        const quoted = op.quote ? `${esc(op.quote)}([^${esc(op.quote)}]*)${esc(op.quote)}|` : '';
+        const items = columns.map((c) => {
+          const key = op.keys.find((k) => k.name === c.name);
+          if (!key) return ident(c.name);
+          const re = ctx.params.text(`(?:^|${pair})\\s*${esc(key.name)}\\s*${esc(op.kvDelimiter)}\\s*(?:${quoted}${plain})`);
+          const groups = op.quote ? `coalesce(NULLIF(regexp_extract(${text}, ${re}, 1), ''), regexp_extract(${text}, ${re}, 2))` : `regexp_extract(${text}, ${re}, 1)`;
+          const value = `CASE WHEN regexp_matches(${text}, ${re}) THEN trim(${groups}) END`;
+          return `${c.type === 'string' ? `coalesce(${value}, '')` : convert(value, 'string', c.type)} AS ${ident(c.name)}`;
+        });
+        return { sql: `SELECT ${items.join(', ')}${carry} ${from}`, columns };
+      }
       case 'topnested':
         return this.topNested(input, op, columns);
     }
