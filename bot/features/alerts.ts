@@ -16,6 +16,7 @@ import { LOCAL_ALERT_PREFIX } from '../../core/alerts/local-rules';
 import { AlertPublisher } from '../../core/alerts/publisher';
 import { AlertService } from '../../core/alerts/service';
 import { DEFAULT_STORM_POLICY, type StormPolicy } from '../../core/alerts/storm';
+import type { StormCursor } from '../../core/alerts/repository';
 import { AlertRuleEvaluator } from '../../jobs/alert-rules';
 import { loadAlertRules } from '../../sim/alert-rules';
 import { jwksKeyGetter, type EntraTokenOptions } from '../webhooks/entra-token';
@@ -35,6 +36,7 @@ import type { Feature, FeatureDeps, FeatureModule } from './feature';
  */
 // Teams lets a conversation take about one update per second in a burst (8/2 s, 60/30 s): rendering more often is wasted.
 const STORM_FLUSH_MS = 1_000;
+const STORM_FLUSH_CHUNK = 4;
 
 export interface AlertsFeatureOptions {
   readonly stateClient?: AlertStateClient;
@@ -55,18 +57,23 @@ async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOpti
   const commits = new WalGroupCommit(deps.db);
   let checkpointer: WalCheckpointer | undefined;
   const repo = new SqliteAlertRepository(deps.db, commits);
-  // Storm cards are rendered at most every STORM_FLUSH_MS, whatever the alert rate (the notifier coalesces anyway).
+  // Storm cards are rendered at most every STORM_FLUSH_MS, whatever the alert rate (the notifier coalesces anyway),
+  // a few per turn of the event loop: rendering every storm of a busy conversation at once held webhooks up for tens of ms.
   let flushTimer: NodeJS.Timeout | undefined;
+  const flushSomeStorms = (after?: StormCursor) => {
+    flushTimer = undefined;
+    try {
+      const { next } = publisher.flushSomeStorms(STORM_FLUSH_CHUNK, after);
+      if (next) flushTimer = setTimeout(() => flushSomeStorms(next), 0);
+      // Storms dirtied behind the cursor during the round (their alerts found a round already scheduled).
+      else if (repo.dirtyStorms(1).length > 0) scheduleStormFlush();
+    } catch (error) {
+      log.error({ err: String(error) }, 'could not render storm cards; retrying');
+      scheduleStormFlush();
+    }
+  };
   const scheduleStormFlush = () => {
-    flushTimer ??= setTimeout(() => {
-      flushTimer = undefined;
-      try {
-        publisher.flushStorms();
-      } catch (error) {
-        log.error({ err: String(error) }, 'could not render storm cards; retrying');
-        scheduleStormFlush();
-      }
-    }, STORM_FLUSH_MS);
+    flushTimer ??= setTimeout(() => flushSomeStorms(), STORM_FLUSH_MS);
   };
   const publisher = new AlertPublisher(repo, deps.notifier, { alert: alertCard, storm: alertStormCard }, clock, scheduleStormFlush);
   const storm = stormPolicy(config.env);

@@ -1,7 +1,7 @@
 import { alertTarget, severityLabel, type AlertRecord } from './alert';
 import type { AlertCardRenderer } from './card-renderer';
 import type { Notifier } from '../notifications/notifier';
-import type { AlertRepository, Delivery } from './repository';
+import type { AlertRepository, Delivery, StormCursor } from './repository';
 import type { Clock } from '../clock';
 
 /** Storm cards list this many members; the rest is "and N more" (keeps cards far below 28 KB). */
@@ -53,9 +53,19 @@ export class AlertPublisher {
    * together, and the start-up flush renders it again.
    */
   flushStorms(): number {
+    return this.flushSomeStorms(Number.POSITIVE_INFINITY).rendered;
+  }
+
+  /**
+   * Renders at most `limit` dirty storm cards that come after `after` (in storm key order),
+   * so a caller can spread a round over several turns of the event loop; `next` is where
+   * the round goes on, absent when it is complete. Storms dirtied again behind the cursor
+   * wait for the next round instead of being rendered over and over.
+   */
+  flushSomeStorms(limit: number, after?: StormCursor): { rendered: number; next?: StormCursor } {
     const { result, durable } = this.repo.groupCommit(() => {
       const now = this.clock.now();
-      const dirty = this.repo.dirtyStorms();
+      const dirty = this.repo.dirtyStorms(limit, after);
       for (const storm of dirty) {
         const view = this.repo.stormView(storm, STORM_CARD_MEMBER_CAP);
         this.notifier.post(storm.conversationId, storm.cardKey, {
@@ -64,10 +74,11 @@ export class AlertPublisher {
         });
         this.repo.clearStormDirty(storm);
       }
-      return dirty.length;
+      return dirty;
     });
     durable.catch(() => undefined); // a failed flush fails the webhooks' answers; here nothing waits
-    return result;
+    const last = result.at(-1);
+    return { rendered: result.length, next: result.length === limit && last ? { conversationId: last.conversationId, rule: last.rule, generation: last.generation } : undefined };
   }
 }
 

@@ -3,6 +3,9 @@ import type { AlertFilter } from './filter';
 import type { Silence } from './silence';
 import type { Storm, StormMember, StormView } from './storm';
 
+/** A position in storm key order. */
+export type StormCursor = Pick<Storm, 'conversationId' | 'rule' | 'generation'>;
+
 /** What a joining member adds to a storm's totals. */
 export type StormJoiner = Pick<AlertRecord, 'monitorCondition' | 'severity' | 'firedAt' | 'site'>;
 
@@ -59,8 +62,8 @@ export interface AlertRepository {
   joinStorm(storm: Storm, member: StormJoiner): void;
   getStorm(conversationId: string, rule: string, generation: number): Storm | undefined;
   markStormDirty(conversationId: string, rule: string, generation: number): void;
-  /** Storms whose card must be rendered again, with the card's notifier key. */
-  dirtyStorms(): Array<Storm & { readonly cardKey: string }>;
+  /** Storms whose card must be rendered again, in key order (after `after`, at most `limit`), with the card's notifier key. */
+  dirtyStorms(limit?: number, after?: StormCursor): Array<Storm & { readonly cardKey: string }>;
   clearStormDirty(storm: Storm): void;
   /** The storm card's content; `memberLimit` caps the listed members (the counts cover all). */
   stormView(storm: Storm, memberLimit: number): StormView;

@@ -1,6 +1,6 @@
 import { alertTarget, shortAlertId, type AlertRecord } from '../../../core/alerts/alert';
 import type { AlertFilter } from '../../../core/alerts/filter';
-import type { AlertRepository, Delivery, StormJoiner } from '../../../core/alerts/repository';
+import type { AlertRepository, Delivery, StormCursor, StormJoiner } from '../../../core/alerts/repository';
 import type { Silence } from '../../../core/alerts/silence';
 import { stormCardKey, type Storm, type StormMember, type StormView } from '../../../core/alerts/storm';
 import type { Migration, SqliteDatabase } from './database';
@@ -252,7 +252,10 @@ export class SqliteAlertRepository implements AlertRepository {
          ON CONFLICT (conversation_id, rule, generation, site) DO UPDATE SET count = count + 1`,
       ),
       markDirty: db.prepare('UPDATE alert_storms SET dirty = 1 WHERE conversation_id = ? AND rule = ? AND generation = ? AND dirty = 0'),
-      dirty: db.prepare('SELECT * FROM alert_storms WHERE dirty = 1 ORDER BY conversation_id, rule, generation'),
+      dirty: db.prepare(
+        `SELECT * FROM alert_storms WHERE dirty = 1 AND (conversation_id, rule, generation) > (?, ?, ?)
+          ORDER BY conversation_id, rule, generation LIMIT ?`,
+      ),
       clearDirty: db.prepare('UPDATE alert_storms SET dirty = 0 WHERE conversation_id = ? AND rule = ? AND generation = ?'),
       stormTotals: db.prepare(
         `SELECT total, firing, severity, first_fired_at AS firstFiredAt, last_fired_at AS lastFiredAt
@@ -373,8 +376,10 @@ export class SqliteAlertRepository implements AlertRepository {
     this.s.markDirty.run(conversationId, rule, generation);
   }
 
-  dirtyStorms(): Array<Storm & { cardKey: string }> {
-    return (this.s.dirty.all() as StormRow[]).map((r) => ({ ...toStorm(r), cardKey: stormCardKey(r.conversation_id, r.rule, r.generation) }));
+  dirtyStorms(limit = Number.POSITIVE_INFINITY, after?: StormCursor): Array<Storm & { cardKey: string }> {
+    // '' sorts before every conversation id: no cursor = from the start.
+    const from = after ?? { conversationId: '', rule: '', generation: 0 };
+    return (this.s.dirty.all(from.conversationId, from.rule, from.generation, Number.isFinite(limit) ? limit : -1) as StormRow[]).map((r) => ({ ...toStorm(r), cardKey: stormCardKey(r.conversation_id, r.rule, r.generation) }));
   }
 
   clearStormDirty(storm: Storm): void {
