@@ -821,7 +821,7 @@ function inputName(node: Node): string {
   const kind = kindOf(node);
   if (kind === 'NameReference') return String(node.SimpleName);
   if (kind === 'ParenthesizedExpression') return inputName(node.Expression);
-  if (kind === 'PipeExpression') return inputName(node.Expression);
+  if (kind === 'PipeExpression') return kindOf(node.Operator) === 'AsOperator' ? nameOf(node.Operator.Name) : inputName(node.Expression);
   return '';
 }
 
