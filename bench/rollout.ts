@@ -27,6 +27,11 @@ const N = Number(process.env.BENCH_DEVICES ?? 100_000);
 const catalog: FirmwareCatalog = { list: async () => [...SEED_FIRMWARE], get: async (v) => SEED_FIRMWARE.find((f) => f.version === v) };
 
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
+/** CPU this process used (user + system), to tell its own cost from waiting for a shared machine. */
+const cpuMs = (start: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1000;
+};
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const line = (what: string, value: string, target: string | undefined, ok: boolean | undefined) =>
   console.log(`${ok === undefined ? '    ' : ok ? 'PASS' : 'MISS'}  ${what.padEnd(62)} ${value.padStart(12)}${target ? `   target ${target}` : ''}`);
@@ -47,7 +52,8 @@ async function main(): Promise<void> {
     clock.now(),
   );
   await fleet.setConnectionMany(ids.map((deviceId) => ({ deviceId, state: 'Connected' as const })), clock.now());
-  console.log(`rollout bench: ${fmt(N)} devices, local fleet and store in one SQLite file (WAL, synchronous=FULL), Node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(1)}\n`);
+  console.log(`rollout bench: ${fmt(N)} devices, local fleet and store in one SQLite file (WAL, synchronous=FULL), Node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(1)}`);
+  console.log('figures are wall time, judged against the targets; CPU is this process alone (on a busy machine it is the cost of the work itself)\n');
 
   const service = new RolloutService({
     repo: new SqliteRolloutRepository(db),
@@ -69,28 +75,34 @@ async function main(): Promise<void> {
   /** Other work shares this machine: each tick figure is the median of five. */
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   let rolloutId = 'R1';
-  const tick = async (): Promise<number> => {
+  const cpu: Record<string, number[]> = {};
+  const tick = async (label = ''): Promise<number> => {
     clock.advance(10_000);
     const t = process.hrtime.bigint();
+    const c = process.cpuUsage();
     await service.tick();
+    (cpu[label] ??= []).push(cpuMs(c));
     return ms(t);
   };
 
   // 1. Plan.
   let t = process.hrtime.bigint();
+  let c = process.cpuUsage();
   const planned = await service.plan({ version: '2.4.1', filter: {}, filterText: '', waves: [100], actor: { name: 'bench' } });
   const planMs = ms(t);
-  line(`plan ${fmt(planned.targets)} targets`, `${fmt(planMs)} ms`, '< 2,000 ms', planMs < 2000);
+  line(`plan ${fmt(planned.targets)} targets (CPU ${fmt(cpuMs(c))} ms)`, `${fmt(planMs)} ms`, '< 2,000 ms', planMs < 2000);
 
   // 2. Dispatch: one tick writes every device (the budget allows it), batch by batch.
   service.actions.start(planned.rollout.id, undefined, { name: 'bench' });
   t = process.hrtime.bigint();
+  c = process.cpuUsage();
   await service.tick();
   const dispatchMs = ms(t);
+  const dispatchCpu = cpuMs(c);
   const view = () => service.view(planned.rollout.id)!.waves[0]!.counts;
   const written = view().inProgress;
   const rate = (written / dispatchMs) * 1000;
-  line(`dispatch ${fmt(written)} desired writes (${fmt(dispatchMs)} ms)`, `${fmt(rate)} /s`, '≥ 5,000 devices/s', rate >= 5000);
+  line(`dispatch ${fmt(written)} desired writes (${fmt(dispatchMs)} ms, CPU ${fmt(dispatchCpu)} ms)`, `${fmt(rate)} /s`, '≥ 5,000 devices/s', rate >= 5000);
 
   // 3. Ticks with every device in flight.
   const firstMs = await tick(); // reads the rollout's devices once after the writes
@@ -99,27 +111,27 @@ async function main(): Promise<void> {
   let someReported = 0;
   for (let round = 0; round < 5; round++) {
     someReported = await report(0.1, { fwUpdateStatus: 'downloading', pendingFwVersion: '2.4.1' }, round / 10);
-    tenths.push(await tick());
+    tenths.push(await tick('tenth'));
   }
   const quiet: number[] = [];
-  for (let round = 0; round < 5; round++) quiet.push(await tick());
+  for (let round = 0; round < 5; round++) quiet.push(await tick('quiet'));
   await report(1, { fwUpdateStatus: 'verifying' });
-  const allMs = await tick();
+  const allMs = await tick('all');
   if (view().inProgress !== N) throw new Error(`expected ${N} in flight, found ${view().inProgress}`);
   const tenthMs = median(tenths);
   const quietMs = median(quiet);
-  line(`tick, ${fmt(N)} in flight, ${fmt(someReported)} report a new phase (10 %)`, `${fmt(tenthMs)} ms`, '< 250 ms', tenthMs < 250);
-  line(`tick, ${fmt(N)} in flight, none reports anything`, `${fmt(quietMs)} ms`, '< 250 ms', quietMs < 250);
-  line(`tick, ${fmt(N)} in flight, every device reports a new phase (worst case)`, `${fmt(allMs)} ms`, undefined, undefined);
+  line(`tick, ${fmt(N)} in flight, ${fmt(someReported)} report a new phase (10 %) (CPU ${fmt(median(cpu.tenth!))} ms)`, `${fmt(tenthMs)} ms`, '< 250 ms', tenthMs < 250);
+  line(`tick, ${fmt(N)} in flight, none reports anything (CPU ${fmt(median(cpu.quiet!))} ms)`, `${fmt(quietMs)} ms`, '< 250 ms', quietMs < 250);
+  line(`tick, ${fmt(N)} in flight, all report a new phase, worst case (CPU ${fmt(cpu.all![0]!)} ms)`, `${fmt(allMs)} ms`, undefined, undefined);
 
   // The soak: every device reports the new version, then the soak time passes for all at once.
   await report(1, { currentFwVersion: '2.4.1', fwUpdateStatus: 'current', pendingFwVersion: null });
   await tick();
   if (view().inProgress !== N) throw new Error('devices left flight before their soak');
   clock.advance(5 * 60_000);
-  const soakMs = await tick();
+  const soakMs = await tick('soak');
   const after = view();
-  line(`tick, ${fmt(N)} soaking, the soak ends for all at once (set-based)`, `${fmt(soakMs)} ms`, undefined, undefined);
+  line(`tick, ${fmt(N)} soaking, the soak ends for all at once (CPU ${fmt(cpu.soak![0]!)} ms)`, `${fmt(soakMs)} ms`, undefined, undefined);
   if (after.succeeded !== N) throw new Error(`expected ${N} succeeded, found ${after.succeeded}`);
 
   // After a restart the engine has no cursor: its first tick reads every device of the rollout.
