@@ -118,6 +118,7 @@ async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOpti
       stopRules?.();
       commits.onCommit = () => undefined;
       await checkpointer?.stop();
+      log.info({ ...commits.stats, checkpoints: checkpointer?.checkpoints ?? 0 }, 'alerts store: group commits, disk flushes and WAL checkpoints since start');
       if (flushTimer) {
         clearTimeout(flushTimer);
         flushTimer = undefined;

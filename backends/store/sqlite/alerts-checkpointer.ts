@@ -41,12 +41,15 @@ parentPort.on('message', (message) => {
 export class WalCheckpointer {
   private readonly worker: Worker;
   private nudged = false;
+  /** Checkpoints run so far. */
+  checkpoints = 0;
   private exited: Promise<void>;
 
   constructor(
     file: string,
     onError: (error: string) => void,
-    everyMs = 100,
+    // Each checkpoint lets the writer restart the WAL, and SQLite syncs the restarted WAL's header on the writer's thread: not too often.
+    everyMs = 500,
     /** After each checkpoint (tests wait for it). */
     private readonly onCheckpoint: () => void = () => undefined,
   ) {
@@ -56,6 +59,7 @@ export class WalCheckpointer {
       if (message.error) onError(message.error);
       if (message.done) {
         this.nudged = false;
+        this.checkpoints++;
         this.onCheckpoint();
       }
     });
