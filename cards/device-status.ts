@@ -31,7 +31,8 @@ export interface DeviceStatusView {
     readonly lastStart?: string;
     readonly lastEnd?: string;
   };
-  readonly rollout?: { readonly rolloutId: string; readonly waveId?: string };
+  /** From the twin (desired firmware's rolloutId/waveId), and the engine's view of this device when known. */
+  readonly rollout?: { readonly rolloutId: string; readonly waveId?: string; readonly deviceState?: string; readonly rolloutState?: string };
   readonly health: { readonly verdict: HealthWord; readonly reasons: readonly string[] };
   readonly facts: ReadonlyArray<{ readonly title: string; readonly value: string }>;
   readonly tags: ReadonlyArray<readonly [string, string]>;
@@ -152,7 +153,14 @@ function firmwareBlock(vm: DeviceStatusView): CardElement[] {
     { title: 'Current', value: fw.current ?? 'unknown' },
     { title: 'Desired', value: fw.desired ?? 'not set' },
     ...(fw.status ? [{ title: 'Update status', value: `${fw.status}${fw.substatus ? ` (${fw.substatus})` : ''}` }] : []),
-    ...(vm.rollout ? [{ title: 'Rollout', value: `${vm.rollout.rolloutId}${vm.rollout.waveId ? `, wave ${vm.rollout.waveId}` : ''}` }] : []),
+    ...(vm.rollout
+      ? [
+          {
+            title: 'Rollout',
+            value: `${vm.rollout.rolloutId}${vm.rollout.waveId ? `, wave ${vm.rollout.waveId}` : ''}${vm.rollout.rolloutState ? ` (${vm.rollout.rolloutState})` : ''}${vm.rollout.deviceState ? ` · device ${vm.rollout.deviceState}` : ''}`,
+          },
+        ]
+      : []),
     ...(fw.lastStart ? [{ title: 'Last update', value: `${fw.lastStart}${fw.lastEnd ? ` → ${fw.lastEnd}` : ' → …'}` }] : []),
   ];
   const out: CardElement[] = [{ type: 'FactSet', facts }];

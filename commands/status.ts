@@ -53,7 +53,7 @@ export function deviceStatusView(ctx: TurnContext, twin: DeviceTwin, notice?: De
     enabled: twin.status === 'enabled',
     statusReason: twin.statusReason,
     firmware: { current: fw.current, desired: fw.desired, status: fw.status, substatus: fw.substatus, drift: fw.drift, lastStart: fw.lastStart && utc(fw.lastStart), lastEnd: fw.lastEnd && utc(fw.lastEnd) },
-    rollout: fw.rolloutId ? { rolloutId: fw.rolloutId, waveId: fw.waveId } : undefined,
+    rollout: rolloutOf(ctx, twin.deviceId, fw.rolloutId, fw.waveId),
     health: assessHealth(twin, now),
     facts,
     tags: Object.entries(twin.tags)
@@ -66,6 +66,20 @@ export function deviceStatusView(ctx: TurnContext, twin: DeviceTwin, notice?: De
     source: config.fleetBackend,
     asOf: utc(now.toISOString()),
   };
+}
+
+/** The twin says which rollout wrote the desired firmware; the engine adds where the device stands in it. */
+function rolloutOf(ctx: TurnContext, deviceId: string, rolloutId?: string, waveId?: string): DeviceStatusView['rollout'] {
+  const membership = ctx.services.rollouts?.membershipOf(deviceId);
+  if (membership) {
+    return {
+      rolloutId: membership.rolloutId,
+      waveId: membership.wave !== null ? String(membership.wave) : waveId,
+      deviceState: membership.state,
+      rolloutState: membership.rolloutState,
+    };
+  }
+  return rolloutId ? { rolloutId, waveId } : undefined;
 }
 
 function openAlerts(ctx: TurnContext, deviceId: string): DeviceStatusView['alerts'] {

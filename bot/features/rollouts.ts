@@ -28,7 +28,7 @@ export interface RolloutsFeatureOptions {
 }
 
 export function createRolloutsFeatureModule(options: RolloutsFeatureOptions = {}): FeatureModule {
-  return { name: 'rollouts', migrations: rolloutMigrations, create: (deps) => createRolloutsFeature(deps, options) };
+  return { name: 'rollouts', migrations: rolloutMigrations, commands: ROLLOUT_COMMANDS, actions: ROLLOUT_ACTIONS, create: (deps) => createRolloutsFeature(deps, options) };
 }
 
 export const rolloutsFeature: FeatureModule = createRolloutsFeatureModule();
@@ -38,7 +38,7 @@ async function createRolloutsFeature(deps: FeatureDeps, options: RolloutsFeature
   const feed = catalog(deps);
   if (!previous.fleet) {
     deps.log.warn('rollouts: no fleet service (the fleet feature is missing); rollout commands will say so');
-    return { name: 'rollouts', commands: ROLLOUT_COMMANDS, actions: ROLLOUT_ACTIONS, services: { feed } };
+    return { name: 'rollouts', services: { feed } };
   }
   const service = new RolloutService({
     repo: new SqliteRolloutRepository(deps.db),
@@ -58,8 +58,6 @@ async function createRolloutsFeature(deps: FeatureDeps, options: RolloutsFeature
   const job = new RolloutTickJob(service, announcer, deps.log.child({ job: 'rollout-tick' }), options.scheduler ?? cronScheduler);
   return {
     name: 'rollouts',
-    commands: ROLLOUT_COMMANDS,
-    actions: ROLLOUT_ACTIONS,
     services: { rollouts: service, feed },
     validateSubscriptionFilter: { topic: 'rollouts', validate: validateRolloutFilter },
     async start() {

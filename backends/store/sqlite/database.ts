@@ -24,6 +24,9 @@ export function openDatabase(file: string, migrations: readonly Migration[]): Sq
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // 64 MiB page cache (the default is 2 MiB): rollout ticks and fleet queries over 100k
+  // devices revisit the same index pages.
+  db.pragma('cache_size = -65536');
   migrate(db, migrations);
   return db;
 }
