@@ -74,7 +74,7 @@ export type Operator =
   | { readonly op: 'count'; readonly name: string }
   | { readonly op: 'distinct'; readonly assignments: readonly Assignment[] }
   | { readonly op: 'join'; readonly kind: JoinKind; readonly right: Tabular; readonly keys: readonly JoinKey[]; readonly lookup: boolean }
-  | { readonly op: 'mvexpand'; readonly items: readonly { readonly name: string; readonly expr: Expr; readonly type: KqlType }[]; readonly indexColumn?: string; readonly limit?: Expr }
+  | { readonly op: 'mvexpand'; readonly items: readonly { readonly name: string; readonly expr: Expr; readonly type: KqlType }[]; readonly indexColumn?: string; readonly limit?: Expr; readonly bagAsArray?: boolean }
   /** mv-apply: the subquery runs once per input row over that row's expanded arrays (an `implicit` table). */
   | {
       readonly op: 'mvapply';

@@ -72,7 +72,7 @@ const JOIN_ALIASES: Record<string, JoinKind> = { anti: 'leftanti', leftantisemi:
 const RENDER_WITH_LISTS = new Set(['ycolumns', 'series', 'anomalycolumns']);
 
 /** Aggregates that produce one column per extra argument or one per input column. */
-const WIDE_AGGREGATES = new Set(['percentiles', 'arg_max', 'arg_min', 'percentilesw']);
+const WIDE_AGGREGATES = new Set(['percentiles', 'arg_max', 'arg_min', 'percentilesw', 'take_any', 'any']);
 
 export class Converter {
   /** let-bound names (by the analyzer's symbol identity) → their expression node. */
@@ -328,7 +328,7 @@ export class Converter {
       const fn = String(call.Name.SimpleName).toLowerCase();
       const args = items(call.ArgumentList.Expressions);
       if (fn === 'percentiles') return args.length - 1;
-      if (fn === 'arg_max' || fn === 'arg_min') return args.some((a: Node) => kindOf(a) === 'StarExpression') ? -1 : args.length;
+      if (fn === 'arg_max' || fn === 'arg_min' || fn === 'take_any' || fn === 'any') return args.some((a: Node) => kindOf(a) === 'StarExpression') ? -1 : args.length;
       return 1;
     });
     const unknown = widths.filter((w) => w < 0).length;
@@ -343,7 +343,14 @@ export class Converter {
       const call = kindOf(e) === 'CompoundNamedExpression' ? e.Expression : this.unnamed(e);
       const fn = kindOf(call) === 'FunctionCallExpression' ? String(call.Name.SimpleName).toLowerCase() : '';
       const expr = this.expr(call);
-      if ((fn === 'arg_max' || fn === 'arg_min') && names.length > 1) {
+      if ((fn === 'take_any' || fn === 'any') && (names.length > 1 || items(call.ArgumentList.Expressions).some((a: Node) => kindOf(a) === 'StarExpression'))) {
+        // take_any(a, b) / take_any(*): all the values from one row.
+        const args = items(call.ArgumentList.Expressions);
+        const carried = args.some((a: Node) => kindOf(a) === 'StarExpression')
+          ? names.map((n): Expr => ({ kind: 'column', name: originalColumn(n, inputColumns), type: inputColumns.find((c) => c.name === originalColumn(n, inputColumns))?.type ?? 'dynamic' }))
+          : args.map((a: Node) => this.expr(this.unnamed(a)));
+        aggregates.push({ names, expr: { ...expr, name: 'take_any_row' } as Expr, carried });
+      } else if ((fn === 'arg_max' || fn === 'arg_min') && names.length > 1) {
         const args = items(call.ArgumentList.Expressions);
         const explicit = args.slice(1).filter((a: Node) => kindOf(a) !== 'StarExpression');
         const carried = args.some((a: Node) => kindOf(a) === 'StarExpression')
@@ -415,7 +422,7 @@ export class Converter {
     const params = namedParams(node.Parameters);
     const indexDecl = params.get('with_itemindex');
     const bag = params.get('bagexpansion');
-    if (bag && String(bag.toString().trim()).toLowerCase() === 'array') fail(bag, notSupported('mv-expand bagexpansion=array'));
+    const bagAsArray = !!bag && String(bag.toString().trim()).toLowerCase() === 'array';
     const byName = new Map(output.map((c) => [c.name, c.type]));
     const list = items(node.Expressions).map((e: Node) => {
       const inner = e.Expression;
@@ -425,7 +432,7 @@ export class Converter {
       return { name, expr: this.expr(named ? inner.Expression : inner), type: byName.get(name) as KqlType };
     });
     const limit = node.RowLimitClause ? this.expr(node.RowLimitClause.RowLimit) : undefined;
-    return { op: 'mvexpand', items: list, indexColumn: indexDecl ? nameOf(indexDecl) : undefined, limit };
+    return { op: 'mvexpand', items: list, indexColumn: indexDecl ? nameOf(indexDecl) : undefined, limit, bagAsArray };
   }
 
   private mvApply(node: Node): Operator {

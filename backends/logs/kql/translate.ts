@@ -343,6 +343,11 @@ export class Translator {
         const name = `__agg${n++}`;
         inner.push(`${call.name}(struct_pack(${fields.join(', ')}), ${key}) AS ${name}`);
         agg.names.forEach((out, i) => outer.push(`struct_extract(${name}, 'f${i}') AS ${ident(out)}`));
+      } else if (call && call.name === 'take_any_row') {
+        const fields = (agg.carried ?? []).map((c, i) => `f${i} := ${scalar(c, this.ctx())}`);
+        const name = `__agg${n++}`;
+        inner.push(`any_value(struct_pack(${fields.join(', ')})) AS ${name}`);
+        agg.names.forEach((out, i) => outer.push(`struct_extract(${name}, 'f${i}') AS ${ident(out)}`));
       } else if (call && call.name === 'percentiles') {
         const value = asType(call.args[0], call.args[0].type === 'dynamic' ? 'real' : call.args[0].type, aggCtx);
         agg.names.forEach((out, i) => {
@@ -413,14 +418,14 @@ export class Translator {
   }
 
   /** Each mv-expand/mv-apply expression as a DuckDB list: array elements, one-entry bags, or the value itself. */
-  private expansionLists(op: { readonly items: readonly { readonly name: string; readonly expr: Expr }[]; readonly limit?: Expr }): Map<string, string> {
+  private expansionLists(op: { readonly items: readonly { readonly name: string; readonly expr: Expr }[]; readonly limit?: Expr; readonly bagAsArray?: boolean }): Map<string, string> {
     const ctx = this.ctx();
     const lists = new Map<string, string>();
     for (const item of op.items) {
       const json = item.expr.type === 'dynamic' ? scalar(item.expr, ctx) : asType(item.expr, 'dynamic', ctx);
       let list =
         `CASE WHEN json_type(${json}) = 'ARRAY' THEN CAST(json_extract(${json}, '$[*]') AS JSON[]) ` +
-        `WHEN json_type(${json}) = 'OBJECT' THEN list_transform(json_keys(${json}), k -> json_object(k, json_extract(${json}, '$."' || replace(k, '"', '\\"') || '"'))) ` +
+        `WHEN json_type(${json}) = 'OBJECT' THEN list_transform(json_keys(${json}), k -> ${op.bagAsArray ? 'json_array' : 'json_object'}(k, json_extract(${json}, '$."' || replace(k, '"', '\\"') || '"'))) ` +
         `ELSE [${json}] END`;
       if (op.limit) list = `(${list})[1:${asType(op.limit, 'long', ctx)}]`;
       lists.set(item.name, list);
