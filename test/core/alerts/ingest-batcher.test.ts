@@ -32,4 +32,31 @@ describe('IngestBatcher', () => {
     expect(w.service.get('good-1')).toBeDefined();
     expect(w.service.get('good-2')).toBeDefined();
   });
+
+  it('answers only once the batch is on disk, and fails the batch when the disk flush fails', async () => {
+    const w = alertsWorld();
+    // The repository's group commit, with the disk flush held by the test.
+    const flushes: Array<{ done: () => void; fail: (error: Error) => void }> = [];
+    const repo = Object.create(w.repo) as typeof w.repo;
+    repo.groupCommit = <T>(work: () => T) => {
+      const result = w.repo.transaction(work);
+      const durable = new Promise<void>((resolve, reject) => flushes.push({ done: resolve, fail: reject }));
+      return { result, durable };
+    };
+    const batcher = new IngestBatcher(w.ingestor, repo);
+    let answered = false;
+    const first = batcher.submit(alert('a'), '{}').then((r) => ((answered = true), r));
+    await new Promise((r) => setImmediate(r));
+    expect(flushes).toHaveLength(1);
+    expect(w.service.get('a')).toBeDefined(); // committed…
+    await Promise.resolve();
+    expect(answered).toBe(false); // …but not answered before the flush
+    flushes[0]!.done();
+    await expect(first).resolves.toMatchObject({ outcome: 'stored' });
+
+    const second = batcher.submit(alert('b'), '{}');
+    await new Promise((r) => setImmediate(r));
+    flushes[1]!.fail(new Error('EIO'));
+    await expect(second).rejects.toThrow('EIO');
+  });
 });
