@@ -34,6 +34,8 @@ export interface Translation {
 interface Rel {
   readonly sql: string;
   readonly columns: readonly ColumnDef[];
+  /** A store table read as it is: the next operator reads it directly, without a sub-select. */
+  readonly table?: string;
 }
 
 const ROW = '__kql_row';
@@ -124,7 +126,7 @@ export class Translator {
         const range = this.options.timeRange;
         const timed = range && t.columns.some((c) => c.name === 'TimeGenerated' && c.type === 'datetime');
         const where = timed ? ` WHERE "TimeGenerated" >= ${this.params.long(range.fromTicks)} AND "TimeGenerated" < ${this.params.long(range.toTicks)}` : '';
-        return { sql: `SELECT ${t.columns.map((c) => ident(c.name)).join(', ')} FROM ${ident(t.name)}${where}`, columns: t.columns };
+        return { sql: `SELECT ${t.columns.map((c) => ident(c.name)).join(', ')} FROM ${ident(t.name)}${where}`, columns: t.columns, table: where ? undefined : ident(t.name) };
       }
       case 'datatable':
         return this.datatable(t);
@@ -188,7 +190,7 @@ export class Translator {
   }
 
   private operator(input: Rel, op: Operator, columns: readonly ColumnDef[]): Rel {
-    const from = `FROM (${input.sql}) AS ${this.alias()}`;
+    const from = input.table ? `FROM ${input.table} AS ${this.alias()}` : `FROM (${input.sql}) AS ${this.alias()}`;
     const ctx = this.ctx();
     const carry = this.partition ? `, ${PART}` : '';
     if (this.partition && (op.op === 'join' || op.op === 'makeseries' || op.op === 'mvapply' || op.op === 'topnested' || op.op === 'partition')) unsupportedAt(undefined, notSupported(`${op.op} inside an mv-apply subquery`));

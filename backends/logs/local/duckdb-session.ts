@@ -2,7 +2,7 @@
  * A DuckDB database (file or in-memory) with the KQL macros installed. Each query runs
  * on its own connection so it can be interrupted (timeout, abort) without touching others.
  */
-import { BIGINT, BOOLEAN, DOUBLE, DuckDBConnection, DuckDBDataChunk, DuckDBInstance, VARCHAR, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { BIGINT, BOOLEAN, DOUBLE, DuckDBConnection, DuckDBDataChunk, DuckDBInstance, VARCHAR, type DuckDBPreparedStatement, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { KQL_MACROS } from '../kql/macros';
 import type { BoundParam, ParamType } from '../kql/sql';
 import { duckType, type ColumnDef } from '../kql/types';
@@ -37,6 +37,7 @@ export class QueryInterrupted extends Error {
 export class DuckDbSession {
   /** Idle connections with the macros installed: opening one and installing them costs milliseconds. */
   private readonly idle: DuckDBConnection[] = [];
+  private readonly statements = new WeakMap<DuckDBConnection, Map<string, DuckDBPreparedStatement>>();
   /** The kql_js_* functions live in the database catalog: registered once. */
   private functionsRegistered = false;
 
@@ -64,7 +65,9 @@ export class DuckDbSession {
       if (options.abortSignal?.aborted) throw new QueryInterrupted('aborted');
       const values: DuckDBValue[] = params.map((p) => p.value as DuckDBValue);
       const types: DuckDBType[] = params.map((p) => PARAM_TYPES[p.type]);
-      const reader = params.length > 0 ? await connection.runAndReadAll(sql, values, types) : await connection.runAndReadAll(sql);
+      const prepared = await this.prepared(connection, sql);
+      if (params.length > 0) prepared.bind(values, types);
+      const reader = await prepared.runAndReadAll();
       return reader.getRows().map((row) => columns.map((c, i) => toJsonValue(row[i], c.type)));
     } catch (error) {
       throw interrupted ?? error;
@@ -73,6 +76,32 @@ export class DuckDbSession {
       options.abortSignal?.removeEventListener('abort', onAbort);
       this.release(connection);
     }
+  }
+
+  /**
+   * The same statements come back (dashboards, chat paging, the compiled-query cache):
+   * keep each connection's prepared statements, so a repeat skips DuckDB's parse and plan.
+   */
+  private async prepared(connection: DuckDBConnection, sql: string): Promise<DuckDBPreparedStatement> {
+    let cache = this.statements.get(connection);
+    if (!cache) {
+      cache = new Map();
+      this.statements.set(connection, cache);
+    }
+    const hit = cache.get(sql);
+    if (hit) {
+      cache.delete(sql);
+      cache.set(sql, hit);
+      return hit;
+    }
+    const statement = await connection.prepare(sql);
+    if (cache.size >= PREPARED_PER_CONNECTION) {
+      const oldest = cache.keys().next().value as string;
+      cache.get(oldest)?.destroySync();
+      cache.delete(oldest);
+    }
+    cache.set(sql, statement);
+    return statement;
   }
 
   /** Runs a statement of our own (DDL); never called with user text. */
@@ -125,13 +154,19 @@ export class DuckDbSession {
   }
 
   close(): void {
-    for (const connection of this.idle.splice(0)) connection.closeSync();
+    for (const connection of this.idle.splice(0)) this.closeConnection(connection);
     this.instance.closeSync();
   }
 
   private release(connection: DuckDBConnection): void {
     if (this.idle.length < 4) this.idle.push(connection);
-    else connection.closeSync();
+    else this.closeConnection(connection);
+  }
+
+  private closeConnection(connection: DuckDBConnection): void {
+    for (const statement of this.statements.get(connection)?.values() ?? []) statement.destroySync();
+    this.statements.delete(connection);
+    connection.closeSync();
   }
 
   private async connect(): Promise<DuckDBConnection> {
@@ -148,6 +183,9 @@ export class DuckDbSession {
     return connection;
   }
 }
+
+/** Prepared statements kept per connection (least recently used dropped first). */
+const PREPARED_PER_CONNECTION = 64;
 
 /** DuckDB's vector size: one data chunk per this many rows. */
 const CHUNK_ROWS = 2048;
