@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
+import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { alertsWebhookRouter, sameSecret } from '../../../bot/webhooks/alerts';
@@ -127,6 +128,32 @@ describe('POST /api/alerts', () => {
     const res = await post(payload);
     expect(res.status).toBe(413);
     expect((await json(res)).error).toContain('256 KB');
+  });
+
+  it('says 413 for a body over 256 KB sent in chunks without a length', async () => {
+    const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request(`${base}?token=${encodeURIComponent(TOKEN)}`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+        let text = '';
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      });
+      req.on('error', reject);
+      for (let i = 0; i < 30; i++) req.write('x'.repeat(10 * 1024));
+      req.end();
+    });
+    expect(status).toBe(413);
+    expect(JSON.parse(body).error).toContain('256 KB');
+  });
+
+  it('accepts a gzip-compressed alert', async () => {
+    const before = stored();
+    const res = await fetch(`${base}?token=${encodeURIComponent(TOKEN)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: zlib.gzipSync(JSON.stringify(devicePayload({ alertId: 'gzipped' }))),
+    });
+    expect(res.status).toBe(200);
+    expect(stored()).toBe(before + 1);
   });
 
   it('says 400 with the fix for a legacy (non-common) payload', async () => {
