@@ -32,7 +32,8 @@ async function main(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     const readyMs = Date.now() - started;
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    // Idle = after the start-up work settles (the KQL parser warms ~1 s after start).
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
     const idleRssMb = rssOfPid(child.pid!) / 1024 / 1024;
 
     const timings: number[] = [];

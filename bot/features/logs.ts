@@ -13,13 +13,17 @@ export const logsFeature: FeatureModule = {
   actions: [...logsActions, ...logsButtonActions],
   async create(deps): Promise<Feature> {
     const logs = createLogsClient(deps.config, { clock: deps.clock, logger: deps.log });
+    let warmTimer: NodeJS.Timeout | undefined;
     return {
       name: 'logs',
       services: { logs },
       async start() {
-        if (deps.config.logsBackend === 'local') void warmUp();
+        // After the bot is up (warming takes a few seconds of CPU), so readiness and the
+        // first chat turns are not held behind it.
+        if (deps.config.logsBackend === 'local') warmTimer = setTimeout(() => void warmUp(), 1_000);
       },
       async stop() {
+        clearTimeout(warmTimer);
         await logs.close();
       },
     };

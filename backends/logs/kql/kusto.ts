@@ -47,18 +47,22 @@ let warmed: Promise<void> | undefined;
  * (the first parse costs 1–2 s). Runs after the current tick; safe to call repeatedly.
  */
 export function warmUpKusto(): Promise<void> {
-  if (!warmed) {
-    warmed = new Promise((resolve) => {
+  // Three synchronous steps (load the library, build the global symbols, a first parse),
+  // each up to a second or two: yield to the event loop between them so the bot keeps
+  // answering (health checks, chat) while it warms.
+  const step = (work: () => void) =>
+    new Promise<void>((resolve) =>
       setImmediate(() => {
         try {
-          const K = kustoLanguage();
-          K.KustoCode.ParseAndAnalyze('print x = 1 | where x > 0 | summarize count() by bin(x, 1)', defaultGlobalState());
+          work();
         } catch {
           // Warming is best effort: the first real query reports any real problem.
         }
         resolve();
-      });
-    });
-  }
+      }),
+    );
+  warmed ??= step(() => kustoLanguage())
+    .then(() => step(() => defaultGlobalState()))
+    .then(() => step(() => kustoLanguage().KustoCode.ParseAndAnalyze('print x = 1 | where x > 0 | summarize count() by bin(x, 1)', defaultGlobalState())));
   return warmed;
 }
