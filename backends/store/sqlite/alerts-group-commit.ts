@@ -10,7 +10,7 @@ import type { SqliteDatabase } from './database';
  * waits for the disk. Here a transaction commits with synchronous=NORMAL (its frames are
  * written to the WAL, not yet flushed), then the WAL file is fdatasync'ed on libuv's
  * thread pool; `durable` resolves once a flush that STARTED AFTER the commit has
- * completed. Commits made while a flush runs share the next one. So callers answer 2xx
+ * completed. Commits made while flushes run share the next one. So callers answer 2xx
  * only when their writes are on disk, exactly as with FULL, but the event loop never
  * waits for it and one flush serves every alert that arrived meanwhile.
  *
@@ -21,11 +21,18 @@ import type { SqliteDatabase } from './database';
  *
  * Not WAL (":memory:" in tests, other journal modes): a plain transaction, durable when it returns.
  */
+/**
+ * A commit made while a flush runs does not wait for it to end: it starts its own (the
+ * disk takes ~5–20 ms, and waiting for the running one first doubled the worst answers).
+ * Beyond this many at once, commits gather for the next one that ends.
+ */
+const MAX_PARALLEL_FLUSHES = 3;
+
 export class WalGroupCommit {
   private readonly walFile: string | undefined;
   private readonly restore: { synchronous: number; autocheckpoint: number };
   private waiting: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
-  private flushing = false;
+  private flushesRunning = 0;
   private directorySynced: Promise<void> | undefined;
   /** Called after each commit that left WAL frames to checkpoint. */
   onCommit: () => void = () => undefined;
@@ -58,31 +65,37 @@ export class WalGroupCommit {
     }
     this.stats.commits++;
     const durable = new Promise<void>((resolve, reject) => this.waiting.push({ resolve, reject }));
-    if (!this.flushing) void this.flushLoop();
+    this.startFlushes();
     this.onCommit();
     return { result, durable };
   }
 
-  private async flushLoop(): Promise<void> {
-    this.flushing = true;
-    // The WAL's directory entry must be durable too (once: the file is reused, not recreated, while the database is open).
-    this.directorySynced ??= syncFile(path.dirname(this.walFile!), 'r');
-    while (this.waiting.length > 0) {
+  /** Starts a flush for the commits waiting, unless enough are running: one of those that ends starts it. */
+  private startFlushes(): void {
+    while (this.waiting.length > 0 && this.flushesRunning < MAX_PARALLEL_FLUSHES) {
       // Every commit in this group wrote its frames before the flush below starts.
       const group = this.waiting;
       this.waiting = [];
-      try {
-        await this.directorySynced;
-        await syncFile(this.walFile!, 'r+');
-        this.stats.flushes++;
-        for (const w of group) w.resolve();
-      } catch (error) {
-        // The frames may not be on disk: refuse (Azure retries; a retry is then stored again, or found as a duplicate once flushed).
-        this.directorySynced = undefined;
-        for (const w of group) w.reject(error);
-      }
+      this.flushesRunning++;
+      void this.flush(group).finally(() => {
+        this.flushesRunning--;
+        this.startFlushes();
+      });
     }
-    this.flushing = false;
+  }
+
+  private async flush(group: ReadonlyArray<{ resolve: () => void; reject: (error: unknown) => void }>): Promise<void> {
+    try {
+      // The WAL's directory entry must be durable too (once: the file is reused, not recreated, while the database is open).
+      await (this.directorySynced ??= syncFile(path.dirname(this.walFile!), 'r'));
+      await syncFile(this.walFile!, 'r+');
+      this.stats.flushes++;
+      for (const w of group) w.resolve();
+    } catch (error) {
+      // The frames may not be on disk: refuse (Azure retries; a retry is then stored again, or found as a duplicate once flushed).
+      this.directorySynced = undefined;
+      for (const w of group) w.reject(error);
+    }
   }
 }
 
