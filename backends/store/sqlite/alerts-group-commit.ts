@@ -14,10 +14,13 @@ import type { SqliteDatabase } from './database';
  * only when their writes are on disk, exactly as with FULL, but the event loop never
  * waits for it and one flush serves every alert that arrived meanwhile.
  *
- * Checkpoints are not run by these commits (wal_autocheckpoint is off for them): a
- * checkpoint copies the WAL into the database and fsyncs both, tens of ms on the event
- * loop. The checkpointer thread (alerts-checkpointer.ts) does it; the connection's own
- * settings are restored after each commit, so other writers keep FULL and autocheckpoint.
+ * Checkpoints are left to the checkpointer thread (alerts-checkpointer.ts): one copies
+ * the WAL into the database and fsyncs both, tens of ms on the event loop. Under
+ * sustained writes it never quite catches up at the moment a commit starts, so the WAL
+ * would never restart and would grow without bound; past WAL_RESTART_VALVE_PAGES the
+ * committing connection checkpoints the little the thread has not copied yet, and the
+ * WAL restarts. The connection's own settings are restored after each commit, so other
+ * writers keep FULL and the default autocheckpoint.
  *
  * Not WAL (":memory:" in tests, other journal modes): a plain transaction, durable when it returns.
  */
@@ -27,6 +30,9 @@ import type { SqliteDatabase } from './database';
  * Beyond this many at once, commits gather for the next one that ends.
  */
 const MAX_PARALLEL_FLUSHES = 3;
+
+/** 16 MB of WAL (4 KB pages): a few seconds of a storm at full rate. */
+const WAL_RESTART_VALVE_PAGES = 4_000;
 
 export class WalGroupCommit {
   private readonly walFile: string | undefined;
@@ -56,7 +62,7 @@ export class WalGroupCommit {
   commit<T>(work: () => T): { result: T; durable: Promise<void> } {
     if (!this.walFile) return { result: this.db.transaction(work)(), durable: Promise.resolve() };
     if (this.db.inTransaction) throw new Error('group commit inside another transaction: its durability would be the outer one’s');
-    this.db.exec('PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0');
+    this.db.exec(`PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = ${WAL_RESTART_VALVE_PAGES}`);
     let result: T;
     try {
       result = this.db.transaction(work)();
