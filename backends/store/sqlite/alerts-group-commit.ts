@@ -45,7 +45,10 @@ export class WalGroupCommit {
   /** Commits and disk flushes so far (flushes ≤ commits: the group commit at work). */
   readonly stats = { commits: 0, flushes: 0 };
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly walRestartPages = WAL_RESTART_VALVE_PAGES,
+  ) {
     const wal = db.memory ? undefined : String(db.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
     this.walFile = wal ? `${db.name}-wal` : undefined;
     this.restore = {
@@ -62,7 +65,7 @@ export class WalGroupCommit {
   commit<T>(work: () => T): { result: T; durable: Promise<void> } {
     if (!this.walFile) return { result: this.db.transaction(work)(), durable: Promise.resolve() };
     if (this.db.inTransaction) throw new Error('group commit inside another transaction: its durability would be the outer one’s');
-    this.db.exec(`PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = ${WAL_RESTART_VALVE_PAGES}`);
+    this.db.exec(`PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = ${this.walRestartPages}`);
     let result: T;
     try {
       result = this.db.transaction(work)();

@@ -59,6 +59,24 @@ describe('WalGroupCommit', () => {
     await durable;
     db.close();
   });
+
+  it('keeps the WAL bounded under sustained writes even when no checkpointer keeps up', async () => {
+    const { db } = fileDatabase();
+    const commits = new WalGroupCommit(db, 200);
+    const insert = db.prepare('INSERT INTO notes (text) VALUES (?)');
+    const row = 'x'.repeat(3000);
+    const walPages = () => (db.pragma('wal_checkpoint(NOOP)') as Array<{ log: number }>)[0]!.log;
+    let most = 0;
+    const flushed: Array<Promise<void>> = [];
+    for (let round = 0; round < 30; round++) {
+      flushed.push(commits.commit(() => { for (let i = 0; i < 40; i++) insert.run(row); }).durable);
+      most = Math.max(most, walPages());
+    }
+    await Promise.all(flushed);
+    // 1,200 rows of 3 KB: ~1,000 pages unchecked; the valve restarts the WAL past 200 (plus the commit that crossed it).
+    expect(most).toBeLessThan(300);
+    db.close();
+  });
 });
 
 describe('WalCheckpointer', () => {
