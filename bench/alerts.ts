@@ -170,7 +170,7 @@ const baselineRoute: FeatureModule = {
 
 async function ingestion(): Promise<Figure[]> {
   const channel = new RecordingChannel();
-  const { bot } = await start(channel, ['ops'], [baselineRoute]);
+  const { bot, dataDir } = await start(channel, ['ops'], [baselineRoute]);
   const url = `${bot.url}/api/alerts?token=${TOKEN}`;
   // The same server and client on a route that does nothing: what HTTP alone costs on this machine now.
   await load(`${bot.url}/bench/noop`, 500, 'warm-');
@@ -178,6 +178,7 @@ async function ingestion(): Promise<Figure[]> {
   await load(url, 500, 'warm-'); // JIT, prepared statements, connection pool
   const { latencies, failed, seconds, cpuMsPerRequest } = await load(url, INGEST_ALERTS, 'ingest-');
   await bot.stop(0);
+  fs.rmSync(dataDir, { recursive: true, force: true });
   const store = storeStats.at(-1);
   const rate = INGEST_ALERTS / seconds;
   const p99 = percentile(latencies, 99);
@@ -212,7 +213,7 @@ function maxInWindow(times: readonly number[], windowMs: number): number {
 async function storm(): Promise<Figure[]> {
   const channel = new RecordingChannel();
   const conversation = 'storm-room';
-  const { bot } = await start(channel, [conversation]);
+  const { bot, dataDir } = await start(channel, [conversation]);
   const url = `${bot.url}/api/alerts?token=${TOKEN}`;
   const firedAt = new Date().toISOString();
   const intervalMs = (STORM_SECONDS * 1000) / STORM_ALERTS;
@@ -260,6 +261,7 @@ async function storm(): Promise<Figure[]> {
   const stored = db.prepare(`SELECT COUNT(*) FROM alerts WHERE alert_id LIKE 'storm-%'`).pluck().get() as number;
   const lost = acknowledged.length - Math.min(stored, shown);
   await bot.stop(0);
+  fs.rmSync(dataDir, { recursive: true, force: true });
 
   const times = sent.map((s) => s.at);
   const creates = sent.filter((s) => s.kind === 'create').length;
