@@ -36,7 +36,12 @@ const toSubscription = (r: Row): Subscription => ({
 });
 
 export class SqliteSubscriptionRepository implements SubscriptionRepository {
-  constructor(private readonly db: SqliteDatabase) {}
+  // Alert storms ask for the topic's subscribers in every batch: prepare once.
+  private readonly byTopic;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.byTopic = db.prepare('SELECT * FROM subscriptions WHERE topic = ? ORDER BY id');
+  }
 
   add(sub: Omit<Subscription, 'id' | 'createdAt'>): Subscription {
     const createdAt = new Date().toISOString();
@@ -66,6 +71,6 @@ export class SqliteSubscriptionRepository implements SubscriptionRepository {
   }
 
   listForTopic(topic: Topic): Subscription[] {
-    return (this.db.prepare('SELECT * FROM subscriptions WHERE topic = ? ORDER BY id').all(topic) as Row[]).map(toSubscription);
+    return (this.byTopic.all(topic) as Row[]).map(toSubscription);
   }
 }
