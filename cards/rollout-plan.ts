@@ -1,16 +1,9 @@
-import type { Rollout } from '../core/rollouts/model';
+import type { PlannedRollout } from '../core/rollouts/planner';
 import { card, executeAction, type AdaptiveCard, type CardElement } from './card';
 import { fmt, plural, ROLLOUT_VERBS, settingsFacts, stateLabel } from './rollout-format';
 
-export interface RolloutPlanView {
-  readonly rollout: Rollout;
-  readonly targets: number;
-  readonly waveSizes: readonly number[];
-  readonly alreadyCurrent: number;
-  readonly incompatible: number;
-  readonly incompatibleModels: Readonly<Record<string, number>>;
-  readonly releaseNotes: string;
-}
+/** The plan card shows what the planner computed, as it is. */
+export type RolloutPlanView = PlannedRollout;
 
 /** The dry run: what Start would do, wave by wave. Nothing has been written to any device yet. */
 export function rolloutPlanCard(view: RolloutPlanView): AdaptiveCard {

@@ -468,34 +468,32 @@ export class Translator {
     if (op.indexColumn) unnested.push(`unnest(range(0, greatest(${[...lists.values()].map((l) => `len(${l})`).join(', ')}))) AS ${ident(op.indexColumn)}`);
     const typed = expandedColumns.map((c) => (lists.has(c.name) ? `${nonNull(convert(ident(c.name), 'dynamic', c.type), c.type)} AS ${ident(c.name)}` : ident(c.name)));
     const expandedSql = `SELECT ${typed.join(', ')}, ${PART} FROM (SELECT ${unnested.join(', ')} FROM (${numbered}) AS ${this.alias()}) AS ${this.alias()}`;
-    const saved = { implicit: this.implicit, partition: this.partition };
-    this.implicit = { sql: expandedSql, columns: expandedColumns };
-    this.partition = true;
-    let sub: Rel;
-    try {
-      sub = this.rel(op.subquery);
-    } finally {
-      this.implicit = saved.implicit;
-      this.partition = saved.partition;
-    }
+    const sub = this.perSubTable({ sql: expandedSql, columns: expandedColumns }, op.subquery);
     const s = this.alias();
     const items = output.map((c) => (sub.columns.some((x) => x.name === c.name) ? `${s}.${ident(c.name)}` : `${base}.${ident(c.name)}`) + ` AS ${ident(c.name)}`);
     return { sql: `SELECT ${items.join(', ')} FROM (${numbered}) AS ${base} JOIN (${sub.sql}) AS ${s} ON ${base}.${PART} = ${s}.${PART} ORDER BY ${base}.${PART}`, columns: output };
   }
 
-  /** partition by Key (subquery): the rows of each key value form one sub-table, tagged like mv-apply's. */
-  private partitionBy(input: Rel, op: Extract<Operator, { op: 'partition' }>, output: readonly ColumnDef[]): Rel {
-    const tagged = `SELECT *, dense_rank() OVER (ORDER BY ${scalar(op.key, this.ctx())}) AS ${PART} FROM (${input.sql}) AS ${this.alias()}`;
+  /**
+   * Translates a subquery (mv-apply's, partition's) that runs once per sub-table: its
+   * implicit input is `rows`, tagged with the sub-table number in PART.
+   */
+  private perSubTable(rows: Rel, subquery: Tabular): Rel {
     const saved = { implicit: this.implicit, partition: this.partition };
-    this.implicit = { sql: tagged, columns: input.columns };
+    this.implicit = rows;
     this.partition = true;
-    let sub: Rel;
     try {
-      sub = this.rel(op.subquery);
+      return this.rel(subquery);
     } finally {
       this.implicit = saved.implicit;
       this.partition = saved.partition;
     }
+  }
+
+  /** partition by Key (subquery): the rows of each key value form one sub-table, tagged like mv-apply's. */
+  private partitionBy(input: Rel, op: Extract<Operator, { op: 'partition' }>, output: readonly ColumnDef[]): Rel {
+    const tagged = `SELECT *, dense_rank() OVER (ORDER BY ${scalar(op.key, this.ctx())}) AS ${PART} FROM (${input.sql}) AS ${this.alias()}`;
+    const sub = this.perSubTable({ sql: tagged, columns: input.columns }, op.subquery);
     return { sql: `SELECT ${output.map((c) => ident(c.name)).join(', ')} FROM (${sub.sql}) AS ${this.alias()} ORDER BY ${PART}`, columns: output };
   }
 
