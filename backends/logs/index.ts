@@ -2,7 +2,7 @@
 import type { Clock } from '../../core/clock';
 import type { AppConfig } from '../../core/config/config';
 import type { Logger } from '../../core/logger';
-import { warmUpKusto } from './kql/kusto';
+import { ChildProcessCompiler } from './kql/child-process-compiler';
 import { EmbeddedLogsClient } from './local/embedded-logs-client';
 import type { LogsClient } from './port';
 
@@ -20,15 +20,10 @@ export function createLogsClient(config: AppConfig, deps: LogsClientDeps): LogsC
     const { LogAnalyticsLogsClient } = require('./loganalytics') as typeof import('./loganalytics');
     return new LogAnalyticsLogsClient(workspaceId, new DefaultAzureCredential());
   }
-  return new EmbeddedLogsClient({ dataDir: config.dataDir, clock: deps.clock, logger: deps.logger.child({ component: 'logs' }) });
-}
-
-/**
- * Loads the Kusto parser in the background (load + first parse take 2–3 s), so the first
- * `logs` command answers quickly. Never rejects.
- */
-export function warmUp(): Promise<void> {
-  return warmUpKusto();
+  const logger = deps.logger.child({ component: 'logs' });
+  // The bot compiles KQL in a process of its own: the parser's ~120 MB and its
+  // synchronous parses stay out of the process that answers chat and webhooks.
+  return new EmbeddedLogsClient({ dataDir: config.dataDir, clock: deps.clock, logger, compiler: (tables) => new ChildProcessCompiler(tables, { logger }) });
 }
 
 export type { LogsClient } from './port';

@@ -54,6 +54,8 @@ export interface LogsClient {
   query(kql: string, options?: LogsQueryOptions): Promise<LogsQueryResult>;
   /** Appends rows (objects keyed by column name) to a table of the embedded store. */
   ingest(table: string, rows: readonly Record<string, unknown>[]): Promise<number>;
+  /** Gets ready for the first query in the background (the embedded store loads its KQL parser). Never rejects. */
+  warmUp?(): Promise<void>;
   close(): Promise<void>;
 }
 

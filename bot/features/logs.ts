@@ -1,10 +1,11 @@
-import { createLogsClient, warmUp } from '../../backends/logs';
+import { createLogsClient } from '../../backends/logs';
 import { logsActions, logsButtonActions, logsCommand } from '../../commands/logs';
 import type { Feature, FeatureModule } from './feature';
 
 /**
  * Logs: `logs <KQL>` / `logs device-42` on Log Analytics or the embedded DuckDB store.
- * The Kusto parser is warmed in the background at start so the first query is quick;
+ * The Kusto parser is warmed in the background at start (in the KQL compiler process)
+ * so the first query is quick;
  * the simulated fleet writes its log lines and telemetry through `services.logs`.
  */
 export const logsFeature: FeatureModule = {
@@ -19,8 +20,8 @@ export const logsFeature: FeatureModule = {
       services: { logs },
       async start() {
         // After the bot is up (warming takes a few seconds of CPU), so readiness and the
-        // first chat turns are not held behind it.
-        if (deps.config.logsBackend === 'local') warmTimer = setTimeout(() => void warmUp(), 1_000);
+        // first chat turns do not compete with it.
+        warmTimer = setTimeout(() => void logs.warmUp?.(), 1_000);
       },
       async stop() {
         clearTimeout(warmTimer);

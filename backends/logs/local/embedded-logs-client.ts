@@ -7,8 +7,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Clock } from '../../../core/clock';
 import type { Logger } from '../../../core/logger';
-import { KqlCompiler } from '../kql/compile';
 import { KqlError } from '../kql/errors';
+import { CompileInterrupted, InProcessCompiler, type QueryCompiler } from '../kql/query-compiler';
 import type { TableSchema } from '../kql/schema';
 import { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, LogsQueryError, type LogsClient, type LogsQueryOptions, type LogsQueryResult } from '../port';
 import { DuckDbSession, QueryInterrupted } from './duckdb-session';
@@ -28,6 +28,8 @@ export interface EmbeddedLogsOptions {
   readonly readOnly?: boolean;
   /** Keep the store in memory (tests, benchmarks). */
   readonly inMemory?: boolean;
+  /** Where KQL is compiled; by default in this process. The bot gives the parser a process of its own. */
+  readonly compiler?: (tables: readonly TableSchema[]) => QueryCompiler;
 }
 
 const TICKS_PER_MS = 10_000n;
@@ -35,7 +37,9 @@ const EPOCH_TICKS = 0n;
 
 export class EmbeddedLogsClient implements LogsClient {
   readonly storeName = 'embedded DuckDB';
-  private readonly compiler: KqlCompiler;
+  private readonly compiler: QueryCompiler;
+  /** For `compile()` when queries compile in another process. */
+  private translator?: InProcessCompiler;
   private readonly gate = new UserGate();
   private imported: TableSchema[];
   private store?: Promise<DuckDbSession>;
@@ -43,7 +47,7 @@ export class EmbeddedLogsClient implements LogsClient {
 
   constructor(private readonly options: EmbeddedLogsOptions) {
     this.imported = options.inMemory ? [] : readImportedTables(options.dataDir);
-    this.compiler = new KqlCompiler(this.tables());
+    this.compiler = options.compiler?.(this.tables()) ?? new InProcessCompiler(this.tables());
   }
 
   tables(): TableSchema[] {
@@ -66,10 +70,12 @@ export class EmbeddedLogsClient implements LogsClient {
     const started = Date.now();
     const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
     const nowTicks = BigInt(this.options.clock.now().getTime()) * TICKS_PER_MS + EPOCH_TICKS;
+    const timeoutInMs = options.timeoutInMs ?? DEFAULT_TIMEOUT_MS;
     let compiled;
     try {
-      compiled = this.compiler.compile(kql, { nowTicks, maxRows: maxRows + 1, timeRange: timeRange(options, nowTicks) });
+      compiled = await this.compiler.compile(kql, { nowTicks, maxRows: maxRows + 1, timeRange: timeRange(options, nowTicks) }, { timeoutInMs, abortSignal: options.abortSignal });
     } catch (error) {
+      if (error instanceof CompileInterrupted) throw interrupted(error.reason, timeoutInMs);
       if (error instanceof KqlError) {
         const kind = /not supported/.test(error.message) ? 'unsupported' : 'syntax';
         throw new LogsQueryError(error.message, kind, { line: error.line, column: error.column, caret: error.caret });
@@ -79,11 +85,9 @@ export class EmbeddedLogsClient implements LogsClient {
     const session = compiled.tables.length > 0 ? await this.storeSession() : await this.scratchSession();
     let rows;
     try {
-      rows = await session.query(compiled.sql, compiled.params, compiled.columns, { timeoutInMs: options.timeoutInMs ?? DEFAULT_TIMEOUT_MS, abortSignal: options.abortSignal });
+      rows = await session.query(compiled.sql, compiled.params, compiled.columns, { timeoutInMs, abortSignal: options.abortSignal });
     } catch (error) {
-      if (error instanceof QueryInterrupted) {
-        throw new LogsQueryError(error.reason === 'timeout' ? `The query took longer than ${Math.round((options.timeoutInMs ?? DEFAULT_TIMEOUT_MS) / 1000)} s and was stopped; add a time filter or a take.` : 'The query was cancelled.', error.reason === 'timeout' ? 'timeout' : 'server');
-      }
+      if (error instanceof QueryInterrupted) throw interrupted(error.reason, timeoutInMs);
       this.options.logger?.warn({ err: (error as Error).message }, 'embedded KQL query failed in DuckDB');
       throw new LogsQueryError(`The embedded store could not run this query: ${firstLine((error as Error).message)}`, 'server');
     }
@@ -99,7 +103,12 @@ export class EmbeddedLogsClient implements LogsClient {
 
   /** Translation only (for tests and the benchmark): SQL and parameters of a query. */
   compile(kql: string, nowTicks = BigInt(this.options.clock.now().getTime()) * TICKS_PER_MS) {
-    return this.compiler.compile(kql, { nowTicks });
+    const translator = this.compiler instanceof InProcessCompiler ? this.compiler : (this.translator ??= new InProcessCompiler(this.tables()));
+    return translator.compileNow(kql, { nowTicks });
+  }
+
+  warmUp(): Promise<void> {
+    return this.compiler.warmUp();
   }
 
   async ingest(table: string, rows: readonly Record<string, unknown>[]): Promise<number> {
@@ -138,11 +147,13 @@ export class EmbeddedLogsClient implements LogsClient {
       this.imported = [...this.imported, { name, columns: parsed.columns }];
       if (!this.options.inMemory) writeImportedTables(this.options.dataDir, this.imported);
       this.compiler.setTables(this.tables());
+      this.translator?.setTables(this.tables());
     }
     return { rows: parsed.rows.length, created: parsed.createsTable, columns: parsed.columns };
   }
 
   async close(): Promise<void> {
+    await this.compiler.close();
     for (const pending of [this.store, this.scratch]) {
       if (pending) (await pending.catch(() => undefined))?.close();
     }
@@ -170,6 +181,12 @@ export class EmbeddedLogsClient implements LogsClient {
     if (!readOnly) for (const t of this.tables()) await session.createTable(t.name, t.columns);
     return session;
   }
+}
+
+function interrupted(reason: 'timeout' | 'aborted', timeoutInMs: number): LogsQueryError {
+  return reason === 'timeout'
+    ? new LogsQueryError(`The query took longer than ${Math.round(timeoutInMs / 1000)} s and was stopped; add a time filter or a take.`, 'timeout')
+    : new LogsQueryError('The query was cancelled.', 'server');
 }
 
 function firstLine(message: string): string {
