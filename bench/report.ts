@@ -15,6 +15,27 @@ export function rssOfPid(pid: number): number {
   return kb * 1024;
 }
 
+/** Processes started by `pid` (from /proc: each one's parent is the 4th field of its stat). */
+export function childPids(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (parent === pid) children.push(Number(entry));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return children;
+}
+
+/** The command line of a process, for telling its children apart. */
+export function commandOfPid(pid: number): string {
+  return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+}
+
 export interface Figure {
   readonly figure: string;
   readonly value: string;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The bot artifact App Service runs with `npx tsx bot/main.ts`: sources, lockfile and production
+# The bot artifact App Service runs with `npm run serve`: sources, lockfile and production
 # dependencies (tsx runs the TypeScript directly, as in development).
 set -euo pipefail
 
