@@ -72,7 +72,7 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
   const conversations = new SqliteConversationRepository(db);
   const subscriptions = new SqliteSubscriptionRepository(db);
   const audit = new SqliteAuditLog(db, () => clock.now());
-  const outbox = new SqliteOutboxRepository(db);
+  const outbox = new SqliteOutboxRepository(db, () => clock.now());
 
   let wakeSender: () => void = () => undefined;
   const notifier = new OutboxNotifier(outbox, () => wakeSender(), () => clock.now().getTime());

@@ -52,7 +52,11 @@ const toItem = (r: Row): OutboxItem => ({
 export class SqliteOutboxRepository implements OutboxRepository {
   private readonly stmts;
 
-  constructor(private readonly db: SqliteDatabase) {
+  /** `now` stamps updated_at/sent_at (the clock the rest of the bot runs on, so tests see their own time). */
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly now: () => Date = () => new Date(),
+  ) {
     this.stmts = {
       // Coalesce: a pending item for the same key takes the newer message (keeping its place and backoff).
       enqueue: db.prepare(
@@ -95,11 +99,11 @@ export class SqliteOutboxRepository implements OutboxRepository {
   }
 
   reschedule(item: OutboxItem, notBefore: number, error: string): void {
-    this.stmts.reschedule.run(notBefore, error, new Date().toISOString(), item.id);
+    this.stmts.reschedule.run(notBefore, error, this.now().toISOString(), item.id);
   }
 
   deadLetter(item: OutboxItem, error: string): void {
-    this.stmts.dead.run(error, new Date().toISOString(), item.id);
+    this.stmts.dead.run(error, this.now().toISOString(), item.id);
   }
 
   pendingCount(): number {
@@ -115,6 +119,6 @@ export class SqliteOutboxRepository implements OutboxRepository {
   }
 
   recordSent(conversationId: string, key: string, activityId: string): void {
-    this.stmts.recordSent.run(conversationId, key, activityId, new Date().toISOString());
+    this.stmts.recordSent.run(conversationId, key, activityId, this.now().toISOString());
   }
 }

@@ -24,9 +24,12 @@ class FakeChannel implements ChannelClient {
   }
 }
 
+/** The bot's clock, as the repository's stamps must show it (not the machine's). */
+const WALL_CLOCK = '2026-03-01T04:05:06.000Z';
+
 function setup() {
   const db = openDatabase(':memory:', ALL_MIGRATIONS);
-  const outbox = new SqliteOutboxRepository(db);
+  const outbox = new SqliteOutboxRepository(db, () => new Date(WALL_CLOCK));
   const conversations = new SqliteConversationRepository(db);
   conversations.upsert({ conversationId: 'c1', serviceUrl: 'http://x', channelId: 'msteams', tenantId: 't' });
   conversations.upsert({ conversationId: 'c2', serviceUrl: 'http://x', channelId: 'msteams', tenantId: 't' });
@@ -84,7 +87,7 @@ test('429 with Retry-After delays, never drops; a permanent error becomes a dead
   channel.failures.push(new ChannelError('bot removed', 403));
   const dead = await sender.drainOnce(() => 3_000);
   expect(dead.dead).toBe(1);
-  expect(outbox.deadLetters(5)[0]).toMatchObject({ key: 'gone', error: expect.stringContaining('403') });
+  expect(outbox.deadLetters(5)[0]).toMatchObject({ key: 'gone', error: expect.stringContaining('403'), at: WALL_CLOCK });
 });
 
 test('a post that arrives while its key is being sent is not lost', async () => {
