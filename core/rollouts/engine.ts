@@ -6,7 +6,7 @@ import { judgeWave, type GateResult } from './gates';
 import { FAILURE_STATES, IN_FLIGHT_STATES, sumStates, type Rollout, type RolloutDevice, type StateCounts } from './model';
 import type { Observation } from './observation';
 import { nextDeviceState, type DeviceChange } from './progress';
-import type { RolloutRepository } from './repository';
+import type { InFlightDevice, RolloutRepository } from './repository';
 import type { Serial } from './serial';
 
 export type RolloutEvent =
@@ -101,15 +101,17 @@ export class RolloutEngine {
   }
 
   /** Applies fresh observations to in-flight rows: state changes, and the connection seen (for the soak). */
-  private apply(rollout: Rollout, rows: readonly RolloutDevice[], seen: ReadonlyMap<string, Observation>, now: number): boolean {
+  private apply(rollout: Rollout, rows: readonly InFlightDevice[], seen: ReadonlyMap<string, Observation>, now: number): boolean {
     const changes: DeviceChange[] = [];
     const online: string[] = [];
     const offline: string[] = [];
+    const version = rollout.firmware.version;
+    const limits = rollout.settings;
     for (const device of rows) {
       const observation = seen.get(device.deviceId);
-      const change = nextDeviceState(device, observation, rollout.firmware.version, now, rollout.settings);
+      const change = nextDeviceState(device, observation, version, now, limits);
       const connected = observation ? observation.connection === 'Connected' : device.connected;
-      if (change) changes.push({ ...change, connected, key: device.key });
+      if (change) changes.push({ deviceId: change.deviceId, state: change.state, since: change.since, reason: change.reason, connected, key: device.key });
       else if (connected !== undefined && connected !== device.connected) (connected ? online : offline).push(device.deviceId);
     }
     this.repo.applyChanges(rollout.id, changes);

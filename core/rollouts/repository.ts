@@ -12,6 +12,9 @@ export interface RolloutConflict {
   readonly example: string;
 }
 
+/** What a tick needs of an in-flight device to move it on (the hot path reads no more). */
+export type InFlightDevice = Pick<RolloutDevice, 'deviceId' | 'state' | 'since' | 'baselineStatus' | 'connected'> & { readonly key: number };
+
 export interface Membership {
   readonly rolloutId: string;
   readonly rolloutState: RolloutState;
@@ -54,7 +57,7 @@ export interface RolloutRepository {
   /** Ids of the in-flight devices with a confirmed write (for backends that cannot select a rollout's devices). */
   inFlightIds(rolloutId: string): string[];
   /** Those of `deviceIds` that are in flight with a confirmed write: the devices a tick's observations apply to. */
-  inFlightOf(rolloutId: string, deviceIds: readonly string[]): RolloutDevice[];
+  inFlightOf(rolloutId: string, deviceIds: readonly string[]): InFlightDevice[];
   /**
    * The transitions time alone makes, set-based over devices not observed this tick (their
    * last observation still holds): soaking and connected for the soak time → succeeded;

@@ -2,7 +2,7 @@ import type { Migration, SqliteDatabase } from './database';
 import { ACTIVE_ROLLOUT_STATES, IN_FLIGHT_STATES, RETRYABLE_STATES, type DeviceState, type Rollout, type RolloutDevice, type RolloutState, type StateCounts, type WaveCounts } from '../../../core/rollouts/model';
 import type { PlannedDevice } from '../../../core/rollouts/plan';
 import type { DeviceChange } from '../../../core/rollouts/progress';
-import type { Membership, RolloutConflict, RolloutPatch, RolloutRepository } from '../../../core/rollouts/repository';
+import type { InFlightDevice, Membership, RolloutConflict, RolloutPatch, RolloutRepository } from '../../../core/rollouts/repository';
 
 export const rolloutMigrations: Migration[] = [
   {
@@ -142,6 +142,13 @@ const inList = (values: readonly unknown[]) => values.map(() => '?').join(', ');
 const HOLDING: readonly DeviceState[] = ['queued', ...IN_FLIGHT_STATES, ...RETRYABLE_STATES];
 
 export class SqliteRolloutRepository implements RolloutRepository {
+  /**
+   * rolloutId → deviceId → row key, for the rollouts the engine ticks. A rollout's rows are
+   * all inserted with its plan and never re-keyed (only a refused plan's rows are deleted),
+   * so the map cannot go stale; it saves the tick a lookup by device id per changed device.
+   */
+  private readonly keys = new Map<string, Map<string, number>>();
+
   constructor(private readonly db: SqliteDatabase) {}
 
   nextId(): string {
@@ -220,8 +227,10 @@ export class SqliteRolloutRepository implements RolloutRepository {
   }
 
   discardPlan(id: string): void {
+    this.keys.delete(id);
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM rollout_devices WHERE rollout_id = ?').run(id);
+      // Only a plan nobody started: the rows of a rollout that ran are its history.
+      this.db.prepare("DELETE FROM rollout_devices WHERE rollout_id = ? AND EXISTS (SELECT 1 FROM rollouts WHERE id = ? AND state = 'planned')").run(id, id);
       this.db.prepare("DELETE FROM rollouts WHERE id = ? AND state = 'planned'").run(id);
     })();
   }
@@ -277,31 +286,43 @@ export class SqliteRolloutRepository implements RolloutRepository {
       .all(rolloutId, ...IN_FLIGHT_STATES) as string[];
   }
 
-  inFlightOf(rolloutId: string, deviceIds: readonly string[]): RolloutDevice[] {
+  inFlightOf(rolloutId: string, deviceIds: readonly string[]): InFlightDevice[] {
     if (deviceIds.length === 0) return [];
-    // The tick's hot path: only the columns it reads, as arrays (object rows cost 3x at 100k).
-    const rows = this.db
+    const keysOf = this.keysOf(rolloutId);
+    const keys: number[] = [];
+    for (const id of deviceIds) {
+      const key = keysOf.get(id);
+      if (key !== undefined) keys.push(key);
+    }
+    // The tick's hot path (10,000 rows a tick at 100k in flight): rows by key, only the columns
+    // the tick reads, aggregated into one JSON text in SQLite and parsed once. Rows handed
+    // over one by one cost the driver about 1 µs each plus a fraction per value, three
+    // times the aggregate's cost.
+    const text = this.db
       .prepare(
-        `SELECT d.device_id, d.wave, d.seq, d.state, d.attempt, d.since, d.previous_version, d.baseline_status, d.connected, d.id
-         FROM json_each(?) AS j CROSS JOIN rollout_devices d ON d.rollout_id = ? AND d.device_id = j.value
-         WHERE d.state IN (${inList(IN_FLIGHT_STATES)}) AND d.pending_write = 0`,
+        `SELECT json_group_array(json_array(d.device_id, d.state, d.since, d.baseline_status, d.connected, d.id))
+         FROM json_each(?) AS j CROSS JOIN rollout_devices d ON d.id = j.value
+         WHERE +d.rollout_id = ? AND d.state IN (${inList(IN_FLIGHT_STATES)}) AND d.pending_write = 0`,
       )
-      .raw()
-      .all(JSON.stringify(deviceIds), rolloutId, ...IN_FLIGHT_STATES) as Array<[string, number | null, number, DeviceState, number, number, string | null, string | null, number, number]>;
-    return rows.map(([deviceId, wave, seq, state, attempt, since, previousVersion, baselineStatus, connected, key]) => ({
-      rolloutId,
-      deviceId,
-      wave,
-      seq,
-      state,
-      attempt,
-      since,
-      previousVersion: previousVersion ?? undefined,
-      baselineStatus: baselineStatus ?? undefined,
-      pendingWrite: false,
-      connected: connected === 1,
-      key,
-    }));
+      .pluck()
+      .get(JSON.stringify(keys), rolloutId, ...IN_FLIGHT_STATES) as string;
+    const rows = JSON.parse(text) as Array<[string, DeviceState, number, string | null, number, number]>;
+    const out: InFlightDevice[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      out[i] = { deviceId: r[0], state: r[1], since: r[2], baselineStatus: r[3] ?? undefined, connected: r[4] === 1, key: r[5] };
+    }
+    return out;
+  }
+
+  private keysOf(rolloutId: string): Map<string, number> {
+    let keys = this.keys.get(rolloutId);
+    if (!keys) {
+      const text = this.db.prepare('SELECT json_group_array(json_array(device_id, id)) FROM rollout_devices WHERE rollout_id = ?').pluck().get(rolloutId) as string;
+      keys = new Map(JSON.parse(text) as Array<[string, number]>);
+      this.keys.set(rolloutId, keys);
+    }
+    return keys;
   }
 
   settleByTime(rolloutId: string, now: number, limits: { soakMs: number; phaseTimeoutMs: number; waves: number }): number {
@@ -435,6 +456,9 @@ export class SqliteRolloutRepository implements RolloutRepository {
          ORDER BY r.seq`,
       )
       .all(...ACTIVE_ROLLOUT_STATES, ...IN_FLIGHT_STATES) as RolloutRow[];
+    // The engine asks every tick: forget the row keys of rollouts it no longer ticks.
+    const ticked = new Set(rows.map((r) => r.id));
+    for (const id of [...this.keys.keys()]) if (!ticked.has(id)) this.keys.delete(id);
     return rows.map(toRollout);
   }
 }

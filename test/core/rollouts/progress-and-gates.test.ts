@@ -30,6 +30,11 @@ describe('nextDeviceState', () => {
     expect(nextDeviceState(dev('verifying'), seen({ status: 'error', substatus: 'checksum mismatch' }), '2.4.1', T0 + 1, limits)).toMatchObject({ state: 'failed', reason: 'device reported error: checksum mismatch' });
   });
 
+  it('ignores a status it does not know, even one named like an object member', () => {
+    expect(nextDeviceState(dev('downloading'), seen({ status: 'constructor' }), '2.4.1', T0 + 1, limits)).toBeUndefined();
+    expect(nextDeviceState(dev('downloading'), seen({ status: 'toString' }), '2.4.1', T0 + limits.phaseTimeoutMs + 1, limits)?.state).toBe('timed-out');
+  });
+
   it('ignores a status left over from an earlier update until the device moves', () => {
     expect(nextDeviceState(dev('targeted', T0, { baselineStatus: 'error' }), seen({ status: 'error' }), '2.4.1', T0 + 1, limits)).toBeUndefined();
   });

@@ -65,4 +65,25 @@ describe('SqliteRolloutRepository', () => {
     expect(repo.settleByTime('R1', T0 + 36 * 60_000, limits)).toBe(1);
     expect(repo.devices('R1', ['timed-out']).find((d) => d.deviceId === 'device-b')!.reason).toBe('no progress while soaking for 35 min');
   });
+
+  it('gives the tick the in-flight rows of the devices it names, and nothing of others', () => {
+    const { repo } = store();
+    const claimed = repo.claimForDispatch('R1', 1, 3, T0);
+    repo.confirmWritten('R1', claimed.slice(0, 2).map((d) => ({ deviceId: d.deviceId, key: d.key, baselineStatus: 'current' })), T0);
+    repo.applyChanges('R1', [{ deviceId: claimed[1]!.deviceId, state: 'downloading', since: T0 + 5, connected: false }]);
+    // device-c is claimed but its write is not confirmed; device-d is queued; device-x is not in the rollout.
+    const rows = repo.inFlightOf('R1', ['device-a', 'device-b', 'device-c', 'device-d', 'device-x']);
+    expect(rows.sort((a, b) => a.deviceId.localeCompare(b.deviceId))).toEqual([
+      { deviceId: 'device-a', state: 'targeted', since: T0, baselineStatus: 'current', connected: true, key: claimed[0]!.key },
+      { deviceId: 'device-b', state: 'downloading', since: T0 + 5, baselineStatus: 'current', connected: false, key: claimed[1]!.key },
+    ]);
+    expect(repo.inFlightOf('R2', ['device-a'])).toEqual([]);
+  });
+
+  it('discards only a plan nobody started', () => {
+    const { repo, states } = store();
+    repo.discardPlan('R1'); // R1 runs: its rows are its history
+    expect(Object.keys(states())).toHaveLength(4);
+    expect(repo.get('R1')).toBeDefined();
+  });
 });
