@@ -1,4 +1,5 @@
 /** Small formatting helpers shared by the alert cards. */
+import { formatDuration } from '../core/text/duration';
 
 export const SEVERITY_NAMES = ['Critical', 'Error', 'Warning', 'Informational', 'Verbose'] as const;
 
@@ -26,20 +27,9 @@ export function relativeTime(iso: string, now: Date): string {
   const ms = now.getTime() - Date.parse(iso);
   if (ms < 0) return 'in the future';
   if (ms < 60_000) return 'just now';
-  return `${duration(ms)} ago`;
+  return `${formatDuration(ms)} ago`;
 }
 
-/** `45 s`, `12 min`, `3 h 5 min`, `2 d 4 h`. */
-export function duration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s} s`;
-  const min = Math.floor(s / 60);
-  if (min < 60) return `${min} min`;
-  const h = Math.floor(min / 60);
-  if (h < 24) return min % 60 ? `${h} h ${min % 60} min` : `${h} h`;
-  const d = Math.floor(h / 24);
-  return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
-}
 
 /** Cuts long text (queries, descriptions) so a card stays small; says that it did. */
 export function clip(text: string, max: number): string {

@@ -2,7 +2,8 @@ import type { AlertCondition, AlertRecord } from '../core/alerts/alert';
 import type { AlertCardInput } from '../core/alerts/card-renderer';
 import { logsAroundFireTime } from '../core/alerts/logs-query';
 import { card, executeAction, openUrlAction, type AdaptiveCard, type CardElement } from './card';
-import { absoluteTime, clip, duration, relativeTime, RESOLVED_STYLE, severityStyle, sevText, shortId } from './alert-format';
+import { formatDuration } from '../core/text/duration';
+import { absoluteTime, clip, relativeTime, RESOLVED_STYLE, severityStyle, sevText, shortId } from './alert-format';
 
 /** Verbs of the alert card's buttons (handled in commands/alerts.ts; logs and device status by their features). */
 export const ALERT_VERBS = {
@@ -21,7 +22,7 @@ export function alertCard({ record, silence, now }: AlertCardInput): AdaptiveCar
   const resolved = record.monitorCondition === 'Resolved';
   const style = resolved ? RESOLVED_STYLE : severityStyle(record.severity);
   const status = resolved
-    ? `Resolved${record.resolvedAt ? ` after ${duration(Date.parse(record.resolvedAt) - Date.parse(record.firedAt))}` : ''}`
+    ? `Resolved${record.resolvedAt ? ` after ${formatDuration(Date.parse(record.resolvedAt) - Date.parse(record.firedAt))}` : ''}`
     : 'Fired';
 
   const facts = [

@@ -3,7 +3,8 @@ import { deviceStatusCard, FLEET_VERBS, rebootConfirmCard, type DeviceStatusView
 import type { AdaptiveCard } from '../cards/card';
 import { cleanDeviceIdInput, isValidDeviceId } from '../core/fleet/device-id';
 import { assessHealth } from '../core/fleet/health';
-import { formatDuration, formatLastSeen } from '../core/fleet/last-seen';
+import { formatLastSeen } from '../core/fleet/last-seen';
+import { formatDuration } from '../core/text/duration';
 import { firmwareOf, healthOf } from '../core/fleet/twin-view';
 import type { TurnContext } from './context';
 import { parseError, parsed, type CardActionSpec, type CommandSpec, type ParseResult } from './spec';

@@ -1,5 +1,5 @@
 import type { DeviceTwin } from '../../backends/fleet/port';
-import { formatDuration } from './last-seen';
+import { formatDuration } from '../text/duration';
 import { firmwareOf, healthOf } from './twin-view';
 
 export type HealthVerdict = 'healthy' | 'degraded' | 'unhealthy' | 'unknown';

@@ -16,15 +16,3 @@ export function formatLastSeen(at: string | Date | undefined, now: Date): string
   const days = Math.round(hours / 24);
   return `${days} day${days === 1 ? '' : 's'} ago`;
 }
-
-/** A short duration for uptime and "offline for": 45 s, 12 min, 3 h 5 min, 4 days. */
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return m % 60 === 0 ? `${h} h` : `${h} h ${m % 60} min`;
-  const d = Math.floor(h / 24);
-  return `${d} days`;
-}

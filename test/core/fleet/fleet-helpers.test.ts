@@ -1,5 +1,6 @@
 import { cleanDeviceIdInput, naturalCompare, rankClosestIds, suggestionPrefixes } from '../../../core/fleet/device-id';
-import { formatDuration, formatLastSeen } from '../../../core/fleet/last-seen';
+import { formatLastSeen } from '../../../core/fleet/last-seen';
+import { formatDuration } from '../../../core/text/duration';
 import { assessHealth } from '../../../core/fleet/health';
 import { firmwareOf } from '../../../core/fleet/twin-view';
 import type { DeviceTwin } from '../../../backends/fleet/port';
