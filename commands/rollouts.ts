@@ -48,7 +48,7 @@ export const firmwareCommand: CommandSpec<void> = {
     if (!feed) throw new UserError(NOT_SET_UP);
     await ctx.typing();
     const versions = await feed.list();
-    await ctx.reply(firmwareListCard({ versions, source: ctx.services.config.env.FEED_BACKEND === 'artifacts' ? 'Azure Artifacts feed' : 'firmware catalog' }));
+    await ctx.reply(firmwareListCard({ versions, source: ctx.services.config.feed.backend === 'artifacts' ? 'Azure Artifacts feed' : 'firmware catalog' }));
   },
 };
 

@@ -63,7 +63,7 @@ export function deviceStatusView(ctx: TurnContext, twin: DeviceTwin, notice?: De
     alerts: openAlerts(ctx, twin.deviceId),
     notice,
     showLogs: ctx.services.logs !== undefined,
-    portalUrl: config.fleetBackend === 'iothub' ? portalUrl(config.env) : undefined,
+    portalUrl: config.fleetBackend === 'iothub' ? portalUrl(config.iothub.resourceId) : undefined,
     source: config.fleetBackend,
     asOf: utc(now.toISOString()),
   };
@@ -99,8 +99,7 @@ function openAlerts(ctx: TurnContext, deviceId: string): DeviceStatusView['alert
  * The hub's page in the portal. With IOTHUB_RESOURCE_ID (the hub's ARM id) it opens that
  * hub; without it, the list of IoT hubs.
  */
-function portalUrl(env: Readonly<Record<string, string | undefined>>): string {
-  const resourceId = env.IOTHUB_RESOURCE_ID?.trim();
+function portalUrl(resourceId: string | undefined): string {
   if (resourceId && /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Devices\/IotHubs\/[^/]+$/i.test(resourceId)) {
     return `https://portal.azure.com/#resource${resourceId}/overview`;
   }

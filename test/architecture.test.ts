@@ -55,3 +55,12 @@ test('commands/, cards/ and jobs/ do not import adapters, SDKs or the compositio
   );
   expect(violations).toEqual([]);
 });
+
+test('only the entry points read the environment; everything else gets the config readConfig made', () => {
+  const entryPoints = new Set(['bot/main.ts', 'bot/playground.ts', 'cli/main.ts']);
+  const readers = ['bot', 'commands', 'cards', 'jobs', 'core', 'backends', 'sim', 'cli']
+    .flatMap(sourceFiles)
+    .filter((file) => !entryPoints.has(file))
+    .filter((file) => /process\.env|config\.env\b/.test(fs.readFileSync(path.join(ROOT, file), 'utf8')));
+  expect(readers).toEqual([]);
+});

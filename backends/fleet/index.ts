@@ -23,7 +23,7 @@ export function createFleetClient(config: AppConfig, deps: FleetBackendDeps): Fl
   if (config.fleetBackend === 'iothub') {
     // Loaded only in Azure mode: azure-iothub is slow to load and useless locally.
     const { connectIotHub } = require('./iothub/connect') as typeof import('./iothub/connect');
-    return { kind: 'iothub', client: connectIotHub(config.env, deps) };
+    return { kind: 'iothub', client: connectIotHub(config.iothub, deps) };
   }
   const registry = new LocalFleetRegistry(deps.db);
   return { kind: 'local', client: registry, deviceSide: registry };

@@ -13,7 +13,7 @@ export interface LogsClientDeps {
 
 export function createLogsClient(config: AppConfig, deps: LogsClientDeps): LogsClient {
   if (config.logsBackend === 'loganalytics') {
-    const workspaceId = config.env.LOG_ANALYTICS_WORKSPACE_ID;
+    const workspaceId = config.logAnalytics.workspaceId;
     if (!workspaceId) throw new Error('LOGS_BACKEND=loganalytics needs LOG_ANALYTICS_WORKSPACE_ID (the workspace GUID from the Azure portal)');
     // Azure SDKs load only in Azure mode (start-up time of the embedded world).
     const { DefaultAzureCredential } = require('@azure/identity') as typeof import('@azure/identity');

@@ -15,7 +15,7 @@ import { IngestBatcher } from '../../core/alerts/ingest-batcher';
 import { LOCAL_ALERT_PREFIX } from '../../core/alerts/local-rules';
 import { AlertPublisher } from '../../core/alerts/publisher';
 import { AlertService } from '../../core/alerts/service';
-import { DEFAULT_STORM_POLICY, type StormPolicy } from '../../core/alerts/storm';
+import type { StormPolicy } from '../../core/alerts/storm';
 import type { StormCursor } from '../../core/alerts/repository';
 import { AlertRuleEvaluator } from '../../jobs/alert-rules';
 import { loadAlertRules } from '../../sim/alert-rules';
@@ -28,7 +28,7 @@ import type { Feature, FeatureDeps, FeatureModule } from './feature';
  * Alerts: Azure Monitor (or the local rules) → POST /api/alerts → stored → cards in
  * subscribed conversations, grouped into storm cards when too many arrive at once.
  *
- * Variables (config.env): ALERTS_WEBHOOK_TOKEN (the `?token=` of plain webhooks; in
+ * Settings (readConfig: config.alerts): ALERTS_WEBHOOK_TOKEN (the `?token=` of plain webhooks; in
  * local mode a random one is made per run if unset), CLIENT_ID + TENANT_ID (accept
  * secure webhooks with Entra ID tokens), ALERTS_STORM_THRESHOLD (K, default 5),
  * ALERTS_STORM_WINDOW_SECONDS (W, default 60), ALERT_RULES=on|off (local rules, default on
@@ -76,7 +76,7 @@ async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOpti
     flushTimer ??= setTimeout(() => flushSomeStorms(), STORM_FLUSH_MS);
   };
   const publisher = new AlertPublisher(repo, deps.notifier, { alert: alertCard, storm: alertStormCard }, clock, scheduleStormFlush);
-  const storm = stormPolicy(config.env);
+  const storm: StormPolicy = config.alerts.storm;
   const ingestor = new AlertIngestor({ repo, subscriptions: deps.subscriptions, publisher, clock, storm, log });
   const stateClient = options.stateClient ?? (config.bot ? new RoutingAlertStateClient(createAzureAlertStateClient(), new LocalAlertStateClient(), isAlertsManagementId) : new LocalAlertStateClient());
   const service = new AlertService({ repo, publisher, stateClient, clock, log });
@@ -132,20 +132,6 @@ async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOpti
   };
 }
 
-function stormPolicy(env: Readonly<Record<string, string | undefined>>): StormPolicy {
-  const read = (name: string, fallback: number, min: number, max: number) => {
-    const raw = env[name]?.trim();
-    if (!raw) return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name}=${JSON.stringify(raw)} must be a whole number from ${min} to ${max}`);
-    return value;
-  };
-  return {
-    threshold: read('ALERTS_STORM_THRESHOLD', DEFAULT_STORM_POLICY.threshold, 1, 1000),
-    windowMs: read('ALERTS_STORM_WINDOW_SECONDS', DEFAULT_STORM_POLICY.windowMs / 1000, 1, 3600) * 1000,
-  };
-}
-
 /** The site of a device from its twin tags, when the alert does not say (bounded: ingestion must stay fast). */
 function siteResolver(deps: FeatureDeps): (deviceId: string) => Promise<string | undefined> {
   return async (deviceId) => {
@@ -162,14 +148,12 @@ function siteResolver(deps: FeatureDeps): (deviceId: string) => Promise<string |
 }
 
 function localRules(deps: FeatureDeps, token: string | undefined) {
-  const env = deps.config.env;
-  const wanted = (env.ALERT_RULES?.trim().toLowerCase() || (deps.config.fleetBackend === 'local' ? 'on' : 'off')) === 'on';
-  if (!wanted) return undefined;
+  if (!deps.config.alerts.localRules) return undefined;
   if (!token) {
     deps.log.warn('local alert rules need ALERTS_WEBHOOK_TOKEN to post to /api/alerts; they are off');
     return undefined;
   }
-  const config = loadAlertRules(env.ALERT_RULES_FILE?.trim() || undefined);
+  const config = loadAlertRules(deps.config.alerts.rulesFile);
   const repo = new SqliteAlertRepository(deps.db);
   const url = `${deps.selfUrl}/api/alerts?token=${encodeURIComponent(token)}`;
   const rules = new AlertRuleEvaluator({

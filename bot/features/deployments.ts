@@ -18,7 +18,7 @@ import type { FeatureDeps, FeatureModule } from './feature';
  * Deployments: Azure DevOps service hooks → one card per run in subscribed
  * conversations; approvals decided from the card.
  *
- * Variables (config.env): DEVOPS_WEBHOOK_USER / DEVOPS_WEBHOOK_PASSWORD (the service hook's
+ * Settings (readConfig: config.devopsWebhook, config.devops): DEVOPS_WEBHOOK_USER / DEVOPS_WEBHOOK_PASSWORD (the service hook's
  * basic auth), DEVOPS_BACKEND=local|azure, AZURE_DEVOPS_ORG_URL, AZURE_DEVOPS_PROJECT,
  * AZURE_DEVOPS_PAT (or keyvault:NAME; without a PAT, an Entra token of the managed identity).
  */
@@ -73,17 +73,11 @@ function webhookCredentials(deps: FeatureDeps): { user: string; password: string
 }
 
 function approvalsClient(deps: FeatureDeps, credentials: { user: string; password: string }): ApprovalsClient {
-  const env = deps.config.env;
-  const pat = env.AZURE_DEVOPS_PAT?.trim() || undefined;
-  const orgUrl = env.AZURE_DEVOPS_ORG_URL?.trim() || undefined;
-  const chosen = (env.DEVOPS_BACKEND?.trim().toLowerCase() || (pat || orgUrl || deps.config.bot ? 'azure' : 'local')) as string;
-  if (chosen === 'local') return new LocalApprovals({ selfUrl: deps.selfUrl, credentials, clock: deps.clock, log: deps.log.child({ adapter: 'local-devops' }) });
-  if (chosen !== 'azure') throw new Error(`DEVOPS_BACKEND=${JSON.stringify(env.DEVOPS_BACKEND)} is not known; use DEVOPS_BACKEND=local (embedded) or DEVOPS_BACKEND=azure`);
-  if (pat?.startsWith('keyvault:')) throw new Error('AZURE_DEVOPS_PAT still refers to Key Vault; set KEY_VAULT_URL so it is resolved at start, or give the PAT itself');
-  if (orgUrl && !/^https:\/\/[^/]+\/?[^/]*\/?$/.test(orgUrl)) throw new Error(`AZURE_DEVOPS_ORG_URL=${JSON.stringify(orgUrl)} should look like https://dev.azure.com/<organization>`);
+  const devops = deps.config.devops;
+  if (devops.backend === 'local') return new LocalApprovals({ selfUrl: deps.selfUrl, credentials, clock: deps.clock, log: deps.log.child({ adapter: 'local-devops' }) });
   return new AzureDevOpsApprovals({
-    organizationUrl: orgUrl,
-    project: env.AZURE_DEVOPS_PROJECT?.trim() || undefined,
-    auth: pat ? { kind: 'pat', token: pat } : { kind: 'entra', getToken: entraTokenSource() },
+    organizationUrl: devops.organizationUrl,
+    project: devops.project,
+    auth: devops.pat ? { kind: 'pat', token: devops.pat } : { kind: 'entra', getToken: entraTokenSource() },
   });
 }

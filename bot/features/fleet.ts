@@ -15,7 +15,7 @@ import type { Feature, FeatureDeps, FeatureModule } from './feature';
  *
  * Services: `fleet` (FleetClient); also, read structurally by later features,
  * `deviceSide` (DeviceSideClient of the local registry) and `simulator` (FleetSimulator).
- * Variables (config.env): IOTHUB_CONNECTION_STRING or IOTHUB_HOST, IOTHUB_RESOURCE_ID (portal
+ * Settings (readConfig: config.iothub, config.sim): IOTHUB_CONNECTION_STRING or IOTHUB_HOST, IOTHUB_RESOURCE_ID (portal
  * link), IOTHUB_TWIN_UPDATES_PER_SEC / IOTHUB_TWIN_READS_PER_SEC / IOTHUB_QUERIES_PER_MIN
  * (quotas), SIM_HEARTBEAT_SECONDS (default 30), SIM_UPDATE_SPEED (default 1).
  */
@@ -63,7 +63,6 @@ async function createFleetFeature(deps: FeatureDeps, options: FleetFeatureOption
 
 function buildSimulator(deps: FeatureDeps, backend: FleetBackend): FleetSimulator {
   const { config, clock, log } = deps;
-  const env = config.env;
   // Later features (logs, the firmware feed) are built after this one; `previous` is filled
   // as they are, so look them up when the devices need them, not now.
   const later = deps.previous as Partial<Services> & { feed?: { isBadVersion?: (v: string) => boolean } };
@@ -78,13 +77,7 @@ function buildSimulator(deps: FeatureDeps, backend: FleetBackend): FleetSimulato
     logs,
     log: log.child({ component: 'simulator' }),
     isBadVersion: (version) => (later.feed?.isBadVersion ? later.feed.isBadVersion(version) : seedCatalogSaysBad(version)),
-    heartbeatMs: positive('SIM_HEARTBEAT_SECONDS', env.SIM_HEARTBEAT_SECONDS, 30) * 1000,
-    updateSpeed: positive('SIM_UPDATE_SPEED', env.SIM_UPDATE_SPEED, 1),
+    heartbeatMs: config.sim.heartbeatMs,
+    updateSpeed: config.sim.updateSpeed,
   });
-}
-
-function positive(name: string, raw: string | undefined, fallback: number): number {
-  const value = Number(raw?.trim() || fallback);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name}=${JSON.stringify(raw)} must be a positive number (default ${fallback})`);
-  return value;
 }

@@ -15,7 +15,7 @@ import type { Feature, FeatureDeps, FeatureModule } from './feature';
 /**
  * Firmware rollouts: the catalog, the engine and its 10-second tick, commands and cards.
  *
- * Variables (config.env):
+ * Settings (readConfig: config.feed, config.rollouts):
  *   FEED_BACKEND=local|artifacts (default: artifacts when FEED_ORGANIZATION is set)
  *   FEED_ORGANIZATION, FEED_PROJECT (optional), FEED_NAME, FEED_PACKAGE (default device-firmware),
  *   FEED_TOKEN (a PAT with Packaging Read, or keyvault:NAME; without it an Entra token is used)
@@ -70,21 +70,14 @@ async function createRolloutsFeature(deps: FeatureDeps, options: RolloutsFeature
 }
 
 function catalog(deps: FeatureDeps): FirmwareCatalog {
-  const env = deps.config.env;
-  const organization = env.FEED_ORGANIZATION?.trim();
-  const chosen = env.FEED_BACKEND?.trim().toLowerCase() || (organization ? 'artifacts' : 'local');
-  if (chosen === 'local') return new LocalFirmwareCatalog(deps.config.dataDir);
-  if (chosen !== 'artifacts') throw new Error(`FEED_BACKEND=${JSON.stringify(env.FEED_BACKEND)} is not known; use FEED_BACKEND=local (embedded) or FEED_BACKEND=artifacts (Azure Artifacts)`);
-  const feed = env.FEED_NAME?.trim();
-  if (!organization || !feed) throw new Error('FEED_BACKEND=artifacts needs FEED_ORGANIZATION (your Azure DevOps organization) and FEED_NAME (the feed holding the firmware package)');
-  const token = env.FEED_TOKEN?.trim();
-  if (token?.startsWith('keyvault:')) throw new Error('FEED_TOKEN still refers to Key Vault; set KEY_VAULT_URL so it is resolved at start, or give the PAT itself');
+  const feed = deps.config.feed;
+  if (feed.backend === 'local') return new LocalFirmwareCatalog(deps.config.dataDir);
   return new ArtifactsFirmwareCatalog({
-    organization,
-    project: env.FEED_PROJECT?.trim() || undefined,
-    feed,
-    packageName: env.FEED_PACKAGE?.trim() || 'device-firmware',
-    credential: token ? { pat: token } : { getToken: entraToken },
+    organization: feed.organization,
+    project: feed.project,
+    feed: feed.feed,
+    packageName: feed.packageName,
+    credential: feed.token ? { pat: feed.token } : { getToken: entraToken },
   });
 }
 
@@ -95,29 +88,8 @@ async function entraToken(): Promise<string> {
   return token.token;
 }
 
-/**
- * The embedded world runs in real time with simulated devices that update in about 30 s:
- * a 30 s soak lets a newcomer watch a 1,000-device, four-wave rollout finish in minutes
- * (test/core/rollouts/embedded-timing.test.ts). IoT Hub keeps 5 min and S1's 50 writes/s.
- */
-export const embeddedRolloutDefaults = { dispatchPerSecond: 2000, soakMs: 30_000 } as const;
-
 function settings(deps: FeatureDeps): Partial<RolloutSettings> {
-  const env = deps.config.env;
-  const number = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name]?.trim();
-    if (!raw) return fallback;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < min || value > max) throw new Error(`${name}=${JSON.stringify(raw)} must be a number from ${min} to ${max}`);
-    return value;
-  };
-  const embedded = deps.config.fleetBackend !== 'iothub';
-  const fallback = embedded ? embeddedRolloutDefaults : { dispatchPerSecond: 50, soakMs: 300_000 };
-  return {
-    dispatchPerSecond: number('ROLLOUT_WRITES_PER_SECOND', fallback.dispatchPerSecond, 1, 100_000),
-    soakMs: number('ROLLOUT_SOAK_SECONDS', fallback.soakMs / 1000, 0, 86_400) * 1000,
-    phaseTimeoutMs: number('ROLLOUT_PHASE_TIMEOUT_MINUTES', 30, 1, 10_080) * 60_000,
-  };
+  return deps.config.rollouts;
 }
 
 /**

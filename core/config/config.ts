@@ -1,38 +1,11 @@
 import { z } from 'zod';
+import { DEFAULT_STORM_POLICY } from '../alerts/storm';
+import { choice, decimal, int, list, onOff, optionalString, optionalUrl } from './fields';
 
 /**
  * Configuration, read once at start by `readConfig(env)`: validated, frozen, and
  * failing fast with the variable's name and how to fix it. Nothing else reads env.
  */
-
-const list = z
-  .string()
-  .optional()
-  .transform((value) => (value ?? '').split(',').map((item) => item.trim()).filter(Boolean));
-
-const onOff = (fallback: 'on' | 'off') =>
-  z
-    .string()
-    .optional()
-    .transform((v) => (v ?? fallback).trim().toLowerCase())
-    .pipe(z.enum(['on', 'off'], { message: 'must be "on" or "off"' }))
-    .transform((v) => v === 'on');
-
-const int = (fallback: number, min: number, max: number) =>
-  z
-    .string()
-    .optional()
-    .transform((v) => (v === undefined || v.trim() === '' ? String(fallback) : v.trim()))
-    .pipe(z.string().regex(/^\d+$/, { message: 'must be a whole number' }))
-    .transform(Number)
-    .pipe(z.number().min(min, { message: `must be at least ${min}` }).max(max, { message: `must be at most ${max}` }));
-
-const optionalString = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
-
-const optionalUrl = optionalString.pipe(z.url({ message: 'must be a URL such as https://example.vault.azure.net' }).optional());
 
 const envSchema = z.object({
   PORT: int(3978, 0, 65535),
@@ -50,19 +23,65 @@ const envSchema = z.object({
   CLIENT_ID: optionalString,
   CLIENT_SECRET: optionalString,
   TENANT_ID: optionalString,
-  KEY_VAULT_URL: optionalUrl,
+  KEY_VAULT_URL: optionalUrl('https://my-vault.vault.azure.net'),
   APPLICATIONINSIGHTS_CONNECTION_STRING: optionalString,
   FLEET_BACKEND: optionalString.transform((v) => v ?? 'local').pipe(z.enum(['local', 'iothub'], { message: 'must be "local" or "iothub"' })),
   LOGS_BACKEND: optionalString.transform((v) => v ?? 'local').pipe(z.enum(['local', 'loganalytics'], { message: 'must be "local" or "loganalytics"' })),
   LOG_LEVEL: optionalString.transform((v) => v ?? 'info').pipe(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])),
+  // The simulated world
+  SIM_HEARTBEAT_SECONDS: decimal(0.1, 86_400),
+  SIM_UPDATE_SPEED: decimal(0.01, 1_000),
+  // Alerts
+  ALERTS_STORM_THRESHOLD: int(DEFAULT_STORM_POLICY.threshold, 1, 1000),
+  ALERTS_STORM_WINDOW_SECONDS: int(DEFAULT_STORM_POLICY.windowMs / 1000, 1, 3600),
+  ALERT_RULES: onOff(undefined),
+  ALERT_RULES_FILE: optionalString,
+  // IoT Hub
+  IOTHUB_CONNECTION_STRING: optionalString,
+  IOTHUB_HOST: optionalString,
+  IOTHUB_RESOURCE_ID: optionalString,
+  IOTHUB_TWIN_UPDATES_PER_SEC: decimal(0.01, 100_000),
+  IOTHUB_TWIN_READS_PER_SEC: decimal(0.01, 100_000),
+  IOTHUB_QUERIES_PER_MIN: decimal(0.01, 1_000_000),
+  // Log Analytics
+  LOG_ANALYTICS_WORKSPACE_ID: optionalString,
+  // Rollouts and the firmware feed
+  ROLLOUT_WRITES_PER_SECOND: decimal(1, 100_000),
+  ROLLOUT_SOAK_SECONDS: decimal(0, 86_400),
+  ROLLOUT_PHASE_TIMEOUT_MINUTES: int(30, 1, 10_080),
+  FEED_BACKEND: choice(['local', 'artifacts']),
+  FEED_ORGANIZATION: optionalString,
+  FEED_PROJECT: optionalString,
+  FEED_NAME: optionalString,
+  FEED_PACKAGE: optionalString.transform((v) => v ?? 'device-firmware'),
+  FEED_TOKEN: optionalString,
+  // Deployments (Azure DevOps approvals)
+  DEVOPS_BACKEND: choice(['local', 'azure']),
+  AZURE_DEVOPS_ORG_URL: optionalString.pipe(z.string().regex(/^https:\/\/[^/]+\/?[^/]*\/?$/, { message: 'should look like https://dev.azure.com/<organization>' }).optional()),
+  AZURE_DEVOPS_PROJECT: optionalString,
+  AZURE_DEVOPS_PAT: optionalString,
 });
+
+/** IoT Hub S1 quotas per unit (twin updates and reads per second, queries per minute). */
+export const S1_QUOTAS = { twinUpdatesPerSecond: 50, twinReadsPerSecond: 100, queriesPerMinute: 20 } as const;
+
+/**
+ * Rollout pace per world. The embedded world runs in real time with simulated devices that
+ * update in about 30 s: a 30 s soak lets a newcomer watch a 1,000-device, four-wave rollout
+ * finish in minutes (test/core/rollouts/embedded-timing.test.ts). IoT Hub keeps 5 min and
+ * S1's 50 twin writes/s.
+ */
+export const ROLLOUT_DEFAULTS = {
+  embedded: { dispatchPerSecond: 2000, soakMs: 30_000 },
+  iothub: { dispatchPerSecond: S1_QUOTAS.twinUpdatesPerSecond, soakMs: 300_000 },
+} as const;
 
 export type AppConfig = Readonly<{
   port: number;
   host: string;
   dataDir: string;
   playground: boolean;
-  sim: Readonly<{ devices: number; seed: number }>;
+  sim: Readonly<{ devices: number; seed: number; heartbeatMs: number; updateSpeed: number }>;
   alertsWebhookToken?: string;
   devopsWebhook?: Readonly<{ user: string; password: string }>;
   roles: Readonly<{ admins: readonly string[]; releaseLeads: readonly string[]; operators: readonly string[] }>;
@@ -73,8 +92,23 @@ export type AppConfig = Readonly<{
   fleetBackend: 'local' | 'iothub';
   logsBackend: 'local' | 'loganalytics';
   logLevel: string;
-  /** The raw environment, for adapters that read their own variables (IOTHUB_*, LOG_ANALYTICS_*). */
-  env: Readonly<Record<string, string | undefined>>;
+  alerts: Readonly<{
+    storm: Readonly<{ threshold: number; windowMs: number }>;
+    /** The local alert rules (on by default with the simulated fleet). */
+    localRules: boolean;
+    rulesFile?: string;
+  }>;
+  iothub: Readonly<{
+    connectionString?: string;
+    host?: string;
+    /** The hub's ARM id, for "Open in Azure portal". */
+    resourceId?: string;
+    quotas: Readonly<{ twinUpdatesPerSecond: number; twinReadsPerSecond: number; queriesPerMinute: number }>;
+  }>;
+  logAnalytics: Readonly<{ workspaceId?: string }>;
+  rollouts: Readonly<{ dispatchPerSecond: number; soakMs: number; phaseTimeoutMs: number }>;
+  feed: Readonly<{ backend: 'local' } | { backend: 'artifacts'; organization: string; project?: string; feed: string; packageName: string; token?: string }>;
+  devops: Readonly<{ backend: 'local' } | { backend: 'azure'; organizationUrl?: string; project?: string; pat?: string }>;
 }>;
 
 /** What to do about each variable when it is wrong. */
@@ -88,7 +122,24 @@ const HINTS: Record<string, string> = {
   FLEET_BACKEND: 'use FLEET_BACKEND=local (simulated fleet) or FLEET_BACKEND=iothub',
   LOGS_BACKEND: 'use LOGS_BACKEND=local (DuckDB) or LOGS_BACKEND=loganalytics',
   LOG_LEVEL: 'use one of trace, debug, info, warn, error, fatal, silent',
+  SIM_HEARTBEAT_SECONDS: 'set SIM_HEARTBEAT_SECONDS to how often a simulated device reports, e.g. 30',
+  SIM_UPDATE_SPEED: 'set SIM_UPDATE_SPEED to the pace of simulated firmware updates (1 = normal, 2 = twice as fast)',
+  ALERTS_STORM_THRESHOLD: 'set ALERTS_STORM_THRESHOLD to how many alerts within the window make a storm, e.g. 5',
+  ALERTS_STORM_WINDOW_SECONDS: 'set ALERTS_STORM_WINDOW_SECONDS to the storm window, e.g. 60',
+  ALERT_RULES: 'set ALERT_RULES=on to run the local alert rules, or off',
+  IOTHUB_TWIN_UPDATES_PER_SEC: "your hub tier's quota per unit; S1 is 50",
+  IOTHUB_TWIN_READS_PER_SEC: "your hub tier's quota per unit; S1 is 100",
+  IOTHUB_QUERIES_PER_MIN: "your hub tier's quota per unit; S1 is 20",
+  ROLLOUT_WRITES_PER_SECOND: 'set ROLLOUT_WRITES_PER_SECOND to the desired-firmware writes per second (at most your hub quota)',
+  ROLLOUT_SOAK_SECONDS: 'set ROLLOUT_SOAK_SECONDS to how long an updated device must stay healthy, e.g. 300',
+  ROLLOUT_PHASE_TIMEOUT_MINUTES: 'set ROLLOUT_PHASE_TIMEOUT_MINUTES to how long a device may stay silent in one phase, e.g. 30',
+  FEED_BACKEND: 'use FEED_BACKEND=local (embedded catalog) or FEED_BACKEND=artifacts (Azure Artifacts)',
+  DEVOPS_BACKEND: 'use DEVOPS_BACKEND=local (embedded) or DEVOPS_BACKEND=azure',
+  AZURE_DEVOPS_ORG_URL: 'set AZURE_DEVOPS_ORG_URL to your organization, e.g. https://dev.azure.com/contoso',
 };
+
+/** Variables whose values never appear in an error or a log. */
+const isSecret = (name: string): boolean => /SECRET|PASSWORD|TOKEN|_PAT$|CONNECTION_STRING/.test(name);
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -100,19 +151,27 @@ export class ConfigError extends Error {
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
 export const isLoopback = (host: string): boolean => LOOPBACK.test(host);
 
+/** `keyvault:NAME` values are resolved at start only with KEY_VAULT_URL. */
+function unresolvableReferences(env: Readonly<Record<string, string | undefined>>): string[] {
+  if (env.KEY_VAULT_URL?.trim()) return [];
+  return Object.entries(env)
+    .filter(([, value]) => value?.startsWith('keyvault:'))
+    .map(([name, value]) => `${name} refers to Key Vault (${value}) but KEY_VAULT_URL is not set; set KEY_VAULT_URL=https://<vault>.vault.azure.net`);
+}
+
 export function readConfig(env: Readonly<Record<string, string | undefined>>): AppConfig {
   const result = envSchema.safeParse(env);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? '?');
       const value = env[name];
-      const shown = name.includes('SECRET') || name.includes('PASSWORD') || name.includes('TOKEN') ? '(hidden)' : JSON.stringify(value);
+      const shown = isSecret(name) ? '(hidden)' : JSON.stringify(value);
       return `${name}=${shown} ${issue.message}${HINTS[name] ? `; ${HINTS[name]}` : ''}`;
     });
-    throw new ConfigError(problems);
+    throw new ConfigError([...problems, ...unresolvableReferences(env)]);
   }
   const e = result.data;
-  const problems: string[] = [];
+  const problems: string[] = unresolvableReferences(env);
   if (!e.CLIENT_ID && !isLoopback(e.HOST)) {
     problems.push(
       `HOST=${JSON.stringify(e.HOST)} is not a loopback address, but CLIENT_ID is not set, so requests would not be authenticated; ` +
@@ -123,25 +182,27 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): A
   if ((e.DEVOPS_WEBHOOK_USER === undefined) !== (e.DEVOPS_WEBHOOK_PASSWORD === undefined)) {
     problems.push('DEVOPS_WEBHOOK_USER and DEVOPS_WEBHOOK_PASSWORD go together; set both or neither');
   }
-  if (e.FLEET_BACKEND === 'iothub' && !env.IOTHUB_CONNECTION_STRING && !env.IOTHUB_HOST) {
+  if (e.FLEET_BACKEND === 'iothub' && !e.IOTHUB_CONNECTION_STRING && !e.IOTHUB_HOST) {
     problems.push('FLEET_BACKEND=iothub needs IOTHUB_CONNECTION_STRING, or IOTHUB_HOST (e.g. my-hub.azure-devices.net) with an Azure identity');
   }
-  if (e.LOGS_BACKEND === 'loganalytics' && !env.LOG_ANALYTICS_WORKSPACE_ID) {
+  if (e.LOGS_BACKEND === 'loganalytics' && !e.LOG_ANALYTICS_WORKSPACE_ID) {
     problems.push('LOGS_BACKEND=loganalytics needs LOG_ANALYTICS_WORKSPACE_ID (the workspace GUID from the Azure portal)');
   }
-  for (const [name, value] of Object.entries(env)) {
-    if (value?.startsWith('keyvault:') && !e.KEY_VAULT_URL) {
-      problems.push(`${name} refers to Key Vault (${value}) but KEY_VAULT_URL is not set; set KEY_VAULT_URL=https://<vault>.vault.azure.net`);
-    }
+  const feedBackend = e.FEED_BACKEND ?? (e.FEED_ORGANIZATION ? 'artifacts' : 'local');
+  if (feedBackend === 'artifacts' && (!e.FEED_ORGANIZATION || !e.FEED_NAME)) {
+    problems.push('FEED_BACKEND=artifacts needs FEED_ORGANIZATION (your Azure DevOps organization) and FEED_NAME (the feed holding the firmware package)');
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
+  const embedded = e.FLEET_BACKEND === 'local';
+  const pace = embedded ? ROLLOUT_DEFAULTS.embedded : ROLLOUT_DEFAULTS.iothub;
+  const devopsBackend = e.DEVOPS_BACKEND ?? (e.AZURE_DEVOPS_PAT || e.AZURE_DEVOPS_ORG_URL || e.CLIENT_ID ? 'azure' : 'local');
   return deepFreeze({
     port: e.PORT,
     host: e.HOST,
     dataDir: e.DATA_DIR,
-    playground: e.PLAYGROUND,
-    sim: { devices: e.SIM_DEVICES, seed: e.SIM_SEED },
+    playground: e.PLAYGROUND ?? false,
+    sim: { devices: e.SIM_DEVICES, seed: e.SIM_SEED, heartbeatMs: (e.SIM_HEARTBEAT_SECONDS ?? 30) * 1000, updateSpeed: e.SIM_UPDATE_SPEED ?? 1 },
     alertsWebhookToken: e.ALERTS_WEBHOOK_TOKEN,
     devopsWebhook: e.DEVOPS_WEBHOOK_USER && e.DEVOPS_WEBHOOK_PASSWORD ? { user: e.DEVOPS_WEBHOOK_USER, password: e.DEVOPS_WEBHOOK_PASSWORD } : undefined,
     roles: { admins: e.ADMINS, releaseLeads: e.RELEASE_LEADS, operators: e.OPERATORS },
@@ -151,7 +212,35 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): A
     fleetBackend: e.FLEET_BACKEND,
     logsBackend: e.LOGS_BACKEND,
     logLevel: e.LOG_LEVEL,
-    env: { ...env },
+    alerts: {
+      storm: { threshold: e.ALERTS_STORM_THRESHOLD, windowMs: e.ALERTS_STORM_WINDOW_SECONDS * 1000 },
+      localRules: e.ALERT_RULES ?? embedded,
+      rulesFile: e.ALERT_RULES_FILE,
+    },
+    iothub: {
+      connectionString: e.IOTHUB_CONNECTION_STRING,
+      host: e.IOTHUB_HOST,
+      resourceId: e.IOTHUB_RESOURCE_ID,
+      quotas: {
+        twinUpdatesPerSecond: e.IOTHUB_TWIN_UPDATES_PER_SEC ?? S1_QUOTAS.twinUpdatesPerSecond,
+        twinReadsPerSecond: e.IOTHUB_TWIN_READS_PER_SEC ?? S1_QUOTAS.twinReadsPerSecond,
+        queriesPerMinute: e.IOTHUB_QUERIES_PER_MIN ?? S1_QUOTAS.queriesPerMinute,
+      },
+    },
+    logAnalytics: { workspaceId: e.LOG_ANALYTICS_WORKSPACE_ID },
+    rollouts: {
+      dispatchPerSecond: e.ROLLOUT_WRITES_PER_SECOND ?? pace.dispatchPerSecond,
+      soakMs: e.ROLLOUT_SOAK_SECONDS !== undefined ? e.ROLLOUT_SOAK_SECONDS * 1000 : pace.soakMs,
+      phaseTimeoutMs: e.ROLLOUT_PHASE_TIMEOUT_MINUTES * 60_000,
+    },
+    feed:
+      feedBackend === 'artifacts'
+        ? { backend: 'artifacts', organization: e.FEED_ORGANIZATION!, project: e.FEED_PROJECT, feed: e.FEED_NAME!, packageName: e.FEED_PACKAGE, token: e.FEED_TOKEN }
+        : { backend: 'local' },
+    devops:
+      devopsBackend === 'azure'
+        ? { backend: 'azure', organizationUrl: e.AZURE_DEVOPS_ORG_URL, project: e.AZURE_DEVOPS_PROJECT, pat: e.AZURE_DEVOPS_PAT }
+        : { backend: 'local' },
   });
 }
 

@@ -1,3 +1,4 @@
+import { readConfig } from '../../core/config/config';
 import { dispatchCardAction, dispatchMessage } from '../../commands/dispatch';
 import type { AdaptiveCard } from '../../cards/card';
 import type { Services } from '../../commands/services';
@@ -61,7 +62,7 @@ describe('status <device>', () => {
   });
 
   test('Show logs appears once logs exist; the portal link in Azure mode', async () => {
-    const w = await fleetWorld({ logs: {} as Services['logs'], config: { fleetBackend: 'iothub', env: {} } as unknown as Services['config'] });
+    const w = await fleetWorld({ logs: {} as Services['logs'], config: readConfig({ FLEET_BACKEND: 'iothub', IOTHUB_HOST: 'hub.azure-devices.net' }) });
     await dispatchMessage(w.ctx(), 'status device-1');
     const actions = actionsOf(w.replies[0] as AdaptiveCard);
     expect(actions.map((a) => a.title)).toEqual(['Refresh', 'Reboot…', 'Show logs', 'Open in Azure portal']);

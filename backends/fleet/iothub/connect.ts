@@ -18,15 +18,17 @@ export interface IotHubConnectDeps {
   readonly retry?: RetryOptions;
 }
 
-/**
- * Builds the IoT Hub fleet client from the adapter's own variables:
- * IOTHUB_CONNECTION_STRING, or IOTHUB_HOST with an Azure identity; quotas from
- * IOTHUB_TWIN_UPDATES_PER_SEC, IOTHUB_TWIN_READS_PER_SEC, IOTHUB_QUERIES_PER_MIN (S1 defaults).
- */
-export function connectIotHub(env: Readonly<Record<string, string | undefined>>, deps: IotHubConnectDeps = {}): IotHubFleetClient {
-  const connectionString = env.IOTHUB_CONNECTION_STRING?.trim();
-  const host = env.IOTHUB_HOST?.trim();
-  const quotas = readQuotas(env);
+export interface IotHubSettings {
+  readonly connectionString?: string;
+  readonly host?: string;
+  /** The hub tier's quotas (config: IOTHUB_TWIN_UPDATES_PER_SEC, IOTHUB_TWIN_READS_PER_SEC, IOTHUB_QUERIES_PER_MIN). */
+  readonly quotas?: IotHubQuotas;
+}
+
+/** Builds the IoT Hub fleet client: a connection string, or the host with an Azure identity. */
+export function connectIotHub(settings: IotHubSettings, deps: IotHubConnectDeps = {}): IotHubFleetClient {
+  const { connectionString, host } = settings;
+  const quotas = settings.quotas ?? S1_QUOTAS;
   const time = deps.time ?? realTime;
   let registry: Registry;
   let serviceClient: Client;
@@ -70,21 +72,6 @@ export function connectIotHub(env: Readonly<Record<string, string | undefined>>,
   // One retry layer only (ours, with the limiter and injected time): the SDK's own policy would sleep up to 4 min on real timers.
   serviceClient.setRetryPolicy(new NoRetry());
   return new IotHubFleetClient({ registry, serviceClient, jobClient, limiter: createLimiter(quotas, time), time, retry: deps.retry });
-}
-
-export function readQuotas(env: Readonly<Record<string, string | undefined>>): IotHubQuotas {
-  const read = (name: string, fallback: number): number => {
-    const raw = env[name]?.trim();
-    if (!raw) return fallback;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`${name}=${JSON.stringify(raw)} must be a positive number (your hub tier's quota; S1 is ${fallback}).`);
-    return value;
-  };
-  return {
-    twinUpdatesPerSecond: read('IOTHUB_TWIN_UPDATES_PER_SEC', S1_QUOTAS.twinUpdatesPerSecond),
-    twinReadsPerSecond: read('IOTHUB_TWIN_READS_PER_SEC', S1_QUOTAS.twinReadsPerSecond),
-    queriesPerMinute: read('IOTHUB_QUERIES_PER_MIN', S1_QUOTAS.queriesPerMinute),
-  };
 }
 
 /** Direct methods go over REST; the AMQP transport is only needed for messaging, which the bot does not use. */

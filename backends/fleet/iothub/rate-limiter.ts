@@ -62,8 +62,8 @@ export interface IotHubQuotas {
   readonly queriesPerMinute: number;
 }
 
-/** S1 with one unit. */
-export const S1_QUOTAS: IotHubQuotas = { twinUpdatesPerSecond: 50, twinReadsPerSecond: 100, queriesPerMinute: 20 };
+/** S1 with one unit (the configuration's defaults). */
+export { S1_QUOTAS } from '../../../core/config/config';
 
 export interface IotHubLimiter {
   readonly twinUpdates: TokenBucket;

@@ -73,7 +73,7 @@ export function iothubHarness(): FleetHarness & { fake: FakeIotHubRest; iothub: 
   const fake = new FakeIotHubRest();
   const time = steppedTime();
   const client = connectIotHub(
-    { IOTHUB_CONNECTION_STRING: 'HostName=fleet-test.azure-devices.net;SharedAccessKeyName=service;SharedAccessKey=c2VjcmV0' },
+    { connectionString: 'HostName=fleet-test.azure-devices.net;SharedAccessKeyName=service;SharedAccessKey=c2VjcmV0' },
     { restApiClient: fake, time, retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000, random: () => 0.5 } },
   );
   return {

@@ -1,5 +1,4 @@
 import { filterToWhere, quoteLiteral } from '../../../backends/fleet/iothub/query-where';
-import { readQuotas } from '../../../backends/fleet/iothub/connect';
 import { toDeviceTwin } from '../../../backends/fleet/iothub/twin-mapping';
 import { TokenBucket } from '../../../backends/fleet/iothub/rate-limiter';
 import { iothubHarness, steppedTime } from './harness';
@@ -101,8 +100,4 @@ describe('IoT Hub adapter specifics', () => {
     expect(JSON.stringify(result.payload)).toContain('DeviceNotOnline');
   });
 
-  test('quotas are configurable and wrong values name the variable', () => {
-    expect(readQuotas({ IOTHUB_QUERIES_PER_MIN: '1000' }).queriesPerMinute).toBe(1000);
-    expect(() => readQuotas({ IOTHUB_TWIN_UPDATES_PER_SEC: 'fast' })).toThrow(/IOTHUB_TWIN_UPDATES_PER_SEC="fast" must be a positive number/);
-  });
 });

@@ -59,3 +59,51 @@ test('Azure backends need their settings', () => {
   expect(problemsOf({ LOGS_BACKEND: 'loganalytics' })).toMatch(/LOG_ANALYTICS_WORKSPACE_ID/);
   expect(problemsOf({ CLIENT_SECRET: 'keyvault:bot-secret' })).toMatch(/CLIENT_SECRET refers to Key Vault .* KEY_VAULT_URL is not set/);
 });
+
+describe('feature settings are read here too, once', () => {
+  test('defaults follow the world: the simulated fleet paces rollouts for a demo, IoT Hub for S1', () => {
+    const local = readConfig({});
+    expect(local.rollouts).toEqual({ dispatchPerSecond: 2000, soakMs: 30_000, phaseTimeoutMs: 1_800_000 });
+    expect(local.alerts).toEqual({ storm: { threshold: 5, windowMs: 60_000 }, localRules: true, rulesFile: undefined });
+    expect(local.sim).toMatchObject({ heartbeatMs: 30_000, updateSpeed: 1 });
+    expect(local.feed).toEqual({ backend: 'local' });
+    expect(local.devops).toEqual({ backend: 'local' });
+
+    const azure = readConfig({ FLEET_BACKEND: 'iothub', IOTHUB_HOST: 'hub.azure-devices.net', CLIENT_ID: 'app', CLIENT_SECRET: 's' });
+    expect(azure.rollouts).toEqual({ dispatchPerSecond: 50, soakMs: 300_000, phaseTimeoutMs: 1_800_000 });
+    expect(azure.alerts.localRules).toBe(false);
+    expect(azure.iothub).toMatchObject({ host: 'hub.azure-devices.net', quotas: { twinUpdatesPerSecond: 50, twinReadsPerSecond: 100, queriesPerMinute: 20 } });
+    expect(azure.devops).toEqual({ backend: 'azure', organizationUrl: undefined, project: undefined, pat: undefined });
+  });
+
+  test('values are typed and converted', () => {
+    const config = readConfig({
+      ROLLOUT_WRITES_PER_SECOND: '120', ROLLOUT_SOAK_SECONDS: '0', ROLLOUT_PHASE_TIMEOUT_MINUTES: '5',
+      ALERTS_STORM_THRESHOLD: '9', ALERTS_STORM_WINDOW_SECONDS: '30', ALERT_RULES: 'OFF',
+      SIM_HEARTBEAT_SECONDS: '2.5', SIM_UPDATE_SPEED: '4', IOTHUB_QUERIES_PER_MIN: '1000',
+      FEED_ORGANIZATION: 'contoso', FEED_NAME: 'firmware', FEED_TOKEN: 'pat',
+    });
+    expect(config.rollouts).toEqual({ dispatchPerSecond: 120, soakMs: 0, phaseTimeoutMs: 300_000 });
+    expect(config.alerts).toMatchObject({ storm: { threshold: 9, windowMs: 30_000 }, localRules: false });
+    expect(config.sim).toMatchObject({ heartbeatMs: 2_500, updateSpeed: 4 });
+    expect(config.iothub.quotas.queriesPerMinute).toBe(1000);
+    // FEED_ORGANIZATION alone chooses Azure Artifacts.
+    expect(config.feed).toEqual({ backend: 'artifacts', organization: 'contoso', project: undefined, feed: 'firmware', packageName: 'device-firmware', token: 'pat' });
+  });
+
+  test('all wrong feature values are reported at once, each with its fix, secrets hidden', () => {
+    const text = problemsOf({
+      ROLLOUT_WRITES_PER_SECOND: 'fast', ALERTS_STORM_THRESHOLD: '0', IOTHUB_TWIN_UPDATES_PER_SEC: '-3',
+      FEED_BACKEND: 'nexus', DEVOPS_BACKEND: 'jenkins', AZURE_DEVOPS_ORG_URL: 'dev.azure.com/contoso', AZURE_DEVOPS_PAT: 'keyvault:pat',
+    });
+    expect(text).toMatch(/ROLLOUT_WRITES_PER_SECOND="fast" must be a number such as 50 or 0.5; set ROLLOUT_WRITES_PER_SECOND/);
+    expect(text).toMatch(/ALERTS_STORM_THRESHOLD="0" must be at least 1/);
+    expect(text).toMatch(/IOTHUB_TWIN_UPDATES_PER_SEC="-3" .*S1 is 50/);
+    expect(text).toMatch(/FEED_BACKEND="nexus" must be "local" or "artifacts"/);
+    expect(text).toMatch(/DEVOPS_BACKEND="jenkins" must be "local" or "azure"/);
+    expect(text).toMatch(/AZURE_DEVOPS_ORG_URL="dev.azure.com\/contoso" should look like https:\/\/dev.azure.com\/<organization>/);
+    expect(text).toMatch(/AZURE_DEVOPS_PAT refers to Key Vault/);
+    expect(problemsOf({ FEED_BACKEND: 'artifacts' })).toMatch(/FEED_BACKEND=artifacts needs FEED_ORGANIZATION .* and FEED_NAME/);
+    expect(problemsOf({ IOTHUB_CONNECTION_STRING: 'HostName=h;SharedAccessKey=topsecret', IOTHUB_QUERIES_PER_MIN: 'x' })).not.toContain('topsecret');
+  });
+});

@@ -4,7 +4,7 @@ import { LocalFleetRegistry } from '../../../backends/fleet/local/local-registry
 import { isBadVersion } from '../../../backends/feed/local';
 import { migrate } from '../../../backends/store/sqlite/database';
 import { rolloutMigrations, SqliteRolloutRepository } from '../../../backends/store/sqlite/rollouts';
-import { embeddedRolloutDefaults } from '../../../bot/features/rollouts';
+import { ROLLOUT_DEFAULTS } from '../../../core/config/config';
 import { ManualClock } from '../../../core/clock';
 import { RolloutService } from '../../../core/rollouts/service';
 import { FleetSimulator } from '../../../sim/simulator';
@@ -23,7 +23,7 @@ async function embeddedWorld() {
   const clock = new ManualClock(new Date('2026-03-01T09:00:00Z'));
   const sim = new FleetSimulator({ deviceSide: registry, clock, devices: 1000, seed: 1, isBadVersion: (v) => isBadVersion(v) });
   await sim.start();
-  const service = new RolloutService({ repo: new SqliteRolloutRepository(db), fleet: registry, catalog: catalogOf(), clock, defaults: embeddedRolloutDefaults });
+  const service = new RolloutService({ repo: new SqliteRolloutRepository(db), fleet: registry, catalog: catalogOf(), clock, defaults: ROLLOUT_DEFAULTS.embedded });
   /** Real time in 1 s steps: the simulator's ticker every second, the rollout job every 10 s; approves each waiting wave. */
   const runUntil = async (id: string, done: (state: string) => boolean, maxSeconds: number): Promise<number> => {
     for (let s = 1; s <= maxSeconds; s++) {
