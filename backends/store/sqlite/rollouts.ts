@@ -162,8 +162,10 @@ export class SqliteRolloutRepository implements RolloutRepository {
          created_by, created_at, conversation_id, last_change_json, pause_reason, last_dispatch_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const insertDevice = this.db.prepare(
-      'INSERT INTO rollout_devices (rollout_id, device_id, wave, seq, state, since, previous_version, model) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    // One statement over a JSON array of the devices: a 100k plan binds one text instead of 800,000 parameters.
+    const insertDevices = this.db.prepare(
+      `INSERT INTO rollout_devices (rollout_id, device_id, wave, seq, state, since, previous_version, model)
+       SELECT ?, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, ?, j.value ->> 4, j.value ->> 5 FROM json_each(?) AS j`,
     );
     this.db.transaction(() => {
       insertRollout.run(
@@ -185,7 +187,8 @@ export class SqliteRolloutRepository implements RolloutRepository {
         rollout.pauseReason ?? null,
         rollout.lastDispatchAt ?? null,
       );
-      for (const d of devices) insertDevice.run(rollout.id, d.deviceId, d.wave, d.seq, d.state, now, d.previousVersion ?? null, d.model ?? null);
+      const rows = devices.map((d) => [d.deviceId, d.wave, d.seq, d.state, d.previousVersion ?? null, d.model ?? null]);
+      insertDevices.run(rollout.id, now, JSON.stringify(rows));
     })();
   }
 
