@@ -106,7 +106,9 @@ async function main(): Promise<void> {
       {
         name: 'dcount+avg+percentile by Level',
         kql: 'DeviceLogs | summarize dcount(DeviceId), avg(strlen(Message)), percentile(strlen(Message), 95) by Level',
-        sql: 'SELECT Level, count(DISTINCT DeviceId), avg(length(Message)), quantile_disc(length(Message), 0.95) FROM DeviceLogs GROUP BY 1',
+        // As a DuckDB hand would write it: the distinct count in its own grouping, since DuckDB runs a
+        // distinct count and a percentile in one GROUP BY on one core (the engine does the same).
+        sql: 'SELECT m.Level, d.devices, m.avg_len, m.p95 FROM (SELECT Level, avg(length(Message)) AS avg_len, quantile_disc(length(Message), 0.95) AS p95 FROM DeviceLogs GROUP BY 1) AS m JOIN (SELECT Level, count(DISTINCT DeviceId) AS devices FROM DeviceLogs GROUP BY 1) AS d ON m.Level IS NOT DISTINCT FROM d.Level',
         params: [],
       },
       {

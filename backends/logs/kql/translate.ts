@@ -8,6 +8,7 @@ import { aggregateCall, nearestRank, percentArg } from './aggregates';
 import { notSupported } from './errors';
 import { asText, asType, scalar, unsupportedAt, type ScalarContext } from './scalar';
 import { windowCalls } from './functions';
+import { deterministic } from './repeatable';
 import { bindLiteral, convert, floorTo, ident, Params, toJson, type BoundParam } from './sql';
 import { duckType, type ColumnDef, type KqlType } from './types';
 
@@ -36,9 +37,15 @@ interface Rel {
   readonly columns: readonly ColumnDef[];
   /** A store table read as it is: the next operator reads it directly, without a sub-select. */
   readonly table?: string;
+  /** A store table, filtered or computed on row by row without volatile functions: reading it twice costs a scan and yields the same rows. */
+  readonly repeatable?: boolean;
 }
 
 const ROW = '__kql_row';
+/** Distinct counts, which DuckDB computes apart from the other aggregates of a GROUP BY. */
+const DISTINCT_COUNTS = new Set(['dcount', 'count_distinct', 'dcountif']);
+/** Aggregates that keep every value of their group (percentiles, lists): the costly ones to merge at the end of a GROUP BY. */
+const HOLISTIC = new Set(['percentile', 'percentiles_array', 'make_list', 'make_set', 'make_list_if', 'make_set_if', 'make_list_with_nulls', 'make_bag', 'make_bag_if']);
 /** The input row an mv-apply sub-table belongs to: carried through the subquery's operators. */
 const PART = '"__mv_row"';
 
@@ -126,7 +133,7 @@ export class Translator {
         const range = this.options.timeRange;
         const timed = range && t.columns.some((c) => c.name === 'TimeGenerated' && c.type === 'datetime');
         const where = timed ? ` WHERE "TimeGenerated" >= ${this.params.long(range.fromTicks)} AND "TimeGenerated" < ${this.params.long(range.toTicks)}` : '';
-        return { sql: `SELECT ${t.columns.map((c) => ident(c.name)).join(', ')} FROM ${ident(t.name)}${where}`, columns: t.columns, table: where ? undefined : ident(t.name) };
+        return { sql: `SELECT ${t.columns.map((c) => ident(c.name)).join(', ')} FROM ${ident(t.name)}${where}`, columns: t.columns, table: where ? undefined : ident(t.name), repeatable: true };
       }
       case 'datatable':
         return this.datatable(t);
@@ -196,20 +203,21 @@ export class Translator {
     if (this.partition && (op.op === 'join' || op.op === 'makeseries' || op.op === 'mvapply' || op.op === 'topnested' || op.op === 'partition')) unsupportedAt(undefined, notSupported(`${op.op} inside an mv-apply subquery`));
     switch (op.op) {
       case 'where':
-        return { sql: `SELECT * ${from} WHERE ${asType(op.predicate, 'bool', this.ctx({ columns: input.columns }))}`, columns: input.columns };
+        return { sql: `SELECT * ${from} WHERE ${asType(op.predicate, 'bool', this.ctx({ columns: input.columns }))}`, columns: input.columns, repeatable: input.repeatable && deterministic(op.predicate) };
       case 'extend': {
         const w = this.windowed(input, op.assignments);
-        return this.extend(w.input, op.assignments, columns, w.window);
+        return { ...this.extend(w.input, op.assignments, columns, w.window), repeatable: input.repeatable && op.assignments.every((a) => deterministic(a.expr)) };
       }
       case 'project': {
         const w = this.windowed(input, op.assignments);
         const pctx = this.ctx({ window: w.window });
         const ordered = w.window ? ` ORDER BY ${w.window.order}` : '';
-        return { sql: `SELECT ${op.assignments.map((a, i) => `${nonNull(asType(a.expr, columns[i].type, pctx), columns[i].type)} AS ${ident(a.name)}`).join(', ')}${carry} FROM (${w.input.sql}) AS ${this.alias()}${ordered}`, columns };
+        const repeatable = input.repeatable && op.assignments.every((a) => deterministic(a.expr));
+        return { sql: `SELECT ${op.assignments.map((a, i) => `${nonNull(asType(a.expr, columns[i].type, pctx), columns[i].type)} AS ${ident(a.name)}`).join(', ')}${carry} FROM (${w.input.sql}) AS ${this.alias()}${ordered}`, columns, repeatable };
       }
       case 'select':
         // project-away of every column still leaves the rows (a later count sees them).
-        return { sql: `SELECT ${op.items.map((i) => `${ident(i.from)} AS ${ident(i.name)}`).join(', ') || 'NULL AS "__kql_none"'}${carry} ${from}`, columns };
+        return { sql: `SELECT ${op.items.map((i) => `${ident(i.from)} AS ${ident(i.name)}`).join(', ') || 'NULL AS "__kql_none"'}${carry} ${from}`, columns, repeatable: input.repeatable };
       case 'summarize':
         return this.summarize(input, op.by, op.aggregates, columns);
       case 'sort':
@@ -335,6 +343,9 @@ export class Translator {
       outer.unshift(PART);
     }
     const keys = inner.length;
+    /** Aggregates of exactly one distinct-count call (dcount(x) and the like): candidates for their own grouping, see below. */
+    const distinctItems = new Set<string>();
+    let holistic = false;
     let n = 0;
     const typeOf = (name: string): KqlType => output.find((c) => c.name === name)?.type ?? 'dynamic';
     for (const agg of aggregates) {
@@ -351,6 +362,7 @@ export class Translator {
         inner.push(`any_value(struct_pack(${fields.join(', ')})) AS ${name}`);
         agg.names.forEach((out, i) => outer.push(`struct_extract(${name}, 'f${i}') AS ${ident(out)}`));
       } else if (call && call.name === 'percentiles') {
+        holistic = true;
         const value = asType(call.args[0], call.args[0].type === 'dynamic' ? 'real' : call.args[0].type, aggCtx);
         agg.names.forEach((out, i) => {
           const name = `__agg${n++}`;
@@ -360,6 +372,8 @@ export class Translator {
       } else {
         if (agg.names.length !== 1) unsupportedAt(call?.span, notSupported('This aggregate'));
         const name = `__agg${n++}`;
+        if (call && DISTINCT_COUNTS.has(call.name)) distinctItems.add(name);
+        if (call && HOLISTIC.has(call.name)) holistic = true;
         inner.push(`${nonNull(convert(scalar(agg.expr, aggCtx), agg.expr.type, typeOf(agg.names[0])), typeOf(agg.names[0]))} AS ${name}`);
         outer.push(`${name} AS ${ident(agg.names[0])}`);
       }
@@ -367,8 +381,34 @@ export class Translator {
     const source = this.options.stableOrder ? this.numbered(input) : input.sql;
     const groupBy = keys > 0 ? ` GROUP BY ${Array.from({ length: keys }, (_, i) => i + 1).join(', ')}` : '';
     const order = this.options.stableOrder && keys > 0 ? ` ORDER BY min(${ROW})` : '';
-    const innerSql = `SELECT ${inner.join(', ') || '1 AS __none'} FROM (${source}) AS ${this.alias()}${groupBy}${order}`;
+    const mixed = distinctItems.size > 0 && distinctItems.size < n && holistic && input.repeatable && !this.options.stableOrder && !this.partition;
+    const innerSql = mixed
+      ? this.splitDistinct(input.sql, inner.slice(0, keys), inner.slice(keys), distinctItems, by.map((b) => ident(b.name)), groupBy)
+      : `SELECT ${inner.join(', ') || '1 AS __none'} FROM (${source}) AS ${this.alias()}${groupBy}${order}`;
     return { sql: `SELECT ${outer.join(', ')} FROM (${innerSql}) AS ${this.alias()}`, columns: output };
+  }
+
+  /**
+   * A distinct count beside a percentile or a list, in one DuckDB GROUP BY, costs more than the two
+   * apart: DuckDB merges the distinct values into the groups after the scan, with the percentile's
+   * values in tow, often on one core (10 M rows: ~15 % more CPU, and 430–500 ms against 350–420 ms at best
+   * on 2 idle cores). So the distinct counts get their own grouping of the same input, joined back
+   * on the keys: each grouping has every key of the input once, so the join pairs them one to one.
+   * Only for a repeatable input (a store table, filtered or computed on row by row), which a second
+   * reading costs one scan and returns alike.
+   */
+  private splitDistinct(input: string, keyItems: readonly string[], aggItems: readonly string[], distinct: ReadonlySet<string>, keyNames: readonly string[], groupBy: string): string {
+    // aggItems[i] is `... AS __agg<i>`.
+    const isCount = (i: number) => distinct.has(`__agg${i}`);
+    const side = (items: readonly string[]) => `SELECT ${[...keyItems, ...items].join(', ')} FROM (${input}) AS ${this.alias()}${groupBy}`;
+    const main = this.alias();
+    const counts = this.alias();
+    const on = keyNames.map((k) => `${main}.${k} IS NOT DISTINCT FROM ${counts}.${k}`).join(' AND ');
+    const columns = [...keyNames.map((k) => `${main}.${k}`), ...aggItems.map((_, i) => `${isCount(i) ? counts : main}.__agg${i}`)];
+    const mainSql = side(aggItems.filter((_, i) => !isCount(i)));
+    const countsSql = side(aggItems.filter((_, i) => isCount(i)));
+    const join = on ? `JOIN (${countsSql}) AS ${counts} ON ${on}` : `CROSS JOIN (${countsSql}) AS ${counts}`;
+    return `SELECT ${columns.join(', ')} FROM (${mainSql}) AS ${main} ${join}`;
   }
 
   private distinct(input: Rel, assignments: readonly Assignment[], output: readonly ColumnDef[]): Rel {
