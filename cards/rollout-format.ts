@@ -8,6 +8,7 @@ export const ROLLOUT_VERBS = {
   resume: 'rollout.resume',
   abort: 'rollout.abort',
   retry: 'rollout.retry',
+  exclude: 'rollout.exclude',
   refresh: 'rollout.refresh',
 } as const;
 

@@ -115,9 +115,38 @@ function buttons(view: RolloutView, who: CardAudience): CardElement[] {
   if ((r.state === 'running' || r.state === 'paused' || r.state === 'awaiting-approval') && failures > 0 && who.canLead) {
     out.push(executeAction(`Retry failed (${fmt(failures)})`, ROLLOUT_VERBS.retry, data));
   }
+  if ((r.state === 'running' || r.state === 'paused' || r.state === 'awaiting-approval') && view.firstFailures.length > 0 && who.canLead) out.push(excludeAction(r.id, data, view.firstFailures));
   // From a running rollout, Abort also sets devices written but not yet started back to their version.
   if (r.state !== 'completed' && r.state !== 'aborted' && who.canLead) out.push(executeAction('Abort and revert', ROLLOUT_VERBS.abort, { ...data, revert: true }, 'destructive'));
   return out;
+}
+
+/**
+ * "Exclude a device…": opens a picker of the failures listed on the card; Exclude sends the
+ * chosen `deviceId` with the card's version (Teams adds the input's value to the data).
+ */
+function excludeAction(rolloutId: string, data: { id: string; version: number }, failing: readonly RolloutDevice[]): CardElement {
+  return {
+    type: 'Action.ShowCard',
+    title: 'Exclude a device…',
+    card: {
+      type: 'AdaptiveCard',
+      body: [
+        { type: 'TextBlock', text: `Take one device out of ${rolloutId}: it is canceled there and no longer counts toward the gates.`, wrap: true },
+        {
+          type: 'Input.ChoiceSet',
+          id: 'deviceId',
+          label: 'Device',
+          style: 'compact',
+          isRequired: true,
+          errorMessage: 'Pick the device to exclude.',
+          value: failing[0]!.deviceId,
+          choices: failing.map((d) => ({ title: `${d.deviceId} · ${d.state}${d.wave ? ` (wave ${d.wave})` : ''}`, value: d.deviceId })),
+        },
+      ],
+      actions: [executeAction('Exclude', ROLLOUT_VERBS.exclude, data, 'destructive')],
+    },
+  };
 }
 
 export interface GateAlertView {
@@ -149,6 +178,11 @@ export function rolloutGateAlertCard({ view, wave, gate, failing }: GateAlertVie
     });
   }
   const data = { id: r.id, version: r.version };
-  const actions = [executeAction('Resume', ROLLOUT_VERBS.resume, data, 'positive'), executeAction('Retry failed', ROLLOUT_VERBS.retry, data), executeAction('Abort and revert', ROLLOUT_VERBS.abort, { ...data, revert: true }, 'destructive')];
+  const actions = [
+    executeAction('Resume', ROLLOUT_VERBS.resume, data, 'positive'),
+    executeAction('Retry failed', ROLLOUT_VERBS.retry, data),
+    ...(failing.length > 0 ? [excludeAction(r.id, data, failing.slice(0, 5))] : []),
+    executeAction('Abort and revert', ROLLOUT_VERBS.abort, { ...data, revert: true }, 'destructive'),
+  ];
   return card(body, r.state === 'paused' ? actions : []);
 }

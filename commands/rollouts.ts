@@ -3,6 +3,7 @@ import { rolloutPlanCard } from '../cards/rollout-plan';
 import { rolloutProgressCard, type CardAudience } from '../cards/rollout-progress';
 import { fmt, ROLLOUT_VERBS } from '../cards/rollout-format';
 import { hasRole, type Role } from '../core/access/roles';
+import { isValidDeviceId } from '../core/fleet/device-id';
 import { parseDeviceFilter } from '../core/fleet/device-filter';
 import { describeState, type ActionOutcome } from '../core/rollouts/actions';
 import { RolloutRefused } from '../core/rollouts/errors';
@@ -218,15 +219,25 @@ export const rolloutExcludeCommand: CommandSpec<{ id: string; deviceId: string }
   parse(input) {
     const [id = '', deviceId = '', ...rest] = input.trim().split(/\s+/);
     if (!ROLLOUT_ID.test(id) || !deviceId || rest.length > 0) return parseError('Give the rollout and the device, e.g. `rollout exclude R7 device-42`.');
+    if (!isValidDeviceId(deviceId)) return parseError(`\`${deviceId}\` is not a device id; \`rollout status ${normalizeId(id)}\` lists the failing devices.`);
     return parsed({ id: normalizeId(id), deviceId });
   },
   async run(ctx, { id, deviceId }) {
-    const outcome = service(ctx).actions.exclude(id, deviceId, ctx.actor);
+    const outcome = await exclude(ctx, id, deviceId, undefined);
     if (!outcome.ok) throw new UserError(outcome.message);
-    await service(ctx).announce(id);
     await ctx.reply(outcome.message);
   },
 };
+
+async function exclude(ctx: TurnContext, id: string, deviceId: string, version: number | undefined): Promise<ActionOutcome> {
+  const rollouts = service(ctx);
+  const outcome = rollouts.actions.exclude(id, deviceId, { name: ctx.actor.name }, version);
+  if (outcome.ok) {
+    ctx.log.info({ rolloutId: outcome.rollout.id, verb: 'exclude', deviceId, actor: ctx.actor.id }, 'rollout transition');
+    await rollouts.announce(outcome.rollout.id);
+  }
+  return outcome;
+}
 
 export const rolloutHelpCommand: CommandSpec<string> = {
   name: 'rollout',
@@ -289,6 +300,26 @@ function buttonAction(verb: Verb): CardActionSpec<ButtonData> {
   };
 }
 
+/** Exclude, from the progress card's picker of first failures: the chosen device comes as `deviceId`. */
+export const rolloutExcludeAction: CardActionSpec<ButtonData & { deviceId: string }> = {
+  verb: ROLLOUT_VERBS.exclude,
+  role: 'release-lead',
+  sideEffects: true,
+  parse(data) {
+    const button = parseButton(data);
+    if (!button.ok) return button;
+    const deviceId = data.deviceId;
+    if (typeof deviceId !== 'string' || !deviceId) return parseError('pick the device to exclude in the list, then Exclude');
+    if (!isValidDeviceId(deviceId)) return parseError('the device id is malformed; type `rollout status` for a fresh card');
+    return parsed({ ...button.value, deviceId });
+  },
+  async run(ctx, { id, version, deviceId }): Promise<CardActionResult> {
+    const outcome = await exclude(ctx, id, deviceId, version);
+    if (!outcome.ok) return { message: outcome.message };
+    return { card: rolloutProgressCard(service(ctx).view(id)!, { audience: audience(ctx.actor.role) }) };
+  },
+};
+
 export const rolloutRefreshAction: CardActionSpec<{ id: string }> = {
   verb: ROLLOUT_VERBS.refresh,
   role: 'viewer',
@@ -324,6 +355,7 @@ export const ROLLOUT_ACTIONS: readonly CardActionSpec[] = [
   buttonAction('resume'),
   buttonAction('abort'),
   buttonAction('retry'),
+  rolloutExcludeAction,
   rolloutRefreshAction,
   rolloutPlanAction,
 ];

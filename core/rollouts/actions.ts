@@ -118,13 +118,29 @@ export class RolloutActions {
     });
   }
 
-  exclude(id: string, deviceId: string, actor: ActionActor): ActionOutcome {
-    const rollout = this.repo.get(id);
-    if (!rollout) return { ok: false, message: `There is no rollout ${id}; \`rollouts\` lists them.` };
+  /**
+   * Takes one device out of an active rollout (it is canceled and no longer counts toward the
+   * gates). A transition like the others: it names the card's version when it comes from a
+   * button, and the last change on the card says who excluded which device.
+   */
+  exclude(id: string, deviceId: string, actor: ActionActor, expectedVersion?: number): ActionOutcome {
     const from = ['queued', ...IN_FLIGHT_STATES, ...RETRYABLE_STATES] as const;
-    const moved = this.repo.moveDevice(rollout.id, deviceId, from, 'canceled', `excluded by ${actor.name}`, this.clock.now().getTime());
-    if (!moved) return { ok: false, rollout, message: `${deviceId} is not a pending or failed target of ${rollout.id}; \`rollout status ${rollout.id}\` shows its devices.` };
-    return { ok: true, rollout, message: `${deviceId} is excluded from ${rollout.id}; it no longer counts toward the gates (if its update already started, it may still finish on the device).` };
+    try {
+      const outcome = this.transition(id, expectedVersion, ['planned', 'awaiting-approval', 'running', 'paused'], `exclude ${deviceId} from`, actor, (r) => ({
+        patch: {},
+        what: `excluded ${deviceId}`,
+        alongside: () => {
+          // In the transition's transaction: a device that cannot be excluded leaves the version as it was.
+          if (!this.repo.moveDevice(r.id, deviceId, from, 'canceled', `excluded by ${actor.name}`, this.clock.now().getTime())) throw new NotExcludable();
+        },
+      }));
+      if (!outcome.ok) return outcome;
+      return { ...outcome, message: `${actor.name} excluded ${deviceId} from ${outcome.rollout.id}: it no longer counts toward the gates (if its update already started, it may still finish on the device).` };
+    } catch (error) {
+      if (!(error instanceof NotExcludable)) throw error;
+      const rollout = this.repo.get(id);
+      return { ok: false, rollout, message: `${deviceId} is not a pending or failed target of ${rollout?.id ?? id}, so nothing changed; \`rollout status ${rollout?.id ?? id}\` shows its devices.` };
+    }
   }
 
   private async revertNotStarted(rollout: Rollout, actor: ActionActor, now: number): Promise<{ reverted: number; missing: string[] }> {
@@ -179,6 +195,8 @@ export class RolloutActions {
     return { ok: true, rollout: next, message: `${actor.name} ${decision.what} of ${next.id} (${next.firmware.version}); it is now ${describeState(next)}.` };
   }
 }
+
+class NotExcludable extends Error {}
 
 function staleMessage(r: Rollout): string {
   return `Nothing changed: someone acted first. ${r.lastChange.by} ${r.lastChange.what} at ${hhmm(r.lastChange.at)}; ${r.id} is now ${describeState(r)}. The card shows the current state.`;

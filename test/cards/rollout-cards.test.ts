@@ -57,8 +57,8 @@ describe('rollout cards', () => {
     const c = rolloutProgressCard(view, { refreshUserIds: Array.from({ length: 80 }, (_, i) => `lead-${i}`) });
     expectValidCard(c);
     expect(c.refresh?.userIds).toHaveLength(60);
-    const verbs = (c.actions ?? []).map((a) => a.verb);
-    expect(verbs).toEqual(['rollout.pause', 'rollout.retry', 'rollout.abort']);
+    const verbs = (c.actions ?? []).map((a) => a.verb ?? a.type);
+    expect(verbs).toEqual(['rollout.pause', 'rollout.retry', 'Action.ShowCard', 'rollout.abort']);
     expect(c).toMatchSnapshot();
   });
 
@@ -70,12 +70,30 @@ describe('rollout cards', () => {
     expect(lead.actions![0]).toMatchObject({ title: 'Approve wave 3', verb: 'rollout.approve', data: { id: 'R7', version: 4, verb: 'rollout.approve' } });
   });
 
+  it('progress card: release leads can exclude one of the first failures, picked from a list; the click carries the card version', () => {
+    const view = buildView(rollout(), counts, [1, 2, 3].map(failure), NOW);
+    const c = rolloutProgressCard(view);
+    expectValidCard(c);
+    const show = c.actions!.find((a) => a.type === 'Action.ShowCard') as { title: string; card: { body: Array<Record<string, any>>; actions: Array<Record<string, any>> } };
+    expect(show.title).toBe('Exclude a device…');
+    const picker = show.card.body.find((e) => e.type === 'Input.ChoiceSet')!;
+    expect(picker).toMatchObject({ id: 'deviceId', isRequired: true, value: 'device-1' });
+    expect(picker.choices).toEqual([1, 2, 3].map((i) => ({ title: `device-${i} · failed (wave 2)`, value: `device-${i}` })));
+    expect(show.card.actions).toEqual([expect.objectContaining({ type: 'Action.Execute', verb: 'rollout.exclude', data: { id: 'R7', version: 4, verb: 'rollout.exclude' }, style: 'destructive' })]);
+    // No failures, or not a lead, or a finished rollout: no picker.
+    const none = (card: ReturnType<typeof rolloutProgressCard>) => !(card.actions ?? []).some((a) => a.type === 'Action.ShowCard');
+    expect(none(rolloutProgressCard(buildView(rollout(), counts, [], NOW)))).toBe(true);
+    expect(none(rolloutProgressCard(view, { audience: { canOperate: true, canLead: false } }))).toBe(true);
+    expect(none(rolloutProgressCard(buildView(rollout({ state: 'completed' }), counts, [1].map(failure), NOW)))).toBe(true);
+  });
+
   it('gate alert card: why, failing devices with their last log lines, and the lead buttons', () => {
     const paused = rollout({ state: 'paused', pauseReason: 'Wave 2 gate: failures reached 2.4 %' });
     const view = buildView(paused, counts, [], NOW);
     const gate = judgeWave({ succeeded: 400, failed: 10 }, paused.settings.gates);
     const c = rolloutGateAlertCard({ view, wave: 2, gate, failing: [1, 2].map((i) => ({ ...failure(i), logLines: ['09:41:02 ota: image signature rejected', '09:41:03 ota: rolling back'] })) });
     expectValidCard(c);
+    expect((c.actions ?? []).map((a) => a.verb ?? a.type)).toEqual(['rollout.resume', 'rollout.retry', 'Action.ShowCard', 'rollout.abort']);
     expect(c).toMatchSnapshot();
   });
 

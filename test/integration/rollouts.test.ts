@@ -172,6 +172,30 @@ describe('firmware rollouts end to end', () => {
     await run(30);
     expect((await devicesOf('R2')).length).toBe(written);
 
+    // "Exclude a device…" on the cards lists the failures; a viewer who clicks Exclude anyway is told the role it needs, and audited.
+    expect(alert).toContain('"verb":"rollout.exclude"');
+    const progressCard = cardText(cardsIn(channel()).filter((a) => cardText(a).includes('Rollout R2 · firmware 2.5.0')).at(-1)!);
+    expect(progressCard).toContain('Exclude a device…');
+    expect(progressCard).toContain(`"value":"${failing[0]}"`);
+    const target = failing[0]!;
+    const excludeData = () => ({ id: 'R2', version: rollout('R2').version, deviceId: target });
+    expect(JSON.stringify(await t.click('rollout.exclude', excludeData(), { user: USERS.viewer }))).toMatch(/needs the release-lead role; you are a viewer/);
+    expect(t.bot.services.audit.latest(10)).toContainEqual(expect.objectContaining({ action: 'rollout.exclude', outcome: 'denied', actorName: USERS.viewer.name }));
+    expect(t.bot.services.rollouts!.membershipOf(target)).toMatchObject({ rolloutId: 'R2', state: expect.stringMatching(/failed|rolled-back|timed-out/) });
+    // The release lead excludes it: the card comes back without it among the failures, and says who excluded what.
+    const cardVersion = rollout('R2').version;
+    const excluded = await t.click('rollout.exclude', excludeData(), { user: USERS.releaseLead });
+    expect(excluded.type).toBe('application/vnd.microsoft.card.adaptive');
+    expect(JSON.stringify(excluded.value)).toContain(`excluded ${target}`);
+    expect(rollout('R2')).toMatchObject({ state: 'paused', version: cardVersion + 1, lastChange: expect.objectContaining({ by: USERS.releaseLead.name, what: `excluded ${target}` }) });
+    expect(t.bot.services.rollouts!.membershipOf(target)).toMatchObject({ rolloutId: 'R2', state: 'canceled', reason: `excluded by ${USERS.releaseLead.name}` });
+    expect(t.bot.services.rollouts!.view('R2')!.firstFailures.map((d) => d.deviceId)).not.toContain(target);
+    expect(t.bot.services.audit.latest(10)).toContainEqual(expect.objectContaining({ action: 'rollout.exclude', actorName: USERS.releaseLead.name }));
+    // The same click from the older card changes nothing and says what happened.
+    const late = JSON.stringify(await t.click('rollout.exclude', { id: 'R2', version: cardVersion, deviceId: target }, { user: USERS.admin }));
+    expect(late).toMatch(new RegExp(`Nothing changed: someone acted first\\. ${USERS.releaseLead.name} excluded ${target}`));
+    expect(rollout('R2').version).toBe(cardVersion + 1);
+
     // A viewer clicking Resume is refused and audited; an operator too; the release lead aborts and reverts.
     expect(JSON.stringify(await t.click('rollout.resume', { id: 'R2', version: rollout('R2').version }, { user: USERS.viewer }))).toMatch(/needs the release-lead role/);
     expect(JSON.stringify(await t.click('rollout.abort', { id: 'R2', version: rollout('R2').version }, { user: USERS.operator }))).toMatch(/needs the release-lead role/);
