@@ -112,6 +112,24 @@ const extractPart =
   (args, ctx) =>
     `CAST(extract('${part}' FROM ${ts(scalar(args[0], ctx))}) AS BIGINT)`;
 
+/**
+ * hash(source [, mod]) and hash_xxhash64: XXH64 of the value's bytes (kql/runtime/xxhash64.ts), for
+ * the types whose bytes the reference shows (string: UTF-8; datetime: ticks from 0001-01-01) and the
+ * other 64-bit integers (long, timespan ticks), taken to be hashed alike. With mod, KQL's own
+ * modulo, which the reference says lands in 0..mod-1. Runs row by row in JavaScript.
+ */
+function xxhash(args: readonly Expr[], ctx: ScalarContext, call: Call): string {
+  const source = args[0];
+  let hashed: string;
+  if (source.type === 'string') hashed = `kql_js_hash_text(${asText(source, ctx)})`;
+  else if (source.type === 'datetime') hashed = `kql_js_hash_datetime(${scalar(source, ctx)})`;
+  else if (source.type === 'long' || source.type === 'timespan') hashed = `kql_js_hash_long(${scalar(source, ctx)})`;
+  else return unsupportedAt(call.span, notSupported(`${call.name}() of a ${source.type} (string, long, datetime and timespan are)`));
+  if (!args[1]) return hashed;
+  const mod = asType(args[1], 'long', ctx);
+  return `((${hashed} % ${mod} + abs(${mod})) % abs(${mod}))`;
+}
+
 export const FUNCTIONS: Record<string, Impl> = {
   // --- time
   now: (args, ctx) => {
@@ -280,6 +298,8 @@ export const FUNCTIONS: Record<string, Impl> = {
     const [a, b] = args.map((x) => asText(x, ctx));
     return `CASE WHEN ${a} < ${b} THEN -1 WHEN ${a} > ${b} THEN 1 ELSE 0 END`;
   },
+  hash: xxhash,
+  hash_xxhash64: xxhash,
   hash_sha256: (args, ctx) => `sha256(${asText(args[0], ctx)})`,
   hash_md5: (args, ctx) => `md5(${asText(args[0], ctx)})`,
   base64_encode_tostring: (args, ctx) => `to_base64(encode(${asText(args[0], ctx)}))`,

@@ -10,6 +10,7 @@ import { arrayIff, arrayMove, arrayReverse, arraySort, arraySplit, bagMerge, bag
 import { base64ToGuid, countOf, extract, extractAll, guidToBase64, indexOf, parseUrl, parseUrlQuery, realToString, replaceRegex, toHex, trimRegex, urlDecode, urlEncode, urlEncodeComponent } from '../kql/runtime/strings';
 import { parseKqlDateTime } from '../kql/runtime/datetime-parse';
 import { formatDateTime, formatTimespan } from '../kql/runtime/time-format';
+import { hashDateTime, hashLong, hashText } from '../kql/runtime/xxhash64';
 
 type Row = (args: readonly unknown[]) => unknown;
 
@@ -94,6 +95,9 @@ const FUNCTIONS: readonly JsFunction[] = [
   { name: 'kql_js_base64_to_array', params: [VARCHAR], returns: VARCHAR, row: strict(1, (a) => json([...Buffer.from(String(a[0]), 'base64')])) },
   { name: 'kql_js_array_to_base64', params: [VARCHAR], returns: VARCHAR, row: (a) => { const v = parse(str(a[0])); return Array.isArray(v) ? Buffer.from(v.map((x) => Number(x) & 255)).toString('base64') : null; } },
   { name: 'kql_js_treepath', params: [VARCHAR], returns: VARCHAR, row: (a) => json(treePaths(parse(str(a[0])))) },
+  { name: 'kql_js_hash_text', params: [VARCHAR], returns: BIGINT, row: strict(1, (a) => hashText(String(a[0]))) },
+  { name: 'kql_js_hash_long', params: [BIGINT], returns: BIGINT, row: strict(1, (a) => hashLong(BigInt(a[0] as bigint))) },
+  { name: 'kql_js_hash_datetime', params: [BIGINT], returns: BIGINT, row: strict(1, (a) => hashDateTime(BigInt(a[0] as bigint))) },
   { name: 'kql_js_array_iff', params: [VARCHAR, VARCHAR, VARCHAR], returns: VARCHAR, row: (a) => json(arrayIff(parse(str(a[0])), parse(str(a[1])), parse(str(a[2])))) },
 ];
 
