@@ -125,7 +125,8 @@ export class RolloutEngine {
     const current = this.repo.get(rollout.id);
     if (!current || current.state !== 'running') return undefined;
     const k = current.currentWave;
-    const counts = this.repo.waveCounts(current.id);
+    // Open devices come lumped as `queued`: the gate reads queued and in flight only as their sum.
+    const counts = this.repo.gateCounts(current.id);
     const waveCounts = counts.find((c) => c.wave === k)?.counts ?? {};
     const wave = current.waves[k - 1];
     const gate = judgeWave(waveCounts, current.settings.gates, wave?.acknowledgedFailures ?? 0);

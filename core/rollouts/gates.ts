@@ -19,6 +19,8 @@ export interface GateResult {
  * Judges one wave (pure). Finished = succeeded (incl. found already current) + failures (failed, timed-out, rolled-back),
  * minus the failures a resume acknowledged. The failure gate trips as soon as M devices
  * finished; the success gate is judged when nothing in the wave is queued or in flight.
+ * Queued and in-flight devices are read only as their sum (the engine hands them over
+ * lumped as `queued`, see RolloutRepository.gateCounts).
  */
 export function judgeWave(counts: StateCounts, gates: Gates, acknowledgedFailures = 0): GateResult {
   const size = sumStates(counts, ['queued', ...IN_FLIGHT_STATES, 'succeeded', 'already-current', ...FAILURE_STATES, 'skipped-offline']);

@@ -51,6 +51,12 @@ export interface RolloutRepository {
   conflicts(rolloutId: string): RolloutConflict[];
   /** Counts per wave and state (wave 0 = outside the waves). */
   waveCounts(rolloutId: string): WaveCounts[];
+  /**
+   * What a gate needs, per wave: the settled states counted one by one, and every open
+   * device (queued or in flight) counted as `queued`. Costs the settled rows only, so a tick
+   * with 100,000 devices in flight does not walk them all.
+   */
+  gateCounts(rolloutId: string): WaveCounts[];
   devices(rolloutId: string, states: readonly DeviceState[], options?: { wave?: number; limit?: number }): RolloutDevice[];
   /** Devices whose write intent is recorded but not confirmed (left by a crash, or a write without an answer). */
   pendingWrites(rolloutId: string): RolloutDevice[];

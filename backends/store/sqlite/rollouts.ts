@@ -1,5 +1,5 @@
 import type { Migration, SqliteDatabase } from './database';
-import { ACTIVE_ROLLOUT_STATES, IN_FLIGHT_STATES, RETRYABLE_STATES, type DeviceState, type Rollout, type RolloutDevice, type RolloutState, type StateCounts, type WaveCounts } from '../../../core/rollouts/model';
+import { ACTIVE_ROLLOUT_STATES, DEVICE_STATES, IN_FLIGHT_STATES, RETRYABLE_STATES, type DeviceState, type Rollout, type RolloutDevice, type RolloutState, type StateCounts, type WaveCounts } from '../../../core/rollouts/model';
 import type { PlannedDevice } from '../../../core/rollouts/plan';
 import type { DeviceChange } from '../../../core/rollouts/progress';
 import type { InFlightDevice, Membership, RolloutConflict, RolloutPatch, RolloutRepository } from '../../../core/rollouts/repository';
@@ -147,6 +147,8 @@ const toDevice = (r: DeviceRow): RolloutDevice => ({
 /** Placeholders for a fixed list of states (states are constants, never user text). */
 const inList = (values: readonly unknown[]) => values.map(() => '?').join(', ');
 const HOLDING: readonly DeviceState[] = ['queued', ...IN_FLIGHT_STATES, ...RETRYABLE_STATES];
+/** Not open: neither queued nor in flight. */
+const SETTLED: readonly DeviceState[] = DEVICE_STATES.filter((s) => s !== 'queued' && !IN_FLIGHT_STATES.includes(s));
 
 export class SqliteRolloutRepository implements RolloutRepository {
   /**
@@ -155,6 +157,8 @@ export class SqliteRolloutRepository implements RolloutRepository {
    * so the map cannot go stale; it saves the tick a lookup by device id per changed device.
    */
   private readonly keys = new Map<string, Map<string, number>>();
+  /** rolloutId → wave → rows: fixed at plan time (rows keep their wave), for gateCounts. */
+  private readonly waveTotals = new Map<string, Map<number, number>>();
 
   constructor(private readonly db: SqliteDatabase) {}
 
@@ -238,6 +242,7 @@ export class SqliteRolloutRepository implements RolloutRepository {
 
   discardPlan(id: string): void {
     this.keys.delete(id);
+    this.waveTotals.delete(id);
     this.db.transaction(() => {
       // Only a plan nobody started: the rows of a rollout that ran are its history.
       this.db.prepare("DELETE FROM rollout_devices WHERE rollout_id = ? AND EXISTS (SELECT 1 FROM rollouts WHERE id = ? AND state = 'planned')").run(id, id);
@@ -272,6 +277,28 @@ export class SqliteRolloutRepository implements RolloutRepository {
       byWave.set(r.wave, counts);
     }
     return [...byWave.entries()].sort((a, b) => a[0] - b[0]).map(([wave, counts]) => ({ wave, counts }));
+  }
+
+  gateCounts(rolloutId: string): WaveCounts[] {
+    let totals = this.waveTotals.get(rolloutId);
+    if (!totals) {
+      // Rows keep their wave for life: the totals are counted once per rollout.
+      const rows = this.db.prepare('SELECT COALESCE(wave, 0) AS wave, COUNT(*) AS n FROM rollout_devices WHERE rollout_id = ? GROUP BY 1').raw().all(rolloutId) as Array<[number, number]>;
+      totals = new Map(rows);
+      this.waveTotals.set(rolloutId, totals);
+    }
+    const settled = this.db
+      // One seek per settled state on rollout_devices_state; open rows are not visited.
+      .prepare(`SELECT COALESCE(wave, 0) AS wave, state, COUNT(*) AS n FROM rollout_devices WHERE rollout_id = ? AND state IN (${inList(SETTLED)}) GROUP BY state, wave`)
+      .all(rolloutId, ...SETTLED) as Array<{ wave: number; state: DeviceState; n: number }>;
+    const byWave = new Map<number, StateCounts>([...totals.keys()].map((wave) => [wave, {}]));
+    for (const r of settled) byWave.get(r.wave)![r.state] = r.n;
+    return [...byWave.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([wave, counts]) => {
+        const open = totals.get(wave)! - Object.values(counts).reduce((n, c) => n + (c ?? 0), 0);
+        return { wave, counts: open > 0 ? { ...counts, queued: open } : counts };
+      });
   }
 
   devices(rolloutId: string, states: readonly DeviceState[], options: { wave?: number; limit?: number } = {}): RolloutDevice[] {
@@ -470,6 +497,7 @@ export class SqliteRolloutRepository implements RolloutRepository {
     // The engine asks every tick: forget the row keys of rollouts it no longer ticks.
     const ticked = new Set(rows.map((r) => r.id));
     for (const id of [...this.keys.keys()]) if (!ticked.has(id)) this.keys.delete(id);
+    for (const id of [...this.waveTotals.keys()]) if (!ticked.has(id)) this.waveTotals.delete(id);
     return rows.map(toRollout);
   }
 }

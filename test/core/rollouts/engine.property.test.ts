@@ -1,5 +1,7 @@
 import fc from 'fast-check';
-import { IN_FLIGHT_STATES, type DeviceState } from '../../../core/rollouts/model';
+import { SqliteRolloutRepository } from '../../../backends/store/sqlite/rollouts';
+import { judgeWave } from '../../../core/rollouts/gates';
+import { IN_FLIGHT_STATES, sumStates, type DeviceState } from '../../../core/rollouts/model';
 import { FakeFleet, type FirmwareReads } from './fake-fleet';
 import { LEAD, makeWorld, type World } from './world';
 
@@ -55,6 +57,18 @@ function checkInvariants(w: World, writesAtPause: number | undefined): void {
   if (waveTotal + view.alreadyCurrent + view.incompatible !== 30) throw new Error(`counts add up to ${waveTotal + view.alreadyCurrent + view.incompatible}, not 30`);
   for (const wave of view.waves) if (wave.counts.targets !== wave.size) throw new Error(`wave ${wave.index} holds ${wave.counts.targets}, planned ${wave.size}`);
   if (view.totals.targets !== waveTotal) throw new Error('totals differ from the sum of waves');
+  // The gate's counts (settled states, open devices lumped) judge exactly like the full counts.
+  const repo = new SqliteRolloutRepository(w.db);
+  const full = repo.waveCounts('R1');
+  const gate = repo.gateCounts('R1');
+  for (const { wave, counts } of full) {
+    const lumped = gate.find((g) => g.wave === wave)?.counts ?? {};
+    const open = sumStates(counts, ['queued', ...IN_FLIGHT_STATES]);
+    const expected = Object.fromEntries(Object.entries({ ...counts, queued: open }).filter(([s, n]) => n! > 0 && !(IN_FLIGHT_STATES as readonly string[]).includes(s)));
+    if (JSON.stringify(Object.entries(lumped).sort()) !== JSON.stringify(Object.entries(expected).sort())) throw new Error(`wave ${wave}: gate counts ${JSON.stringify(lumped)}, full counts ${JSON.stringify(counts)}`);
+    const settings = w.service.get('R1')!.settings.gates;
+    if (JSON.stringify(judgeWave(lumped, settings)) !== JSON.stringify(judgeWave(counts, settings))) throw new Error(`wave ${wave}: the gate judges its counts differently`);
+  }
   // Pause stops writes within a tick.
   if (writesAtPause !== undefined && w.fleet.writeLog.length !== writesAtPause) throw new Error('a desired write happened after the pause took effect');
 }
