@@ -121,6 +121,8 @@ async function main(): Promise<void> {
   const tenthMs = median(tenths);
   const quietMs = median(quiet);
   line(`tick, ${fmt(N)} in flight, ${fmt(someReported)} report a new phase (10 %) (CPU ${fmt(median(cpu.tenth!))} ms)`, `${fmt(tenthMs)} ms`, '< 250 ms', tenthMs < 250);
+  // Shown apart because the median hides it: the first such tick of the process runs cold (JIT, page cache).
+  line(`  of which the first, cold (CPU ${fmt(cpu.tenth![0]!)} ms)`, `${fmt(tenths[0]!)} ms`, undefined, undefined);
   line(`tick, ${fmt(N)} in flight, none reports anything (CPU ${fmt(median(cpu.quiet!))} ms)`, `${fmt(quietMs)} ms`, '< 250 ms', quietMs < 250);
   line(`tick, ${fmt(N)} in flight, all report a new phase, worst case (CPU ${fmt(cpu.all![0]!)} ms)`, `${fmt(allMs)} ms`, undefined, undefined);
 

@@ -152,12 +152,14 @@ const SETTLED: readonly DeviceState[] = DEVICE_STATES.filter((s) => s !== 'queue
 
 export class SqliteRolloutRepository implements RolloutRepository {
   /**
-   * rolloutId → deviceId → row key, for the rollouts the engine ticks. A rollout's rows are
-   * all inserted with its plan and never re-keyed (only a refused plan's rows are deleted),
-   * so the map cannot go stale; it saves the tick a lookup by device id per changed device.
+   * rolloutId → deviceId → row key, saving the tick a lookup by device id per changed device.
+   * A rollout's rows are all inserted with its plan and never re-keyed (only a refused plan's
+   * rows are deleted), so the map cannot go stale. Filled as devices are claimed for dispatch
+   * (the claim returns their keys anyway); a device it does not know yet (claimed before a
+   * restart) loads the whole rollout's keys once.
    */
-  private readonly keys = new Map<string, Map<string, number>>();
-  /** rolloutId → wave → rows: fixed at plan time (rows keep their wave), for gateCounts. */
+  private readonly keys = new Map<string, { complete: boolean; byDevice: Map<string, number> }>();
+  /** rolloutId → wave → rows: fixed at plan time (rows keep their wave for life), for gateCounts. */
   private readonly waveTotals = new Map<string, Map<number, number>>();
 
   constructor(private readonly db: SqliteDatabase) {}
@@ -200,6 +202,9 @@ export class SqliteRolloutRepository implements RolloutRepository {
       );
       const rows = devices.map((d) => [d.deviceId, d.wave, d.seq, d.state, d.previousVersion ?? null, d.model ?? null]);
       insertDevices.run(rollout.id, now, JSON.stringify(rows));
+      const totals = new Map<number, number>();
+      for (const d of devices) totals.set(d.wave ?? 0, (totals.get(d.wave ?? 0) ?? 0) + 1);
+      this.waveTotals.set(rollout.id, totals);
     })();
   }
 
@@ -233,6 +238,7 @@ export class SqliteRolloutRepository implements RolloutRepository {
       alongside?.();
       return true;
     })();
+    if (applied && (patch.state === 'completed' || patch.state === 'aborted')) this.forget(id);
     return applied ? this.get(id) : undefined;
   }
 
@@ -241,8 +247,7 @@ export class SqliteRolloutRepository implements RolloutRepository {
   }
 
   discardPlan(id: string): void {
-    this.keys.delete(id);
-    this.waveTotals.delete(id);
+    this.forget(id);
     this.db.transaction(() => {
       // Only a plan nobody started: the rows of a rollout that ran are its history.
       this.db.prepare("DELETE FROM rollout_devices WHERE rollout_id = ? AND EXISTS (SELECT 1 FROM rollouts WHERE id = ? AND state = 'planned')").run(id, id);
@@ -325,10 +330,14 @@ export class SqliteRolloutRepository implements RolloutRepository {
 
   inFlightOf(rolloutId: string, deviceIds: readonly string[]): InFlightDevice[] {
     if (deviceIds.length === 0) return [];
-    const keysOf = this.keysOf(rolloutId);
     const keys: number[] = [];
+    let known = this.keysOf(rolloutId);
     for (const id of deviceIds) {
-      const key = keysOf.get(id);
+      let key = known.byDevice.get(id);
+      if (key === undefined && !known.complete) {
+        known = this.loadKeys(rolloutId);
+        key = known.byDevice.get(id);
+      }
       if (key !== undefined) keys.push(key);
     }
     // The tick's hot path (10,000 rows a tick at 100k in flight): rows by key, only the columns
@@ -352,14 +361,26 @@ export class SqliteRolloutRepository implements RolloutRepository {
     return out;
   }
 
-  private keysOf(rolloutId: string): Map<string, number> {
-    let keys = this.keys.get(rolloutId);
-    if (!keys) {
-      const text = this.db.prepare('SELECT json_group_array(json_array(device_id, id)) FROM rollout_devices WHERE rollout_id = ?').pluck().get(rolloutId) as string;
-      keys = new Map(JSON.parse(text) as Array<[string, number]>);
-      this.keys.set(rolloutId, keys);
+  private keysOf(rolloutId: string): { complete: boolean; byDevice: Map<string, number> } {
+    let known = this.keys.get(rolloutId);
+    if (!known) {
+      known = { complete: false, byDevice: new Map() };
+      this.keys.set(rolloutId, known);
     }
-    return keys;
+    return known;
+  }
+
+  private loadKeys(rolloutId: string): { complete: boolean; byDevice: Map<string, number> } {
+    const text = this.db.prepare('SELECT json_group_array(json_array(device_id, id)) FROM rollout_devices WHERE rollout_id = ?').pluck().get(rolloutId) as string;
+    const known = { complete: true, byDevice: new Map(JSON.parse(text) as Array<[string, number]>) };
+    this.keys.set(rolloutId, known);
+    return known;
+  }
+
+  /** Drops what is remembered of a rollout that will not be ticked again (reloaded if it is). */
+  private forget(rolloutId: string): void {
+    this.keys.delete(rolloutId);
+    this.waveTotals.delete(rolloutId);
   }
 
   settleByTime(rolloutId: string, now: number, limits: { soakMs: number; phaseTimeoutMs: number; waves: number }): number {
@@ -400,6 +421,8 @@ export class SqliteRolloutRepository implements RolloutRepository {
          RETURNING *`,
       )
       .all(now, rolloutId, maxWave, limit) as DeviceRow[];
+    const known = this.keysOf(rolloutId);
+    if (!known.complete) for (const r of rows) known.byDevice.set(r.device_id, r.id);
     return rows.map(toDevice);
   }
 
@@ -494,10 +517,6 @@ export class SqliteRolloutRepository implements RolloutRepository {
          ORDER BY r.seq`,
       )
       .all(...ACTIVE_ROLLOUT_STATES, ...IN_FLIGHT_STATES) as RolloutRow[];
-    // The engine asks every tick: forget the row keys of rollouts it no longer ticks.
-    const ticked = new Set(rows.map((r) => r.id));
-    for (const id of [...this.keys.keys()]) if (!ticked.has(id)) this.keys.delete(id);
-    for (const id of [...this.waveTotals.keys()]) if (!ticked.has(id)) this.waveTotals.delete(id);
     return rows.map(toRollout);
   }
 }

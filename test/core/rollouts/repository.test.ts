@@ -80,6 +80,31 @@ describe('SqliteRolloutRepository', () => {
     expect(repo.inFlightOf('R2', ['device-a'])).toEqual([]);
   });
 
+  it('finds in-flight rows claimed before a restart as well as its own claims', () => {
+    const { db, repo } = store();
+    const before = repo.claimForDispatch('R1', 1, 2, T0);
+    repo.confirmWritten('R1', before.map((d) => ({ deviceId: d.deviceId, key: d.key })), T0);
+    const restarted = new SqliteRolloutRepository(db);
+    const mine = restarted.claimForDispatch('R1', 1, 1, T0 + 1);
+    restarted.confirmWritten('R1', mine.map((d) => ({ deviceId: d.deviceId, key: d.key })), T0 + 1);
+    const ids = (rows: Array<{ deviceId: string }>) => rows.map((r) => r.deviceId).sort();
+    expect(ids(restarted.inFlightOf('R1', [mine[0]!.deviceId]))).toEqual([mine[0]!.deviceId]);
+    expect(ids(restarted.inFlightOf('R1', ['device-a', 'device-b', 'device-c', 'device-d']))).toEqual(ids([...before, ...mine]));
+  });
+
+  it('counts for the gate: settled states one by one, open devices as queued', () => {
+    const { repo } = store();
+    const claimed = repo.claimForDispatch('R1', 1, 3, T0);
+    repo.confirmWritten('R1', claimed.map((d) => ({ deviceId: d.deviceId, key: d.key })), T0);
+    repo.applyChanges('R1', [
+      { deviceId: 'device-a', state: 'succeeded', since: T0 },
+      { deviceId: 'device-b', state: 'downloading', since: T0 },
+    ]);
+    expect(repo.waveCounts('R1')).toEqual([{ wave: 1, counts: { succeeded: 1, downloading: 1, targeted: 1, queued: 1 } }]);
+    expect(repo.gateCounts('R1')).toEqual([{ wave: 1, counts: { succeeded: 1, queued: 3 } }]);
+    expect(new SqliteRolloutRepository(store().db).gateCounts('R1')).toEqual([{ wave: 1, counts: { queued: 4 } }]);
+  });
+
   it('discards only a plan nobody started', () => {
     const { repo, states } = store();
     repo.discardPlan('R1'); // R1 runs: its rows are its history
