@@ -17,6 +17,11 @@ export class SqliteConversationRepository implements ConversationRepository {
   private readonly getStmt;
   private readonly listStmt;
   private readonly removeStmt;
+  /**
+   * What is stored per conversation: every activity brings its reference, and rewriting an
+   * unchanged one would put a synchronous fsync on the path of every chat turn.
+   */
+  private readonly stored = new Map<string, string>();
 
   constructor(db: SqliteDatabase) {
     this.upsertStmt = db.prepare(
@@ -28,8 +33,12 @@ export class SqliteConversationRepository implements ConversationRepository {
     this.removeStmt = db.prepare('DELETE FROM conversations WHERE conversation_id = ?');
   }
 
+  /** Records the reference when it is new or changed (updated_at: when it last changed). */
   upsert(ref: ConversationRef): void {
-    this.upsertStmt.run(ref.conversationId, JSON.stringify(ref), new Date().toISOString());
+    const json = JSON.stringify(ref);
+    if (this.stored.get(ref.conversationId) === json) return;
+    this.upsertStmt.run(ref.conversationId, json, new Date().toISOString());
+    this.stored.set(ref.conversationId, json);
   }
 
   get(conversationId: string): ConversationRef | undefined {
@@ -43,5 +52,6 @@ export class SqliteConversationRepository implements ConversationRepository {
 
   remove(conversationId: string): void {
     this.removeStmt.run(conversationId);
+    this.stored.delete(conversationId);
   }
 }
