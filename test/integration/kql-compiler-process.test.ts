@@ -1,6 +1,6 @@
 import { ChildProcessCompiler } from '../../backends/logs/kql/child-process-compiler';
 import { KqlError } from '../../backends/logs/kql/errors';
-import { CompileInterrupted } from '../../backends/logs/kql/query-compiler';
+import { QueryInterrupted } from '../../backends/logs/deadline';
 import { BUILTIN_TABLES } from '../../backends/logs/local/tables';
 
 /** The bot's KQL compiler process: same compiler, another process, and the bot stays in charge of it. */
@@ -38,7 +38,7 @@ describe('ChildProcessCompiler', () => {
 
   test('a compile past its timeout is stopped, and the next query gets a new compiler process', async () => {
     const slow = 'range i from 1 to 3 step 1' + ' | extend x = i'.repeat(2_000);
-    await expect(compiler.compile(slow, now, { timeoutInMs: 1 })).rejects.toBeInstanceOf(CompileInterrupted);
+    await expect(compiler.compile(slow, now, { timeoutInMs: 1 })).rejects.toBeInstanceOf(QueryInterrupted);
     const compiled = await compiler.compile('print x = 1', now, { timeoutInMs: 60_000 });
     expect(compiled.columns.map((c) => c.name)).toEqual(['x']);
   });

@@ -10,7 +10,8 @@ import type { Logger } from '../../../core/logger';
 import type { CompiledQuery, CompileOptions } from './compile';
 import type { CompilerReply, CompilerRequest } from './compiler-protocol';
 import { KqlError } from './errors';
-import { CompileInterrupted, type CompileDeadline, type QueryCompiler } from './query-compiler';
+import { QueryInterrupted, type Deadline } from '../deadline';
+import type { QueryCompiler } from './query-compiler';
 import type { TableSchema } from './schema';
 
 export interface ChildProcessCompilerOptions {
@@ -45,20 +46,20 @@ export class ChildProcessCompiler implements QueryCompiler {
     private readonly options: ChildProcessCompilerOptions = {},
   ) {}
 
-  compile(text: string, options: CompileOptions, deadline: CompileDeadline = {}): Promise<CompiledQuery> {
+  compile(text: string, options: CompileOptions, deadline: Deadline = {}): Promise<CompiledQuery> {
     if (this.closed) return Promise.reject(new Error('The KQL compiler is closed'));
-    if (deadline.abortSignal?.aborted) return Promise.reject(new CompileInterrupted('aborted'));
+    if (deadline.abortSignal?.aborted) return Promise.reject(new QueryInterrupted('aborted'));
     const id = this.nextId++;
     return new Promise<CompiledQuery>((resolve, reject) => {
       const timer =
         deadline.timeoutInMs !== undefined
           ? setTimeout(() => {
-              this.settle(id)?.reject(new CompileInterrupted('timeout'));
+              this.settle(id)?.reject(new QueryInterrupted('timeout'));
               // The parse may be stuck: only ending the process stops it. Others in it are re-sent.
               this.child?.kill('SIGKILL');
             }, deadline.timeoutInMs)
           : undefined;
-      const onAbort = () => this.settle(id)?.reject(new CompileInterrupted('aborted'));
+      const onAbort = () => this.settle(id)?.reject(new QueryInterrupted('aborted'));
       deadline.abortSignal?.addEventListener('abort', onAbort, { once: true });
       const cleanup = () => {
         clearTimeout(timer);

@@ -4,25 +4,14 @@
  * Microsoft's parser: ~120 MB of heap and code, seconds of CPU to warm, and a synchronous
  * parse that would otherwise hold the bot's event loop.
  */
+import { QueryInterrupted, type Deadline } from '../deadline';
 import { KqlCompiler, type CompiledQuery, type CompileOptions } from './compile';
 import { warmUpKusto } from './kusto';
 import type { TableSchema } from './schema';
 
-export interface CompileDeadline {
-  readonly timeoutInMs?: number;
-  readonly abortSignal?: AbortSignal;
-}
-
-/** The compile did not finish: it took longer than the query's timeout, or was cancelled. */
-export class CompileInterrupted extends Error {
-  constructor(readonly reason: 'timeout' | 'aborted') {
-    super(reason === 'timeout' ? 'Compiling the query took too long and was stopped' : 'The query was cancelled');
-  }
-}
-
 export interface QueryCompiler {
-  /** Rejects with KqlError (the position of the mistake) or CompileInterrupted. */
-  compile(text: string, options: CompileOptions, deadline?: CompileDeadline): Promise<CompiledQuery>;
+  /** Rejects with KqlError (the position of the mistake) or QueryInterrupted. */
+  compile(text: string, options: CompileOptions, deadline?: Deadline): Promise<CompiledQuery>;
   /** Call when a table is created or its columns change. */
   setTables(tables: readonly TableSchema[]): void;
   /** Loads the parser ahead of the first query. Never rejects. */
@@ -37,9 +26,9 @@ export class InProcessCompiler implements QueryCompiler {
     this.compiler = new KqlCompiler(tables);
   }
 
-  async compile(text: string, options: CompileOptions, deadline: CompileDeadline = {}): Promise<CompiledQuery> {
+  async compile(text: string, options: CompileOptions, deadline: Deadline = {}): Promise<CompiledQuery> {
     // A synchronous parse cannot be interrupted midway; a cancelled query stops here.
-    if (deadline.abortSignal?.aborted) throw new CompileInterrupted('aborted');
+    if (deadline.abortSignal?.aborted) throw new QueryInterrupted('aborted');
     return this.compiler.compile(text, options);
   }
 

@@ -10,6 +10,7 @@ import { toJsonValue, type JsonValue } from '../kql/values';
 import type { StoreValue } from './row-values';
 import { ident } from '../kql/sql';
 import { registerJsFunctions } from './js-functions';
+import { QueryInterrupted, type Deadline } from '../deadline';
 
 const MACRO_SCRIPT = KQL_MACROS.map((m) => `${m.replace('CREATE OR REPLACE MACRO', 'CREATE OR REPLACE TEMP MACRO')};`).join('\n');
 
@@ -21,17 +22,6 @@ export interface SessionOptions {
   readonly threads?: number;
   readonly memoryLimit?: string;
   readonly readOnly?: boolean;
-}
-
-export interface RunOptions {
-  readonly timeoutInMs?: number;
-  readonly abortSignal?: AbortSignal;
-}
-
-export class QueryInterrupted extends Error {
-  constructor(readonly reason: 'timeout' | 'aborted') {
-    super(reason === 'timeout' ? 'The query took too long and was stopped' : 'The query was cancelled');
-  }
 }
 
 export class DuckDbSession {
@@ -51,7 +41,7 @@ export class DuckDbSession {
   }
 
   /** Runs a compiled statement; rows come back in KQL's JSON forms. */
-  async query(sql: string, params: readonly BoundParam[], columns: readonly ColumnDef[], options: RunOptions = {}): Promise<JsonValue[][]> {
+  async query(sql: string, params: readonly BoundParam[], columns: readonly ColumnDef[], options: Deadline = {}): Promise<JsonValue[][]> {
     const connection = await this.connect();
     let interrupted: QueryInterrupted | undefined;
     const stop = (reason: 'timeout' | 'aborted') => {

@@ -8,10 +8,11 @@ import path from 'node:path';
 import type { Clock } from '../../../core/clock';
 import type { Logger } from '../../../core/logger';
 import { KqlError } from '../kql/errors';
-import { CompileInterrupted, InProcessCompiler, type QueryCompiler } from '../kql/query-compiler';
+import { QueryInterrupted } from '../deadline';
+import { InProcessCompiler, type QueryCompiler } from '../kql/query-compiler';
 import type { TableSchema } from '../kql/schema';
 import { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, LogsQueryError, type LogsClient, type LogsQueryOptions, type LogsQueryResult } from '../port';
-import { DuckDbSession, QueryInterrupted } from './duckdb-session';
+import { DuckDbSession } from './duckdb-session';
 import { parseImportFile, type ParsedImport } from './import-file';
 import { toStoreValue, type StoreValue } from './row-values';
 import { readImportedTables, writeImportedTables } from './schema-file';
@@ -75,7 +76,7 @@ export class EmbeddedLogsClient implements LogsClient {
     try {
       compiled = await this.compiler.compile(kql, { nowTicks, maxRows: maxRows + 1, timeRange: timeRange(options, nowTicks) }, { timeoutInMs, abortSignal: options.abortSignal });
     } catch (error) {
-      if (error instanceof CompileInterrupted) throw interrupted(error.reason, timeoutInMs);
+      if (error instanceof QueryInterrupted) throw interrupted(error.reason, timeoutInMs);
       if (error instanceof KqlError) {
         const kind = /not supported/.test(error.message) ? 'unsupported' : 'syntax';
         throw new LogsQueryError(error.message, kind, { line: error.line, column: error.column, caret: error.caret });
