@@ -72,10 +72,12 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
   const conversations = new SqliteConversationRepository(db);
   const subscriptions = new SqliteSubscriptionRepository(db);
   const audit = new SqliteAuditLog(db, () => clock.now());
-  const outbox = new SqliteOutboxRepository(db, () => clock.now());
+  // The outbox runs on the machine's clock, as its sender does: Teams' rate windows and
+  // Retry-After are real time, whatever clock the domain runs on (tests move theirs).
+  const outbox = new SqliteOutboxRepository(db);
 
   let wakeSender: () => void = () => undefined;
-  const notifier = new OutboxNotifier(outbox, () => wakeSender(), () => clock.now().getTime());
+  const notifier = new OutboxNotifier(outbox, () => wakeSender());
 
   const access = new AccessPolicy(
     !config.bot && config.roles.admins.length + config.roles.releaseLeads.length + config.roles.operators.length === 0

@@ -52,7 +52,7 @@ const toItem = (r: Row): OutboxItem => ({
 export class SqliteOutboxRepository implements OutboxRepository {
   private readonly stmts;
 
-  /** `now` stamps updated_at/sent_at (the clock the rest of the bot runs on, so tests see their own time). */
+  /** `now` stamps updated_at/sent_at: the machine's clock, like the sender's schedule (tests fix it). */
   constructor(
     private readonly db: SqliteDatabase,
     private readonly now: () => Date = () => new Date(),
