@@ -5,7 +5,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { LogsQueryClient, LogsQueryResultStatus, type LogsQueryClientOptions, type LogsTable as SdkTable } from '@azure/monitor-query-logs';
 import { formatDateTime } from './kql/values';
-import { kqlTypeFromName } from './kql/types';
+import { kqlTypeFromName, TICKS_PER_MS } from './kql/types';
 import { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, LogsQueryError, type LogsClient, type LogsQueryOptions, type LogsQueryResult, type LogsTable, type LogValue, type RenderRequest } from './port';
 
 /** Log Analytics needs a time range; the query's own filters narrow it further. */
@@ -38,24 +38,23 @@ export class LogAnalyticsLogsClient implements LogsClient {
     } catch (error) {
       throw new LogsQueryError(`Log Analytics rejected the query: ${describeServerError(error)}`, 'server');
     }
+    let sdkTables: SdkTable[];
+    let partialError: string | undefined;
     if (result.status === LogsQueryResultStatus.PartialFailure) {
-      const tables = result.partialTables.map((t) => toTable(t, maxRows));
-      return {
-        tables: tables.map((t) => t.table),
-        truncated: tables.some((t) => t.truncated),
-        store: this.storeName,
-        render: toRender(result.visualization),
-        partialError: `Partial result: ${result.partialError.message ?? result.partialError.code}`,
-        statistics: { elapsedMs: Date.now() - started },
-      };
+      sdkTables = result.partialTables;
+      partialError = `Partial result: ${result.partialError.message ?? result.partialError.code}`;
+    } else if (result.status === LogsQueryResultStatus.Success) {
+      sdkTables = result.tables;
+    } else {
+      throw new LogsQueryError('Log Analytics could not run the query', 'server');
     }
-    if (result.status !== LogsQueryResultStatus.Success) throw new LogsQueryError('Log Analytics could not run the query', 'server');
-    const tables = result.tables.map((t) => toTable(t, maxRows));
+    const tables = sdkTables.map((t) => toTable(t, maxRows));
     return {
       tables: tables.map((t) => t.table),
       truncated: tables.some((t) => t.truncated),
       store: this.storeName,
       render: toRender(result.visualization),
+      ...(partialError ? { partialError } : {}),
       statistics: { elapsedMs: Date.now() - started },
     };
   }
@@ -71,8 +70,7 @@ export class LogAnalyticsLogsClient implements LogsClient {
 
 function toValue(value: unknown): LogValue {
   if (value === undefined || value === null) return null;
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : formatDateTime(BigInt(value.getTime()) * 10_000n);
-  if (typeof value === 'object') return value as LogValue;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : formatDateTime(BigInt(value.getTime()) * TICKS_PER_MS);
   return value as LogValue;
 }
 
