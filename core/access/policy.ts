@@ -1,4 +1,4 @@
-import type { Role } from './roles';
+import { higherRole, type Role } from './roles';
 
 export interface RoleAssignments {
   readonly admins: readonly string[];
@@ -23,12 +23,13 @@ export class AccessPolicy {
     add(assignments.admins, 'admin');
   }
 
+  /** The highest role any of the user's keys is given (object id in one list, UPN in another). */
   roleOf(identity: { id?: string; aadObjectId?: string; upn?: string }): Role {
+    let role: Role = 'viewer';
     for (const key of [identity.aadObjectId, identity.upn, identity.id]) {
-      if (!key) continue;
-      const role = this.byKey.get(key.toLowerCase());
-      if (role) return role;
+      const listed = key ? this.byKey.get(key.toLowerCase()) : undefined;
+      if (listed) role = higherRole(role, listed);
     }
-    return 'viewer';
+    return role;
   }
 }

@@ -10,6 +10,9 @@ export function hasRole(actual: Role | undefined, required: Role): boolean {
   return rank(actual) >= rank(required);
 }
 
+/** The more powerful of two roles. */
+export const higherRole = (a: Role, b: Role): Role => (rank(a) >= rank(b) ? a : b);
+
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
 }

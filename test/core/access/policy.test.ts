@@ -10,6 +10,12 @@ test('roles come from the lists, highest wins, everyone else is a viewer', () =>
   expect(policy.roleOf({})).toBe('viewer');
 });
 
+test('a user listed by object id in one list and by UPN in another gets the higher role', () => {
+  const policy = new AccessPolicy({ admins: ['ada@contoso.com'], releaseLeads: [], operators: ['oid-ada'] });
+  expect(policy.roleOf({ aadObjectId: 'oid-ada', upn: 'ada@contoso.com' })).toBe('admin');
+  expect(policy.roleOf({ aadObjectId: 'oid-ada' })).toBe('operator');
+});
+
 test('a check that cannot run denies', () => {
   expect(hasRole(undefined, 'viewer')).toBe(false);
   expect(hasRole('superuser' as never, 'viewer')).toBe(false);
