@@ -40,7 +40,8 @@ export async function deviceListPage(ctx: TurnContext, filter: DeviceFilter, tok
   return deviceListCard({ filter: formatDeviceFilter(filter), total, pageSize: DEVICES_PAGE_SIZE, rows, tokens: tokens.length > 0 ? tokens : [''], base, nextToken: page.continuationToken });
 }
 
-async function firstPage(pages: AsyncIterableIterator<DevicePage>): Promise<DevicePage> {
+/** The first page of a listing; the iterator is closed so no further page is fetched. */
+export async function firstPage(pages: AsyncIterableIterator<DevicePage>): Promise<DevicePage> {
   const first = await pages.next();
   await pages.return?.();
   return first.done ? { devices: [] } : first.value;

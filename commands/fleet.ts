@@ -7,6 +7,7 @@ import { formatLastSeen } from '../core/fleet/last-seen';
 import { tagOf } from '../core/fleet/twin-view';
 import type { TurnContext } from './context';
 import { parseError, parsed, type CardActionSpec, type CommandSpec } from './spec';
+import { firstPage } from './devices';
 import { fleetOf } from './status';
 
 const UPDATING = new Set(['downloading', 'verifying', 'applying', 'rebooting']);
@@ -20,12 +21,7 @@ export async function fleetSummary(ctx: TurnContext, filter: DeviceFilter): Prom
     fleet.countBy('firmware', filter),
     fleet.countBy('tags.site', filter),
     fleet.countBy('fwUpdateStatus', filter),
-    (async () => {
-      const pages = fleet.listDevices({ ...filter, connection: 'Disconnected' }, { pageSize: 5, orderBy: 'lastActivityTime' });
-      const first = await pages.next();
-      await pages.return?.();
-      return first.done ? [] : first.value.devices;
-    })(),
+    firstPage(fleet.listDevices({ ...filter, connection: 'Disconnected' }, { pageSize: 5, orderBy: 'lastActivityTime' })),
   ]);
   const count = (rows: GroupCount[], value: string) => rows.find((r) => r.value === value)?.count ?? 0;
   const sum = (rows: GroupCount[], pick: (v: string | null) => boolean) => rows.filter((r) => pick(r.value)).reduce((n, r) => n + r.count, 0);
@@ -42,7 +38,7 @@ export async function fleetSummary(ctx: TurnContext, filter: DeviceFilter): Prom
     failed: count(updates, 'error') + count(updates, 'rolledback'),
     byFirmware: labelled(firmware, 'unknown'),
     bySite: labelled(sites, 'no site'),
-    silentLongest: silent.map((d) => ({ deviceId: d.deviceId, lastSeen: formatLastSeen(d.lastActivityTime, now), site: tagOf(d, 'site') ?? '' })),
+    silentLongest: silent.devices.map((d) => ({ deviceId: d.deviceId, lastSeen: formatLastSeen(d.lastActivityTime, now), site: tagOf(d, 'site') ?? '' })),
     asOf: `${now.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
   });
 }
