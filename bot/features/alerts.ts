@@ -92,7 +92,7 @@ async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOpti
   const accept = async (alert: Alert, payload: string) => batcher.submit(alert.site || !alert.deviceId ? alert : { ...alert, site: await siteOf(alert.deviceId) }, payload);
 
   let stopRules: (() => void) | undefined;
-  const evaluator = localRules(deps, token);
+  const evaluator = localRules(deps, token, repo);
 
   return {
     name: 'alerts',
@@ -147,14 +147,13 @@ function siteResolver(deps: FeatureDeps): (deviceId: string) => Promise<string |
   };
 }
 
-function localRules(deps: FeatureDeps, token: string | undefined) {
+function localRules(deps: FeatureDeps, token: string | undefined, repo: SqliteAlertRepository) {
   if (!deps.config.alerts.localRules) return undefined;
   if (!token) {
     deps.log.warn('local alert rules need ALERTS_WEBHOOK_TOKEN to post to /api/alerts; they are off');
     return undefined;
   }
   const config = loadAlertRules(deps.config.alerts.rulesFile);
-  const repo = new SqliteAlertRepository(deps.db);
   const url = `${deps.selfUrl}/api/alerts?token=${encodeURIComponent(token)}`;
   const rules = new AlertRuleEvaluator({
     rules: config.rules,
