@@ -1,4 +1,4 @@
-import type { ApprovalView, PipelineRun, StageView } from '../core/deployments/run';
+import { pendingApprovals, type ApprovalView, type PipelineRun, type StageView } from '../core/deployments/run';
 import { card, executeAction, openUrlAction, type AdaptiveCard, type CardElement } from './card';
 import { approvalWord, durationBetween, isWebUrl, shortCommit, stageTitle, stateColor, stateIcon, stateLabel, utc } from './deployment-format';
 
@@ -20,7 +20,7 @@ const MAX_APPROVAL_BUTTONS = 2;
 /** One card per pipeline run, updated in place as the run moves. */
 export function deploymentRunCard({ run, now }: DeploymentRunView): AdaptiveCard {
   const actions: CardElement[] = [];
-  const pending = run.approvals.filter((a) => a.status === 'pending');
+  const pending = pendingApprovals(run);
   for (const approval of pending.slice(0, MAX_APPROVAL_BUTTONS)) {
     const where = pending.length > 1 && approval.stageName ? ` ${approval.stageName}` : '';
     const data = { id: run.runId, approvalId: approval.id };

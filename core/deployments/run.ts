@@ -74,12 +74,4 @@ export interface PipelineRun {
   readonly version: number;
 }
 
-export const isTerminal = (run: Pick<PipelineRun, 'state'>): boolean => run.state === 'completed';
-
 export const pendingApprovals = (run: PipelineRun): ApprovalView[] => run.approvals.filter((a) => a.status === 'pending');
-
-/** The run's displayed status in one word. */
-export function statusLabel(run: Pick<PipelineRun, 'state' | 'result'>): string {
-  if (run.state === 'completed') return run.result ?? 'completed';
-  return run.state;
-}
