@@ -1,4 +1,4 @@
-import { parseError, parsed, type CommandSpec } from './spec';
+import { noArguments, type CommandSpec } from './spec';
 
 /** Delivery health: what is queued and what could not be delivered (the Pipelines app fails silently; we don't). */
 export const deliveryCommand: CommandSpec<void> = {
@@ -7,7 +7,7 @@ export const deliveryCommand: CommandSpec<void> = {
   usage: 'delivery',
   examples: ['delivery'],
   role: 'operator',
-  parse: (input) => (input ? parseError('`delivery` takes no arguments.') : parsed(undefined)),
+  parse: noArguments('`delivery` takes no arguments.'),
   async run(ctx) {
     const health = ctx.services.delivery;
     if (!health) {

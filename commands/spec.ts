@@ -7,6 +7,12 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string
 export const parsed = <T>(value: T): ParseResult<T> => ({ ok: true, value });
 export const parseError = (error: string): ParseResult<never> => ({ ok: false, error });
 
+/** The parser of a command without arguments: anything typed after it gets `why`. */
+export const noArguments =
+  (why: string) =>
+  (input: string): ParseResult<void> =>
+    input.trim() ? parseError(why) : parsed(undefined);
+
 /**
  * A chat command. Help, "did you mean", the Teams manifest's command list and the
  * access check all come from these specs; nothing else knows about commands.

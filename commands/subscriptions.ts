@@ -1,5 +1,5 @@
 import { TOPICS, type Topic } from '../core/conversations/subscription';
-import { parseError, parsed, type CommandSpec, type ParseResult } from './spec';
+import { noArguments, parseError, parsed, type CommandSpec, type ParseResult } from './spec';
 
 interface TopicArgs {
   topic: Topic;
@@ -61,7 +61,7 @@ export const subscriptionsCommand: CommandSpec<void> = {
   usage: 'subscriptions',
   examples: ['subscriptions'],
   role: 'viewer',
-  parse: (input) => (input ? parseError('`subscriptions` takes no arguments.') : parsed(undefined)),
+  parse: noArguments('`subscriptions` takes no arguments.'),
   async run(ctx) {
     const subs = ctx.services.subscriptions.listForConversation(ctx.conversation.conversationId);
     if (subs.length === 0) {

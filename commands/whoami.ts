@@ -1,4 +1,4 @@
-import { parseError, parsed, type CommandSpec } from './spec';
+import { noArguments, type CommandSpec } from './spec';
 
 export const whoamiCommand: CommandSpec<void> = {
   name: 'whoami',
@@ -6,7 +6,7 @@ export const whoamiCommand: CommandSpec<void> = {
   usage: 'whoami',
   examples: ['whoami'],
   role: 'viewer',
-  parse: (input) => (input ? parseError('`whoami` takes no arguments.') : parsed(undefined)),
+  parse: noArguments('`whoami` takes no arguments.'),
   async run(ctx) {
     const { actor } = ctx;
     const upn = actor.upn ? ` (${actor.upn})` : '';
