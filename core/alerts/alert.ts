@@ -87,9 +87,6 @@ export interface AlertRecord extends Alert {
 
 export const severityLabel = (severity: Severity): string => `Sev${severity}`;
 
-export const isOpen = (record: Pick<AlertRecord, 'monitorCondition' | 'state'>): boolean =>
-  record.monitorCondition === 'Fired' && record.state !== 'Closed';
-
 /** What silences and the storm card name as "the thing that alerted": the device, else the first target. */
 export function alertTarget(alert: Pick<Alert, 'deviceId' | 'targetIds' | 'configurationItems'>): string {
   return alert.deviceId ?? alert.targetIds[0] ?? alert.configurationItems[0] ?? 'unknown';

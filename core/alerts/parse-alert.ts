@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { SEVERITIES, type Alert, type AlertCondition, type AlertKind, type Dimension, type Severity } from './alert';
+import { type Alert, type AlertCondition, type AlertKind, type Dimension, type Severity } from './alert';
 import {
   activityLogContextSchema,
   COMMON_SCHEMA_ID,
@@ -209,5 +209,3 @@ function portalLink(alertId: string): string | undefined {
   if (!/^\/subscriptions\/[^/]+\/providers\/Microsoft\.AlertsManagement\/alerts\/[^/]+$/i.test(alertId)) return undefined;
   return `https://portal.azure.com/#blade/Microsoft_Azure_Monitoring/AlertDetailsTemplateBlade/alertId/${encodeURIComponent(alertId)}`;
 }
-
-export const isSeverity = (value: number): value is Severity => (SEVERITIES as readonly number[]).includes(value);

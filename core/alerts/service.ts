@@ -1,10 +1,9 @@
-import { alertTarget, isOpen, type AlertRecord } from './alert';
+import { alertTarget, type AlertRecord } from './alert';
 import type { AlertCardInput } from './card-renderer';
 import type { AlertFilter } from './filter';
 import type { AlertPublisher } from './publisher';
 import type { AlertRepository } from './repository';
 import type { Silence, SilenceHours } from './silence';
-import type { StormMember } from './storm';
 import type { AlertStateChange, AlertStateClient } from '../../backends/alerts/port';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
@@ -51,10 +50,6 @@ export class AlertService {
 
   silences(): Silence[] {
     return this.deps.repo.activeSilences(this.deps.clock.now());
-  }
-
-  stormMembers(conversationId: string, rule: string, generation: number, limit: number): { total: number; members: StormMember[] } {
-    return this.deps.repo.stormMembers(conversationId, rule, generation, limit);
   }
 
   /** A storm card's alerts in full (for its "List" button), worst and newest first. */
@@ -129,5 +124,3 @@ export class AlertService {
 }
 
 const shortTime = (iso: string | undefined) => (iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : 'an unknown time');
-
-export { isOpen };
