@@ -1,9 +1,7 @@
 /** KQL values as Log Analytics returns them in JSON: datetimes ISO with Z, timespans `d.hh:mm:ss`, dynamic as JSON. */
-import type { KqlType } from './types';
+import { TICKS_PER_SECOND, type KqlType } from './types';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
-
-const TICKS_PER_SECOND = 10_000_000n;
 
 const pad = (n: number | bigint, width: number): string => String(n).padStart(width, '0');
 

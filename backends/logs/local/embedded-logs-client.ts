@@ -11,6 +11,7 @@ import { KqlError } from '../kql/errors';
 import { QueryInterrupted } from '../deadline';
 import { InProcessCompiler, type QueryCompiler } from '../kql/query-compiler';
 import type { TableSchema } from '../kql/schema';
+import { TICKS_PER_MS } from '../kql/types';
 import { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, LogsQueryError, type LogsClient, type LogsQueryOptions, type LogsQueryResult } from '../port';
 import { DuckDbSession } from './duckdb-session';
 import { parseImportFile, type ParsedImport } from './import-file';
@@ -32,9 +33,6 @@ export interface EmbeddedLogsOptions {
   /** Where KQL is compiled; by default in this process. The bot gives the parser a process of its own. */
   readonly compiler?: (tables: readonly TableSchema[]) => QueryCompiler;
 }
-
-const TICKS_PER_MS = 10_000n;
-const EPOCH_TICKS = 0n;
 
 export class EmbeddedLogsClient implements LogsClient {
   readonly storeName = 'embedded DuckDB';
@@ -70,7 +68,7 @@ export class EmbeddedLogsClient implements LogsClient {
   private async run(kql: string, options: LogsQueryOptions): Promise<LogsQueryResult> {
     const started = Date.now();
     const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
-    const nowTicks = BigInt(this.options.clock.now().getTime()) * TICKS_PER_MS + EPOCH_TICKS;
+    const nowTicks = BigInt(this.options.clock.now().getTime()) * TICKS_PER_MS;
     const timeoutInMs = options.timeoutInMs ?? DEFAULT_TIMEOUT_MS;
     let compiled;
     try {

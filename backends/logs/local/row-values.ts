@@ -1,6 +1,6 @@
 /** Incoming row values (from the simulator, JSONL or CSV) → the store's representation of each KQL type. */
 import { parseDateTimeText, parseTimespanText } from '../kql/literals';
-import type { KqlType } from '../kql/types';
+import { TICKS_PER_MS, type KqlType } from '../kql/types';
 
 export type StoreValue = null | boolean | bigint | number | string;
 export type Converted = { ok: true; value: StoreValue } | { ok: false; error: string };
@@ -32,13 +32,13 @@ export function toStoreValue(value: unknown, type: KqlType): Converted {
       return Number.isNaN(n) && !/^nan$/i.test(String(value)) ? bad(`${JSON.stringify(value)} is not a number`) : ok(n);
     }
     case 'datetime': {
-      if (value instanceof Date) return Number.isNaN(value.getTime()) ? bad('invalid date') : ok(BigInt(value.getTime()) * 10_000n);
-      if (typeof value === 'number') return ok(BigInt(Math.round(value)) * 10_000n);
+      if (value instanceof Date) return Number.isNaN(value.getTime()) ? bad('invalid date') : ok(BigInt(value.getTime()) * TICKS_PER_MS);
+      if (typeof value === 'number') return ok(BigInt(Math.round(value)) * TICKS_PER_MS);
       const ticks = parseDateTimeText(String(value));
       return ticks === undefined ? bad(`${JSON.stringify(value)} is not a datetime`) : ok(ticks);
     }
     case 'timespan': {
-      if (typeof value === 'number') return ok(BigInt(Math.round(value)) * 10_000n);
+      if (typeof value === 'number') return ok(BigInt(Math.round(value)) * TICKS_PER_MS);
       const ticks = parseTimespanText(String(value));
       return ticks === undefined ? bad(`${JSON.stringify(value)} is not a timespan`) : ok(ticks);
     }
