@@ -60,7 +60,6 @@ export interface AlertRepository {
    * rendering, and the member is added to its running totals (call with recordDelivery).
    */
   joinStorm(storm: Storm, member: StormJoiner): void;
-  getStorm(conversationId: string, rule: string, generation: number): Storm | undefined;
   markStormDirty(conversationId: string, rule: string, generation: number): void;
   /** Storms whose card must be rendered again, in key order (after `after`, at most `limit`), with the card's notifier key. */
   dirtyStorms(limit?: number, after?: StormCursor): Array<Storm & { readonly cardKey: string }>;

@@ -236,7 +236,6 @@ export class SqliteAlertRepository implements AlertRepository {
       // Capped: the storm rule only asks "more than K?", and an uncapped count grows with the storm.
       countSince: db.prepare('SELECT COUNT(*) FROM (SELECT 1 FROM alert_deliveries WHERE conversation_id = ? AND delivered_at > ? LIMIT ?)').pluck(),
       latestStorm: db.prepare('SELECT * FROM alert_storms WHERE conversation_id = ? AND rule = ? ORDER BY generation DESC LIMIT 1'),
-      getStorm: db.prepare('SELECT * FROM alert_storms WHERE conversation_id = ? AND rule = ? AND generation = ?'),
       // One statement per joining alert: the storm's time, its dirty mark and its totals.
       joinStorm: db.prepare(
         `INSERT INTO alert_storms (conversation_id, rule, generation, started_at, last_at, dirty, total, firing, severity, first_fired_at, last_fired_at)
@@ -350,11 +349,6 @@ export class SqliteAlertRepository implements AlertRepository {
 
   latestStorm(conversationId: string, rule: string): Storm | undefined {
     const row = this.s.latestStorm.get(conversationId, rule) as StormRow | undefined;
-    return row ? toStorm(row) : undefined;
-  }
-
-  getStorm(conversationId: string, rule: string, generation: number): Storm | undefined {
-    const row = this.s.getStorm.get(conversationId, rule, generation) as StormRow | undefined;
     return row ? toStorm(row) : undefined;
   }
 
