@@ -18,17 +18,21 @@ export class TeamsChannelClient implements ChannelClient {
   ) {}
 
   async create(ref: ConversationRef, message: OutboundMessage): Promise<string> {
-    const api = new ConnectorClient(ref.serviceUrl, this.http);
-    const payload = { ...messageActivity(message), from: { id: ref.botId ?? this.botId, role: 'bot' }, conversation: { id: ref.conversationId } };
-    const result = await this.call(() => api.conversations.activities(ref.conversationId).create(payload as never));
+    const result = await this.call(() => this.activities(ref).create(this.activity(ref, message) as never));
     if (!result?.id) throw new ChannelError('the connector accepted the message but returned no activity id', 502);
     return result.id;
   }
 
   async update(ref: ConversationRef, activityId: string, message: OutboundMessage): Promise<void> {
-    const api = new ConnectorClient(ref.serviceUrl, this.http);
-    const payload = { ...messageActivity(message), id: activityId, from: { id: ref.botId ?? this.botId, role: 'bot' }, conversation: { id: ref.conversationId } };
-    await this.call(() => api.conversations.activities(ref.conversationId).update(activityId, payload as never));
+    await this.call(() => this.activities(ref).update(activityId, { ...this.activity(ref, message), id: activityId } as never));
+  }
+
+  private activities(ref: ConversationRef) {
+    return new ConnectorClient(ref.serviceUrl, this.http).conversations.activities(ref.conversationId);
+  }
+
+  private activity(ref: ConversationRef, message: OutboundMessage) {
+    return { ...messageActivity(message), from: { id: ref.botId ?? this.botId, role: 'bot' }, conversation: { id: ref.conversationId } };
   }
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {
