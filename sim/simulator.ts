@@ -30,8 +30,6 @@ interface SimDevice {
   readonly random: Random;
   firmware: string;
   online: boolean;
-  /** Offline on purpose (flapping, dead) as opposed to rebooting. */
-  away: boolean;
   nextHeartbeatAt: number;
   nextTelemetryAt: number;
   nextHealthAt: number;
@@ -44,14 +42,9 @@ interface SimDevice {
   battery: number;
   temperature: number;
   rssi: number;
-  /** The desired firmware the device has not acted on yet (it was offline). */
-  pendingTarget?: DesiredFirmware;
+  /** The desired firmware version the device has not acted on yet (it was offline). */
+  pendingTarget?: string;
   update?: ActiveUpdate;
-}
-
-interface DesiredFirmware {
-  readonly version: string;
-  readonly desiredVersion: number;
 }
 
 interface ActiveUpdate {
@@ -60,7 +53,6 @@ interface ActiveUpdate {
   readonly plan: UpdatePlan;
   phase: UpdatePhase;
   phaseEndsAt: number;
-  readonly startedAt: number;
 }
 
 /** What one tick collects, written in batches at its end. */
@@ -128,7 +120,6 @@ export class FleetSimulator {
         random,
         firmware: profile.firmware,
         online: !profile.dead,
-        away: profile.dead,
         nextHeartbeatAt: now + Math.floor(phase * this.heartbeatMs),
         nextTelemetryAt: now + Math.floor(phase * this.telemetryMs),
         nextHealthAt: now + Math.floor(phase * this.healthMs),
@@ -255,29 +246,29 @@ export class FleetSimulator {
   }
 
   /** A device acts on desired firmware when it is online: update, or confirm it already runs it. */
-  private considerTarget(d: SimDevice, target: DesiredFirmware, now: number, batch: Batch): void {
-    if (d.update?.target === target.version) {
+  private considerTarget(d: SimDevice, target: string, now: number, batch: Batch): void {
+    if (d.update?.target === target) {
       d.pendingTarget = undefined;
       return;
     }
     d.pendingTarget = undefined;
-    if (target.version === d.firmware) {
+    if (target === d.firmware) {
       // Already there (or a rollout was aborted and wrote our version back): say so.
       if (d.update) this.events(batch, d, now, 'FirmwareUpdateCancelled', `update to ${d.update.target} cancelled; staying on ${d.firmware}`);
       d.update = undefined;
       batch.reports.push({ deviceId: d.profile.deviceId, patch: { firmware: { currentFwVersion: d.firmware, fwUpdateStatus: 'current', pendingFwVersion: null, fwUpdateSubstatus: null } } });
       return;
     }
-    const bad = this.o.isBadVersion?.(target.version) ?? false;
+    const bad = this.o.isBadVersion?.(target) ?? false;
     const plan = planUpdate(d.random, bad, this.rates, this.o.updateSpeed ?? 1);
-    d.update = { target: target.version, from: d.firmware, plan, phase: 'downloading', phaseEndsAt: now + plan.durationsMs.downloading, startedAt: now };
+    d.update = { target, from: d.firmware, plan, phase: 'downloading', phaseEndsAt: now + plan.durationsMs.downloading };
     this.stats.updatesStarted++;
     batch.reports.push({
       deviceId: d.profile.deviceId,
-      patch: { firmware: { fwUpdateStatus: 'downloading', pendingFwVersion: target.version, fwUpdateSubstatus: null, lastFwUpdateStartTime: iso(now), lastFwUpdateEndTime: null } },
+      patch: { firmware: { fwUpdateStatus: 'downloading', pendingFwVersion: target, fwUpdateSubstatus: null, lastFwUpdateStartTime: iso(now), lastFwUpdateEndTime: null } },
     });
-    batch.logs.push(this.logRow(d, now, 'Info', 'updater', `downloading firmware ${target.version}`));
-    this.events(batch, d, now, 'FirmwareUpdateStarted', `${d.firmware} → ${target.version}`);
+    batch.logs.push(this.logRow(d, now, 'Info', 'updater', `downloading firmware ${target}`));
+    this.events(batch, d, now, 'FirmwareUpdateStarted', `${d.firmware} → ${target}`);
   }
 
   private advanceUpdate(d: SimDevice, now: number, batch: Batch): void {
@@ -337,7 +328,6 @@ export class FleetSimulator {
       d.nextFlapAt = now + 60_000; // not in the middle of an update
       return;
     }
-    d.away = d.online;
     d.online = !d.online;
     d.nextFlapAt = now + between(d.random, ...(d.online ? FLAP_ONLINE_MS : FLAP_OFFLINE_MS));
     batch.connections.push({ deviceId: d.profile.deviceId, state: d.online ? 'Connected' : 'Disconnected' });
@@ -438,7 +428,7 @@ export class FleetSimulator {
       const d = this.byId.get(change.deviceId);
       const target = desiredFirmware(change.desired);
       // An update cut short by a restart starts over; a finished one is confirmed as current.
-      if (d && target && target.version !== d.firmware && settled.get(change.deviceId) !== target.version) d.pendingTarget = target;
+      if (d && target && target !== d.firmware && settled.get(change.deviceId) !== target) d.pendingTarget = target;
     }
     const at = new Date(now);
     await this.writeConnections(
@@ -488,10 +478,11 @@ export class FleetSimulator {
   }
 }
 
-function desiredFirmware(desired: TwinProperties): DesiredFirmware | undefined {
+/** The desired firmware version, if the twin sets one. */
+function desiredFirmware(desired: TwinProperties): string | undefined {
   const fw = desired.firmware as Record<string, unknown> | undefined;
   if (!fw || typeof fw.fwVersion !== 'string' || fw.fwVersion === '') return undefined;
-  return { version: fw.fwVersion, desiredVersion: Number(desired.$version ?? 0) };
+  return fw.fwVersion;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
