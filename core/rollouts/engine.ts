@@ -3,7 +3,7 @@ import type { Clock } from '../clock';
 import { silentLogger, type Logger } from '../logger';
 import { FleetReader } from './fleet-reader';
 import { judgeWave, type GateResult } from './gates';
-import { FAILURE_STATES, IN_FLIGHT_STATES, sumStates, type Rollout, type RolloutDevice, type StateCounts } from './model';
+import { FAILURE_STATES, IN_FLIGHT_STATES, sumStates, type Rollout, type RolloutDevice } from './model';
 import type { Observation } from './observation';
 import { nextDeviceState, type DeviceChange } from './progress';
 import type { InFlightDevice, RolloutRepository } from './repository';
@@ -263,5 +263,3 @@ export class RolloutEngine {
 
 const carriesAttempt = (seen: Observation | undefined, rolloutId: string, attempt: number): boolean =>
   seen !== undefined && seen.desiredRolloutId === rolloutId && (seen.desiredAttempt ?? 1) === attempt;
-
-export type { StateCounts };

@@ -33,8 +33,6 @@ export const IN_FLIGHT_STATES: readonly DeviceState[] = ['targeted', 'downloadin
 export const FAILURE_STATES: readonly DeviceState[] = ['failed', 'timed-out', 'rolled-back'];
 /** Retry failed puts these back in the queue. */
 export const RETRYABLE_STATES: readonly DeviceState[] = ['failed', 'timed-out', 'rolled-back', 'skipped-offline'];
-/** Decided at plan time: not part of any wave. */
-export const OUTSIDE_WAVE_STATES: readonly DeviceState[] = ['already-current', 'incompatible'];
 
 /** Rollouts that hold their devices: a device may be in one of these at a time. */
 export const ACTIVE_ROLLOUT_STATES: readonly RolloutState[] = ['awaiting-approval', 'running', 'paused'];

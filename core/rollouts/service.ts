@@ -6,7 +6,7 @@ import { RolloutActions } from './actions';
 import type { RolloutAnnouncer } from './announcer';
 import { RolloutEngine, type EngineOptions, type RolloutEvent } from './engine';
 import { FleetReader } from './fleet-reader';
-import { FAILURE_STATES, type Rollout, type RolloutSettings } from './model';
+import { ACTIVE_ROLLOUT_STATES, FAILURE_STATES, type Rollout, type RolloutSettings } from './model';
 import { planRollout, type PlannedRollout, type PlanRequest } from './planner';
 import type { Membership, RolloutRepository } from './repository';
 import { Serial } from './serial';
@@ -55,7 +55,7 @@ export class RolloutService {
 
   /** The most recent active rollout, for `rollout status` without an id. */
   latestActive(): Rollout | undefined {
-    return this.deps.repo.list({ limit: 1, states: ['running', 'paused', 'awaiting-approval'] })[0] ?? this.deps.repo.list({ limit: 1 })[0];
+    return this.deps.repo.list({ limit: 1, states: ACTIVE_ROLLOUT_STATES })[0] ?? this.deps.repo.list({ limit: 1 })[0];
   }
 
   view(id: string): RolloutView | undefined {

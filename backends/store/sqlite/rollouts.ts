@@ -1,5 +1,5 @@
 import type { Migration, SqliteDatabase } from './database';
-import { ACTIVE_ROLLOUT_STATES, DEVICE_STATES, IN_FLIGHT_STATES, RETRYABLE_STATES, type DeviceState, type Rollout, type RolloutDevice, type RolloutState, type StateCounts, type WaveCounts } from '../../../core/rollouts/model';
+import { ACTIVE_ROLLOUT_STATES, DEVICE_STATES, IN_FLIGHT_STATES, RETRYABLE_STATES, totalOf, type DeviceState, type Rollout, type RolloutDevice, type RolloutState, type StateCounts, type WaveCounts } from '../../../core/rollouts/model';
 import type { PlannedDevice } from '../../../core/rollouts/plan';
 import type { DeviceChange } from '../../../core/rollouts/progress';
 import type { InFlightDevice, Membership, RolloutConflict, RolloutPatch, RolloutRepository } from '../../../core/rollouts/repository';
@@ -301,7 +301,7 @@ export class SqliteRolloutRepository implements RolloutRepository {
     return [...byWave.entries()]
       .sort((a, b) => a[0] - b[0])
       .map(([wave, counts]) => {
-        const open = totals.get(wave)! - Object.values(counts).reduce((n, c) => n + (c ?? 0), 0);
+        const open = totals.get(wave)! - totalOf(counts);
         return { wave, counts: open > 0 ? { ...counts, queued: open } : counts };
       });
   }
