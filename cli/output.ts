@@ -1,4 +1,5 @@
 /** How the CLI prints results: Log Analytics' JSON shape, one JSON line, or an aligned text table. */
+import { displayValue } from '../backends/logs/kql/values';
 import type { LogsQueryError, LogsQueryResult, LogValue } from '../backends/logs/port';
 
 export function resultJson(result: LogsQueryResult): { tables: { name: string; columns: { name: string; type: string }[]; rows: LogValue[][] }[] } {
@@ -22,13 +23,11 @@ export function errorText(error: unknown): string {
   return e.message ?? String(error);
 }
 
-const cell = (v: LogValue): string => (v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-
 export function resultTable(result: LogsQueryResult): string {
   const lines: string[] = [];
   for (const t of result.tables) {
     const header = t.columns.map((c) => c.name);
-    const body = t.rows.map((r) => r.map(cell));
+    const body = t.rows.map((r) => r.map(displayValue));
     const widths = header.map((h, i) => Math.min(60, Math.max(h.length, ...body.map((r) => r[i].length))));
     const fmt = (cells: string[]) => cells.map((c, i) => (c.length > widths[i] ? `${c.slice(0, widths[i] - 1)}…` : c.padEnd(widths[i]))).join('  ').trimEnd();
     lines.push(fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(fmt));

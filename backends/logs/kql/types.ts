@@ -55,7 +55,6 @@ export function duckType(type: KqlType): string {
 
 export const isNumeric = (t: KqlType): boolean => t === 'int' || t === 'long' || t === 'real' || t === 'decimal';
 export const isIntegral = (t: KqlType): boolean => t === 'int' || t === 'long';
-export const isTextual = (t: KqlType): boolean => t === 'string' || t === 'guid';
 
 export const TICKS_PER_MS = 10_000n;
 export const TICKS_PER_SECOND = 10_000_000n;

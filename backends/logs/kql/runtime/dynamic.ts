@@ -151,11 +151,6 @@ export function mergeBagList(list: Json | undefined, limit?: number): Json {
   return out;
 }
 
-/** treepath/bag_keys helpers. */
-export function bagKeys(bag: Json | undefined): string[] | null {
-  return isBag(bag) ? Object.keys(bag) : null;
-}
-
 export function jaccardIndex(a: Json | undefined, b: Json | undefined): number | null {
   if (!isArray(a) || !isArray(b)) return null;
   const sa = new Set(a.map(key));
