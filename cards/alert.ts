@@ -1,6 +1,7 @@
-import type { AlertCondition, AlertRecord } from '../core/alerts/alert';
+import { resourceName, type AlertCondition, type AlertRecord } from '../core/alerts/alert';
 import type { AlertCardInput } from '../core/alerts/card-renderer';
 import { logsAroundFireTime } from '../core/alerts/logs-query';
+import { SILENCE_DURATIONS_HOURS } from '../core/alerts/silence';
 import { card, executeAction, openUrlAction, type AdaptiveCard, type CardElement } from './card';
 import { formatDuration } from '../core/text/duration';
 import { absoluteTime, clip, relativeTime, RESOLVED_STYLE, severityStyle, sevText, shortId } from './alert-format';
@@ -57,8 +58,7 @@ export function alertCard({ record, silence, now }: AlertCardInput): AdaptiveCar
 }
 
 function targetText(record: AlertRecord): string {
-  const name = (id: string) => id.split('/').filter(Boolean).pop() ?? id;
-  const names = record.targetIds.map(name);
+  const names = record.targetIds.map(resourceName);
   if (names.length === 0) return record.configurationItems.join(', ') || 'unknown';
   return clip(names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', '), 300);
 }
@@ -143,7 +143,7 @@ function buttons(record: AlertRecord, now: Date): CardElement[] {
     card: {
       type: 'AdaptiveCard',
       body: [{ type: 'TextBlock', text: `No cards for **${clip(record.rule, 100)}** on this target for:`, wrap: true }],
-      actions: [1, 4, 24].map((hours) => executeAction(`${hours} h`, ALERT_VERBS.silence, { ...id, hours })),
+      actions: SILENCE_DURATIONS_HOURS.map((hours) => executeAction(`${hours} h`, ALERT_VERBS.silence, { ...id, hours })),
     },
   });
   if (record.deviceId) {
