@@ -1,6 +1,5 @@
+import { isSecretReference, SECRET_REFERENCE_PREFIX } from '../../core/config/config';
 import type { SecretClientPort } from './port';
-
-const PREFIX = 'keyvault:';
 
 /**
  * Returns a copy of `env` where every `keyvault:NAME` value is replaced by the secret
@@ -12,10 +11,10 @@ export async function resolveSecretReferences(
   secrets: SecretClientPort,
 ): Promise<Record<string, string | undefined>> {
   const resolved: Record<string, string | undefined> = { ...env };
-  const references = Object.entries(env).filter(([, value]) => value?.startsWith(PREFIX));
+  const references = Object.entries(env).filter(([, value]) => isSecretReference(value));
   await Promise.all(
     references.map(async ([variable, value]) => {
-      const name = value!.slice(PREFIX.length).trim();
+      const name = value!.slice(SECRET_REFERENCE_PREFIX.length).trim();
       if (!/^[0-9a-zA-Z-]{1,127}$/.test(name)) {
         throw new Error(`${variable} refers to Key Vault secret "${name}", which is not a valid secret name (letters, digits and dashes)`);
       }
@@ -31,4 +30,4 @@ export async function resolveSecretReferences(
 }
 
 export const hasSecretReferences = (env: Readonly<Record<string, string | undefined>>): boolean =>
-  Object.values(env).some((value) => value?.startsWith(PREFIX));
+  Object.values(env).some(isSecretReference);

@@ -151,11 +151,16 @@ export class ConfigError extends Error {
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
 export const isLoopback = (host: string): boolean => LOOPBACK.test(host);
 
+/** A value written `keyvault:NAME` names a Key Vault secret, resolved at start (backends/secrets/resolve.ts). */
+export const SECRET_REFERENCE_PREFIX = 'keyvault:';
+
+export const isSecretReference = (value: string | undefined): boolean => value?.startsWith(SECRET_REFERENCE_PREFIX) === true;
+
 /** `keyvault:NAME` values are resolved at start only with KEY_VAULT_URL. */
 function unresolvableReferences(env: Readonly<Record<string, string | undefined>>): string[] {
   if (env.KEY_VAULT_URL?.trim()) return [];
   return Object.entries(env)
-    .filter(([, value]) => value?.startsWith('keyvault:'))
+    .filter(([, value]) => isSecretReference(value))
     .map(([name, value]) => `${name} refers to Key Vault (${value}) but KEY_VAULT_URL is not set; set KEY_VAULT_URL=https://<vault>.vault.azure.net`);
 }
 
