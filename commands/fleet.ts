@@ -4,13 +4,11 @@ import { fleetSummaryCard } from '../cards/fleet-summary';
 import type { AdaptiveCard } from '../cards/card';
 import { FILTER_HELP, formatDeviceFilter, parseDeviceFilter } from '../core/fleet/device-filter';
 import { formatLastSeen } from '../core/fleet/last-seen';
-import { tagOf } from '../core/fleet/twin-view';
+import { isUpdating, tagOf } from '../core/fleet/twin-view';
 import type { TurnContext } from './context';
 import { parseError, parsed, type CardActionSpec, type CommandSpec } from './spec';
 import { firstPage } from './devices';
 import { fleetOf } from './status';
-
-const UPDATING = new Set(['downloading', 'verifying', 'applying', 'rebooting']);
 
 /** The fleet in one card: five GROUP BY counts and one page of the longest-silent devices. */
 export async function fleetSummary(ctx: TurnContext, filter: DeviceFilter): Promise<AdaptiveCard> {
@@ -34,7 +32,7 @@ export async function fleetSummary(ctx: TurnContext, filter: DeviceFilter): Prom
     online: count(connection, 'Connected'),
     offline: count(connection, 'Disconnected'),
     disabled: count(status, 'disabled'),
-    updating: sum(updates, (v) => v !== null && UPDATING.has(v)),
+    updating: sum(updates, isUpdating),
     failed: count(updates, 'error') + count(updates, 'rolledback'),
     byFirmware: labelled(firmware, 'unknown'),
     bySite: labelled(sites, 'no site'),

@@ -5,7 +5,7 @@ import { cleanDeviceIdInput, isValidDeviceId } from '../core/fleet/device-id';
 import { assessHealth } from '../core/fleet/health';
 import { formatLastSeen } from '../core/fleet/last-seen';
 import { formatDuration } from '../core/text/duration';
-import { firmwareOf, healthOf } from '../core/fleet/twin-view';
+import { firmwareOf, healthOf, isUpdating } from '../core/fleet/twin-view';
 import type { TurnContext } from './context';
 import { parseError, parsed, type CardActionSpec, type CommandSpec, type ParseResult } from './spec';
 import { UserError } from './user-error';
@@ -159,7 +159,7 @@ export const rebootAskAction: CardActionSpec<{ deviceId: string }> = {
   async run(ctx, { deviceId }) {
     const twin = await findDevice(fleetOf(ctx), deviceId);
     const fw = firmwareOf(twin);
-    const updating = fw.status && ['downloading', 'verifying', 'applying', 'rebooting'].includes(fw.status) ? `${fw.status} ${fw.pending ?? fw.desired ?? ''}`.trim() : undefined;
+    const updating = isUpdating(fw.status) ? `${fw.status} ${fw.pending ?? fw.desired ?? ''}`.trim() : undefined;
     return { card: rebootConfirmCard({ deviceId: twin.deviceId, connected: twin.connectionState === 'Connected', updating }) };
   },
 };

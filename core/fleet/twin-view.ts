@@ -68,6 +68,11 @@ export function healthOf(twin: DeviceTwin): HealthView {
   };
 }
 
+const UPDATING: ReadonlySet<string> = new Set<FwUpdateStatus>(['downloading', 'verifying', 'applying', 'rebooting']);
+
+/** A reported fwUpdateStatus of an update under way (not current, failed or rolled back). */
+export const isUpdating = (status: string | null | undefined): boolean => status != null && UPDATING.has(status);
+
 export const tagOf = (twin: DeviceTwin, name: string): string | undefined => str(twin.tags[name]);
 
 function objectAt(source: Record<string, unknown>, key: string): Record<string, unknown> {
