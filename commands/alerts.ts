@@ -1,13 +1,13 @@
 import { alertListCard } from '../cards/alert-list';
 import { alertCard, ALERT_VERBS } from '../cards/alert';
-import { parseAlertFilter } from '../core/alerts/filter';
+import { absoluteTime } from '../cards/alert-format';
+import { parseAlertFilter, type AlertFilter } from '../core/alerts/filter';
 import { AlertNotFoundError, type ActionOutcome, type AlertService } from '../core/alerts/service';
 import { SILENCE_DURATIONS_HOURS, type SilenceHours } from '../core/alerts/silence';
 import { AlertStateError } from '../backends/alerts/port';
 import type { TurnContext } from './context';
 import { parseError, parsed, type CardActionResult, type CardActionSpec, type CommandSpec } from './spec';
 import { UserError } from './user-error';
-import type { AlertFilter } from '../core/alerts/filter';
 
 const NOT_SET_UP = 'Alerts are not set up in this bot (the alerts feature did not start); ask an admin to check the logs.';
 
@@ -16,8 +16,6 @@ function alertsOf(ctx: TurnContext): AlertService {
   if (!service) throw new UserError(NOT_SET_UP);
   return service;
 }
-
-const shortTime = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
 export const alertsCommand: CommandSpec<{ filter: AlertFilter; text: string }> = {
   name: 'alerts',
@@ -76,7 +74,7 @@ export const silencesCommand: CommandSpec<void> = {
       await ctx.reply('No active silences. The **Silence** button on an alert card adds one.');
       return;
     }
-    const lines = list.map((s) => `- **${s.rule}** on \`${s.target}\` until ${shortTime(s.until)} — by ${s.createdBy}`);
+    const lines = list.map((s) => `- **${s.rule}** on \`${s.target}\` until ${absoluteTime(s.until)} — by ${s.createdBy}`);
     await ctx.reply(`Active silences (no cards for these until then):\n\n${lines.join('\n')}`);
   },
 };
