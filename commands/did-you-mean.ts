@@ -1,7 +1,5 @@
 import { editDistance } from '../core/text/edit-distance';
 
-export { editDistance };
-
 /** The candidates within a sensible distance of `word`, closest first. */
 export function closest(word: string, candidates: readonly string[], max: number): string[] {
   const limit = Math.max(2, Math.floor(word.length / 3));

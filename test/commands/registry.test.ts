@@ -1,6 +1,6 @@
 import { CommandRegistry } from '../../commands/registry';
 import { parsed, type CommandSpec } from '../../commands/spec';
-import { editDistance } from '../../commands/did-you-mean';
+import { editDistance } from '../../core/text/edit-distance';
 
 const spec = (name: string, aliases: string[] = []): CommandSpec => ({
   name,
