@@ -22,7 +22,8 @@ const UPDATE_STATUSES: readonly FwUpdateStatus[] = ['current', 'downloading', 'v
 
 /** Values are matched exactly; this charset keeps them safe in any backend's query and readable in chat. */
 const VALUE = /^[A-Za-z0-9][A-Za-z0-9._\-+]{0,63}$/;
-const TAG_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+/** Tag names a filter may name; the adapters check it again, as the name goes into a query path. */
+export const TAG_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
 export function parseDeviceFilter(text: string): FilterParseResult {
   const terms = text.trim().split(/\s+/).filter(Boolean);

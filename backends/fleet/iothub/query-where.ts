@@ -1,3 +1,4 @@
+import { TAG_NAME } from '../../../core/fleet/device-filter';
 import type { DeviceFilter, GroupField } from '../port';
 
 /**
@@ -5,7 +6,6 @@ import type { DeviceFilter, GroupField } from '../port';
  * escaped (the language's escapes) and control characters refused; property names are
  * checked against a strict pattern, so no user text can change the query's shape.
  */
-const TAG_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
 export function quoteLiteral(value: string): string {
   if (/[\u0000-\u001f\u007f]/.test(value)) throw new Error('Filter values cannot contain control characters.');

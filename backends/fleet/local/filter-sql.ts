@@ -1,3 +1,4 @@
+import { TAG_NAME } from '../../../core/fleet/device-filter';
 import type { DeviceFilter, GroupField } from '../port';
 
 /** A WHERE clause with bound parameters only: user text never becomes SQL. */
@@ -6,7 +7,6 @@ export interface SqlCondition {
   readonly params: unknown[];
 }
 
-const TAG_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const TAG_COLUMNS: Record<string, string> = { site: 'site', ring: 'ring', model: 'model' };
 
 export function tagPath(name: string): string {
