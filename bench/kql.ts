@@ -14,6 +14,7 @@ import { DuckDbSession } from '../backends/logs/local/duckdb-session';
 import type { StoreValue } from '../backends/logs/local/row-values';
 import { BUILTIN_TABLES } from '../backends/logs/local/tables';
 import { termPattern } from '../backends/logs/kql/scalar';
+import { median } from './report';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000_000);
 const BATCH = 200_000;
@@ -50,11 +51,6 @@ function random(seed: number): () => number {
     s = (s * 1664525 + 1013904223) >>> 0;
     return s / 2 ** 32;
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /** CPU time of this process (DuckDB's threads and JavaScript) while `fn` runs, in ms: what load from other processes does not change. */

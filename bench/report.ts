@@ -8,6 +8,12 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[index]!;
 }
 
+/** The middle value (the upper one of an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
 /** Resident set size of a process in bytes (Linux /proc). */
 export function rssOfPid(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -22,6 +22,7 @@ import { openDatabase } from '../backends/store/sqlite/database';
 import { rolloutMigrations, SqliteRolloutRepository } from '../backends/store/sqlite/rollouts';
 import { ManualClock } from '../core/clock';
 import { RolloutService } from '../core/rollouts/service';
+import { median } from './report';
 
 const N = Number(process.env.BENCH_DEVICES ?? 100_000);
 const catalog: FirmwareCatalog = { list: async () => [...SEED_FIRMWARE], get: async (v) => SEED_FIRMWARE.find((f) => f.version === v) };
@@ -72,8 +73,7 @@ async function main(): Promise<void> {
     await fleet.reportMany(inOrder.map((deviceId) => ({ deviceId, patch: { firmware } })), clock.now());
     return inOrder.length;
   };
-  /** Other work shares this machine: each tick figure is the median of five. */
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  // Other work shares this machine: each tick figure is the median of five.
   let rolloutId = 'R1';
   const cpu: Record<string, number[]> = {};
   const tick = async (label = ''): Promise<number> => {
