@@ -1,3 +1,4 @@
+import { COMMON_SCHEMA_ID } from './common-schema';
 import { kqlString } from './logs-query';
 
 /**
@@ -108,7 +109,7 @@ export function localAlertPayload(hit: RuleHit, times: PayloadTimes): Record<str
             ],
           },
         };
-  return { schemaId: 'azureMonitorCommonAlertSchema', data: { essentials, alertContext, customProperties: { ruleId: rule.id, source: 'fleetops-local-rules' } } };
+  return { schemaId: COMMON_SCHEMA_ID, data: { essentials, alertContext, customProperties: { ruleId: rule.id, source: 'fleetops-local-rules' } } };
 }
 
 function describe(rule: LocalAlertRule): string {
