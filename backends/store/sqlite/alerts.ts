@@ -270,7 +270,7 @@ export class SqliteAlertRepository implements AlertRepository {
            FROM alert_deliveries d JOIN alerts a ON a.alert_id = d.alert_id
           WHERE d.conversation_id = ? AND d.storm_rule = ? AND d.storm_generation = ?
           ORDER BY d.delivered_at DESC LIMIT ?`,
-      ),
+      ).pluck(),
       addSilence: db.prepare('INSERT INTO alert_silences (rule, target, until, created_by, created_at) VALUES (?, ?, ?, ?, ?)'),
       activeSilences: db.prepare('SELECT * FROM alert_silences WHERE until > ? ORDER BY until'),
       findSilence: db.prepare('SELECT * FROM alert_silences WHERE rule = ? AND target = ? AND until > ? ORDER BY until DESC LIMIT 1'),
@@ -407,7 +407,7 @@ export class SqliteAlertRepository implements AlertRepository {
   }
 
   private members(conversationId: string, rule: string, generation: number, limit: number): StormMember[] {
-    const rows = this.s.stormMembers.pluck().all(conversationId, rule, generation, limit) as string[];
+    const rows = this.s.stormMembers.all(conversationId, rule, generation, limit) as string[];
     return rows.map((json) => {
       const r = JSON.parse(json) as AlertRecord;
       return { alertId: r.alertId, target: alertTarget(r), severity: r.severity, site: r.site, monitorCondition: r.monitorCondition, state: r.state, firedAt: r.firedAt, resolvedAt: r.resolvedAt };
