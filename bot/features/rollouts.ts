@@ -1,3 +1,4 @@
+import { entraTokenSource } from '../../backends/devops/entra';
 import { ArtifactsFirmwareCatalog } from '../../backends/feed/artifacts';
 import { LocalFirmwareCatalog } from '../../backends/feed/local';
 import type { FirmwareCatalog } from '../../backends/feed/port';
@@ -6,7 +7,6 @@ import type { LogsClient } from '../../backends/logs/port';
 import { rolloutMigrations, SqliteRolloutRepository } from '../../backends/store/sqlite/rollouts';
 import { ROLLOUT_ACTIONS, ROLLOUT_COMMANDS } from '../../commands/rollouts';
 import { validateRolloutFilter } from '../../core/rollouts/announcer';
-import type { RolloutSettings } from '../../core/rollouts/model';
 import { RolloutService } from '../../core/rollouts/service';
 import { logsTail, NotifierRolloutAnnouncer } from '../../jobs/rollout-announcer';
 import { cronScheduler, RolloutTickJob, type Scheduler } from '../../jobs/rollout-tick';
@@ -46,7 +46,7 @@ async function createRolloutsFeature(deps: FeatureDeps, options: RolloutsFeature
     catalog: feed,
     clock: deps.clock,
     log: deps.log.child({ feature: 'rollouts' }),
-    defaults: settings(deps),
+    defaults: deps.config.rollouts,
   });
   const refreshUserIds = refreshUsers([...deps.config.roles.releaseLeads, ...deps.config.roles.admins]);
   const announcer = new NotifierRolloutAnnouncer(service, deps.notifier, deps.subscriptions, {
@@ -77,19 +77,9 @@ function catalog(deps: FeatureDeps): FirmwareCatalog {
     project: feed.project,
     feed: feed.feed,
     packageName: feed.packageName,
-    credential: feed.token ? { pat: feed.token } : { getToken: entraToken },
+    // Azure Artifacts is Azure DevOps: the same Entra token source (one credential, its token cached).
+    credential: feed.token ? { pat: feed.token } : { getToken: entraTokenSource() },
   });
-}
-
-/** Azure DevOps' resource id: a token for the bot's managed identity or workload identity. */
-async function entraToken(): Promise<string> {
-  const { DefaultAzureCredential } = await import('@azure/identity');
-  const token = await new DefaultAzureCredential().getToken('499b84ac-1321-427f-aa17-267ca6975798/.default');
-  return token.token;
-}
-
-function settings(deps: FeatureDeps): Partial<RolloutSettings> {
-  return deps.config.rollouts;
 }
 
 /**
