@@ -1,3 +1,4 @@
+import type { HealthVerdict } from '../core/fleet/health';
 import { card, executeAction, openUrlAction, type AdaptiveCard, type CardElement } from './card';
 
 /** Verbs of the fleet cards' buttons (commands/status.ts, devices.ts, fleet.ts; `logs.device` belongs to the logs feature). */
@@ -9,8 +10,6 @@ export const FLEET_VERBS = {
   page: 'devices.page',
   fleet: 'fleet.refresh',
 } as const;
-
-export type HealthWord = 'healthy' | 'degraded' | 'unhealthy' | 'unknown';
 
 export interface DeviceStatusView {
   readonly deviceId: string;
@@ -33,7 +32,7 @@ export interface DeviceStatusView {
   };
   /** From the twin (desired firmware's rolloutId/waveId), and the engine's view of this device when known. */
   readonly rollout?: { readonly rolloutId: string; readonly waveId?: string; readonly deviceState?: string; readonly rolloutState?: string };
-  readonly health: { readonly verdict: HealthWord; readonly reasons: readonly string[] };
+  readonly health: { readonly verdict: HealthVerdict; readonly reasons: readonly string[] };
   readonly facts: ReadonlyArray<{ readonly title: string; readonly value: string }>;
   readonly tags: ReadonlyArray<readonly [string, string]>;
   /** undefined: the alerts feature is not there; []: none open. */
@@ -48,7 +47,7 @@ export interface DeviceStatusView {
   readonly asOf: string;
 }
 
-const HEALTH_STYLE: Record<HealthWord, { icon: string; color: string }> = {
+const HEALTH_STYLE: Record<HealthVerdict, { icon: string; color: string }> = {
   healthy: { icon: '✅', color: 'Good' },
   degraded: { icon: '⚠️', color: 'Warning' },
   unhealthy: { icon: '⛔', color: 'Attention' },
