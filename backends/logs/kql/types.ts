@@ -1,10 +1,9 @@
 /** KQL's scalar types, and how the embedded store represents each one in DuckDB. */
-export type KqlType = 'bool' | 'int' | 'long' | 'real' | 'decimal' | 'datetime' | 'timespan' | 'string' | 'dynamic' | 'guid';
+import type { KqlType, LogsColumn } from '../port';
 
-export interface ColumnDef {
-  readonly name: string;
-  readonly type: KqlType;
-}
+export type { KqlType };
+/** A column as the compiler sees it: the port's result column. */
+export type ColumnDef = LogsColumn;
 
 const KNOWN: Record<string, KqlType> = {
   bool: 'bool',

@@ -1,7 +1,6 @@
 /** KQL values as Log Analytics returns them in JSON: datetimes ISO with Z, timespans `d.hh:mm:ss`, dynamic as JSON. */
+import type { LogValue } from '../port';
 import { TICKS_PER_SECOND, type KqlType } from './types';
-
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 const pad = (n: number | bigint, width: number): string => String(n).padStart(width, '0');
 
@@ -47,7 +46,7 @@ function toNumber(value: unknown): number | string | null {
 }
 
 /** A DuckDB value of a column of KQL type `type` → its JSON form. */
-export function toJsonValue(value: unknown, type: KqlType): JsonValue {
+export function toJsonValue(value: unknown, type: KqlType): LogValue {
   if (type === 'string') return value === null || value === undefined ? '' : String(value);
   if (value === null || value === undefined) return null;
   switch (type) {
@@ -70,7 +69,7 @@ export function toJsonValue(value: unknown, type: KqlType): JsonValue {
       return String(value);
     case 'dynamic':
       try {
-        return JSON.parse(String(value)) as JsonValue;
+        return JSON.parse(String(value)) as LogValue;
       } catch {
         return String(value);
       }
@@ -78,7 +77,7 @@ export function toJsonValue(value: unknown, type: KqlType): JsonValue {
 }
 
 /** A value for a table cell in chat or the CLI's table view. */
-export function displayValue(value: JsonValue): string {
+export function displayValue(value: LogValue): string {
   if (value === null) return '';
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);

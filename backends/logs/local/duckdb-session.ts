@@ -6,7 +6,8 @@ import { BIGINT, BOOLEAN, DOUBLE, DuckDBConnection, DuckDBDataChunk, DuckDBInsta
 import { KQL_MACROS } from '../kql/macros';
 import type { BoundParam, ParamType } from '../kql/sql';
 import { duckType, type ColumnDef } from '../kql/types';
-import { toJsonValue, type JsonValue } from '../kql/values';
+import { toJsonValue } from '../kql/values';
+import type { LogValue } from '../port';
 import type { StoreValue } from './row-values';
 import { ident } from '../kql/sql';
 import { registerJsFunctions } from './js-functions';
@@ -41,7 +42,7 @@ export class DuckDbSession {
   }
 
   /** Runs a compiled statement; rows come back in KQL's JSON forms. */
-  async query(sql: string, params: readonly BoundParam[], columns: readonly ColumnDef[], options: Deadline = {}): Promise<JsonValue[][]> {
+  async query(sql: string, params: readonly BoundParam[], columns: readonly ColumnDef[], options: Deadline = {}): Promise<LogValue[][]> {
     const connection = await this.connect();
     let interrupted: QueryInterrupted | undefined;
     const stop = (reason: 'timeout' | 'aborted') => {
