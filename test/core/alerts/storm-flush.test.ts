@@ -1,7 +1,4 @@
-import { AlertPublisher } from '../../../core/alerts/publisher';
 import { parseAlertPayload } from '../../../core/alerts/parse-alert';
-import { alertCard } from '../../../cards/alert';
-import { alertStormCard } from '../../../cards/alert-storm';
 import { alertsWorld } from './world';
 import { devicePayload } from './fixtures';
 
@@ -16,8 +13,7 @@ describe('flushing storm cards in rounds', () => {
       if (!parsed.ok) throw new Error(parsed.error);
       w.ingestor.ingest(parsed.alert, '{}');
     };
-    const publisher = new AlertPublisher(w.repo, w.notifier, { alert: alertCard, storm: alertStormCard }, w.clock);
-    return { ...w, ingest, publisher };
+    return { ...w, ingest };
   }
 
   it('renders at most `limit` per call and goes on from the cursor until the round is complete', () => {
