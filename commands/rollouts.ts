@@ -5,9 +5,10 @@ import { fmt, ROLLOUT_VERBS } from '../cards/rollout-format';
 import { hasRole, type Role } from '../core/access/roles';
 import { isValidDeviceId } from '../core/fleet/device-id';
 import { parseDeviceFilter } from '../core/fleet/device-filter';
-import { describeState, type ActionOutcome } from '../core/rollouts/actions';
+import { describeState, type ActionActor, type ActionOutcome, type RolloutActions } from '../core/rollouts/actions';
 import { RolloutRefused } from '../core/rollouts/errors';
 import { normalizeId, type RolloutService } from '../core/rollouts/service';
+import type { RolloutView } from '../core/rollouts/view';
 import { parseWaves } from '../core/rollouts/waves';
 import type { DeviceFilter } from '../backends/fleet/port';
 import type { TurnContext } from './context';
@@ -18,6 +19,8 @@ const NOT_SET_UP = 'Rollouts are not set up in this FleetOps: the rollouts featu
 const ROLLOUT_ID = /^R?\d{1,9}$/i;
 
 const audience = (role: Role): CardAudience => ({ canOperate: hasRole(role, 'operator'), canLead: hasRole(role, 'release-lead') });
+/** The progress card with the buttons the user's role may press. */
+const progressCard = (ctx: TurnContext, view: RolloutView) => rolloutProgressCard(view, { audience: audience(ctx.actor.role) });
 
 function service(ctx: TurnContext): RolloutService {
   const rollouts = ctx.services.rollouts;
@@ -144,7 +147,7 @@ export const rolloutStatusCommand: CommandSpec<{ id?: string }> = {
     const rollouts = service(ctx);
     const rollout = id ? rollouts.get(id) : rollouts.latestActive();
     if (!rollout) throw new UserError(id ? `There is no rollout ${id}; \`rollouts\` lists them.` : 'No rollouts yet. `rollout plan <version>` plans one.');
-    await ctx.reply(rolloutProgressCard(rollouts.view(rollout.id)!, { audience: audience(ctx.actor.role) }));
+    await ctx.reply(progressCard(ctx, rollouts.view(rollout.id)!));
   },
 };
 
@@ -155,29 +158,40 @@ type Verb = 'start' | 'approve' | 'pause' | 'resume' | 'abort' | 'retry';
 const VERB_ROLES: Record<Verb, Role> = { start: 'release-lead', approve: 'release-lead', pause: 'operator', resume: 'release-lead', abort: 'release-lead', retry: 'release-lead' };
 
 async function transition(ctx: TurnContext, verb: Verb, id: string, version: number | undefined, options: { revert?: boolean } = {}): Promise<ActionOutcome> {
-  const rollouts = service(ctx);
-  const actor = { name: ctx.actor.name };
-  const a = rollouts.actions;
-  const outcome =
-    verb === 'start'
-      ? a.start(id, version, actor)
-      : verb === 'approve'
-        ? a.approve(id, version, actor)
-        : verb === 'pause'
-          ? a.pause(id, version, actor)
-          : verb === 'resume'
-            ? a.resume(id, version, actor)
-            : verb === 'retry'
-              ? a.retryFailed(id, version, actor)
-              : await a.abort(id, version, actor, options);
+  return announced(ctx, await act(service(ctx).actions, verb, id, version, { name: ctx.actor.name }, options), { verb });
+}
+
+function act(a: RolloutActions, verb: Verb, id: string, version: number | undefined, actor: ActionActor, options: { revert?: boolean }): ActionOutcome | Promise<ActionOutcome> {
+  switch (verb) {
+    case 'start':
+      return a.start(id, version, actor);
+    case 'approve':
+      return a.approve(id, version, actor);
+    case 'pause':
+      return a.pause(id, version, actor);
+    case 'resume':
+      return a.resume(id, version, actor);
+    case 'retry':
+      return a.retryFailed(id, version, actor);
+    case 'abort':
+      return a.abort(id, version, actor, options);
+  }
+}
+
+async function exclude(ctx: TurnContext, id: string, deviceId: string, version: number | undefined): Promise<ActionOutcome> {
+  return announced(ctx, service(ctx).actions.exclude(id, deviceId, { name: ctx.actor.name }, version), { verb: 'exclude', deviceId });
+}
+
+/** A transition that happened is logged and its card updated everywhere it is shown. */
+async function announced(ctx: TurnContext, outcome: ActionOutcome, fields: { verb: string; deviceId?: string }): Promise<ActionOutcome> {
   if (outcome.ok) {
-    ctx.log.info({ rolloutId: outcome.rollout.id, verb, actor: ctx.actor.id }, 'rollout transition');
-    await rollouts.announce(outcome.rollout.id);
+    ctx.log.info({ rolloutId: outcome.rollout.id, ...fields, actor: ctx.actor.id }, 'rollout transition');
+    await service(ctx).announce(outcome.rollout.id);
   }
   return outcome;
 }
 
-function transitionCommand(verb: Verb, summary: string, extra: { revert?: boolean } = {}): CommandSpec<{ id: string; revert: boolean }> {
+function transitionCommand(verb: Verb, summary: string): CommandSpec<{ id: string; revert: boolean }> {
   const name = `rollout ${verb}`;
   return {
     name,
@@ -192,7 +206,7 @@ function transitionCommand(verb: Verb, summary: string, extra: { revert?: boolea
       if (!ROLLOUT_ID.test(id)) return parseError(`\`${id}\` is not a rollout id (like R7); \`rollouts\` lists them.`);
       const revert = verb === 'abort' && flag?.toLowerCase() === 'revert';
       if ((flag && !revert) || rest.length > 0) return parseError(`\`${name}\` takes only the rollout id${verb === 'abort' ? ' and optionally `revert`' : ''}.`);
-      return parsed({ id: normalizeId(id), revert: revert || extra.revert === true });
+      return parsed({ id: normalizeId(id), revert });
     },
     async run(ctx, { id, revert }) {
       const outcome = await transition(ctx, verb, id, undefined, { revert });
@@ -228,16 +242,6 @@ export const rolloutExcludeCommand: CommandSpec<{ id: string; deviceId: string }
     await ctx.reply(outcome.message);
   },
 };
-
-async function exclude(ctx: TurnContext, id: string, deviceId: string, version: number | undefined): Promise<ActionOutcome> {
-  const rollouts = service(ctx);
-  const outcome = rollouts.actions.exclude(id, deviceId, { name: ctx.actor.name }, version);
-  if (outcome.ok) {
-    ctx.log.info({ rolloutId: outcome.rollout.id, verb: 'exclude', deviceId, actor: ctx.actor.id }, 'rollout transition');
-    await rollouts.announce(outcome.rollout.id);
-  }
-  return outcome;
-}
 
 export const rolloutHelpCommand: CommandSpec<string> = {
   name: 'rollout',
@@ -295,7 +299,7 @@ function buttonAction(verb: Verb): CardActionSpec<ButtonData> {
     async run(ctx, { id, version, revert }): Promise<CardActionResult> {
       const outcome = await transition(ctx, verb, id, version, { revert: verb === 'abort' && revert });
       if (!outcome.ok) return { message: outcome.message };
-      return { card: rolloutProgressCard(service(ctx).view(id)!, { audience: audience(ctx.actor.role) }) };
+      return { card: progressCard(ctx, service(ctx).view(id)!) };
     },
   };
 }
@@ -316,7 +320,7 @@ export const rolloutExcludeAction: CardActionSpec<ButtonData & { deviceId: strin
   async run(ctx, { id, version, deviceId }): Promise<CardActionResult> {
     const outcome = await exclude(ctx, id, deviceId, version);
     if (!outcome.ok) return { message: outcome.message };
-    return { card: rolloutProgressCard(service(ctx).view(id)!, { audience: audience(ctx.actor.role) }) };
+    return { card: progressCard(ctx, service(ctx).view(id)!) };
   },
 };
 
@@ -329,7 +333,7 @@ export const rolloutRefreshAction: CardActionSpec<{ id: string }> = {
   async run(ctx, { id }) {
     const view = service(ctx).view(id);
     if (!view) return { message: `Rollout ${id} no longer exists.` };
-    return { card: rolloutProgressCard(view, { audience: audience(ctx.actor.role) }) };
+    return { card: progressCard(ctx, view) };
   },
 };
 
