@@ -1,6 +1,7 @@
 import type { DeviceFilter, GroupCount } from '../backends/fleet/port';
 import { FLEET_VERBS } from '../cards/device-status';
 import { fleetSummaryCard } from '../cards/fleet-summary';
+import { absoluteTime } from '../cards/alert-format';
 import type { AdaptiveCard } from '../cards/card';
 import { FILTER_HELP, formatDeviceFilter, parseDeviceFilter } from '../core/fleet/device-filter';
 import { formatLastSeen } from '../core/fleet/last-seen';
@@ -37,7 +38,7 @@ export async function fleetSummary(ctx: TurnContext, filter: DeviceFilter): Prom
     byFirmware: labelled(firmware, 'unknown'),
     bySite: labelled(sites, 'no site'),
     silentLongest: silent.devices.map((d) => ({ deviceId: d.deviceId, lastSeen: formatLastSeen(d.lastActivityTime, now), site: tagOf(d, 'site') ?? '' })),
-    asOf: `${now.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    asOf: absoluteTime(now.toISOString()),
   });
 }
 

@@ -1,5 +1,6 @@
 import type { DeviceTwin, FleetClient } from '../backends/fleet/port';
 import { deviceStatusCard, FLEET_VERBS, rebootConfirmCard, type DeviceStatusView } from '../cards/device-status';
+import { absoluteTime } from '../cards/alert-format';
 import type { AdaptiveCard } from '../cards/card';
 import { cleanDeviceIdInput, isValidDeviceId } from '../core/fleet/device-id';
 import { assessHealth } from '../core/fleet/health';
@@ -49,11 +50,11 @@ export function deviceStatusView(ctx: TurnContext, twin: DeviceTwin, notice?: De
     deviceId: twin.deviceId,
     connected: twin.connectionState === 'Connected',
     lastSeen: formatLastSeen(twin.lastActivityTime, now),
-    lastActivity: twin.lastActivityTime ? utc(twin.lastActivityTime) : undefined,
-    connectionSince: twin.connectionStateUpdatedTime ? utc(twin.connectionStateUpdatedTime) : undefined,
+    lastActivity: twin.lastActivityTime ? absoluteTime(twin.lastActivityTime) : undefined,
+    connectionSince: twin.connectionStateUpdatedTime ? absoluteTime(twin.connectionStateUpdatedTime) : undefined,
     enabled: twin.status === 'enabled',
     statusReason: twin.statusReason,
-    firmware: { current: fw.current, desired: fw.desired, status: fw.status, substatus: fw.substatus, drift: fw.drift, lastStart: fw.lastStart && utc(fw.lastStart), lastEnd: fw.lastEnd && utc(fw.lastEnd) },
+    firmware: { current: fw.current, desired: fw.desired, status: fw.status, substatus: fw.substatus, drift: fw.drift, lastStart: fw.lastStart && absoluteTime(fw.lastStart), lastEnd: fw.lastEnd && absoluteTime(fw.lastEnd) },
     rollout: rolloutOf(ctx, twin.deviceId, fw.rolloutId, fw.waveId),
     health: assessHealth(twin, now),
     facts,
@@ -65,7 +66,7 @@ export function deviceStatusView(ctx: TurnContext, twin: DeviceTwin, notice?: De
     showLogs: ctx.services.logs !== undefined,
     portalUrl: config.fleetBackend === 'iothub' ? portalUrl(config.iothub.resourceId) : undefined,
     source: config.fleetBackend,
-    asOf: utc(now.toISOString()),
+    asOf: absoluteTime(now.toISOString()),
   };
 }
 
@@ -105,8 +106,6 @@ function portalUrl(resourceId: string | undefined): string {
   }
   return 'https://portal.azure.com/#browse/Microsoft.Devices%2FIotHubs';
 }
-
-const utc = (iso: string): string => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
 export async function statusCard(ctx: TurnContext, deviceId: string, notice?: DeviceStatusView['notice']): Promise<AdaptiveCard> {
   const twin = await findDevice(fleetOf(ctx), deviceId);
