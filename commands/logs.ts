@@ -4,6 +4,7 @@
  */
 import { NEXT_PAGE_VERB, logResultsCard } from '../cards/log-results';
 import { LogsQueryError, type LogsQueryResult } from '../backends/logs/port';
+import type { AdaptiveCard } from '../cards/card';
 import type { TurnContext } from './context';
 import { parseError, parsed, type CardActionSpec, type CommandSpec } from './spec';
 
@@ -50,6 +51,12 @@ async function runQuery(ctx: TurnContext, query: string): Promise<LogsQueryResul
   }
 }
 
+/** A device's log lines get a title and their errors highlighted. */
+function resultsCard(args: LogsArgs, result: LogsQueryResult): AdaptiveCard {
+  const title = args.deviceId ? `Last ${DEVICE_LINES} log lines of ${args.deviceId}` : undefined;
+  return logResultsCard({ query: args.query, result, title, highlightErrors: args.deviceId !== undefined });
+}
+
 export const logsCommand: CommandSpec<LogsArgs> = {
   name: 'logs',
   aliases: ['kql'],
@@ -65,8 +72,7 @@ export const logsCommand: CommandSpec<LogsArgs> = {
       await ctx.reply(result);
       return;
     }
-    const title = args.deviceId ? `Last ${DEVICE_LINES} log lines of ${args.deviceId}` : undefined;
-    await ctx.reply(logResultsCard({ query: args.query, result, title, highlightErrors: args.deviceId !== undefined }));
+    await ctx.reply(resultsCard(args, result));
   },
 };
 
@@ -105,8 +111,7 @@ const QUERY_VERB = 'logs.query';
 async function replyWithLogs(ctx: TurnContext, args: LogsArgs): Promise<{ message: string }> {
   const result = await runQuery(ctx, args.query);
   if (typeof result === 'string') return { message: result };
-  const title = args.deviceId ? `Last ${DEVICE_LINES} log lines of ${args.deviceId}` : undefined;
-  await ctx.reply(logResultsCard({ query: args.query, result, title, highlightErrors: args.deviceId !== undefined }));
+  await ctx.reply(resultsCard(args, result));
   return { message: args.deviceId ? `Log lines of ${args.deviceId} are below.` : 'The log search results are below.' };
 }
 
