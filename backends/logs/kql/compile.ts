@@ -52,20 +52,17 @@ const CACHE_SIZE = 200;
 
 export class KqlCompiler {
   private readonly cache = new Map<string, CompiledQuery & { nowParams: Translation['nowParams'] }>();
+  /** The analyzer's view of `tables`, built at the first analyze after they change. */
   private globals: any;
   private tableNames: Set<string>;
 
-  constructor(tables: readonly TableSchema[] = []) {
-    this.globals = undefined;
+  constructor(private tables: readonly TableSchema[] = []) {
     this.tableNames = new Set(tables.map((t) => t.name));
-    this.pendingTables = tables;
   }
-
-  private pendingTables: readonly TableSchema[];
 
   /** Call when a table is created or its columns change. */
   setTables(tables: readonly TableSchema[]): void {
-    this.pendingTables = tables;
+    this.tables = tables;
     this.tableNames = new Set(tables.map((t) => t.name));
     this.globals = undefined;
     this.cache.clear();
@@ -74,7 +71,7 @@ export class KqlCompiler {
   /** Parses and analyzes; throws KqlError with the position of the first error. */
   analyze(text: string): Query {
     const K = kustoLanguage();
-    if (!this.globals) this.globals = globalStateFor(this.pendingTables);
+    if (!this.globals) this.globals = globalStateFor(this.tables);
     const code = K.KustoCode.ParseAndAnalyze(text, this.globals);
     const diagnostics = code.GetDiagnostics();
     for (let i = 0; i < diagnostics.Count; i++) {
