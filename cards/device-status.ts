@@ -175,5 +175,6 @@ function firmwareBlock(vm: DeviceStatusView): CardElement[] {
   return out;
 }
 
-const section = (title: string): CardElement => ({ type: 'TextBlock', text: title, weight: 'Bolder', spacing: 'Medium', separator: true });
+/** A bold heading over a separator, between the sections of the fleet cards. */
+export const section = (title: string): CardElement => ({ type: 'TextBlock', text: title, weight: 'Bolder', spacing: 'Medium', separator: true });
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

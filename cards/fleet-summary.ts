@@ -1,5 +1,5 @@
 import { card, executeAction, type AdaptiveCard, type CardElement } from './card';
-import { FLEET_VERBS } from './device-status';
+import { FLEET_VERBS, section } from './device-status';
 
 export interface FleetSummaryView {
   readonly filter: string;
@@ -104,5 +104,3 @@ const stat = (label: string, value: string, color: string): CardElement => ({
     { type: 'TextBlock', text: value, weight: 'Bolder', color, spacing: 'None', wrap: true },
   ],
 });
-
-const section = (title: string): CardElement => ({ type: 'TextBlock', text: title, weight: 'Bolder', spacing: 'Medium', separator: true });
