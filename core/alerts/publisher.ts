@@ -1,5 +1,5 @@
 import { alertTarget, severityLabel, type AlertRecord } from './alert';
-import type { AlertCardRenderer } from './card-renderer';
+import type { AlertCardInput, AlertCardRenderer } from './card-renderer';
 import type { Notifier } from '../notifications/notifier';
 import type { AlertRepository, Delivery, StormCursor } from './repository';
 import type { Clock } from '../clock';
@@ -27,9 +27,14 @@ export class AlertPublisher {
     private readonly onStormDirty: () => void = () => undefined,
   ) {}
 
+  /** What the alert's own card shows now: the record and the silence covering it. */
+  cardInput(record: AlertRecord): AlertCardInput {
+    const now = this.clock.now();
+    return { record, silence: this.repo.findSilence(record.rule, alertTarget(record), now), now };
+  }
+
   /** Call inside the repository's transaction so the card is queued with the change that caused it. */
   publish(record: AlertRecord, deliveries: readonly Delivery[] = this.repo.deliveriesOf(record.alertId)): number {
-    const now = this.clock.now();
     let posted = 0;
     let ownCard: object | undefined;
     let stormDirty = false;
@@ -38,7 +43,7 @@ export class AlertPublisher {
         this.repo.markStormDirty(delivery.conversationId, delivery.storm.rule, delivery.storm.generation);
         stormDirty = true;
       } else {
-        ownCard ??= this.cards.alert({ record, silence: this.repo.findSilence(record.rule, alertTarget(record), now), now });
+        ownCard ??= this.cards.alert(this.cardInput(record));
         this.notifier.post(delivery.conversationId, delivery.cardKey, { card: ownCard, summary: summaryLine(record) });
       }
       posted++;

@@ -59,10 +59,9 @@ export class AlertService {
     return { total, alerts };
   }
 
-  /** What the alert card needs, rendered now. */
+  /** What the alert card needs, rendered now (the same input the cards posted to conversations get). */
   cardInput(record: AlertRecord): AlertCardInput {
-    const now = this.deps.clock.now();
-    return { record, silence: this.deps.repo.findSilence(record.rule, alertTarget(record), now), now };
+    return this.deps.publisher.cardInput(record);
   }
 
   acknowledge(alertId: string, user: ActingUser): Promise<ActionOutcome> {
