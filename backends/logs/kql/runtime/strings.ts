@@ -169,8 +169,7 @@ export function urlDecode(s: string): string | null {
 /** trim(regex, text) family: strips leading/trailing matches of the regex. */
 export function trimRegex(pattern: string, text: string, start: boolean, end: boolean): string {
   let out = text;
-  const source = kqlRegex(pattern).source;
-  const flags = kqlRegex(pattern).flags;
+  const { source, flags } = kqlRegex(pattern);
   if (start) out = out.replace(new RegExp(`^(?:${source})`, flags), '');
   if (end) out = out.replace(new RegExp(`(?:${source})$`, flags), '');
   return out;
