@@ -55,8 +55,8 @@ async function createFleetFeature(deps: FeatureDeps, options: FleetFeatureOption
       await simulator?.stop();
     },
     async ready() {
-      if (simulator && simulator.size === 0 && config.sim.devices > 0) return 'simulated fleet not started yet';
-      return undefined;
+      // A simulator exists only for SIM_DEVICES > 0: no devices yet means start() has not run.
+      return simulator?.size === 0 ? 'simulated fleet not started yet' : undefined;
     },
   };
 }
