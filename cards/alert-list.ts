@@ -1,5 +1,4 @@
-import type { AlertRecord } from '../core/alerts/alert';
-import { alertTarget } from '../core/alerts/alert';
+import { alertTarget, resourceName, type AlertRecord } from '../core/alerts/alert';
 import { card, type AdaptiveCard, type CardElement } from './card';
 import { clip, relativeTime, RESOLVED_STYLE, severityStyle, shortId } from './alert-format';
 
@@ -32,7 +31,7 @@ export function alertListCard(vm: AlertListViewModel): AdaptiveCard {
 function row(a: AlertRecord, now: Date): CardElement {
   const resolved = a.monitorCondition === 'Resolved';
   const icon = resolved ? RESOLVED_STYLE.icon : severityStyle(a.severity).icon;
-  const target = alertTarget(a).split('/').pop() ?? '';
+  const target = resourceName(alertTarget(a));
   const when = resolved && a.resolvedAt ? `resolved ${relativeTime(a.resolvedAt, now)}` : `fired ${relativeTime(a.firedAt, now)}`;
   return {
     type: 'ColumnSet',

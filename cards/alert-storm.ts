@@ -1,3 +1,4 @@
+import { resourceName } from '../core/alerts/alert';
 import type { StormMember, StormView } from '../core/alerts/storm';
 import { card, executeAction, type AdaptiveCard, type CardElement } from './card';
 import { ALERT_VERBS } from './alert';
@@ -41,14 +42,14 @@ export function alertStormCard(view: StormView, now: Date): AdaptiveCard {
 
 const targetsNoun = (view: StormView) => (view.members.some((m) => !m.target.startsWith('/')) ? (view.total === 1 ? 'device' : 'devices') : view.total === 1 ? 'target' : 'targets');
 
-export function memberRow(m: StormMember): CardElement {
+function memberRow(m: StormMember): CardElement {
   const resolved = m.monitorCondition === 'Resolved';
   return {
     type: 'ColumnSet',
     spacing: 'None',
     columns: [
       { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: resolved ? '✅' : severityStyle(m.severity).icon, size: 'Small' }] },
-      { type: 'Column', width: 'stretch', items: [{ type: 'TextBlock', text: clip(m.target.split('/').pop() ?? m.target, 80), size: 'Small', wrap: false }] },
+      { type: 'Column', width: 'stretch', items: [{ type: 'TextBlock', text: clip(resourceName(m.target), 80), size: 'Small', wrap: false }] },
       { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: m.site ?? '', size: 'Small', isSubtle: true }] },
       { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: `${absoluteTime(resolved && m.resolvedAt ? m.resolvedAt : m.firedAt).slice(11)}${m.state !== 'New' ? ` · ${m.state}` : ''}`, size: 'Small', isSubtle: true }] },
     ],
