@@ -6,7 +6,7 @@
 import type { LogsColumn, LogsQueryResult, LogsTable, LogValue } from '../backends/logs/port';
 import { card, cardBytes, executeAction, type AdaptiveCard, type CardElement } from './card';
 
-export const PAGE_SIZE = 50;
+const PAGE_SIZE = 50;
 export const MAX_CARD_BYTES = 28 * 1024;
 const MAX_CELL_CHARS = 160;
 const MAX_QUERY_CHARS = 400;
@@ -68,7 +68,7 @@ const CHARTS: Record<string, string> = {
 };
 
 /** A Teams chart of the first (x) column against the numeric columns; undefined when the data does not fit one. */
-export function chartElement(table: LogsTable, kind: string, title?: string): CardElement | undefined {
+function chartElement(table: LogsTable, kind: string, title?: string): CardElement | undefined {
   const type = CHARTS[kind];
   if (!type || table.columns.length < 2) return undefined;
   const numeric = table.columns.map((c, i) => ({ c, i })).filter(({ c }) => NUMERIC.has(c.type));

@@ -32,7 +32,7 @@ export function parseLogsInput(input: string): ReturnType<CommandSpec<LogsArgs>[
 }
 
 /** The user-facing line for a failed query: what went wrong, where, and what to try. */
-export function describeLogsError(error: unknown): string {
+function describeLogsError(error: unknown): string {
   if (error instanceof LogsQueryError) {
     if (error.position) return `${error.message} (line ${error.position.line}, column ${error.position.column}):\n\n\`\`\`\n${error.position.caret}\n\`\`\``;
     return error.message;

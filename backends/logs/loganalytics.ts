@@ -103,7 +103,7 @@ function toRender(visualization: Record<string, unknown> | undefined): RenderReq
 }
 
 /** The server's own message (Kusto errors nest the useful part in innererror). */
-export function describeServerError(error: unknown): string {
+function describeServerError(error: unknown): string {
   const e = error as { message?: string; code?: string; details?: { error?: { message?: string; innererror?: { message?: string; innererror?: { message?: string } } } } };
   const inner = e.details?.error?.innererror;
   const deepest = inner?.innererror?.message ?? inner?.message;

@@ -448,7 +448,7 @@ function over(ctx: ScalarContext, restart?: Expr): string {
 }
 
 /** Window functions: they need the serialized row order (and restart segments) computed beforehand. */
-export const WINDOW_FUNCTIONS = new Set(['row_number', 'row_cumsum', 'row_rank_min', 'prev', 'next']);
+const WINDOW_FUNCTIONS = new Set(['row_number', 'row_cumsum', 'row_rank_min', 'prev', 'next']);
 
 /** The restart predicates of the window calls in `e` (row_number's and row_cumsum's second argument). */
 export function windowCalls(e: Expr, found: { any: boolean; restarts: Expr[] }): void {

@@ -194,7 +194,7 @@ function literalText(e: Expr): string | undefined {
   return e.kind === 'literal' && typeof e.value === 'string' ? e.value : undefined;
 }
 
-export function hasTerm(subject: string, term: Expr, caseSensitive: boolean, ctx: ScalarContext, prefix = true, suffix = true): string {
+function hasTerm(subject: string, term: Expr, caseSensitive: boolean, ctx: ScalarContext, prefix = true, suffix = true): string {
   const text = literalText(term);
   if (text !== undefined) {
     if (text === '') return 'true';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { TableSchema } from '../kql/schema';
 import { kqlTypeFromName } from '../kql/types';
 
-export const schemaFilePath = (dataDir: string): string => path.join(dataDir, 'logs-tables.json');
+const schemaFilePath = (dataDir: string): string => path.join(dataDir, 'logs-tables.json');
 
 export function readImportedTables(dataDir: string): TableSchema[] {
   const file = schemaFilePath(dataDir);

@@ -5,7 +5,7 @@
  */
 
 /** Kusto's RE2 syntax → a JavaScript RegExp (named groups, leading inline flags). */
-export function kqlRegex(pattern: string, global = false): RegExp {
+function kqlRegex(pattern: string, global = false): RegExp {
   let flags = global ? 'g' : '';
   let source = pattern;
   const inline = /^\(\?([imsU]+)\)/.exec(source);
