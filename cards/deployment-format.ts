@@ -84,9 +84,6 @@ export function durationBetween(start: string | undefined, end: string | undefin
   return formatDuration(Date.parse(end) - Date.parse(start));
 }
 
-/** `2026-03-01 10:06 UTC` */
-export const utc = (iso: string | undefined): string => (iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : '');
-
 export const shortCommit = (sha: string | undefined): string | undefined => (sha ? sha.slice(0, 8) : undefined);
 
 /** `__default` is what Azure DevOps calls the single stage of a pipeline without stages. */

@@ -1,6 +1,7 @@
 import type { PipelineRun } from '../core/deployments/run';
 import { card, type AdaptiveCard, type CardElement } from './card';
-import { stateColor, stateIcon, stateLabel, utc } from './deployment-format';
+import { absoluteTime } from './alert-format';
+import { stateColor, stateIcon, stateLabel } from './deployment-format';
 
 export interface DeploymentListView {
   readonly runs: readonly PipelineRun[];
@@ -20,7 +21,7 @@ export function deploymentListCard({ runs, pipeline }: DeploymentListView): Adap
         width: 'stretch',
         items: [
           { type: 'TextBlock', text: `**${run.pipeline}** · ${run.runNumber}${run.firmwareVersion ? ` · firmware ${run.firmwareVersion}` : ''}`, wrap: true },
-          { type: 'TextBlock', text: [run.branch, run.triggeredBy ? `by ${run.triggeredBy}` : undefined, utc(run.updatedAt)].filter(Boolean).join(' · '), isSubtle: true, size: 'Small', spacing: 'None', wrap: true },
+          { type: 'TextBlock', text: [run.branch, run.triggeredBy ? `by ${run.triggeredBy}` : undefined, absoluteTime(run.updatedAt)].filter(Boolean).join(' · '), isSubtle: true, size: 'Small', spacing: 'None', wrap: true },
         ],
         ...(run.links.web && /^https?:\/\//.test(run.links.web) ? { selectAction: { type: 'Action.OpenUrl', url: run.links.web } } : {}),
       },

@@ -1,6 +1,7 @@
 import { pendingApprovals, type ApprovalView, type PipelineRun, type StageView } from '../core/deployments/run';
 import { card, executeAction, openUrlAction, type AdaptiveCard, type CardElement } from './card';
-import { approvalWord, durationBetween, isWebUrl, shortCommit, stageTitle, stateColor, stateIcon, stateLabel, utc } from './deployment-format';
+import { approvalWord, durationBetween, isWebUrl, shortCommit, stageTitle, stateColor, stateIcon, stateLabel } from './deployment-format';
+import { absoluteTime } from './alert-format';
 
 export const APPROVE_VERB = 'deployment.approve';
 export const REJECT_VERB = 'deployment.reject';
@@ -69,7 +70,7 @@ function facts(run: PipelineRun, now: string): CardElement[] {
     run.branch ? { title: 'Branch', value: run.branch } : undefined,
     run.commit ? { title: 'Commit', value: shortCommit(run.commit)! } : undefined,
     run.triggeredBy ? { title: 'Triggered by', value: run.triggeredBy } : undefined,
-    run.createdAt ? { title: 'Started', value: utc(run.createdAt) } : undefined,
+    run.createdAt ? { title: 'Started', value: absoluteTime(run.createdAt) } : undefined,
     run.createdAt ? { title: 'Duration', value: durationBetween(run.createdAt, run.finishedAt ?? now) + (run.finishedAt ? '' : ' so far') } : undefined,
     run.firmwareVersion ? { title: 'Firmware', value: run.firmwareVersion } : undefined,
   ].filter((f): f is { title: string; value: string } => Boolean(f && f.value));
@@ -113,7 +114,7 @@ function approvalBlock(approval: ApprovalView): CardElement {
   } else {
     const icon = approval.status === 'approved' ? '✅' : approval.status === 'rejected' ? '🚫' : '⏹️';
     const by = approval.decidedBy ? ` by ${approval.decidedBy}` : '';
-    const at = approval.decidedAt ? `, ${utc(approval.decidedAt)}` : '';
+    const at = approval.decidedAt ? `, ${absoluteTime(approval.decidedAt)}` : '';
     items.push({
       type: 'TextBlock',
       text: `${icon} ${approvalWord(approval.status)}${where}${by}${at}`,

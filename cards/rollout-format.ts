@@ -15,7 +15,6 @@ export const ROLLOUT_VERBS = {
 export const plural = (n: number, word: string, many = `${word}s`): string => `${n.toLocaleString('en-US')} ${n === 1 ? word : many}`;
 export const fmt = (n: number): string => n.toLocaleString('en-US');
 export const pct = (v: number): string => `${Math.round(v * 10) / 10} %`;
-export const utc = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
 export function duration(ms: number): string {
   if (ms < 60_000) return `${Math.max(1, Math.round(ms / 1000))} s`;

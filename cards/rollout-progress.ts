@@ -2,7 +2,8 @@ import type { RolloutDevice } from '../core/rollouts/model';
 import type { RolloutView, WaveView } from '../core/rollouts/view';
 import type { GateResult } from '../core/rollouts/gates';
 import { card, executeAction, type AdaptiveCard, type CardElement } from './card';
-import { bar, duration, fmt, pct, ROLLOUT_VERBS, stateLabel, utc } from './rollout-format';
+import { absoluteTime } from './alert-format';
+import { bar, duration, fmt, pct, ROLLOUT_VERBS, stateLabel } from './rollout-format';
 
 /** Whose buttons to show: the shared card shows every button the state allows; a refresh personalises it. */
 export interface CardAudience {
@@ -44,9 +45,9 @@ export function rolloutProgressCard(view: RolloutView, options: ProgressCardOpti
   body.push(...view.waves.map((w) => waveBlock(w)));
   const facts = [
     view.etaMs !== undefined ? { title: 'ETA (this wave)', value: view.etaMs === 0 ? 'finishing' : `about ${duration(view.etaMs)}` } : undefined,
-    { title: 'Last change', value: `${r.lastChange.by} ${r.lastChange.what} · ${utc(r.lastChange.at)}` },
+    { title: 'Last change', value: `${r.lastChange.by} ${r.lastChange.what} · ${absoluteTime(r.lastChange.at)}` },
     view.alreadyCurrent + view.incompatible > 0 ? { title: 'Not in waves', value: `${fmt(view.alreadyCurrent)} already current, ${fmt(view.incompatible)} incompatible` } : undefined,
-    { title: 'As of', value: utc(view.asOf) },
+    { title: 'As of', value: absoluteTime(view.asOf) },
   ].filter((f): f is { title: string; value: string } => f !== undefined);
   body.push({ type: 'FactSet', facts, spacing: 'Medium' });
   if (view.firstFailures.length > 0) {
