@@ -1,4 +1,4 @@
-import { healthOf } from '../core/fleet/twin-view';
+import { healthOf, tagOf } from '../core/fleet/twin-view';
 import { errorLinesQuery, localAlertId, localAlertPayload, LOCAL_ALERT_PREFIX, type LocalAlertRule, type RuleHit } from '../core/alerts/local-rules';
 import type { AlertRecord } from '../core/alerts/alert';
 import type { Clock } from '../core/clock';
@@ -119,7 +119,7 @@ export class AlertRuleEvaluator {
     const hits: RuleHit[] = [];
     for await (const page of fleet.listDevices({}, { pageSize: 500 })) {
       for (const device of page.devices) {
-        const site = typeof device.tags.site === 'string' ? device.tags.site : undefined;
+        const site = tagOf(device, 'site');
         for (const rule of rules) {
           if (rule.kind === 'offline' && device.connectionState === 'Disconnected' && device.status === 'enabled') {
             const last = Date.parse(device.lastActivityTime ?? device.connectionStateUpdatedTime ?? '');

@@ -22,6 +22,7 @@ import { loadAlertRules } from '../../sim/alert-rules';
 import { jwksKeyGetter, type EntraTokenOptions } from '../webhooks/entra-token';
 import { alertsWebhookRouter } from '../webhooks/alerts';
 import type { FleetClient } from '../../backends/fleet/port';
+import { tagOf } from '../../core/fleet/twin-view';
 import type { Feature, FeatureDeps, FeatureModule } from './feature';
 
 /**
@@ -139,8 +140,7 @@ function siteResolver(deps: FeatureDeps): (deviceId: string) => Promise<string |
     if (!fleet) return undefined;
     try {
       const twin = await fleet.getDevice(deviceId, { timeoutInMs: 300 });
-      const site = twin?.tags.site;
-      return typeof site === 'string' ? site : undefined;
+      return twin ? tagOf(twin, 'site') : undefined;
     } catch {
       return undefined;
     }
