@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
+import type { LocalAlertRule } from '../core/alerts/local-rules';
 
 /** The local alert rules, read from sim/alert-rules.yaml (or ALERT_RULES_FILE). */
 
@@ -18,8 +19,11 @@ export const alertRulesFileSchema = z.object({
   rules: z.array(alertRuleSchema).refine((rules) => new Set(rules.map((r) => r.id)).size === rules.length, { message: 'rule ids must be unique' }),
 });
 
-export type AlertRule = z.infer<typeof alertRuleSchema>;
-export type AlertRulesConfig = z.infer<typeof alertRulesFileSchema>;
+/** Declared with core's rule type, so the compiler holds the schema to what the evaluator reads. */
+export interface AlertRulesConfig {
+  readonly intervalSeconds: number;
+  readonly rules: readonly LocalAlertRule[];
+}
 
 export const DEFAULT_ALERT_RULES_FILE = path.join(__dirname, 'alert-rules.yaml');
 
