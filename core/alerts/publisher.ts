@@ -88,6 +88,5 @@ export class AlertPublisher {
 }
 
 export function summaryLine(record: Pick<AlertRecord, 'severity' | 'rule' | 'monitorCondition' | 'deviceId' | 'targetIds' | 'configurationItems'>): string {
-  const status = record.monitorCondition === 'Resolved' ? 'Resolved' : 'Fired';
-  return `${severityLabel(record.severity)} ${status}: ${record.rule} — ${alertTarget(record)}`;
+  return `${severityLabel(record.severity)} ${record.monitorCondition}: ${record.rule} — ${alertTarget(record)}`;
 }
