@@ -109,7 +109,8 @@ export class RolloutActions {
     return this.serial.run(async () => {
       const now = this.clock.now().getTime();
       const reverted = options.revert ? await this.revertNotStarted(outcome.rollout, actor, now) : { reverted: 0, missing: [] as string[] };
-      const inFlight = sumStates(Object.assign({}, ...this.repo.waveCounts(id).map((c) => c.counts)), IN_FLIGHT_STATES);
+      // Summed over the waves: after a retry, devices of several waves can be mid-update at once.
+      const inFlight = this.repo.waveCounts(id).reduce((n, wave) => n + sumStates(wave.counts, IN_FLIGHT_STATES), 0);
       const parts = [`${canceled} queued device${canceled === 1 ? '' : 's'} canceled`];
       if (options.revert) parts.push(`${reverted.reverted} not-yet-started device${reverted.reverted === 1 ? '' : 's'} set back to their previous version`);
       if (reverted.missing.length > 0) parts.push(`not reverted (version not in the catalog): ${reverted.missing.join(', ')}`);
