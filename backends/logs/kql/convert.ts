@@ -602,7 +602,7 @@ export class Converter {
 
   expr(node: Node): Expr {
     const kind = kindOf(node);
-    if (kind.endsWith('LiteralExpression') && kind !== 'TypeOfLiteralExpression' && kind !== 'CompoundStringLiteralExpression' || kind === 'CompoundStringLiteralExpression') return this.literal(node, kind);
+    if (kind.endsWith('LiteralExpression') && kind !== 'TypeOfLiteralExpression') return this.literal(node);
     switch (kind) {
       case 'ParenthesizedExpression':
         return this.expr(node.Expression);
@@ -658,7 +658,7 @@ export class Converter {
     }
   }
 
-  private literal(node: Node, kind: string): Expr {
+  private literal(node: Node): Expr {
     const type = scalarType(node.ResultType, node);
     const text = String(node.toString()).trim();
     const value = node.LiteralValue;

@@ -400,7 +400,7 @@ export const FUNCTIONS: Record<string, Impl> = {
     const allArrays = arrays.map((a) => `coalesce(json_type(${a}) = 'ARRAY', false)`).join(' AND ');
     return `CASE WHEN ${allArrays} THEN to_json(flatten([${arrays.map((a) => `CAST(json_extract(${a}, '$[*]') AS JSON[])`).join(', ')}])) END`;
   },
-  range: (args, ctx, call) => {
+  range: (args, ctx) => {
     // range(start, stop[, step]) as an array; stop is inclusive.
     const type: KqlType = args[0].type === 'real' || args[0].type === 'decimal' || args[1].type === 'real' ? 'real' : 'long';
     const [start, stop] = [asType(args[0], type, ctx), asType(args[1], type, ctx)];
