@@ -138,7 +138,7 @@ export class FleetSimulator {
     }
     await this.provision(now);
     await this.restore(now);
-    this.o.deviceSide.onMethod?.((deviceId, name, payload) => this.answerMethod(deviceId, name, payload));
+    this.o.deviceSide.onMethod((deviceId, name, payload) => this.answerMethod(deviceId, name, payload));
     this.started = true;
     this.log.info({ devices: this.devices.length, seed: this.o.seed }, 'simulated fleet started');
   }
@@ -158,9 +158,9 @@ export class FleetSimulator {
     this.timer = undefined;
     await this.ticking;
     if (!this.started) return;
-    this.o.deviceSide.onMethod?.(undefined);
+    this.o.deviceSide.onMethod(undefined);
     const changes = this.devices.filter((d) => d.online).map((d) => ({ deviceId: d.profile.deviceId, state: 'Disconnected' as const }));
-    await this.writeConnections(changes, this.o.clock.now());
+    await this.o.deviceSide.setConnectionMany(changes, this.o.clock.now());
     this.started = false;
   }
 
@@ -344,7 +344,7 @@ export class FleetSimulator {
     const delaySeconds = Math.round(between(d.random, 8, 20));
     d.online = false;
     d.rebootUntil = now.getTime() + delaySeconds * 1000;
-    await this.writeConnections([{ deviceId, state: 'Disconnected' }], now);
+    await this.o.deviceSide.setConnection(deviceId, 'Disconnected', now);
     void this.o.logs?.ingest('DeviceEvents', [{ TimeGenerated: now.toISOString(), DeviceId: deviceId, EventType: 'Reboot', Details: `reboot requested${payload ? ` (${JSON.stringify(payload)})` : ''}` }]);
     return { status: 200, payload: { message: 'Rebooting', expectedBackInSeconds: delaySeconds } };
   }
@@ -385,7 +385,6 @@ export class FleetSimulator {
 
   private async provision(now: number): Promise<void> {
     const side = this.o.deviceSide;
-    if (!side.provision) return;
     const at = new Date(now);
     const chunk = 5000;
     for (let i = 0; i < this.devices.length; i += chunk) {
@@ -411,15 +410,13 @@ export class FleetSimulator {
     const side = this.o.deviceSide;
     /** Devices that already failed or rolled back this target: they do not retry on their own. */
     const settled = new Map<string, string>();
-    if (side.getTwins) {
-      const twins = await side.getTwins(this.devices.map((d) => d.profile.deviceId));
-      for (const [deviceId, twin] of twins) {
-        const d = this.byId.get(deviceId)!;
-        const reported = (twin.reported.firmware ?? {}) as Record<string, unknown>;
-        if (typeof reported.currentFwVersion === 'string') d.firmware = reported.currentFwVersion;
-        if ((reported.fwUpdateStatus === 'error' || reported.fwUpdateStatus === 'rolledback') && typeof reported.pendingFwVersion === 'string') {
-          settled.set(deviceId, reported.pendingFwVersion);
-        }
+    const twins = await side.getTwins(this.devices.map((d) => d.profile.deviceId));
+    for (const [deviceId, twin] of twins) {
+      const d = this.byId.get(deviceId)!;
+      const reported = (twin.reported.firmware ?? {}) as Record<string, unknown>;
+      if (typeof reported.currentFwVersion === 'string') d.firmware = reported.currentFwVersion;
+      if ((reported.fwUpdateStatus === 'error' || reported.fwUpdateStatus === 'rolledback') && typeof reported.pendingFwVersion === 'string') {
+        settled.set(deviceId, reported.pendingFwVersion);
       }
     }
     const desired = await side.desiredChangedSince(0);
@@ -431,21 +428,16 @@ export class FleetSimulator {
       if (d && target && target !== d.firmware && settled.get(change.deviceId) !== target) d.pendingTarget = target;
     }
     const at = new Date(now);
-    await this.writeConnections(
-      this.devices.filter((d) => d.online).map((d) => ({ deviceId: d.profile.deviceId, state: 'Connected' as const })),
-      at,
-    );
-    await side.heartbeat(this.devices.filter((d) => d.online).map((d) => d.profile.deviceId), at);
+    const online = this.devices.filter((d) => d.online).map((d) => d.profile.deviceId);
+    await side.setConnectionMany(online.map((deviceId) => ({ deviceId, state: 'Connected' as const })), at);
+    await side.heartbeat(online, at);
   }
 
   private async flush(batch: Batch, at: Date): Promise<void> {
     const side = this.o.deviceSide;
-    await this.writeConnections(batch.connections, at);
+    await side.setConnectionMany(batch.connections, at);
     if (batch.heartbeats.length > 0) await side.heartbeat(batch.heartbeats, at);
-    if (batch.reports.length > 0) {
-      if (side.reportMany) await side.reportMany(batch.reports, at);
-      else for (const r of batch.reports) await side.reportProperties(r.deviceId, r.patch, at);
-    }
+    if (batch.reports.length > 0) await side.reportMany(batch.reports, at);
     this.stats.heartbeats += batch.heartbeats.length;
     this.stats.reports += batch.reports.length;
     const sink = this.o.logs;
@@ -460,13 +452,6 @@ export class FleetSimulator {
       }
     };
     await Promise.all([send('DeviceTelemetry', batch.telemetry), send('DeviceLogs', batch.logs), send('DeviceEvents', batch.events)]);
-  }
-
-  private async writeConnections(changes: Array<{ deviceId: string; state: ConnectionState }>, at: Date): Promise<void> {
-    if (changes.length === 0) return;
-    const side = this.o.deviceSide;
-    if (side.setConnectionMany) await side.setConnectionMany(changes, at);
-    else for (const c of changes) await side.setConnection(c.deviceId, c.state, at);
   }
 
   private logRow(d: SimDevice, now: number, level: DeviceLogRow['Level'], component: string, message: string): DeviceLogRow {

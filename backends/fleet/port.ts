@@ -170,23 +170,20 @@ export interface DeviceSideClient {
   reportProperties(deviceId: string, patch: Record<string, unknown>, at: Date): Promise<void>;
   heartbeat(deviceIds: readonly string[], at: Date): Promise<void>;
   setConnection(deviceId: string, state: ConnectionState, at: Date): Promise<void>;
-  /**
-   * Many reported patches in one go (one transaction in the local registry). Optional:
-   * callers fall back to `reportProperties` one by one.
-   */
-  reportMany?(reports: ReadonlyArray<{ deviceId: string; patch: Record<string, unknown> }>, at: Date): Promise<void>;
+  /** Many reported patches in one go (one transaction in the local registry). */
+  reportMany(reports: ReadonlyArray<{ deviceId: string; patch: Record<string, unknown> }>, at: Date): Promise<void>;
   /** Many connection changes in one go (one transaction in the local registry). */
-  setConnectionMany?(changes: ReadonlyArray<{ deviceId: string; state: ConnectionState }>, at: Date): Promise<void>;
+  setConnectionMany(changes: ReadonlyArray<{ deviceId: string; state: ConnectionState }>, at: Date): Promise<void>;
   /** Creates the devices that do not exist yet (what DPS does for real devices); existing ones are left alone. */
-  provision?(devices: readonly ProvisionedDevice[], at: Date): Promise<number>;
+  provision(devices: readonly ProvisionedDevice[], at: Date): Promise<number>;
   /**
    * Registers the code that answers direct methods (a device's method callback). The local
    * registry calls it from `FleetClient.invokeMethod`; without one, methods fail with 404
    * like IoT Hub's "device not online".
    */
-  onMethod?(handler: MethodHandler | undefined): void;
+  onMethod(handler: MethodHandler | undefined): void;
   /** Desired and reported sections of the twins, as a device reads its twin when it connects. */
-  getTwins?(deviceIds: readonly string[]): Promise<Map<string, { desired: TwinProperties; reported: TwinProperties }>>;
+  getTwins(deviceIds: readonly string[]): Promise<Map<string, { desired: TwinProperties; reported: TwinProperties }>>;
   /** Desired-property changes since a twin version, for devices polling their twins. */
   desiredChangedSince(sinceSequence: number): Promise<{ sequence: number; changes: Array<{ deviceId: string; desired: TwinProperties }> }>;
 }
