@@ -19,8 +19,11 @@ const DEVICE_LINES = 20;
 /** A lone word with a dash, dot, colon or digit is a device id, not a table name. */
 const DEVICE_ID = /^(?=.*[-.:\d])[A-Za-z0-9][\w.:-]{0,127}$/;
 
+/** How a device's log query starts: a "next rows" button tells a device view by it. */
+const DEVICE_QUERY_START = 'DeviceLogs\n| where DeviceId == ';
+
 export function deviceLogsQuery(deviceId: string): string {
-  return `DeviceLogs\n| where DeviceId == "${deviceId}"\n| top ${DEVICE_LINES} by TimeGenerated desc\n| project TimeGenerated, Level, Component, Message, FirmwareVersion`;
+  return `${DEVICE_QUERY_START}"${deviceId}"\n| top ${DEVICE_LINES} by TimeGenerated desc\n| project TimeGenerated, Level, Component, Message, FirmwareVersion`;
 }
 
 export function parseLogsInput(input: string): ReturnType<CommandSpec<LogsArgs>['parse']> {
@@ -95,8 +98,7 @@ export const logsActions: CardActionSpec<NextPage>[] = [
     async run(ctx, data) {
       const result = await runQuery(ctx, data.query);
       if (typeof result === 'string') return { message: result };
-      const isDevice = /^DeviceLogs\n\| where DeviceId == /.test(data.query);
-      return { card: logResultsCard({ query: data.query, result, start: data.start, highlightErrors: isDevice }) };
+      return { card: logResultsCard({ query: data.query, result, start: data.start, highlightErrors: data.query.startsWith(DEVICE_QUERY_START) }) };
     },
   },
 ];
