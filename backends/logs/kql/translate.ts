@@ -27,7 +27,6 @@ export interface Translation {
   readonly sql: string;
   readonly params: readonly BoundParam[];
   readonly columns: readonly ColumnDef[];
-  /** Index in `params` of the bound now() (a cached translation re-binds it), if used. */
   /** Parameters holding now() plus a fixed offset (ago(1h) is one), re-bound when a cached translation runs again. */
   readonly nowParams: readonly { readonly index: number; readonly offset: bigint }[];
 }
