@@ -1,10 +1,10 @@
-import crypto from 'node:crypto';
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { Alert } from '../../core/alerts/alert';
 import type { IngestResult } from '../../core/alerts/ingest';
 import { parseAlertPayload } from '../../core/alerts/parse-alert';
 import type { Logger } from '../../core/logger';
 import { verifyActionGroupToken, type EntraTokenOptions } from './entra-token';
+import { sameSecret } from './same-secret';
 
 export const MAX_ALERT_BYTES = 256 * 1024;
 
@@ -16,13 +16,6 @@ export interface AlertsWebhookOptions {
   /** Stores the alert and queues its cards; durable when it returns. */
   readonly accept: (alert: Alert, payload: string) => Promise<IngestResult> | IngestResult;
   readonly log: Logger;
-}
-
-const digest = (value: string) => crypto.createHash('sha256').update(value, 'utf8').digest();
-
-/** Constant time whatever the lengths: both sides are hashed to 32 bytes first. */
-export function sameSecret(given: string, expected: string): boolean {
-  return crypto.timingSafeEqual(digest(given), digest(expected));
 }
 
 const fail = (res: Response, status: number, error: string) => res.status(status).json({ error });

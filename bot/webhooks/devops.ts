@@ -1,7 +1,7 @@
-import crypto from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from '../../core/logger';
 import type { ReceiveOutcome } from '../../core/deployments/service';
+import { sameSecret } from './same-secret';
 
 /** Azure DevOps sends the whole resource ("All" details); release events with many environments are large. */
 export const MAX_DEVOPS_EVENT_BYTES = 1024 * 1024;
@@ -14,9 +14,6 @@ export interface DevOpsWebhookOptions {
   readonly log: Logger;
 }
 
-const digest = (value: string) => crypto.createHash('sha256').update(value, 'utf8').digest();
-/** Constant time whatever the lengths: both sides are hashed to 32 bytes first. */
-const same = (given: string, expected: string): boolean => crypto.timingSafeEqual(digest(given), digest(expected));
 
 /** `Authorization: Basic base64(user:password)`; the password may contain ':'. */
 export function readBasicAuth(header: string | undefined): { user: string; password: string } | undefined {
@@ -45,8 +42,8 @@ export function devopsWebhookRouter(options: DevOpsWebhookOptions): Router {
   const authenticate = (req: Request, res: Response, next: NextFunction) => {
     const given = readBasicAuth(req.get('authorization'));
     // Both compared every time, so the answer's timing does not tell which one was wrong.
-    const userOk = same(given?.user ?? '', options.credentials.user);
-    const passwordOk = same(given?.password ?? '', options.credentials.password);
+    const userOk = sameSecret(given?.user ?? '', options.credentials.user);
+    const passwordOk = sameSecret(given?.password ?? '', options.credentials.password);
     if (given && userOk && passwordOk) return next();
     log.warn({ ip: req.ip, hadCredentials: Boolean(given) }, 'devops webhook refused: wrong or missing basic auth');
     res.set('WWW-Authenticate', 'Basic realm="fleetops-devops", charset="UTF-8"');
