@@ -37,8 +37,6 @@ export interface EmbeddedLogsOptions {
 export class EmbeddedLogsClient implements LogsClient {
   readonly storeName = 'embedded DuckDB';
   private readonly compiler: QueryCompiler;
-  /** For `compile()` when queries compile in another process. */
-  private translator?: InProcessCompiler;
   private readonly gate = new UserGate();
   private imported: TableSchema[];
   private store?: Promise<DuckDbSession>;
@@ -100,9 +98,9 @@ export class EmbeddedLogsClient implements LogsClient {
     };
   }
 
-  /** Translation only (for tests and the benchmark): SQL and parameters of a query. */
+  /** Translation only (for tests and the benchmark, which compile in this process): SQL and parameters of a query. */
   compile(kql: string, nowTicks = BigInt(this.options.clock.now().getTime()) * TICKS_PER_MS) {
-    const translator = this.compiler instanceof InProcessCompiler ? this.compiler : (this.translator ??= new InProcessCompiler(this.tables()));
+    const translator = this.compiler instanceof InProcessCompiler ? this.compiler : new InProcessCompiler(this.tables());
     return translator.compileNow(kql, { nowTicks });
   }
 
@@ -146,7 +144,6 @@ export class EmbeddedLogsClient implements LogsClient {
       this.imported = [...this.imported, { name, columns: parsed.columns }];
       if (!this.options.inMemory) writeImportedTables(this.options.dataDir, this.imported);
       this.compiler.setTables(this.tables());
-      this.translator?.setTables(this.tables());
     }
     return { rows: parsed.rows.length, created: parsed.createsTable, columns: parsed.columns };
   }
