@@ -1,8 +1,5 @@
-import type { FwUpdateStatus } from '../backends/fleet/port';
+import { UPDATE_PHASES, type UpdatePhase } from '../core/fleet/twin-view';
 import { between, pick, type Random } from './random';
-
-export type UpdatePhase = Extract<FwUpdateStatus, 'downloading' | 'verifying' | 'applying' | 'rebooting'>;
-export const UPDATE_PHASES: readonly UpdatePhase[] = ['downloading', 'verifying', 'applying', 'rebooting'];
 
 export interface UpdateRates {
   /** On a bad version: share of devices that fail (fwUpdateStatus error). */

@@ -1,9 +1,10 @@
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import { silentLogger } from '../core/logger';
+import { UPDATE_PHASES, type UpdatePhase } from '../core/fleet/twin-view';
 import type { ConnectionState, DeviceSideClient, MethodResult, TwinProperties } from '../backends/fleet/port';
 import { generateFleet, type DeviceProfile } from './fleet-profile';
-import { DEFAULT_UPDATE_RATES, planUpdate, UPDATE_PHASES, type UpdatePhase, type UpdatePlan, type UpdateRates } from './firmware-update';
+import { DEFAULT_UPDATE_RATES, planUpdate, type UpdatePlan, type UpdateRates } from './firmware-update';
 import type { DeviceEventRow, DeviceLogRow, DeviceTelemetryRow, LogSink } from './log-sink';
 import { between, deviceRandom, type Random } from './random';
 

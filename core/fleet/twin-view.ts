@@ -68,7 +68,11 @@ export function healthOf(twin: DeviceTwin): HealthView {
   };
 }
 
-const UPDATING: ReadonlySet<string> = new Set<FwUpdateStatus>(['downloading', 'verifying', 'applying', 'rebooting']);
+/** The reported fwUpdateStatus values of an update under way, in the order a device goes through them. */
+export const UPDATE_PHASES = ['downloading', 'verifying', 'applying', 'rebooting'] as const satisfies readonly FwUpdateStatus[];
+export type UpdatePhase = (typeof UPDATE_PHASES)[number];
+
+const UPDATING: ReadonlySet<string> = new Set(UPDATE_PHASES);
 
 /** A reported fwUpdateStatus of an update under way (not current, failed or rolled back). */
 export const isUpdating = (status: string | null | undefined): boolean => status != null && UPDATING.has(status);
