@@ -17,11 +17,6 @@ export function sevText(severity: number): string {
   return `Sev${severity} ${SEVERITY_NAMES[severity] ?? ''}`.trim();
 }
 
-/** `2026-01-01 00:05 UTC` */
-export function absoluteTime(iso: string): string {
-  return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
-}
-
 /** `just now`, `5 min ago`, `3 h ago`, `2 d ago` (as of `now`). */
 export function relativeTime(iso: string, now: Date): string {
   const ms = now.getTime() - Date.parse(iso);

@@ -2,7 +2,8 @@ import { resourceName } from '../core/alerts/alert';
 import type { StormMember, StormView } from '../core/alerts/storm';
 import { card, executeAction, type AdaptiveCard, type CardElement } from './card';
 import { ALERT_VERBS } from './alert';
-import { absoluteTime, clip, RESOLVED_STYLE, severityStyle, sevText } from './alert-format';
+import { absoluteTime } from '../core/text/time';
+import { clip, RESOLVED_STYLE, severityStyle, sevText } from './alert-format';
 
 /**
  * One card per rule while a conversation is in an alert storm, updated in place as

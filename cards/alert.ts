@@ -4,7 +4,8 @@ import { logsAroundFireTime } from '../core/alerts/logs-query';
 import { SILENCE_DURATIONS_HOURS } from '../core/alerts/silence';
 import { card, executeAction, openUrlAction, type AdaptiveCard, type CardElement } from './card';
 import { formatDuration } from '../core/text/duration';
-import { absoluteTime, clip, relativeTime, RESOLVED_STYLE, severityStyle, sevText, shortId } from './alert-format';
+import { absoluteTime } from '../core/text/time';
+import { clip, relativeTime, RESOLVED_STYLE, severityStyle, sevText, shortId } from './alert-format';
 
 /** Verbs of the alert card's buttons (handled in commands/alerts.ts; logs and device status by their features). */
 export const ALERT_VERBS = {

@@ -1,6 +1,6 @@
 import type { PipelineRun } from '../core/deployments/run';
 import { card, type AdaptiveCard, type CardElement } from './card';
-import { absoluteTime } from './alert-format';
+import { absoluteTime } from '../core/text/time';
 import { stateColor, stateIcon, stateLabel } from './deployment-format';
 
 export interface DeploymentListView {

@@ -1,7 +1,7 @@
 import { pendingApprovals, type ApprovalView, type PipelineRun, type StageView } from '../core/deployments/run';
 import { card, executeAction, openUrlAction, type AdaptiveCard, type CardElement } from './card';
 import { approvalWord, durationBetween, isWebUrl, shortCommit, stageTitle, stateColor, stateIcon, stateLabel } from './deployment-format';
-import { absoluteTime } from './alert-format';
+import { absoluteTime } from '../core/text/time';
 
 export const APPROVE_VERB = 'deployment.approve';
 export const REJECT_VERB = 'deployment.reject';

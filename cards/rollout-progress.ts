@@ -2,7 +2,7 @@ import type { RolloutDevice } from '../core/rollouts/model';
 import type { RolloutView, WaveView } from '../core/rollouts/view';
 import type { GateResult } from '../core/rollouts/gates';
 import { card, executeAction, type AdaptiveCard, type CardElement } from './card';
-import { absoluteTime } from './alert-format';
+import { absoluteTime } from '../core/text/time';
 import { bar, duration, fmt, pct, ROLLOUT_VERBS, stateLabel } from './rollout-format';
 
 /** Whose buttons to show: the shared card shows every button the state allows; a refresh personalises it. */

@@ -1,6 +1,6 @@
 import { alertListCard } from '../cards/alert-list';
 import { alertCard, ALERT_VERBS } from '../cards/alert';
-import { absoluteTime } from '../cards/alert-format';
+import { absoluteTime } from '../core/text/time';
 import { parseAlertFilter, type AlertFilter } from '../core/alerts/filter';
 import { AlertNotFoundError, type ActionOutcome, type AlertService } from '../core/alerts/service';
 import { SILENCE_DURATIONS_HOURS, type SilenceHours } from '../core/alerts/silence';

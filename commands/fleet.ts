@@ -1,7 +1,7 @@
 import type { DeviceFilter, GroupCount } from '../backends/fleet/port';
 import { FLEET_VERBS } from '../cards/device-status';
 import { fleetSummaryCard } from '../cards/fleet-summary';
-import { absoluteTime } from '../cards/alert-format';
+import { absoluteTime } from '../core/text/time';
 import type { AdaptiveCard } from '../cards/card';
 import { FILTER_HELP, formatDeviceFilter, parseDeviceFilter } from '../core/fleet/device-filter';
 import { formatLastSeen } from '../core/fleet/last-seen';

@@ -1,6 +1,6 @@
 import type { DeviceTwin, FleetClient } from '../backends/fleet/port';
 import { deviceStatusCard, FLEET_VERBS, rebootConfirmCard, type DeviceStatusView } from '../cards/device-status';
-import { absoluteTime } from '../cards/alert-format';
+import { absoluteTime } from '../core/text/time';
 import type { AdaptiveCard } from '../cards/card';
 import { cleanDeviceIdInput, isValidDeviceId } from '../core/fleet/device-id';
 import { assessHealth } from '../core/fleet/health';

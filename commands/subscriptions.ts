@@ -1,4 +1,5 @@
 import { TOPICS, type Topic } from '../core/conversations/subscription';
+import { absoluteTime } from '../core/text/time';
 import { noArguments, parseError, parsed, type CommandSpec, type ParseResult } from './spec';
 
 interface TopicArgs {
@@ -68,7 +69,7 @@ export const subscriptionsCommand: CommandSpec<void> = {
       await ctx.reply('This conversation has no subscriptions. Try `subscribe alerts sev<=2`.');
       return;
     }
-    const lines = subs.map((s) => `- **${s.topic}**${s.filter ? ` \`${s.filter}\`` : ' (all)'} — by ${s.createdBy}, ${s.createdAt.slice(0, 16).replace('T', ' ')} UTC`);
+    const lines = subs.map((s) => `- **${s.topic}**${s.filter ? ` \`${s.filter}\`` : ' (all)'} — by ${s.createdBy}, ${absoluteTime(s.createdAt)}`);
     await ctx.reply(`This conversation receives:\n\n${lines.join('\n')}`);
   },
 };

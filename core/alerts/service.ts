@@ -7,6 +7,7 @@ import type { Silence, SilenceHours } from './silence';
 import type { AlertStateChange, AlertStateClient } from '../../backends/alerts/port';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
+import { absoluteTime } from '../text/time';
 
 export interface ActingUser {
   readonly name: string;
@@ -122,4 +123,4 @@ export class AlertService {
   }
 }
 
-const shortTime = (iso: string | undefined) => (iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : 'an unknown time');
+const shortTime = (iso: string | undefined) => (iso ? absoluteTime(iso) : 'an unknown time');

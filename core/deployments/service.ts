@@ -7,6 +7,7 @@ import { parseDevOpsEvent } from './events';
 import { mergeRun } from './merge';
 import type { DeploymentRepository } from './repository';
 import type { ApprovalView, PipelineRun } from './run';
+import { absoluteTime } from '../text/time';
 
 export type ReceiveOutcome =
   | { status: 'accepted'; eventKey: string; runId: string; conversations: number }
@@ -105,7 +106,7 @@ export class DeploymentService {
     if (!approval) return { kind: 'message', message: `Run ${run.runNumber} of ${run.pipeline} has no approval ${request.approvalId}; the card may be out of date.` };
     if (approval.status !== 'pending') {
       const by = approval.decidedBy ? ` by ${approval.decidedBy}` : '';
-      const at = approval.decidedAt ? ` at ${approval.decidedAt.slice(0, 16).replace('T', ' ')} UTC` : '';
+      const at = approval.decidedAt ? ` at ${absoluteTime(approval.decidedAt)}` : '';
       return { kind: 'card', run, message: `This approval was already ${approval.status}${by}${at}.` };
     }
     const flightKey = `${run.runId}/${approval.id}`;
