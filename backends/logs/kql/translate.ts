@@ -9,7 +9,7 @@ import { notSupported } from './errors';
 import { asText, asType, scalar, unsupportedAt, type ScalarContext } from './scalar';
 import { windowCalls } from './functions';
 import { deterministic } from './repeatable';
-import { bindLiteral, convert, floorTo, ident, Params, toJson, type BoundParam } from './sql';
+import { convert, floorTo, ident, Params, toJson, type BoundParam } from './sql';
 import { duckType, type ColumnDef, type KqlType } from './types';
 
 export interface TranslateOptions {
@@ -715,5 +715,3 @@ function finalValue(sql: string, type: KqlType): string {
   if (type === 'dynamic') return `CAST(${sql} AS VARCHAR)`;
   return `CAST(${sql} AS ${duckType(type)})`;
 }
-
-export { bindLiteral, toJson, asText };
