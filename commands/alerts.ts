@@ -6,7 +6,7 @@ import { AlertNotFoundError, type ActionOutcome, type AlertService } from '../co
 import { SILENCE_DURATIONS_HOURS, type SilenceHours } from '../core/alerts/silence';
 import { AlertStateError } from '../backends/alerts/port';
 import type { TurnContext } from './context';
-import { parseError, parsed, type CardActionResult, type CardActionSpec, type CommandSpec } from './spec';
+import { noArguments, parseError, parsed, type CardActionResult, type CardActionSpec, type CommandSpec } from './spec';
 import { UserError } from './user-error';
 
 const NOT_SET_UP = 'Alerts are not set up in this bot (the alerts feature did not start); ask an admin to check the logs.';
@@ -67,7 +67,7 @@ export const silencesCommand: CommandSpec<void> = {
   usage: 'silences',
   examples: ['silences'],
   role: 'viewer',
-  parse: (input) => (input.trim() ? parseError('`silences` takes no arguments.') : parsed(undefined)),
+  parse: noArguments('`silences` takes no arguments.'),
   async run(ctx) {
     const list = alertsOf(ctx).silences();
     if (list.length === 0) {

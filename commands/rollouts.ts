@@ -12,7 +12,7 @@ import type { RolloutView } from '../core/rollouts/view';
 import { parseWaves } from '../core/rollouts/waves';
 import type { DeviceFilter } from '../backends/fleet/port';
 import type { TurnContext } from './context';
-import { parseError, parsed, type CardActionResult, type CardActionSpec, type CommandSpec, type ParseResult } from './spec';
+import { noArguments, parseError, parsed, type CardActionResult, type CardActionSpec, type CommandSpec, type ParseResult } from './spec';
 import { UserError } from './user-error';
 
 const NOT_SET_UP = 'Rollouts are not set up in this FleetOps: the rollouts feature needs a fleet backend (FLEET_BACKEND) and a firmware feed (FEED_BACKEND). An admin can enable them; see docs/azure-setup.md.';
@@ -46,7 +46,7 @@ export const firmwareCommand: CommandSpec<void> = {
   usage: 'firmware',
   examples: ['firmware'],
   role: 'viewer',
-  parse: (input) => (input ? parseError('`firmware` takes no arguments; `rollout plan <version>` plans one.') : parsed(undefined)),
+  parse: noArguments('`firmware` takes no arguments; `rollout plan <version>` plans one.'),
   async run(ctx) {
     const feed = ctx.services.feed;
     if (!feed) throw new UserError(NOT_SET_UP);
@@ -113,7 +113,7 @@ export const rolloutsCommand: CommandSpec<void> = {
   usage: 'rollouts',
   examples: ['rollouts'],
   role: 'viewer',
-  parse: (input) => (input ? parseError('`rollouts` takes no arguments; `rollout status <id>` shows one.') : parsed(undefined)),
+  parse: noArguments('`rollouts` takes no arguments; `rollout status <id>` shows one.'),
   async run(ctx) {
     const rollouts = service(ctx);
     const list = rollouts.list(10);
