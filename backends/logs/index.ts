@@ -25,6 +25,3 @@ export function createLogsClient(config: AppConfig, deps: LogsClientDeps): LogsC
   // synchronous parses stay out of the process that answers chat and webhooks.
   return new EmbeddedLogsClient({ dataDir: config.dataDir, clock: deps.clock, logger, compiler: (tables) => new ChildProcessCompiler(tables, { logger }) });
 }
-
-export type { LogsClient } from './port';
-export { EmbeddedLogsClient } from './local/embedded-logs-client';

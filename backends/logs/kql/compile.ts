@@ -6,7 +6,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import type { Query, RenderRequest, Tabular } from './ast';
 import { Converter } from './convert';
-import { errorAt, KqlError, UnsupportedError } from './errors';
+import { errorAt, UnsupportedError } from './errors';
 import { kustoLanguage } from './kusto';
 import { globalStateFor, type TableSchema } from './schema';
 import { Translator, type Translation } from './translate';
@@ -113,5 +113,3 @@ export class KqlCompiler {
     }
   }
 }
-
-export { KqlError };

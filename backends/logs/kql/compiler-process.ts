@@ -3,7 +3,8 @@
  * compiles one query at a time. It has no state worth keeping: the parent re-sends the
  * tables when it starts a new one, and it exits when the parent goes away.
  */
-import { KqlCompiler, KqlError } from './compile';
+import { KqlCompiler } from './compile';
+import { KqlError } from './errors';
 import type { CompilerReply, CompilerRequest } from './compiler-protocol';
 import { warmUpKusto } from './kusto';
 

@@ -220,5 +220,3 @@ export function treePaths(value: Json | undefined): string[] | null {
   walk(value, '$');
   return [...new Set(out)];
 }
-
-export { isArray, isBag, type Json };
