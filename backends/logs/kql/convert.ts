@@ -878,7 +878,6 @@ function jsonValue(node: Node): unknown {
         const t = parseDateTimeText(text);
         return t === undefined || t === null ? null : new Date(Number(t / 10_000n)).toISOString().replace('.000Z', 'Z');
       }
-      if (type === 'timespan') return String(node.LiteralValue);
       return String(node.LiteralValue);
     }
   }
