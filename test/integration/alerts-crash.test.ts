@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { RecordingConnector } from '../support/recording-connector';
+import { cardJson, RecordingConnector } from '../support/recording-connector';
 import { devicePayload } from '../core/alerts/fixtures';
 
 jest.setTimeout(90_000);
@@ -42,7 +42,6 @@ function startChild(dataDir: string, connectorUrl: string, seed: boolean): Promi
   });
 }
 
-const cardOf = (a: { activity: Record<string, any> }) => JSON.stringify(a.activity.attachments?.[0]?.content ?? {});
 
 test('kill -9 in the middle of a storm: every acknowledged alert is stored and on a card, no message is sent twice', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetops-alert-crash-'));
@@ -110,7 +109,7 @@ test('kill -9 in the middle of a storm: every acknowledged alert is stored and o
     );
     for (const a of connector.activities.filter((x) => x.conversationId === CONVERSATION)) {
       const key = keyOfActivity.get(a.activityId);
-      if (key) activityOfKey.set(key, cardOf(a));
+      if (key) activityOfKey.set(key, cardJson(a));
     }
     for (const [alertId, key] of delivered) {
       const card = activityOfKey.get(key)!;

@@ -1,4 +1,5 @@
 import { startTestBot, USERS, type TestBot } from '../support/bot-harness';
+import { cardJson } from '../support/recording-connector';
 import { createAlertsFeatureModule } from '../../bot/features/alerts';
 import { devicePayload, fixture } from '../core/alerts/fixtures';
 
@@ -6,26 +7,18 @@ const TOKEN = 'integration-token';
 jest.setTimeout(30_000);
 const alertsOnly = { features: [createAlertsFeatureModule({ schedule: () => () => undefined })] };
 
-async function sayAndWait(t: TestBot, text: string, options: Parameters<TestBot['say']>[1]) {
-  const before = t.connector.messages.length;
-  await t.say(text, options);
-  await t.connector.waitFor(() => t.connector.messages.length > before);
-  return t.connector.messages.at(-1)!;
-}
-
-const cardText = (activity: { activity: Record<string, any> }) => JSON.stringify(activity.activity.attachments?.[0]?.content ?? {});
 
 test('an alert becomes a card in every subscribed conversation; acknowledge and resolve update each copy in place', async () => {
   const t = await startTestBot({ env: { ALERTS_WEBHOOK_TOKEN: TOKEN }, start: alertsOnly });
   try {
-    expect((await sayAndWait(t, 'subscribe alerts sev<=2', { user: USERS.operator, conversation: 'channel' })).activity.text).toMatch(/Subscribed/);
-    expect((await sayAndWait(t, 'subscribe alerts', { user: USERS.operator, conversation: 'groupChat' })).activity.text).toMatch(/Subscribed/);
-    expect((await sayAndWait(t, 'subscribe alerts sev<=9', { user: USERS.operator, conversation: 'personal' })).activity.text).toMatch(/severities go from 0/);
+    expect((await t.sayAndWait('subscribe alerts sev<=2', { user: USERS.operator, conversation: 'channel' })).activity.text).toMatch(/Subscribed/);
+    expect((await t.sayAndWait('subscribe alerts', { user: USERS.operator, conversation: 'groupChat' })).activity.text).toMatch(/Subscribed/);
+    expect((await t.sayAndWait('subscribe alerts sev<=9', { user: USERS.operator, conversation: 'personal' })).activity.text).toMatch(/severities go from 0/);
 
     const payload = devicePayload({ alertId: '/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/int-1', deviceId: 'device-42', severity: 1, firedAt: new Date().toISOString() });
     const res = await t.post(`/api/alerts?token=${TOKEN}`, payload);
     expect(res.status).toBe(200);
-    await t.connector.waitFor((a) => a.filter((x) => x.kind === 'create' && cardText(x).includes('Temperature high')).length === 2);
+    await t.connector.waitFor((a) => a.filter((x) => x.kind === 'create' && cardJson(x).includes('Temperature high')).length === 2);
     // Azure retries: no second card.
     expect((await t.post(`/api/alerts?token=${TOKEN}`, payload)).status).toBe(200);
 
@@ -33,19 +26,19 @@ test('an alert becomes a card in every subscribed conversation; acknowledge and 
     expect(JSON.stringify(viewer)).toMatch(/operator role/);
     const ack = await t.click('alert.acknowledge', { id: '/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/int-1' }, { user: USERS.operator });
     expect(JSON.stringify(ack)).toContain('by Otto Operator');
-    await t.connector.waitFor((a) => a.filter((x) => x.kind === 'update' && cardText(x).includes('by Otto Operator')).length === 2);
+    await t.connector.waitFor((a) => a.filter((x) => x.kind === 'update' && cardJson(x).includes('by Otto Operator')).length === 2);
     const again = await t.click('alert.acknowledge', { id: 'int-1' }, { user: USERS.admin });
     expect(JSON.stringify(again)).toContain('already acknowledged by Otto Operator');
 
     const resolved = devicePayload({ alertId: '/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/int-1', deviceId: 'device-42', severity: 1, condition: 'Resolved', firedAt: payload.data.essentials.firedDateTime, resolvedAt: new Date(Date.now() + 120_000).toISOString() });
     expect((await t.post(`/api/alerts?token=${TOKEN}`, resolved)).status).toBe(200);
-    await t.connector.waitFor((a) => a.filter((x) => x.kind === 'update' && cardText(x).includes('Resolved after 2 min')).length === 2);
-    expect(t.connector.activities.filter((a) => a.kind === 'create' && cardText(a).includes('Temperature high'))).toHaveLength(2);
+    await t.connector.waitFor((a) => a.filter((x) => x.kind === 'update' && cardJson(x).includes('Resolved after 2 min')).length === 2);
+    expect(t.connector.activities.filter((a) => a.kind === 'create' && cardJson(a).includes('Temperature high'))).toHaveLength(2);
 
-    const list = await sayAndWait(t, 'alerts', { user: USERS.viewer, conversation: 'personal' });
+    const list = await t.sayAndWait('alerts', { user: USERS.viewer, conversation: 'personal' });
     expect(list.activity.text).toMatch(/No open alerts/);
-    const one = await sayAndWait(t, 'alert int-1', { user: USERS.viewer, conversation: 'personal' });
-    expect(cardText(one)).toContain('Resolved after 2 min');
+    const one = await t.sayAndWait('alert int-1', { user: USERS.viewer, conversation: 'personal' });
+    expect(cardJson(one)).toContain('Resolved after 2 min');
   } finally {
     await t.stop();
   }
@@ -78,13 +71,13 @@ test('local mode without ALERTS_WEBHOOK_TOKEN: never accepts unauthenticated ale
 test('a storm becomes one card per rule; silence and silences work from the card', async () => {
   const t = await startTestBot({ env: { ALERTS_WEBHOOK_TOKEN: TOKEN }, start: alertsOnly });
   try {
-    await sayAndWait(t, 'subscribe alerts', { user: USERS.operator, conversation: 'channel' });
+    await t.sayAndWait('subscribe alerts', { user: USERS.operator, conversation: 'channel' });
     const now = new Date().toISOString();
     for (let i = 0; i < 30; i++) {
       const rule = i % 2 ? 'Device offline' : 'Temperature high';
       expect((await t.post(`/api/alerts?token=${TOKEN}`, devicePayload({ alertId: `storm-${i}`, rule, deviceId: `device-${i}`, site: 'berlin', firedAt: now }))).status).toBe(200);
     }
-    await t.connector.waitFor((a) => a.some((x) => cardText(x).includes('Device offline: 13 devices')) && a.some((x) => cardText(x).includes('Temperature high: 12 devices')), 10_000);
+    await t.connector.waitFor((a) => a.some((x) => cardJson(x).includes('Device offline: 13 devices')) && a.some((x) => cardJson(x).includes('Temperature high: 12 devices')), 10_000);
     const creates = t.connector.activities.filter((a) => a.kind === 'create' && a.conversationId === t.conversationId('channel'));
     expect(creates.length).toBe(1 + 5 + 2); // "Subscribed" + 5 alert cards + 2 storm cards
 
@@ -93,7 +86,7 @@ test('a storm becomes one card per rule; silence and silences work from the card
 
     const silenced = await t.click('alert.silence', { id: 'storm-0', hours: 4 }, { user: USERS.operator });
     expect(JSON.stringify(silenced)).toContain('Silenced');
-    const silences = await sayAndWait(t, 'silences', { user: USERS.viewer, conversation: 'personal' });
+    const silences = await t.sayAndWait('silences', { user: USERS.viewer, conversation: 'personal' });
     expect(silences.activity.text).toMatch(/\*\*Temperature high\*\* on `device-0` until .* — by Otto Operator/);
   } finally {
     await t.stop();

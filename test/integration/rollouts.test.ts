@@ -6,6 +6,7 @@ import type { Scheduler } from '../../jobs/rollout-tick';
 import type { FleetSimulator } from '../../sim/simulator';
 import type { FleetClient } from '../../backends/fleet/port';
 import { startTestBot, USERS, type TestBot } from '../support/bot-harness';
+import { cardJson, type RecordedActivity } from '../support/recording-connector';
 
 /**
  * Firmware rollouts over the Bot Framework protocol, on the real server with a 300-device
@@ -39,7 +40,6 @@ describe('firmware rollouts end to end', () => {
   const services = () => t.bot.services as typeof t.bot.services & { simulator: FleetSimulator; fleet: FleetClient };
   const rollout = (id: string) => t.bot.services.rollouts!.get(id)!;
   const channel = () => t.conversationId('channel');
-  const cardText = (a: { activity: Record<string, any> }) => JSON.stringify(a.activity.attachments?.[0]?.content ?? {});
   const cardsIn = (conversationId: string) => t.connector.activities.filter((a) => a.conversationId === conversationId && a.activity.attachments?.length);
 
   /** Moves simulated time in 5 s steps: the devices every step, the rollout tick every 10 s. */
@@ -63,7 +63,7 @@ describe('firmware rollouts end to end', () => {
   }
 
   /** First posts of the progress and alert cards (the outbox's), as opposed to answers. */
-  const isProactiveRolloutCard = (a: { activity: Record<string, any> }) => /"text":"(Rollout R\d+ ·|⛔ Rollout R\d+ paused itself)/.test(cardText(a));
+  const isProactiveRolloutCard = (a: RecordedActivity) => /"text":"(Rollout R\d+ ·|⛔ Rollout R\d+ paused itself)/.test(cardJson(a));
 
   const devicesOf = async (rolloutId: string) => (await services().fleet.readFirmwareStates!({ rolloutId })).devices;
 
@@ -95,9 +95,9 @@ describe('firmware rollouts end to end', () => {
     expect((await devicesOf('R1')).length).toBeGreaterThan(0);
 
     // The channel got the progress card once; later ticks update that same message.
-    await t.connector.waitFor(() => cardsIn(channel()).some((a) => a.kind === 'create' && cardText(a).includes('Rollout R1')));
-    const channelCard = cardsIn(channel()).find((a) => a.kind === 'create' && cardText(a).includes('Rollout R1'))!;
-    expect(cardText(channelCard)).toContain('"userIds":["8:orgid:aad-lead","8:orgid:aad-admin"]');
+    await t.connector.waitFor(() => cardsIn(channel()).some((a) => a.kind === 'create' && cardJson(a).includes('Rollout R1')));
+    const channelCard = cardsIn(channel()).find((a) => a.kind === 'create' && cardJson(a).includes('Rollout R1'))!;
+    expect(cardJson(channelCard)).toContain('"userIds":["8:orgid:aad-lead","8:orgid:aad-admin"]');
 
     // `status` of a device in wave 1 names the rollout and the wave.
     const inWave = (await devicesOf('R1'))[0]!.deviceId;
@@ -109,7 +109,7 @@ describe('firmware rollouts end to end', () => {
     const afterWave1 = (await devicesOf('R1')).length;
     await run(30);
     expect((await devicesOf('R1')).length).toBe(afterWave1); // nothing of wave 2 before its approval
-    await t.connector.waitFor(() => cardsIn(channel()).some((a) => a.kind === 'update' && a.activityId === channelCard.activityId && cardText(a).includes('Wave 2 awaits approval')));
+    await t.connector.waitFor(() => cardsIn(channel()).some((a) => a.kind === 'update' && a.activityId === channelCard.activityId && cardJson(a).includes('Wave 2 awaits approval')));
 
     // Two release leads click Approve on the same card: exactly one transition, the other is told what happened.
     const version = rollout('R1').version;
@@ -143,8 +143,8 @@ describe('firmware rollouts end to end', () => {
     expect(JSON.stringify(await t.click('rollout.approve', { id: 'R1', version: rollout('R1').version }, { user: USERS.releaseLead }))).toContain('Running wave 3 of 3');
     await run(600, () => rollout('R1').state === 'completed');
     expect(rollout('R1').state).toBe('completed');
-    await t.connector.waitFor(() => cardsIn(channel()).some((a) => a.kind === 'update' && a.activityId === channelCard.activityId && cardText(a).includes('Completed')));
-    expect(cardsIn(channel()).filter((a) => a.kind === 'create' && cardText(a).includes('Rollout R1 ·'))).toHaveLength(1);
+    await t.connector.waitFor(() => cardsIn(channel()).some((a) => a.kind === 'update' && a.activityId === channelCard.activityId && cardJson(a).includes('Completed')));
+    expect(cardsIn(channel()).filter((a) => a.kind === 'create' && cardJson(a).includes('Rollout R1 ·'))).toHaveLength(1);
     expect(await say('rollouts', USERS.viewer)).toMatch(/\*\*R1\*\* firmware 2\.4\.1 → whole fleet · completed/);
   });
 
@@ -158,8 +158,8 @@ describe('firmware rollouts end to end', () => {
     expect(paused.pauseReason).toMatch(/^Wave 1 gate: failures reached/);
 
     // The alert card goes to the subscribed channel: why it paused, which devices failed, their last log lines.
-    await t.connector.waitFor(() => cardsIn(channel()).some((a) => cardText(a).includes('Rollout R2 paused itself at wave 1')));
-    const alert = cardText(cardsIn(channel()).find((a) => cardText(a).includes('Rollout R2 paused itself at wave 1'))!);
+    await t.connector.waitFor(() => cardsIn(channel()).some((a) => cardJson(a).includes('Rollout R2 paused itself at wave 1')));
+    const alert = cardJson(cardsIn(channel()).find((a) => cardJson(a).includes('Rollout R2 paused itself at wave 1'))!);
     const failing = t.bot.services.rollouts!.view('R2')!.firstFailures.map((d) => d.deviceId);
     expect(failing.length).toBeGreaterThan(0);
     expect(alert).toContain(`**${failing[0]}**`);
@@ -174,7 +174,7 @@ describe('firmware rollouts end to end', () => {
 
     // "Exclude a device…" on the cards lists the failures; a viewer who clicks Exclude anyway is told the role it needs, and audited.
     expect(alert).toContain('"verb":"rollout.exclude"');
-    const progressCard = cardText(cardsIn(channel()).filter((a) => cardText(a).includes('Rollout R2 · firmware 2.5.0')).at(-1)!);
+    const progressCard = cardJson(cardsIn(channel()).filter((a) => cardJson(a).includes('Rollout R2 · firmware 2.5.0')).at(-1)!);
     expect(progressCard).toContain('Exclude a device…');
     expect(progressCard).toContain(`"value":"${failing[0]}"`);
     const target = failing[0]!;

@@ -6,10 +6,9 @@ import { RecordingConnector } from '../support/recording-connector';
 
 const lastText = (t: { connector: RecordingConnector }) => t.connector.texts().at(-1) ?? '';
 
+/** The text of the bot's answer to `text`. */
 async function sayAndWait(t: Awaited<ReturnType<typeof startTestBot>>, text: string, options: Parameters<typeof t.say>[1]) {
-  const before = t.connector.messages.length;
-  await t.say(text, options);
-  await t.connector.waitFor(() => t.connector.messages.length > before);
+  await t.sayAndWait(text, options);
   return lastText(t);
 }
 

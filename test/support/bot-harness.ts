@@ -4,7 +4,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { startFleetOps, type RunningBot, type StartOptions } from '../../bot/server';
 import { silentLogger } from '../../core/logger';
-import { RecordingConnector } from './recording-connector';
+import { RecordingConnector, type RecordedActivity } from './recording-connector';
 
 export interface TestUser {
   readonly id: string;
@@ -30,6 +30,8 @@ export interface TestBot {
   readonly dataDir: string;
   /** Sends a chat message as `user` (the @mention is added in channels and group chats, as Teams does). */
   say(text: string, options?: { user?: TestUser; conversation?: ConversationKind; conversationId?: string }): Promise<Response>;
+  /** Says `text` and waits for the bot's next message; returns it. */
+  sayAndWait(text: string, options?: { user?: TestUser; conversation?: ConversationKind; conversationId?: string }): Promise<RecordedActivity>;
   /** Clicks an Action.Execute button: an adaptiveCard/action invoke. Returns the invoke response body. */
   click(verb: string, data?: Record<string, unknown>, options?: { user?: TestUser; conversation?: ConversationKind }): Promise<any>;
   /** POSTs to one of the bot's own endpoints (webhooks). */
@@ -83,7 +85,7 @@ export async function startTestBot(options: { env?: Record<string, string>; star
   const postJson = (p: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${bot.url}${p}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
-  return {
+  const testBot: TestBot = {
     bot,
     url: bot.url,
     connector,
@@ -99,6 +101,12 @@ export async function startTestBot(options: { env?: Record<string, string>; star
         entities: mentioned ? [{ type: 'mention', text: '<at>FleetOps</at>', mentioned: { id: BOT_ID, name: 'FleetOps' } }] : [],
       };
       return postJson('/api/messages', activity);
+    },
+    async sayAndWait(text, options) {
+      const before = connector.messages.length;
+      await testBot.say(text, options);
+      await connector.waitFor(() => connector.messages.length > before);
+      return connector.messages.at(-1)!;
     },
     async click(verb, data = {}, { user = USERS.viewer, conversation = 'personal' } = {}) {
       const activity = {
@@ -117,4 +125,5 @@ export async function startTestBot(options: { env?: Record<string, string>; star
       if (!options.connector) await connector.stop();
     },
   };
+  return testBot;
 }

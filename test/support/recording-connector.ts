@@ -11,6 +11,9 @@ export interface RecordedActivity {
 }
 
 /** What to do with the next requests: answer with a status (and Retry-After), or never answer. */
+/** The Adaptive Card an activity carries, as JSON text (empty object when none). */
+export const cardJson = (recorded: RecordedActivity): string => JSON.stringify(recorded.activity.attachments?.[0]?.content ?? {});
+
 export type Fault = { status: number; retryAfter?: string } | { hang: true };
 
 /**
