@@ -2,7 +2,8 @@ import type { ConversationRepository } from '../conversations/conversation';
 import type { Logger } from '../logger';
 import type { ChannelClient } from './channel';
 import type { OutboxItem, OutboxRepository } from './outbox';
-import { backoffDelayMs, isRetryable, parseRetryAfter, type BackoffOptions } from './retry-policy';
+import { backoffDelayMs, parseRetryAfter, type BackoffOptions } from '../backoff';
+import { isRetryable } from './retry-policy';
 import { SlidingWindowLimiter, TEAMS_CONVERSATION_LIMITS, TEAMS_TENANT_LIMITS, type WindowLimit } from './rate-limiter';
 
 export interface OutboxSenderOptions {

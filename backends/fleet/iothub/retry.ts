@@ -1,3 +1,4 @@
+import { backoffDelayMs, parseRetryAfter } from '../../../core/backoff';
 import type { LimiterTime } from './rate-limiter';
 
 /** An SDK error as azure-iothub's RestApiClient.translateError builds it. */
@@ -37,9 +38,8 @@ export async function withRetry<T>(operation: () => Promise<T>, time: LimiterTim
     } catch (error) {
       if (!isRetriable(error) || attempt >= options.maxAttempts) throw error;
       abortSignal?.throwIfAborted();
-      const retryAfter = retryAfterMs(error);
-      const backoff = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
-      await time.sleep(retryAfter ?? Math.round(backoff / 2 + (options.random() * backoff) / 2));
+      // The hub's Retry-After (at most a minute) when it gives one, else our backoff.
+      await time.sleep(retryAfterMs(error) ?? backoffDelayMs(attempt, undefined, { baseMs: options.baseDelayMs, maxMs: options.maxDelayMs, random: options.random }));
     }
   }
 }
@@ -47,7 +47,6 @@ export async function withRetry<T>(operation: () => Promise<T>, time: LimiterTim
 function retryAfterMs(error: unknown): number | undefined {
   const header = (error as SdkError).response?.headers?.['retry-after'];
   const value = Array.isArray(header) ? header[0] : header;
-  if (value === undefined) return undefined;
-  const seconds = Number(value);
-  return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds * 1000, 60_000) : undefined;
+  const ms = parseRetryAfter(value, Date.now());
+  return ms === undefined ? undefined : Math.min(ms, 60_000);
 }

@@ -1,4 +1,5 @@
-import { backoffDelayMs, isRetryable, parseRetryAfter } from '../../../core/notifications/retry-policy';
+import { backoffDelayMs, parseRetryAfter } from '../../../core/backoff';
+import { isRetryable } from '../../../core/notifications/retry-policy';
 
 test('retries what Teams says to retry, and transient failures', () => {
   for (const status of [429, 412, 502, 504, 500, 503, undefined]) expect(isRetryable(status)).toBe(true);
