@@ -4,19 +4,9 @@ import { parseError, parsed, type CardActionSpec, type CommandSpec } from '../..
 import type { TurnContext } from '../../commands/context';
 import type { Services } from '../../commands/services';
 import { UserError } from '../../commands/user-error';
-import type { AuditEntry, AuditLog } from '../../core/audit/audit-log';
+import { MemoryAudit } from '../support/memory-audit';
 import type { Role } from '../../core/access/roles';
 import { silentLogger } from '../../core/logger';
-
-class MemoryAudit implements AuditLog {
-  readonly entries: AuditEntry[] = [];
-  record(entry: Omit<AuditEntry, 'at'>) {
-    this.entries.push({ ...entry, at: 'now' });
-  }
-  latest(n: number) {
-    return this.entries.slice(-n).reverse();
-  }
-}
 
 function context(role: Role, registry: CommandRegistry, audit = new MemoryAudit()) {
   const replies: unknown[] = [];

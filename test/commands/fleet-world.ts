@@ -1,7 +1,7 @@
 import { ManualClock } from '../../core/clock';
 import { silentLogger } from '../../core/logger';
 import type { Role } from '../../core/access/roles';
-import type { AuditEntry, AuditLog } from '../../core/audit/audit-log';
+import { MemoryAudit } from '../support/memory-audit';
 import type { TurnContext } from '../../commands/context';
 import { CommandRegistry } from '../../commands/registry';
 import type { Services } from '../../commands/services';
@@ -10,16 +10,6 @@ import { fleetCommand, fleetRefreshAction } from '../../commands/fleet';
 import { deviceStatusAction, rebootAskAction, rebootConfirmAction, statusCommand } from '../../commands/status';
 import { localHarness, type FleetHarness } from '../backends/fleet/harness';
 import { SEED } from '../backends/fleet/fleet-contract';
-
-export class MemoryAudit implements AuditLog {
-  readonly entries: AuditEntry[] = [];
-  record(entry: Omit<AuditEntry, 'at'>) {
-    this.entries.push({ ...entry, at: 'now' });
-  }
-  latest(n: number) {
-    return this.entries.slice(-n).reverse();
-  }
-}
 
 /** The fleet commands on a seeded local registry, at 2026-01-01 01:00 UTC. */
 export async function fleetWorld(extra: Partial<Services> = {}, options: { seed?: boolean } = {}) {
