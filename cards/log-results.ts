@@ -91,6 +91,10 @@ export function logResultsCard(view: LogResultsView): AdaptiveCard {
   const table = view.result.tables[0] ?? { name: 'PrimaryResult', columns: [], rows: [] };
   const start = Math.max(0, Math.floor(view.start ?? 0));
   let pageRows = table.rows.slice(start, start + PAGE_SIZE);
+  // The chart draws the whole result, not the page: the same however many rows the page keeps.
+  const render = view.result.render;
+  const title = render && typeof render.properties.title === 'string' ? render.properties.title : undefined;
+  const chart = render && start === 0 ? chartElement(table, render.kind, title) : undefined;
   const build = (rows: readonly (readonly LogValue[])[]): AdaptiveCard => {
     const shown = rows.length;
     const remaining = table.rows.length - start - shown;
@@ -100,9 +104,6 @@ export function logResultsCard(view: LogResultsView): AdaptiveCard {
     ];
     if (view.result.partialError) body.push({ type: 'TextBlock', text: view.result.partialError, color: 'Warning', wrap: true });
     const tableEl = tableElement(table, rows, view.highlightErrors ?? false);
-    const render = view.result.render;
-    const title = render && typeof render.properties.title === 'string' ? render.properties.title : undefined;
-    const chart = render && start === 0 ? chartElement(table, render.kind, title) : undefined;
     if (table.rows.length === 0) body.push({ type: 'TextBlock', text: 'No rows.', isSubtle: true });
     else body.push(chart ? { ...chart, fallback: tableEl } : tableEl);
     const from = shown === 0 ? 0 : start + 1;
