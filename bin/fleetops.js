@@ -9,6 +9,7 @@ const fs = require('node:fs');
 
 const source = path.join(__dirname, '..', 'cli', 'main.ts');
 const compiled = path.join(__dirname, '..', 'dist', 'cli', 'main.js');
+require('./check-node.js');
 process.env.FLEETOPS_CLI = '1';
 const useCompiled = fs.existsSync(compiled) && (!fs.existsSync(source) || process.env.FLEETOPS_COMPILED === '1');
 if (useCompiled) {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { NodeSqlite } from '../../backends/store/sqlite/driver';
 import { cardJson, RecordingConnector } from '../support/recording-connector';
 import { devicePayload } from '../core/alerts/fixtures';
 
@@ -81,7 +81,7 @@ test('kill -9 in the middle of a storm: every acknowledged alert is stored and o
   const second = await startChild(dataDir, connector.url, false);
   try {
     // Wait until the outbox is empty and nothing more arrives.
-    const db = new Database(path.join(dataDir, 'fleetops.sqlite'), { readonly: true });
+    const db = new NodeSqlite(path.join(dataDir, 'fleetops.sqlite'), { readOnly: true });
     const pending = () => db.prepare(`SELECT COUNT(*) FROM outbox WHERE state = 'pending'`).pluck().get() as number;
     const deadline = Date.now() + 60_000;
     while (pending() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));

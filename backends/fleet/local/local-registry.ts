@@ -32,7 +32,7 @@ const RANK_ALL_BELOW = 5000;
 /**
  * The local device registry (embedded mode): IoT Hub's device and twin shapes in SQLite.
  * It is the service side (FleetClient) and the hub the simulated devices talk to
- * (DeviceSideClient). Everything runs on better-sqlite3's synchronous API; the async
+ * (DeviceSideClient). Everything runs on node:sqlite's synchronous API; the async
  * signatures are the port's.
  */
 export class LocalFleetRegistry implements FleetClient, DeviceSideClient {

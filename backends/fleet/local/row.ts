@@ -1,6 +1,6 @@
 import type { ConnectionState, DeviceStatus, DeviceTwin } from '../port';
 
-/** One fleet_devices row as better-sqlite3 returns it. */
+/** One fleet_devices row as the SQLite driver returns it. */
 export interface DeviceRow {
   device_id: string;
   sort_key: string;

@@ -8,20 +8,19 @@ import { Worker } from 'node:worker_threads';
  * checkpoint has caught up, so the file stays small.
  *
  * Nudged after group commits; checkpoints at most every `everyMs` while there is work.
- * Plain JS in the worker (no TypeScript loader there); it gets better-sqlite3's path.
+ * Plain JS in the worker (no TypeScript loader there).
  */
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const db = new Database(workerData.file);
-db.pragma('busy_timeout = 1000');
+const { DatabaseSync } = require('node:sqlite');
+const db = new DatabaseSync(workerData.file, { timeout: 1000 });
 let timer;
 let stopping = false;
 const checkpoint = () => {
   timer = undefined;
   if (stopping) return;
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
+    db.exec('PRAGMA wal_checkpoint(PASSIVE)');
   } catch (error) {
     parentPort.postMessage({ error: String(error) });
   }
@@ -53,7 +52,7 @@ export class WalCheckpointer {
     /** After each checkpoint (tests wait for it). */
     private readonly onCheckpoint: () => void = () => undefined,
   ) {
-    this.worker = new Worker(WORKER, { eval: true, workerData: { file, everyMs, driver: require.resolve('better-sqlite3') } });
+    this.worker = new Worker(WORKER, { eval: true, workerData: { file, everyMs } });
     this.worker.unref();
     this.worker.on('message', (message: { done?: true; error?: string }) => {
       if (message.error) onError(message.error);

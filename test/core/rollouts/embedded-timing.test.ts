@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { NodeSqlite } from '../../../backends/store/sqlite/driver';
 import { FLEET_MIGRATIONS } from '../../../backends/fleet/local/migrations';
 import { LocalFleetRegistry } from '../../../backends/fleet/local/local-registry';
 import { isBadVersion } from '../../../backends/feed/local';
@@ -17,7 +17,7 @@ import { catalogOf, LEAD } from './world';
  * four-wave rollout of a good version complete in a few minutes, and the bad version pause.
  */
 async function embeddedWorld() {
-  const db = new Database(':memory:');
+  const db = new NodeSqlite(':memory:');
   migrate(db, [...FLEET_MIGRATIONS, ...rolloutMigrations]);
   const registry = new LocalFleetRegistry(db);
   const clock = new ManualClock(new Date('2026-03-01T09:00:00Z'));

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { NodeSqlite } from '../../../backends/store/sqlite/driver';
 import { connectIotHub, type IotHubTransport } from '../../../backends/fleet/iothub/connect';
 import { migrate } from '../../../backends/store/sqlite/database';
 import { rolloutMigrations, SqliteRolloutRepository } from '../../../backends/store/sqlite/rollouts';
@@ -72,7 +72,7 @@ function azureWorld(devices: number, maxPage: number) {
     { connectionString: 'HostName=fleet-test.azure-devices.net;SharedAccessKeyName=service;SharedAccessKey=c2VjcmV0' },
     { restApiClient: hub, time: steppedTime(), retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 10, random: () => 0.5 } },
   );
-  const db = new Database(':memory:');
+  const db = new NodeSqlite(':memory:');
   migrate(db, rolloutMigrations);
   const clock = new ManualClock(new Date('2026-03-01T09:00:00Z'));
   const service = new RolloutService({ repo: new SqliteRolloutRepository(db), fleet, catalog, clock, defaults: { dispatchPerSecond: 100_000 }, engine: { batchSize: 2_000 } });

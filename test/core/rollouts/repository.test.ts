@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { NodeSqlite } from '../../../backends/store/sqlite/driver';
 import { migrate } from '../../../backends/store/sqlite/database';
 import { rolloutMigrations, SqliteRolloutRepository } from '../../../backends/store/sqlite/rollouts';
 import { DEFAULT_SETTINGS, type Rollout } from '../../../core/rollouts/model';
@@ -6,7 +6,7 @@ import { DEFAULT_SETTINGS, type Rollout } from '../../../core/rollouts/model';
 const T0 = Date.parse('2026-03-01T09:00:00Z');
 
 function store() {
-  const db = new Database(':memory:');
+  const db = new NodeSqlite(':memory:');
   migrate(db, rolloutMigrations);
   const repo = new SqliteRolloutRepository(db);
   const rollout: Rollout = {

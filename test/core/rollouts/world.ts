@@ -5,7 +5,7 @@ import { rolloutMigrations, SqliteRolloutRepository } from '../../../backends/st
 import { ManualClock } from '../../../core/clock';
 import type { RolloutSettings } from '../../../core/rollouts/model';
 import { RolloutService } from '../../../core/rollouts/service';
-import Database from 'better-sqlite3';
+import { NodeSqlite } from '../../../backends/store/sqlite/driver';
 import { FakeFleet } from './fake-fleet';
 
 export const catalogOf = (versions: readonly FirmwareVersion[] = SEED_FIRMWARE): FirmwareCatalog => ({
@@ -26,7 +26,7 @@ export interface World {
 }
 
 export function makeWorld(fleet = new FakeFleet(), defaults: Partial<RolloutSettings> = {}, engine = {}): World {
-  const db = new Database(':memory:');
+  const db = new NodeSqlite(':memory:');
   migrate(db, rolloutMigrations);
   const clock = new ManualClock(new Date('2026-03-01T09:00:00Z'));
   const make = () =>
