@@ -116,15 +116,15 @@ export const rolloutsCommand: CommandSpec<void> = {
   parse: noArguments('`rollouts` takes no arguments; `rollout status <id>` shows one.'),
   async run(ctx) {
     const rollouts = service(ctx);
-    const list = rollouts.list(10);
+    const list = await rollouts.list(10);
     if (list.length === 0) {
       await ctx.reply('No rollouts yet. `firmware` lists versions; `rollout plan <version>` plans one.');
       return;
     }
-    const lines = list.map((r) => {
-      const view = rollouts.view(r.id)!;
+    const lines = await Promise.all(list.map(async (r) => {
+      const view = (await rollouts.view(r.id))!;
       return `- **${r.id}** firmware ${r.firmware.version} → ${r.filterText ? `\`${r.filterText}\`` : 'whole fleet'} · ${describeState(r)} · ${fmt(view.totals.succeeded)}/${fmt(view.totals.targets)} succeeded`;
-    });
+    }));
     await ctx.reply(`Rollouts (newest first):\n\n${lines.join('\n')}\n\n\`rollout status <id>\` shows one.`);
   },
 };
@@ -145,9 +145,9 @@ export const rolloutStatusCommand: CommandSpec<{ id?: string }> = {
   parse: idArg('rollout status'),
   async run(ctx, { id }) {
     const rollouts = service(ctx);
-    const rollout = id ? rollouts.get(id) : rollouts.latestActive();
+    const rollout = id ? await rollouts.get(id) : await rollouts.latestActive();
     if (!rollout) throw new UserError(id ? `There is no rollout ${id}; \`rollouts\` lists them.` : 'No rollouts yet. `rollout plan <version>` plans one.');
-    await ctx.reply(progressCard(ctx, rollouts.view(rollout.id)!));
+    await ctx.reply(progressCard(ctx, (await rollouts.view(rollout.id))!));
   },
 };
 
@@ -161,25 +161,25 @@ async function transition(ctx: TurnContext, verb: Verb, id: string, version: num
   return announced(ctx, await act(service(ctx).actions, verb, id, version, { name: ctx.actor.name }, options), { verb });
 }
 
-function act(a: RolloutActions, verb: Verb, id: string, version: number | undefined, actor: ActionActor, options: { revert?: boolean }): ActionOutcome | Promise<ActionOutcome> {
+async function act(a: RolloutActions, verb: Verb, id: string, version: number | undefined, actor: ActionActor, options: { revert?: boolean }): Promise<ActionOutcome | Promise<ActionOutcome>> {
   switch (verb) {
     case 'start':
-      return a.start(id, version, actor);
+      return await a.start(id, version, actor);
     case 'approve':
-      return a.approve(id, version, actor);
+      return await a.approve(id, version, actor);
     case 'pause':
-      return a.pause(id, version, actor);
+      return await a.pause(id, version, actor);
     case 'resume':
-      return a.resume(id, version, actor);
+      return await a.resume(id, version, actor);
     case 'retry':
-      return a.retryFailed(id, version, actor);
+      return await a.retryFailed(id, version, actor);
     case 'abort':
-      return a.abort(id, version, actor, options);
+      return await a.abort(id, version, actor, options);
   }
 }
 
 async function exclude(ctx: TurnContext, id: string, deviceId: string, version: number | undefined): Promise<ActionOutcome> {
-  return announced(ctx, service(ctx).actions.exclude(id, deviceId, { name: ctx.actor.name }, version), { verb: 'exclude', deviceId });
+  return announced(ctx, await service(ctx).actions.exclude(id, deviceId, { name: ctx.actor.name }, version), { verb: 'exclude', deviceId });
 }
 
 /** A transition that happened is logged and its card updated everywhere it is shown. */
@@ -299,7 +299,7 @@ function buttonAction(verb: Verb): CardActionSpec<ButtonData> {
     async run(ctx, { id, version, revert }): Promise<CardActionResult> {
       const outcome = await transition(ctx, verb, id, version, { revert: verb === 'abort' && revert });
       if (!outcome.ok) return { message: outcome.message };
-      return { card: progressCard(ctx, service(ctx).view(id)!) };
+      return { card: progressCard(ctx, (await service(ctx).view(id))!) };
     },
   };
 }
@@ -320,7 +320,7 @@ export const rolloutExcludeAction: CardActionSpec<ButtonData & { deviceId: strin
   async run(ctx, { id, version, deviceId }): Promise<CardActionResult> {
     const outcome = await exclude(ctx, id, deviceId, version);
     if (!outcome.ok) return { message: outcome.message };
-    return { card: progressCard(ctx, service(ctx).view(id)!) };
+    return { card: progressCard(ctx, (await service(ctx).view(id))!) };
   },
 };
 
@@ -331,7 +331,7 @@ export const rolloutRefreshAction: CardActionSpec<{ id: string }> = {
     return typeof data.id === 'string' && ROLLOUT_ID.test(data.id) ? parsed({ id: normalizeId(data.id) }) : parseError('the rollout id is missing or malformed');
   },
   async run(ctx, { id }) {
-    const view = service(ctx).view(id);
+    const view = await service(ctx).view(id);
     if (!view) return { message: `Rollout ${id} no longer exists.` };
     return { card: progressCard(ctx, view) };
   },

@@ -11,6 +11,6 @@ export interface AuditEntry {
 }
 
 export interface AuditLog {
-  record(entry: Omit<AuditEntry, 'at'> & { at?: string }): void;
-  latest(limit: number): AuditEntry[];
+  record(entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<void>;
+  latest(limit: number): Promise<AuditEntry[]>;
 }

@@ -8,7 +8,7 @@
  * latest content goes out.
  */
 export interface Notifier {
-  post(conversationId: string, key: string, message: OutboundMessage): void;
+  post(conversationId: string, key: string, message: OutboundMessage): Promise<void>;
 }
 
 /** An Adaptive Card (plain JSON) and/or text. */
