@@ -314,8 +314,8 @@ export const FUNCTIONS: Record<string, Impl> = {
   row_number: (args, ctx) => `(row_number() OVER (${over(ctx, args[1])}) + ${args[0] ? asType(args[0], 'long', ctx) : '1'} - 1)`,
   row_cumsum: (args, ctx, call) => `sum(${asType(args[0], call.type, ctx)}) OVER (${over(ctx, args[1])} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`,
   row_rank_min: (args, ctx) => `(min(${ctx.window?.order ?? 'NULL'}) OVER (PARTITION BY ${scalar(args[0], ctx)}))`,
-  prev: (args, ctx, call) => `lag(${asType(args[0], call.type, ctx)}, ${args[1] ? `CAST(${asType(args[1], 'long', ctx)} AS BIGINT)` : '1'}${args[2] ? `, ${asType(args[2], call.type, ctx)}` : ''}) OVER (${over(ctx)})`,
-  next: (args, ctx, call) => `lead(${asType(args[0], call.type, ctx)}, ${args[1] ? `CAST(${asType(args[1], 'long', ctx)} AS BIGINT)` : '1'}${args[2] ? `, ${asType(args[2], call.type, ctx)}` : ''}) OVER (${over(ctx)})`,
+  prev: (args, ctx, call) => shifted('lag', args, ctx, call.type),
+  next: (args, ctx, call) => shifted('lead', args, ctx, call.type),
 
   // --- logic
   iff: (args, ctx, call) => `CASE WHEN ${asType(args[0], 'bool', ctx)} THEN ${asType(args[1], call.type, ctx)} ELSE ${asType(args[2], call.type, ctx)} END`,
@@ -438,6 +438,16 @@ export const FUNCTIONS: Record<string, Impl> = {
 };
 
 const json = (textSql: string): string => `CAST(${textSql} AS JSON)`;
+
+/**
+ * prev()/next(): the value `offset` rows away, or the default past the ends. The default default
+ * is null, and a null string is '' in KQL (so `g != prev(g)` holds on the first row of "a").
+ */
+function shifted(fn: 'lag' | 'lead', args: readonly Expr[], ctx: ScalarContext, type: KqlType): string {
+  const offset = args[1] ? `CAST(${asType(args[1], 'long', ctx)} AS BIGINT)` : '1';
+  const fallback = args[2] ? asType(args[2], type, ctx) : type === 'string' ? "''" : undefined;
+  return `${fn}(${asType(args[0], type, ctx)}, ${offset}${fallback ? `, ${fallback}` : ''}) OVER (${over(ctx)})`;
+}
 
 /** The OVER clause of a window function: in row order, restarting at each row where `restart` holds. */
 function over(ctx: ScalarContext, restart?: Expr): string {

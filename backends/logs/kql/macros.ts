@@ -6,6 +6,9 @@
 export const KQL_MACROS: readonly string[] = [
   // Floor to a multiple of s (s > 0). The common non-negative case is one remainder; negatives round down too.
   `CREATE OR REPLACE MACRO kql_floor(v, s) AS CASE WHEN v >= 0 THEN v - v % s ELSE v - (((v % s) + s) % s) END`,
+  // Long arithmetic wraps around in two's complement, as Kusto's does (9223372036854775807 + 1 is
+  // -9223372036854775808): the exact result (a HUGEINT) reduced to its low 64 bits.
+  `CREATE OR REPLACE MACRO kql_wrap64(h) AS CAST(((CAST(h AS HUGEINT) + CAST(9223372036854775808 AS HUGEINT)) & CAST(18446744073709551615 AS HUGEINT)) - CAST(9223372036854775808 AS HUGEINT) AS BIGINT)`,
   `CREATE OR REPLACE MACRO kql_frac(t) AS (((t % 10000000) + 10000000) % 10000000)`,
   `CREATE OR REPLACE MACRO kql_ts_of(t) AS make_timestamp(CAST(kql_floor(t, 10) // 10 AS BIGINT))`,
   `CREATE OR REPLACE MACRO kql_dt_str(t) AS strftime(make_timestamp(CAST((t - kql_frac(t)) // 10 AS BIGINT)), '%Y-%m-%dT%H:%M:%S')

@@ -285,9 +285,14 @@ export class Translator {
     let sql = `SELECT *, row_number() OVER () AS ${order} FROM (${input.sql}) AS ${this.alias()}`;
     const segments = new Map<Expr, string>();
     found.restarts.forEach((restart, i) => {
+      // The restart flag is computed in its own select: it may itself use prev()/next() (windows
+      // over the row order), and DuckDB cannot nest one window call inside another's argument.
+      const flag = `"__kql_restart${i}"`;
       const name = `"__kql_seg${i}"`;
-      const starts = `CASE WHEN coalesce(${asType(restart, 'bool', this.ctx())}, false) THEN 1 ELSE 0 END`;
-      sql = `SELECT *, sum(${starts}) OVER (ORDER BY ${order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS ${name} FROM (${sql}) AS ${this.alias()}`;
+      const flagCtx = this.ctx({ window: { order, segments: new Map() } });
+      const starts = `CASE WHEN coalesce(${asType(restart, 'bool', flagCtx)}, false) THEN 1 ELSE 0 END`;
+      sql = `SELECT *, ${starts} AS ${flag} FROM (${sql}) AS ${this.alias()}`;
+      sql = `SELECT *, sum(${flag}) OVER (ORDER BY ${order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS ${name} FROM (${sql}) AS ${this.alias()}`;
       segments.set(restart, name);
     });
     return { input: { sql, columns: input.columns }, window: { order, segments } };
