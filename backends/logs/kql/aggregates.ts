@@ -51,11 +51,27 @@ function makeList(call: Call, ctx: ScalarContext, distinct: boolean, predicate?:
   return `coalesce(to_json(${limited}), CAST('[]' AS JSON))`;
 }
 
+const SPREAD: Record<string, string> = { stdev: 'stddev_samp', stdevp: 'stddev_pop', variance: 'var_samp', variancep: 'var_pop' };
+
+/**
+ * stdev/variance (sample and population) as Kusto answers them: nan when an input value is inf or
+ * nan (DuckDB raises "out of range" instead), 0 for the sample forms over no values or one
+ * (summarize, "Default values of aggregations"), null for the population forms over no values.
+ */
+function spread(name: string, value: string, predicate?: string): string {
+  const where = predicate ? `coalesce(${predicate}, false) AND ` : '';
+  const finite = `${SPREAD[name]}(${value}) FILTER (WHERE ${where}isfinite(${value}))`;
+  const nonFinite = `count(*) FILTER (WHERE ${where}NOT isfinite(${value}))`;
+  const sample = name === 'stdev' || name === 'variance';
+  return `CASE WHEN ${nonFinite} > 0 THEN CAST('NaN' AS DOUBLE) ELSE ${sample ? `coalesce(${finite}, 0)` : finite} END`;
+}
+
 /** SQL of one aggregate call, or undefined when `call` is not an aggregate. */
 export function aggregateCall(call: Call, ctx: ScalarContext): string | undefined {
   const a = call.args;
   const v = (i: number) => scalar(a[i], ctx);
-  const sum = (x: string, where = '') => (isIntegral(call.type) ? `CAST(sum(${x})${where} AS BIGINT)` : `sum(${x})${where}`);
+  // Kusto's sum of no values (an empty input, or only nulls) is 0 (summarize, "Default values of aggregations").
+  const sum = (x: string, where = '') => (isIntegral(call.type) ? `coalesce(CAST(sum(${x})${where} AS BIGINT), 0)` : `coalesce(sum(${x})${where}, 0)`);
   switch (call.name) {
     case 'count':
       return a.length === 0 ? 'count(*)' : `count(${v(0)})`;
@@ -110,13 +126,13 @@ export function aggregateCall(call: Call, ctx: ScalarContext): string | undefine
     case 'make_set_if':
       return makeList(call, ctx, true, a[1]);
     case 'stdev':
-      return `stddev_samp(${asType(a[0], 'real', ctx)})`;
     case 'stdevp':
-      return `stddev_pop(${asType(a[0], 'real', ctx)})`;
     case 'variance':
-      return `var_samp(${asType(a[0], 'real', ctx)})`;
     case 'variancep':
-      return `var_pop(${asType(a[0], 'real', ctx)})`;
+      return spread(call.name, asType(a[0], 'real', ctx));
+    case 'stdevif':
+    case 'varianceif':
+      return spread(call.name.slice(0, -2), asType(a[0], 'real', ctx), asType(a[1], 'bool', ctx));
     case 'arg_max':
     case 'arg_min': {
       const fn = call.name === 'arg_max' ? 'arg_max' : 'arg_min';

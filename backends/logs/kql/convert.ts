@@ -203,7 +203,8 @@ export class Converter {
     const opKind = kindOf(opNode);
     if (opKind === 'RenderOperator') return fail(opNode, '`render` must be the last operator of the query');
     const input = this.tabular(node.Expression);
-    const columns = columnsOf(node.ResultType, node);
+    const columns = withSearchTable(input.columns, columnsOf(node.ResultType, node));
+    if (opKind === 'SearchOperator') return this.searchTable(node, input);
     if (opKind === 'UnionOperator') {
       const union = this.union(opNode, [input]) as Extract<Tabular, { kind: 'union' }>;
       return { ...union, columns: unionColumns(columns, union.inputs, namedParams(opNode.Parameters), union.sourceColumn), sourceNames: [inputName(node.Expression), ...union.sourceNames.slice(1)] };
@@ -564,6 +565,20 @@ export class Converter {
     return { op: 'parse', source: this.expr(node.Expression), parts, mode: mode as 'simple', flags };
   }
 
+  /**
+   * `search` keeps the rows that match, behind a first column `$table`: the name of the table each
+   * row comes from (the reference's search operator, "Remarks"). For a source that is not a named
+   * table Kusto makes up a name; here it is ''.
+   */
+  private searchTable(node: Node, input: Tabular): Tabular {
+    const inputColumns = input.columns.filter((c) => c.name !== SEARCH_TABLE);
+    const matching: Tabular = { kind: 'pipe', columns: input.columns, input, operator: this.search(node.Operator, inputColumns) };
+    if (input.columns.some((c) => c.name === SEARCH_TABLE)) return matching;
+    const source: Expr = { kind: 'literal', type: 'string', value: input.kind === 'table' ? input.name : inputName(node.Expression) };
+    const assignments: Assignment[] = [{ name: SEARCH_TABLE, expr: source }, ...input.columns.map((c) => ({ name: c.name, expr: { kind: 'column', name: c.name, type: c.type } as Expr }))];
+    return { kind: 'pipe', columns: [{ name: SEARCH_TABLE, type: 'string' }, ...input.columns], input: matching, operator: { op: 'project', assignments } };
+  }
+
   private search(node: Node, inputColumns: readonly ColumnDef[]): Operator {
     if (node.DataScope || node.InClause) fail(node, notSupported('search over several tables'));
     const params = namedParams(node.Parameters);
@@ -578,24 +593,47 @@ export class Converter {
       return { kind: 'binary', type: 'bool', op: k === 'AndExpression' ? 'And' : 'Or', left: this.searchPredicate(node.Left, columns, caseSensitive), right: this.searchPredicate(node.Right, columns, caseSensitive) };
     }
     if (k === 'ParenthesizedExpression') return this.searchPredicate(node.Expression, columns, caseSensitive);
+    if (k === 'FunctionCallExpression' && String(node.Name.SimpleName).toLowerCase() === 'not' && items(node.ArgumentList.Expressions).length === 1) {
+      const operand = this.searchPredicate(items(node.ArgumentList.Expressions)[0], columns, caseSensitive);
+      return { kind: 'call', type: 'bool', name: 'not', args: [operand], span: { start: node.TextStart, length: node.Width } };
+    }
+    if (k === 'StarExpression') return { kind: 'literal', type: 'bool', value: true };
+    if (node.IsLiteral && typeof node.LiteralValue === 'string' && /^.+\*.+$/.test(String(node.LiteralValue).replace(/^\*+|\*+$/g, ''))) {
+      // `"Lab*PC"`: `* matches regex @"\bLab\w*PC\b"` (the reference's search operator, row 8).
+      const parts = String(node.LiteralValue).split('*').map((p) => p.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'));
+      const pattern = `${caseSensitive ? '' : '(?i)'}\\b${parts.join('\\w*')}\\b`;
+      return this.anyColumn(columns, 'MatchesRegex', pattern);
+    }
     if (node.IsLiteral && typeof node.LiteralValue === 'string') {
       const raw: string = node.LiteralValue;
       const wildStart = raw.startsWith('*');
       const wildEnd = raw.endsWith('*') && raw.length > 1;
       const term = raw.replace(/^\*|\*$/g, '');
-      const op = wildStart && wildEnd ? 'Contains' : wildStart ? 'EndsWith' : wildEnd ? 'StartsWith' : 'Has';
-      const opName = caseSensitive ? `${op}Cs` : op;
-      const lit: Expr = { kind: 'literal', type: 'string', value: term };
-      let result: Expr | undefined;
-      for (const c of columns) {
-        const target: Expr = c.type === 'string' ? { kind: 'column', name: c.name, type: 'string' } : { kind: 'call', name: 'tostring', type: 'string', args: [{ kind: 'column', name: c.name, type: c.type }], span: { start: 0, length: 0 } };
-        const test: Expr = { kind: 'binary', type: 'bool', op: opName, left: target, right: lit };
-        result = result ? { kind: 'binary', type: 'bool', op: 'Or', left: result, right: test } : test;
-      }
-      return result ?? { kind: 'literal', type: 'bool', value: false };
+      // The reference's search operator: `*x*` contains, `*x` hassuffix, `x*` hasprefix, `x` has.
+      const op = wildStart && wildEnd ? 'Contains' : wildStart ? 'HasSuffix' : wildEnd ? 'HasPrefix' : 'Has';
+      return this.anyColumn(columns, caseSensitive ? `${op}Cs` : op, term);
     }
-    if (k === 'SearchExpression' || k === 'StarExpression') return fail(node, notSupported('This search form'));
+    if (k === 'SearchExpression' && kindOf(node.Left) === 'NameReference' && node.Right?.IsLiteral && typeof node.Right.LiteralValue === 'string') {
+      // `Col:"term"`: the same term match, on that column only.
+      const name = String(node.Left.SimpleName);
+      const column = columns.filter((c) => c.name === name);
+      if (column.length === 0) return fail(node.Left, `The name '${name}' does not refer to a column`);
+      return this.searchPredicate(node.Right, column, caseSensitive);
+    }
+    if (k === 'SearchExpression') return fail(node, notSupported('This search form'));
     return this.expr(node);
+  }
+
+  /** `op` between any column (as text) and `text`. */
+  private anyColumn(columns: readonly ColumnDef[], op: string, text: string): Expr {
+    const lit: Expr = { kind: 'literal', type: 'string', value: text };
+    let result: Expr | undefined;
+    for (const c of columns) {
+      const target: Expr = c.type === 'string' ? { kind: 'column', name: c.name, type: 'string' } : { kind: 'call', name: 'tostring', type: 'string', args: [{ kind: 'column', name: c.name, type: c.type }], span: { start: 0, length: 0 } };
+      const test: Expr = { kind: 'binary', type: 'bool', op, left: target, right: lit };
+      result = result ? { kind: 'binary', type: 'bool', op: 'Or', left: result, right: test } : test;
+    }
+    return result ?? { kind: 'literal', type: 'bool', value: false };
   }
 
   // ---------------------------------------------------------------- scalar
@@ -830,6 +868,19 @@ function inputName(node: Node): string {
   if (kind === 'ParenthesizedExpression') return inputName(node.Expression);
   if (kind === 'PipeExpression') return kindOf(node.Operator) === 'AsOperator' ? nameOf(node.Operator.Name) : inputName(node.Expression);
   return '';
+}
+
+const SEARCH_TABLE = '$table';
+
+/**
+ * The analyzer's output columns after an operator, with the `$table` column a `search` put first
+ * kept in front while the operator passes its input's columns on (where, take, sort, extend...).
+ */
+function withSearchTable(input: readonly ColumnDef[], output: ColumnDef[]): ColumnDef[] {
+  if (input[0]?.name !== SEARCH_TABLE || output.some((c) => c.name === SEARCH_TABLE)) return output;
+  const rest = input.slice(1);
+  const passesOn = rest.length <= output.length && rest.every((c, i) => output[i].name === c.name);
+  return passesOn ? [input[0], ...output] : output;
 }
 
 /** `Name1` from arg_max(*) columns that collide with by-columns → `Name`. */
