@@ -9,7 +9,7 @@ import { notSupported } from './errors';
 import { asText, asType, scalar, unsupportedAt, type ScalarContext } from './scalar';
 import { windowCalls } from './functions';
 import { deterministic } from './repeatable';
-import { convert, floorTo, ident, Params, toJson, type BoundParam } from './sql';
+import { convert, floorTo, ident, Params, toJson, withCaseSensitiveNames, type BoundParam } from './sql';
 import { duckType, type ColumnDef, type KqlType } from './types';
 
 export interface TranslateOptions {
@@ -72,6 +72,25 @@ function references(e: Expr, names: ReadonlySet<string>): boolean {
   }
 }
 
+/** The columns of the store tables `t` reads (their spelling in DuckDB is fixed). */
+function storeColumns(t: Tabular, out: string[]): void {
+  switch (t.kind) {
+    case 'table':
+      out.push(...t.columns.map((c) => c.name));
+      return;
+    case 'union':
+      t.inputs.forEach((i) => storeColumns(i, out));
+      return;
+    case 'pipe':
+      storeColumns(t.input, out);
+      if (t.operator.op === 'join') storeColumns(t.operator.right, out);
+      if (t.operator.op === 'mvapply' || t.operator.op === 'partition') storeColumns(t.operator.subquery, out);
+      return;
+    default:
+      return;
+  }
+}
+
 export class Translator {
   private readonly params = new Params();
   /** Bound now()-relative values by offset (one parameter each, bound on first use). */
@@ -94,6 +113,12 @@ export class Translator {
   }
 
   translate(query: Query, maxRows?: number): Translation {
+    const stored: string[] = [];
+    storeColumns(query.body, stored);
+    return withCaseSensitiveNames(stored, () => this.translateBody(query, maxRows));
+  }
+
+  private translateBody(query: Query, maxRows?: number): Translation {
     const body = this.rel(query.body);
     const alias = this.alias();
     const select = body.columns.map((c) => `${finalValue(`${alias}.${ident(c.name)}`, c.type)} AS ${ident(c.name)}`).join(', ');
