@@ -422,7 +422,7 @@ export class Converter {
   private mvExpand(node: Node, output: readonly ColumnDef[]): Operator {
     const params = namedParams(node.Parameters);
     const indexDecl = params.get('with_itemindex');
-    const bag = params.get('bagexpansion');
+    const bag = params.get('bagexpansion') ?? params.get('kind');
     const bagAsArray = !!bag && String(bag.toString().trim()).toLowerCase() === 'array';
     const byName = new Map(output.map((c) => [c.name, c.type]));
     const list = items(node.Expressions).map((e: Node) => {

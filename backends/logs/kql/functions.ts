@@ -434,7 +434,8 @@ export const FUNCTIONS: Record<string, Impl> = {
   array_index_of: (args, ctx) => `(coalesce(list_position(CAST(json_extract(${asType(args[0], 'dynamic', ctx)}, '$[*]') AS VARCHAR[]), CAST(${toJson(scalar(args[1], ctx), args[1].type)} AS VARCHAR)), 0) - 1)`,
   set_has_element: (args, ctx) => `coalesce(list_contains(CAST(json_extract(${asType(args[0], 'dynamic', ctx)}, '$[*]') AS VARCHAR[]), CAST(${toJson(scalar(args[1], ctx), args[1].type)} AS VARCHAR)), false)`,
   strcat_array: (args, ctx) => `array_to_string(json_extract_string(${asType(args[0], 'dynamic', ctx)}, '$[*]'), ${asText(args[1], ctx)})`,
-  gettype: (args, ctx) => `CASE json_type(${asType(args[0], 'dynamic', ctx)}) WHEN 'VARCHAR' THEN 'string' WHEN 'BIGINT' THEN 'long' WHEN 'UBIGINT' THEN 'long' WHEN 'DOUBLE' THEN 'real' WHEN 'BOOLEAN' THEN 'bool' WHEN 'ARRAY' THEN 'array' WHEN 'OBJECT' THEN 'dictionary' WHEN 'NULL' THEN 'null' END`,
+  // A null dynamic value (an expanded null element, dynamic(null)) is of type "null".
+  gettype: (args, ctx) => `CASE coalesce(json_type(${asType(args[0], 'dynamic', ctx)}), ${args[0].type === 'dynamic' ? "'NULL'" : 'NULL'}) WHEN 'VARCHAR' THEN 'string' WHEN 'BIGINT' THEN 'long' WHEN 'UBIGINT' THEN 'long' WHEN 'DOUBLE' THEN 'real' WHEN 'BOOLEAN' THEN 'bool' WHEN 'ARRAY' THEN 'array' WHEN 'OBJECT' THEN 'dictionary' WHEN 'NULL' THEN 'null' END`,
 };
 
 const json = (textSql: string): string => `CAST(${textSql} AS JSON)`;

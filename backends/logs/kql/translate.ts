@@ -72,6 +72,15 @@ function references(e: Expr, names: ReadonlySet<string>): boolean {
   }
 }
 
+/**
+ * An element mv-expand took out of an array, as `type`. A null element is a null value (so
+ * count(x) and isnull(x) see it as Kusto does), not a JSON `null`.
+ */
+function expandedValue(element: string, type: KqlType): string {
+  const value = type === 'dynamic' ? `CASE WHEN json_type(${element}) = 'NULL' THEN NULL ELSE ${element} END` : convert(element, 'dynamic', type);
+  return nonNull(value, type);
+}
+
 /** The columns of the store tables `t` reads (their spelling in DuckDB is fixed). */
 function storeColumns(t: Tabular, out: string[]): void {
   switch (t.kind) {
@@ -516,7 +525,7 @@ export class Translator {
     if (this.partition) inner.push(PART);
     const innerSql = `SELECT ${inner.join(', ')} FROM (${input.sql}) AS ${this.alias()}`;
     const outer = output.map((c) => {
-      if (lists.has(c.name)) return `${nonNull(convert(ident(c.name), 'dynamic', c.type), c.type)} AS ${ident(c.name)}`;
+      if (lists.has(c.name)) return `${expandedValue(ident(c.name), c.type)} AS ${ident(c.name)}`;
       return ident(c.name);
     });
     if (this.partition) outer.push(PART);
@@ -535,7 +544,7 @@ export class Translator {
     const expandedColumns: ColumnDef[] = [...(op.indexColumn ? [{ name: op.indexColumn, type: 'long' as KqlType }] : []), ...op.items.map((i) => ({ name: i.name, type: i.type }))];
     const unnested = [PART, ...[...lists.entries()].map(([name, list]) => `unnest(${list}) AS ${ident(name)}`)];
     if (op.indexColumn) unnested.push(`unnest(range(0, greatest(${[...lists.values()].map((l) => `len(${l})`).join(', ')}))) AS ${ident(op.indexColumn)}`);
-    const typed = expandedColumns.map((c) => (lists.has(c.name) ? `${nonNull(convert(ident(c.name), 'dynamic', c.type), c.type)} AS ${ident(c.name)}` : ident(c.name)));
+    const typed = expandedColumns.map((c) => (lists.has(c.name) ? `${expandedValue(ident(c.name), c.type)} AS ${ident(c.name)}` : ident(c.name)));
     const expandedSql = `SELECT ${typed.join(', ')}, ${PART} FROM (SELECT ${unnested.join(', ')} FROM (${numbered}) AS ${this.alias()}) AS ${this.alias()}`;
     const sub = this.perSubTable({ sql: expandedSql, columns: expandedColumns }, op.subquery);
     const s = this.alias();
