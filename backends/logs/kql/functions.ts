@@ -308,6 +308,14 @@ export const FUNCTIONS: Record<string, Impl> = {
   url_encode_component: (args, ctx) => `kql_js_url_encode_component(${asText(args[0], ctx)})`,
   url_decode: (args, ctx) => `kql_js_url_decode(${asText(args[0], ctx)})`,
   parse_url: (args, ctx) => json(`kql_js_parse_url(${asText(args[0], ctx)})`),
+  parse_path: (args, ctx) => json(`kql_js_parse_path(${asText(args[0], ctx)})`),
+  geo_distance_2points: (args, ctx) => `kql_geo_distance(${args.map((a) => asType(a, 'real', ctx)).join(', ')})`,
+  geo_point_in_circle: (args, ctx) => {
+    // null for invalid coordinates or a radius that is not positive (the reference's examples).
+    const radius = asType(args[4], 'real', ctx);
+    return `CASE WHEN ${radius} > 0 THEN kql_geo_distance(${args.slice(0, 4).map((a) => asType(a, 'real', ctx)).join(', ')}) <= ${radius} END`;
+  },
+  geo_geohash_to_central_point: (args, ctx) => json(`kql_js_geohash_center(${asText(args[0], ctx)})`),
   parse_urlquery: (args, ctx) => json(`kql_js_parse_urlquery(${asText(args[0], ctx)})`),
 
   // --- window (on serialized input: rows keep their order)
