@@ -2,8 +2,8 @@
 import type { Expr } from './ast';
 import { notSupported } from './errors';
 import { asType, scalar, unsupportedAt, type ScalarContext } from './scalar';
-import { toJson } from './sql';
-import { isIntegral } from './types';
+import { convert, toJson } from './sql';
+import { isIntegral, type KqlType } from './types';
 
 type Call = Extract<Expr, { kind: 'call' }>;
 
@@ -66,6 +66,24 @@ function spread(name: string, value: string, predicate?: string): string {
   return `CASE WHEN ${nonFinite} > 0 THEN CAST('NaN' AS DOUBLE) ELSE ${sample ? `coalesce(${finite}, 0)` : finite} END`;
 }
 
+/**
+ * Weighted nearest-rank percentiles of `value` (weights from `weight`) as a JSON array text, one
+ * per percentage; see runtime/weighted-percentiles.ts.
+ */
+export function weightedPercentiles(value: Expr, weight: Expr, percents: readonly Expr[], ctx: ScalarContext): string {
+  const v = asType(value, 'real', ctx);
+  const w = asType(weight, 'real', ctx);
+  const pairs = `CAST(to_json(list([${v}, ${w}]) FILTER (WHERE ${v} IS NOT NULL AND ${w} IS NOT NULL)) AS VARCHAR)`;
+  const ps = `CAST(to_json([${percents.flatMap((p) => spreadPercents(p)).map((p) => percentArg(p, ctx)).join(', ')}]) AS VARCHAR)`;
+  return `kql_js_weighted_percentiles(${pairs}, ${ps})`;
+}
+
+/** Element `i` of a weighted-percentiles array, as the value's type. */
+export function weightedPercentile(array: string, i: number, type: KqlType): string {
+  const element = `json_extract(CAST(${array} AS JSON), '$[${i}]')`;
+  return convert(element, 'dynamic', type === 'dynamic' ? 'real' : type);
+}
+
 /** SQL of one aggregate call, or undefined when `call` is not an aggregate. */
 export function aggregateCall(call: Call, ctx: ScalarContext): string | undefined {
   const a = call.args;
@@ -117,6 +135,10 @@ export function aggregateCall(call: Call, ctx: ScalarContext): string | undefine
       const value = asType(a[0], a[0].type === 'dynamic' ? 'real' : a[0].type, ctx);
       return nearestRank(value, p);
     }
+    case 'percentilew':
+      return weightedPercentile(weightedPercentiles(a[0], a[1], [a[2]], ctx), 0, call.type);
+    case 'percentilesw_array':
+      return `CAST(${weightedPercentiles(a[0], a[1], a.slice(2), ctx)} AS JSON)`;
     case 'make_list':
       return makeList(call, ctx, false);
     case 'make_set':

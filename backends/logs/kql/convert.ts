@@ -329,6 +329,7 @@ export class Converter {
       const fn = String(call.Name.SimpleName).toLowerCase();
       const args = items(call.ArgumentList.Expressions);
       if (fn === 'percentiles') return args.length - 1;
+      if (fn === 'percentilesw') return args.length - 2;
       if (fn === 'arg_max' || fn === 'arg_min' || fn === 'take_any' || fn === 'any') return args.some((a: Node) => kindOf(a) === 'StarExpression') ? -1 : args.length;
       return 1;
     });

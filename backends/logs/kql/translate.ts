@@ -4,7 +4,7 @@
  * analyzer's, so results carry the names Kusto would give them.
  */
 import type { Aggregate, Assignment, Expr, Operator, Query, SortKey, Tabular } from './ast';
-import { aggregateCall, nearestRank, percentArg } from './aggregates';
+import { aggregateCall, nearestRank, percentArg, weightedPercentile, weightedPercentiles } from './aggregates';
 import { notSupported } from './errors';
 import { asText, asType, scalar, unsupportedAt, type ScalarContext } from './scalar';
 import { windowCalls } from './functions';
@@ -44,7 +44,7 @@ const ROW = '__kql_row';
 /** Distinct counts, which DuckDB computes apart from the other aggregates of a GROUP BY. */
 const DISTINCT_COUNTS = new Set(['dcount', 'count_distinct', 'dcountif']);
 /** Aggregates that keep every value of their group (percentiles, lists): the costly ones to merge at the end of a GROUP BY. */
-const HOLISTIC = new Set(['percentile', 'percentiles_array', 'make_list', 'make_set', 'make_list_if', 'make_set_if', 'make_list_with_nulls', 'make_bag', 'make_bag_if']);
+const HOLISTIC = new Set(['percentile', 'percentiles_array', 'percentilew', 'percentilesw_array', 'make_list', 'make_set', 'make_list_if', 'make_set_if', 'make_list_with_nulls', 'make_bag', 'make_bag_if']);
 /** The input row an mv-apply sub-table belongs to: carried through the subquery's operators. */
 const PART = '"__mv_row"';
 
@@ -399,6 +399,11 @@ export class Translator {
         const name = `__agg${n++}`;
         inner.push(`any_value(struct_pack(${fields.join(', ')})) AS ${name}`);
         agg.names.forEach((out, i) => outer.push(`struct_extract(${name}, 'f${i}') AS ${ident(out)}`));
+      } else if (call && call.name === 'percentilesw') {
+        holistic = true;
+        const array = `__agg${n++}`;
+        inner.push(`${weightedPercentiles(call.args[0], call.args[1], call.args.slice(2), aggCtx)} AS ${array}`);
+        agg.names.forEach((out, i) => outer.push(`${weightedPercentile(array, i, typeOf(out))} AS ${ident(out)}`));
       } else if (call && call.name === 'percentiles') {
         holistic = true;
         const value = asType(call.args[0], call.args[0].type === 'dynamic' ? 'real' : call.args[0].type, aggCtx);
