@@ -79,6 +79,8 @@ export class Converter {
   private readonly lets = new Map<Node, Node>();
   /** Inside an mv-apply subquery: the table its first operator reads. */
   private implicitInput?: Tabular;
+  /** `set name=value;` options of the query (bin_auto reads query_bin_auto_size and query_bin_auto_at). */
+  private readonly options = new Map<string, Node>();
   /** Names given to intermediate results with `as`. */
   private readonly asNames = new Map<string, Tabular>();
   /** Arguments of the user-defined function calls being expanded, innermost last. */
@@ -95,6 +97,8 @@ export class Converter {
         this.lets.set(statement.Name.ReferencedSymbol, value);
       } else if (kind === 'ExpressionStatement') {
         last = statement.Expression;
+      } else if (kind === 'SetOptionStatement' && statement.ValueClause?.Expression) {
+        this.options.set(String(statement.Name.SimpleName).toLowerCase(), statement.ValueClause.Expression);
       } else if (kind === 'QueryParametersStatement' || kind === 'SetOptionStatement') {
         if (kind === 'QueryParametersStatement') fail(statement, notSupported('declare query_parameters'));
       } else {
@@ -807,7 +811,15 @@ export class Converter {
     const name = String(node.Name.SimpleName).toLowerCase();
     if (this.userFunction(node)) return this.expand(node, (body) => this.expr(body));
     const args = items(node.ArgumentList.Expressions).map((a: Node) => this.expr(this.unnamed(a)));
-    return { kind: 'call', type: callType(node), name, args, span: { start: node.TextStart, length: node.Width } };
+    const span = { start: node.TextStart, length: node.Width };
+    if (name === 'bin_auto') {
+      // bin_auto(x) = bin_at(x, query_bin_auto_size, query_bin_auto_at) (the reference's bin_auto page).
+      const size = this.options.get('query_bin_auto_size');
+      if (!size) return fail(node, 'bin_auto() needs the bin size: put `set query_bin_auto_size=1h;` before the query');
+      const at = this.options.get('query_bin_auto_at');
+      return { kind: 'call', type: callType(node), name: at ? 'bin_at' : 'bin', args: [args[0], this.expr(size), ...(at ? [this.expr(at)] : [])], span };
+    }
+    return { kind: 'call', type: callType(node), name, args, span };
   }
 
   private inList(node: Node, kind: string): Expr {
