@@ -321,7 +321,20 @@ export const FUNCTIONS: Record<string, Impl> = {
   // --- window (on serialized input: rows keep their order)
   row_number: (args, ctx) => `(row_number() OVER (${over(ctx, args[1])}) + ${args[0] ? asType(args[0], 'long', ctx) : '1'} - 1)`,
   row_cumsum: (args, ctx, call) => `sum(${asType(args[0], call.type, ctx)}) OVER (${over(ctx, args[1])} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`,
-  row_rank_min: (args, ctx) => `(min(${ctx.window?.order ?? 'NULL'}) OVER (PARTITION BY ${scalar(args[0], ctx)}))`,
+  // The first row number of the row's term (within its restart segment); row numbers are consecutive.
+  row_rank_min: (args, ctx) => {
+    const order = ctx.window?.order ?? 'NULL';
+    const segment = args[1] ? ctx.window?.segments.get(args[1]) : undefined;
+    const within = segment ? `PARTITION BY ${segment}, ` : 'PARTITION BY ';
+    return `(min(${order}) OVER (${within}${scalar(args[0], ctx)}) - ${segment ? `min(${order}) OVER (PARTITION BY ${segment})` : '1'} + 1)`;
+  },
+  // 1 + the number of term changes so far (within the restart segment); the flags come from Translator.windowed.
+  row_rank_dense: (args, ctx, call) => {
+    const flag = ctx.window?.changes?.get(call);
+    if (!flag) return unsupportedAt(call.span, notSupported('row_rank_dense() here'));
+    const segment = args[1] ? ctx.window?.segments.get(args[1]) : undefined;
+    return `sum(${flag}) OVER (${segment ? `PARTITION BY ${segment} ` : ''}ORDER BY ${ctx.window?.order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
+  },
   prev: (args, ctx, call) => shifted('lag', args, ctx, call.type),
   next: (args, ctx, call) => shifted('lead', args, ctx, call.type),
 
@@ -467,16 +480,17 @@ function over(ctx: ScalarContext, restart?: Expr): string {
 }
 
 /** Window functions: they need the serialized row order (and restart segments) computed beforehand. */
-const WINDOW_FUNCTIONS = new Set(['row_number', 'row_cumsum', 'row_rank_min', 'prev', 'next']);
+const WINDOW_FUNCTIONS = new Set(['row_number', 'row_cumsum', 'row_rank_min', 'row_rank_dense', 'prev', 'next']);
 
-/** The restart predicates of the window calls in `e` (row_number's and row_cumsum's second argument). */
-export function windowCalls(e: Expr, found: { any: boolean; restarts: Expr[] }): void {
+/** The window calls in `e`: their restart predicates (the second argument), and the row_rank_dense calls (they need a change flag). */
+export function windowCalls(e: Expr, found: { any: boolean; restarts: Expr[]; dense?: Expr[] }): void {
   const visit = (x: Expr): void => windowCalls(x, found);
   switch (e.kind) {
     case 'call':
       if (WINDOW_FUNCTIONS.has(e.name)) {
         found.any = true;
-        if ((e.name === 'row_number' || e.name === 'row_cumsum') && e.args[1]) found.restarts.push(e.args[1]);
+        if (e.name !== 'prev' && e.name !== 'next' && e.args[1]) found.restarts.push(e.args[1]);
+        if (e.name === 'row_rank_dense') found.dense?.push(e);
       }
       e.args.forEach(visit);
       return;

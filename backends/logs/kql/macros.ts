@@ -32,8 +32,9 @@ export const KQL_MACROS: readonly string[] = [
   `CREATE OR REPLACE MACRO kql_real_str(x) AS kql_js_real_str(x)`,
   `CREATE OR REPLACE MACRO kql_json_str(j) AS
      CASE WHEN j IS NULL OR json_type(j) = 'NULL' THEN NULL WHEN json_type(j) = 'VARCHAR' THEN json_extract_string(j, '$') ELSE CAST(j AS VARCHAR) END`,
+  // Valid JSON is re-serialized (json() minifies): tostring(parse_json(' [ 1 , 2 ] ')) is Kusto's '[1,2]'.
   `CREATE OR REPLACE MACRO kql_parse_json(s) AS
-     CASE WHEN s IS NULL THEN NULL WHEN json_valid(s) THEN CAST(s AS JSON) ELSE to_json(s) END`,
+     CASE WHEN s IS NULL THEN NULL WHEN json_valid(s) THEN json(s) ELSE to_json(s) END`,
   `CREATE OR REPLACE MACRO kql_parse_dt(s) AS kql_js_todatetime(s)`,
   `CREATE OR REPLACE MACRO kql_parse_ts(s) AS
      CASE WHEN regexp_full_match(trim(s), '-?(\\d+\\.)?\\d{1,2}:\\d{1,2}(:\\d{1,2}(\\.\\d{1,7})?)?') THEN

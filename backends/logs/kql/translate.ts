@@ -235,8 +235,19 @@ export class Translator {
     const carry = this.partition ? `, ${PART}` : '';
     if (this.partition && (op.op === 'join' || op.op === 'makeseries' || op.op === 'mvapply' || op.op === 'topnested' || op.op === 'partition')) unsupportedAt(undefined, notSupported(`${op.op} inside an mv-apply subquery`));
     switch (op.op) {
-      case 'where':
+      case 'where': {
+        const w = this.windowed(input, [{ name: '', expr: op.predicate }]);
+        if (w.window) {
+          // prev()/next()/row_number() in a filter (`serialize | where x != prev(x)`): DuckDB allows no
+          // window call in WHERE, so the predicate is computed as a column first, in row order.
+          const keep = '"__kql_keep"';
+          const test = asType(op.predicate, 'bool', this.ctx({ columns: input.columns, window: w.window }));
+          const kept = `SELECT *, ${test} AS ${keep} FROM (${w.input.sql}) AS ${this.alias()}`;
+          const names = [...input.columns.map((c) => ident(c.name)), ...(this.partition ? [PART] : [])].join(', ');
+          return { sql: `SELECT ${names} FROM (${kept}) AS ${this.alias()} WHERE coalesce(${keep}, false) ORDER BY ${w.window.order}`, columns: input.columns };
+        }
         return { sql: `SELECT * ${from} WHERE ${asType(op.predicate, 'bool', this.ctx({ columns: input.columns }))}`, columns: input.columns, repeatable: input.repeatable && deterministic(op.predicate) };
+      }
       case 'extend': {
         const w = this.windowed(input, op.assignments);
         return { ...this.extend(w.input, op.assignments, columns, w.window), repeatable: input.repeatable && op.assignments.every((a) => deterministic(a.expr)) };
@@ -312,7 +323,7 @@ export class Translator {
    * number the rows, and give each restart predicate a running segment number.
    */
   private windowed(input: Rel, assignments: readonly Assignment[]): { input: Rel; window?: ScalarContext['window'] } {
-    const found = { any: false, restarts: [] as Expr[] };
+    const found = { any: false, restarts: [] as Expr[], dense: [] as Expr[] };
     for (const a of assignments) windowCalls(a.expr, found);
     if (!found.any) return { input };
     const order = '"__kql_ord"';
@@ -329,7 +340,20 @@ export class Translator {
       sql = `SELECT *, sum(${flag}) OVER (ORDER BY ${order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS ${name} FROM (${sql}) AS ${this.alias()}`;
       segments.set(restart, name);
     });
-    return { input: { sql, columns: input.columns }, window: { order, segments } };
+    // row_rank_dense: 1 where the term differs from the previous row's (or a segment starts), in its own select.
+    const changes = new Map<Expr, string>();
+    found.dense.forEach((call, i) => {
+      if (call.kind !== 'call') return;
+      const flag = `"__kql_change${i}"`;
+      const segment = call.args[1] ? segments.get(call.args[1]) : undefined;
+      const termCtx = this.ctx({ window: { order, segments } });
+      const term = scalar(call.args[0], termCtx);
+      const previous = `lag(${term}) OVER (${segment ? `PARTITION BY ${segment} ` : ''}ORDER BY ${order})`;
+      const first = `row_number() OVER (${segment ? `PARTITION BY ${segment} ` : ''}ORDER BY ${order}) = 1`;
+      sql = `SELECT *, CASE WHEN ${first} OR ${term} IS DISTINCT FROM ${previous} THEN 1 ELSE 0 END AS ${flag} FROM (${sql}) AS ${this.alias()}`;
+      changes.set(call, flag);
+    });
+    return { input: { sql, columns: input.columns }, window: { order, segments, changes } };
   }
 
   private extend(input: Rel, assignments: readonly Assignment[], output: readonly ColumnDef[], window?: ScalarContext['window']): Rel {
