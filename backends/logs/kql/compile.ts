@@ -83,7 +83,7 @@ export class KqlCompiler {
       if (!isTolerated(tolerated, d.Start, d.Length)) throw errorAt(text, d.Start, d.Length, String(d.Message), String(d.Code));
     }
     try {
-      return new Converter(this.tableNames).query(code);
+      return new Converter(this.tableNames, this.tables).query(code);
     } catch (error) {
       if (error instanceof UnsupportedError) throw errorAt(text, error.start, error.length, error.message);
       throw error;

@@ -86,7 +86,11 @@ export class Converter {
   /** Arguments of the user-defined function calls being expanded, innermost last. */
   private readonly scopes: Map<string, Expr | Tabular>[] = [];
 
-  constructor(private readonly storeTables: ReadonlySet<string>) {}
+  /** `schemas`: the store tables' columns, for a `search` without a source (it reads every table, or those of its `in (...)`). */
+  constructor(
+    private readonly storeTables: ReadonlySet<string>,
+    private readonly schemas: readonly { readonly name: string; readonly columns: readonly ColumnDef[] }[] = [],
+  ) {}
 
   query(code: Node): Query {
     let last: Node;
@@ -155,6 +159,8 @@ export class Converter {
         if (this.userFunction(node)) return this.expand(node, (body) => this.tabular(body));
         if (String(node.Name.SimpleName) === 'materialize' || String(node.Name.SimpleName) === 'view') return this.tabular(items(node.ArgumentList.Expressions)[0]);
         return fail(node, notSupported(`The function '${node.Name.SimpleName}' as a table`));
+      case 'SearchOperator':
+        return this.searchStore(node);
       case 'RenderOperator':
         return fail(node, '`render` must be the last operator of the query');
       default:
@@ -584,8 +590,27 @@ export class Converter {
     return { kind: 'pipe', columns: [{ name: SEARCH_TABLE, type: 'string' }, ...input.columns], input: matching, operator: { op: 'project', assignments } };
   }
 
+  /** `search [in (T1, T*)] predicate` without a source: over the store tables named (wildcards allowed), or all of them. */
+  private searchStore(node: Node): Tabular {
+    if (node.DataScope) fail(node.DataScope, notSupported('search with a data scope'));
+    const patterns = node.InClause ? items(node.InClause.Expressions).map((e: Node) => String(e.SimpleName ?? e.toString()).trim()) : ['*'];
+    const matches = (name: string) => patterns.some((p: string) => new RegExp(`^${p.split('*').map((part) => part.replace(/[\\^$.+?()[\]{}|]/g, '\\$&')).join('.*')}$`).test(name));
+    const tables = this.schemas.filter((t) => matches(t.name));
+    if (tables.length === 0) return fail(node, 'search: no table of the store matches');
+    const columns: ColumnDef[] = [];
+    for (const t of tables) {
+      for (const c of t.columns) {
+        const seen = columns.find((x) => x.name === c.name);
+        if (seen && seen.type !== c.type) return fail(node, notSupported(`search over tables whose column '${c.name}' has different types`));
+        if (!seen) columns.push(c);
+      }
+    }
+    const inputs: Tabular[] = tables.map((t) => ({ kind: 'table', name: t.name, columns: t.columns }));
+    const union: Tabular = { kind: 'union', columns: [{ name: SEARCH_TABLE, type: 'string' }, ...columns], inputs, sourceColumn: SEARCH_TABLE, sourceNames: tables.map((t) => t.name) };
+    return { kind: 'pipe', columns: union.columns, input: union, operator: this.search(node, columns) };
+  }
+
   private search(node: Node, inputColumns: readonly ColumnDef[]): Operator {
-    if (node.DataScope || node.InClause) fail(node, notSupported('search over several tables'));
     const params = namedParams(node.Parameters);
     const caseSensitive = params.has('kind') && String(params.get('kind').toString().trim()).toLowerCase() === 'case_sensitive';
     return { op: 'where', predicate: this.searchPredicate(node.Condition, inputColumns, caseSensitive) };
