@@ -681,8 +681,13 @@ export class Converter {
       case 'FunctionCallExpression':
         return this.call(node);
       case 'UnaryMinusExpression':
+        // -9223372036854775808: the smallest long, written as minus a literal one past the largest.
+        if (kindOf(node.Expression) === 'LongLiteralExpression' && String(node.Expression.toString()).trim() === '9223372036854775808') {
+          return { kind: 'literal', type: 'long', value: -(2n ** 63n) };
+        }
+        return { kind: 'unary', type: scalarType(node.ResultType, node), op: 'minus', operand: this.expr(node.Expression) };
       case 'UnaryPlusExpression':
-        return { kind: 'unary', type: scalarType(node.ResultType, node), op: kind === 'UnaryMinusExpression' ? 'minus' : 'plus', operand: this.expr(node.Expression) };
+        return { kind: 'unary', type: scalarType(node.ResultType, node), op: 'plus', operand: this.expr(node.Expression) };
       case 'InExpression':
       case 'InCsExpression':
       case 'NotInExpression':
