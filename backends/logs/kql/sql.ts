@@ -101,7 +101,8 @@ export function convert(sql: string, from: KqlType, to: KqlType): string {
     case 'long':
     case 'datetime':
     case 'timespan':
-      if (from === 'real' || from === 'decimal') return `CAST(trunc(${sql}) AS BIGINT)`;
+      // A real past the long range (or inf, nan) has no long value: null, not an error.
+      if (from === 'real' || from === 'decimal') return `TRY_CAST(trunc(${sql}) AS BIGINT)`;
       if (from === 'bool') return `CAST(${sql} AS BIGINT)`;
       return sql;
     case 'real':
@@ -156,7 +157,7 @@ function fromJson(sql: string, to: KqlType): string {
       return `TRY_CAST(${text} AS BOOLEAN)`;
     case 'int':
     case 'long':
-      return `CAST(trunc(TRY_CAST(${text} AS DOUBLE)) AS BIGINT)`;
+      return `TRY_CAST(trunc(TRY_CAST(${text} AS DOUBLE)) AS BIGINT)`;
     case 'real':
     case 'decimal':
       return `TRY_CAST(${text} AS DOUBLE)`;
