@@ -92,7 +92,10 @@ export function aggregateCall(call: Call, ctx: ScalarContext): string | undefine
   const sum = (x: string, where = '') => (isIntegral(call.type) ? `coalesce(CAST(sum(${x})${where} AS BIGINT), 0)` : `coalesce(sum(${x})${where}, 0)`);
   switch (call.name) {
     case 'count':
-      return a.length === 0 ? 'count(*)' : `count(${v(0)})`;
+      // count(predicate) is Kusto's older spelling of countif (a bool parameter in Microsoft's
+      // analyzer); count(x) of any other type counts the rows where x is not null.
+      if (a.length === 0) return 'count(*)';
+      return a[0].type === 'bool' ? `count(*)${filter(asType(a[0], 'bool', ctx))}` : `count(${v(0)})`;
     case 'countif':
       return `count(*)${filter(asType(a[0], 'bool', ctx))}`;
     case 'dcount':

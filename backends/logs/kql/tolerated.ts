@@ -1,7 +1,7 @@
 /**
  * Analyzer errors that Kusto itself does not raise. Microsoft's Kusto.Language types a few
- * forms more strictly than the service: `count(x)` (the service counts the rows where x is
- * not null) and a search term inside `not(...)` of a `search` predicate (`search not("x")`).
+ * forms more strictly than the service: `count(x)` of a non-bool x (the analyzer knows only
+ * `count()` and `count(predicate)`; the service counts the rows where x is not null) and a search term inside `not(...)` of a `search` predicate (`search not("x")`).
  * The spans returned here are where such a diagnostic is ignored.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
