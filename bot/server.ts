@@ -25,6 +25,7 @@ import type { Services } from '../commands/services';
 import { OutboxDrainJob } from '../jobs/outbox-drain';
 import { createLogger } from './logger';
 import { createHttpApp, mountFallbacks, mountReadiness } from './http-server';
+import type { CloudEnvironment } from '@microsoft/teams.api';
 import { createTeamsApp } from './teams-app';
 import { TeamsChannelClient } from './channel-client';
 import { collectCommands } from './commands';
@@ -40,6 +41,8 @@ export interface StartOptions {
   readonly secrets?: SecretClientPort;
   readonly features?: readonly FeatureModule[];
   readonly outbox?: OutboxSenderOptions;
+  /** The Bot Framework endpoints (token issuer, signing keys, login): tests point them at local stand-ins. */
+  readonly botCloud?: CloudEnvironment;
 }
 
 export interface RunningBot {
@@ -114,7 +117,7 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
   for (const { command, group } of commands) registry.register(command, group);
   for (const action of actions) registry.registerAction(action);
 
-  const teams = createTeamsApp({ config, express: expressApp, services: services as unknown as Services, log, telemetry });
+  const teams = createTeamsApp({ config, express: expressApp, services: services as unknown as Services, log, telemetry, cloud: options.botCloud });
   await teams.initialize();
 
   mountReadiness(expressApp, {
