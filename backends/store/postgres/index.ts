@@ -1,3 +1,4 @@
+import { PostgresAlertRepository } from './alerts';
 import { PostgresAuditLog } from './audit';
 import { createPool, type PostgresSettings } from './connection';
 import { PostgresConversationRepository } from './conversations';
@@ -34,6 +35,7 @@ export async function openPostgresState(settings: PostgresSettings, options: { t
     audit: new PostgresAuditLog(db, options.now),
     outbox: new PostgresOutboxRepository(db, options.now),
     deployments: new PostgresDeploymentRepository(db),
+    alerts: new PostgresAlertRepository(db),
     close: () => db.close(),
   };
 }

@@ -69,6 +69,101 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     )`,
   },
   {
+    // One migration for what SQLite reached in 0201–0204: storms keep running totals; a trigger
+    // adds the difference when a member alert changes, whoever writes it.
+    id: '0201-alerts',
+    sql: `CREATE TABLE alerts (
+      alert_id TEXT PRIMARY KEY,
+      short_id TEXT NOT NULL,
+      rule TEXT NOT NULL,
+      severity INTEGER NOT NULL,
+      monitor_condition TEXT NOT NULL,
+      state TEXT NOT NULL,
+      device_id TEXT,
+      site TEXT,
+      target TEXT NOT NULL,
+      fired_at TEXT NOT NULL,
+      record_json TEXT NOT NULL
+    );
+    CREATE INDEX alerts_short_id ON alerts (short_id);
+    CREATE INDEX alerts_open ON alerts (monitor_condition, state, severity, fired_at);
+    CREATE INDEX alerts_device ON alerts (lower(device_id));
+    CREATE TABLE alert_events (
+      dedupe_key TEXT PRIMARY KEY,
+      alert_id TEXT NOT NULL,
+      received_at TEXT NOT NULL,
+      payload TEXT NOT NULL
+    );
+    CREATE TABLE alert_deliveries (
+      conversation_id TEXT NOT NULL,
+      alert_id TEXT NOT NULL,
+      card_key TEXT NOT NULL,
+      delivered_at BIGINT NOT NULL,
+      storm_rule TEXT,
+      storm_generation INTEGER,
+      PRIMARY KEY (conversation_id, alert_id)
+    );
+    CREATE INDEX alert_deliveries_alert ON alert_deliveries (alert_id);
+    CREATE INDEX alert_deliveries_recent ON alert_deliveries (conversation_id, delivered_at);
+    CREATE INDEX alert_deliveries_storm ON alert_deliveries (conversation_id, storm_rule, storm_generation, delivered_at);
+    CREATE TABLE alert_storms (
+      conversation_id TEXT COLLATE "C" NOT NULL,
+      rule TEXT COLLATE "C" NOT NULL,
+      generation INTEGER NOT NULL,
+      started_at BIGINT NOT NULL,
+      last_at BIGINT NOT NULL,
+      dirty BOOLEAN NOT NULL DEFAULT false,
+      total INTEGER NOT NULL DEFAULT 0,
+      firing INTEGER NOT NULL DEFAULT 0,
+      severity INTEGER NOT NULL DEFAULT 4,
+      first_fired_at TEXT,
+      last_fired_at TEXT,
+      PRIMARY KEY (conversation_id, rule, generation)
+    );
+    CREATE INDEX alert_storms_dirty ON alert_storms (conversation_id, rule, generation) WHERE dirty;
+    CREATE TABLE alert_storm_sites (
+      conversation_id TEXT NOT NULL,
+      rule TEXT NOT NULL,
+      generation INTEGER NOT NULL,
+      site TEXT NOT NULL,
+      count INTEGER NOT NULL,
+      PRIMARY KEY (conversation_id, rule, generation, site)
+    );
+    CREATE TABLE alert_silences (
+      id BIGSERIAL PRIMARY KEY,
+      rule TEXT NOT NULL,
+      target TEXT NOT NULL,
+      until TEXT NOT NULL,
+      created_by TEXT NOT NULL,
+      created_at TEXT NOT NULL
+    );
+    CREATE INDEX alert_silences_match ON alert_silences (rule, target, until);
+    CREATE FUNCTION alert_storm_member_changes() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      UPDATE alert_storms AS s SET
+          firing = s.firing + (NEW.monitor_condition = 'Fired')::int - (OLD.monitor_condition = 'Fired')::int,
+          severity = LEAST(s.severity, NEW.severity),
+          first_fired_at = LEAST(s.first_fired_at, NEW.fired_at),
+          last_fired_at = GREATEST(s.last_fired_at, NEW.fired_at)
+        FROM alert_deliveries AS d
+       WHERE d.alert_id = NEW.alert_id AND d.storm_rule IS NOT NULL
+         AND s.conversation_id = d.conversation_id AND s.rule = d.storm_rule AND s.generation = d.storm_generation;
+      IF OLD.site IS DISTINCT FROM NEW.site THEN
+        UPDATE alert_storm_sites AS x SET count = x.count - 1
+          FROM alert_deliveries AS d
+         WHERE OLD.site IS NOT NULL AND d.alert_id = NEW.alert_id AND d.storm_rule IS NOT NULL
+           AND x.conversation_id = d.conversation_id AND x.rule = d.storm_rule AND x.generation = d.storm_generation AND x.site = OLD.site;
+        INSERT INTO alert_storm_sites (conversation_id, rule, generation, site, count)
+          SELECT d.conversation_id, d.storm_rule, d.storm_generation, NEW.site, 1 FROM alert_deliveries AS d
+           WHERE NEW.site IS NOT NULL AND d.alert_id = NEW.alert_id AND d.storm_rule IS NOT NULL
+          ON CONFLICT (conversation_id, rule, generation, site) DO UPDATE SET count = alert_storm_sites.count + 1;
+      END IF;
+      RETURN NEW;
+    END $$;
+    CREATE TRIGGER alert_storm_member_changes AFTER UPDATE OF monitor_condition, severity, fired_at, site ON alerts
+      FOR EACH ROW EXECUTE FUNCTION alert_storm_member_changes()`,
+  },
+  {
     id: '0401-deployments',
     sql: `CREATE TABLE deployment_runs (
       run_id TEXT PRIMARY KEY,

@@ -5,9 +5,11 @@ import { sqliteConversationRepository } from '../../../../backends/store/sqlite/
 import { sqliteSubscriptionRepository } from '../../../../backends/store/sqlite/subscriptions';
 import { sqliteAuditLog } from '../../../../backends/store/sqlite/audit';
 import { sqliteOutboxRepository } from '../../../../backends/store/sqlite/outbox';
+import { alertMigrations, sqliteAlertRepository } from '../../../../backends/store/sqlite/alerts';
 import { SqliteUnitOfWork } from '../../../../backends/store/sqlite/unit-of-work';
 import { openPostgresState } from '../../../../backends/store/postgres';
 import type { AuditLog } from '../../../../core/audit/audit-log';
+import type { AlertRepository } from '../../../../core/alerts/repository';
 import type { ConversationRepository } from '../../../../core/conversations/conversation';
 import type { SubscriptionRepository } from '../../../../core/conversations/subscription';
 import type { DeploymentRepository } from '../../../../core/deployments/repository';
@@ -23,6 +25,7 @@ export interface StoreUnderTest {
   readonly audit: AuditLog;
   readonly outbox: OutboxRepository;
   readonly deployments: DeploymentRepository;
+  readonly alerts: AlertRepository;
   close(): Promise<void>;
 }
 
@@ -37,7 +40,7 @@ export interface Adapter {
 const sqlite: Adapter = {
   name: 'SQLite',
   async open() {
-    const db = openDatabase(':memory:', [...ALL_MIGRATIONS, ...DEPLOYMENT_MIGRATIONS]);
+    const db = openDatabase(':memory:', [...ALL_MIGRATIONS, ...DEPLOYMENT_MIGRATIONS, ...alertMigrations]);
     return {
       unitOfWork: new SqliteUnitOfWork(db),
       conversations: sqliteConversationRepository(db),
@@ -45,6 +48,7 @@ const sqlite: Adapter = {
       audit: sqliteAuditLog(db, () => STORE_CLOCK),
       outbox: sqliteOutboxRepository(db, () => STORE_CLOCK),
       deployments: sqliteDeploymentRepository(db),
+      alerts: sqliteAlertRepository(db),
       close: async () => void db.close(),
     };
   },
