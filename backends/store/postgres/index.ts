@@ -7,6 +7,7 @@ import { PostgresDeploymentRepository } from './deployments';
 import { azureIdentityTokens, type TokenSource } from './entra-password';
 import { migratePostgres } from './migrate';
 import { PostgresOutboxRepository } from './outbox';
+import { PostgresRolloutRepository } from './rollouts';
 import { POSTGRES_MIGRATIONS } from './schema';
 import { PostgresSubscriptionRepository } from './subscriptions';
 
@@ -36,6 +37,7 @@ export async function openPostgresState(settings: PostgresSettings, options: { t
     outbox: new PostgresOutboxRepository(db, options.now),
     deployments: new PostgresDeploymentRepository(db),
     alerts: new PostgresAlertRepository(db),
+    rollouts: new PostgresRolloutRepository(db),
     close: () => db.close(),
   };
 }

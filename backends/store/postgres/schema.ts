@@ -164,6 +164,51 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       FOR EACH ROW EXECUTE FUNCTION alert_storm_member_changes()`,
   },
   {
+    // What SQLite reached in 0301–0304. Rollout ids come from a sequence: replicas planning at once get different ones.
+    id: '0301-rollouts',
+    sql: `CREATE SEQUENCE rollout_seq;
+    CREATE TABLE rollouts (
+      id TEXT PRIMARY KEY,
+      seq INTEGER NOT NULL UNIQUE,
+      version INTEGER NOT NULL,
+      fw_version TEXT NOT NULL,
+      fw_uri TEXT NOT NULL,
+      fw_sha256 TEXT NOT NULL,
+      filter_text TEXT NOT NULL,
+      state TEXT NOT NULL,
+      current_wave INTEGER NOT NULL,
+      waves_json TEXT NOT NULL,
+      settings_json TEXT NOT NULL,
+      created_by TEXT NOT NULL,
+      created_at TEXT NOT NULL,
+      conversation_id TEXT,
+      last_change_json TEXT NOT NULL,
+      pause_reason TEXT,
+      last_dispatch_at BIGINT
+    );
+    CREATE INDEX rollouts_state ON rollouts (state);
+    CREATE TABLE rollout_devices (
+      id BIGSERIAL PRIMARY KEY,
+      rollout_id TEXT NOT NULL REFERENCES rollouts (id),
+      device_id TEXT NOT NULL,
+      wave INTEGER,
+      seq INTEGER NOT NULL,
+      state TEXT NOT NULL,
+      attempt INTEGER NOT NULL DEFAULT 1,
+      since BIGINT NOT NULL,
+      previous_version TEXT,
+      model TEXT,
+      pending_write BOOLEAN NOT NULL DEFAULT false,
+      baseline_status TEXT,
+      reason TEXT,
+      connected BOOLEAN NOT NULL DEFAULT true,
+      UNIQUE (rollout_id, device_id)
+    );
+    CREATE INDEX rollout_devices_state ON rollout_devices (rollout_id, state, wave, since);
+    CREATE INDEX rollout_devices_queue ON rollout_devices (rollout_id, wave, seq) WHERE state = 'queued';
+    CREATE INDEX rollout_devices_pending ON rollout_devices (rollout_id) WHERE pending_write`,
+  },
+  {
     id: '0401-deployments',
     sql: `CREATE TABLE deployment_runs (
       run_id TEXT PRIMARY KEY,

@@ -6,10 +6,12 @@ import { sqliteSubscriptionRepository } from '../../../../backends/store/sqlite/
 import { sqliteAuditLog } from '../../../../backends/store/sqlite/audit';
 import { sqliteOutboxRepository } from '../../../../backends/store/sqlite/outbox';
 import { alertMigrations, sqliteAlertRepository } from '../../../../backends/store/sqlite/alerts';
+import { rolloutMigrations, sqliteRolloutRepository } from '../../../../backends/store/sqlite/rollouts';
 import { SqliteUnitOfWork } from '../../../../backends/store/sqlite/unit-of-work';
 import { openPostgresState } from '../../../../backends/store/postgres';
 import type { AuditLog } from '../../../../core/audit/audit-log';
 import type { AlertRepository } from '../../../../core/alerts/repository';
+import type { RolloutRepository } from '../../../../core/rollouts/repository';
 import type { ConversationRepository } from '../../../../core/conversations/conversation';
 import type { SubscriptionRepository } from '../../../../core/conversations/subscription';
 import type { DeploymentRepository } from '../../../../core/deployments/repository';
@@ -26,6 +28,7 @@ export interface StoreUnderTest {
   readonly outbox: OutboxRepository;
   readonly deployments: DeploymentRepository;
   readonly alerts: AlertRepository;
+  readonly rollouts: RolloutRepository;
   close(): Promise<void>;
 }
 
@@ -40,7 +43,7 @@ export interface Adapter {
 const sqlite: Adapter = {
   name: 'SQLite',
   async open() {
-    const db = openDatabase(':memory:', [...ALL_MIGRATIONS, ...DEPLOYMENT_MIGRATIONS, ...alertMigrations]);
+    const db = openDatabase(':memory:', [...ALL_MIGRATIONS, ...DEPLOYMENT_MIGRATIONS, ...alertMigrations, ...rolloutMigrations]);
     return {
       unitOfWork: new SqliteUnitOfWork(db),
       conversations: sqliteConversationRepository(db),
@@ -49,6 +52,7 @@ const sqlite: Adapter = {
       outbox: sqliteOutboxRepository(db, () => STORE_CLOCK),
       deployments: sqliteDeploymentRepository(db),
       alerts: sqliteAlertRepository(db),
+      rollouts: sqliteRolloutRepository(db),
       close: async () => void db.close(),
     };
   },
