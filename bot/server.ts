@@ -8,13 +8,8 @@ import type { Logger } from '../core/logger';
 import { OutboxNotifier } from '../core/notifications/outbox-notifier';
 import { OutboxSender, type OutboxSenderOptions } from '../core/notifications/outbox-sender';
 import type { ChannelClient } from '../core/notifications/channel';
-import { openDatabase, type SqliteDatabase } from '../backends/store/sqlite/database';
-import { ALL_MIGRATIONS } from '../backends/store/sqlite/migrations';
-import { sqliteConversationRepository } from '../backends/store/sqlite/conversations';
-import { sqliteSubscriptionRepository } from '../backends/store/sqlite/subscriptions';
-import { sqliteAuditLog } from '../backends/store/sqlite/audit';
-import { sqliteOutboxRepository } from '../backends/store/sqlite/outbox';
-import { SqliteUnitOfWork } from '../backends/store/sqlite/unit-of-work';
+import type { SqliteDatabase } from '../backends/store/sqlite/database';
+import { openStateStores, type StateStores } from './state';
 import { hasSecretReferences, resolveSecretReferences } from '../backends/secrets/resolve';
 import type { SecretClientPort } from '../backends/secrets/port';
 import { noTelemetry } from '../backends/telemetry/none';
@@ -72,15 +67,9 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
   const telemetry: Telemetry = config.appInsightsConnectionString ? createAppInsightsTelemetry(config.appInsightsConnectionString) : noTelemetry;
   const modules = options.features ?? FEATURE_MODULES;
 
-  const db = openDatabase(path.join(config.dataDir, 'fleetops.sqlite'), [...ALL_MIGRATIONS, ...modules.flatMap((m) => m.migrations ?? [])]);
-  // Units of work share their disk flushes (group commit); checkpoints run on the alerts feature's thread.
-  const unitOfWork = new SqliteUnitOfWork(db);
-  const conversations = sqliteConversationRepository(db);
-  const subscriptions = sqliteSubscriptionRepository(db);
-  const audit = sqliteAuditLog(db, () => clock.now());
-  // The outbox runs on the machine's clock, as its sender does: Teams' rate windows and
-  // Retry-After are real time, whatever clock the domain runs on (tests move theirs).
-  const outbox = sqliteOutboxRepository(db);
+  const stores = await openStateStores(config, modules.flatMap((m) => m.migrations ?? []), clock);
+  const { local: db, unitOfWork, conversations, subscriptions, audit, outbox } = stores;
+  log.info({ state: stores.kind }, stores.kind === 'postgres' ? 'state on PostgreSQL (DATABASE_URL)' : `state in SQLite (${db.name})`);
 
   let wakeSender: () => void = () => undefined;
   const notifier = new OutboxNotifier(outbox, () => wakeSender());
@@ -103,14 +92,14 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
   const features: Feature[] = [];
   try {
     for (const module of modules) {
-      const feature = await module.create({ config, clock, log: log.child({ feature: module.name }), db, unitOfWork, notifier, subscriptions, audit, telemetry, selfUrl, previous: services as Partial<Services> });
+      const feature = await module.create({ config, clock, log: log.child({ feature: module.name }), db, stores, unitOfWork, notifier, subscriptions, audit, telemetry, selfUrl, previous: services as Partial<Services> });
       features.push(feature);
       Object.assign(services, feature.services ?? {});
       for (const route of feature.routes ?? []) expressApp.use(route.path, route.router);
     }
   } catch (error) {
     await new Promise((resolve) => httpServer.close(resolve));
-    db.close();
+    await stores.close();
     throw error;
   }
   const { commands, actions } = collectCommands(modules, features);
@@ -122,7 +111,7 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
 
   mountReadiness(expressApp, {
     checks: [
-      { name: 'store', check: async () => (db.prepare('SELECT 1').pluck().get() === 1 ? undefined : 'state store not answering') },
+      { name: 'store', check: async () => ((await stores.ping()) ? undefined : 'state store not answering') },
       ...features.filter((f) => f.ready).map((f) => ({ name: f.name, check: () => f.ready!() })),
     ],
   });
@@ -156,7 +145,7 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
         httpServer.closeAllConnections?.();
       });
       await telemetry.flush().catch(() => undefined);
-      db.close();
+      await stores.close();
     },
   };
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createAzureAlertStateClient, isAlertsManagementId } from '../../backends/alerts/azure-changestate';
 import { LocalAlertStateClient, RoutingAlertStateClient } from '../../backends/alerts/local';
 import type { AlertStateClient } from '../../backends/alerts/port';
-import { alertMigrations, sqliteAlertRepository } from '../../backends/store/sqlite/alerts';
+import { alertMigrations } from '../../backends/store/sqlite/alerts';
 import { SqliteUnitOfWork } from '../../backends/store/sqlite/unit-of-work';
 import { WalCheckpointer } from '../../backends/store/sqlite/alerts-checkpointer';
 import { alertCard } from '../../cards/alert';
@@ -58,7 +58,7 @@ async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOpti
   const { unitOfWork } = deps;
   const commits = unitOfWork instanceof SqliteUnitOfWork ? unitOfWork.commits : undefined;
   let checkpointer: WalCheckpointer | undefined;
-  const repo = sqliteAlertRepository(deps.db);
+  const repo = deps.stores.alerts();
   // Storm cards are rendered at most every STORM_FLUSH_MS, whatever the alert rate (the notifier coalesces anyway),
   // a few per turn of the event loop: rendering every storm of a busy conversation at once held webhooks up for tens of ms.
   let flushTimer: NodeJS.Timeout | undefined;

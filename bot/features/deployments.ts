@@ -3,7 +3,7 @@ import { AzureDevOpsApprovals } from '../../backends/devops/azure';
 import { entraTokenSource } from '../../backends/devops/entra';
 import { LocalApprovals } from '../../backends/devops/local';
 import type { ApprovalsClient } from '../../backends/devops/port';
-import { DEPLOYMENT_MIGRATIONS, sqliteDeploymentRepository } from '../../backends/store/sqlite/deployments';
+import { DEPLOYMENT_MIGRATIONS } from '../../backends/store/sqlite/deployments';
 import { deploymentRunCard } from '../../cards/deployment-run';
 import { stateLabel } from '../../cards/deployment-format';
 import { approveDeploymentAction, deploymentsCommand, rejectDeploymentAction } from '../../commands/deployments';
@@ -35,7 +35,7 @@ export const deploymentsFeature: FeatureModule = {
       summary: summary(run),
     }));
     const service = new DeploymentService({
-      repository: sqliteDeploymentRepository(deps.db),
+      repository: deps.stores.deployments(),
       approvals,
       announcer,
       clock: deps.clock,

@@ -10,6 +10,7 @@ import type { SubscriptionRepository } from '../../core/conversations/subscripti
 import type { AuditLog } from '../../core/audit/audit-log';
 import type { Telemetry } from '../../backends/telemetry/port';
 import type { UnitOfWork } from '../../core/unit-of-work';
+import type { StateStores } from '../state';
 
 /**
  * What the composition root gives every feature. Features are built in order
@@ -23,6 +24,8 @@ export interface FeatureDeps {
   readonly db: SqliteDatabase;
   /** Makes a group of store writes atomic and durable (the outbox's included). */
   readonly unitOfWork: UnitOfWork;
+  /** The state's repositories, on SQLite or PostgreSQL as configured. */
+  readonly stores: StateStores;
   readonly notifier: Notifier;
   readonly subscriptions: SubscriptionRepository;
   readonly audit: AuditLog;

@@ -218,6 +218,12 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): A
     problems.push('FEED_BACKEND=artifacts needs FEED_ORGANIZATION (your Azure DevOps organization) and FEED_NAME (the feed holding the firmware package)');
   }
   if (!e.DATABASE_URL && (e.DATABASE_ENTRA_AUTH || e.DATABASE_PASSWORD)) problems.push('DATABASE_ENTRA_AUTH and DATABASE_PASSWORD need DATABASE_URL (the PostgreSQL server); unset them to keep the state in SQLite');
+  if (e.DATABASE_URL && ((e.FLEET_BACKEND === 'local' && e.SIM_DEVICES > 0) || e.ALERT_RULES === true)) {
+    problems.push(
+      'DATABASE_URL is for two or more replicas, but the simulated fleet (FLEET_BACKEND=local with SIM_DEVICES > 0) and the local alert rules (ALERT_RULES=on) run in one process: ' +
+        'use FLEET_BACKEND=iothub and LOGS_BACKEND=loganalytics, or set SIM_DEVICES=0 and ALERT_RULES=off, or unset DATABASE_URL to keep the state in SQLite',
+    );
+  }
   if (e.DATABASE_ENTRA_AUTH && e.DATABASE_PASSWORD) problems.push('DATABASE_ENTRA_AUTH=on signs in with an Entra ID token: unset DATABASE_PASSWORD (no secret is needed)');
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -244,7 +250,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): A
     logLevel: e.LOG_LEVEL,
     alerts: {
       storm: { threshold: e.ALERTS_STORM_THRESHOLD, windowMs: e.ALERTS_STORM_WINDOW_SECONDS * 1000 },
-      localRules: e.ALERT_RULES ?? embedded,
+      localRules: e.ALERT_RULES ?? (embedded && !e.DATABASE_URL),
       rulesFile: e.ALERT_RULES_FILE,
     },
     iothub: {

@@ -110,7 +110,7 @@ describe('feature settings are read here too, once', () => {
 
 test('DATABASE_URL puts the state on PostgreSQL; without it the state stays in SQLite', () => {
   expect(readConfig({}).database).toBeUndefined();
-  expect(readConfig({ DATABASE_URL: 'postgres://fleetops@db.postgres.database.azure.com:5432/fleetops', DATABASE_ENTRA_AUTH: 'on' }).database).toEqual({
+  expect(readConfig({ DATABASE_URL: 'postgres://fleetops@db.postgres.database.azure.com:5432/fleetops', DATABASE_ENTRA_AUTH: 'on', SIM_DEVICES: '0' }).database).toEqual({
     url: 'postgres://fleetops@db.postgres.database.azure.com:5432/fleetops',
     password: undefined,
     entraAuth: true,
@@ -120,5 +120,9 @@ test('DATABASE_URL puts the state on PostgreSQL; without it the state stays in S
   expect(problemsOf({ DATABASE_URL: 'mysql://x/y' })).toMatch(/DATABASE_URL.*PostgreSQL URL/);
   expect(problemsOf({ DATABASE_URL: 'mysql://x:hunter2@y/z' })).not.toContain('hunter2');
   expect(problemsOf({ DATABASE_ENTRA_AUTH: 'on' })).toMatch(/need DATABASE_URL/);
-  expect(problemsOf({ DATABASE_URL: 'postgres://h/db', DATABASE_ENTRA_AUTH: 'on', DATABASE_PASSWORD: 'x' })).toMatch(/unset DATABASE_PASSWORD/);
+  // The embedded world is one process: with several replicas, the simulator and the local rules are refused, not run twice.
+  expect(problemsOf({ DATABASE_URL: 'postgres://h/db' })).toMatch(/simulated fleet .* run in one process/);
+  expect(problemsOf({ DATABASE_URL: 'postgres://h/db', SIM_DEVICES: '0', ALERT_RULES: 'on' })).toMatch(/local alert rules/);
+  expect(readConfig({ DATABASE_URL: 'postgres://h/db', SIM_DEVICES: '0' }).alerts.localRules).toBe(false);
+  expect(problemsOf({ DATABASE_URL: 'postgres://h/db', SIM_DEVICES: '0', DATABASE_ENTRA_AUTH: 'on', DATABASE_PASSWORD: 'x' })).toMatch(/unset DATABASE_PASSWORD/);
 });
