@@ -72,7 +72,7 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
   log.info({ state: stores.kind }, stores.kind === 'postgres' ? 'state on PostgreSQL (DATABASE_URL)' : `state in SQLite (${db.name})`);
 
   let wakeSender: () => void = () => undefined;
-  const notifier = new OutboxNotifier(outbox, () => wakeSender());
+  const notifier = new OutboxNotifier(outbox, () => stores.afterCommit(() => wakeSender()));
 
   const access = new AccessPolicy(
     !config.bot && config.roles.admins.length + config.roles.releaseLeads.length + config.roles.operators.length === 0

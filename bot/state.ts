@@ -40,6 +40,8 @@ export interface StateStores {
   alerts(): AlertRepository;
   rollouts(): RolloutRepository;
   deployments(): DeploymentRepository;
+  /** Runs `callback` when what was written on this path is visible to other connections (wakes the outbox sender). */
+  afterCommit(callback: () => void): void;
   /** For /readyz. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -68,6 +70,8 @@ export async function openStateStores(config: AppConfig, migrations: readonly Mi
       alerts: once(() => sqliteAlertRepository(local)),
       rollouts: once(() => sqliteRolloutRepository(local)),
       deployments: once(() => sqliteDeploymentRepository(local)),
+      // One connection: the sender's reads wait at the gate until the unit of work commits.
+      afterCommit: (callback) => callback(),
       ping: async () => local.prepare('SELECT 1').pluck().get() === 1,
       close: async () => void local.close(),
     };
@@ -91,6 +95,7 @@ export async function openStateStores(config: AppConfig, migrations: readonly Mi
     alerts: () => pg.alerts,
     rollouts: () => pg.rollouts,
     deployments: () => pg.deployments,
+    afterCommit: (callback) => pg.db.afterCommit(callback),
     ping: async () => (await pg.db.query<{ one: number }>('SELECT 1 AS one'))[0]?.one === 1,
     close: async () => {
       await pg.close();

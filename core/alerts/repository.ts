@@ -34,6 +34,8 @@ export interface AlertRepository {
   /** By full id only: what ingestion merges a notification into (a new id must never match another alert's short id). */
   getExact(alertId: string): Promise<AlertRecord | undefined>;
   save(record: AlertRecord): Promise<void>;
+  /** Saves only if the stored alert is still at `expectedVersion` (two clicks on two replicas: one wins); false when it moved on. */
+  replace(record: AlertRecord, expectedVersion: number): Promise<boolean>;
   /** Open = Fired and not Closed; worst severity first, then newest. */
   listOpen(filter: AlertFilter, limit: number): Promise<AlertRecord[]>;
   countOpen(filter: AlertFilter): Promise<number>;

@@ -98,21 +98,25 @@ export class AlertService {
   private async transition(alertId: string, to: AlertStateChange, user: ActingUser): Promise<ActionOutcome> {
     const { repo, clock } = this.deps;
     const before = await this.require(alertId);
-    if (before.state === 'Closed') return { changed: false, record: before, reason: `This alert was already closed by ${before.closedBy ?? 'someone'} at ${shortTime(before.closedAt)}.` };
-    if (to === 'Acknowledged' && before.state === 'Acknowledged') {
-      return { changed: false, record: before, reason: `This alert was already acknowledged by ${before.acknowledgedBy ?? 'someone'} at ${shortTime(before.acknowledgedAt)}.` };
-    }
+    const done = alreadyDone(before, to);
+    if (done) return done;
     const who = user.upn ? `${user.name} (${user.upn})` : user.name;
     // The source system first: if Azure refuses, the card must not claim otherwise.
     await this.deps.stateClient.changeState(before.alertId, to, `${to} from Microsoft Teams by ${who} via FleetOps`);
-    return this.deps.unitOfWork.run(async () => {
+    return this.deps.unitOfWork.run(async (): Promise<ActionOutcome> => {
       const current = await this.require(alertId);
+      // Another click (on this replica or another) may have got here first.
+      const meanwhile = alreadyDone(current, to);
+      if (meanwhile) return meanwhile;
       const at = clock.now().toISOString();
       const updated: AlertRecord =
         to === 'Acknowledged'
           ? { ...current, state: 'Acknowledged', acknowledgedBy: user.name, acknowledgedAt: at, version: current.version + 1 }
           : { ...current, state: 'Closed', closedBy: user.name, closedAt: at, version: current.version + 1 };
-      await repo.save(updated);
+      if (!(await repo.replace(updated, current.version))) {
+        const now = await this.require(alertId);
+        return alreadyDone(now, to) ?? { changed: false, record: now, reason: 'Someone changed this alert at the same moment; the card shows its current state.' };
+      }
       await this.deps.publisher.publish(updated);
       return { changed: true, record: updated };
     });
@@ -126,3 +130,12 @@ export class AlertService {
 }
 
 const shortTime = (iso: string | undefined) => (iso ? absoluteTime(iso) : 'an unknown time');
+
+/** The no-op answer when the alert is already where the click wants it. */
+function alreadyDone(record: AlertRecord, to: AlertStateChange): ActionOutcome | undefined {
+  if (record.state === 'Closed') return { changed: false, record, reason: `This alert was already closed by ${record.closedBy ?? 'someone'} at ${shortTime(record.closedAt)}.` };
+  if (to === 'Acknowledged' && record.state === 'Acknowledged') {
+    return { changed: false, record, reason: `This alert was already acknowledged by ${record.acknowledgedBy ?? 'someone'} at ${shortTime(record.acknowledgedAt)}.` };
+  }
+  return undefined;
+}

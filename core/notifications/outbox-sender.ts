@@ -64,9 +64,13 @@ export class OutboxSender {
       nextInMs = nextInMs === undefined ? ms : Math.min(nextInMs, ms);
     };
     const blocked = new Set<string>(); // keep per-conversation order: once one item waits, later ones wait too
+    const skipped: OutboxItem[] = [];
     const items = await this.outbox.due(now(), this.options.batchSize ?? 500);
     for (const item of items) {
-      if (blocked.has(item.conversationId)) continue;
+      if (blocked.has(item.conversationId)) {
+        skipped.push(item);
+        continue;
+      }
       const ref = await this.conversations.get(item.conversationId);
       if (!ref) {
         await this.outbox.deadLetter(item, 'unknown conversation (the bot was never installed there, or was removed)');
@@ -77,6 +81,7 @@ export class OutboxSender {
       const t = now();
       const delay = Math.max(this.perConversation.delayFor(ref.conversationId, t), this.perTenant.delayFor(tenantKey, t));
       if (delay > 0) {
+        skipped.push(item);
         blocked.add(item.conversationId);
         wait(delay);
         continue;
@@ -113,6 +118,8 @@ export class OutboxSender {
         }
       }
     }
+    // Taken but not sent (a shared store leases what `due` returns): due again for whichever replica comes next.
+    await this.outbox.release(skipped);
     // Items skipped above already set their wait (rate limit); add backoffs scheduled for later,
     // and come straight back if the batch was full.
     const t = now();

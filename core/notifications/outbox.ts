@@ -21,6 +21,8 @@ export interface OutboxRepository {
   due(now: number, limit: number): Promise<OutboxItem[]>;
   /** Earliest notBefore among pending items scheduled after `now` (backoffs), if any. */
   nextDueAfter(now: number): Promise<number | undefined>;
+  /** Hands back items taken by `due` but not sent in this pass (rate limits): they are due again at once. */
+  release(items: readonly OutboxItem[]): Promise<void>;
   /** Removes the item if no newer message was coalesced into it meanwhile. */
   complete(item: OutboxItem): Promise<void>;
   reschedule(item: OutboxItem, notBefore: number, error: string): Promise<void>;

@@ -106,6 +106,16 @@ export class PostgresAlertRepository implements AlertRepository {
     );
   }
 
+  replace(record: AlertRecord, expectedVersion: number): Promise<boolean> {
+    return this.db.unitOfWork.run(async () => {
+      // The row lock makes the check and the write one step for concurrent clicks.
+      const [row] = await this.db.query<{ record_json: string }>('SELECT record_json FROM alerts WHERE alert_id = $1 FOR UPDATE', [record.alertId]);
+      if (!row || (JSON.parse(row.record_json) as AlertRecord).version !== expectedVersion) return false;
+      await this.save(record);
+      return true;
+    });
+  }
+
   async listOpen(filter: AlertFilter, limit: number): Promise<AlertRecord[]> {
     const { sql, params } = filterClause(filter);
     return parse(await this.db.query(`SELECT record_json FROM alerts WHERE ${sql} ORDER BY severity, fired_at DESC LIMIT $${params.length + 1}`, [...params, limit]));

@@ -54,6 +54,9 @@ export function poolConfig(settings: PostgresSettings, tokens?: TokenSource): Po
   return config;
 }
 
-export function createPool(settings: PostgresSettings, tokens?: TokenSource): Pool {
-  return new Pool(poolConfig(settings, tokens));
+export function createPool(settings: PostgresSettings, tokens?: TokenSource, onIdleError: (error: Error) => void = () => undefined): Pool {
+  const pool = new Pool(poolConfig(settings, tokens));
+  // An idle connection the server closed (failover, restart): the pool drops it and opens another; without a listener it would crash the process.
+  pool.on('error', onIdleError);
+  return pool;
 }

@@ -26,6 +26,13 @@ export class PostgresDatabase {
     return result.rowCount ?? 0;
   }
 
+  /** Runs `callback` once the unit of work open on this path has committed; at once when none is open. */
+  afterCommit(callback: () => void): void {
+    const tx = this.context.getStore();
+    if (tx && !tx.finished) tx.afterCommit(callback);
+    else callback();
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }

@@ -67,6 +67,11 @@ export class PostgresOutboxRepository implements OutboxRepository {
     return row?.next == null ? undefined : Number(row.next);
   }
 
+  async release(items: readonly OutboxItem[]): Promise<void> {
+    if (items.length === 0) return;
+    await this.db.execute(`UPDATE outbox SET lease_until = NULL WHERE id = ANY($1) AND state = 'pending'`, [items.map((i) => i.id)]);
+  }
+
   async complete(item: OutboxItem): Promise<void> {
     const removed = await this.db.execute('DELETE FROM outbox WHERE id = $1 AND version = $2', [item.id, item.version]);
     // A newer message was coalesced in while this one was sent: it is due now, not when the lease ends.

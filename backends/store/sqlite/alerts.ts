@@ -314,6 +314,14 @@ export class SqliteAlertRepository implements Synchronous<AlertRepository> {
     });
   }
 
+  replace(record: AlertRecord, expectedVersion: number): boolean {
+    return this.db.transaction(() => {
+      if (this.getExact(record.alertId)?.version !== expectedVersion) return false;
+      this.save(record);
+      return true;
+    })();
+  }
+
   listOpen(filter: AlertFilter, limit: number): AlertRecord[] {
     const { sql, params } = filterClause(filter);
     const rows = this.db.prepare(`SELECT record_json FROM alerts WHERE ${sql} ORDER BY severity, fired_at DESC LIMIT ?`).pluck().all(...params, limit) as string[];

@@ -101,6 +101,9 @@ export class SqliteOutboxRepository implements Synchronous<OutboxRepository> {
     return value ?? undefined;
   }
 
+  /** Nothing to do: `due` takes nothing on SQLite (one process sends). */
+  release(): void {}
+
   complete(item: OutboxItem): void {
     this.stmts.complete.run(item.id, item.version);
   }
