@@ -92,7 +92,7 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
   const selfUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 
   const registry = new CommandRegistry();
-  const services: Record<string, unknown> = { config, clock, access, registry, conversations, subscriptions, notifier, audit, delivery: outbox };
+  const services: Record<string, unknown> = { config, clock, access, registry, conversations, subscriptions, notifier, audit, delivery: outbox, selfUrl };
 
   const features: Feature[] = [];
   try {

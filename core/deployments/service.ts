@@ -12,7 +12,9 @@ import { absoluteTime } from '../text/time';
 export type ReceiveOutcome =
   | { status: 'accepted'; eventKey: string; runId: string; conversations: number }
   | { status: 'duplicate'; eventKey: string; runId?: string }
-  | { status: 'rejected'; reason: 'malformed' | 'unsupported'; error: string; eventType?: string };
+  /** A well-formed event of a type FleetOps does not handle: acknowledged, so Azure DevOps keeps the subscription healthy. */
+  | { status: 'ignored'; eventType: string }
+  | { status: 'rejected'; reason: 'malformed'; error: string; eventType?: string };
 
 export interface DecisionRequest {
   readonly runId: string;
@@ -56,9 +58,13 @@ export class DeploymentService {
 
   private receiveNow(body: unknown, rawBody: string): ReceiveOutcome {
     const parsed = parseDevOpsEvent(body);
+    if (!parsed.ok && parsed.reason === 'unsupported') {
+      this.deps.log.debug({ eventType: parsed.eventType }, 'devops event of an unhandled type ignored');
+      return { status: 'ignored', eventType: parsed.eventType ?? 'unknown' };
+    }
     if (!parsed.ok) {
       this.deps.log.warn({ eventType: parsed.eventType, reason: parsed.reason, error: parsed.error }, 'devops event rejected');
-      return { status: 'rejected', reason: parsed.reason, error: parsed.error, eventType: parsed.eventType };
+      return { status: 'rejected', reason: 'malformed', error: parsed.error, eventType: parsed.eventType };
     }
     const event = parsed.event;
     const eventKey = `${event.eventType}:${event.id}`;

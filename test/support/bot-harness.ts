@@ -44,7 +44,9 @@ export interface TestBot {
  * Starts the real server (HTTP, Teams SDK, stores, features) on a free loopback port,
  * with a recording Bot Connector as the conversations' serviceUrl.
  */
-export async function startTestBot(options: { env?: Record<string, string>; start?: StartOptions; dataDir?: string; connector?: RecordingConnector } = {}): Promise<TestBot> {
+export async function startTestBot(
+  options: { env?: Record<string, string>; start?: StartOptions; dataDir?: string; connector?: RecordingConnector; /** Appended to the connector's URL, e.g. '/amer/' as Teams sends it. */ servicePath?: string } = {},
+): Promise<TestBot> {
   const connector = options.connector ?? (await new RecordingConnector().start());
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'fleetops-test-'));
   const env: Record<string, string> = {
@@ -69,7 +71,7 @@ export async function startTestBot(options: { env?: Record<string, string>; star
     id: randomUUID(),
     timestamp: new Date().toISOString(),
     channelId: 'msteams',
-    serviceUrl: connector.url,
+    serviceUrl: `${connector.url}${options.servicePath ?? ''}`,
     from: { id: user.id, name: user.name, aadObjectId: user.aadObjectId },
     recipient: { id: BOT_ID, name: 'FleetOps' },
     conversation: {
