@@ -43,6 +43,7 @@ export function createTeamsApp(args: { config: AppConfig; express: Express; serv
     const activity = ctx.activity as any;
     return createTurnContext({
       activityId: activity.id ?? 'unknown',
+      cardActivityId: typeof activity.replyToId === 'string' ? activity.replyToId : undefined,
       actor: actorFromAccount(activity.from, services.access),
       conversation: conversationOf(activity),
       services,

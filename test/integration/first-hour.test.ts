@@ -1,7 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { basicAuthHeader } from '../../bot/webhooks/devops';
+import { FEATURE_MODULES } from '../../bot/features';
+import { createFleetFeatureModule } from '../../bot/features/fleet';
+import { createRolloutsFeatureModule } from '../../bot/features/rollouts';
+import { ManualClock } from '../../core/clock';
+import type { Scheduler } from '../../jobs/rollout-tick';
+import type { FleetSimulator } from '../../sim/simulator';
 import { startTestBot, USERS, type TestBot } from '../support/bot-harness';
+import { cardJson } from '../support/recording-connector';
 
 /**
  * What a new user hits in the first hour (issue 13), over the Bot Framework protocol on
@@ -65,5 +72,77 @@ describe('webhooks and replies a new user meets', () => {
     expect(reply).toContain(`\`${t.url}/api/devops\``);
     expect(reply).toContain('`https://<your-app>.azurewebsites.net/api/devops`');
     expect(reply).not.toMatch(/https?:\/\/\/|<your bot>/);
+  });
+});
+
+describe('one card per rollout, and the firmware card that no longer leads to the bad version', () => {
+  let t: TestBot;
+  let clock: ManualClock;
+  let rolloutTick: (() => Promise<void>) | undefined;
+  const scheduler: Scheduler = (_expression, work) => {
+    rolloutTick = work;
+    return { stop: () => (rolloutTick = undefined) };
+  };
+  beforeAll(async () => {
+    clock = new ManualClock(new Date(Date.now() - 3 * 3_600_000));
+    const features = FEATURE_MODULES.map((m) =>
+      m.name === 'fleet' ? createFleetFeatureModule({ manualTicks: true }) : m.name === 'rollouts' ? createRolloutsFeatureModule({ scheduler }) : m,
+    );
+    t = await startTestBot({ env: { SIM_DEVICES: '60', SIM_SEED: '5' }, start: { clock, features } });
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+  const simulator = () => (t.bot.services as typeof t.bot.services & { simulator: FleetSimulator }).simulator;
+  async function run(seconds: number): Promise<void> {
+    for (let s = 5; s <= seconds; s += 5) {
+      clock.advance(5_000);
+      await simulator().tick();
+      if (s % 10 === 0) await rolloutTick!();
+    }
+  }
+  const rolloutCards = (conversationId: string, id: string) =>
+    t.connector.activities.filter((a) => a.conversationId === conversationId && /Rollout (plan )?R\d/.test(cardJson(a)) && cardJson(a).includes(`${id}`));
+
+  it('firmware → plan → start turns one message into the progress card; later changes update it; an outdated click gets the current card and who changed it', async () => {
+    const personal = t.conversationId('personal');
+    const firmware = await t.sayAndWait('firmware', { user: USERS.releaseLead });
+    const firmwareCard = cardJson(firmware);
+    expect(firmwareCard).toContain('Marked **bad** in the catalog');
+    expect(firmwareCard).toContain('"title":"Plan rollout of 2.4.1"');
+
+    const lead = { user: USERS.releaseLead, replyToId: firmware.activityId };
+    const plan = JSON.stringify(await t.click('rollout.plan', { version: '2.4.1' }, lead));
+    expect(plan).toContain('Rollout plan R1: firmware 2.4.1');
+    const started = JSON.stringify(await t.click('rollout.start', { id: 'R1', version: 1 }, lead));
+    expect(started).toContain('Running wave 1 of');
+    const startedAt = t.connector.activities.length;
+
+    await run(30);
+    const before = t.connector.activities.length;
+    await t.say('rollout abort R1', { user: USERS.releaseLead });
+    await t.connector.waitFor((all) => all.slice(before).some((a) => a.kind !== 'update' && /aborted/.test(a.activity.text ?? '')));
+    // Every change went to the same message (the firmware card turned plan, then progress card); none was posted anew.
+    await t.connector.waitFor(() => rolloutCards(personal, 'R1').some((a) => a.kind === 'update' && cardJson(a).includes('Aborted')));
+    const r1 = rolloutCards(personal, 'R1');
+    expect(r1.filter((a) => a.kind !== 'update')).toEqual([]);
+    expect(new Set(r1.map((a) => a.activityId))).toEqual(new Set([firmware.activityId]));
+    expect(t.connector.activities.length).toBeGreaterThan(startedAt);
+
+    // Pause on the card as it was before the abort: the card becomes the current one and says what happened.
+    const stale = JSON.stringify(await t.click('rollout.pause', { id: 'R1', version: 2 }, { user: USERS.operator }));
+    expect(stale).toContain('Aborted');
+    expect(stale).toMatch(/Nothing changed: someone acted first\. Rita Lead aborted at \d\d:\d\d UTC/);
+    expect(stale).toContain('"type":"AdaptiveCard"');
+
+    // A plan typed in a channel: that reply is the card later changes update.
+    const planAt = t.connector.activities.length;
+    await t.say('rollout plan 2.4.0', { user: USERS.releaseLead, conversation: 'channel' });
+    await t.connector.waitFor((all) => all.slice(planAt).some((a) => a.kind !== 'update' && cardJson(a).includes('Rollout plan R2')));
+    const reply = t.connector.activities.slice(planAt).find((a) => a.kind !== 'update' && cardJson(a).includes('Rollout plan R2'))!;
+    expect(cardJson(reply)).toContain('Rollout plan R2');
+    expect(JSON.stringify(await t.click('rollout.start', { id: 'R2', version: 1 }, { user: USERS.releaseLead, conversation: 'channel', replyToId: reply.activityId }))).toContain('Running wave 1');
+    await t.connector.waitFor(() => rolloutCards(t.conversationId('channel'), 'R2').some((a) => a.kind === 'update' && a.activityId === reply.activityId));
+    expect(rolloutCards(t.conversationId('channel'), 'R2').filter((a) => a.kind !== 'update').map((a) => a.activityId)).toEqual([reply.activityId]);
   });
 });

@@ -33,7 +33,7 @@ export interface TestBot {
   /** Says `text` and waits for the bot's next message; returns it. */
   sayAndWait(text: string, options?: { user?: TestUser; conversation?: ConversationKind; conversationId?: string }): Promise<RecordedActivity>;
   /** Clicks an Action.Execute button: an adaptiveCard/action invoke. Returns the invoke response body. */
-  click(verb: string, data?: Record<string, unknown>, options?: { user?: TestUser; conversation?: ConversationKind }): Promise<any>;
+  click(verb: string, data?: Record<string, unknown>, options?: { user?: TestUser; conversation?: ConversationKind; /** The message holding the clicked card, as Teams sends it. */ replyToId?: string }): Promise<any>;
   /** POSTs to one of the bot's own endpoints (webhooks). */
   post(pathAndQuery: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
   conversationId(kind: ConversationKind): string;
@@ -110,9 +110,10 @@ export async function startTestBot(
       await connector.waitFor(() => connector.messages.length > before);
       return connector.messages.at(-1)!;
     },
-    async click(verb, data = {}, { user = USERS.viewer, conversation = 'personal' } = {}) {
+    async click(verb, data = {}, { user = USERS.viewer, conversation = 'personal', replyToId } = {}) {
       const activity = {
         ...base(conversation, user),
+        ...(replyToId ? { replyToId } : {}),
         type: 'invoke',
         name: 'adaptiveCard/action',
         value: { action: { type: 'Action.Execute', verb, data: { ...data, verb } }, trigger: 'manual' },
