@@ -102,7 +102,7 @@ export function logResultsCard(view: LogResultsView): AdaptiveCard {
       { type: 'TextBlock', text: view.title ?? 'Log search', weight: 'Bolder', size: 'Medium', wrap: true },
       { type: 'TextBlock', text: view.query.length > MAX_QUERY_CHARS ? `${view.query.slice(0, MAX_QUERY_CHARS - 1)}…` : view.query, fontType: 'Monospace', isSubtle: true, wrap: true, size: 'Small' },
     ];
-    if (view.result.partialError) body.push({ type: 'TextBlock', text: view.result.partialError, color: 'Warning', wrap: true });
+    if (view.result.partialError) body.push({ type: 'TextBlock', text: view.result.partialError, color: 'Attention', wrap: true });
     const tableEl = tableElement(table, rows, view.highlightErrors ?? false);
     if (table.rows.length === 0) body.push({ type: 'TextBlock', text: 'No rows.', isSubtle: true });
     else body.push(chart ? { ...chart, fallback: tableEl } : tableEl);

@@ -80,7 +80,7 @@ function totals(view: RolloutView): CardElement {
       cell('in progress', t.inProgress, 'Accent'),
       cell('queued', t.queued),
       cell('failed', t.failed + t.rolledBack, 'Attention'),
-      cell('timed out', t.timedOut, 'Warning'),
+      cell('timed out', t.timedOut, 'Attention'),
       cell('skipped', t.skippedOffline + t.canceled),
     ],
   };

@@ -16,7 +16,9 @@ import { cardJson } from '../support/recording-connector';
  */
 const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/azure-devops');
 const fixture = (name: string): Record<string, any> => JSON.parse(fs.readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8'));
-const ENV = { DEVOPS_WEBHOOK_USER: 'azure-devops', DEVOPS_WEBHOOK_PASSWORD: 'hook-password-1' };
+const ENV = { DEVOPS_WEBHOOK_USER: 'azure-devops', DEVOPS_WEBHOOK_PASSWORD: 'hook-password-1', ALERTS_WEBHOOK_TOKEN: 'first-hour-token' };
+const monitorFixture = (name: string): Record<string, any> =>
+  JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../shared/fixtures/azure-monitor', `${name}.json`), 'utf8'));
 const AUTH = { authorization: basicAuthHeader('azure-devops', 'hook-password-1') };
 
 jest.setTimeout(30_000);
@@ -73,6 +75,30 @@ describe('webhooks and replies a new user meets', () => {
     expect(reply).toContain('`https://<your-app>.azurewebsites.net/api/devops`');
     expect(reply).not.toMatch(/https?:\/\/\/|<your bot>/);
   });
+
+  it('cards say what Azure sent in words: no duration from an approval date, ISO windows as minutes, metric dimensions, no Warning-coloured text', async () => {
+    await t.sayAndWait('subscribe deployments', { user: USERS.operator, conversation: 'groupChat' });
+    await t.sayAndWait('subscribe alerts', { user: USERS.operator, conversation: 'groupChat' });
+    const group = t.conversationId('groupChat');
+    const cardsHere = () => t.connector.activities.filter((a) => a.conversationId === group && a.activity.attachments?.length).map(cardJson);
+
+    // Microsoft's sample approval-pending event (dated 2019): the run's start is not known from it.
+    expect((await t.post('/api/devops', fixture('ms.vss-pipelinechecks-events.approval-pending'), AUTH)).status).toBe(200);
+    await t.connector.waitFor(() => cardsHere().some((c) => c.includes('Approval needed')));
+    const approval = cardsHere().find((c) => c.includes('Approval needed'))!;
+    expect(approval).not.toMatch(/so far/);
+    expect(approval).not.toMatch(/\d{3,} ?h/);
+
+    const metric = monitorFixture('common-schema_metric-static_fired_test-action');
+    expect((await t.post('/api/alerts?token=first-hour-token', metric)).status).toBe(200);
+    await t.connector.waitFor(() => cardsHere().some((c) => c.includes('Total Transactions')));
+    const alert = cardsHere().find((c) => c.includes('Total Transactions'))!;
+    expect(alert).toContain('over 5 min');
+    expect(alert).not.toContain('PT5M');
+    expect(alert).toContain('Total Transactions where ApiName = GetBlob > 0');
+
+    expect(cardsHere().filter((c) => c.includes('"color":"Warning"'))).toEqual([]);
+  });
 });
 
 describe('one card per rollout, and the firmware card that no longer leads to the bad version', () => {
@@ -104,6 +130,13 @@ describe('one card per rollout, and the firmware card that no longer leads to th
   const rolloutCards = (conversationId: string, id: string) =>
     t.connector.activities.filter((a) => a.conversationId === conversationId && /Rollout (plan )?R\d/.test(cardJson(a)) && cardJson(a).includes(`${id}`));
 
+  it('the fleet donut carries counts and shares; nothing is coloured Warning', async () => {
+    const fleet = cardJson(await t.sayAndWait('fleet'));
+    expect(fleet).toMatch(/"legend":"\d+\.\d+\.\d+: \d+ \(\d+(\.\d)? %\)"/);
+    expect(fleet).toContain('"text":"Offline"');
+    expect(fleet).not.toContain('"color":"Warning"');
+  });
+
   it('firmware → plan → start turns one message into the progress card; later changes update it; an outdated click gets the current card and who changed it', async () => {
     const personal = t.conversationId('personal');
     const firmware = await t.sayAndWait('firmware', { user: USERS.releaseLead });
@@ -114,6 +147,10 @@ describe('one card per rollout, and the firmware card that no longer leads to th
     const lead = { user: USERS.releaseLead, replyToId: firmware.activityId };
     const plan = JSON.stringify(await t.click('rollout.plan', { version: '2.4.1' }, lead));
     expect(plan).toContain('Rollout plan R1: firmware 2.4.1');
+    // Wave labels come from the real wave sizes: the share of the rollout once each wave is done.
+    const sizes = t.bot.services.rollouts!.get('R1')!.waves.map((w) => w.size);
+    const total = sizes.reduce((a, b) => a + b, 0);
+    expect(plan).toContain(`${sizes[0] === 1 ? '1 device' : `${sizes[0]} devices`} · up to ${Math.round((sizes[0]! / total) * 100)} % of the rollout`);
     const started = JSON.stringify(await t.click('rollout.start', { id: 'R1', version: 1 }, lead));
     expect(started).toContain('Running wave 1 of');
     const startedAt = t.connector.activities.length;
