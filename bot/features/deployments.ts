@@ -42,6 +42,7 @@ export const deploymentsFeature: FeatureModule = {
       log: deps.log,
       // The outbox lives in the same database: event, run and card posts commit in one sync.
       unitOfWork: (work) => deps.db.transaction(work)(),
+      audit: deps.audit,
     });
     deps.log.info({ approvals: approvals.kind }, 'deployments ready: POST /api/devops');
     return {

@@ -99,6 +99,25 @@ describe('webhooks and replies a new user meets', () => {
 
     expect(cardsHere().filter((c) => c.includes('"color":"Warning"'))).toEqual([]);
   });
+
+  it('`audit` shows what happened without a click, FleetOps as the actor, with the time zone', async () => {
+    const fired = monitorFixture('common-schema_metric-static_fired_test-action');
+    fired.data.essentials.alertId = '/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/resolved-by-azure';
+    expect((await t.post('/api/alerts?token=first-hour-token', fired)).status).toBe(200);
+    const resolved = structuredClone(fired);
+    resolved.data.essentials.monitorCondition = 'Resolved';
+    resolved.data.essentials.resolvedDateTime = new Date(Date.parse(fired.data.essentials.firedDateTime) + 600_000).toISOString();
+    expect((await t.post('/api/alerts?token=first-hour-token', resolved)).status).toBe(200);
+
+    const timedOut = fixture('ms.vss-pipelinechecks-events.approval-completed');
+    timedOut.resource.approval.status = 'timedOut';
+    for (const step of timedOut.resource.approval.steps ?? []) step.status = 'timedOut';
+    expect((await t.post('/api/devops', timedOut, AUTH)).status).toBe(200);
+
+    const audit = (await t.sayAndWait('audit', { user: USERS.releaseLead })).activity.text as string;
+    expect(audit).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \*\*FleetOps\*\* \(system\) `alert\.resolved` resolved-by-azure → ok — .*resolved by Azure Monitor/);
+    expect(audit).toMatch(/\*\*FleetOps\*\* \(system\) `deployment\.approval` .* timed out in Azure DevOps/);
+  });
 });
 
 describe('one card per rollout, and the firmware card that no longer leads to the bad version', () => {
@@ -181,5 +200,21 @@ describe('one card per rollout, and the firmware card that no longer leads to th
     expect(JSON.stringify(await t.click('rollout.start', { id: 'R2', version: 1 }, { user: USERS.releaseLead, conversation: 'channel', replyToId: reply.activityId }))).toContain('Running wave 1');
     await t.connector.waitFor(() => rolloutCards(t.conversationId('channel'), 'R2').some((a) => a.kind === 'update' && a.activityId === reply.activityId));
     expect(rolloutCards(t.conversationId('channel'), 'R2').filter((a) => a.kind !== 'update').map((a) => a.activityId)).toEqual([reply.activityId]);
+  });
+
+  it('the health gate pausing a rollout is in `audit`, FleetOps as the actor', async () => {
+    const before = t.connector.activities.length;
+    await t.say('rollout abort R2', { user: USERS.releaseLead });
+    await t.connector.waitFor((all) => all.slice(before).some((a) => a.kind !== 'update' && /aborted/.test(a.activity.text ?? '')));
+    await t.say('rollout plan 2.5.0 waves 50,100', { user: USERS.releaseLead });
+    await t.connector.waitFor(() => t.bot.services.rollouts!.get('R3') !== undefined);
+    expect(JSON.stringify(await t.click('rollout.start', { id: 'R3', version: 1, confirmed: true }, { user: USERS.releaseLead }))).toContain('Running wave 1');
+    for (let i = 0; i < 100 && t.bot.services.rollouts!.get('R3')!.state === 'running'; i++) await run(10);
+    expect(t.bot.services.rollouts!.get('R3')!.state).toBe('paused');
+    const before2 = t.connector.activities.length;
+    await t.say('audit 5', { user: USERS.releaseLead });
+    await t.connector.waitFor((all) => all.slice(before2).some((a) => /audit entries/.test(a.activity.text ?? '')));
+    const audit = t.connector.activities.slice(before2).find((a) => /audit entries/.test(a.activity.text ?? ''))!.activity.text as string;
+    expect(audit).toMatch(/UTC \*\*FleetOps\*\* \(system\) `rollout\.pause` R3 → ok — the health gate paused wave 1/);
   });
 });
