@@ -218,3 +218,58 @@ describe('one card per rollout, and the firmware card that no longer leads to th
     expect(audit).toMatch(/UTC \*\*FleetOps\*\* \(system\) `rollout\.pause` R3 → ok — the health gate paused wave 1/);
   });
 });
+
+describe('log search a new user can read', () => {
+  let t: TestBot;
+  beforeAll(async () => {
+    t = await startTestBot({ env: { SIM_DEVICES: '20', SIM_SEED: '3' } });
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+  /** The bot's answer to `text`: the first new message. */
+  async function ask(text: string): Promise<string> {
+    const before = t.connector.messages.length;
+    await t.say(text);
+    await t.connector.waitFor(() => t.connector.messages.length > before, 30_000);
+    const answer = t.connector.messages[before]!;
+    return answer.activity.text ?? cardJson(answer);
+  }
+
+  it('a misspelt column, table, function or operator gets a "did you mean", and the query wraps with its caret', async () => {
+    expect(await ask('logs DeviceLogs | where Levle == "Error"')).toContain('Did you mean `Level`?');
+    expect(await ask('logs DeviceLog | take 1')).toContain('Did you mean `DeviceLogs`');
+    expect(await ask('logs DeviceLogs | extend x = tolowr(Message)')).toContain('Did you mean `tolower`');
+    expect(await ask('logs DeviceLogs | summarise count() by Level')).toContain('Did you mean `summarize`?');
+
+    const long = await ask('logs DeviceLogs | where Level == "Error" and Component == "modem" and Mesage has "timeout" | take 10');
+    expect(long).toContain('Did you mean `Message`?');
+    const code = /```\n([\s\S]*?)\n```/.exec(long)![1]!.split('\n');
+    expect(Math.max(...code.map((l) => l.length))).toBeLessThanOrEqual(60);
+    const caretLine = code.findIndex((l) => /^\s*\^+$/.test(l));
+    expect(code[caretLine - 1]!.slice(code[caretLine]!.indexOf('^'))).toMatch(/^Mesage/);
+  });
+
+  it('`logs schema` lists the tables, columns and types; `help logs` mentions it', async () => {
+    const schema = await ask('logs schema');
+    expect(schema).toContain('**DeviceLogs**');
+    expect(schema).toContain('{"title":"TimeGenerated","value":"datetime"}');
+    expect(schema).toContain('{"title":"Temperature","value":"real"}');
+    expect(await ask('help logs')).toContain('logs schema');
+  });
+
+  it('tables show timestamps without fractions and say UTC once; timecharts have short time labels and round y ticks', async () => {
+    const table = await ask('logs DeviceLogs | take 5 | project TimeGenerated, Level, Message');
+    expect(table).toMatch(/"text":"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"/);
+    expect(table).not.toMatch(/\d\d:\d\d:\d\d\.\d/);
+    expect(table.match(/UTC/g)).toHaveLength(1);
+
+    const chart = JSON.parse(await ask('logs DeviceTelemetry | summarize readings = count() by bin(TimeGenerated, 1m) | render timechart')) as { body: Array<Record<string, any>> };
+    const line = chart.body.find((e) => e.type === 'Chart.Line')!;
+    expect(line.xAxisTitle).toBe('Time (UTC)');
+    expect(line.data[0].values[0].x).toMatch(/^(\d\d-\d\d )?\d\d:\d\d$/);
+    const step = (line.yMax - line.yMin) / 4;
+    // Each of the four intervals is a round number (1, 2, 2.5 or 5 × 10^k), not 98.5.
+    expect(String(step)).toMatch(/^(1|2|2\.5|5)0*$|^0\.0*(1|2|25|5)$/);
+  });
+});
