@@ -98,6 +98,7 @@ async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOpti
   return {
     name: 'alerts',
     routes: [{ path: '/api/alerts', router: alertsWebhookRouter({ token, entra, accept, log }) }],
+    localSecrets: token && !config.bot ? { ALERTS_WEBHOOK_TOKEN: token } : undefined,
     services: { alerts: service },
     validateSubscriptionFilter: { topic: 'alerts', validate: (filter) => validateAlertFilter(filter) },
     async start() {

@@ -1,5 +1,9 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { localWebhookLines } from '../../bot/local-webhooks';
+import { main as cliMain } from '../../cli/main';
 import { basicAuthHeader } from '../../bot/webhooks/devops';
 import { FEATURE_MODULES } from '../../bot/features';
 import { createFleetFeatureModule } from '../../bot/features/fleet';
@@ -271,5 +275,70 @@ describe('log search a new user can read', () => {
     const step = (line.yMax - line.yMin) / 4;
     // Each of the four intervals is a round number (1, 2, 2.5 or 5 × 10^k), not 98.5.
     expect(String(step)).toMatch(/^(1|2|2\.5|5)0*$|^0\.0*(1|2|25|5)$/);
+  });
+});
+
+describe('trying it locally: the banner shows the webhook secrets, `fleetops send` posts sample events', () => {
+  let t: TestBot;
+  beforeAll(async () => {
+    t = await startTestBot();
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+  async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let out = '';
+    let err = '';
+    stdout.on('data', (d) => (out += String(d)));
+    stderr.on('data', (d) => (err += String(d)));
+    const code = await cliMain(argv, { stdout, stderr, stdin: Readable.from(['']), env: { DATA_DIR: t.dataDir } });
+    return { code, out, err };
+  }
+
+  it('local mode: the secrets random for this run are in the banner and in DATA_DIR for this user only', () => {
+    const local = t.bot.localWebhooks!;
+    expect(local.url).toBe(t.url);
+    expect(local.secrets.ALERTS_WEBHOOK_TOKEN).toMatch(/^[\w-]{20,}$/);
+    expect(local.secrets.DEVOPS_WEBHOOK_PASSWORD).toMatch(/^[\w-]{20,}$/);
+    const banner = localWebhookLines(local).join('\n');
+    expect(banner).toContain(`POST ${t.url}/api/alerts?token=${local.secrets.ALERTS_WEBHOOK_TOKEN}`);
+    expect(banner).toContain(`basic auth ${local.secrets.DEVOPS_WEBHOOK_USER} / ${local.secrets.DEVOPS_WEBHOOK_PASSWORD}`);
+    expect(banner).toContain('npx fleetops send alert');
+    expect(fs.statSync(path.join(t.dataDir, 'local-webhooks.json')).mode & 0o077).toBe(0);
+  });
+
+  it('`send alert` fires a card, `send alert --resolve` resolves it, `send pipeline` brings a run with its approval', async () => {
+    await t.sayAndWait('subscribe alerts', { user: USERS.operator, conversation: 'channel' });
+    await t.sayAndWait('subscribe deployments', { user: USERS.operator, conversation: 'channel' });
+    const channel = t.conversationId('channel');
+    const cards = () => t.connector.activities.filter((a) => a.conversationId === channel && a.activity.attachments?.length);
+
+    const fired = await cli(['send', 'alert']);
+    expect(fired).toMatchObject({ code: 0, err: '' });
+    expect(fired.out).toMatch(/Fired a sample alert for device-42/);
+    await t.connector.waitFor(() => cards().some((a) => a.kind === 'create' && cardJson(a).includes('Temperature high (sample)')));
+    const card = cards().find((a) => a.kind === 'create' && cardJson(a).includes('Temperature high (sample)'))!;
+    expect(cardJson(card)).toContain('where DeviceId = device-42');
+
+    expect((await cli(['send', 'alert', '--resolve'])).code).toBe(0);
+    await t.connector.waitFor(() => cards().some((a) => a.kind === 'update' && a.activityId === card.activityId && cardJson(a).includes('Resolved')));
+
+    const pipeline = await cli(['send', 'pipeline']);
+    expect(pipeline).toMatchObject({ code: 0, err: '' });
+    await t.connector.waitFor(() => cards().some((a) => cardJson(a).includes('firmware-release') && cardJson(a).includes('Approval needed')));
+    const run = cardJson(cards().filter((a) => cardJson(a).includes('firmware-release')).at(-1)!);
+    expect(run).toContain('Production');
+    expect(run).toContain('"verb":"deployment.approve"');
+  });
+
+  it('`send` without a running local bot says how to start one', async () => {
+    const stderr = new PassThrough();
+    let err = '';
+    stderr.on('data', (d) => (err += String(d)));
+    const code = await cliMain(['send', 'alert'], { stdout: new PassThrough(), stderr, stdin: Readable.from(['']), env: { DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'fleetops-empty-')) } });
+    expect(code).toBe(1);
+    expect(err).toMatch(/start it first with `npm start`/);
   });
 });
