@@ -2,7 +2,8 @@
  * Analyzer errors that Kusto itself does not raise. Microsoft's Kusto.Language types a few
  * forms more strictly than the service: `count(x)` of a non-bool x (the analyzer knows only
  * `count()` and `count(predicate)`; the service counts the rows where x is not null) and a search term inside `not(...)` of a `search` predicate (`search not("x")`).
- * The spans returned here are where such a diagnostic is ignored.
+ * The spans returned here are where such a diagnostic (KS107, "A value of type bool expected")
+ * is ignored; every other diagnostic still fails the query.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { syntaxKindName } from './kusto';
