@@ -4,6 +4,7 @@
  */
 import type { Expr } from './ast';
 import { notSupported } from './errors';
+import { countOfSql, extractAllSql } from './regex';
 import { asText, asType, scalar, unsupportedAt, type ScalarContext } from './scalar';
 import { convert, floorTo, toJson } from './sql';
 import { isIntegral, type KqlType } from './types';
@@ -263,7 +264,7 @@ export const FUNCTIONS: Record<string, Impl> = {
     const text = `CASE WHEN regexp_matches(${asText(args[2], ctx)}, ${asText(args[0], ctx)}) THEN ${value} END`;
     return call.type === 'string' ? text : convert(text, 'string', call.type);
   },
-  extract_all: (args, ctx) => json(`kql_js_extract_all(${asText(args[0], ctx)}, ${args.length === 3 ? `CAST(${asType(args[1], 'dynamic', ctx)} AS VARCHAR)` : 'CAST(NULL AS VARCHAR)'}, ${asText(args[args.length - 1], ctx)})`),
+  extract_all: (args, ctx, call) => json(extractAllSql(args, ctx, call)),
   replace_string: (args, ctx) => `replace(${asText(args[0], ctx)}, ${asText(args[1], ctx)}, ${asText(args[2], ctx)})`,
   replace_regex: (args, ctx) => `regexp_replace(${asText(args[0], ctx)}, ${asText(args[1], ctx)}, ${asText(args[2], ctx)}, 'g')`,
   replace: (args, ctx) => `regexp_replace(${asText(args[2], ctx)}, ${asText(args[0], ctx)}, ${asText(args[1], ctx)}, 'g')`,
@@ -278,7 +279,7 @@ export const FUNCTIONS: Record<string, Impl> = {
     const rest = [2, 3, 4].map((i) => (args[i] ? asType(args[i], 'long', ctx) : 'CAST(NULL AS BIGINT)'));
     return `kql_js_indexof(${s}, ${find}, ${rest.join(', ')})`;
   },
-  countof: (args, ctx) => `kql_js_countof(${asText(args[0], ctx)}, ${asText(args[1], ctx)}, ${args[2] ? asText(args[2], ctx) : "'normal'"})`,
+  countof: (args, ctx, call) => countOfSql(args, ctx, call),
   strrep: (args, ctx) => {
     const s = asText(args[0], ctx);
     const n = asType(args[1], 'long', ctx);
