@@ -61,7 +61,7 @@ export function createTeamsApp(args: { config: AppConfig; express: Express; serv
     const ref = conversationOf(ctx.activity);
     if (ref.conversationId && ref.serviceUrl) {
       try {
-        services.conversations.upsert(ref);
+        await services.conversations.upsert(ref);
       } catch (error) {
         log.error({ err: String(error) }, 'could not record the conversation reference');
       }
@@ -70,7 +70,7 @@ export function createTeamsApp(args: { config: AppConfig; express: Express; serv
   });
 
   app.on('install.remove', async (ctx) => {
-    services.conversations.remove(ctx.activity.conversation.id);
+    await services.conversations.remove(ctx.activity.conversation.id);
   });
 
   app.on('conversationUpdate', async (ctx) => {
