@@ -24,12 +24,14 @@ import type { Services } from '../commands/services';
 import { OutboxDrainJob } from '../jobs/outbox-drain';
 import { createLogger } from './logger';
 import { createHttpApp, mountFallbacks, mountReadiness } from './http-server';
+import type { CloudEnvironment } from '@microsoft/teams.api';
 import { createTeamsApp } from './teams-app';
 import { TeamsChannelClient } from './channel-client';
 import { collectCommands } from './commands';
 import { FEATURE_MODULES } from './features';
 import type { Feature, FeatureModule } from './features/feature';
 import { PLAYGROUND_RELEASE_LEAD } from './local-defaults';
+import { saveLocalWebhooks, type LocalWebhooks } from './local-webhooks';
 
 export interface StartOptions {
   /** Overrides for tests: a fake clock, a channel double, quieter logs, other features. */
@@ -39,6 +41,8 @@ export interface StartOptions {
   readonly secrets?: SecretClientPort;
   readonly features?: readonly FeatureModule[];
   readonly outbox?: OutboxSenderOptions;
+  /** The Bot Framework endpoints (token issuer, signing keys, login): tests point them at local stand-ins. */
+  readonly botCloud?: CloudEnvironment;
 }
 
 export interface RunningBot {
@@ -47,6 +51,8 @@ export interface RunningBot {
   readonly services: Services;
   readonly db: SqliteDatabase;
   readonly log: Logger;
+  /** Local mode only: where the webhooks listen and the secrets a test event needs (also in DATA_DIR/local-webhooks.json). */
+  readonly localWebhooks?: LocalWebhooks;
   /** Drains the outbox (up to `drainTimeoutInMs`), stops features, closes the stores. */
   stop(drainTimeoutInMs?: number): Promise<void>;
 }
@@ -95,7 +101,7 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
   const selfUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 
   const registry = new CommandRegistry();
-  const services: Record<string, unknown> = { config, clock, access, registry, conversations, subscriptions, notifier, audit, delivery: outbox };
+  const services: Record<string, unknown> = { config, clock, access, registry, conversations, subscriptions, notifier, audit, delivery: outbox, selfUrl };
 
   const features: Feature[] = [];
   try {
@@ -114,7 +120,7 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
   for (const { command, group } of commands) registry.register(command, group);
   for (const action of actions) registry.registerAction(action);
 
-  const teams = createTeamsApp({ config, express: expressApp, services: services as unknown as Services, log, telemetry });
+  const teams = createTeamsApp({ config, express: expressApp, services: services as unknown as Services, log, telemetry, cloud: options.botCloud });
   await teams.initialize();
 
   mountReadiness(expressApp, {
@@ -132,6 +138,7 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
   drainJob.start();
 
   for (const feature of features) await feature.start?.();
+  const localWebhooks = config.bot ? undefined : saveLocalWebhooks(config.dataDir, selfUrl, features);
 
   let stopped = false;
   return {
@@ -140,6 +147,7 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
     services: services as unknown as Services,
     db,
     log,
+    localWebhooks,
     async stop(drainTimeoutInMs = 10_000) {
       if (stopped) return;
       stopped = true;

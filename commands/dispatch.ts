@@ -73,8 +73,8 @@ export async function dispatchCardAction(ctx: TurnContext, verb: string, data: R
   try {
     const result = await action.run(ctx, parsedData.value);
     if (action.sideEffects) {
-      const outcome = result.failure ? 'failed' : result.card ? 'ok' : 'noop';
-      audit.record({ ...who(ctx), action: verb, target, outcome, detail: result.failure ?? result.message });
+      const outcome = result.failure ? 'failed' : result.noop ? 'noop' : result.card ? 'ok' : 'noop';
+      audit.record({ ...who(ctx), action: verb, target, outcome, detail: result.failure ?? result.noop ?? result.message });
     }
     return result;
   } catch (error) {

@@ -13,4 +13,8 @@ export class OutboxNotifier implements Notifier {
     this.outbox.enqueue(conversationId, key, message, this.now());
     this.wake();
   }
+
+  adopt(conversationId: string, key: string, activityId: string): void {
+    this.outbox.recordSent(conversationId, key, activityId);
+  }
 }

@@ -13,6 +13,9 @@ import { base64ToGuid, countOf, guidToBase64, indexOf, parseUrl, parseUrlQuery, 
 import { parseKqlDateTime } from '../kql/runtime/datetime-parse';
 import { formatDateTime, formatTimespan } from '../kql/runtime/time-format';
 import { hashDateTime, hashLong, hashText } from '../kql/runtime/xxhash64';
+import { geohashCentralPoint } from '../kql/runtime/geo';
+import { parsePath } from '../kql/runtime/paths';
+import { weightedPercentiles } from '../kql/runtime/weighted-percentiles';
 
 type Row = (args: readonly unknown[]) => unknown;
 
@@ -88,6 +91,20 @@ const FUNCTIONS: readonly JsFunction[] = [
   { name: 'kql_js_hash_text', params: [VARCHAR], returns: BIGINT, row: strict(1, (a) => hashText(String(a[0]))) },
   { name: 'kql_js_hash_long', params: [BIGINT], returns: BIGINT, row: strict(1, (a) => hashLong(BigInt(a[0] as bigint))) },
   { name: 'kql_js_hash_datetime', params: [BIGINT], returns: BIGINT, row: strict(1, (a) => hashDateTime(BigInt(a[0] as bigint))) },
+  { name: 'kql_js_parse_path', params: [VARCHAR], returns: VARCHAR, row: strict(1, (a) => json(parsePath(String(a[0])))) },
+  { name: 'kql_js_geohash_center', params: [VARCHAR], returns: VARCHAR, row: strict(1, (a) => json(geohashCentralPoint(String(a[0])))) },
+  {
+    // [[value, weight], ...] and [p1, p2, ...] as JSON; the percentiles as a JSON array.
+    name: 'kql_js_weighted_percentiles',
+    params: [VARCHAR, VARCHAR],
+    returns: VARCHAR,
+    row: (a) => {
+      const pairs = parse(str(a[0]));
+      const percents = parse(str(a[1]));
+      const list = Array.isArray(pairs) ? pairs.filter((p): p is [number, number] => Array.isArray(p) && typeof p[0] === 'number' && typeof p[1] === 'number') : [];
+      return json(weightedPercentiles(list, Array.isArray(percents) ? percents.map(Number) : []));
+    },
+  },
   { name: 'kql_js_array_iff', params: [VARCHAR, VARCHAR, VARCHAR], returns: VARCHAR, row: (a) => json(arrayIff(parse(str(a[0])), parse(str(a[1])), parse(str(a[2])))) },
 ];
 

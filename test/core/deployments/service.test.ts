@@ -81,9 +81,9 @@ describe('DeploymentService', () => {
     expect(repository.unannounced(10)).toEqual([]);
   });
 
-  it('rejects unknown and malformed events without storing them', () => {
+  it('ignores unhandled event types and rejects malformed events, storing neither', () => {
     const { service, repository } = setup();
-    expect(receive(service, fixture('ms.vss-pipelines.job-state-changed-event'))).toMatchObject({ status: 'rejected', reason: 'unsupported' });
+    expect(receive(service, fixture('ms.vss-pipelines.job-state-changed-event'))).toMatchObject({ status: 'ignored', eventType: 'ms.vss-pipelines.job-state-changed-event' });
     expect(receive(service, { eventType: 'build.complete' })).toMatchObject({ status: 'rejected', reason: 'malformed' });
     expect(repository.listRecent({ limit: 10 })).toEqual([]);
   });
