@@ -27,6 +27,7 @@ import { collectCommands } from './commands';
 import { FEATURE_MODULES } from './features';
 import type { Feature, FeatureModule } from './features/feature';
 import { PLAYGROUND_RELEASE_LEAD } from './local-defaults';
+import { saveLocalWebhooks, type LocalWebhooks } from './local-webhooks';
 
 export interface StartOptions {
   /** Overrides for tests: a fake clock, a channel double, quieter logs, other features. */
@@ -46,6 +47,8 @@ export interface RunningBot {
   readonly services: Services;
   readonly db: SqliteDatabase;
   readonly log: Logger;
+  /** Local mode only: where the webhooks listen and the secrets a test event needs (also in DATA_DIR/local-webhooks.json). */
+  readonly localWebhooks?: LocalWebhooks;
   /** Drains the outbox (up to `drainTimeoutInMs`), stops features, closes the stores. */
   stop(drainTimeoutInMs?: number): Promise<void>;
 }
@@ -67,6 +70,9 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
   const telemetry: Telemetry = config.appInsightsConnectionString ? createAppInsightsTelemetry(config.appInsightsConnectionString) : noTelemetry;
   const modules = options.features ?? FEATURE_MODULES;
 
+  // DATA_DIR holds alert payloads, conversation references, the audit and device logs. Files
+  // that libraries create there (DuckDB's WAL comes and goes) must be the bot user's alone too.
+  process.umask(0o077);
   const stores = await openStateStores(config, modules.flatMap((m) => m.migrations ?? []), clock);
   const { local: db, unitOfWork, conversations, subscriptions, audit, outbox } = stores;
   log.info({ state: stores.kind }, stores.kind === 'postgres' ? 'state on PostgreSQL (DATABASE_URL)' : `state in SQLite (${db.name})`);
@@ -87,7 +93,7 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
   const selfUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 
   const registry = new CommandRegistry();
-  const services: Record<string, unknown> = { config, clock, access, registry, conversations, subscriptions, notifier, audit, delivery: outbox };
+  const services: Record<string, unknown> = { config, clock, access, registry, conversations, subscriptions, notifier, audit, delivery: outbox, selfUrl };
 
   const features: Feature[] = [];
   try {
@@ -124,6 +130,7 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
   drainJob.start();
 
   for (const feature of features) await feature.start?.();
+  const localWebhooks = config.bot ? undefined : saveLocalWebhooks(config.dataDir, selfUrl, features);
 
   let stopped = false;
   return {
@@ -132,6 +139,7 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
     services: services as unknown as Services,
     db,
     log,
+    localWebhooks,
     async stop(drainTimeoutInMs = 10_000) {
       if (stopped) return;
       stopped = true;

@@ -3,7 +3,7 @@ import { App, ExpressAdapter } from '@microsoft/teams.apps';
 import type { Express } from 'express';
 import type { Services } from '../commands/services';
 import { dispatchCardAction, dispatchMessage } from '../commands/dispatch';
-import type { ConversationRef } from '../core/conversations/conversation';
+import { normalizeServiceUrl, type ConversationRef } from '../core/conversations/conversation';
 import type { Logger } from '../core/logger';
 import type { AppConfig } from '../core/config/config';
 import type { Telemetry } from '../backends/telemetry/port';
@@ -35,7 +35,7 @@ export function createTeamsApp(args: { config: AppConfig; express: Express; serv
 
   const conversationOf = (activity: any): ConversationRef => ({
     conversationId: activity.conversation?.id,
-    serviceUrl: activity.serviceUrl,
+    serviceUrl: typeof activity.serviceUrl === 'string' ? normalizeServiceUrl(activity.serviceUrl) : activity.serviceUrl,
     tenantId: activity.conversation?.tenantId ?? activity.channelData?.tenant?.id,
     channelId: activity.channelId ?? 'msteams',
     conversationType: activity.conversation?.conversationType,
@@ -47,6 +47,7 @@ export function createTeamsApp(args: { config: AppConfig; express: Express; serv
     const activity = ctx.activity as any;
     return createTurnContext({
       activityId: activity.id ?? 'unknown',
+      cardActivityId: typeof activity.replyToId === 'string' ? activity.replyToId : undefined,
       actor: actorFromAccount(activity.from, services.access),
       conversation: conversationOf(activity),
       services,

@@ -1,9 +1,9 @@
-import { resourceName, type AlertCondition, type AlertRecord } from '../core/alerts/alert';
+import { resourceName, type AlertCondition, type AlertRecord, type Dimension } from '../core/alerts/alert';
 import type { AlertCardInput } from '../core/alerts/card-renderer';
 import { logsAroundFireTime } from '../core/alerts/logs-query';
 import { SILENCE_DURATIONS_HOURS } from '../core/alerts/silence';
 import { card, executeAction, openUrlAction, type AdaptiveCard, type CardElement } from './card';
-import { formatDuration } from '../core/text/duration';
+import { formatDuration, isoDurationText } from '../core/text/duration';
 import { absoluteTime } from '../core/text/time';
 import { clip, relativeTime, RESOLVED_STYLE, severityStyle, sevText, shortId } from './alert-format';
 import { plain } from './plain';
@@ -72,8 +72,9 @@ function conditionFacts(condition: AlertCondition): Array<{ title: string; value
         const agg = c.aggregation ? `${c.aggregation} ` : '';
         const dynamic = condition.dynamic ? ` (dynamic${c.sensitivity ? `, ${c.sensitivity} sensitivity` : ''})` : '';
         const actual = c.value !== undefined ? `, actual ${c.value}` : '';
-        const window = condition.windowSize && i === 0 ? ` over ${condition.windowSize}` : '';
-        return fact(i === 0 ? 'Condition' : 'and', clip(`${agg}${c.metric} ${operatorText(c.operator)} ${c.threshold}${dynamic}${actual}${window}`, 300));
+        const window = condition.windowSize && i === 0 ? ` over ${isoDurationText(condition.windowSize)}` : '';
+        const where = c.dimensions.length > 0 ? ` where ${dimensionsText(c.dimensions)}` : '';
+        return fact(i === 0 ? 'Condition' : 'and', clip(`${agg}${c.metric}${where} ${operatorText(c.operator)} ${c.threshold}${dynamic}${actual}${window}`, 300));
       });
     case 'log':
       return [
@@ -81,8 +82,9 @@ function conditionFacts(condition: AlertCondition): Array<{ title: string; value
           'Condition',
           `${condition.resultCount !== undefined ? `${condition.resultCount} result${condition.resultCount === 1 ? '' : 's'}` : 'results'}` +
             `${condition.threshold !== undefined ? ` (alert when ${operatorText(condition.operator ?? '')} ${condition.threshold})` : ''}` +
-            `${condition.windowSize ? ` over ${condition.windowSize}` : ''}`,
+            `${condition.windowSize ? ` over ${isoDurationText(condition.windowSize)}` : ''}`,
         ),
+        ...(condition.dimensions.length > 0 ? [fact('Dimensions', clip(dimensionsText(condition.dimensions), 300))] : []),
       ];
     case 'activity-log':
       return [fact('Operation', clip(condition.operationName, 200)), ...(condition.caller ? [fact('Caller', condition.caller)] : []), ...(condition.status ? [fact('Status', condition.status)] : [])];
@@ -153,4 +155,9 @@ function buttons(record: AlertRecord, now: Date): CardElement[] {
     actions.push(executeAction('Device status', ALERT_VERBS.deviceStatus, { deviceId: record.deviceId }));
   }
   return actions;
+}
+
+/** `DeviceId = device-42, Site = berlin`: which series of the metric (or rows of the log query) fired. */
+function dimensionsText(dimensions: readonly Dimension[]): string {
+  return dimensions.map((d) => `${d.name} = ${d.value}`).join(', ');
 }

@@ -105,7 +105,7 @@ function approvalBlock(approval: ApprovalView): CardElement {
   const where = approval.stageName ? ` for ${plain(approval.stageName)}` : '';
   const items: CardElement[] = [];
   if (approval.status === 'pending') {
-    items.push({ type: 'TextBlock', text: `⏳ Approval needed${where}`, weight: 'Bolder', color: 'Warning', wrap: true });
+    items.push({ type: 'TextBlock', text: `⏳ Approval needed${where}`, weight: 'Bolder', color: 'Attention', wrap: true });
     if (approval.instructions) items.push({ type: 'TextBlock', text: plain(approval.instructions), wrap: true, spacing: 'Small' });
     const who = approval.approvers.length > 0 ? `Approvers: ${plain(approval.approvers.join(', '))}` : undefined;
     const min = approval.minRequiredApprovers && approval.minRequiredApprovers > 1 ? `${approval.minRequiredApprovers} approvals required` : undefined;

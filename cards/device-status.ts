@@ -50,7 +50,7 @@ export interface DeviceStatusView {
 
 const HEALTH_STYLE: Record<HealthVerdict, { icon: string; color: string }> = {
   healthy: { icon: '✅', color: 'Good' },
-  degraded: { icon: '⚠️', color: 'Warning' },
+  degraded: { icon: '⚠️', color: 'Attention' },
   unhealthy: { icon: '⛔', color: 'Attention' },
   unknown: { icon: '❔', color: 'Default' },
 };
@@ -141,7 +141,7 @@ export function rebootConfirmCard(vm: { deviceId: string; connected: boolean; up
     [
       { type: 'TextBlock', text: `Reboot ${plain(vm.deviceId)}?`, size: 'Large', weight: 'Bolder', wrap: true },
       { type: 'TextBlock', text: 'Sends the `reboot` direct method. The device drops off for about half a minute and reconnects. This is recorded in the audit log.', wrap: true },
-      ...warnings.map((w) => ({ type: 'TextBlock', text: `⚠️ ${w}`, wrap: true, color: 'Warning' })),
+      ...warnings.map((w) => ({ type: 'TextBlock', text: `⚠️ ${w}`, wrap: true, color: 'Attention' })),
     ],
     [executeAction('Reboot now', FLEET_VERBS.rebootConfirm, { deviceId: vm.deviceId }, 'destructive'), executeAction('Cancel', FLEET_VERBS.status, { deviceId: vm.deviceId })],
   );
@@ -169,7 +169,7 @@ function firmwareBlock(vm: DeviceStatusView): CardElement[] {
       type: 'TextBlock',
       text: `⚠️ Runs ${plain(fw.current ?? 'an unknown version')} but should run ${plain(fw.desired ?? '')}${fw.status && fw.status !== 'current' ? ` (${fw.status})` : ''}.`,
       wrap: true,
-      color: fw.status === 'error' || fw.status === 'rolledback' ? 'Attention' : 'Warning',
+      color: fw.status === 'error' || fw.status === 'rolledback' ? 'Attention' : 'Accent',
       spacing: 'Small',
     });
   }

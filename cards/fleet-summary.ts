@@ -31,7 +31,7 @@ export function fleetSummaryCard(vm: FleetSummaryView): AdaptiveCard {
       columns: [
         stat('Devices', vm.total.toLocaleString('en-US'), 'Default'),
         stat('Online', `${vm.online.toLocaleString('en-US')} (${pct(vm.online)})`, 'Good'),
-        stat('Offline', `${vm.offline.toLocaleString('en-US')} (${pct(vm.offline)})`, vm.offline > 0 ? 'Warning' : 'Default'),
+        stat('Offline', `${vm.offline.toLocaleString('en-US')} (${pct(vm.offline)})`, vm.offline > 0 ? 'Attention' : 'Default'),
         stat('Disabled', vm.disabled.toLocaleString('en-US'), 'Default'),
       ],
     },
@@ -47,7 +47,13 @@ export function fleetSummaryCard(vm: FleetSummaryView): AdaptiveCard {
   }
   body.push(
     section('By firmware version'),
-    { type: 'Chart.Donut', title: 'Firmware versions', data: firmware.map((s) => ({ legend: s.label, value: s.count })), fallback: table(['Version', 'Devices'], firmware, vm.total) },
+    // The donut shows no numbers by itself (only on hover): the legend carries count and share.
+    {
+      type: 'Chart.Donut',
+      title: 'Firmware versions',
+      data: firmware.map((s) => ({ legend: `${s.label}: ${s.count.toLocaleString('en-US')} (${pct(s.count)})`, value: s.count })),
+      fallback: table(['Version', 'Devices'], firmware, vm.total),
+    },
     section('By site'),
     {
       type: 'Chart.HorizontalBar',

@@ -18,6 +18,8 @@ export interface ProgressCardOptions {
   readonly audience?: CardAudience;
   /** Release leads' ids for the Universal Actions refresh (Teams takes at most 60). */
   readonly refreshUserIds?: readonly string[];
+  /** A line above the card, e.g. why a click on an outdated card changed nothing. */
+  readonly notice?: string;
 }
 
 /** One card per rollout, updated in place: per-wave bars, totals, ETA, first failures, buttons. */
@@ -41,9 +43,11 @@ export function rolloutProgressCard(view: RolloutView, options: ProgressCardOpti
       ],
     },
   ];
+  if (options.notice) body.unshift(noticeBlock(options.notice));
   if (r.state === 'paused' && r.pauseReason) body.push({ type: 'TextBlock', text: `⚠ ${r.pauseReason}`, color: 'Attention', weight: 'Bolder', wrap: true });
   body.push(totals(view));
-  body.push(...view.waves.map((w) => waveBlock(w)));
+  const cumulative = cumulativePercents(view.waves.map((w) => w.size));
+  body.push(...view.waves.map((w, i) => waveBlock(w, cumulative[i]!)));
   const facts = [
     view.etaMs !== undefined ? { title: 'ETA (this wave)', value: view.etaMs === 0 ? 'finishing' : `about ${duration(view.etaMs)}` } : undefined,
     { title: 'Last change', value: `${plain(r.lastChange.by)} ${r.lastChange.what} · ${absoluteTime(r.lastChange.at)}` },
@@ -77,13 +81,31 @@ function totals(view: RolloutView): CardElement {
       cell('in progress', t.inProgress, 'Accent'),
       cell('queued', t.queued),
       cell('failed', t.failed + t.rolledBack, 'Attention'),
-      cell('timed out', t.timedOut, 'Warning'),
+      cell('timed out', t.timedOut, 'Attention'),
       cell('skipped', t.skippedOffline + t.canceled),
     ],
   };
 }
 
-function waveBlock(w: WaveView): CardElement {
+/** Shown on top of a card that answers a click which changed nothing: what happened instead, and who did it. */
+export function noticeBlock(text: string): CardElement {
+  return { type: 'Container', style: 'warning', items: [{ type: 'TextBlock', text, wrap: true, weight: 'Bolder' }] };
+}
+
+/**
+ * Cumulative share of the rollout's devices once each wave is done, from the real wave sizes:
+ * the settings' "10 %" becomes 20 % when a canary wave of 10 devices needs 2.
+ */
+export function cumulativePercents(sizes: readonly number[]): number[] {
+  const total = sizes.reduce((a, b) => a + b, 0);
+  let sum = 0;
+  return sizes.map((size) => {
+    sum += size;
+    return total > 0 ? Math.round((sum / total) * 100) : 0;
+  });
+}
+
+function waveBlock(w: WaveView, upToPct: number): CardElement {
   const c = w.counts;
   const failed = c.failed + c.rolledBack + c.timedOut;
   const icon = w.status === 'passed' ? '✅' : w.status === 'breached' ? '⛔' : w.status === 'running' ? '▶' : w.status === 'awaiting approval' ? '✋' : w.status === 'paused' ? '⏸' : '·';
@@ -93,7 +115,7 @@ function waveBlock(w: WaveView): CardElement {
     type: 'ColumnSet',
     spacing: 'Small',
     columns: [
-      { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: `${icon} Wave ${w.index} (${w.upToPct} %)`, weight: 'Bolder', wrap: true }] },
+      { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: `${icon} Wave ${w.index} (${fmt(w.size)} devices, up to ${upToPct} %)`, weight: 'Bolder', wrap: true }] },
       { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: bar(c.succeeded, failed, w.size), fontType: 'Monospace', color: failed ? 'Attention' : 'Good' }] },
       { type: 'Column', width: 'stretch', items: [{ type: 'TextBlock', text: `${stats}${gate} · ${w.status}`, isSubtle: true, wrap: true }] },
     ],
@@ -112,14 +134,16 @@ function buttons(view: RolloutView, who: CardAudience): CardElement[] {
   const out: CardElement[] = [];
   if (r.state === 'planned' && who.canLead) out.push(executeAction(`Start ${r.id}`, ROLLOUT_VERBS.start, data, 'positive'));
   if (r.state === 'awaiting-approval' && who.canLead) out.push(executeAction(`Approve wave ${r.currentWave}`, ROLLOUT_VERBS.approve, data, 'positive'));
-  if (r.state === 'running' && who.canOperate) out.push(executeAction('Pause', ROLLOUT_VERBS.pause, data, 'destructive'));
+  // Pausing is safe (anyone on call may stop the line): not styled as destructive.
+  if (r.state === 'running' && who.canOperate) out.push(executeAction('Pause', ROLLOUT_VERBS.pause, data));
   if (r.state === 'paused' && who.canLead) out.push(executeAction('Resume', ROLLOUT_VERBS.resume, data, 'positive'));
   if ((r.state === 'running' || r.state === 'paused' || r.state === 'awaiting-approval') && failures > 0 && who.canLead) {
     out.push(executeAction(`Retry failed (${fmt(failures)})`, ROLLOUT_VERBS.retry, data));
   }
   if ((r.state === 'running' || r.state === 'paused' || r.state === 'awaiting-approval') && view.firstFailures.length > 0 && who.canLead) out.push(excludeAction(r.id, data, view.firstFailures));
   // From a running rollout, Abort also sets devices written but not yet started back to their version.
-  if (r.state !== 'completed' && r.state !== 'aborted' && who.canLead) out.push(executeAction('Abort and revert', ROLLOUT_VERBS.abort, { ...data, revert: true }, 'destructive'));
+  // Asks for a confirmation first (the answer is a confirmation card).
+  if (r.state !== 'completed' && r.state !== 'aborted' && who.canLead) out.push(executeAction('Abort and revert…', ROLLOUT_VERBS.abort, { ...data, revert: true }, 'destructive'));
   return out;
 }
 
@@ -184,7 +208,7 @@ export function rolloutGateAlertCard({ view, wave, gate, failing }: GateAlertVie
     executeAction('Resume', ROLLOUT_VERBS.resume, data, 'positive'),
     executeAction('Retry failed', ROLLOUT_VERBS.retry, data),
     ...(failing.length > 0 ? [excludeAction(r.id, data, failing.slice(0, 5))] : []),
-    executeAction('Abort and revert', ROLLOUT_VERBS.abort, { ...data, revert: true }, 'destructive'),
+    executeAction('Abort and revert…', ROLLOUT_VERBS.abort, { ...data, revert: true }, 'destructive'),
   ];
   return card(body, r.state === 'paused' ? actions : []);
 }

@@ -36,12 +36,24 @@ export const deploymentsCommand: CommandSpec<{ pipeline?: string }> = {
       );
       return;
     }
-    await ctx.reply(
-      'No pipeline runs have reached FleetOps yet. In Azure DevOps add a Web Hooks service hook for "Run state changed" (and stage, approval events) ' +
-        'pointing to https://<your bot>/api/devops, then `subscribe deployments` here to get a card per run.',
-    );
+    await ctx.reply(noRunsYet(ctx));
   },
 };
+
+/**
+ * Where to point the service hook. URLs go in code spans: Teams' markdown drops `<your-app>`
+ * as an HTML tag elsewhere (it once printed `https:///api/devops`).
+ */
+function noRunsYet(ctx: TurnContext): string {
+  const azure = '`https://<your-app>.azurewebsites.net/api/devops`';
+  const where = ctx.services.config.bot || !ctx.services.selfUrl
+    ? `pointing to ${azure}`
+    : `pointing to ${azure} in Azure; on this machine the bot listens on \`${ctx.services.selfUrl}/api/devops\` (\`npx fleetops send pipeline\` posts a sample run there)`;
+  return (
+    'No pipeline runs have reached FleetOps yet. In Azure DevOps add a Web Hooks service hook for "Run state changed" (and stage, approval events) ' +
+    `${where}, then \`subscribe deployments\` here to get a card per run.`
+  );
+}
 
 interface DecisionData {
   runId: string;

@@ -28,6 +28,8 @@ export interface Services {
   readonly subscriptions: SubscriptionRepository;
   readonly notifier: Notifier;
   readonly audit: AuditLog;
+  /** The URL this bot listens on (e.g. http://127.0.0.1:3978), for replies that tell where to post webhooks locally. */
+  readonly selfUrl?: string;
   /** KQL log search: Log Analytics or the embedded DuckDB store (commands/logs.ts). */
   readonly logs?: LogsClient;
   /** Outbox health for `delivery`. */

@@ -4,7 +4,7 @@ import { fmt } from '../cards/rollout-format';
 import type { SubscriptionRepository } from '../core/conversations/subscription';
 import type { Logger } from '../core/logger';
 import type { Notifier } from '../core/notifications/notifier';
-import { rolloutFilterMatches, type RolloutAnnouncer } from '../core/rollouts/announcer';
+import { rolloutCardKey, rolloutFilterMatches, type RolloutAnnouncer } from '../core/rollouts/announcer';
 import type { RolloutEvent } from '../core/rollouts/engine';
 import type { Rollout } from '../core/rollouts/model';
 import type { RolloutService } from '../core/rollouts/service';
@@ -31,7 +31,7 @@ export class NotifierRolloutAnnouncer implements RolloutAnnouncer {
     const card = rolloutProgressCard(view, { refreshUserIds: this.options.refreshUserIds });
     const t = view.totals;
     const summary = `${view.rollout.id} ${view.rollout.firmware.version}: ${describeState(view.rollout)} (${fmt(t.succeeded)}/${fmt(t.targets)} succeeded)`;
-    for (const conversationId of await this.recipients(view.rollout)) await this.notifier.post(conversationId, `rollout:${view.rollout.id}`, { card, summary });
+    for (const conversationId of await this.recipients(view.rollout)) await this.notifier.post(conversationId, rolloutCardKey(view.rollout.id), { card, summary });
   }
 
   async gateBreached(event: Extract<RolloutEvent, { kind: 'gate-breached' }>): Promise<void> {

@@ -81,7 +81,7 @@ async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOpti
   };
   const publisher = new AlertPublisher(repo, unitOfWork, deps.notifier, { alert: alertCard, storm: alertStormCard }, clock, scheduleStormFlush);
   const storm: StormPolicy = config.alerts.storm;
-  const ingestor = new AlertIngestor({ repo, unitOfWork, subscriptions: deps.subscriptions, publisher, clock, storm, log });
+  const ingestor = new AlertIngestor({ repo, unitOfWork, subscriptions: deps.subscriptions, publisher, clock, storm, log, audit: deps.audit });
   const stateClient = options.stateClient ?? (config.bot ? new RoutingAlertStateClient(createAzureAlertStateClient(), new LocalAlertStateClient(), isAlertsManagementId) : new LocalAlertStateClient());
   const service = new AlertService({ repo, unitOfWork, publisher, stateClient, clock, log });
   const batcher = new IngestBatcher(ingestor, unitOfWork);
@@ -101,6 +101,7 @@ async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOpti
   return {
     name: 'alerts',
     routes: [{ path: '/api/alerts', router: alertsWebhookRouter({ token, entra, accept, log }) }],
+    localSecrets: token && !config.bot ? { ALERTS_WEBHOOK_TOKEN: token } : undefined,
     services: { alerts: service },
     validateSubscriptionFilter: { topic: 'alerts', validate: (filter) => validateAlertFilter(filter) },
     async start() {

@@ -42,12 +42,14 @@ export const deploymentsFeature: FeatureModule = {
       log: deps.log,
       // The outbox lives in the same database: event, run and card posts commit in one sync.
       unitOfWork: deps.unitOfWork,
+      audit: deps.audit,
     });
     deps.log.info({ approvals: approvals.kind }, 'deployments ready: POST /api/devops');
     return {
       name: 'deployments',
       routes: [{ path: '/api/devops', router: devopsWebhookRouter({ credentials, receive: (body, raw) => service.receive(body, raw), log: deps.log }) }],
       services: { deployments: service },
+      localSecrets: deps.config.bot ? undefined : { DEVOPS_WEBHOOK_USER: credentials.user, DEVOPS_WEBHOOK_PASSWORD: credentials.password },
       validateSubscriptionFilter: { topic: 'deployments', validate: validateDeploymentFilter },
       async start() {
         const recovered = await service.recover();
@@ -66,7 +68,7 @@ function summary(run: PipelineRun): string {
 /** Never unauthenticated: without configured credentials, random ones only the local stand-in knows. */
 function webhookCredentials(deps: FeatureDeps): { user: string; password: string } {
   if (deps.config.devopsWebhook) return deps.config.devopsWebhook;
-  const message = 'DEVOPS_WEBHOOK_USER / DEVOPS_WEBHOOK_PASSWORD are not set: /api/devops accepts only the bot’s own local events (random credentials for this run).';
+  const message = 'DEVOPS_WEBHOOK_USER / DEVOPS_WEBHOOK_PASSWORD are not set: /api/devops takes random credentials for this run (printed at start in local mode, used by `npx fleetops send pipeline`).';
   if (deps.config.bot) deps.log.warn(`${message} Set both to receive Azure DevOps service hooks.`);
   else deps.log.info(message);
   return { user: 'fleetops-local', password: randomBytes(24).toString('base64url') };

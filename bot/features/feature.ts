@@ -50,6 +50,12 @@ export interface Feature {
   readonly services?: Partial<Services>;
   /** Validates subscription filters of the topic this feature owns; returns a problem or undefined. */
   readonly validateSubscriptionFilter?: { topic: 'alerts' | 'deployments' | 'rollouts'; validate(filter: string): string | undefined };
+  /**
+   * What someone trying FleetOps locally needs to post test events to this feature's webhook
+   * (variable name → value, e.g. a token generated for this run). Only used in local mode:
+   * printed in the start banner and saved for `fleetops send`.
+   */
+  readonly localSecrets?: Readonly<Record<string, string>>;
   /** Background work (jobs, simulator); called once the HTTP server listens. */
   start?(): Promise<void>;
   /** Stop timers, flush, close files. Called in reverse order on shutdown. */

@@ -56,7 +56,7 @@ async function createRolloutsFeature(deps: FeatureDeps, options: RolloutsFeature
     log: deps.log,
   });
   service.announcer = announcer;
-  const job = new RolloutTickJob(service, announcer, deps.log.child({ job: 'rollout-tick' }), options.scheduler ?? cronScheduler);
+  const job = new RolloutTickJob(service, announcer, deps.log.child({ job: 'rollout-tick' }), options.scheduler ?? cronScheduler, undefined, deps.audit);
   return {
     name: 'rollouts',
     services: { rollouts: service, feed },

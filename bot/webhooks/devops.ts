@@ -75,6 +75,9 @@ export function devopsWebhookRouter(options: DevOpsWebhookOptions): Router {
       return fail(res, 503, 'The event could not be stored right now; nothing was kept. Azure DevOps retries by itself.');
     }
     switch (outcome.status) {
+      case 'ignored':
+        // Not 4xx: Azure DevOps puts a subscription that keeps failing on probation, which also stops the events we handle.
+        return res.status(202).json({ status: 'ignored', eventType: outcome.eventType });
       case 'rejected':
         return res.status(400).json({ error: outcome.error, reason: outcome.reason, eventType: outcome.eventType });
       case 'duplicate':

@@ -7,6 +7,8 @@ import type { AlertPublisher } from './publisher';
 import type { Subscription, SubscriptionRepository } from '../conversations/subscription';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
+import { FLEETOPS_ACTOR, type AuditLog } from '../audit/audit-log';
+import { shortAlertId } from './alert';
 import type { UnitOfWork } from '../unit-of-work';
 
 export type IngestResult =
@@ -23,6 +25,8 @@ export interface AlertIngestorDeps {
   readonly clock: Clock;
   readonly storm: StormPolicy;
   readonly log: Logger;
+  /** Transitions no user clicked (Azure resolving an alert) are recorded with FleetOps as the actor. */
+  readonly audit?: AuditLog;
 }
 
 /**
@@ -72,6 +76,9 @@ export class AlertIngestor {
 
       const record = merge(previous, alert, now);
       await repo.save(record);
+      if (alert.monitorCondition === 'Resolved' && previous?.monitorCondition === 'Fired') {
+        await this.deps.audit?.record({ ...FLEETOPS_ACTOR, action: 'alert.resolved', target: shortAlertId(alert.alertId), outcome: 'ok', detail: `${alert.rule}: resolved by Azure Monitor` });
+      }
 
       const existing = previous ? await repo.deliveriesOf(alert.alertId) : [];
       let silenced = false;

@@ -16,3 +16,12 @@ export interface ConversationRepository {
   list(): Promise<ConversationRef[]>;
   remove(conversationId: string): Promise<void>;
 }
+
+/**
+ * Real Teams serviceUrls end with `/` (`https://smba.trafficmanager.net/amer/`). The SDK trims
+ * it for replies but not for proactive sends, which then went to `…/amer//v3/…`: stored refs
+ * carry the URL without trailing slashes, so every path is built the same way.
+ */
+export function normalizeServiceUrl(serviceUrl: string): string {
+  return serviceUrl.replace(/\/+$/, '');
+}

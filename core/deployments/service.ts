@@ -8,12 +8,15 @@ import { mergeRun } from './merge';
 import type { DeploymentRepository } from './repository';
 import type { ApprovalView, PipelineRun } from './run';
 import { absoluteTime } from '../text/time';
+import { FLEETOPS_ACTOR, type AuditLog } from '../audit/audit-log';
 import type { UnitOfWork } from '../unit-of-work';
 
 export type ReceiveOutcome =
   | { status: 'accepted'; eventKey: string; runId: string; conversations: number }
   | { status: 'duplicate'; eventKey: string; runId?: string }
-  | { status: 'rejected'; reason: 'malformed' | 'unsupported'; error: string; eventType?: string };
+  /** A well-formed event of a type FleetOps does not handle: acknowledged, so Azure DevOps keeps the subscription healthy. */
+  | { status: 'ignored'; eventType: string }
+  | { status: 'rejected'; reason: 'malformed'; error: string; eventType?: string };
 
 export interface DecisionRequest {
   readonly runId: string;
@@ -35,6 +38,8 @@ export interface DeploymentServiceDeps {
   readonly approvalTimeoutInMs?: number;
   /** The event, its run and its card posts commit together (when the store and the outbox share a database). */
   readonly unitOfWork?: UnitOfWork;
+  /** Transitions no user clicked (an approval timing out in Azure DevOps) are recorded with FleetOps as the actor. */
+  readonly audit?: AuditLog;
 }
 
 /** Deployments: service-hook events in, one card per run out, approvals decided from Teams. */
@@ -54,9 +59,13 @@ export class DeploymentService {
 
   private async receiveNow(body: unknown, rawBody: string): Promise<ReceiveOutcome> {
     const parsed = parseDevOpsEvent(body);
+    if (!parsed.ok && parsed.reason === 'unsupported') {
+      this.deps.log.debug({ eventType: parsed.eventType }, 'devops event of an unhandled type ignored');
+      return { status: 'ignored', eventType: parsed.eventType ?? 'unknown' };
+    }
     if (!parsed.ok) {
       this.deps.log.warn({ eventType: parsed.eventType, reason: parsed.reason, error: parsed.error }, 'devops event rejected');
-      return { status: 'rejected', reason: parsed.reason, error: parsed.error, eventType: parsed.eventType };
+      return { status: 'rejected', reason: 'malformed', error: parsed.error, eventType: parsed.eventType };
     }
     const event = parsed.event;
     const eventKey = `${event.eventType}:${event.id}`;
@@ -70,6 +79,10 @@ export class DeploymentService {
       // A crash between storing and announcing leaves the event unannounced: finish the job now.
       if (!result.announced && result.run) await this.announce(eventKey, result.run);
       return { status: 'duplicate', eventKey, runId: result.run?.runId };
+    }
+    if (patch.approval?.status === 'timedOut') {
+      const where = patch.approval.stageName ? ` (${patch.approval.stageName})` : '';
+      await this.deps.audit?.record({ ...FLEETOPS_ACTOR, action: 'deployment.approval', target: result.run.runId, outcome: 'ok', detail: `approval${where} of ${result.run.pipeline} ${result.run.runNumber} timed out in Azure DevOps` });
     }
     const conversations = await this.announce(eventKey, result.run);
     this.deps.log.info({ eventKey, runId: result.run.runId, state: result.run.state, conversations }, 'devops event applied');

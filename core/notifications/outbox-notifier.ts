@@ -13,4 +13,8 @@ export class OutboxNotifier implements Notifier {
     await this.outbox.enqueue(conversationId, key, message, this.now());
     this.wake();
   }
+
+  async adopt(conversationId: string, key: string, activityId: string): Promise<void> {
+    await this.outbox.recordSent(conversationId, key, activityId);
+  }
 }

@@ -1,5 +1,5 @@
 import type { DeviceFilter } from '../../backends/fleet/port';
-import type { FirmwareCatalog } from '../../backends/feed/port';
+import { firmwareFlag, type FirmwareCatalog } from '../../backends/feed/port';
 import type { Clock } from '../clock';
 import { RolloutRefused } from './errors';
 import type { FleetReader } from './fleet-reader';
@@ -25,6 +25,8 @@ export interface PlannedRollout {
   readonly incompatible: number;
   readonly incompatibleModels: Readonly<Record<string, number>>;
   readonly releaseNotes: string;
+  /** The catalog flags this version (e.g. 'bad': it fails and rolls back on devices). */
+  readonly flag?: string;
 }
 
 /**
@@ -86,6 +88,7 @@ export async function planRollout(
     incompatible: plan.incompatible,
     incompatibleModels: plan.incompatibleModels,
     releaseNotes: firmware.releaseNotes,
+    flag: firmwareFlag(firmware),
   };
 }
 

@@ -48,6 +48,9 @@ function tablesOf(t: Tabular, out: Set<string>): void {
   }
 }
 
+/** The analyzer's "A value of type bool expected": the only diagnostic ignored, and only where toleratedRanges says. */
+const TYPE_MISMATCH = 'KS107';
+
 /** Compiled queries by text: dashboards and chat re-run the same queries; only now() changes. */
 const CACHE_SIZE = 200;
 
@@ -80,7 +83,7 @@ export class KqlCompiler {
       const d = diagnostics.getItem(i);
       if (String(d.Severity) !== 'Error') continue;
       tolerated ??= toleratedRanges(code.Syntax);
-      if (!isTolerated(tolerated, d.Start, d.Length)) throw errorAt(text, d.Start, d.Length, String(d.Message), String(d.Code));
+      if (String(d.Code) !== TYPE_MISMATCH || !isTolerated(tolerated, d.Start, d.Length)) throw errorAt(text, d.Start, d.Length, String(d.Message), String(d.Code));
     }
     try {
       return new Converter(this.tableNames, this.tables).query(code);

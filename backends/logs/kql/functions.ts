@@ -321,13 +321,13 @@ export const FUNCTIONS: Record<string, Impl> = {
 
   // --- window (on serialized input: rows keep their order)
   row_number: (args, ctx) => `(row_number() OVER (${over(ctx, args[1])}) + ${args[0] ? asType(args[0], 'long', ctx) : '1'} - 1)`,
-  row_cumsum: (args, ctx, call) => `sum(${asType(args[0], call.type, ctx)}) OVER (${over(ctx, args[1])} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`,
+  row_cumsum: (args, ctx, call) => `sum(${windowArgument(call, ctx, call.type)}) OVER (${over(ctx, args[1])} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`,
   // The first row number of the row's term (within its restart segment); row numbers are consecutive.
-  row_rank_min: (args, ctx) => {
+  row_rank_min: (args, ctx, call) => {
     const order = ctx.window?.order ?? 'NULL';
     const segment = args[1] ? ctx.window?.segments.get(args[1]) : undefined;
     const within = segment ? `PARTITION BY ${segment}, ` : 'PARTITION BY ';
-    return `(min(${order}) OVER (${within}${scalar(args[0], ctx)}) - ${segment ? `min(${order}) OVER (PARTITION BY ${segment})` : '1'} + 1)`;
+    return `(min(${order}) OVER (${within}${windowArgument(call, ctx)}) - ${segment ? `min(${order}) OVER (PARTITION BY ${segment})` : '1'} + 1)`;
   },
   // 1 + the number of term changes so far (within the restart segment); the flags come from Translator.windowed.
   row_rank_dense: (args, ctx, call) => {
@@ -336,8 +336,8 @@ export const FUNCTIONS: Record<string, Impl> = {
     const segment = args[1] ? ctx.window?.segments.get(args[1]) : undefined;
     return `sum(${flag}) OVER (${segment ? `PARTITION BY ${segment} ` : ''}ORDER BY ${ctx.window?.order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
   },
-  prev: (args, ctx, call) => shifted('lag', args, ctx, call.type),
-  next: (args, ctx, call) => shifted('lead', args, ctx, call.type),
+  prev: (_args, ctx, call) => shifted('lag', call, ctx),
+  next: (_args, ctx, call) => shifted('lead', call, ctx),
 
   // --- logic
   iff: (args, ctx, call) => `CASE WHEN ${asType(args[0], 'bool', ctx)} THEN ${asType(args[1], call.type, ctx)} ELSE ${asType(args[2], call.type, ctx)} END`,
@@ -466,10 +466,26 @@ const json = (textSql: string): string => `CAST(${textSql} AS JSON)`;
  * prev()/next(): the value `offset` rows away, or the default past the ends. The default default
  * is null, and a null string is '' in KQL (so `g != prev(g)` holds on the first row of "a").
  */
-function shifted(fn: 'lag' | 'lead', args: readonly Expr[], ctx: ScalarContext, type: KqlType): string {
+function shifted(fn: 'lag' | 'lead', call: Call, ctx: ScalarContext): string {
+  const { args, type } = call;
   const offset = args[1] ? `CAST(${asType(args[1], 'long', ctx)} AS BIGINT)` : '1';
   const fallback = args[2] ? asType(args[2], type, ctx) : type === 'string' ? "''" : undefined;
-  return `${fn}(${asType(args[0], type, ctx)}, ${offset}${fallback ? `, ${fallback}` : ''}) OVER (${over(ctx)})`;
+  return `${fn}(${windowArgument(call, ctx, type)}, ${offset}${fallback ? `, ${fallback}` : ''}) OVER (${over(ctx)})`;
+}
+
+function hasWindowCall(e: Expr): boolean {
+  const found = { any: false, restarts: [] as Expr[] };
+  windowCalls(e, found);
+  return found.any;
+}
+
+/** A window call's first argument as SQL of `type`: the column it was computed into beforehand when it holds a window call itself. */
+function windowArgument(call: Expr, ctx: ScalarContext, type?: KqlType): string {
+  if (call.kind !== 'call') return unsupportedAt(undefined, 'A window function call was expected');
+  const arg = call.args[0];
+  const hoisted = ctx.window?.arguments?.get(call);
+  if (hoisted) return type ? convert(hoisted, arg.type, type) : hoisted;
+  return type ? asType(arg, type, ctx) : scalar(arg, ctx);
 }
 
 /** The OVER clause of a window function: in row order, restarting at each row where `restart` holds. */
@@ -483,17 +499,23 @@ function over(ctx: ScalarContext, restart?: Expr): string {
 /** Window functions: they need the serialized row order (and restart segments) computed beforehand. */
 const WINDOW_FUNCTIONS = new Set(['row_number', 'row_cumsum', 'row_rank_min', 'row_rank_dense', 'prev', 'next']);
 
-/** The window calls in `e`: their restart predicates (the second argument), and the row_rank_dense calls (they need a change flag). */
-export function windowCalls(e: Expr, found: { any: boolean; restarts: Expr[]; dense?: Expr[] }): void {
+/**
+ * The window calls in `e`: their restart predicates (the second argument), the row_rank_dense
+ * calls (they need a change flag), and, innermost first, the calls whose first argument holds
+ * a window call itself (`row_cumsum(iff(g != prev(g), 1, 0))`): that argument is computed in a
+ * select of its own, since DuckDB cannot nest window calls.
+ */
+export function windowCalls(e: Expr, found: { any: boolean; restarts: Expr[]; dense?: Expr[]; nested?: Expr[] }): void {
   const visit = (x: Expr): void => windowCalls(x, found);
   switch (e.kind) {
     case 'call':
+      e.args.forEach(visit);
       if (WINDOW_FUNCTIONS.has(e.name)) {
         found.any = true;
         if (e.name !== 'prev' && e.name !== 'next' && e.args[1]) found.restarts.push(e.args[1]);
         if (e.name === 'row_rank_dense') found.dense?.push(e);
+        if (e.args[0] && e.name !== 'row_number' && hasWindowCall(e.args[0])) found.nested?.push(e);
       }
-      e.args.forEach(visit);
       return;
     case 'binary':
       visit(e.left);

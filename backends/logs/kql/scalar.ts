@@ -24,7 +24,14 @@ export interface ScalarContext {
    * Window functions over a serialized input: the column holding each row's position, and
    * for each restart predicate the column numbering its segments (see Translator.windowed).
    */
-  readonly window?: { readonly order: string; readonly segments: ReadonlyMap<Expr, string>; readonly changes?: ReadonlyMap<Expr, string> };
+  readonly window?: {
+    readonly order: string;
+    readonly segments: ReadonlyMap<Expr, string>;
+    /** row_rank_dense calls → their change-flag column. */
+    readonly changes?: ReadonlyMap<Expr, string>;
+    /** Window calls whose first argument holds a window call → the column that argument was computed into. */
+    readonly arguments?: ReadonlyMap<Expr, string>;
+  };
   /** The input's columns, for `* has "x"` (any column). */
   readonly columns?: readonly { readonly name: string; readonly type: KqlType }[];
 }

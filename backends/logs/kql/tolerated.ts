@@ -1,8 +1,10 @@
 /**
  * Analyzer errors that Kusto itself does not raise. Microsoft's Kusto.Language types a few
  * forms more strictly than the service: `count(x)` of a non-bool x (the analyzer knows only
- * `count()` and `count(predicate)`; the service counts the rows where x is not null) and a search term inside `not(...)` of a `search` predicate (`search not("x")`).
- * The spans returned here are where such a diagnostic is ignored.
+ * `count()` and `count(predicate)`; the service counts the rows where x is not null) and a
+ * search term inside `not(...)` of a `search` predicate (`search not("x")`).
+ * The spans returned here are where such a diagnostic (KS107, "A value of type bool expected")
+ * is ignored; every other diagnostic still fails the query.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { syntaxKindName } from './kusto';
@@ -18,18 +20,19 @@ const range = (node: any): TextRange => ({ start: node.TextStart, end: node.Text
 
 /** Spans of the syntax tree `root` where the analyzer's type errors are not Kusto's. */
 export function toleratedRanges(root: any): TextRange[] {
-  const out: TextRange[] = [];
+  const counts: TextRange[] = [];
+  const nots: TextRange[] = [];
   const searches: TextRange[] = [];
   root.WalkNodes((node: any) => {
     const kind = syntaxKindName(node.Kind);
     if (kind === 'SearchOperator' && node.Condition) searches.push(range(node.Condition));
     if (kind === 'FunctionCallExpression' && argumentCount(node) === 1) {
       const name = callName(node);
-      if (name === 'count') out.push(range(node.ArgumentList));
-      if (name === 'not') out.push({ ...range(node.ArgumentList), search: true } as TextRange & { search: boolean });
+      if (name === 'count') counts.push(range(node.ArgumentList));
+      if (name === 'not') nots.push(range(node.ArgumentList));
     }
   });
-  return out.filter((r) => !('search' in r) || searches.some((s) => s.start <= r.start && r.end <= s.end));
+  return [...counts, ...nots.filter((r) => searches.some((s) => s.start <= r.start && r.end <= s.end))];
 }
 
 /** Whether a diagnostic at [start, start + length) lies inside one of `ranges`. */

@@ -323,18 +323,27 @@ export class Translator {
    * number the rows, and give each restart predicate a running segment number.
    */
   private windowed(input: Rel, assignments: readonly Assignment[]): { input: Rel; window?: ScalarContext['window'] } {
-    const found = { any: false, restarts: [] as Expr[], dense: [] as Expr[] };
+    const found = { any: false, restarts: [] as Expr[], dense: [] as Expr[], nested: [] as Expr[] };
     for (const a of assignments) windowCalls(a.expr, found);
     if (!found.any) return { input };
     const order = '"__kql_ord"';
     let sql = `SELECT *, row_number() OVER () AS ${order} FROM (${input.sql}) AS ${this.alias()}`;
+    // Window calls inside a window call's first argument, innermost first: each argument in its own select.
+    const hoisted = new Map<Expr, string>();
+    found.nested.forEach((call, i) => {
+      if (call.kind !== 'call') return;
+      const name = `"__kql_arg${i}"`;
+      const argCtx = this.ctx({ window: { order, segments: new Map(), arguments: hoisted } });
+      sql = `SELECT *, ${scalar(call.args[0], argCtx)} AS ${name} FROM (${sql}) AS ${this.alias()}`;
+      hoisted.set(call, name);
+    });
     const segments = new Map<Expr, string>();
     found.restarts.forEach((restart, i) => {
       // The restart flag is computed in its own select: it may itself use prev()/next() (windows
       // over the row order), and DuckDB cannot nest one window call inside another's argument.
       const flag = `"__kql_restart${i}"`;
       const name = `"__kql_seg${i}"`;
-      const flagCtx = this.ctx({ window: { order, segments: new Map() } });
+      const flagCtx = this.ctx({ window: { order, segments: new Map(), arguments: hoisted } });
       const starts = `CASE WHEN coalesce(${asType(restart, 'bool', flagCtx)}, false) THEN 1 ELSE 0 END`;
       sql = `SELECT *, ${starts} AS ${flag} FROM (${sql}) AS ${this.alias()}`;
       sql = `SELECT *, sum(${flag}) OVER (ORDER BY ${order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS ${name} FROM (${sql}) AS ${this.alias()}`;
@@ -346,14 +355,13 @@ export class Translator {
       if (call.kind !== 'call') return;
       const flag = `"__kql_change${i}"`;
       const segment = call.args[1] ? segments.get(call.args[1]) : undefined;
-      const termCtx = this.ctx({ window: { order, segments } });
-      const term = scalar(call.args[0], termCtx);
+      const term = hoisted.get(call) ?? scalar(call.args[0], this.ctx({ window: { order, segments } }));
       const previous = `lag(${term}) OVER (${segment ? `PARTITION BY ${segment} ` : ''}ORDER BY ${order})`;
       const first = `row_number() OVER (${segment ? `PARTITION BY ${segment} ` : ''}ORDER BY ${order}) = 1`;
       sql = `SELECT *, CASE WHEN ${first} OR ${term} IS DISTINCT FROM ${previous} THEN 1 ELSE 0 END AS ${flag} FROM (${sql}) AS ${this.alias()}`;
       changes.set(call, flag);
     });
-    return { input: { sql, columns: input.columns }, window: { order, segments, changes } };
+    return { input: { sql, columns: input.columns }, window: { order, segments, changes, arguments: hoisted } };
   }
 
   private extend(input: Rel, assignments: readonly Assignment[], output: readonly ColumnDef[], window?: ScalarContext['window']): Rel {
