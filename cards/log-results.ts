@@ -46,20 +46,29 @@ function readableTime(iso: string): string {
 }
 
 /**
- * Relative column widths from what the columns hold: a header never narrower than its
- * longest word (no "TimeGen erated"), a timestamp its 19 characters, long text the rest.
+ * Column widths from what the columns hold. Short columns (a level, a component, a
+ * timestamp) get the pixels their longest word needs, so neither "TimeGen erated" nor
+ * "Inf o" happens; long text shares the rest and wraps at word boundaries. When the short
+ * columns alone would fill a narrow card, every column gets a share by its needs instead.
  */
-export function columnWidths(columns: readonly LogsColumn[], rows: readonly (readonly LogValue[])[]): number[] {
-  return columns.map((column, i) => {
+export function columnWidths(columns: readonly LogsColumn[], rows: readonly (readonly LogValue[])[]): Array<number | string> {
+  const needs = columns.map((column, i) => {
     const lengths = rows.map((r) => formatCell(r[i] ?? null, column).length).sort((a, b) => a - b);
     const typical = lengths.length > 0 ? lengths[Math.floor((lengths.length - 1) * 0.9)]! : 0;
-    return Math.min(MAX_COLUMN_WEIGHT, Math.max(MIN_COLUMN_WEIGHT, column.name.length, typical));
+    return Math.max(column.name.length, typical);
   });
+  const long = needs.map((n) => n > LONG_TEXT_CHARS);
+  const fixedPx = needs.reduce((sum, n, i) => sum + (long[i] ? 0 : pixelsFor(n)), 0);
+  if (!long.some(Boolean) || fixedPx > MAX_FIXED_PX) return needs.map((n) => pixelsFor(Math.min(n, LONG_TEXT_CHARS)));
+  return needs.map((n, i) => (long[i] ? Math.min(n, 60) : `${pixelsFor(n)}px`));
 }
 
-const MIN_COLUMN_WEIGHT = 4;
-/** A long message gets at most this share against a 19-character timestamp: it wraps at word boundaries. */
-const MAX_COLUMN_WEIGHT = 48;
+/** Text longer than this wraps; shorter columns keep their width. */
+const LONG_TEXT_CHARS = 24;
+/** Small text is about 7 px a character; cells add their padding and grid line. */
+const pixelsFor = (chars: number): number => Math.ceil(chars * 7.5 + 22);
+/** The narrowest card (the Playground's, a phone) has about 480 px for a table: leave long text a third. */
+const MAX_FIXED_PX = 340;
 
 function tableElement(table: LogsTable, rows: readonly (readonly LogValue[])[], highlightErrors: boolean): CardElement {
   const levelIndex = table.columns.findIndex((c) => c.name === 'Level');
