@@ -62,8 +62,8 @@ describe('the Agents Playground talks to FleetOps', () => {
   const lines = async (text: Locator): Promise<number> =>
     Number(
       await text.evaluate(
-        // The TextBlock's box sets the line height (its <p> says "normal").
-        "(el) => Math.round(el.getBoundingClientRect().height / Number.parseFloat(getComputedStyle(el.closest('.ac-textBlock') || el).lineHeight))",
+        // Lines are about 1.33 × the font size high (the <p>'s line-height says "normal").
+        '(el) => Math.round(el.getBoundingClientRect().height / (Number.parseFloat(getComputedStyle(el).fontSize) * 1.4))',
       ),
     );
 
