@@ -17,6 +17,12 @@ const SHOTS = path.join(repoRoot(), 'test/e2e/screenshots');
 
 jest.setTimeout(240_000);
 
+/** The parts of a DOM element `lines` reads (the tests compile without the DOM library). */
+interface Measured {
+  getBoundingClientRect(): { height: number };
+  ownerDocument: { defaultView: { getComputedStyle(element: unknown): { fontSize: string } } };
+}
+
 async function waitForHttp(url: string, timeoutInMs: number): Promise<void> {
   const deadline = Date.now() + timeoutInMs;
   for (;;) {
@@ -58,14 +64,9 @@ describe('the Agents Playground talks to FleetOps', () => {
   /** The last top-level card that shows `text`. */
   const cardWith = (on: Page, text: string | RegExp): Locator => on.locator('.ac-adaptiveCard').filter({ hasText: text }).last();
 
-  /** How many lines a text element takes. */
-  const lines = async (text: Locator): Promise<number> =>
-    Number(
-      await text.evaluate(
-        // Lines are about 1.33 × the font size high (the <p>'s line-height says "normal").
-        '(el) => Math.round(el.getBoundingClientRect().height / (Number.parseFloat(getComputedStyle(el).fontSize) * 1.4))',
-      ),
-    );
+  /** How many lines a text element takes: lines are about 1.33 × the font size high (its <p> says line-height "normal"). */
+  const lines = (text: Locator): Promise<number> =>
+    text.evaluate((el: Measured) => Math.round(el.getBoundingClientRect().height / (Number.parseFloat(el.ownerDocument.defaultView.getComputedStyle(el).fontSize) * 1.4)));
 
   const shoot = async (what: Locator | Page, name: string) => {
     await what.screenshot({ path: path.join(SHOTS, `${name}.png`) });
@@ -138,10 +139,11 @@ describe('the Agents Playground talks to FleetOps', () => {
     const stamp = card.getByText(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/).first();
     await stamp.waitFor();
     // Headers, timestamps and levels on one line: no "TimeGen erated", "Le vel", "Inf o" (timestamps used to wrap over 5 lines).
-    for (const cell of [card.getByText('TimeGenerated', { exact: true }), card.getByText('Level', { exact: true }), card.getByText('Component', { exact: true }), stamp, card.getByText(/^(Info|Error|Warning|Debug)$/).first()]) {
-      expect(await lines(cell)).toBe(1);
-    }
     await shoot(card, '05-log-table');
+    const cells = { TimeGenerated: card.getByText('TimeGenerated', { exact: true }), Level: card.getByText('Level', { exact: true }), Component: card.getByText('Component', { exact: true }), timestamp: stamp, level: card.getByText(/^(Info|Error|Warning|Debug)$/).first() };
+    const measured: Record<string, number> = {};
+    for (const [name, cell] of Object.entries(cells)) measured[name] = await lines(cell);
+    expect(measured).toEqual({ TimeGenerated: 1, Level: 1, Component: 1, timestamp: 1, level: 1 });
   });
 
   test('item 7: a misspelt column gets "did you mean", and the query with its caret is not cut off', async () => {
