@@ -174,8 +174,13 @@ describe('one card per rollout, and the firmware card that no longer leads to th
     const sizes = t.bot.services.rollouts!.get('R1')!.waves.map((w) => w.size);
     const total = sizes.reduce((a, b) => a + b, 0);
     expect(plan).toContain(`${sizes[0] === 1 ? '1 device' : `${sizes[0]} devices`} · up to ${Math.round((sizes[0]! / total) * 100)} % of the rollout`);
-    const started = JSON.stringify(await t.click('rollout.start', { id: 'R1', version: 1 }, lead));
+    const startedCard = await t.click('rollout.start', { id: 'R1', version: 1 }, lead);
+    const started = JSON.stringify(startedCard);
     expect(started).toContain('Running wave 1 of');
+    // Pause is safe (anyone on call stops the line): not styled destructive like Abort, which asks first.
+    const actions = startedCard.value.actions as Array<{ verb?: string; style?: string }>;
+    expect(actions.find((a) => a.verb === 'rollout.pause')).not.toHaveProperty('style');
+    expect(actions.find((a) => a.verb === 'rollout.abort')).toMatchObject({ style: 'destructive', title: 'Abort and revert…' });
     const startedAt = t.connector.activities.length;
 
     await run(30);
