@@ -1,5 +1,6 @@
 import { card, executeAction, type AdaptiveCard, type CardElement } from './card';
 import { FLEET_VERBS, section } from './device-status';
+import { plain } from './plain';
 
 export interface FleetSummaryView {
   readonly filter: string;
@@ -68,7 +69,7 @@ export function fleetSummaryCard(vm: FleetSummaryView): AdaptiveCard {
       ? { type: 'TextBlock', text: 'Every device is online.', isSubtle: true, spacing: 'Small' }
       : {
           type: 'FactSet',
-          facts: vm.silentLongest.map((d) => ({ title: d.deviceId, value: `${d.lastSeen}${d.site ? ` · ${d.site}` : ''}` })),
+          facts: vm.silentLongest.map((d) => ({ title: plain(d.deviceId), value: `${d.lastSeen}${d.site ? ` · ${plain(d.site)}` : ''}` })),
         },
     { type: 'TextBlock', text: `As of ${vm.asOf}`, isSubtle: true, size: 'Small', spacing: 'Medium' },
   );
@@ -97,7 +98,7 @@ function table(headers: [string, string], rows: ReadonlyArray<{ label: string; c
     columns: [{ width: 3 }, { width: 2 }, { width: 1 }],
     rows: [
       row([...headers, 'Share'], true),
-      ...rows.map((r) => row([r.label, r.count.toLocaleString('en-US'), total === 0 ? '–' : `${Math.round((r.count / total) * 100)} %`])),
+      ...rows.map((r) => row([plain(r.label), r.count.toLocaleString('en-US'), total === 0 ? '–' : `${Math.round((r.count / total) * 100)} %`])),
     ],
   };
 }

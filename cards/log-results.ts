@@ -5,6 +5,7 @@
  */
 import type { LogsColumn, LogsQueryResult, LogsTable, LogValue } from '../backends/logs/port';
 import { card, cardBytes, executeAction, type AdaptiveCard, type CardElement } from './card';
+import { plain } from './plain';
 import { roundYRange, timeLabels } from './chart-axes';
 
 const PAGE_SIZE = 50;
@@ -100,7 +101,7 @@ function tableElement(table: LogsTable, rows: readonly (readonly LogValue[])[], 
 }
 
 function cellOf(text: string, bold: boolean): CardElement {
-  return { type: 'TableCell', items: [{ type: 'TextBlock', text, wrap: true, size: 'Small', ...(bold ? { weight: 'Bolder' } : {}) }] };
+  return { type: 'TableCell', items: [{ type: 'TextBlock', text: plain(text), wrap: true, size: 'Small', ...(bold ? { weight: 'Bolder' } : {}) }] };
 }
 
 const CHARTS: Record<string, string> = {
@@ -149,10 +150,10 @@ export function logResultsCard(view: LogResultsView): AdaptiveCard {
     const shown = rows.length;
     const remaining = table.rows.length - start - shown;
     const body: CardElement[] = [
-      { type: 'TextBlock', text: view.title ?? 'Log search', weight: 'Bolder', size: 'Medium', wrap: true },
-      { type: 'TextBlock', text: view.query.length > MAX_QUERY_CHARS ? `${view.query.slice(0, MAX_QUERY_CHARS - 1)}…` : view.query, fontType: 'Monospace', isSubtle: true, wrap: true, size: 'Small' },
+      { type: 'TextBlock', text: view.title === undefined ? 'Log search' : plain(view.title), weight: 'Bolder', size: 'Medium', wrap: true },
+      { type: 'TextBlock', text: plain(view.query.length > MAX_QUERY_CHARS ? `${view.query.slice(0, MAX_QUERY_CHARS - 1)}…` : view.query), fontType: 'Monospace', isSubtle: true, wrap: true, size: 'Small' },
     ];
-    if (view.result.partialError) body.push({ type: 'TextBlock', text: view.result.partialError, color: 'Attention', wrap: true });
+    if (view.result.partialError) body.push({ type: 'TextBlock', text: plain(view.result.partialError), color: 'Attention', wrap: true });
     const tableEl = tableElement(table, rows, view.highlightErrors ?? false);
     if (table.rows.length === 0) body.push({ type: 'TextBlock', text: 'No rows.', isSubtle: true });
     else body.push(chart ? { ...chart, fallback: tableEl } : tableEl);

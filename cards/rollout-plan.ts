@@ -2,6 +2,7 @@ import type { PlannedRollout } from '../core/rollouts/planner';
 import { card, executeAction, type AdaptiveCard, type CardElement } from './card';
 import { cumulativePercents } from './rollout-progress';
 import { fmt, plural, ROLLOUT_VERBS, settingsFacts, stateLabel } from './rollout-format';
+import { plain } from './plain';
 
 /** The plan card shows what the planner computed, as it is. */
 export type RolloutPlanView = PlannedRollout;
@@ -16,7 +17,7 @@ export function rolloutPlanCard(view: RolloutPlanView): AdaptiveCard {
     .join(', ');
   const body: CardElement[] = [
     { type: 'TextBlock', text: `Rollout plan ${r.id}: firmware ${r.firmware.version}`, size: 'Large', weight: 'Bolder', wrap: true },
-    { type: 'TextBlock', text: `Targets ${r.filterText ? `\`${r.filterText}\`` : 'the whole fleet'} · planned by ${r.createdBy}`, isSubtle: true, spacing: 'None', wrap: true },
+    { type: 'TextBlock', text: `Targets ${r.filterText ? `\`${r.filterText}\`` : 'the whole fleet'} · planned by ${plain(r.createdBy)}`, isSubtle: true, spacing: 'None', wrap: true },
     ...(view.flag
       ? [
           {

@@ -4,6 +4,7 @@ import type { GateResult } from '../core/rollouts/gates';
 import { card, executeAction, type AdaptiveCard, type CardElement } from './card';
 import { absoluteTime } from '../core/text/time';
 import { bar, duration, fmt, pct, ROLLOUT_VERBS, stateLabel } from './rollout-format';
+import { plain } from './plain';
 
 /** Whose buttons to show: the shared card shows every button the state allows; a refresh personalises it. */
 export interface CardAudience {
@@ -35,7 +36,7 @@ export function rolloutProgressCard(view: RolloutView, options: ProgressCardOpti
           width: 'stretch',
           items: [
             { type: 'TextBlock', text: `Rollout ${r.id} · firmware ${r.firmware.version}`, size: 'Large', weight: 'Bolder', wrap: true },
-            { type: 'TextBlock', text: `${r.filterText ? `\`${r.filterText}\`` : 'whole fleet'} · ${fmt(t.targets)} devices · started by ${r.createdBy}`, isSubtle: true, spacing: 'None', wrap: true },
+            { type: 'TextBlock', text: `${r.filterText ? `\`${r.filterText}\`` : 'whole fleet'} · ${fmt(t.targets)} devices · started by ${plain(r.createdBy)}`, isSubtle: true, spacing: 'None', wrap: true },
           ],
         },
         { type: 'Column', width: 'auto', verticalContentAlignment: 'Center', items: [{ type: 'TextBlock', text: label.text, weight: 'Bolder', color: label.color, wrap: true }] },
@@ -49,7 +50,7 @@ export function rolloutProgressCard(view: RolloutView, options: ProgressCardOpti
   body.push(...view.waves.map((w, i) => waveBlock(w, cumulative[i]!)));
   const facts = [
     view.etaMs !== undefined ? { title: 'ETA (this wave)', value: view.etaMs === 0 ? 'finishing' : `about ${duration(view.etaMs)}` } : undefined,
-    { title: 'Last change', value: `${r.lastChange.by} ${r.lastChange.what} · ${absoluteTime(r.lastChange.at)}` },
+    { title: 'Last change', value: `${plain(r.lastChange.by)} ${r.lastChange.what} · ${absoluteTime(r.lastChange.at)}` },
     view.alreadyCurrent + view.incompatible > 0 ? { title: 'Not in waves', value: `${fmt(view.alreadyCurrent)} already current, ${fmt(view.incompatible)} incompatible` } : undefined,
     { title: 'As of', value: absoluteTime(view.asOf) },
   ].filter((f): f is { title: string; value: string } => f !== undefined);
@@ -129,7 +130,7 @@ function waveBlock(w: WaveView, upToPct: number): CardElement {
 }
 
 function failureFact(d: RolloutDevice): { title: string; value: string } {
-  return { title: d.deviceId, value: `${d.state}${d.reason ? `: ${d.reason}` : ''}${d.wave ? ` (wave ${d.wave})` : ''}` };
+  return { title: plain(d.deviceId), value: `${d.state}${d.reason ? `: ${plain(d.reason)}` : ''}${d.wave ? ` (wave ${d.wave})` : ''}` };
 }
 
 function buttons(view: RolloutView, who: CardAudience): CardElement[] {
@@ -202,9 +203,9 @@ export function rolloutGateAlertCard({ view, wave, gate, failing }: GateAlertVie
       separator: true,
       spacing: 'Medium',
       items: [
-        { type: 'TextBlock', text: `**${d.deviceId}** — ${d.state}${d.reason ? `: ${d.reason}` : ''}`, wrap: true },
+        { type: 'TextBlock', text: `**${plain(d.deviceId)}** — ${d.state}${d.reason ? `: ${plain(d.reason)}` : ''}`, wrap: true },
         ...(d.logLines && d.logLines.length > 0
-          ? [{ type: 'TextBlock', text: d.logLines.slice(-5).map((l) => l.slice(0, 200)).join('\n\n'), fontType: 'Monospace', size: 'Small', isSubtle: true, wrap: true, spacing: 'Small' }]
+          ? [{ type: 'TextBlock', text: d.logLines.slice(-5).map((l) => plain(l.slice(0, 200))).join('\n\n'), fontType: 'Monospace', size: 'Small', isSubtle: true, wrap: true, spacing: 'Small' }]
           : []),
       ],
     });

@@ -12,7 +12,7 @@ export const auditCommand: CommandSpec<{ limit: number }> = {
     return Number.isInteger(n) && n >= 1 && n <= 200 ? parsed({ limit: n }) : parseError('Give a number of entries between 1 and 200.');
   },
   async run(ctx, { limit }) {
-    const entries = ctx.services.audit.latest(limit);
+    const entries = await ctx.services.audit.latest(limit);
     if (entries.length === 0) {
       await ctx.reply('The audit log is empty.');
       return;

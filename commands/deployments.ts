@@ -23,13 +23,13 @@ export const deploymentsCommand: CommandSpec<{ pipeline?: string }> = {
       await ctx.reply(NOT_SET_UP);
       return;
     }
-    const runs = service.list({ pipeline, limit: LIST_LIMIT });
+    const runs = await service.list({ pipeline, limit: LIST_LIMIT });
     if (runs.length > 0) {
       await ctx.reply(deploymentListCard({ runs, pipeline }));
       return;
     }
     if (pipeline) {
-      const known = [...new Set(service.list({ limit: 50 }).map((r) => r.pipeline))].slice(0, 5);
+      const known = [...new Set((await service.list({ limit: 50 })).map((r) => r.pipeline))].slice(0, 5);
       await ctx.reply(
         `No runs of \`${pipeline}\` have reached FleetOps.` +
           (known.length > 0 ? ` Pipelines I know: ${known.map((p) => `\`${p}\``).join(', ')}.` : ' Check the service hook in Azure DevOps (Project settings → Service hooks).'),

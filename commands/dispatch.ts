@@ -23,7 +23,7 @@ export async function dispatchMessage(ctx: TurnContext, text: string): Promise<v
   }
   const { command, input } = resolved;
   if (!hasRole(ctx.actor.role, command.role)) {
-    audit.record({ ...who(ctx), action: command.name, target: input || undefined, outcome: 'denied', detail: `needs ${command.role}` });
+    await audit.record({ ...who(ctx), action: command.name, target: input || undefined, outcome: 'denied', detail: `needs ${command.role}` });
     await ctx.reply(`\`${command.name}\` needs the **${command.role}** role; you are a **${ctx.actor.role}**. Ask an admin to add you to ${roleVariable(command.role)}.`);
     return;
   }
@@ -34,10 +34,10 @@ export async function dispatchMessage(ctx: TurnContext, text: string): Promise<v
   }
   try {
     await command.run(ctx, args.value);
-    if (command.sideEffects) audit.record({ ...who(ctx), action: command.name, target: input || undefined, outcome: 'ok' });
+    if (command.sideEffects) await audit.record({ ...who(ctx), action: command.name, target: input || undefined, outcome: 'ok' });
   } catch (error) {
     if (command.sideEffects) {
-      audit.record({ ...who(ctx), action: command.name, target: input || undefined, outcome: 'failed', detail: error instanceof Error ? error.message : String(error) });
+      await audit.record({ ...who(ctx), action: command.name, target: input || undefined, outcome: 'failed', detail: error instanceof Error ? error.message : String(error) });
     }
     if (error instanceof UserError) {
       await ctx.reply(error.message);
@@ -54,7 +54,7 @@ export async function dispatchCardAction(ctx: TurnContext, verb: string, data: R
   if (!action) return { message: `This button is no longer supported (${verb}). Type \`help\` to see what I can do.` };
   const target = typeof data.id === 'string' ? data.id : typeof data.deviceId === 'string' ? data.deviceId : undefined;
   if (!hasRole(ctx.actor.role, action.role)) {
-    audit.record({ ...who(ctx), action: verb, target, outcome: 'denied', detail: `needs ${action.role}` });
+    await audit.record({ ...who(ctx), action: verb, target, outcome: 'denied', detail: `needs ${action.role}` });
     return { message: `This needs the ${action.role} role; you are a ${ctx.actor.role}. Your attempt was recorded.` };
   }
   const parsedData = action.parse(data);
@@ -63,11 +63,11 @@ export async function dispatchCardAction(ctx: TurnContext, verb: string, data: R
     const result = await action.run(ctx, parsedData.value);
     if (action.sideEffects) {
       const outcome = result.failure ? 'failed' : result.noop ? 'noop' : result.card ? 'ok' : 'noop';
-      audit.record({ ...who(ctx), action: verb, target, outcome, detail: result.failure ?? result.noop ?? result.message });
+      await audit.record({ ...who(ctx), action: verb, target, outcome, detail: result.failure ?? result.noop ?? result.message });
     }
     return result;
   } catch (error) {
-    if (action.sideEffects) audit.record({ ...who(ctx), action: verb, target, outcome: 'failed', detail: error instanceof Error ? error.message : String(error) });
+    if (action.sideEffects) await audit.record({ ...who(ctx), action: verb, target, outcome: 'failed', detail: error instanceof Error ? error.message : String(error) });
     if (error instanceof UserError) return { message: error.message };
     throw error;
   }

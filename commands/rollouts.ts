@@ -125,15 +125,15 @@ export const rolloutsCommand: CommandSpec<void> = {
   parse: noArguments('`rollouts` takes no arguments; `rollout status <id>` shows one.'),
   async run(ctx) {
     const rollouts = service(ctx);
-    const list = rollouts.list(10);
+    const list = await rollouts.list(10);
     if (list.length === 0) {
       await ctx.reply('No rollouts yet. `firmware` lists versions; `rollout plan <version>` plans one.');
       return;
     }
-    const lines = list.map((r) => {
-      const view = rollouts.view(r.id)!;
+    const lines = await Promise.all(list.map(async (r) => {
+      const view = (await rollouts.view(r.id))!;
       return `- **${r.id}** firmware ${r.firmware.version} → ${r.filterText ? `\`${r.filterText}\`` : 'whole fleet'} · ${describeState(r)} · ${fmt(view.totals.succeeded)}/${fmt(view.totals.targets)} succeeded`;
-    });
+    }));
     await ctx.reply(`Rollouts (newest first):\n\n${lines.join('\n')}\n\n\`rollout status <id>\` shows one.`);
   },
 };
@@ -154,9 +154,9 @@ export const rolloutStatusCommand: CommandSpec<{ id?: string }> = {
   parse: idArg('rollout status'),
   async run(ctx, { id }) {
     const rollouts = service(ctx);
-    const rollout = id ? rollouts.get(id) : rollouts.latestActive();
+    const rollout = id ? await rollouts.get(id) : await rollouts.latestActive();
     if (!rollout) throw new UserError(id ? `There is no rollout ${id}; \`rollouts\` lists them.` : 'No rollouts yet. `rollout plan <version>` plans one.');
-    await ctx.reply(progressCard(ctx, rollouts.view(rollout.id)!));
+    await ctx.reply(progressCard(ctx, (await rollouts.view(rollout.id))!));
   },
 };
 
@@ -170,25 +170,25 @@ async function transition(ctx: TurnContext, verb: Verb, id: string, version: num
   return announced(ctx, await act(service(ctx).actions, verb, id, version, { name: ctx.actor.name }, options), { verb });
 }
 
-function act(a: RolloutActions, verb: Verb, id: string, version: number | undefined, actor: ActionActor, options: { revert?: boolean }): ActionOutcome | Promise<ActionOutcome> {
+async function act(a: RolloutActions, verb: Verb, id: string, version: number | undefined, actor: ActionActor, options: { revert?: boolean }): Promise<ActionOutcome | Promise<ActionOutcome>> {
   switch (verb) {
     case 'start':
-      return a.start(id, version, actor);
+      return await a.start(id, version, actor);
     case 'approve':
-      return a.approve(id, version, actor);
+      return await a.approve(id, version, actor);
     case 'pause':
-      return a.pause(id, version, actor);
+      return await a.pause(id, version, actor);
     case 'resume':
-      return a.resume(id, version, actor);
+      return await a.resume(id, version, actor);
     case 'retry':
-      return a.retryFailed(id, version, actor);
+      return await a.retryFailed(id, version, actor);
     case 'abort':
-      return a.abort(id, version, actor, options);
+      return await a.abort(id, version, actor, options);
   }
 }
 
 async function exclude(ctx: TurnContext, id: string, deviceId: string, version: number | undefined): Promise<ActionOutcome> {
-  return announced(ctx, service(ctx).actions.exclude(id, deviceId, { name: ctx.actor.name }, version), { verb: 'exclude', deviceId });
+  return announced(ctx, await service(ctx).actions.exclude(id, deviceId, { name: ctx.actor.name }, version), { verb: 'exclude', deviceId });
 }
 
 /** A transition that happened is logged and its card updated everywhere it is shown. */
@@ -315,27 +315,27 @@ function buttonAction(verb: Verb): CardActionSpec<ButtonData> {
     sideEffects: true,
     parse: parseButton,
     async run(ctx, { id, version, revert, confirmed }): Promise<CardActionResult> {
-      const current = service(ctx).get(id);
+      const current = await service(ctx).get(id);
       // Only a click on the current card asks first; an outdated one gets the current card below.
       if (!confirmed && current && current.version === version) {
-        const ask = verb === 'abort' ? abortConfirmation(ctx, id, revert) : verb === 'start' ? await startConfirmation(ctx, id) : undefined;
+        const ask = verb === 'abort' ? await abortConfirmation(ctx, id, revert) : verb === 'start' ? await startConfirmation(ctx, id) : undefined;
         if (ask) return { card: ask, noop: 'asked for confirmation' };
       }
       const outcome = await transition(ctx, verb, id, version, { revert: verb === 'abort' && revert });
-      if (!outcome.ok) return staleOrMessage(ctx, outcome);
-      return { card: progressCard(ctx, service(ctx).view(id)!) };
+      if (!outcome.ok) return await staleOrMessage(ctx, outcome);
+      return { card: progressCard(ctx, (await service(ctx).view(id))!) };
     },
   };
 }
 
 /** A click that changed nothing: the card becomes the current state, with what happened and who did it on top. */
-function staleOrMessage(ctx: TurnContext, outcome: Extract<ActionOutcome, { ok: false }>): CardActionResult {
-  const view = outcome.rollout ? service(ctx).view(outcome.rollout.id) : undefined;
+async function staleOrMessage(ctx: TurnContext, outcome: Extract<ActionOutcome, { ok: false }>): Promise<CardActionResult> {
+  const view = outcome.rollout ? await service(ctx).view(outcome.rollout.id) : undefined;
   return view ? { card: progressCard(ctx, view, outcome.message), noop: outcome.message } : { message: outcome.message };
 }
 
-function abortConfirmation(ctx: TurnContext, id: string, revert: boolean) {
-  const view = service(ctx).view(id);
+async function abortConfirmation(ctx: TurnContext, id: string, revert: boolean) {
+  const view = await service(ctx).view(id);
   if (!view || view.rollout.state === 'completed' || view.rollout.state === 'aborted') return undefined;
   return rolloutConfirmCard(view.rollout, { kind: 'abort', revert: revert && view.rollout.state !== 'planned', queued: view.totals.queued });
 }
@@ -343,7 +343,7 @@ function abortConfirmation(ctx: TurnContext, id: string, revert: boolean) {
 /** Starting a version the catalog flags (bad) asks first, naming the flag. */
 async function startConfirmation(ctx: TurnContext, id: string) {
   const rollouts = service(ctx);
-  const rollout = rollouts.get(id);
+  const rollout = await rollouts.get(id);
   if (!rollout || rollout.state !== 'planned') return undefined;
   const firmware = await rollouts.catalog.get(rollout.firmware.version);
   const flag = firmware ? firmwareFlag(firmware) : undefined;
@@ -365,8 +365,8 @@ export const rolloutExcludeAction: CardActionSpec<ButtonData & { deviceId: strin
   },
   async run(ctx, { id, version, deviceId }): Promise<CardActionResult> {
     const outcome = await exclude(ctx, id, deviceId, version);
-    if (!outcome.ok) return staleOrMessage(ctx, outcome);
-    return { card: progressCard(ctx, service(ctx).view(id)!) };
+    if (!outcome.ok) return await staleOrMessage(ctx, outcome);
+    return { card: progressCard(ctx, (await service(ctx).view(id))!) };
   },
 };
 
@@ -377,7 +377,7 @@ export const rolloutRefreshAction: CardActionSpec<{ id: string }> = {
     return typeof data.id === 'string' && ROLLOUT_ID.test(data.id) ? parsed({ id: normalizeId(data.id) }) : parseError('the rollout id is missing or malformed');
   },
   async run(ctx, { id }) {
-    const view = service(ctx).view(id);
+    const view = await service(ctx).view(id);
     if (!view) return { message: `Rollout ${id} no longer exists.` };
     return { card: progressCard(ctx, view) };
   },

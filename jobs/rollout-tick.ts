@@ -39,7 +39,7 @@ export class RolloutTickJob {
     this.task = undefined;
   }
 
-  private recordAutomatic(event: RolloutEvent): void {
+  private async recordAutomatic(event: RolloutEvent): Promise<void> {
     if (event.kind === 'progress' || !this.audit) return;
     const what =
       event.kind === 'gate-breached'
@@ -47,14 +47,14 @@ export class RolloutTickJob {
         : event.kind === 'wave-passed'
           ? { action: 'rollout.wave-passed', detail: `wave ${event.wave} passed its gate; the next wave awaits approval` }
           : { action: 'rollout.complete', detail: 'every wave passed its gate' };
-    this.audit.record({ ...FLEETOPS_ACTOR, ...what, target: event.rolloutId, outcome: 'ok' });
+    await this.audit.record({ ...FLEETOPS_ACTOR, ...what, target: event.rolloutId, outcome: 'ok' });
   }
 
   async runOnce(): Promise<void> {
     try {
       const events = await this.service.tick();
       for (const event of events) {
-        this.recordAutomatic(event);
+        await this.recordAutomatic(event);
         if (event.kind === 'gate-breached') await this.announcer.gateBreached(event);
       }
       for (const id of new Set(events.map((e) => e.rolloutId))) await this.announcer.progress(id);

@@ -3,7 +3,7 @@ import { AzureDevOpsApprovals } from '../../backends/devops/azure';
 import { entraTokenSource } from '../../backends/devops/entra';
 import { LocalApprovals } from '../../backends/devops/local';
 import type { ApprovalsClient } from '../../backends/devops/port';
-import { DEPLOYMENT_MIGRATIONS, SqliteDeploymentRepository } from '../../backends/store/sqlite/deployments';
+import { DEPLOYMENT_MIGRATIONS, sqliteDeploymentRepository } from '../../backends/store/sqlite/deployments';
 import { deploymentRunCard } from '../../cards/deployment-run';
 import { stateLabel } from '../../cards/deployment-format';
 import { approveDeploymentAction, deploymentsCommand, rejectDeploymentAction } from '../../commands/deployments';
@@ -35,13 +35,13 @@ export const deploymentsFeature: FeatureModule = {
       summary: summary(run),
     }));
     const service = new DeploymentService({
-      repository: new SqliteDeploymentRepository(deps.db),
+      repository: sqliteDeploymentRepository(deps.db),
       approvals,
       announcer,
       clock: deps.clock,
       log: deps.log,
       // The outbox lives in the same database: event, run and card posts commit in one sync.
-      unitOfWork: (work) => deps.db.transaction(work)(),
+      unitOfWork: deps.unitOfWork,
       audit: deps.audit,
     });
     deps.log.info({ approvals: approvals.kind }, 'deployments ready: POST /api/devops');
@@ -52,7 +52,7 @@ export const deploymentsFeature: FeatureModule = {
       localSecrets: deps.config.bot ? undefined : { DEVOPS_WEBHOOK_USER: credentials.user, DEVOPS_WEBHOOK_PASSWORD: credentials.password },
       validateSubscriptionFilter: { topic: 'deployments', validate: validateDeploymentFilter },
       async start() {
-        const recovered = service.recover();
+        const recovered = await service.recover();
         if (recovered > 0) deps.log.info({ recovered }, 'deployment cards re-queued after a restart');
       },
     };

@@ -9,6 +9,7 @@ import type { Notifier } from '../../core/notifications/notifier';
 import type { SubscriptionRepository } from '../../core/conversations/subscription';
 import type { AuditLog } from '../../core/audit/audit-log';
 import type { Telemetry } from '../../backends/telemetry/port';
+import type { UnitOfWork } from '../../core/unit-of-work';
 
 /**
  * What the composition root gives every feature. Features are built in order
@@ -20,6 +21,8 @@ export interface FeatureDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly db: SqliteDatabase;
+  /** Makes a group of store writes atomic and durable (the outbox's included). */
+  readonly unitOfWork: UnitOfWork;
   readonly notifier: Notifier;
   readonly subscriptions: SubscriptionRepository;
   readonly audit: AuditLog;

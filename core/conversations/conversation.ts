@@ -11,10 +11,10 @@ export interface ConversationRef {
 }
 
 export interface ConversationRepository {
-  upsert(ref: ConversationRef): void;
-  get(conversationId: string): ConversationRef | undefined;
-  list(): ConversationRef[];
-  remove(conversationId: string): void;
+  upsert(ref: ConversationRef): Promise<void>;
+  get(conversationId: string): Promise<ConversationRef | undefined>;
+  list(): Promise<ConversationRef[]>;
+  remove(conversationId: string): Promise<void>;
 }
 
 /**

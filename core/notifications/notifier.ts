@@ -8,7 +8,7 @@
  * latest content goes out.
  */
 export interface Notifier {
-  post(conversationId: string, key: string, message: OutboundMessage): void;
+  post(conversationId: string, key: string, message: OutboundMessage): Promise<void>;
   /**
    * Makes a message already in the conversation (a command's reply, the card a button was
    * clicked on) the one `key` updates from now on: the plan card becomes the progress card.

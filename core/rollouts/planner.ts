@@ -59,7 +59,7 @@ export async function planRollout(
 
   const now = deps.clock.now();
   const settings: RolloutSettings = { ...DEFAULT_SETTINGS, ...deps.defaults, ...(request.waves ? { waves: [...request.waves] } : {}) };
-  const id = deps.repo.nextId();
+  const id = await deps.repo.nextId();
   const rollout: Rollout = {
     id,
     version: 1,
@@ -74,10 +74,10 @@ export async function planRollout(
     conversationId: request.conversationId,
     lastChange: { by: request.actor.name, at: now.toISOString(), what: 'planned' },
   };
-  deps.repo.insertPlan(rollout, plan.devices, now.getTime());
-  const conflicts = deps.repo.conflicts(id);
+  await deps.repo.insertPlan(rollout, plan.devices, now.getTime());
+  const conflicts = await deps.repo.conflicts(id);
   if (conflicts.length > 0) {
-    deps.repo.discardPlan(id);
+    await deps.repo.discardPlan(id);
     throw new RolloutRefused(conflictMessage(conflicts));
   }
   return {

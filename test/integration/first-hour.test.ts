@@ -60,7 +60,7 @@ describe('a serviceUrl with a trailing slash, as real Teams sends it (https://sm
     expect(updated.request).toBe(`PUT /amer/v3/conversations/${channel}/activities/${created.activityId}`);
     expect(t.connector.activities.filter((a) => a.request.includes('//v3'))).toEqual([]);
     // Stored once without the slash (Teams SDK 2.1 trims it too; older clients and other code paths did not).
-    expect(t.bot.services.conversations.get(channel)?.serviceUrl).toBe(`${t.connector.url}/amer`);
+    expect((await t.bot.services.conversations.get(channel))?.serviceUrl).toBe(`${t.connector.url}/amer`);
   });
 });
 
@@ -171,7 +171,7 @@ describe('one card per rollout, and the firmware card that no longer leads to th
     const plan = JSON.stringify(await t.click('rollout.plan', { version: '2.4.1' }, lead));
     expect(plan).toContain('Rollout plan R1: firmware 2.4.1');
     // Wave labels come from the real wave sizes: the share of the rollout once each wave is done.
-    const sizes = t.bot.services.rollouts!.get('R1')!.waves.map((w) => w.size);
+    const sizes = (await t.bot.services.rollouts!.get('R1'))!.waves.map((w) => w.size);
     const total = sizes.reduce((a, b) => a + b, 0);
     expect(plan).toContain(`${sizes[0] === 1 ? '1 device' : `${sizes[0]} devices`} · up to ${Math.round((sizes[0]! / total) * 100)} % of the rollout`);
     const startedCard = await t.click('rollout.start', { id: 'R1', version: 1 }, lead);
@@ -216,10 +216,10 @@ describe('one card per rollout, and the firmware card that no longer leads to th
     await t.say('rollout abort R2', { user: USERS.releaseLead });
     await t.connector.waitFor((all) => all.slice(before).some((a) => a.kind !== 'update' && /aborted/.test(a.activity.text ?? '')));
     await t.say('rollout plan 2.5.0 waves 50,100', { user: USERS.releaseLead });
-    await t.connector.waitFor(() => t.bot.services.rollouts!.get('R3') !== undefined);
+    await t.connector.waitFor(async () => (await t.bot.services.rollouts!.get('R3')) !== undefined);
     expect(JSON.stringify(await t.click('rollout.start', { id: 'R3', version: 1, confirmed: true }, { user: USERS.releaseLead }))).toContain('Running wave 1');
-    for (let i = 0; i < 100 && t.bot.services.rollouts!.get('R3')!.state === 'running'; i++) await run(10);
-    expect(t.bot.services.rollouts!.get('R3')!.state).toBe('paused');
+    for (let i = 0; i < 100 && (await t.bot.services.rollouts!.get('R3'))!.state === 'running'; i++) await run(10);
+    expect((await t.bot.services.rollouts!.get('R3'))!.state).toBe('paused');
     const before2 = t.connector.activities.length;
     await t.say('audit 5', { user: USERS.releaseLead });
     await t.connector.waitFor((all) => all.slice(before2).some((a) => /audit entries/.test(a.activity.text ?? '')));

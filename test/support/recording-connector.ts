@@ -65,9 +65,9 @@ export class RecordingConnector {
   }
 
   /** Waits until `predicate` holds for the recorded activities (polling; for proactive sends). */
-  async waitFor(predicate: (activities: RecordedActivity[]) => boolean, timeoutInMs = 15_000): Promise<void> {
+  async waitFor(predicate: (activities: RecordedActivity[]) => boolean | Promise<boolean>, timeoutInMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutInMs;
-    while (!predicate(this.activities)) {
+    while (!(await predicate(this.activities))) {
       if (Date.now() > deadline) throw new Error(`connector: condition not met within ${timeoutInMs} ms; recorded ${this.activities.length} activities`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
