@@ -216,7 +216,7 @@ describe('one card per rollout, and the firmware card that no longer leads to th
     await t.say('rollout abort R2', { user: USERS.releaseLead });
     await t.connector.waitFor((all) => all.slice(before).some((a) => a.kind !== 'update' && /aborted/.test(a.activity.text ?? '')));
     await t.say('rollout plan 2.5.0 waves 50,100', { user: USERS.releaseLead });
-    await t.connector.waitFor(async () => (await t.bot.services.rollouts!.get('R3')) !== undefined);
+    for (let i = 0; i < 100 && !(await t.bot.services.rollouts!.get('R3')); i++) await new Promise((r) => setTimeout(r, 50));
     expect(JSON.stringify(await t.click('rollout.start', { id: 'R3', version: 1, confirmed: true }, { user: USERS.releaseLead }))).toContain('Running wave 1');
     for (let i = 0; i < 100 && (await t.bot.services.rollouts!.get('R3'))!.state === 'running'; i++) await run(10);
     expect((await t.bot.services.rollouts!.get('R3'))!.state).toBe('paused');
@@ -225,6 +225,24 @@ describe('one card per rollout, and the firmware card that no longer leads to th
     await t.connector.waitFor((all) => all.slice(before2).some((a) => /audit entries/.test(a.activity.text ?? '')));
     const audit = t.connector.activities.slice(before2).find((a) => /audit entries/.test(a.activity.text ?? ''))!.activity.text as string;
     expect(audit).toMatch(/UTC \*\*FleetOps\*\* \(system\) `rollout\.pause` R3 → ok — the health gate paused wave 1/);
+  });
+
+  it('devices that time out in an update phase are in `audit`, FleetOps as the actor', async () => {
+    await t.say('rollout abort R3', { user: USERS.releaseLead });
+    for (let i = 0; i < 50 && (await t.bot.services.rollouts!.get('R3'))!.state !== 'aborted'; i++) await new Promise((r) => setTimeout(r, 50));
+    await t.say('rollout plan 2.3.0 waves 50,100', { user: USERS.releaseLead });
+    for (let i = 0; i < 100 && !(await t.bot.services.rollouts!.get('R4')); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(JSON.stringify(await t.click('rollout.start', { id: 'R4', version: 1 }, { user: USERS.releaseLead }))).toContain('Running wave 1');
+    // The devices are frozen (no simulator ticks): past the 30-minute phase timeout they time out.
+    for (let minute = 0; minute < 32; minute++) {
+      clock.advance(60_000);
+      await rolloutTick!();
+    }
+    const before = t.connector.activities.length;
+    await t.say('audit 10', { user: USERS.releaseLead });
+    await t.connector.waitFor((all) => all.slice(before).some((a) => /audit entries/.test(a.activity.text ?? '')));
+    const audit = t.connector.activities.slice(before).find((a) => /audit entries/.test(a.activity.text ?? ''))!.activity.text as string;
+    expect(audit).toMatch(/\*\*FleetOps\*\* \(system\) `rollout\.timeout` R4 → ok — \d+ devices? timed out in an update phase/);
   });
 });
 
