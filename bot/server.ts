@@ -75,6 +75,9 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
   const telemetry: Telemetry = config.appInsightsConnectionString ? createAppInsightsTelemetry(config.appInsightsConnectionString) : noTelemetry;
   const modules = options.features ?? FEATURE_MODULES;
 
+  // DATA_DIR holds alert payloads, conversation references, the audit and device logs. Files
+  // that libraries create there (DuckDB's WAL comes and goes) must be the bot user's alone too.
+  process.umask(0o077);
   const db = openDatabase(path.join(config.dataDir, 'fleetops.sqlite'), [...ALL_MIGRATIONS, ...modules.flatMap((m) => m.migrations ?? [])]);
   // Units of work share their disk flushes (group commit); checkpoints run on the alerts feature's thread.
   const unitOfWork = new SqliteUnitOfWork(db);

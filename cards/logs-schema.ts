@@ -1,6 +1,7 @@
 import type { LogsTableSchema } from '../backends/logs/port';
 import { card, cardBytes, type AdaptiveCard, type CardElement } from './card';
 import { MAX_CARD_BYTES } from './log-results';
+import { plain } from './plain';
 
 export interface LogsSchemaView {
   readonly tables: readonly LogsTableSchema[];
@@ -19,8 +20,8 @@ export function logsSchemaCard({ tables, store }: LogsSchemaView): AdaptiveCard 
         separator: true,
         spacing: 'Medium',
         items: [
-          { type: 'TextBlock', text: `**${t.name}** (${t.columns.length} columns)`, wrap: true },
-          { type: 'FactSet', spacing: 'Small', facts: t.columns.map((c) => ({ title: c.name, value: c.type })) },
+          { type: 'TextBlock', text: `**${plain(t.name)}** (${t.columns.length} columns)`, wrap: true },
+          { type: 'FactSet', spacing: 'Small', facts: t.columns.map((c) => ({ title: plain(c.name), value: c.type })) },
         ],
       })),
     ];

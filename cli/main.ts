@@ -124,6 +124,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 }
 
 if (require.main === module || process.env.FLEETOPS_CLI === '1') {
+  // What the CLI writes into DATA_DIR (imported logs) is the bot user's alone, as the bot's own files are.
+  process.umask(0o077);
   main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }).then(
     (code) => {
       process.exitCode = code;

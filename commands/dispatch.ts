@@ -32,10 +32,21 @@ export async function dispatchMessage(ctx: TurnContext, text: string): Promise<v
     await ctx.reply(usageError(command, args.error));
     return;
   }
+  // A reply that cannot be sent (Teams down, 413) does not undo a change already made: the
+  // command carries on, its audit says how the change went, and the reply's failure is
+  // recorded on its own line. (A subscription that was stored was audited as "failed".)
+  const replies = command.sideEffects ? replyRecorder(ctx) : { ctx, failure: () => undefined };
   try {
-    await command.run(ctx, args.value);
+    await command.run(replies.ctx, args.value);
     if (command.sideEffects) await audit.record({ ...who(ctx), action: command.name, target: input || undefined, outcome: 'ok' });
+    const failure = replies.failure();
+    if (failure !== undefined) {
+      await audit.record({ ...who(ctx), action: `${command.name} (reply)`, target: input || undefined, outcome: 'failed', detail: `the reply could not be sent: ${failure instanceof Error ? failure.message : String(failure)}` });
+      throw failure;
+    }
+    return;
   } catch (error) {
+    if (error === replies.failure()) throw error;
     if (command.sideEffects) {
       await audit.record({ ...who(ctx), action: command.name, target: input || undefined, outcome: 'failed', detail: error instanceof Error ? error.message : String(error) });
     }
@@ -71,6 +82,20 @@ export async function dispatchCardAction(ctx: TurnContext, verb: string, data: R
     if (error instanceof UserError) return { message: error.message };
     throw error;
   }
+}
+
+/** `ctx` whose replies never throw: the first failure is kept for the caller to audit and rethrow. */
+function replyRecorder(ctx: TurnContext): { ctx: TurnContext; failure: () => unknown } {
+  let failure: unknown;
+  const reply = async (message: Parameters<TurnContext['reply']>[0]) => {
+    try {
+      return await ctx.reply(message);
+    } catch (error) {
+      failure ??= error;
+      return undefined;
+    }
+  };
+  return { ctx: { ...ctx, reply }, failure: () => failure };
 }
 
 const who = (ctx: TurnContext) => ({

@@ -90,6 +90,8 @@ export class OutboxSender {
           updated++;
         } else {
           const activityId = await this.channel.create(ref, item.message);
+          // First thing, in a durable write of its own: from here on a crash updates this card
+          // instead of posting it again. (A crash before this line posts it twice: at least once.)
           await this.outbox.recordSent(item.conversationId, item.key, activityId);
           sent++;
         }

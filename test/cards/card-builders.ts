@@ -15,6 +15,8 @@ import { firmwareListCard } from '../../cards/firmware-list';
 import { fleetSummaryCard, type FleetSummaryView } from '../../cards/fleet-summary';
 import { commandHelpCard, helpCard, type HelpEntry } from '../../cards/help';
 import { logResultsCard } from '../../cards/log-results';
+import { logsSchemaCard } from '../../cards/logs-schema';
+import { rolloutConfirmCard } from '../../cards/rollout-confirm';
 import { rolloutPlanCard } from '../../cards/rollout-plan';
 import { rolloutGateAlertCard, rolloutProgressCard } from '../../cards/rollout-progress';
 import { SEED_FIRMWARE } from '../../backends/feed/local';
@@ -166,6 +168,9 @@ export const BUILDERS: Record<string, (pool: Pool) => AdaptiveCard> = {
   help: (pool) => helpCard({ entries: inflate(helpEntries, pool), userRole: 'viewer' }),
   'command help': (pool) => commandHelpCard(inflate(helpEntries[0], pool)),
   'log results': (pool) => logResultsCard({ query: inflate('DeviceLogs | take 60', pool), result: inflate(logResult, pool), title: inflate('Logs', pool) }),
+  'logs schema': (pool) =>
+    logsSchemaCard({ tables: inflate(Array.from({ length: 6 }, (_, i) => ({ name: `Table${i}`, columns: [{ name: 'TimeGenerated', type: 'datetime' }, { name: 'DeviceId', type: 'string' }] })), pool), store: 'embedded DuckDB' }),
+  'rollout confirm': (pool) => rolloutConfirmCard(inflate({ ...rollout, state: 'running' as const }, pool), { kind: 'abort', revert: true, queued: 10 }),
   'rollout plan': (pool) =>
     rolloutPlanCard({ rollout: inflate({ ...rollout, state: 'planned' as const }, pool), targets: 10_000, waveSizes: [1000, 9000], alreadyCurrent: 1, incompatible: 2, incompatibleModels: inflate({ g2: 2 }, pool), releaseNotes: inflate('notes', pool) }),
   'rollout progress': (pool) => rolloutProgressCard(buildView(inflate(rollout, pool), counts, [1, 2, 3].map((i) => inflate(failure(i), pool)), NOW)),

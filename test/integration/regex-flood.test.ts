@@ -40,25 +40,35 @@ test('while viewers run catastrophic regexes, help stays fast for others and ale
     while (flooding) evilAnswers.push(await roundTrip(EVIL[i], user, `a:evil-${i}`));
   });
 
+  // Others use the bot meanwhile: `help` for a while (not a count: a frozen loop would answer none), and an alert.
   const help: number[] = [];
-  for (let i = 0; i < 40; i++) help.push(await roundTrip('help', USERS.releaseLead, 'a:help'));
-
-  await t.sayAndWait('subscribe alerts', { user: USERS.operator, conversationId: 'a:alerts' });
-  const alertId = '/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/regex-flood-1';
-  const posted = Date.now();
-  expect((await t.post(`/api/alerts?token=${TOKEN}`, devicePayload({ alertId, deviceId: 'device-7', severity: 1, firedAt: new Date().toISOString() }))).status).toBe(200);
-  const webhookMs = Date.now() - posted;
-  await t.connector.waitFor((a) => a.some((x) => x.conversationId === 'a:alerts' && x.kind === 'create' && cardJson(x).includes('device-7')));
-  const ack = await t.click('alert.acknowledge', { id: alertId }, { user: USERS.operator });
-  expect(JSON.stringify(ack)).toContain('by Otto Operator');
+  const helpUntil = Date.now() + 5_000;
+  const helpLoop = (async () => {
+    while (help.length < 40 || Date.now() < helpUntil) help.push(await roundTrip('help', USERS.releaseLead, 'a:help'));
+  })();
+  const alertFlow = (async () => {
+    await t.sayAndWait('subscribe alerts', { user: USERS.operator, conversationId: 'a:alerts' });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const alertId = '/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/regex-flood-1';
+    const posted = Date.now();
+    expect((await t.post(`/api/alerts?token=${TOKEN}`, devicePayload({ alertId, deviceId: 'device-7', severity: 1, firedAt: new Date().toISOString() }))).status).toBe(200);
+    const webhookMs = Date.now() - posted;
+    await t.connector.waitFor((a) => a.some((x) => x.conversationId === 'a:alerts' && x.kind === 'create' && cardJson(x).includes('device-7')), 60_000);
+    const clicked = Date.now();
+    const ack = await t.click('alert.acknowledge', { id: alertId }, { user: USERS.operator });
+    expect(JSON.stringify(ack)).toContain('by Otto Operator');
+    return { webhookMs, ackMs: Date.now() - clicked };
+  })();
+  const [{ webhookMs, ackMs }] = await Promise.all([alertFlow, helpLoop]);
 
   flooding = false;
   await Promise.all(flood);
-  const figures = { evilQueries: evilAnswers.length, evilP50: percentile(evilAnswers, 50), evilMax: Math.max(...evilAnswers), helpP50: percentile(help, 50), helpP99: percentile(help, 99), webhookMs };
+  const figures = { evilQueries: evilAnswers.length, evilP50: percentile(evilAnswers, 50), evilMax: Math.max(...evilAnswers), helpP50: percentile(help, 50), helpP99: percentile(help, 99), helpMax: Math.max(...help), helpCount: help.length, webhookMs, ackMs };
   process.stdout.write(`regex flood: ${JSON.stringify(figures)}\n`);
 
   expect(evilAnswers.length).toBeGreaterThan(0);
   expect(figures.evilMax).toBeLessThan(10_000);
   expect(figures.helpP99).toBeLessThan(2_000);
   expect(webhookMs).toBeLessThan(2_000);
+  expect(ackMs).toBeLessThan(2_000);
 }, 120_000);

@@ -3,7 +3,7 @@ import { DEPLOYMENT_MIGRATIONS, sqliteDeploymentRepository } from '../../../back
 import type { ApprovalDecision, ApprovalsClient, ApprovalUpdateResult } from '../../../backends/devops/port';
 import { DeploymentAnnouncer } from '../../../core/deployments/announcer';
 import { DeploymentService } from '../../../core/deployments/service';
-import { matchesDeploymentFilter, validateDeploymentFilter } from '../../../core/deployments/subscription-filter';
+import { globMatches, matchesDeploymentFilter, validateDeploymentFilter } from '../../../core/deployments/subscription-filter';
 import type { Subscription, SubscriptionRepository } from '../../../core/conversations/subscription';
 import type { Notifier, OutboundMessage } from '../../../core/notifications/notifier';
 import { ManualClock } from '../../../core/clock';
@@ -155,5 +155,22 @@ describe('deployments subscription filter', () => {
     expect(matchesDeploymentFilter('firmware-*, FleetOps CD', { pipeline: 'fleetops cd' })).toBe(true);
     expect(matchesDeploymentFilter('firmware-*', { pipeline: 'my firmware-release' })).toBe(false);
     expect(matchesDeploymentFilter('a.b', { pipeline: 'axb' })).toBe(false);
+  });
+});
+
+describe('deployment filter globs', () => {
+  test('match like `*` globs', () => {
+    const cases: Array<[string, string, boolean]> = [
+      ['firmware-*', 'firmware-release', true], ['*-release', 'firmware-release', true], ['f*e*e', 'firmware-release', true],
+      ['*rel*', 'firmware-release', true], ['firm*x', 'firmware-release', false], ['a*a', 'a', false], ['a*b*c', 'abc', true],
+      ['ab*ba', 'aba', false], ['fleetops cd', 'fleetops cd', true], ['fleetops', 'fleetops cd', false], ['*', '', true],
+    ];
+    for (const [pattern, name, expected] of cases) expect([pattern, name, globMatches(pattern, name)]).toEqual([pattern, name, expected]);
+  });
+
+  test('a pathological filter against a long pipeline name answers at once (a RegExp backtracked for minutes)', () => {
+    const started = performance.now();
+    expect(matchesDeploymentFilter(`${'*a'.repeat(40)}*b`, { pipeline: 'a'.repeat(200) })).toBe(false);
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 });
