@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ConfigError } from '../core/config/config';
 import { startFleetOps } from './server';
 import { localWebhookLines } from './local-webhooks';
-import { PLAYGROUND_PORT, repoRoot, startPlayground } from './playground';
+import { PLAYGROUND_PORT, repoRoot, startPlayground, type PlaygroundUser } from './playground';
 
 /**
  * `npm start`: the bot on its embedded defaults, the simulated fleet and the Agents
@@ -16,9 +16,11 @@ async function main(): Promise<void> {
   // `npm start` means "try it": the Playground is on unless PLAYGROUND says otherwise.
   if (env.PLAYGROUND === undefined && process.argv.includes('--playground')) env.PLAYGROUND = 'on';
 
+  const as = playgroundUser(process.argv);
+
   const started = Date.now();
   const bot = await startFleetOps(env);
-  const playground = bot.config.playground ? startPlayground({ botUrl: bot.url, cwd: repoRoot(), log: bot.log }) : undefined;
+  const playground = bot.config.playground ? startPlayground({ botUrl: bot.url, cwd: repoRoot(), log: bot.log, as }) : undefined;
 
   const lines = [
     '',
@@ -26,6 +28,9 @@ async function main(): Promise<void> {
     `  Bot endpoint:       ${bot.url}/api/messages`,
     `  Health:             ${bot.url}/healthz  ${bot.url}/readyz`,
     playground ? `  Chat with it here:  http://localhost:${PLAYGROUND_PORT}  (the Agents Playground)` : '  Playground:         off (PLAYGROUND=on to start it)',
+    ...(playground
+      ? [as === 'viewer' ? '  You are:            Megan Bowen, a viewer (without --as viewer: Alex Wilber, a release lead)' : '  You are:            Alex Wilber, a release lead (npm start -- --as viewer: Megan Bowen, a viewer)']
+      : []),
     `  Try typing:         help · whoami · status device-42 · fleet · logs DeviceLogs | take 10`,
     ...localWebhookLines(bot.localWebhooks),
     '  Stop with Ctrl-C.',
@@ -44,6 +49,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/** `npm start -- --as viewer`: the Playground signs you in as the viewer. */
+function playgroundUser(argv: readonly string[]): PlaygroundUser {
+  const i = argv.indexOf('--as');
+  const value = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--as='))?.slice(5);
+  if (value === undefined || value === 'release-lead' || value === 'lead') return 'release-lead';
+  if (value === 'viewer') return 'viewer';
+  throw new ConfigError([`--as ${value}: say --as viewer (Megan Bowen) or leave it out (Alex Wilber, a release lead).`]);
 }
 
 main().catch((error) => {

@@ -8,10 +8,20 @@ export const PLAYGROUND_PORT = 56150;
 
 /**
  * Starts the Microsoft 365 Agents Playground pointing at the bot, on loopback only (it
- * acts as any user it is told to, unauthenticated), offline: telemetry off, no browser launched (we print the URL), config from the repo's
- * .m365agentsplayground.yml (a release lead and a viewer).
+ * acts as any user it is told to, unauthenticated), offline: telemetry off, no browser
+ * launched (we print the URL), config from the repo's .m365agentsplayground.yml (you are
+ * Alex, a release lead) or, `as: 'viewer'`, .m365agentsplayground.viewer.yml (you are Megan, a viewer).
  */
-export function startPlayground(args: { botUrl: string; port?: number; cwd: string; log: Logger }): ChildProcess {
+/** Who you are in the Playground: Alex Wilber (release lead) or, with `--as viewer`, Megan Bowen. */
+export type PlaygroundUser = 'release-lead' | 'viewer';
+
+/** The committed Playground config for each user (Playground 0.2.28 cannot switch users in its UI). */
+export const PLAYGROUND_CONFIG: Record<PlaygroundUser, string> = {
+  'release-lead': '.m365agentsplayground.yml',
+  viewer: '.m365agentsplayground.viewer.yml',
+};
+
+export function startPlayground(args: { botUrl: string; port?: number; cwd: string; log: Logger; as?: PlaygroundUser }): ChildProcess {
   const cli = require.resolve('@microsoft/m365agentsplayground/cli.js');
   const child = spawn(
     process.execPath,
@@ -19,7 +29,13 @@ export function startPlayground(args: { botUrl: string; port?: number; cwd: stri
     [...LOOPBACK_ONLY_EXEC_ARGV, cli, '--app-endpoint', `${args.botUrl}/api/messages`, '--channel-id', 'msteams', '--port', String(args.port ?? PLAYGROUND_PORT), '--disable-telemetry'],
     {
       cwd: args.cwd,
-      env: { ...process.env, APPLICATION_INSIGHTS_NO_STATSBEAT: 'true', TEAMSAPPTESTER_BROWSER: 'none', TEAMSAPPTESTER_TELEMETRY: 'false' },
+      env: {
+        ...process.env,
+        APPLICATION_INSIGHTS_NO_STATSBEAT: 'true',
+        TEAMSAPPTESTER_BROWSER: 'none',
+        TEAMSAPPTESTER_TELEMETRY: 'false',
+        M365_AGENTS_PLAYGROUND_CONFIG_PATH: path.join(args.cwd, PLAYGROUND_CONFIG[args.as ?? 'release-lead']),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

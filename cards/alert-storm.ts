@@ -50,7 +50,7 @@ function memberRow(m: StormMember): CardElement {
     type: 'ColumnSet',
     spacing: 'None',
     columns: [
-      { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: resolved ? '✅' : severityStyle(m.severity).icon, size: 'Small' }] },
+      { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: resolved ? '✅ resolved' : `${severityStyle(m.severity).icon} Sev${m.severity}`, size: 'Small' }] },
       { type: 'Column', width: 'stretch', items: [{ type: 'TextBlock', text: plain(clip(resourceName(m.target), 80)), size: 'Small', wrap: false }] },
       { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: plain(m.site ?? ''), size: 'Small', isSubtle: true }] },
       { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: `${absoluteTime(resolved && m.resolvedAt ? m.resolvedAt : m.firedAt).slice(11)}${m.state !== 'New' ? ` · ${m.state}` : ''}`, size: 'Small', isSubtle: true }] },

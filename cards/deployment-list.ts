@@ -16,7 +16,6 @@ export function deploymentListCard({ runs, pipeline }: DeploymentListView): Adap
     type: 'ColumnSet',
     spacing: 'Small',
     columns: [
-      { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: stateIcon(run.state, run.result), wrap: false }] },
       {
         type: 'Column',
         width: 'stretch',
@@ -26,7 +25,8 @@ export function deploymentListCard({ runs, pipeline }: DeploymentListView): Adap
         ],
         ...(run.links.web && /^https?:\/\//.test(run.links.web) ? { selectAction: { type: 'Action.OpenUrl', url: run.links.web } } : {}),
       },
-      { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: stateLabel(run.state, run.result), color: stateColor(run.state, run.result), wrap: false }] },
+      // The icon with its state in words (emoji alone render as boxes without a colour-emoji font).
+      { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: `${stateIcon(run.state, run.result)} ${stateLabel(run.state, run.result)}`, color: stateColor(run.state, run.result), wrap: false }] },
     ],
   }));
   const title = pipeline ? `Recent runs of ${plain(pipeline)}` : 'Recent deployments';

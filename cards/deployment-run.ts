@@ -85,8 +85,8 @@ function timeline(stages: readonly StageView[], run: PipelineRun, now: string): 
     type: 'ColumnSet',
     spacing: 'Small',
     columns: [
-      { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: stateIcon(stage.state, stage.result), wrap: false }] },
-      { type: 'Column', width: 'stretch', items: [{ type: 'TextBlock', text: plain(stageTitle(stage.name)), wrap: true }] },
+      // The icon beside the name, the state in words in the next column (emoji alone render as boxes without a colour-emoji font).
+      { type: 'Column', width: 'stretch', items: [{ type: 'TextBlock', text: `${stateIcon(stage.state, stage.result)} ${plain(stageTitle(stage.name))}`, wrap: true }] },
       { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: stateLabel(stage.state, stage.result), color: stateColor(stage.state, stage.result), isSubtle: true, wrap: false }] },
       { type: 'Column', width: '70px', items: [{ type: 'TextBlock', text: stageDuration(stage, run, now) || ' ', horizontalAlignment: 'Right', isSubtle: true, wrap: false }] },
     ],

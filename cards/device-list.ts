@@ -65,15 +65,15 @@ export function deviceListCard(vm: DeviceListView): AdaptiveCard {
           type: 'TableRow',
           cells: [
             cell(plain(r.deviceId), { fontType: 'Monospace' }),
-            cell(`${r.connected ? '🟢 online' : '🔴 offline'}${r.enabled ? '' : ' ⛔'}`),
+            cell(`${r.connected ? '🟢 online' : '🔴 offline'}${r.enabled ? '' : ' · ⛔ disabled'}`),
             cell(r.lastSeen),
-            cell(`${plain(r.firmware)}${r.drift ? ' ⚠️' : ''}`),
+            cell(`${plain(r.firmware)}${r.drift ? ' ⚠️ not desired' : ''}`),
             cell(plain(r.site)),
           ],
         })),
       ],
     });
-    body.push({ type: 'TextBlock', text: 'Type `status <device>` for one device. ⚠️ = firmware differs from desired.', isSubtle: true, size: 'Small', wrap: true });
+    body.push({ type: 'TextBlock', text: 'Type `status <device>` for one device. “Not desired”: the firmware differs from the desired version.', isSubtle: true, size: 'Small', wrap: true });
   }
   const actions: CardElement[] = [];
   if (vm.tokens.length > 1) actions.push(executeAction('Previous', FLEET_VERBS.page, { filter: vm.filter, tokens: vm.tokens.slice(0, -1), base: vm.base }));

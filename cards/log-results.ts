@@ -47,20 +47,35 @@ function readableTime(iso: string): string {
 }
 
 /**
- * Relative column widths from what the columns hold: a header never narrower than its
- * longest word (no "TimeGen erated"), a timestamp its 19 characters, long text the rest.
+ * Column widths from what the columns hold, as the relative weights renderers turn into
+ * percentages. Short columns (a level, a component, a timestamp) get what their longest
+ * word needs on the narrowest card (the Playground's, a phone: about 430 px for a table),
+ * so neither "TimeGen erated" nor "Inf o" happens; long text shares the rest and wraps at
+ * word boundaries. On wider cards every column grows in proportion.
  */
 export function columnWidths(columns: readonly LogsColumn[], rows: readonly (readonly LogValue[])[]): number[] {
-  return columns.map((column, i) => {
+  const needs = columns.map((column, i) => {
     const lengths = rows.map((r) => formatCell(r[i] ?? null, column).length).sort((a, b) => a - b);
     const typical = lengths.length > 0 ? lengths[Math.floor((lengths.length - 1) * 0.9)]! : 0;
-    return Math.min(MAX_COLUMN_WEIGHT, Math.max(MIN_COLUMN_WEIGHT, column.name.length, typical));
+    return { header: column.name.length, value: typical };
   });
+  const long = needs.map((n) => n.value > LONG_TEXT_CHARS);
+  const all = needs.map((n) => pixelsFor(n.header, n.value));
+  // Too wide for a narrow card without long text: the widest column gives way and wraps.
+  if (!long.includes(true) && all.reduce((a, b) => a + b, 0) > NARROW_TABLE_PX) long[all.indexOf(Math.max(...all))] = true;
+  const px = all.map((p, i) => (long[i] ? 0 : p));
+  const left = Math.max(MIN_LONG_PX * long.filter(Boolean).length, NARROW_TABLE_PX - px.reduce((a, b) => a + b, 0));
+  const longNeeds = needs.reduce((sum, n, i) => sum + (long[i] ? Math.min(n.value, 80) : 0), 0);
+  return needs.map((n, i) => (long[i] ? Math.max(MIN_LONG_PX, Math.round((left * Math.min(n.value, 80)) / longNeeds)) : px[i]!));
 }
 
-const MIN_COLUMN_WEIGHT = 4;
-/** A long message gets at most this share against a 19-character timestamp: it wraps at word boundaries. */
-const MAX_COLUMN_WEIGHT = 48;
+/** Text longer than this wraps; shorter columns keep their width. */
+const LONG_TEXT_CHARS = 24;
+/** The table's width on the narrowest card. */
+const NARROW_TABLE_PX = 430;
+const MIN_LONG_PX = 100;
+/** Bold Small headers take about 8 px a character, Small values 7; a cell adds 17 px of padding and grid. */
+const pixelsFor = (headerChars: number, valueChars: number): number => Math.ceil(Math.max(headerChars * 8, valueChars * 7) + 18);
 
 function tableElement(table: LogsTable, rows: readonly (readonly LogValue[])[], highlightErrors: boolean): CardElement {
   const levelIndex = table.columns.findIndex((c) => c.name === 'Level');

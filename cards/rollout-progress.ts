@@ -111,13 +111,20 @@ function waveBlock(w: WaveView, upToPct: number): CardElement {
   const icon = w.status === 'passed' ? '✅' : w.status === 'breached' ? '⛔' : w.status === 'running' ? '▶' : w.status === 'awaiting approval' ? '✋' : w.status === 'paused' ? '⏸' : '·';
   const stats = `${fmt(c.succeeded)}/${fmt(w.size)} ok${failed ? ` · ${fmt(failed)} failed` : ''}${c.inProgress ? ` · ${fmt(c.inProgress)} in progress` : ''}`;
   const gate = w.gate.finished > 0 ? ` · success ${pct(w.gate.successPct)}` : '';
+  // Label and figures stacked beside the bar: three columns squeezed words apart on narrow cards.
   return {
     type: 'ColumnSet',
     spacing: 'Small',
     columns: [
-      { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: `${icon} Wave ${w.index} (${fmt(w.size)} devices, up to ${upToPct} %)`, weight: 'Bolder', wrap: true }] },
-      { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: bar(c.succeeded, failed, w.size), fontType: 'Monospace', color: failed ? 'Attention' : 'Good' }] },
-      { type: 'Column', width: 'stretch', items: [{ type: 'TextBlock', text: `${stats}${gate} · ${w.status}`, isSubtle: true, wrap: true }] },
+      {
+        type: 'Column',
+        width: 'stretch',
+        items: [
+          { type: 'TextBlock', text: `${icon} Wave ${w.index} · ${w.status}`, weight: 'Bolder', wrap: true },
+          { type: 'TextBlock', text: `${fmt(w.size)} devices, up to ${upToPct} % · ${stats}${gate}`, isSubtle: true, spacing: 'None', wrap: true },
+        ],
+      },
+      { type: 'Column', width: 'auto', verticalContentAlignment: 'Center', items: [{ type: 'TextBlock', text: bar(c.succeeded, failed, w.size), fontType: 'Monospace', color: failed ? 'Attention' : 'Good' }] },
     ],
   };
 }

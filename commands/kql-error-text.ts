@@ -4,7 +4,7 @@
  */
 
 /** Code blocks do not wrap in Teams: lines of the query are cut at this width, the caret with them. */
-export const CODE_WIDTH = 60;
+export const CODE_WIDTH = 50;
 
 export interface KqlErrorView {
   readonly message: string;

@@ -50,13 +50,37 @@ export class RolloutTickJob {
     await this.audit.record({ ...FLEETOPS_ACTOR, ...what, target: event.rolloutId, outcome: 'ok' });
   }
 
+  /** Timed-out devices per active rollout, to audit the ones a tick times out. */
+  private async timedOutCounts(): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    if (!this.audit) return counts;
+    for (const r of await this.service.list(20)) {
+      if (r.state !== 'running' && r.state !== 'paused' && r.state !== 'awaiting-approval') continue;
+      counts.set(r.id, (await this.service.view(r.id))?.totals.timedOut ?? 0);
+    }
+    return counts;
+  }
+
+  /** Devices a phase timeout gave up on during this tick: one audit entry per rollout, FleetOps as the actor. */
+  private async recordTimeouts(before: ReadonlyMap<string, number>, moved: ReadonlySet<string>): Promise<void> {
+    for (const id of moved) {
+      const was = before.get(id);
+      const now = (await this.service.view(id))?.totals.timedOut;
+      if (was === undefined || now === undefined || now <= was) continue;
+      const n = now - was;
+      await this.audit?.record({ ...FLEETOPS_ACTOR, action: 'rollout.timeout', target: id, outcome: 'ok', detail: `${n} device${n === 1 ? '' : 's'} timed out in an update phase` });
+    }
+  }
+
   async runOnce(): Promise<void> {
     try {
+      const before = await this.timedOutCounts();
       const events = await this.service.tick();
       for (const event of events) {
         await this.recordAutomatic(event);
         if (event.kind === 'gate-breached') await this.announcer.gateBreached(event);
       }
+      await this.recordTimeouts(before, new Set(events.map((e) => e.rolloutId)));
       for (const id of new Set(events.map((e) => e.rolloutId))) await this.announcer.progress(id);
     } catch (error) {
       this.log.error({ err: String(error) }, 'rollout tick failed');

@@ -35,3 +35,22 @@ test('the README gives every command the role the registry requires', () => {
   const wrong = specs.filter((c) => documented.get(c.name) !== c.role).map((c) => `${c.name}: registry ${c.role}, README ${documented.get(c.name) ?? 'none'}`);
   expect(wrong).toEqual([]);
 });
+
+/** The README's links stay inside the repository (it once linked ../shared/DESIGN.md) and point at files that exist. */
+test('the README links only to files of the repository', () => {
+  const root = path.resolve(__dirname, '..');
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const targets = [...readme.matchAll(/\]\(([^)#\s]+)[^)]*\)/g)].map((m) => m[1]!).filter((t) => !/^[a-z]+:/i.test(t));
+  expect(targets).toContain('docs/architecture.md');
+  const outside = targets.filter((t) => path.relative(root, path.resolve(root, t)).startsWith('..') || !fs.existsSync(path.resolve(root, t)));
+  expect(outside).toEqual([]);
+});
+
+/** docs/architecture.md is written from the code: every source path it names exists. */
+test('the architecture document names only files and folders that exist', () => {
+  const root = path.resolve(__dirname, '..');
+  const doc = fs.readFileSync(path.join(root, 'docs/architecture.md'), 'utf8');
+  const paths = [...doc.matchAll(/`((?:bot|commands|cards|jobs|core|backends|sim|cli|manifest|pipelines|test)\/[\w./-]*)`/g)].map((m) => m[1]!.replace(/\/$/, ''));
+  expect(paths.length).toBeGreaterThan(20);
+  expect(paths.filter((p) => !fs.existsSync(path.join(root, p)))).toEqual([]);
+});

@@ -79,7 +79,9 @@ test('cells are formatted by type', () => {
 test('columns get the width their content needs: a header is never narrower than its name, long text wraps in the widest', () => {
   const card = logResultsCard({ query: 'q', result: result(5, 'a long message that wraps at word boundaries '.repeat(4)) });
   const table = card.body.find((e) => e.type === 'Table') as { columns: Array<{ width: number }> };
-  expect(table.columns.map((c) => c.width)).toEqual([19, 5, 6, 48]);
+  // On a 430 px table, short columns get what their longest word needs; the message takes the rest.
+  expect(table.columns.map((c) => c.width)).toEqual([151, 58, 66, 155]);
+  expect(table.columns.reduce((sum, c) => sum + c.width, 0)).toBe(430);
 });
 
 test('a timechart gets short time labels, a time axis title and a y range with round ticks', () => {

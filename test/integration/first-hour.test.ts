@@ -174,8 +174,13 @@ describe('one card per rollout, and the firmware card that no longer leads to th
     const sizes = (await t.bot.services.rollouts!.get('R1'))!.waves.map((w) => w.size);
     const total = sizes.reduce((a, b) => a + b, 0);
     expect(plan).toContain(`${sizes[0] === 1 ? '1 device' : `${sizes[0]} devices`} · up to ${Math.round((sizes[0]! / total) * 100)} % of the rollout`);
-    const started = JSON.stringify(await t.click('rollout.start', { id: 'R1', version: 1 }, lead));
+    const startedCard = await t.click('rollout.start', { id: 'R1', version: 1 }, lead);
+    const started = JSON.stringify(startedCard);
     expect(started).toContain('Running wave 1 of');
+    // Pause is safe (anyone on call stops the line): not styled destructive like Abort, which asks first.
+    const actions = startedCard.value.actions as Array<{ verb?: string; style?: string }>;
+    expect(actions.find((a) => a.verb === 'rollout.pause')).not.toHaveProperty('style');
+    expect(actions.find((a) => a.verb === 'rollout.abort')).toMatchObject({ style: 'destructive', title: 'Abort and revert…' });
     const startedAt = t.connector.activities.length;
 
     await run(30);
@@ -211,7 +216,7 @@ describe('one card per rollout, and the firmware card that no longer leads to th
     await t.say('rollout abort R2', { user: USERS.releaseLead });
     await t.connector.waitFor((all) => all.slice(before).some((a) => a.kind !== 'update' && /aborted/.test(a.activity.text ?? '')));
     await t.say('rollout plan 2.5.0 waves 50,100', { user: USERS.releaseLead });
-    await t.connector.waitFor(async () => (await t.bot.services.rollouts!.get('R3')) !== undefined);
+    for (let i = 0; i < 100 && !(await t.bot.services.rollouts!.get('R3')); i++) await new Promise((r) => setTimeout(r, 50));
     expect(JSON.stringify(await t.click('rollout.start', { id: 'R3', version: 1, confirmed: true }, { user: USERS.releaseLead }))).toContain('Running wave 1');
     for (let i = 0; i < 100 && (await t.bot.services.rollouts!.get('R3'))!.state === 'running'; i++) await run(10);
     expect((await t.bot.services.rollouts!.get('R3'))!.state).toBe('paused');
@@ -220,6 +225,24 @@ describe('one card per rollout, and the firmware card that no longer leads to th
     await t.connector.waitFor((all) => all.slice(before2).some((a) => /audit entries/.test(a.activity.text ?? '')));
     const audit = t.connector.activities.slice(before2).find((a) => /audit entries/.test(a.activity.text ?? ''))!.activity.text as string;
     expect(audit).toMatch(/UTC \*\*FleetOps\*\* \(system\) `rollout\.pause` R3 → ok — the health gate paused wave 1/);
+  });
+
+  it('devices that time out in an update phase are in `audit`, FleetOps as the actor', async () => {
+    await t.say('rollout abort R3', { user: USERS.releaseLead });
+    for (let i = 0; i < 50 && (await t.bot.services.rollouts!.get('R3'))!.state !== 'aborted'; i++) await new Promise((r) => setTimeout(r, 50));
+    await t.say('rollout plan 2.3.0 waves 50,100', { user: USERS.releaseLead });
+    for (let i = 0; i < 100 && !(await t.bot.services.rollouts!.get('R4')); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(JSON.stringify(await t.click('rollout.start', { id: 'R4', version: 1 }, { user: USERS.releaseLead }))).toContain('Running wave 1');
+    // The devices are frozen (no simulator ticks): past the 30-minute phase timeout they time out.
+    for (let minute = 0; minute < 32; minute++) {
+      clock.advance(60_000);
+      await rolloutTick!();
+    }
+    const before = t.connector.activities.length;
+    await t.say('audit 10', { user: USERS.releaseLead });
+    await t.connector.waitFor((all) => all.slice(before).some((a) => /audit entries/.test(a.activity.text ?? '')));
+    const audit = t.connector.activities.slice(before).find((a) => /audit entries/.test(a.activity.text ?? ''))!.activity.text as string;
+    expect(audit).toMatch(/\*\*FleetOps\*\* \(system\) `rollout\.timeout` R4 → ok — \d+ devices? timed out in an update phase/);
   });
 });
 
@@ -263,20 +286,19 @@ describe('log search a new user can read', () => {
   });
 
   it('tables show timestamps without fractions and say UTC once; timecharts have short time labels and round y ticks', async () => {
-    // The simulator's first log lines land a moment after start (later on a loaded machine).
-    let table = await ask('logs DeviceLogs | take 5 | project TimeGenerated, Level, Message');
-    for (let i = 0; i < 60 && table.includes('No rows.'); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      table = await ask('logs DeviceLogs | take 5 | project TimeGenerated, Level, Message');
-    }
+    // Rows of our own (the simulated fleet may not have written any yet), with the store's 7 fractional digits.
+    const hour = (h: number, extra = '') => `2026-12-05T${String(h).padStart(2, '0')}:31:55.1234567Z${extra}`;
+    await t.bot.services.logs!.ingest('DeviceLogs', [1, 2, 3].map((h) => ({ TimeGenerated: hour(h), DeviceId: 'fh-1', Level: 'Info', Message: 'first hour', Component: 'agent', FirmwareVersion: '2.4.1' })));
+    await t.bot.services.logs!.ingest('DeviceTelemetry', Array.from({ length: 40 }, (_, i) => ({ TimeGenerated: hour(i % 6), DeviceId: 'fh-1', Temperature: 20, Battery: 90, Rssi: -60, CpuPercent: 5 })));
+    const table = await ask('logs DeviceLogs | where DeviceId == "fh-1" | project TimeGenerated, Level, Message');
     expect(table).toMatch(/"text":"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"/);
     expect(table).not.toMatch(/\d\d:\d\d:\d\d\.\d/);
     expect(table.match(/UTC/g)).toHaveLength(1);
 
-    const chart = JSON.parse(await ask('logs DeviceTelemetry | summarize readings = count() by bin(TimeGenerated, 1m) | render timechart')) as { body: Array<Record<string, any>> };
+    const chart = JSON.parse(await ask('logs DeviceTelemetry | where DeviceId == "fh-1" | summarize readings = count() by bin(TimeGenerated, 1h) | order by TimeGenerated asc | render timechart')) as { body: Array<Record<string, any>> };
     const line = chart.body.find((e) => e.type === 'Chart.Line')!;
     expect(line.xAxisTitle).toBe('Time (UTC)');
-    expect(line.data[0].values[0].x).toMatch(/^(\d\d-\d\d )?\d\d:\d\d$/);
+    expect(line.data[0].values.map((v: { x: string }) => v.x)).toEqual(['00:00', '01:00', '02:00', '03:00', '04:00', '05:00']);
     const step = (line.yMax - line.yMin) / 4;
     // Each of the four intervals is a round number (1, 2, 2.5 or 5 × 10^k), not 98.5.
     expect(String(step)).toMatch(/^(1|2|2\.5|5)0*$|^0\.0*(1|2|25|5)$/);

@@ -67,3 +67,33 @@ test('row cap: extra rows are cut and reported', async () => {
   expect(result.tables[0].rows).toHaveLength(1);
   expect(result.truncated).toBe(true);
 });
+
+test('schema: the tables with data, then their columns with getschema, for `logs schema` and "did you mean"', async () => {
+  const queries: string[] = [];
+  const answers = [
+    { tables: [{ name: 'PrimaryResult', columns: [{ name: 'TableName', type: 'string' }], rows: [['DeviceLogs_CL'], ['Heartbeat']] }] },
+    {
+      tables: [
+        {
+          name: 'PrimaryResult',
+          columns: [{ name: 'TableName', type: 'string' }, { name: 'ColumnName', type: 'string' }, { name: 'ColumnType', type: 'string' }],
+          rows: [['DeviceLogs_CL', 'TimeGenerated', 'datetime'], ['DeviceLogs_CL', 'Level_s', 'string'], ['Heartbeat', 'Computer', 'string']],
+        },
+      ],
+    },
+  ];
+  const policy: PipelinePolicy = {
+    name: 'canned-schema',
+    async sendRequest(request) {
+      queries.push(JSON.parse(String(request.body)).query);
+      return { request, status: 200, headers: createHttpHeaders({ 'content-type': 'application/json' }), bodyAsText: JSON.stringify(answers[queries.length - 1]) };
+    },
+  };
+  const client = new LogAnalyticsLogsClient('00000000-0000-0000-0000-000000000001', credential, { additionalPolicies: [{ policy, position: 'perCall' }], retryOptions: { maxRetries: 0 } });
+  expect(await client.schema()).toEqual([
+    { name: 'DeviceLogs_CL', columns: [{ name: 'TimeGenerated', type: 'datetime' }, { name: 'Level_s', type: 'string' }] },
+    { name: 'Heartbeat', columns: [{ name: 'Computer', type: 'string' }] },
+  ]);
+  expect(queries[0]).toMatch(/union withsource=TableName \*/);
+  expect(queries[1]).toContain("(DeviceLogs_CL | getschema | project TableName = 'DeviceLogs_CL', ColumnName, ColumnType)");
+});
