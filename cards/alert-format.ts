@@ -1,5 +1,4 @@
 /** Small formatting helpers shared by the alert cards. */
-import { formatDuration } from '../core/text/duration';
 
 export const SEVERITY_NAMES = ['Critical', 'Error', 'Warning', 'Informational', 'Verbose'] as const;
 
@@ -18,14 +17,8 @@ export function sevText(severity: number): string {
   return `Sev${severity} ${SEVERITY_NAMES[severity] ?? ''}`.trim();
 }
 
-/** `just now`, `5 min ago`, `3 h ago`, `2 d ago` (as of `now`). */
-export function relativeTime(iso: string, now: Date): string {
-  const ms = now.getTime() - Date.parse(iso);
-  if (ms < 0) return 'in the future';
-  if (ms < 60_000) return 'just now';
-  return `${formatDuration(ms)} ago`;
-}
-
+/** The product's one relative-time format (core/text/relative-time); the alert cards know it by this name. */
+export { formatRelativeTime as relativeTime } from '../core/text/relative-time';
 
 /** Cuts long text (queries, descriptions) so a card stays small; says that it did. */
 export function clip(text: string, max: number): string {

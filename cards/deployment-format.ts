@@ -1,3 +1,4 @@
+import { formatDuration } from '../core/text/duration';
 import type { ApprovalStatus, RunResult, RunState, StageState } from '../core/deployments/run';
 
 /** Shared wording and icons of the deployment cards. */
@@ -68,20 +69,11 @@ export function stateColor(state: RunState | StageState, result?: RunResult): 'G
 export const approvalWord = (status: ApprovalStatus): string =>
   ({ pending: 'Pending', approved: 'Approved', rejected: 'Rejected', canceled: 'Canceled', timedOut: 'Timed out', skipped: 'Skipped' })[status];
 
-/** `3m 05s`, `1h 02m`, `45s`. */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '';
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
-  const h = Math.floor(m / 60);
-  return `${h}h ${String(m % 60).padStart(2, '0')}m`;
-}
-
+/** In the product's one duration format (core/text/duration); '' when either end is unknown or unreadable. */
 export function durationBetween(start: string | undefined, end: string | undefined): string {
   if (!start || !end) return '';
-  return formatDuration(Date.parse(end) - Date.parse(start));
+  const ms = Date.parse(end) - Date.parse(start);
+  return Number.isFinite(ms) ? formatDuration(ms) : '';
 }
 
 export const shortCommit = (sha: string | undefined): string | undefined => (sha ? sha.slice(0, 8) : undefined);

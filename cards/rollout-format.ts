@@ -1,3 +1,4 @@
+import { formatDuration } from '../core/text/duration';
 import type { Rollout } from '../core/rollouts/model';
 
 export const ROLLOUT_VERBS = {
@@ -16,13 +17,8 @@ export const plural = (n: number, word: string, many = `${word}s`): string => `$
 export const fmt = (n: number): string => n.toLocaleString('en-US');
 export const pct = (v: number): string => `${Math.round(v * 10) / 10} %`;
 
-export function duration(ms: number): string {
-  if (ms < 60_000) return `${Math.max(1, Math.round(ms / 1000))} s`;
-  if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min`;
-  const h = Math.floor(ms / 3_600_000);
-  const m = Math.round((ms % 3_600_000) / 60_000);
-  return m ? `${h} h ${m} min` : `${h} h`;
-}
+/** The product's one duration format; the rollout cards know it by this name. */
+export const duration = formatDuration;
 
 /** A text progress bar; Teams renders it in monospace. */
 export function bar(done: number, failed: number, total: number, width = 20): string {

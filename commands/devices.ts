@@ -3,7 +3,7 @@ import { deviceListCard, MAX_TOKENS, type DeviceListRow } from '../cards/device-
 import { FLEET_VERBS } from '../cards/device-status';
 import type { AdaptiveCard } from '../cards/card';
 import { FILTER_HELP, formatDeviceFilter, parseDeviceFilter } from '../core/fleet/device-filter';
-import { formatLastSeen } from '../core/fleet/last-seen';
+import { formatRelativeTime } from '../core/text/relative-time';
 import { firmwareOf, tagOf } from '../core/fleet/twin-view';
 import type { TurnContext } from './context';
 import { parseError, parsed, type CardActionSpec, type CommandSpec } from './spec';
@@ -31,7 +31,7 @@ export async function deviceListPage(ctx: TurnContext, filter: DeviceFilter, tok
       deviceId: d.deviceId,
       connected: d.connectionState === 'Connected',
       enabled: d.status === 'enabled',
-      lastSeen: formatLastSeen(d.lastActivityTime, now),
+      lastSeen: formatRelativeTime(d.lastActivityTime, now),
       firmware: fw.current ?? '?',
       drift: fw.drift,
       site: tagOf(d, 'site') ?? '–',

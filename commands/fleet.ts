@@ -4,7 +4,7 @@ import { fleetSummaryCard } from '../cards/fleet-summary';
 import { absoluteTime } from '../core/text/time';
 import type { AdaptiveCard } from '../cards/card';
 import { FILTER_HELP, formatDeviceFilter, parseDeviceFilter } from '../core/fleet/device-filter';
-import { formatLastSeen } from '../core/fleet/last-seen';
+import { formatRelativeTime } from '../core/text/relative-time';
 import { isUpdating, tagOf } from '../core/fleet/twin-view';
 import type { TurnContext } from './context';
 import { parseError, parsed, type CardActionSpec, type CommandSpec } from './spec';
@@ -37,7 +37,7 @@ export async function fleetSummary(ctx: TurnContext, filter: DeviceFilter): Prom
     failed: count(updates, 'error') + count(updates, 'rolledback'),
     byFirmware: labelled(firmware, 'unknown'),
     bySite: labelled(sites, 'no site'),
-    silentLongest: silent.devices.map((d) => ({ deviceId: d.deviceId, lastSeen: formatLastSeen(d.lastActivityTime, now), site: tagOf(d, 'site') ?? '' })),
+    silentLongest: silent.devices.map((d) => ({ deviceId: d.deviceId, lastSeen: formatRelativeTime(d.lastActivityTime, now), site: tagOf(d, 'site') ?? '' })),
     asOf: absoluteTime(now.toISOString()),
   });
 }

@@ -4,7 +4,7 @@ import { absoluteTime } from '../core/text/time';
 import type { AdaptiveCard } from '../cards/card';
 import { cleanDeviceIdInput, isValidDeviceId } from '../core/fleet/device-id';
 import { assessHealth } from '../core/fleet/health';
-import { formatLastSeen } from '../core/fleet/last-seen';
+import { formatRelativeTime } from '../core/text/relative-time';
 import { formatDuration } from '../core/text/duration';
 import { firmwareOf, healthOf, isUpdating } from '../core/fleet/twin-view';
 import type { TurnContext } from './context';
@@ -49,7 +49,7 @@ export async function deviceStatusView(ctx: TurnContext, twin: DeviceTwin, notic
   return {
     deviceId: twin.deviceId,
     connected: twin.connectionState === 'Connected',
-    lastSeen: formatLastSeen(twin.lastActivityTime, now),
+    lastSeen: formatRelativeTime(twin.lastActivityTime, now),
     lastActivity: twin.lastActivityTime ? absoluteTime(twin.lastActivityTime) : undefined,
     connectionSince: twin.connectionStateUpdatedTime ? absoluteTime(twin.connectionStateUpdatedTime) : undefined,
     enabled: twin.status === 'enabled',
@@ -89,7 +89,7 @@ async function openAlerts(ctx: TurnContext, deviceId: string): Promise<DeviceSta
   if (!alerts) return undefined;
   try {
     const now = ctx.services.clock.now();
-    return (await alerts.openForDevice(deviceId)).map((a) => ({ title: a.rule, severity: `Sev${a.severity}`, since: formatLastSeen(a.firedAt, now), state: a.state }));
+    return (await alerts.openForDevice(deviceId)).map((a) => ({ title: a.rule, severity: `Sev${a.severity}`, since: formatRelativeTime(a.firedAt, now), state: a.state }));
   } catch (error) {
     ctx.log.warn({ err: error, deviceId }, 'open alerts lookup failed; status card shows none');
     return undefined;

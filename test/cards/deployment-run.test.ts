@@ -1,6 +1,6 @@
 import { deploymentRunCard, APPROVE_VERB, REJECT_VERB, ROLLOUT_PLAN_VERB } from '../../cards/deployment-run';
 import { deploymentListCard } from '../../cards/deployment-list';
-import { formatDuration } from '../../cards/deployment-format';
+import { durationBetween } from '../../cards/deployment-format';
 import { expectValidCard } from '../support/cards';
 import { approvedRun, errorRun, failedRun, hugeRun, NOW, releasedRun, runningRun, waitingRun } from './deployment-samples';
 
@@ -70,6 +70,8 @@ describe('deployment list card', () => {
   });
 });
 
-it('formats durations', () => {
-  expect([45_000, 185_000, 3_720_000, -1].map(formatDuration)).toEqual(['45s', '3m 05s', '1h 02m', '']);
+it('says how long a run took in the product\'s one duration format, and nothing when it cannot tell', () => {
+  const after = (ms: number) => new Date(Date.parse(NOW) + ms).toISOString();
+  expect([45_000, 185_000, 3_720_000].map((ms) => durationBetween(NOW, after(ms)))).toEqual(['45 s', '3 min', '1 h 2 min']);
+  expect([durationBetween(undefined, NOW), durationBetween(NOW, 'not a time')]).toEqual(['', '']);
 });

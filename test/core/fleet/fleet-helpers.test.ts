@@ -1,5 +1,5 @@
 import { cleanDeviceIdInput, naturalCompare, rankClosestIds, suggestionPrefixes } from '../../../core/fleet/device-id';
-import { formatLastSeen } from '../../../core/fleet/last-seen';
+import { formatRelativeTime } from '../../../core/text/relative-time';
 import { formatDuration } from '../../../core/text/duration';
 import { assessHealth } from '../../../core/fleet/health';
 import { firmwareOf } from '../../../core/fleet/twin-view';
@@ -26,7 +26,7 @@ describe('last seen', () => {
     [ago(3 * 60_000), '3 min ago'],
     [ago(5 * 3600_000), '5 h ago'],
     [ago(3 * 86400_000), '3 days ago'],
-  ])('%s → %s', (at, text) => expect(formatLastSeen(at, now)).toBe(text));
+  ])('%s → %s', (at, text) => expect(formatRelativeTime(at, now)).toBe(text));
   test('durations', () => {
     expect(formatDuration(45_000)).toBe('45 s');
     expect(formatDuration(3 * 3600_000 + 5 * 60_000)).toBe('3 h 5 min');

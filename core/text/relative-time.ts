@@ -1,8 +1,10 @@
 /**
- * "just now", "3 min ago", "2 h ago", "5 days ago", "never". IoT Hub reports
- * 0001-01-01 for never; adapters turn that into undefined, and this also guards it.
+ * The product's one way to say when something happened, relative to `now`: "just now",
+ * "3 min ago", "2 h ago", "5 days ago", "never" (a device's last activity, an alert's fire
+ * time). IoT Hub reports 0001-01-01 for never; adapters turn that into undefined, and this
+ * also guards it.
  */
-export function formatLastSeen(at: string | Date | undefined, now: Date): string {
+export function formatRelativeTime(at: string | Date | undefined, now: Date): string {
   if (at === undefined) return 'never';
   const time = typeof at === 'string' ? Date.parse(at) : at.getTime();
   if (!Number.isFinite(time) || time <= Date.UTC(1970, 0, 2)) return 'never';
