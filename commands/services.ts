@@ -13,6 +13,7 @@ import type { FleetClient } from '../backends/fleet/port';
 import type { DeploymentService } from '../core/deployments/service';
 import type { RolloutService } from '../core/rollouts/service';
 import type { FirmwareCatalog } from '../backends/feed/port';
+import type { OnCallService } from '../core/oncall/service';
 
 /**
  * The ports and domain services a turn can use. Built once by bot/main.ts (the
@@ -42,5 +43,7 @@ export interface Services {
   readonly rollouts?: RolloutService;
   /** The firmware catalog (Azure Artifacts or the local catalog). */
   readonly feed?: FirmwareCatalog;
+  /** On call: rotations, overrides, maintenance windows, alert timelines (commands/oncall.ts, commands/maintenance.ts). */
+  readonly oncall?: OnCallService;
   // Domain services: each feature adds its optional field here (fleet, logs, alerts, rollouts, deployments).
 }

@@ -1,3 +1,4 @@
+import { parseAlertFilter } from '../../../core/alerts/filter';
 import { validateRotation } from '../../../core/oncall/rotation';
 import { overlapProblem, parseDuration, validateOverride, type Override } from '../../../core/oncall/override';
 import { parseRolloutWindow } from '../../../core/oncall/rollout-window';
@@ -55,4 +56,13 @@ test('a maintenance window with a bad zone or no window says what to write', () 
   expect(error(parseMaintenanceWindow('site:berlin Sat 02:00-04:00 Mars/Olympus weekly', 'a'))).toContain('`Mars/Olympus` is not a time zone');
   expect(error(parseMaintenanceWindow('site:berlin', 'a'))).toContain('Say when');
   expect(error(parseMaintenanceWindow('colour:red Sat 02:00-04:00 UTC', 'a'))).toContain('Unknown filter key');
+});
+
+test('an alerts subscription binds a rotation with oncall:NAME, and page:sev<=N widens what pages', () => {
+  const bound = parseAlertFilter('sev<=1 site:berlin oncall:Berlin-Ops');
+  expect(bound.ok && [bound.filter.oncall, bound.filter.pageMaxSeverity]).toEqual(['berlin-ops', undefined]);
+  const wider = parseAlertFilter('oncall:berlin-ops page:sev<=2');
+  expect(wider.ok && wider.filter.pageMaxSeverity).toBe(2);
+  expect(error(parseAlertFilter('page:sev<=2'))).toContain('`page:` goes with a rotation');
+  expect(error(parseAlertFilter('oncall:"two words"'))).toContain('name a rotation');
 });
