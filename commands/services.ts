@@ -14,6 +14,7 @@ import type { DeploymentService } from '../core/deployments/service';
 import type { RolloutService } from '../core/rollouts/service';
 import type { FirmwareCatalog } from '../backends/feed/port';
 import type { OnCallService } from '../core/oncall/service';
+import type { AlertRoutedListener } from '../core/alerts/ingest';
 
 /**
  * The ports and domain services a turn can use. Built once by bot/main.ts (the
@@ -45,5 +46,7 @@ export interface Services {
   readonly feed?: FirmwareCatalog;
   /** On call: rotations, overrides, maintenance windows, alert timelines (commands/oncall.ts, commands/maintenance.ts). */
   readonly oncall?: OnCallService;
+  /** Listeners to fired alerts' new cards (the alerts feature calls them; on call starts paging from them). */
+  readonly alertRouted?: { add(listener: AlertRoutedListener): void };
   // Domain services: each feature adds its optional field here (fleet, logs, alerts, rollouts, deployments).
 }

@@ -8,7 +8,8 @@ import { WalGroupCommit } from '../../backends/store/sqlite/alerts-group-commit'
 import { alertCard } from '../../cards/alert';
 import { alertStormCard } from '../../cards/alert-storm';
 import { ALERT_ACTIONS, ALERT_COMMANDS } from '../../commands/alerts';
-import type { Alert } from '../../core/alerts/alert';
+import type { Alert, AlertRecord } from '../../core/alerts/alert';
+import type { AlertRoutedListener } from '../../core/alerts/ingest';
 import { validateAlertFilter } from '../../core/alerts/filter';
 import { AlertIngestor } from '../../core/alerts/ingest';
 import { IngestBatcher } from '../../core/alerts/ingest-batcher';
@@ -16,7 +17,7 @@ import { LOCAL_ALERT_PREFIX } from '../../core/alerts/local-rules';
 import { AlertPublisher } from '../../core/alerts/publisher';
 import { AlertService } from '../../core/alerts/service';
 import type { StormPolicy } from '../../core/alerts/storm';
-import type { StormCursor } from '../../core/alerts/repository';
+import type { Delivery, StormCursor } from '../../core/alerts/repository';
 import { AlertRuleEvaluator } from '../../jobs/alert-rules';
 import { loadAlertRules } from '../../sim/alert-rules';
 import { jwksKeyGetter, type EntraTokenOptions } from '../webhooks/entra-token';
@@ -78,7 +79,11 @@ async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOpti
   };
   const publisher = new AlertPublisher(repo, deps.notifier, { alert: alertCard, storm: alertStormCard }, clock, scheduleStormFlush);
   const storm: StormPolicy = config.alerts.storm;
-  const ingestor = new AlertIngestor({ repo, subscriptions: deps.subscriptions, publisher, clock, storm, log });
+  const routed: AlertRoutedListener[] = [];
+  const onRouted = (record: AlertRecord, fresh: readonly Delivery[]) => {
+    for (const listener of routed) listener(record, fresh);
+  };
+  const ingestor = new AlertIngestor({ repo, subscriptions: deps.subscriptions, publisher, clock, storm, log, onRouted });
   const stateClient = options.stateClient ?? (config.bot ? new RoutingAlertStateClient(createAzureAlertStateClient(), new LocalAlertStateClient(), isAlertsManagementId) : new LocalAlertStateClient());
   const service = new AlertService({ repo, publisher, stateClient, clock, log });
   const batcher = new IngestBatcher(ingestor, repo);
@@ -98,7 +103,7 @@ async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOpti
   return {
     name: 'alerts',
     routes: [{ path: '/api/alerts', router: alertsWebhookRouter({ token, entra, accept, log }) }],
-    services: { alerts: service },
+    services: { alerts: service, alertRouted: { add: (listener) => void routed.push(listener) } },
     validateSubscriptionFilter: { topic: 'alerts', validate: (filter) => validateAlertFilter(filter) },
     async start() {
       if (commits.deferred) {

@@ -1,28 +1,42 @@
 import fs from 'node:fs';
 import YAML from 'yaml';
 import { oncallMigrations, sqliteOnCallStore } from '../../backends/store/sqlite/oncall';
+import { alertCard } from '../../cards/alert';
 import { silenceScheduleCommand } from '../../commands/maintenance';
 import { ONCALL_COMMANDS } from '../../commands/oncall';
+import type { AlertRecord } from '../../core/alerts/alert';
+import type { Delivery } from '../../core/alerts/repository';
+import { Escalator } from '../../core/oncall/escalator';
 import { OnCallFileError, readOnCallDocument, type OnCallDocument } from '../../core/oncall/file';
+import { rotationToPage } from '../../core/oncall/paging';
 import { OnCallService } from '../../core/oncall/service';
+import { BOT_ACTOR } from '../../core/oncall/timeline';
 import type { Feature, FeatureDeps, FeatureModule } from './feature';
 
 /**
  * On call: rotations and overrides (`oncall …`), maintenance windows (`silence schedule …`),
- * the alert timeline and the escalation state, in the bot's store.
+ * the alert timeline, and paging: a fired alert's new card in a conversation whose alerts
+ * subscription names a rotation (`oncall:berlin-ops`) starts an escalation, which a tick
+ * every 15 s moves on (personal page, secondary, escalation target) until acknowledged.
  *
  * Settings (readConfig: config.oncall): ONCALL_FILE, a YAML file of rotations, maintenance
  * windows and rule → runbook links (core/oncall/file.ts). Its rotations replace those of the
  * same name at every start; the others are managed in chat.
  */
-export const oncallFeature: FeatureModule = {
-  name: 'oncall',
-  migrations: oncallMigrations,
-  commands: [...ONCALL_COMMANDS, silenceScheduleCommand],
-  create: createOnCallFeature,
-};
+export interface OnCallFeatureOptions {
+  /** Replaces the 15-second timer (tests call the tick themselves when they move their clock). */
+  readonly schedule?: (everyMs: number, tick: () => void) => () => void;
+}
 
-async function createOnCallFeature(deps: FeatureDeps): Promise<Feature> {
+const TICK_MS = 15_000;
+
+export function createOnCallFeatureModule(options: OnCallFeatureOptions = {}): FeatureModule {
+  return { name: 'oncall', migrations: oncallMigrations, commands: [...ONCALL_COMMANDS, silenceScheduleCommand], create: (deps) => createOnCallFeature(deps, options) };
+}
+
+export const oncallFeature: FeatureModule = createOnCallFeatureModule();
+
+async function createOnCallFeature(deps: FeatureDeps, options: OnCallFeatureOptions): Promise<Feature> {
   const store = sqliteOnCallStore(deps.db, () => deps.clock.now());
   const doc = deps.config.oncall.file ? loadOnCallFile(deps.config.oncall.file) : undefined;
   const service = new OnCallService(store, deps.clock, doc?.runbooks);
@@ -30,7 +44,62 @@ async function createOnCallFeature(deps: FeatureDeps): Promise<Feature> {
     await service.load(doc);
     deps.log.info({ file: deps.config.oncall.file, rotations: doc.rotations.length, maintenance: doc.maintenance.length, runbooks: Object.keys(doc.runbooks).length }, 'on-call file loaded');
   }
-  return { name: 'oncall', services: { oncall: service } };
+  const log = deps.log.child({ feature: 'oncall' });
+  const alerts = deps.previous.alerts;
+  const escalator = new Escalator({
+    oncall: service,
+    notifier: deps.notifier,
+    clock: deps.clock,
+    log,
+    alert: (id) => {
+      const record = alerts?.get(id);
+      return record && { severity: record.severity, state: record.state, resolved: record.monitorCondition === 'Resolved', acknowledgedBy: record.acknowledgedBy };
+    },
+    pageMessage: (id, page) => {
+      const record = alerts?.get(id);
+      if (!record || !alerts) return undefined;
+      const why = page.level === 'primary' ? 'you are on call' : `you are the ${page.level}`;
+      return { card: alertCard(alerts.cardInput(record)), summary: `Page: ${record.rule} (Sev${record.severity}) is unacknowledged; ${why}` };
+    },
+  });
+
+  const routed = (record: AlertRecord, fresh: readonly Delivery[]) => {
+    void startPaging(record, fresh).catch((error: unknown) => log.error({ err: String(error), alertId: record.alertId }, 'could not start paging'));
+  };
+  const startPaging = async (record: AlertRecord, fresh: readonly Delivery[]) => {
+    const at = deps.clock.now().toISOString();
+    if ((await store.timeline.list(record.alertId)).length === 0) {
+      await store.timeline.append({ alertId: record.alertId, at: record.firedAt || at, kind: 'fired', actor: 'Azure Monitor', detail: `${record.rule} (Sev${record.severity})` });
+    }
+    const subscriptions = await deps.subscriptions.listForTopic('alerts');
+    for (const delivery of fresh) {
+      await store.timeline.append({ alertId: record.alertId, at, kind: 'posted', actor: BOT_ACTOR, detail: delivery.storm ? `in a storm card (${delivery.conversationId})` : delivery.conversationId });
+      const rotation = delivery.storm ? undefined : rotationToPage(delivery.conversationId, record.severity, subscriptions);
+      if (rotation) await escalator.start({ alertId: record.alertId, conversationId: delivery.conversationId, rotation });
+    }
+  };
+  deps.previous.alertRouted?.add(routed);
+  if (!deps.previous.alertRouted) log.warn('no alerts feature: on call pages nobody');
+
+  let stopTimer: (() => void) | undefined;
+  return {
+    name: 'oncall',
+    services: { oncall: service },
+    async start() {
+      const tick = () => void escalator.tick().catch((error: unknown) => log.warn({ err: String(error) }, 'on-call escalation tick failed; the next one retries'));
+      stopTimer = (options.schedule ?? everyInterval)(TICK_MS, tick);
+    },
+    async stop() {
+      stopTimer?.();
+    },
+  };
+}
+
+
+function everyInterval(everyMs: number, tick: () => void): () => void {
+  const timer = setInterval(tick, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** Reads and validates ONCALL_FILE; a problem stops the start with the file's name and every problem in it. */

@@ -12,6 +12,8 @@ export type IngestResult =
   | { readonly outcome: 'duplicate'; readonly alertId: string }
   | { readonly outcome: 'stored'; readonly alertId: string; readonly cards: number; readonly silenced: boolean; readonly stale: boolean };
 
+export type AlertRoutedListener = (record: AlertRecord, fresh: readonly Delivery[]) => void;
+
 export type IngestOutcome = { readonly ok: true; readonly result: IngestResult } | { readonly ok: false; readonly error: unknown };
 
 export interface AlertIngestorDeps {
@@ -21,6 +23,8 @@ export interface AlertIngestorDeps {
   readonly clock: Clock;
   readonly storm: StormPolicy;
   readonly log: Logger;
+  /** Told, inside the transaction, of the conversations that just got a card for a fired alert (on call pages from it). */
+  readonly onRouted?: (record: AlertRecord, fresh: readonly Delivery[]) => void;
 }
 
 /**
@@ -76,6 +80,7 @@ export class AlertIngestor {
         if (!silenced) fresh = this.route(record, existing, now.getTime(), subscribed());
       }
       const cards = this.deps.publisher.publish(record, [...existing, ...fresh]);
+      if (fresh.length > 0) this.deps.onRouted?.(record, fresh);
       return { outcome: 'stored', alertId: alert.alertId, cards, silenced, stale: false };
     });
   }

@@ -65,6 +65,7 @@ export class Escalator {
     const alert = this.deps.alert(state.alertId);
     if (!alert || alert.state !== 'New' || alert.resolved) {
       // Acknowledged (or closed, resolved) since: the chain stops here.
+      // (The alert's own record says who acknowledged, closed or resolved it; `alert <id>` shows that.)
       await oncall.escalations.update(acknowledged(state, alert?.acknowledgedBy ?? BOT_ACTOR, now));
       return false;
     }
