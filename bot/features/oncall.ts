@@ -8,7 +8,8 @@ import type { AlertRecord } from '../../core/alerts/alert';
 import type { Delivery } from '../../core/alerts/repository';
 import { Escalator } from '../../core/oncall/escalator';
 import { OnCallFileError, readOnCallDocument, type OnCallDocument } from '../../core/oncall/file';
-import { rotationToPage } from '../../core/oncall/paging';
+import { rotationToPage, runbookOf } from '../../core/oncall/paging';
+import { onCallMentionCard } from '../../cards/oncall-page';
 import { OnCallService } from '../../core/oncall/service';
 import { BOT_ACTOR } from '../../core/oncall/timeline';
 import type { Feature, FeatureDeps, FeatureModule } from './feature';
@@ -60,6 +61,12 @@ async function createOnCallFeature(deps: FeatureDeps, options: OnCallFeatureOpti
       if (!record || !alerts) return undefined;
       const why = page.level === 'primary' ? 'you are on call' : `you are the ${page.level}`;
       return { card: alertCard(alerts.cardInput(record)), summary: `Page: ${record.rule} (Sev${record.severity}) is unacknowledged; ${why}` };
+    },
+    mentionMessage: (id, page, rotation) => {
+      const record = alerts?.get(id);
+      if (!record) return undefined;
+      const card = onCallMentionCard({ alertId: id, title: record.rule, severity: record.severity, rotation, member: page.member, role: 'on call', runbookUrl: runbookOf(record, service.runbooks) });
+      return { card, summary: `${page.member.name}, you are on call: ${record.rule} (Sev${record.severity})` };
     },
   });
 

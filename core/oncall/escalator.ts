@@ -22,6 +22,8 @@ export interface EscalatorDeps {
   readonly alert: (alertId: string) => AlertGlance | undefined;
   /** The personal page: the alert's card with its actions, and a line saying why they get it. */
   readonly pageMessage: (alertId: string, page: Page) => OutboundMessage | undefined;
+  /** The channel's @mention of the primary, posted under the new card. */
+  readonly mentionMessage?: (alertId: string, page: Page, rotation: string) => OutboundMessage | undefined;
 }
 
 /**
@@ -46,6 +48,8 @@ export class Escalator {
     }
     const state = startEscalation({ alertId: input.alertId, conversationId: input.conversationId, onCall: found.onCall, unacknowledgedMinutes: found.rotation.unacknowledgedMinutes, postedAt: now });
     if (!(await oncall.escalations.create(state))) return oncall.escalations.get(input.alertId);
+    const mention = this.deps.mentionMessage?.(input.alertId, state.pages[0]!, found.rotation.name);
+    if (mention) this.deps.notifier.post(input.conversationId, `oncall-mention:${input.alertId}`, mention);
     await oncall.timeline.append({ alertId: input.alertId, at: now.toISOString(), kind: 'mentioned', actor: BOT_ACTOR, detail: `${found.onCall.primary.name} (primary of ${found.rotation.name})` });
     return state;
   }

@@ -45,6 +45,8 @@ async function setUp(t: TestBot, clock: ManualClock): Promise<void> {
   expect((await t.post(`/api/alerts?token=${TOKEN}`, payload)).status).toBe(200);
   await until(() => creates(t, t.conversationId('channel')).some((a) => JSON.stringify(a.activity).includes('Temperature high')), 'the channel card');
   await until(async () => (await t.bot.services.oncall!.escalations.get(ALERT)) !== undefined, 'the escalation to start');
+  // The primary is @mentioned in the channel: a real mention entity (Teams notifies them), with Acknowledge.
+  await until(() => creates(t, t.conversationId('channel')).some((a) => JSON.stringify(a.activity).includes('"mentioned":{"id":"aad-op"')), 'the mention');
 }
 
 test('fire → channel card → primary paged after N min → secondary → secondary acknowledges → no more pages; the timeline shows each step', async () => {
