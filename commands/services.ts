@@ -14,6 +14,7 @@ import type { DeploymentService } from '../core/deployments/service';
 import type { RolloutService } from '../core/rollouts/service';
 import type { FirmwareCatalog } from '../backends/feed/port';
 import type { OnCallService } from '../core/oncall/service';
+import type { Escalator } from '../core/oncall/escalator';
 import type { AlertRoutedListener } from '../core/alerts/ingest';
 
 /**
@@ -47,6 +48,8 @@ export interface Services {
   /** On call: rotations, overrides, maintenance windows, alert timelines (commands/oncall.ts, commands/maintenance.ts). */
   readonly oncall?: OnCallService;
   /** Listeners to fired alerts' new cards (the alerts feature calls them; on call starts paging from them). */
+  /** On-call paging: Escalate and notes from cards and commands (commands/oncall-alert.ts). */
+  readonly escalator?: Escalator;
   readonly alertRouted?: { add(listener: AlertRoutedListener): void };
   // Domain services: each feature adds its optional field here (fleet, logs, alerts, rollouts, deployments).
 }

@@ -4,6 +4,7 @@ import { oncallMigrations, sqliteOnCallStore } from '../../backends/store/sqlite
 import { alertCard } from '../../cards/alert';
 import { silenceScheduleCommand } from '../../commands/maintenance';
 import { ONCALL_COMMANDS } from '../../commands/oncall';
+import { alertEscalateCommand, alertNoteCommand, oncallEscalateAction, oncallNoteAction } from '../../commands/oncall-alert';
 import type { AlertRecord } from '../../core/alerts/alert';
 import type { Delivery } from '../../core/alerts/repository';
 import { Escalator } from '../../core/oncall/escalator';
@@ -32,7 +33,13 @@ export interface OnCallFeatureOptions {
 const TICK_MS = 15_000;
 
 export function createOnCallFeatureModule(options: OnCallFeatureOptions = {}): FeatureModule {
-  return { name: 'oncall', migrations: oncallMigrations, commands: [...ONCALL_COMMANDS, silenceScheduleCommand], create: (deps) => createOnCallFeature(deps, options) };
+  return {
+    name: 'oncall',
+    migrations: oncallMigrations,
+    commands: [...ONCALL_COMMANDS, silenceScheduleCommand, alertNoteCommand, alertEscalateCommand],
+    actions: [oncallNoteAction, oncallEscalateAction],
+    create: (deps) => createOnCallFeature(deps, options),
+  };
 }
 
 export const oncallFeature: FeatureModule = createOnCallFeatureModule();
@@ -91,7 +98,7 @@ async function createOnCallFeature(deps: FeatureDeps, options: OnCallFeatureOpti
   let stopTimer: (() => void) | undefined;
   return {
     name: 'oncall',
-    services: { oncall: service },
+    services: { oncall: service, escalator },
     async start() {
       const tick = () => void escalator.tick().catch((error: unknown) => log.warn({ err: String(error) }, 'on-call escalation tick failed; the next one retries'));
       stopTimer = (options.schedule ?? everyInterval)(TICK_MS, tick);

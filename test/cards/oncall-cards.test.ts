@@ -13,6 +13,18 @@ test('the on-call mention: a real Teams mention entity whose text is in the card
   expect(JSON.stringify(mention.actions)).toContain('"url":"https://wiki.contoso.com/runbooks/temperature"');
 });
 
+test('the last three notes with the count, and the inline note input', () => {
+  const notes = { count: 5, latest: [3, 2, 1].map((n) => ({ actor: 'Otto', at: `2026-12-05T10:0${n}:00.000Z`, text: `note ${n}` })) };
+  const withNotes = onCallMentionCard({ ...input, notes });
+  expectValidCard(withNotes);
+  const text = JSON.stringify(withNotes.body);
+  expect(text).toContain('Notes (5)');
+  expect(text).toContain('**Otto** 10:03 UTC: note 3');
+  expect(text).toContain('2 older');
+  expect(JSON.stringify(withNotes.actions)).toContain('"verb":"oncall.note"');
+  expect(JSON.stringify(withNotes.actions)).toContain('"verb":"oncall.escalate"');
+});
+
 test('no runbook, no Runbook button', () => {
   expect(JSON.stringify(onCallMentionCard({ ...input, runbookUrl: undefined }).actions)).not.toContain('Runbook');
 });

@@ -66,6 +66,16 @@ test('fire → channel card → primary paged after N min → secondary → seco
     tick();
     await until(() => creates(t, PERSONAL.lead).some((a) => JSON.stringify(a.activity).includes('Temperature high')), 'the secondary’s page');
 
+    // Notes from the mention card's inline input and from chat; the card answers with the latest three and the count.
+    const viewerNote = await t.click('oncall.note', { id: ALERT, note: 'looking' }, { user: USERS.viewer, conversation: 'channel' });
+    expect(JSON.stringify(viewerNote)).toMatch(/operator role/);
+    for (const note of ['fan stuck', 'gateway rebooted', 'temperature falling']) await t.click('oncall.note', { id: ALERT, note }, { user: USERS.operator, conversation: 'channel' });
+    expect((await t.sayAndWait('alert note page-1 all clear soon', { user: USERS.operator, conversation: 'channel' })).activity.text).toContain('Note added');
+    const noted = JSON.stringify(await t.click('oncall.note', { id: ALERT, note: 'last one' }, { user: USERS.operator, conversation: 'channel' }));
+    expect(noted).toContain('Notes (5)');
+    expect(noted).toContain('last one');
+    expect(noted).not.toContain('fan stuck');
+
     const ack = await t.click('alert.acknowledge', { id: ALERT }, { user: USERS.releaseLead, conversation: 'personal' });
     expect(JSON.stringify(ack)).toContain('by Rita Lead');
     clock.advance(30 * MIN);
@@ -75,7 +85,7 @@ test('fire → channel card → primary paged after N min → secondary → seco
     expect(pages).toHaveLength(2);
 
     const timeline = await t.sayAndWait('alert page-1', { user: USERS.viewer });
-    for (const step of ['**fired**', '**posted** by FleetOps', '**mentioned** by FleetOps: aad-op (primary of ops)', '**paged** by FleetOps: aad-op (primary)', '**escalated** by FleetOps: aad-lead (secondary)', '**acknowledged** by Rita Lead']) {
+    for (const step of ['**fired**', '**posted** by FleetOps', '**mentioned** by FleetOps: aad-op (primary of ops)', '**paged** by FleetOps: aad-op (primary)', '**escalated** by FleetOps: aad-lead (secondary)', '**acknowledged** by Rita Lead', '**note** by Otto Operator: fan stuck', '**note** by Otto Operator: all clear soon']) {
       expect(timeline.activity.text).toContain(step);
     }
   } finally {
