@@ -16,6 +16,7 @@ import type { FirmwareCatalog } from '../backends/feed/port';
 import type { OnCallService } from '../core/oncall/service';
 import type { Escalator } from '../core/oncall/escalator';
 import type { AlertRoutedListener } from '../core/alerts/ingest';
+import type { AlertRecord } from '../core/alerts/alert';
 
 /**
  * The ports and domain services a turn can use. Built once by bot/main.ts (the
@@ -50,6 +51,6 @@ export interface Services {
   /** Listeners to fired alerts' new cards (the alerts feature calls them; on call starts paging from them). */
   /** On-call paging: Escalate and notes from cards and commands (commands/oncall-alert.ts). */
   readonly escalator?: Escalator;
-  readonly alertRouted?: { add(listener: AlertRoutedListener): void };
+  readonly alertRouted?: { add(listener: AlertRoutedListener): void; hold(held: (record: AlertRecord) => boolean): void };
   // Domain services: each feature adds its optional field here (fleet, logs, alerts, rollouts, deployments).
 }

@@ -83,7 +83,9 @@ async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOpti
   const onRouted = (record: AlertRecord, fresh: readonly Delivery[]) => {
     for (const listener of routed) listener(record, fresh);
   };
-  const ingestor = new AlertIngestor({ repo, subscriptions: deps.subscriptions, publisher, clock, storm, log, onRouted });
+  const holds: Array<(record: AlertRecord) => boolean> = [];
+  const isHeld = (record: AlertRecord) => holds.some((held) => held(record));
+  const ingestor = new AlertIngestor({ repo, subscriptions: deps.subscriptions, publisher, clock, storm, log, onRouted, isHeld });
   const stateClient = options.stateClient ?? (config.bot ? new RoutingAlertStateClient(createAzureAlertStateClient(), new LocalAlertStateClient(), isAlertsManagementId) : new LocalAlertStateClient());
   const service = new AlertService({ repo, publisher, stateClient, clock, log });
   const batcher = new IngestBatcher(ingestor, repo);
@@ -103,7 +105,7 @@ async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOpti
   return {
     name: 'alerts',
     routes: [{ path: '/api/alerts', router: alertsWebhookRouter({ token, entra, accept, log }) }],
-    services: { alerts: service, alertRouted: { add: (listener) => void routed.push(listener) } },
+    services: { alerts: service, alertRouted: { add: (listener) => void routed.push(listener), hold: (held) => void holds.push(held) } },
     validateSubscriptionFilter: { topic: 'alerts', validate: (filter) => validateAlertFilter(filter) },
     async start() {
       if (commits.deferred) {

@@ -93,6 +93,16 @@ async function createOnCallFeature(deps: FeatureDeps, options: OnCallFeatureOpti
     }
   };
   deps.previous.alertRouted?.add(routed);
+  // Maintenance windows: matching alerts are stored and listed, but get no card and no page.
+  await service.refreshWindows();
+  deps.previous.alertRouted?.hold((record) => {
+    const held = record.monitorCondition === 'Fired' ? service.heldBy(record) : undefined;
+    if (held) {
+      const detail = `maintenance window #${held.window.id} until ${held.occurrence.end.toISOString()}`;
+      void store.timeline.append({ alertId: record.alertId, at: deps.clock.now().toISOString(), kind: 'held', actor: BOT_ACTOR, detail }).catch(() => undefined);
+    }
+    return held !== undefined;
+  });
   if (!deps.previous.alertRouted) log.warn('no alerts feature: on call pages nobody');
 
   let stopTimer: (() => void) | undefined;
@@ -100,7 +110,7 @@ async function createOnCallFeature(deps: FeatureDeps, options: OnCallFeatureOpti
     name: 'oncall',
     services: { oncall: service, escalator },
     async start() {
-      const tick = () => void escalator.tick().catch((error: unknown) => log.warn({ err: String(error) }, 'on-call escalation tick failed; the next one retries'));
+      const tick = () => void Promise.all([escalator.tick(), service.refreshWindows()]).catch((error: unknown) => log.warn({ err: String(error) }, 'on-call escalation tick failed; the next one retries'));
       stopTimer = (options.schedule ?? everyInterval)(TICK_MS, tick);
     },
     async stop() {

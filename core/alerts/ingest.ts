@@ -25,6 +25,8 @@ export interface AlertIngestorDeps {
   readonly log: Logger;
   /** Told, inside the transaction, of the conversations that just got a card for a fired alert (on call pages from it). */
   readonly onRouted?: (record: AlertRecord, fresh: readonly Delivery[]) => void;
+  /** True inside a maintenance window for the alert: stored and listed, no card (on call's `silence schedule`). */
+  readonly isHeld?: (record: AlertRecord) => boolean;
 }
 
 /**
@@ -76,7 +78,7 @@ export class AlertIngestor {
       let silenced = false;
       let fresh: Delivery[] = [];
       if (alert.monitorCondition === 'Fired') {
-        silenced = repo.findSilence(alert.rule, alertTarget(alert), now) !== undefined;
+        silenced = repo.findSilence(alert.rule, alertTarget(alert), now) !== undefined || this.deps.isHeld?.(record) === true;
         if (!silenced) fresh = this.route(record, existing, now.getTime(), subscribed());
       }
       const cards = this.deps.publisher.publish(record, [...existing, ...fresh]);

@@ -24,6 +24,9 @@ export const isActor = (member: Member, actor: Pick<Actor, 'id' | 'upn'>): boole
 
 /** On call: schedules, overrides and maintenance windows over the store, on the bot's clock. */
 export class OnCallService {
+  /** The maintenance windows as last read: alert ingestion asks synchronously (refreshed on change and by the tick). */
+  private windows: readonly MaintenanceWindow[] = [];
+
   constructor(
     private readonly store: OnCallStore,
     private readonly clock: Clock,
@@ -51,6 +54,7 @@ export class OnCallService {
       const known = existing.some((w) => w.filter === window.filter && JSON.stringify(w.window) === JSON.stringify(window.window));
       if (!known) await this.store.maintenance.add(window);
     }
+    await this.refreshWindows();
   }
 
   rotations(): Promise<Rotation[]> {
@@ -123,15 +127,28 @@ export class OnCallService {
   }
 
   async scheduleSilence(text: string, actor: Actor): Promise<MaintenanceWindow> {
-    return this.store.maintenance.add(must(parseMaintenanceWindow(text, actor.name)));
+    const added = await this.store.maintenance.add(must(parseMaintenanceWindow(text, actor.name)));
+    await this.refreshWindows();
+    return added;
+  }
+
+  async refreshWindows(): Promise<void> {
+    this.windows = await this.store.maintenance.list();
+  }
+
+  /** The maintenance window holding `alert` now, from the last read windows (no I/O: asked inside alert ingestion). */
+  heldBy(alert: Pick<Alert, 'severity' | 'site' | 'deviceId' | 'rule'>, at = this.clock.now()) {
+    return maintenanceFor(alert, this.windows, at);
   }
 
   maintenanceWindows(): Promise<MaintenanceWindow[]> {
     return this.store.maintenance.list();
   }
 
-  removeMaintenanceWindow(id: number): Promise<MaintenanceWindow | undefined> {
-    return this.store.maintenance.remove(id);
+  async removeMaintenanceWindow(id: number): Promise<MaintenanceWindow | undefined> {
+    const removed = await this.store.maintenance.remove(id);
+    await this.refreshWindows();
+    return removed;
   }
 
   async inMaintenance(alert: Pick<Alert, 'severity' | 'site' | 'deviceId' | 'rule'>, at = this.clock.now()) {

@@ -123,3 +123,27 @@ test('a restart in the middle of an escalation neither skips nor repeats a page'
     await connector.stop();
   }
 });
+
+test('inside a maintenance window an alert is stored and listed, but gets no card and pages nobody', async () => {
+  const clock = new ManualClock(new Date());
+  const { start, tick } = world(clock);
+  const t = await startTestBot({ env: { ALERTS_WEBHOOK_TOKEN: TOKEN }, start });
+  try {
+    const hour = clock.now().getUTCHours();
+    const hh = (h: number) => String((h + 24) % 24).padStart(2, '0');
+    expect((await t.sayAndWait(`silence schedule site:berlin daily ${hh(hour - 1)}:00-${hh(hour + 1)}:00 UTC`, { user: USERS.operator })).activity.text).toContain('in progress now');
+    await t.sayAndWait(`oncall rotation add ops daily 00:00 UTC members:aad-op ack:5`, { user: USERS.admin });
+    await t.sayAndWait('oncall me', { user: USERS.operator, conversationId: PERSONAL.op });
+    await t.sayAndWait('subscribe alerts oncall:ops', { user: USERS.operator, conversation: 'channel' });
+    const payload = devicePayload({ alertId: ALERT, deviceId: 'device-42', site: 'berlin', severity: 0, firedAt: clock.now().toISOString() });
+    expect((await t.post(`/api/alerts?token=${TOKEN}`, payload)).status).toBe(200);
+    clock.advance(10 * MIN);
+    tick();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(t.connector.activities.filter((a) => a.activity.attachments)).toHaveLength(0);
+    expect(JSON.stringify((await t.sayAndWait('alerts', { user: USERS.viewer })).activity)).toContain('Temperature high');
+    expect((await t.bot.services.oncall!.timeline.list(ALERT)).map((e) => e.kind)).toEqual(['held']);
+  } finally {
+    await t.stop();
+  }
+});
