@@ -105,7 +105,7 @@ async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOpti
   return {
     name: 'alerts',
     routes: [{ path: '/api/alerts', router: alertsWebhookRouter({ token, entra, accept, log }) }],
-    services: { alerts: service, alertRouted: { add: (listener) => void routed.push(listener), hold: (held) => void holds.push(held) } },
+    services: { alerts: service, alertRouted: { add: (listener) => void routed.push(listener), hold: (held) => void holds.push(held), release: (alertId) => ingestor.release(alertId) } },
     validateSubscriptionFilter: { topic: 'alerts', validate: (filter) => validateAlertFilter(filter) },
     async start() {
       if (commits.deferred) {

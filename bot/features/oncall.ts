@@ -105,12 +105,25 @@ async function createOnCallFeature(deps: FeatureDeps, options: OnCallFeatureOpti
   });
   if (!deps.previous.alertRouted) log.warn('no alerts feature: on call pages nobody');
 
+  // Held alerts whose window has ended: those still firing get their cards now (release re-checks, so once is enough).
+  const releaseEnded = async () => {
+    const alertRouted = deps.previous.alertRouted;
+    if (!alertRouted) return;
+    const now = deps.clock.now().getTime();
+    for (const { alertId, until } of await store.timeline.heldUntil(now)) {
+      // The marker first: if another window holds it again, that newer hold comes after the marker and stays pending.
+      await store.timeline.append({ alertId, at: deps.clock.now().toISOString(), kind: 'posted', actor: BOT_ACTOR, detail: `released: the maintenance window ended at ${until}` });
+      const cards = alertRouted.release(alertId);
+      if (cards === 0) log.info({ alertId }, 'held alert not posted at the end of its maintenance window: no longer firing, silenced or held again');
+    }
+  };
+
   let stopTimer: (() => void) | undefined;
   return {
     name: 'oncall',
     services: { oncall: service, escalator },
     async start() {
-      const tick = () => void Promise.all([escalator.tick(), service.refreshWindows()]).catch((error: unknown) => log.warn({ err: String(error) }, 'on-call escalation tick failed; the next one retries'));
+      const tick = () => void Promise.all([escalator.tick(), service.refreshWindows().then(releaseEnded)]).catch((error: unknown) => log.warn({ err: String(error) }, 'on-call escalation tick failed; the next one retries'));
       stopTimer = (options.schedule ?? everyInterval)(TICK_MS, tick);
     },
     async stop() {

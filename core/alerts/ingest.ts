@@ -87,6 +87,26 @@ export class AlertIngestor {
     });
   }
 
+  /**
+   * A held alert (maintenance window) whose window ended while it still fires: its cards go
+   * out now, as if it had just arrived. Returns how many cards; 0 when it no longer fires.
+   */
+  release(alertId: string): number {
+    const { repo } = this.deps;
+    return repo.transaction((): number => {
+      const record = repo.getExact(alertId);
+      if (!record || record.monitorCondition !== 'Fired' || record.state === 'Closed' || this.deps.isHeld?.(record) === true) return 0;
+      const now = this.deps.clock.now();
+      if (repo.findSilence(record.rule, alertTarget(record), now)) return 0;
+      const existing = repo.deliveriesOf(alertId);
+      const fresh = this.route(record, existing, now.getTime(), this.deps.subscriptions.listForTopic('alerts'));
+      if (fresh.length === 0) return 0;
+      const cards = this.deps.publisher.publish(record, [...existing, ...fresh]);
+      this.deps.onRouted?.(record, fresh);
+      return cards;
+    });
+  }
+
   /** New deliveries for conversations whose subscriptions match and that have no card for this alert yet. */
   private route(record: AlertRecord, existing: readonly Delivery[], now: number, subscriptions: readonly Subscription[]): Delivery[] {
     const { repo, storm: policy } = this.deps;

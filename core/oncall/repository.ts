@@ -35,6 +35,8 @@ export interface MaintenanceWindowRepository {
 export interface AlertTimelineRepository {
   append(entry: NewTimelineEntry): Promise<TimelineEntry>;
   list(alertId: string): Promise<TimelineEntry[]>;
+  /** Alerts held by a maintenance window that ended by `nowMs` and have not been released (no `posted` entry after the hold). */
+  heldUntil(nowMs: number): Promise<Array<{ alertId: string; until: string }>>;
   /** The latest `limit` notes, newest first, and how many there are. */
   notes(alertId: string, limit: number): Promise<{ latest: TimelineEntry[]; count: number }>;
 }

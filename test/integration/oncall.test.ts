@@ -124,7 +124,7 @@ test('a restart in the middle of an escalation neither skips nor repeats a page'
   }
 });
 
-test('inside a maintenance window an alert is stored and listed, but gets no card and pages nobody', async () => {
+test('inside a maintenance window an alert is stored and listed, but gets no card and pages nobody; still firing at its end, it is posted then', async () => {
   const clock = new ManualClock(new Date());
   const { start, tick } = world(clock);
   const t = await startTestBot({ env: { ALERTS_WEBHOOK_TOKEN: TOKEN }, start });
@@ -143,6 +143,15 @@ test('inside a maintenance window an alert is stored and listed, but gets no car
     expect(t.connector.activities.filter((a) => a.activity.attachments)).toHaveLength(0);
     expect(JSON.stringify((await t.sayAndWait('alerts', { user: USERS.viewer })).activity)).toContain('Temperature high');
     expect((await t.bot.services.oncall!.timeline.list(ALERT)).map((e) => e.kind)).toEqual(['held']);
+
+    // Still firing when the window ends: the card is posted then, and paging starts.
+    clock.advance(2 * 60 * MIN);
+    tick();
+    await until(() => creates(t, t.conversationId('channel')).some((a) => JSON.stringify(a.activity).includes('Temperature high')), 'the card at the window’s end');
+    await until(async () => (await t.bot.services.oncall!.escalations.get(ALERT)) !== undefined, 'paging to start');
+    tick();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(creates(t, t.conversationId('channel')).filter((a) => JSON.stringify(a.activity).includes('Temperature high') && !JSON.stringify(a.activity).includes('<at>'))).toHaveLength(1);
   } finally {
     await t.stop();
   }

@@ -232,6 +232,18 @@ export class SqliteAlertTimelineRepository implements AlertTimelineRepository {
     return (this.db.prepare('SELECT * FROM alert_timeline WHERE alert_id = ? ORDER BY at, id').all(alertId) as TimelineRow[]).map(toEntry);
   }
 
+  async heldUntil(nowMs: number): Promise<Array<{ alertId: string; until: string }>> {
+    // The hold's detail ends with the window's end (ISO); a later entry of kind posted releases it.
+    const rows = this.db
+      .prepare(
+        `SELECT h.alert_id AS alertId, substr(h.detail, instr(h.detail, ' until ') + 7) AS until FROM alert_timeline h
+         WHERE h.kind = 'held' AND NOT EXISTS (SELECT 1 FROM alert_timeline p WHERE p.alert_id = h.alert_id AND p.kind = 'posted' AND p.id > h.id)
+           AND h.id = (SELECT max(id) FROM alert_timeline x WHERE x.alert_id = h.alert_id AND x.kind = 'held')`,
+      )
+      .all() as Array<{ alertId: string; until: string }>;
+    return rows.filter((r) => Date.parse(r.until) <= nowMs);
+  }
+
   async notes(alertId: string, limit: number): Promise<{ latest: TimelineEntry[]; count: number }> {
     const latest = (this.db.prepare("SELECT * FROM alert_timeline WHERE alert_id = ? AND kind = 'note' ORDER BY id DESC LIMIT ?").all(alertId, limit) as TimelineRow[]).map(toEntry);
     const count = this.db.prepare("SELECT count(*) FROM alert_timeline WHERE alert_id = ? AND kind = 'note'").pluck().get(alertId) as number;
