@@ -7,6 +7,8 @@ const common = {
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
 module.exports = {
+  // Probes PostgreSQL once: its suites skip (with one line saying so) when there is none.
+  globalSetup: '<rootDir>/test/support/postgres-setup.js',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['/test/integration/', '/test/e2e/'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'], setupFilesAfterEnv: ['<rootDir>/test/support/long-timeout.ts'] },

@@ -76,8 +76,8 @@ async function start(channel: RecordingChannel, conversations: string[], extra: 
     { logger: statsLogger, channel, features: [createAlertsFeatureModule({ schedule: () => () => undefined }), ...extra] },
   );
   for (const conversationId of conversations) {
-    bot.services.conversations.upsert({ conversationId, serviceUrl: 'http://127.0.0.1:1', channelId: 'msteams', tenantId: `tenant-${conversationId}` });
-    bot.services.subscriptions.add({ conversationId, topic: 'alerts', filter: '', createdBy: 'bench' });
+    await bot.services.conversations.upsert({ conversationId, serviceUrl: 'http://127.0.0.1:1', channelId: 'msteams', tenantId: `tenant-${conversationId}` });
+    await bot.services.subscriptions.add({ conversationId, topic: 'alerts', filter: '', createdBy: 'bench' });
   }
   return { bot, dataDir };
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { openDatabase } from '../backends/store/sqlite/database';
-import { DEPLOYMENT_MIGRATIONS, SqliteDeploymentRepository } from '../backends/store/sqlite/deployments';
+import { DEPLOYMENT_MIGRATIONS, sqliteDeploymentRepository } from '../backends/store/sqlite/deployments';
 import { deploymentRunCard } from '../cards/deployment-run';
 import { cardBytes } from '../cards/card';
 import { DeploymentAnnouncer } from '../core/deployments/announcer';
@@ -15,6 +15,7 @@ import { systemClock } from '../core/clock';
 import { silentLogger } from '../core/logger';
 import { basicAuthHeader, devopsWebhookRouter } from '../bot/webhooks/devops';
 import { percentile, printTable } from './report';
+import { SqliteUnitOfWork } from '../backends/store/sqlite/unit-of-work';
 
 /**
  * Deployments webhook: Azure DevOps events POSTed over HTTP with basic auth, stored in
@@ -25,10 +26,10 @@ const RUNS = 200;
 const CONCURRENCY = 8;
 
 const subscriptions: SubscriptionRepository = {
-  add: () => { throw new Error('unused'); },
-  remove: () => 0,
-  listForConversation: () => [],
-  listForTopic: () => ['a', 'b', 'c'].map((c, i) => ({ id: i, conversationId: c, topic: 'deployments', filter: i === 2 ? 'firmware-*' : '', createdBy: 'bench', createdAt: '' }) as Subscription),
+  add: async () => { throw new Error('unused'); },
+  remove: async () => 0,
+  listForConversation: async () => [],
+  listForTopic: async () => ['a', 'b', 'c'].map((c, i) => ({ id: i, conversationId: c, topic: 'deployments', filter: i === 2 ? 'firmware-*' : '', createdBy: 'bench', createdAt: '' }) as Subscription),
 };
 
 function events(run: number): object[] {
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
   let posts = 0;
   let maxCard = 0;
   const renderTimes: number[] = [];
-  const announcer = new DeploymentAnnouncer(subscriptions, { post: () => { posts++; } }, (run) => {
+  const announcer = new DeploymentAnnouncer(subscriptions, { post: async () => { posts++; } }, (run) => {
     const t0 = performance.now();
     const card = deploymentRunCard({ run, now: new Date().toISOString() });
     renderTimes.push(performance.now() - t0);
@@ -70,12 +71,12 @@ async function main(): Promise<void> {
     return { card };
   });
   const service = new DeploymentService({
-    repository: new SqliteDeploymentRepository(db),
+    repository: sqliteDeploymentRepository(db),
     approvals: { kind: 'local', update: async () => ({ ok: true, status: 'approved' }) },
     announcer,
     clock: systemClock,
     log: silentLogger,
-    unitOfWork: (work) => db.transaction(work)(),
+    unitOfWork: new SqliteUnitOfWork(db),
   });
   const credentials = { user: 'bench', password: 'bench-password' };
   const app = express();
@@ -105,7 +106,7 @@ async function main(): Promise<void> {
   );
   const seconds = (performance.now() - started) / 1000;
   server.close();
-  const done = service.list({ limit: 100 }).filter((r) => r.state === 'completed' && r.firmwareVersion).length;
+  const done = (await service.list({ limit: 100 })).filter((r) => r.state === 'completed' && r.firmwareVersion).length;
   db.close();
 
   const total = latencies.length;

@@ -19,10 +19,11 @@ import type { FirmwareCatalog } from '../backends/feed/port';
 import { FLEET_MIGRATIONS } from '../backends/fleet/local/migrations';
 import { LocalFleetRegistry } from '../backends/fleet/local/local-registry';
 import { openDatabase } from '../backends/store/sqlite/database';
-import { rolloutMigrations, SqliteRolloutRepository } from '../backends/store/sqlite/rollouts';
+import { rolloutMigrations, sqliteRolloutRepository } from '../backends/store/sqlite/rollouts';
 import { ManualClock } from '../core/clock';
 import { RolloutService } from '../core/rollouts/service';
 import { median } from './report';
+import { SqliteUnitOfWork } from '../backends/store/sqlite/unit-of-work';
 
 const N = Number(process.env.BENCH_DEVICES ?? 100_000);
 const catalog: FirmwareCatalog = { list: async () => [...SEED_FIRMWARE], get: async (v) => SEED_FIRMWARE.find((f) => f.version === v) };
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
   console.log('figures are wall time, judged against the targets; CPU is this process alone (on a busy machine it is the cost of the work itself)\n');
 
   const service = new RolloutService({
-    repo: new SqliteRolloutRepository(db),
+    repo: sqliteRolloutRepository(db), unitOfWork: new SqliteUnitOfWork(db),
     fleet,
     catalog,
     clock,
@@ -93,14 +94,14 @@ async function main(): Promise<void> {
   line(`plan ${fmt(planned.targets)} targets (CPU ${fmt(cpuMs(c))} ms)`, `${fmt(planMs)} ms`, '< 2,000 ms', planMs < 2000);
 
   // 2. Dispatch: one tick writes every device (the budget allows it), batch by batch.
-  service.actions.start(planned.rollout.id, undefined, { name: 'bench' });
+  await service.actions.start(planned.rollout.id, undefined, { name: 'bench' });
   t = process.hrtime.bigint();
   c = process.cpuUsage();
   await service.tick();
   const dispatchMs = ms(t);
   const dispatchCpu = cpuMs(c);
-  const view = () => service.view(planned.rollout.id)!.waves[0]!.counts;
-  const written = view().inProgress;
+  const view = async () => (await service.view(planned.rollout.id))!.waves[0]!.counts;
+  const written = (await view()).inProgress;
   const rate = (written / dispatchMs) * 1000;
   line(`dispatch ${fmt(written)} desired writes (${fmt(dispatchMs)} ms, CPU ${fmt(dispatchCpu)} ms)`, `${fmt(rate)} /s`, '≥ 5,000 devices/s', rate >= 5000);
 
@@ -117,7 +118,7 @@ async function main(): Promise<void> {
   for (let round = 0; round < 5; round++) quiet.push(await tick('quiet'));
   await report(1, { fwUpdateStatus: 'verifying' });
   const allMs = await tick('all');
-  if (view().inProgress !== N) throw new Error(`expected ${N} in flight, found ${view().inProgress}`);
+  if ((await view()).inProgress !== N) throw new Error(`expected ${N} in flight, found ${(await view()).inProgress}`);
   const tenthMs = median(tenths);
   const quietMs = median(quiet);
   line(`tick, ${fmt(N)} in flight, ${fmt(someReported)} report a new phase (10 %) (CPU ${fmt(median(cpu.tenth!))} ms)`, `${fmt(tenthMs)} ms`, '< 250 ms', tenthMs < 250);
@@ -129,25 +130,25 @@ async function main(): Promise<void> {
   // The soak: every device reports the new version, then the soak time passes for all at once.
   await report(1, { currentFwVersion: '2.4.1', fwUpdateStatus: 'current', pendingFwVersion: null });
   await tick();
-  if (view().inProgress !== N) throw new Error('devices left flight before their soak');
+  if ((await view()).inProgress !== N) throw new Error('devices left flight before their soak');
   clock.advance(5 * 60_000);
   const soakMs = await tick('soak');
-  const after = view();
+  const after = await view();
   line(`tick, ${fmt(N)} soaking, the soak ends for all at once (CPU ${fmt(cpu.soak![0]!)} ms)`, `${fmt(soakMs)} ms`, undefined, undefined);
   if (after.succeeded !== N) throw new Error(`expected ${N} succeeded, found ${after.succeeded}`);
 
   // After a restart the engine has no cursor: its first tick reads every device of the rollout.
-  const restarted = new RolloutService({ repo: new SqliteRolloutRepository(db), fleet, catalog, clock, defaults: { dispatchPerSecond: 1_000_000 }, engine: { batchSize: 5000 } });
+  const restarted = new RolloutService({ repo: sqliteRolloutRepository(db), unitOfWork: new SqliteUnitOfWork(db), fleet, catalog, clock, defaults: { dispatchPerSecond: 1_000_000 }, engine: { batchSize: 5000 } });
   const plan2 = await restarted.plan({ version: '2.5.0', filter: {}, filterText: '', waves: [100], actor: { name: 'bench' } });
-  restarted.actions.start(plan2.rollout.id, undefined, { name: 'bench' });
+  await restarted.actions.start(plan2.rollout.id, undefined, { name: 'bench' });
   rolloutId = plan2.rollout.id;
   await restarted.tick();
   await report(1, { fwUpdateStatus: 'downloading', pendingFwVersion: '2.5.0' });
-  const again = new RolloutService({ repo: new SqliteRolloutRepository(db), fleet, catalog, clock, engine: { batchSize: 5000 } });
+  const again = new RolloutService({ repo: sqliteRolloutRepository(db), unitOfWork: new SqliteUnitOfWork(db), fleet, catalog, clock, engine: { batchSize: 5000 } });
   clock.advance(10_000);
   t = process.hrtime.bigint();
   await again.tick();
-  if (again.view(rolloutId)!.waves[0]!.counts.inProgress !== N) throw new Error('the restarted rollout does not hold every device');
+  if ((await again.view(rolloutId))!.waves[0]!.counts.inProgress !== N) throw new Error('the restarted rollout does not hold every device');
   line(`first tick after a restart (reads and moves all ${fmt(N)})`, `${fmt(ms(t))} ms`, undefined, undefined);
 
   db.close();

@@ -1,10 +1,15 @@
 import type { AdaptiveCard } from '../cards/card';
+import { clipBytes, fitStrings, MAX_ACTIVITY_BYTES, MAX_SUMMARY_BYTES } from '../cards/fit';
 import type { OutboundMessage } from '../core/notifications/notifier';
 
 const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 
-/** A Bot Framework message activity for text and/or an Adaptive Card. */
+/** A Bot Framework message activity for text and/or an Adaptive Card, clipped to fit under Teams' size limit. */
 export function messageActivity(message: string | AdaptiveCard | OutboundMessage): Record<string, unknown> {
+  return fitStrings(unclippedActivity(message), MAX_ACTIVITY_BYTES);
+}
+
+function unclippedActivity(message: string | AdaptiveCard | OutboundMessage): Record<string, unknown> {
   if (typeof message === 'string') return { type: 'message', text: message, textFormat: 'markdown' };
   if ('type' in message && message.type === 'AdaptiveCard') {
     return { type: 'message', attachments: [{ contentType: CARD_CONTENT_TYPE, content: message }] };
@@ -16,6 +21,6 @@ export function messageActivity(message: string | AdaptiveCard | OutboundMessage
     activity.textFormat = 'markdown';
   }
   if (outbound.card) activity.attachments = [{ contentType: CARD_CONTENT_TYPE, content: outbound.card }];
-  if (outbound.summary) activity.summary = outbound.summary;
+  if (outbound.summary) activity.summary = clipBytes(outbound.summary, MAX_SUMMARY_BYTES);
   return activity;
 }

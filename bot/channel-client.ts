@@ -1,6 +1,6 @@
 import { Client as ConnectorClient } from '@microsoft/teams.api';
 import type { Client as HttpClient } from '@microsoft/teams.common';
-import type { ConversationRef } from '../core/conversations/conversation';
+import { normalizeServiceUrl, type ConversationRef } from '../core/conversations/conversation';
 import { ChannelError, type ChannelClient } from '../core/notifications/channel';
 import type { OutboundMessage } from '../core/notifications/notifier';
 import { messageActivity } from './activities';
@@ -28,7 +28,8 @@ export class TeamsChannelClient implements ChannelClient {
   }
 
   private activities(ref: ConversationRef) {
-    return new ConnectorClient(ref.serviceUrl, this.http).conversations.activities(ref.conversationId);
+    // References stored before normalisation may still end with '/'.
+    return new ConnectorClient(normalizeServiceUrl(ref.serviceUrl), this.http).conversations.activities(ref.conversationId);
   }
 
   private activity(ref: ConversationRef, message: OutboundMessage) {

@@ -16,6 +16,12 @@ export function createHttpApp(): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Teams posts activities as JSON; the SDK's parser answered 500 to anything else (text/plain,
+  // forms, multipart: what a cross-site page can send). A clear 415 instead, before the SDK sees it.
+  app.post('/api/messages', (req, res, next) => {
+    if (req.is('application/json')) return next();
+    res.status(415).json({ error: 'Bot Framework activities are sent as Content-Type: application/json' });
+  });
   return app;
 }
 

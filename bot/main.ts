@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../core/config/config';
 import { startFleetOps } from './server';
+import { localWebhookLines } from './local-webhooks';
 import { PLAYGROUND_PORT, repoRoot, startPlayground } from './playground';
 
 /**
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
     `  Health:             ${bot.url}/healthz  ${bot.url}/readyz`,
     playground ? `  Chat with it here:  http://localhost:${PLAYGROUND_PORT}  (the Agents Playground)` : '  Playground:         off (PLAYGROUND=on to start it)',
     `  Try typing:         help · whoami · status device-42 · fleet · logs DeviceLogs | take 10`,
+    ...localWebhookLines(bot.localWebhooks),
     '  Stop with Ctrl-C.',
     '',
   ];

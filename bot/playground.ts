@@ -2,19 +2,21 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../core/logger';
+import { LOOPBACK_ONLY_EXEC_ARGV } from './loopback-only';
 
 export const PLAYGROUND_PORT = 56150;
 
 /**
- * Starts the Microsoft 365 Agents Playground pointing at the bot, offline: telemetry
- * off, no browser launched (we print the URL), config from the repo's
+ * Starts the Microsoft 365 Agents Playground pointing at the bot, on loopback only (it
+ * acts as any user it is told to, unauthenticated), offline: telemetry off, no browser launched (we print the URL), config from the repo's
  * .m365agentsplayground.yml (a release lead and a viewer).
  */
 export function startPlayground(args: { botUrl: string; port?: number; cwd: string; log: Logger }): ChildProcess {
   const cli = require.resolve('@microsoft/m365agentsplayground/cli.js');
   const child = spawn(
     process.execPath,
-    [cli, '--app-endpoint', `${args.botUrl}/api/messages`, '--channel-id', 'msteams', '--port', String(args.port ?? PLAYGROUND_PORT), '--disable-telemetry'],
+    // The CLI has no host option; the preload keeps it (and anything it starts) on 127.0.0.1.
+    [...LOOPBACK_ONLY_EXEC_ARGV, cli, '--app-endpoint', `${args.botUrl}/api/messages`, '--channel-id', 'msteams', '--port', String(args.port ?? PLAYGROUND_PORT), '--disable-telemetry'],
     {
       cwd: args.cwd,
       env: { ...process.env, APPLICATION_INSIGHTS_NO_STATSBEAT: 'true', TEAMSAPPTESTER_BROWSER: 'none', TEAMSAPPTESTER_TELEMETRY: 'false' },

@@ -10,10 +10,11 @@ import { OutboxSender, type OutboxSenderOptions } from '../core/notifications/ou
 import type { ChannelClient } from '../core/notifications/channel';
 import { openDatabase, type SqliteDatabase } from '../backends/store/sqlite/database';
 import { ALL_MIGRATIONS } from '../backends/store/sqlite/migrations';
-import { SqliteConversationRepository } from '../backends/store/sqlite/conversations';
-import { SqliteSubscriptionRepository } from '../backends/store/sqlite/subscriptions';
-import { SqliteAuditLog } from '../backends/store/sqlite/audit';
-import { SqliteOutboxRepository } from '../backends/store/sqlite/outbox';
+import { sqliteConversationRepository } from '../backends/store/sqlite/conversations';
+import { sqliteSubscriptionRepository } from '../backends/store/sqlite/subscriptions';
+import { sqliteAuditLog } from '../backends/store/sqlite/audit';
+import { sqliteOutboxRepository } from '../backends/store/sqlite/outbox';
+import { SqliteUnitOfWork } from '../backends/store/sqlite/unit-of-work';
 import { hasSecretReferences, resolveSecretReferences } from '../backends/secrets/resolve';
 import type { SecretClientPort } from '../backends/secrets/port';
 import { noTelemetry } from '../backends/telemetry/none';
@@ -24,12 +25,14 @@ import type { Services } from '../commands/services';
 import { OutboxDrainJob } from '../jobs/outbox-drain';
 import { createLogger } from './logger';
 import { createHttpApp, mountFallbacks, mountReadiness } from './http-server';
+import type { CloudEnvironment } from '@microsoft/teams.api';
 import { createTeamsApp } from './teams-app';
 import { TeamsChannelClient } from './channel-client';
 import { collectCommands } from './commands';
 import { FEATURE_MODULES } from './features';
 import type { Feature, FeatureModule } from './features/feature';
 import { PLAYGROUND_RELEASE_LEAD } from './local-defaults';
+import { saveLocalWebhooks, type LocalWebhooks } from './local-webhooks';
 
 export interface StartOptions {
   /** Overrides for tests: a fake clock, a channel double, quieter logs, other features. */
@@ -39,6 +42,8 @@ export interface StartOptions {
   readonly secrets?: SecretClientPort;
   readonly features?: readonly FeatureModule[];
   readonly outbox?: OutboxSenderOptions;
+  /** The Bot Framework endpoints (token issuer, signing keys, login): tests point them at local stand-ins. */
+  readonly botCloud?: CloudEnvironment;
 }
 
 export interface RunningBot {
@@ -47,6 +52,8 @@ export interface RunningBot {
   readonly services: Services;
   readonly db: SqliteDatabase;
   readonly log: Logger;
+  /** Local mode only: where the webhooks listen and the secrets a test event needs (also in DATA_DIR/local-webhooks.json). */
+  readonly localWebhooks?: LocalWebhooks;
   /** Drains the outbox (up to `drainTimeoutInMs`), stops features, closes the stores. */
   stop(drainTimeoutInMs?: number): Promise<void>;
 }
@@ -68,13 +75,18 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
   const telemetry: Telemetry = config.appInsightsConnectionString ? createAppInsightsTelemetry(config.appInsightsConnectionString) : noTelemetry;
   const modules = options.features ?? FEATURE_MODULES;
 
+  // DATA_DIR holds alert payloads, conversation references, the audit and device logs. Files
+  // that libraries create there (DuckDB's WAL comes and goes) must be the bot user's alone too.
+  process.umask(0o077);
   const db = openDatabase(path.join(config.dataDir, 'fleetops.sqlite'), [...ALL_MIGRATIONS, ...modules.flatMap((m) => m.migrations ?? [])]);
-  const conversations = new SqliteConversationRepository(db);
-  const subscriptions = new SqliteSubscriptionRepository(db);
-  const audit = new SqliteAuditLog(db, () => clock.now());
+  // Units of work share their disk flushes (group commit); checkpoints run on the alerts feature's thread.
+  const unitOfWork = new SqliteUnitOfWork(db);
+  const conversations = sqliteConversationRepository(db);
+  const subscriptions = sqliteSubscriptionRepository(db);
+  const audit = sqliteAuditLog(db, () => clock.now());
   // The outbox runs on the machine's clock, as its sender does: Teams' rate windows and
   // Retry-After are real time, whatever clock the domain runs on (tests move theirs).
-  const outbox = new SqliteOutboxRepository(db);
+  const outbox = sqliteOutboxRepository(db);
 
   let wakeSender: () => void = () => undefined;
   const notifier = new OutboxNotifier(outbox, () => wakeSender());
@@ -92,12 +104,12 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
   const selfUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 
   const registry = new CommandRegistry();
-  const services: Record<string, unknown> = { config, clock, access, registry, conversations, subscriptions, notifier, audit, delivery: outbox };
+  const services: Record<string, unknown> = { config, clock, access, registry, conversations, subscriptions, notifier, audit, delivery: outbox, selfUrl };
 
   const features: Feature[] = [];
   try {
     for (const module of modules) {
-      const feature = await module.create({ config, clock, log: log.child({ feature: module.name }), db, notifier, subscriptions, audit, telemetry, selfUrl, previous: services as Partial<Services> });
+      const feature = await module.create({ config, clock, log: log.child({ feature: module.name }), db, unitOfWork, notifier, subscriptions, audit, telemetry, selfUrl, previous: services as Partial<Services> });
       features.push(feature);
       Object.assign(services, feature.services ?? {});
       for (const route of feature.routes ?? []) expressApp.use(route.path, route.router);
@@ -111,7 +123,7 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
   for (const { command, group } of commands) registry.register(command, group);
   for (const action of actions) registry.registerAction(action);
 
-  const teams = createTeamsApp({ config, express: expressApp, services: services as unknown as Services, log, telemetry });
+  const teams = createTeamsApp({ config, express: expressApp, services: services as unknown as Services, log, telemetry, cloud: options.botCloud });
   await teams.initialize();
 
   mountReadiness(expressApp, {
@@ -129,6 +141,7 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
   drainJob.start();
 
   for (const feature of features) await feature.start?.();
+  const localWebhooks = config.bot ? undefined : saveLocalWebhooks(config.dataDir, selfUrl, features);
 
   let stopped = false;
   return {
@@ -137,6 +150,7 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
     services: services as unknown as Services,
     db,
     log,
+    localWebhooks,
     async stop(drainTimeoutInMs = 10_000) {
       if (stopped) return;
       stopped = true;

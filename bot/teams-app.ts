@@ -1,8 +1,9 @@
+import type { CloudEnvironment } from '@microsoft/teams.api';
 import { App, ExpressAdapter } from '@microsoft/teams.apps';
 import type { Express } from 'express';
 import type { Services } from '../commands/services';
 import { dispatchCardAction, dispatchMessage } from '../commands/dispatch';
-import type { ConversationRef } from '../core/conversations/conversation';
+import { normalizeServiceUrl, type ConversationRef } from '../core/conversations/conversation';
 import type { Logger } from '../core/logger';
 import type { AppConfig } from '../core/config/config';
 import type { Telemetry } from '../backends/telemetry/port';
@@ -16,7 +17,7 @@ import { stripBotMention } from './mentions';
  * The Teams SDK app: JWT validation of /api/messages (Azure mode), then one route per
  * activity kind, each handing a TurnContext to the command dispatcher. Transport only.
  */
-export function createTeamsApp(args: { config: AppConfig; express: Express; services: Services; log: Logger; telemetry: Telemetry }): App {
+export function createTeamsApp(args: { config: AppConfig; express: Express; services: Services; log: Logger; telemetry: Telemetry; cloud?: CloudEnvironment }): App {
   const { config, services, log, telemetry } = args;
   const app = new App({
     clientId: config.bot?.clientId ?? '',
@@ -27,11 +28,14 @@ export function createTeamsApp(args: { config: AppConfig; express: Express; serv
     dangerouslyAllowUnauthenticatedRequests: !config.bot,
     httpServerAdapter: new ExpressAdapter(args.express, { logger: sdkLogger(log, 'http') }),
     logger: sdkLogger(log),
+    ...(args.cloud ? { cloud: args.cloud } : {}),
+    // No SDK turn state: every replica must be able to answer any turn, so all state is in our store.
+    state: false,
   });
 
   const conversationOf = (activity: any): ConversationRef => ({
     conversationId: activity.conversation?.id,
-    serviceUrl: activity.serviceUrl,
+    serviceUrl: typeof activity.serviceUrl === 'string' ? normalizeServiceUrl(activity.serviceUrl) : activity.serviceUrl,
     tenantId: activity.conversation?.tenantId ?? activity.channelData?.tenant?.id,
     channelId: activity.channelId ?? 'msteams',
     conversationType: activity.conversation?.conversationType,
@@ -43,6 +47,7 @@ export function createTeamsApp(args: { config: AppConfig; express: Express; serv
     const activity = ctx.activity as any;
     return createTurnContext({
       activityId: activity.id ?? 'unknown',
+      cardActivityId: typeof activity.replyToId === 'string' ? activity.replyToId : undefined,
       actor: actorFromAccount(activity.from, services.access),
       conversation: conversationOf(activity),
       services,
@@ -56,7 +61,7 @@ export function createTeamsApp(args: { config: AppConfig; express: Express; serv
     const ref = conversationOf(ctx.activity);
     if (ref.conversationId && ref.serviceUrl) {
       try {
-        services.conversations.upsert(ref);
+        await services.conversations.upsert(ref);
       } catch (error) {
         log.error({ err: String(error) }, 'could not record the conversation reference');
       }
@@ -73,7 +78,7 @@ export function createTeamsApp(args: { config: AppConfig; express: Express; serv
   });
 
   app.on('install.remove', async (ctx) => {
-    services.conversations.remove(ctx.activity.conversation.id);
+    await services.conversations.remove(ctx.activity.conversation.id);
   });
 
   app.on('conversationUpdate', async (ctx) => {

@@ -11,6 +11,7 @@ export type SendActivity = (activity: Record<string, unknown>) => Promise<{ id?:
 
 export function createTurnContext(args: {
   activityId: string;
+  cardActivityId?: string;
   actor: Actor;
   conversation: ConversationRef;
   services: Services;
@@ -20,6 +21,7 @@ export function createTurnContext(args: {
   const { send } = args;
   return {
     activityId: args.activityId,
+    cardActivityId: args.cardActivityId,
     actor: args.actor,
     conversation: args.conversation,
     services: args.services,

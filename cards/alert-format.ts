@@ -6,7 +6,8 @@ export const SEVERITY_NAMES = ['Critical', 'Error', 'Warning', 'Informational', 
 /** Container style and text colour per severity (Sev0 is the worst). */
 export function severityStyle(severity: number): { container: string; color: string; icon: string } {
   if (severity <= 1) return { container: 'attention', color: 'Attention', icon: severity === 0 ? '🔴' : '🟠' };
-  if (severity === 2) return { container: 'warning', color: 'Warning', icon: '🟡' };
+  // Not the Warning text colour: pale yellow on white in Teams' light theme. The container carries the colour.
+  if (severity === 2) return { container: 'warning', color: 'Default', icon: '🟡' };
   if (severity === 3) return { container: 'accent', color: 'Accent', icon: '🔵' };
   return { container: 'emphasis', color: 'Default', icon: '⚪' };
 }

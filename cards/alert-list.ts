@@ -1,6 +1,7 @@
 import { alertTarget, resourceName, type AlertRecord } from '../core/alerts/alert';
 import { card, type AdaptiveCard, type CardElement } from './card';
 import { clip, relativeTime, RESOLVED_STYLE, severityStyle, shortId } from './alert-format';
+import { plain } from './plain';
 
 /** Lists are capped so the card stays well under Teams' size limit. */
 export const ALERT_LIST_CAP = 40;
@@ -20,7 +21,7 @@ export function alertListCard(vm: AlertListViewModel): AdaptiveCard {
   const shown = vm.alerts.slice(0, ALERT_LIST_CAP);
   const more = vm.total - shown.length;
   const body: CardElement[] = [
-    { type: 'TextBlock', text: clip(vm.title, 200), size: 'Large', weight: 'Bolder', wrap: true },
+    { type: 'TextBlock', text: plain(clip(vm.title, 200)), size: 'Large', weight: 'Bolder', wrap: true },
     ...(shown.length === 0 ? [{ type: 'TextBlock', text: 'No alerts.', wrap: true, isSubtle: true }] : []),
     ...shown.map((a) => row(a, vm.now)),
     ...(more > 0 ? [{ type: 'TextBlock', text: `and ${more} more${vm.narrowHint ? ` — ${vm.narrowHint}` : ''}`, wrap: true, isSubtle: true }] : []),
@@ -42,8 +43,8 @@ function row(a: AlertRecord, now: Date): CardElement {
         type: 'Column',
         width: 'stretch',
         items: [
-          { type: 'TextBlock', text: `**${clip(a.rule, 80)}** · ${clip(target, 60)}${a.site ? ` · ${a.site}` : ''}`, size: 'Small', wrap: true },
-          { type: 'TextBlock', text: `${when}${a.state !== 'New' ? ` · ${a.state}${a.acknowledgedBy ? ` by ${a.acknowledgedBy}` : ''}` : ''} · \`alert ${clip(shortId(a.alertId), 60)}\``, size: 'Small', isSubtle: true, wrap: true, spacing: 'None' },
+          { type: 'TextBlock', text: `**${plain(clip(a.rule, 80))}** · ${plain(clip(target, 60))}${a.site ? ` · ${plain(a.site)}` : ''}`, size: 'Small', wrap: true },
+          { type: 'TextBlock', text: `${when}${a.state !== 'New' ? ` · ${a.state}${a.acknowledgedBy ? ` by ${plain(a.acknowledgedBy)}` : ''}` : ''} · \`alert ${clip(shortId(a.alertId), 60).replace(/`/g, "'")}\``, size: 'Small', isSubtle: true, wrap: true, spacing: 'None' },
         ],
       },
     ],

@@ -4,6 +4,7 @@ import { card, executeAction, type AdaptiveCard, type CardElement } from './card
 import { ALERT_VERBS } from './alert';
 import { absoluteTime } from '../core/text/time';
 import { clip, RESOLVED_STYLE, severityStyle, sevText } from './alert-format';
+import { plain } from './plain';
 
 /**
  * One card per rule while a conversation is in an alert storm, updated in place as
@@ -19,7 +20,7 @@ export function alertStormCard(view: StormView, now: Date): AdaptiveCard {
     { title: 'Alerts', value: `${view.total} (${view.firing} firing, ${view.resolved} resolved)` },
     { title: 'First', value: absoluteTime(view.firstFiredAt) },
     { title: 'Last', value: absoluteTime(view.lastFiredAt) },
-    ...(view.topSites.length > 0 ? [{ title: 'Top sites', value: view.topSites.map((s) => `${s.site} (${s.count})`).join(', ') }] : []),
+    ...(view.topSites.length > 0 ? [{ title: 'Top sites', value: view.topSites.map((s) => `${plain(s.site)} (${s.count})`).join(', ') }] : []),
   ];
   const more = view.total - view.members.length;
   const body: CardElement[] = [
@@ -29,7 +30,7 @@ export function alertStormCard(view: StormView, now: Date): AdaptiveCard {
       bleed: true,
       items: [
         { type: 'TextBlock', text: `${style.icon} ${headline}`, weight: 'Bolder', color: style.color, wrap: true },
-        { type: 'TextBlock', text: `${clip(view.storm.rule, 150)}: ${view.total} ${targetsNoun(view)}`, size: 'Large', weight: 'Bolder', wrap: true, spacing: 'Small' },
+        { type: 'TextBlock', text: `${plain(clip(view.storm.rule, 150))}: ${view.total} ${targetsNoun(view)}`, size: 'Large', weight: 'Bolder', wrap: true, spacing: 'Small' },
       ],
     },
     { type: 'TextBlock', text: 'Too many alerts reached this conversation at once, so they are grouped here per rule.', wrap: true, isSubtle: true, size: 'Small' },
@@ -50,8 +51,8 @@ function memberRow(m: StormMember): CardElement {
     spacing: 'None',
     columns: [
       { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: resolved ? '✅' : severityStyle(m.severity).icon, size: 'Small' }] },
-      { type: 'Column', width: 'stretch', items: [{ type: 'TextBlock', text: clip(resourceName(m.target), 80), size: 'Small', wrap: false }] },
-      { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: m.site ?? '', size: 'Small', isSubtle: true }] },
+      { type: 'Column', width: 'stretch', items: [{ type: 'TextBlock', text: plain(clip(resourceName(m.target), 80)), size: 'Small', wrap: false }] },
+      { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: plain(m.site ?? ''), size: 'Small', isSubtle: true }] },
       { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: `${absoluteTime(resolved && m.resolvedAt ? m.resolvedAt : m.firedAt).slice(11)}${m.state !== 'New' ? ` · ${m.state}` : ''}`, size: 'Small', isSubtle: true }] },
     ],
   };

@@ -1,11 +1,12 @@
-import { resourceName, type AlertCondition, type AlertRecord } from '../core/alerts/alert';
+import { resourceName, type AlertCondition, type AlertRecord, type Dimension } from '../core/alerts/alert';
 import type { AlertCardInput } from '../core/alerts/card-renderer';
 import { logsAroundFireTime } from '../core/alerts/logs-query';
 import { SILENCE_DURATIONS_HOURS } from '../core/alerts/silence';
 import { card, executeAction, openUrlAction, type AdaptiveCard, type CardElement } from './card';
-import { formatDuration } from '../core/text/duration';
+import { formatDuration, isoDurationText } from '../core/text/duration';
 import { absoluteTime } from '../core/text/time';
 import { clip, relativeTime, RESOLVED_STYLE, severityStyle, sevText, shortId } from './alert-format';
+import { plain } from './plain';
 
 /** Verbs of the alert card's buttons (handled in commands/alerts.ts; logs and device status by their features). */
 export const ALERT_VERBS = {
@@ -28,16 +29,16 @@ export function alertCard({ record, silence, now }: AlertCardInput): AdaptiveCar
     : 'Fired';
 
   const facts = [
-    fact('Target', targetText(record)),
-    ...(record.deviceId ? [fact('Device', record.deviceId)] : []),
-    ...(record.site ? [fact('Site', record.site)] : []),
-    ...conditionFacts(record.condition),
+    fact('Target', plain(targetText(record))),
+    ...(record.deviceId ? [fact('Device', plain(record.deviceId))] : []),
+    ...(record.site ? [fact('Site', plain(record.site))] : []),
+    ...conditionFacts(record.condition).map((f) => fact(f.title, plain(f.value))),
     fact('Fired', `${absoluteTime(record.firedAt)} (${relativeTime(record.firedAt, now)})`),
     ...(resolved && record.resolvedAt ? [fact('Resolved', `${absoluteTime(record.resolvedAt)} (${relativeTime(record.resolvedAt, now)})`)] : []),
-    ...(record.acknowledgedBy ? [fact('Acknowledged', `by ${record.acknowledgedBy}, ${absoluteTime(record.acknowledgedAt ?? record.receivedAt)}`)] : []),
-    ...(record.closedBy ? [fact('Closed', `by ${record.closedBy}, ${absoluteTime(record.closedAt ?? record.receivedAt)}`)] : []),
-    ...(silence ? [fact('Silenced', `until ${absoluteTime(silence.until)} by ${silence.createdBy} (rule on this target)`)] : []),
-    fact('Source', `${record.monitoringService || record.signalType} · id ${shortId(record.alertId)}`),
+    ...(record.acknowledgedBy ? [fact('Acknowledged', `by ${plain(record.acknowledgedBy)}, ${absoluteTime(record.acknowledgedAt ?? record.receivedAt)}`)] : []),
+    ...(record.closedBy ? [fact('Closed', `by ${plain(record.closedBy)}, ${absoluteTime(record.closedAt ?? record.receivedAt)}`)] : []),
+    ...(silence ? [fact('Silenced', `until ${absoluteTime(silence.until)} by ${plain(silence.createdBy)} (rule on this target)`)] : []),
+    fact('Source', plain(`${record.monitoringService || record.signalType} · id ${shortId(record.alertId)}`)),
   ];
 
   const body: CardElement[] = [
@@ -47,10 +48,10 @@ export function alertCard({ record, silence, now }: AlertCardInput): AdaptiveCar
       bleed: true,
       items: [
         { type: 'TextBlock', text: `${style.icon} ${sevText(record.severity)} · ${status}${record.state !== 'New' ? ` · ${record.state}` : ''}`, weight: 'Bolder', color: style.color, wrap: true },
-        { type: 'TextBlock', text: clip(record.rule, 200), size: 'Large', weight: 'Bolder', wrap: true, spacing: 'Small' },
+        { type: 'TextBlock', text: plain(clip(record.rule, 200)), size: 'Large', weight: 'Bolder', wrap: true, spacing: 'Small' },
       ],
     },
-    ...(record.description ? [{ type: 'TextBlock', text: clip(record.description, 500), wrap: true, isSubtle: true }] : []),
+    ...(record.description ? [{ type: 'TextBlock', text: plain(clip(record.description, 500)), wrap: true, isSubtle: true }] : []),
     { type: 'FactSet', facts },
     ...queryBlock(record.condition),
     ...linkActions(record),
@@ -71,8 +72,9 @@ function conditionFacts(condition: AlertCondition): Array<{ title: string; value
         const agg = c.aggregation ? `${c.aggregation} ` : '';
         const dynamic = condition.dynamic ? ` (dynamic${c.sensitivity ? `, ${c.sensitivity} sensitivity` : ''})` : '';
         const actual = c.value !== undefined ? `, actual ${c.value}` : '';
-        const window = condition.windowSize && i === 0 ? ` over ${condition.windowSize}` : '';
-        return fact(i === 0 ? 'Condition' : 'and', clip(`${agg}${c.metric} ${operatorText(c.operator)} ${c.threshold}${dynamic}${actual}${window}`, 300));
+        const window = condition.windowSize && i === 0 ? ` over ${isoDurationText(condition.windowSize)}` : '';
+        const where = c.dimensions.length > 0 ? ` where ${dimensionsText(c.dimensions)}` : '';
+        return fact(i === 0 ? 'Condition' : 'and', clip(`${agg}${c.metric}${where} ${operatorText(c.operator)} ${c.threshold}${dynamic}${actual}${window}`, 300));
       });
     case 'log':
       return [
@@ -80,8 +82,9 @@ function conditionFacts(condition: AlertCondition): Array<{ title: string; value
           'Condition',
           `${condition.resultCount !== undefined ? `${condition.resultCount} result${condition.resultCount === 1 ? '' : 's'}` : 'results'}` +
             `${condition.threshold !== undefined ? ` (alert when ${operatorText(condition.operator ?? '')} ${condition.threshold})` : ''}` +
-            `${condition.windowSize ? ` over ${condition.windowSize}` : ''}`,
+            `${condition.windowSize ? ` over ${isoDurationText(condition.windowSize)}` : ''}`,
         ),
+        ...(condition.dimensions.length > 0 ? [fact('Dimensions', clip(dimensionsText(condition.dimensions), 300))] : []),
       ];
     case 'activity-log':
       return [fact('Operation', clip(condition.operationName, 200)), ...(condition.caller ? [fact('Caller', condition.caller)] : []), ...(condition.status ? [fact('Status', condition.status)] : [])];
@@ -120,7 +123,7 @@ function queryBlock(condition: AlertCondition): CardElement[] {
   if (condition.kind !== 'log' || !condition.query) return [];
   return [
     { type: 'TextBlock', text: 'Query', weight: 'Bolder', spacing: 'Small' },
-    { type: 'TextBlock', text: clip(condition.query, 1500), fontType: 'Monospace', wrap: true, size: 'Small', spacing: 'None' },
+    { type: 'TextBlock', text: plain(clip(condition.query, 1500)), fontType: 'Monospace', wrap: true, size: 'Small', spacing: 'None' },
   ];
 }
 
@@ -143,7 +146,7 @@ function buttons(record: AlertRecord, now: Date): CardElement[] {
     title: 'Silence…',
     card: {
       type: 'AdaptiveCard',
-      body: [{ type: 'TextBlock', text: `No cards for **${clip(record.rule, 100)}** on this target for:`, wrap: true }],
+      body: [{ type: 'TextBlock', text: `No cards for **${plain(clip(record.rule, 100))}** on this target for:`, wrap: true }],
       actions: SILENCE_DURATIONS_HOURS.map((hours) => executeAction(`${hours} h`, ALERT_VERBS.silence, { ...id, hours })),
     },
   });
@@ -152,4 +155,9 @@ function buttons(record: AlertRecord, now: Date): CardElement[] {
     actions.push(executeAction('Device status', ALERT_VERBS.deviceStatus, { deviceId: record.deviceId }));
   }
   return actions;
+}
+
+/** `DeviceId = device-42, Site = berlin`: which series of the metric (or rows of the log query) fired. */
+function dimensionsText(dimensions: readonly Dimension[]): string {
+  return dimensions.map((d) => `${d.name} = ${d.value}`).join(', ');
 }

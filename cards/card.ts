@@ -1,3 +1,5 @@
+import { fitStrings, MAX_CARD_BYTES } from './fit';
+
 /** An Adaptive Card as plain JSON (schema 1.5, what Teams renders). */
 export interface AdaptiveCard {
   type: 'AdaptiveCard';
@@ -17,7 +19,8 @@ export const CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
 export function card(body: CardElement[], actions?: CardElement[], extra: Partial<AdaptiveCard> = {}): AdaptiveCard {
   const result: AdaptiveCard = { type: 'AdaptiveCard', $schema: CARD_SCHEMA, version: '1.5', body, msteams: { width: 'Full' }, ...extra };
   if (actions && actions.length > 0) result.actions = actions;
-  return result;
+  // Texts from outside (alert rules, device ids, log cells...) can be any size: the card still fits.
+  return fitStrings(result, MAX_CARD_BYTES);
 }
 
 /**

@@ -52,15 +52,15 @@ export function stateLabel(state: RunState | StageState, result?: RunResult): st
   }
 }
 
-/** Adaptive Card TextBlock colors for a state. */
-export function stateColor(state: RunState | StageState, result?: RunResult): 'Good' | 'Attention' | 'Warning' | 'Accent' | 'Default' {
+/** Adaptive Card TextBlock colors for a state (never Warning: pale yellow on white in Teams' light theme). */
+export function stateColor(state: RunState | StageState, result?: RunResult): 'Good' | 'Attention' | 'Accent' | 'Default' {
   if (state === 'completed') {
     if (result === 'succeeded') return 'Good';
     if (result === 'failed' || result === 'rejected') return 'Attention';
-    if (result === 'partiallySucceeded' || result === 'canceled') return 'Warning';
+    if (result === 'partiallySucceeded') return 'Attention';
     return 'Default';
   }
-  if (state === 'waiting') return 'Warning';
+  if (state === 'waiting') return 'Attention';
   if (state === 'running') return 'Accent';
   return 'Default';
 }

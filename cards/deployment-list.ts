@@ -2,6 +2,7 @@ import type { PipelineRun } from '../core/deployments/run';
 import { card, type AdaptiveCard, type CardElement } from './card';
 import { absoluteTime } from '../core/text/time';
 import { stateColor, stateIcon, stateLabel } from './deployment-format';
+import { plain } from './plain';
 
 export interface DeploymentListView {
   readonly runs: readonly PipelineRun[];
@@ -20,15 +21,15 @@ export function deploymentListCard({ runs, pipeline }: DeploymentListView): Adap
         type: 'Column',
         width: 'stretch',
         items: [
-          { type: 'TextBlock', text: `**${run.pipeline}** · ${run.runNumber}${run.firmwareVersion ? ` · firmware ${run.firmwareVersion}` : ''}`, wrap: true },
-          { type: 'TextBlock', text: [run.branch, run.triggeredBy ? `by ${run.triggeredBy}` : undefined, absoluteTime(run.updatedAt)].filter(Boolean).join(' · '), isSubtle: true, size: 'Small', spacing: 'None', wrap: true },
+          { type: 'TextBlock', text: `**${plain(run.pipeline)}** · ${plain(`${run.runNumber}${run.firmwareVersion ? ` · firmware ${run.firmwareVersion}` : ''}`)}`, wrap: true },
+          { type: 'TextBlock', text: plain([run.branch, run.triggeredBy ? `by ${run.triggeredBy}` : undefined, absoluteTime(run.updatedAt)].filter(Boolean).join(' · ')), isSubtle: true, size: 'Small', spacing: 'None', wrap: true },
         ],
         ...(run.links.web && /^https?:\/\//.test(run.links.web) ? { selectAction: { type: 'Action.OpenUrl', url: run.links.web } } : {}),
       },
       { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: stateLabel(run.state, run.result), color: stateColor(run.state, run.result), wrap: false }] },
     ],
   }));
-  const title = pipeline ? `Recent runs of ${pipeline}` : 'Recent deployments';
+  const title = pipeline ? `Recent runs of ${plain(pipeline)}` : 'Recent deployments';
   return card([
     { type: 'TextBlock', text: title, size: 'Large', weight: 'Bolder', wrap: true },
     { type: 'TextBlock', text: 'Newest first. A run waiting for approval has its own card with Approve and Reject.', isSubtle: true, spacing: 'None', wrap: true },

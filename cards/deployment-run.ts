@@ -2,6 +2,7 @@ import { pendingApprovals, type ApprovalView, type PipelineRun, type StageView }
 import { card, executeAction, openUrlAction, type AdaptiveCard, type CardElement } from './card';
 import { approvalWord, durationBetween, isWebUrl, shortCommit, stageTitle, stateColor, stateIcon, stateLabel } from './deployment-format';
 import { absoluteTime } from '../core/text/time';
+import { plain } from './plain';
 
 export const APPROVE_VERB = 'deployment.approve';
 export const REJECT_VERB = 'deployment.reject';
@@ -45,8 +46,8 @@ function header(run: PipelineRun): CardElement {
         type: 'Column',
         width: 'stretch',
         items: [
-          { type: 'TextBlock', text: `${run.pipeline} · ${run.runNumber}`, size: 'Large', weight: 'Bolder', wrap: true },
-          { type: 'TextBlock', text: subtitle(run), isSubtle: true, spacing: 'None', wrap: true },
+          { type: 'TextBlock', text: plain(`${run.pipeline} · ${run.runNumber}`), size: 'Large', weight: 'Bolder', wrap: true },
+          { type: 'TextBlock', text: plain(subtitle(run)), isSubtle: true, spacing: 'None', wrap: true },
         ],
       },
       {
@@ -73,7 +74,7 @@ function facts(run: PipelineRun, now: string): CardElement[] {
     run.createdAt ? { title: 'Started', value: absoluteTime(run.createdAt) } : undefined,
     run.createdAt ? { title: 'Duration', value: durationBetween(run.createdAt, run.finishedAt ?? now) + (run.finishedAt ? '' : ' so far') } : undefined,
     run.firmwareVersion ? { title: 'Firmware', value: run.firmwareVersion } : undefined,
-  ].filter((f): f is { title: string; value: string } => Boolean(f && f.value));
+  ].filter((f): f is { title: string; value: string } => Boolean(f && f.value)).map((f) => ({ title: f.title, value: plain(f.value) }));
   return list.length > 0 ? [{ type: 'FactSet', facts: list, spacing: 'Medium' }] : [];
 }
 
@@ -85,7 +86,7 @@ function timeline(stages: readonly StageView[], run: PipelineRun, now: string): 
     spacing: 'Small',
     columns: [
       { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: stateIcon(stage.state, stage.result), wrap: false }] },
-      { type: 'Column', width: 'stretch', items: [{ type: 'TextBlock', text: stageTitle(stage.name), wrap: true }] },
+      { type: 'Column', width: 'stretch', items: [{ type: 'TextBlock', text: plain(stageTitle(stage.name)), wrap: true }] },
       { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: stateLabel(stage.state, stage.result), color: stateColor(stage.state, stage.result), isSubtle: true, wrap: false }] },
       { type: 'Column', width: '70px', items: [{ type: 'TextBlock', text: stageDuration(stage, run, now) || ' ', horizontalAlignment: 'Right', isSubtle: true, wrap: false }] },
     ],
@@ -101,19 +102,19 @@ function stageDuration(stage: StageView, run: PipelineRun, now: string): string 
 }
 
 function approvalBlock(approval: ApprovalView): CardElement {
-  const where = approval.stageName ? ` for ${approval.stageName}` : '';
+  const where = approval.stageName ? ` for ${plain(approval.stageName)}` : '';
   const items: CardElement[] = [];
   if (approval.status === 'pending') {
-    items.push({ type: 'TextBlock', text: `⏳ Approval needed${where}`, weight: 'Bolder', color: 'Warning', wrap: true });
-    if (approval.instructions) items.push({ type: 'TextBlock', text: approval.instructions, wrap: true, spacing: 'Small' });
-    const who = approval.approvers.length > 0 ? `Approvers: ${approval.approvers.join(', ')}` : undefined;
+    items.push({ type: 'TextBlock', text: `⏳ Approval needed${where}`, weight: 'Bolder', color: 'Attention', wrap: true });
+    if (approval.instructions) items.push({ type: 'TextBlock', text: plain(approval.instructions), wrap: true, spacing: 'Small' });
+    const who = approval.approvers.length > 0 ? `Approvers: ${plain(approval.approvers.join(', '))}` : undefined;
     const min = approval.minRequiredApprovers && approval.minRequiredApprovers > 1 ? `${approval.minRequiredApprovers} approvals required` : undefined;
     const line = [who, min].filter(Boolean).join(' · ');
     if (line) items.push({ type: 'TextBlock', text: line, isSubtle: true, size: 'Small', wrap: true, spacing: 'Small' });
     items.push({ type: 'TextBlock', text: 'Release leads can approve or reject here; Azure DevOps records it with their name in the comment.', isSubtle: true, size: 'Small', wrap: true, spacing: 'Small' });
   } else {
     const icon = approval.status === 'approved' ? '✅' : approval.status === 'rejected' ? '🚫' : '⏹️';
-    const by = approval.decidedBy ? ` by ${approval.decidedBy}` : '';
+    const by = approval.decidedBy ? ` by ${plain(approval.decidedBy)}` : '';
     const at = approval.decidedAt ? `, ${absoluteTime(approval.decidedAt)}` : '';
     items.push({
       type: 'TextBlock',
@@ -122,7 +123,7 @@ function approvalBlock(approval: ApprovalView): CardElement {
       color: approval.status === 'approved' ? 'Good' : approval.status === 'rejected' ? 'Attention' : 'Default',
       wrap: true,
     });
-    if (approval.comment) items.push({ type: 'TextBlock', text: `“${approval.comment}”`, isSubtle: true, size: 'Small', wrap: true, spacing: 'Small' });
+    if (approval.comment) items.push({ type: 'TextBlock', text: `“${plain(approval.comment)}”`, isSubtle: true, size: 'Small', wrap: true, spacing: 'Small' });
   }
   if (approval.note) items.push({ type: 'TextBlock', text: `ℹ️ ${approval.note}`, wrap: true, size: 'Small', spacing: 'Small' });
   if (approval.lastError) items.push({ type: 'TextBlock', text: `⚠️ ${approval.lastError}`, color: 'Attention', wrap: true, size: 'Small', spacing: 'Small' });

@@ -1,5 +1,6 @@
 import { card, executeAction, type AdaptiveCard, type CardElement } from './card';
 import { FLEET_VERBS } from './device-status';
+import { plain } from './plain';
 
 export interface DeviceListRow {
   readonly deviceId: string;
@@ -63,11 +64,11 @@ export function deviceListCard(vm: DeviceListView): AdaptiveCard {
         ...vm.rows.map((r) => ({
           type: 'TableRow',
           cells: [
-            cell(r.deviceId, { fontType: 'Monospace' }),
+            cell(plain(r.deviceId), { fontType: 'Monospace' }),
             cell(`${r.connected ? '🟢 online' : '🔴 offline'}${r.enabled ? '' : ' ⛔'}`),
             cell(r.lastSeen),
-            cell(`${r.firmware}${r.drift ? ' ⚠️' : ''}`),
-            cell(r.site),
+            cell(`${plain(r.firmware)}${r.drift ? ' ⚠️' : ''}`),
+            cell(plain(r.site)),
           ],
         })),
       ],

@@ -1,5 +1,6 @@
 import type { HealthVerdict } from '../core/fleet/health';
 import { card, executeAction, openUrlAction, type AdaptiveCard, type CardElement } from './card';
+import { plain } from './plain';
 
 /** Verbs of the fleet cards' buttons (commands/status.ts, devices.ts, fleet.ts; `logs.device` belongs to the logs feature). */
 export const FLEET_VERBS = {
@@ -49,7 +50,7 @@ export interface DeviceStatusView {
 
 const HEALTH_STYLE: Record<HealthVerdict, { icon: string; color: string }> = {
   healthy: { icon: '✅', color: 'Good' },
-  degraded: { icon: '⚠️', color: 'Warning' },
+  degraded: { icon: '⚠️', color: 'Attention' },
   unhealthy: { icon: '⛔', color: 'Attention' },
   unknown: { icon: '❔', color: 'Default' },
 };
@@ -72,7 +73,7 @@ export function deviceStatusCard(vm: DeviceStatusView): AdaptiveCard {
           type: 'Column',
           width: 'stretch',
           items: [
-            { type: 'TextBlock', text: vm.deviceId, size: 'Large', weight: 'Bolder', wrap: true },
+            { type: 'TextBlock', text: plain(vm.deviceId), size: 'Large', weight: 'Bolder', wrap: true },
             { type: 'TextBlock', text: `${pill} · last seen ${vm.lastSeen}${vm.enabled ? '' : ' · ⛔ disabled'}`, wrap: true, spacing: 'None', isSubtle: true },
           ],
         },
@@ -85,7 +86,7 @@ export function deviceStatusCard(vm: DeviceStatusView): AdaptiveCard {
       ],
     },
     ...(vm.health.reasons.length > 0
-      ? [{ type: 'TextBlock', text: vm.health.reasons.map((r) => `• ${r}`).join('\n'), wrap: true, color: health.color, spacing: 'Small' }]
+      ? [{ type: 'TextBlock', text: vm.health.reasons.map((r) => `• ${plain(r)}`).join('\n'), wrap: true, color: health.color, spacing: 'Small' }]
       : []),
     section('Connectivity'),
     {
@@ -99,17 +100,17 @@ export function deviceStatusCard(vm: DeviceStatusView): AdaptiveCard {
     section('Firmware'),
     ...firmwareBlock(vm),
     section('Health'),
-    { type: 'FactSet', facts: vm.facts.length > 0 ? vm.facts : [{ title: 'Reported', value: 'nothing yet' }] },
+    { type: 'FactSet', facts: vm.facts.length > 0 ? vm.facts.map((f) => ({ title: plain(f.title), value: plain(f.value) })) : [{ title: 'Reported', value: 'nothing yet' }] },
   );
   if (vm.tags.length > 0) {
-    body.push(section('Tags'), { type: 'TextBlock', text: vm.tags.map(([k, v]) => `${k}: **${v}**`).join(' · '), wrap: true, spacing: 'Small' });
+    body.push(section('Tags'), { type: 'TextBlock', text: vm.tags.map(([k, v]) => `${plain(k)}: **${plain(v)}**`).join(' · '), wrap: true, spacing: 'Small' });
   }
   if (vm.alerts !== undefined) {
     body.push(section(`Open alerts (${vm.alerts.length})`));
     body.push(
       vm.alerts.length === 0
         ? { type: 'TextBlock', text: 'None.', isSubtle: true, spacing: 'Small' }
-        : { type: 'TextBlock', text: vm.alerts.map((a) => `• **${a.severity}** ${a.title} · ${a.state} · ${a.since}`).join('\n'), wrap: true, spacing: 'Small' },
+        : { type: 'TextBlock', text: vm.alerts.map((a) => `• **${a.severity}** ${plain(a.title)} · ${a.state} · ${a.since}`).join('\n'), wrap: true, spacing: 'Small' },
     );
   }
   body.push({
@@ -138,9 +139,9 @@ export function rebootConfirmCard(vm: { deviceId: string; connected: boolean; up
   ];
   return card(
     [
-      { type: 'TextBlock', text: `Reboot ${vm.deviceId}?`, size: 'Large', weight: 'Bolder', wrap: true },
+      { type: 'TextBlock', text: `Reboot ${plain(vm.deviceId)}?`, size: 'Large', weight: 'Bolder', wrap: true },
       { type: 'TextBlock', text: 'Sends the `reboot` direct method. The device drops off for about half a minute and reconnects. This is recorded in the audit log.', wrap: true },
-      ...warnings.map((w) => ({ type: 'TextBlock', text: `⚠️ ${w}`, wrap: true, color: 'Warning' })),
+      ...warnings.map((w) => ({ type: 'TextBlock', text: `⚠️ ${w}`, wrap: true, color: 'Attention' })),
     ],
     [executeAction('Reboot now', FLEET_VERBS.rebootConfirm, { deviceId: vm.deviceId }, 'destructive'), executeAction('Cancel', FLEET_VERBS.status, { deviceId: vm.deviceId })],
   );
@@ -149,9 +150,9 @@ export function rebootConfirmCard(vm: { deviceId: string; connected: boolean; up
 function firmwareBlock(vm: DeviceStatusView): CardElement[] {
   const fw = vm.firmware;
   const facts = [
-    { title: 'Current', value: fw.current ?? 'unknown' },
-    { title: 'Desired', value: fw.desired ?? 'not set' },
-    ...(fw.status ? [{ title: 'Update status', value: `${fw.status}${fw.substatus ? ` (${fw.substatus})` : ''}` }] : []),
+    { title: 'Current', value: plain(fw.current ?? 'unknown') },
+    { title: 'Desired', value: plain(fw.desired ?? 'not set') },
+    ...(fw.status ? [{ title: 'Update status', value: plain(`${fw.status}${fw.substatus ? ` (${fw.substatus})` : ''}`) }] : []),
     ...(vm.rollout
       ? [
           {
@@ -160,15 +161,15 @@ function firmwareBlock(vm: DeviceStatusView): CardElement[] {
           },
         ]
       : []),
-    ...(fw.lastStart ? [{ title: 'Last update', value: `${fw.lastStart}${fw.lastEnd ? ` → ${fw.lastEnd}` : ' → …'}` }] : []),
+    ...(fw.lastStart ? [{ title: 'Last update', value: plain(`${fw.lastStart}${fw.lastEnd ? ` → ${fw.lastEnd}` : ' → …'}`) }] : []),
   ];
   const out: CardElement[] = [{ type: 'FactSet', facts }];
   if (fw.drift) {
     out.unshift({
       type: 'TextBlock',
-      text: `⚠️ Runs ${fw.current ?? 'an unknown version'} but should run ${fw.desired}${fw.status && fw.status !== 'current' ? ` (${fw.status})` : ''}.`,
+      text: `⚠️ Runs ${plain(fw.current ?? 'an unknown version')} but should run ${plain(fw.desired ?? '')}${fw.status && fw.status !== 'current' ? ` (${fw.status})` : ''}.`,
       wrap: true,
-      color: fw.status === 'error' || fw.status === 'rolledback' ? 'Attention' : 'Warning',
+      color: fw.status === 'error' || fw.status === 'rolledback' ? 'Attention' : 'Accent',
       spacing: 'Small',
     });
   }

@@ -1,4 +1,4 @@
-import { compareVersions, type FirmwareVersion } from '../backends/feed/port';
+import { compareVersions, firmwareFlag, type FirmwareVersion } from '../backends/feed/port';
 import { card, executeAction, type AdaptiveCard, type CardElement } from './card';
 import { ROLLOUT_VERBS } from './rollout-format';
 
@@ -10,7 +10,7 @@ export interface FirmwareListView {
   readonly source: string;
 }
 
-/** `firmware`: the catalog, newest first, with a plan button for the newest release. */
+/** `firmware`: the catalog, newest first, flagged versions marked, with a plan button for the newest good release. */
 export function firmwareListCard({ versions, source }: FirmwareListView): AdaptiveCard {
   const sorted = [...versions].sort((a, b) => compareVersions(b.version, a.version));
   const shown = sorted.slice(0, MAX_VERSIONS);
@@ -19,7 +19,11 @@ export function firmwareListCard({ versions, source }: FirmwareListView): Adapti
     { type: 'TextBlock', text: `${versions.length} in the ${source}${versions.length > shown.length ? `, newest ${shown.length} shown` : ''}`, isSubtle: true, spacing: 'None', wrap: true },
     ...shown.map(versionBlock),
   ];
-  const newestRelease = sorted.find((v) => !v.version.includes('-'));
+  const newestRelease = sorted.find((v) => !v.version.includes('-') && !firmwareFlag(v));
+  const flagged = sorted.find((v) => !v.version.includes('-') && firmwareFlag(v));
+  if (newestRelease && flagged && compareVersions(flagged.version, newestRelease.version) > 0) {
+    body.push({ type: 'TextBlock', text: `Newest good version: **${newestRelease.version}** (${flagged.version} is marked ${firmwareFlag(flagged)}).`, wrap: true, spacing: 'Medium' });
+  }
   const actions = newestRelease ? [executeAction(`Plan rollout of ${newestRelease.version}`, ROLLOUT_VERBS.plan, { version: newestRelease.version }, 'positive')] : [];
   if (versions.length === 0) body.push({ type: 'TextBlock', text: 'The catalog is empty: publish a firmware package to the feed first.', wrap: true });
   return card(body, actions);
@@ -34,6 +38,9 @@ function versionBlock(v: FirmwareVersion): CardElement {
     spacing: 'Medium',
     items: [
       { type: 'TextBlock', text: `**${v.version}**${v.version.includes('-') ? ' (pre-release)' : ''}`, wrap: true },
+      ...(firmwareFlag(v)
+        ? [{ type: 'TextBlock', text: `⚠ Marked **${firmwareFlag(v)}** in the catalog: do not roll it out`, color: 'Attention', weight: 'Bolder', spacing: 'None', wrap: true }]
+        : []),
       { type: 'TextBlock', text: details, isSubtle: true, size: 'Small', spacing: 'None', wrap: true },
       ...(v.releaseNotes ? [{ type: 'TextBlock', text: v.releaseNotes.slice(0, 300), wrap: true, spacing: 'Small', maxLines: 3 }] : []),
     ],

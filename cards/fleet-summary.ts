@@ -1,5 +1,6 @@
 import { card, executeAction, type AdaptiveCard, type CardElement } from './card';
 import { FLEET_VERBS, section } from './device-status';
+import { plain } from './plain';
 
 export interface FleetSummaryView {
   readonly filter: string;
@@ -30,7 +31,7 @@ export function fleetSummaryCard(vm: FleetSummaryView): AdaptiveCard {
       columns: [
         stat('Devices', vm.total.toLocaleString('en-US'), 'Default'),
         stat('Online', `${vm.online.toLocaleString('en-US')} (${pct(vm.online)})`, 'Good'),
-        stat('Offline', `${vm.offline.toLocaleString('en-US')} (${pct(vm.offline)})`, vm.offline > 0 ? 'Warning' : 'Default'),
+        stat('Offline', `${vm.offline.toLocaleString('en-US')} (${pct(vm.offline)})`, vm.offline > 0 ? 'Attention' : 'Default'),
         stat('Disabled', vm.disabled.toLocaleString('en-US'), 'Default'),
       ],
     },
@@ -46,7 +47,13 @@ export function fleetSummaryCard(vm: FleetSummaryView): AdaptiveCard {
   }
   body.push(
     section('By firmware version'),
-    { type: 'Chart.Donut', title: 'Firmware versions', data: firmware.map((s) => ({ legend: s.label, value: s.count })), fallback: table(['Version', 'Devices'], firmware, vm.total) },
+    // The donut shows no numbers by itself (only on hover): the legend carries count and share.
+    {
+      type: 'Chart.Donut',
+      title: 'Firmware versions',
+      data: firmware.map((s) => ({ legend: `${s.label}: ${s.count.toLocaleString('en-US')} (${pct(s.count)})`, value: s.count })),
+      fallback: table(['Version', 'Devices'], firmware, vm.total),
+    },
     section('By site'),
     {
       type: 'Chart.HorizontalBar',
@@ -62,7 +69,7 @@ export function fleetSummaryCard(vm: FleetSummaryView): AdaptiveCard {
       ? { type: 'TextBlock', text: 'Every device is online.', isSubtle: true, spacing: 'Small' }
       : {
           type: 'FactSet',
-          facts: vm.silentLongest.map((d) => ({ title: d.deviceId, value: `${d.lastSeen}${d.site ? ` · ${d.site}` : ''}` })),
+          facts: vm.silentLongest.map((d) => ({ title: plain(d.deviceId), value: `${d.lastSeen}${d.site ? ` · ${plain(d.site)}` : ''}` })),
         },
     { type: 'TextBlock', text: `As of ${vm.asOf}`, isSubtle: true, size: 'Small', spacing: 'Medium' },
   );
@@ -91,7 +98,7 @@ function table(headers: [string, string], rows: ReadonlyArray<{ label: string; c
     columns: [{ width: 3 }, { width: 2 }, { width: 1 }],
     rows: [
       row([...headers, 'Share'], true),
-      ...rows.map((r) => row([r.label, r.count.toLocaleString('en-US'), total === 0 ? '–' : `${Math.round((r.count / total) * 100)} %`])),
+      ...rows.map((r) => row([plain(r.label), r.count.toLocaleString('en-US'), total === 0 ? '–' : `${Math.round((r.count / total) * 100)} %`])),
     ],
   };
 }

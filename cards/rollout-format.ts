@@ -33,14 +33,14 @@ export function bar(done: number, failed: number, total: number, width = 20): st
   return '█'.repeat(okCells) + '▓'.repeat(bad) + '░'.repeat(Math.max(0, width - okCells - bad));
 }
 
-export function stateLabel(r: Pick<Rollout, 'state' | 'currentWave' | 'waves'>): { text: string; color: 'Good' | 'Attention' | 'Warning' | 'Accent' | 'Default' } {
+export function stateLabel(r: Pick<Rollout, 'state' | 'currentWave' | 'waves'>): { text: string; color: 'Good' | 'Attention' | 'Accent' | 'Default' } {
   switch (r.state) {
     case 'planned':
       return { text: '📝 Planned', color: 'Default' };
     case 'running':
       return { text: `▶ Running wave ${r.currentWave} of ${r.waves.length}`, color: 'Accent' };
     case 'awaiting-approval':
-      return { text: `✋ Wave ${r.currentWave} awaits approval`, color: 'Warning' };
+      return { text: `✋ Wave ${r.currentWave} awaits approval`, color: 'Accent' };
     case 'paused':
       return { text: `⏸ Paused at wave ${r.currentWave}`, color: 'Attention' };
     case 'aborted':

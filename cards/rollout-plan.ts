@@ -1,6 +1,8 @@
 import type { PlannedRollout } from '../core/rollouts/planner';
 import { card, executeAction, type AdaptiveCard, type CardElement } from './card';
+import { cumulativePercents } from './rollout-progress';
 import { fmt, plural, ROLLOUT_VERBS, settingsFacts, stateLabel } from './rollout-format';
+import { plain } from './plain';
 
 /** The plan card shows what the planner computed, as it is. */
 export type RolloutPlanView = PlannedRollout;
@@ -15,7 +17,16 @@ export function rolloutPlanCard(view: RolloutPlanView): AdaptiveCard {
     .join(', ');
   const body: CardElement[] = [
     { type: 'TextBlock', text: `Rollout plan ${r.id}: firmware ${r.firmware.version}`, size: 'Large', weight: 'Bolder', wrap: true },
-    { type: 'TextBlock', text: `Targets ${r.filterText ? `\`${r.filterText}\`` : 'the whole fleet'} · planned by ${r.createdBy}`, isSubtle: true, spacing: 'None', wrap: true },
+    { type: 'TextBlock', text: `Targets ${r.filterText ? `\`${r.filterText}\`` : 'the whole fleet'} · planned by ${plain(r.createdBy)}`, isSubtle: true, spacing: 'None', wrap: true },
+    ...(view.flag
+      ? [
+          {
+            type: 'Container',
+            style: 'attention',
+            items: [{ type: 'TextBlock', text: `⚠ Warning: the catalog marks ${r.firmware.version} as **${view.flag}**. \`firmware\` shows the newest good version; Start asks you to confirm.`, wrap: true, weight: 'Bolder' }],
+          },
+        ]
+      : []),
     {
       type: 'FactSet',
       spacing: 'Medium',
@@ -28,7 +39,7 @@ export function rolloutPlanCard(view: RolloutPlanView): AdaptiveCard {
       ],
     },
     { type: 'TextBlock', text: 'Waves', weight: 'Bolder', spacing: 'Medium', wrap: true },
-    ...view.waveSizes.map((size, i) => waveRow(i + 1, r.settings.waves[i] ?? 100, size, i === 0)),
+    ...view.waveSizes.map((size, i, sizes) => waveRow(i + 1, cumulativePercents(sizes)[i]!, size, i === 0)),
   ];
   if (view.releaseNotes) body.push({ type: 'TextBlock', text: `Release notes: ${view.releaseNotes.slice(0, 500)}`, wrap: true, spacing: 'Medium', size: 'Small' });
   const planned = r.state === 'planned';
@@ -41,7 +52,7 @@ export function rolloutPlanCard(view: RolloutPlanView): AdaptiveCard {
     spacing: 'Medium',
   });
   const data = { id: r.id, version: r.version };
-  const actions = planned ? [executeAction(`Start ${r.id}`, ROLLOUT_VERBS.start, data, 'positive'), executeAction('Discard plan', ROLLOUT_VERBS.abort, data)] : [];
+  const actions = planned ? [executeAction(`Start ${r.id}`, ROLLOUT_VERBS.start, data, 'positive'), executeAction('Discard plan…', ROLLOUT_VERBS.abort, data)] : [];
   return card(body, actions);
 }
 
@@ -51,7 +62,7 @@ function waveRow(index: number, upTo: number, size: number, canary: boolean): Ca
     spacing: 'Small',
     columns: [
       { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: `Wave ${index}`, weight: 'Bolder', wrap: true }] },
-      { type: 'Column', width: 'stretch', items: [{ type: 'TextBlock', text: `up to ${upTo} % · ${plural(size, 'device')}${canary ? ' · canary ring first' : ''}`, wrap: true }] },
+      { type: 'Column', width: 'stretch', items: [{ type: 'TextBlock', text: `${plural(size, 'device')} · up to ${upTo} % of the rollout${canary ? ' · canary ring first' : ''}`, wrap: true }] },
     ],
   };
 }

@@ -4,6 +4,7 @@ import type { GateResult } from '../core/rollouts/gates';
 import { card, executeAction, type AdaptiveCard, type CardElement } from './card';
 import { absoluteTime } from '../core/text/time';
 import { bar, duration, fmt, pct, ROLLOUT_VERBS, stateLabel } from './rollout-format';
+import { plain } from './plain';
 
 /** Whose buttons to show: the shared card shows every button the state allows; a refresh personalises it. */
 export interface CardAudience {
@@ -17,6 +18,8 @@ export interface ProgressCardOptions {
   readonly audience?: CardAudience;
   /** Release leads' ids for the Universal Actions refresh (Teams takes at most 60). */
   readonly refreshUserIds?: readonly string[];
+  /** A line above the card, e.g. why a click on an outdated card changed nothing. */
+  readonly notice?: string;
 }
 
 /** One card per rollout, updated in place: per-wave bars, totals, ETA, first failures, buttons. */
@@ -33,19 +36,21 @@ export function rolloutProgressCard(view: RolloutView, options: ProgressCardOpti
           width: 'stretch',
           items: [
             { type: 'TextBlock', text: `Rollout ${r.id} · firmware ${r.firmware.version}`, size: 'Large', weight: 'Bolder', wrap: true },
-            { type: 'TextBlock', text: `${r.filterText ? `\`${r.filterText}\`` : 'whole fleet'} · ${fmt(t.targets)} devices · started by ${r.createdBy}`, isSubtle: true, spacing: 'None', wrap: true },
+            { type: 'TextBlock', text: `${r.filterText ? `\`${r.filterText}\`` : 'whole fleet'} · ${fmt(t.targets)} devices · started by ${plain(r.createdBy)}`, isSubtle: true, spacing: 'None', wrap: true },
           ],
         },
         { type: 'Column', width: 'auto', verticalContentAlignment: 'Center', items: [{ type: 'TextBlock', text: label.text, weight: 'Bolder', color: label.color, wrap: true }] },
       ],
     },
   ];
+  if (options.notice) body.unshift(noticeBlock(options.notice));
   if (r.state === 'paused' && r.pauseReason) body.push({ type: 'TextBlock', text: `⚠ ${r.pauseReason}`, color: 'Attention', weight: 'Bolder', wrap: true });
   body.push(totals(view));
-  body.push(...view.waves.map((w) => waveBlock(w)));
+  const cumulative = cumulativePercents(view.waves.map((w) => w.size));
+  body.push(...view.waves.map((w, i) => waveBlock(w, cumulative[i]!)));
   const facts = [
     view.etaMs !== undefined ? { title: 'ETA (this wave)', value: view.etaMs === 0 ? 'finishing' : `about ${duration(view.etaMs)}` } : undefined,
-    { title: 'Last change', value: `${r.lastChange.by} ${r.lastChange.what} · ${absoluteTime(r.lastChange.at)}` },
+    { title: 'Last change', value: `${plain(r.lastChange.by)} ${r.lastChange.what} · ${absoluteTime(r.lastChange.at)}` },
     view.alreadyCurrent + view.incompatible > 0 ? { title: 'Not in waves', value: `${fmt(view.alreadyCurrent)} already current, ${fmt(view.incompatible)} incompatible` } : undefined,
     { title: 'As of', value: absoluteTime(view.asOf) },
   ].filter((f): f is { title: string; value: string } => f !== undefined);
@@ -76,13 +81,31 @@ function totals(view: RolloutView): CardElement {
       cell('in progress', t.inProgress, 'Accent'),
       cell('queued', t.queued),
       cell('failed', t.failed + t.rolledBack, 'Attention'),
-      cell('timed out', t.timedOut, 'Warning'),
+      cell('timed out', t.timedOut, 'Attention'),
       cell('skipped', t.skippedOffline + t.canceled),
     ],
   };
 }
 
-function waveBlock(w: WaveView): CardElement {
+/** Shown on top of a card that answers a click which changed nothing: what happened instead, and who did it. */
+export function noticeBlock(text: string): CardElement {
+  return { type: 'Container', style: 'warning', items: [{ type: 'TextBlock', text, wrap: true, weight: 'Bolder' }] };
+}
+
+/**
+ * Cumulative share of the rollout's devices once each wave is done, from the real wave sizes:
+ * the settings' "10 %" becomes 20 % when a canary wave of 10 devices needs 2.
+ */
+export function cumulativePercents(sizes: readonly number[]): number[] {
+  const total = sizes.reduce((a, b) => a + b, 0);
+  let sum = 0;
+  return sizes.map((size) => {
+    sum += size;
+    return total > 0 ? Math.round((sum / total) * 100) : 0;
+  });
+}
+
+function waveBlock(w: WaveView, upToPct: number): CardElement {
   const c = w.counts;
   const failed = c.failed + c.rolledBack + c.timedOut;
   const icon = w.status === 'passed' ? '✅' : w.status === 'breached' ? '⛔' : w.status === 'running' ? '▶' : w.status === 'awaiting approval' ? '✋' : w.status === 'paused' ? '⏸' : '·';
@@ -92,7 +115,7 @@ function waveBlock(w: WaveView): CardElement {
     type: 'ColumnSet',
     spacing: 'Small',
     columns: [
-      { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: `${icon} Wave ${w.index} (${w.upToPct} %)`, weight: 'Bolder', wrap: true }] },
+      { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: `${icon} Wave ${w.index} (${fmt(w.size)} devices, up to ${upToPct} %)`, weight: 'Bolder', wrap: true }] },
       { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: bar(c.succeeded, failed, w.size), fontType: 'Monospace', color: failed ? 'Attention' : 'Good' }] },
       { type: 'Column', width: 'stretch', items: [{ type: 'TextBlock', text: `${stats}${gate} · ${w.status}`, isSubtle: true, wrap: true }] },
     ],
@@ -100,7 +123,7 @@ function waveBlock(w: WaveView): CardElement {
 }
 
 function failureFact(d: RolloutDevice): { title: string; value: string } {
-  return { title: d.deviceId, value: `${d.state}${d.reason ? `: ${d.reason}` : ''}${d.wave ? ` (wave ${d.wave})` : ''}` };
+  return { title: plain(d.deviceId), value: `${d.state}${d.reason ? `: ${plain(d.reason)}` : ''}${d.wave ? ` (wave ${d.wave})` : ''}` };
 }
 
 function buttons(view: RolloutView, who: CardAudience): CardElement[] {
@@ -111,14 +134,16 @@ function buttons(view: RolloutView, who: CardAudience): CardElement[] {
   const out: CardElement[] = [];
   if (r.state === 'planned' && who.canLead) out.push(executeAction(`Start ${r.id}`, ROLLOUT_VERBS.start, data, 'positive'));
   if (r.state === 'awaiting-approval' && who.canLead) out.push(executeAction(`Approve wave ${r.currentWave}`, ROLLOUT_VERBS.approve, data, 'positive'));
-  if (r.state === 'running' && who.canOperate) out.push(executeAction('Pause', ROLLOUT_VERBS.pause, data, 'destructive'));
+  // Pausing is safe (anyone on call may stop the line): not styled as destructive.
+  if (r.state === 'running' && who.canOperate) out.push(executeAction('Pause', ROLLOUT_VERBS.pause, data));
   if (r.state === 'paused' && who.canLead) out.push(executeAction('Resume', ROLLOUT_VERBS.resume, data, 'positive'));
   if ((r.state === 'running' || r.state === 'paused' || r.state === 'awaiting-approval') && failures > 0 && who.canLead) {
     out.push(executeAction(`Retry failed (${fmt(failures)})`, ROLLOUT_VERBS.retry, data));
   }
   if ((r.state === 'running' || r.state === 'paused' || r.state === 'awaiting-approval') && view.firstFailures.length > 0 && who.canLead) out.push(excludeAction(r.id, data, view.firstFailures));
   // From a running rollout, Abort also sets devices written but not yet started back to their version.
-  if (r.state !== 'completed' && r.state !== 'aborted' && who.canLead) out.push(executeAction('Abort and revert', ROLLOUT_VERBS.abort, { ...data, revert: true }, 'destructive'));
+  // Asks for a confirmation first (the answer is a confirmation card).
+  if (r.state !== 'completed' && r.state !== 'aborted' && who.canLead) out.push(executeAction('Abort and revert…', ROLLOUT_VERBS.abort, { ...data, revert: true }, 'destructive'));
   return out;
 }
 
@@ -171,9 +196,9 @@ export function rolloutGateAlertCard({ view, wave, gate, failing }: GateAlertVie
       separator: true,
       spacing: 'Medium',
       items: [
-        { type: 'TextBlock', text: `**${d.deviceId}** — ${d.state}${d.reason ? `: ${d.reason}` : ''}`, wrap: true },
+        { type: 'TextBlock', text: `**${plain(d.deviceId)}** — ${d.state}${d.reason ? `: ${plain(d.reason)}` : ''}`, wrap: true },
         ...(d.logLines && d.logLines.length > 0
-          ? [{ type: 'TextBlock', text: d.logLines.slice(-5).map((l) => l.slice(0, 200)).join('\n\n'), fontType: 'Monospace', size: 'Small', isSubtle: true, wrap: true, spacing: 'Small' }]
+          ? [{ type: 'TextBlock', text: d.logLines.slice(-5).map((l) => plain(l.slice(0, 200))).join('\n\n'), fontType: 'Monospace', size: 'Small', isSubtle: true, wrap: true, spacing: 'Small' }]
           : []),
       ],
     });
@@ -183,7 +208,7 @@ export function rolloutGateAlertCard({ view, wave, gate, failing }: GateAlertVie
     executeAction('Resume', ROLLOUT_VERBS.resume, data, 'positive'),
     executeAction('Retry failed', ROLLOUT_VERBS.retry, data),
     ...(failing.length > 0 ? [excludeAction(r.id, data, failing.slice(0, 5))] : []),
-    executeAction('Abort and revert', ROLLOUT_VERBS.abort, { ...data, revert: true }, 'destructive'),
+    executeAction('Abort and revert…', ROLLOUT_VERBS.abort, { ...data, revert: true }, 'destructive'),
   ];
   return card(body, r.state === 'paused' ? actions : []);
 }

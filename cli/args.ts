@@ -4,7 +4,7 @@ export interface ParsedArgs {
   readonly flags: Map<string, string | true>;
 }
 
-const VALUED = new Set(['table', 'file', 'max-rows', 'timeout', 'data-dir']);
+const VALUED = new Set(['table', 'file', 'max-rows', 'timeout', 'data-dir', 'device']);
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const positionals: string[] = [];

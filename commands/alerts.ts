@@ -30,7 +30,7 @@ export const alertsCommand: CommandSpec<{ filter: AlertFilter; text: string }> =
   },
   async run(ctx, { filter, text }) {
     const service = alertsOf(ctx);
-    const { alerts, total } = service.listOpen(filter, 40);
+    const { alerts, total } = await service.listOpen(filter, 40);
     if (total === 0) {
       await ctx.reply(text ? `No open alerts match \`${text}\`.` : 'No open alerts. 🎉');
       return;
@@ -56,9 +56,9 @@ export const alertCommand: CommandSpec<string> = {
   parse: (input) => (input.trim() ? parsed(input.trim()) : parseError('Say which alert: `alert <id>` (cards and `alerts` show the id).')),
   async run(ctx, id) {
     const service = alertsOf(ctx);
-    const record = service.get(id);
+    const record = await service.get(id);
     if (!record) throw new UserError(`There is no alert \`${id}\`. \`alerts\` lists the open ones with their ids.`);
-    await ctx.reply(alertCard(service.cardInput(record)));
+    await ctx.reply(alertCard(await service.cardInput(record)));
     const timeline = await ctx.services.oncall?.timeline.list(record.alertId);
     if (timeline && timeline.length > 0) await ctx.reply(timelineText(withRecordSteps(timeline, record)));
   },
@@ -72,7 +72,7 @@ export const silencesCommand: CommandSpec<void> = {
   role: 'viewer',
   parse: noArguments('`silences` takes no arguments.'),
   async run(ctx) {
-    const list = alertsOf(ctx).silences();
+    const list = await alertsOf(ctx).silences();
     if (list.length === 0) {
       await ctx.reply('No active silences. The **Silence** button on an alert card adds one.');
       return;
@@ -91,7 +91,7 @@ async function act(ctx: TurnContext, work: (service: AlertService) => Promise<Ac
   try {
     const outcome = await work(service);
     if (!outcome.changed) return { message: outcome.reason };
-    return { card: alertCard(service.cardInput(outcome.record)) };
+    return { card: alertCard(await service.cardInput(outcome.record)) };
   } catch (error) {
     if (error instanceof AlertNotFoundError) throw new UserError(error.message);
     if (error instanceof AlertStateError) {
@@ -132,7 +132,7 @@ export const silenceAction: CardActionSpec<{ id: string; hours: SilenceHours }> 
   },
   run: (ctx, { id, hours }) =>
     act(ctx, async (s) => {
-      const { record } = s.silence(id, hours, user(ctx));
+      const { record } = await s.silence(id, hours, user(ctx));
       return { changed: true, record };
     }),
 };
@@ -148,7 +148,7 @@ export const listStormAction: CardActionSpec<{ rule: string; generation: number 
   async run(ctx, { rule, generation }) {
     const service = alertsOf(ctx);
     // Only the storms of the conversation the button is in: the id comes from the activity, not the button.
-    const { total, alerts } = service.stormAlerts(ctx.conversation.conversationId, rule, generation, 40);
+    const { total, alerts } = await service.stormAlerts(ctx.conversation.conversationId, rule, generation, 40);
     if (total === 0) return { message: 'That storm has no alerts in this conversation any more.' };
     return { card: alertListCard({ title: `${rule}: ${total} alerts in this storm`, alerts, total, narrowHint: '`alerts sev<=N <device>` narrows the list', now: ctx.services.clock.now() }) };
   },

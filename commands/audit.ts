@@ -12,13 +12,13 @@ export const auditCommand: CommandSpec<{ limit: number }> = {
     return Number.isInteger(n) && n >= 1 && n <= 200 ? parsed({ limit: n }) : parseError('Give a number of entries between 1 and 200.');
   },
   async run(ctx, { limit }) {
-    const entries = ctx.services.audit.latest(limit);
+    const entries = await ctx.services.audit.latest(limit);
     if (entries.length === 0) {
       await ctx.reply('The audit log is empty.');
       return;
     }
     const lines = entries.map(
-      (e) => `- ${e.at.slice(0, 19).replace('T', ' ')} **${e.actorName}** (${e.role}) \`${e.action}\`${e.target ? ` ${e.target}` : ''} → ${e.outcome}${e.detail ? ` — ${e.detail}` : ''}`,
+      (e) => `- ${e.at.slice(0, 19).replace('T', ' ')} UTC **${e.actorName}** (${e.role}) \`${e.action}\`${e.target ? ` ${e.target}` : ''} → ${e.outcome}${e.detail ? ` — ${e.detail}` : ''}`,
     );
     await ctx.reply(`Latest ${entries.length} audit entries:\n\n${lines.join('\n')}`);
   },

@@ -7,6 +7,8 @@ import type { Services } from './services';
 /** One object per turn: who, where, how to answer, and the ports. Handlers import no singletons. */
 export interface TurnContext {
   readonly activityId: string;
+  /** A card action's turn: the id of the message holding the clicked card (the invoke's replyToId). */
+  readonly cardActivityId?: string;
   readonly actor: Actor;
   readonly conversation: ConversationRef;
   readonly services: Services;

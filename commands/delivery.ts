@@ -14,8 +14,8 @@ export const deliveryCommand: CommandSpec<void> = {
       await ctx.reply('Delivery health is not available.');
       return;
     }
-    const pending = health.pendingCount();
-    const dead = health.deadLetters(10);
+    const pending = await health.pendingCount();
+    const dead = await health.deadLetters(10);
     const lines = dead.map((d) => `- ${d.at.slice(0, 19).replace('T', ' ')} \`${d.key}\` to ${d.conversationId}: ${d.error}`);
     await ctx.reply(
       `**${pending}** message${pending === 1 ? '' : 's'} waiting to be sent.` +

@@ -23,25 +23,37 @@ export const deploymentsCommand: CommandSpec<{ pipeline?: string }> = {
       await ctx.reply(NOT_SET_UP);
       return;
     }
-    const runs = service.list({ pipeline, limit: LIST_LIMIT });
+    const runs = await service.list({ pipeline, limit: LIST_LIMIT });
     if (runs.length > 0) {
       await ctx.reply(deploymentListCard({ runs, pipeline }));
       return;
     }
     if (pipeline) {
-      const known = [...new Set(service.list({ limit: 50 }).map((r) => r.pipeline))].slice(0, 5);
+      const known = [...new Set((await service.list({ limit: 50 })).map((r) => r.pipeline))].slice(0, 5);
       await ctx.reply(
         `No runs of \`${pipeline}\` have reached FleetOps.` +
           (known.length > 0 ? ` Pipelines I know: ${known.map((p) => `\`${p}\``).join(', ')}.` : ' Check the service hook in Azure DevOps (Project settings → Service hooks).'),
       );
       return;
     }
-    await ctx.reply(
-      'No pipeline runs have reached FleetOps yet. In Azure DevOps add a Web Hooks service hook for "Run state changed" (and stage, approval events) ' +
-        'pointing to https://<your bot>/api/devops, then `subscribe deployments` here to get a card per run.',
-    );
+    await ctx.reply(noRunsYet(ctx));
   },
 };
+
+/**
+ * Where to point the service hook. URLs go in code spans: Teams' markdown drops `<your-app>`
+ * as an HTML tag elsewhere (it once printed `https:///api/devops`).
+ */
+function noRunsYet(ctx: TurnContext): string {
+  const azure = '`https://<your-app>.azurewebsites.net/api/devops`';
+  const where = ctx.services.config.bot || !ctx.services.selfUrl
+    ? `pointing to ${azure}`
+    : `pointing to ${azure} in Azure; on this machine the bot listens on \`${ctx.services.selfUrl}/api/devops\` (\`npx fleetops send pipeline\` posts a sample run there)`;
+  return (
+    'No pipeline runs have reached FleetOps yet. In Azure DevOps add a Web Hooks service hook for "Run state changed" (and stage, approval events) ' +
+    `${where}, then \`subscribe deployments\` here to get a card per run.`
+  );
+}
 
 interface DecisionData {
   runId: string;

@@ -23,7 +23,7 @@ export async function dispatchMessage(ctx: TurnContext, text: string): Promise<v
   }
   const { command, input } = resolved;
   if (!hasRole(ctx.actor.role, command.role)) {
-    audit.record({ ...who(ctx), action: command.name, target: input || undefined, outcome: 'denied', detail: `needs ${command.role}` });
+    await audit.record({ ...who(ctx), action: command.name, target: input || undefined, outcome: 'denied', detail: `needs ${command.role}` });
     await ctx.reply(`\`${command.name}\` needs the **${command.role}** role; you are a **${ctx.actor.role}**. Ask an admin to add you to ${roleVariable(command.role)}.`);
     return;
   }
@@ -32,12 +32,23 @@ export async function dispatchMessage(ctx: TurnContext, text: string): Promise<v
     await ctx.reply(usageError(command, args.error));
     return;
   }
+  // A reply that cannot be sent (Teams down, 413) does not undo a change already made: the
+  // command carries on, its audit says how the change went, and the reply's failure is
+  // recorded on its own line. (A subscription that was stored was audited as "failed".)
+  const replies = command.sideEffects ? replyRecorder(ctx) : { ctx, failure: () => undefined };
   try {
-    await command.run(ctx, args.value);
-    if (command.sideEffects) audit.record({ ...who(ctx), action: command.name, target: input || undefined, outcome: 'ok' });
+    await command.run(replies.ctx, args.value);
+    if (command.sideEffects) await audit.record({ ...who(ctx), action: command.name, target: input || undefined, outcome: 'ok' });
+    const failure = replies.failure();
+    if (failure !== undefined) {
+      await audit.record({ ...who(ctx), action: `${command.name} (reply)`, target: input || undefined, outcome: 'failed', detail: `the reply could not be sent: ${failure instanceof Error ? failure.message : String(failure)}` });
+      throw failure;
+    }
+    return;
   } catch (error) {
+    if (error === replies.failure()) throw error;
     if (command.sideEffects) {
-      audit.record({ ...who(ctx), action: command.name, target: input || undefined, outcome: 'failed', detail: error instanceof Error ? error.message : String(error) });
+      await audit.record({ ...who(ctx), action: command.name, target: input || undefined, outcome: 'failed', detail: error instanceof Error ? error.message : String(error) });
     }
     if (error instanceof UserError) {
       await ctx.reply(error.message);
@@ -54,7 +65,7 @@ export async function dispatchCardAction(ctx: TurnContext, verb: string, data: R
   if (!action) return { message: `This button is no longer supported (${verb}). Type \`help\` to see what I can do.` };
   const target = typeof data.id === 'string' ? data.id : typeof data.deviceId === 'string' ? data.deviceId : undefined;
   if (!hasRole(ctx.actor.role, action.role)) {
-    audit.record({ ...who(ctx), action: verb, target, outcome: 'denied', detail: `needs ${action.role}` });
+    await audit.record({ ...who(ctx), action: verb, target, outcome: 'denied', detail: `needs ${action.role}` });
     return { message: `This needs the ${action.role} role; you are a ${ctx.actor.role}. Your attempt was recorded.` };
   }
   const parsedData = action.parse(data);
@@ -62,15 +73,29 @@ export async function dispatchCardAction(ctx: TurnContext, verb: string, data: R
   try {
     const result = await action.run(ctx, parsedData.value);
     if (action.sideEffects) {
-      const outcome = result.failure ? 'failed' : result.card ? 'ok' : 'noop';
-      audit.record({ ...who(ctx), action: verb, target, outcome, detail: result.failure ?? result.message });
+      const outcome = result.failure ? 'failed' : result.noop ? 'noop' : result.card ? 'ok' : 'noop';
+      await audit.record({ ...who(ctx), action: verb, target, outcome, detail: result.failure ?? result.noop ?? result.message });
     }
     return result;
   } catch (error) {
-    if (action.sideEffects) audit.record({ ...who(ctx), action: verb, target, outcome: 'failed', detail: error instanceof Error ? error.message : String(error) });
+    if (action.sideEffects) await audit.record({ ...who(ctx), action: verb, target, outcome: 'failed', detail: error instanceof Error ? error.message : String(error) });
     if (error instanceof UserError) return { message: error.message };
     throw error;
   }
+}
+
+/** `ctx` whose replies never throw: the first failure is kept for the caller to audit and rethrow. */
+function replyRecorder(ctx: TurnContext): { ctx: TurnContext; failure: () => unknown } {
+  let failure: unknown;
+  const reply = async (message: Parameters<TurnContext['reply']>[0]) => {
+    try {
+      return await ctx.reply(message);
+    } catch (error) {
+      failure ??= error;
+      return undefined;
+    }
+  };
+  return { ctx: { ...ctx, reply }, failure: () => failure };
 }
 
 const who = (ctx: TurnContext) => ({

@@ -6,7 +6,10 @@ import { NEXT_PAGE_VERB, logResultsCard } from '../cards/log-results';
 import { LogsQueryError, type LogsQueryResult } from '../backends/logs/port';
 import type { AdaptiveCard } from '../cards/card';
 import type { TurnContext } from './context';
-import { parseError, parsed, type CardActionSpec, type CommandSpec } from './spec';
+import { noArguments, parseError, parsed, type CardActionSpec, type CommandSpec } from './spec';
+import { caretWord, kqlErrorText } from './kql-error-text';
+import { kqlSuggestions } from './kql-suggestions';
+import { logsSchemaCard } from '../cards/logs-schema';
 
 export interface LogsArgs {
   readonly query: string;
@@ -34,11 +37,13 @@ export function parseLogsInput(input: string): ReturnType<CommandSpec<LogsArgs>[
   return parsed({ query: text });
 }
 
-/** The user-facing line for a failed query: what went wrong, where, and what to try. */
-function describeLogsError(error: unknown): string {
+/** The user-facing line for a failed query: what went wrong, where, what was probably meant, and what to try. */
+async function describeLogsError(ctx: TurnContext, error: unknown): Promise<string> {
   if (error instanceof LogsQueryError) {
-    if (error.position) return `${error.message} (line ${error.position.line}, column ${error.position.column}):\n\n\`\`\`\n${error.position.caret}\n\`\`\``;
-    return error.message;
+    if (!error.position) return error.message;
+    const { line, column, caret } = error.position;
+    const schema = await ctx.services.logs?.schema?.({ timeoutInMs: 5_000 }).catch(() => []) ?? [];
+    return kqlErrorText({ message: error.message, line, column, caret, suggestions: kqlSuggestions(error.message, caretWord(caret), schema) });
   }
   return 'The log search failed unexpectedly; try again, or a smaller query (add a time filter or `take`).';
 }
@@ -50,7 +55,7 @@ async function runQuery(ctx: TurnContext, query: string): Promise<LogsQueryResul
     return await logs.query(query, { user: ctx.actor.id });
   } catch (error) {
     if (!(error instanceof LogsQueryError)) ctx.log.error({ err: (error as Error).message }, 'log search failed');
-    return describeLogsError(error);
+    return describeLogsError(ctx, error);
   }
 }
 
@@ -64,8 +69,8 @@ export const logsCommand: CommandSpec<LogsArgs> = {
   name: 'logs',
   aliases: ['kql'],
   summary: 'Search the fleet logs with KQL, or show a device’s last log lines',
-  usage: 'logs <KQL query> | logs <device>',
-  examples: ['logs DeviceLogs | where Level == "Error" | summarize count() by bin(TimeGenerated, 1h) | render timechart', 'logs device-42'],
+  usage: 'logs <KQL query> | logs <device> | logs schema',
+  examples: ['logs DeviceLogs | where Level == "Error" | summarize count() by bin(TimeGenerated, 1h) | render timechart', 'logs device-42', 'logs schema'],
   role: 'viewer',
   parse: parseLogsInput,
   async run(ctx, args) {
@@ -76,6 +81,33 @@ export const logsCommand: CommandSpec<LogsArgs> = {
       return;
     }
     await ctx.reply(resultsCard(args, result));
+  },
+};
+
+export const logsSchemaCommand: CommandSpec<void> = {
+  name: 'logs schema',
+  aliases: ['kql schema'],
+  summary: 'The log tables you can query, with their columns and types',
+  usage: 'logs schema',
+  examples: ['logs schema'],
+  role: 'viewer',
+  parse: noArguments('`logs schema` takes no arguments; it lists every table.'),
+  async run(ctx) {
+    const logs = ctx.services.logs;
+    if (!logs) {
+      await ctx.reply('Log search is not set up on this bot (no logs store is configured).');
+      return;
+    }
+    if (!logs.schema) {
+      await ctx.reply(`${logs.storeName} cannot list its tables here; try \`logs search * | getschema\`.`);
+      return;
+    }
+    await ctx.typing();
+    try {
+      await ctx.reply(logsSchemaCard({ tables: await logs.schema({ timeoutInMs: 30_000 }), store: logs.storeName }));
+    } catch (error) {
+      await ctx.reply(error instanceof LogsQueryError ? `Could not read the schema: ${error.message}` : 'Could not read the schema; try again.');
+    }
   },
 };
 

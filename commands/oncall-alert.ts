@@ -14,8 +14,8 @@ function paging(ctx: TurnContext) {
   return { oncall, escalator, alerts };
 }
 
-function alertIdOf(ctx: TurnContext, id: string): string {
-  const record = paging(ctx).alerts.get(id);
+async function alertIdOf(ctx: TurnContext, id: string): Promise<string> {
+  const record = await paging(ctx).alerts.get(id);
   if (!record) throw new UserError(`There is no alert \`${id}\`. \`alerts\` lists the open ones with their ids.`);
   return record.alertId;
 }
@@ -29,7 +29,7 @@ async function addNote(ctx: TurnContext, alertId: string, text: string): Promise
 /** The mention card as it is now (its notes), for the card-action response. */
 async function mentionCardOf(ctx: TurnContext, alertId: string): Promise<AdaptiveCard | undefined> {
   const { oncall, alerts } = paging(ctx);
-  const record = alerts.get(alertId);
+  const record = await alerts.get(alertId);
   const state = await oncall.escalations.get(alertId);
   if (!record || !state) return undefined;
   const notes = await oncall.timeline.notes(alertId, NOTES_ON_CARD);
@@ -57,7 +57,7 @@ export const alertNoteCommand: CommandSpec<{ id: string; text: string }> = {
     return id && words.length > 0 ? parsed({ id, text: words.join(' ') }) : parseError('Say which alert and the note: `alert note <id> rebooted the gateway`.');
   },
   async run(ctx, { id, text }) {
-    const alertId = alertIdOf(ctx, id);
+    const alertId = await alertIdOf(ctx, id);
     await addNote(ctx, alertId, text);
     await ctx.reply(`Note added to \`${id}\`. \`alert ${id}\` shows the timeline.`);
   },
@@ -72,7 +72,7 @@ export const alertEscalateCommand: CommandSpec<string> = {
   sideEffects: true,
   parse: (input) => (input.trim() ? parsed(input.trim()) : parseError('Say which alert: `alert escalate <id>`.')),
   async run(ctx, id) {
-    await ctx.reply(await paging(ctx).escalator.escalate(alertIdOf(ctx, id), ctx.actor.name));
+    await ctx.reply(await paging(ctx).escalator.escalate(await alertIdOf(ctx, id), ctx.actor.name));
   },
 };
 

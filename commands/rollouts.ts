@@ -1,4 +1,6 @@
+import { firmwareFlag } from '../backends/feed/port';
 import { firmwareListCard } from '../cards/firmware-list';
+import { rolloutConfirmCard } from '../cards/rollout-confirm';
 import { rolloutPlanCard } from '../cards/rollout-plan';
 import { rolloutProgressCard, type CardAudience } from '../cards/rollout-progress';
 import { fmt, ROLLOUT_VERBS } from '../cards/rollout-format';
@@ -6,6 +8,7 @@ import { hasRole, type Role } from '../core/access/roles';
 import { isValidDeviceId } from '../core/fleet/device-id';
 import { parseDeviceFilter } from '../core/fleet/device-filter';
 import { describeState, type ActionActor, type ActionOutcome, type RolloutActions } from '../core/rollouts/actions';
+import { rolloutCardKey } from '../core/rollouts/announcer';
 import { RolloutRefused } from '../core/rollouts/errors';
 import { normalizeId, type RolloutService } from '../core/rollouts/service';
 import type { RolloutView } from '../core/rollouts/view';
@@ -19,8 +22,13 @@ const NOT_SET_UP = 'Rollouts are not set up in this FleetOps: the rollouts featu
 const ROLLOUT_ID = /^R?\d{1,9}$/i;
 
 const audience = (role: Role): CardAudience => ({ canOperate: hasRole(role, 'operator'), canLead: hasRole(role, 'release-lead') });
-/** The progress card with the buttons the user's role may press. */
-const progressCard = (ctx: TurnContext, view: RolloutView) => rolloutProgressCard(view, { audience: audience(ctx.actor.role) });
+/** The progress card with the buttons the user's role may press (and, after a click that changed nothing, why). */
+const progressCard = (ctx: TurnContext, view: RolloutView, notice?: string) => rolloutProgressCard(view, { audience: audience(ctx.actor.role), notice });
+
+/** The message showing a rollout's plan becomes its one card: every later change updates it (plan → progress). */
+async function adoptAsRolloutCard(ctx: TurnContext, rolloutId: string, activityId: string | undefined): Promise<void> {
+  if (activityId) await ctx.services.notifier.adopt?.(ctx.conversation.conversationId, rolloutCardKey(rolloutId), activityId);
+}
 
 function service(ctx: TurnContext): RolloutService {
   const rollouts = ctx.services.rollouts;
@@ -89,7 +97,7 @@ async function plan(ctx: TurnContext, args: PlanArgs) {
   const rollouts = service(ctx);
   await ctx.typing();
   const planned = await refused(() => rollouts.plan({ ...args, actor: ctx.actor, conversationId: ctx.conversation.conversationId }));
-  return rolloutPlanCard(planned);
+  return { id: planned.rollout.id, card: rolloutPlanCard(planned) };
 }
 
 export const rolloutPlanCommand: CommandSpec<PlanArgs> = {
@@ -101,7 +109,8 @@ export const rolloutPlanCommand: CommandSpec<PlanArgs> = {
   sideEffects: true,
   parse: parsePlan,
   async run(ctx, args) {
-    await ctx.reply(await plan(ctx, args));
+    const planned = await plan(ctx, args);
+    await adoptAsRolloutCard(ctx, planned.id, await ctx.reply(planned.card));
   },
 };
 
@@ -116,15 +125,15 @@ export const rolloutsCommand: CommandSpec<void> = {
   parse: noArguments('`rollouts` takes no arguments; `rollout status <id>` shows one.'),
   async run(ctx) {
     const rollouts = service(ctx);
-    const list = rollouts.list(10);
+    const list = await rollouts.list(10);
     if (list.length === 0) {
       await ctx.reply('No rollouts yet. `firmware` lists versions; `rollout plan <version>` plans one.');
       return;
     }
-    const lines = list.map((r) => {
-      const view = rollouts.view(r.id)!;
+    const lines = await Promise.all(list.map(async (r) => {
+      const view = (await rollouts.view(r.id))!;
       return `- **${r.id}** firmware ${r.firmware.version} → ${r.filterText ? `\`${r.filterText}\`` : 'whole fleet'} · ${describeState(r)} · ${fmt(view.totals.succeeded)}/${fmt(view.totals.targets)} succeeded`;
-    });
+    }));
     await ctx.reply(`Rollouts (newest first):\n\n${lines.join('\n')}\n\n\`rollout status <id>\` shows one.`);
   },
 };
@@ -145,9 +154,9 @@ export const rolloutStatusCommand: CommandSpec<{ id?: string }> = {
   parse: idArg('rollout status'),
   async run(ctx, { id }) {
     const rollouts = service(ctx);
-    const rollout = id ? rollouts.get(id) : rollouts.latestActive();
+    const rollout = id ? await rollouts.get(id) : await rollouts.latestActive();
     if (!rollout) throw new UserError(id ? `There is no rollout ${id}; \`rollouts\` lists them.` : 'No rollouts yet. `rollout plan <version>` plans one.');
-    await ctx.reply(progressCard(ctx, rollouts.view(rollout.id)!));
+    await ctx.reply(progressCard(ctx, (await rollouts.view(rollout.id))!));
   },
 };
 
@@ -161,25 +170,25 @@ async function transition(ctx: TurnContext, verb: Verb, id: string, version: num
   return announced(ctx, await act(service(ctx).actions, verb, id, version, { name: ctx.actor.name }, options), { verb });
 }
 
-function act(a: RolloutActions, verb: Verb, id: string, version: number | undefined, actor: ActionActor, options: { revert?: boolean }): ActionOutcome | Promise<ActionOutcome> {
+async function act(a: RolloutActions, verb: Verb, id: string, version: number | undefined, actor: ActionActor, options: { revert?: boolean }): Promise<ActionOutcome | Promise<ActionOutcome>> {
   switch (verb) {
     case 'start':
-      return a.start(id, version, actor);
+      return await a.start(id, version, actor);
     case 'approve':
-      return a.approve(id, version, actor);
+      return await a.approve(id, version, actor);
     case 'pause':
-      return a.pause(id, version, actor);
+      return await a.pause(id, version, actor);
     case 'resume':
-      return a.resume(id, version, actor);
+      return await a.resume(id, version, actor);
     case 'retry':
-      return a.retryFailed(id, version, actor);
+      return await a.retryFailed(id, version, actor);
     case 'abort':
-      return a.abort(id, version, actor, options);
+      return await a.abort(id, version, actor, options);
   }
 }
 
 async function exclude(ctx: TurnContext, id: string, deviceId: string, version: number | undefined): Promise<ActionOutcome> {
-  return announced(ctx, service(ctx).actions.exclude(id, deviceId, { name: ctx.actor.name }, version), { verb: 'exclude', deviceId });
+  return announced(ctx, await service(ctx).actions.exclude(id, deviceId, { name: ctx.actor.name }, version), { verb: 'exclude', deviceId });
 }
 
 /** A transition that happened is logged and its card updated everywhere it is shown. */
@@ -209,6 +218,13 @@ function transitionCommand(verb: Verb, summary: string): CommandSpec<{ id: strin
       return parsed({ id: normalizeId(id), revert });
     },
     async run(ctx, { id, revert }) {
+      if (verb === 'start') {
+        const ask = await startConfirmation(ctx, id);
+        if (ask) {
+          await ctx.reply(ask);
+          return;
+        }
+      }
       const outcome = await transition(ctx, verb, id, undefined, { revert });
       if (!outcome.ok) throw new UserError(outcome.message);
       await ctx.reply(outcome.message);
@@ -280,6 +296,8 @@ interface ButtonData {
   version: number;
   /** Abort only: set devices written but not started back to their previous version. */
   revert: boolean;
+  /** The click came from a confirmation card (Abort, Start of a flagged version). */
+  confirmed: boolean;
 }
 
 function parseButton(data: Record<string, unknown>): ParseResult<ButtonData> {
@@ -287,7 +305,7 @@ function parseButton(data: Record<string, unknown>): ParseResult<ButtonData> {
   const version = data.version;
   if (typeof id !== 'string' || !ROLLOUT_ID.test(id)) return parseError('the rollout id is missing or malformed');
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) return parseError('the card version is missing; type `rollout status` for a fresh card');
-  return parsed({ id: normalizeId(id), version, revert: data.revert === true });
+  return parsed({ id: normalizeId(id), version, revert: data.revert === true, confirmed: data.confirmed === true });
 }
 
 function buttonAction(verb: Verb): CardActionSpec<ButtonData> {
@@ -296,12 +314,40 @@ function buttonAction(verb: Verb): CardActionSpec<ButtonData> {
     role: VERB_ROLES[verb],
     sideEffects: true,
     parse: parseButton,
-    async run(ctx, { id, version, revert }): Promise<CardActionResult> {
+    async run(ctx, { id, version, revert, confirmed }): Promise<CardActionResult> {
+      const current = await service(ctx).get(id);
+      // Only a click on the current card asks first; an outdated one gets the current card below.
+      if (!confirmed && current && current.version === version) {
+        const ask = verb === 'abort' ? await abortConfirmation(ctx, id, revert) : verb === 'start' ? await startConfirmation(ctx, id) : undefined;
+        if (ask) return { card: ask, noop: 'asked for confirmation' };
+      }
       const outcome = await transition(ctx, verb, id, version, { revert: verb === 'abort' && revert });
-      if (!outcome.ok) return { message: outcome.message };
-      return { card: progressCard(ctx, service(ctx).view(id)!) };
+      if (!outcome.ok) return await staleOrMessage(ctx, outcome);
+      return { card: progressCard(ctx, (await service(ctx).view(id))!) };
     },
   };
+}
+
+/** A click that changed nothing: the card becomes the current state, with what happened and who did it on top. */
+async function staleOrMessage(ctx: TurnContext, outcome: Extract<ActionOutcome, { ok: false }>): Promise<CardActionResult> {
+  const view = outcome.rollout ? await service(ctx).view(outcome.rollout.id) : undefined;
+  return view ? { card: progressCard(ctx, view, outcome.message), noop: outcome.message } : { message: outcome.message };
+}
+
+async function abortConfirmation(ctx: TurnContext, id: string, revert: boolean) {
+  const view = await service(ctx).view(id);
+  if (!view || view.rollout.state === 'completed' || view.rollout.state === 'aborted') return undefined;
+  return rolloutConfirmCard(view.rollout, { kind: 'abort', revert: revert && view.rollout.state !== 'planned', queued: view.totals.queued });
+}
+
+/** Starting a version the catalog flags (bad) asks first, naming the flag. */
+async function startConfirmation(ctx: TurnContext, id: string) {
+  const rollouts = service(ctx);
+  const rollout = await rollouts.get(id);
+  if (!rollout || rollout.state !== 'planned') return undefined;
+  const firmware = await rollouts.catalog.get(rollout.firmware.version);
+  const flag = firmware ? firmwareFlag(firmware) : undefined;
+  return flag ? rolloutConfirmCard(rollout, { kind: 'start', flag }) : undefined;
 }
 
 /** Exclude, from the progress card's picker of first failures: the chosen device comes as `deviceId`. */
@@ -319,8 +365,8 @@ export const rolloutExcludeAction: CardActionSpec<ButtonData & { deviceId: strin
   },
   async run(ctx, { id, version, deviceId }): Promise<CardActionResult> {
     const outcome = await exclude(ctx, id, deviceId, version);
-    if (!outcome.ok) return { message: outcome.message };
-    return { card: progressCard(ctx, service(ctx).view(id)!) };
+    if (!outcome.ok) return await staleOrMessage(ctx, outcome);
+    return { card: progressCard(ctx, (await service(ctx).view(id))!) };
   },
 };
 
@@ -331,7 +377,7 @@ export const rolloutRefreshAction: CardActionSpec<{ id: string }> = {
     return typeof data.id === 'string' && ROLLOUT_ID.test(data.id) ? parsed({ id: normalizeId(data.id) }) : parseError('the rollout id is missing or malformed');
   },
   async run(ctx, { id }) {
-    const view = service(ctx).view(id);
+    const view = await service(ctx).view(id);
     if (!view) return { message: `Rollout ${id} no longer exists.` };
     return { card: progressCard(ctx, view) };
   },
@@ -348,7 +394,10 @@ export const rolloutPlanAction: CardActionSpec<PlanArgs> = {
     return parsePlan(`${data.version}${filter}`);
   },
   async run(ctx, args) {
-    return { card: await plan(ctx, args) };
+    const planned = await plan(ctx, args);
+    // The clicked card (firmware list, deployment run) turns into the plan, then the progress card.
+    await adoptAsRolloutCard(ctx, planned.id, ctx.cardActivityId);
+    return { card: planned.card };
   },
 };
 

@@ -32,6 +32,8 @@ export interface Services {
   readonly subscriptions: SubscriptionRepository;
   readonly notifier: Notifier;
   readonly audit: AuditLog;
+  /** The URL this bot listens on (e.g. http://127.0.0.1:3978), for replies that tell where to post webhooks locally. */
+  readonly selfUrl?: string;
   /** KQL log search: Log Analytics or the embedded DuckDB store (commands/logs.ts). */
   readonly logs?: LogsClient;
   /** Outbox health for `delivery`. */
@@ -51,6 +53,6 @@ export interface Services {
   /** Listeners to fired alerts' new cards (the alerts feature calls them; on call starts paging from them). */
   /** On-call paging: Escalate and notes from cards and commands (commands/oncall-alert.ts). */
   readonly escalator?: Escalator;
-  readonly alertRouted?: { add(listener: AlertRoutedListener): void; hold(held: (record: AlertRecord) => boolean): void; release(alertId: string): number };
+  readonly alertRouted?: { add(listener: AlertRoutedListener): void; hold(held: (record: AlertRecord) => boolean): void; release(alertId: string): Promise<number> };
   // Domain services: each feature adds its optional field here (fleet, logs, alerts, rollouts, deployments).
 }

@@ -38,7 +38,9 @@ export interface CommandSpec<Args = any> {
  * `failure` (with a card) says the click did not do what it asked, though the card shows
  * why (e.g. Azure DevOps refused the approval): the audit records it as failed.
  */
-export type CardActionResult = { card: AdaptiveCard; message?: undefined; failure?: string } | { message: string; card?: undefined; failure?: undefined };
+export type CardActionResult =
+  | { card: AdaptiveCard; message?: undefined; failure?: string; /** The card is the current state, but the click changed nothing (audited as noop). */ noop?: string }
+  | { message: string; card?: undefined; failure?: undefined; noop?: undefined };
 
 /** A card button (Action.Execute verb) handler. */
 export interface CardActionSpec<Data = any> {

@@ -33,7 +33,7 @@ export async function findDevice(fleet: FleetClient, typed: string): Promise<Dev
 }
 
 /** Everything the status card shows, from the twin plus the optional alerts service. */
-export function deviceStatusView(ctx: TurnContext, twin: DeviceTwin, notice?: DeviceStatusView['notice']): DeviceStatusView {
+export async function deviceStatusView(ctx: TurnContext, twin: DeviceTwin, notice?: DeviceStatusView['notice']): Promise<DeviceStatusView> {
   const now = ctx.services.clock.now();
   const fw = firmwareOf(twin);
   const h = healthOf(twin);
@@ -55,13 +55,13 @@ export function deviceStatusView(ctx: TurnContext, twin: DeviceTwin, notice?: De
     enabled: twin.status === 'enabled',
     statusReason: twin.statusReason,
     firmware: { current: fw.current, desired: fw.desired, status: fw.status, substatus: fw.substatus, drift: fw.drift, lastStart: fw.lastStart && absoluteTime(fw.lastStart), lastEnd: fw.lastEnd && absoluteTime(fw.lastEnd) },
-    rollout: rolloutOf(ctx, twin.deviceId, fw.rolloutId, fw.waveId),
+    rollout: await rolloutOf(ctx, twin.deviceId, fw.rolloutId, fw.waveId),
     health: assessHealth(twin, now),
     facts,
     tags: Object.entries(twin.tags)
       .filter(([, v]) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
       .map(([k, v]) => [k, String(v)] as const),
-    alerts: openAlerts(ctx, twin.deviceId),
+    alerts: await openAlerts(ctx, twin.deviceId),
     notice,
     showLogs: ctx.services.logs !== undefined,
     portalUrl: config.fleetBackend === 'iothub' ? portalUrl(config.iothub.resourceId) : undefined,
@@ -71,8 +71,8 @@ export function deviceStatusView(ctx: TurnContext, twin: DeviceTwin, notice?: De
 }
 
 /** The twin says which rollout wrote the desired firmware; the engine adds where the device stands in it. */
-function rolloutOf(ctx: TurnContext, deviceId: string, rolloutId?: string, waveId?: string): DeviceStatusView['rollout'] {
-  const membership = ctx.services.rollouts?.membershipOf(deviceId);
+async function rolloutOf(ctx: TurnContext, deviceId: string, rolloutId?: string, waveId?: string): Promise<DeviceStatusView['rollout']> {
+  const membership = await ctx.services.rollouts?.membershipOf(deviceId);
   if (membership) {
     return {
       rolloutId: membership.rolloutId,
@@ -84,12 +84,12 @@ function rolloutOf(ctx: TurnContext, deviceId: string, rolloutId?: string, waveI
   return rolloutId ? { rolloutId, waveId } : undefined;
 }
 
-function openAlerts(ctx: TurnContext, deviceId: string): DeviceStatusView['alerts'] {
+async function openAlerts(ctx: TurnContext, deviceId: string): Promise<DeviceStatusView['alerts']> {
   const alerts = ctx.services.alerts;
   if (!alerts) return undefined;
   try {
     const now = ctx.services.clock.now();
-    return alerts.openForDevice(deviceId).map((a) => ({ title: a.rule, severity: `Sev${a.severity}`, since: formatLastSeen(a.firedAt, now), state: a.state }));
+    return (await alerts.openForDevice(deviceId)).map((a) => ({ title: a.rule, severity: `Sev${a.severity}`, since: formatLastSeen(a.firedAt, now), state: a.state }));
   } catch (error) {
     ctx.log.warn({ err: error, deviceId }, 'open alerts lookup failed; status card shows none');
     return undefined;
@@ -109,7 +109,7 @@ function portalUrl(resourceId: string | undefined): string {
 
 export async function statusCard(ctx: TurnContext, deviceId: string, notice?: DeviceStatusView['notice']): Promise<AdaptiveCard> {
   const twin = await findDevice(fleetOf(ctx), deviceId);
-  return deviceStatusCard(deviceStatusView(ctx, twin, notice));
+  return deviceStatusCard(await deviceStatusView(ctx, twin, notice));
 }
 
 /** The id in "status device-42", "status of `device-42`?" or "status Device-42.". */
@@ -179,7 +179,7 @@ export const rebootConfirmAction: CardActionSpec<{ deviceId: string }> = {
     const back = (result.payload as { expectedBackInSeconds?: unknown } | undefined)?.expectedBackInSeconds;
     const text = `Reboot sent by ${ctx.actor.name}; ${twin.deviceId} answered ${result.status}${typeof back === 'number' ? `, back in about ${back} s` : ''}. Press Refresh to follow it.`;
     const fresh = (await fleet.getDevice(twin.deviceId)) ?? twin;
-    return { card: deviceStatusCard(deviceStatusView(ctx, fresh, { text, tone: 'good' })) };
+    return { card: deviceStatusCard(await deviceStatusView(ctx, fresh, { text, tone: 'good' })) };
   },
 };
 

@@ -31,7 +31,7 @@ export function subscribeCommand(validate?: FilterValidator): CommandSpec<TopicA
     sideEffects: true,
     parse: (input) => parseTopic(input, validate),
     async run(ctx, { topic, filter }) {
-      ctx.services.subscriptions.add({ conversationId: ctx.conversation.conversationId, topic, filter, createdBy: ctx.actor.name });
+      await ctx.services.subscriptions.add({ conversationId: ctx.conversation.conversationId, topic, filter, createdBy: ctx.actor.name });
       const what = filter ? `${topic} matching \`${filter}\`` : `all ${topic}`;
       await ctx.reply(`Subscribed: this conversation now receives ${what}. \`subscriptions\` lists them, \`unsubscribe ${topic}\` stops them.`);
     },
@@ -47,7 +47,7 @@ export const unsubscribeCommand: CommandSpec<TopicArgs> = {
   sideEffects: true,
   parse: (input) => parseTopic(input),
   async run(ctx, { topic, filter }) {
-    const removed = ctx.services.subscriptions.remove(ctx.conversation.conversationId, topic, filter || undefined);
+    const removed = await ctx.services.subscriptions.remove(ctx.conversation.conversationId, topic, filter || undefined);
     await ctx.reply(
       removed === 0
         ? `This conversation had no ${topic} subscription${filter ? ` with filter \`${filter}\`` : ''}. \`subscriptions\` lists what it has.`
@@ -64,7 +64,7 @@ export const subscriptionsCommand: CommandSpec<void> = {
   role: 'viewer',
   parse: noArguments('`subscriptions` takes no arguments.'),
   async run(ctx) {
-    const subs = ctx.services.subscriptions.listForConversation(ctx.conversation.conversationId);
+    const subs = await ctx.services.subscriptions.listForConversation(ctx.conversation.conversationId);
     if (subs.length === 0) {
       await ctx.reply('This conversation has no subscriptions. Try `subscribe alerts sev<=2`.');
       return;

@@ -13,7 +13,7 @@ export interface AlertRuleEvaluatorDeps {
   /** Absent until the logs feature exists: the error-lines rule is skipped then. */
   readonly logs?: Pick<LogsClient, 'query'>;
   /** The local alerts still Fired in the bot's store (its memory of what it already posted). */
-  readonly firing: () => readonly AlertRecord[];
+  readonly firing: () => Promise<readonly AlertRecord[]>;
   /** Posts one payload to the bot's /api/alerts; throws unless 2xx. */
   readonly post: (payload: Record<string, unknown>) => Promise<void>;
   readonly clock: Clock;
@@ -80,7 +80,7 @@ export class AlertRuleEvaluator {
     }
 
     const byId = new Map(this.deps.rules.map((r) => [r.id, r]));
-    const firing = this.deps.firing().filter((a) => a.alertId.startsWith(LOCAL_ALERT_PREFIX));
+    const firing = (await this.deps.firing()).filter((a) => a.alertId.startsWith(LOCAL_ALERT_PREFIX));
     const open = new Set<string>();
     const posts: Array<{ payload: Record<string, unknown>; kind: 'fired' | 'resolved' }> = [];
     for (const alert of firing) {

@@ -61,13 +61,13 @@ export class OutboxDrainJob {
   }
 
   /** Sends what it can until the outbox is empty or `timeoutInMs` passed (SIGTERM). */
-  async drain(timeoutInMs: number, pending: () => number): Promise<number> {
+  async drain(timeoutInMs: number, pending: () => Promise<number>): Promise<number> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     const deadline = Date.now() + timeoutInMs;
-    while (pending() > 0 && Date.now() < deadline) {
+    while ((await pending()) > 0 && Date.now() < deadline) {
       const result = await this.sender.drainOnce();
-      if (pending() === 0) break;
+      if ((await pending()) === 0) break;
       const wait = Math.min(result.nextInMs ?? 200, Math.max(0, deadline - Date.now()));
       await new Promise((resolve) => setTimeout(resolve, Math.max(wait, 20)));
     }

@@ -4,7 +4,7 @@ import { fmt } from '../cards/rollout-format';
 import type { SubscriptionRepository } from '../core/conversations/subscription';
 import type { Logger } from '../core/logger';
 import type { Notifier } from '../core/notifications/notifier';
-import { rolloutFilterMatches, type RolloutAnnouncer } from '../core/rollouts/announcer';
+import { rolloutCardKey, rolloutFilterMatches, type RolloutAnnouncer } from '../core/rollouts/announcer';
 import type { RolloutEvent } from '../core/rollouts/engine';
 import type { Rollout } from '../core/rollouts/model';
 import type { RolloutService } from '../core/rollouts/service';
@@ -26,16 +26,16 @@ export class NotifierRolloutAnnouncer implements RolloutAnnouncer {
   ) {}
 
   async progress(rolloutId: string): Promise<void> {
-    const view = this.service.view(rolloutId);
+    const view = await this.service.view(rolloutId);
     if (!view) return;
     const card = rolloutProgressCard(view, { refreshUserIds: this.options.refreshUserIds });
     const t = view.totals;
     const summary = `${view.rollout.id} ${view.rollout.firmware.version}: ${describeState(view.rollout)} (${fmt(t.succeeded)}/${fmt(t.targets)} succeeded)`;
-    for (const conversationId of this.recipients(view.rollout)) this.notifier.post(conversationId, `rollout:${view.rollout.id}`, { card, summary });
+    for (const conversationId of await this.recipients(view.rollout)) await this.notifier.post(conversationId, rolloutCardKey(view.rollout.id), { card, summary });
   }
 
   async gateBreached(event: Extract<RolloutEvent, { kind: 'gate-breached' }>): Promise<void> {
-    const view = this.service.view(event.rolloutId);
+    const view = await this.service.view(event.rolloutId);
     if (!view) return;
     let tails = new Map<string, string[]>();
     try {
@@ -45,15 +45,15 @@ export class NotifierRolloutAnnouncer implements RolloutAnnouncer {
     }
     const card = rolloutGateAlertCard({ view, wave: event.wave, gate: event.gate, failing: event.failing.map((d) => ({ ...d, logLines: tails.get(d.deviceId) })) });
     const summary = `Rollout ${event.rolloutId} paused itself at wave ${event.wave}: ${event.gate.reason ?? 'gate breached'}`;
-    for (const conversationId of this.recipients(view.rollout)) {
-      this.notifier.post(conversationId, `rollout-alert:${event.rolloutId}:${event.wave}:${view.rollout.version}`, { card, summary });
+    for (const conversationId of await this.recipients(view.rollout)) {
+      await this.notifier.post(conversationId, `rollout-alert:${event.rolloutId}:${event.wave}:${view.rollout.version}`, { card, summary });
     }
   }
 
-  private recipients(rollout: Rollout): string[] {
+  private async recipients(rollout: Rollout): Promise<string[]> {
     const ids = new Set<string>();
     if (rollout.conversationId) ids.add(rollout.conversationId);
-    for (const sub of this.subscriptions.listForTopic('rollouts')) if (rolloutFilterMatches(sub.filter, rollout)) ids.add(sub.conversationId);
+    for (const sub of await this.subscriptions.listForTopic('rollouts')) if (rolloutFilterMatches(sub.filter, rollout)) ids.add(sub.conversationId);
     return [...ids];
   }
 }

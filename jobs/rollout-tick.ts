@@ -1,5 +1,7 @@
 import cron from 'node-cron';
+import { FLEETOPS_ACTOR, type AuditLog } from '../core/audit/audit-log';
 import type { Logger } from '../core/logger';
+import type { RolloutEvent } from '../core/rollouts/engine';
 import type { RolloutAnnouncer } from '../core/rollouts/announcer';
 import type { RolloutService } from '../core/rollouts/service';
 
@@ -24,6 +26,8 @@ export class RolloutTickJob {
     private readonly log: Logger,
     private readonly scheduler: Scheduler = cronScheduler,
     private readonly expression = '*/10 * * * * *',
+    /** The engine's own transitions (gate pause, wave passed, completed) go to the audit log, FleetOps as the actor. */
+    private readonly audit?: AuditLog,
   ) {}
 
   start(): void {
@@ -35,10 +39,22 @@ export class RolloutTickJob {
     this.task = undefined;
   }
 
+  private async recordAutomatic(event: RolloutEvent): Promise<void> {
+    if (event.kind === 'progress' || !this.audit) return;
+    const what =
+      event.kind === 'gate-breached'
+        ? { action: 'rollout.pause', detail: `the health gate paused wave ${event.wave}: ${event.gate.reason ?? 'gate breached'}` }
+        : event.kind === 'wave-passed'
+          ? { action: 'rollout.wave-passed', detail: `wave ${event.wave} passed its gate; the next wave awaits approval` }
+          : { action: 'rollout.complete', detail: 'every wave passed its gate' };
+    await this.audit.record({ ...FLEETOPS_ACTOR, ...what, target: event.rolloutId, outcome: 'ok' });
+  }
+
   async runOnce(): Promise<void> {
     try {
       const events = await this.service.tick();
       for (const event of events) {
+        await this.recordAutomatic(event);
         if (event.kind === 'gate-breached') await this.announcer.gateBreached(event);
       }
       for (const id of new Set(events.map((e) => e.rolloutId))) await this.announcer.progress(id);

@@ -75,9 +75,9 @@ export class LocalFirmwareCatalog implements FirmwareCatalog {
   }
 
   private writeSeed(): void {
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
     const tmp = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify({ versions: SEED_FIRMWARE }, null, 2));
+    fs.writeFileSync(tmp, JSON.stringify({ versions: SEED_FIRMWARE }, null, 2), { mode: 0o600 });
     fs.renameSync(tmp, this.file);
   }
 }

@@ -22,6 +22,11 @@ export interface FirmwareVersion {
   readonly bad?: boolean;
 }
 
+/** The catalog's warning about a version, in words ('bad'), or undefined when it is fine to roll out. */
+export function firmwareFlag(firmware: Pick<FirmwareVersion, 'bad'>): 'bad' | undefined {
+  return firmware.bad ? 'bad' : undefined;
+}
+
 export interface CatalogOperationOptions {
   readonly abortSignal?: AbortSignal;
   readonly timeoutInMs?: number;

@@ -6,10 +6,12 @@ import type { TokenCredential } from '@azure/core-auth';
 import { LogsQueryClient, LogsQueryResultStatus, type LogsQueryClientOptions, type LogsTable as SdkTable } from '@azure/monitor-query-logs';
 import { formatDateTime } from './kql/values';
 import { kqlTypeFromName, TICKS_PER_MS } from './kql/types';
-import { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, LogsQueryError, type LogsClient, type LogsQueryOptions, type LogsQueryResult, type LogsTable, type LogValue, type RenderRequest } from './port';
+import { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, LogsQueryError, type LogsClient, type LogsColumn, type LogsQueryOptions, type LogsQueryResult, type LogsTable, type LogsTableSchema, type LogValue, type RenderRequest } from './port';
 
 /** Log Analytics needs a time range; the query's own filters narrow it further. */
 const DEFAULT_DURATION = 'P30D';
+/** `logs schema` lists at most this many tables of a workspace. */
+const SCHEMA_TABLES = 50;
 
 export class LogAnalyticsLogsClient implements LogsClient {
   readonly storeName = 'Log Analytics';
@@ -57,6 +59,22 @@ export class LogAnalyticsLogsClient implements LogsClient {
       ...(partialError ? { partialError } : {}),
       statistics: { elapsedMs: Date.now() - started },
     };
+  }
+
+  /**
+   * The workspace's tables that hold data (last 30 days), then each one's columns with
+   * `getschema`: two queries, at most SCHEMA_TABLES tables.
+   */
+  async schema(options: Pick<LogsQueryOptions, 'timeoutInMs' | 'abortSignal'> = {}): Promise<LogsTableSchema[]> {
+    const names = await this.query('union withsource=TableName * | summarize by TableName | order by TableName asc', { ...options, maxRows: SCHEMA_TABLES });
+    const tables = (names.tables[0]?.rows ?? []).map((r) => String(r[0] ?? '')).filter((n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n));
+    if (tables.length === 0) return [];
+    const columns = await this.query(tables.map((t) => `(${t} | getschema | project TableName = '${t}', ColumnName, ColumnType)`).join(',\n').replace(/^/, 'union\n'), { ...options, maxRows: 5_000 });
+    const byTable = new Map<string, LogsColumn[]>(tables.map((t) => [t, []]));
+    for (const [table, name, type] of columns.tables[0]?.rows ?? []) {
+      byTable.get(String(table))?.push({ name: String(name), type: kqlTypeFromName(String(type)) ?? 'string' });
+    }
+    return [...byTable].map(([name, cols]) => ({ name, columns: cols }));
   }
 
   async ingest(): Promise<number> {

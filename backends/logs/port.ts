@@ -48,10 +48,18 @@ export interface LogsQueryResult {
   readonly statistics: { readonly elapsedMs: number; readonly rowsScanned?: number };
 }
 
+/** A table a query can read, with its columns (for `logs schema` and "did you mean"). */
+export interface LogsTableSchema {
+  readonly name: string;
+  readonly columns: readonly LogsColumn[];
+}
+
 export interface LogsClient {
   /** e.g. "Log Analytics" or "embedded DuckDB". */
   readonly storeName: string;
   query(kql: string, options?: LogsQueryOptions): Promise<LogsQueryResult>;
+  /** The tables and columns queries can use, from the store itself. */
+  schema?(options?: Pick<LogsQueryOptions, 'timeoutInMs' | 'abortSignal'>): Promise<LogsTableSchema[]>;
   /** Appends rows (objects keyed by column name) to a table of the embedded store. */
   ingest(table: string, rows: readonly Record<string, unknown>[]): Promise<number>;
   /** Gets ready for the first query in the background (the embedded store loads its KQL parser). Never rejects. */

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { createAzureAlertStateClient, isAlertsManagementId } from '../../backends/alerts/azure-changestate';
 import { LocalAlertStateClient, RoutingAlertStateClient } from '../../backends/alerts/local';
 import type { AlertStateClient } from '../../backends/alerts/port';
-import { alertMigrations, SqliteAlertRepository } from '../../backends/store/sqlite/alerts';
+import { alertMigrations, sqliteAlertRepository } from '../../backends/store/sqlite/alerts';
+import { SqliteUnitOfWork } from '../../backends/store/sqlite/unit-of-work';
 import { WalCheckpointer } from '../../backends/store/sqlite/alerts-checkpointer';
-import { WalGroupCommit } from '../../backends/store/sqlite/alerts-group-commit';
 import { alertCard } from '../../cards/alert';
 import { alertStormCard } from '../../cards/alert-storm';
 import { ALERT_ACTIONS, ALERT_COMMANDS } from '../../commands/alerts';
@@ -17,7 +17,7 @@ import { LOCAL_ALERT_PREFIX } from '../../core/alerts/local-rules';
 import { AlertPublisher } from '../../core/alerts/publisher';
 import { AlertService } from '../../core/alerts/service';
 import type { StormPolicy } from '../../core/alerts/storm';
-import type { Delivery, StormCursor } from '../../core/alerts/repository';
+import type { AlertRepository, Delivery, StormCursor } from '../../core/alerts/repository';
 import { AlertRuleEvaluator } from '../../jobs/alert-rules';
 import { loadAlertRules } from '../../sim/alert-rules';
 import { jwksKeyGetter, type EntraTokenOptions } from '../webhooks/entra-token';
@@ -56,39 +56,42 @@ export const alertsFeature: FeatureModule = createAlertsFeatureModule();
 async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOptions): Promise<Feature> {
   const { config, clock, log } = deps;
   // Webhook batches share their disk flush off the event loop; checkpoints run on their own thread.
-  const commits = new WalGroupCommit(deps.db);
+  const { unitOfWork } = deps;
+  const commits = unitOfWork instanceof SqliteUnitOfWork ? unitOfWork.commits : undefined;
   let checkpointer: WalCheckpointer | undefined;
-  const repo = new SqliteAlertRepository(deps.db, commits);
+  const repo = sqliteAlertRepository(deps.db);
   // Storm cards are rendered at most every STORM_FLUSH_MS, whatever the alert rate (the notifier coalesces anyway),
   // a few per turn of the event loop: rendering every storm of a busy conversation at once held webhooks up for tens of ms.
   let flushTimer: NodeJS.Timeout | undefined;
-  const flushSomeStorms = (after?: StormCursor) => {
-    flushTimer = undefined;
+  // flushTimer stays set while a round's chunk is stored, so no second round starts meanwhile.
+  const flushSomeStorms = async (after?: StormCursor) => {
     try {
-      const { next } = publisher.flushSomeStorms(STORM_FLUSH_CHUNK, after);
-      if (next) flushTimer = setTimeout(() => flushSomeStorms(next), 0);
+      const { next } = await publisher.flushSomeStorms(STORM_FLUSH_CHUNK, after);
+      flushTimer = undefined;
+      if (next) flushTimer = setTimeout(() => void flushSomeStorms(next), 0);
       // Storms dirtied behind the cursor during the round (their alerts found a round already scheduled).
-      else if (repo.dirtyStorms(1).length > 0) scheduleStormFlush();
+      else if ((await repo.dirtyStorms(1)).length > 0) scheduleStormFlush();
     } catch (error) {
+      flushTimer = undefined;
       log.error({ err: String(error) }, 'could not render storm cards; retrying');
       scheduleStormFlush();
     }
   };
   const scheduleStormFlush = () => {
-    flushTimer ??= setTimeout(() => flushSomeStorms(), STORM_FLUSH_MS);
+    flushTimer ??= setTimeout(() => void flushSomeStorms(), STORM_FLUSH_MS);
   };
-  const publisher = new AlertPublisher(repo, deps.notifier, { alert: alertCard, storm: alertStormCard }, clock, scheduleStormFlush);
+  const publisher = new AlertPublisher(repo, unitOfWork, deps.notifier, { alert: alertCard, storm: alertStormCard }, clock, scheduleStormFlush);
   const storm: StormPolicy = config.alerts.storm;
   const routed: AlertRoutedListener[] = [];
-  const onRouted = (record: AlertRecord, fresh: readonly Delivery[]) => {
-    for (const listener of routed) listener(record, fresh);
+  const onRouted = async (record: AlertRecord, fresh: readonly Delivery[]) => {
+    for (const listener of routed) await listener(record, fresh);
   };
   const holds: Array<(record: AlertRecord) => boolean> = [];
   const isHeld = (record: AlertRecord) => holds.some((held) => held(record));
-  const ingestor = new AlertIngestor({ repo, subscriptions: deps.subscriptions, publisher, clock, storm, log, onRouted, isHeld });
+  const ingestor = new AlertIngestor({ repo, unitOfWork, subscriptions: deps.subscriptions, publisher, clock, storm, log, audit: deps.audit, onRouted, isHeld });
   const stateClient = options.stateClient ?? (config.bot ? new RoutingAlertStateClient(createAzureAlertStateClient(), new LocalAlertStateClient(), isAlertsManagementId) : new LocalAlertStateClient());
-  const service = new AlertService({ repo, publisher, stateClient, clock, log });
-  const batcher = new IngestBatcher(ingestor, repo);
+  const service = new AlertService({ repo, unitOfWork, publisher, stateClient, clock, log });
+  const batcher = new IngestBatcher(ingestor, unitOfWork);
 
   const token = config.alertsWebhookToken ?? (config.bot ? undefined : randomBytes(32).toString('base64url'));
   const entra: EntraTokenOptions | undefined =
@@ -105,16 +108,17 @@ async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOpti
   return {
     name: 'alerts',
     routes: [{ path: '/api/alerts', router: alertsWebhookRouter({ token, entra, accept, log }) }],
+    localSecrets: token && !config.bot ? { ALERTS_WEBHOOK_TOKEN: token } : undefined,
     services: { alerts: service, alertRouted: { add: (listener) => void routed.push(listener), hold: (held) => void holds.push(held), release: (alertId) => ingestor.release(alertId) } },
     validateSubscriptionFilter: { topic: 'alerts', validate: (filter) => validateAlertFilter(filter) },
     async start() {
-      if (commits.deferred) {
+      if (commits?.deferred) {
         const started = new WalCheckpointer(deps.db.name, (error) => log.warn({ err: error }, 'WAL checkpoint failed; the next one retries'));
         commits.onCommit = () => started.nudge();
         checkpointer = started;
       }
       // Storm cards a crash left unrendered.
-      const recovered = publisher.flushStorms();
+      const recovered = await publisher.flushStorms();
       if (recovered > 0) log.info({ recovered }, 'storm cards re-rendered after a restart');
       if (!evaluator) return;
       const tick = () => void evaluator.rules.evaluate().catch((error) => log.warn({ err: String(error) }, 'local alert rules failed'));
@@ -124,17 +128,17 @@ async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOpti
     },
     async stop() {
       stopRules?.();
-      commits.onCommit = () => undefined;
+      if (commits) commits.onCommit = () => undefined;
       await checkpointer?.stop();
-      log.info({ ...commits.stats, checkpoints: checkpointer?.checkpoints ?? 0 }, 'alerts store: group commits, disk flushes and WAL checkpoints since start');
+      log.info({ ...commits?.stats, checkpoints: checkpointer?.checkpoints ?? 0 }, 'alerts store: group commits, disk flushes and WAL checkpoints since start');
       if (flushTimer) {
         clearTimeout(flushTimer);
         flushTimer = undefined;
-        publisher.flushStorms();
+        await publisher.flushStorms();
       }
     },
     async ready() {
-      repo.countOpen({ sites: [], devices: [], rules: [] });
+      await repo.countOpen({ sites: [], devices: [], rules: [] });
       return undefined;
     },
   };
@@ -154,7 +158,7 @@ function siteResolver(deps: FeatureDeps): (deviceId: string) => Promise<string |
   };
 }
 
-function localRules(deps: FeatureDeps, token: string | undefined, repo: SqliteAlertRepository) {
+function localRules(deps: FeatureDeps, token: string | undefined, repo: AlertRepository) {
   if (!deps.config.alerts.localRules) return undefined;
   if (!token) {
     deps.log.warn('local alert rules need ALERTS_WEBHOOK_TOKEN to post to /api/alerts; they are off');

@@ -3,7 +3,7 @@ import { AzureDevOpsApprovals } from '../../backends/devops/azure';
 import { entraTokenSource } from '../../backends/devops/entra';
 import { LocalApprovals } from '../../backends/devops/local';
 import type { ApprovalsClient } from '../../backends/devops/port';
-import { DEPLOYMENT_MIGRATIONS, SqliteDeploymentRepository } from '../../backends/store/sqlite/deployments';
+import { DEPLOYMENT_MIGRATIONS, sqliteDeploymentRepository } from '../../backends/store/sqlite/deployments';
 import { deploymentRunCard } from '../../cards/deployment-run';
 import { stateLabel } from '../../cards/deployment-format';
 import { approveDeploymentAction, deploymentsCommand, rejectDeploymentAction } from '../../commands/deployments';
@@ -35,22 +35,24 @@ export const deploymentsFeature: FeatureModule = {
       summary: summary(run),
     }));
     const service = new DeploymentService({
-      repository: new SqliteDeploymentRepository(deps.db),
+      repository: sqliteDeploymentRepository(deps.db),
       approvals,
       announcer,
       clock: deps.clock,
       log: deps.log,
       // The outbox lives in the same database: event, run and card posts commit in one sync.
-      unitOfWork: (work) => deps.db.transaction(work)(),
+      unitOfWork: deps.unitOfWork,
+      audit: deps.audit,
     });
     deps.log.info({ approvals: approvals.kind }, 'deployments ready: POST /api/devops');
     return {
       name: 'deployments',
       routes: [{ path: '/api/devops', router: devopsWebhookRouter({ credentials, receive: (body, raw) => service.receive(body, raw), log: deps.log }) }],
       services: { deployments: service },
+      localSecrets: deps.config.bot ? undefined : { DEVOPS_WEBHOOK_USER: credentials.user, DEVOPS_WEBHOOK_PASSWORD: credentials.password },
       validateSubscriptionFilter: { topic: 'deployments', validate: validateDeploymentFilter },
       async start() {
-        const recovered = service.recover();
+        const recovered = await service.recover();
         if (recovered > 0) deps.log.info({ recovered }, 'deployment cards re-queued after a restart');
       },
     };
@@ -66,7 +68,7 @@ function summary(run: PipelineRun): string {
 /** Never unauthenticated: without configured credentials, random ones only the local stand-in knows. */
 function webhookCredentials(deps: FeatureDeps): { user: string; password: string } {
   if (deps.config.devopsWebhook) return deps.config.devopsWebhook;
-  const message = 'DEVOPS_WEBHOOK_USER / DEVOPS_WEBHOOK_PASSWORD are not set: /api/devops accepts only the bot’s own local events (random credentials for this run).';
+  const message = 'DEVOPS_WEBHOOK_USER / DEVOPS_WEBHOOK_PASSWORD are not set: /api/devops takes random credentials for this run (printed at start in local mode, used by `npx fleetops send pipeline`).';
   if (deps.config.bot) deps.log.warn(`${message} Set both to receive Azure DevOps service hooks.`);
   else deps.log.info(message);
   return { user: 'fleetops-local', password: randomBytes(24).toString('base64url') };

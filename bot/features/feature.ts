@@ -9,6 +9,7 @@ import type { Notifier } from '../../core/notifications/notifier';
 import type { SubscriptionRepository } from '../../core/conversations/subscription';
 import type { AuditLog } from '../../core/audit/audit-log';
 import type { Telemetry } from '../../backends/telemetry/port';
+import type { UnitOfWork } from '../../core/unit-of-work';
 
 /**
  * What the composition root gives every feature. Features are built in order
@@ -20,6 +21,8 @@ export interface FeatureDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly db: SqliteDatabase;
+  /** Makes a group of store writes atomic and durable (the outbox's included). */
+  readonly unitOfWork: UnitOfWork;
   readonly notifier: Notifier;
   readonly subscriptions: SubscriptionRepository;
   readonly audit: AuditLog;
@@ -44,6 +47,12 @@ export interface Feature {
   readonly services?: Partial<Services>;
   /** Validates subscription filters of the topic this feature owns; returns a problem or undefined. */
   readonly validateSubscriptionFilter?: { topic: 'alerts' | 'deployments' | 'rollouts'; validate(filter: string): string | undefined };
+  /**
+   * What someone trying FleetOps locally needs to post test events to this feature's webhook
+   * (variable name → value, e.g. a token generated for this run). Only used in local mode:
+   * printed in the start banner and saved for `fleetops send`.
+   */
+  readonly localSecrets?: Readonly<Record<string, string>>;
   /** Background work (jobs, simulator); called once the HTTP server listens. */
   start?(): Promise<void>;
   /** Stop timers, flush, close files. Called in reverse order on shutdown. */

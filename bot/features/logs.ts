@@ -1,5 +1,5 @@
 import { createLogsClient } from '../../backends/logs';
-import { logsActions, logsButtonActions, logsCommand } from '../../commands/logs';
+import { logsActions, logsButtonActions, logsCommand, logsSchemaCommand } from '../../commands/logs';
 import type { Feature, FeatureModule } from './feature';
 
 /**
@@ -10,7 +10,7 @@ import type { Feature, FeatureModule } from './feature';
  */
 export const logsFeature: FeatureModule = {
   name: 'logs',
-  commands: [logsCommand],
+  commands: [logsCommand, logsSchemaCommand],
   actions: [...logsActions, ...logsButtonActions],
   async create(deps): Promise<Feature> {
     const logs = createLogsClient(deps.config, { clock: deps.clock, logger: deps.log });

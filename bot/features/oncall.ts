@@ -59,27 +59,26 @@ async function createOnCallFeature(deps: FeatureDeps, options: OnCallFeatureOpti
     notifier: deps.notifier,
     clock: deps.clock,
     log,
-    alert: (id) => {
-      const record = alerts?.get(id);
+    alert: async (id) => {
+      const record = await alerts?.get(id);
       return record && { severity: record.severity, state: record.state, resolved: record.monitorCondition === 'Resolved', acknowledgedBy: record.acknowledgedBy };
     },
-    pageMessage: (id, page) => {
-      const record = alerts?.get(id);
+    pageMessage: async (id, page) => {
+      const record = await alerts?.get(id);
       if (!record || !alerts) return undefined;
       const why = page.level === 'primary' ? 'you are on call' : `you are the ${page.level}`;
-      return { card: alertCard(alerts.cardInput(record)), summary: `Page: ${record.rule} (Sev${record.severity}) is unacknowledged; ${why}` };
+      return { card: alertCard(await alerts.cardInput(record)), summary: `Page: ${record.rule} (Sev${record.severity}) is unacknowledged; ${why}` };
     },
-    mentionMessage: (id, page, rotation) => {
-      const record = alerts?.get(id);
+    mentionMessage: async (id, page, rotation) => {
+      const record = await alerts?.get(id);
       if (!record) return undefined;
       const card = onCallMentionCard({ alertId: id, title: record.rule, severity: record.severity, rotation, member: page.member, role: 'on call', runbookUrl: runbookOf(record, service.runbooks) });
       return { card, summary: `${page.member.name}, you are on call: ${record.rule} (Sev${record.severity})` };
     },
   });
 
-  const routed = (record: AlertRecord, fresh: readonly Delivery[]) => {
-    void startPaging(record, fresh).catch((error: unknown) => log.error({ err: String(error), alertId: record.alertId }, 'could not start paging'));
-  };
+  // Inside the alert's unit of work: the card, its timeline and the escalation are stored together.
+  const routed = (record: AlertRecord, fresh: readonly Delivery[]) => startPaging(record, fresh);
   const startPaging = async (record: AlertRecord, fresh: readonly Delivery[]) => {
     const at = deps.clock.now().toISOString();
     if ((await store.timeline.list(record.alertId)).length === 0) {
@@ -113,7 +112,7 @@ async function createOnCallFeature(deps: FeatureDeps, options: OnCallFeatureOpti
     for (const { alertId, until } of await store.timeline.heldUntil(now)) {
       // The marker first: if another window holds it again, that newer hold comes after the marker and stays pending.
       await store.timeline.append({ alertId, at: deps.clock.now().toISOString(), kind: 'posted', actor: BOT_ACTOR, detail: `released: the maintenance window ended at ${until}` });
-      const cards = alertRouted.release(alertId);
+      const cards = await alertRouted.release(alertId);
       if (cards === 0) log.info({ alertId }, 'held alert not posted at the end of its maintenance window: no longer firing, silenced or held again');
     }
   };

@@ -4,7 +4,7 @@ import { LocalFirmwareCatalog } from '../../backends/feed/local';
 import type { FirmwareCatalog } from '../../backends/feed/port';
 import type { FleetClient } from '../../backends/fleet/port';
 import type { LogsClient } from '../../backends/logs/port';
-import { rolloutMigrations, SqliteRolloutRepository } from '../../backends/store/sqlite/rollouts';
+import { rolloutMigrations, sqliteRolloutRepository } from '../../backends/store/sqlite/rollouts';
 import { ROLLOUT_ACTIONS, ROLLOUT_COMMANDS } from '../../commands/rollouts';
 import { validateRolloutFilter } from '../../core/rollouts/announcer';
 import { RolloutService } from '../../core/rollouts/service';
@@ -41,7 +41,8 @@ async function createRolloutsFeature(deps: FeatureDeps, options: RolloutsFeature
     return { name: 'rollouts', services: { feed } };
   }
   const service = new RolloutService({
-    repo: new SqliteRolloutRepository(deps.db),
+    repo: sqliteRolloutRepository(deps.db),
+    unitOfWork: deps.unitOfWork,
     fleet: previous.fleet,
     catalog: feed,
     clock: deps.clock,
@@ -55,7 +56,7 @@ async function createRolloutsFeature(deps: FeatureDeps, options: RolloutsFeature
     log: deps.log,
   });
   service.announcer = announcer;
-  const job = new RolloutTickJob(service, announcer, deps.log.child({ job: 'rollout-tick' }), options.scheduler ?? cronScheduler);
+  const job = new RolloutTickJob(service, announcer, deps.log.child({ job: 'rollout-tick' }), options.scheduler ?? cronScheduler, undefined, deps.audit);
   return {
     name: 'rollouts',
     services: { rollouts: service, feed },

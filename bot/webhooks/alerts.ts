@@ -87,6 +87,9 @@ export function alertsWebhookRouter(options: AlertsWebhookOptions): Router {
   const readBody = rawBody(MAX_ALERT_BYTES);
 
   const handle = async (req: Request, res: Response) => {
+    // Azure Monitor sends application/json. Anything else (text/plain, forms) is what a cross-site
+    // page can post without a CORS preflight: refused, however JSON-like the body looks.
+    if (!req.is('application/json')) return fail(res, 415, 'Send the alert as Content-Type: application/json (the common alert schema), as Azure Monitor does.');
     const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
     let body: unknown;
     try {

@@ -10,7 +10,7 @@ export interface DevOpsWebhookOptions {
   /** The service hook's basic-auth credentials; never empty (the feature generates them when not configured). */
   readonly credentials: { readonly user: string; readonly password: string };
   /** Stores the event durably and queues its card updates; the 2xx follows only after it returns. */
-  readonly receive: (body: unknown, raw: string) => ReceiveOutcome;
+  readonly receive: (body: unknown, raw: string) => Promise<ReceiveOutcome>;
   readonly log: Logger;
 }
 
@@ -58,7 +58,7 @@ export function devopsWebhookRouter(options: DevOpsWebhookOptions): Router {
 
   const readBody = express.raw({ type: () => true, limit: MAX_DEVOPS_EVENT_BYTES });
 
-  const handle = (req: Request, res: Response) => {
+  const handle = async (req: Request, res: Response) => {
     const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
     let body: unknown;
     try {
@@ -68,13 +68,16 @@ export function devopsWebhookRouter(options: DevOpsWebhookOptions): Router {
     }
     let outcome: ReceiveOutcome;
     try {
-      outcome = options.receive(body, raw);
+      outcome = await options.receive(body, raw);
     } catch (error) {
       log.error({ err: String(error) }, 'could not store devops event');
       res.set('Retry-After', '5');
       return fail(res, 503, 'The event could not be stored right now; nothing was kept. Azure DevOps retries by itself.');
     }
     switch (outcome.status) {
+      case 'ignored':
+        // Not 4xx: Azure DevOps puts a subscription that keeps failing on probation, which also stops the events we handle.
+        return res.status(202).json({ status: 'ignored', eventType: outcome.eventType });
       case 'rejected':
         return res.status(400).json({ error: outcome.error, reason: outcome.reason, eventType: outcome.eventType });
       case 'duplicate':

@@ -1,6 +1,6 @@
 import type { Alert } from './alert';
 import type { AlertIngestor, IngestOutcome, IngestResult } from './ingest';
-import type { AlertRepository } from './repository';
+import type { UnitOfWork } from '../unit-of-work';
 
 interface Pending {
   readonly alert: Alert;
@@ -10,10 +10,10 @@ interface Pending {
 }
 
 /**
- * Group commit: alerts arriving together are stored in one transaction, each inside its
- * own savepoint so one bad alert fails alone. Every caller gets its answer only once the
- * transaction is on disk, so a 2xx still means "durable"; the flush to disk is shared
- * with the batches committed while it runs and does not block the event loop.
+ * Alerts arriving together are stored in one unit of work, each inside its own savepoint
+ * so one bad alert fails alone. Every caller gets its answer only once the unit of work is
+ * durable, so a 2xx still means "durable". The next batch is stored while the store makes
+ * this one durable (SQLite shares its disk flushes between batches: group commit).
  */
 export class IngestBatcher {
   private queue: Pending[] = [];
@@ -21,7 +21,7 @@ export class IngestBatcher {
 
   constructor(
     private readonly ingestor: AlertIngestor,
-    private readonly repo: AlertRepository,
+    private readonly unitOfWork: UnitOfWork,
     private readonly maxBatch = 256,
   ) {}
 
@@ -43,17 +43,9 @@ export class IngestBatcher {
     this.scheduled = false;
     const batch = this.queue.splice(0, this.maxBatch);
     if (this.queue.length > 0) this.schedule();
-    let outcomes: IngestOutcome[];
-    let durable: Promise<void>;
-    try {
-      ({ result: outcomes, durable } = this.repo.groupCommit(() => this.ingestor.ingestAll(batch)));
-    } catch (error) {
-      for (const item of batch) item.reject(error);
-      return;
-    }
-    // Answers wait for the disk flush; the next batch is stored meanwhile.
-    durable.then(
-      () =>
+    // Answers wait for durability; the next batch is stored meanwhile.
+    this.unitOfWork.run(() => this.ingestor.ingestAll(batch)).then(
+      (outcomes: IngestOutcome[]) =>
         batch.forEach((item, i) => {
           const outcome = outcomes[i]!;
           if (outcome.ok) item.resolve(outcome.result);

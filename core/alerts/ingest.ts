@@ -7,31 +7,37 @@ import type { AlertPublisher } from './publisher';
 import type { Subscription, SubscriptionRepository } from '../conversations/subscription';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
+import { FLEETOPS_ACTOR, type AuditLog } from '../audit/audit-log';
+import { shortAlertId } from './alert';
+import type { UnitOfWork } from '../unit-of-work';
 
 export type IngestResult =
   | { readonly outcome: 'duplicate'; readonly alertId: string }
   | { readonly outcome: 'stored'; readonly alertId: string; readonly cards: number; readonly silenced: boolean; readonly stale: boolean };
 
-export type AlertRoutedListener = (record: AlertRecord, fresh: readonly Delivery[]) => void;
+export type AlertRoutedListener = (record: AlertRecord, fresh: readonly Delivery[]) => Promise<void>;
 
 export type IngestOutcome = { readonly ok: true; readonly result: IngestResult } | { readonly ok: false; readonly error: unknown };
 
 export interface AlertIngestorDeps {
   readonly repo: AlertRepository;
+  readonly unitOfWork: UnitOfWork;
   readonly subscriptions: SubscriptionRepository;
   readonly publisher: AlertPublisher;
   readonly clock: Clock;
   readonly storm: StormPolicy;
   readonly log: Logger;
-  /** Told, inside the transaction, of the conversations that just got a card for a fired alert (on call pages from it). */
-  readonly onRouted?: (record: AlertRecord, fresh: readonly Delivery[]) => void;
+  /** Transitions no user clicked (Azure resolving an alert) are recorded with FleetOps as the actor. */
+  readonly audit?: AuditLog;
+  /** Told, inside the unit of work, of the conversations that just got a card for a fired alert (on call pages from it). */
+  readonly onRouted?: AlertRoutedListener;
   /** True inside a maintenance window for the alert: stored and listed, no card (on call's `silence schedule`). */
   readonly isHeld?: (record: AlertRecord) => boolean;
 }
 
 /**
- * Stores an alert notification and queues its cards, all in one transaction: when
- * `ingest` returns, the alert and every card it causes are durable (the webhook then
+ * Stores an alert notification and queues its cards, all in one unit of work: when
+ * `ingest` resolves, the alert and every card it causes are durable (the webhook then
  * answers 2xx); when it throws, nothing was stored and Azure retries.
  */
 export class AlertIngestor {
@@ -39,50 +45,56 @@ export class AlertIngestor {
 
   constructor(private readonly deps: AlertIngestorDeps) {}
 
-  ingest(alert: Alert, payload: string): IngestResult {
+  ingest(alert: Alert, payload: string): Promise<IngestResult> {
     return this.ingestOne(alert, payload, () => this.deps.subscriptions.listForTopic('alerts'));
   }
 
   /**
-   * Alerts that arrived together, in the caller's transaction: each alert is stored or
+   * Alerts that arrived together, in the caller's unit of work: each alert is stored or
    * fails alone (its own savepoint); subscriptions are read once for all of them.
    */
-  ingestAll(items: ReadonlyArray<{ readonly alert: Alert; readonly payload: string }>): IngestOutcome[] {
-    let subscriptions: Subscription[] | undefined;
+  async ingestAll(items: ReadonlyArray<{ readonly alert: Alert; readonly payload: string }>): Promise<IngestOutcome[]> {
+    let subscriptions: Promise<Subscription[]> | undefined;
     const subscribed = () => (subscriptions ??= this.deps.subscriptions.listForTopic('alerts'));
-    return items.map((item): IngestOutcome => {
+    const outcomes: IngestOutcome[] = [];
+    // One after the other: each is a savepoint of the caller's transaction.
+    for (const item of items) {
       try {
-        return { ok: true, result: this.ingestOne(item.alert, item.payload, subscribed) };
+        outcomes.push({ ok: true, result: await this.ingestOne(item.alert, item.payload, subscribed) });
       } catch (error) {
-        return { ok: false, error };
+        outcomes.push({ ok: false, error });
       }
-    });
+    }
+    return outcomes;
   }
 
-  private ingestOne(alert: Alert, payload: string, subscribed: () => readonly Subscription[]): IngestResult {
+  private ingestOne(alert: Alert, payload: string, subscribed: () => Promise<readonly Subscription[]>): Promise<IngestResult> {
     const { repo } = this.deps;
-    return repo.transaction((): IngestResult => {
+    return this.deps.unitOfWork.run(async (): Promise<IngestResult> => {
       const key = dedupeKey(alert);
-      if (repo.hasEvent(key)) return { outcome: 'duplicate', alertId: alert.alertId };
+      if (await repo.hasEvent(key)) return { outcome: 'duplicate', alertId: alert.alertId };
       const now = this.deps.clock.now();
-      repo.recordEvent(key, alert.alertId, now.toISOString(), payload);
+      await repo.recordEvent(key, alert.alertId, now.toISOString(), payload);
 
-      const previous = repo.getExact(alert.alertId);
+      const previous = await repo.getExact(alert.alertId);
       const stale = isStale(previous, alert);
       if (stale) return { outcome: 'stored', alertId: alert.alertId, cards: 0, silenced: false, stale: true };
 
       const record = merge(previous, alert, now);
-      repo.save(record);
+      await repo.save(record);
+      if (alert.monitorCondition === 'Resolved' && previous?.monitorCondition === 'Fired') {
+        await this.deps.audit?.record({ ...FLEETOPS_ACTOR, action: 'alert.resolved', target: shortAlertId(alert.alertId), outcome: 'ok', detail: `${alert.rule}: resolved by Azure Monitor` });
+      }
 
-      const existing = previous ? repo.deliveriesOf(alert.alertId) : [];
+      const existing = previous ? await repo.deliveriesOf(alert.alertId) : [];
       let silenced = false;
       let fresh: Delivery[] = [];
       if (alert.monitorCondition === 'Fired') {
-        silenced = repo.findSilence(alert.rule, alertTarget(alert), now) !== undefined || this.deps.isHeld?.(record) === true;
-        if (!silenced) fresh = this.route(record, existing, now.getTime(), subscribed());
+        silenced = (await repo.findSilence(alert.rule, alertTarget(alert), now)) !== undefined || this.deps.isHeld?.(record) === true;
+        if (!silenced) fresh = await this.route(record, existing, now.getTime(), await subscribed());
       }
-      const cards = this.deps.publisher.publish(record, [...existing, ...fresh]);
-      if (fresh.length > 0) this.deps.onRouted?.(record, fresh);
+      const cards = await this.deps.publisher.publish(record, [...existing, ...fresh]);
+      if (fresh.length > 0) await this.deps.onRouted?.(record, fresh);
       return { outcome: 'stored', alertId: alert.alertId, cards, silenced, stale: false };
     });
   }
@@ -91,24 +103,24 @@ export class AlertIngestor {
    * A held alert (maintenance window) whose window ended while it still fires: its cards go
    * out now, as if it had just arrived. Returns how many cards; 0 when it no longer fires.
    */
-  release(alertId: string): number {
+  release(alertId: string): Promise<number> {
     const { repo } = this.deps;
-    return repo.transaction((): number => {
-      const record = repo.getExact(alertId);
+    return this.deps.unitOfWork.run(async (): Promise<number> => {
+      const record = await repo.getExact(alertId);
       if (!record || record.monitorCondition !== 'Fired' || record.state === 'Closed' || this.deps.isHeld?.(record) === true) return 0;
       const now = this.deps.clock.now();
-      if (repo.findSilence(record.rule, alertTarget(record), now)) return 0;
-      const existing = repo.deliveriesOf(alertId);
-      const fresh = this.route(record, existing, now.getTime(), this.deps.subscriptions.listForTopic('alerts'));
+      if (await repo.findSilence(record.rule, alertTarget(record), now)) return 0;
+      const existing = await repo.deliveriesOf(alertId);
+      const fresh = await this.route(record, existing, now.getTime(), await this.deps.subscriptions.listForTopic('alerts'));
       if (fresh.length === 0) return 0;
-      const cards = this.deps.publisher.publish(record, [...existing, ...fresh]);
-      this.deps.onRouted?.(record, fresh);
+      const cards = await this.deps.publisher.publish(record, [...existing, ...fresh]);
+      await this.deps.onRouted?.(record, fresh);
       return cards;
     });
   }
 
   /** New deliveries for conversations whose subscriptions match and that have no card for this alert yet. */
-  private route(record: AlertRecord, existing: readonly Delivery[], now: number, subscriptions: readonly Subscription[]): Delivery[] {
+  private async route(record: AlertRecord, existing: readonly Delivery[], now: number, subscriptions: readonly Subscription[]): Promise<Delivery[]> {
     const { repo, storm: policy } = this.deps;
     const already = new Set(existing.map((d) => d.conversationId));
     const targets = new Set<string>();
@@ -119,23 +131,23 @@ export class AlertIngestor {
     }
     const fresh: Delivery[] = [];
     for (const conversationId of targets) {
-      const recent = repo.countDeliveriesSince(conversationId, now - policy.windowMs, policy.threshold + 1);
+      const recent = await repo.countDeliveriesSince(conversationId, now - policy.windowMs, policy.threshold + 1);
       let delivery: Delivery;
       if (joinsStorm(recent, policy)) {
-        const storm = this.currentStorm(conversationId, record.rule, now);
-        repo.joinStorm(storm, record);
+        const storm = await this.currentStorm(conversationId, record.rule, now);
+        await repo.joinStorm(storm, record);
         delivery = { conversationId, alertId: record.alertId, cardKey: stormCardKey(conversationId, storm.rule, storm.generation), deliveredAt: now, storm: { rule: storm.rule, generation: storm.generation } };
       } else {
         delivery = { conversationId, alertId: record.alertId, cardKey: alertCardKey(record.alertId), deliveredAt: now };
       }
-      repo.recordDelivery(delivery);
+      await repo.recordDelivery(delivery);
       fresh.push(delivery);
     }
     return fresh;
   }
 
-  private currentStorm(conversationId: string, rule: string, now: number): Storm {
-    const latest = this.deps.repo.latestStorm(conversationId, rule);
+  private async currentStorm(conversationId: string, rule: string, now: number): Promise<Storm> {
+    const latest = await this.deps.repo.latestStorm(conversationId, rule);
     if (latest && stormIsCurrent(latest, now, this.deps.storm)) return { ...latest, lastAt: now };
     return { conversationId, rule, generation: (latest?.generation ?? 0) + 1, startedAt: now, lastAt: now };
   }

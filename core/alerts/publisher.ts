@@ -3,6 +3,7 @@ import type { AlertCardInput, AlertCardRenderer } from './card-renderer';
 import type { Notifier } from '../notifications/notifier';
 import type { AlertRepository, Delivery, StormCursor } from './repository';
 import type { Clock } from '../clock';
+import type { UnitOfWork } from '../unit-of-work';
 
 /** Storm cards list this many members; the rest is "and N more" (keeps cards far below 28 KB). */
 export const STORM_CARD_MEMBER_CAP = 8;
@@ -20,6 +21,7 @@ export const STORM_CARD_MEMBER_CAP = 8;
 export class AlertPublisher {
   constructor(
     private readonly repo: AlertRepository,
+    private readonly unitOfWork: UnitOfWork,
     private readonly notifier: Notifier,
     private readonly cards: AlertCardRenderer,
     private readonly clock: Clock,
@@ -28,23 +30,24 @@ export class AlertPublisher {
   ) {}
 
   /** What the alert's own card shows now: the record and the silence covering it. */
-  cardInput(record: AlertRecord): AlertCardInput {
+  async cardInput(record: AlertRecord): Promise<AlertCardInput> {
     const now = this.clock.now();
-    return { record, silence: this.repo.findSilence(record.rule, alertTarget(record), now), now };
+    return { record, silence: await this.repo.findSilence(record.rule, alertTarget(record), now), now };
   }
 
-  /** Call inside the repository's transaction so the card is queued with the change that caused it. */
-  publish(record: AlertRecord, deliveries: readonly Delivery[] = this.repo.deliveriesOf(record.alertId)): number {
+  /** Call inside the unit of work so the card is queued with the change that caused it. */
+  async publish(record: AlertRecord, deliveries?: readonly Delivery[]): Promise<number> {
+    deliveries ??= await this.repo.deliveriesOf(record.alertId);
     let posted = 0;
     let ownCard: object | undefined;
     let stormDirty = false;
     for (const delivery of deliveries) {
       if (delivery.storm) {
-        this.repo.markStormDirty(delivery.conversationId, delivery.storm.rule, delivery.storm.generation);
+        await this.repo.markStormDirty(delivery.conversationId, delivery.storm.rule, delivery.storm.generation);
         stormDirty = true;
       } else {
-        ownCard ??= this.cards.alert(this.cardInput(record));
-        this.notifier.post(delivery.conversationId, delivery.cardKey, { card: ownCard, summary: summaryLine(record) });
+        ownCard ??= this.cards.alert(await this.cardInput(record));
+        await this.notifier.post(delivery.conversationId, delivery.cardKey, { card: ownCard, summary: summaryLine(record) });
       }
       posted++;
     }
@@ -53,12 +56,12 @@ export class AlertPublisher {
   }
 
   /**
-   * Renders every dirty storm card once and queues it; returns how many. Nobody waits for
-   * this write: a crash before it reaches the disk loses the card and its cleared mark
-   * together, and the start-up flush renders it again.
+   * Renders every dirty storm card once and queues it; returns how many. A crash before
+   * the write is durable loses the card and its cleared mark together, and the start-up
+   * flush renders it again.
    */
-  flushStorms(): number {
-    return this.flushSomeStorms(Number.POSITIVE_INFINITY).rendered;
+  async flushStorms(): Promise<number> {
+    return (await this.flushSomeStorms(Number.POSITIVE_INFINITY)).rendered;
   }
 
   /**
@@ -67,21 +70,20 @@ export class AlertPublisher {
    * the round goes on, absent when it is complete. Storms dirtied again behind the cursor
    * wait for the next round instead of being rendered over and over.
    */
-  flushSomeStorms(limit: number, after?: StormCursor): { rendered: number; next?: StormCursor } {
-    const { result, durable } = this.repo.groupCommit(() => {
+  async flushSomeStorms(limit: number, after?: StormCursor): Promise<{ rendered: number; next?: StormCursor }> {
+    const result = await this.unitOfWork.run(async () => {
       const now = this.clock.now();
-      const dirty = this.repo.dirtyStorms(limit, after);
+      const dirty = await this.repo.dirtyStorms(limit, after);
       for (const storm of dirty) {
-        const view = this.repo.stormView(storm, STORM_CARD_MEMBER_CAP);
-        this.notifier.post(storm.conversationId, storm.cardKey, {
+        const view = await this.repo.stormView(storm, STORM_CARD_MEMBER_CAP);
+        await this.notifier.post(storm.conversationId, storm.cardKey, {
           card: this.cards.storm(view, now),
           summary: `Alert storm: ${storm.rule} — ${view.firing} firing, ${view.resolved} resolved`,
         });
-        this.repo.clearStormDirty(storm);
+        await this.repo.clearStormDirty(storm);
       }
       return dirty;
     });
-    durable.catch(() => undefined); // a failed flush fails the webhooks' answers; here nothing waits
     const last = result.at(-1);
     return { rendered: result.length, next: result.length === limit && last ? { conversationId: last.conversationId, rule: last.rule, generation: last.generation } : undefined };
   }

@@ -21,55 +21,47 @@ export interface Delivery {
 }
 
 /**
- * The alerts store (port). Implementations must make `transaction` atomic and durable:
- * when it returns, everything written inside it survives a crash; when it throws,
- * nothing of it was stored.
+ * The alerts store (port). Group writes that belong together in one UnitOfWork run
+ * (core/unit-of-work.ts): it is atomic and durable.
  */
 export interface AlertRepository {
-  transaction<T>(work: () => T): T;
-  /**
-   * Group commit: atomic like `transaction`, but durable only once `durable` resolves.
-   * Commits made close together share one disk flush, which does not hold up the caller.
-   */
-  groupCommit<T>(work: () => T): { readonly result: T; readonly durable: Promise<void> };
-
   /** Dedupe: true when a notification with this key was stored before. */
-  hasEvent(dedupeKey: string): boolean;
-  recordEvent(dedupeKey: string, alertId: string, receivedAt: string, payload: string): void;
+  hasEvent(dedupeKey: string): Promise<boolean>;
+  recordEvent(dedupeKey: string, alertId: string, receivedAt: string, payload: string): Promise<void>;
 
   /** By full id, or by the short id cards and commands show. */
-  get(alertId: string): AlertRecord | undefined;
+  get(alertId: string): Promise<AlertRecord | undefined>;
   /** By full id only: what ingestion merges a notification into (a new id must never match another alert's short id). */
-  getExact(alertId: string): AlertRecord | undefined;
-  save(record: AlertRecord): void;
+  getExact(alertId: string): Promise<AlertRecord | undefined>;
+  save(record: AlertRecord): Promise<void>;
   /** Open = Fired and not Closed; worst severity first, then newest. */
-  listOpen(filter: AlertFilter, limit: number): AlertRecord[];
-  countOpen(filter: AlertFilter): number;
+  listOpen(filter: AlertFilter, limit: number): Promise<AlertRecord[]>;
+  countOpen(filter: AlertFilter): Promise<number>;
   /** Alerts still Fired (whatever people did with them) whose id starts with `prefix`: the local rules' memory. */
-  listFiringWithPrefix(prefix: string): AlertRecord[];
+  listFiringWithPrefix(prefix: string): Promise<AlertRecord[]>;
 
-  deliveriesOf(alertId: string): Delivery[];
-  recordDelivery(delivery: Delivery): void;
+  deliveriesOf(alertId: string): Promise<Delivery[]>;
+  recordDelivery(delivery: Delivery): Promise<void>;
   /** Deliveries to a conversation with deliveredAt > sinceMs, counted up to `atMost`. */
-  countDeliveriesSince(conversationId: string, sinceMs: number, atMost: number): number;
+  countDeliveriesSince(conversationId: string, sinceMs: number, atMost: number): Promise<number>;
 
   /** The rule's latest storm in the conversation. */
-  latestStorm(conversationId: string, rule: string): Storm | undefined;
+  latestStorm(conversationId: string, rule: string): Promise<Storm | undefined>;
   /**
    * An alert joins a storm: the storm's last time moves on, its card is marked for
    * rendering, and the member is added to its running totals (call with recordDelivery).
    */
-  joinStorm(storm: Storm, member: StormJoiner): void;
-  markStormDirty(conversationId: string, rule: string, generation: number): void;
+  joinStorm(storm: Storm, member: StormJoiner): Promise<void>;
+  markStormDirty(conversationId: string, rule: string, generation: number): Promise<void>;
   /** Storms whose card must be rendered again, in key order (after `after`, at most `limit`), with the card's notifier key. */
-  dirtyStorms(limit?: number, after?: StormCursor): Array<Storm & { readonly cardKey: string }>;
-  clearStormDirty(storm: Storm): void;
+  dirtyStorms(limit?: number, after?: StormCursor): Promise<Array<Storm & { readonly cardKey: string }>>;
+  clearStormDirty(storm: Storm): Promise<void>;
   /** The storm card's content; `memberLimit` caps the listed members (the counts cover all). */
-  stormView(storm: Storm, memberLimit: number): StormView;
+  stormView(storm: Storm, memberLimit: number): Promise<StormView>;
   /** The storm's latest members first. */
-  stormMembers(conversationId: string, rule: string, generation: number, limit: number): { total: number; members: StormMember[] };
+  stormMembers(conversationId: string, rule: string, generation: number, limit: number): Promise<{ total: number; members: StormMember[] }>;
 
-  addSilence(silence: Omit<Silence, 'id'>): Silence;
-  activeSilences(now: Date): Silence[];
-  findSilence(rule: string, target: string, now: Date): Silence | undefined;
+  addSilence(silence: Omit<Silence, 'id'>): Promise<Silence>;
+  activeSilences(now: Date): Promise<Silence[]>;
+  findSilence(rule: string, target: string, now: Date): Promise<Silence | undefined>;
 }

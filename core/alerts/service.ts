@@ -7,6 +7,7 @@ import type { Silence, SilenceHours } from './silence';
 import type { AlertStateChange, AlertStateClient } from '../../backends/alerts/port';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
+import type { UnitOfWork } from '../unit-of-work';
 import { absoluteTime } from '../text/time';
 
 export interface ActingUser {
@@ -23,6 +24,7 @@ export class AlertNotFoundError extends Error {
 
 export interface AlertServiceDeps {
   readonly repo: AlertRepository;
+  readonly unitOfWork: UnitOfWork;
   readonly publisher: AlertPublisher;
   readonly stateClient: AlertStateClient;
   readonly clock: Clock;
@@ -36,32 +38,32 @@ export class AlertService {
   constructor(private readonly deps: AlertServiceDeps) {}
 
   /** By full id, or by its last segment (what cards show as the short id). */
-  get(id: string): AlertRecord | undefined {
+  get(id: string): Promise<AlertRecord | undefined> {
     return this.deps.repo.get(id.trim());
   }
 
-  listOpen(filter: AlertFilter = EMPTY_FILTER, limit = 20): { alerts: AlertRecord[]; total: number } {
-    return { alerts: this.deps.repo.listOpen(filter, limit), total: this.deps.repo.countOpen(filter) };
+  async listOpen(filter: AlertFilter = EMPTY_FILTER, limit = 20): Promise<{ alerts: AlertRecord[]; total: number }> {
+    return { alerts: await this.deps.repo.listOpen(filter, limit), total: await this.deps.repo.countOpen(filter) };
   }
 
   /** Open alerts of one device, worst first (for the device status card). */
-  openForDevice(deviceId: string, limit = 10): AlertRecord[] {
+  openForDevice(deviceId: string, limit = 10): Promise<AlertRecord[]> {
     return this.deps.repo.listOpen({ ...EMPTY_FILTER, devices: [deviceId] }, limit);
   }
 
-  silences(): Silence[] {
+  silences(): Promise<Silence[]> {
     return this.deps.repo.activeSilences(this.deps.clock.now());
   }
 
   /** A storm card's alerts in full (for its "List" button), worst and newest first. */
-  stormAlerts(conversationId: string, rule: string, generation: number, limit: number): { total: number; alerts: AlertRecord[] } {
-    const { total, members } = this.deps.repo.stormMembers(conversationId, rule, generation, limit);
-    const alerts = members.map((m) => this.deps.repo.get(m.alertId)).filter((a): a is AlertRecord => a !== undefined);
+  async stormAlerts(conversationId: string, rule: string, generation: number, limit: number): Promise<{ total: number; alerts: AlertRecord[] }> {
+    const { total, members } = await this.deps.repo.stormMembers(conversationId, rule, generation, limit);
+    const alerts = (await Promise.all(members.map((m) => this.deps.repo.get(m.alertId)))).filter((a): a is AlertRecord => a !== undefined);
     return { total, alerts };
   }
 
   /** What the alert card needs, rendered now (the same input the cards posted to conversations get). */
-  cardInput(record: AlertRecord): AlertCardInput {
+  cardInput(record: AlertRecord): Promise<AlertCardInput> {
     return this.deps.publisher.cardInput(record);
   }
 
@@ -74,12 +76,12 @@ export class AlertService {
   }
 
   /** No cards for the alert's rule and target for `hours`; the alert's cards say so. */
-  silence(alertId: string, hours: SilenceHours, user: ActingUser): { record: AlertRecord; silence: Silence } {
+  silence(alertId: string, hours: SilenceHours, user: ActingUser): Promise<{ record: AlertRecord; silence: Silence }> {
     const { repo, clock } = this.deps;
-    return repo.transaction(() => {
-      const record = this.require(alertId);
+    return this.deps.unitOfWork.run(async () => {
+      const record = await this.require(alertId);
       const now = clock.now();
-      const silence = repo.addSilence({
+      const silence = await repo.addSilence({
         rule: record.rule,
         target: alertTarget(record),
         until: new Date(now.getTime() + hours * 3_600_000).toISOString(),
@@ -87,15 +89,15 @@ export class AlertService {
         createdAt: now.toISOString(),
       });
       const updated = { ...record, version: record.version + 1 };
-      repo.save(updated);
-      this.deps.publisher.publish(updated);
+      await repo.save(updated);
+      await this.deps.publisher.publish(updated);
       return { record: updated, silence };
     });
   }
 
   private async transition(alertId: string, to: AlertStateChange, user: ActingUser): Promise<ActionOutcome> {
     const { repo, clock } = this.deps;
-    const before = this.require(alertId);
+    const before = await this.require(alertId);
     if (before.state === 'Closed') return { changed: false, record: before, reason: `This alert was already closed by ${before.closedBy ?? 'someone'} at ${shortTime(before.closedAt)}.` };
     if (to === 'Acknowledged' && before.state === 'Acknowledged') {
       return { changed: false, record: before, reason: `This alert was already acknowledged by ${before.acknowledgedBy ?? 'someone'} at ${shortTime(before.acknowledgedAt)}.` };
@@ -103,21 +105,21 @@ export class AlertService {
     const who = user.upn ? `${user.name} (${user.upn})` : user.name;
     // The source system first: if Azure refuses, the card must not claim otherwise.
     await this.deps.stateClient.changeState(before.alertId, to, `${to} from Microsoft Teams by ${who} via FleetOps`);
-    return repo.transaction(() => {
-      const current = this.require(alertId);
+    return this.deps.unitOfWork.run(async () => {
+      const current = await this.require(alertId);
       const at = clock.now().toISOString();
       const updated: AlertRecord =
         to === 'Acknowledged'
           ? { ...current, state: 'Acknowledged', acknowledgedBy: user.name, acknowledgedAt: at, version: current.version + 1 }
           : { ...current, state: 'Closed', closedBy: user.name, closedAt: at, version: current.version + 1 };
-      repo.save(updated);
-      this.deps.publisher.publish(updated);
+      await repo.save(updated);
+      await this.deps.publisher.publish(updated);
       return { changed: true, record: updated };
     });
   }
 
-  private require(alertId: string): AlertRecord {
-    const record = this.deps.repo.get(alertId);
+  private async require(alertId: string): Promise<AlertRecord> {
+    const record = await this.deps.repo.get(alertId);
     if (!record) throw new AlertNotFoundError(`There is no alert \`${alertId}\`. \`alerts\` lists the open ones.`);
     return record;
   }

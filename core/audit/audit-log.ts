@@ -11,6 +11,9 @@ export interface AuditEntry {
 }
 
 export interface AuditLog {
-  record(entry: Omit<AuditEntry, 'at'> & { at?: string }): void;
-  latest(limit: number): AuditEntry[];
+  record(entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<void>;
+  latest(limit: number): Promise<AuditEntry[]>;
 }
+
+/** Who the audit names for what FleetOps did by itself (a gate pausing a rollout) or was told by Azure (an alert resolved). */
+export const FLEETOPS_ACTOR = { actorId: 'fleetops', actorName: 'FleetOps', role: 'system' } as const;

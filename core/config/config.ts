@@ -11,6 +11,12 @@ const envSchema = z.object({
   PORT: int(3978, 0, 65535),
   HOST: optionalString.transform((v) => v ?? '127.0.0.1'),
   DATA_DIR: optionalString.transform((v) => v ?? './.data'),
+  // The bot's state on PostgreSQL (several replicas); unset = SQLite in DATA_DIR (one process)
+  DATABASE_URL: optionalString.pipe(z.string().regex(/^postgres(ql)?:\/\/[^/]+/, { message: 'must be a PostgreSQL URL such as postgres://fleetops@my-server.postgres.database.azure.com:5432/fleetops' }).optional()),
+  DATABASE_PASSWORD: optionalString,
+  DATABASE_ENTRA_AUTH: onOff('off'),
+  DATABASE_POOL_MAX: int(10, 1, 500),
+  DATABASE_STATEMENT_TIMEOUT_MS: int(15_000, 100, 600_000),
   PLAYGROUND: onOff('off'),
   SIM_DEVICES: int(1000, 0, 1_000_000),
   SIM_SEED: int(42, 0, 2 ** 31 - 1),
@@ -82,6 +88,16 @@ export type AppConfig = Readonly<{
   port: number;
   host: string;
   dataDir: string;
+  /** The state on PostgreSQL; absent = SQLite in dataDir. */
+  database?: Readonly<{
+    url: string;
+    /** From DATABASE_PASSWORD (may be a keyvault: reference); else the URL's own, or Entra ID's token. */
+    password?: string;
+    /** The password is an Entra ID token of the app's identity, refreshed before it expires. */
+    entraAuth: boolean;
+    poolMax: number;
+    statementTimeoutMs: number;
+  }>;
   playground: boolean;
   sim: Readonly<{ devices: number; seed: number; heartbeatMs: number; updateSpeed: number }>;
   alertsWebhookToken?: string;
@@ -123,6 +139,10 @@ const HINTS: Record<string, string> = {
   SIM_DEVICES: 'set SIM_DEVICES to the number of simulated devices (0 turns the simulator off)',
   SIM_SEED: 'set SIM_SEED to any whole number',
   KEY_VAULT_URL: 'set KEY_VAULT_URL to your vault, e.g. https://my-vault.vault.azure.net',
+  DATABASE_URL: 'set DATABASE_URL to your PostgreSQL server, e.g. postgres://fleetops@my-server.postgres.database.azure.com:5432/fleetops, or unset it for SQLite',
+  DATABASE_ENTRA_AUTH: 'set DATABASE_ENTRA_AUTH=on to sign in to PostgreSQL with the app\'s Entra ID identity, or off',
+  DATABASE_POOL_MAX: 'set DATABASE_POOL_MAX to the connections per replica, e.g. 10',
+  DATABASE_STATEMENT_TIMEOUT_MS: 'set DATABASE_STATEMENT_TIMEOUT_MS to the longest a statement may run, e.g. 15000',
   FLEET_BACKEND: 'use FLEET_BACKEND=local (simulated fleet) or FLEET_BACKEND=iothub',
   LOGS_BACKEND: 'use LOGS_BACKEND=local (DuckDB) or LOGS_BACKEND=loganalytics',
   LOG_LEVEL: 'use one of trace, debug, info, warn, error, fatal, silent',
@@ -143,7 +163,7 @@ const HINTS: Record<string, string> = {
 };
 
 /** Variables whose values never appear in an error or a log. */
-const isSecret = (name: string): boolean => /SECRET|PASSWORD|TOKEN|_PAT$|CONNECTION_STRING/.test(name);
+const isSecret = (name: string): boolean => /SECRET|PASSWORD|TOKEN|_PAT$|CONNECTION_STRING|DATABASE_URL/.test(name);
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -201,6 +221,8 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): A
   if (feedBackend === 'artifacts' && (!e.FEED_ORGANIZATION || !e.FEED_NAME)) {
     problems.push('FEED_BACKEND=artifacts needs FEED_ORGANIZATION (your Azure DevOps organization) and FEED_NAME (the feed holding the firmware package)');
   }
+  if (!e.DATABASE_URL && (e.DATABASE_ENTRA_AUTH || e.DATABASE_PASSWORD)) problems.push('DATABASE_ENTRA_AUTH and DATABASE_PASSWORD need DATABASE_URL (the PostgreSQL server); unset them to keep the state in SQLite');
+  if (e.DATABASE_ENTRA_AUTH && e.DATABASE_PASSWORD) problems.push('DATABASE_ENTRA_AUTH=on signs in with an Entra ID token: unset DATABASE_PASSWORD (no secret is needed)');
   if (problems.length > 0) throw new ConfigError(problems);
 
   const embedded = e.FLEET_BACKEND === 'local';
@@ -210,6 +232,9 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): A
     port: e.PORT,
     host: e.HOST,
     dataDir: e.DATA_DIR,
+    database: e.DATABASE_URL
+      ? { url: e.DATABASE_URL, password: e.DATABASE_PASSWORD, entraAuth: e.DATABASE_ENTRA_AUTH ?? false, poolMax: e.DATABASE_POOL_MAX, statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS }
+      : undefined,
     playground: e.PLAYGROUND ?? false,
     sim: { devices: e.SIM_DEVICES, seed: e.SIM_SEED, heartbeatMs: (e.SIM_HEARTBEAT_SECONDS ?? 30) * 1000, updateSpeed: e.SIM_UPDATE_SPEED ?? 1 },
     alertsWebhookToken: e.ALERTS_WEBHOOK_TOKEN,

@@ -11,8 +11,17 @@ export interface ConversationRef {
 }
 
 export interface ConversationRepository {
-  upsert(ref: ConversationRef): void;
-  get(conversationId: string): ConversationRef | undefined;
-  list(): ConversationRef[];
-  remove(conversationId: string): void;
+  upsert(ref: ConversationRef): Promise<void>;
+  get(conversationId: string): Promise<ConversationRef | undefined>;
+  list(): Promise<ConversationRef[]>;
+  remove(conversationId: string): Promise<void>;
+}
+
+/**
+ * Real Teams serviceUrls end with `/` (`https://smba.trafficmanager.net/amer/`). The SDK trims
+ * it for replies but not for proactive sends, which then went to `…/amer//v3/…`: stored refs
+ * carry the URL without trailing slashes, so every path is built the same way.
+ */
+export function normalizeServiceUrl(serviceUrl: string): string {
+  return serviceUrl.replace(/\/+$/, '');
 }

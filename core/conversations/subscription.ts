@@ -12,9 +12,9 @@ export interface Subscription {
 }
 
 export interface SubscriptionRepository {
-  add(sub: Omit<Subscription, 'id' | 'createdAt'>): Subscription;
+  add(sub: Omit<Subscription, 'id' | 'createdAt'>): Promise<Subscription>;
   /** Removes the conversation's subscriptions to `topic` (all of them, or the one with `filter`). Returns how many. */
-  remove(conversationId: string, topic: Topic, filter?: string): number;
-  listForConversation(conversationId: string): Subscription[];
-  listForTopic(topic: Topic): Subscription[];
+  remove(conversationId: string, topic: Topic, filter?: string): Promise<number>;
+  listForConversation(conversationId: string): Promise<Subscription[]>;
+  listForTopic(topic: Topic): Promise<Subscription[]>;
 }

@@ -17,14 +17,14 @@ export class DeploymentAnnouncer {
   ) {}
 
   /** Returns the conversations the run was posted to. */
-  announce(run: PipelineRun): string[] {
+  async announce(run: PipelineRun): Promise<string[]> {
     const conversations = new Set<string>();
-    for (const sub of this.subscriptions.listForTopic('deployments')) {
+    for (const sub of await this.subscriptions.listForTopic('deployments')) {
       if (matchesDeploymentFilter(sub.filter, run)) conversations.add(sub.conversationId);
     }
     if (conversations.size === 0) return [];
     const message = this.render(run);
-    for (const conversationId of conversations) this.notifier.post(conversationId, deploymentCardKey(run.runId), message);
+    for (const conversationId of conversations) await this.notifier.post(conversationId, deploymentCardKey(run.runId), message);
     return [...conversations];
   }
 }

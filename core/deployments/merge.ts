@@ -56,7 +56,9 @@ function blankRun(patch: RunPatch, eventAt: string): PipelineRun {
     pipeline: patch.pipeline ?? 'Unnamed pipeline',
     runNumber: patch.runNumber ?? patch.runId,
     state: 'queued',
-    createdAt: patch.createdAt ?? eventAt,
+    // Only the run's own start time: an approval or stage event's date is not when the run started
+    // (an approval-pending event once made a card say "Duration 61176h 29m so far").
+    createdAt: patch.createdAt,
     stages: [],
     approvals: [],
     links: {},

@@ -17,14 +17,14 @@ export type IngestResult = { duplicate: false; run: PipelineRun } | { duplicate:
  */
 export interface DeploymentRepository {
   /** Records the event and applies it to its run, unless the event was seen before. */
-  ingest(event: ReceivedEvent, runId: string, apply: (current: PipelineRun | undefined) => PipelineRun): IngestResult;
+  ingest(event: ReceivedEvent, runId: string, apply: (current: PipelineRun | undefined) => PipelineRun): Promise<IngestResult>;
   /** Applies `change` to the stored run (read-modify-write in one transaction); undefined when unknown. */
-  update(runId: string, change: (current: PipelineRun) => PipelineRun): PipelineRun | undefined;
-  get(runId: string): PipelineRun | undefined;
+  update(runId: string, change: (current: PipelineRun) => PipelineRun): Promise<PipelineRun | undefined>;
+  get(runId: string): Promise<PipelineRun | undefined>;
   /** Newest first (by last update); `pipeline` matches the name case-insensitively. */
-  listRecent(options: { pipeline?: string; limit: number }): PipelineRun[];
+  listRecent(options: { pipeline?: string; limit: number }): Promise<PipelineRun[]>;
   /** The event's card updates are in the outbox. */
-  markAnnounced(eventKey: string): void;
+  markAnnounced(eventKey: string): Promise<void>;
   /** Events stored but whose card updates may not have reached the outbox (crash in between). */
-  unannounced(limit: number): Array<{ eventKey: string; runId: string }>;
+  unannounced(limit: number): Promise<Array<{ eventKey: string; runId: string }>>;
 }

@@ -8,11 +8,15 @@ import { mergeRun } from './merge';
 import type { DeploymentRepository } from './repository';
 import type { ApprovalView, PipelineRun } from './run';
 import { absoluteTime } from '../text/time';
+import { FLEETOPS_ACTOR, type AuditLog } from '../audit/audit-log';
+import type { UnitOfWork } from '../unit-of-work';
 
 export type ReceiveOutcome =
   | { status: 'accepted'; eventKey: string; runId: string; conversations: number }
   | { status: 'duplicate'; eventKey: string; runId?: string }
-  | { status: 'rejected'; reason: 'malformed' | 'unsupported'; error: string; eventType?: string };
+  /** A well-formed event of a type FleetOps does not handle: acknowledged, so Azure DevOps keeps the subscription healthy. */
+  | { status: 'ignored'; eventType: string }
+  | { status: 'rejected'; reason: 'malformed'; error: string; eventType?: string };
 
 export interface DecisionRequest {
   readonly runId: string;
@@ -32,11 +36,10 @@ export interface DeploymentServiceDeps {
   readonly log: Logger;
   /** Bounds the Azure DevOps call so a card click answers within Teams' timeout. */
   readonly approvalTimeoutInMs?: number;
-  /**
-   * Runs storage work as one unit (one transaction, one disk sync) when the store and the
-   * outbox share a database: the event, its run and its card posts commit together.
-   */
-  readonly unitOfWork?: <T>(work: () => T) => T;
+  /** The event, its run and its card posts commit together (when the store and the outbox share a database). */
+  readonly unitOfWork?: UnitOfWork;
+  /** Transitions no user clicked (an approval timing out in Azure DevOps) are recorded with FleetOps as the actor. */
+  readonly audit?: AuditLog;
 }
 
 /** Deployments: service-hook events in, one card per run out, approvals decided from Teams. */
@@ -46,61 +49,69 @@ export class DeploymentService {
   constructor(private readonly deps: DeploymentServiceDeps) {}
 
   /** Stores the event durably, merges it into its run and queues the run's card updates. */
-  receive(body: unknown, rawBody: string): ReceiveOutcome {
-    return this.atomically(() => this.receiveNow(body, rawBody));
+  async receive(body: unknown, rawBody: string): Promise<ReceiveOutcome> {
+    return await this.atomically(() => this.receiveNow(body, rawBody));
   }
 
-  private atomically<T>(work: () => T): T {
-    return this.deps.unitOfWork ? this.deps.unitOfWork(work) : work();
+  private atomically<T>(work: () => Promise<T>): Promise<T> {
+    return this.deps.unitOfWork ? this.deps.unitOfWork.run(work) : work();
   }
 
-  private receiveNow(body: unknown, rawBody: string): ReceiveOutcome {
+  private async receiveNow(body: unknown, rawBody: string): Promise<ReceiveOutcome> {
     const parsed = parseDevOpsEvent(body);
+    if (!parsed.ok && parsed.reason === 'unsupported') {
+      this.deps.log.debug({ eventType: parsed.eventType }, 'devops event of an unhandled type ignored');
+      return { status: 'ignored', eventType: parsed.eventType ?? 'unknown' };
+    }
     if (!parsed.ok) {
       this.deps.log.warn({ eventType: parsed.eventType, reason: parsed.reason, error: parsed.error }, 'devops event rejected');
-      return { status: 'rejected', reason: parsed.reason, error: parsed.error, eventType: parsed.eventType };
+      return { status: 'rejected', reason: 'malformed', error: parsed.error, eventType: parsed.eventType };
     }
     const event = parsed.event;
     const eventKey = `${event.eventType}:${event.id}`;
     const patch = patchFromEvent(event);
     const receivedAt = this.deps.clock.now().toISOString();
-    const result = this.deps.repository.ingest({ key: eventKey, eventType: event.eventType, receivedAt, body: rawBody }, patch.runId, (current) =>
+    const result = await this.deps.repository.ingest({ key: eventKey, eventType: event.eventType, receivedAt, body: rawBody }, patch.runId, (current) =>
       mergeRun(current, patch, event.createdDate, receivedAt),
     );
     if (result.duplicate) {
       this.deps.log.info({ eventKey, runId: result.run?.runId }, 'devops event redelivered; already stored');
       // A crash between storing and announcing leaves the event unannounced: finish the job now.
-      if (!result.announced && result.run) this.announce(eventKey, result.run);
+      if (!result.announced && result.run) await this.announce(eventKey, result.run);
       return { status: 'duplicate', eventKey, runId: result.run?.runId };
     }
-    const conversations = this.announce(eventKey, result.run);
+    if (patch.approval?.status === 'timedOut') {
+      const where = patch.approval.stageName ? ` (${patch.approval.stageName})` : '';
+      await this.deps.audit?.record({ ...FLEETOPS_ACTOR, action: 'deployment.approval', target: result.run.runId, outcome: 'ok', detail: `approval${where} of ${result.run.pipeline} ${result.run.runNumber} timed out in Azure DevOps` });
+    }
+    const conversations = await this.announce(eventKey, result.run);
     this.deps.log.info({ eventKey, runId: result.run.runId, state: result.run.state, conversations }, 'devops event applied');
     return { status: 'accepted', eventKey, runId: result.run.runId, conversations };
   }
 
   /** Re-announces events stored before a crash but not yet handed to the outbox. */
-  recover(): number {
+  async recover(): Promise<number> {
     let count = 0;
-    for (const { eventKey, runId } of this.deps.repository.unannounced(500)) {
-      const run = this.deps.repository.get(runId);
-      if (run) this.announce(eventKey, run);
-      else this.deps.repository.markAnnounced(eventKey);
+    for (const { eventKey, runId } of await this.deps.repository.unannounced(500)) {
+      const run = await this.deps.repository.get(runId);
+      if (run) await this.announce(eventKey, run);
+      else await this.deps.repository.markAnnounced(eventKey);
       count++;
     }
     return count;
   }
 
-  get(runId: string): PipelineRun | undefined {
-    return this.deps.repository.get(runId);
+  async get(runId: string): Promise<PipelineRun | undefined> {
+    return await this.deps.repository.get(runId);
   }
 
-  list(options: { pipeline?: string; limit?: number } = {}): PipelineRun[] {
-    return this.deps.repository.listRecent({ pipeline: options.pipeline, limit: options.limit ?? 10 });
+  async list(options: { pipeline?: string; limit?: number } = {}): Promise<PipelineRun[]> {
+    return await this.deps.repository.listRecent({ pipeline: options.pipeline, limit: options.limit ?? 10 });
   }
 
   /** Approves or rejects from a card: calls Azure DevOps, then shows who decided (or its error) on every copy of the card. */
   async decide(request: DecisionRequest): Promise<DecisionOutcome> {
-    const run = this.deps.repository.get(request.runId);
+    const run = await this.deps.repository.get(request.runId);
     if (!run) return { kind: 'message', message: `I no longer know run ${request.runId}; open it in Azure DevOps to decide there.` };
     const approval = run.approvals.find((a) => a.id === request.approvalId);
     if (!approval) return { kind: 'message', message: `Run ${run.runNumber} of ${run.pipeline} has no approval ${request.approvalId}; the card may be out of date.` };
@@ -137,9 +148,9 @@ export class DeploymentService {
       { timeoutInMs: this.deps.approvalTimeoutInMs ?? 10_000 },
     );
     const now = this.deps.clock.now().toISOString();
-    const updated = this.atomically(() => {
-      const next = this.deps.repository.update(run.runId, (current) => applyDecision(current, approval, result, request, now));
-      if (next) this.deps.announcer.announce(next);
+    const updated = await this.atomically(async () => {
+      const next = await this.deps.repository.update(run.runId, (current) => applyDecision(current, approval, result, request, now));
+      if (next) await this.deps.announcer.announce(next);
       return next;
     });
     if (!updated) return { kind: 'message', message: `Run ${run.runNumber} disappeared while deciding; check Azure DevOps.` };
@@ -148,9 +159,9 @@ export class DeploymentService {
     return { kind: 'card', run: updated };
   }
 
-  private announce(eventKey: string, run: PipelineRun): number {
-    const conversations = this.deps.announcer.announce(run);
-    this.deps.repository.markAnnounced(eventKey);
+  private async announce(eventKey: string, run: PipelineRun): Promise<number> {
+    const conversations = await this.deps.announcer.announce(run);
+    await this.deps.repository.markAnnounced(eventKey);
     return conversations.length;
   }
 }

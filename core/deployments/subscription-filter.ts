@@ -25,10 +25,27 @@ export function matchesDeploymentFilter(filter: string, run: Pick<PipelineRun, '
   const trimmed = filter.trim();
   if (trimmed === '') return true;
   const name = run.pipeline.toLowerCase();
-  return splitNames(trimmed).some((pattern) => globToRegExp(pattern.toLowerCase()).test(name));
+  return splitNames(trimmed).some((pattern) => globMatches(pattern.toLowerCase(), name));
 }
 
-function globToRegExp(pattern: string): RegExp {
-  const body = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
-  return new RegExp(`^${body}$`);
+/**
+ * `*` matches any run of characters, everything else itself. Matched part by part with
+ * indexOf (the leftmost place for each part is always a safe choice), so the time is
+ * linear in the name per part: as a RegExp, `*a*a*a…` against a long pipeline name
+ * backtracked for minutes on the event loop, and pipeline names come from outside.
+ */
+export function globMatches(pattern: string, text: string): boolean {
+  const parts = pattern.split('*');
+  if (parts.length === 1) return pattern === text;
+  const first = parts[0]!;
+  const last = parts[parts.length - 1]!;
+  if (text.length < first.length + last.length || !text.startsWith(first) || !text.endsWith(last)) return false;
+  let at = first.length;
+  const end = text.length - last.length;
+  for (const part of parts.slice(1, -1)) {
+    const found = text.indexOf(part, at);
+    if (found < 0 || found + part.length > end) return false;
+    at = found + part.length;
+  }
+  return true;
 }

@@ -8,7 +8,12 @@
  * latest content goes out.
  */
 export interface Notifier {
-  post(conversationId: string, key: string, message: OutboundMessage): void;
+  post(conversationId: string, key: string, message: OutboundMessage): Promise<void>;
+  /**
+   * Makes a message already in the conversation (a command's reply, the card a button was
+   * clicked on) the one `key` updates from now on: the plan card becomes the progress card.
+   */
+  adopt?(conversationId: string, key: string, activityId: string): void | Promise<void>;
 }
 
 /** An Adaptive Card (plain JSON) and/or text. */

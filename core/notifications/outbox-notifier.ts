@@ -9,8 +9,12 @@ export class OutboxNotifier implements Notifier {
     private readonly now: () => number = Date.now,
   ) {}
 
-  post(conversationId: string, key: string, message: OutboundMessage): void {
-    this.outbox.enqueue(conversationId, key, message, this.now());
+  async post(conversationId: string, key: string, message: OutboundMessage): Promise<void> {
+    await this.outbox.enqueue(conversationId, key, message, this.now());
     this.wake();
+  }
+
+  async adopt(conversationId: string, key: string, activityId: string): Promise<void> {
+    await this.outbox.recordSent(conversationId, key, activityId);
   }
 }

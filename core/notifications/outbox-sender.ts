@@ -64,12 +64,12 @@ export class OutboxSender {
       nextInMs = nextInMs === undefined ? ms : Math.min(nextInMs, ms);
     };
     const blocked = new Set<string>(); // keep per-conversation order: once one item waits, later ones wait too
-    const items = this.outbox.due(now(), this.options.batchSize ?? 500);
+    const items = await this.outbox.due(now(), this.options.batchSize ?? 500);
     for (const item of items) {
       if (blocked.has(item.conversationId)) continue;
-      const ref = this.conversations.get(item.conversationId);
+      const ref = await this.conversations.get(item.conversationId);
       if (!ref) {
-        this.outbox.deadLetter(item, 'unknown conversation (the bot was never installed there, or was removed)');
+        await this.outbox.deadLetter(item, 'unknown conversation (the bot was never installed there, or was removed)');
         dead++;
         continue;
       }
@@ -84,30 +84,32 @@ export class OutboxSender {
       this.perConversation.record(ref.conversationId, t);
       this.perTenant.record(tenantKey, t);
       try {
-        const existing = this.outbox.sentActivityId(item.conversationId, item.key);
+        const existing = await this.outbox.sentActivityId(item.conversationId, item.key);
         if (existing) {
           await this.channel.update(ref, existing, item.message);
           updated++;
         } else {
           const activityId = await this.channel.create(ref, item.message);
-          this.outbox.recordSent(item.conversationId, item.key, activityId);
+          // First thing, in a durable write of its own: from here on a crash updates this card
+          // instead of posting it again. (A crash before this line posts it twice: at least once.)
+          await this.outbox.recordSent(item.conversationId, item.key, activityId);
           sent++;
         }
-        this.outbox.complete(item);
+        await this.outbox.complete(item);
       } catch (error) {
         const status = (error as { status?: number }).status;
         const message = error instanceof Error ? error.message : String(error);
         if (isRetryable(status)) {
           const retryAfterMs = parseRetryAfter((error as { retryAfter?: string }).retryAfter, now());
           const delayMs = backoffDelayMs(item.attempts + 1, retryAfterMs, this.options.backoff);
-          this.outbox.reschedule(item, now() + delayMs, `${status ?? 'no response'}: ${message}`);
+          await this.outbox.reschedule(item, now() + delayMs, `${status ?? 'no response'}: ${message}`);
           blocked.add(item.conversationId);
           wait(delayMs);
           retried++;
           const level = item.attempts + 1 >= (this.options.warnAfterAttempts ?? 5) ? 'warn' : 'debug';
           this.log[level]({ conversationId: item.conversationId, key: item.key, status, attempts: item.attempts + 1, delayMs }, 'send failed, will retry');
         } else {
-          this.outbox.deadLetter(item, `${status}: ${message}`);
+          await this.outbox.deadLetter(item, `${status}: ${message}`);
           dead++;
           this.log.error({ conversationId: item.conversationId, key: item.key, status, err: message }, 'send failed permanently, kept as dead letter');
         }
@@ -116,7 +118,7 @@ export class OutboxSender {
     // Items skipped above already set their wait (rate limit); add backoffs scheduled for later,
     // and come straight back if the batch was full.
     const t = now();
-    const next = this.outbox.nextDueAfter(t);
+    const next = await this.outbox.nextDueAfter(t);
     if (next !== undefined) wait(next - t);
     if (items.length === (this.options.batchSize ?? 500)) wait(0);
     return { sent, updated, retried, dead, nextInMs };

@@ -16,20 +16,20 @@ export interface OutboxItem {
  * One pending item per (conversation, key): a newer message replaces the pending one.
  */
 export interface OutboxRepository {
-  enqueue(conversationId: string, key: string, message: OutboundMessage, now: number): void;
+  enqueue(conversationId: string, key: string, message: OutboundMessage, now: number): Promise<void>;
   /** Pending items due at `now`, oldest first. */
-  due(now: number, limit: number): OutboxItem[];
+  due(now: number, limit: number): Promise<OutboxItem[]>;
   /** Earliest notBefore among pending items scheduled after `now` (backoffs), if any. */
-  nextDueAfter(now: number): number | undefined;
+  nextDueAfter(now: number): Promise<number | undefined>;
   /** Removes the item if no newer message was coalesced into it meanwhile. */
-  complete(item: OutboxItem): void;
-  reschedule(item: OutboxItem, notBefore: number, error: string): void;
+  complete(item: OutboxItem): Promise<void>;
+  reschedule(item: OutboxItem, notBefore: number, error: string): Promise<void>;
   /** Gives up on the item (kept as a dead letter for `delivery`). */
-  deadLetter(item: OutboxItem, error: string): void;
-  pendingCount(): number;
-  deadLetters(limit: number): Array<{ conversationId: string; key: string; error: string; at: string }>;
+  deadLetter(item: OutboxItem, error: string): Promise<void>;
+  pendingCount(): Promise<number>;
+  deadLetters(limit: number): Promise<Array<{ conversationId: string; key: string; error: string; at: string }>>;
 
   /** The activity id Teams gave the message sent under `key` in a conversation. */
-  sentActivityId(conversationId: string, key: string): string | undefined;
-  recordSent(conversationId: string, key: string, activityId: string): void;
+  sentActivityId(conversationId: string, key: string): Promise<string | undefined>;
+  recordSent(conversationId: string, key: string, activityId: string): Promise<void>;
 }

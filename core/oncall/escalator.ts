@@ -19,11 +19,11 @@ export interface EscalatorDeps {
   readonly notifier: Notifier;
   readonly clock: Clock;
   readonly log: Logger;
-  readonly alert: (alertId: string) => AlertGlance | undefined;
+  readonly alert: (alertId: string) => Promise<AlertGlance | undefined>;
   /** The personal page: the alert's card with its actions, and a line saying why they get it. */
-  readonly pageMessage: (alertId: string, page: Page) => OutboundMessage | undefined;
+  readonly pageMessage: (alertId: string, page: Page) => Promise<OutboundMessage | undefined>;
   /** The channel's @mention of the primary, posted under the new card. */
-  readonly mentionMessage?: (alertId: string, page: Page, rotation: string) => OutboundMessage | undefined;
+  readonly mentionMessage?: (alertId: string, page: Page, rotation: string) => Promise<OutboundMessage | undefined>;
 }
 
 /**
@@ -48,8 +48,8 @@ export class Escalator {
     }
     const state = startEscalation({ alertId: input.alertId, conversationId: input.conversationId, onCall: found.onCall, unacknowledgedMinutes: found.rotation.unacknowledgedMinutes, postedAt: now });
     if (!(await oncall.escalations.create(state))) return oncall.escalations.get(input.alertId);
-    const mention = this.deps.mentionMessage?.(input.alertId, state.pages[0]!, found.rotation.name);
-    if (mention) this.deps.notifier.post(input.conversationId, `oncall-mention:${input.alertId}`, mention);
+    const mention = await this.deps.mentionMessage?.(input.alertId, state.pages[0]!, found.rotation.name);
+    if (mention) await this.deps.notifier.post(input.conversationId, `oncall-mention:${input.alertId}`, mention);
     await oncall.timeline.append({ alertId: input.alertId, at: now.toISOString(), kind: 'mentioned', actor: BOT_ACTOR, detail: `${found.onCall.primary.name} (primary of ${found.rotation.name})` });
     return state;
   }
@@ -66,7 +66,7 @@ export class Escalator {
 
   private async step(state: EscalationState, now: Date): Promise<boolean> {
     const { oncall, notifier } = this.deps;
-    const alert = this.deps.alert(state.alertId);
+    const alert = await this.deps.alert(state.alertId);
     if (!alert || alert.state !== 'New' || alert.resolved) {
       // Acknowledged (or closed, resolved) since: the chain stops here.
       // (The alert's own record says who acknowledged, closed or resolved it; `alert <id>` shows that.)
@@ -76,11 +76,11 @@ export class Escalator {
     const page = duePage(state, now);
     if (!page) return false;
     const chat = await oncall.personalChats.find(page.member.id);
-    const message = this.deps.pageMessage(state.alertId, page);
+    const message = await this.deps.pageMessage(state.alertId, page);
     const index = state.nextPage;
-    if (chat && message) notifier.post(chat, `page:${state.alertId}:${index}`, message);
+    if (chat && message) await notifier.post(chat, `page:${state.alertId}:${index}`, message);
     else {
-      notifier.post(state.conversationId, `unreachable:${state.alertId}:${index}`, {
+      await notifier.post(state.conversationId, `unreachable:${state.alertId}:${index}`, {
         text: `Could not reach ${page.member.name} directly: FleetOps is not installed for them. Paging goes on.`,
       });
     }

@@ -8,6 +8,9 @@ export interface RolloutAnnouncer {
   gateBreached(event: Extract<RolloutEvent, { kind: 'gate-breached' }>): Promise<void>;
 }
 
+/** The notifier key of a rollout's one card (plan, then progress) in every conversation. */
+export const rolloutCardKey = (rolloutId: string): string => `rollout:${rolloutId}`;
+
 /** Subscription filter of the `rollouts` topic: words that must all appear in the rollout's id, version or target filter. */
 export function rolloutFilterMatches(filter: string, rollout: { id: string; firmware: { version: string }; filterText: string }): boolean {
   const haystack = `${rollout.id} ${rollout.firmware.version} ${rollout.filterText}`.toLowerCase();

@@ -60,7 +60,7 @@ export class RolloutEngine {
   tick(): Promise<RolloutEvent[]> {
     return this.serial.run(async () => {
       const events: RolloutEvent[] = [];
-      const tickable = this.repo.tickable();
+      const tickable = await this.repo.tickable();
       this.reader.retain(new Set(tickable.map((r) => r.id)));
       for (const rollout of tickable) {
         try {
@@ -80,12 +80,12 @@ export class RolloutEngine {
     const now = this.clock.now().getTime();
     const events: RolloutEvent[] = [];
     let changed = await this.track(start, now);
-    const judged = this.judge(start, now);
+    const judged = await this.judge(start, now);
     if (judged) {
       events.push(judged);
       changed = true;
     }
-    const fresh = this.repo.get(start.id);
+    const fresh = await this.repo.get(start.id);
     if (fresh?.state === 'running') changed = (await this.dispatch(fresh, now)) > 0 || changed;
     else if (fresh) changed = (await this.settlePendingWrites(fresh, now)) || changed;
     if (changed) events.unshift({ kind: 'progress', rolloutId: start.id });
@@ -95,13 +95,13 @@ export class RolloutEngine {
   /** Moves in-flight devices on: those that reported something new from what they report, the rest by time. */
   private async track(rollout: Rollout, now: number): Promise<boolean> {
     const seen = await this.reader.changes(rollout.id, () => this.repo.inFlightIds(rollout.id));
-    let moved = seen.size > 0 && this.apply(rollout, this.repo.inFlightOf(rollout.id, [...seen.keys()]), seen, now);
-    moved = this.repo.settleByTime(rollout.id, now, { ...rollout.settings, waves: rollout.waves.length }) > 0 || moved;
+    let moved = seen.size > 0 && (await this.apply(rollout, await this.repo.inFlightOf(rollout.id, [...seen.keys()]), seen, now));
+    moved = await this.repo.settleByTime(rollout.id, now, { ...rollout.settings, waves: rollout.waves.length }) > 0 || moved;
     return moved;
   }
 
   /** Applies fresh observations to in-flight rows: state changes, and the connection seen (for the soak). */
-  private apply(rollout: Rollout, rows: readonly InFlightDevice[], seen: ReadonlyMap<string, Observation>, now: number): boolean {
+  private async apply(rollout: Rollout, rows: readonly InFlightDevice[], seen: ReadonlyMap<string, Observation>, now: number): Promise<boolean> {
     const changes: DeviceChange[] = [];
     const online: string[] = [];
     const offline: string[] = [];
@@ -114,42 +114,42 @@ export class RolloutEngine {
       if (change) changes.push({ deviceId: change.deviceId, state: change.state, since: change.since, reason: change.reason, connected, key: device.key });
       else if (connected !== undefined && connected !== device.connected) (connected ? online : offline).push(device.deviceId);
     }
-    this.repo.applyChanges(rollout.id, changes);
-    this.repo.markConnection(rollout.id, online, true);
-    this.repo.markConnection(rollout.id, offline, false);
+    await this.repo.applyChanges(rollout.id, changes);
+    await this.repo.markConnection(rollout.id, online, true);
+    await this.repo.markConnection(rollout.id, offline, false);
     return changes.length > 0;
   }
 
   /** The gate of the running wave: pause on breach, stop for approval (or complete) on pass. */
-  private judge(rollout: Rollout, now: number): RolloutEvent | undefined {
-    const current = this.repo.get(rollout.id);
+  private async judge(rollout: Rollout, now: number): Promise<RolloutEvent | undefined> {
+    const current = await this.repo.get(rollout.id);
     if (!current || current.state !== 'running') return undefined;
     const k = current.currentWave;
     // Open devices come lumped as `queued`: the gate reads queued and in flight only as their sum.
-    const counts = this.repo.gateCounts(current.id);
+    const counts = await this.repo.gateCounts(current.id);
     const waveCounts = counts.find((c) => c.wave === k)?.counts ?? {};
     const wave = current.waves[k - 1];
     const gate = judgeWave(waveCounts, current.settings.gates, wave?.acknowledgedFailures ?? 0);
     const at = new Date(now).toISOString();
     if (gate.verdict === 'breached') {
-      const next = this.repo.transition(current.id, current.version, {
+      const next = await this.repo.transition(current.id, current.version, {
         state: 'paused',
         pauseReason: `Wave ${k} gate: ${gate.reason}`,
         lastChange: { by: GATE_ACTOR, at, what: `paused itself at wave ${k}: ${gate.reason}` },
       });
       if (!next) return undefined;
       this.log.warn({ rolloutId: current.id, wave: k, reason: gate.reason }, 'rollout paused by its gate');
-      return { kind: 'gate-breached', rolloutId: current.id, wave: k, gate, failing: this.repo.devices(current.id, FAILURE_STATES, { wave: k, limit: 5 }) };
+      return { kind: 'gate-breached', rolloutId: current.id, wave: k, gate, failing: await this.repo.devices(current.id, FAILURE_STATES, { wave: k, limit: 5 }) };
     }
     if (gate.verdict !== 'passed') return undefined;
     const waves = current.waves.map((w) => (w.index === k ? { ...w, passedAt: at } : w));
     if (k >= current.waves.length) {
       const open = counts.reduce((n, c) => n + sumStates(c.counts, ['queued', ...IN_FLIGHT_STATES]), 0);
       if (open > 0) return undefined;
-      const done = this.repo.transition(current.id, current.version, { state: 'completed', waves, lastChange: { by: GATE_ACTOR, at, what: 'completed: every wave passed its gate' } });
+      const done = await this.repo.transition(current.id, current.version, { state: 'completed', waves, lastChange: { by: GATE_ACTOR, at, what: 'completed: every wave passed its gate' } });
       return done ? { kind: 'completed', rolloutId: current.id } : undefined;
     }
-    const next = this.repo.transition(current.id, current.version, {
+    const next = await this.repo.transition(current.id, current.version, {
       state: 'awaiting-approval',
       currentWave: k + 1,
       waves,
@@ -165,35 +165,35 @@ export class RolloutEngine {
     let budget = Math.floor(rate * elapsedSeconds);
     let handled = 0;
     // Intent left by a crash between recording and confirming: finish it first.
-    const pending = this.repo.pendingWrites(rollout.id);
+    const pending = await this.repo.pendingWrites(rollout.id);
     if (pending.length > 0) {
       handled += await this.write(rollout, pending, now);
       budget -= pending.length;
     }
     while (budget > 0) {
       // Re-read before every batch: a pause lands between two batches at the latest.
-      const fresh = this.repo.get(rollout.id);
+      const fresh = await this.repo.get(rollout.id);
       if (!fresh || fresh.state !== 'running') break;
-      const batch = this.repo.claimForDispatch(fresh.id, fresh.currentWave, Math.min(this.batchSize, budget), now);
+      const batch = await this.repo.claimForDispatch(fresh.id, fresh.currentWave, Math.min(this.batchSize, budget), now);
       if (batch.length === 0) break;
       handled += await this.write(fresh, batch, now);
       budget -= batch.length;
     }
-    if (handled > 0 || rollout.lastDispatchAt === undefined || budget <= 0) this.repo.markDispatched(rollout.id, now);
+    if (handled > 0 || rollout.lastDispatchAt === undefined || budget <= 0) await this.repo.markDispatched(rollout.id, now);
     return handled;
   }
 
   /** Not running any more: confirm intents that did reach the device, put the others back in the queue. */
   private async settlePendingWrites(rollout: Rollout, now: number): Promise<boolean> {
-    const pending = this.repo.pendingWrites(rollout.id);
+    const pending = await this.repo.pendingWrites(rollout.id);
     if (pending.length === 0) return false;
     const seen = await this.reader.observe(pending.map((d) => d.deviceId));
     const written = pending.filter((d) => carriesAttempt(seen.get(d.deviceId), rollout.id, d.attempt));
     const unwritten = new Set(pending.map((d) => d.deviceId));
     for (const d of written) unwritten.delete(d.deviceId);
-    this.repo.confirmWritten(rollout.id, written.map((d) => ({ deviceId: d.deviceId })), now);
-    this.repo.applyChanges(rollout.id, [...unwritten].map((deviceId) => ({ deviceId, state: rollout.state === 'aborted' ? 'canceled' : 'queued', since: now })));
-    this.catchUp(rollout, written.map((d) => d.deviceId), seen, now);
+    await this.repo.confirmWritten(rollout.id, written.map((d) => ({ deviceId: d.deviceId })), now);
+    await this.repo.applyChanges(rollout.id, [...unwritten].map((deviceId) => ({ deviceId, state: rollout.state === 'aborted' ? 'canceled' : 'queued', since: now })));
+    await this.catchUp(rollout, written.map((d) => d.deviceId), seen, now);
     return true;
   }
 
@@ -244,9 +244,9 @@ export class RolloutEngine {
       // A device the backend did not answer for stays pending; the next tick checks its twin.
       for (const id of group.ids) if (!answered.has(id)) this.log.warn({ rolloutId: rollout.id, deviceId: id }, 'no write result; will reconcile');
     }
-    this.repo.confirmWritten(rollout.id, confirmed, now);
-    this.repo.applyChanges(rollout.id, changes);
-    this.catchUp(rollout, alreadyWritten, seen, now);
+    await this.repo.confirmWritten(rollout.id, confirmed, now);
+    await this.repo.applyChanges(rollout.id, changes);
+    await this.catchUp(rollout, alreadyWritten, seen, now);
     return batch.length;
   }
 
@@ -255,9 +255,9 @@ export class RolloutEngine {
    * and confirm) may have moved on before their row was confirmed, and the change feed has
    * passed them: apply the observation just read to them now.
    */
-  private catchUp(rollout: Rollout, deviceIds: readonly string[], seen: ReadonlyMap<string, Observation>, now: number): void {
+  private async catchUp(rollout: Rollout, deviceIds: readonly string[], seen: ReadonlyMap<string, Observation>, now: number): Promise<void> {
     if (deviceIds.length === 0) return;
-    this.apply(rollout, this.repo.inFlightOf(rollout.id, deviceIds), seen, now);
+    await this.apply(rollout, await this.repo.inFlightOf(rollout.id, deviceIds), seen, now);
   }
 }
 

@@ -59,7 +59,7 @@ export class FleetReader {
    * call (every device on the first). `inFlight` names the devices to read when the backend
    * cannot select a rollout's devices itself.
    */
-  async changes(rolloutId: string, inFlight: () => readonly string[]): Promise<Map<string, Observation>> {
+  async changes(rolloutId: string, inFlight: () => Promise<readonly string[]>): Promise<Map<string, Observation>> {
     let seen: Map<string, Observation>;
     if (this.fleet.readFirmwareStates) {
       const answer = await this.fleet.readFirmwareStates({ rolloutId, changedSince: this.cursors.get(rolloutId) });
@@ -68,7 +68,7 @@ export class FleetReader {
       seen = new Map(answer.devices.map((d) => [d.deviceId, observeState(d)]));
       if (answer.changesOnly) return seen;
     } else {
-      seen = await this.observe(inFlight());
+      seen = await this.observe(await inFlight());
     }
     return this.newSince(rolloutId, seen);
   }

@@ -1,5 +1,5 @@
 import type { DeviceFilter } from '../../backends/fleet/port';
-import type { FirmwareCatalog } from '../../backends/feed/port';
+import { firmwareFlag, type FirmwareCatalog } from '../../backends/feed/port';
 import type { Clock } from '../clock';
 import { RolloutRefused } from './errors';
 import type { FleetReader } from './fleet-reader';
@@ -25,6 +25,8 @@ export interface PlannedRollout {
   readonly incompatible: number;
   readonly incompatibleModels: Readonly<Record<string, number>>;
   readonly releaseNotes: string;
+  /** The catalog flags this version (e.g. 'bad': it fails and rolls back on devices). */
+  readonly flag?: string;
 }
 
 /**
@@ -57,7 +59,7 @@ export async function planRollout(
 
   const now = deps.clock.now();
   const settings: RolloutSettings = { ...DEFAULT_SETTINGS, ...deps.defaults, ...(request.waves ? { waves: [...request.waves] } : {}) };
-  const id = deps.repo.nextId();
+  const id = await deps.repo.nextId();
   const rollout: Rollout = {
     id,
     version: 1,
@@ -72,10 +74,10 @@ export async function planRollout(
     conversationId: request.conversationId,
     lastChange: { by: request.actor.name, at: now.toISOString(), what: 'planned' },
   };
-  deps.repo.insertPlan(rollout, plan.devices, now.getTime());
-  const conflicts = deps.repo.conflicts(id);
+  await deps.repo.insertPlan(rollout, plan.devices, now.getTime());
+  const conflicts = await deps.repo.conflicts(id);
   if (conflicts.length > 0) {
-    deps.repo.discardPlan(id);
+    await deps.repo.discardPlan(id);
     throw new RolloutRefused(conflictMessage(conflicts));
   }
   return {
@@ -86,6 +88,7 @@ export async function planRollout(
     incompatible: plan.incompatible,
     incompatibleModels: plan.incompatibleModels,
     releaseNotes: firmware.releaseNotes,
+    flag: firmwareFlag(firmware),
   };
 }
 

@@ -11,9 +11,11 @@ import { planRollout, type PlannedRollout, type PlanRequest } from './planner';
 import type { Membership, RolloutRepository } from './repository';
 import { Serial } from './serial';
 import { buildView, type RolloutView } from './view';
+import type { UnitOfWork } from '../unit-of-work';
 
 export interface RolloutServiceDeps {
   readonly repo: RolloutRepository;
+  readonly unitOfWork: UnitOfWork;
   readonly fleet: FleetClient;
   readonly catalog: FirmwareCatalog;
   readonly clock: Clock;
@@ -33,7 +35,7 @@ export class RolloutService {
   constructor(private readonly deps: RolloutServiceDeps) {
     const serial = new Serial();
     this.engine = new RolloutEngine(deps.repo, deps.fleet, deps.clock, serial, deps.log ?? silentLogger, deps.engine);
-    this.actions = new RolloutActions(deps.repo, deps.fleet, deps.catalog, deps.clock, serial);
+    this.actions = new RolloutActions(deps.repo, deps.fleet, deps.catalog, deps.clock, serial, deps.unitOfWork);
     this.reader = new FleetReader(deps.fleet);
   }
 
@@ -45,29 +47,29 @@ export class RolloutService {
     return planRollout({ repo: this.deps.repo, catalog: this.deps.catalog, reader: this.reader, clock: this.deps.clock, defaults: this.deps.defaults }, request);
   }
 
-  get(id: string): Rollout | undefined {
-    return this.deps.repo.get(normalizeId(id));
+  async get(id: string): Promise<Rollout | undefined> {
+    return await this.deps.repo.get(normalizeId(id));
   }
 
-  list(limit = 10): Rollout[] {
-    return this.deps.repo.list({ limit });
+  async list(limit = 10): Promise<Rollout[]> {
+    return await this.deps.repo.list({ limit });
   }
 
   /** The most recent active rollout, for `rollout status` without an id. */
-  latestActive(): Rollout | undefined {
-    return this.deps.repo.list({ limit: 1, states: ACTIVE_ROLLOUT_STATES })[0] ?? this.deps.repo.list({ limit: 1 })[0];
+  async latestActive(): Promise<Rollout | undefined> {
+    return (await this.deps.repo.list({ limit: 1, states: ACTIVE_ROLLOUT_STATES }))[0] ?? (await this.deps.repo.list({ limit: 1 }))[0];
   }
 
-  view(id: string): RolloutView | undefined {
-    const rollout = this.get(id);
+  async view(id: string): Promise<RolloutView | undefined> {
+    const rollout = await this.get(id);
     if (!rollout) return undefined;
-    const failures = this.deps.repo.devices(rollout.id, FAILURE_STATES, { limit: 5 });
-    return buildView(rollout, this.deps.repo.waveCounts(rollout.id), failures, this.deps.clock.now());
+    const failures = await this.deps.repo.devices(rollout.id, FAILURE_STATES, { limit: 5 });
+    return buildView(rollout, await this.deps.repo.waveCounts(rollout.id), failures, this.deps.clock.now());
   }
 
   /** For the device status card: the device's rollout and wave. */
-  membershipOf(deviceId: string): Membership | undefined {
-    return this.deps.repo.membershipOf(deviceId);
+  async membershipOf(deviceId: string): Promise<Membership | undefined> {
+    return await this.deps.repo.membershipOf(deviceId);
   }
 
   tick(): Promise<RolloutEvent[]> {

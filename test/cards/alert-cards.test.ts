@@ -27,7 +27,7 @@ describe('alert card', () => {
     const card = alertCard({ record: record(devicePayload({ alertId: 'a1', deviceId: 'device-42', site: 'berlin' })), now });
     expectValidCard(card);
     const text = JSON.stringify(card);
-    expect(text).toContain('Maximum temperature > 85, actual 91.5 over PT5M');
+    expect(text).toContain('Maximum temperature where DeviceId = device-42, Site = berlin > 85, actual 91.5 over 5 min');
     expect(text).toContain('2026-01-01 00:00 UTC (12 min ago)');
     expect(text).toContain('"verb":"logs.query"');
     expect(text).toContain("DeviceId == 'device-42'");

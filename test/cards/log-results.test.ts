@@ -30,7 +30,7 @@ test('first page: 50 rows, a "more rows" button, elapsed time and store', () => 
   const table = card.body.find((e) => e.type === 'Table') as { rows: unknown[] };
   expect(table.rows).toHaveLength(51); // header + 50
   expect(card.actions?.[0]).toMatchObject({ type: 'Action.Execute', title: '70 more rows', verb: NEXT_PAGE_VERB, data: { query: 'DeviceLogs | take 120', start: 50 } });
-  expect(JSON.stringify(card.body)).toContain('Rows 1–50 of 120 · 12 ms · embedded DuckDB');
+  expect(JSON.stringify(card.body)).toContain('Rows 1–50 of 120 · times in UTC · 12 ms · embedded DuckDB');
 });
 
 test('last page has no button', () => {
@@ -68,8 +68,28 @@ test('errors are highlighted in the device view', () => {
 });
 
 test('cells are formatted by type', () => {
-  expect(formatCell('2024-01-01T10:00:00Z', { name: 't', type: 'datetime' })).toBe('2024-01-01 10:00:00Z');
+  expect(formatCell('2024-01-01T10:00:00Z', { name: 't', type: 'datetime' })).toBe('2024-01-01 10:00:00');
+  // The store's 7 fractional digits made a timestamp wrap over 5 lines.
+  expect(formatCell('2026-12-05T06:31:55.1234567Z', { name: 't', type: 'datetime' })).toBe('2026-12-05 06:31:55');
   expect(formatCell(1234567, { name: 'n', type: 'long' })).toBe('1,234,567');
   expect(formatCell({ a: 1 }, { name: 'd', type: 'dynamic' })).toBe('{"a":1}');
   expect(formatCell(null, { name: 's', type: 'string' })).toBe('');
+});
+
+test('columns get the width their content needs: a header is never narrower than its name, long text wraps in the widest', () => {
+  const card = logResultsCard({ query: 'q', result: result(5, 'a long message that wraps at word boundaries '.repeat(4)) });
+  const table = card.body.find((e) => e.type === 'Table') as { columns: Array<{ width: number }> };
+  expect(table.columns.map((c) => c.width)).toEqual([19, 5, 6, 48]);
+});
+
+test('a timechart gets short time labels, a time axis title and a y range with round ticks', () => {
+  const rows = Array.from({ length: 24 }, (_, h) => [`2026-12-05T${String(h).padStart(2, '0')}:00:00.0000000Z`, (h * 17) % 394]);
+  rows[5]![1] = 394;
+  const card = logResultsCard({
+    query: 'q',
+    result: { tables: [{ name: 'PrimaryResult', columns: [{ name: 'TimeGenerated', type: 'datetime' }, { name: 'count_', type: 'long' }], rows }], statistics: { elapsedMs: 1 }, store: 's', truncated: false, render: { kind: 'timechart', properties: {} } },
+  });
+  const chart = card.body.find((e) => e.type === 'Chart.Line') as { yMin: number; yMax: number; xAxisTitle: string; data: Array<{ values: Array<{ x: string }> }> };
+  expect(chart).toMatchObject({ yMin: 0, yMax: 400, xAxisTitle: 'Time (UTC)' });
+  expect(chart.data[0]!.values.slice(0, 3).map((v) => v.x)).toEqual(['00:00', '01:00', '02:00']);
 });

@@ -1,5 +1,6 @@
 import { SEED_FIRMWARE } from '../../backends/feed/local';
 import { firmwareListCard } from '../../cards/firmware-list';
+import { rolloutConfirmCard } from '../../cards/rollout-confirm';
 import { rolloutPlanCard } from '../../cards/rollout-plan';
 import { rolloutGateAlertCard, rolloutProgressCard } from '../../cards/rollout-progress';
 import { judgeWave } from '../../core/rollouts/gates';
@@ -100,7 +101,41 @@ describe('rollout cards', () => {
   it('firmware list card', () => {
     const c = firmwareListCard({ versions: SEED_FIRMWARE, source: 'local catalog' });
     expectValidCard(c);
-    expect(c.actions![0]).toMatchObject({ verb: 'rollout.plan', data: { version: '2.5.0' } });
+    // 2.5.0 is newer but marked bad: the card says so in words, and offers the newest good version.
+    expect(c.actions![0]).toMatchObject({ verb: 'rollout.plan', data: { version: '2.4.1' } });
+    expect(JSON.stringify(c)).toContain('Marked **bad** in the catalog');
+    expect(JSON.stringify(c)).toContain('Newest good version: **2.4.1** (2.5.0 is marked bad)');
     expect(c).toMatchSnapshot();
+  });
+
+  it('plan card of a flagged version warns in words; Pause is not styled destructive; confirmation cards name what they do', () => {
+    const plan = rolloutPlanCard({
+      rollout: rollout({ state: 'planned', currentWave: 0, version: 1, firmware: { version: '2.5.0', packageUri: 'https://fw/2.5.0.swu', sha256: 'b'.repeat(64) } }),
+      targets: 10,
+      waveSizes: [2, 8],
+      alreadyCurrent: 0,
+      incompatible: 0,
+      incompatibleModels: {},
+      releaseNotes: '',
+      flag: 'bad',
+    });
+    expectValidCard(plan);
+    expect(JSON.stringify(plan)).toContain('Warning: the catalog marks 2.5.0 as **bad**');
+    // 2 of 10 devices in the canary wave is 20 %, whatever the settings asked for.
+    expect(JSON.stringify(plan)).toContain('2 devices · up to 20 % of the rollout');
+
+    const progress = rolloutProgressCard(buildView(rollout(), counts, [], NOW));
+    const pause = (progress.actions ?? []).find((a) => a.verb === 'rollout.pause')!;
+    expect(pause.style).toBeUndefined();
+
+    const abort = rolloutConfirmCard(rollout(), { kind: 'abort', revert: true, queued: 91_490 });
+    expectValidCard(abort);
+    expect(abort.actions![0]).toMatchObject({ verb: 'rollout.abort', style: 'destructive', data: { id: 'R7', version: 4, revert: true, confirmed: true } });
+    expect(abort.actions![1]).toMatchObject({ title: 'Cancel', verb: 'rollout.refresh' });
+    const start = rolloutConfirmCard(rollout({ state: 'planned' }), { kind: 'start', flag: 'bad' });
+    expectValidCard(start);
+    expect(JSON.stringify(start)).toContain('marks 2.4.1 as **bad**');
+    expect(start.actions![0]).toMatchObject({ verb: 'rollout.start', title: 'Start R7 anyway (bad)', data: { confirmed: true } });
+    expect({ abort, start }).toMatchSnapshot();
   });
 });

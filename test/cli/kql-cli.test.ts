@@ -61,7 +61,7 @@ test('a table view by default, errors with a caret on stderr', async () => {
   const bad = await cli(['kql', 'print x = 1 | where y == 1']);
   expect(bad.code).toBe(1);
   expect(bad.err).toMatch(/line 1, column 21\)\nprint x = 1 \| where y == 1\n {20}\^/);
-});
+}, 60_000);
 
 test('logs import: creates a table from JSONL, appends CSV, and imports nothing when a row is bad', async () => {
   const jsonl = path.join(dir, 'readings.jsonl');
@@ -83,4 +83,15 @@ test('logs import: creates a table from JSONL, appends CSV, and imports nothing 
 
   const count = await cli(['kql', 'Readings | summarize n = count(), total = sum(Value)', '--json']);
   expect(JSON.parse(count.out).tables[0].rows).toEqual([[3, 6.5]]);
+}, 60_000);
+
+test('--timeout holds even while the parser is busy: 20,000 nested parentheses are stopped, not parsed for 17 s', async () => {
+  const depth = 20_000;
+  const started = Date.now();
+  const { code, err } = await cli(['kql', `print ${'('.repeat(depth)}1${')'.repeat(depth)}`, '--timeout', '2']);
+  const elapsed = Date.now() - started;
+  expect(code).toBe(1);
+  expect(err).toMatch(/took longer than 2 s and was stopped/);
+  // The parse alone takes 15-20 s on this machine; the bound leaves room for a loaded one.
+  expect(elapsed).toBeLessThan(10_000);
 }, 60_000);

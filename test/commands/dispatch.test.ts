@@ -90,3 +90,13 @@ test('card actions: role checked on every click, data validated, unknown verbs a
   expect(await dispatchCardAction(lead.ctx, 'rollout.approve', { id: 7 })).toEqual({ message: expect.stringMatching(/missing id/) });
   expect(await dispatchCardAction(lead.ctx, 'no.such.verb', {})).toEqual({ message: expect.stringMatching(/no longer supported/) });
 });
+
+test('a change that was made but whose reply failed is audited as done, and the reply failure on its own line', async () => {
+  const { ctx, audit } = context('operator', registry);
+  const teamsDown: TurnContext = { ...ctx, reply: async () => Promise.reject(new Error('connector answered 502')) };
+  await expect(dispatchMessage(teamsDown, 'rollout pause R-1')).rejects.toThrow('connector answered 502');
+  expect(audit.entries).toMatchObject([
+    { action: 'rollout pause', target: 'R-1', outcome: 'ok' },
+    { action: 'rollout pause (reply)', target: 'R-1', outcome: 'failed', detail: 'the reply could not be sent: connector answered 502' },
+  ]);
+});

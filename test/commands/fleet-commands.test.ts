@@ -171,7 +171,7 @@ describe('fleet', () => {
     expect(text).toContain('"text":"6"');
     expect(text).toContain('3 (50 %)');
     expect(text).toContain('Chart.Donut');
-    expect(text).toContain('{"legend":"1.2.0","value":3}');
+    expect(text).toContain('{"legend":"1.2.0: 3 (50 %)","value":3}');
     expect(text).toContain('{"x":"berlin","y":2}');
     expect(text).toContain('1 failed or rolled back');
     expect(text).toMatch(/"title":"device-12","value":"never · oslo".*"title":"device-11","value":"10 h ago · oslo"/);

@@ -14,8 +14,8 @@ import { silentLogger } from '../../core/logger';
 import { OnCallService } from '../../core/oncall/service';
 import { readConfig } from '../../core/config/config';
 import { AccessPolicy } from '../../core/access/policy';
-import { SqliteConversationRepository } from '../../backends/store/sqlite/conversations';
-import { SqliteSubscriptionRepository } from '../../backends/store/sqlite/subscriptions';
+import { sqliteConversationRepository } from '../../backends/store/sqlite/conversations';
+import { sqliteSubscriptionRepository } from '../../backends/store/sqlite/subscriptions';
 import { MemoryAudit } from '../support/memory-audit';
 
 /** The on-call commands on an in-memory store, on Saturday 5 December 2026, 10:00 UTC (11:00 in Berlin). */
@@ -32,9 +32,9 @@ function world() {
     clock,
     access: new AccessPolicy(config.roles),
     registry,
-    conversations: new SqliteConversationRepository(db),
-    subscriptions: new SqliteSubscriptionRepository(db),
-    notifier: { post: () => undefined },
+    conversations: sqliteConversationRepository(db),
+    subscriptions: sqliteSubscriptionRepository(db),
+    notifier: { post: async () => undefined },
     audit,
     oncall,
   };

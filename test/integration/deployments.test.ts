@@ -60,8 +60,11 @@ describe('deployments end to end', () => {
     expect(garbage.status).toBe(400);
     expect(await garbage.json()).toMatchObject({ error: expect.stringMatching(/not JSON/) });
     const job = await t.post('/api/devops', fixture('ms.vss-pipelines.job-state-changed-event'), AUTH);
-    expect(job.status).toBe(400);
-    expect(await job.json()).toMatchObject({ reason: 'unsupported', eventType: 'ms.vss-pipelines.job-state-changed-event' });
+    // An event type FleetOps does not handle is acknowledged (a 4xx would put the subscription on probation).
+    expect(job.status).toBe(202);
+    expect(await job.json()).toMatchObject({ status: 'ignored', eventType: 'ms.vss-pipelines.job-state-changed-event' });
+    const broken = await t.post('/api/devops', { ...fixture('ms.vss-pipelines.run-state-changed-event'), resource: { run: 'not a run' } }, AUTH);
+    expect(broken.status).toBe(400);
     const huge = await t.post('/api/devops', JSON.stringify({ pad: 'x'.repeat(1_100_000) }), AUTH);
     expect(huge.status).toBe(413);
 

@@ -38,7 +38,7 @@ test('what was queued before a crash is sent after the restart, exactly once', a
     connector.failNext({ hang: true }, 1);
     connector.failNext({ status: 503 }, 100);
     const conversationId = first.conversationId('channel');
-    for (const n of [1, 2, 3]) first.bot.services.notifier.post(conversationId, `alert:${n}`, { text: `alert ${n}` });
+    for (const n of [1, 2, 3]) await first.bot.services.notifier.post(conversationId, `alert:${n}`, { text: `alert ${n}` });
     await first.bot.stop(0);
     connector.clearFaults(); // the connector is healthy again
 
@@ -58,11 +58,11 @@ test('429 from the connector delays the card and honours Retry-After; it is not 
     await sayAndWait(t, 'whoami', { conversation: 'personal' });
     t.connector.failNext({ status: 429, retryAfter: '1' }, 2);
     const started = Date.now();
-    t.bot.services.notifier.post(t.conversationId('personal'), 'deploy:1', { text: 'deployment card' });
+    await t.bot.services.notifier.post(t.conversationId('personal'), 'deploy:1', { text: 'deployment card' });
     await t.connector.waitFor(() => t.connector.texts().includes('deployment card'), 10_000);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_900); // two Retry-After: 1 waits
     t.connector.failNext({ status: 500 }, 1);
-    t.bot.services.notifier.post(t.conversationId('personal'), 'deploy:1', { text: 'deployment card, updated' });
+    await t.bot.services.notifier.post(t.conversationId('personal'), 'deploy:1', { text: 'deployment card, updated' });
     await t.connector.waitFor(() => t.connector.activities.some((a) => a.kind === 'update' && a.activity.text === 'deployment card, updated'), 10_000);
   } finally {
     await t.stop();

@@ -40,9 +40,9 @@ class FakeLogs implements Pick<LogsClient, 'query'> {
   }
 }
 
-function setup(withLogs = true) {
+async function setup(withLogs = true) {
   const world = alertsWorld();
-  world.subscribe('ops');
+  await world.subscribe('ops');
   const fleet = new FakeFleet();
   const logs = new FakeLogs();
   const posted: any[] = [];
@@ -56,7 +56,7 @@ function setup(withLogs = true) {
       posted.push(payload);
       const parsed = parseAlertPayload(payload);
       if (!parsed.ok) throw new Error(parsed.error);
-      world.ingestor.ingest(parsed.alert, JSON.stringify(payload));
+      await world.ingestor.ingest(parsed.alert, JSON.stringify(payload));
     },
     clock: world.clock,
     log: silentLogger,
@@ -75,7 +75,7 @@ describe('local alert rules', () => {
   });
 
   it('fires once for a device offline more than 5 minutes, then resolves when it is back', async () => {
-    const { world, fleet, evaluator, posted } = setup();
+    const { world, fleet, evaluator, posted } = await setup();
     fleet.set(twin('device-1', { connectionState: 'Disconnected', lastActivityTime: '2025-12-31T23:58:00.000Z' }));
     expect(await evaluator.evaluate()).toMatchObject({ fired: 0 });
     world.clock.advance(4 * 60_000);
@@ -86,7 +86,7 @@ describe('local alert rules', () => {
     fleet.set(twin('device-1'));
     world.clock.advance(30_000);
     expect(await evaluator.evaluate()).toMatchObject({ fired: 0, resolved: 1 });
-    const [open] = world.service.listOpen().alerts;
+    const [open] = (await world.service.listOpen()).alerts;
     expect(open).toBeUndefined();
     const card = JSON.stringify(world.notifier.latest('ops', world.notifier.keys('ops')[0]!));
     expect(card).toContain('Resolved after 1 min');
@@ -94,35 +94,35 @@ describe('local alert rules', () => {
   });
 
   it('fires Sev1 for temperature above 85 °C with the site', async () => {
-    const { world, fleet, evaluator } = setup();
+    const { world, fleet, evaluator } = await setup();
     fleet.set(twin('device-2', { temperature: 91.25 }));
     await evaluator.evaluate();
-    expect(world.service.listOpen().alerts[0]).toMatchObject({ rule: 'Temperature high', severity: 1, deviceId: 'device-2', site: 'berlin' });
+    expect((await world.service.listOpen()).alerts[0]).toMatchObject({ rule: 'Temperature high', severity: 1, deviceId: 'device-2', site: 'berlin' });
   });
 
   it('fires Sev3 for more than 20 error lines in 5 minutes from the logs, with the query bounded in time', async () => {
-    const { world, logs, evaluator } = setup();
+    const { world, logs, evaluator } = await setup();
     logs.errors = { 'device-3': 25, 'device-4': 20 };
     await evaluator.evaluate();
-    expect(world.service.listOpen().alerts.map((a) => [a.deviceId, a.severity])).toEqual([['device-3', 3]]);
+    expect((await world.service.listOpen()).alerts.map((a) => [a.deviceId, a.severity])).toEqual([['device-3', 3]]);
     expect(logs.queries[0]).toContain('datetime(2025-12-31T23:55:00.000Z)');
     logs.errors = {};
     expect(await evaluator.evaluate()).toMatchObject({ resolved: 1 });
   });
 
   it('skips rules without their data source and never resolves what it could not evaluate', async () => {
-    const { logs, evaluator, world } = setup();
+    const { logs, evaluator, world } = await setup();
     logs.errors = { 'device-3': 25 };
     await evaluator.evaluate();
     const blind = new AlertRuleEvaluator({ rules, firing: () => world.repo.listFiringWithPrefix('/fleetops/local/alerts/'), post: async () => undefined, clock: world.clock, log: silentLogger });
     const result = await blind.evaluate();
     expect(result).toMatchObject({ fired: 0, resolved: 0 });
     expect(result.skipped).toEqual(expect.arrayContaining(['error-lines (no logs)', 'device-offline (no fleet)', 'temperature-high (no fleet)']));
-    expect(world.service.listOpen().total).toBe(1);
+    expect((await world.service.listOpen()).total).toBe(1);
   });
 
   it('retries on the next tick when a post fails', async () => {
-    const { fleet, evaluator, world } = setup();
+    const { fleet, evaluator, world } = await setup();
     fleet.set(twin('device-2', { temperature: 99 }));
     const failing = new AlertRuleEvaluator({
       rules,

@@ -8,7 +8,7 @@ describe('RolloutTickJob', () => {
   it('ticks on its schedule, posts progress for rollouts that moved and an alert for a gate breach', async () => {
     const w = makeWorld(new FakeFleet().add(20));
     await w.service.plan({ version: '2.4.1', filter: {}, filterText: '', waves: [100], actor: LEAD });
-    w.service.actions.start('R1', undefined, LEAD);
+    await w.service.actions.start('R1', undefined, LEAD);
     const posted: string[] = [];
     const announcer: RolloutAnnouncer = {
       progress: async (id) => void posted.push(`progress ${id}`),

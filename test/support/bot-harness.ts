@@ -33,7 +33,7 @@ export interface TestBot {
   /** Says `text` and waits for the bot's next message; returns it. */
   sayAndWait(text: string, options?: { user?: TestUser; conversation?: ConversationKind; conversationId?: string }): Promise<RecordedActivity>;
   /** Clicks an Action.Execute button: an adaptiveCard/action invoke. Returns the invoke response body. */
-  click(verb: string, data?: Record<string, unknown>, options?: { user?: TestUser; conversation?: ConversationKind }): Promise<any>;
+  click(verb: string, data?: Record<string, unknown>, options?: { user?: TestUser; conversation?: ConversationKind; /** The message holding the clicked card, as Teams sends it. */ replyToId?: string }): Promise<any>;
   /** POSTs to one of the bot's own endpoints (webhooks). */
   post(pathAndQuery: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
   conversationId(kind: ConversationKind): string;
@@ -44,7 +44,9 @@ export interface TestBot {
  * Starts the real server (HTTP, Teams SDK, stores, features) on a free loopback port,
  * with a recording Bot Connector as the conversations' serviceUrl.
  */
-export async function startTestBot(options: { env?: Record<string, string>; start?: StartOptions; dataDir?: string; connector?: RecordingConnector } = {}): Promise<TestBot> {
+export async function startTestBot(
+  options: { env?: Record<string, string>; start?: StartOptions; dataDir?: string; connector?: RecordingConnector; /** Appended to the connector's URL, e.g. '/amer/' as Teams sends it. */ servicePath?: string } = {},
+): Promise<TestBot> {
   const connector = options.connector ?? (await new RecordingConnector().start());
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'fleetops-test-'));
   const env: Record<string, string> = {
@@ -69,7 +71,7 @@ export async function startTestBot(options: { env?: Record<string, string>; star
     id: randomUUID(),
     timestamp: new Date().toISOString(),
     channelId: 'msteams',
-    serviceUrl: connector.url,
+    serviceUrl: `${connector.url}${options.servicePath ?? ''}`,
     from: { id: user.id, name: user.name, aadObjectId: user.aadObjectId },
     recipient: { id: BOT_ID, name: 'FleetOps' },
     conversation: {
@@ -108,9 +110,10 @@ export async function startTestBot(options: { env?: Record<string, string>; star
       await connector.waitFor(() => connector.messages.length > before);
       return connector.messages.at(-1)!;
     },
-    async click(verb, data = {}, { user = USERS.viewer, conversation = 'personal' } = {}) {
+    async click(verb, data = {}, { user = USERS.viewer, conversation = 'personal', replyToId } = {}) {
       const activity = {
         ...base(conversation, user),
+        ...(replyToId ? { replyToId } : {}),
         type: 'invoke',
         name: 'adaptiveCard/action',
         value: { action: { type: 'Action.Execute', verb, data: { ...data, verb } }, trigger: 'manual' },

@@ -6,6 +6,8 @@ export interface RecordedActivity {
   readonly conversationId: string;
   /** The id the connector gave (create/reply) or the id updated. */
   readonly activityId: string;
+  /** The request: method and path as the bot sent them (e.g. `POST /amer/v3/conversations/…/activities`). */
+  readonly request: string;
   readonly activity: Record<string, any>;
   readonly at: number;
 }
@@ -63,9 +65,9 @@ export class RecordingConnector {
   }
 
   /** Waits until `predicate` holds for the recorded activities (polling; for proactive sends). */
-  async waitFor(predicate: (activities: RecordedActivity[]) => boolean, timeoutInMs = 15_000): Promise<void> {
+  async waitFor(predicate: (activities: RecordedActivity[]) => boolean | Promise<boolean>, timeoutInMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutInMs;
-    while (!predicate(this.activities)) {
+    while (!(await predicate(this.activities))) {
       if (Date.now() > deadline) throw new Error(`connector: condition not met within ${timeoutInMs} ms; recorded ${this.activities.length} activities`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -82,7 +84,8 @@ export class RecordingConnector {
       return;
     }
     const body = chunks.length > 0 ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
-    const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
+    // Any path prefix (a serviceUrl like https://smba.trafficmanager.net/amer/ has one); tests check `request` for the exact path.
+    const match = /^(?:\/[^/]*)*?\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
     if (!match) {
       res.writeHead(404).end();
       return;
@@ -91,7 +94,7 @@ export class RecordingConnector {
     const pathId = match[2] ? decodeURIComponent(match[2]) : undefined;
     const kind = req.method === 'PUT' ? 'update' : pathId ? 'reply' : 'create';
     const activityId = kind === 'update' ? pathId! : `activity-${this.nextId++}`;
-    this.activities.push({ kind, conversationId, activityId, activity: body, at: Date.now() });
+    this.activities.push({ kind, conversationId, activityId, request: `${req.method} ${req.url}`, activity: body, at: Date.now() });
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ id: activityId }));
   }

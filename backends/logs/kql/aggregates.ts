@@ -2,8 +2,8 @@
 import type { Expr } from './ast';
 import { notSupported } from './errors';
 import { asType, scalar, unsupportedAt, type ScalarContext } from './scalar';
-import { toJson } from './sql';
-import { isIntegral } from './types';
+import { convert, toJson } from './sql';
+import { isIntegral, type KqlType } from './types';
 
 type Call = Extract<Expr, { kind: 'call' }>;
 
@@ -51,14 +51,51 @@ function makeList(call: Call, ctx: ScalarContext, distinct: boolean, predicate?:
   return `coalesce(to_json(${limited}), CAST('[]' AS JSON))`;
 }
 
+const SPREAD: Record<string, string> = { stdev: 'stddev_samp', stdevp: 'stddev_pop', variance: 'var_samp', variancep: 'var_pop' };
+
+/**
+ * stdev/variance (sample and population) as Kusto answers them: nan when an input value is inf or
+ * nan (DuckDB raises "out of range" instead), 0 for the sample forms over no values or one
+ * (summarize, "Default values of aggregations"), null for the population forms over no values.
+ */
+function spread(name: string, value: string, predicate?: string): string {
+  const where = predicate ? `coalesce(${predicate}, false) AND ` : '';
+  const finite = `${SPREAD[name]}(${value}) FILTER (WHERE ${where}isfinite(${value}))`;
+  const nonFinite = `count(*) FILTER (WHERE ${where}NOT isfinite(${value}))`;
+  const sample = name === 'stdev' || name === 'variance';
+  return `CASE WHEN ${nonFinite} > 0 THEN CAST('NaN' AS DOUBLE) ELSE ${sample ? `coalesce(${finite}, 0)` : finite} END`;
+}
+
+/**
+ * Weighted nearest-rank percentiles of `value` (weights from `weight`) as a JSON array text, one
+ * per percentage; see runtime/weighted-percentiles.ts.
+ */
+export function weightedPercentiles(value: Expr, weight: Expr, percents: readonly Expr[], ctx: ScalarContext): string {
+  const v = asType(value, 'real', ctx);
+  const w = asType(weight, 'real', ctx);
+  const pairs = `CAST(to_json(list([${v}, ${w}]) FILTER (WHERE ${v} IS NOT NULL AND ${w} IS NOT NULL)) AS VARCHAR)`;
+  const ps = `CAST(to_json([${percents.flatMap((p) => spreadPercents(p)).map((p) => percentArg(p, ctx)).join(', ')}]) AS VARCHAR)`;
+  return `kql_js_weighted_percentiles(${pairs}, ${ps})`;
+}
+
+/** Element `i` of a weighted-percentiles array, as the value's type. */
+export function weightedPercentile(array: string, i: number, type: KqlType): string {
+  const element = `json_extract(CAST(${array} AS JSON), '$[${i}]')`;
+  return convert(element, 'dynamic', type === 'dynamic' ? 'real' : type);
+}
+
 /** SQL of one aggregate call, or undefined when `call` is not an aggregate. */
 export function aggregateCall(call: Call, ctx: ScalarContext): string | undefined {
   const a = call.args;
   const v = (i: number) => scalar(a[i], ctx);
-  const sum = (x: string, where = '') => (isIntegral(call.type) ? `CAST(sum(${x})${where} AS BIGINT)` : `sum(${x})${where}`);
+  // Kusto's sum of no values (an empty input, or only nulls) is 0 (summarize, "Default values of aggregations").
+  const sum = (x: string, where = '') => (isIntegral(call.type) ? `coalesce(CAST(sum(${x})${where} AS BIGINT), 0)` : `coalesce(sum(${x})${where}, 0)`);
   switch (call.name) {
     case 'count':
-      return a.length === 0 ? 'count(*)' : `count(${v(0)})`;
+      // count(predicate) is Kusto's older spelling of countif (a bool parameter in Microsoft's
+      // analyzer); count(x) of any other type counts the rows where x is not null.
+      if (a.length === 0) return 'count(*)';
+      return a[0].type === 'bool' ? `count(*)${filter(asType(a[0], 'bool', ctx))}` : `count(${v(0)})`;
     case 'countif':
       return `count(*)${filter(asType(a[0], 'bool', ctx))}`;
     case 'dcount':
@@ -101,6 +138,10 @@ export function aggregateCall(call: Call, ctx: ScalarContext): string | undefine
       const value = asType(a[0], a[0].type === 'dynamic' ? 'real' : a[0].type, ctx);
       return nearestRank(value, p);
     }
+    case 'percentilew':
+      return weightedPercentile(weightedPercentiles(a[0], a[1], [a[2]], ctx), 0, call.type);
+    case 'percentilesw_array':
+      return `CAST(${weightedPercentiles(a[0], a[1], a.slice(2), ctx)} AS JSON)`;
     case 'make_list':
       return makeList(call, ctx, false);
     case 'make_set':
@@ -110,13 +151,13 @@ export function aggregateCall(call: Call, ctx: ScalarContext): string | undefine
     case 'make_set_if':
       return makeList(call, ctx, true, a[1]);
     case 'stdev':
-      return `stddev_samp(${asType(a[0], 'real', ctx)})`;
     case 'stdevp':
-      return `stddev_pop(${asType(a[0], 'real', ctx)})`;
     case 'variance':
-      return `var_samp(${asType(a[0], 'real', ctx)})`;
     case 'variancep':
-      return `var_pop(${asType(a[0], 'real', ctx)})`;
+      return spread(call.name, asType(a[0], 'real', ctx));
+    case 'stdevif':
+    case 'varianceif':
+      return spread(call.name.slice(0, -2), asType(a[0], 'real', ctx), asType(a[1], 'bool', ctx));
     case 'arg_max':
     case 'arg_min': {
       const fn = call.name === 'arg_max' ? 'arg_max' : 'arg_min';

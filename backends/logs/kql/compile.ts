@@ -9,6 +9,7 @@ import { Converter } from './convert';
 import { errorAt, UnsupportedError } from './errors';
 import { kustoLanguage } from './kusto';
 import { globalStateFor, type TableSchema } from './schema';
+import { isTolerated, toleratedRanges, type TextRange } from './tolerated';
 import { Translator, type Translation } from './translate';
 import type { BoundParam } from './sql';
 import type { ColumnDef } from './types';
@@ -47,6 +48,9 @@ function tablesOf(t: Tabular, out: Set<string>): void {
   }
 }
 
+/** The analyzer's "A value of type bool expected": the only diagnostic ignored, and only where toleratedRanges says. */
+const TYPE_MISMATCH = 'KS107';
+
 /** Compiled queries by text: dashboards and chat re-run the same queries; only now() changes. */
 const CACHE_SIZE = 200;
 
@@ -74,12 +78,15 @@ export class KqlCompiler {
     if (!this.globals) this.globals = globalStateFor(this.tables);
     const code = K.KustoCode.ParseAndAnalyze(text, this.globals);
     const diagnostics = code.GetDiagnostics();
+    let tolerated: TextRange[] | undefined;
     for (let i = 0; i < diagnostics.Count; i++) {
       const d = diagnostics.getItem(i);
-      if (String(d.Severity) === 'Error') throw errorAt(text, d.Start, d.Length, String(d.Message), String(d.Code));
+      if (String(d.Severity) !== 'Error') continue;
+      tolerated ??= toleratedRanges(code.Syntax);
+      if (String(d.Code) !== TYPE_MISMATCH || !isTolerated(tolerated, d.Start, d.Length)) throw errorAt(text, d.Start, d.Length, String(d.Message), String(d.Code));
     }
     try {
-      return new Converter(this.tableNames).query(code);
+      return new Converter(this.tableNames, this.tables).query(code);
     } catch (error) {
       if (error instanceof UnsupportedError) throw errorAt(text, error.start, error.length, error.message);
       throw error;

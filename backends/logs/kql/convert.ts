@@ -79,12 +79,18 @@ export class Converter {
   private readonly lets = new Map<Node, Node>();
   /** Inside an mv-apply subquery: the table its first operator reads. */
   private implicitInput?: Tabular;
+  /** `set name=value;` options of the query (bin_auto reads query_bin_auto_size and query_bin_auto_at). */
+  private readonly options = new Map<string, Node>();
   /** Names given to intermediate results with `as`. */
   private readonly asNames = new Map<string, Tabular>();
   /** Arguments of the user-defined function calls being expanded, innermost last. */
   private readonly scopes: Map<string, Expr | Tabular>[] = [];
 
-  constructor(private readonly storeTables: ReadonlySet<string>) {}
+  /** `schemas`: the store tables' columns, for a `search` without a source (it reads every table, or those of its `in (...)`). */
+  constructor(
+    private readonly storeTables: ReadonlySet<string>,
+    private readonly schemas: readonly { readonly name: string; readonly columns: readonly ColumnDef[] }[] = [],
+  ) {}
 
   query(code: Node): Query {
     let last: Node;
@@ -95,6 +101,8 @@ export class Converter {
         this.lets.set(statement.Name.ReferencedSymbol, value);
       } else if (kind === 'ExpressionStatement') {
         last = statement.Expression;
+      } else if (kind === 'SetOptionStatement' && statement.ValueClause?.Expression) {
+        this.options.set(String(statement.Name.SimpleName).toLowerCase(), statement.ValueClause.Expression);
       } else if (kind === 'QueryParametersStatement' || kind === 'SetOptionStatement') {
         if (kind === 'QueryParametersStatement') fail(statement, notSupported('declare query_parameters'));
       } else {
@@ -151,6 +159,8 @@ export class Converter {
         if (this.userFunction(node)) return this.expand(node, (body) => this.tabular(body));
         if (String(node.Name.SimpleName) === 'materialize' || String(node.Name.SimpleName) === 'view') return this.tabular(items(node.ArgumentList.Expressions)[0]);
         return fail(node, notSupported(`The function '${node.Name.SimpleName}' as a table`));
+      case 'SearchOperator':
+        return this.searchStore(node);
       case 'RenderOperator':
         return fail(node, '`render` must be the last operator of the query');
       default:
@@ -203,7 +213,8 @@ export class Converter {
     const opKind = kindOf(opNode);
     if (opKind === 'RenderOperator') return fail(opNode, '`render` must be the last operator of the query');
     const input = this.tabular(node.Expression);
-    const columns = columnsOf(node.ResultType, node);
+    const columns = withSearchTable(input.columns, columnsOf(node.ResultType, node));
+    if (opKind === 'SearchOperator') return this.searchTable(node, input);
     if (opKind === 'UnionOperator') {
       const union = this.union(opNode, [input]) as Extract<Tabular, { kind: 'union' }>;
       return { ...union, columns: unionColumns(columns, union.inputs, namedParams(opNode.Parameters), union.sourceColumn), sourceNames: [inputName(node.Expression), ...union.sourceNames.slice(1)] };
@@ -328,6 +339,7 @@ export class Converter {
       const fn = String(call.Name.SimpleName).toLowerCase();
       const args = items(call.ArgumentList.Expressions);
       if (fn === 'percentiles') return args.length - 1;
+      if (fn === 'percentilesw') return args.length - 2;
       if (fn === 'arg_max' || fn === 'arg_min' || fn === 'take_any' || fn === 'any') return args.some((a: Node) => kindOf(a) === 'StarExpression') ? -1 : args.length;
       return 1;
     });
@@ -421,7 +433,7 @@ export class Converter {
   private mvExpand(node: Node, output: readonly ColumnDef[]): Operator {
     const params = namedParams(node.Parameters);
     const indexDecl = params.get('with_itemindex');
-    const bag = params.get('bagexpansion');
+    const bag = params.get('bagexpansion') ?? params.get('kind');
     const bagAsArray = !!bag && String(bag.toString().trim()).toLowerCase() === 'array';
     const byName = new Map(output.map((c) => [c.name, c.type]));
     const list = items(node.Expressions).map((e: Node) => {
@@ -564,8 +576,41 @@ export class Converter {
     return { op: 'parse', source: this.expr(node.Expression), parts, mode: mode as 'simple', flags };
   }
 
+  /**
+   * `search` keeps the rows that match, behind a first column `$table`: the name of the table each
+   * row comes from (the reference's search operator, "Remarks"). For a source that is not a named
+   * table Kusto makes up a name; here it is ''.
+   */
+  private searchTable(node: Node, input: Tabular): Tabular {
+    const inputColumns = input.columns.filter((c) => c.name !== SEARCH_TABLE);
+    const matching: Tabular = { kind: 'pipe', columns: input.columns, input, operator: this.search(node.Operator, inputColumns) };
+    if (input.columns.some((c) => c.name === SEARCH_TABLE)) return matching;
+    const source: Expr = { kind: 'literal', type: 'string', value: input.kind === 'table' ? input.name : inputName(node.Expression) };
+    const assignments: Assignment[] = [{ name: SEARCH_TABLE, expr: source }, ...input.columns.map((c) => ({ name: c.name, expr: { kind: 'column', name: c.name, type: c.type } as Expr }))];
+    return { kind: 'pipe', columns: [{ name: SEARCH_TABLE, type: 'string' }, ...input.columns], input: matching, operator: { op: 'project', assignments } };
+  }
+
+  /** `search [in (T1, T*)] predicate` without a source: over the store tables named (wildcards allowed), or all of them. */
+  private searchStore(node: Node): Tabular {
+    if (node.DataScope) fail(node.DataScope, notSupported('search with a data scope'));
+    const patterns = node.InClause ? items(node.InClause.Expressions).map((e: Node) => String(e.SimpleName ?? e.toString()).trim()) : ['*'];
+    const matches = (name: string) => patterns.some((p: string) => new RegExp(`^${p.split('*').map((part) => part.replace(/[\\^$.+?()[\]{}|]/g, '\\$&')).join('.*')}$`).test(name));
+    const tables = this.schemas.filter((t) => matches(t.name));
+    if (tables.length === 0) return fail(node, 'search: no table of the store matches');
+    const columns: ColumnDef[] = [];
+    for (const t of tables) {
+      for (const c of t.columns) {
+        const seen = columns.find((x) => x.name === c.name);
+        if (seen && seen.type !== c.type) return fail(node, notSupported(`search over tables whose column '${c.name}' has different types`));
+        if (!seen) columns.push(c);
+      }
+    }
+    const inputs: Tabular[] = tables.map((t) => ({ kind: 'table', name: t.name, columns: t.columns }));
+    const union: Tabular = { kind: 'union', columns: [{ name: SEARCH_TABLE, type: 'string' }, ...columns], inputs, sourceColumn: SEARCH_TABLE, sourceNames: tables.map((t) => t.name) };
+    return { kind: 'pipe', columns: union.columns, input: union, operator: this.search(node, columns) };
+  }
+
   private search(node: Node, inputColumns: readonly ColumnDef[]): Operator {
-    if (node.DataScope || node.InClause) fail(node, notSupported('search over several tables'));
     const params = namedParams(node.Parameters);
     const caseSensitive = params.has('kind') && String(params.get('kind').toString().trim()).toLowerCase() === 'case_sensitive';
     return { op: 'where', predicate: this.searchPredicate(node.Condition, inputColumns, caseSensitive) };
@@ -578,24 +623,47 @@ export class Converter {
       return { kind: 'binary', type: 'bool', op: k === 'AndExpression' ? 'And' : 'Or', left: this.searchPredicate(node.Left, columns, caseSensitive), right: this.searchPredicate(node.Right, columns, caseSensitive) };
     }
     if (k === 'ParenthesizedExpression') return this.searchPredicate(node.Expression, columns, caseSensitive);
+    if (k === 'FunctionCallExpression' && String(node.Name.SimpleName).toLowerCase() === 'not' && items(node.ArgumentList.Expressions).length === 1) {
+      const operand = this.searchPredicate(items(node.ArgumentList.Expressions)[0], columns, caseSensitive);
+      return { kind: 'call', type: 'bool', name: 'not', args: [operand], span: { start: node.TextStart, length: node.Width } };
+    }
+    if (k === 'StarExpression') return { kind: 'literal', type: 'bool', value: true };
+    if (node.IsLiteral && typeof node.LiteralValue === 'string' && /^.+\*.+$/.test(String(node.LiteralValue).replace(/^\*+|\*+$/g, ''))) {
+      // `"Lab*PC"`: `* matches regex @"\bLab\w*PC\b"` (the reference's search operator, row 8).
+      const parts = String(node.LiteralValue).split('*').map((p) => p.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'));
+      const pattern = `${caseSensitive ? '' : '(?i)'}\\b${parts.join('\\w*')}\\b`;
+      return this.anyColumn(columns, 'MatchesRegex', pattern);
+    }
     if (node.IsLiteral && typeof node.LiteralValue === 'string') {
       const raw: string = node.LiteralValue;
       const wildStart = raw.startsWith('*');
       const wildEnd = raw.endsWith('*') && raw.length > 1;
       const term = raw.replace(/^\*|\*$/g, '');
-      const op = wildStart && wildEnd ? 'Contains' : wildStart ? 'EndsWith' : wildEnd ? 'StartsWith' : 'Has';
-      const opName = caseSensitive ? `${op}Cs` : op;
-      const lit: Expr = { kind: 'literal', type: 'string', value: term };
-      let result: Expr | undefined;
-      for (const c of columns) {
-        const target: Expr = c.type === 'string' ? { kind: 'column', name: c.name, type: 'string' } : { kind: 'call', name: 'tostring', type: 'string', args: [{ kind: 'column', name: c.name, type: c.type }], span: { start: 0, length: 0 } };
-        const test: Expr = { kind: 'binary', type: 'bool', op: opName, left: target, right: lit };
-        result = result ? { kind: 'binary', type: 'bool', op: 'Or', left: result, right: test } : test;
-      }
-      return result ?? { kind: 'literal', type: 'bool', value: false };
+      // The reference's search operator: `*x*` contains, `*x` hassuffix, `x*` hasprefix, `x` has.
+      const op = wildStart && wildEnd ? 'Contains' : wildStart ? 'HasSuffix' : wildEnd ? 'HasPrefix' : 'Has';
+      return this.anyColumn(columns, caseSensitive ? `${op}Cs` : op, term);
     }
-    if (k === 'SearchExpression' || k === 'StarExpression') return fail(node, notSupported('This search form'));
+    if (k === 'SearchExpression' && kindOf(node.Left) === 'NameReference' && node.Right?.IsLiteral && typeof node.Right.LiteralValue === 'string') {
+      // `Col:"term"`: the same term match, on that column only.
+      const name = String(node.Left.SimpleName);
+      const column = columns.filter((c) => c.name === name);
+      if (column.length === 0) return fail(node.Left, `The name '${name}' does not refer to a column`);
+      return this.searchPredicate(node.Right, column, caseSensitive);
+    }
+    if (k === 'SearchExpression') return fail(node, notSupported('This search form'));
     return this.expr(node);
+  }
+
+  /** `op` between any column (as text) and `text`. */
+  private anyColumn(columns: readonly ColumnDef[], op: string, text: string): Expr {
+    const lit: Expr = { kind: 'literal', type: 'string', value: text };
+    let result: Expr | undefined;
+    for (const c of columns) {
+      const target: Expr = c.type === 'string' ? { kind: 'column', name: c.name, type: 'string' } : { kind: 'call', name: 'tostring', type: 'string', args: [{ kind: 'column', name: c.name, type: c.type }], span: { start: 0, length: 0 } };
+      const test: Expr = { kind: 'binary', type: 'bool', op, left: target, right: lit };
+      result = result ? { kind: 'binary', type: 'bool', op: 'Or', left: result, right: test } : test;
+    }
+    return result ?? { kind: 'literal', type: 'bool', value: false };
   }
 
   // ---------------------------------------------------------------- scalar
@@ -613,8 +681,13 @@ export class Converter {
       case 'FunctionCallExpression':
         return this.call(node);
       case 'UnaryMinusExpression':
+        // -9223372036854775808: the smallest long, written as minus a literal one past the largest.
+        if (kindOf(node.Expression) === 'LongLiteralExpression' && String(node.Expression.toString()).trim() === '9223372036854775808') {
+          return { kind: 'literal', type: 'long', value: -(2n ** 63n) };
+        }
+        return { kind: 'unary', type: scalarType(node.ResultType, node), op: 'minus', operand: this.expr(node.Expression) };
       case 'UnaryPlusExpression':
-        return { kind: 'unary', type: scalarType(node.ResultType, node), op: kind === 'UnaryMinusExpression' ? 'minus' : 'plus', operand: this.expr(node.Expression) };
+        return { kind: 'unary', type: scalarType(node.ResultType, node), op: 'plus', operand: this.expr(node.Expression) };
       case 'InExpression':
       case 'InCsExpression':
       case 'NotInExpression':
@@ -768,7 +841,15 @@ export class Converter {
     const name = String(node.Name.SimpleName).toLowerCase();
     if (this.userFunction(node)) return this.expand(node, (body) => this.expr(body));
     const args = items(node.ArgumentList.Expressions).map((a: Node) => this.expr(this.unnamed(a)));
-    return { kind: 'call', type: callType(node), name, args, span: { start: node.TextStart, length: node.Width } };
+    const span = { start: node.TextStart, length: node.Width };
+    if (name === 'bin_auto') {
+      // bin_auto(x) = bin_at(x, query_bin_auto_size, query_bin_auto_at) (the reference's bin_auto page).
+      const size = this.options.get('query_bin_auto_size');
+      if (!size) return fail(node, 'bin_auto() needs the bin size: put `set query_bin_auto_size=1h;` before the query');
+      const at = this.options.get('query_bin_auto_at');
+      return { kind: 'call', type: callType(node), name: at ? 'bin_at' : 'bin', args: [args[0], this.expr(size), ...(at ? [this.expr(at)] : [])], span };
+    }
+    return { kind: 'call', type: callType(node), name, args, span };
   }
 
   private inList(node: Node, kind: string): Expr {
@@ -830,6 +911,19 @@ function inputName(node: Node): string {
   if (kind === 'ParenthesizedExpression') return inputName(node.Expression);
   if (kind === 'PipeExpression') return kindOf(node.Operator) === 'AsOperator' ? nameOf(node.Operator.Name) : inputName(node.Expression);
   return '';
+}
+
+const SEARCH_TABLE = '$table';
+
+/**
+ * The analyzer's output columns after an operator, with the `$table` column a `search` put first
+ * kept in front while the operator passes its input's columns on (where, take, sort, extend...).
+ */
+function withSearchTable(input: readonly ColumnDef[], output: ColumnDef[]): ColumnDef[] {
+  if (input[0]?.name !== SEARCH_TABLE || output.some((c) => c.name === SEARCH_TABLE)) return output;
+  const rest = input.slice(1);
+  const passesOn = rest.length <= output.length && rest.every((c, i) => output[i].name === c.name);
+  return passesOn ? [input[0], ...output] : output;
 }
 
 /** `Name1` from arg_max(*) columns that collide with by-columns → `Name`. */

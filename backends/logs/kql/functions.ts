@@ -4,6 +4,7 @@
  */
 import type { Expr } from './ast';
 import { notSupported } from './errors';
+import { countOfSql, extractAllSql } from './regex';
 import { asText, asType, scalar, unsupportedAt, type ScalarContext } from './scalar';
 import { convert, floorTo, toJson } from './sql';
 import { isIntegral, type KqlType } from './types';
@@ -263,7 +264,7 @@ export const FUNCTIONS: Record<string, Impl> = {
     const text = `CASE WHEN regexp_matches(${asText(args[2], ctx)}, ${asText(args[0], ctx)}) THEN ${value} END`;
     return call.type === 'string' ? text : convert(text, 'string', call.type);
   },
-  extract_all: (args, ctx) => json(`kql_js_extract_all(${asText(args[0], ctx)}, ${args.length === 3 ? `CAST(${asType(args[1], 'dynamic', ctx)} AS VARCHAR)` : 'CAST(NULL AS VARCHAR)'}, ${asText(args[args.length - 1], ctx)})`),
+  extract_all: (args, ctx, call) => json(extractAllSql(args, ctx, call)),
   replace_string: (args, ctx) => `replace(${asText(args[0], ctx)}, ${asText(args[1], ctx)}, ${asText(args[2], ctx)})`,
   replace_regex: (args, ctx) => `regexp_replace(${asText(args[0], ctx)}, ${asText(args[1], ctx)}, ${asText(args[2], ctx)}, 'g')`,
   replace: (args, ctx) => `regexp_replace(${asText(args[2], ctx)}, ${asText(args[0], ctx)}, ${asText(args[1], ctx)}, 'g')`,
@@ -278,7 +279,7 @@ export const FUNCTIONS: Record<string, Impl> = {
     const rest = [2, 3, 4].map((i) => (args[i] ? asType(args[i], 'long', ctx) : 'CAST(NULL AS BIGINT)'));
     return `kql_js_indexof(${s}, ${find}, ${rest.join(', ')})`;
   },
-  countof: (args, ctx) => `kql_js_countof(${asText(args[0], ctx)}, ${asText(args[1], ctx)}, ${args[2] ? asText(args[2], ctx) : "'normal'"})`,
+  countof: (args, ctx, call) => countOfSql(args, ctx, call),
   strrep: (args, ctx) => {
     const s = asText(args[0], ctx);
     const n = asType(args[1], 'long', ctx);
@@ -308,14 +309,35 @@ export const FUNCTIONS: Record<string, Impl> = {
   url_encode_component: (args, ctx) => `kql_js_url_encode_component(${asText(args[0], ctx)})`,
   url_decode: (args, ctx) => `kql_js_url_decode(${asText(args[0], ctx)})`,
   parse_url: (args, ctx) => json(`kql_js_parse_url(${asText(args[0], ctx)})`),
+  parse_path: (args, ctx) => json(`kql_js_parse_path(${asText(args[0], ctx)})`),
+  geo_distance_2points: (args, ctx) => `kql_geo_distance(${args.map((a) => asType(a, 'real', ctx)).join(', ')})`,
+  geo_point_in_circle: (args, ctx) => {
+    // null for invalid coordinates or a radius that is not positive (the reference's examples).
+    const radius = asType(args[4], 'real', ctx);
+    return `CASE WHEN ${radius} > 0 THEN kql_geo_distance(${args.slice(0, 4).map((a) => asType(a, 'real', ctx)).join(', ')}) <= ${radius} END`;
+  },
+  geo_geohash_to_central_point: (args, ctx) => json(`kql_js_geohash_center(${asText(args[0], ctx)})`),
   parse_urlquery: (args, ctx) => json(`kql_js_parse_urlquery(${asText(args[0], ctx)})`),
 
   // --- window (on serialized input: rows keep their order)
   row_number: (args, ctx) => `(row_number() OVER (${over(ctx, args[1])}) + ${args[0] ? asType(args[0], 'long', ctx) : '1'} - 1)`,
-  row_cumsum: (args, ctx, call) => `sum(${asType(args[0], call.type, ctx)}) OVER (${over(ctx, args[1])} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`,
-  row_rank_min: (args, ctx) => `(min(${ctx.window?.order ?? 'NULL'}) OVER (PARTITION BY ${scalar(args[0], ctx)}))`,
-  prev: (args, ctx, call) => `lag(${asType(args[0], call.type, ctx)}, ${args[1] ? `CAST(${asType(args[1], 'long', ctx)} AS BIGINT)` : '1'}${args[2] ? `, ${asType(args[2], call.type, ctx)}` : ''}) OVER (${over(ctx)})`,
-  next: (args, ctx, call) => `lead(${asType(args[0], call.type, ctx)}, ${args[1] ? `CAST(${asType(args[1], 'long', ctx)} AS BIGINT)` : '1'}${args[2] ? `, ${asType(args[2], call.type, ctx)}` : ''}) OVER (${over(ctx)})`,
+  row_cumsum: (args, ctx, call) => `sum(${windowArgument(call, ctx, call.type)}) OVER (${over(ctx, args[1])} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`,
+  // The first row number of the row's term (within its restart segment); row numbers are consecutive.
+  row_rank_min: (args, ctx, call) => {
+    const order = ctx.window?.order ?? 'NULL';
+    const segment = args[1] ? ctx.window?.segments.get(args[1]) : undefined;
+    const within = segment ? `PARTITION BY ${segment}, ` : 'PARTITION BY ';
+    return `(min(${order}) OVER (${within}${windowArgument(call, ctx)}) - ${segment ? `min(${order}) OVER (PARTITION BY ${segment})` : '1'} + 1)`;
+  },
+  // 1 + the number of term changes so far (within the restart segment); the flags come from Translator.windowed.
+  row_rank_dense: (args, ctx, call) => {
+    const flag = ctx.window?.changes?.get(call);
+    if (!flag) return unsupportedAt(call.span, notSupported('row_rank_dense() here'));
+    const segment = args[1] ? ctx.window?.segments.get(args[1]) : undefined;
+    return `sum(${flag}) OVER (${segment ? `PARTITION BY ${segment} ` : ''}ORDER BY ${ctx.window?.order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
+  },
+  prev: (_args, ctx, call) => shifted('lag', call, ctx),
+  next: (_args, ctx, call) => shifted('lead', call, ctx),
 
   // --- logic
   iff: (args, ctx, call) => `CASE WHEN ${asType(args[0], 'bool', ctx)} THEN ${asType(args[1], call.type, ctx)} ELSE ${asType(args[2], call.type, ctx)} END`,
@@ -434,10 +456,37 @@ export const FUNCTIONS: Record<string, Impl> = {
   array_index_of: (args, ctx) => `(coalesce(list_position(CAST(json_extract(${asType(args[0], 'dynamic', ctx)}, '$[*]') AS VARCHAR[]), CAST(${toJson(scalar(args[1], ctx), args[1].type)} AS VARCHAR)), 0) - 1)`,
   set_has_element: (args, ctx) => `coalesce(list_contains(CAST(json_extract(${asType(args[0], 'dynamic', ctx)}, '$[*]') AS VARCHAR[]), CAST(${toJson(scalar(args[1], ctx), args[1].type)} AS VARCHAR)), false)`,
   strcat_array: (args, ctx) => `array_to_string(json_extract_string(${asType(args[0], 'dynamic', ctx)}, '$[*]'), ${asText(args[1], ctx)})`,
-  gettype: (args, ctx) => `CASE json_type(${asType(args[0], 'dynamic', ctx)}) WHEN 'VARCHAR' THEN 'string' WHEN 'BIGINT' THEN 'long' WHEN 'UBIGINT' THEN 'long' WHEN 'DOUBLE' THEN 'real' WHEN 'BOOLEAN' THEN 'bool' WHEN 'ARRAY' THEN 'array' WHEN 'OBJECT' THEN 'dictionary' WHEN 'NULL' THEN 'null' END`,
+  // A null dynamic value (an expanded null element, dynamic(null)) is of type "null".
+  gettype: (args, ctx) => `CASE coalesce(json_type(${asType(args[0], 'dynamic', ctx)}), ${args[0].type === 'dynamic' ? "'NULL'" : 'NULL'}) WHEN 'VARCHAR' THEN 'string' WHEN 'BIGINT' THEN 'long' WHEN 'UBIGINT' THEN 'long' WHEN 'DOUBLE' THEN 'real' WHEN 'BOOLEAN' THEN 'bool' WHEN 'ARRAY' THEN 'array' WHEN 'OBJECT' THEN 'dictionary' WHEN 'NULL' THEN 'null' END`,
 };
 
 const json = (textSql: string): string => `CAST(${textSql} AS JSON)`;
+
+/**
+ * prev()/next(): the value `offset` rows away, or the default past the ends. The default default
+ * is null, and a null string is '' in KQL (so `g != prev(g)` holds on the first row of "a").
+ */
+function shifted(fn: 'lag' | 'lead', call: Call, ctx: ScalarContext): string {
+  const { args, type } = call;
+  const offset = args[1] ? `CAST(${asType(args[1], 'long', ctx)} AS BIGINT)` : '1';
+  const fallback = args[2] ? asType(args[2], type, ctx) : type === 'string' ? "''" : undefined;
+  return `${fn}(${windowArgument(call, ctx, type)}, ${offset}${fallback ? `, ${fallback}` : ''}) OVER (${over(ctx)})`;
+}
+
+function hasWindowCall(e: Expr): boolean {
+  const found = { any: false, restarts: [] as Expr[] };
+  windowCalls(e, found);
+  return found.any;
+}
+
+/** A window call's first argument as SQL of `type`: the column it was computed into beforehand when it holds a window call itself. */
+function windowArgument(call: Expr, ctx: ScalarContext, type?: KqlType): string {
+  if (call.kind !== 'call') return unsupportedAt(undefined, 'A window function call was expected');
+  const arg = call.args[0];
+  const hoisted = ctx.window?.arguments?.get(call);
+  if (hoisted) return type ? convert(hoisted, arg.type, type) : hoisted;
+  return type ? asType(arg, type, ctx) : scalar(arg, ctx);
+}
 
 /** The OVER clause of a window function: in row order, restarting at each row where `restart` holds. */
 function over(ctx: ScalarContext, restart?: Expr): string {
@@ -448,18 +497,25 @@ function over(ctx: ScalarContext, restart?: Expr): string {
 }
 
 /** Window functions: they need the serialized row order (and restart segments) computed beforehand. */
-const WINDOW_FUNCTIONS = new Set(['row_number', 'row_cumsum', 'row_rank_min', 'prev', 'next']);
+const WINDOW_FUNCTIONS = new Set(['row_number', 'row_cumsum', 'row_rank_min', 'row_rank_dense', 'prev', 'next']);
 
-/** The restart predicates of the window calls in `e` (row_number's and row_cumsum's second argument). */
-export function windowCalls(e: Expr, found: { any: boolean; restarts: Expr[] }): void {
+/**
+ * The window calls in `e`: their restart predicates (the second argument), the row_rank_dense
+ * calls (they need a change flag), and, innermost first, the calls whose first argument holds
+ * a window call itself (`row_cumsum(iff(g != prev(g), 1, 0))`): that argument is computed in a
+ * select of its own, since DuckDB cannot nest window calls.
+ */
+export function windowCalls(e: Expr, found: { any: boolean; restarts: Expr[]; dense?: Expr[]; nested?: Expr[] }): void {
   const visit = (x: Expr): void => windowCalls(x, found);
   switch (e.kind) {
     case 'call':
+      e.args.forEach(visit);
       if (WINDOW_FUNCTIONS.has(e.name)) {
         found.any = true;
-        if ((e.name === 'row_number' || e.name === 'row_cumsum') && e.args[1]) found.restarts.push(e.args[1]);
+        if (e.name !== 'prev' && e.name !== 'next' && e.args[1]) found.restarts.push(e.args[1]);
+        if (e.name === 'row_rank_dense') found.dense?.push(e);
+        if (e.args[0] && e.name !== 'row_number' && hasWindowCall(e.args[0])) found.nested?.push(e);
       }
-      e.args.forEach(visit);
       return;
     case 'binary':
       visit(e.left);

@@ -24,7 +24,14 @@ export interface ScalarContext {
    * Window functions over a serialized input: the column holding each row's position, and
    * for each restart predicate the column numbering its segments (see Translator.windowed).
    */
-  readonly window?: { readonly order: string; readonly segments: ReadonlyMap<Expr, string> };
+  readonly window?: {
+    readonly order: string;
+    readonly segments: ReadonlyMap<Expr, string>;
+    /** row_rank_dense calls → their change-flag column. */
+    readonly changes?: ReadonlyMap<Expr, string>;
+    /** Window calls whose first argument holds a window call → the column that argument was computed into. */
+    readonly arguments?: ReadonlyMap<Expr, string>;
+  };
   /** The input's columns, for `* has "x"` (any column). */
   readonly columns?: readonly { readonly name: string; readonly type: KqlType }[];
 }
@@ -50,7 +57,9 @@ export function scalar(e: Expr, ctx: ScalarContext): string {
       return `${qualifier}${ident(e.name)}`;
     }
     case 'unary':
-      return e.op === 'minus' ? `(-${scalar(e.operand, ctx)})` : scalar(e.operand, ctx);
+      if (e.op !== 'minus') return scalar(e.operand, ctx);
+      // -(-9223372036854775808) wraps to itself in Kusto.
+      return e.type === 'long' ? `kql_wrap64(-CAST(${scalar(e.operand, ctx)} AS HUGEINT))` : `(-${scalar(e.operand, ctx)})`;
     case 'binary':
       return binary(e, ctx);
     case 'call': {
@@ -153,7 +162,9 @@ function binary(e: Extract<Expr, { kind: 'binary' }>, ctx: ScalarContext): strin
     // Kusto's modulo is never negative: 0 <= n % d < abs(d).
     const result = op === 'Modulo'
       ? `((${numeric(l, left.type)} % ${numeric(r, right.type)} + abs(${numeric(r, right.type)})) % abs(${numeric(r, right.type)}))`
-      : `(${numeric(l, left.type)} ${ARITHMETIC[op]} ${numeric(r, right.type)})`;
+      : wrapsAround(e)
+        ? `kql_wrap64(CAST(${numeric(l, left.type)} AS HUGEINT) ${ARITHMETIC[op]} ${numeric(r, right.type)})`
+        : `(${numeric(l, left.type)} ${ARITHMETIC[op]} ${numeric(r, right.type)})`;
     if ((e.type === 'timespan' || e.type === 'datetime') && (!isIntegral(left.type) || !isIntegral(right.type))) {
       if (left.type === 'real' || right.type === 'real' || left.type === 'decimal' || right.type === 'decimal') return `CAST(round(${result}) AS BIGINT)`;
     }
@@ -175,6 +186,12 @@ function binary(e: Extract<Expr, { kind: 'binary' }>, ctx: ScalarContext): strin
     return op === 'BangTilde' ? `(NOT ${test})` : test;
   }
   return stringOperator(op, left, right, ctx);
+}
+
+/** Long + - * wrap around like Kusto's (two's complement) instead of failing on overflow; reals stay IEEE. */
+function wrapsAround(e: Extract<Expr, { kind: 'binary' }>): boolean {
+  const integral = (t: KqlType) => isIntegral(t) || t === 'bool';
+  return e.type === 'long' && e.op !== 'Modulo' && integral(e.left.type) && integral(e.right.type);
 }
 
 /** datetime/timespan are BIGINT ticks already; bools take part as 0/1. */

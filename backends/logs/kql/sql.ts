@@ -13,8 +13,38 @@ export interface BoundParam {
   readonly type: ParamType;
 }
 
+/**
+ * KQL names are case-sensitive (`ID` and `Id` are two columns); DuckDB's are not, even quoted.
+ * While a query is translated, the first spelling seen of a name is used as it is and every
+ * other spelling gets a suffix from its letter case, so no two KQL names meet in DuckDB.
+ * Results are read by position and carry the KQL names, so the suffix is never shown.
+ */
+let spellings: Map<string, string> | undefined;
+
+function sqlName(name: string): string {
+  if (!spellings) return name;
+  const key = name.toLowerCase();
+  const first = spellings.get(key);
+  if (first === undefined) spellings.set(key, name);
+  if (first === undefined || first === name) return name;
+  const upper = [...name].map((ch) => (ch !== ch.toLowerCase() ? '1' : '0')).join('');
+  return `${name}\u0001${upper}`;
+}
+
+/** Runs `translate` with case-sensitive names; `fixed` (store tables' columns) keep their spelling. */
+export function withCaseSensitiveNames<T>(fixed: readonly string[], translate: () => T): T {
+  const outer = spellings;
+  spellings = new Map();
+  for (const name of fixed) sqlName(name);
+  try {
+    return translate();
+  } finally {
+    spellings = outer;
+  }
+}
+
 /** Identifiers come from the analyzed schema; quoting makes any name safe. */
-export const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+export const ident = (name: string): string => `"${sqlName(name).replace(/"/g, '""')}"`;
 
 export class Params {
   readonly values: BoundParam[] = [];
@@ -71,7 +101,8 @@ export function convert(sql: string, from: KqlType, to: KqlType): string {
     case 'long':
     case 'datetime':
     case 'timespan':
-      if (from === 'real' || from === 'decimal') return `CAST(trunc(${sql}) AS BIGINT)`;
+      // A real past the long range (or inf, nan) has no long value: null, not an error.
+      if (from === 'real' || from === 'decimal') return `TRY_CAST(trunc(${sql}) AS BIGINT)`;
       if (from === 'bool') return `CAST(${sql} AS BIGINT)`;
       return sql;
     case 'real':
@@ -126,7 +157,7 @@ function fromJson(sql: string, to: KqlType): string {
       return `TRY_CAST(${text} AS BOOLEAN)`;
     case 'int':
     case 'long':
-      return `CAST(trunc(TRY_CAST(${text} AS DOUBLE)) AS BIGINT)`;
+      return `TRY_CAST(trunc(TRY_CAST(${text} AS DOUBLE)) AS BIGINT)`;
     case 'real':
     case 'decimal':
       return `TRY_CAST(${text} AS DOUBLE)`;

@@ -4,12 +4,12 @@
  * analyzer's, so results carry the names Kusto would give them.
  */
 import type { Aggregate, Assignment, Expr, Operator, Query, SortKey, Tabular } from './ast';
-import { aggregateCall, nearestRank, percentArg } from './aggregates';
+import { aggregateCall, nearestRank, percentArg, weightedPercentile, weightedPercentiles } from './aggregates';
 import { notSupported } from './errors';
 import { asText, asType, scalar, unsupportedAt, type ScalarContext } from './scalar';
 import { windowCalls } from './functions';
 import { deterministic } from './repeatable';
-import { convert, floorTo, ident, Params, toJson, type BoundParam } from './sql';
+import { convert, floorTo, ident, Params, toJson, withCaseSensitiveNames, type BoundParam } from './sql';
 import { duckType, type ColumnDef, type KqlType } from './types';
 
 export interface TranslateOptions {
@@ -44,7 +44,7 @@ const ROW = '__kql_row';
 /** Distinct counts, which DuckDB computes apart from the other aggregates of a GROUP BY. */
 const DISTINCT_COUNTS = new Set(['dcount', 'count_distinct', 'dcountif']);
 /** Aggregates that keep every value of their group (percentiles, lists): the costly ones to merge at the end of a GROUP BY. */
-const HOLISTIC = new Set(['percentile', 'percentiles_array', 'make_list', 'make_set', 'make_list_if', 'make_set_if', 'make_list_with_nulls', 'make_bag', 'make_bag_if']);
+const HOLISTIC = new Set(['percentile', 'percentiles_array', 'percentilew', 'percentilesw_array', 'make_list', 'make_set', 'make_list_if', 'make_set_if', 'make_list_with_nulls', 'make_bag', 'make_bag_if']);
 /** The input row an mv-apply sub-table belongs to: carried through the subquery's operators. */
 const PART = '"__mv_row"';
 
@@ -72,6 +72,34 @@ function references(e: Expr, names: ReadonlySet<string>): boolean {
   }
 }
 
+/**
+ * An element mv-expand took out of an array, as `type`. A null element is a null value (so
+ * count(x) and isnull(x) see it as Kusto does), not a JSON `null`.
+ */
+function expandedValue(element: string, type: KqlType): string {
+  const value = type === 'dynamic' ? `CASE WHEN json_type(${element}) = 'NULL' THEN NULL ELSE ${element} END` : convert(element, 'dynamic', type);
+  return nonNull(value, type);
+}
+
+/** The columns of the store tables `t` reads (their spelling in DuckDB is fixed). */
+function storeColumns(t: Tabular, out: string[]): void {
+  switch (t.kind) {
+    case 'table':
+      out.push(...t.columns.map((c) => c.name));
+      return;
+    case 'union':
+      t.inputs.forEach((i) => storeColumns(i, out));
+      return;
+    case 'pipe':
+      storeColumns(t.input, out);
+      if (t.operator.op === 'join') storeColumns(t.operator.right, out);
+      if (t.operator.op === 'mvapply' || t.operator.op === 'partition') storeColumns(t.operator.subquery, out);
+      return;
+    default:
+      return;
+  }
+}
+
 export class Translator {
   private readonly params = new Params();
   /** Bound now()-relative values by offset (one parameter each, bound on first use). */
@@ -94,6 +122,12 @@ export class Translator {
   }
 
   translate(query: Query, maxRows?: number): Translation {
+    const stored: string[] = [];
+    storeColumns(query.body, stored);
+    return withCaseSensitiveNames(stored, () => this.translateBody(query, maxRows));
+  }
+
+  private translateBody(query: Query, maxRows?: number): Translation {
     const body = this.rel(query.body);
     const alias = this.alias();
     const select = body.columns.map((c) => `${finalValue(`${alias}.${ident(c.name)}`, c.type)} AS ${ident(c.name)}`).join(', ');
@@ -201,8 +235,19 @@ export class Translator {
     const carry = this.partition ? `, ${PART}` : '';
     if (this.partition && (op.op === 'join' || op.op === 'makeseries' || op.op === 'mvapply' || op.op === 'topnested' || op.op === 'partition')) unsupportedAt(undefined, notSupported(`${op.op} inside an mv-apply subquery`));
     switch (op.op) {
-      case 'where':
+      case 'where': {
+        const w = this.windowed(input, [{ name: '', expr: op.predicate }]);
+        if (w.window) {
+          // prev()/next()/row_number() in a filter (`serialize | where x != prev(x)`): DuckDB allows no
+          // window call in WHERE, so the predicate is computed as a column first, in row order.
+          const keep = '"__kql_keep"';
+          const test = asType(op.predicate, 'bool', this.ctx({ columns: input.columns, window: w.window }));
+          const kept = `SELECT *, ${test} AS ${keep} FROM (${w.input.sql}) AS ${this.alias()}`;
+          const names = [...input.columns.map((c) => ident(c.name)), ...(this.partition ? [PART] : [])].join(', ');
+          return { sql: `SELECT ${names} FROM (${kept}) AS ${this.alias()} WHERE coalesce(${keep}, false) ORDER BY ${w.window.order}`, columns: input.columns };
+        }
         return { sql: `SELECT * ${from} WHERE ${asType(op.predicate, 'bool', this.ctx({ columns: input.columns }))}`, columns: input.columns, repeatable: input.repeatable && deterministic(op.predicate) };
+      }
       case 'extend': {
         const w = this.windowed(input, op.assignments);
         return { ...this.extend(w.input, op.assignments, columns, w.window), repeatable: input.repeatable && op.assignments.every((a) => deterministic(a.expr)) };
@@ -278,19 +323,45 @@ export class Translator {
    * number the rows, and give each restart predicate a running segment number.
    */
   private windowed(input: Rel, assignments: readonly Assignment[]): { input: Rel; window?: ScalarContext['window'] } {
-    const found = { any: false, restarts: [] as Expr[] };
+    const found = { any: false, restarts: [] as Expr[], dense: [] as Expr[], nested: [] as Expr[] };
     for (const a of assignments) windowCalls(a.expr, found);
     if (!found.any) return { input };
     const order = '"__kql_ord"';
     let sql = `SELECT *, row_number() OVER () AS ${order} FROM (${input.sql}) AS ${this.alias()}`;
+    // Window calls inside a window call's first argument, innermost first: each argument in its own select.
+    const hoisted = new Map<Expr, string>();
+    found.nested.forEach((call, i) => {
+      if (call.kind !== 'call') return;
+      const name = `"__kql_arg${i}"`;
+      const argCtx = this.ctx({ window: { order, segments: new Map(), arguments: hoisted } });
+      sql = `SELECT *, ${scalar(call.args[0], argCtx)} AS ${name} FROM (${sql}) AS ${this.alias()}`;
+      hoisted.set(call, name);
+    });
     const segments = new Map<Expr, string>();
     found.restarts.forEach((restart, i) => {
+      // The restart flag is computed in its own select: it may itself use prev()/next() (windows
+      // over the row order), and DuckDB cannot nest one window call inside another's argument.
+      const flag = `"__kql_restart${i}"`;
       const name = `"__kql_seg${i}"`;
-      const starts = `CASE WHEN coalesce(${asType(restart, 'bool', this.ctx())}, false) THEN 1 ELSE 0 END`;
-      sql = `SELECT *, sum(${starts}) OVER (ORDER BY ${order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS ${name} FROM (${sql}) AS ${this.alias()}`;
+      const flagCtx = this.ctx({ window: { order, segments: new Map(), arguments: hoisted } });
+      const starts = `CASE WHEN coalesce(${asType(restart, 'bool', flagCtx)}, false) THEN 1 ELSE 0 END`;
+      sql = `SELECT *, ${starts} AS ${flag} FROM (${sql}) AS ${this.alias()}`;
+      sql = `SELECT *, sum(${flag}) OVER (ORDER BY ${order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS ${name} FROM (${sql}) AS ${this.alias()}`;
       segments.set(restart, name);
     });
-    return { input: { sql, columns: input.columns }, window: { order, segments } };
+    // row_rank_dense: 1 where the term differs from the previous row's (or a segment starts), in its own select.
+    const changes = new Map<Expr, string>();
+    found.dense.forEach((call, i) => {
+      if (call.kind !== 'call') return;
+      const flag = `"__kql_change${i}"`;
+      const segment = call.args[1] ? segments.get(call.args[1]) : undefined;
+      const term = hoisted.get(call) ?? scalar(call.args[0], this.ctx({ window: { order, segments } }));
+      const previous = `lag(${term}) OVER (${segment ? `PARTITION BY ${segment} ` : ''}ORDER BY ${order})`;
+      const first = `row_number() OVER (${segment ? `PARTITION BY ${segment} ` : ''}ORDER BY ${order}) = 1`;
+      sql = `SELECT *, CASE WHEN ${first} OR ${term} IS DISTINCT FROM ${previous} THEN 1 ELSE 0 END AS ${flag} FROM (${sql}) AS ${this.alias()}`;
+      changes.set(call, flag);
+    });
+    return { input: { sql, columns: input.columns }, window: { order, segments, changes, arguments: hoisted } };
   }
 
   private extend(input: Rel, assignments: readonly Assignment[], output: readonly ColumnDef[], window?: ScalarContext['window']): Rel {
@@ -360,6 +431,11 @@ export class Translator {
         const name = `__agg${n++}`;
         inner.push(`any_value(struct_pack(${fields.join(', ')})) AS ${name}`);
         agg.names.forEach((out, i) => outer.push(`struct_extract(${name}, 'f${i}') AS ${ident(out)}`));
+      } else if (call && call.name === 'percentilesw') {
+        holistic = true;
+        const array = `__agg${n++}`;
+        inner.push(`${weightedPercentiles(call.args[0], call.args[1], call.args.slice(2), aggCtx)} AS ${array}`);
+        agg.names.forEach((out, i) => outer.push(`${weightedPercentile(array, i, typeOf(out))} AS ${ident(out)}`));
       } else if (call && call.name === 'percentiles') {
         holistic = true;
         const value = asType(call.args[0], call.args[0].type === 'dynamic' ? 'real' : call.args[0].type, aggCtx);
@@ -486,7 +562,7 @@ export class Translator {
     if (this.partition) inner.push(PART);
     const innerSql = `SELECT ${inner.join(', ')} FROM (${input.sql}) AS ${this.alias()}`;
     const outer = output.map((c) => {
-      if (lists.has(c.name)) return `${nonNull(convert(ident(c.name), 'dynamic', c.type), c.type)} AS ${ident(c.name)}`;
+      if (lists.has(c.name)) return `${expandedValue(ident(c.name), c.type)} AS ${ident(c.name)}`;
       return ident(c.name);
     });
     if (this.partition) outer.push(PART);
@@ -505,7 +581,7 @@ export class Translator {
     const expandedColumns: ColumnDef[] = [...(op.indexColumn ? [{ name: op.indexColumn, type: 'long' as KqlType }] : []), ...op.items.map((i) => ({ name: i.name, type: i.type }))];
     const unnested = [PART, ...[...lists.entries()].map(([name, list]) => `unnest(${list}) AS ${ident(name)}`)];
     if (op.indexColumn) unnested.push(`unnest(range(0, greatest(${[...lists.values()].map((l) => `len(${l})`).join(', ')}))) AS ${ident(op.indexColumn)}`);
-    const typed = expandedColumns.map((c) => (lists.has(c.name) ? `${nonNull(convert(ident(c.name), 'dynamic', c.type), c.type)} AS ${ident(c.name)}` : ident(c.name)));
+    const typed = expandedColumns.map((c) => (lists.has(c.name) ? `${expandedValue(ident(c.name), c.type)} AS ${ident(c.name)}` : ident(c.name)));
     const expandedSql = `SELECT ${typed.join(', ')}, ${PART} FROM (SELECT ${unnested.join(', ')} FROM (${numbered}) AS ${this.alias()}) AS ${this.alias()}`;
     const sub = this.perSubTable({ sql: expandedSql, columns: expandedColumns }, op.subquery);
     const s = this.alias();

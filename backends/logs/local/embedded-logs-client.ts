@@ -3,7 +3,7 @@
  * (DeviceLogs, DeviceTelemetry, DeviceEvents and imported tables). Self-contained
  * queries (datatable/print/range) run on an in-memory database and never open the file.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Clock } from '../../../core/clock';
 import type { Logger } from '../../../core/logger';
@@ -12,7 +12,7 @@ import { QueryInterrupted } from '../deadline';
 import { InProcessCompiler, type QueryCompiler } from '../kql/query-compiler';
 import type { TableSchema } from '../kql/schema';
 import { TICKS_PER_MS } from '../kql/types';
-import { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, LogsQueryError, type LogsClient, type LogsQueryOptions, type LogsQueryResult } from '../port';
+import { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, LogsQueryError, type LogsClient, type LogsQueryOptions, type LogsQueryResult, type LogsTableSchema } from '../port';
 import { DuckDbSession } from './duckdb-session';
 import { parseImportFile, type ParsedImport } from './import-file';
 import { toStoreValue, type StoreValue } from './row-values';
@@ -49,6 +49,10 @@ export class EmbeddedLogsClient implements LogsClient {
 
   tables(): TableSchema[] {
     return [...BUILTIN_TABLES, ...this.imported];
+  }
+
+  async schema(): Promise<LogsTableSchema[]> {
+    return this.tables().map((t) => ({ name: t.name, columns: t.columns.map((c) => ({ name: c.name, type: c.type })) }));
   }
 
   async query(kql: string, options: LogsQueryOptions = {}): Promise<LogsQueryResult> {
@@ -171,10 +175,12 @@ export class EmbeddedLogsClient implements LogsClient {
   private async openStore(): Promise<DuckDbSession> {
     const { dataDir, inMemory } = this.options;
     const file = inMemory ? ':memory:' : path.join(dataDir, 'logs.duckdb');
-    if (!inMemory) mkdirSync(dataDir, { recursive: true });
+    // Device logs are the bot user's alone (as the state database is).
+    if (!inMemory) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const readOnly = !inMemory && this.options.readOnly === true && existsSync(file);
     const session = await DuckDbSession.open({ path: file, threads: this.options.threads ?? 2, memoryLimit: this.options.memoryLimit ?? '2GB', readOnly });
     if (!readOnly) for (const t of this.tables()) await session.createTable(t.name, t.columns);
+    if (!inMemory && !readOnly) for (const f of [file, `${file}.wal`]) if (existsSync(f)) chmodSync(f, 0o600);
     return session;
   }
 }

@@ -3,14 +3,19 @@
  * registered as DuckDB scalar functions named `kql_js_*`. They run row by row in this
  * process: fine for the small self-contained inputs they are used on, never on the hot
  * paths of the big store queries (the translator uses plain SQL there).
- * Dynamic values cross the boundary as JSON text.
+ * Dynamic values cross the boundary as JSON text. No regular expression from a query is
+ * ever run here: V8's engine backtracks, and a row function holds the event loop (see
+ * kql/regex.ts, which gives them to DuckDB's RE2).
  */
 import { BIGINT, BOOLEAN, DOUBLE, DuckDBScalarFunction, VARCHAR, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
 import { arrayIff, arrayMove, arrayReverse, arraySort, arraySplit, bagMerge, bagRemoveKeys, jaccardIndex, mergeBagList, parse, seriesFill, setOperation, treePaths, zip } from '../kql/runtime/dynamic';
-import { base64ToGuid, countOf, extract, extractAll, guidToBase64, indexOf, parseUrl, parseUrlQuery, realToString, replaceRegex, toHex, trimRegex, urlDecode, urlEncode, urlEncodeComponent } from '../kql/runtime/strings';
+import { base64ToGuid, countOf, guidToBase64, indexOf, parseUrl, parseUrlQuery, realToString, toHex, urlDecode, urlEncode, urlEncodeComponent } from '../kql/runtime/strings';
 import { parseKqlDateTime } from '../kql/runtime/datetime-parse';
 import { formatDateTime, formatTimespan } from '../kql/runtime/time-format';
 import { hashDateTime, hashLong, hashText } from '../kql/runtime/xxhash64';
+import { geohashCentralPoint } from '../kql/runtime/geo';
+import { parsePath } from '../kql/runtime/paths';
+import { weightedPercentiles } from '../kql/runtime/weighted-percentiles';
 
 type Row = (args: readonly unknown[]) => unknown;
 
@@ -42,24 +47,12 @@ const FUNCTIONS: readonly JsFunction[] = [
     returns: BIGINT,
     row: strict(2, (a) => big(indexOf(String(a[0]), String(a[1]), num(a[2]) ?? 0, num(a[3]) ?? -1, num(a[4]) ?? 1))),
   },
-  { name: 'kql_js_countof', params: [VARCHAR, VARCHAR, VARCHAR], returns: BIGINT, row: strict(2, (a) => BigInt(countOf(String(a[0]), String(a[1]), str(a[2]) ?? 'normal'))) },
-  {
-    name: 'kql_js_extract_all',
-    params: [VARCHAR, VARCHAR, VARCHAR],
-    returns: VARCHAR,
-    row: strict(1, (a) => {
-      const groups = parse(str(a[1]));
-      return json(extractAll(String(a[0]), str(a[2]) ?? '', Array.isArray(groups) ? (groups as (number | string)[]) : undefined));
-    }),
-  },
-  { name: 'kql_js_extract', params: [VARCHAR, BIGINT, VARCHAR], returns: VARCHAR, row: strict(2, (a) => extract(String(a[0]), Number(a[1]), str(a[2]) ?? '')) },
+  { name: 'kql_js_countof', params: [VARCHAR, VARCHAR, VARCHAR], returns: BIGINT, row: strict(2, (a) => BigInt(countOf(String(a[0]), String(a[1])))) },
   { name: 'kql_js_parse_url', params: [VARCHAR], returns: VARCHAR, row: strict(1, (a) => json(parseUrl(String(a[0])))) },
   { name: 'kql_js_parse_urlquery', params: [VARCHAR], returns: VARCHAR, row: strict(1, (a) => json(parseUrlQuery(String(a[0])))) },
   { name: 'kql_js_url_encode_component', params: [VARCHAR], returns: VARCHAR, row: strict(1, (a) => urlEncodeComponent(String(a[0]))) },
   { name: 'kql_js_url_encode', params: [VARCHAR], returns: VARCHAR, row: strict(1, (a) => urlEncode(String(a[0]))) },
   { name: 'kql_js_url_decode', params: [VARCHAR], returns: VARCHAR, row: strict(1, (a) => urlDecode(String(a[0]))) },
-  { name: 'kql_js_trim', params: [VARCHAR, VARCHAR, BOOLEAN, BOOLEAN], returns: VARCHAR, row: strict(2, (a) => trimRegex(String(a[0]), String(a[1]), a[2] === true, a[3] === true)) },
-  { name: 'kql_js_replace_regex', params: [VARCHAR, VARCHAR, VARCHAR], returns: VARCHAR, row: strict(3, (a) => replaceRegex(String(a[0]), String(a[1]), String(a[2]))) },
   { name: 'kql_js_format_datetime', params: [BIGINT, VARCHAR], returns: VARCHAR, row: strict(2, (a) => formatDateTime(BigInt(a[0] as bigint), String(a[1]))) },
   { name: 'kql_js_real_str', params: [DOUBLE], returns: VARCHAR, row: strict(1, (a) => realToString(Number(a[0]))) },
   { name: 'kql_js_todatetime', params: [VARCHAR], returns: BIGINT, row: strict(1, (a) => parseKqlDateTime(String(a[0]))) },
@@ -98,6 +91,20 @@ const FUNCTIONS: readonly JsFunction[] = [
   { name: 'kql_js_hash_text', params: [VARCHAR], returns: BIGINT, row: strict(1, (a) => hashText(String(a[0]))) },
   { name: 'kql_js_hash_long', params: [BIGINT], returns: BIGINT, row: strict(1, (a) => hashLong(BigInt(a[0] as bigint))) },
   { name: 'kql_js_hash_datetime', params: [BIGINT], returns: BIGINT, row: strict(1, (a) => hashDateTime(BigInt(a[0] as bigint))) },
+  { name: 'kql_js_parse_path', params: [VARCHAR], returns: VARCHAR, row: strict(1, (a) => json(parsePath(String(a[0])))) },
+  { name: 'kql_js_geohash_center', params: [VARCHAR], returns: VARCHAR, row: strict(1, (a) => json(geohashCentralPoint(String(a[0])))) },
+  {
+    // [[value, weight], ...] and [p1, p2, ...] as JSON; the percentiles as a JSON array.
+    name: 'kql_js_weighted_percentiles',
+    params: [VARCHAR, VARCHAR],
+    returns: VARCHAR,
+    row: (a) => {
+      const pairs = parse(str(a[0]));
+      const percents = parse(str(a[1]));
+      const list = Array.isArray(pairs) ? pairs.filter((p): p is [number, number] => Array.isArray(p) && typeof p[0] === 'number' && typeof p[1] === 'number') : [];
+      return json(weightedPercentiles(list, Array.isArray(percents) ? percents.map(Number) : []));
+    },
+  },
   { name: 'kql_js_array_iff', params: [VARCHAR, VARCHAR, VARCHAR], returns: VARCHAR, row: (a) => json(arrayIff(parse(str(a[0])), parse(str(a[1])), parse(str(a[2])))) },
 ];
 

@@ -14,8 +14,8 @@ export function readImportedTables(dataDir: string): TableSchema[] {
 }
 
 export function writeImportedTables(dataDir: string, tables: readonly TableSchema[]): void {
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = schemaFilePath(dataDir);
-  writeFileSync(`${file}.tmp`, JSON.stringify({ tables }, null, 2));
+  writeFileSync(`${file}.tmp`, JSON.stringify({ tables }, null, 2), { mode: 0o600 });
   renameSync(`${file}.tmp`, file);
 }

@@ -79,6 +79,24 @@ export class WalGroupCommit {
     return { result, durable };
   }
 
+  /** As `commit`, for work that awaits; the caller holds the connection meanwhile (SqliteGate.exclusive). */
+  async commitAsync<T>(work: () => Promise<T>): Promise<{ result: T; durable: Promise<void> }> {
+    if (!this.walFile) return { result: await transactionAsync(this.db, work), durable: Promise.resolve() };
+    if (this.db.inTransaction) throw new Error('group commit inside another transaction: its durability would be the outer one’s');
+    this.db.exec(`PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = ${this.walRestartPages}`);
+    let result: T;
+    try {
+      result = await transactionAsync(this.db, work);
+    } finally {
+      this.db.exec(`PRAGMA synchronous = ${this.restore.synchronous}; PRAGMA wal_autocheckpoint = ${this.restore.autocheckpoint}`);
+    }
+    this.stats.commits++;
+    const durable = new Promise<void>((resolve, reject) => this.waiting.push({ resolve, reject }));
+    this.startFlushes();
+    this.onCommit();
+    return { result, durable };
+  }
+
   /** Starts a flush for the commits waiting, unless enough are running: one of those that ends starts it. */
   private startFlushes(): void {
     while (this.waiting.length > 0 && this.flushesRunning < MAX_PARALLEL_FLUSHES) {
@@ -127,5 +145,18 @@ async function syncFile(file: string, flags: 'r' | 'r+'): Promise<void> {
     else await handle.datasync();
   } finally {
     await handle.close();
+  }
+}
+
+/** BEGIN, the work (which may await), COMMIT; ROLLBACK when it throws. */
+async function transactionAsync<T>(db: SqliteDatabase, work: () => Promise<T>): Promise<T> {
+  db.exec('BEGIN');
+  try {
+    const result = await work();
+    db.exec('COMMIT');
+    return result;
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw error;
   }
 }

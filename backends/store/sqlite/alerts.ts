@@ -4,7 +4,7 @@ import type { AlertRepository, Delivery, StormCursor, StormJoiner } from '../../
 import type { Silence } from '../../../core/alerts/silence';
 import { stormCardKey, type Storm, type StormMember, type StormView } from '../../../core/alerts/storm';
 import type { Migration, SqliteDatabase } from './database';
-import { WalGroupCommit } from './alerts-group-commit';
+import { gated, type Synchronous } from './gate';
 
 export const alertMigrations: Migration[] = [
   {
@@ -207,13 +207,16 @@ function filterClause(filter: AlertFilter): { sql: string; params: unknown[] } {
   return { sql: parts.join(' AND '), params };
 }
 
-export class SqliteAlertRepository implements AlertRepository {
+/** The AlertRepository port on SQLite (calls pass the connection's gate: see gate.ts). */
+export function sqliteAlertRepository(db: SqliteDatabase): AlertRepository {
+  return gated<AlertRepository>(new SqliteAlertRepository(db), db);
+}
+
+/** The synchronous store behind `sqliteAlertRepository` (its methods run on the caller's turn). */
+export class SqliteAlertRepository implements Synchronous<AlertRepository> {
   private readonly s;
 
-  constructor(
-    private readonly db: SqliteDatabase,
-    private readonly commits: WalGroupCommit = new WalGroupCommit(db),
-  ) {
+  constructor(private readonly db: SqliteDatabase) {
     this.s = {
       hasEvent: db.prepare('SELECT 1 FROM alert_events WHERE dedupe_key = ?').pluck(),
       recordEvent: db.prepare('INSERT INTO alert_events (dedupe_key, alert_id, received_at, payload) VALUES (?, ?, ?, ?)'),
@@ -275,14 +278,6 @@ export class SqliteAlertRepository implements AlertRepository {
       activeSilences: db.prepare('SELECT * FROM alert_silences WHERE until > ? ORDER BY until'),
       findSilence: db.prepare('SELECT * FROM alert_silences WHERE rule = ? AND target = ? AND until > ? ORDER BY until DESC LIMIT 1'),
     };
-  }
-
-  transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
-  }
-
-  groupCommit<T>(work: () => T): { result: T; durable: Promise<void> } {
-    return this.commits.commit(work);
   }
 
   hasEvent(dedupeKey: string): boolean {

@@ -1,5 +1,6 @@
 import type { AuditEntry, AuditLog } from '../../../core/audit/audit-log';
 import type { Migration, SqliteDatabase } from './database';
+import { gated, type Synchronous } from './gate';
 
 export const auditMigrations: Migration[] = [
   {
@@ -19,7 +20,13 @@ export const auditMigrations: Migration[] = [
   },
 ];
 
-export class SqliteAuditLog implements AuditLog {
+/** The AuditLog port on SQLite (calls pass the connection's gate: see gate.ts). */
+export function sqliteAuditLog(db: SqliteDatabase, now?: () => Date): AuditLog {
+  return gated<AuditLog>(new SqliteAuditLog(db, now), db);
+}
+
+/** The synchronous store behind `sqliteAuditLog` (its methods run on the caller's turn). */
+export class SqliteAuditLog implements Synchronous<AuditLog> {
   private readonly insert;
   private readonly select;
 

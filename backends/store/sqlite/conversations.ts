@@ -1,5 +1,6 @@
 import type { ConversationRef, ConversationRepository } from '../../../core/conversations/conversation';
 import type { Migration, SqliteDatabase } from './database';
+import { gated, type Synchronous } from './gate';
 
 export const conversationMigrations: Migration[] = [
   {
@@ -12,7 +13,13 @@ export const conversationMigrations: Migration[] = [
   },
 ];
 
-export class SqliteConversationRepository implements ConversationRepository {
+/** The ConversationRepository port on SQLite (calls pass the connection's gate: see gate.ts). */
+export function sqliteConversationRepository(db: SqliteDatabase): ConversationRepository {
+  return gated<ConversationRepository>(new SqliteConversationRepository(db), db);
+}
+
+/** The synchronous store behind `sqliteConversationRepository` (its methods run on the caller's turn). */
+export class SqliteConversationRepository implements Synchronous<ConversationRepository> {
   private readonly upsertStmt;
   private readonly getStmt;
   private readonly listStmt;

@@ -30,12 +30,16 @@ const openNodeSqlite: OpenSqlite = (file) => new NodeSqlite(file);
  * that is not a database or is damaged, one another process holds locked, and one that a
  * newer FleetOps has migrated. In each case nothing is written.
  */
-export function openDatabase(file: string, migrations: readonly Migration[], open: OpenSqlite = openNodeSqlite): SqliteDatabase {
+export function openDatabase(
+  file: string,
+  migrations: readonly Migration[],
+  options: { open?: OpenSqlite; busyTimeoutInMs?: number } = {},
+): SqliteDatabase {
   if (file !== ':memory:') prepareDirectory(file);
   let db: SqliteDatabase | undefined;
   try {
-    db = open(file);
-    db.pragma('busy_timeout = 5000');
+    db = (options.open ?? openNodeSqlite)(file);
+    db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutInMs ?? 5_000)}`);
     // Reading the schema is the first thing that touches the file's content: a damaged or foreign file fails here.
     db.pragma('schema_version', { simple: true });
     refuseNewerSchema(db, file, migrations);

@@ -1,6 +1,7 @@
 import type { Migration, SqliteDatabase } from './database';
 import type { DeploymentRepository, IngestResult, ReceivedEvent } from '../../../core/deployments/repository';
 import type { PipelineRun } from '../../../core/deployments/run';
+import { gated, type Synchronous } from './gate';
 
 export const DEPLOYMENT_MIGRATIONS: readonly Migration[] = [
   {
@@ -30,7 +31,13 @@ export const DEPLOYMENT_MIGRATIONS: readonly Migration[] = [
 ];
 
 /** Runs and received events in SQLite; each method is one transaction. */
-export class SqliteDeploymentRepository implements DeploymentRepository {
+/** The DeploymentRepository port on SQLite (calls pass the connection's gate: see gate.ts). */
+export function sqliteDeploymentRepository(db: SqliteDatabase): DeploymentRepository {
+  return gated<DeploymentRepository>(new SqliteDeploymentRepository(db), db);
+}
+
+/** The synchronous store behind `sqliteDeploymentRepository` (its methods run on the caller's turn). */
+export class SqliteDeploymentRepository implements Synchronous<DeploymentRepository> {
   private readonly statements;
 
   constructor(private readonly db: SqliteDatabase) {

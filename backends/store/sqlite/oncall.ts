@@ -15,6 +15,7 @@ import type { Rotation } from '../../../core/oncall/rotation';
 import type { NewTimelineEntry, TimelineEntry, TimelineKind } from '../../../core/oncall/timeline';
 import type { TimeWindow } from '../../../core/oncall/window';
 import type { Migration, SqliteDatabase } from './database';
+import { gated, type Synchronous } from './gate';
 
 /** On call owns ids 06xx. Rotations and windows are small documents: stored as JSON, validated before they are saved. */
 export const oncallMigrations: Migration[] = [
@@ -68,33 +69,34 @@ export const oncallMigrations: Migration[] = [
   },
 ];
 
+/** The on-call ports on SQLite: every call passes the connection's gate (gate.ts), so it joins a unit of work only from inside it. */
 export function sqliteOnCallStore(db: SqliteDatabase, now: () => Date = () => new Date()): OnCallStore {
   return {
-    rotations: new SqliteRotationRepository(db, now),
-    overrides: new SqliteOverrideRepository(db, now),
-    maintenance: new SqliteMaintenanceWindowRepository(db, now),
-    timeline: new SqliteAlertTimelineRepository(db),
-    escalations: new SqliteEscalationRepository(db),
-    personalChats: new SqlitePersonalChatRepository(db, now),
+    rotations: gated<RotationRepository>(new SqliteRotationRepository(db, now), db),
+    overrides: gated<OverrideRepository>(new SqliteOverrideRepository(db, now), db),
+    maintenance: gated<MaintenanceWindowRepository>(new SqliteMaintenanceWindowRepository(db, now), db),
+    timeline: gated<AlertTimelineRepository>(new SqliteAlertTimelineRepository(db), db),
+    escalations: gated<EscalationRepository>(new SqliteEscalationRepository(db), db),
+    personalChats: gated<PersonalChatRepository>(new SqlitePersonalChatRepository(db, now), db),
   };
 }
 
-export class SqliteRotationRepository implements RotationRepository {
+export class SqliteRotationRepository implements Synchronous<RotationRepository> {
   constructor(
     private readonly db: SqliteDatabase,
     private readonly now: () => Date,
   ) {}
 
-  async list(): Promise<Rotation[]> {
+  list(): Rotation[] {
     return (this.db.prepare('SELECT body FROM oncall_rotations ORDER BY name').pluck().all() as string[]).map((body) => JSON.parse(body) as Rotation);
   }
 
-  async get(name: string): Promise<Rotation | undefined> {
+  get(name: string): Rotation | undefined {
     const body = this.db.prepare('SELECT body FROM oncall_rotations WHERE name = ?').pluck().get(name) as string | undefined;
     return body === undefined ? undefined : (JSON.parse(body) as Rotation);
   }
 
-  async save(rotation: Rotation, savedBy: string): Promise<void> {
+  save(rotation: Rotation, savedBy: string): void {
     this.db
       .prepare(
         `INSERT INTO oncall_rotations (name, body, saved_by, saved_at) VALUES (?, ?, ?, ?)
@@ -103,7 +105,7 @@ export class SqliteRotationRepository implements RotationRepository {
       .run(rotation.name, JSON.stringify(rotation), savedBy, this.now().toISOString());
   }
 
-  async remove(name: string): Promise<boolean> {
+  remove(name: string): boolean {
     return this.db.transaction(() => {
       this.db.prepare('DELETE FROM oncall_overrides WHERE rotation = ?').run(name);
       return this.db.prepare('DELETE FROM oncall_rotations WHERE name = ?').run(name).changes > 0;
@@ -132,20 +134,20 @@ const toOverride = (r: OverrideRow): Override => ({
   createdAt: r.created_at,
 });
 
-export class SqliteOverrideRepository implements OverrideRepository {
+export class SqliteOverrideRepository implements Synchronous<OverrideRepository> {
   constructor(
     private readonly db: SqliteDatabase,
     private readonly now: () => Date,
   ) {}
 
-  async list(options: { rotation?: string; endingAfter?: Date } = {}): Promise<Override[]> {
+  list(options: { rotation?: string; endingAfter?: Date } = {}): Override[] {
     const rows = this.db
       .prepare('SELECT * FROM oncall_overrides WHERE (? IS NULL OR rotation = ?) AND (? IS NULL OR end_at > ?) ORDER BY start_at, id')
       .all(options.rotation ?? null, options.rotation ?? null, options.endingAfter?.toISOString() ?? null, options.endingAfter?.toISOString() ?? null) as OverrideRow[];
     return rows.map(toOverride);
   }
 
-  async add(o: NewOverride): Promise<AddOverrideResult> {
+  add(o: NewOverride): AddOverrideResult {
     // ISO strings of one format compare as times; the check and the insert share one transaction.
     return this.db.transaction((): AddOverrideResult => {
       const clash = this.db
@@ -162,7 +164,7 @@ export class SqliteOverrideRepository implements OverrideRepository {
     })();
   }
 
-  async remove(id: number): Promise<Override | undefined> {
+  remove(id: number): Override | undefined {
     return this.db.transaction(() => {
       const row = this.db.prepare('SELECT * FROM oncall_overrides WHERE id = ?').get(id) as OverrideRow | undefined;
       if (row) this.db.prepare('DELETE FROM oncall_overrides WHERE id = ?').run(id);
@@ -181,17 +183,17 @@ interface WindowRow {
 
 const toWindow = (r: WindowRow): MaintenanceWindow => ({ id: r.id, filter: r.filter, window: JSON.parse(r.window) as TimeWindow, createdBy: r.created_by, createdAt: r.created_at });
 
-export class SqliteMaintenanceWindowRepository implements MaintenanceWindowRepository {
+export class SqliteMaintenanceWindowRepository implements Synchronous<MaintenanceWindowRepository> {
   constructor(
     private readonly db: SqliteDatabase,
     private readonly now: () => Date,
   ) {}
 
-  async list(): Promise<MaintenanceWindow[]> {
+  list(): MaintenanceWindow[] {
     return (this.db.prepare('SELECT * FROM oncall_maintenance ORDER BY id').all() as WindowRow[]).map(toWindow);
   }
 
-  async add(w: NewMaintenanceWindow): Promise<MaintenanceWindow> {
+  add(w: NewMaintenanceWindow): MaintenanceWindow {
     const createdAt = this.now().toISOString();
     const id = Number(
       this.db.prepare('INSERT INTO oncall_maintenance (filter, window, created_by, created_at) VALUES (?, ?, ?, ?)').run(w.filter, JSON.stringify(w.window), w.createdBy, createdAt)
@@ -200,7 +202,7 @@ export class SqliteMaintenanceWindowRepository implements MaintenanceWindowRepos
     return { ...w, id, createdAt };
   }
 
-  async remove(id: number): Promise<MaintenanceWindow | undefined> {
+  remove(id: number): MaintenanceWindow | undefined {
     return this.db.transaction(() => {
       const row = this.db.prepare('SELECT * FROM oncall_maintenance WHERE id = ?').get(id) as WindowRow | undefined;
       if (row) this.db.prepare('DELETE FROM oncall_maintenance WHERE id = ?').run(id);
@@ -220,19 +222,19 @@ interface TimelineRow {
 
 const toEntry = (r: TimelineRow): TimelineEntry => ({ id: r.id, alertId: r.alert_id, at: r.at, kind: r.kind, actor: r.actor, detail: r.detail ?? undefined });
 
-export class SqliteAlertTimelineRepository implements AlertTimelineRepository {
+export class SqliteAlertTimelineRepository implements Synchronous<AlertTimelineRepository> {
   constructor(private readonly db: SqliteDatabase) {}
 
-  async append(e: NewTimelineEntry): Promise<TimelineEntry> {
+  append(e: NewTimelineEntry): TimelineEntry {
     const id = Number(this.db.prepare('INSERT INTO alert_timeline (alert_id, at, kind, actor, detail) VALUES (?, ?, ?, ?, ?)').run(e.alertId, e.at, e.kind, e.actor, e.detail ?? null).lastInsertRowid);
     return { ...e, id };
   }
 
-  async list(alertId: string): Promise<TimelineEntry[]> {
+  list(alertId: string): TimelineEntry[] {
     return (this.db.prepare('SELECT * FROM alert_timeline WHERE alert_id = ? ORDER BY at, id').all(alertId) as TimelineRow[]).map(toEntry);
   }
 
-  async heldUntil(nowMs: number): Promise<Array<{ alertId: string; until: string }>> {
+  heldUntil(nowMs: number): Array<{ alertId: string; until: string }> {
     // The hold's detail ends with the window's end (ISO); a later entry of kind posted releases it.
     const rows = this.db
       .prepare(
@@ -244,22 +246,22 @@ export class SqliteAlertTimelineRepository implements AlertTimelineRepository {
     return rows.filter((r) => Date.parse(r.until) <= nowMs);
   }
 
-  async notes(alertId: string, limit: number): Promise<{ latest: TimelineEntry[]; count: number }> {
+  notes(alertId: string, limit: number): { latest: TimelineEntry[]; count: number } {
     const latest = (this.db.prepare("SELECT * FROM alert_timeline WHERE alert_id = ? AND kind = 'note' ORDER BY id DESC LIMIT ?").all(alertId, limit) as TimelineRow[]).map(toEntry);
     const count = this.db.prepare("SELECT count(*) FROM alert_timeline WHERE alert_id = ? AND kind = 'note'").pluck().get(alertId) as number;
     return { latest, count };
   }
 }
 
-export class SqliteEscalationRepository implements EscalationRepository {
+export class SqliteEscalationRepository implements Synchronous<EscalationRepository> {
   constructor(private readonly db: SqliteDatabase) {}
 
-  async get(alertId: string): Promise<EscalationState | undefined> {
+  get(alertId: string): EscalationState | undefined {
     const state = this.db.prepare('SELECT state FROM oncall_escalations WHERE alert_id = ?').pluck().get(alertId) as string | undefined;
     return state === undefined ? undefined : (JSON.parse(state) as EscalationState);
   }
 
-  async create(state: EscalationState): Promise<boolean> {
+  create(state: EscalationState): boolean {
     return (
       this.db
         .prepare('INSERT INTO oncall_escalations (alert_id, state, version, next_due_at) VALUES (?, ?, ?, ?) ON CONFLICT (alert_id) DO NOTHING')
@@ -267,7 +269,7 @@ export class SqliteEscalationRepository implements EscalationRepository {
     );
   }
 
-  async update(next: EscalationState): Promise<boolean> {
+  update(next: EscalationState): boolean {
     return (
       this.db
         .prepare('UPDATE oncall_escalations SET state = ?, version = ?, next_due_at = ? WHERE alert_id = ? AND version = ?')
@@ -275,7 +277,7 @@ export class SqliteEscalationRepository implements EscalationRepository {
     );
   }
 
-  async due(now: Date, limit: number): Promise<EscalationState[]> {
+  due(now: Date, limit: number): EscalationState[] {
     return (this.db.prepare('SELECT state FROM oncall_escalations WHERE next_due_at IS NOT NULL AND next_due_at <= ? ORDER BY next_due_at LIMIT ?').pluck().all(now.toISOString(), limit) as string[]).map(
       (s) => JSON.parse(s) as EscalationState,
     );
@@ -284,13 +286,13 @@ export class SqliteEscalationRepository implements EscalationRepository {
 
 const dueKey = (s: EscalationState): string | null => (s.acknowledgedAt || s.nextDueAt === undefined ? null : s.nextDueAt);
 
-export class SqlitePersonalChatRepository implements PersonalChatRepository {
+export class SqlitePersonalChatRepository implements Synchronous<PersonalChatRepository> {
   constructor(
     private readonly db: SqliteDatabase,
     private readonly now: () => Date,
   ) {}
 
-  async remember(userKeys: readonly string[], conversationId: string): Promise<void> {
+  remember(userKeys: readonly string[], conversationId: string): void {
     const upsert = this.db.prepare(
       `INSERT INTO oncall_personal_chats (user_key, conversation_id, seen_at) VALUES (?, ?, ?)
        ON CONFLICT (user_key) DO UPDATE SET conversation_id = excluded.conversation_id, seen_at = excluded.seen_at`,
@@ -301,7 +303,7 @@ export class SqlitePersonalChatRepository implements PersonalChatRepository {
     })();
   }
 
-  async find(userKey: string): Promise<string | undefined> {
+  find(userKey: string): string | undefined {
     return this.db.prepare('SELECT conversation_id FROM oncall_personal_chats WHERE user_key = ?').pluck().get(userKey.toLowerCase()) as string | undefined;
   }
 }

@@ -1,6 +1,7 @@
 import type { OutboxItem, OutboxRepository } from '../../../core/notifications/outbox';
 import type { OutboundMessage } from '../../../core/notifications/notifier';
 import type { Migration, SqliteDatabase } from './database';
+import { gated, type Synchronous } from './gate';
 
 export const outboxMigrations: Migration[] = [
   {
@@ -49,7 +50,13 @@ const toItem = (r: Row): OutboxItem => ({
   notBefore: r.not_before,
 });
 
-export class SqliteOutboxRepository implements OutboxRepository {
+/** The OutboxRepository port on SQLite (calls pass the connection's gate: see gate.ts). */
+export function sqliteOutboxRepository(db: SqliteDatabase, now?: () => Date): OutboxRepository {
+  return gated<OutboxRepository>(new SqliteOutboxRepository(db, now), db);
+}
+
+/** The synchronous store behind `sqliteOutboxRepository` (its methods run on the caller's turn). */
+export class SqliteOutboxRepository implements Synchronous<OutboxRepository> {
   private readonly stmts;
 
   /** `now` stamps updated_at/sent_at: the machine's clock, like the sender's schedule (tests fix it). */

@@ -3,6 +3,7 @@ import { ACTIVE_ROLLOUT_STATES, DEVICE_STATES, IN_FLIGHT_STATES, RETRYABLE_STATE
 import type { PlannedDevice } from '../../../core/rollouts/plan';
 import type { DeviceChange } from '../../../core/rollouts/progress';
 import type { InFlightDevice, Membership, RolloutConflict, RolloutPatch, RolloutRepository } from '../../../core/rollouts/repository';
+import { gated, type Synchronous } from './gate';
 
 export const rolloutMigrations: Migration[] = [
   {
@@ -150,7 +151,13 @@ const HOLDING: readonly DeviceState[] = ['queued', ...IN_FLIGHT_STATES, ...RETRY
 /** Not open: neither queued nor in flight. */
 const SETTLED: readonly DeviceState[] = DEVICE_STATES.filter((s) => s !== 'queued' && !IN_FLIGHT_STATES.includes(s));
 
-export class SqliteRolloutRepository implements RolloutRepository {
+/** The RolloutRepository port on SQLite (calls pass the connection's gate: see gate.ts). */
+export function sqliteRolloutRepository(db: SqliteDatabase): RolloutRepository {
+  return gated<RolloutRepository>(new SqliteRolloutRepository(db), db);
+}
+
+/** The synchronous store behind `sqliteRolloutRepository` (its methods run on the caller's turn). */
+export class SqliteRolloutRepository implements Synchronous<RolloutRepository> {
   /**
    * rolloutId → deviceId → row key, saving the tick a lookup by device id per changed device.
    * A rollout's rows are all inserted with its plan and never re-keyed (only a refused plan's
@@ -220,7 +227,7 @@ export class SqliteRolloutRepository implements RolloutRepository {
     return rows.map(toRollout);
   }
 
-  transition(id: string, expectedVersion: number, patch: RolloutPatch, alongside?: () => void): Rollout | undefined {
+  transition(id: string, expectedVersion: number, patch: RolloutPatch): Rollout | undefined {
     const sets: string[] = ['version = version + 1'];
     const values: unknown[] = [];
     const column = (name: string, value: unknown) => {
@@ -234,9 +241,7 @@ export class SqliteRolloutRepository implements RolloutRepository {
     if ('pauseReason' in patch) column('pause_reason', patch.pauseReason ?? null);
     const applied = this.db.transaction(() => {
       const changed = this.db.prepare(`UPDATE rollouts SET ${sets.join(', ')} WHERE id = ? AND version = ?`).run(...values, id, expectedVersion).changes;
-      if (changed !== 1) return false;
-      alongside?.();
-      return true;
+      return changed === 1;
     })();
     if (applied && (patch.state === 'completed' || patch.state === 'aborted')) this.forget(id);
     return applied ? this.get(id) : undefined;

@@ -1,5 +1,6 @@
 import type { Subscription, SubscriptionRepository, Topic } from '../../../core/conversations/subscription';
 import type { Migration, SqliteDatabase } from './database';
+import { gated, type Synchronous } from './gate';
 
 export const subscriptionMigrations: Migration[] = [
   {
@@ -35,7 +36,13 @@ const toSubscription = (r: Row): Subscription => ({
   createdAt: r.created_at,
 });
 
-export class SqliteSubscriptionRepository implements SubscriptionRepository {
+/** The SubscriptionRepository port on SQLite (calls pass the connection's gate: see gate.ts). */
+export function sqliteSubscriptionRepository(db: SqliteDatabase): SubscriptionRepository {
+  return gated<SubscriptionRepository>(new SqliteSubscriptionRepository(db), db);
+}
+
+/** The synchronous store behind `sqliteSubscriptionRepository` (its methods run on the caller's turn). */
+export class SqliteSubscriptionRepository implements Synchronous<SubscriptionRepository> {
   // Alert storms ask for the topic's subscribers in every batch: prepare once.
   private readonly byTopic;
 

@@ -42,7 +42,7 @@ describe('POST /api/alerts', () => {
 
   beforeAll(async () => {
     world = alertsWorld();
-    world.subscribe('ops');
+    await world.subscribe('ops');
     const app = express();
     app.use(
       '/api/alerts',

@@ -2,6 +2,7 @@ import { IngestBatcher } from '../../../core/alerts/ingest-batcher';
 import { parseAlertPayload } from '../../../core/alerts/parse-alert';
 import { alertsWorld } from './world';
 import { devicePayload } from './fixtures';
+import type { UnitOfWork } from '../../../core/unit-of-work';
 
 const alert = (id: string) => {
   const parsed = parseAlertPayload(devicePayload({ alertId: id }));
@@ -10,45 +11,46 @@ const alert = (id: string) => {
 };
 
 describe('IngestBatcher', () => {
-  it('stores alerts that arrive together in one transaction and answers each', async () => {
+  it('stores alerts that arrive together in one unit of work and answers each', async () => {
     const w = alertsWorld();
-    const batcher = new IngestBatcher(w.ingestor, w.repo);
+    const batcher = new IngestBatcher(w.ingestor, w.unitOfWork);
     const results = await Promise.all(['a', 'b', 'a'].map((id) => batcher.submit(alert(id), '{}')));
     expect(results.map((r) => r.outcome)).toEqual(['stored', 'stored', 'duplicate']);
   });
 
   it('fails only the alert whose storage failed; the others are kept', async () => {
     const w = alertsWorld();
-    w.subscribe('ops');
-    const batcher = new IngestBatcher(w.ingestor, w.repo);
+    await w.subscribe('ops');
+    const batcher = new IngestBatcher(w.ingestor, w.unitOfWork);
     const post = w.notifier.post.bind(w.notifier);
-    w.notifier.post = (conversationId, key, message) => {
+    w.notifier.post = async (conversationId, key, message) => {
       if (key === 'alert:bad') throw new Error('boom');
-      post(conversationId, key, message);
+      await post(conversationId, key, message);
     };
     const outcomes = await Promise.allSettled(['good-1', 'bad', 'good-2'].map((id) => batcher.submit(alert(id), '{}')));
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect(w.service.get('bad')).toBeUndefined();
-    expect(w.service.get('good-1')).toBeDefined();
-    expect(w.service.get('good-2')).toBeDefined();
+    expect(await w.service.get('bad')).toBeUndefined();
+    expect(await w.service.get('good-1')).toBeDefined();
+    expect(await w.service.get('good-2')).toBeDefined();
   });
 
   it('answers only once the batch is on disk, and fails the batch when the disk flush fails', async () => {
     const w = alertsWorld();
-    // The repository's group commit, with the disk flush held by the test.
+    // The unit of work commits, then waits for a disk flush the test holds.
     const flushes: Array<{ done: () => void; fail: (error: Error) => void }> = [];
-    const repo = Object.create(w.repo) as typeof w.repo;
-    repo.groupCommit = <T>(work: () => T) => {
-      const result = w.repo.transaction(work);
-      const durable = new Promise<void>((resolve, reject) => flushes.push({ done: resolve, fail: reject }));
-      return { result, durable };
+    const unitOfWork: UnitOfWork = {
+      async run(work) {
+        const result = await w.unitOfWork.run(work);
+        await new Promise<void>((resolve, reject) => flushes.push({ done: resolve, fail: reject }));
+        return result;
+      },
     };
-    const batcher = new IngestBatcher(w.ingestor, repo);
+    const batcher = new IngestBatcher(w.ingestor, unitOfWork);
     let answered = false;
     const first = batcher.submit(alert('a'), '{}').then((r) => ((answered = true), r));
     await new Promise((r) => setImmediate(r));
     expect(flushes).toHaveLength(1);
-    expect(w.service.get('a')).toBeDefined(); // committed…
+    expect(await w.service.get('a')).toBeDefined(); // committed…
     await Promise.resolve();
     expect(answered).toBe(false); // …but not answered before the flush
     flushes[0]!.done();

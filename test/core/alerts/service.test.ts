@@ -5,9 +5,9 @@ import { AlertStateError } from '../../../backends/alerts/port';
 describe('AlertService actions', () => {
   it('acknowledges: tells the source, stores who and when, updates every copy', async () => {
     const w = alertsWorld();
-    w.subscribe('a');
-    w.subscribe('b');
-    w.ingest(devicePayload({ alertId: 'a1', deviceId: 'device-42' }));
+    await w.subscribe('a');
+    await w.subscribe('b');
+    await w.ingest(devicePayload({ alertId: 'a1', deviceId: 'device-42' }));
     w.clock.advance(60_000);
     const outcome = await w.service.acknowledge('a1', { name: 'Ada Lovelace', upn: 'ada@contoso.com' });
     expect(outcome.changed).toBe(true);
@@ -21,7 +21,7 @@ describe('AlertService actions', () => {
 
   it('a second click is a no-op that says who did it first', async () => {
     const w = alertsWorld();
-    w.ingest(devicePayload({ alertId: 'a1' }));
+    await w.ingest(devicePayload({ alertId: 'a1' }));
     await w.service.acknowledge('a1', { name: 'Ada' });
     const again = await w.service.acknowledge('a1', { name: 'Bob' });
     expect(again).toMatchObject({ changed: false, reason: expect.stringContaining('already acknowledged by Ada') });
@@ -30,35 +30,35 @@ describe('AlertService actions', () => {
 
   it('closes, and closing twice is a no-op', async () => {
     const w = alertsWorld();
-    w.ingest(devicePayload({ alertId: 'a1' }));
+    await w.ingest(devicePayload({ alertId: 'a1' }));
     expect((await w.service.close('a1', { name: 'Ada' })).changed).toBe(true);
     expect(await w.service.close('a1', { name: 'Bob' })).toMatchObject({ changed: false, reason: expect.stringContaining('already closed by Ada') });
-    expect(w.service.listOpen().total).toBe(0);
+    expect((await w.service.listOpen()).total).toBe(0);
   });
 
   it('leaves the alert unchanged when the source refuses', async () => {
     const w = alertsWorld();
-    w.ingest(devicePayload({ alertId: 'a1' }));
+    await w.ingest(devicePayload({ alertId: 'a1' }));
     w.stateClient.failWith = new AlertStateError('403 Forbidden');
     await expect(w.service.acknowledge('a1', { name: 'Ada' })).rejects.toThrow('403');
-    expect(w.service.get('a1')?.state).toBe('New');
+    expect((await w.service.get('a1'))?.state).toBe('New');
   });
 
-  it('finds alerts by their short id and lists open ones by device', () => {
+  it('finds alerts by their short id and lists open ones by device', async () => {
     const w = alertsWorld();
-    w.ingest(devicePayload({ alertId: '/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/abc-123', deviceId: 'device-42' }));
-    w.ingest(devicePayload({ alertId: 'other', deviceId: 'device-7', severity: 0 }));
-    expect(w.service.get('abc-123')?.deviceId).toBe('device-42');
-    expect(w.service.openForDevice('device-42').map((a) => a.deviceId)).toEqual(['device-42']);
-    expect(w.service.listOpen().alerts.map((a) => a.severity)).toEqual([0, 1]);
+    await w.ingest(devicePayload({ alertId: '/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/abc-123', deviceId: 'device-42' }));
+    await w.ingest(devicePayload({ alertId: 'other', deviceId: 'device-7', severity: 0 }));
+    expect((await w.service.get('abc-123'))?.deviceId).toBe('device-42');
+    expect((await w.service.openForDevice('device-42')).map((a) => a.deviceId)).toEqual(['device-42']);
+    expect((await w.service.listOpen()).alerts.map((a) => a.severity)).toEqual([0, 1]);
   });
 
-  it('silences list until they expire', () => {
+  it('silences list until they expire', async () => {
     const w = alertsWorld();
-    w.ingest(devicePayload({ alertId: 'a1', deviceId: 'device-42' }));
-    w.service.silence('a1', 4, { name: 'Ada' });
-    expect(w.service.silences()).toMatchObject([{ rule: 'Temperature high', target: 'device-42', until: '2026-01-01T04:00:00.000Z', createdBy: 'Ada' }]);
+    await w.ingest(devicePayload({ alertId: 'a1', deviceId: 'device-42' }));
+    await w.service.silence('a1', 4, { name: 'Ada' });
+    expect(await w.service.silences()).toMatchObject([{ rule: 'Temperature high', target: 'device-42', until: '2026-01-01T04:00:00.000Z', createdBy: 'Ada' }]);
     w.clock.advance(4 * 3_600_000);
-    expect(w.service.silences()).toEqual([]);
+    expect(await w.service.silences()).toEqual([]);
   });
 });

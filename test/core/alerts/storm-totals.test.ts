@@ -54,12 +54,12 @@ describe('storm cards keep running totals', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(event, { minLength: 1, maxLength: 40 }), async (events) => {
         const w = alertsWorld({ storm: { threshold: 2, windowMs: 60_000 } });
-        w.subscribe('ops');
-        w.subscribe('night');
+        await w.subscribe('ops');
+        await w.subscribe('night');
         for (const e of events) {
           w.clock.advance(e.advanceSeconds * 1000);
           const at = new Date(Date.UTC(2026, 0, 1, 0, e.minute)).toISOString();
-          w.ingest(
+          await w.ingest(
             devicePayload({
               alertId: `a${e.id}`,
               rule: RULES[e.rule],
@@ -74,7 +74,7 @@ describe('storm cards keep running totals', () => {
           if (e.close) await w.service.close(`a${e.id}`, { name: 'Ana' });
         }
         for (const storm of storms(w.db)) {
-          const view = w.repo.stormView(storm, 8);
+          const view = await w.repo.stormView(storm, 8);
           const truth = recount(w.db, storm.conversationId, storm.rule, storm.generation);
           expect({ total: view.total, firing: view.firing, sites: view.topSites.map((s) => [s.site.toLowerCase(), s.count]) }).toEqual({
             total: truth.total,

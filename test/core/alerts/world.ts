@@ -1,6 +1,6 @@
 import { openDatabase } from '../../../backends/store/sqlite/database';
-import { alertMigrations, SqliteAlertRepository } from '../../../backends/store/sqlite/alerts';
-import { subscriptionMigrations, SqliteSubscriptionRepository } from '../../../backends/store/sqlite/subscriptions';
+import { alertMigrations, sqliteAlertRepository } from '../../../backends/store/sqlite/alerts';
+import { subscriptionMigrations, sqliteSubscriptionRepository } from '../../../backends/store/sqlite/subscriptions';
 import { AlertIngestor } from '../../../core/alerts/ingest';
 import { AlertPublisher } from '../../../core/alerts/publisher';
 import { AlertService } from '../../../core/alerts/service';
@@ -12,11 +12,12 @@ import { silentLogger } from '../../../core/logger';
 import type { Notifier, OutboundMessage } from '../../../core/notifications/notifier';
 import { alertCard } from '../../../cards/alert';
 import { alertStormCard } from '../../../cards/alert-storm';
+import { SqliteUnitOfWork } from '../../../backends/store/sqlite/unit-of-work';
 
 /** Records posts; `latest` is what the outbox would hold per (conversation, key) after coalescing. */
 export class RecordingNotifier implements Notifier {
   readonly posts: Array<{ conversationId: string; key: string; message: OutboundMessage }> = [];
-  post(conversationId: string, key: string, message: OutboundMessage): void {
+  async post(conversationId: string, key: string, message: OutboundMessage): Promise<void> {
     this.posts.push({ conversationId, key, message });
   }
   keys(conversationId?: string): string[] {
@@ -39,21 +40,22 @@ export class RecordingStateClient implements AlertStateClient {
 export function alertsWorld(options: { storm?: StormPolicy; file?: string } = {}) {
   const db = openDatabase(options.file ?? ':memory:', [...subscriptionMigrations, ...alertMigrations]);
   const clock = new ManualClock(new Date('2026-01-01T00:00:00Z'));
-  const repo = new SqliteAlertRepository(db);
-  const subscriptions = new SqliteSubscriptionRepository(db);
+  const repo = sqliteAlertRepository(db);
+  const subscriptions = sqliteSubscriptionRepository(db);
+  const unitOfWork = new SqliteUnitOfWork(db);
   const notifier = new RecordingNotifier();
-  const publisher = new AlertPublisher(repo, notifier, { alert: alertCard, storm: alertStormCard }, clock);
-  const ingestor = new AlertIngestor({ repo, subscriptions, publisher, clock, storm: options.storm ?? DEFAULT_STORM_POLICY, log: silentLogger });
+  const publisher = new AlertPublisher(repo, unitOfWork, notifier, { alert: alertCard, storm: alertStormCard }, clock);
+  const ingestor = new AlertIngestor({ repo, unitOfWork, subscriptions, publisher, clock, storm: options.storm ?? DEFAULT_STORM_POLICY, log: silentLogger });
   const stateClient = new RecordingStateClient();
-  const service = new AlertService({ repo, publisher, stateClient, clock, log: silentLogger });
-  const ingest = (payload: unknown) => {
+  const service = new AlertService({ repo, unitOfWork, publisher, stateClient, clock, log: silentLogger });
+  const ingest = async (payload: unknown) => {
     const parsed = parseAlertPayload(payload);
     if (!parsed.ok) throw new Error(parsed.error);
-    const result = ingestor.ingest(parsed.alert, JSON.stringify(payload));
+    const result = await ingestor.ingest(parsed.alert, JSON.stringify(payload));
     // The feature flushes storm cards on a short timer; tests flush at once.
-    publisher.flushStorms();
+    await publisher.flushStorms();
     return result;
   };
   const subscribe = (conversationId: string, filter = '') => subscriptions.add({ conversationId, topic: 'alerts', filter, createdBy: 'test' });
-  return { db, clock, repo, subscriptions, notifier, publisher, ingestor, service, stateClient, ingest, subscribe };
+  return { db, clock, repo, unitOfWork, subscriptions, notifier, publisher, ingestor, service, stateClient, ingest, subscribe };
 }

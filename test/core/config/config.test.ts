@@ -107,3 +107,18 @@ describe('feature settings are read here too, once', () => {
     expect(problemsOf({ IOTHUB_CONNECTION_STRING: 'HostName=h;SharedAccessKey=topsecret', IOTHUB_QUERIES_PER_MIN: 'x' })).not.toContain('topsecret');
   });
 });
+
+test('DATABASE_URL puts the state on PostgreSQL; without it the state stays in SQLite', () => {
+  expect(readConfig({}).database).toBeUndefined();
+  expect(readConfig({ DATABASE_URL: 'postgres://fleetops@db.postgres.database.azure.com:5432/fleetops', DATABASE_ENTRA_AUTH: 'on' }).database).toEqual({
+    url: 'postgres://fleetops@db.postgres.database.azure.com:5432/fleetops',
+    password: undefined,
+    entraAuth: true,
+    poolMax: 10,
+    statementTimeoutMs: 15_000,
+  });
+  expect(problemsOf({ DATABASE_URL: 'mysql://x/y' })).toMatch(/DATABASE_URL.*PostgreSQL URL/);
+  expect(problemsOf({ DATABASE_URL: 'mysql://x:hunter2@y/z' })).not.toContain('hunter2');
+  expect(problemsOf({ DATABASE_ENTRA_AUTH: 'on' })).toMatch(/need DATABASE_URL/);
+  expect(problemsOf({ DATABASE_URL: 'postgres://h/db', DATABASE_ENTRA_AUTH: 'on', DATABASE_PASSWORD: 'x' })).toMatch(/unset DATABASE_PASSWORD/);
+});

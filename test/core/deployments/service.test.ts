@@ -1,9 +1,9 @@
 import { openDatabase } from '../../../backends/store/sqlite/database';
-import { DEPLOYMENT_MIGRATIONS, SqliteDeploymentRepository } from '../../../backends/store/sqlite/deployments';
+import { DEPLOYMENT_MIGRATIONS, sqliteDeploymentRepository } from '../../../backends/store/sqlite/deployments';
 import type { ApprovalDecision, ApprovalsClient, ApprovalUpdateResult } from '../../../backends/devops/port';
 import { DeploymentAnnouncer } from '../../../core/deployments/announcer';
 import { DeploymentService } from '../../../core/deployments/service';
-import { matchesDeploymentFilter, validateDeploymentFilter } from '../../../core/deployments/subscription-filter';
+import { globMatches, matchesDeploymentFilter, validateDeploymentFilter } from '../../../core/deployments/subscription-filter';
 import type { Subscription, SubscriptionRepository } from '../../../core/conversations/subscription';
 import type { Notifier, OutboundMessage } from '../../../core/notifications/notifier';
 import { ManualClock } from '../../../core/clock';
@@ -12,23 +12,23 @@ import { fixture, variant } from './fixtures';
 
 class RecordingNotifier implements Notifier {
   readonly posts: Array<{ conversationId: string; key: string; message: OutboundMessage }> = [];
-  post(conversationId: string, key: string, message: OutboundMessage): void {
+  async post(conversationId: string, key: string, message: OutboundMessage): Promise<void> {
     this.posts.push({ conversationId, key, message });
   }
 }
 
 class FakeSubscriptions implements SubscriptionRepository {
   constructor(private readonly subs: Array<Pick<Subscription, 'conversationId' | 'filter'>>) {}
-  add(): Subscription {
+  async add(): Promise<Subscription> {
     throw new Error('not used');
   }
-  remove(): number {
+  async remove(): Promise<number> {
     return 0;
   }
-  listForConversation(): Subscription[] {
+  async listForConversation(): Promise<Subscription[]> {
     return [];
   }
-  listForTopic(): Subscription[] {
+  async listForTopic(): Promise<Subscription[]> {
     return this.subs.map((s, i) => ({ id: i, topic: 'deployments', createdBy: 'x', createdAt: '', ...s }));
   }
 }
@@ -45,7 +45,7 @@ class FakeApprovals implements ApprovalsClient {
 
 function setup(answer: ApprovalUpdateResult = { ok: true, status: 'approved' }) {
   const db = openDatabase(':memory:', DEPLOYMENT_MIGRATIONS);
-  const repository = new SqliteDeploymentRepository(db);
+  const repository = sqliteDeploymentRepository(db);
   const notifier = new RecordingNotifier();
   const approvals = new FakeApprovals(answer);
   const clock = new ManualClock(new Date('2026-03-01T10:06:00Z'));
@@ -59,38 +59,38 @@ const releasePending = fixture('ms.vss-release.deployment-approval-pending-event
 const actor = { id: 'aad-lead', name: 'Rita Lead', upn: 'rita@contoso.com' };
 
 describe('DeploymentService', () => {
-  it('stores an event once, posts the run card to matching subscriptions under one key, recognises redelivery', () => {
+  it('stores an event once, posts the run card to matching subscriptions under one key, recognises redelivery', async () => {
     const { service, notifier } = setup();
-    expect(receive(service, releasePending)).toMatchObject({ status: 'accepted', runId: 'release-1', conversations: 2 });
+    expect(await receive(service, releasePending)).toMatchObject({ status: 'accepted', runId: 'release-1', conversations: 2 });
     expect(notifier.posts.map((p) => [p.conversationId, p.key])).toEqual([
       ['all', 'deployment:release-1'],
       ['cd', 'deployment:release-1'],
     ]);
-    expect(receive(service, releasePending)).toMatchObject({ status: 'duplicate', runId: 'release-1' });
+    expect(await receive(service, releasePending)).toMatchObject({ status: 'duplicate', runId: 'release-1' });
     expect(notifier.posts).toHaveLength(2);
   });
 
-  it('re-announces an event stored before a crash but never handed to the outbox', () => {
-    const { service, repository, notifier } = setup();
-    receive(service, releasePending);
+  it('re-announces an event stored before a crash but never handed to the outbox', async () => {
+    const { db, service, repository, notifier } = setup();
+    await receive(service, releasePending);
     const key = `${releasePending.eventType}:${releasePending.id}`;
-    repository['db'].prepare('UPDATE deployment_events SET announced = 0').run();
-    expect(repository.unannounced(10)).toEqual([{ eventKey: key, runId: 'release-1' }]);
-    expect(service.recover()).toBe(1);
+    db.prepare('UPDATE deployment_events SET announced = 0').run();
+    expect(await repository.unannounced(10)).toEqual([{ eventKey: key, runId: 'release-1' }]);
+    expect(await service.recover()).toBe(1);
     expect(notifier.posts).toHaveLength(4);
-    expect(repository.unannounced(10)).toEqual([]);
+    expect(await repository.unannounced(10)).toEqual([]);
   });
 
-  it('rejects unknown and malformed events without storing them', () => {
+  it('ignores unhandled event types and rejects malformed events, storing neither', async () => {
     const { service, repository } = setup();
-    expect(receive(service, fixture('ms.vss-pipelines.job-state-changed-event'))).toMatchObject({ status: 'rejected', reason: 'unsupported' });
-    expect(receive(service, { eventType: 'build.complete' })).toMatchObject({ status: 'rejected', reason: 'malformed' });
-    expect(repository.listRecent({ limit: 10 })).toEqual([]);
+    expect(await receive(service, fixture('ms.vss-pipelines.job-state-changed-event'))).toMatchObject({ status: 'ignored', eventType: 'ms.vss-pipelines.job-state-changed-event' });
+    expect(await receive(service, { eventType: 'build.complete' })).toMatchObject({ status: 'rejected', reason: 'malformed' });
+    expect(await repository.listRecent({ limit: 10 })).toEqual([]);
   });
 
   it('approves through Azure DevOps with a comment naming the Teams user, then shows who and when', async () => {
     const { service, approvals, notifier } = setup();
-    receive(service, releasePending);
+    await receive(service, releasePending);
     const outcome = await service.decide({ runId: 'release-1', approvalId: '0', decision: 'approved', actor });
     expect(approvals.calls[0]).toMatchObject({
       approvalId: '0',
@@ -111,7 +111,7 @@ describe('DeploymentService', () => {
 
   it('keeps the approval pending and shows Azure DevOps’ error on the card', async () => {
     const { service } = setup({ ok: false, failure: 'not-approver', message: 'User Rita is not authorized to approve this request.' });
-    receive(service, releasePending);
+    await receive(service, releasePending);
     const outcome = await service.decide({ runId: 'release-1', approvalId: '0', decision: 'approved', actor });
     expect(outcome.kind).toBe('card');
     if (outcome.kind !== 'card') return;
@@ -120,7 +120,7 @@ describe('DeploymentService', () => {
 
   it('says when more approvers are needed', async () => {
     const { service } = setup({ ok: true, status: 'pending', remainingApprovers: 1 });
-    receive(service, releasePending);
+    await receive(service, releasePending);
     const outcome = await service.decide({ runId: 'release-1', approvalId: '0', decision: 'approved', actor });
     if (outcome.kind !== 'card') throw new Error('expected a card');
     expect(outcome.run.approvals[0]).toMatchObject({ status: 'pending', note: 'Approved by Rita Lead; waiting for 1 more approver.' });
@@ -129,17 +129,17 @@ describe('DeploymentService', () => {
   it('answers with a line for unknown runs and approvals', async () => {
     const { service } = setup();
     expect(await service.decide({ runId: 'run-404', approvalId: 'a', decision: 'approved', actor })).toMatchObject({ kind: 'message' });
-    receive(service, releasePending);
+    await receive(service, releasePending);
     expect(await service.decide({ runId: 'release-1', approvalId: 'zzz', decision: 'approved', actor })).toMatchObject({ kind: 'message', message: expect.stringMatching(/no approval zzz/) });
   });
 
-  it('lists recent runs, optionally of one pipeline', () => {
+  it('lists recent runs, optionally of one pipeline', async () => {
     const { service } = setup();
-    receive(service, releasePending);
-    receive(service, fixture('build.complete'));
-    receive(service, variant('ms.vss-pipelines.run-state-changed-event', (e) => (e.resource.run.id = 99)));
-    expect(service.list().map((r) => r.runId).sort()).toEqual(['release-1', 'run-2', 'run-99']);
-    expect(service.list({ pipeline: 'fabrikam.cd' }).map((r) => r.runId)).toEqual(['release-1']);
+    await receive(service, releasePending);
+    await receive(service, fixture('build.complete'));
+    await receive(service, variant('ms.vss-pipelines.run-state-changed-event', (e) => (e.resource.run.id = 99)));
+    expect((await service.list()).map((r) => r.runId).sort()).toEqual(['release-1', 'run-2', 'run-99']);
+    expect((await service.list({ pipeline: 'fabrikam.cd' })).map((r) => r.runId)).toEqual(['release-1']);
   });
 });
 
@@ -155,5 +155,22 @@ describe('deployments subscription filter', () => {
     expect(matchesDeploymentFilter('firmware-*, FleetOps CD', { pipeline: 'fleetops cd' })).toBe(true);
     expect(matchesDeploymentFilter('firmware-*', { pipeline: 'my firmware-release' })).toBe(false);
     expect(matchesDeploymentFilter('a.b', { pipeline: 'axb' })).toBe(false);
+  });
+});
+
+describe('deployment filter globs', () => {
+  test('match like `*` globs', () => {
+    const cases: Array<[string, string, boolean]> = [
+      ['firmware-*', 'firmware-release', true], ['*-release', 'firmware-release', true], ['f*e*e', 'firmware-release', true],
+      ['*rel*', 'firmware-release', true], ['firm*x', 'firmware-release', false], ['a*a', 'a', false], ['a*b*c', 'abc', true],
+      ['ab*ba', 'aba', false], ['fleetops cd', 'fleetops cd', true], ['fleetops', 'fleetops cd', false], ['*', '', true],
+    ];
+    for (const [pattern, name, expected] of cases) expect([pattern, name, globMatches(pattern, name)]).toEqual([pattern, name, expected]);
+  });
+
+  test('a pathological filter against a long pipeline name answers at once (a RegExp backtracked for minutes)', () => {
+    const started = performance.now();
+    expect(matchesDeploymentFilter(`${'*a'.repeat(40)}*b`, { pipeline: 'a'.repeat(200) })).toBe(false);
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 });

@@ -1,7 +1,7 @@
 import { openDatabase } from '../../../backends/store/sqlite/database';
 import { ALL_MIGRATIONS } from '../../../backends/store/sqlite/migrations';
-import { SqliteOutboxRepository } from '../../../backends/store/sqlite/outbox';
-import { SqliteConversationRepository } from '../../../backends/store/sqlite/conversations';
+import { sqliteOutboxRepository } from '../../../backends/store/sqlite/outbox';
+import { sqliteConversationRepository } from '../../../backends/store/sqlite/conversations';
 import { OutboxSender } from '../../../core/notifications/outbox-sender';
 import { ChannelError, type ChannelClient } from '../../../core/notifications/channel';
 import { silentLogger } from '../../../core/logger';
@@ -27,43 +27,43 @@ class FakeChannel implements ChannelClient {
 /** The bot's clock, as the repository's stamps must show it (not the machine's). */
 const WALL_CLOCK = '2026-03-01T04:05:06.000Z';
 
-function setup() {
+async function setup() {
   const db = openDatabase(':memory:', ALL_MIGRATIONS);
-  const outbox = new SqliteOutboxRepository(db, () => new Date(WALL_CLOCK));
-  const conversations = new SqliteConversationRepository(db);
-  conversations.upsert({ conversationId: 'c1', serviceUrl: 'http://x', channelId: 'msteams', tenantId: 't' });
-  conversations.upsert({ conversationId: 'c2', serviceUrl: 'http://x', channelId: 'msteams', tenantId: 't' });
+  const outbox = sqliteOutboxRepository(db, () => new Date(WALL_CLOCK));
+  const conversations = sqliteConversationRepository(db);
+  await conversations.upsert({ conversationId: 'c1', serviceUrl: 'http://x', channelId: 'msteams', tenantId: 't' });
+  await conversations.upsert({ conversationId: 'c2', serviceUrl: 'http://x', channelId: 'msteams', tenantId: 't' });
   const channel = new FakeChannel();
   const sender = new OutboxSender(outbox, conversations, channel, silentLogger, { backoff: { random: () => 0 } });
   return { outbox, channel, sender };
 }
 
 test('first post creates, later posts of the same key update in place', async () => {
-  const { outbox, channel, sender } = setup();
+  const { outbox, channel, sender } = await setup();
   let now = 0;
-  outbox.enqueue('c1', 'alert:1', { text: 'fired' }, now);
+  await outbox.enqueue('c1', 'alert:1', { text: 'fired' }, now);
   await sender.drainOnce(() => now);
-  outbox.enqueue('c1', 'alert:1', { text: 'resolved' }, now);
+  await outbox.enqueue('c1', 'alert:1', { text: 'resolved' }, now);
   now += 10;
   await sender.drainOnce(() => now);
   expect(channel.calls).toEqual([
     { op: 'create', conversationId: 'c1', text: 'fired' },
     { op: 'update', conversationId: 'c1', activityId: 'a1', text: 'resolved' },
   ]);
-  expect(outbox.pendingCount()).toBe(0);
+  expect(await outbox.pendingCount()).toBe(0);
 });
 
 test('unsent posts of one key coalesce: only the latest goes out', async () => {
-  const { outbox, channel, sender } = setup();
-  for (let i = 1; i <= 50; i++) outbox.enqueue('c1', 'storm:rule', { text: `count ${i}` }, 0);
+  const { outbox, channel, sender } = await setup();
+  for (let i = 1; i <= 50; i++) await outbox.enqueue('c1', 'storm:rule', { text: `count ${i}` }, 0);
   await sender.drainOnce(() => 0);
   expect(channel.calls).toEqual([{ op: 'create', conversationId: 'c1', text: 'count 50' }]);
 });
 
 test('keeps the per-conversation limit and says when to come back', async () => {
-  const { outbox, channel, sender } = setup();
-  for (let i = 0; i < 10; i++) outbox.enqueue('c1', `k${i}`, { text: `${i}` }, 0);
-  outbox.enqueue('c2', 'k', { text: 'other conversation' }, 0);
+  const { outbox, channel, sender } = await setup();
+  for (let i = 0; i < 10; i++) await outbox.enqueue('c1', `k${i}`, { text: `${i}` }, 0);
+  await outbox.enqueue('c2', 'k', { text: 'other conversation' }, 0);
   const result = await sender.drainOnce(() => 0);
   expect(result.sent).toBe(8); // 7 to c1 + 1 to c2
   expect(channel.calls.filter((c) => c.conversationId === 'c1')).toHaveLength(7);
@@ -74,8 +74,8 @@ test('keeps the per-conversation limit and says when to come back', async () => 
 });
 
 test('429 with Retry-After delays, never drops; a permanent error becomes a dead letter', async () => {
-  const { outbox, channel, sender } = setup();
-  outbox.enqueue('c1', 'k', { text: 'hello' }, 0);
+  const { outbox, channel, sender } = await setup();
+  await outbox.enqueue('c1', 'k', { text: 'hello' }, 0);
   channel.failures.push(new ChannelError('throttled', 429, '3'));
   const first = await sender.drainOnce(() => 0);
   expect(first.retried).toBe(1);
@@ -83,19 +83,19 @@ test('429 with Retry-After delays, never drops; a permanent error becomes a dead
   expect((await sender.drainOnce(() => 2_000)).sent).toBe(0);
   expect((await sender.drainOnce(() => 3_000)).sent).toBe(1);
 
-  outbox.enqueue('c1', 'gone', { text: 'bye' }, 3_000);
+  await outbox.enqueue('c1', 'gone', { text: 'bye' }, 3_000);
   channel.failures.push(new ChannelError('bot removed', 403));
   const dead = await sender.drainOnce(() => 3_000);
   expect(dead.dead).toBe(1);
-  expect(outbox.deadLetters(5)[0]).toMatchObject({ key: 'gone', error: expect.stringContaining('403'), at: WALL_CLOCK });
+  expect((await outbox.deadLetters(5))[0]).toMatchObject({ key: 'gone', error: expect.stringContaining('403'), at: WALL_CLOCK });
 });
 
 test('a post that arrives while its key is being sent is not lost', async () => {
-  const { outbox, channel, sender } = setup();
-  outbox.enqueue('c1', 'k', { text: 'v1' }, 0);
+  const { outbox, channel, sender } = await setup();
+  await outbox.enqueue('c1', 'k', { text: 'v1' }, 0);
   const originalCreate = channel.create.bind(channel);
   channel.create = async (ref, message) => {
-    outbox.enqueue('c1', 'k', { text: 'v2' }, 0); // arrives mid-flight
+    await outbox.enqueue('c1', 'k', { text: 'v2' }, 0); // arrives mid-flight
     return originalCreate(ref, message);
   };
   await sender.drainOnce(() => 0);

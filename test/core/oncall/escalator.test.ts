@@ -13,7 +13,7 @@ import { OnCallService } from '../../../core/oncall/service';
 class RecordingNotifier implements Notifier {
   readonly messages = new Map<string, OutboundMessage>();
   readonly order: string[] = [];
-  post(conversationId: string, key: string, message: OutboundMessage): void {
+  async post(conversationId: string, key: string, message: OutboundMessage): Promise<void> {
     const id = `${conversationId} ${key}`;
     if (!this.messages.has(id)) this.order.push(id);
     this.messages.set(id, message);
@@ -38,8 +38,8 @@ async function world() {
       notifier: to,
       clock,
       log: silentLogger,
-      alert: (id) => alerts.get(id),
-      pageMessage: (id, page) => ({ text: `${page.member.name}: alert ${id} needs you` }),
+      alert: async (id) => alerts.get(id),
+      pageMessage: async (id, page) => ({ text: `${page.member.name}: alert ${id} needs you` }),
     });
   return { clock, store, alerts, notifier, escalator };
 }

@@ -41,7 +41,7 @@ interface Row {
   pending_write: number;
 }
 
-function checkInvariants(w: World, writesAtPause: number | undefined): void {
+async function checkInvariants(w: World, writesAtPause: number | undefined): Promise<void> {
   // No device is written twice for the same rollout attempt.
   for (const [key, n] of w.fleet.writes) if (n > 1) throw new Error(`${key} written ${n} times`);
   // Store and fleet agree: queued rows were never written for their attempt; in-flight rows were.
@@ -52,7 +52,7 @@ function checkInvariants(w: World, writesAtPause: number | undefined): void {
     if ((IN_FLIGHT_STATES as readonly string[]).includes(r.state) && r.pending_write === 0 && !written) throw new Error(`${r.device_id} is ${r.state} but was never written`);
   }
   // Counts add up: every target is in exactly one state, and each wave holds its planned size.
-  const view = w.service.view('R1')!;
+  const view = (await w.service.view('R1'))!;
   const waveTotal = view.waves.reduce((n, wave) => n + wave.counts.targets, 0);
   if (waveTotal + view.alreadyCurrent + view.incompatible !== 30) throw new Error(`counts add up to ${waveTotal + view.alreadyCurrent + view.incompatible}, not 30`);
   for (const wave of view.waves) if (wave.counts.targets !== wave.size) throw new Error(`wave ${wave.index} holds ${wave.counts.targets}, planned ${wave.size}`);
@@ -66,7 +66,7 @@ function checkInvariants(w: World, writesAtPause: number | undefined): void {
     const open = sumStates(counts, ['queued', ...IN_FLIGHT_STATES]);
     const expected = Object.fromEntries(Object.entries({ ...counts, queued: open }).filter(([s, n]) => n! > 0 && !(IN_FLIGHT_STATES as readonly string[]).includes(s)));
     if (JSON.stringify(Object.entries(lumped).sort()) !== JSON.stringify(Object.entries(expected).sort())) throw new Error(`wave ${wave}: gate counts ${JSON.stringify(lumped)}, full counts ${JSON.stringify(counts)}`);
-    const settings = w.service.get('R1')!.settings.gates;
+    const settings = (await w.service.get('R1'))!.settings.gates;
     if (JSON.stringify(judgeWave(lumped, settings)) !== JSON.stringify(judgeWave(counts, settings))) throw new Error(`wave ${wave}: the gate judges its counts differently`);
   }
   // Pause stops writes within a tick.
@@ -80,14 +80,14 @@ describe.each<[FirmwareReads]>([['none'], ['full'], ['delta']])('rollout engine 
       fc.asyncProperty(fc.array(command, { minLength: 5, maxLength: 45 }), async (commands) => {
         const w = makeWorld(new FakeFleet(reads).add(30, (i) => ({ ring: i < 2 ? 'canary' : 'prod', version: i === 29 ? '2.4.1' : '2.4.0' })), { dispatchPerSecond: 1 }, { batchSize: 4 });
         await w.service.plan({ version: '2.4.1', filter: {}, filterText: '', waves: [10, 40, 100], actor: LEAD });
-        w.service.actions.start('R1', undefined, LEAD);
+        await w.service.actions.start('R1', undefined, LEAD);
 
         // Every write must belong to an approved, running wave.
         const original = w.fleet.updateDesired.bind(w.fleet);
         w.fleet.updateDesired = async (ids, patch) => {
           const fw = patch.firmware as { rolloutId: string; waveId: number };
           if (fw.rolloutId === 'R1') {
-            const r = w.service.get('R1')!;
+            const r = (await w.service.get('R1'))!;
             const wave = r.waves[fw.waveId - 1];
             if (!wave?.approvedBy || fw.waveId > r.currentWave) throw new Error(`wave ${fw.waveId} written before its approval (rollout ${r.state} wave ${r.currentWave})`);
           }
@@ -97,11 +97,11 @@ describe.each<[FirmwareReads]>([['none'], ['full'], ['delta']])('rollout engine 
         let writesAtPause: number | undefined;
         let badEvery = 0;
         for (const c of commands) {
-          const version = c.kind === 'approve' || c.kind === 'pause' || c.kind === 'resume' || c.kind === 'retry' || c.kind === 'abort' ? (c.stale ? 0 : w.service.get('R1')!.version) : 0;
+          const version = c.kind === 'approve' || c.kind === 'pause' || c.kind === 'resume' || c.kind === 'retry' || c.kind === 'abort' ? (c.stale ? 0 : (await w.service.get('R1'))!.version) : 0;
           switch (c.kind) {
             case 'tick':
               await w.service.tick();
-              if (w.service.get('R1')!.state === 'paused' || w.service.get('R1')!.state === 'aborted') writesAtPause ??= w.fleet.writeLog.length;
+              if ((await w.service.get('R1'))!.state === 'paused' || (await w.service.get('R1'))!.state === 'aborted') writesAtPause ??= w.fleet.writeLog.length;
               break;
             case 'advance':
               w.clock.advance(c.minutes * 60_000);
@@ -111,22 +111,22 @@ describe.each<[FirmwareReads]>([['none'], ['full'], ['delta']])('rollout engine 
               w.fleet.step((id) => (badEvery > 0 && Number(id.slice(-4)) % badEvery === 0 ? (badEvery % 2 ? 'error' : 'rollback') : undefined));
               break;
             case 'approve':
-              if (w.service.actions.approve('R1', version, LEAD).ok) writesAtPause = undefined;
+              if ((await w.service.actions.approve('R1', version, LEAD)).ok) writesAtPause = undefined;
               break;
             case 'resume':
-              if (w.service.actions.resume('R1', version, LEAD).ok) writesAtPause = undefined;
+              if ((await w.service.actions.resume('R1', version, LEAD)).ok) writesAtPause = undefined;
               break;
             case 'retry':
-              if (w.service.actions.retryFailed('R1', version, LEAD).ok && w.service.get('R1')!.state === 'running') writesAtPause = undefined;
+              if ((await w.service.actions.retryFailed('R1', version, LEAD)).ok && (await w.service.get('R1'))!.state === 'running') writesAtPause = undefined;
               break;
             case 'pause':
-              if (w.service.actions.pause('R1', version, LEAD).ok) writesAtPause = w.fleet.writeLog.length;
+              if ((await w.service.actions.pause('R1', version, LEAD)).ok) writesAtPause = w.fleet.writeLog.length;
               break;
             case 'abort':
               if ((await w.service.actions.abort('R1', version, LEAD)).ok) writesAtPause = w.fleet.writeLog.length;
               break;
             case 'exclude':
-              w.service.actions.exclude('R1', deviceName(c.device), LEAD);
+              await w.service.actions.exclude('R1', deviceName(c.device), LEAD);
               break;
             case 'restart':
               w.restart();
@@ -137,7 +137,7 @@ describe.each<[FirmwareReads]>([['none'], ['full'], ['delta']])('rollout engine 
               await w.service.tick();
               w.fleet.crashBeforeWrite = w.fleet.crashAfterWrite = false;
               w.restart();
-              if (w.service.get('R1')!.state === 'paused' || w.service.get('R1')!.state === 'aborted') writesAtPause ??= w.fleet.writeLog.length;
+              if ((await w.service.get('R1'))!.state === 'paused' || (await w.service.get('R1'))!.state === 'aborted') writesAtPause ??= w.fleet.writeLog.length;
               break;
             case 'offline': {
               const d = w.fleet.devices.get(deviceName(c.device))!;
@@ -145,7 +145,7 @@ describe.each<[FirmwareReads]>([['none'], ['full'], ['delta']])('rollout engine 
               break;
             }
           }
-          checkInvariants(w, writesAtPause);
+          await checkInvariants(w, writesAtPause);
         }
 
         // Restart at any point loses nothing: driven to the end, every target settles.
@@ -153,20 +153,20 @@ describe.each<[FirmwareReads]>([['none'], ['full'], ['delta']])('rollout engine 
         writesAtPause = undefined;
         for (const d of w.fleet.devices.values()) d.connection = 'Connected';
         for (let i = 0; i < 80; i++) {
-          const r = w.service.get('R1')!;
+          const r = (await w.service.get('R1'))!;
           if (r.state === 'completed' || r.state === 'aborted') break;
-          if (r.state === 'awaiting-approval') w.service.actions.approve('R1', r.version, LEAD);
+          if (r.state === 'awaiting-approval') await w.service.actions.approve('R1', r.version, LEAD);
           if (r.state === 'paused') {
-            w.service.actions.retryFailed('R1', undefined, LEAD);
-            w.service.actions.resume('R1', undefined, LEAD);
+            await w.service.actions.retryFailed('R1', undefined, LEAD);
+            await w.service.actions.resume('R1', undefined, LEAD);
           }
           await w.service.tick();
           w.fleet.step();
           w.clock.advance(60_000);
-          checkInvariants(w, undefined);
+          await checkInvariants(w, undefined);
         }
-        const final = w.service.get('R1')!;
-        const view = w.service.view('R1')!;
+        const final = (await w.service.get('R1'))!;
+        const view = (await w.service.view('R1'))!;
         if (final.state === 'completed') {
           if (view.totals.queued + view.totals.inProgress !== 0) throw new Error('completed with devices still open');
         } else if (final.state !== 'aborted') {

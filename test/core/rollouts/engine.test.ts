@@ -13,7 +13,7 @@ describe.each<[FirmwareReads]>([['none'], ['full'], ['delta']])('rollout engine 
     await w.service.tick();
     expect(w.fleet.writeLog).toHaveLength(0);
 
-    const started = w.service.actions.start(planned.rollout.id, 1, LEAD);
+    const started = await w.service.actions.start(planned.rollout.id, 1, LEAD);
     expect(started).toMatchObject({ ok: true, message: expect.stringContaining('started wave 1') });
     await run(w, 1);
     expect(w.fleet.writeLog.map((x) => x.deviceId)).toHaveLength(1);
@@ -21,34 +21,34 @@ describe.each<[FirmwareReads]>([['none'], ['full'], ['delta']])('rollout engine 
     expect(w.fleet.devices.get(w.fleet.writeLog[0]!.deviceId)!.ring).toBe('canary');
 
     await run(w, 12);
-    let r = w.service.get('R1')!;
+    let r = (await w.service.get('R1'))!;
     expect(r).toMatchObject({ state: 'awaiting-approval', currentWave: 2 });
     expect(w.fleet.writeLog).toHaveLength(1); // nothing of wave 2 before its approval
 
     for (let k = 2; k <= 4; k++) {
-      expect(w.service.actions.approve('R1', r.version, LEAD).ok).toBe(true);
+      expect((await w.service.actions.approve('R1', r.version, LEAD)).ok).toBe(true);
       await run(w, 14);
-      r = w.service.get('R1')!;
+      r = (await w.service.get('R1'))!;
     }
     expect(r.state).toBe('completed');
-    const view = w.service.view('R1')!;
+    const view = (await w.service.view('R1'))!;
     expect(view.totals).toMatchObject({ targets: 100, succeeded: 100, failed: 0 });
     expect(view.alreadyCurrent).toBe(3);
     expect([...w.fleet.devices.keys()].every((id) => w.fleet.writesFor(id) <= 1)).toBe(true);
-    expect(w.service.membershipOf('device-0005')).toMatchObject({ rolloutId: 'R1', state: 'succeeded', rolloutState: 'completed' });
+    expect(await w.service.membershipOf('device-0005')).toMatchObject({ rolloutId: 'R1', state: 'succeeded', rolloutState: 'completed' });
   });
 
   it('pauses itself when the failure gate breaches and names the failing devices', async () => {
     const w = makeWorld(new FakeFleet(reads).add(200));
     const planned = await plan(w, { waves: [10, 100] });
-    w.service.actions.start(planned.rollout.id, 1, LEAD);
+    await w.service.actions.start(planned.rollout.id, 1, LEAD);
     const events = [];
     for (let i = 0; i < 14; i++) {
       events.push(...(await w.service.tick()));
       w.fleet.step((id) => (id.endsWith('3') ? 'error' : id.endsWith('7') ? 'rollback' : undefined));
       w.clock.advance(60_000);
     }
-    const r = w.service.get('R1')!;
+    const r = (await w.service.get('R1'))!;
     expect(r.state).toBe('paused');
     expect(r.pauseReason).toMatch(/^Wave 1 gate: failures reached/);
     const breach = events.find((e) => e.kind === 'gate-breached');
@@ -62,9 +62,9 @@ describe.each<[FirmwareReads]>([['none'], ['full'], ['delta']])('rollout engine 
     expect(w.fleet.writeLog.length).toBe(writesAtPause);
 
     // Resume acknowledges the counted failures; retry puts them back in the queue.
-    const retried = w.service.actions.retryFailed('R1', r.version, LEAD);
+    const retried = await w.service.actions.retryFailed('R1', r.version, LEAD);
     expect(retried.ok).toBe(true);
-    expect(w.service.actions.resume('R1', undefined, LEAD).ok).toBe(true);
+    expect((await w.service.actions.resume('R1', undefined, LEAD)).ok).toBe(true);
     await run(w, 14);
     expect(w.fleet.writeLog.length).toBeGreaterThan(writesAtPause);
   });
@@ -72,30 +72,30 @@ describe.each<[FirmwareReads]>([['none'], ['full'], ['delta']])('rollout engine 
   it('stops writing within one tick of a pause, between batches', async () => {
     const w = makeWorld(new FakeFleet(reads).add(300), { dispatchPerSecond: 30 }, { batchSize: 10 });
     const planned = await plan(w, { waves: [100] });
-    w.service.actions.start(planned.rollout.id, 1, LEAD);
+    await w.service.actions.start(planned.rollout.id, 1, LEAD);
     const original = w.fleet.updateDesired.bind(w.fleet);
     let calls = 0;
     w.fleet.updateDesired = async (ids, patch) => {
       calls++;
-      if (calls === 2) w.service.actions.pause('R1', undefined, { name: 'Ona Operator' });
+      if (calls === 2) await w.service.actions.pause('R1', undefined, { name: 'Ona Operator' });
       return original(ids, patch);
     };
     await w.service.tick();
     expect(calls).toBe(2);
     expect(w.fleet.writeLog).toHaveLength(20);
-    expect(w.service.get('R1')!.state).toBe('paused');
+    expect((await w.service.get('R1'))!.state).toBe('paused');
   });
 
   it('makes exactly one transition when two leads click the same card', async () => {
     const w = makeWorld(new FakeFleet(reads).add(20));
     const planned = await plan(w);
     const v = planned.rollout.version;
-    const first = w.service.actions.start('R1', v, LEAD);
-    const second = w.service.actions.start('R1', v, OTHER_LEAD);
+    const first = await w.service.actions.start('R1', v, LEAD);
+    const second = await w.service.actions.start('R1', v, OTHER_LEAD);
     expect(first.ok).toBe(true);
     expect(second).toMatchObject({ ok: false, message: expect.stringContaining('Lena Lead started wave 1 at 09:00 UTC') });
-    expect(w.service.get('R1')!.version).toBe(v + 1);
-    const pauseWithoutRunning = w.service.actions.resume('R1', undefined, LEAD);
+    expect((await w.service.get('R1'))!.version).toBe(v + 1);
+    const pauseWithoutRunning = await w.service.actions.resume('R1', undefined, LEAD);
     expect(pauseWithoutRunning.message).toMatch(/is running wave 1 .* nothing to resume/);
   });
 
@@ -105,7 +105,7 @@ describe.each<[FirmwareReads]>([['none'], ['full'], ['delta']])('rollout engine 
     await expect(plan(w, { filter: { site: 'rome' }, filterText: 'site:rome' })).rejects.toThrow(/No device matches `site:rome`/);
     await expect(plan(w, { version: '3.0.0-beta.1' })).rejects.toThrow(/Nothing to roll out: .*20 cannot run it \(models sensor-s1 \(20\); it supports gateway-g2\)/);
     const first = await plan(w, { filter: { site: 'berlin' }, filterText: 'site:berlin' });
-    w.service.actions.start(first.rollout.id, undefined, LEAD);
+    await w.service.actions.start(first.rollout.id, undefined, LEAD);
     const err = await plan(w, { version: '2.5.0' }).catch((e) => e);
     expect(err).toBeInstanceOf(RolloutRefused);
     expect(err.message).toMatch(/overlap an active rollout: R1 \(running, 10 devices, e.g. device-0001\)/);
@@ -116,37 +116,37 @@ describe.each<[FirmwareReads]>([['none'], ['full'], ['delta']])('rollout engine 
   it('aborts: cancels the queue and sets not-yet-started devices back to their version', async () => {
     const w = makeWorld(new FakeFleet(reads).add(50));
     const planned = await plan(w, { waves: [20, 100] });
-    w.service.actions.start(planned.rollout.id, undefined, LEAD);
+    await w.service.actions.start(planned.rollout.id, undefined, LEAD);
     await w.service.tick(); // 10 devices written, none started
     const outcome = await w.service.actions.abort('R1', undefined, LEAD, { revert: true });
     expect(outcome.ok).toBe(true);
     expect(outcome.message).toMatch(/40 queued devices canceled; 10 not-yet-started devices set back/);
     const reverted = w.fleet.writeLog.filter((x) => (x.patch.firmware as { fwVersion: string }).fwVersion === '2.4.0');
     expect(reverted).toHaveLength(10);
-    expect(w.service.view('R1')!.totals.canceled).toBe(50);
+    expect((await w.service.view('R1'))!.totals.canceled).toBe(50);
   });
 
   it('times out devices that never report, and skips offline devices', async () => {
     const w = makeWorld(new FakeFleet(reads).add(10, (i) => ({ connection: i === 0 ? 'Disconnected' : 'Connected' })));
     await plan(w, { waves: [100] });
-    w.service.actions.start('R1', undefined, LEAD);
+    await w.service.actions.start('R1', undefined, LEAD);
     await w.service.tick();
     w.clock.advance(31 * 60_000);
     await w.service.tick();
-    const view = w.service.view('R1')!;
+    const view = (await w.service.view('R1'))!;
     expect(view.totals).toMatchObject({ skippedOffline: 1, timedOut: 9 });
-    expect(w.service.get('R1')!.state).toBe('paused');
+    expect((await w.service.get('R1'))!.state).toBe('paused');
   });
 
   it('continues after a crash right after a desired write without writing any device twice', async () => {
     const w = makeWorld(new FakeFleet(reads).add(30));
     await plan(w, { waves: [100] });
-    w.service.actions.start('R1', undefined, LEAD);
+    await w.service.actions.start('R1', undefined, LEAD);
     w.fleet.crashAfterWrite = true;
     await w.service.tick(); // the first batch is written, then the "process" dies before confirming
     w.restart();
     await run(w, 14);
-    expect(w.service.get('R1')!.state).toBe('completed');
+    expect((await w.service.get('R1'))!.state).toBe('completed');
     expect([...w.fleet.devices.keys()].map((id) => w.fleet.writesFor(id))).toEqual(Array(30).fill(1));
   });
 });

@@ -1,13 +1,14 @@
 import { NodeSqlite } from '../../../backends/store/sqlite/driver';
 import { connectIotHub, type IotHubTransport } from '../../../backends/fleet/iothub/connect';
 import { migrate } from '../../../backends/store/sqlite/database';
-import { rolloutMigrations, SqliteRolloutRepository } from '../../../backends/store/sqlite/rollouts';
+import { rolloutMigrations, sqliteRolloutRepository } from '../../../backends/store/sqlite/rollouts';
 import { ManualClock } from '../../../core/clock';
 import { RolloutService } from '../../../core/rollouts/service';
 import { FakeIotHubRest } from '../../backends/fleet/fake-iothub-rest';
 import { steppedTime } from '../../backends/fleet/harness';
 import { SEED_FIRMWARE } from '../../../backends/feed/local';
 import { catalogOf, LEAD } from './world';
+import { SqliteUnitOfWork } from '../../../backends/store/sqlite/unit-of-work';
 
 /** 2.4.1 for sensors only, so the gateways among the targets are set aside as incompatible. */
 const catalog = catalogOf(SEED_FIRMWARE.map((f) => (f.version === '2.4.1' ? { ...f, compatibleModels: ['sensor-s1'] } : f)));
@@ -75,7 +76,7 @@ function azureWorld(devices: number, maxPage: number) {
   const db = new NodeSqlite(':memory:');
   migrate(db, rolloutMigrations);
   const clock = new ManualClock(new Date('2026-03-01T09:00:00Z'));
-  const service = new RolloutService({ repo: new SqliteRolloutRepository(db), fleet, catalog, clock, defaults: { dispatchPerSecond: 100_000 }, engine: { batchSize: 2_000 } });
+  const service = new RolloutService({ repo: sqliteRolloutRepository(db), unitOfWork: new SqliteUnitOfWork(db), fleet, catalog, clock, defaults: { dispatchPerSecond: 100_000 }, engine: { batchSize: 2_000 } });
   const rows = () => db.prepare('SELECT device_id AS deviceId, wave, state FROM rollout_devices WHERE rollout_id = ?').all('R1') as Array<{ deviceId: string; wave: number | null; state: string }>;
   return { fake, hub, service, clock, rows };
 }
@@ -110,7 +111,7 @@ describe('rollouts over IoT Hub, more than 10,000 devices', () => {
     const w = azureWorld(N, 1_000);
     const planned = await w.service.plan({ version: '2.4.1', filter: { ring: 'broad' }, filterText: 'ring:broad', waves: [100], actor: LEAD });
     const eligible = planned.waveSizes[0]!;
-    expect(w.service.actions.start('R1', 1, LEAD).ok).toBe(true);
+    expect((await w.service.actions.start('R1', 1, LEAD)).ok).toBe(true);
 
     for (let i = 0; i < 3; i++) {
       await w.service.tick();
@@ -129,7 +130,7 @@ describe('rollouts over IoT Hub, more than 10,000 devices', () => {
     const before = w.hub.pages.length;
     await w.service.tick();
     expect(w.hub.pages.length - before).toBeGreaterThanOrEqual(Math.ceil(eligible / 1_000));
-    expect(w.service.view('R1')!.waves[0]!.counts).toMatchObject({ inProgress: eligible, queued: 0 });
+    expect((await w.service.view('R1'))!.waves[0]!.counts).toMatchObject({ inProgress: eligible, queued: 0 });
     expect(w.rows().filter((r) => r.state === 'downloading')).toHaveLength(eligible);
   });
 });

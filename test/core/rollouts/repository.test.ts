@@ -1,7 +1,8 @@
 import { NodeSqlite } from '../../../backends/store/sqlite/driver';
 import { migrate } from '../../../backends/store/sqlite/database';
-import { rolloutMigrations, SqliteRolloutRepository } from '../../../backends/store/sqlite/rollouts';
+import { rolloutMigrations, SqliteRolloutRepository, sqliteRolloutRepository } from '../../../backends/store/sqlite/rollouts';
 import { DEFAULT_SETTINGS, type Rollout } from '../../../core/rollouts/model';
+import { SqliteUnitOfWork } from '../../../backends/store/sqlite/unit-of-work';
 
 const T0 = Date.parse('2026-03-01T09:00:00Z');
 
@@ -28,21 +29,27 @@ function store() {
 }
 
 describe('SqliteRolloutRepository', () => {
-  it('runs the device moves of a transition in its transaction: all or nothing', () => {
-    const { repo, states } = store();
-    expect(() =>
-      repo.transition('R1', 1, { state: 'aborted' }, () => {
-        repo.moveAll('R1', ['queued'], 'canceled', 'aborted', T0);
+  it('runs the device moves of a transition in its unit of work: all or nothing', async () => {
+    const { db, states } = store();
+    const repo = sqliteRolloutRepository(db);
+    const unitOfWork = new SqliteUnitOfWork(db);
+    await expect(
+      unitOfWork.run(async () => {
+        await repo.transition('R1', 1, { state: 'aborted' });
+        await repo.moveAll('R1', ['queued'], 'canceled', 'aborted', T0);
         throw new Error('crash in the middle');
       }),
-    ).toThrow('crash in the middle');
-    expect(repo.get('R1')).toMatchObject({ state: 'running', version: 1 });
+    ).rejects.toThrow('crash in the middle');
+    expect(await repo.get('R1')).toMatchObject({ state: 'running', version: 1 });
     expect(Object.values(states())).toEqual(['queued', 'queued', 'queued', 'queued']);
 
-    let ran = false;
-    expect(repo.transition('R1', 0, { state: 'aborted' }, () => (ran = true))).toBeUndefined(); // stale: nothing runs
-    expect(ran).toBe(false);
-    expect(repo.transition('R1', 1, { state: 'aborted' }, () => repo.moveAll('R1', ['queued'], 'canceled', 'aborted', T0))).toMatchObject({ state: 'aborted', version: 2 });
+    expect(await repo.transition('R1', 0, { state: 'aborted' })).toBeUndefined(); // stale
+    const moved = await unitOfWork.run(async () => {
+      const next = await repo.transition('R1', 1, { state: 'aborted' });
+      await repo.moveAll('R1', ['queued'], 'canceled', 'aborted', T0);
+      return next;
+    });
+    expect(moved).toMatchObject({ state: 'aborted', version: 2 });
     expect(Object.values(states())).toEqual(['canceled', 'canceled', 'canceled', 'canceled']);
   });
 

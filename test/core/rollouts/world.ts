@@ -1,12 +1,13 @@
 import { SEED_FIRMWARE } from '../../../backends/feed/local';
 import { compareVersions, type FirmwareCatalog, type FirmwareVersion } from '../../../backends/feed/port';
 import { migrate, type SqliteDatabase } from '../../../backends/store/sqlite/database';
-import { rolloutMigrations, SqliteRolloutRepository } from '../../../backends/store/sqlite/rollouts';
+import { rolloutMigrations, sqliteRolloutRepository } from '../../../backends/store/sqlite/rollouts';
 import { ManualClock } from '../../../core/clock';
 import type { RolloutSettings } from '../../../core/rollouts/model';
 import { RolloutService } from '../../../core/rollouts/service';
 import { NodeSqlite } from '../../../backends/store/sqlite/driver';
 import { FakeFleet } from './fake-fleet';
+import { SqliteUnitOfWork } from '../../../backends/store/sqlite/unit-of-work';
 
 export const catalogOf = (versions: readonly FirmwareVersion[] = SEED_FIRMWARE): FirmwareCatalog => ({
   list: async () => [...versions].sort((a, b) => compareVersions(b.version, a.version)),
@@ -30,7 +31,7 @@ export function makeWorld(fleet = new FakeFleet(), defaults: Partial<RolloutSett
   migrate(db, rolloutMigrations);
   const clock = new ManualClock(new Date('2026-03-01T09:00:00Z'));
   const make = () =>
-    new RolloutService({ repo: new SqliteRolloutRepository(db), fleet, catalog: catalogOf(), clock, defaults: { dispatchPerSecond: 1000, ...defaults }, engine: { batchSize: 50, ...engine } });
+    new RolloutService({ repo: sqliteRolloutRepository(db), unitOfWork: new SqliteUnitOfWork(db), fleet, catalog: catalogOf(), clock, defaults: { dispatchPerSecond: 1000, ...defaults }, engine: { batchSize: 50, ...engine } });
   const world: World = {
     db,
     fleet,

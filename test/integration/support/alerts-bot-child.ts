@@ -12,8 +12,8 @@ async function main() {
   });
   const conversationId = process.env.SEED_CONVERSATION;
   if (conversationId) {
-    bot.services.conversations.upsert({ conversationId, serviceUrl: process.env.CONNECTOR_URL!, channelId: 'msteams', tenantId: 'tenant-1', conversationType: 'channel' });
-    bot.services.subscriptions.add({ conversationId, topic: 'alerts', filter: '', createdBy: 'test' });
+    await bot.services.conversations.upsert({ conversationId, serviceUrl: process.env.CONNECTOR_URL!, channelId: 'msteams', tenantId: 'tenant-1', conversationType: 'channel' });
+    await bot.services.subscriptions.add({ conversationId, topic: 'alerts', filter: '', createdBy: 'test' });
   }
   process.stdout.write(`READY ${bot.url}\n`);
 }

@@ -1,21 +1,8 @@
 /**
  * KQL string functions whose rules DuckDB has no built-in for (occurrence-aware indexof,
- * overlapping countof, RE2-style extract_all with capture-group selection, parse_url).
+ * overlapping countof, parse_url). Nothing here takes a regular expression from a query.
  * Plain JavaScript, registered in DuckDB as scalar functions (see local/js-functions.ts).
  */
-
-/** Kusto's RE2 syntax → a JavaScript RegExp (named groups, leading inline flags). */
-function kqlRegex(pattern: string, global = false): RegExp {
-  let flags = global ? 'g' : '';
-  let source = pattern;
-  const inline = /^\(\?([imsU]+)\)/.exec(source);
-  if (inline) {
-    source = source.slice(inline[0].length);
-    for (const f of inline[1]) if ((f === 'i' || f === 'm' || f === 's') && !flags.includes(f)) flags += f;
-  }
-  source = source.replace(/\(\?P</g, '(?<').replace(/\[\[:alnum:\]\]/g, '[A-Za-z0-9]').replace(/\[:alnum:\]/g, 'A-Za-z0-9').replace(/\[:alpha:\]/g, 'A-Za-z').replace(/\[:digit:\]/g, '0-9').replace(/\[:space:\]/g, '\\s');
-  return new RegExp(source, flags + 'u');
-}
 
 /** indexof(source, lookup[, start[, length[, occurrence]]]): each further occurrence is searched from one past the previous match. */
 export function indexOf(source: string, lookup: string, start = 0, length = -1, occurrence = 1): number | null {
@@ -33,42 +20,12 @@ export function indexOf(source: string, lookup: string, start = 0, length = -1, 
   return found;
 }
 
-/** countof(text, search[, kind]): plain matches may overlap, regex matches do not. */
-export function countOf(text: string, search: string, kind = 'normal'): number {
+/** countof(text, search) of kind "normal": matches may overlap. (Kind "regex" is DuckDB's RE2, see kql/regex.ts.) */
+export function countOf(text: string, search: string): number {
   if (search === '') return 0;
-  if (kind.toLowerCase() === 'regex') {
-    let count = 0;
-    const re = kqlRegex(search, true);
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      count += 1;
-      if (m[0] === '') re.lastIndex += 1;
-    }
-    return count;
-  }
   let count = 0;
   for (let at = text.indexOf(search); at >= 0; at = text.indexOf(search, at + 1)) count += 1;
   return count;
-}
-
-/** extract_all(regex, [groups], text): one value per match (one group) or one array per match; null when nothing matches. */
-export function extractAll(pattern: string, text: string, groups?: readonly (number | string)[]): unknown {
-  const re = kqlRegex(pattern, true);
-  const rows: unknown[] = [];
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (m[0] === '') re.lastIndex += 1;
-    const count = m.length - 1;
-    const selected = groups && groups.length > 0 ? groups : count === 0 ? [0] : Array.from({ length: count }, (_, i) => i + 1);
-    const values = selected.map((g) => (typeof g === 'number' ? m[g] : m.groups?.[g]) ?? '');
-    rows.push(values.length === 1 ? values[0] : values);
-  }
-  return rows.length === 0 ? null : rows;
-}
-
-/** extract(regex, group, text) with Kusto's RE2 flavour; null when there is no match or no such group. */
-export function extract(pattern: string, group: number, text: string): string | null {
-  const m = kqlRegex(pattern).exec(text);
-  if (!m || group < 0 || group >= m.length) return null;
-  return m[group] ?? '';
 }
 
 const URL_PATTERN = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(?:([^:@/?#]*)(?::([^@/?#]*))?@)?(\[[^\]]*\]|[^:/?#]*)(?::(\d*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/s;
@@ -164,21 +121,6 @@ export function urlDecode(s: string): string | null {
   } catch {
     return null;
   }
-}
-
-/** trim(regex, text) family: strips leading/trailing matches of the regex. */
-export function trimRegex(pattern: string, text: string, start: boolean, end: boolean): string {
-  let out = text;
-  const { source, flags } = kqlRegex(pattern);
-  if (start) out = out.replace(new RegExp(`^(?:${source})`, flags), '');
-  if (end) out = out.replace(new RegExp(`(?:${source})$`, flags), '');
-  return out;
-}
-
-/** replace_regex(text, regex, rewrite): `\1` and `$1` both refer to groups. */
-export function replaceRegex(text: string, pattern: string, rewrite: string): string {
-  const jsRewrite = rewrite.replace(/\$/g, '$$$$').replace(/\\(\d)/g, '$$$1');
-  return text.replace(kqlRegex(pattern, true), jsRewrite);
 }
 
 /**

@@ -1,0 +1,250 @@
+import { alertTarget, shortAlertId, type AlertRecord } from '../../../core/alerts/alert';
+import type { AlertFilter } from '../../../core/alerts/filter';
+import type { AlertRepository, Delivery, StormCursor, StormJoiner } from '../../../core/alerts/repository';
+import type { Silence } from '../../../core/alerts/silence';
+import { stormCardKey, type Storm, type StormMember, type StormView } from '../../../core/alerts/storm';
+import type { PostgresDatabase } from './database';
+
+interface DeliveryRow {
+  conversation_id: string;
+  alert_id: string;
+  card_key: string;
+  delivered_at: string;
+  storm_rule: string | null;
+  storm_generation: number | null;
+}
+
+interface StormRow {
+  conversation_id: string;
+  rule: string;
+  generation: number;
+  started_at: string;
+  last_at: string;
+}
+
+interface SilenceRow {
+  id: string;
+  rule: string;
+  target: string;
+  until: string;
+  created_by: string;
+  created_at: string;
+}
+
+const toDelivery = (r: DeliveryRow): Delivery => ({
+  conversationId: r.conversation_id,
+  alertId: r.alert_id,
+  cardKey: r.card_key,
+  deliveredAt: Number(r.delivered_at),
+  storm: r.storm_rule !== null && r.storm_generation !== null ? { rule: r.storm_rule, generation: r.storm_generation } : undefined,
+});
+
+const toStorm = (r: StormRow): Storm => ({ conversationId: r.conversation_id, rule: r.rule, generation: r.generation, startedAt: Number(r.started_at), lastAt: Number(r.last_at) });
+const toSilence = (r: SilenceRow): Silence => ({ id: Number(r.id), rule: r.rule, target: r.target, until: r.until, createdBy: r.created_by, createdAt: r.created_at });
+const parse = (rows: ReadonlyArray<{ record_json: string }>): AlertRecord[] => rows.map((r) => JSON.parse(r.record_json) as AlertRecord);
+
+/** The WHERE clause of a filter from fixed fragments; values are always bound parameters. Sites, devices and rules match without case, as on SQLite. */
+function filterClause(filter: AlertFilter): { sql: string; params: unknown[] } {
+  const parts = [`monitor_condition = 'Fired'`, `state <> 'Closed'`];
+  const params: unknown[] = [];
+  const bind = (value: unknown) => `$${params.push(value)}`;
+  if (filter.maxSeverity !== undefined) parts.push(`severity <= ${bind(filter.maxSeverity)}`);
+  if (filter.minSeverity !== undefined) parts.push(`severity >= ${bind(filter.minSeverity)}`);
+  const anyOf = (column: string, values: readonly string[]) => {
+    if (values.length > 0) parts.push(`lower(${column}) = ANY(${bind(values.map((v) => v.toLowerCase()))})`);
+  };
+  anyOf('site', filter.sites);
+  anyOf('device_id', filter.devices);
+  anyOf('rule', filter.rules);
+  return { sql: parts.join(' AND '), params };
+}
+
+/**
+ * Alerts on PostgreSQL. The dedupe key is the primary key of alert_events: of two replicas
+ * given one redelivery at once, the second's insert fails and its webhook answers 5xx, so
+ * Azure retries and then finds the duplicate.
+ */
+export class PostgresAlertRepository implements AlertRepository {
+  constructor(private readonly db: PostgresDatabase) {}
+
+  async hasEvent(dedupeKey: string): Promise<boolean> {
+    return (await this.db.query('SELECT 1 FROM alert_events WHERE dedupe_key = $1', [dedupeKey])).length > 0;
+  }
+
+  async recordEvent(dedupeKey: string, alertId: string, receivedAt: string, payload: string): Promise<void> {
+    await this.db.execute('INSERT INTO alert_events (dedupe_key, alert_id, received_at, payload) VALUES ($1, $2, $3, $4)', [dedupeKey, alertId, receivedAt, payload]);
+  }
+
+  async getExact(alertId: string): Promise<AlertRecord | undefined> {
+    return parse(await this.db.query('SELECT record_json FROM alerts WHERE alert_id = $1', [alertId]))[0];
+  }
+
+  async get(alertId: string): Promise<AlertRecord | undefined> {
+    return (await this.getExact(alertId)) ?? parse(await this.db.query('SELECT record_json FROM alerts WHERE short_id = $1 ORDER BY fired_at DESC LIMIT 1', [alertId]))[0];
+  }
+
+  async save(record: AlertRecord): Promise<void> {
+    await this.db.execute(
+      `INSERT INTO alerts (alert_id, short_id, rule, severity, monitor_condition, state, device_id, site, target, fired_at, record_json)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT (alert_id) DO UPDATE SET rule = excluded.rule, severity = excluded.severity, monitor_condition = excluded.monitor_condition,
+         state = excluded.state, device_id = excluded.device_id, site = excluded.site, target = excluded.target,
+         fired_at = excluded.fired_at, record_json = excluded.record_json`,
+      [
+        record.alertId,
+        shortAlertId(record.alertId),
+        record.rule,
+        record.severity,
+        record.monitorCondition,
+        record.state,
+        record.deviceId ?? null,
+        record.site ?? null,
+        alertTarget(record),
+        record.firedAt,
+        JSON.stringify(record),
+      ],
+    );
+  }
+
+  async listOpen(filter: AlertFilter, limit: number): Promise<AlertRecord[]> {
+    const { sql, params } = filterClause(filter);
+    return parse(await this.db.query(`SELECT record_json FROM alerts WHERE ${sql} ORDER BY severity, fired_at DESC LIMIT $${params.length + 1}`, [...params, limit]));
+  }
+
+  async countOpen(filter: AlertFilter): Promise<number> {
+    const { sql, params } = filterClause(filter);
+    const [row] = await this.db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM alerts WHERE ${sql}`, params);
+    return Number(row?.n ?? 0);
+  }
+
+  async listFiringWithPrefix(prefix: string): Promise<AlertRecord[]> {
+    // left() rather than LIKE: the prefix is data, and LIKE would read its % and _ as wildcards.
+    return parse(await this.db.query(`SELECT record_json FROM alerts WHERE monitor_condition = 'Fired' AND left(alert_id, $1) = $2`, [prefix.length, prefix]));
+  }
+
+  async deliveriesOf(alertId: string): Promise<Delivery[]> {
+    return (await this.db.query<DeliveryRow>('SELECT * FROM alert_deliveries WHERE alert_id = $1 ORDER BY delivered_at, conversation_id', [alertId])).map(toDelivery);
+  }
+
+  async recordDelivery(d: Delivery): Promise<void> {
+    await this.db.execute(
+      `INSERT INTO alert_deliveries (conversation_id, alert_id, card_key, delivered_at, storm_rule, storm_generation) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (conversation_id, alert_id) DO NOTHING`,
+      [d.conversationId, d.alertId, d.cardKey, d.deliveredAt, d.storm?.rule ?? null, d.storm?.generation ?? null],
+    );
+  }
+
+  async countDeliveriesSince(conversationId: string, sinceMs: number, atMost: number): Promise<number> {
+    // Capped: the storm rule only asks "more than K?", and an uncapped count grows with the storm.
+    const [row] = await this.db.query<{ n: string }>(
+      'SELECT COUNT(*) AS n FROM (SELECT 1 FROM alert_deliveries WHERE conversation_id = $1 AND delivered_at > $2 LIMIT $3) AS recent',
+      [conversationId, sinceMs, atMost],
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  async latestStorm(conversationId: string, rule: string): Promise<Storm | undefined> {
+    const [row] = await this.db.query<StormRow>('SELECT * FROM alert_storms WHERE conversation_id = $1 AND rule = $2 ORDER BY generation DESC LIMIT 1', [conversationId, rule]);
+    return row ? toStorm(row) : undefined;
+  }
+
+  async joinStorm(storm: Storm, member: StormJoiner): Promise<void> {
+    await this.db.execute(
+      `INSERT INTO alert_storms (conversation_id, rule, generation, started_at, last_at, dirty, total, firing, severity, first_fired_at, last_fired_at)
+       VALUES ($1, $2, $3, $4, $5, true, 1, $6, $7, $8, $8)
+       ON CONFLICT (conversation_id, rule, generation) DO UPDATE SET
+         last_at = GREATEST(alert_storms.last_at, excluded.last_at), dirty = true, total = alert_storms.total + 1, firing = alert_storms.firing + excluded.firing,
+         severity = LEAST(alert_storms.severity, excluded.severity),
+         first_fired_at = LEAST(alert_storms.first_fired_at, excluded.first_fired_at),
+         last_fired_at = GREATEST(alert_storms.last_fired_at, excluded.last_fired_at)`,
+      [storm.conversationId, storm.rule, storm.generation, storm.startedAt, storm.lastAt, member.monitorCondition === 'Fired' ? 1 : 0, member.severity, member.firedAt],
+    );
+    if (member.site) {
+      await this.db.execute(
+        `INSERT INTO alert_storm_sites (conversation_id, rule, generation, site, count) VALUES ($1, $2, $3, $4, 1)
+         ON CONFLICT (conversation_id, rule, generation, site) DO UPDATE SET count = alert_storm_sites.count + 1`,
+        [storm.conversationId, storm.rule, storm.generation, member.site],
+      );
+    }
+  }
+
+  async markStormDirty(conversationId: string, rule: string, generation: number): Promise<void> {
+    await this.db.execute('UPDATE alert_storms SET dirty = true WHERE conversation_id = $1 AND rule = $2 AND generation = $3 AND NOT dirty', [conversationId, rule, generation]);
+  }
+
+  async dirtyStorms(limit = Number.POSITIVE_INFINITY, after?: StormCursor): Promise<Array<Storm & { cardKey: string }>> {
+    const from = after ?? { conversationId: '', rule: '', generation: 0 };
+    const rows = await this.db.query<StormRow>(
+      `SELECT * FROM alert_storms WHERE dirty AND (conversation_id, rule, generation) > ($1, $2, $3)
+        ORDER BY conversation_id, rule, generation LIMIT $4`,
+      [from.conversationId, from.rule, from.generation, Number.isFinite(limit) ? limit : null],
+    );
+    return rows.map((r) => ({ ...toStorm(r), cardKey: stormCardKey(r.conversation_id, r.rule, r.generation) }));
+  }
+
+  async clearStormDirty(storm: Storm): Promise<void> {
+    await this.db.execute('UPDATE alert_storms SET dirty = false WHERE conversation_id = $1 AND rule = $2 AND generation = $3', [storm.conversationId, storm.rule, storm.generation]);
+  }
+
+  async stormView(storm: Storm, memberLimit: number): Promise<StormView> {
+    const key = [storm.conversationId, storm.rule, storm.generation] as const;
+    const totals = await this.totals(...key);
+    const topSites = await this.db.query<{ site: string; count: number }>(
+      `SELECT site, count FROM alert_storm_sites WHERE conversation_id = $1 AND rule = $2 AND generation = $3 AND count > 0 ORDER BY count DESC, site LIMIT 3`,
+      key,
+    );
+    return {
+      storm,
+      total: totals.total,
+      firing: totals.firing,
+      resolved: totals.total - totals.firing,
+      severity: totals.severity,
+      firstFiredAt: totals.first_fired_at ?? new Date(storm.startedAt).toISOString(),
+      lastFiredAt: totals.last_fired_at ?? new Date(storm.lastAt).toISOString(),
+      topSites,
+      members: await this.members(...key, memberLimit),
+    };
+  }
+
+  async stormMembers(conversationId: string, rule: string, generation: number, limit: number): Promise<{ total: number; members: StormMember[] }> {
+    return { total: (await this.totals(conversationId, rule, generation)).total, members: await this.members(conversationId, rule, generation, limit) };
+  }
+
+  async addSilence(silence: Omit<Silence, 'id'>): Promise<Silence> {
+    const [row] = await this.db.query<{ id: string }>('INSERT INTO alert_silences (rule, target, until, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id', [
+      silence.rule,
+      silence.target,
+      silence.until,
+      silence.createdBy,
+      silence.createdAt,
+    ]);
+    return { ...silence, id: Number(row!.id) };
+  }
+
+  async activeSilences(now: Date): Promise<Silence[]> {
+    return (await this.db.query<SilenceRow>('SELECT * FROM alert_silences WHERE until > $1 ORDER BY until', [now.toISOString()])).map(toSilence);
+  }
+
+  async findSilence(rule: string, target: string, now: Date): Promise<Silence | undefined> {
+    const [row] = await this.db.query<SilenceRow>('SELECT * FROM alert_silences WHERE rule = $1 AND target = $2 AND until > $3 ORDER BY until DESC LIMIT 1', [rule, target, now.toISOString()]);
+    return row ? toSilence(row) : undefined;
+  }
+
+  private async totals(conversationId: string, rule: string, generation: number) {
+    const [row] = await this.db.query<{ total: number; firing: number; severity: number; first_fired_at: string | null; last_fired_at: string | null }>(
+      'SELECT total, firing, severity, first_fired_at, last_fired_at FROM alert_storms WHERE conversation_id = $1 AND rule = $2 AND generation = $3',
+      [conversationId, rule, generation],
+    );
+    return row ?? { total: 0, firing: 0, severity: 4, first_fired_at: null, last_fired_at: null };
+  }
+
+  private async members(conversationId: string, rule: string, generation: number, limit: number): Promise<StormMember[]> {
+    const rows = await this.db.query<{ record_json: string }>(
+      `SELECT a.record_json FROM alert_deliveries d JOIN alerts a ON a.alert_id = d.alert_id
+        WHERE d.conversation_id = $1 AND d.storm_rule = $2 AND d.storm_generation = $3
+        ORDER BY d.delivered_at DESC LIMIT $4`,
+      [conversationId, rule, generation, limit],
+    );
+    return parse(rows).map((r) => ({ alertId: r.alertId, target: alertTarget(r), severity: r.severity, site: r.site, monitorCondition: r.monitorCondition, state: r.state, firedAt: r.firedAt, resolvedAt: r.resolvedAt }));
+  }
+}

@@ -1,0 +1,92 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import type { Transaction, UnitOfWork } from '../../../core/unit-of-work';
+
+/**
+ * The state on PostgreSQL: a pool, and the unit of work that is open on this async path.
+ * A repository call made inside `unitOfWork.run` (AsyncLocalStorage tells) runs on that
+ * transaction's connection; any other runs on the pool, in its own implicit transaction.
+ */
+export class PostgresDatabase {
+  private readonly context = new AsyncLocalStorage<PostgresTransaction>();
+  readonly unitOfWork: UnitOfWork;
+
+  constructor(readonly pool: Pool) {
+    this.unitOfWork = { run: (work) => this.run(work) };
+  }
+
+  async query<R extends QueryResultRow = QueryResultRow>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+    const result = await this.executor().query<R>(sql, [...params]);
+    return result.rows;
+  }
+
+  /** Rows changed by an INSERT/UPDATE/DELETE. */
+  async execute(sql: string, params: readonly unknown[] = []): Promise<number> {
+    const result = await this.executor().query(sql, [...params]);
+    return result.rowCount ?? 0;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  private executor(): Pool | PoolClient {
+    const tx = this.context.getStore();
+    return tx && !tx.finished ? tx.client : this.pool;
+  }
+
+  private async run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    const open = this.context.getStore();
+    if (open && !open.finished) return open.savepoint(work);
+    const client = await this.pool.connect();
+    const tx = new PostgresTransaction(client);
+    let result: T;
+    try {
+      await client.query('BEGIN');
+      result = await this.context.run(tx, () => work(tx));
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      tx.finished = true;
+      // A connection whose ROLLBACK failed may be broken: do not hand it to the next caller.
+      client.release(error instanceof Error && /connection|terminat/i.test(error.message) ? error : undefined);
+      throw error;
+    }
+    tx.finished = true;
+    client.release();
+    tx.committed();
+    return result;
+  }
+}
+
+class PostgresTransaction implements Transaction {
+  finished = false;
+  private readonly callbacks: Array<() => void> = [];
+  private savepoints = 0;
+
+  constructor(readonly client: PoolClient) {}
+
+  afterCommit(callback: () => void): void {
+    this.callbacks.push(callback);
+  }
+
+  committed(): void {
+    for (const callback of this.callbacks) callback();
+  }
+
+  /** Nested units of work run one after the other; each can fail alone. */
+  async savepoint<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    const name = `uow_${++this.savepoints}`;
+    await this.client.query(`SAVEPOINT ${name}`);
+    try {
+      const result = await work(this);
+      await this.client.query(`RELEASE SAVEPOINT ${name}`);
+      return result;
+    } catch (error) {
+      await this.client.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      throw error;
+    } finally {
+      this.savepoints--;
+    }
+  }
+}

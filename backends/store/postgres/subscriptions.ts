@@ -1,0 +1,48 @@
+import type { Subscription, SubscriptionRepository, Topic } from '../../../core/conversations/subscription';
+import type { PostgresDatabase } from './database';
+
+interface Row {
+  id: string; // BIGSERIAL comes back as text
+  conversation_id: string;
+  topic: Topic;
+  filter: string;
+  created_by: string;
+  created_at: string;
+}
+
+const toSubscription = (r: Row): Subscription => ({
+  id: Number(r.id),
+  conversationId: r.conversation_id,
+  topic: r.topic,
+  filter: r.filter,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+});
+
+/** Subscriptions on PostgreSQL. */
+export class PostgresSubscriptionRepository implements SubscriptionRepository {
+  constructor(private readonly db: PostgresDatabase) {}
+
+  async add(sub: Omit<Subscription, 'id' | 'createdAt'>): Promise<Subscription> {
+    await this.db.execute(
+      `INSERT INTO subscriptions (conversation_id, topic, filter, created_by, created_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (conversation_id, topic, filter) DO NOTHING`,
+      [sub.conversationId, sub.topic, sub.filter, sub.createdBy, new Date().toISOString()],
+    );
+    const [row] = await this.db.query<Row>('SELECT * FROM subscriptions WHERE conversation_id = $1 AND topic = $2 AND filter = $3', [sub.conversationId, sub.topic, sub.filter]);
+    return toSubscription(row!);
+  }
+
+  remove(conversationId: string, topic: Topic, filter?: string): Promise<number> {
+    if (filter === undefined) return this.db.execute('DELETE FROM subscriptions WHERE conversation_id = $1 AND topic = $2', [conversationId, topic]);
+    return this.db.execute('DELETE FROM subscriptions WHERE conversation_id = $1 AND topic = $2 AND filter = $3', [conversationId, topic, filter]);
+  }
+
+  async listForConversation(conversationId: string): Promise<Subscription[]> {
+    return (await this.db.query<Row>('SELECT * FROM subscriptions WHERE conversation_id = $1 ORDER BY id', [conversationId])).map(toSubscription);
+  }
+
+  async listForTopic(topic: Topic): Promise<Subscription[]> {
+    return (await this.db.query<Row>('SELECT * FROM subscriptions WHERE topic = $1 ORDER BY id', [topic])).map(toSubscription);
+  }
+}

@@ -1,0 +1,91 @@
+import { Pool } from 'pg';
+import { poolConfig, PostgresSettingsError } from '../../../backends/store/postgres/connection';
+import { PostgresDatabase } from '../../../backends/store/postgres/database';
+import { entraPassword } from '../../../backends/store/postgres/entra-password';
+import { migratePostgres, PostgresStateError } from '../../../backends/store/postgres/migrate';
+import { PostgresOutboxRepository } from '../../../backends/store/postgres/outbox';
+import { POSTGRES_MIGRATIONS } from '../../../backends/store/postgres/schema';
+import { describeOnPostgres, scratchDatabase } from '../../support/postgres';
+
+const settings = { url: 'postgres://fleetops@db.postgres.database.azure.com:5432/fleetops', entraAuth: false, poolMax: 7, statementTimeoutMs: 9_000 };
+
+describe('PostgreSQL connection settings', () => {
+  test('Azure Database for PostgreSQL always gets verified TLS; sslmode=disable there is refused', () => {
+    expect(poolConfig(settings)).toMatchObject({ ssl: { rejectUnauthorized: true }, max: 7, statement_timeout: 9_000 });
+    expect(() => poolConfig({ ...settings, url: `${settings.url}?sslmode=disable` })).toThrow(PostgresSettingsError);
+    expect(poolConfig({ ...settings, url: 'postgres://postgres@127.0.0.1:5432/test' }).ssl).toBe(false);
+    expect(poolConfig({ ...settings, url: 'postgres://u@db.internal:5432/x' }).ssl).toEqual({ rejectUnauthorized: true });
+  });
+
+  test('with Entra ID the password is a token, fetched again only when it nears expiry', async () => {
+    let now = 0;
+    const issued: number[] = [];
+    const tokens = async () => {
+      issued.push(now);
+      return { token: `token-${issued.length}`, expiresOnTimestamp: now + 60 * 60_000 };
+    };
+    const password = entraPassword(tokens, () => now);
+    expect(await Promise.all([password(), password()])).toEqual(['token-1', 'token-1']);
+    now = 54 * 60_000; // 6 minutes left: still good
+    expect(await password()).toBe('token-1');
+    now = 56 * 60_000; // 4 minutes left: a new one
+    expect(await password()).toBe('token-2');
+    expect(issued).toHaveLength(2);
+    expect(typeof poolConfig({ ...settings, entraAuth: true }, tokens).password).toBe('function');
+    expect(() => poolConfig({ ...settings, entraAuth: true })).toThrow(/needs an Azure identity/);
+  });
+});
+
+describeOnPostgres('PostgreSQL state', () => {
+  let scratch: { url: string; drop: () => Promise<void> };
+  let pools: Pool[];
+  const pool = () => {
+    const p = new Pool({ connectionString: scratch.url, max: 4 });
+    pools.push(p);
+    return p;
+  };
+  beforeEach(async () => {
+    scratch = await scratchDatabase();
+    pools = [];
+  });
+  afterEach(async () => {
+    await Promise.all(pools.map((p) => p.end()));
+    await scratch.drop();
+  });
+
+  test('replicas starting together migrate once, under the advisory lock', async () => {
+    const results = await Promise.all([migratePostgres(pool(), POSTGRES_MIGRATIONS), migratePostgres(pool(), POSTGRES_MIGRATIONS)]);
+    expect(results.map((ids) => ids.length).sort()).toEqual([0, POSTGRES_MIGRATIONS.length]);
+    expect(await migratePostgres(pool(), POSTGRES_MIGRATIONS)).toEqual([]);
+  });
+
+  test('a database migrated by a newer FleetOps stops the start with one clear line, changing nothing', async () => {
+    const p = pool();
+    await migratePostgres(p, POSTGRES_MIGRATIONS);
+    await p.query("INSERT INTO schema_migrations (id) VALUES ('9999-from-the-future')");
+    await expect(migratePostgres(p, [...POSTGRES_MIGRATIONS, { id: '0500-new', sql: 'CREATE TABLE should_not_exist (x int)' }])).rejects.toThrow(
+      new PostgresStateError(
+        'The PostgreSQL database was migrated by a newer FleetOps (it has migration 9999-from-the-future, which this version does not know): deploy that newer version, or point DATABASE_URL at another database. Nothing was changed.',
+      ),
+    );
+    expect((await p.query("SELECT to_regclass('should_not_exist') AS t")).rows[0].t).toBeNull();
+  });
+
+  test('outbox: two replicas draining at once take different rows; a dead replica’s rows are due again when its lease ends', async () => {
+    const p = pool();
+    await migratePostgres(p, POSTGRES_MIGRATIONS);
+    const replicaA = new PostgresOutboxRepository(new PostgresDatabase(pool()), undefined, 30_000);
+    const replicaB = new PostgresOutboxRepository(new PostgresDatabase(pool()), undefined, 30_000);
+    for (let i = 0; i < 40; i++) await replicaA.enqueue(`c${i % 4}`, `alert:${i}`, { text: String(i) }, 1_000);
+    const [a, b] = await Promise.all([replicaA.due(2_000, 25), replicaB.due(2_000, 25)]);
+    const ids = [...a, ...b].map((item) => item.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toHaveLength(40);
+
+    // Replica A dies holding its rows: nothing of them is due before the lease ends, all of them after.
+    for (const item of b) await replicaB.complete(item);
+    expect(await replicaB.due(31_999, 100)).toEqual([]);
+    expect(await replicaB.nextDueAfter(2_000)).toBe(32_000);
+    expect((await replicaB.due(32_000, 100)).map((item) => item.id).sort()).toEqual(a.map((item) => item.id).sort());
+  });
+});
