@@ -1,4 +1,7 @@
-import { onCallMentionCard, ONCALL_VERBS } from '../cards/oncall-page';
+import { onCallMentionCard, ONCALL_VERBS, teamsUserIds } from '../cards/oncall-page';
+import { hasRole } from '../core/access/roles';
+import { isActor } from '../core/oncall/service';
+import type { Services } from './services';
 import type { AdaptiveCard } from '../cards/card';
 import { runbookOf } from '../core/oncall/paging';
 import { NOTES_ON_CARD, noteProblem } from '../core/oncall/timeline';
@@ -26,13 +29,19 @@ async function addNote(ctx: TurnContext, alertId: string, text: string): Promise
   await paging(ctx).oncall.timeline.append({ alertId, at: ctx.services.clock.now().toISOString(), kind: 'note', actor: ctx.actor.name, detail: text.trim() });
 }
 
-/** The mention card as it is now (its notes), for the card-action response. */
-async function mentionCardOf(ctx: TurnContext, alertId: string): Promise<AdaptiveCard | undefined> {
-  const { oncall, alerts } = paging(ctx);
-  const record = await alerts.get(alertId);
-  const state = await oncall.escalations.get(alertId);
-  if (!record || !state) return undefined;
+/** What the mention card is built from (a turn's services, or the feature's). */
+export type MentionSources = Pick<Services, 'oncall' | 'alerts' | 'config'>;
+
+/** The mention card as it is now (notes, the rotation's people), shared or for one reader. */
+export async function mentionCardFor(sources: MentionSources, alertId: string, reader?: { canAct: boolean; onCall: boolean }): Promise<AdaptiveCard | undefined> {
+  const { oncall, alerts, config } = sources;
+  const record = await alerts?.get(alertId);
+  const state = await oncall?.escalations.get(alertId);
+  if (!oncall || !record || !state) return undefined;
   const notes = await oncall.timeline.notes(alertId, NOTES_ON_CARD);
+  const rotation = await oncall.onCall(state.rotation).catch(() => undefined);
+  const people = rotation ? [...rotation.rotation.members, ...(rotation.rotation.secondaries ?? []), ...(rotation.rotation.escalationTarget ? [rotation.rotation.escalationTarget] : [])] : state.pages.map((p) => p.member);
+  const members = people.filter((m, i) => people.findIndex((o) => o.id.toLowerCase() === m.id.toLowerCase()) === i);
   return onCallMentionCard({
     alertId,
     title: record.rule,
@@ -42,8 +51,13 @@ async function mentionCardOf(ctx: TurnContext, alertId: string): Promise<Adaptiv
     role: 'on call',
     runbookUrl: runbookOf(record, oncall.runbooks),
     notes: { count: notes.count, latest: notes.latest.map((n) => ({ actor: n.actor, at: n.at, text: n.detail ?? '' })) },
+    members,
+    refreshUserIds: teamsUserIds([...members.map((m) => m.id), ...config.roles.operators, ...config.roles.releaseLeads, ...config.roles.admins]),
+    reader,
   });
 }
+
+const mentionCardOf = (ctx: TurnContext, alertId: string) => mentionCardFor(ctx.services, alertId);
 
 export const alertNoteCommand: CommandSpec<{ id: string; text: string }> = {
   name: 'alert note',
@@ -97,5 +111,34 @@ export const oncallEscalateAction: CardActionSpec<string> = {
   parse: idData,
   async run(ctx, id): Promise<CardActionResult> {
     return { message: await paging(ctx).escalator.escalate(id, ctx.actor.name) };
+  },
+};
+
+export const oncallReassignAction: CardActionSpec<{ id: string; member: string }> = {
+  verb: ONCALL_VERBS.reassign,
+  role: 'operator',
+  sideEffects: true,
+  parse: (data) => (typeof data.id === 'string' && typeof data.member === 'string' && data.member ? parsed({ id: data.id, member: data.member }) : parseError('no alert id or person')),
+  async run(ctx, { id, member }): Promise<CardActionResult> {
+    const { oncall, escalator } = paging(ctx);
+    const state = await oncall.escalations.get(id);
+    const rotation = state ? await oncall.onCall(state.rotation).catch(() => undefined) : undefined;
+    const people = rotation ? [...rotation.rotation.members, ...(rotation.rotation.secondaries ?? []), ...(rotation.rotation.escalationTarget ? [rotation.rotation.escalationTarget] : [])] : [];
+    const person = people.find((p) => p.id.toLowerCase() === member.toLowerCase());
+    if (!person) return { message: `${member} is not in this alert's rotation; Reassign… offers its people.` };
+    return { message: await escalator.reassign(id, person, ctx.actor.name) };
+  },
+};
+
+/** Universal Actions refresh: each reader sees the buttons their role allows, and the one on call is told so. */
+export const oncallRefreshAction: CardActionSpec<string> = {
+  verb: ONCALL_VERBS.refresh,
+  role: 'viewer',
+  parse: idData,
+  async run(ctx, id): Promise<CardActionResult> {
+    const state = await ctx.services.oncall?.escalations.get(id);
+    const onCall = state !== undefined && isActor(state.pages[Math.max(0, state.nextPage - 1)]?.member ?? state.pages[0]!.member, ctx.actor);
+    const card = await mentionCardFor(ctx.services, id, { canAct: hasRole(ctx.actor.role, 'operator'), onCall });
+    return card ? { card } : { message: 'This alert is no longer paged.' };
   },
 };

@@ -4,13 +4,12 @@ import { oncallMigrations, sqliteOnCallStore } from '../../backends/store/sqlite
 import { alertCard } from '../../cards/alert';
 import { silenceScheduleCommand } from '../../commands/maintenance';
 import { ONCALL_COMMANDS } from '../../commands/oncall';
-import { alertEscalateCommand, alertNoteCommand, oncallEscalateAction, oncallNoteAction } from '../../commands/oncall-alert';
+import { alertEscalateCommand, alertNoteCommand, mentionCardFor, oncallEscalateAction, oncallNoteAction, oncallReassignAction, oncallRefreshAction } from '../../commands/oncall-alert';
 import type { AlertRecord } from '../../core/alerts/alert';
 import type { Delivery } from '../../core/alerts/repository';
 import { Escalator } from '../../core/oncall/escalator';
 import { OnCallFileError, readOnCallDocument, type OnCallDocument } from '../../core/oncall/file';
-import { rotationToPage, runbookOf } from '../../core/oncall/paging';
-import { onCallMentionCard } from '../../cards/oncall-page';
+import { rotationToPage } from '../../core/oncall/paging';
 import { OnCallService } from '../../core/oncall/service';
 import { BOT_ACTOR } from '../../core/oncall/timeline';
 import type { Feature, FeatureDeps, FeatureModule } from './feature';
@@ -37,7 +36,7 @@ export function createOnCallFeatureModule(options: OnCallFeatureOptions = {}): F
     name: 'oncall',
     migrations: oncallMigrations,
     commands: [...ONCALL_COMMANDS, silenceScheduleCommand, alertNoteCommand, alertEscalateCommand],
-    actions: [oncallNoteAction, oncallEscalateAction],
+    actions: [oncallNoteAction, oncallEscalateAction, oncallReassignAction, oncallRefreshAction],
     create: (deps) => createOnCallFeature(deps, options),
   };
 }
@@ -69,11 +68,9 @@ async function createOnCallFeature(deps: FeatureDeps, options: OnCallFeatureOpti
       const why = page.level === 'primary' ? 'you are on call' : `you are the ${page.level}`;
       return { card: alertCard(await alerts.cardInput(record)), summary: `Page: ${record.rule} (Sev${record.severity}) is unacknowledged; ${why}` };
     },
-    mentionMessage: async (id, page, rotation) => {
-      const record = await alerts?.get(id);
-      if (!record) return undefined;
-      const card = onCallMentionCard({ alertId: id, title: record.rule, severity: record.severity, rotation, member: page.member, role: 'on call', runbookUrl: runbookOf(record, service.runbooks) });
-      return { card, summary: `${page.member.name}, you are on call: ${record.rule} (Sev${record.severity})` };
+    mentionMessage: async (id, page) => {
+      const card = await mentionCardFor({ oncall: service, alerts, config: deps.config }, id);
+      return card && { card, summary: `${page.member.name}, you are on call for an alert` };
     },
   });
 

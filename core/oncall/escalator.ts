@@ -1,8 +1,9 @@
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { Notifier, OutboundMessage } from '../notifications/notifier';
-import { acknowledged, duePage, escalateNow, pageSent, startEscalation, type EscalationState, type Page } from './escalation';
+import { acknowledged, duePage, escalateNow, pageSent, reassign, startEscalation, type EscalationState, type Page } from './escalation';
 import type { OnCallService } from './service';
+import type { Member } from './rotation';
 import { BOT_ACTOR } from './timeline';
 
 /** What the escalator needs to know of an alert: is it still waiting for someone? */
@@ -94,6 +95,16 @@ export class Escalator {
   async acknowledge(alertId: string, by: string): Promise<void> {
     const state = await this.deps.oncall.escalations.get(alertId);
     if (state) await this.deps.oncall.escalations.update(acknowledged(state, by, this.deps.clock.now()));
+  }
+
+  /** Reassign…: `member` is paged now instead; the chain goes on from them if they do not acknowledge either. */
+  async reassign(alertId: string, member: Member, by: string): Promise<string> {
+    const state = await this.deps.oncall.escalations.get(alertId);
+    if (!state || state.acknowledgedAt) return 'This alert is not being paged (acknowledged, or never bound to a rotation).';
+    if (!(await this.deps.oncall.escalations.update(reassign(state, member, this.deps.clock.now())))) return 'Someone else just changed this escalation; try again.';
+    await this.deps.oncall.timeline.append({ alertId, at: this.deps.clock.now().toISOString(), kind: 'reassigned', actor: by, detail: `to ${member.name}` });
+    await this.tick();
+    return `Reassigned to ${member.name}: paged now.`;
   }
 
   /** The Escalate button: the next level is paged now. */

@@ -1,4 +1,4 @@
-import { onCallMentionCard } from '../../cards/oncall-page';
+import { onCallMentionCard, teamsUserIds } from '../../cards/oncall-page';
 import { expectValidCard } from '../support/cards';
 
 const input = { alertId: 'a-1', title: 'Temperature high on device-42', severity: 1, rotation: 'berlin-ops', member: { id: 'aad-ana', name: 'Ana' }, role: 'on call', runbookUrl: 'https://wiki.contoso.com/runbooks/temperature' };
@@ -27,4 +27,21 @@ test('the last three notes with the count, and the inline note input', () => {
 
 test('no runbook, no Runbook button', () => {
   expect(JSON.stringify(onCallMentionCard({ ...input, runbookUrl: undefined }).actions)).not.toContain('Runbook');
+});
+
+test("Reassign… offers the rotation's other people; refresh names at most 60 readers; a viewer's copy has no buttons", () => {
+  const members = [{ id: 'aad-ana', name: 'Ana' }, { id: 'aad-ben', name: 'Ben' }];
+  const shared = onCallMentionCard({ ...input, members, refreshUserIds: Array.from({ length: 70 }, (_, i) => `8:orgid:u${i}`) });
+  expectValidCard(shared);
+  expect(JSON.stringify(shared.actions)).toContain('"choices":[{"title":"Ben","value":"aad-ben"}]');
+  expect(shared.refresh?.userIds).toHaveLength(60);
+  const viewer = onCallMentionCard({ ...input, members, reader: { canAct: false, onCall: false } });
+  expectValidCard(viewer);
+  expect((viewer.actions ?? []).map((a) => a.title)).toEqual(['Runbook']);
+  const mine = onCallMentionCard({ ...input, reader: { canAct: true, onCall: true } });
+  expect(JSON.stringify(mine.body)).toContain('You are on call for this alert.');
+});
+
+test('refresh ids: Entra ids become 8:orgid MRIs, Teams ids stay, UPNs are left out', () => {
+  expect(teamsUserIds(['AAD-1', '29:abc', 'ana@contoso.com', 'AAD-1'])).toEqual(['8:orgid:aad-1', '29:abc']);
 });

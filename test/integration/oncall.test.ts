@@ -76,6 +76,15 @@ test('fire → channel card → primary paged after N min → secondary → seco
     expect(noted).toContain('last one');
     expect(noted).not.toContain('fan stuck');
 
+    // Per-person cards: a viewer's copy has no buttons; the paged person's says so.
+    const viewerCopy = JSON.stringify(await t.click('oncall.refresh', { id: ALERT }, { user: USERS.viewer, conversation: 'channel' }));
+    expect(viewerCopy).not.toContain('"verb":"oncall.escalate"');
+    expect(viewerCopy).not.toContain('You are on call');
+    const leadCopy = JSON.stringify(await t.click('oncall.refresh', { id: ALERT }, { user: USERS.releaseLead, conversation: 'channel' }));
+    expect(leadCopy).toContain('You are on call for this alert.');
+    expect(leadCopy).toContain('"verb":"oncall.escalate"');
+    expect(leadCopy).toContain('8:orgid:aad-op');
+
     const ack = await t.click('alert.acknowledge', { id: ALERT }, { user: USERS.releaseLead, conversation: 'personal' });
     expect(JSON.stringify(ack)).toContain('by Rita Lead');
     clock.advance(30 * MIN);

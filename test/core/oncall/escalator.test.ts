@@ -109,3 +109,12 @@ test('Escalate pages the next level now', async () => {
   expect(await e.escalate('a-1', 'Olga')).toBe('Escalated to ana.');
   expect(notifier.order).toEqual(['dm-ana page:a-1:0']);
 });
+
+test('Reassign… pages the chosen person now and records who did it', async () => {
+  const { store, notifier, escalator } = await world();
+  const e = escalator();
+  await e.start({ alertId: 'a-1', conversationId: 'channel', rotation: 'berlin-ops' });
+  expect(await e.reassign('a-1', { id: 'ben@contoso.com', name: 'ben' }, 'Olga')).toBe('Reassigned to ben: paged now.');
+  expect(notifier.order).toEqual(['dm-ben page:a-1:0']);
+  expect((await store.timeline.list('a-1')).map((t) => `${t.kind}:${t.actor}`)).toEqual(['mentioned:FleetOps', 'reassigned:Olga', 'paged:FleetOps']);
+});
