@@ -17,6 +17,7 @@ const GROUP_TITLES: Record<string, string> = {
   fleet: 'Devices',
   logs: 'Logs',
   alerts: 'Alerts',
+  oncall: 'On call',
   rollouts: 'Firmware rollouts',
   deployments: 'Deployments',
 };

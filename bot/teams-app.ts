@@ -66,6 +66,14 @@ export function createTeamsApp(args: { config: AppConfig; express: Express; serv
         log.error({ err: String(error) }, 'could not record the conversation reference');
       }
     }
+    // A personal chat is where on-call pages reach this person (core/oncall/escalator.ts).
+    if (ref.conversationType === 'personal' && ref.conversationId && services.oncall) {
+      const from = (ctx.activity as any).from;
+      const actor = actorFromAccount(from, services.access);
+      await services.oncall.personalChats
+        .remember([actor.id, from?.id, actor.upn].filter((k): k is string => typeof k === 'string' && k !== ''), ref.conversationId)
+        .catch((error: unknown) => log.error({ err: String(error) }, 'could not record the personal chat'));
+    }
     return ctx.next();
   });
 

@@ -8,6 +8,7 @@ import { AlertStateError } from '../backends/alerts/port';
 import type { TurnContext } from './context';
 import { noArguments, parseError, parsed, type CardActionResult, type CardActionSpec, type CommandSpec } from './spec';
 import { UserError } from './user-error';
+import { timelineText, withRecordSteps } from './alert-timeline';
 
 const NOT_SET_UP = 'Alerts are not set up in this bot (the alerts feature did not start); ask an admin to check the logs.';
 
@@ -58,6 +59,8 @@ export const alertCommand: CommandSpec<string> = {
     const record = await service.get(id);
     if (!record) throw new UserError(`There is no alert \`${id}\`. \`alerts\` lists the open ones with their ids.`);
     await ctx.reply(alertCard(await service.cardInput(record)));
+    const timeline = await ctx.services.oncall?.timeline.list(record.alertId);
+    if (timeline && timeline.length > 0) await ctx.reply(timelineText(withRecordSteps(timeline, record)));
   },
 };
 

@@ -13,6 +13,7 @@ import { RolloutRefused } from '../core/rollouts/errors';
 import { normalizeId, type RolloutService } from '../core/rollouts/service';
 import type { RolloutView } from '../core/rollouts/view';
 import { parseWaves } from '../core/rollouts/waves';
+import { parseRolloutWindow } from '../core/oncall/rollout-window';
 import type { DeviceFilter } from '../backends/fleet/port';
 import type { TurnContext } from './context';
 import { noArguments, parseError, parsed, type CardActionResult, type CardActionSpec, type CommandSpec, type ParseResult } from './spec';
@@ -71,9 +72,19 @@ interface PlanArgs {
   filter: DeviceFilter;
   filterText: string;
   waves?: number[];
+  /** `window "Sat 02:00-06:00 Europe/Berlin"`, as typed. */
+  windowText?: string;
 }
 
-export function parsePlan(input: string): ParseResult<PlanArgs> {
+export function parsePlan(text: string): ParseResult<PlanArgs> {
+  // `window "Sat 02:00-06:00 Europe/Berlin"` may stand anywhere after the version; checked against the soak in run.
+  const windowClause = /\s+window\s+"([^"]*)"/i.exec(text);
+  const input = windowClause ? text.replace(windowClause[0], '') : text;
+  const result = parsePlanWithoutWindow(input);
+  return result.ok && windowClause ? parsed({ ...result.value, windowText: windowClause[1]! }) : result;
+}
+
+function parsePlanWithoutWindow(input: string): ParseResult<PlanArgs> {
   const match = /^(\S+)(?:\s+to\s+(.*?))?(?:\s+waves\s+(\S+(?:\s*,\s*\S+)*))?\s*$/i.exec(input.trim());
   if (!match || !input.trim()) return parseError('Say which version, e.g. `rollout plan 2.4.1 to ring:canary waves 1,10,50,100`.');
   const [, version = '', filterText = '', wavesText] = match;
@@ -96,15 +107,17 @@ export function parsePlan(input: string): ParseResult<PlanArgs> {
 async function plan(ctx: TurnContext, args: PlanArgs) {
   const rollouts = service(ctx);
   await ctx.typing();
-  const planned = await refused(() => rollouts.plan({ ...args, actor: ctx.actor, conversationId: ctx.conversation.conversationId }));
+  const window = args.windowText === undefined ? undefined : parseRolloutWindow(args.windowText, ctx.services.config.rollouts.soakMs);
+  if (window && !window.ok) throw new UserError(window.error);
+  const planned = await refused(() => rollouts.plan({ ...args, window: window?.value, actor: ctx.actor, conversationId: ctx.conversation.conversationId }));
   return { id: planned.rollout.id, card: rolloutPlanCard(planned) };
 }
 
 export const rolloutPlanCommand: CommandSpec<PlanArgs> = {
   name: 'rollout plan',
   summary: 'Plan a firmware rollout: targets per wave, nothing written until Start',
-  usage: 'rollout plan <version> [to <filter>] [waves 1,10,50,100]',
-  examples: ['rollout plan 2.4.1', 'rollout plan 2.4.1 to ring:canary', 'rollout plan 2.4.1 to site:berlin waves 1,5,25,100'],
+  usage: 'rollout plan <version> [to <filter>] [waves 1,10,50,100] [window "<day> HH:MM-HH:MM <time zone>"]',
+  examples: ['rollout plan 2.4.1', 'rollout plan 2.4.1 to ring:canary', 'rollout plan 2.4.1 to site:berlin waves 1,5,25,100', 'rollout plan 2.4.1 to site:berlin window "Sat 02:00-06:00 Europe/Berlin"'],
   role: 'operator',
   sideEffects: true,
   parse: parsePlan,

@@ -13,6 +13,10 @@ import type { FleetClient } from '../backends/fleet/port';
 import type { DeploymentService } from '../core/deployments/service';
 import type { RolloutService } from '../core/rollouts/service';
 import type { FirmwareCatalog } from '../backends/feed/port';
+import type { OnCallService } from '../core/oncall/service';
+import type { Escalator } from '../core/oncall/escalator';
+import type { AlertRoutedListener } from '../core/alerts/ingest';
+import type { AlertRecord } from '../core/alerts/alert';
 
 /**
  * The ports and domain services a turn can use. Built once by bot/main.ts (the
@@ -44,5 +48,11 @@ export interface Services {
   readonly rollouts?: RolloutService;
   /** The firmware catalog (Azure Artifacts or the local catalog). */
   readonly feed?: FirmwareCatalog;
+  /** On call: rotations, overrides, maintenance windows, alert timelines (commands/oncall.ts, commands/maintenance.ts). */
+  readonly oncall?: OnCallService;
+  /** Listeners to fired alerts' new cards (the alerts feature calls them; on call starts paging from them). */
+  /** On-call paging: Escalate and notes from cards and commands (commands/oncall-alert.ts). */
+  readonly escalator?: Escalator;
+  readonly alertRouted?: { add(listener: AlertRoutedListener): void; hold(held: (record: AlertRecord) => boolean): void; release(alertId: string): Promise<number> };
   // Domain services: each feature adds its optional field here (fleet, logs, alerts, rollouts, deployments).
 }

@@ -8,7 +8,8 @@ import { WalCheckpointer } from '../../backends/store/sqlite/alerts-checkpointer
 import { alertCard } from '../../cards/alert';
 import { alertStormCard } from '../../cards/alert-storm';
 import { ALERT_ACTIONS, ALERT_COMMANDS } from '../../commands/alerts';
-import type { Alert } from '../../core/alerts/alert';
+import type { Alert, AlertRecord } from '../../core/alerts/alert';
+import type { AlertRoutedListener } from '../../core/alerts/ingest';
 import { validateAlertFilter } from '../../core/alerts/filter';
 import { AlertIngestor } from '../../core/alerts/ingest';
 import { IngestBatcher } from '../../core/alerts/ingest-batcher';
@@ -16,7 +17,7 @@ import { LOCAL_ALERT_PREFIX } from '../../core/alerts/local-rules';
 import { AlertPublisher } from '../../core/alerts/publisher';
 import { AlertService } from '../../core/alerts/service';
 import type { StormPolicy } from '../../core/alerts/storm';
-import type { AlertRepository, StormCursor } from '../../core/alerts/repository';
+import type { AlertRepository, Delivery, StormCursor } from '../../core/alerts/repository';
 import { AlertRuleEvaluator } from '../../jobs/alert-rules';
 import { loadAlertRules } from '../../sim/alert-rules';
 import { jwksKeyGetter, type EntraTokenOptions } from '../webhooks/entra-token';
@@ -81,7 +82,13 @@ async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOpti
   };
   const publisher = new AlertPublisher(repo, unitOfWork, deps.notifier, { alert: alertCard, storm: alertStormCard }, clock, scheduleStormFlush);
   const storm: StormPolicy = config.alerts.storm;
-  const ingestor = new AlertIngestor({ repo, unitOfWork, subscriptions: deps.subscriptions, publisher, clock, storm, log, audit: deps.audit });
+  const routed: AlertRoutedListener[] = [];
+  const onRouted = async (record: AlertRecord, fresh: readonly Delivery[]) => {
+    for (const listener of routed) await listener(record, fresh);
+  };
+  const holds: Array<(record: AlertRecord) => boolean> = [];
+  const isHeld = (record: AlertRecord) => holds.some((held) => held(record));
+  const ingestor = new AlertIngestor({ repo, unitOfWork, subscriptions: deps.subscriptions, publisher, clock, storm, log, audit: deps.audit, onRouted, isHeld });
   const stateClient = options.stateClient ?? (config.bot ? new RoutingAlertStateClient(createAzureAlertStateClient(), new LocalAlertStateClient(), isAlertsManagementId) : new LocalAlertStateClient());
   const service = new AlertService({ repo, unitOfWork, publisher, stateClient, clock, log });
   const batcher = new IngestBatcher(ingestor, unitOfWork);
@@ -102,7 +109,7 @@ async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOpti
     name: 'alerts',
     routes: [{ path: '/api/alerts', router: alertsWebhookRouter({ token, entra, accept, log }) }],
     localSecrets: token && !config.bot ? { ALERTS_WEBHOOK_TOKEN: token } : undefined,
-    services: { alerts: service },
+    services: { alerts: service, alertRouted: { add: (listener) => void routed.push(listener), hold: (held) => void holds.push(held), release: (alertId) => ingestor.release(alertId) } },
     validateSubscriptionFilter: { topic: 'alerts', validate: (filter) => validateAlertFilter(filter) },
     async start() {
       if (commits?.deferred) {

@@ -4,6 +4,7 @@ import { logsFeature } from './logs';
 import { deploymentsFeature } from './deployments';
 import { alertsFeature } from './alerts';
 import { rolloutsFeature } from './rollouts';
+import { oncallFeature } from './oncall';
 
 /**
  * The features, in build order: later ones may use the services of earlier ones.
@@ -13,6 +14,7 @@ export const FEATURE_MODULES: readonly FeatureModule[] = [
   fleetFeature,
   logsFeature,
   alertsFeature,
+  oncallFeature,
   rolloutsFeature,
   deploymentsFeature,
 ];

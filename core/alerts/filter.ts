@@ -11,11 +11,18 @@ export interface AlertFilter {
   readonly sites: readonly string[];
   readonly devices: readonly string[];
   readonly rules: readonly string[];
+  /** `oncall:berlin-ops`: new cards mention that rotation's primary and page on (core/oncall). Not a match condition. */
+  readonly oncall?: string;
+  /** `page:sev<=2`: the worst severity that pages (default Sev1). */
+  readonly pageMaxSeverity?: Severity;
 }
+
+export const DEFAULT_PAGE_MAX_SEVERITY: Severity = 1;
 
 export type FilterParse = { ok: true; filter: AlertFilter } | { ok: false; error: string };
 
-export const FILTER_HELP = 'use sev<=N (N 0–4, Sev0 is the worst), site:NAME, device:ID, rule:NAME (quote names with spaces: rule:"Device offline"), e.g. `sev<=2 site:berlin`';
+export const FILTER_HELP =
+  'use sev<=N (N 0–4, Sev0 is the worst), site:NAME, device:ID, rule:NAME (quote names with spaces: rule:"Device offline"), oncall:ROTATION (mention and page its on-call person; page:sev<=N, default 1), e.g. `sev<=2 site:berlin oncall:berlin-ops`';
 
 /** Splits on spaces, keeping "quoted phrases" (after a colon too) together. */
 export function tokenize(input: string): string[] {
@@ -37,6 +44,8 @@ export function parseAlertFilter(input: string, options: ParseFilterOptions = {}
   const sites: string[] = [];
   const devices: string[] = [];
   const rules: string[] = [];
+  let oncall: string | undefined;
+  let pageMaxSeverity: Severity | undefined;
   for (const token of tokenize(input.trim())) {
     const sev = /^sev(?:erity)?\s*(<=|>=|<|>|=|:)\s*(?:sev)?(\d+)$/i.exec(token);
     if (sev) {
@@ -63,6 +72,9 @@ export function parseAlertFilter(input: string, options: ParseFilterOptions = {}
       if (key === 'site') sites.push(value);
       else if (key === 'device') devices.push(value);
       else if (key === 'rule') rules.push(value);
+      else if (key === 'oncall' && /^[a-z0-9][a-z0-9-]*$/i.test(value)) oncall = value.toLowerCase();
+      else if (key === 'page' && /^(?:sev)?(?:<=)?[0-4]$/i.test(value)) pageMaxSeverity = Number(value.slice(-1)) as Severity;
+      else if (key === 'oncall' || key === 'page') return { ok: false, error: `\`${token}\`: ${key === 'oncall' ? 'name a rotation, e.g. `oncall:berlin-ops`' : 'say up to which severity to page, e.g. `page:sev<=2`'}.` };
       else return { ok: false, error: `Unknown filter key \`${key}\`; ${FILTER_HELP}.` };
       continue;
     }
@@ -75,7 +87,8 @@ export function parseAlertFilter(input: string, options: ParseFilterOptions = {}
   if (maxSeverity !== undefined && minSeverity !== undefined && minSeverity > maxSeverity) {
     return { ok: false, error: `The severity range is empty (Sev${minSeverity} to Sev${maxSeverity}); ${FILTER_HELP}.` };
   }
-  return { ok: true, filter: { maxSeverity, minSeverity, sites, devices, rules } };
+  if (pageMaxSeverity !== undefined && oncall === undefined) return { ok: false, error: `\`page:\` goes with a rotation to page, e.g. \`oncall:berlin-ops page:sev<=2\`.` };
+  return { ok: true, filter: { maxSeverity, minSeverity, sites, devices, rules, oncall, pageMaxSeverity } };
 }
 
 /** For the subscribe command: undefined = fine, else what to fix. */

@@ -15,6 +15,8 @@ export type IngestResult =
   | { readonly outcome: 'duplicate'; readonly alertId: string }
   | { readonly outcome: 'stored'; readonly alertId: string; readonly cards: number; readonly silenced: boolean; readonly stale: boolean };
 
+export type AlertRoutedListener = (record: AlertRecord, fresh: readonly Delivery[]) => Promise<void>;
+
 export type IngestOutcome = { readonly ok: true; readonly result: IngestResult } | { readonly ok: false; readonly error: unknown };
 
 export interface AlertIngestorDeps {
@@ -27,6 +29,10 @@ export interface AlertIngestorDeps {
   readonly log: Logger;
   /** Transitions no user clicked (Azure resolving an alert) are recorded with FleetOps as the actor. */
   readonly audit?: AuditLog;
+  /** Told, inside the unit of work, of the conversations that just got a card for a fired alert (on call pages from it). */
+  readonly onRouted?: AlertRoutedListener;
+  /** True inside a maintenance window for the alert: stored and listed, no card (on call's `silence schedule`). */
+  readonly isHeld?: (record: AlertRecord) => boolean;
 }
 
 /**
@@ -84,11 +90,32 @@ export class AlertIngestor {
       let silenced = false;
       let fresh: Delivery[] = [];
       if (alert.monitorCondition === 'Fired') {
-        silenced = (await repo.findSilence(alert.rule, alertTarget(alert), now)) !== undefined;
+        silenced = (await repo.findSilence(alert.rule, alertTarget(alert), now)) !== undefined || this.deps.isHeld?.(record) === true;
         if (!silenced) fresh = await this.route(record, existing, now.getTime(), await subscribed());
       }
       const cards = await this.deps.publisher.publish(record, [...existing, ...fresh]);
+      if (fresh.length > 0) await this.deps.onRouted?.(record, fresh);
       return { outcome: 'stored', alertId: alert.alertId, cards, silenced, stale: false };
+    });
+  }
+
+  /**
+   * A held alert (maintenance window) whose window ended while it still fires: its cards go
+   * out now, as if it had just arrived. Returns how many cards; 0 when it no longer fires.
+   */
+  release(alertId: string): Promise<number> {
+    const { repo } = this.deps;
+    return this.deps.unitOfWork.run(async (): Promise<number> => {
+      const record = await repo.getExact(alertId);
+      if (!record || record.monitorCondition !== 'Fired' || record.state === 'Closed' || this.deps.isHeld?.(record) === true) return 0;
+      const now = this.deps.clock.now();
+      if (await repo.findSilence(record.rule, alertTarget(record), now)) return 0;
+      const existing = await repo.deliveriesOf(alertId);
+      const fresh = await this.route(record, existing, now.getTime(), await this.deps.subscriptions.listForTopic('alerts'));
+      if (fresh.length === 0) return 0;
+      const cards = await this.deps.publisher.publish(record, [...existing, ...fresh]);
+      await this.deps.onRouted?.(record, fresh);
+      return cards;
     });
   }
 

@@ -42,6 +42,8 @@ const envSchema = z.object({
   ALERTS_STORM_WINDOW_SECONDS: int(DEFAULT_STORM_POLICY.windowMs / 1000, 1, 3600),
   ALERT_RULES: onOff(undefined),
   ALERT_RULES_FILE: optionalString,
+  // On call
+  ONCALL_FILE: optionalString,
   // IoT Hub
   IOTHUB_CONNECTION_STRING: optionalString,
   IOTHUB_HOST: optionalString,
@@ -122,6 +124,8 @@ export type AppConfig = Readonly<{
     quotas: Readonly<{ twinUpdatesPerSecond: number; twinReadsPerSecond: number; queriesPerMinute: number }>;
   }>;
   logAnalytics: Readonly<{ workspaceId?: string }>;
+  /** Rotations, maintenance windows and runbook links from a YAML file (core/oncall/file.ts); without it they live only in chat. */
+  oncall: Readonly<{ file?: string }>;
   rollouts: Readonly<{ dispatchPerSecond: number; soakMs: number; phaseTimeoutMs: number }>;
   feed: Readonly<{ backend: 'local' } | { backend: 'artifacts'; organization: string; project?: string; feed: string; packageName: string; token?: string }>;
   devops: Readonly<{ backend: 'local' } | { backend: 'azure'; organizationUrl?: string; project?: string; pat?: string }>;
@@ -264,6 +268,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): A
       },
     },
     logAnalytics: { workspaceId: e.LOG_ANALYTICS_WORKSPACE_ID },
+    oncall: { file: e.ONCALL_FILE },
     rollouts: {
       dispatchPerSecond: e.ROLLOUT_WRITES_PER_SECOND ?? pace.dispatchPerSecond,
       soakMs: e.ROLLOUT_SOAK_SECONDS !== undefined ? e.ROLLOUT_SOAK_SECONDS * 1000 : pace.soakMs,

@@ -1,3 +1,4 @@
+import { rolloutWindowState, windowClosedReason } from '../oncall/rollout-window';
 import type { FleetClient } from '../../backends/fleet/port';
 import type { Clock } from '../clock';
 import { silentLogger, type Logger } from '../logger';
@@ -85,7 +86,14 @@ export class RolloutEngine {
       events.push(judged);
       changed = true;
     }
-    const fresh = await this.repo.get(start.id);
+    let fresh = await this.repo.get(start.id);
+    if (fresh?.state === 'running' && fresh.settings.window && !rolloutWindowState(fresh.settings.window, new Date(now)).open) {
+      // Outside its window a rollout writes nothing: a running wave pauses, saying why.
+      const reason = windowClosedReason(fresh.settings.window);
+      const paused = await this.repo.transition(fresh.id, fresh.version, { state: 'paused', pauseReason: reason, lastChange: { by: GATE_ACTOR, at: new Date(now).toISOString(), what: `paused itself: ${reason}` } });
+      if (paused) changed = true;
+      fresh = await this.repo.get(start.id);
+    }
     if (fresh?.state === 'running') changed = (await this.dispatch(fresh, now)) > 0 || changed;
     else if (fresh) changed = (await this.settlePendingWrites(fresh, now)) || changed;
     if (changed) events.unshift({ kind: 'progress', rolloutId: start.id });

@@ -1,3 +1,4 @@
+import type { TimeWindow } from '../oncall/window';
 /**
  * The rollout domain's vocabulary. A rollout moves planned → running(wave 1) →
  * awaiting-approval(wave k) → running(wave k) → … → completed, and can be paused (by
@@ -56,6 +57,8 @@ export interface RolloutSettings {
   readonly phaseTimeoutMs: number;
   /** Desired writes per second (the backend's quota). */
   readonly dispatchPerSecond: number;
+  /** Writes only inside this window (`window "Sat 02:00-06:00 Europe/Berlin"`); a wave running at its end pauses. */
+  readonly window?: TimeWindow;
 }
 
 export const DEFAULT_SETTINGS: RolloutSettings = {

@@ -1,3 +1,4 @@
+import type { TimeWindow } from '../oncall/window';
 import type { DeviceFilter } from '../../backends/fleet/port';
 import { firmwareFlag, type FirmwareCatalog } from '../../backends/feed/port';
 import type { Clock } from '../clock';
@@ -13,6 +14,8 @@ export interface PlanRequest {
   /** As the user typed it, for the cards. */
   readonly filterText: string;
   readonly waves?: readonly number[];
+  /** The rollout window, validated against the soak (core/oncall/rollout-window.ts). */
+  readonly window?: TimeWindow;
   readonly actor: { readonly name: string };
   readonly conversationId?: string;
 }
@@ -58,7 +61,7 @@ export async function planRollout(
   }
 
   const now = deps.clock.now();
-  const settings: RolloutSettings = { ...DEFAULT_SETTINGS, ...deps.defaults, ...(request.waves ? { waves: [...request.waves] } : {}) };
+  const settings: RolloutSettings = { ...DEFAULT_SETTINGS, ...deps.defaults, ...(request.waves ? { waves: [...request.waves] } : {}), ...(request.window ? { window: request.window } : {}) };
   const id = await deps.repo.nextId();
   const rollout: Rollout = {
     id,

@@ -1,0 +1,120 @@
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+import type { Notifier, OutboundMessage } from '../notifications/notifier';
+import { acknowledged, duePage, escalateNow, pageSent, reassign, startEscalation, type EscalationState, type Page } from './escalation';
+import type { OnCallService } from './service';
+import type { Member } from './rotation';
+import { BOT_ACTOR } from './timeline';
+
+/** What the escalator needs to know of an alert: is it still waiting for someone? */
+export interface AlertGlance {
+  readonly severity: number;
+  /** New = nobody has acknowledged it yet. */
+  readonly state: 'New' | 'Acknowledged' | 'Closed';
+  readonly resolved: boolean;
+  readonly acknowledgedBy?: string;
+}
+
+export interface EscalatorDeps {
+  readonly oncall: OnCallService;
+  readonly notifier: Notifier;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly alert: (alertId: string) => Promise<AlertGlance | undefined>;
+  /** The personal page: the alert's card with its actions, and a line saying why they get it. */
+  readonly pageMessage: (alertId: string, page: Page) => Promise<OutboundMessage | undefined>;
+  /** The channel's @mention of the primary, posted under the new card. */
+  readonly mentionMessage?: (alertId: string, page: Page, rotation: string) => Promise<OutboundMessage | undefined>;
+}
+
+/**
+ * Pages the on-call chain of an alert until someone acknowledges. Runs from the store and
+ * the outbox: each page is queued under its own key (`page:<alert>:<n>`) before the state
+ * moves on with a version check, so a restart between the two sends that key again, which
+ * the outbox turns into an update of the same message, not a second page; and a second
+ * replica that read the same state loses the version check.
+ */
+export class Escalator {
+  constructor(private readonly deps: EscalatorDeps) {}
+
+  /** A new card in `conversationId` whose subscription names `rotation`: mention its primary and start the clock. */
+  async start(input: { alertId: string; conversationId: string; rotation: string }): Promise<EscalationState | undefined> {
+    const { oncall, clock, log } = this.deps;
+    const now = clock.now();
+    const found = await oncall.onCall(input.rotation, now);
+    if (!found) {
+      log.warn({ rotation: input.rotation, alertId: input.alertId }, 'alert subscription names a rotation that does not exist; nobody is paged');
+      await oncall.timeline.append({ alertId: input.alertId, at: now.toISOString(), kind: 'paged', actor: BOT_ACTOR, detail: `nobody: there is no rotation ${input.rotation}` });
+      return undefined;
+    }
+    const state = startEscalation({ alertId: input.alertId, conversationId: input.conversationId, onCall: found.onCall, unacknowledgedMinutes: found.rotation.unacknowledgedMinutes, postedAt: now });
+    if (!(await oncall.escalations.create(state))) return oncall.escalations.get(input.alertId);
+    const mention = await this.deps.mentionMessage?.(input.alertId, state.pages[0]!, found.rotation.name);
+    if (mention) await this.deps.notifier.post(input.conversationId, `oncall-mention:${input.alertId}`, mention);
+    await oncall.timeline.append({ alertId: input.alertId, at: now.toISOString(), kind: 'mentioned', actor: BOT_ACTOR, detail: `${found.onCall.primary.name} (primary of ${found.rotation.name})` });
+    return state;
+  }
+
+  /** Sends the pages that are due; returns how many were sent. */
+  async tick(limit = 50): Promise<number> {
+    const now = this.deps.clock.now();
+    let sent = 0;
+    for (const state of await this.deps.oncall.escalations.due(now, limit)) {
+      if (await this.step(state, now)) sent++;
+    }
+    return sent;
+  }
+
+  private async step(state: EscalationState, now: Date): Promise<boolean> {
+    const { oncall, notifier } = this.deps;
+    const alert = await this.deps.alert(state.alertId);
+    if (!alert || alert.state !== 'New' || alert.resolved) {
+      // Acknowledged (or closed, resolved) since: the chain stops here.
+      // (The alert's own record says who acknowledged, closed or resolved it; `alert <id>` shows that.)
+      await oncall.escalations.update(acknowledged(state, alert?.acknowledgedBy ?? BOT_ACTOR, now));
+      return false;
+    }
+    const page = duePage(state, now);
+    if (!page) return false;
+    const chat = await oncall.personalChats.find(page.member.id);
+    const message = await this.deps.pageMessage(state.alertId, page);
+    const index = state.nextPage;
+    if (chat && message) await notifier.post(chat, `page:${state.alertId}:${index}`, message);
+    else {
+      await notifier.post(state.conversationId, `unreachable:${state.alertId}:${index}`, {
+        text: `Could not reach ${page.member.name} directly: FleetOps is not installed for them. Paging goes on.`,
+      });
+    }
+    if (!(await oncall.escalations.update(pageSent(state, now)))) return false;
+    const kind = !chat ? 'unreachable' : index === 0 ? 'paged' : 'escalated';
+    await oncall.timeline.append({ alertId: state.alertId, at: now.toISOString(), kind, actor: BOT_ACTOR, detail: `${page.member.name} (${page.level})` });
+    return true;
+  }
+
+  /** Acknowledge stops every further page. */
+  async acknowledge(alertId: string, by: string): Promise<void> {
+    const state = await this.deps.oncall.escalations.get(alertId);
+    if (state) await this.deps.oncall.escalations.update(acknowledged(state, by, this.deps.clock.now()));
+  }
+
+  /** Reassign…: `member` is paged now instead; the chain goes on from them if they do not acknowledge either. */
+  async reassign(alertId: string, member: Member, by: string): Promise<string> {
+    const state = await this.deps.oncall.escalations.get(alertId);
+    if (!state || state.acknowledgedAt) return 'This alert is not being paged (acknowledged, or never bound to a rotation).';
+    if (!(await this.deps.oncall.escalations.update(reassign(state, member, this.deps.clock.now())))) return 'Someone else just changed this escalation; try again.';
+    await this.deps.oncall.timeline.append({ alertId, at: this.deps.clock.now().toISOString(), kind: 'reassigned', actor: by, detail: `to ${member.name}` });
+    await this.tick();
+    return `Reassigned to ${member.name}: paged now.`;
+  }
+
+  /** The Escalate button: the next level is paged now. */
+  async escalate(alertId: string, by: string): Promise<string> {
+    const state = await this.deps.oncall.escalations.get(alertId);
+    const next = state ? escalateNow(state, this.deps.clock.now()) : undefined;
+    if (!state || !next) return 'Nobody is left to escalate to (or the alert is acknowledged).';
+    if (!(await this.deps.oncall.escalations.update(next))) return 'Someone else just changed this escalation; try again.';
+    await this.deps.oncall.timeline.append({ alertId, at: this.deps.clock.now().toISOString(), kind: 'escalated', actor: by, detail: `to ${state.pages[state.nextPage]!.member.name}` });
+    await this.tick();
+    return `Escalated to ${state.pages[state.nextPage]!.member.name}.`;
+  }
+}

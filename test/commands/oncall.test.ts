@@ -1,0 +1,120 @@
+import { openDatabase } from '../../backends/store/sqlite/database';
+import { ALL_MIGRATIONS } from '../../backends/store/sqlite/migrations';
+import { oncallMigrations, sqliteOnCallStore } from '../../backends/store/sqlite/oncall';
+import type { TurnContext } from '../../commands/context';
+import { dispatchMessage } from '../../commands/dispatch';
+import { silenceScheduleCommand } from '../../commands/maintenance';
+import { ONCALL_COMMANDS } from '../../commands/oncall';
+import { CommandRegistry } from '../../commands/registry';
+import type { Services } from '../../commands/services';
+import type { Actor } from '../../core/access/identity';
+import type { Role } from '../../core/access/roles';
+import { ManualClock } from '../../core/clock';
+import { silentLogger } from '../../core/logger';
+import { OnCallService } from '../../core/oncall/service';
+import { readConfig } from '../../core/config/config';
+import { AccessPolicy } from '../../core/access/policy';
+import { sqliteConversationRepository } from '../../backends/store/sqlite/conversations';
+import { sqliteSubscriptionRepository } from '../../backends/store/sqlite/subscriptions';
+import { MemoryAudit } from '../support/memory-audit';
+
+/** The on-call commands on an in-memory store, on Saturday 5 December 2026, 10:00 UTC (11:00 in Berlin). */
+function world() {
+  const clock = new ManualClock(new Date('2026-12-05T10:00:00Z'));
+  const db = openDatabase(':memory:', [...ALL_MIGRATIONS, ...oncallMigrations]);
+  const store = sqliteOnCallStore(db, () => clock.now());
+  const oncall = new OnCallService(store, clock);
+  const registry = new CommandRegistry([...ONCALL_COMMANDS, silenceScheduleCommand]);
+  const audit = new MemoryAudit();
+  const config = readConfig({});
+  const services: Services = {
+    config,
+    clock,
+    access: new AccessPolicy(config.roles),
+    registry,
+    conversations: sqliteConversationRepository(db),
+    subscriptions: sqliteSubscriptionRepository(db),
+    notifier: { post: async () => undefined },
+    audit,
+    oncall,
+  };
+  const say = async (text: string, actor: Partial<Actor> & { role: Role }): Promise<string> => {
+    const replies: unknown[] = [];
+    const ctx: TurnContext = {
+      activityId: 'act',
+      actor: { id: 'id-olga', name: 'Olga', upn: 'olga@contoso.com', ...actor },
+      conversation: { conversationId: 'c1', serviceUrl: 'http://x', channelId: 'msteams' },
+      services,
+      log: silentLogger,
+      reply: async (m) => {
+        replies.push(m);
+        return 'r';
+      },
+      typing: async () => undefined,
+    };
+    await dispatchMessage(ctx, text);
+    return replies.map(String).join('\n');
+  };
+  return { clock, audit, say };
+}
+
+const admin = { role: 'admin' as const, id: 'id-ada', name: 'Ada', upn: 'ada@contoso.com' };
+const operator = { role: 'operator' as const };
+const viewer = { role: 'viewer' as const, id: 'id-vic', name: 'Vic' };
+const ADD = 'oncall rotation add berlin-ops weekly Mon 09:00 Europe/Berlin members:ana@contoso.com,olga@contoso.com escalate:lead@contoso.com start:2026-11-30';
+
+test('an admin adds a rotation; everyone sees who is on call now and next', async () => {
+  const { say, audit } = world();
+  expect(await say(ADD, admin)).toContain('Rotation **berlin-ops** saved: weekly, Mon 09:00 Europe/Berlin, ana → olga, escalating to lead. On call now: **ana** until Mon 7 Dec 09:00 Europe/Berlin');
+  const shown = await say('oncall', viewer);
+  expect(shown).toContain('- now: **ana** until Mon 7 Dec 09:00 Europe/Berlin; secondary **olga**; then **lead**');
+  expect(shown).toContain('- next: **olga** until Mon 14 Dec 09:00 Europe/Berlin');
+  expect(audit.entries.map((e) => [e.action, e.outcome])).toEqual([['oncall rotation', 'ok']]);
+});
+
+test('rotations and overrides of others are for admins; the denial is audited', async () => {
+  const { say, audit } = world();
+  expect(await say(ADD, operator)).toContain('needs the **admin** role');
+  await say(ADD, admin);
+  expect(await say('oncall override berlin-ops ana@contoso.com 4h', operator)).toContain('Putting someone else on call needs the **admin** role');
+  expect(audit.entries.map((e) => [e.action, e.outcome])).toEqual([
+    ['oncall rotation', 'denied'],
+    ['oncall rotation', 'ok'],
+    ['oncall override', 'failed'],
+  ]);
+});
+
+test('an operator covers for the next 4 h; an overlapping override is refused with the way out; oncall me lists it', async () => {
+  const { say } = world();
+  await say(ADD, admin);
+  expect(await say('oncall override berlin-ops me 4h', operator)).toContain('Override #1: **Olga** is primary of berlin-ops from Sat 5 Dec 11:00 Europe/Berlin to Sat 5 Dec 15:00 Europe/Berlin');
+  expect(await say('oncall berlin-ops', viewer)).toContain('now: **Olga** (covering, override #1) until Sat 5 Dec 15:00 Europe/Berlin');
+  const clash = await say('oncall override berlin-ops ana@contoso.com 2h from 2026-12-05T12:00Z', admin);
+  expect(clash).toContain('That overlaps override #1 (Olga covers berlin-ops');
+  expect(clash).toContain('oncall override berlin-ops me 4h from 2026-12-05T14:00:00.000Z');
+  const mine = await say('oncall me', operator);
+  expect(mine).toContain('**berlin-ops**, override: Sat 5 Dec 11:00 Europe/Berlin → Sat 5 Dec 15:00 Europe/Berlin');
+  expect(mine).toContain('**berlin-ops**, primary: Mon 7 Dec 09:00 Europe/Berlin → Mon 14 Dec 09:00 Europe/Berlin');
+});
+
+test('bad input gets what is wrong and an example that works, and nothing is saved', async () => {
+  const { say } = world();
+  const zone = await say('oncall rotation add x weekly Mon 09:00 Europe/Berlim members:a@b', admin);
+  expect(zone).toContain('`Europe/Berlim` is not a time zone I know');
+  expect(zone).toContain('Example: `oncall rotation add berlin-ops weekly Mon 09:00 Europe/Berlin');
+  expect(await say('oncall rotation add x daily 09:00 UTC', admin)).toContain('Rotation `x` has no members');
+  expect(await say('oncall', viewer)).toContain('No rotations yet');
+  expect(await say('oncall override nowhere me 4h', operator)).toContain('There is no rotation `nowhere`');
+});
+
+test('maintenance windows: scheduled, listed with their next occurrence, removed', async () => {
+  const { say } = world();
+  expect(await say('silence schedule rule:"Device offline" site:berlin Sat 02:00-04:00 Europe/Berlin weekly', operator)).toContain(
+    'Maintenance window #1: alerts matching `rule:"Device offline" site:berlin`, Sat 02:00-04:00 Europe/Berlin weekly; next from Sat 12 Dec 02:00 Europe/Berlin',
+  );
+  expect(await say('silence schedule site:berlin Sat 02:00-04:00 Mars/Olympus', operator)).toContain('`Mars/Olympus` is not a time zone I know');
+  expect(await say('silence schedule', viewer)).toContain('needs the **operator** role');
+  expect(await say('silence schedule', operator)).toContain('#1 `rule:"Device offline" site:berlin`: Sat 02:00-04:00 Europe/Berlin weekly — next Sat 12 Dec 02:00 Europe/Berlin');
+  expect(await say('silence schedule remove 1', operator)).toContain('is removed');
+  expect(await say('silence schedule', operator)).toContain('No maintenance windows');
+});

@@ -1,0 +1,120 @@
+import { openDatabase } from '../../../backends/store/sqlite/database';
+import { ALL_MIGRATIONS } from '../../../backends/store/sqlite/migrations';
+import { oncallMigrations, sqliteOnCallStore } from '../../../backends/store/sqlite/oncall';
+import { ManualClock } from '../../../core/clock';
+import { silentLogger } from '../../../core/logger';
+import type { Notifier, OutboundMessage } from '../../../core/notifications/notifier';
+import { Escalator, type AlertGlance } from '../../../core/oncall/escalator';
+import type { OnCallStore } from '../../../core/oncall/repository';
+import { validateRotation } from '../../../core/oncall/rotation';
+import { OnCallService } from '../../../core/oncall/service';
+
+/** The outbox as the escalator sees it: one message per (conversation, key); a later post of a key updates it. */
+class RecordingNotifier implements Notifier {
+  readonly messages = new Map<string, OutboundMessage>();
+  readonly order: string[] = [];
+  async post(conversationId: string, key: string, message: OutboundMessage): Promise<void> {
+    const id = `${conversationId} ${key}`;
+    if (!this.messages.has(id)) this.order.push(id);
+    this.messages.set(id, message);
+  }
+}
+
+const MIN = 60_000;
+
+async function world() {
+  const clock = new ManualClock(new Date('2026-12-05T10:00:00Z'));
+  const store = sqliteOnCallStore(openDatabase(':memory:', [...ALL_MIGRATIONS, ...oncallMigrations]), () => clock.now());
+  const rotation = validateRotation({ name: 'berlin-ops', cadence: 'weekly', handoff: 'Mon 09:00', timeZone: 'Europe/Berlin', members: ['ana@contoso.com', 'ben@contoso.com'], escalationTarget: 'lead@contoso.com', startDate: '2026-11-30' });
+  if (!rotation.ok) throw new Error(rotation.error);
+  await store.rotations.save(rotation.value, 'test');
+  await store.personalChats.remember(['ana@contoso.com'], 'dm-ana');
+  await store.personalChats.remember(['ben@contoso.com'], 'dm-ben');
+  const alerts = new Map<string, AlertGlance>([['a-1', { severity: 1, state: 'New', resolved: false }]]);
+  const notifier = new RecordingNotifier();
+  const escalator = (on: OnCallStore = store, to: Notifier = notifier) =>
+    new Escalator({
+      oncall: new OnCallService(on, clock),
+      notifier: to,
+      clock,
+      log: silentLogger,
+      alert: async (id) => alerts.get(id),
+      pageMessage: async (id, page) => ({ text: `${page.member.name}: alert ${id} needs you` }),
+    });
+  return { clock, store, alerts, notifier, escalator };
+}
+
+test('mention, DM the primary after N minutes, then the secondary; the secondary acknowledges and nothing more is sent', async () => {
+  const { clock, store, alerts, notifier, escalator } = await world();
+  const e = escalator();
+  await e.start({ alertId: 'a-1', conversationId: 'channel', rotation: 'berlin-ops' });
+  clock.advance(4 * MIN);
+  expect(await e.tick()).toBe(0);
+  clock.advance(1 * MIN);
+  expect(await e.tick()).toBe(1);
+  expect(notifier.order).toEqual(['dm-ana page:a-1:0']);
+  clock.advance(5 * MIN);
+  expect(await e.tick()).toBe(1);
+  expect(notifier.order).toEqual(['dm-ana page:a-1:0', 'dm-ben page:a-1:1']);
+  alerts.set('a-1', { severity: 1, state: 'Acknowledged', resolved: false, acknowledgedBy: 'ben' });
+  clock.advance(60 * MIN);
+  expect(await e.tick()).toBe(0);
+  expect(notifier.order).toHaveLength(2);
+  expect((await store.timeline.list('a-1')).map((t) => `${t.kind}:${t.detail}`)).toEqual(['mentioned:ana (primary of berlin-ops)', 'paged:ana (primary)', 'escalated:ben (secondary)']);
+  expect((await store.escalations.get('a-1'))?.acknowledgedBy).toBe('ben');
+});
+
+test('someone the app cannot reach: the channel says so and the chain goes on to the escalation target', async () => {
+  const { clock, notifier, escalator } = await world();
+  const e = escalator();
+  await e.start({ alertId: 'a-1', conversationId: 'channel', rotation: 'berlin-ops' });
+  for (let i = 0; i < 3; i++) {
+    clock.advance(5 * MIN);
+    await e.tick();
+  }
+  expect(notifier.order).toEqual(['dm-ana page:a-1:0', 'dm-ben page:a-1:1', 'channel unreachable:a-1:2']);
+  expect(notifier.messages.get('channel unreachable:a-1:2')?.text).toBe('Could not reach lead directly: FleetOps is not installed for them. Paging goes on.');
+});
+
+test('a restart mid-escalation neither skips nor repeats a page, even when it came between queuing a page and moving on', async () => {
+  const { clock, store, notifier, escalator } = await world();
+  await escalator().start({ alertId: 'a-1', conversationId: 'channel', rotation: 'berlin-ops' });
+  clock.advance(5 * MIN);
+  // The process dies after the page is queued but before the escalation moves on.
+  const dying: OnCallStore = { ...store, escalations: { ...store.escalations, get: (id) => store.escalations.get(id), create: (s) => store.escalations.create(s), due: (n, l) => store.escalations.due(n, l), update: async () => { throw new Error('killed'); } } };
+  await expect(escalator(dying).tick()).rejects.toThrow('killed');
+  expect(notifier.order).toEqual(['dm-ana page:a-1:0']);
+  // After the restart: the same page again under the same key (an update of the message already sent, not a new one).
+  const restarted = escalator();
+  expect(await restarted.tick()).toBe(1);
+  expect(notifier.order).toEqual(['dm-ana page:a-1:0']);
+  clock.advance(5 * MIN);
+  expect(await restarted.tick()).toBe(1);
+  expect(notifier.order).toEqual(['dm-ana page:a-1:0', 'dm-ben page:a-1:1']);
+});
+
+test('two replicas ticking together send each page once', async () => {
+  const { clock, notifier, escalator } = await world();
+  await escalator().start({ alertId: 'a-1', conversationId: 'channel', rotation: 'berlin-ops' });
+  clock.advance(5 * MIN);
+  const sent = await Promise.all([escalator().tick(), escalator().tick()]);
+  expect(sent.reduce((a, b) => a + b, 0)).toBe(1);
+  expect(notifier.order).toEqual(['dm-ana page:a-1:0']);
+});
+
+test('Escalate pages the next level now', async () => {
+  const { notifier, escalator } = await world();
+  const e = escalator();
+  await e.start({ alertId: 'a-1', conversationId: 'channel', rotation: 'berlin-ops' });
+  expect(await e.escalate('a-1', 'Olga')).toBe('Escalated to ana.');
+  expect(notifier.order).toEqual(['dm-ana page:a-1:0']);
+});
+
+test('Reassign… pages the chosen person now and records who did it', async () => {
+  const { store, notifier, escalator } = await world();
+  const e = escalator();
+  await e.start({ alertId: 'a-1', conversationId: 'channel', rotation: 'berlin-ops' });
+  expect(await e.reassign('a-1', { id: 'ben@contoso.com', name: 'ben' }, 'Olga')).toBe('Reassigned to ben: paged now.');
+  expect(notifier.order).toEqual(['dm-ben page:a-1:0']);
+  expect((await store.timeline.list('a-1')).map((t) => `${t.kind}:${t.actor}`)).toEqual(['mentioned:FleetOps', 'reassigned:Olga', 'paged:FleetOps']);
+});
