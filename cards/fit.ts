@@ -19,16 +19,19 @@ const ELLIPSIS_BYTES = Buffer.byteLength(ELLIPSIS, 'utf8');
 const MIN_CLIP_BYTES = 48;
 
 export const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
+/** What one character costs in the JSON that is sent: control characters, quotes and backslashes are escaped (a NUL is six bytes). */
+const sentBytes = (ch: string): number => (ch < ' ' || ch === '"' || ch === '\\' ? Buffer.byteLength(JSON.stringify(ch), 'utf8') - 2 : utf8Bytes(ch));
+const sentTextBytes = (text: string): number => Buffer.byteLength(JSON.stringify(text), 'utf8') - 2;
 const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value), 'utf8');
 
-/** `text` cut to at most `maxBytes` of UTF-8, at a code point boundary, ending in "…" when it was cut. */
+/** `text` cut to at most `maxBytes` as sent (UTF-8, JSON escapes counted), at a code point boundary, ending in "…" when it was cut. */
 export function clipBytes(text: string, maxBytes: number): string {
-  if (utf8Bytes(text) <= maxBytes) return text;
+  if (sentTextBytes(text) <= maxBytes) return text;
   const budget = Math.max(0, maxBytes - ELLIPSIS_BYTES);
   let bytes = 0;
   let end = 0;
   for (const ch of text) {
-    const size = utf8Bytes(ch);
+    const size = sentBytes(ch);
     if (bytes + size > budget) break;
     bytes += size;
     end += ch.length;
@@ -47,7 +50,7 @@ function clipStrings<T>(value: T, maxBytes: number): T {
 }
 
 function longestString(value: unknown): number {
-  if (typeof value === 'string') return utf8Bytes(value);
+  if (typeof value === 'string') return sentTextBytes(value);
   if (Array.isArray(value)) return value.reduce((max: number, v) => Math.max(max, longestString(v)), 0);
   if (value !== null && typeof value === 'object') return Object.values(value).reduce((max: number, v) => Math.max(max, longestString(v)), 0);
   return 0;

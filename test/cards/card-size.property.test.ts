@@ -25,6 +25,11 @@ describe.each(Object.entries(BUILDERS))('%s card', (_name, build) => {
       { numRuns: 10 },
     );
   });
+
+  test('stays under 28 KB when its texts are control characters, which JSON escapes to six bytes each', () => {
+    const card = build(['\u0000'.repeat(110_000)]);
+    expect(cardBytes(card)).toBeLessThan(LIMIT);
+  });
 });
 
 test('an activity (card, text and summary) stays under 28 KB', () => {
