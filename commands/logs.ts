@@ -10,6 +10,7 @@ import { noArguments, parseError, parsed, type CardActionSpec, type CommandSpec 
 import { caretWord, kqlErrorText } from './kql-error-text';
 import { kqlSuggestions } from './kql-suggestions';
 import { logsSchemaCard } from '../cards/logs-schema';
+import { kqlString } from '../core/text/kql-string';
 
 export interface LogsArgs {
   readonly query: string;
@@ -26,7 +27,7 @@ const DEVICE_ID = /^(?=.*[-.:\d])[A-Za-z0-9][\w.:-]{0,127}$/;
 const DEVICE_QUERY_START = 'DeviceLogs\n| where DeviceId == ';
 
 export function deviceLogsQuery(deviceId: string): string {
-  return `${DEVICE_QUERY_START}"${deviceId}"\n| top ${DEVICE_LINES} by TimeGenerated desc\n| project TimeGenerated, Level, Component, Message, FirmwareVersion`;
+  return `${DEVICE_QUERY_START}${kqlString(deviceId)}\n| top ${DEVICE_LINES} by TimeGenerated desc\n| project TimeGenerated, Level, Component, Message, FirmwareVersion`;
 }
 
 export function parseLogsInput(input: string): ReturnType<CommandSpec<LogsArgs>['parse']> {
