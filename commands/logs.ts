@@ -18,6 +18,7 @@ export interface LogsArgs {
   readonly deviceId?: string;
 }
 
+const NOT_SET_UP = 'Log search is not set up on this bot (no logs store is configured).';
 const MAX_QUERY_LENGTH = 4000;
 const DEVICE_LINES = 20;
 /** A lone word with a dash, dot, colon or digit is a device id, not a table name. */
@@ -51,7 +52,7 @@ async function describeLogsError(ctx: TurnContext, error: unknown): Promise<stri
 
 async function runQuery(ctx: TurnContext, query: string): Promise<LogsQueryResult | string> {
   const logs = ctx.services.logs;
-  if (!logs) return 'Log search is not set up on this bot (no logs store is configured).';
+  if (!logs) return NOT_SET_UP;
   try {
     return await logs.query(query, { user: ctx.actor.id });
   } catch (error) {
@@ -96,7 +97,7 @@ export const logsSchemaCommand: CommandSpec<void> = {
   async run(ctx) {
     const logs = ctx.services.logs;
     if (!logs) {
-      await ctx.reply('Log search is not set up on this bot (no logs store is configured).');
+      await ctx.reply(NOT_SET_UP);
       return;
     }
     if (!logs.schema) {
