@@ -134,7 +134,8 @@ test('a restart in the middle of an escalation neither skips nor repeats a page'
 });
 
 test('inside a maintenance window an alert is stored and listed, but gets no card and pages nobody; still firing at its end, it is posted then', async () => {
-  const clock = new ManualClock(new Date());
+  // Five past the current hour: the window below ends at the next full hour, and the test moves 10 min inside it.
+  const clock = new ManualClock(new Date(Math.floor(Date.now() / (60 * MIN)) * 60 * MIN + 5 * MIN));
   const { start, tick } = world(clock);
   const t = await startTestBot({ env: { ALERTS_WEBHOOK_TOKEN: TOKEN }, start });
   try {
