@@ -1,5 +1,6 @@
 import type { Migration, SqliteDatabase } from './database';
 import { ACTIVE_ROLLOUT_STATES, DEVICE_STATES, IN_FLIGHT_STATES, RETRYABLE_STATES, totalOf, type DeviceState, type Rollout, type RolloutDevice, type RolloutState, type StateCounts, type WaveCounts } from '../../../core/rollouts/model';
+import { toDevice, toRollout, type DeviceRow, type RolloutRow } from '../rollout-rows';
 import type { PlannedDevice } from '../../../core/rollouts/plan';
 import type { DeviceChange } from '../../../core/rollouts/progress';
 import type { InFlightDevice, Membership, RolloutConflict, RolloutPatch, RolloutRepository } from '../../../core/rollouts/repository';
@@ -73,77 +74,6 @@ export const rolloutMigrations: Migration[] = [
     sql: 'DROP INDEX IF EXISTS rollout_devices_device',
   },
 ];
-
-interface RolloutRow {
-  id: string;
-  seq: number;
-  version: number;
-  fw_version: string;
-  fw_uri: string;
-  fw_sha256: string;
-  filter_text: string;
-  state: RolloutState;
-  current_wave: number;
-  waves_json: string;
-  settings_json: string;
-  created_by: string;
-  created_at: string;
-  conversation_id: string | null;
-  last_change_json: string;
-  pause_reason: string | null;
-  last_dispatch_at: number | null;
-}
-
-interface DeviceRow {
-  id: number;
-  rollout_id: string;
-  device_id: string;
-  wave: number | null;
-  seq: number;
-  state: DeviceState;
-  attempt: number;
-  since: number;
-  previous_version: string | null;
-  model: string | null;
-  pending_write: number;
-  baseline_status: string | null;
-  reason: string | null;
-  connected: number;
-}
-
-const toRollout = (r: RolloutRow): Rollout => ({
-  id: r.id,
-  version: r.version,
-  firmware: { version: r.fw_version, packageUri: r.fw_uri, sha256: r.fw_sha256 },
-  filterText: r.filter_text,
-  state: r.state,
-  currentWave: r.current_wave,
-  waves: JSON.parse(r.waves_json),
-  settings: JSON.parse(r.settings_json),
-  createdBy: r.created_by,
-  createdAt: r.created_at,
-  conversationId: r.conversation_id ?? undefined,
-  lastChange: JSON.parse(r.last_change_json),
-  pauseReason: r.pause_reason ?? undefined,
-  lastDispatchAt: r.last_dispatch_at ?? undefined,
-});
-
-const toDevice = (r: DeviceRow): RolloutDevice => ({
-  rolloutId: r.rollout_id,
-  deviceId: r.device_id,
-  wave: r.wave,
-  seq: r.seq,
-  state: r.state,
-  attempt: r.attempt,
-  since: r.since,
-  previousVersion: r.previous_version ?? undefined,
-  model: r.model ?? undefined,
-  pendingWrite: r.pending_write === 1,
-  baselineStatus: r.baseline_status ?? undefined,
-  reason: r.reason ?? undefined,
-  connected: r.connected === 1,
-  key: r.id,
-});
 
 /** Placeholders for a fixed list of states (states are constants, never user text). */
 const inList = (values: readonly unknown[]) => values.map(() => '?').join(', ');
@@ -427,7 +357,7 @@ export class SqliteRolloutRepository implements Synchronous<RolloutRepository> {
       )
       .all(now, rolloutId, maxWave, limit) as DeviceRow[];
     const known = this.keysOf(rolloutId);
-    if (!known.complete) for (const r of rows) known.byDevice.set(r.device_id, r.id);
+    if (!known.complete) for (const r of rows) known.byDevice.set(r.device_id, Number(r.id));
     return rows.map(toDevice);
   }
 
