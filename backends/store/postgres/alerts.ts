@@ -4,43 +4,8 @@ import type { AlertRepository, Delivery, StormCursor, StormJoiner } from '../../
 import type { Silence } from '../../../core/alerts/silence';
 import { stormCardKey, type Storm, type StormMember, type StormView } from '../../../core/alerts/storm';
 import type { PostgresDatabase } from './database';
+import { toDelivery, toSilence, toStorm, toStormMember, type DeliveryRow, type SilenceRow, type StormRow } from '../alert-rows';
 
-interface DeliveryRow {
-  conversation_id: string;
-  alert_id: string;
-  card_key: string;
-  delivered_at: string;
-  storm_rule: string | null;
-  storm_generation: number | null;
-}
-
-interface StormRow {
-  conversation_id: string;
-  rule: string;
-  generation: number;
-  started_at: string;
-  last_at: string;
-}
-
-interface SilenceRow {
-  id: string;
-  rule: string;
-  target: string;
-  until: string;
-  created_by: string;
-  created_at: string;
-}
-
-const toDelivery = (r: DeliveryRow): Delivery => ({
-  conversationId: r.conversation_id,
-  alertId: r.alert_id,
-  cardKey: r.card_key,
-  deliveredAt: Number(r.delivered_at),
-  storm: r.storm_rule !== null && r.storm_generation !== null ? { rule: r.storm_rule, generation: r.storm_generation } : undefined,
-});
-
-const toStorm = (r: StormRow): Storm => ({ conversationId: r.conversation_id, rule: r.rule, generation: r.generation, startedAt: Number(r.started_at), lastAt: Number(r.last_at) });
-const toSilence = (r: SilenceRow): Silence => ({ id: Number(r.id), rule: r.rule, target: r.target, until: r.until, createdBy: r.created_by, createdAt: r.created_at });
 const parse = (rows: ReadonlyArray<{ record_json: string }>): AlertRecord[] => rows.map((r) => JSON.parse(r.record_json) as AlertRecord);
 
 /** The WHERE clause of a filter from fixed fragments; values are always bound parameters. Sites, devices and rules match without case, as on SQLite. */
@@ -255,6 +220,6 @@ export class PostgresAlertRepository implements AlertRepository {
         ORDER BY d.delivered_at DESC LIMIT $4`,
       [conversationId, rule, generation, limit],
     );
-    return parse(rows).map((r) => ({ alertId: r.alertId, target: alertTarget(r), severity: r.severity, site: r.site, monitorCondition: r.monitorCondition, state: r.state, firedAt: r.firedAt, resolvedAt: r.resolvedAt }));
+    return parse(rows).map(toStormMember);
   }
 }

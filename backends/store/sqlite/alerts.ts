@@ -5,6 +5,7 @@ import type { Silence } from '../../../core/alerts/silence';
 import { stormCardKey, type Storm, type StormMember, type StormView } from '../../../core/alerts/storm';
 import type { Migration, SqliteDatabase } from './database';
 import { gated, type Synchronous } from './gate';
+import { toDelivery, toSilence, toStorm, toStormMember, type DeliveryRow, type SilenceRow, type StormRow } from '../alert-rows';
 
 export const alertMigrations: Migration[] = [
   {
@@ -138,23 +139,6 @@ export const alertMigrations: Migration[] = [
   },
 ];
 
-interface DeliveryRow {
-  conversation_id: string;
-  alert_id: string;
-  card_key: string;
-  delivered_at: number;
-  storm_rule: string | null;
-  storm_generation: number | null;
-}
-
-interface StormRow {
-  conversation_id: string;
-  rule: string;
-  generation: number;
-  started_at: number;
-  last_at: number;
-}
-
 interface StormTotals {
   total: number;
   firing: number;
@@ -162,27 +146,6 @@ interface StormTotals {
   firstFiredAt: string | null;
   lastFiredAt: string | null;
 }
-
-interface SilenceRow {
-  id: number;
-  rule: string;
-  target: string;
-  until: string;
-  created_by: string;
-  created_at: string;
-}
-
-const toDelivery = (r: DeliveryRow): Delivery => ({
-  conversationId: r.conversation_id,
-  alertId: r.alert_id,
-  cardKey: r.card_key,
-  deliveredAt: r.delivered_at,
-  storm: r.storm_rule !== null && r.storm_generation !== null ? { rule: r.storm_rule, generation: r.storm_generation } : undefined,
-});
-
-const toStorm = (r: StormRow): Storm => ({ conversationId: r.conversation_id, rule: r.rule, generation: r.generation, startedAt: r.started_at, lastAt: r.last_at });
-
-const toSilence = (r: SilenceRow): Silence => ({ id: r.id, rule: r.rule, target: r.target, until: r.until, createdBy: r.created_by, createdAt: r.created_at });
 
 /** Builds the WHERE clause of a filter from fixed fragments; values are always bound parameters. */
 function filterClause(filter: AlertFilter): { sql: string; params: unknown[] } {
@@ -411,10 +374,7 @@ export class SqliteAlertRepository implements Synchronous<AlertRepository> {
 
   private members(conversationId: string, rule: string, generation: number, limit: number): StormMember[] {
     const rows = this.s.stormMembers.all(conversationId, rule, generation, limit) as string[];
-    return rows.map((json) => {
-      const r = JSON.parse(json) as AlertRecord;
-      return { alertId: r.alertId, target: alertTarget(r), severity: r.severity, site: r.site, monitorCondition: r.monitorCondition, state: r.state, firedAt: r.firedAt, resolvedAt: r.resolvedAt };
-    });
+    return rows.map((json) => toStormMember(JSON.parse(json) as AlertRecord));
   }
 
   addSilence(silence: Omit<Silence, 'id'>): Silence {

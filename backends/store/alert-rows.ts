@@ -1,0 +1,58 @@
+import { alertTarget, type AlertRecord } from '../../core/alerts/alert';
+import type { Delivery } from '../../core/alerts/repository';
+import type { Silence } from '../../core/alerts/silence';
+import type { Storm, StormMember } from '../../core/alerts/storm';
+
+/**
+ * The alert tables' rows as either adapter reads them, and their mapping to the domain.
+ * PostgreSQL returns BIGINT/BIGSERIAL as text, SQLite as numbers; the mapping accepts both.
+ */
+export interface DeliveryRow {
+  conversation_id: string;
+  alert_id: string;
+  card_key: string;
+  delivered_at: number | string;
+  storm_rule: string | null;
+  storm_generation: number | null;
+}
+
+export interface StormRow {
+  conversation_id: string;
+  rule: string;
+  generation: number;
+  started_at: number | string;
+  last_at: number | string;
+}
+
+export interface SilenceRow {
+  id: number | string;
+  rule: string;
+  target: string;
+  until: string;
+  created_by: string;
+  created_at: string;
+}
+
+export const toDelivery = (r: DeliveryRow): Delivery => ({
+  conversationId: r.conversation_id,
+  alertId: r.alert_id,
+  cardKey: r.card_key,
+  deliveredAt: Number(r.delivered_at),
+  storm: r.storm_rule !== null && r.storm_generation !== null ? { rule: r.storm_rule, generation: r.storm_generation } : undefined,
+});
+
+export const toStorm = (r: StormRow): Storm => ({ conversationId: r.conversation_id, rule: r.rule, generation: r.generation, startedAt: Number(r.started_at), lastAt: Number(r.last_at) });
+
+export const toSilence = (r: SilenceRow): Silence => ({ id: Number(r.id), rule: r.rule, target: r.target, until: r.until, createdBy: r.created_by, createdAt: r.created_at });
+
+/** What a storm card shows of one member, from the alert's stored record. */
+export const toStormMember = (r: AlertRecord): StormMember => ({
+  alertId: r.alertId,
+  target: alertTarget(r),
+  severity: r.severity,
+  site: r.site,
+  monitorCondition: r.monitorCondition,
+  state: r.state,
+  firedAt: r.firedAt,
+  resolvedAt: r.resolvedAt,
+});
