@@ -1,4 +1,4 @@
-import { alertTarget, type AlertRecord } from '../../core/alerts/alert';
+import { alertTarget, shortAlertId, type AlertRecord } from '../../core/alerts/alert';
 import type { Delivery } from '../../core/alerts/repository';
 import type { Silence } from '../../core/alerts/silence';
 import type { Storm, StormMember } from '../../core/alerts/storm';
@@ -56,3 +56,19 @@ export const toStormMember = (r: AlertRecord): StormMember => ({
   firedAt: r.firedAt,
   resolvedAt: r.resolvedAt,
 });
+
+/** The alerts row of a record, in column order: alert_id, short_id, rule, severity, monitor_condition, state, device_id, site, target, fired_at, record_json. */
+export const alertColumns = (record: AlertRecord) =>
+  [
+    record.alertId,
+    shortAlertId(record.alertId),
+    record.rule,
+    record.severity,
+    record.monitorCondition,
+    record.state,
+    record.deviceId ?? null,
+    record.site ?? null,
+    alertTarget(record),
+    record.firedAt,
+    JSON.stringify(record),
+  ] as const;

@@ -1,10 +1,10 @@
-import { alertTarget, shortAlertId, type AlertRecord } from '../../../core/alerts/alert';
+import type { AlertRecord } from '../../../core/alerts/alert';
 import type { AlertFilter } from '../../../core/alerts/filter';
 import type { AlertRepository, Delivery, StormCursor, StormJoiner } from '../../../core/alerts/repository';
 import type { Silence } from '../../../core/alerts/silence';
 import { stormCardKey, type Storm, type StormMember, type StormView } from '../../../core/alerts/storm';
 import type { PostgresDatabase } from './database';
-import { toDelivery, toSilence, toStorm, toStormMember, type DeliveryRow, type SilenceRow, type StormRow } from '../alert-rows';
+import { alertColumns, toDelivery, toSilence, toStorm, toStormMember, type DeliveryRow, type SilenceRow, type StormRow } from '../alert-rows';
 
 const parse = (rows: ReadonlyArray<{ record_json: string }>): AlertRecord[] => rows.map((r) => JSON.parse(r.record_json) as AlertRecord);
 
@@ -55,19 +55,7 @@ export class PostgresAlertRepository implements AlertRepository {
        ON CONFLICT (alert_id) DO UPDATE SET rule = excluded.rule, severity = excluded.severity, monitor_condition = excluded.monitor_condition,
          state = excluded.state, device_id = excluded.device_id, site = excluded.site, target = excluded.target,
          fired_at = excluded.fired_at, record_json = excluded.record_json`,
-      [
-        record.alertId,
-        shortAlertId(record.alertId),
-        record.rule,
-        record.severity,
-        record.monitorCondition,
-        record.state,
-        record.deviceId ?? null,
-        record.site ?? null,
-        alertTarget(record),
-        record.firedAt,
-        JSON.stringify(record),
-      ],
+      alertColumns(record),
     );
   }
 

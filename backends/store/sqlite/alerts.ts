@@ -1,11 +1,11 @@
-import { alertTarget, shortAlertId, type AlertRecord } from '../../../core/alerts/alert';
+import type { AlertRecord } from '../../../core/alerts/alert';
 import type { AlertFilter } from '../../../core/alerts/filter';
 import type { AlertRepository, Delivery, StormCursor, StormJoiner } from '../../../core/alerts/repository';
 import type { Silence } from '../../../core/alerts/silence';
 import { stormCardKey, type Storm, type StormMember, type StormView } from '../../../core/alerts/storm';
 import type { Migration, SqliteDatabase } from './database';
 import { gated, type Synchronous } from './gate';
-import { toDelivery, toSilence, toStorm, toStormMember, type DeliveryRow, type SilenceRow, type StormRow } from '../alert-rows';
+import { alertColumns, toDelivery, toSilence, toStorm, toStormMember, type DeliveryRow, type SilenceRow, type StormRow } from '../alert-rows';
 
 export const alertMigrations: Migration[] = [
   {
@@ -187,7 +187,7 @@ export class SqliteAlertRepository implements Synchronous<AlertRepository> {
       getShort: db.prepare('SELECT record_json FROM alerts WHERE short_id = ? ORDER BY fired_at DESC LIMIT 1').pluck(),
       save: db.prepare(
         `INSERT INTO alerts (alert_id, short_id, rule, severity, monitor_condition, state, device_id, site, target, fired_at, record_json)
-         VALUES (@alertId, @shortId, @rule, @severity, @monitorCondition, @state, @deviceId, @site, @target, @firedAt, @json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (alert_id) DO UPDATE SET rule = excluded.rule, severity = excluded.severity, monitor_condition = excluded.monitor_condition,
            state = excluded.state, device_id = excluded.device_id, site = excluded.site, target = excluded.target,
            fired_at = excluded.fired_at, record_json = excluded.record_json`,
@@ -262,19 +262,7 @@ export class SqliteAlertRepository implements Synchronous<AlertRepository> {
   }
 
   save(record: AlertRecord): void {
-    this.s.save.run({
-      alertId: record.alertId,
-      shortId: shortAlertId(record.alertId),
-      rule: record.rule,
-      severity: record.severity,
-      monitorCondition: record.monitorCondition,
-      state: record.state,
-      deviceId: record.deviceId ?? null,
-      site: record.site ?? null,
-      target: alertTarget(record),
-      firedAt: record.firedAt,
-      json: JSON.stringify(record),
-    });
+    this.s.save.run(...alertColumns(record));
   }
 
   replace(record: AlertRecord, expectedVersion: number): boolean {
