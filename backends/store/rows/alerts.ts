@@ -1,7 +1,7 @@
-import { alertTarget, shortAlertId, type AlertRecord } from '../../core/alerts/alert';
-import type { Delivery } from '../../core/alerts/repository';
-import type { Silence } from '../../core/alerts/silence';
-import type { Storm, StormMember } from '../../core/alerts/storm';
+import { alertTarget, shortAlertId, type AlertRecord } from '../../../core/alerts/alert';
+import type { Delivery } from '../../../core/alerts/repository';
+import type { Silence } from '../../../core/alerts/silence';
+import type { Storm, StormMember } from '../../../core/alerts/storm';
 
 /**
  * The alert tables' rows as either adapter reads them, and their mapping to the domain.

@@ -1,4 +1,4 @@
-import type { DeviceState, Rollout, RolloutDevice, RolloutState } from '../../core/rollouts/model';
+import type { DeviceState, Rollout, RolloutDevice, RolloutState } from '../../../core/rollouts/model';
 
 /**
  * The rollout tables' rows as either adapter reads them, and their mapping to the domain.
