@@ -18,10 +18,6 @@ export class StateStoreError extends Error {
   override readonly name = 'StateStoreError';
 }
 
-/** Opens a connection; the driver benchmark passes another driver with the same surface. */
-export type OpenSqlite = (file: string) => SqliteDatabase;
-const openNodeSqlite: OpenSqlite = (file) => new NodeSqlite(file);
-
 /**
  * Opens (or creates) the state database. WAL + synchronous=FULL: a write that returned
  * has reached the disk, so anything acknowledged with a 2xx survives `kill -9`.
@@ -33,13 +29,13 @@ const openNodeSqlite: OpenSqlite = (file) => new NodeSqlite(file);
 export function openDatabase(
   file: string,
   migrations: readonly Migration[],
-  options: { open?: OpenSqlite; busyTimeoutInMs?: number } = {},
+  options: { busyTimeoutInMs?: number } = {},
 ): SqliteDatabase {
   if (file !== ':memory:') prepareDirectory(file);
   let db: SqliteDatabase | undefined;
   try {
-    db = (options.open ?? openNodeSqlite)(file);
-    db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutInMs ?? 5_000)}`);
+    // node:sqlite's `timeout` is SQLite's busy timeout.
+    db = new NodeSqlite(file, { timeoutMs: Math.trunc(options.busyTimeoutInMs ?? 5_000) });
     // Reading the schema is the first thing that touches the file's content: a damaged or foreign file fails here.
     db.pragma('schema_version', { simple: true });
     refuseNewerSchema(db, file, migrations);
