@@ -4,7 +4,7 @@ import type { AlertRepository, Delivery, StormCursor, StormJoiner } from '../../
 import type { Silence } from '../../../core/alerts/silence';
 import { stormCardKey, type Storm, type StormMember, type StormView } from '../../../core/alerts/storm';
 import type { PostgresDatabase } from './database';
-import { alertColumns, toDelivery, toSilence, toStorm, toStormMember, type DeliveryRow, type SilenceRow, type StormRow } from '../rows/alerts';
+import { alertColumns, NO_STORM_TOTALS, toDelivery, toSilence, toStorm, toStormMember, toStormView, type DeliveryRow, type SilenceRow, type StormRow, type StormTotals } from '../rows/alerts';
 
 const parse = (rows: ReadonlyArray<{ record_json: string }>): AlertRecord[] => rows.map((r) => JSON.parse(r.record_json) as AlertRecord);
 
@@ -156,17 +156,7 @@ export class PostgresAlertRepository implements AlertRepository {
       `SELECT site, count FROM alert_storm_sites WHERE conversation_id = $1 AND rule = $2 AND generation = $3 AND count > 0 ORDER BY count DESC, site LIMIT 3`,
       key,
     );
-    return {
-      storm,
-      total: totals.total,
-      firing: totals.firing,
-      resolved: totals.total - totals.firing,
-      severity: totals.severity,
-      firstFiredAt: totals.first_fired_at ?? new Date(storm.startedAt).toISOString(),
-      lastFiredAt: totals.last_fired_at ?? new Date(storm.lastAt).toISOString(),
-      topSites,
-      members: await this.members(...key, memberLimit),
-    };
+    return toStormView(storm, totals, topSites, await this.members(...key, memberLimit));
   }
 
   async stormMembers(conversationId: string, rule: string, generation: number, limit: number): Promise<{ total: number; members: StormMember[] }> {
@@ -193,12 +183,13 @@ export class PostgresAlertRepository implements AlertRepository {
     return row ? toSilence(row) : undefined;
   }
 
-  private async totals(conversationId: string, rule: string, generation: number) {
-    const [row] = await this.db.query<{ total: number; firing: number; severity: number; first_fired_at: string | null; last_fired_at: string | null }>(
-      'SELECT total, firing, severity, first_fired_at, last_fired_at FROM alert_storms WHERE conversation_id = $1 AND rule = $2 AND generation = $3',
+  private async totals(conversationId: string, rule: string, generation: number): Promise<StormTotals> {
+    const [row] = await this.db.query<StormTotals>(
+      `SELECT total, firing, severity, first_fired_at AS "firstFiredAt", last_fired_at AS "lastFiredAt"
+         FROM alert_storms WHERE conversation_id = $1 AND rule = $2 AND generation = $3`,
       [conversationId, rule, generation],
     );
-    return row ?? { total: 0, firing: 0, severity: 4, first_fired_at: null, last_fired_at: null };
+    return row ?? NO_STORM_TOTALS;
   }
 
   private async members(conversationId: string, rule: string, generation: number, limit: number): Promise<StormMember[]> {

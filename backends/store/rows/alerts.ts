@@ -1,7 +1,7 @@
 import { alertTarget, shortAlertId, type AlertRecord } from '../../../core/alerts/alert';
 import type { Delivery } from '../../../core/alerts/repository';
 import type { Silence } from '../../../core/alerts/silence';
-import type { Storm, StormMember } from '../../../core/alerts/storm';
+import type { Storm, StormMember, StormView } from '../../../core/alerts/storm';
 
 /**
  * The alert tables' rows as either adapter reads them, and their mapping to the domain.
@@ -72,3 +72,27 @@ export const alertColumns = (record: AlertRecord) =>
     record.firedAt,
     JSON.stringify(record),
   ] as const;
+
+/** A storm's running totals, as both adapters select them from alert_storms (columns aliased to these names). */
+export interface StormTotals {
+  total: number;
+  firing: number;
+  severity: number;
+  firstFiredAt: string | null;
+  lastFiredAt: string | null;
+}
+
+/** The totals of a storm that has no row yet. */
+export const NO_STORM_TOTALS: StormTotals = { total: 0, firing: 0, severity: 4, firstFiredAt: null, lastFiredAt: null };
+
+export const toStormView = (storm: Storm, totals: StormTotals, topSites: StormView['topSites'], members: StormMember[]): StormView => ({
+  storm,
+  total: totals.total,
+  firing: totals.firing,
+  resolved: totals.total - totals.firing,
+  severity: totals.severity,
+  firstFiredAt: totals.firstFiredAt ?? new Date(storm.startedAt).toISOString(),
+  lastFiredAt: totals.lastFiredAt ?? new Date(storm.lastAt).toISOString(),
+  topSites,
+  members,
+});

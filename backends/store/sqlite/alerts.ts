@@ -5,7 +5,7 @@ import type { Silence } from '../../../core/alerts/silence';
 import { stormCardKey, type Storm, type StormMember, type StormView } from '../../../core/alerts/storm';
 import type { Migration, SqliteDatabase } from './database';
 import { gated, type Synchronous } from './gate';
-import { alertColumns, toDelivery, toSilence, toStorm, toStormMember, type DeliveryRow, type SilenceRow, type StormRow } from '../rows/alerts';
+import { alertColumns, NO_STORM_TOTALS, toDelivery, toSilence, toStorm, toStormMember, toStormView, type DeliveryRow, type SilenceRow, type StormRow, type StormTotals } from '../rows/alerts';
 
 export const alertMigrations: Migration[] = [
   {
@@ -138,14 +138,6 @@ export const alertMigrations: Migration[] = [
     sql: `DROP TRIGGER alert_storm_member_joins`,
   },
 ];
-
-interface StormTotals {
-  total: number;
-  firing: number;
-  severity: number;
-  firstFiredAt: string | null;
-  lastFiredAt: string | null;
-}
 
 /** Builds the WHERE clause of a filter from fixed fragments; values are always bound parameters. */
 function filterClause(filter: AlertFilter): { sql: string; params: unknown[] } {
@@ -337,17 +329,7 @@ export class SqliteAlertRepository implements Synchronous<AlertRepository> {
   stormView(storm: Storm, memberLimit: number): StormView {
     const key = [storm.conversationId, storm.rule, storm.generation] as const;
     const totals = this.totals(...key);
-    return {
-      storm,
-      total: totals.total,
-      firing: totals.firing,
-      resolved: totals.total - totals.firing,
-      severity: totals.severity,
-      firstFiredAt: totals.firstFiredAt ?? new Date(storm.startedAt).toISOString(),
-      lastFiredAt: totals.lastFiredAt ?? new Date(storm.lastAt).toISOString(),
-      topSites: this.s.stormSites.all(...key) as Array<{ site: string; count: number }>,
-      members: this.members(...key, memberLimit),
-    };
+    return toStormView(storm, totals, this.s.stormSites.all(...key) as Array<{ site: string; count: number }>, this.members(...key, memberLimit));
   }
 
   stormMembers(conversationId: string, rule: string, generation: number, limit: number): { total: number; members: StormMember[] } {
@@ -357,7 +339,7 @@ export class SqliteAlertRepository implements Synchronous<AlertRepository> {
   /** The storm's running totals (kept by the triggers of migration 0203). */
   private totals(conversationId: string, rule: string, generation: number): StormTotals {
     const row = this.s.stormTotals.get(conversationId, rule, generation) as StormTotals | undefined;
-    return row ?? { total: 0, firing: 0, severity: 4, firstFiredAt: null, lastFiredAt: null };
+    return row ?? NO_STORM_TOTALS;
   }
 
   private members(conversationId: string, rule: string, generation: number, limit: number): StormMember[] {
