@@ -1,5 +1,5 @@
-import { ACTIVE_ROLLOUT_STATES, DEVICE_STATES, IN_FLIGHT_STATES, RETRYABLE_STATES, totalOf, type DeviceState, type Rollout, type RolloutDevice, type RolloutState, type StateCounts, type WaveCounts } from '../../../core/rollouts/model';
-import { toDevice, toRollout, type DeviceRow, type RolloutRow } from '../rows/rollouts';
+import { ACTIVE_ROLLOUT_STATES, DEVICE_STATES, IN_FLIGHT_STATES, RETRYABLE_STATES, type DeviceState, type Rollout, type RolloutDevice, type RolloutState, type WaveCounts } from '../../../core/rollouts/model';
+import { toDevice, toGateCounts, toRollout, toWaveCounts, waveTotalsOf, type DeviceRow, type RolloutRow } from '../rows/rollouts';
 import type { PlannedDevice } from '../../../core/rollouts/plan';
 import type { DeviceChange } from '../../../core/rollouts/progress';
 import type { InFlightDevice, Membership, RolloutConflict, RolloutPatch, RolloutRepository } from '../../../core/rollouts/repository';
@@ -66,9 +66,7 @@ export class PostgresRolloutRepository implements RolloutRepository {
           devices.map((d) => d.model ?? null),
         ],
       );
-      const totals = new Map<number, number>();
-      for (const d of devices) totals.set(d.wave ?? 0, (totals.get(d.wave ?? 0) ?? 0) + 1);
-      this.waveTotals.set(rollout.id, totals);
+      this.waveTotals.set(rollout.id, waveTotalsOf(devices));
     });
   }
 
@@ -132,13 +130,7 @@ export class PostgresRolloutRepository implements RolloutRepository {
       'SELECT COALESCE(wave, 0) AS wave, state, COUNT(*) AS n FROM rollout_devices WHERE rollout_id = $1 GROUP BY state, wave',
       [rolloutId],
     );
-    const byWave = new Map<number, StateCounts>();
-    for (const r of rows) {
-      const counts = byWave.get(r.wave) ?? {};
-      counts[r.state] = Number(r.n);
-      byWave.set(r.wave, counts);
-    }
-    return [...byWave.entries()].sort((a, b) => a[0] - b[0]).map(([wave, counts]) => ({ wave, counts }));
+    return toWaveCounts(rows);
   }
 
   async gateCounts(rolloutId: string): Promise<WaveCounts[]> {
@@ -152,14 +144,7 @@ export class PostgresRolloutRepository implements RolloutRepository {
       'SELECT COALESCE(wave, 0) AS wave, state, COUNT(*) AS n FROM rollout_devices WHERE rollout_id = $1 AND state = ANY($2) GROUP BY state, wave',
       [rolloutId, SETTLED],
     );
-    const byWave = new Map<number, StateCounts>([...totals.keys()].map((wave) => [wave, {}]));
-    for (const r of settled) byWave.get(r.wave)![r.state] = Number(r.n);
-    return [...byWave.entries()]
-      .sort((a, b) => a[0] - b[0])
-      .map(([wave, counts]) => {
-        const open = totals.get(wave)! - totalOf(counts);
-        return { wave, counts: open > 0 ? { ...counts, queued: open } : counts };
-      });
+    return toGateCounts(totals, settled);
   }
 
   async devices(rolloutId: string, states: readonly DeviceState[], options: { wave?: number; limit?: number } = {}): Promise<RolloutDevice[]> {

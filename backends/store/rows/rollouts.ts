@@ -1,4 +1,5 @@
-import type { DeviceState, Rollout, RolloutDevice, RolloutState } from '../../../core/rollouts/model';
+import { totalOf, type DeviceState, type Rollout, type RolloutDevice, type RolloutState, type StateCounts, type WaveCounts } from '../../../core/rollouts/model';
+import type { PlannedDevice } from '../../../core/rollouts/plan';
 
 /**
  * The rollout tables' rows as either adapter reads them, and their mapping to the domain.
@@ -74,3 +75,40 @@ export const toDevice = (r: DeviceRow): RolloutDevice => ({
   connected: Boolean(r.connected),
   key: Number(r.id),
 });
+
+/** A count of a rollout's devices in one state of one wave (wave 0: not in a wave). */
+export interface WaveStateCount {
+  wave: number;
+  state: DeviceState;
+  n: number | string;
+}
+
+/** Counts per wave, waves in order. */
+export function toWaveCounts(rows: readonly WaveStateCount[]): WaveCounts[] {
+  const byWave = new Map<number, StateCounts>();
+  for (const r of rows) {
+    const counts = byWave.get(r.wave) ?? {};
+    counts[r.state] = Number(r.n);
+    byWave.set(r.wave, counts);
+  }
+  return [...byWave.entries()].sort((a, b) => a[0] - b[0]).map(([wave, counts]) => ({ wave, counts }));
+}
+
+/** Rows per wave of a plan (wave 0: not in a wave). */
+export function waveTotalsOf(devices: readonly PlannedDevice[]): Map<number, number> {
+  const totals = new Map<number, number>();
+  for (const d of devices) totals.set(d.wave ?? 0, (totals.get(d.wave ?? 0) ?? 0) + 1);
+  return totals;
+}
+
+/** The gate's counts: the settled rows counted, every other row of a wave reported as queued. */
+export function toGateCounts(totals: ReadonlyMap<number, number>, settled: readonly WaveStateCount[]): WaveCounts[] {
+  const byWave = new Map<number, StateCounts>([...totals.keys()].map((wave) => [wave, {}]));
+  for (const r of settled) byWave.get(r.wave)![r.state] = Number(r.n);
+  return [...byWave.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([wave, counts]) => {
+      const open = totals.get(wave)! - totalOf(counts);
+      return { wave, counts: open > 0 ? { ...counts, queued: open } : counts };
+    });
+}

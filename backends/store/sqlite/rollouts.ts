@@ -1,6 +1,6 @@
 import type { Migration, SqliteDatabase } from './database';
-import { ACTIVE_ROLLOUT_STATES, DEVICE_STATES, IN_FLIGHT_STATES, RETRYABLE_STATES, totalOf, type DeviceState, type Rollout, type RolloutDevice, type RolloutState, type StateCounts, type WaveCounts } from '../../../core/rollouts/model';
-import { toDevice, toRollout, type DeviceRow, type RolloutRow } from '../rows/rollouts';
+import { ACTIVE_ROLLOUT_STATES, DEVICE_STATES, IN_FLIGHT_STATES, RETRYABLE_STATES, type DeviceState, type Rollout, type RolloutDevice, type RolloutState, type WaveCounts } from '../../../core/rollouts/model';
+import { toDevice, toGateCounts, toRollout, toWaveCounts, waveTotalsOf, type DeviceRow, type RolloutRow } from '../rows/rollouts';
 import type { PlannedDevice } from '../../../core/rollouts/plan';
 import type { DeviceChange } from '../../../core/rollouts/progress';
 import type { InFlightDevice, Membership, RolloutConflict, RolloutPatch, RolloutRepository } from '../../../core/rollouts/repository';
@@ -139,9 +139,7 @@ export class SqliteRolloutRepository implements Synchronous<RolloutRepository> {
       );
       const rows = devices.map((d) => [d.deviceId, d.wave, d.seq, d.state, d.previousVersion ?? null, d.model ?? null]);
       insertDevices.run(rollout.id, now, JSON.stringify(rows));
-      const totals = new Map<number, number>();
-      for (const d of devices) totals.set(d.wave ?? 0, (totals.get(d.wave ?? 0) ?? 0) + 1);
-      this.waveTotals.set(rollout.id, totals);
+      this.waveTotals.set(rollout.id, waveTotalsOf(devices));
     })();
   }
 
@@ -210,13 +208,7 @@ export class SqliteRolloutRepository implements Synchronous<RolloutRepository> {
       // Grouped in the state index's order: a walk of the index, no sort.
       .prepare('SELECT COALESCE(wave, 0) AS wave, state, COUNT(*) AS n FROM rollout_devices WHERE rollout_id = ? GROUP BY state, wave')
       .all(rolloutId) as Array<{ wave: number; state: DeviceState; n: number }>;
-    const byWave = new Map<number, StateCounts>();
-    for (const r of rows) {
-      const counts = byWave.get(r.wave) ?? {};
-      counts[r.state] = r.n;
-      byWave.set(r.wave, counts);
-    }
-    return [...byWave.entries()].sort((a, b) => a[0] - b[0]).map(([wave, counts]) => ({ wave, counts }));
+    return toWaveCounts(rows);
   }
 
   gateCounts(rolloutId: string): WaveCounts[] {
@@ -231,14 +223,7 @@ export class SqliteRolloutRepository implements Synchronous<RolloutRepository> {
       // One seek per settled state on rollout_devices_state; open rows are not visited.
       .prepare(`SELECT COALESCE(wave, 0) AS wave, state, COUNT(*) AS n FROM rollout_devices WHERE rollout_id = ? AND state IN (${inList(SETTLED)}) GROUP BY state, wave`)
       .all(rolloutId, ...SETTLED) as Array<{ wave: number; state: DeviceState; n: number }>;
-    const byWave = new Map<number, StateCounts>([...totals.keys()].map((wave) => [wave, {}]));
-    for (const r of settled) byWave.get(r.wave)![r.state] = r.n;
-    return [...byWave.entries()]
-      .sort((a, b) => a[0] - b[0])
-      .map(([wave, counts]) => {
-        const open = totals.get(wave)! - totalOf(counts);
-        return { wave, counts: open > 0 ? { ...counts, queued: open } : counts };
-      });
+    return toGateCounts(totals, settled);
   }
 
   devices(rolloutId: string, states: readonly DeviceState[], options: { wave?: number; limit?: number } = {}): RolloutDevice[] {
