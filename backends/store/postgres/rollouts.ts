@@ -1,12 +1,9 @@
-import { ACTIVE_ROLLOUT_STATES, DEVICE_STATES, IN_FLIGHT_STATES, RETRYABLE_STATES, type DeviceState, type Rollout, type RolloutDevice, type RolloutState, type WaveCounts } from '../../../core/rollouts/model';
-import { toDevice, toGateCounts, toRollout, toWaveCounts, waveTotalsOf, type DeviceRow, type RolloutRow } from '../rows/rollouts';
+import { ACTIVE_ROLLOUT_STATES, IN_FLIGHT_STATES, type DeviceState, type Rollout, type RolloutDevice, type RolloutState, type WaveCounts } from '../../../core/rollouts/model';
+import { HOLDING, SETTLED, toDevice, toGateCounts, toRollout, toWaveCounts, waveTotalsOf, type DeviceRow, type RolloutRow } from '../rows/rollouts';
 import type { PlannedDevice } from '../../../core/rollouts/plan';
 import type { DeviceChange } from '../../../core/rollouts/progress';
 import type { InFlightDevice, Membership, RolloutConflict, RolloutPatch, RolloutRepository } from '../../../core/rollouts/repository';
 import type { PostgresDatabase } from './database';
-
-const HOLDING: readonly DeviceState[] = ['queued', ...IN_FLIGHT_STATES, ...RETRYABLE_STATES];
-const SETTLED: readonly DeviceState[] = DEVICE_STATES.filter((s) => s !== 'queued' && !IN_FLIGHT_STATES.includes(s));
 
 /**
  * Rollouts on PostgreSQL: the same set-based statements as on SQLite, lists bound as

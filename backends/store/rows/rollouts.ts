@@ -1,4 +1,4 @@
-import { totalOf, type DeviceState, type Rollout, type RolloutDevice, type RolloutState, type StateCounts, type WaveCounts } from '../../../core/rollouts/model';
+import { DEVICE_STATES, IN_FLIGHT_STATES, RETRYABLE_STATES, totalOf, type DeviceState, type Rollout, type RolloutDevice, type RolloutState, type StateCounts, type WaveCounts } from '../../../core/rollouts/model';
 import type { PlannedDevice } from '../../../core/rollouts/plan';
 
 /**
@@ -75,6 +75,11 @@ export const toDevice = (r: DeviceRow): RolloutDevice => ({
   connected: Boolean(r.connected),
   key: Number(r.id),
 });
+
+/** A device in one of these states holds it for its rollout: another rollout must not take it. */
+export const HOLDING: readonly DeviceState[] = ['queued', ...IN_FLIGHT_STATES, ...RETRYABLE_STATES];
+/** Not open: neither queued nor in flight. */
+export const SETTLED: readonly DeviceState[] = DEVICE_STATES.filter((s) => s !== 'queued' && !IN_FLIGHT_STATES.includes(s));
 
 /** A count of a rollout's devices in one state of one wave (wave 0: not in a wave). */
 export interface WaveStateCount {
