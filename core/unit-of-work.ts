@@ -17,12 +17,25 @@ export interface UnitOfWork {
   run<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
 }
 
+/** A transaction's afterCommit callbacks, kept until the unit of work calls `committed`. */
+export class CommitCallbacks implements Transaction {
+  private readonly callbacks: Array<() => void> = [];
+
+  afterCommit(callback: () => void): void {
+    this.callbacks.push(callback);
+  }
+
+  committed(): void {
+    for (const callback of this.callbacks) callback();
+  }
+}
+
 /** For code that has no store behind it (unit tests of pure logic): runs the work, nothing to commit. */
 export const immediateUnitOfWork: UnitOfWork = {
   async run(work) {
-    const after: Array<() => void> = [];
-    const result = await work({ afterCommit: (callback) => void after.push(callback) });
-    for (const callback of after) callback();
+    const tx = new CommitCallbacks();
+    const result = await work(tx);
+    tx.committed();
     return result;
   },
 };

@@ -1,46 +1,11 @@
-import { alertTarget, shortAlertId, type AlertRecord } from '../../../core/alerts/alert';
+import type { AlertRecord } from '../../../core/alerts/alert';
 import type { AlertFilter } from '../../../core/alerts/filter';
 import type { AlertRepository, Delivery, StormCursor, StormJoiner } from '../../../core/alerts/repository';
 import type { Silence } from '../../../core/alerts/silence';
 import { stormCardKey, type Storm, type StormMember, type StormView } from '../../../core/alerts/storm';
 import type { PostgresDatabase } from './database';
+import { alertColumns, NO_STORM_TOTALS, toDelivery, toSilence, toStorm, toStormMember, toStormView, type DeliveryRow, type SilenceRow, type StormRow, type StormTotals } from '../rows/alerts';
 
-interface DeliveryRow {
-  conversation_id: string;
-  alert_id: string;
-  card_key: string;
-  delivered_at: string;
-  storm_rule: string | null;
-  storm_generation: number | null;
-}
-
-interface StormRow {
-  conversation_id: string;
-  rule: string;
-  generation: number;
-  started_at: string;
-  last_at: string;
-}
-
-interface SilenceRow {
-  id: string;
-  rule: string;
-  target: string;
-  until: string;
-  created_by: string;
-  created_at: string;
-}
-
-const toDelivery = (r: DeliveryRow): Delivery => ({
-  conversationId: r.conversation_id,
-  alertId: r.alert_id,
-  cardKey: r.card_key,
-  deliveredAt: Number(r.delivered_at),
-  storm: r.storm_rule !== null && r.storm_generation !== null ? { rule: r.storm_rule, generation: r.storm_generation } : undefined,
-});
-
-const toStorm = (r: StormRow): Storm => ({ conversationId: r.conversation_id, rule: r.rule, generation: r.generation, startedAt: Number(r.started_at), lastAt: Number(r.last_at) });
-const toSilence = (r: SilenceRow): Silence => ({ id: Number(r.id), rule: r.rule, target: r.target, until: r.until, createdBy: r.created_by, createdAt: r.created_at });
 const parse = (rows: ReadonlyArray<{ record_json: string }>): AlertRecord[] => rows.map((r) => JSON.parse(r.record_json) as AlertRecord);
 
 /** The WHERE clause of a filter from fixed fragments; values are always bound parameters. Sites, devices and rules match without case, as on SQLite. */
@@ -90,19 +55,7 @@ export class PostgresAlertRepository implements AlertRepository {
        ON CONFLICT (alert_id) DO UPDATE SET rule = excluded.rule, severity = excluded.severity, monitor_condition = excluded.monitor_condition,
          state = excluded.state, device_id = excluded.device_id, site = excluded.site, target = excluded.target,
          fired_at = excluded.fired_at, record_json = excluded.record_json`,
-      [
-        record.alertId,
-        shortAlertId(record.alertId),
-        record.rule,
-        record.severity,
-        record.monitorCondition,
-        record.state,
-        record.deviceId ?? null,
-        record.site ?? null,
-        alertTarget(record),
-        record.firedAt,
-        JSON.stringify(record),
-      ],
+      alertColumns(record),
     );
   }
 
@@ -203,17 +156,7 @@ export class PostgresAlertRepository implements AlertRepository {
       `SELECT site, count FROM alert_storm_sites WHERE conversation_id = $1 AND rule = $2 AND generation = $3 AND count > 0 ORDER BY count DESC, site LIMIT 3`,
       key,
     );
-    return {
-      storm,
-      total: totals.total,
-      firing: totals.firing,
-      resolved: totals.total - totals.firing,
-      severity: totals.severity,
-      firstFiredAt: totals.first_fired_at ?? new Date(storm.startedAt).toISOString(),
-      lastFiredAt: totals.last_fired_at ?? new Date(storm.lastAt).toISOString(),
-      topSites,
-      members: await this.members(...key, memberLimit),
-    };
+    return toStormView(storm, totals, topSites, await this.members(...key, memberLimit));
   }
 
   async stormMembers(conversationId: string, rule: string, generation: number, limit: number): Promise<{ total: number; members: StormMember[] }> {
@@ -240,12 +183,13 @@ export class PostgresAlertRepository implements AlertRepository {
     return row ? toSilence(row) : undefined;
   }
 
-  private async totals(conversationId: string, rule: string, generation: number) {
-    const [row] = await this.db.query<{ total: number; firing: number; severity: number; first_fired_at: string | null; last_fired_at: string | null }>(
-      'SELECT total, firing, severity, first_fired_at, last_fired_at FROM alert_storms WHERE conversation_id = $1 AND rule = $2 AND generation = $3',
+  private async totals(conversationId: string, rule: string, generation: number): Promise<StormTotals> {
+    const [row] = await this.db.query<StormTotals>(
+      `SELECT total, firing, severity, first_fired_at AS "firstFiredAt", last_fired_at AS "lastFiredAt"
+         FROM alert_storms WHERE conversation_id = $1 AND rule = $2 AND generation = $3`,
       [conversationId, rule, generation],
     );
-    return row ?? { total: 0, firing: 0, severity: 4, first_fired_at: null, last_fired_at: null };
+    return row ?? NO_STORM_TOTALS;
   }
 
   private async members(conversationId: string, rule: string, generation: number, limit: number): Promise<StormMember[]> {
@@ -255,6 +199,6 @@ export class PostgresAlertRepository implements AlertRepository {
         ORDER BY d.delivered_at DESC LIMIT $4`,
       [conversationId, rule, generation, limit],
     );
-    return parse(rows).map((r) => ({ alertId: r.alertId, target: alertTarget(r), severity: r.severity, site: r.site, monitorCondition: r.monitorCondition, state: r.state, firedAt: r.firedAt, resolvedAt: r.resolvedAt }));
+    return parse(rows).map(toStormMember);
   }
 }

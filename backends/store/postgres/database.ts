@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
-import type { Transaction, UnitOfWork } from '../../../core/unit-of-work';
+import { CommitCallbacks, type Transaction, type UnitOfWork } from '../../../core/unit-of-work';
 
 /**
  * The state on PostgreSQL: a pool, and the unit of work that is open on this async path.
@@ -66,19 +66,12 @@ export class PostgresDatabase {
   }
 }
 
-class PostgresTransaction implements Transaction {
+class PostgresTransaction extends CommitCallbacks {
   finished = false;
-  private readonly callbacks: Array<() => void> = [];
   private savepoints = 0;
 
-  constructor(readonly client: PoolClient) {}
-
-  afterCommit(callback: () => void): void {
-    this.callbacks.push(callback);
-  }
-
-  committed(): void {
-    for (const callback of this.callbacks) callback();
+  constructor(readonly client: PoolClient) {
+    super();
   }
 
   /** Nested units of work run one after the other; each can fail alone. */

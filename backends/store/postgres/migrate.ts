@@ -1,10 +1,5 @@
 import type { Pool } from 'pg';
-
-/** A schema change, applied once per database in `id` order; ids are never reused or edited once shipped. */
-export interface PostgresMigration {
-  readonly id: string;
-  readonly sql: string;
-}
+import { assertUniqueIds, pendingMigrations, unknownMigrations, type Migration } from '../migration';
 
 /** The database cannot be used by this version; nothing was changed. */
 export class PostgresStateError extends Error {
@@ -19,25 +14,21 @@ const MIGRATION_LOCK = 0x466c4f70; // 'FlOp'
  * wait for each other, and the second finds nothing left to do. Refuses, before changing
  * anything, a database that a newer FleetOps has migrated. Returns the ids applied.
  */
-export async function migratePostgres(pool: Pool, migrations: readonly PostgresMigration[]): Promise<string[]> {
-  const ids = new Set<string>();
-  for (const m of migrations) {
-    if (ids.has(m.id)) throw new Error(`Duplicate migration id ${m.id}`);
-    ids.add(m.id);
-  }
+export async function migratePostgres(pool: Pool, migrations: readonly Migration[]): Promise<string[]> {
+  assertUniqueIds(migrations);
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
       await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
-      const applied = new Set((await client.query<{ id: string }>('SELECT id FROM schema_migrations ORDER BY id')).rows.map((r) => r.id));
-      const unknown = [...applied].filter((id) => !ids.has(id)).sort();
+      const applied = new Set((await client.query<{ id: string }>('SELECT id FROM schema_migrations')).rows.map((r) => r.id));
+      const unknown = unknownMigrations(migrations, applied);
       if (unknown.length > 0) {
         throw new PostgresStateError(
           `The PostgreSQL database was migrated by a newer FleetOps (it has migration ${unknown.at(-1)}, which this version does not know): deploy that newer version, or point DATABASE_URL at another database. Nothing was changed.`,
         );
       }
-      const pending = [...migrations].sort((a, b) => a.id.localeCompare(b.id)).filter((m) => !applied.has(m.id));
+      const pending = pendingMigrations(migrations, applied);
       for (const m of pending) {
         await client.query('BEGIN');
         try {

@@ -1,26 +1,7 @@
 import type { OutboundMessage } from '../../../core/notifications/notifier';
+import { toOutboxItem, type OutboxRow } from '../rows/outbox';
 import type { OutboxItem, OutboxRepository } from '../../../core/notifications/outbox';
 import type { PostgresDatabase } from './database';
-
-interface Row {
-  id: string;
-  conversation_id: string;
-  message_key: string;
-  message_json: string;
-  version: number;
-  attempts: number;
-  not_before: string;
-}
-
-const toItem = (r: Row): OutboxItem => ({
-  id: Number(r.id),
-  conversationId: r.conversation_id,
-  key: r.message_key,
-  message: JSON.parse(r.message_json) as OutboundMessage,
-  version: r.version,
-  attempts: r.attempts,
-  notBefore: Number(r.not_before),
-});
 
 /** How long a replica holds the rows it took to send; if it dies, another sends them after this. */
 export const OUTBOX_LEASE_MS = 30_000;
@@ -48,7 +29,7 @@ export class PostgresOutboxRepository implements OutboxRepository {
   }
 
   async due(now: number, limit: number): Promise<OutboxItem[]> {
-    const rows = await this.db.query<Row>(
+    const rows = await this.db.query<OutboxRow>(
       `UPDATE outbox SET lease_until = $1
         WHERE id IN (SELECT id FROM outbox
                       WHERE state = 'pending' AND not_before <= $2 AND (lease_until IS NULL OR lease_until <= $2)
@@ -56,7 +37,7 @@ export class PostgresOutboxRepository implements OutboxRepository {
         RETURNING id, conversation_id, message_key, message_json, version, attempts, not_before`,
       [now + this.leaseMs, now, limit],
     );
-    return rows.map(toItem).sort((a, b) => a.id - b.id);
+    return rows.map(toOutboxItem).sort((a, b) => a.id - b.id);
   }
 
   async nextDueAfter(now: number): Promise<number | undefined> {

@@ -1,81 +1,9 @@
-import { ACTIVE_ROLLOUT_STATES, DEVICE_STATES, IN_FLIGHT_STATES, RETRYABLE_STATES, totalOf, type DeviceState, type Rollout, type RolloutDevice, type RolloutState, type StateCounts, type WaveCounts } from '../../../core/rollouts/model';
+import { ACTIVE_ROLLOUT_STATES, IN_FLIGHT_STATES, type DeviceState, type Rollout, type RolloutDevice, type RolloutState, type WaveCounts } from '../../../core/rollouts/model';
+import { HOLDING, SETTLED, toDevice, toGateCounts, toRollout, toWaveCounts, waveTotalsOf, type DeviceRow, type RolloutRow } from '../rows/rollouts';
 import type { PlannedDevice } from '../../../core/rollouts/plan';
 import type { DeviceChange } from '../../../core/rollouts/progress';
 import type { InFlightDevice, Membership, RolloutConflict, RolloutPatch, RolloutRepository } from '../../../core/rollouts/repository';
 import type { PostgresDatabase } from './database';
-
-interface RolloutRow {
-  id: string;
-  version: number;
-  fw_version: string;
-  fw_uri: string;
-  fw_sha256: string;
-  filter_text: string;
-  state: RolloutState;
-  current_wave: number;
-  waves_json: string;
-  settings_json: string;
-  created_by: string;
-  created_at: string;
-  conversation_id: string | null;
-  last_change_json: string;
-  pause_reason: string | null;
-  last_dispatch_at: string | null;
-}
-
-interface DeviceRow {
-  id: string;
-  rollout_id: string;
-  device_id: string;
-  wave: number | null;
-  seq: number;
-  state: DeviceState;
-  attempt: number;
-  since: string;
-  previous_version: string | null;
-  model: string | null;
-  pending_write: boolean;
-  baseline_status: string | null;
-  reason: string | null;
-  connected: boolean;
-}
-
-const toRollout = (r: RolloutRow): Rollout => ({
-  id: r.id,
-  version: r.version,
-  firmware: { version: r.fw_version, packageUri: r.fw_uri, sha256: r.fw_sha256 },
-  filterText: r.filter_text,
-  state: r.state,
-  currentWave: r.current_wave,
-  waves: JSON.parse(r.waves_json),
-  settings: JSON.parse(r.settings_json),
-  createdBy: r.created_by,
-  createdAt: r.created_at,
-  conversationId: r.conversation_id ?? undefined,
-  lastChange: JSON.parse(r.last_change_json),
-  pauseReason: r.pause_reason ?? undefined,
-  lastDispatchAt: r.last_dispatch_at === null ? undefined : Number(r.last_dispatch_at),
-});
-
-const toDevice = (r: DeviceRow): RolloutDevice => ({
-  rolloutId: r.rollout_id,
-  deviceId: r.device_id,
-  wave: r.wave,
-  seq: r.seq,
-  state: r.state,
-  attempt: r.attempt,
-  since: Number(r.since),
-  previousVersion: r.previous_version ?? undefined,
-  model: r.model ?? undefined,
-  pendingWrite: r.pending_write,
-  baselineStatus: r.baseline_status ?? undefined,
-  reason: r.reason ?? undefined,
-  connected: r.connected,
-  key: Number(r.id),
-});
-
-const HOLDING: readonly DeviceState[] = ['queued', ...IN_FLIGHT_STATES, ...RETRYABLE_STATES];
-const SETTLED: readonly DeviceState[] = DEVICE_STATES.filter((s) => s !== 'queued' && !IN_FLIGHT_STATES.includes(s));
 
 /**
  * Rollouts on PostgreSQL: the same set-based statements as on SQLite, lists bound as
@@ -135,9 +63,7 @@ export class PostgresRolloutRepository implements RolloutRepository {
           devices.map((d) => d.model ?? null),
         ],
       );
-      const totals = new Map<number, number>();
-      for (const d of devices) totals.set(d.wave ?? 0, (totals.get(d.wave ?? 0) ?? 0) + 1);
-      this.waveTotals.set(rollout.id, totals);
+      this.waveTotals.set(rollout.id, waveTotalsOf(devices));
     });
   }
 
@@ -201,13 +127,7 @@ export class PostgresRolloutRepository implements RolloutRepository {
       'SELECT COALESCE(wave, 0) AS wave, state, COUNT(*) AS n FROM rollout_devices WHERE rollout_id = $1 GROUP BY state, wave',
       [rolloutId],
     );
-    const byWave = new Map<number, StateCounts>();
-    for (const r of rows) {
-      const counts = byWave.get(r.wave) ?? {};
-      counts[r.state] = Number(r.n);
-      byWave.set(r.wave, counts);
-    }
-    return [...byWave.entries()].sort((a, b) => a[0] - b[0]).map(([wave, counts]) => ({ wave, counts }));
+    return toWaveCounts(rows);
   }
 
   async gateCounts(rolloutId: string): Promise<WaveCounts[]> {
@@ -221,14 +141,7 @@ export class PostgresRolloutRepository implements RolloutRepository {
       'SELECT COALESCE(wave, 0) AS wave, state, COUNT(*) AS n FROM rollout_devices WHERE rollout_id = $1 AND state = ANY($2) GROUP BY state, wave',
       [rolloutId, SETTLED],
     );
-    const byWave = new Map<number, StateCounts>([...totals.keys()].map((wave) => [wave, {}]));
-    for (const r of settled) byWave.get(r.wave)![r.state] = Number(r.n);
-    return [...byWave.entries()]
-      .sort((a, b) => a[0] - b[0])
-      .map(([wave, counts]) => {
-        const open = totals.get(wave)! - totalOf(counts);
-        return { wave, counts: open > 0 ? { ...counts, queued: open } : counts };
-      });
+    return toGateCounts(totals, settled);
   }
 
   async devices(rolloutId: string, states: readonly DeviceState[], options: { wave?: number; limit?: number } = {}): Promise<RolloutDevice[]> {

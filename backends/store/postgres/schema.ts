@@ -1,11 +1,11 @@
-import type { PostgresMigration } from './migrate';
+import type { Migration } from '../migration';
 
 /**
  * The bot's tables on PostgreSQL. Ids follow the SQLite adapter's (00xx foundation, 02xx
  * alerts, 03xx rollouts, 04xx deployments), so one id means one schema change on both.
  * Times the domain compares are epoch ms (BIGINT), as on SQLite.
  */
-export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   {
     id: '0001-conversations',
     sql: `CREATE TABLE conversations (

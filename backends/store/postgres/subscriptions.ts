@@ -1,23 +1,6 @@
+import { toSubscription, type SubscriptionRow } from '../rows/subscriptions';
 import type { Subscription, SubscriptionRepository, Topic } from '../../../core/conversations/subscription';
 import type { PostgresDatabase } from './database';
-
-interface Row {
-  id: string; // BIGSERIAL comes back as text
-  conversation_id: string;
-  topic: Topic;
-  filter: string;
-  created_by: string;
-  created_at: string;
-}
-
-const toSubscription = (r: Row): Subscription => ({
-  id: Number(r.id),
-  conversationId: r.conversation_id,
-  topic: r.topic,
-  filter: r.filter,
-  createdBy: r.created_by,
-  createdAt: r.created_at,
-});
 
 /** Subscriptions on PostgreSQL. */
 export class PostgresSubscriptionRepository implements SubscriptionRepository {
@@ -29,7 +12,7 @@ export class PostgresSubscriptionRepository implements SubscriptionRepository {
        ON CONFLICT (conversation_id, topic, filter) DO NOTHING`,
       [sub.conversationId, sub.topic, sub.filter, sub.createdBy, new Date().toISOString()],
     );
-    const [row] = await this.db.query<Row>('SELECT * FROM subscriptions WHERE conversation_id = $1 AND topic = $2 AND filter = $3', [sub.conversationId, sub.topic, sub.filter]);
+    const [row] = await this.db.query<SubscriptionRow>('SELECT * FROM subscriptions WHERE conversation_id = $1 AND topic = $2 AND filter = $3', [sub.conversationId, sub.topic, sub.filter]);
     return toSubscription(row!);
   }
 
@@ -39,10 +22,10 @@ export class PostgresSubscriptionRepository implements SubscriptionRepository {
   }
 
   async listForConversation(conversationId: string): Promise<Subscription[]> {
-    return (await this.db.query<Row>('SELECT * FROM subscriptions WHERE conversation_id = $1 ORDER BY id', [conversationId])).map(toSubscription);
+    return (await this.db.query<SubscriptionRow>('SELECT * FROM subscriptions WHERE conversation_id = $1 ORDER BY id', [conversationId])).map(toSubscription);
   }
 
   async listForTopic(topic: Topic): Promise<Subscription[]> {
-    return (await this.db.query<Row>('SELECT * FROM subscriptions WHERE topic = $1 ORDER BY id', [topic])).map(toSubscription);
+    return (await this.db.query<SubscriptionRow>('SELECT * FROM subscriptions WHERE topic = $1 ORDER BY id', [topic])).map(toSubscription);
   }
 }

@@ -64,37 +64,46 @@ export class WalGroupCommit {
 
   commit<T>(work: () => T): { result: T; durable: Promise<void> } {
     if (!this.walFile) return { result: this.db.transaction(work)(), durable: Promise.resolve() };
-    if (this.db.inTransaction) throw new Error('group commit inside another transaction: its durability would be the outer one’s');
-    this.db.exec(`PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = ${this.walRestartPages}`);
+    this.relaxSync();
     let result: T;
     try {
       result = this.db.transaction(work)();
     } finally {
-      this.db.exec(`PRAGMA synchronous = ${this.restore.synchronous}; PRAGMA wal_autocheckpoint = ${this.restore.autocheckpoint}`);
+      this.restoreSync();
     }
-    this.stats.commits++;
-    const durable = new Promise<void>((resolve, reject) => this.waiting.push({ resolve, reject }));
-    this.startFlushes();
-    this.onCommit();
-    return { result, durable };
+    return { result, durable: this.committed() };
   }
 
   /** As `commit`, for work that awaits; the caller holds the connection meanwhile (SqliteGate.exclusive). */
   async commitAsync<T>(work: () => Promise<T>): Promise<{ result: T; durable: Promise<void> }> {
     if (!this.walFile) return { result: await transactionAsync(this.db, work), durable: Promise.resolve() };
-    if (this.db.inTransaction) throw new Error('group commit inside another transaction: its durability would be the outer one’s');
-    this.db.exec(`PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = ${this.walRestartPages}`);
+    this.relaxSync();
     let result: T;
     try {
       result = await transactionAsync(this.db, work);
     } finally {
-      this.db.exec(`PRAGMA synchronous = ${this.restore.synchronous}; PRAGMA wal_autocheckpoint = ${this.restore.autocheckpoint}`);
+      this.restoreSync();
     }
+    return { result, durable: this.committed() };
+  }
+
+  /** The commit's frames go to the WAL unflushed (the flush below makes them durable); no checkpoint on this thread below the valve. */
+  private relaxSync(): void {
+    if (this.db.inTransaction) throw new Error('group commit inside another transaction: its durability would be the outer one’s');
+    this.db.exec(`PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = ${this.walRestartPages}`);
+  }
+
+  private restoreSync(): void {
+    this.db.exec(`PRAGMA synchronous = ${this.restore.synchronous}; PRAGMA wal_autocheckpoint = ${this.restore.autocheckpoint}`);
+  }
+
+  /** Counts a commit and returns the promise of its flush. */
+  private committed(): Promise<void> {
     this.stats.commits++;
     const durable = new Promise<void>((resolve, reject) => this.waiting.push({ resolve, reject }));
     this.startFlushes();
     this.onCommit();
-    return { result, durable };
+    return durable;
   }
 
   /** Starts a flush for the commits waiting, unless enough are running: one of those that ends starts it. */

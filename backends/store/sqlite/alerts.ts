@@ -1,10 +1,11 @@
-import { alertTarget, shortAlertId, type AlertRecord } from '../../../core/alerts/alert';
+import type { AlertRecord } from '../../../core/alerts/alert';
 import type { AlertFilter } from '../../../core/alerts/filter';
 import type { AlertRepository, Delivery, StormCursor, StormJoiner } from '../../../core/alerts/repository';
 import type { Silence } from '../../../core/alerts/silence';
 import { stormCardKey, type Storm, type StormMember, type StormView } from '../../../core/alerts/storm';
 import type { Migration, SqliteDatabase } from './database';
 import { gated, type Synchronous } from './gate';
+import { alertColumns, NO_STORM_TOTALS, toDelivery, toSilence, toStorm, toStormMember, toStormView, type DeliveryRow, type SilenceRow, type StormRow, type StormTotals } from '../rows/alerts';
 
 export const alertMigrations: Migration[] = [
   {
@@ -138,52 +139,6 @@ export const alertMigrations: Migration[] = [
   },
 ];
 
-interface DeliveryRow {
-  conversation_id: string;
-  alert_id: string;
-  card_key: string;
-  delivered_at: number;
-  storm_rule: string | null;
-  storm_generation: number | null;
-}
-
-interface StormRow {
-  conversation_id: string;
-  rule: string;
-  generation: number;
-  started_at: number;
-  last_at: number;
-}
-
-interface StormTotals {
-  total: number;
-  firing: number;
-  severity: number;
-  firstFiredAt: string | null;
-  lastFiredAt: string | null;
-}
-
-interface SilenceRow {
-  id: number;
-  rule: string;
-  target: string;
-  until: string;
-  created_by: string;
-  created_at: string;
-}
-
-const toDelivery = (r: DeliveryRow): Delivery => ({
-  conversationId: r.conversation_id,
-  alertId: r.alert_id,
-  cardKey: r.card_key,
-  deliveredAt: r.delivered_at,
-  storm: r.storm_rule !== null && r.storm_generation !== null ? { rule: r.storm_rule, generation: r.storm_generation } : undefined,
-});
-
-const toStorm = (r: StormRow): Storm => ({ conversationId: r.conversation_id, rule: r.rule, generation: r.generation, startedAt: r.started_at, lastAt: r.last_at });
-
-const toSilence = (r: SilenceRow): Silence => ({ id: r.id, rule: r.rule, target: r.target, until: r.until, createdBy: r.created_by, createdAt: r.created_at });
-
 /** Builds the WHERE clause of a filter from fixed fragments; values are always bound parameters. */
 function filterClause(filter: AlertFilter): { sql: string; params: unknown[] } {
   const parts = [`monitor_condition = 'Fired'`, `state <> 'Closed'`];
@@ -224,7 +179,7 @@ export class SqliteAlertRepository implements Synchronous<AlertRepository> {
       getShort: db.prepare('SELECT record_json FROM alerts WHERE short_id = ? ORDER BY fired_at DESC LIMIT 1').pluck(),
       save: db.prepare(
         `INSERT INTO alerts (alert_id, short_id, rule, severity, monitor_condition, state, device_id, site, target, fired_at, record_json)
-         VALUES (@alertId, @shortId, @rule, @severity, @monitorCondition, @state, @deviceId, @site, @target, @firedAt, @json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (alert_id) DO UPDATE SET rule = excluded.rule, severity = excluded.severity, monitor_condition = excluded.monitor_condition,
            state = excluded.state, device_id = excluded.device_id, site = excluded.site, target = excluded.target,
            fired_at = excluded.fired_at, record_json = excluded.record_json`,
@@ -299,19 +254,7 @@ export class SqliteAlertRepository implements Synchronous<AlertRepository> {
   }
 
   save(record: AlertRecord): void {
-    this.s.save.run({
-      alertId: record.alertId,
-      shortId: shortAlertId(record.alertId),
-      rule: record.rule,
-      severity: record.severity,
-      monitorCondition: record.monitorCondition,
-      state: record.state,
-      deviceId: record.deviceId ?? null,
-      site: record.site ?? null,
-      target: alertTarget(record),
-      firedAt: record.firedAt,
-      json: JSON.stringify(record),
-    });
+    this.s.save.run(...alertColumns(record));
   }
 
   replace(record: AlertRecord, expectedVersion: number): boolean {
@@ -386,17 +329,7 @@ export class SqliteAlertRepository implements Synchronous<AlertRepository> {
   stormView(storm: Storm, memberLimit: number): StormView {
     const key = [storm.conversationId, storm.rule, storm.generation] as const;
     const totals = this.totals(...key);
-    return {
-      storm,
-      total: totals.total,
-      firing: totals.firing,
-      resolved: totals.total - totals.firing,
-      severity: totals.severity,
-      firstFiredAt: totals.firstFiredAt ?? new Date(storm.startedAt).toISOString(),
-      lastFiredAt: totals.lastFiredAt ?? new Date(storm.lastAt).toISOString(),
-      topSites: this.s.stormSites.all(...key) as Array<{ site: string; count: number }>,
-      members: this.members(...key, memberLimit),
-    };
+    return toStormView(storm, totals, this.s.stormSites.all(...key) as Array<{ site: string; count: number }>, this.members(...key, memberLimit));
   }
 
   stormMembers(conversationId: string, rule: string, generation: number, limit: number): { total: number; members: StormMember[] } {
@@ -406,15 +339,12 @@ export class SqliteAlertRepository implements Synchronous<AlertRepository> {
   /** The storm's running totals (kept by the triggers of migration 0203). */
   private totals(conversationId: string, rule: string, generation: number): StormTotals {
     const row = this.s.stormTotals.get(conversationId, rule, generation) as StormTotals | undefined;
-    return row ?? { total: 0, firing: 0, severity: 4, firstFiredAt: null, lastFiredAt: null };
+    return row ?? NO_STORM_TOTALS;
   }
 
   private members(conversationId: string, rule: string, generation: number, limit: number): StormMember[] {
     const rows = this.s.stormMembers.all(conversationId, rule, generation, limit) as string[];
-    return rows.map((json) => {
-      const r = JSON.parse(json) as AlertRecord;
-      return { alertId: r.alertId, target: alertTarget(r), severity: r.severity, site: r.site, monitorCondition: r.monitorCondition, state: r.state, firedAt: r.firedAt, resolvedAt: r.resolvedAt };
-    });
+    return rows.map((json) => toStormMember(JSON.parse(json) as AlertRecord));
   }
 
   addSilence(silence: Omit<Silence, 'id'>): Silence {

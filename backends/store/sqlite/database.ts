@@ -1,26 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { assertUniqueIds, pendingMigrations, unknownMigrations, type Migration } from '../migration';
 import { NodeSqlite, type SqliteDatabase } from './driver';
 
 export type { SqliteDatabase, SqliteStatement } from './driver';
 
-/**
- * A schema change, applied once per database in `id` order. Each feature registers
- * its own migrations; ids are globally unique and never reused or edited once shipped.
- */
-export interface Migration {
-  readonly id: string; // e.g. '0001-conversations'
-  readonly sql: string;
-}
+export type { Migration } from '../migration';
 
 /** The state database cannot be used as it is; the message names the file and what to do. Nothing was changed. */
 export class StateStoreError extends Error {
   override readonly name = 'StateStoreError';
 }
-
-/** Opens a connection; the driver benchmark passes another driver with the same surface. */
-export type OpenSqlite = (file: string) => SqliteDatabase;
-const openNodeSqlite: OpenSqlite = (file) => new NodeSqlite(file);
 
 /**
  * Opens (or creates) the state database. WAL + synchronous=FULL: a write that returned
@@ -33,13 +23,13 @@ const openNodeSqlite: OpenSqlite = (file) => new NodeSqlite(file);
 export function openDatabase(
   file: string,
   migrations: readonly Migration[],
-  options: { open?: OpenSqlite; busyTimeoutInMs?: number } = {},
+  options: { busyTimeoutInMs?: number } = {},
 ): SqliteDatabase {
   if (file !== ':memory:') prepareDirectory(file);
   let db: SqliteDatabase | undefined;
   try {
-    db = (options.open ?? openNodeSqlite)(file);
-    db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutInMs ?? 5_000)}`);
+    // node:sqlite's `timeout` is SQLite's busy timeout.
+    db = new NodeSqlite(file, { timeoutMs: Math.trunc(options.busyTimeoutInMs ?? 5_000) });
     // Reading the schema is the first thing that touches the file's content: a damaged or foreign file fails here.
     db.pragma('schema_version', { simple: true });
     refuseNewerSchema(db, file, migrations);
@@ -60,13 +50,9 @@ export function openDatabase(
 
 export function migrate(db: SqliteDatabase, migrations: readonly Migration[]): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
-  const seen = new Set<string>();
-  for (const m of migrations) {
-    if (seen.has(m.id)) throw new Error(`Duplicate migration id ${m.id}`);
-    seen.add(m.id);
-  }
+  assertUniqueIds(migrations);
   const applied = new Set(db.prepare('SELECT id FROM schema_migrations').pluck().all() as string[]);
-  const pending = [...migrations].sort((a, b) => a.id.localeCompare(b.id)).filter((m) => !applied.has(m.id));
+  const pending = pendingMigrations(migrations, applied);
   const record = db.prepare('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)');
   for (const m of pending) {
     db.transaction(() => {
@@ -102,8 +88,7 @@ function restrictFile(file: string): void {
 function refuseNewerSchema(db: SqliteDatabase, file: string, migrations: readonly Migration[]): void {
   const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get() !== undefined;
   if (!hasTable) return;
-  const known = new Set(migrations.map((m) => m.id));
-  const unknown = (db.prepare('SELECT id FROM schema_migrations ORDER BY id').pluck().all() as string[]).filter((id) => !known.has(id));
+  const unknown = unknownMigrations(migrations, db.prepare('SELECT id FROM schema_migrations').pluck().all() as string[]);
   if (unknown.length > 0) {
     throw new StateStoreError(
       `${file} was migrated by a newer FleetOps (it has migration ${unknown[unknown.length - 1]}, which this version does not know): run that newer version, or point DATA_DIR at another folder. Nothing was changed.`,

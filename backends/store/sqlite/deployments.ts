@@ -30,13 +30,12 @@ export const DEPLOYMENT_MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-/** Runs and received events in SQLite; each method is one transaction. */
 /** The DeploymentRepository port on SQLite (calls pass the connection's gate: see gate.ts). */
 export function sqliteDeploymentRepository(db: SqliteDatabase): DeploymentRepository {
   return gated<DeploymentRepository>(new SqliteDeploymentRepository(db), db);
 }
 
-/** The synchronous store behind `sqliteDeploymentRepository` (its methods run on the caller's turn). */
+/** Runs and received events in SQLite, each method one transaction: the synchronous store behind `sqliteDeploymentRepository` (its methods run on the caller's turn). */
 export class SqliteDeploymentRepository implements Synchronous<DeploymentRepository> {
   private readonly statements;
 

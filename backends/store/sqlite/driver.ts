@@ -4,10 +4,9 @@ import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlit
  * The SQLite connection the stores use: Node's built-in `node:sqlite` (Node >= 22.13), so
  * nothing compiles at install.
  *
- * The surface is the small, synchronous one the stores were written against
- * (prepare → run/get/all/iterate, pluck/raw modes, transaction functions, pragma). It is
- * an interface so the driver benchmark can run the same stores on another driver with
- * that surface (better-sqlite3) side by side; production only ever opens `NodeSqlite`.
+ * The surface is the small, synchronous one the stores were written against (on
+ * better-sqlite3): prepare → run/get/all/iterate, pluck/raw modes, transaction functions,
+ * pragma. `NodeSqlite` is its only implementation.
  */
 export interface SqliteDatabase {
   /** The file it was opened on (':memory:' in tests). */

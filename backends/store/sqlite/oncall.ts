@@ -165,11 +165,8 @@ export class SqliteOverrideRepository implements Synchronous<OverrideRepository>
   }
 
   remove(id: number): Override | undefined {
-    return this.db.transaction(() => {
-      const row = this.db.prepare('SELECT * FROM oncall_overrides WHERE id = ?').get(id) as OverrideRow | undefined;
-      if (row) this.db.prepare('DELETE FROM oncall_overrides WHERE id = ?').run(id);
-      return row ? toOverride(row) : undefined;
-    })();
+    const row = this.db.prepare('DELETE FROM oncall_overrides WHERE id = ? RETURNING *').get(id) as OverrideRow | undefined;
+    return row ? toOverride(row) : undefined;
   }
 }
 
@@ -203,11 +200,8 @@ export class SqliteMaintenanceWindowRepository implements Synchronous<Maintenanc
   }
 
   remove(id: number): MaintenanceWindow | undefined {
-    return this.db.transaction(() => {
-      const row = this.db.prepare('SELECT * FROM oncall_maintenance WHERE id = ?').get(id) as WindowRow | undefined;
-      if (row) this.db.prepare('DELETE FROM oncall_maintenance WHERE id = ?').run(id);
-      return row ? toWindow(row) : undefined;
-    })();
+    const row = this.db.prepare('DELETE FROM oncall_maintenance WHERE id = ? RETURNING *').get(id) as WindowRow | undefined;
+    return row ? toWindow(row) : undefined;
   }
 }
 

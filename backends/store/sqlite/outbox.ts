@@ -1,3 +1,4 @@
+import { toOutboxItem, type OutboxRow } from '../rows/outbox';
 import type { OutboxItem, OutboxRepository } from '../../../core/notifications/outbox';
 import type { OutboundMessage } from '../../../core/notifications/notifier';
 import type { Migration, SqliteDatabase } from './database';
@@ -29,26 +30,6 @@ export const outboxMigrations: Migration[] = [
     )`,
   },
 ];
-
-interface Row {
-  id: number;
-  conversation_id: string;
-  message_key: string;
-  message_json: string;
-  version: number;
-  attempts: number;
-  not_before: number;
-}
-
-const toItem = (r: Row): OutboxItem => ({
-  id: r.id,
-  conversationId: r.conversation_id,
-  key: r.message_key,
-  message: JSON.parse(r.message_json) as OutboundMessage,
-  version: r.version,
-  attempts: r.attempts,
-  notBefore: r.not_before,
-});
 
 /** The OutboxRepository port on SQLite (calls pass the connection's gate: see gate.ts). */
 export function sqliteOutboxRepository(db: SqliteDatabase, now?: () => Date): OutboxRepository {
@@ -93,7 +74,7 @@ export class SqliteOutboxRepository implements Synchronous<OutboxRepository> {
   }
 
   due(now: number, limit: number): OutboxItem[] {
-    return (this.stmts.due.all(now, limit) as Row[]).map(toItem);
+    return (this.stmts.due.all(now, limit) as OutboxRow[]).map(toOutboxItem);
   }
 
   nextDueAfter(now: number): number | undefined {

@@ -1,5 +1,6 @@
 import type { Migration, SqliteDatabase } from './database';
-import { ACTIVE_ROLLOUT_STATES, DEVICE_STATES, IN_FLIGHT_STATES, RETRYABLE_STATES, totalOf, type DeviceState, type Rollout, type RolloutDevice, type RolloutState, type StateCounts, type WaveCounts } from '../../../core/rollouts/model';
+import { ACTIVE_ROLLOUT_STATES, IN_FLIGHT_STATES, type DeviceState, type Rollout, type RolloutDevice, type RolloutState, type WaveCounts } from '../../../core/rollouts/model';
+import { HOLDING, SETTLED, toDevice, toGateCounts, toRollout, toWaveCounts, waveTotalsOf, type DeviceRow, type RolloutRow } from '../rows/rollouts';
 import type { PlannedDevice } from '../../../core/rollouts/plan';
 import type { DeviceChange } from '../../../core/rollouts/progress';
 import type { InFlightDevice, Membership, RolloutConflict, RolloutPatch, RolloutRepository } from '../../../core/rollouts/repository';
@@ -74,82 +75,8 @@ export const rolloutMigrations: Migration[] = [
   },
 ];
 
-interface RolloutRow {
-  id: string;
-  seq: number;
-  version: number;
-  fw_version: string;
-  fw_uri: string;
-  fw_sha256: string;
-  filter_text: string;
-  state: RolloutState;
-  current_wave: number;
-  waves_json: string;
-  settings_json: string;
-  created_by: string;
-  created_at: string;
-  conversation_id: string | null;
-  last_change_json: string;
-  pause_reason: string | null;
-  last_dispatch_at: number | null;
-}
-
-interface DeviceRow {
-  id: number;
-  rollout_id: string;
-  device_id: string;
-  wave: number | null;
-  seq: number;
-  state: DeviceState;
-  attempt: number;
-  since: number;
-  previous_version: string | null;
-  model: string | null;
-  pending_write: number;
-  baseline_status: string | null;
-  reason: string | null;
-  connected: number;
-}
-
-const toRollout = (r: RolloutRow): Rollout => ({
-  id: r.id,
-  version: r.version,
-  firmware: { version: r.fw_version, packageUri: r.fw_uri, sha256: r.fw_sha256 },
-  filterText: r.filter_text,
-  state: r.state,
-  currentWave: r.current_wave,
-  waves: JSON.parse(r.waves_json),
-  settings: JSON.parse(r.settings_json),
-  createdBy: r.created_by,
-  createdAt: r.created_at,
-  conversationId: r.conversation_id ?? undefined,
-  lastChange: JSON.parse(r.last_change_json),
-  pauseReason: r.pause_reason ?? undefined,
-  lastDispatchAt: r.last_dispatch_at ?? undefined,
-});
-
-const toDevice = (r: DeviceRow): RolloutDevice => ({
-  rolloutId: r.rollout_id,
-  deviceId: r.device_id,
-  wave: r.wave,
-  seq: r.seq,
-  state: r.state,
-  attempt: r.attempt,
-  since: r.since,
-  previousVersion: r.previous_version ?? undefined,
-  model: r.model ?? undefined,
-  pendingWrite: r.pending_write === 1,
-  baselineStatus: r.baseline_status ?? undefined,
-  reason: r.reason ?? undefined,
-  connected: r.connected === 1,
-  key: r.id,
-});
-
 /** Placeholders for a fixed list of states (states are constants, never user text). */
 const inList = (values: readonly unknown[]) => values.map(() => '?').join(', ');
-const HOLDING: readonly DeviceState[] = ['queued', ...IN_FLIGHT_STATES, ...RETRYABLE_STATES];
-/** Not open: neither queued nor in flight. */
-const SETTLED: readonly DeviceState[] = DEVICE_STATES.filter((s) => s !== 'queued' && !IN_FLIGHT_STATES.includes(s));
 
 /** The RolloutRepository port on SQLite (calls pass the connection's gate: see gate.ts). */
 export function sqliteRolloutRepository(db: SqliteDatabase): RolloutRepository {
@@ -209,9 +136,7 @@ export class SqliteRolloutRepository implements Synchronous<RolloutRepository> {
       );
       const rows = devices.map((d) => [d.deviceId, d.wave, d.seq, d.state, d.previousVersion ?? null, d.model ?? null]);
       insertDevices.run(rollout.id, now, JSON.stringify(rows));
-      const totals = new Map<number, number>();
-      for (const d of devices) totals.set(d.wave ?? 0, (totals.get(d.wave ?? 0) ?? 0) + 1);
-      this.waveTotals.set(rollout.id, totals);
+      this.waveTotals.set(rollout.id, waveTotalsOf(devices));
     })();
   }
 
@@ -280,13 +205,7 @@ export class SqliteRolloutRepository implements Synchronous<RolloutRepository> {
       // Grouped in the state index's order: a walk of the index, no sort.
       .prepare('SELECT COALESCE(wave, 0) AS wave, state, COUNT(*) AS n FROM rollout_devices WHERE rollout_id = ? GROUP BY state, wave')
       .all(rolloutId) as Array<{ wave: number; state: DeviceState; n: number }>;
-    const byWave = new Map<number, StateCounts>();
-    for (const r of rows) {
-      const counts = byWave.get(r.wave) ?? {};
-      counts[r.state] = r.n;
-      byWave.set(r.wave, counts);
-    }
-    return [...byWave.entries()].sort((a, b) => a[0] - b[0]).map(([wave, counts]) => ({ wave, counts }));
+    return toWaveCounts(rows);
   }
 
   gateCounts(rolloutId: string): WaveCounts[] {
@@ -301,14 +220,7 @@ export class SqliteRolloutRepository implements Synchronous<RolloutRepository> {
       // One seek per settled state on rollout_devices_state; open rows are not visited.
       .prepare(`SELECT COALESCE(wave, 0) AS wave, state, COUNT(*) AS n FROM rollout_devices WHERE rollout_id = ? AND state IN (${inList(SETTLED)}) GROUP BY state, wave`)
       .all(rolloutId, ...SETTLED) as Array<{ wave: number; state: DeviceState; n: number }>;
-    const byWave = new Map<number, StateCounts>([...totals.keys()].map((wave) => [wave, {}]));
-    for (const r of settled) byWave.get(r.wave)![r.state] = r.n;
-    return [...byWave.entries()]
-      .sort((a, b) => a[0] - b[0])
-      .map(([wave, counts]) => {
-        const open = totals.get(wave)! - totalOf(counts);
-        return { wave, counts: open > 0 ? { ...counts, queued: open } : counts };
-      });
+    return toGateCounts(totals, settled);
   }
 
   devices(rolloutId: string, states: readonly DeviceState[], options: { wave?: number; limit?: number } = {}): RolloutDevice[] {
@@ -427,7 +339,7 @@ export class SqliteRolloutRepository implements Synchronous<RolloutRepository> {
       )
       .all(now, rolloutId, maxWave, limit) as DeviceRow[];
     const known = this.keysOf(rolloutId);
-    if (!known.complete) for (const r of rows) known.byDevice.set(r.device_id, r.id);
+    if (!known.complete) for (const r of rows) known.byDevice.set(r.device_id, Number(r.id));
     return rows.map(toDevice);
   }
 

@@ -1,3 +1,4 @@
+import { toSubscription, type SubscriptionRow } from '../rows/subscriptions';
 import type { Subscription, SubscriptionRepository, Topic } from '../../../core/conversations/subscription';
 import type { Migration, SqliteDatabase } from './database';
 import { gated, type Synchronous } from './gate';
@@ -17,24 +18,6 @@ export const subscriptionMigrations: Migration[] = [
     CREATE INDEX subscriptions_topic ON subscriptions (topic)`,
   },
 ];
-
-interface Row {
-  id: number;
-  conversation_id: string;
-  topic: Topic;
-  filter: string;
-  created_by: string;
-  created_at: string;
-}
-
-const toSubscription = (r: Row): Subscription => ({
-  id: r.id,
-  conversationId: r.conversation_id,
-  topic: r.topic,
-  filter: r.filter,
-  createdBy: r.created_by,
-  createdAt: r.created_at,
-});
 
 /** The SubscriptionRepository port on SQLite (calls pass the connection's gate: see gate.ts). */
 export function sqliteSubscriptionRepository(db: SqliteDatabase): SubscriptionRepository {
@@ -60,7 +43,7 @@ export class SqliteSubscriptionRepository implements Synchronous<SubscriptionRep
       .run(sub.conversationId, sub.topic, sub.filter, sub.createdBy, createdAt);
     const row = this.db
       .prepare('SELECT * FROM subscriptions WHERE conversation_id = ? AND topic = ? AND filter = ?')
-      .get(sub.conversationId, sub.topic, sub.filter) as Row;
+      .get(sub.conversationId, sub.topic, sub.filter) as SubscriptionRow;
     return toSubscription(row);
   }
 
@@ -74,10 +57,10 @@ export class SqliteSubscriptionRepository implements Synchronous<SubscriptionRep
   }
 
   listForConversation(conversationId: string): Subscription[] {
-    return (this.db.prepare('SELECT * FROM subscriptions WHERE conversation_id = ? ORDER BY id').all(conversationId) as Row[]).map(toSubscription);
+    return (this.db.prepare('SELECT * FROM subscriptions WHERE conversation_id = ? ORDER BY id').all(conversationId) as SubscriptionRow[]).map(toSubscription);
   }
 
   listForTopic(topic: Topic): Subscription[] {
-    return (this.byTopic.all(topic) as Row[]).map(toSubscription);
+    return (this.byTopic.all(topic) as SubscriptionRow[]).map(toSubscription);
   }
 }

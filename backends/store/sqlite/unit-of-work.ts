@@ -1,4 +1,4 @@
-import type { Transaction, UnitOfWork } from '../../../core/unit-of-work';
+import { CommitCallbacks, type Transaction, type UnitOfWork } from '../../../core/unit-of-work';
 import { WalGroupCommit } from './alerts-group-commit';
 import type { SqliteDatabase } from './driver';
 import { gateOf } from './gate';
@@ -11,7 +11,7 @@ import { gateOf } from './gate';
  * A `run` inside another is a savepoint.
  */
 export class SqliteUnitOfWork implements UnitOfWork {
-  private current: SqliteTransaction | undefined;
+  private current: CommitCallbacks | undefined;
   private savepoints = 0;
 
   constructor(
@@ -23,7 +23,7 @@ export class SqliteUnitOfWork implements UnitOfWork {
   async run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     const gate = gateOf(this.db);
     if (gate.inside && this.current) return this.savepoint(this.current, work);
-    const tx = new SqliteTransaction();
+    const tx = new CommitCallbacks();
     const { result, durable } = await gate.exclusive(async () => {
       this.current = tx;
       try {
@@ -37,7 +37,7 @@ export class SqliteUnitOfWork implements UnitOfWork {
     return result;
   }
 
-  private async savepoint<T>(tx: SqliteTransaction, work: (tx: Transaction) => Promise<T>): Promise<T> {
+  private async savepoint<T>(tx: CommitCallbacks, work: (tx: Transaction) => Promise<T>): Promise<T> {
     const name = `uow_${++this.savepoints}`;
     this.db.exec(`SAVEPOINT ${name}`);
     try {
@@ -50,17 +50,5 @@ export class SqliteUnitOfWork implements UnitOfWork {
     } finally {
       this.savepoints--;
     }
-  }
-}
-
-class SqliteTransaction implements Transaction {
-  private readonly callbacks: Array<() => void> = [];
-
-  afterCommit(callback: () => void): void {
-    this.callbacks.push(callback);
-  }
-
-  committed(): void {
-    for (const callback of this.callbacks) callback();
   }
 }
