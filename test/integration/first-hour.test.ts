@@ -5,13 +5,8 @@ import { PassThrough, Readable } from 'node:stream';
 import { localWebhookLines } from '../../bot/local-webhooks';
 import { main as cliMain } from '../../cli/main';
 import { basicAuthHeader } from '../../bot/webhooks/devops';
-import { FEATURE_MODULES } from '../../bot/features';
-import { createFleetFeatureModule } from '../../bot/features/fleet';
-import { createRolloutsFeatureModule } from '../../bot/features/rollouts';
-import { ManualClock } from '../../core/clock';
-import type { Scheduler } from '../../jobs/rollout-tick';
-import type { FleetSimulator } from '../../sim/simulator';
 import { startTestBot, USERS, type TestBot } from '../support/bot-harness';
+import { startManualTimeBot, type ManualTimeBot } from '../support/manual-time-bot';
 import { cardJson } from '../support/recording-connector';
 
 /**
@@ -126,30 +121,15 @@ describe('webhooks and replies a new user meets', () => {
 
 describe('one card per rollout, and the firmware card that no longer leads to the bad version', () => {
   let t: TestBot;
-  let clock: ManualClock;
-  let rolloutTick: (() => Promise<void>) | undefined;
-  const scheduler: Scheduler = (_expression, work) => {
-    rolloutTick = work;
-    return { stop: () => (rolloutTick = undefined) };
-  };
+  let world: ManualTimeBot;
   beforeAll(async () => {
-    clock = new ManualClock(new Date(Date.now() - 3 * 3_600_000));
-    const features = FEATURE_MODULES.map((m) =>
-      m.name === 'fleet' ? createFleetFeatureModule({ manualTicks: true }) : m.name === 'rollouts' ? createRolloutsFeatureModule({ scheduler }) : m,
-    );
-    t = await startTestBot({ env: { SIM_DEVICES: '60', SIM_SEED: '5' }, start: { clock, features } });
+    world = await startManualTimeBot({ SIM_DEVICES: '60', SIM_SEED: '5' });
+    t = world.t;
   });
   afterAll(async () => {
     await t.stop();
   });
-  const simulator = () => (t.bot.services as typeof t.bot.services & { simulator: FleetSimulator }).simulator;
-  async function run(seconds: number): Promise<void> {
-    for (let s = 5; s <= seconds; s += 5) {
-      clock.advance(5_000);
-      await simulator().tick();
-      if (s % 10 === 0) await rolloutTick!();
-    }
-  }
+  const run = (seconds: number) => world.run(seconds);
   const rolloutCards = (conversationId: string, id: string) =>
     t.connector.activities.filter((a) => a.conversationId === conversationId && /Rollout (plan )?R\d/.test(cardJson(a)) && cardJson(a).includes(`${id}`));
 
@@ -235,8 +215,8 @@ describe('one card per rollout, and the firmware card that no longer leads to th
     expect(JSON.stringify(await t.click('rollout.start', { id: 'R4', version: 1 }, { user: USERS.releaseLead }))).toContain('Running wave 1');
     // The devices are frozen (no simulator ticks): past the 30-minute phase timeout they time out.
     for (let minute = 0; minute < 32; minute++) {
-      clock.advance(60_000);
-      await rolloutTick!();
+      world.clock.advance(60_000);
+      await world.rolloutTick();
     }
     const before = t.connector.activities.length;
     await t.say('audit 10', { user: USERS.releaseLead });
