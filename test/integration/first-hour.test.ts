@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { localWebhookLines } from '../../bot/local-webhooks';
-import { main as cliMain } from '../../cli/main';
 import { basicAuthHeader } from '../../bot/webhooks/devops';
 import { startTestBot, USERS, type TestBot } from '../support/bot-harness';
 import { startManualTimeBot, type ManualTimeBot } from '../support/manual-time-bot';
 import { cardJson } from '../support/recording-connector';
+import { runCli } from '../support/cli';
 
 /**
  * What a new user hits in the first hour (issue 13), over the Bot Framework protocol on
@@ -293,16 +292,7 @@ describe('trying it locally: the banner shows the webhook secrets, `fleetops sen
   afterAll(async () => {
     await t.stop();
   });
-  async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (d) => (out += String(d)));
-    stderr.on('data', (d) => (err += String(d)));
-    const code = await cliMain(argv, { stdout, stderr, stdin: Readable.from(['']), env: { DATA_DIR: t.dataDir } });
-    return { code, out, err };
-  }
+  const cli = (argv: string[]) => runCli(argv, t.dataDir);
 
   it('local mode: the secrets random for this run are in the banner and in DATA_DIR for this user only', () => {
     const local = t.bot.localWebhooks!;
@@ -341,10 +331,7 @@ describe('trying it locally: the banner shows the webhook secrets, `fleetops sen
   });
 
   it('`send` without a running local bot says how to start one', async () => {
-    const stderr = new PassThrough();
-    let err = '';
-    stderr.on('data', (d) => (err += String(d)));
-    const code = await cliMain(['send', 'alert'], { stdout: new PassThrough(), stderr, stdin: Readable.from(['']), env: { DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'fleetops-empty-')) } });
+    const { code, err } = await runCli(['send', 'alert'], fs.mkdtempSync(path.join(os.tmpdir(), 'fleetops-empty-')));
     expect(code).toBe(1);
     expect(err).toMatch(/start it first with `npm start`/);
   });
