@@ -9,10 +9,10 @@ import { alertStormCard } from '../../cards/alert-storm';
 import type { AdaptiveCard } from '../../cards/card';
 import { deploymentListCard } from '../../cards/deployment-list';
 import { deploymentRunCard } from '../../cards/deployment-run';
-import { deviceListCard, type DeviceListView } from '../../cards/device-list';
-import { deviceStatusCard, rebootConfirmCard, type DeviceStatusView } from '../../cards/device-status';
+import { deviceListCard } from '../../cards/device-list';
+import { deviceStatusCard, rebootConfirmCard } from '../../cards/device-status';
 import { firmwareListCard } from '../../cards/firmware-list';
-import { fleetSummaryCard, type FleetSummaryView } from '../../cards/fleet-summary';
+import { fleetSummaryCard } from '../../cards/fleet-summary';
 import { commandHelpCard, helpCard, type HelpEntry } from '../../cards/help';
 import { logResultsCard } from '../../cards/log-results';
 import { logsSchemaCard } from '../../cards/logs-schema';
@@ -29,6 +29,7 @@ import { DEFAULT_SETTINGS, type Rollout, type RolloutDevice } from '../../core/r
 import { buildView } from '../../core/rollouts/view';
 import { devicePayload } from '../core/alerts/fixtures';
 import { approvedRun, failedRun, waitingRun } from './deployment-samples';
+import { deviceList, deviceStatus, fleetSummary } from './fleet-samples';
 
 const NOW = new Date('2026-03-01T10:30:00Z');
 
@@ -76,49 +77,6 @@ const storm: StormView = {
   lastFiredAt: '2026-01-01T00:01:00.000Z',
   topSites: [{ site: 'berlin', count: 60 }, { site: 'paris', count: 60 }],
   members: Array.from({ length: 8 }, (_, i) => ({ alertId: `a${i}`, target: `device-${i}`, severity: 2, site: 'berlin', monitorCondition: 'Fired' as const, state: 'New', firedAt: '2026-01-01T00:00:00.000Z' })),
-};
-
-const deviceStatus: DeviceStatusView = {
-  deviceId: 'device-42',
-  connected: true,
-  lastSeen: '3 min ago',
-  lastActivity: '2026-01-01 11:57 UTC',
-  connectionSince: '2026-01-01 08:00 UTC',
-  enabled: true,
-  firmware: { current: '2.4.0', desired: '2.5.0', status: 'rolledback', substatus: 'boot health check failed', drift: true, lastStart: '2026-01-01 11:40 UTC', lastEnd: '2026-01-01 11:41 UTC' },
-  rollout: { rolloutId: 'R-7', waveId: '2' },
-  health: { verdict: 'degraded', reasons: ['rolled back', 'warm: 67.5 °C'] },
-  facts: [{ title: 'Battery', value: '81 %' }],
-  tags: [['site', 'berlin'], ['ring', 'canary']],
-  alerts: [{ title: 'Device temperature high', severity: 'Sev2', since: '12 min ago', state: 'Acknowledged' }],
-  showLogs: true,
-  portalUrl: 'https://portal.azure.com/#resource/x',
-  source: 'iothub',
-  asOf: '2026-01-01 12:00 UTC',
-};
-
-const deviceList: DeviceListView = {
-  filter: 'site:berlin',
-  total: 45,
-  pageSize: 20,
-  rows: Array.from({ length: 20 }, (_, i) => ({ deviceId: `device-${i}`, connected: i % 3 !== 0, enabled: true, lastSeen: `${i + 1} min ago`, firmware: '2.4.0', drift: i === 2, site: 'berlin' })),
-  tokens: ['', 'tok-2'],
-  base: 0,
-  nextToken: 'tok-3',
-};
-
-const fleetSummary: FleetSummaryView = {
-  filter: '',
-  total: 1000,
-  online: 952,
-  offline: 48,
-  disabled: 2,
-  updating: 37,
-  failed: 5,
-  byFirmware: [{ label: '2.4.0', count: 880 }, { label: '2.3.0', count: 120 }],
-  bySite: ['berlin', 'paris', 'oslo', 'madrid', 'warsaw', 'dublin', 'lisbon', 'vienna', 'rome', 'prague'].map((label, i) => ({ label, count: 200 - i * 15 })),
-  silentLongest: [{ deviceId: 'device-731', lastSeen: '8 days ago', site: 'oslo' }],
-  asOf: '2026-01-01 12:00 UTC',
 };
 
 const helpEntries: HelpEntry[] = [
