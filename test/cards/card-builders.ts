@@ -30,6 +30,7 @@ import { buildView } from '../../core/rollouts/view';
 import { devicePayload } from '../core/alerts/fixtures';
 import { approvedRun, failedRun, waitingRun } from './deployment-samples';
 import { deviceList, deviceStatus, fleetSummary } from './fleet-samples';
+import { sampleRollout } from './rollout-samples';
 
 const NOW = new Date('2026-03-01T10:30:00Z');
 
@@ -91,23 +92,7 @@ const logResult: LogsQueryResult = {
   statistics: { elapsedMs: 12 },
 };
 
-const rollout: Rollout = {
-  id: 'R7',
-  version: 4,
-  firmware: { version: '2.4.1', packageUri: 'https://fw/2.4.1.swu', sha256: 'a'.repeat(64) },
-  filterText: 'site:berlin',
-  state: 'paused',
-  pauseReason: 'Wave 2 gate: failures reached 2.4 %',
-  currentWave: 2,
-  waves: [
-    { index: 1, size: 1000, startedAt: '2026-03-01T09:00:00Z', approvedBy: 'Lena Lead', passedAt: '2026-03-01T09:20:00Z', acknowledgedFailures: 0 },
-    { index: 2, size: 9000, startedAt: '2026-03-01T09:30:00Z', approvedBy: 'Lena Lead', acknowledgedFailures: 0 },
-  ],
-  settings: DEFAULT_SETTINGS,
-  createdBy: 'Lena Lead',
-  createdAt: '2026-03-01T08:55:00Z',
-  lastChange: { by: 'Lena Lead', at: '2026-03-01T09:30:00Z', what: 'approved wave 2' },
-};
+const rollout: Rollout = sampleRollout({ state: 'paused', pauseReason: 'Wave 2 gate: failures reached 2.4 %', waves: sampleRollout().waves.slice(0, 2) });
 const counts = [{ wave: 1, counts: { succeeded: 995, failed: 5 } }, { wave: 2, counts: { succeeded: 4000, failed: 10 } }];
 const failure = (i: number): RolloutDevice => ({ rolloutId: 'R7', deviceId: `device-${i}`, wave: 2, seq: i, state: 'failed', attempt: 1, since: 0, pendingWrite: false, reason: 'image rejected' });
 
