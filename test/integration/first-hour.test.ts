@@ -7,16 +7,14 @@ import { startTestBot, USERS, type TestBot } from '../support/bot-harness';
 import { startManualTimeBot, type ManualTimeBot } from '../support/manual-time-bot';
 import { cardJson } from '../support/recording-connector';
 import { runCli } from '../support/cli';
+import { fixture as alertFixture } from '../core/alerts/fixtures';
+import { fixture } from '../core/deployments/fixtures';
 
 /**
  * What a new user hits in the first hour (issue 13), over the Bot Framework protocol on
  * the real server: the paths the bot calls on Teams' connector, webhook answers, replies.
  */
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/azure-devops');
-const fixture = (name: string): Record<string, any> => JSON.parse(fs.readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8'));
 const ENV = { DEVOPS_WEBHOOK_USER: 'azure-devops', DEVOPS_WEBHOOK_PASSWORD: 'hook-password-1', ALERTS_WEBHOOK_TOKEN: 'first-hour-token' };
-const monitorFixture = (name: string): Record<string, any> =>
-  JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../shared/fixtures/azure-monitor', `${name}.json`), 'utf8'));
 const AUTH = { authorization: basicAuthHeader('azure-devops', 'hook-password-1') };
 
 jest.setTimeout(30_000);
@@ -87,7 +85,7 @@ describe('webhooks and replies a new user meets', () => {
     expect(approval).not.toMatch(/so far/);
     expect(approval).not.toMatch(/\d{3,} ?h/);
 
-    const metric = monitorFixture('common-schema_metric-static_fired_test-action');
+    const metric = alertFixture('common-schema_metric-static_fired_test-action.json');
     expect((await t.post('/api/alerts?token=first-hour-token', metric)).status).toBe(200);
     await t.connector.waitFor(() => cardsHere().some((c) => c.includes('Total Transactions')));
     const alert = cardsHere().find((c) => c.includes('Total Transactions'))!;
@@ -99,7 +97,7 @@ describe('webhooks and replies a new user meets', () => {
   });
 
   it('`audit` shows what happened without a click, FleetOps as the actor, with the time zone', async () => {
-    const fired = monitorFixture('common-schema_metric-static_fired_test-action');
+    const fired = alertFixture('common-schema_metric-static_fired_test-action.json');
     fired.data.essentials.alertId = '/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/resolved-by-azure';
     expect((await t.post('/api/alerts?token=first-hour-token', fired)).status).toBe(200);
     const resolved = structuredClone(fired);
