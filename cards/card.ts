@@ -17,11 +17,22 @@ export type CardElement = Record<string, unknown>;
 export const CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
 
 export function card(body: CardElement[], actions?: CardElement[], extra: Partial<AdaptiveCard> = {}): AdaptiveCard {
+  return fitCard(unfittedCard(body, actions, extra));
+}
+
+/**
+ * The card before fitting, for builders that first drop content (rows, tables) while even
+ * `mostClipped` of it is too big, and then call `fitCard` once: fitting is a search over
+ * the whole card, too costly to repeat for every try.
+ */
+export function unfittedCard(body: CardElement[], actions?: CardElement[], extra: Partial<AdaptiveCard> = {}): AdaptiveCard {
   const result: AdaptiveCard = { type: 'AdaptiveCard', $schema: CARD_SCHEMA, version: '1.5', body, msteams: { width: 'Full' }, ...extra };
   if (actions && actions.length > 0) result.actions = actions;
-  // Texts from outside (alert rules, device ids, log cells...) can be any size: the card still fits.
-  return fitStrings(result, MAX_CARD_BYTES);
+  return result;
 }
+
+/** Texts from outside (alert rules, device ids, log cells...) can be any size: the card still fits. */
+export const fitCard = (built: AdaptiveCard): AdaptiveCard => fitStrings(built, MAX_CARD_BYTES);
 
 /**
  * A Universal Action (Action.Execute) with an Action.Submit fallback for old clients.

@@ -49,6 +49,9 @@ function clipStrings<T>(value: T, maxBytes: number): T {
   return value;
 }
 
+/** `value` as small as fitStrings can ever make it: every string clipped as far as it clips any. */
+export const mostClipped = <T>(value: T): T => clipStrings(value, MIN_CLIP_BYTES);
+
 function longestString(value: unknown): number {
   if (typeof value === 'string') return sentTextBytes(value);
   if (Array.isArray(value)) return value.reduce((max: number, v) => Math.max(max, longestString(v)), 0);
@@ -68,7 +71,7 @@ export function fitStrings<T>(value: T, maxBytes: number): T {
   if (jsonBytes(capped) <= maxBytes) return capped;
   let low = MIN_CLIP_BYTES;
   let high = longestString(capped);
-  let best = clipStrings(capped, low);
+  let best = mostClipped(capped);
   if (jsonBytes(best) > maxBytes) return best;
   while (low < high) {
     const mid = Math.ceil((low + high) / 2);

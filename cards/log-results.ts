@@ -4,7 +4,8 @@
  * the elapsed time and store. Always under 28 KB: long cells are cut, then rows dropped.
  */
 import type { LogsColumn, LogsQueryResult, LogsTable, LogValue } from '../backends/logs/port';
-import { card, cardBytes, executeAction, type AdaptiveCard, type CardElement } from './card';
+import { cardBytes, executeAction, fitCard, unfittedCard, type AdaptiveCard, type CardElement } from './card';
+import { mostClipped } from './fit';
 import { plain } from './plain';
 import { roundYRange, timeLabels } from './chart-axes';
 
@@ -168,12 +169,13 @@ export function logResultsCard(view: LogResultsView): AdaptiveCard {
       wrap: true,
     });
     const actions = remaining > 0 ? [executeAction(`${remaining} more row${remaining === 1 ? '' : 's'}`, NEXT_PAGE_VERB, { query: view.query, start: start + shown })] : undefined;
-    return card(body, actions);
+    return unfittedCard(body, actions);
   };
+  // Rows go while even the most clipped card is too big; then the card is fitted once.
   let result = build(pageRows);
-  while (cardBytes(result) > MAX_CARD_BYTES && pageRows.length > 1) {
+  while (cardBytes(mostClipped(result)) > MAX_CARD_BYTES && pageRows.length > 1) {
     pageRows = pageRows.slice(0, Math.max(1, Math.floor(pageRows.length * 0.7)));
     result = build(pageRows);
   }
-  return result;
+  return fitCard(result);
 }

@@ -1,5 +1,6 @@
 import type { LogsTableSchema } from '../backends/logs/port';
-import { card, cardBytes, type AdaptiveCard, type CardElement } from './card';
+import { cardBytes, fitCard, unfittedCard, type AdaptiveCard, type CardElement } from './card';
+import { mostClipped } from './fit';
 import { MAX_CARD_BYTES } from './log-results';
 import { plain } from './plain';
 
@@ -26,13 +27,14 @@ export function logsSchemaCard({ tables, store }: LogsSchemaView): AdaptiveCard 
       })),
     ];
     if (tables.length === 0) body.push({ type: 'TextBlock', text: 'The store has no tables yet.', wrap: true });
-    return card(body);
+    return unfittedCard(body);
   };
+  // Tables go while even the most clipped card is too big; then the card is fitted once.
   let shown = tables;
   let result = build(shown);
-  while (cardBytes(result) > MAX_CARD_BYTES && shown.length > 1) {
+  while (cardBytes(mostClipped(result)) > MAX_CARD_BYTES && shown.length > 1) {
     shown = shown.slice(0, Math.max(1, Math.floor(shown.length * 0.7)));
     result = build(shown);
   }
-  return result;
+  return fitCard(result);
 }

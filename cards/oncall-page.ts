@@ -1,5 +1,6 @@
 import { ALERT_VERBS } from './alert';
 import { card, executeAction, type AdaptiveCard, type CardElement } from './card';
+import { MAX_REFRESH_USERS } from './refresh-users';
 
 export interface OnCallPageInput {
   readonly alertId: string;
@@ -21,9 +22,6 @@ export interface OnCallPageInput {
 }
 
 export const ONCALL_VERBS = { note: 'oncall.note', escalate: 'oncall.escalate', reassign: 'oncall.reassign', refresh: 'oncall.refresh' } as const;
-
-/** Teams refreshes a card for at most 60 users. */
-export const MAX_REFRESH_USERS = 60;
 
 /**
  * The on-call person's @mention under a new alert card in a channel: a real Teams mention
@@ -71,15 +69,4 @@ export function onCallMentionCard(input: OnCallPageInput): AdaptiveCard {
   // Teams reads mentions from msteams.entities; the text carries the same <at>…</at>.
   const msteams = { width: 'Full' as const, entities: [{ type: 'mention', text: at, mentioned: { id: input.member.id, name: input.member.name } }] };
   return { ...base, msteams };
-}
-
-/** Teams wants user MRIs in refresh.userIds: Entra object ids become `8:orgid:<id>`, Teams ids (29:…) stay; UPNs cannot be used. */
-export function teamsUserIds(ids: readonly string[]): string[] {
-  const found = new Set<string>();
-  for (const raw of ids) {
-    const entry = raw.trim();
-    if (!entry || entry.includes('@')) continue;
-    found.add(/^(29|8):/.test(entry) ? entry : `8:orgid:${entry.toLowerCase()}`);
-  }
-  return [...found].slice(0, MAX_REFRESH_USERS);
 }

@@ -5,6 +5,7 @@ import { card, executeAction, type AdaptiveCard, type CardElement } from './card
 import { absoluteTime } from '../core/text/time';
 import { bar, duration, fmt, pct, ROLLOUT_VERBS, stateLabel } from './rollout-format';
 import { plain } from './plain';
+import { MAX_REFRESH_USERS } from './refresh-users';
 
 /** Whose buttons to show: the shared card shows every button the state allows; a refresh personalises it. */
 export interface CardAudience {
@@ -59,7 +60,7 @@ export function rolloutProgressCard(view: RolloutView, options: ProgressCardOpti
     body.push({ type: 'TextBlock', text: 'First failures', weight: 'Bolder', spacing: 'Medium', wrap: true });
     body.push({ type: 'FactSet', facts: view.firstFailures.map(failureFact) });
   }
-  const extra = options.refreshUserIds && options.refreshUserIds.length > 0 ? { refresh: { action: executeAction('Refresh', ROLLOUT_VERBS.refresh, { id: r.id }), userIds: options.refreshUserIds.slice(0, 60) } } : {};
+  const extra = options.refreshUserIds && options.refreshUserIds.length > 0 ? { refresh: { action: executeAction('Refresh', ROLLOUT_VERBS.refresh, { id: r.id }), userIds: options.refreshUserIds.slice(0, MAX_REFRESH_USERS) } } : {};
   return card(body, buttons(view, options.audience ?? EVERYONE), extra);
 }
 

@@ -10,6 +10,7 @@ import { noArguments, parseError, parsed, type CardActionSpec, type CommandSpec 
 import { caretWord, kqlErrorText } from './kql-error-text';
 import { kqlSuggestions } from './kql-suggestions';
 import { logsSchemaCard } from '../cards/logs-schema';
+import { kqlString } from '../core/text/kql-string';
 
 export interface LogsArgs {
   readonly query: string;
@@ -17,6 +18,7 @@ export interface LogsArgs {
   readonly deviceId?: string;
 }
 
+const NOT_SET_UP = 'Log search is not set up on this bot (no logs store is configured).';
 const MAX_QUERY_LENGTH = 4000;
 const DEVICE_LINES = 20;
 /** A lone word with a dash, dot, colon or digit is a device id, not a table name. */
@@ -26,7 +28,7 @@ const DEVICE_ID = /^(?=.*[-.:\d])[A-Za-z0-9][\w.:-]{0,127}$/;
 const DEVICE_QUERY_START = 'DeviceLogs\n| where DeviceId == ';
 
 export function deviceLogsQuery(deviceId: string): string {
-  return `${DEVICE_QUERY_START}"${deviceId}"\n| top ${DEVICE_LINES} by TimeGenerated desc\n| project TimeGenerated, Level, Component, Message, FirmwareVersion`;
+  return `${DEVICE_QUERY_START}${kqlString(deviceId)}\n| top ${DEVICE_LINES} by TimeGenerated desc\n| project TimeGenerated, Level, Component, Message, FirmwareVersion`;
 }
 
 export function parseLogsInput(input: string): ReturnType<CommandSpec<LogsArgs>['parse']> {
@@ -50,7 +52,7 @@ async function describeLogsError(ctx: TurnContext, error: unknown): Promise<stri
 
 async function runQuery(ctx: TurnContext, query: string): Promise<LogsQueryResult | string> {
   const logs = ctx.services.logs;
-  if (!logs) return 'Log search is not set up on this bot (no logs store is configured).';
+  if (!logs) return NOT_SET_UP;
   try {
     return await logs.query(query, { user: ctx.actor.id });
   } catch (error) {
@@ -95,7 +97,7 @@ export const logsSchemaCommand: CommandSpec<void> = {
   async run(ctx) {
     const logs = ctx.services.logs;
     if (!logs) {
-      await ctx.reply('Log search is not set up on this bot (no logs store is configured).');
+      await ctx.reply(NOT_SET_UP);
       return;
     }
     if (!logs.schema) {

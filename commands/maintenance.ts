@@ -3,7 +3,7 @@ import { OnCallError } from '../core/oncall/service';
 import { currentOrNext, describeWindow } from '../core/oncall/window';
 import { formatLocal } from '../core/oncall/zoned-time';
 import { parseError, parsed, type CommandSpec, type ParseResult } from './spec';
-import { UserError } from './user-error';
+import { refusalsToUser, UserError } from './user-error';
 
 type ScheduleArgs = { kind: 'add'; text: string } | { kind: 'list' } | { kind: 'remove'; id: number };
 
@@ -53,16 +53,11 @@ export const silenceScheduleCommand: CommandSpec<ScheduleArgs> = {
       await ctx.reply(`Maintenance window #${args.id} (${describeWindow(removed.window)}) is removed.`);
       return;
     }
-    try {
-      const added = await service.scheduleSilence(args.text, ctx.actor);
-      const next = currentOrNext(added.window, now);
-      await ctx.reply(
-        `Maintenance window #${added.id}: ${added.filter ? `alerts matching \`${added.filter}\`` : 'all alerts'}, ${describeWindow(added.window)}` +
-          `${next ? `; ${next.start.getTime() <= now.getTime() ? 'in progress now' : `next from ${formatLocal(next.start, added.window.timeZone)}`}` : ''}. Alerts inside get no card or page; those still firing at its end are posted then.`,
-      );
-    } catch (error) {
-      if (error instanceof OnCallError) throw new UserError(error.message);
-      throw error;
-    }
+    const added = await refusalsToUser(OnCallError, () => service.scheduleSilence(args.text, ctx.actor));
+    const next = currentOrNext(added.window, now);
+    await ctx.reply(
+      `Maintenance window #${added.id}: ${added.filter ? `alerts matching \`${added.filter}\`` : 'all alerts'}, ${describeWindow(added.window)}` +
+        `${next ? `; ${next.start.getTime() <= now.getTime() ? 'in progress now' : `next from ${formatLocal(next.start, added.window.timeZone)}`}` : ''}. Alerts inside get no card or page; those still firing at its end are posted then.`,
+    );
   },
 };

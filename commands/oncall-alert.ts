@@ -1,4 +1,5 @@
-import { onCallMentionCard, ONCALL_VERBS, teamsUserIds } from '../cards/oncall-page';
+import { onCallMentionCard, ONCALL_VERBS } from '../cards/oncall-page';
+import { teamsUserIds } from '../cards/refresh-users';
 import { hasRole } from '../core/access/roles';
 import { isActor } from '../core/oncall/service';
 import type { Services } from './services';

@@ -7,7 +7,7 @@ import type { OnCall } from '../core/oncall/schedule';
 import { formatLocal } from '../core/oncall/zoned-time';
 import type { TurnContext } from './context';
 import { noArguments, parseError, parsed, type CommandSpec, type ParseResult } from './spec';
-import { UserError } from './user-error';
+import { refusalsToUser, UserError } from './user-error';
 
 const NOT_SET_UP = 'On call is not set up in this bot (the oncall feature did not start); ask an admin to check the logs.';
 
@@ -15,16 +15,6 @@ function oncallOf(ctx: TurnContext): OnCallService {
   const service = ctx.services.oncall;
   if (!service) throw new UserError(NOT_SET_UP);
   return service;
-}
-
-/** Domain refusals (bad zone, overlap, …) reach the user as they are, and the turn is audited as failed. */
-async function refusalsToUser<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof OnCallError) throw new UserError(error.message);
-    throw error;
-  }
 }
 
 const who = (m: Member | undefined): string => (m ? `**${m.name}**` : 'nobody');
@@ -44,7 +34,7 @@ export const oncallCommand: CommandSpec<string | undefined> = {
   parse: (input) => (/^[\w-]*$/.test(input.trim()) ? parsed(input.trim() || undefined) : parseError('Name one rotation, e.g. `oncall berlin-ops`, or none to see them all.')),
   async run(ctx, name) {
     const service = oncallOf(ctx);
-    const all = await refusalsToUser(() => service.whoIsOnCall(name));
+    const all = await refusalsToUser(OnCallError, () => service.whoIsOnCall(name));
     if (all.length === 0) {
       await ctx.reply(`No rotations yet. An admin adds one: \`${ROTATION_EXAMPLE}\`, or lists them in ONCALL_FILE.`);
       return;
@@ -140,7 +130,7 @@ export const oncallRotationCommand: CommandSpec<RotationArgs> = {
       await ctx.reply(`Rotation \`${args.name}\` and its overrides are removed.`);
       return;
     }
-    const rotation = await refusalsToUser(() => service.saveRotation(args.input, ctx.actor));
+    const rotation = await refusalsToUser(OnCallError, () => service.saveRotation(args.input, ctx.actor));
     const turn = (await service.onCall(rotation.name))?.onCall;
     await ctx.reply(
       `Rotation **${rotation.name}** saved: ${describeHandoff(rotation)}, ${rotation.members.map((m) => m.name).join(' → ')}` +
@@ -200,7 +190,7 @@ export const oncallOverrideCommand: CommandSpec<OverrideArgs> = {
       throw new UserError(`Putting someone else on call needs the **admin** role; you are a **${ctx.actor.role}**. You can take it yourself: \`oncall override ${args.rotation} me ${args.duration}\`.`);
     }
     const member = self ? memberOfActor(ctx.actor) : { id: args.who, name: args.who.includes('@') ? args.who.slice(0, args.who.indexOf('@')) : args.who };
-    const override = await refusalsToUser(() => service.addOverride({ rotation: args.rotation, member, duration: args.duration, from: args.from, createdBy: ctx.actor.name }));
+    const override = await refusalsToUser(OnCallError, () => service.addOverride({ rotation: args.rotation, member, duration: args.duration, from: args.from, createdBy: ctx.actor.name }));
     const zone = (await service.rotation(override.rotation)).timeZone;
     await ctx.reply(
       `Override #${override.id}: **${member.name}** is primary of ${override.rotation} from ${formatLocal(new Date(override.start), zone)} to ${formatLocal(new Date(override.end), zone)}. ` +

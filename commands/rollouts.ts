@@ -17,7 +17,7 @@ import { parseRolloutWindow } from '../core/oncall/rollout-window';
 import type { DeviceFilter } from '../backends/fleet/port';
 import type { TurnContext } from './context';
 import { noArguments, parseError, parsed, type CardActionResult, type CardActionSpec, type CommandSpec, type ParseResult } from './spec';
-import { UserError } from './user-error';
+import { refusalsToUser, UserError } from './user-error';
 
 const NOT_SET_UP = 'Rollouts are not set up in this FleetOps: the rollouts feature needs a fleet backend (FLEET_BACKEND) and a firmware feed (FEED_BACKEND). An admin can enable them; see docs/azure-setup.md.';
 const ROLLOUT_ID = /^R?\d{1,9}$/i;
@@ -35,15 +35,6 @@ function service(ctx: TurnContext): RolloutService {
   const rollouts = ctx.services.rollouts;
   if (!rollouts) throw new UserError(NOT_SET_UP);
   return rollouts;
-}
-
-async function refused<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof RolloutRefused) throw new UserError(error.message);
-    throw error;
-  }
 }
 
 // ---------------------------------------------------------------- firmware
@@ -109,7 +100,7 @@ async function plan(ctx: TurnContext, args: PlanArgs) {
   await ctx.typing();
   const window = args.windowText === undefined ? undefined : parseRolloutWindow(args.windowText, ctx.services.config.rollouts.soakMs);
   if (window && !window.ok) throw new UserError(window.error);
-  const planned = await refused(() => rollouts.plan({ ...args, window: window?.value, actor: ctx.actor, conversationId: ctx.conversation.conversationId }));
+  const planned = await refusalsToUser(RolloutRefused, () => rollouts.plan({ ...args, window: window?.value, actor: ctx.actor, conversationId: ctx.conversation.conversationId }));
   return { id: planned.rollout.id, card: rolloutPlanCard(planned) };
 }
 

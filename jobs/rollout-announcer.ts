@@ -9,6 +9,7 @@ import type { RolloutEvent } from '../core/rollouts/engine';
 import type { Rollout } from '../core/rollouts/model';
 import type { RolloutService } from '../core/rollouts/service';
 import { describeState } from '../core/rollouts/actions';
+import { kqlString } from '../core/text/kql-string';
 
 export type LogTail = (deviceIds: readonly string[]) => Promise<Map<string, string[]>>;
 
@@ -64,7 +65,7 @@ export function logsTail(logs: LogsClient, lines = 5): LogTail {
     const out = new Map<string, string[]>();
     for (const id of deviceIds) {
       if (!/^[A-Za-z0-9._:-]{1,128}$/.test(id)) continue;
-      const result = await logs.query(`DeviceLogs | where DeviceId == '${id}' | top ${lines} by TimeGenerated desc | project TimeGenerated, Level, Message`, {
+      const result = await logs.query(`DeviceLogs | where DeviceId == ${kqlString(id)} | top ${lines} by TimeGenerated desc | project TimeGenerated, Level, Message`, {
         timespan: { durationInMs: 24 * 3_600_000 },
         maxRows: lines,
         timeoutInMs: 10_000,

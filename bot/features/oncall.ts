@@ -75,7 +75,6 @@ async function createOnCallFeature(deps: FeatureDeps, options: OnCallFeatureOpti
   });
 
   // Inside the alert's unit of work: the card, its timeline and the escalation are stored together.
-  const routed = (record: AlertRecord, fresh: readonly Delivery[]) => startPaging(record, fresh);
   const startPaging = async (record: AlertRecord, fresh: readonly Delivery[]) => {
     const at = deps.clock.now().toISOString();
     if ((await store.timeline.list(record.alertId)).length === 0) {
@@ -88,7 +87,7 @@ async function createOnCallFeature(deps: FeatureDeps, options: OnCallFeatureOpti
       if (rotation) await escalator.start({ alertId: record.alertId, conversationId: delivery.conversationId, rotation });
     }
   };
-  deps.previous.alertRouted?.add(routed);
+  deps.previous.alertRouted?.add(startPaging);
   // Maintenance windows: matching alerts are stored and listed, but get no card and no page.
   await service.refreshWindows();
   deps.previous.alertRouted?.hold((record) => {

@@ -5,6 +5,7 @@ import type { FirmwareCatalog } from '../../backends/feed/port';
 import type { FleetClient } from '../../backends/fleet/port';
 import type { LogsClient } from '../../backends/logs/port';
 import { rolloutMigrations } from '../../backends/store/sqlite/rollouts';
+import { teamsUserIds } from '../../cards/refresh-users';
 import { ROLLOUT_ACTIONS, ROLLOUT_COMMANDS } from '../../commands/rollouts';
 import { validateRolloutFilter } from '../../core/rollouts/announcer';
 import { RolloutService } from '../../core/rollouts/service';
@@ -49,7 +50,8 @@ async function createRolloutsFeature(deps: FeatureDeps, options: RolloutsFeature
     log: deps.log.child({ feature: 'rollouts' }),
     defaults: deps.config.rollouts,
   });
-  const refreshUserIds = refreshUsers([...deps.config.roles.releaseLeads, ...deps.config.roles.admins]);
+  // Release leads and admins get the card refreshed for them, so they see Approve and Resume.
+  const refreshUserIds = teamsUserIds([...deps.config.roles.releaseLeads, ...deps.config.roles.admins]);
   const announcer = new NotifierRolloutAnnouncer(service, deps.notifier, deps.subscriptions, {
     refreshUserIds,
     logTail: previous.logs ? logsTail(previous.logs) : undefined,
@@ -81,19 +83,4 @@ function catalog(deps: FeatureDeps): FirmwareCatalog {
     // Azure Artifacts is Azure DevOps: the same Entra token source (one credential, its token cached).
     credential: feed.token ? { pat: feed.token } : { getToken: entraTokenSource() },
   });
-}
-
-/**
- * Who gets the card refreshed for them (Universal Actions): release leads and admins, so
- * they see the Approve and Resume buttons. Teams wants user MRIs: Entra object ids become
- * `8:orgid:<id>`, Teams ids (29:…) stay; UPNs cannot be used. Teams takes at most 60.
- */
-export function refreshUsers(entries: readonly string[]): string[] {
-  const ids = new Set<string>();
-  for (const raw of entries) {
-    const entry = raw.trim();
-    if (!entry || entry.includes('@')) continue;
-    ids.add(/^(29|8):/.test(entry) ? entry : `8:orgid:${entry.toLowerCase()}`);
-  }
-  return [...ids].slice(0, 60);
 }

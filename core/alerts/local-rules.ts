@@ -1,5 +1,5 @@
 import { COMMON_SCHEMA_ID } from './common-schema';
-import { kqlString } from './logs-query';
+import { kqlString } from '../text/kql-string';
 
 /**
  * The embedded world's alert rules and the Azure Monitor common-schema payloads they

@@ -1,3 +1,5 @@
+import { kqlString } from '../text/kql-string';
+
 /**
  * The KQL behind an alert card's "Show logs": the device's log lines from 15 minutes
  * before the fire time to 5 minutes after it ended (or now). The device id is quoted
@@ -13,9 +15,4 @@ export function logsAroundFireTime(deviceId: string, firedAt: string, endedAt: s
     '| order by TimeGenerated desc',
     '| take 200',
   ].join('\n');
-}
-
-/** A KQL string literal: single quotes, backslash and quote escaped. */
-export function kqlString(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }

@@ -1,4 +1,5 @@
-import { onCallMentionCard, teamsUserIds } from '../../cards/oncall-page';
+import { onCallMentionCard } from '../../cards/oncall-page';
+import { teamsUserIds } from '../../cards/refresh-users';
 import { expectValidCard } from '../support/cards';
 
 const input = { alertId: 'a-1', title: 'Temperature high on device-42', severity: 1, rotation: 'berlin-ops', member: { id: 'aad-ana', name: 'Ana' }, role: 'on call', runbookUrl: 'https://wiki.contoso.com/runbooks/temperature' };
