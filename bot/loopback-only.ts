@@ -7,18 +7,16 @@
  */
 const PRELOAD = `
 import net from 'node:net';
-const LOOPBACK = '127.0.0.1';
 const listen = net.Server.prototype.listen;
 net.Server.prototype.listen = function (...args) {
-  const [first] = args;
-  if (first !== null && typeof first === 'object') {
-    if (first.path !== undefined || first.fd !== undefined || first._handle !== undefined || first.handle !== undefined) return listen.apply(this, args);
-    return listen.call(this, { ...first, host: LOOPBACK }, ...args.slice(1));
-  }
-  if (typeof first === 'string' && !/^\\d+$/.test(first)) return listen.apply(this, args);
-  const port = typeof first === 'number' || typeof first === 'string' ? args.shift() : 0;
-  if (typeof args[0] === 'string' || args[0] === undefined && args.length > 0) args.shift();
-  return listen.call(this, port, LOOPBACK, ...args);
+  // Every overload in its options form: listen(options), listen(path), listen([port[, host][, backlog]]).
+  const callback = typeof args.at(-1) === 'function' ? [args.pop()] : [];
+  const [first, ...rest] = args;
+  const options = first !== null && typeof first === 'object' ? first
+    : typeof first === 'string' && !/^\\d+$/.test(first) ? { path: first }
+    : { port: first ?? 0, backlog: rest.find((a) => typeof a === 'number') };
+  if (options.path !== undefined || options.fd !== undefined || options.handle !== undefined || options._handle !== undefined) return listen.call(this, ...args, ...callback);
+  return listen.call(this, { ...options, host: '127.0.0.1' }, ...callback);
 };
 `;
 

@@ -6,12 +6,6 @@ import { LOOPBACK_ONLY_EXEC_ARGV } from './loopback-only';
 
 export const PLAYGROUND_PORT = 56150;
 
-/**
- * Starts the Microsoft 365 Agents Playground pointing at the bot, on loopback only (it
- * acts as any user it is told to, unauthenticated), offline: telemetry off, no browser
- * launched (we print the URL), config from the repo's .m365agentsplayground.yml (you are
- * Alex, a release lead) or, `as: 'viewer'`, .m365agentsplayground.viewer.yml (you are Megan, a viewer).
- */
 /** Who you are in the Playground: Alex Wilber (release lead) or, with `--as viewer`, Megan Bowen. */
 export type PlaygroundUser = 'release-lead' | 'viewer';
 
@@ -21,6 +15,12 @@ export const PLAYGROUND_CONFIG: Record<PlaygroundUser, string> = {
   viewer: '.m365agentsplayground.viewer.yml',
 };
 
+/**
+ * Starts the Microsoft 365 Agents Playground pointing at the bot, on loopback only (it
+ * acts as any user it is told to, unauthenticated), offline: telemetry off, no browser
+ * launched (we print the URL), config from the repo's .m365agentsplayground.yml (you are
+ * Alex, a release lead) or, `as: 'viewer'`, .m365agentsplayground.viewer.yml (you are Megan, a viewer).
+ */
 export function startPlayground(args: { botUrl: string; port?: number; cwd: string; log: Logger; as?: PlaygroundUser }): ChildProcess {
   const cli = require.resolve('@microsoft/m365agentsplayground/cli.js');
   const child = spawn(

@@ -9,10 +9,10 @@ import { alertStormCard } from '../../cards/alert-storm';
 import type { AdaptiveCard } from '../../cards/card';
 import { deploymentListCard } from '../../cards/deployment-list';
 import { deploymentRunCard } from '../../cards/deployment-run';
-import { deviceListCard, type DeviceListView } from '../../cards/device-list';
-import { deviceStatusCard, rebootConfirmCard, type DeviceStatusView } from '../../cards/device-status';
+import { deviceListCard } from '../../cards/device-list';
+import { deviceStatusCard, rebootConfirmCard } from '../../cards/device-status';
 import { firmwareListCard } from '../../cards/firmware-list';
-import { fleetSummaryCard, type FleetSummaryView } from '../../cards/fleet-summary';
+import { fleetSummaryCard } from '../../cards/fleet-summary';
 import { commandHelpCard, helpCard, type HelpEntry } from '../../cards/help';
 import { logResultsCard } from '../../cards/log-results';
 import { logsSchemaCard } from '../../cards/logs-schema';
@@ -29,6 +29,8 @@ import { DEFAULT_SETTINGS, type Rollout, type RolloutDevice } from '../../core/r
 import { buildView } from '../../core/rollouts/view';
 import { devicePayload } from '../core/alerts/fixtures';
 import { approvedRun, failedRun, waitingRun } from './deployment-samples';
+import { deviceList, deviceStatus, fleetSummary } from './fleet-samples';
+import { sampleRollout } from './rollout-samples';
 
 const NOW = new Date('2026-03-01T10:30:00Z');
 
@@ -78,49 +80,6 @@ const storm: StormView = {
   members: Array.from({ length: 8 }, (_, i) => ({ alertId: `a${i}`, target: `device-${i}`, severity: 2, site: 'berlin', monitorCondition: 'Fired' as const, state: 'New', firedAt: '2026-01-01T00:00:00.000Z' })),
 };
 
-const deviceStatus: DeviceStatusView = {
-  deviceId: 'device-42',
-  connected: true,
-  lastSeen: '3 min ago',
-  lastActivity: '2026-01-01 11:57 UTC',
-  connectionSince: '2026-01-01 08:00 UTC',
-  enabled: true,
-  firmware: { current: '2.4.0', desired: '2.5.0', status: 'rolledback', substatus: 'boot health check failed', drift: true, lastStart: '2026-01-01 11:40 UTC', lastEnd: '2026-01-01 11:41 UTC' },
-  rollout: { rolloutId: 'R-7', waveId: '2' },
-  health: { verdict: 'degraded', reasons: ['rolled back', 'warm: 67.5 °C'] },
-  facts: [{ title: 'Battery', value: '81 %' }],
-  tags: [['site', 'berlin'], ['ring', 'canary']],
-  alerts: [{ title: 'Device temperature high', severity: 'Sev2', since: '12 min ago', state: 'Acknowledged' }],
-  showLogs: true,
-  portalUrl: 'https://portal.azure.com/#resource/x',
-  source: 'iothub',
-  asOf: '2026-01-01 12:00 UTC',
-};
-
-const deviceList: DeviceListView = {
-  filter: 'site:berlin',
-  total: 45,
-  pageSize: 20,
-  rows: Array.from({ length: 20 }, (_, i) => ({ deviceId: `device-${i}`, connected: i % 3 !== 0, enabled: true, lastSeen: `${i + 1} min ago`, firmware: '2.4.0', drift: i === 2, site: 'berlin' })),
-  tokens: ['', 'tok-2'],
-  base: 0,
-  nextToken: 'tok-3',
-};
-
-const fleetSummary: FleetSummaryView = {
-  filter: '',
-  total: 1000,
-  online: 952,
-  offline: 48,
-  disabled: 2,
-  updating: 37,
-  failed: 5,
-  byFirmware: [{ label: '2.4.0', count: 880 }, { label: '2.3.0', count: 120 }],
-  bySite: ['berlin', 'paris', 'oslo', 'madrid', 'warsaw', 'dublin', 'lisbon', 'vienna', 'rome', 'prague'].map((label, i) => ({ label, count: 200 - i * 15 })),
-  silentLongest: [{ deviceId: 'device-731', lastSeen: '8 days ago', site: 'oslo' }],
-  asOf: '2026-01-01 12:00 UTC',
-};
-
 const helpEntries: HelpEntry[] = [
   { name: 'help', usage: 'help [command]', summary: 'List the commands', examples: ['help'], aliases: ['?'], role: 'viewer', group: 'Getting started' },
   { name: 'rollout plan', usage: 'rollout plan <version>', summary: 'Plan a rollout', examples: ['rollout plan 2.4.1'], aliases: [], role: 'release-lead', group: 'Firmware rollouts' },
@@ -133,23 +92,7 @@ const logResult: LogsQueryResult = {
   statistics: { elapsedMs: 12 },
 };
 
-const rollout: Rollout = {
-  id: 'R7',
-  version: 4,
-  firmware: { version: '2.4.1', packageUri: 'https://fw/2.4.1.swu', sha256: 'a'.repeat(64) },
-  filterText: 'site:berlin',
-  state: 'paused',
-  pauseReason: 'Wave 2 gate: failures reached 2.4 %',
-  currentWave: 2,
-  waves: [
-    { index: 1, size: 1000, startedAt: '2026-03-01T09:00:00Z', approvedBy: 'Lena Lead', passedAt: '2026-03-01T09:20:00Z', acknowledgedFailures: 0 },
-    { index: 2, size: 9000, startedAt: '2026-03-01T09:30:00Z', approvedBy: 'Lena Lead', acknowledgedFailures: 0 },
-  ],
-  settings: DEFAULT_SETTINGS,
-  createdBy: 'Lena Lead',
-  createdAt: '2026-03-01T08:55:00Z',
-  lastChange: { by: 'Lena Lead', at: '2026-03-01T09:30:00Z', what: 'approved wave 2' },
-};
+const rollout: Rollout = sampleRollout({ state: 'paused', pauseReason: 'Wave 2 gate: failures reached 2.4 %', waves: sampleRollout().waves.slice(0, 2) });
 const counts = [{ wave: 1, counts: { succeeded: 995, failed: 5 } }, { wave: 2, counts: { succeeded: 4000, failed: 10 } }];
 const failure = (i: number): RolloutDevice => ({ rolloutId: 'R7', deviceId: `device-${i}`, wave: 2, seq: i, state: 'failed', attempt: 1, since: 0, pendingWrite: false, reason: 'image rejected' });
 

@@ -4,30 +4,12 @@ import { rolloutConfirmCard } from '../../cards/rollout-confirm';
 import { rolloutPlanCard } from '../../cards/rollout-plan';
 import { rolloutGateAlertCard, rolloutProgressCard } from '../../cards/rollout-progress';
 import { judgeWave } from '../../core/rollouts/gates';
-import { DEFAULT_SETTINGS, type Rollout, type RolloutDevice } from '../../core/rollouts/model';
+import type { RolloutDevice } from '../../core/rollouts/model';
 import { buildView } from '../../core/rollouts/view';
 import { expectValidCard } from '../support/cards';
+import { sampleRollout as rollout } from './rollout-samples';
 
 const NOW = new Date('2026-03-01T10:30:00Z');
-const rollout = (extra: Partial<Rollout> = {}): Rollout => ({
-  id: 'R7',
-  version: 4,
-  firmware: { version: '2.4.1', packageUri: 'https://fw/2.4.1.swu', sha256: 'a'.repeat(64) },
-  filterText: 'site:berlin',
-  state: 'running',
-  currentWave: 2,
-  waves: [
-    { index: 1, size: 1000, startedAt: '2026-03-01T09:00:00Z', approvedBy: 'Lena Lead', passedAt: '2026-03-01T09:20:00Z', acknowledgedFailures: 0 },
-    { index: 2, size: 9000, startedAt: '2026-03-01T09:30:00Z', approvedBy: 'Lena Lead', acknowledgedFailures: 0 },
-    { index: 3, size: 40000, acknowledgedFailures: 0 },
-    { index: 4, size: 50000, acknowledgedFailures: 0 },
-  ],
-  settings: DEFAULT_SETTINGS,
-  createdBy: 'Lena Lead',
-  createdAt: '2026-03-01T08:55:00Z',
-  lastChange: { by: 'Lena Lead', at: '2026-03-01T09:30:00Z', what: 'approved wave 2' },
-  ...extra,
-});
 const failure = (i: number): RolloutDevice => ({ rolloutId: 'R7', deviceId: `device-${i}`, wave: 2, seq: i, state: 'failed', attempt: 1, since: 0, pendingWrite: false, reason: 'device reported error: image rejected' });
 const counts = [
   { wave: 0, counts: { 'already-current': 120, incompatible: 30 } },

@@ -2,8 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
-import { main } from '../../cli/main';
+import { runCli } from '../support/cli';
 
 let dir: string;
 beforeAll(() => {
@@ -11,16 +10,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(argv: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += String(d)));
-  stderr.on('data', (d) => (err += String(d)));
-  const code = await main(argv, { stdout, stderr, stdin: Readable.from([stdin]), env: { DATA_DIR: dir } });
-  return { code, out, err };
-}
+const cli = (argv: string[], stdin = '') => runCli(argv, dir, stdin);
 
 test('kql --json prints Log Analytics-shaped tables', async () => {
   const { code, out } = await cli(['kql', 'print n = 1, s = "x", t = datetime(2024-01-01), d = 5m, b = true, j = dynamic({"a":[1]}), e = ""', '--json']);

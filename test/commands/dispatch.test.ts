@@ -5,23 +5,12 @@ import type { TurnContext } from '../../commands/context';
 import type { Services } from '../../commands/services';
 import { UserError } from '../../commands/user-error';
 import { MemoryAudit } from '../support/memory-audit';
+import { recordingTurn } from '../support/turn';
 import type { Role } from '../../core/access/roles';
-import { silentLogger } from '../../core/logger';
 
 function context(role: Role, registry: CommandRegistry, audit = new MemoryAudit()) {
   const replies: unknown[] = [];
-  const ctx: TurnContext = {
-    activityId: 'act-1',
-    actor: { id: 'u1', name: 'User One', role },
-    conversation: { conversationId: 'c1', serviceUrl: 'http://x', channelId: 'msteams' },
-    services: { registry, audit } as unknown as Services,
-    log: silentLogger,
-    reply: async (m) => {
-      replies.push(m);
-      return 'r';
-    },
-    typing: async () => undefined,
-  };
+  const ctx = recordingTurn({ registry, audit } as unknown as Services, { id: 'u1', name: 'User One', role }, replies);
   return { ctx, replies, audit };
 }
 

@@ -1,7 +1,7 @@
 import { ManualClock } from '../../core/clock';
-import { silentLogger } from '../../core/logger';
 import type { Role } from '../../core/access/roles';
 import { MemoryAudit } from '../support/memory-audit';
+import { recordingTurn } from '../support/turn';
 import type { TurnContext } from '../../commands/context';
 import { CommandRegistry } from '../../commands/registry';
 import type { Services } from '../../commands/services';
@@ -30,18 +30,7 @@ export async function fleetWorld(extra: Partial<Services> = {}, options: { seed?
     ...extra,
   } as unknown as Services;
   const replies: unknown[] = [];
-  const ctx = (role: Role = 'viewer'): TurnContext => ({
-    activityId: 'act-1',
-    actor: { id: 'u1', name: 'Olga Operator', role },
-    conversation: { conversationId: 'c1', serviceUrl: 'http://x', channelId: 'msteams' } as TurnContext['conversation'],
-    services,
-    log: silentLogger,
-    reply: async (m) => {
-      replies.push(m);
-      return 'r';
-    },
-    typing: async () => undefined,
-  });
+  const ctx = (role: Role = 'viewer'): TurnContext => recordingTurn(services, { id: 'u1', name: 'Olga Operator', role }, replies);
   return { harness, clock, registry, audit, services, replies, ctx };
 }
 

@@ -1,7 +1,6 @@
 import { openDatabase } from '../../backends/store/sqlite/database';
 import { ALL_MIGRATIONS } from '../../backends/store/sqlite/migrations';
 import { oncallMigrations, sqliteOnCallStore } from '../../backends/store/sqlite/oncall';
-import type { TurnContext } from '../../commands/context';
 import { dispatchMessage } from '../../commands/dispatch';
 import { silenceScheduleCommand } from '../../commands/maintenance';
 import { ONCALL_COMMANDS } from '../../commands/oncall';
@@ -10,13 +9,13 @@ import type { Services } from '../../commands/services';
 import type { Actor } from '../../core/access/identity';
 import type { Role } from '../../core/access/roles';
 import { ManualClock } from '../../core/clock';
-import { silentLogger } from '../../core/logger';
 import { OnCallService } from '../../core/oncall/service';
 import { readConfig } from '../../core/config/config';
 import { AccessPolicy } from '../../core/access/policy';
 import { sqliteConversationRepository } from '../../backends/store/sqlite/conversations';
 import { sqliteSubscriptionRepository } from '../../backends/store/sqlite/subscriptions';
 import { MemoryAudit } from '../support/memory-audit';
+import { recordingTurn } from '../support/turn';
 
 /** The on-call commands on an in-memory store, on Saturday 5 December 2026, 10:00 UTC (11:00 in Berlin). */
 function world() {
@@ -40,18 +39,7 @@ function world() {
   };
   const say = async (text: string, actor: Partial<Actor> & { role: Role }): Promise<string> => {
     const replies: unknown[] = [];
-    const ctx: TurnContext = {
-      activityId: 'act',
-      actor: { id: 'id-olga', name: 'Olga', upn: 'olga@contoso.com', ...actor },
-      conversation: { conversationId: 'c1', serviceUrl: 'http://x', channelId: 'msteams' },
-      services,
-      log: silentLogger,
-      reply: async (m) => {
-        replies.push(m);
-        return 'r';
-      },
-      typing: async () => undefined,
-    };
+    const ctx = recordingTurn(services, { id: 'id-olga', name: 'Olga', upn: 'olga@contoso.com', ...actor }, replies);
     await dispatchMessage(ctx, text);
     return replies.map(String).join('\n');
   };

@@ -21,14 +21,14 @@ const SIMPLE_REQUESTS: Array<[string, string, string]> = [
 ];
 
 test.each(SIMPLE_REQUESTS)('/api/messages answers 415 to %s, with a JSON reason', async (_name, type, body) => {
-  const res = await fetch(`${t.url}/api/messages`, { method: 'POST', headers: { 'content-type': type }, body });
+  const res = await t.post('/api/messages', body, { 'content-type': type });
   expect(res.status).toBe(415);
   expect(((await res.json()) as { error: string }).error).toMatch(/application\/json/);
 });
 
 test.each(SIMPLE_REQUESTS)('/api/alerts refuses %s with 415, even with the right token and a valid alert inside', async (_name, type) => {
   const alert = JSON.stringify(devicePayload({ alertId: 'ct-1', deviceId: 'device-1' }));
-  const res = await fetch(`${t.url}/api/alerts?token=${TOKEN}`, { method: 'POST', headers: { 'content-type': type }, body: alert });
+  const res = await t.post(`/api/alerts?token=${TOKEN}`, alert, { 'content-type': type });
   expect(res.status).toBe(415);
   expect(((await res.json()) as { error: string }).error).toMatch(/application\/json/);
 });

@@ -1,10 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { startTestBot, USERS, type TestBot } from '../support/bot-harness';
 import { basicAuthHeader } from '../../bot/webhooks/devops';
+import { fixture } from '../core/deployments/fixtures';
 
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/azure-devops');
-const fixture = (name: string): Record<string, any> => JSON.parse(fs.readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8'));
 
 const AUTH = { authorization: basicAuthHeader('azure-devops', 'hook-password-1') };
 const ENV = { DEVOPS_WEBHOOK_USER: 'azure-devops', DEVOPS_WEBHOOK_PASSWORD: 'hook-password-1' };

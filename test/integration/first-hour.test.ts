@@ -1,28 +1,20 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { localWebhookLines } from '../../bot/local-webhooks';
-import { main as cliMain } from '../../cli/main';
 import { basicAuthHeader } from '../../bot/webhooks/devops';
-import { FEATURE_MODULES } from '../../bot/features';
-import { createFleetFeatureModule } from '../../bot/features/fleet';
-import { createRolloutsFeatureModule } from '../../bot/features/rollouts';
-import { ManualClock } from '../../core/clock';
-import type { Scheduler } from '../../jobs/rollout-tick';
-import type { FleetSimulator } from '../../sim/simulator';
 import { startTestBot, USERS, type TestBot } from '../support/bot-harness';
+import { startManualTimeBot, type ManualTimeBot } from '../support/manual-time-bot';
 import { cardJson } from '../support/recording-connector';
+import { runCli } from '../support/cli';
+import { fixture as alertFixture } from '../core/alerts/fixtures';
+import { fixture } from '../core/deployments/fixtures';
 
 /**
  * What a new user hits in the first hour (issue 13), over the Bot Framework protocol on
  * the real server: the paths the bot calls on Teams' connector, webhook answers, replies.
  */
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/azure-devops');
-const fixture = (name: string): Record<string, any> => JSON.parse(fs.readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8'));
 const ENV = { DEVOPS_WEBHOOK_USER: 'azure-devops', DEVOPS_WEBHOOK_PASSWORD: 'hook-password-1', ALERTS_WEBHOOK_TOKEN: 'first-hour-token' };
-const monitorFixture = (name: string): Record<string, any> =>
-  JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../shared/fixtures/azure-monitor', `${name}.json`), 'utf8'));
 const AUTH = { authorization: basicAuthHeader('azure-devops', 'hook-password-1') };
 
 jest.setTimeout(30_000);
@@ -93,7 +85,7 @@ describe('webhooks and replies a new user meets', () => {
     expect(approval).not.toMatch(/so far/);
     expect(approval).not.toMatch(/\d{3,} ?h/);
 
-    const metric = monitorFixture('common-schema_metric-static_fired_test-action');
+    const metric = alertFixture('common-schema_metric-static_fired_test-action.json');
     expect((await t.post('/api/alerts?token=first-hour-token', metric)).status).toBe(200);
     await t.connector.waitFor(() => cardsHere().some((c) => c.includes('Total Transactions')));
     const alert = cardsHere().find((c) => c.includes('Total Transactions'))!;
@@ -105,7 +97,7 @@ describe('webhooks and replies a new user meets', () => {
   });
 
   it('`audit` shows what happened without a click, FleetOps as the actor, with the time zone', async () => {
-    const fired = monitorFixture('common-schema_metric-static_fired_test-action');
+    const fired = alertFixture('common-schema_metric-static_fired_test-action.json');
     fired.data.essentials.alertId = '/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/resolved-by-azure';
     expect((await t.post('/api/alerts?token=first-hour-token', fired)).status).toBe(200);
     const resolved = structuredClone(fired);
@@ -126,30 +118,15 @@ describe('webhooks and replies a new user meets', () => {
 
 describe('one card per rollout, and the firmware card that no longer leads to the bad version', () => {
   let t: TestBot;
-  let clock: ManualClock;
-  let rolloutTick: (() => Promise<void>) | undefined;
-  const scheduler: Scheduler = (_expression, work) => {
-    rolloutTick = work;
-    return { stop: () => (rolloutTick = undefined) };
-  };
+  let world: ManualTimeBot;
   beforeAll(async () => {
-    clock = new ManualClock(new Date(Date.now() - 3 * 3_600_000));
-    const features = FEATURE_MODULES.map((m) =>
-      m.name === 'fleet' ? createFleetFeatureModule({ manualTicks: true }) : m.name === 'rollouts' ? createRolloutsFeatureModule({ scheduler }) : m,
-    );
-    t = await startTestBot({ env: { SIM_DEVICES: '60', SIM_SEED: '5' }, start: { clock, features } });
+    world = await startManualTimeBot({ SIM_DEVICES: '60', SIM_SEED: '5' });
+    t = world.t;
   });
   afterAll(async () => {
     await t.stop();
   });
-  const simulator = () => (t.bot.services as typeof t.bot.services & { simulator: FleetSimulator }).simulator;
-  async function run(seconds: number): Promise<void> {
-    for (let s = 5; s <= seconds; s += 5) {
-      clock.advance(5_000);
-      await simulator().tick();
-      if (s % 10 === 0) await rolloutTick!();
-    }
-  }
+  const run = (seconds: number) => world.run(seconds);
   const rolloutCards = (conversationId: string, id: string) =>
     t.connector.activities.filter((a) => a.conversationId === conversationId && /Rollout (plan )?R\d/.test(cardJson(a)) && cardJson(a).includes(`${id}`));
 
@@ -235,8 +212,8 @@ describe('one card per rollout, and the firmware card that no longer leads to th
     expect(JSON.stringify(await t.click('rollout.start', { id: 'R4', version: 1 }, { user: USERS.releaseLead }))).toContain('Running wave 1');
     // The devices are frozen (no simulator ticks): past the 30-minute phase timeout they time out.
     for (let minute = 0; minute < 32; minute++) {
-      clock.advance(60_000);
-      await rolloutTick!();
+      world.clock.advance(60_000);
+      await world.rolloutTick();
     }
     const before = t.connector.activities.length;
     await t.say('audit 10', { user: USERS.releaseLead });
@@ -313,16 +290,7 @@ describe('trying it locally: the banner shows the webhook secrets, `fleetops sen
   afterAll(async () => {
     await t.stop();
   });
-  async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (d) => (out += String(d)));
-    stderr.on('data', (d) => (err += String(d)));
-    const code = await cliMain(argv, { stdout, stderr, stdin: Readable.from(['']), env: { DATA_DIR: t.dataDir } });
-    return { code, out, err };
-  }
+  const cli = (argv: string[]) => runCli(argv, t.dataDir);
 
   it('local mode: the secrets random for this run are in the banner and in DATA_DIR for this user only', () => {
     const local = t.bot.localWebhooks!;
@@ -361,10 +329,7 @@ describe('trying it locally: the banner shows the webhook secrets, `fleetops sen
   });
 
   it('`send` without a running local bot says how to start one', async () => {
-    const stderr = new PassThrough();
-    let err = '';
-    stderr.on('data', (d) => (err += String(d)));
-    const code = await cliMain(['send', 'alert'], { stdout: new PassThrough(), stderr, stdin: Readable.from(['']), env: { DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'fleetops-empty-')) } });
+    const { code, err } = await runCli(['send', 'alert'], fs.mkdtempSync(path.join(os.tmpdir(), 'fleetops-empty-')));
     expect(code).toBe(1);
     expect(err).toMatch(/start it first with `npm start`/);
   });

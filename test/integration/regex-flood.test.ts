@@ -10,6 +10,7 @@
 import { startTestBot, USERS, type TestBot, type TestUser } from '../support/bot-harness';
 import { cardJson } from '../support/recording-connector';
 import { devicePayload } from '../core/alerts/fixtures';
+import { percentile } from '../../bench/report';
 
 const TOKEN = 'regex-flood-token';
 const EVIL = [29, 40].map((n) => `logs print extract_all(@"(a+)+$", strcat(strrep("a", ${n}), "!"))`);
@@ -29,8 +30,6 @@ async function roundTrip(text: string, user: TestUser, conversationId: string): 
   await t.connector.waitFor(() => t.connector.messages.filter((m) => m.conversationId === conversationId).length > before, 60_000);
   return t.connector.messages.filter((m) => m.conversationId === conversationId)[before].at - started;
 }
-
-const percentile = (values: number[], p: number): number => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
 
 test('while viewers run catastrophic regexes, help stays fast for others and alerts are still delivered and acknowledged', async () => {
   let flooding = true;

@@ -1,11 +1,6 @@
-import { ManualClock } from '../../core/clock';
-import { FEATURE_MODULES } from '../../bot/features';
-import { createFleetFeatureModule } from '../../bot/features/fleet';
-import { createRolloutsFeatureModule } from '../../bot/features/rollouts';
-import type { Scheduler } from '../../jobs/rollout-tick';
-import type { FleetSimulator } from '../../sim/simulator';
 import type { FleetClient } from '../../backends/fleet/port';
-import { startTestBot, USERS, type TestBot } from '../support/bot-harness';
+import { USERS, type TestBot } from '../support/bot-harness';
+import { startManualTimeBot, type ManualTimeBot } from '../support/manual-time-bot';
 import { cardJson, type RecordedActivity } from '../support/recording-connector';
 
 /**
@@ -17,40 +12,20 @@ jest.setTimeout(60_000);
 
 describe('firmware rollouts end to end', () => {
   let t: TestBot;
-  let clock: ManualClock;
-  let rolloutTick: (() => Promise<void>) | undefined;
-  const scheduler: Scheduler = (_expression, work) => {
-    rolloutTick = work;
-    return { stop: () => (rolloutTick = undefined) };
-  };
-
+  let world: ManualTimeBot;
   beforeAll(async () => {
-    // Hours behind real time: the outbox stamps messages with this clock and sends them by the wall clock,
-    // so however far the test moves its clock, nothing it posts is scheduled for the future.
-    clock = new ManualClock(new Date(Date.now() - 3 * 3_600_000));
-    const features = FEATURE_MODULES.map((m) =>
-      m.name === 'fleet' ? createFleetFeatureModule({ manualTicks: true }) : m.name === 'rollouts' ? createRolloutsFeatureModule({ scheduler }) : m,
-    );
-    t = await startTestBot({ env: { SIM_DEVICES: '300', SIM_SEED: '11' }, start: { clock, features } });
+    world = await startManualTimeBot({ SIM_DEVICES: '300', SIM_SEED: '11' });
+    t = world.t;
   });
   afterAll(async () => {
     await t.stop();
   });
 
-  const services = () => t.bot.services as typeof t.bot.services & { simulator: FleetSimulator; fleet: FleetClient };
+  const services = () => t.bot.services as typeof t.bot.services & { fleet: FleetClient };
   const rollout = async (id: string) => (await t.bot.services.rollouts!.get(id))!;
   const channel = () => t.conversationId('channel');
   const cardsIn = (conversationId: string) => t.connector.activities.filter((a) => a.conversationId === conversationId && a.activity.attachments?.length);
-
-  /** Moves simulated time in 5 s steps: the devices every step, the rollout tick every 10 s. */
-  async function run(seconds: number, until?: () => boolean | Promise<boolean>): Promise<void> {
-    for (let s = 5; s <= seconds; s += 5) {
-      clock.advance(5_000);
-      await services().simulator.tick();
-      if (s % 10 === 0) await rolloutTick!();
-      if (await until?.()) return;
-    }
-  }
+  const run = (seconds: number, until?: () => boolean | Promise<boolean>) => world.run(seconds, until);
 
   async function say(text: string, user: (typeof USERS)[keyof typeof USERS], conversation: 'personal' | 'channel' = 'personal'): Promise<string> {
     // The answer, not a proactive card update racing it: the first new message that is not an update.

@@ -97,7 +97,7 @@ export function countOfSql(args: readonly Expr[], ctx: ScalarContext, call: Call
   const text = asText(args[0], ctx);
   const search = asText(args[1], ctx);
   const kind = args[2] ? literalText(args[2])?.toLowerCase() : 'normal';
-  if (kind === 'normal') return `kql_js_countof(${text}, ${search}, 'normal')`;
+  if (kind === 'normal') return `kql_js_countof(${text}, ${search})`;
   if (kind !== 'regex') return unsupportedAt(call.span, 'countof needs its kind as a constant, "normal" or "regex"');
   return `CASE WHEN ${search} = '' THEN CAST(0 AS BIGINT) ELSE CAST(len(regexp_extract_all(${text}, ${search}, 0)) AS BIGINT) END`;
 }

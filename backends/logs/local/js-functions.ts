@@ -47,7 +47,7 @@ const FUNCTIONS: readonly JsFunction[] = [
     returns: BIGINT,
     row: strict(2, (a) => big(indexOf(String(a[0]), String(a[1]), num(a[2]) ?? 0, num(a[3]) ?? -1, num(a[4]) ?? 1))),
   },
-  { name: 'kql_js_countof', params: [VARCHAR, VARCHAR, VARCHAR], returns: BIGINT, row: strict(2, (a) => BigInt(countOf(String(a[0]), String(a[1])))) },
+  { name: 'kql_js_countof', params: [VARCHAR, VARCHAR], returns: BIGINT, row: strict(2, (a) => BigInt(countOf(String(a[0]), String(a[1])))) },
   { name: 'kql_js_parse_url', params: [VARCHAR], returns: VARCHAR, row: strict(1, (a) => json(parseUrl(String(a[0])))) },
   { name: 'kql_js_parse_urlquery', params: [VARCHAR], returns: VARCHAR, row: strict(1, (a) => json(parseUrlQuery(String(a[0])))) },
   { name: 'kql_js_url_encode_component', params: [VARCHAR], returns: VARCHAR, row: strict(1, (a) => urlEncodeComponent(String(a[0]))) },
