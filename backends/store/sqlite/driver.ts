@@ -41,9 +41,10 @@ export interface SqliteStatement<P extends unknown[] | object = unknown[], R = u
 type Params = [Record<string, SQLInputValue>, ...SQLInputValue[]] | SQLInputValue[];
 
 /**
- * One prepared statement per SQL text and connection, as better-sqlite3 users expect
- * `prepare` in a hot path to be cheap: node:sqlite compiles on every `prepare`.
- * Modes (pluck/raw) live in the wrapper, so sharing the compiled statement is safe.
+ * One compiled statement per SQL text and connection: node:sqlite compiles on every
+ * `prepare`, and some stores prepare filter-shaped SQL in hot paths. Modes (pluck/raw) live
+ * in the wrapper, so sharing the compiled statement is safe; interleaved `iterate()`s of one
+ * SQL text would reset each other (nothing iterates today).
  */
 const MAX_CACHED_STATEMENTS = 500;
 
