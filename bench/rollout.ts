@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SEED_FIRMWARE } from '../backends/feed/local';
-import type { FirmwareCatalog } from '../backends/feed/port';
+import type { FirmwareCatalog } from '../core/ports/feed';
 import { FLEET_MIGRATIONS } from '../backends/fleet/local/migrations';
 import { LocalFleetRegistry } from '../backends/fleet/local/local-registry';
 import { openDatabase } from '../backends/store/sqlite/database';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../core/logger';
-import type { Telemetry } from '../backends/telemetry/port';
+import type { Telemetry } from '../core/ports/telemetry';
 
 /** Known misconfigurations and outages, mapped to a line that says what to do. */
 const HINTS: Array<{ test: (e: Error) => boolean; hint: string }> = [

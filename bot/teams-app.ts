@@ -6,7 +6,7 @@ import { dispatchCardAction, dispatchMessage } from '../commands/dispatch';
 import { normalizeServiceUrl, type ConversationRef } from '../core/conversations/conversation';
 import type { Logger } from '../core/logger';
 import type { AppConfig } from '../core/config/config';
-import type { Telemetry } from '../backends/telemetry/port';
+import type { Telemetry } from '../core/ports/telemetry';
 import { actorFromAccount } from './identity';
 import { createTurnContext } from './turn-context';
 import { handleTurnError } from './errors';

@@ -1,4 +1,4 @@
-import { compareVersions, firmwareFlag, type FirmwareVersion } from '../backends/feed/port';
+import { compareVersions, firmwareFlag, type FirmwareVersion } from '../core/ports/feed';
 import { card, executeAction, type AdaptiveCard, type CardElement } from './card';
 import { ROLLOUT_VERBS } from './rollout-format';
 

@@ -3,7 +3,7 @@
  * a "next rows" button, a Teams chart for `render` (with the table as fallback), and
  * the elapsed time and store. Always under 28 KB: long cells are cut, then rows dropped.
  */
-import type { LogsColumn, LogsQueryResult, LogsTable, LogValue } from '../backends/logs/port';
+import type { LogsColumn, LogsQueryResult, LogsTable, LogValue } from '../core/ports/logs';
 import { cardBytes, executeAction, fitCard, unfittedCard, type AdaptiveCard, type CardElement } from './card';
 import { mostClipped } from './fit';
 import { plain } from './plain';

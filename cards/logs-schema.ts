@@ -1,4 +1,4 @@
-import type { LogsTableSchema } from '../backends/logs/port';
+import type { LogsTableSchema } from '../core/ports/logs';
 import { cardBytes, fitCard, unfittedCard, type AdaptiveCard, type CardElement } from './card';
 import { mostClipped } from './fit';
 import { MAX_CARD_BYTES } from './log-results';

@@ -1,6 +1,6 @@
 /** How the CLI prints results: Log Analytics' JSON shape, one JSON line, or an aligned text table. */
 import { displayValue } from '../backends/logs/kql/values';
-import type { LogsQueryError, LogsQueryResult, LogValue } from '../backends/logs/port';
+import type { LogsQueryError, LogsQueryResult, LogValue } from '../core/ports/logs';
 
 export function resultJson(result: LogsQueryResult): { tables: { name: string; columns: { name: string; type: string }[]; rows: LogValue[][] }[] } {
   return {

@@ -4,7 +4,7 @@ import { absoluteTime } from '../core/text/time';
 import { parseAlertFilter, type AlertFilter } from '../core/alerts/filter';
 import { AlertNotFoundError, type ActionOutcome, type AlertService } from '../core/alerts/service';
 import { SILENCE_DURATIONS_HOURS, type SilenceHours } from '../core/alerts/silence';
-import { AlertStateError } from '../backends/alerts/port';
+import { AlertStateError } from '../core/ports/alerts';
 import type { TurnContext } from './context';
 import { noArguments, parseError, parsed, type CardActionResult, type CardActionSpec, type CommandSpec } from './spec';
 import { UserError } from './user-error';

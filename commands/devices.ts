@@ -1,4 +1,4 @@
-import type { DeviceFilter, DevicePage } from '../backends/fleet/port';
+import type { DeviceFilter, DevicePage } from '../core/ports/fleet';
 import { deviceListCard, MAX_TOKENS, type DeviceListRow } from '../cards/device-list';
 import { FLEET_VERBS } from '../cards/device-status';
 import type { AdaptiveCard } from '../cards/card';

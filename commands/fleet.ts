@@ -1,4 +1,4 @@
-import type { DeviceFilter, GroupCount } from '../backends/fleet/port';
+import type { DeviceFilter, GroupCount } from '../core/ports/fleet';
 import { FLEET_VERBS } from '../cards/device-status';
 import { fleetSummaryCard } from '../cards/fleet-summary';
 import { absoluteTime } from '../core/text/time';

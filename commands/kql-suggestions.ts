@@ -3,7 +3,7 @@
  * table, function or operator, from the store's schema and KQL's vocabulary. Added where
  * the error becomes a user message, so it works the same for every store.
  */
-import type { LogsTableSchema } from '../backends/logs/port';
+import type { LogsTableSchema } from '../core/ports/logs';
 import { closest } from './did-you-mean';
 
 /** KQL's tabular operators (what follows a `|`). */

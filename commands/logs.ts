@@ -3,7 +3,7 @@
  * `logs device-42`: the device's last 20 log lines, errors highlighted.
  */
 import { NEXT_PAGE_VERB, logResultsCard } from '../cards/log-results';
-import { LogsQueryError, type LogsQueryResult } from '../backends/logs/port';
+import { LogsQueryError, type LogsQueryResult } from '../core/ports/logs';
 import type { AdaptiveCard } from '../cards/card';
 import type { TurnContext } from './context';
 import { noArguments, parseError, parsed, type CardActionSpec, type CommandSpec } from './spec';

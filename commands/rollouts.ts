@@ -1,4 +1,4 @@
-import { firmwareFlag } from '../backends/feed/port';
+import { firmwareFlag } from '../core/ports/feed';
 import { firmwareListCard } from '../cards/firmware-list';
 import { rolloutConfirmCard } from '../cards/rollout-confirm';
 import { rolloutPlanCard } from '../cards/rollout-plan';
@@ -14,7 +14,7 @@ import { normalizeId, type RolloutService } from '../core/rollouts/service';
 import type { RolloutView } from '../core/rollouts/view';
 import { parseWaves } from '../core/rollouts/waves';
 import { parseRolloutWindow } from '../core/oncall/rollout-window';
-import type { DeviceFilter } from '../backends/fleet/port';
+import type { DeviceFilter } from '../core/ports/fleet';
 import type { TurnContext } from './context';
 import { noArguments, parseError, parsed, type CardActionResult, type CardActionSpec, type CommandSpec, type ParseResult } from './spec';
 import { refusalsToUser, UserError } from './user-error';

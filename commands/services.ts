@@ -6,13 +6,13 @@ import type { SubscriptionRepository } from '../core/conversations/subscription'
 import type { Notifier } from '../core/notifications/notifier';
 import type { AppConfig } from '../core/config/config';
 import type { CommandRegistry } from './registry';
-import type { LogsClient } from '../backends/logs/port';
+import type { LogsClient } from '../core/ports/logs';
 import type { OutboxRepository } from '../core/notifications/outbox';
 import type { AlertService } from '../core/alerts/service';
-import type { FleetClient } from '../backends/fleet/port';
+import type { FleetClient } from '../core/ports/fleet';
 import type { DeploymentService } from '../core/deployments/service';
 import type { RolloutService } from '../core/rollouts/service';
-import type { FirmwareCatalog } from '../backends/feed/port';
+import type { FirmwareCatalog } from '../core/ports/feed';
 import type { OnCallService } from '../core/oncall/service';
 import type { Escalator } from '../core/oncall/escalator';
 import type { AlertRoutedListener } from '../core/alerts/ingest';

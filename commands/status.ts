@@ -1,4 +1,4 @@
-import type { DeviceTwin, FleetClient } from '../backends/fleet/port';
+import type { DeviceTwin, FleetClient } from '../core/ports/fleet';
 import { deviceStatusCard, FLEET_VERBS, rebootConfirmCard, type DeviceStatusView } from '../cards/device-status';
 import { absoluteTime } from '../core/text/time';
 import type { AdaptiveCard } from '../cards/card';

@@ -3,8 +3,8 @@ import { errorLinesQuery, localAlertId, localAlertPayload, LOCAL_ALERT_PREFIX, t
 import type { AlertRecord } from '../core/alerts/alert';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
-import type { FleetClient } from '../backends/fleet/port';
-import type { LogsClient } from '../backends/logs/port';
+import type { FleetClient } from '../core/ports/fleet';
+import type { LogsClient } from '../core/ports/logs';
 
 export interface AlertRuleEvaluatorDeps {
   readonly rules: readonly LocalAlertRule[];

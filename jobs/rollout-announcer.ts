@@ -1,4 +1,4 @@
-import type { LogsClient } from '../backends/logs/port';
+import type { LogsClient } from '../core/ports/logs';
 import { rolloutGateAlertCard, rolloutProgressCard } from '../cards/rollout-progress';
 import { fmt } from '../cards/rollout-format';
 import type { SubscriptionRepository } from '../core/conversations/subscription';

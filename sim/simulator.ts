@@ -2,7 +2,7 @@ import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import { silentLogger } from '../core/logger';
 import { UPDATE_PHASES, type UpdatePhase } from '../core/fleet/twin-view';
-import type { ConnectionState, DeviceSideClient, MethodResult, TwinProperties } from '../backends/fleet/port';
+import type { ConnectionState, DeviceSideClient, MethodResult, TwinProperties } from '../core/ports/fleet';
 import { generateFleet, type DeviceProfile } from './fleet-profile';
 import { DEFAULT_UPDATE_RATES, planUpdate, type UpdatePlan, type UpdateRates } from './firmware-update';
 import type { DeviceEventRow, DeviceLogRow, DeviceTelemetryRow, LogSink } from './log-sink';

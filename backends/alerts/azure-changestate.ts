@@ -1,4 +1,4 @@
-import { AlertStateError, type AlertStateChange, type AlertStateClient, type AlertStateOptions } from './port';
+import { AlertStateError, type AlertStateChange, type AlertStateClient, type AlertStateOptions } from '../../core/ports/alerts';
 
 /** The slice of @azure/identity's TokenCredential this adapter uses (DefaultAzureCredential in production). */
 export interface TokenCredentialLike {

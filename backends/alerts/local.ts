@@ -1,4 +1,4 @@
-import type { AlertStateChange, AlertStateClient } from './port';
+import type { AlertStateChange, AlertStateClient } from '../../core/ports/alerts';
 
 /** The embedded world: the bot's own store is the alert's record; this keeps a log of changes for tests and `alert <id>`. */
 export class LocalAlertStateClient implements AlertStateClient {

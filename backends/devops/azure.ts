@@ -1,4 +1,4 @@
-import type { ApprovalDecision, ApprovalFailure, ApprovalsClient, ApprovalUpdateResult } from './port';
+import type { ApprovalDecision, ApprovalFailure, ApprovalsClient, ApprovalUpdateResult } from '../../core/ports/devops';
 
 /** Entra ID resource of Azure DevOps: tokens for it are requested with this scope. */
 export const AZURE_DEVOPS_SCOPE = '499b84ac-1321-427f-aa17-267ca6975798/.default';

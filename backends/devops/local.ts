@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../core/clock';
 import type { Logger } from '../../core/logger';
-import type { ApprovalDecision, ApprovalsClient, ApprovalUpdateResult } from './port';
+import type { ApprovalDecision, ApprovalsClient, ApprovalUpdateResult } from '../../core/ports/devops';
 
 export interface LocalApprovalsOptions {
   /** The bot's own base URL: the decision comes back through POST /api/devops, like from Azure DevOps. */

@@ -1,4 +1,4 @@
-import { compareVersions, type CatalogOperationOptions, type FirmwareCatalog, type FirmwareVersion } from './port';
+import { compareVersions, type CatalogOperationOptions, type FirmwareCatalog, type FirmwareVersion } from '../../core/ports/feed';
 
 /**
  * Firmware catalog on Azure Artifacts: every version of one universal package in a feed

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { compareVersions, type FirmwareCatalog, type FirmwareVersion } from './port';
+import { compareVersions, type FirmwareCatalog, type FirmwareVersion } from '../../core/ports/feed';
 
 /**
  * The embedded world's firmware feed: a JSON catalog at `<DATA_DIR>/firmware/catalog.json`,

@@ -1,6 +1,6 @@
 import type { AppConfig } from '../../core/config/config';
 import type { SqliteDatabase } from '../store/sqlite/database';
-import type { DeviceSideClient, FleetClient } from './port';
+import type { DeviceSideClient, FleetClient } from '../../core/ports/fleet';
 import type { IotHubConnectDeps } from './iothub/connect';
 import { LocalFleetRegistry } from './local/local-registry';
 

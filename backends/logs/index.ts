@@ -4,7 +4,7 @@ import type { AppConfig } from '../../core/config/config';
 import type { Logger } from '../../core/logger';
 import { ChildProcessCompiler } from './kql/child-process-compiler';
 import { EmbeddedLogsClient } from './local/embedded-logs-client';
-import type { LogsClient } from './port';
+import type { LogsClient } from '../../core/ports/logs';
 
 export interface LogsClientDeps {
   readonly clock: Clock;

@@ -6,7 +6,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { LogsQueryClient, LogsQueryResultStatus, type LogsQueryClientOptions, type LogsTable as SdkTable } from '@azure/monitor-query-logs';
 import { formatDateTime } from './kql/values';
 import { kqlTypeFromName, TICKS_PER_MS } from './kql/types';
-import { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, LogsQueryError, type LogsClient, type LogsColumn, type LogsQueryOptions, type LogsQueryResult, type LogsTable, type LogsTableSchema, type LogValue, type RenderRequest } from './port';
+import { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, LogsQueryError, type LogsClient, type LogsColumn, type LogsQueryOptions, type LogsQueryResult, type LogsTable, type LogsTableSchema, type LogValue, type RenderRequest } from '../../core/ports/logs';
 
 /** Log Analytics needs a time range; the query's own filters narrow it further. */
 const DEFAULT_DURATION = 'P30D';

@@ -1,6 +1,6 @@
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { SecretClient, type SecretClientOptions } from '@azure/keyvault-secrets';
-import type { SecretClientPort } from './port';
+import type { SecretClientPort } from '../../core/ports/secrets';
 
 /** Key Vault through the official client; `options.httpClient` lets tests stub the REST edge. */
 export class KeyVaultSecrets implements SecretClientPort {

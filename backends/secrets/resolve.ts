@@ -1,5 +1,5 @@
 import { isSecretReference, SECRET_REFERENCE_PREFIX } from '../../core/config/config';
-import type { SecretClientPort } from './port';
+import type { SecretClientPort } from '../../core/ports/secrets';
 
 /**
  * Returns a copy of `env` where every `keyvault:NAME` value is replaced by the secret

@@ -1,4 +1,4 @@
-import type { Telemetry } from './port';
+import type { Telemetry } from '../../core/ports/telemetry';
 
 /**
  * Application Insights (applicationinsights 3). Loaded only when a connection string is

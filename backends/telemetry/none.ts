@@ -1,4 +1,4 @@
-import type { Telemetry } from './port';
+import type { Telemetry } from '../../core/ports/telemetry';
 
 export const noTelemetry: Telemetry = {
   trackCommand() {},

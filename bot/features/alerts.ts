@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createAzureAlertStateClient, isAlertsManagementId } from '../../backends/alerts/azure-changestate';
 import { LocalAlertStateClient, RoutingAlertStateClient } from '../../backends/alerts/local';
-import type { AlertStateClient } from '../../backends/alerts/port';
+import type { AlertStateClient } from '../../core/ports/alerts';
 import { alertMigrations } from '../../backends/store/sqlite/alerts';
 import { SqliteUnitOfWork } from '../../backends/store/sqlite/unit-of-work';
 import { WalCheckpointer } from '../../backends/store/sqlite/alerts-checkpointer';
@@ -22,7 +22,7 @@ import { AlertRuleEvaluator } from '../../jobs/alert-rules';
 import { loadAlertRules } from '../../sim/alert-rules';
 import { jwksKeyGetter, type EntraTokenOptions } from '../webhooks/entra-token';
 import { alertsWebhookRouter } from '../webhooks/alerts';
-import type { FleetClient } from '../../backends/fleet/port';
+import type { FleetClient } from '../../core/ports/fleet';
 import { tagOf } from '../../core/fleet/twin-view';
 import type { Feature, FeatureDeps, FeatureModule } from './feature';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { AzureDevOpsApprovals } from '../../backends/devops/azure';
 import { entraTokenSource } from '../../backends/devops/entra';
 import { LocalApprovals } from '../../backends/devops/local';
-import type { ApprovalsClient } from '../../backends/devops/port';
+import type { ApprovalsClient } from '../../core/ports/devops';
 import { DEPLOYMENT_MIGRATIONS } from '../../backends/store/sqlite/deployments';
 import { deploymentRunCard } from '../../cards/deployment-run';
 import { stateLabel } from '../../cards/deployment-format';

@@ -8,7 +8,7 @@ import type { Services } from '../../commands/services';
 import type { Notifier } from '../../core/notifications/notifier';
 import type { SubscriptionRepository } from '../../core/conversations/subscription';
 import type { AuditLog } from '../../core/audit/audit-log';
-import type { Telemetry } from '../../backends/telemetry/port';
+import type { Telemetry } from '../../core/ports/telemetry';
 import type { UnitOfWork } from '../../core/unit-of-work';
 import type { StateStores } from '../state';
 

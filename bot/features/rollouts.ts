@@ -1,9 +1,9 @@
 import { entraTokenSource } from '../../backends/devops/entra';
 import { ArtifactsFirmwareCatalog } from '../../backends/feed/artifacts';
 import { LocalFirmwareCatalog } from '../../backends/feed/local';
-import type { FirmwareCatalog } from '../../backends/feed/port';
-import type { FleetClient } from '../../backends/fleet/port';
-import type { LogsClient } from '../../backends/logs/port';
+import type { FirmwareCatalog } from '../../core/ports/feed';
+import type { FleetClient } from '../../core/ports/fleet';
+import type { LogsClient } from '../../core/ports/logs';
 import { rolloutMigrations } from '../../backends/store/sqlite/rollouts';
 import { teamsUserIds } from '../../cards/refresh-users';
 import { ROLLOUT_ACTIONS, ROLLOUT_COMMANDS } from '../../commands/rollouts';

@@ -4,7 +4,7 @@ import type { AlertFilter } from './filter';
 import type { AlertPublisher } from './publisher';
 import type { AlertRepository } from './repository';
 import type { Silence, SilenceHours } from './silence';
-import type { AlertStateChange, AlertStateClient } from '../../backends/alerts/port';
+import type { AlertStateChange, AlertStateClient } from '../ports/alerts';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { UnitOfWork } from '../unit-of-work';

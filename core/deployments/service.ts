@@ -1,4 +1,4 @@
-import type { ApprovalsClient, ApprovalUpdateResult } from '../../backends/devops/port';
+import type { ApprovalsClient, ApprovalUpdateResult } from '../ports/devops';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { DeploymentAnnouncer } from './announcer';

@@ -1,4 +1,4 @@
-import type { DeviceFilter, FwUpdateStatus } from '../../backends/fleet/port';
+import type { DeviceFilter, FwUpdateStatus } from '../ports/fleet';
 import { editDistance } from '../text/edit-distance';
 
 /**

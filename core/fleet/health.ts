@@ -1,4 +1,4 @@
-import type { DeviceTwin } from '../../backends/fleet/port';
+import type { DeviceTwin } from '../ports/fleet';
 import { formatDuration } from '../text/duration';
 import { firmwareOf, healthOf } from './twin-view';
 

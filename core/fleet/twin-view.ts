@@ -1,4 +1,4 @@
-import type { DeviceTwin, FwUpdateStatus } from '../../backends/fleet/port';
+import type { DeviceTwin, FwUpdateStatus } from '../ports/fleet';
 
 /**
  * Typed reads of the twin conventions (the port keeps properties as open JSON):

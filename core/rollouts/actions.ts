@@ -1,5 +1,5 @@
-import type { FirmwareCatalog } from '../../backends/feed/port';
-import type { FleetClient } from '../../backends/fleet/port';
+import type { FirmwareCatalog } from '../ports/feed';
+import type { FleetClient } from '../ports/fleet';
 import type { Clock } from '../clock';
 import { FleetReader } from './fleet-reader';
 import { FAILURE_STATES, IN_FLIGHT_STATES, RETRYABLE_STATES, sumStates, type Rollout, type RolloutState } from './model';

@@ -1,5 +1,5 @@
 import { rolloutWindowState, windowClosedReason } from '../oncall/rollout-window';
-import type { FleetClient } from '../../backends/fleet/port';
+import type { FleetClient } from '../ports/fleet';
 import type { Clock } from '../clock';
 import { silentLogger, type Logger } from '../logger';
 import { FleetReader } from './fleet-reader';

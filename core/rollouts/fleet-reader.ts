@@ -1,4 +1,4 @@
-import type { DeviceFilter, FleetClient } from '../../backends/fleet/port';
+import type { DeviceFilter, FleetClient } from '../ports/fleet';
 import { firmwareOf, tagOf } from '../fleet/twin-view';
 import { fingerprint, observe, observeState, type Observation } from './observation';
 import type { TargetDevice } from './plan';

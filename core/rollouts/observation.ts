@@ -1,4 +1,4 @@
-import type { ConnectionState, DeviceTwin, FirmwareState } from '../../backends/fleet/port';
+import type { ConnectionState, DeviceTwin, FirmwareState } from '../ports/fleet';
 import { firmwareOf } from '../fleet/twin-view';
 
 /** What the engine reads from a device's twin on each tick. */

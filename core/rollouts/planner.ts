@@ -1,6 +1,6 @@
 import type { TimeWindow } from '../oncall/window';
-import type { DeviceFilter } from '../../backends/fleet/port';
-import { firmwareFlag, type FirmwareCatalog } from '../../backends/feed/port';
+import type { DeviceFilter } from '../ports/fleet';
+import { firmwareFlag, type FirmwareCatalog } from '../ports/feed';
 import type { Clock } from '../clock';
 import { RolloutRefused } from './errors';
 import type { FleetReader } from './fleet-reader';

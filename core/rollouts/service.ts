@@ -1,5 +1,5 @@
-import type { FirmwareCatalog } from '../../backends/feed/port';
-import type { FleetClient } from '../../backends/fleet/port';
+import type { FirmwareCatalog } from '../ports/feed';
+import type { FleetClient } from '../ports/fleet';
 import type { Clock } from '../clock';
 import { silentLogger, type Logger } from '../logger';
 import { RolloutActions } from './actions';

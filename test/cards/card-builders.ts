@@ -20,7 +20,7 @@ import { rolloutConfirmCard } from '../../cards/rollout-confirm';
 import { rolloutPlanCard } from '../../cards/rollout-plan';
 import { rolloutGateAlertCard, rolloutProgressCard } from '../../cards/rollout-progress';
 import { SEED_FIRMWARE } from '../../backends/feed/local';
-import type { LogsQueryResult } from '../../backends/logs/port';
+import type { LogsQueryResult } from '../../core/ports/logs';
 import type { AlertRecord } from '../../core/alerts/alert';
 import { parseAlertPayload } from '../../core/alerts/parse-alert';
 import type { StormView } from '../../core/alerts/storm';

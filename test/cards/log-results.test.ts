@@ -1,6 +1,6 @@
 import { cardBytes } from '../../cards/card';
 import { formatCell, logResultsCard, MAX_CARD_BYTES, NEXT_PAGE_VERB } from '../../cards/log-results';
-import type { LogsQueryResult } from '../../backends/logs/port';
+import type { LogsQueryResult } from '../../core/ports/logs';
 import { expectValidCard } from '../support/cards';
 
 function result(rows: number, message = 'ok', render?: LogsQueryResult['render']): LogsQueryResult {

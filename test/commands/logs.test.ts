@@ -1,6 +1,6 @@
 import { deviceLogsQuery, logsActions, logsCommand, parseLogsInput } from '../../commands/logs';
 import type { TurnContext } from '../../commands/context';
-import { LogsQueryError, type LogsClient, type LogsQueryResult } from '../../backends/logs/port';
+import { LogsQueryError, type LogsClient, type LogsQueryResult } from '../../core/ports/logs';
 import { silentLogger } from '../../core/logger';
 import type { AdaptiveCard } from '../../cards/card';
 

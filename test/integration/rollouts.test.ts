@@ -1,4 +1,4 @@
-import type { FleetClient } from '../../backends/fleet/port';
+import type { FleetClient } from '../../core/ports/fleet';
 import { USERS, type TestBot } from '../support/bot-harness';
 import { startManualTimeBot, type ManualTimeBot } from '../support/manual-time-bot';
 import { cardJson, type RecordedActivity } from '../support/recording-connector';

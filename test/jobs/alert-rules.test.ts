@@ -1,6 +1,6 @@
 import { AlertRuleEvaluator } from '../../jobs/alert-rules';
-import type { DeviceTwin, FleetClient } from '../../backends/fleet/port';
-import type { LogsClient, LogsQueryResult } from '../../backends/logs/port';
+import type { DeviceTwin, FleetClient } from '../../core/ports/fleet';
+import type { LogsClient, LogsQueryResult } from '../../core/ports/logs';
 import { loadAlertRules, parseAlertRules } from '../../sim/alert-rules';
 import { parseAlertPayload } from '../../core/alerts/parse-alert';
 import { silentLogger } from '../../core/logger';

@@ -13,7 +13,7 @@ import type {
   ListDevicesOptions,
   MethodResult,
   OperationOptions,
-} from '../port';
+} from '../../../core/ports/fleet';
 import { rankClosestIds, suggestionPrefixes } from '../../../core/fleet/device-id';
 import { filterToWhere, groupPath, quoteLiteral, whereClause } from './query-where';
 import { QuotaWaitTooLongError, type IotHubLimiter, type LimiterTime } from './rate-limiter';

@@ -1,5 +1,5 @@
 import { TAG_NAME } from '../../../core/fleet/device-filter';
-import type { DeviceFilter, GroupField } from '../port';
+import type { DeviceFilter, GroupField } from '../../../core/ports/fleet';
 
 /**
  * DeviceFilter → IoT Hub query language. Values are string literals with `\` and `'`

@@ -1,4 +1,4 @@
-import type { ConnectionState, DeviceStatus, DeviceTwin, TwinProperties } from '../port';
+import type { ConnectionState, DeviceStatus, DeviceTwin, TwinProperties } from '../../../core/ports/fleet';
 
 /** IoT Hub's "never": twins and identities say 0001-01-01 when there was no activity. */
 const NEVER = /^0001-01-01/;

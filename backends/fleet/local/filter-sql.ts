@@ -1,5 +1,5 @@
 import { TAG_NAME } from '../../../core/fleet/device-filter';
-import type { DeviceFilter, GroupField } from '../port';
+import type { DeviceFilter, GroupField } from '../../../core/ports/fleet';
 
 /** A WHERE clause with bound parameters only: user text never becomes SQL. */
 export interface SqlCondition {

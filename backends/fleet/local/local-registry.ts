@@ -18,7 +18,7 @@ import type {
   OperationOptions,
   ProvisionedDevice,
   TwinProperties,
-} from '../port';
+} from '../../../core/ports/fleet';
 import { naturalSortKey, rankClosestIds, suggestionPrefixes } from '../../../core/fleet/device-id';
 import { filterToSql, groupExpression } from './filter-sql';
 import { decodePageToken, encodePageToken } from './page-token';

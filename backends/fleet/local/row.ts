@@ -1,4 +1,4 @@
-import type { ConnectionState, DeviceStatus, DeviceTwin } from '../port';
+import type { ConnectionState, DeviceStatus, DeviceTwin } from '../../../core/ports/fleet';
 
 /** One fleet_devices row as the SQLite driver returns it. */
 export interface DeviceRow {

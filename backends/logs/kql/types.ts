@@ -1,5 +1,5 @@
 /** KQL's scalar types, and how the embedded store represents each one in DuckDB. */
-import type { KqlType, LogsColumn } from '../port';
+import type { KqlType, LogsColumn } from '../../../core/ports/logs';
 
 export type { KqlType };
 /** A column as the compiler sees it: the port's result column. */

@@ -1,5 +1,5 @@
 /** KQL values as Log Analytics returns them in JSON: datetimes ISO with Z, timespans `d.hh:mm:ss`, dynamic as JSON. */
-import type { LogValue } from '../port';
+import type { LogValue } from '../../../core/ports/logs';
 import { TICKS_PER_SECOND, type KqlType } from './types';
 
 const pad = (n: number | bigint, width: number): string => String(n).padStart(width, '0');

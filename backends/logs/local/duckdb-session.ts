@@ -7,7 +7,7 @@ import { KQL_MACROS } from '../kql/macros';
 import type { BoundParam, ParamType } from '../kql/sql';
 import { duckType, type ColumnDef } from '../kql/types';
 import { toJsonValue } from '../kql/values';
-import type { LogValue } from '../port';
+import type { LogValue } from '../../../core/ports/logs';
 import type { StoreValue } from './row-values';
 import { ident } from '../kql/sql';
 import { registerJsFunctions } from './js-functions';

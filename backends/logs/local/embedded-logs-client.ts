@@ -12,7 +12,7 @@ import { QueryInterrupted } from '../deadline';
 import { InProcessCompiler, type QueryCompiler } from '../kql/query-compiler';
 import type { TableSchema } from '../kql/schema';
 import { TICKS_PER_MS } from '../kql/types';
-import { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, LogsQueryError, type LogsClient, type LogsQueryOptions, type LogsQueryResult, type LogsTableSchema } from '../port';
+import { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, LogsQueryError, type LogsClient, type LogsQueryOptions, type LogsQueryResult, type LogsTableSchema } from '../../../core/ports/logs';
 import { DuckDbSession } from './duckdb-session';
 import { parseImportFile, type ParsedImport } from './import-file';
 import { toStoreValue, type StoreValue } from './row-values';

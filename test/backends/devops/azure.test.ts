@@ -1,5 +1,5 @@
 import { AzureDevOpsApprovals } from '../../../backends/devops/azure';
-import type { ApprovalDecision } from '../../../backends/devops/port';
+import type { ApprovalDecision } from '../../../core/ports/devops';
 
 /** The documented 200 body of Approvals - Update (vsts-rest-api-specs, approvalsAndChecks 7.1, PATCH__UpdateApproval.json). */
 const documentedApproved = {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LocalFirmwareCatalog, SEED_FIRMWARE, isBadVersion } from '../../../backends/feed/local';
-import { compareVersions, isCompatible } from '../../../backends/feed/port';
+import { compareVersions, isCompatible } from '../../../core/ports/feed';
 
 describe('LocalFirmwareCatalog', () => {
   let dir: string;

@@ -1,4 +1,4 @@
-import type { DeviceFilter, DevicePage, DeviceTwin, FleetClient } from '../../../backends/fleet/port';
+import type { DeviceFilter, DevicePage, DeviceTwin, FleetClient } from '../../../core/ports/fleet';
 import type { FleetHarness, SeedDevice } from './harness';
 
 const T0 = new Date('2026-01-01T00:00:00Z');

@@ -7,7 +7,7 @@ import { LocalFleetRegistry } from '../../../backends/fleet/local/local-registry
 import { connectIotHub } from '../../../backends/fleet/iothub/connect';
 import type { IotHubFleetClient } from '../../../backends/fleet/iothub/iothub-fleet';
 import type { LimiterTime } from '../../../backends/fleet/iothub/rate-limiter';
-import type { ConnectionState, FleetClient, MethodResult } from '../../../backends/fleet/port';
+import type { ConnectionState, FleetClient, MethodResult } from '../../../core/ports/fleet';
 import { FakeIotHubRest, NEVER } from './fake-iothub-rest';
 
 /** A device as the contract tests describe it, seeded into either backend. */

@@ -1,4 +1,4 @@
-import type { DevicePage } from '../../../backends/fleet/port';
+import type { DevicePage } from '../../../core/ports/fleet';
 import { localHarness } from './harness';
 import type { LocalFleetRegistry } from '../../../backends/fleet/local/local-registry';
 

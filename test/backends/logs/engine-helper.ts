@@ -1,7 +1,7 @@
 /** Shared engine for the KQL tests: one in-memory store, a fixed clock. */
 import { ManualClock } from '../../../core/clock';
 import { EmbeddedLogsClient } from '../../../backends/logs/local/embedded-logs-client';
-import type { LogsQueryResult } from '../../../backends/logs/port';
+import type { LogsQueryResult } from '../../../core/ports/logs';
 
 export const NOW = new Date('2024-01-01T00:00:00Z');
 

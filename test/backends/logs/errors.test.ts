@@ -1,5 +1,5 @@
 /** Analyzer errors and unsupported operators come back with line, column and a caret. */
-import { LogsQueryError } from '../../../backends/logs/port';
+import { LogsQueryError } from '../../../core/ports/logs';
 import { closeEngine, run } from './engine-helper';
 
 beforeAll(() => run('print 1'), 60_000);

@@ -1,7 +1,7 @@
 /** The Log Analytics adapter against canned REST bodies (the shapes in Microsoft's Query API docs); no network. */
 import { createHttpHeaders, type PipelinePolicy } from '@azure/core-rest-pipeline';
 import { LogAnalyticsLogsClient } from '../../../backends/logs/loganalytics';
-import { LogsQueryError } from '../../../backends/logs/port';
+import { LogsQueryError } from '../../../core/ports/logs';
 
 const credential = { getToken: async () => ({ token: 'fake', expiresOnTimestamp: Date.now() + 3_600_000 }) };
 

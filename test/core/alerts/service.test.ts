@@ -1,6 +1,6 @@
 import { alertsWorld } from './world';
 import { devicePayload } from './fixtures';
-import { AlertStateError } from '../../../backends/alerts/port';
+import { AlertStateError } from '../../../core/ports/alerts';
 
 describe('AlertService actions', () => {
   it('acknowledges: tells the source, stores who and when, updates every copy', async () => {

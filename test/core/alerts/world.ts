@@ -6,7 +6,7 @@ import { AlertPublisher } from '../../../core/alerts/publisher';
 import { AlertService } from '../../../core/alerts/service';
 import { parseAlertPayload } from '../../../core/alerts/parse-alert';
 import { DEFAULT_STORM_POLICY, type StormPolicy } from '../../../core/alerts/storm';
-import type { AlertStateChange, AlertStateClient } from '../../../backends/alerts/port';
+import type { AlertStateChange, AlertStateClient } from '../../../core/ports/alerts';
 import { ManualClock } from '../../../core/clock';
 import { silentLogger } from '../../../core/logger';
 import type { Notifier, OutboundMessage } from '../../../core/notifications/notifier';

@@ -1,6 +1,6 @@
 import { openDatabase } from '../../../backends/store/sqlite/database';
 import { DEPLOYMENT_MIGRATIONS, sqliteDeploymentRepository } from '../../../backends/store/sqlite/deployments';
-import type { ApprovalDecision, ApprovalsClient, ApprovalUpdateResult } from '../../../backends/devops/port';
+import type { ApprovalDecision, ApprovalsClient, ApprovalUpdateResult } from '../../../core/ports/devops';
 import { DeploymentAnnouncer } from '../../../core/deployments/announcer';
 import { DeploymentService } from '../../../core/deployments/service';
 import { globMatches, matchesDeploymentFilter, validateDeploymentFilter } from '../../../core/deployments/subscription-filter';

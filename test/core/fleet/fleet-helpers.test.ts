@@ -3,7 +3,7 @@ import { formatRelativeTime } from '../../../core/text/relative-time';
 import { formatDuration } from '../../../core/text/duration';
 import { assessHealth } from '../../../core/fleet/health';
 import { firmwareOf } from '../../../core/fleet/twin-view';
-import type { DeviceTwin } from '../../../backends/fleet/port';
+import type { DeviceTwin } from '../../../core/ports/fleet';
 
 const now = new Date('2026-01-01T12:00:00Z');
 const ago = (ms: number) => new Date(now.getTime() - ms).toISOString();

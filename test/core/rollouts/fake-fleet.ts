@@ -10,7 +10,7 @@ import type {
   FleetClient,
   GroupCount,
   MethodResult,
-} from '../../../backends/fleet/port';
+} from '../../../core/ports/fleet';
 
 /**
  * How the fake answers set-based firmware reads: `none` has no `readFirmwareStates` (the

@@ -1,5 +1,5 @@
 import { SEED_FIRMWARE } from '../../../backends/feed/local';
-import { compareVersions, type FirmwareCatalog, type FirmwareVersion } from '../../../backends/feed/port';
+import { compareVersions, type FirmwareCatalog, type FirmwareVersion } from '../../../core/ports/feed';
 import { migrate, type SqliteDatabase } from '../../../backends/store/sqlite/database';
 import { rolloutMigrations, sqliteRolloutRepository } from '../../../backends/store/sqlite/rollouts';
 import { ManualClock } from '../../../core/clock';
