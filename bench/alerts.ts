@@ -47,13 +47,37 @@ function payload(alertId: string, rule: string, deviceId: string, firedAt: strin
     schemaId: 'azureMonitorCommonAlertSchema',
     data: {
       essentials: {
-        alertId, alertRule: rule, severity: 'Sev2', signalType: 'Metric', monitorCondition: 'Fired', monitoringService: 'Platform',
-        alertTargetIDs: [`/subscriptions/s/resourceGroups/fleet/providers/Microsoft.Devices/IotHubs/hub/devices/${deviceId}`], configurationItems: [deviceId],
-        firedDateTime: firedAt, description: 'bench', essentialsVersion: '1.0', alertContextVersion: '1.0',
+        alertId,
+        alertRule: rule,
+        severity: 'Sev2',
+        signalType: 'Metric',
+        monitorCondition: 'Fired',
+        monitoringService: 'Platform',
+        alertTargetIDs: [`/subscriptions/s/resourceGroups/fleet/providers/Microsoft.Devices/IotHubs/hub/devices/${deviceId}`],
+        configurationItems: [deviceId],
+        firedDateTime: firedAt,
+        description: 'bench',
+        essentialsVersion: '1.0',
+        alertContextVersion: '1.0',
       },
       alertContext: {
         conditionType: 'SingleResourceMultipleMetricCriteria',
-        condition: { windowSize: 'PT5M', allOf: [{ metricName: 'temperature', operator: 'GreaterThan', threshold: '85', timeAggregation: 'Average', dimensions: [{ name: 'DeviceId', value: deviceId }, { name: 'Site', value: `site-${deviceId.length % 7}` }], metricValue: 90 }] },
+        condition: {
+          windowSize: 'PT5M',
+          allOf: [
+            {
+              metricName: 'temperature',
+              operator: 'GreaterThan',
+              threshold: '85',
+              timeAggregation: 'Average',
+              dimensions: [
+                { name: 'DeviceId', value: deviceId },
+                { name: 'Site', value: `site-${deviceId.length % 7}` },
+              ],
+              metricValue: 90,
+            },
+          ],
+        },
       },
     },
   });
@@ -147,7 +171,9 @@ async function load(url: string, count: number, prefix: string): Promise<LoadRes
 
 function runClient(url: string, count: number, prefix: string): Promise<Omit<LoadResult, 'cpuMsPerRequest'>> {
   const template = payload('@ID@', '@RULE@', '@DEVICE@', new Date().toISOString());
-  const child = spawn(process.execPath, ['-e', LOAD_CLIENT, JSON.stringify({ url, template, count, concurrency: CONCURRENCY, prefix })], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', LOAD_CLIENT, JSON.stringify({ url, template, count, concurrency: CONCURRENCY, prefix })], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout.on('data', (chunk) => (out += chunk));
   return new Promise((resolve, reject) => {
@@ -184,7 +210,12 @@ async function ingestion(): Promise<Figure[]> {
   const p99 = percentile(latencies, 99);
   return [
     { figure: `baseline (trivial 202 route, same server and client): requests/s`, value: (INGEST_ALERTS / baseline.seconds).toFixed(0), target: '', ok: true },
-    { figure: 'baseline: p50 / p99 (ms)', value: `${percentile(baseline.latencies, 50).toFixed(1)} / ${percentile(baseline.latencies, 99).toFixed(1)}`, target: '', ok: true },
+    {
+      figure: 'baseline: p50 / p99 (ms)',
+      value: `${percentile(baseline.latencies, 50).toFixed(1)} / ${percentile(baseline.latencies, 99).toFixed(1)}`,
+      target: '',
+      ok: true,
+    },
     { figure: 'baseline: bot CPU per request (ms)', value: baseline.cpuMsPerRequest.toFixed(3), target: '', ok: true },
     { figure: `ingestion: alerts/s (${INGEST_ALERTS}, ${CONCURRENCY} senders, 1 conversation)`, value: rate.toFixed(0), target: '≥ 1,000', ok: rate >= 1000 },
     { figure: 'ingestion: p50 of the 2xx (ms)', value: percentile(latencies, 50).toFixed(1), target: '', ok: true },
@@ -240,12 +271,20 @@ async function storm(): Promise<Figure[]> {
 
   // What the conversation finally shows: the last version of each card.
   const db = bot.db;
-  const deliveries = db.prepare('SELECT alert_id AS alertId, card_key AS cardKey FROM alert_deliveries WHERE conversation_id = ?').all(conversation) as Array<{ alertId: string; cardKey: string }>;
+  const deliveries = db.prepare('SELECT alert_id AS alertId, card_key AS cardKey FROM alert_deliveries WHERE conversation_id = ?').all(conversation) as Array<{
+    alertId: string;
+    cardKey: string;
+  }>;
   const keys = new Map<string, number>();
   for (const d of deliveries) keys.set(d.cardKey, (keys.get(d.cardKey) ?? 0) + 1);
   const sent = channel.sends.filter((s) => s.conversationId === conversation);
   const keyOfActivity = new Map(
-    (db.prepare('SELECT message_key AS key, activity_id AS activityId FROM sent_messages WHERE conversation_id = ?').all(conversation) as Array<{ key: string; activityId: string }>).map((r) => [r.activityId, r.key]),
+    (
+      db.prepare('SELECT message_key AS key, activity_id AS activityId FROM sent_messages WHERE conversation_id = ?').all(conversation) as Array<{
+        key: string;
+        activityId: string;
+      }>
+    ).map((r) => [r.activityId, r.key]),
   );
   const lastCardOfKey = new Map<string, string>();
   for (const s of sent) {
@@ -271,7 +310,12 @@ async function storm(): Promise<Figure[]> {
   const max30 = maxInWindow(times, 30_000);
   const maxBytes = Math.max(...sent.map((s) => Buffer.byteLength(s.card)));
   return [
-    { figure: `storm: ${STORM_ALERTS} alerts, ${STORM_RULES} rules, over ${STORM_SECONDS} s — 2xx`, value: String(acknowledged.length), target: String(STORM_ALERTS), ok: acknowledged.length === STORM_ALERTS },
+    {
+      figure: `storm: ${STORM_ALERTS} alerts, ${STORM_RULES} rules, over ${STORM_SECONDS} s — 2xx`,
+      value: String(acknowledged.length),
+      target: String(STORM_ALERTS),
+      ok: acknowledged.length === STORM_ALERTS,
+    },
     { figure: 'storm: messages sent (new cards)', value: String(creates), target: '≤ 50', ok: creates <= 50 },
     { figure: 'storm: updates sent (coalesced)', value: String(updates), target: '', ok: true },
     { figure: 'storm: max sends in any 1 s', value: String(max1), target: '≤ 7', ok: max1 <= 7 },

@@ -26,21 +26,38 @@ const RUNS = 200;
 const CONCURRENCY = 8;
 
 const subscriptions: SubscriptionRepository = {
-  add: async () => { throw new Error('unused'); },
+  add: async () => {
+    throw new Error('unused');
+  },
   remove: async () => 0,
   listForConversation: async () => [],
-  listForTopic: async () => ['a', 'b', 'c'].map((c, i) => ({ id: i, conversationId: c, topic: 'deployments', filter: i === 2 ? 'firmware-*' : '', createdBy: 'bench', createdAt: '' }) as Subscription),
+  listForTopic: async () =>
+    ['a', 'b', 'c'].map(
+      (c, i) => ({ id: i, conversationId: c, topic: 'deployments', filter: i === 2 ? 'firmware-*' : '', createdBy: 'bench', createdAt: '' }) as Subscription,
+    ),
 };
 
 function events(run: number): object[] {
   const at = (s: number) => new Date(Date.UTC(2026, 2, 1, 10, 0, s)).toISOString();
   const runResource = (state: string, result: string | null) => ({
-    id: run, name: `20260301.${run}`, state, result, createdDate: at(0), pipeline: { id: 7, name: run % 2 ? 'firmware-release' : 'FleetOps CI' },
+    id: run,
+    name: `20260301.${run}`,
+    state,
+    result,
+    createdDate: at(0),
+    pipeline: { id: 7, name: run % 2 ? 'firmware-release' : 'FleetOps CI' },
     _links: { web: { href: `https://dev.azure.com/contoso/Fleet/_build/results?buildId=${run}` } },
     resources: { repositories: { self: { refName: 'refs/heads/main', version: 'abcdef1234567890' } } },
     variables: state === 'completed' ? { FIRMWARE_VERSION: { value: `2.${run}.0` } } : undefined,
   });
-  const envelope = (id: string, eventType: string, second: number, resource: object) => ({ id: `${run}-${id}`, eventType, publisherId: 'pipelines', createdDate: at(second), resource, resourceContainers: { project: { id: 'be9b3917-87e6-42a4-a549-2bc06a7a878f' } } });
+  const envelope = (id: string, eventType: string, second: number, resource: object) => ({
+    id: `${run}-${id}`,
+    eventType,
+    publisherId: 'pipelines',
+    createdDate: at(second),
+    resource,
+    resourceContainers: { project: { id: 'be9b3917-87e6-42a4-a549-2bc06a7a878f' } },
+  });
   const stage = (name: string, state: string, result: string | null, s: number) =>
     envelope(`${name}-${state}`, 'ms.vss-pipelines.stage-state-changed-event', s, { stage: { name, state, result }, run: runResource('inProgress', null) });
   return [
@@ -49,7 +66,11 @@ function events(run: number): object[] {
     stage('Build', 'completed', 'succeeded', 60),
     stage('Test', 'running', null, 61),
     stage('Test', 'completed', 'succeeded', 120),
-    envelope('approval', 'ms.vss-pipelinechecks-events.approval-pending', 121, { approval: { id: `appr-${run}`, status: 'pending', steps: [] }, run: runResource('inProgress', null), stageName: 'Production' }),
+    envelope('approval', 'ms.vss-pipelinechecks-events.approval-pending', 121, {
+      approval: { id: `appr-${run}`, status: 'pending', steps: [] },
+      run: runResource('inProgress', null),
+      stageName: 'Production',
+    }),
     stage('Production', 'running', null, 122),
     stage('Production', 'completed', 'succeeded', 180),
     envelope('done', 'ms.vss-pipelines.run-state-changed-event', 181, { run: runResource('completed', 'succeeded') }),
@@ -63,13 +84,21 @@ async function main(): Promise<void> {
   let posts = 0;
   let maxCard = 0;
   const renderTimes: number[] = [];
-  const announcer = new DeploymentAnnouncer(subscriptions, { post: async () => { posts++; } }, (run) => {
-    const t0 = performance.now();
-    const card = deploymentRunCard({ run, now: new Date().toISOString() });
-    renderTimes.push(performance.now() - t0);
-    maxCard = Math.max(maxCard, cardBytes(card));
-    return { card };
-  });
+  const announcer = new DeploymentAnnouncer(
+    subscriptions,
+    {
+      post: async () => {
+        posts++;
+      },
+    },
+    (run) => {
+      const t0 = performance.now();
+      const card = deploymentRunCard({ run, now: new Date().toISOString() });
+      renderTimes.push(performance.now() - t0);
+      maxCard = Math.max(maxCard, cardBytes(card));
+      return { card };
+    },
+  );
   const service = new DeploymentService({
     repository: sqliteDeploymentRepository(db),
     approvals: { kind: 'local', update: async () => ({ ok: true, status: 'approved' }) },

@@ -59,10 +59,20 @@ async function main(): Promise<void> {
     printTable('Foundation (npm run bench)', [
       { figure: 'process start → ready (/readyz 200)', value: `${readyMs} ms`, target: '< 3,000 ms', ok: readyMs < 3_000 },
       { figure: 'idle RSS after ready, the bot process', value: `${idleRssMb.toFixed(0)} MB`, target: '< 200 MB', ok: idleRssMb < 200 },
-      { figure: 'idle RSS, its KQL compiler process (the parser, warmed)', value: compiler ? `${compilerRssMb.toFixed(0)} MB` : 'not running', target: '', ok: compiler !== undefined },
+      {
+        figure: 'idle RSS, its KQL compiler process (the parser, warmed)',
+        value: compiler ? `${compilerRssMb.toFixed(0)} MB` : 'not running',
+        target: '',
+        ok: compiler !== undefined,
+      },
       { figure: 'idle RSS, both together', value: `${(idleRssMb + compilerRssMb).toFixed(0)} MB`, target: '', ok: true },
       { figure: '`help` round trip p50 (200 requests)', value: `${percentile(timings, 50).toFixed(1)} ms`, target: '', ok: true },
-      { figure: '`help` round trip p99 (200 requests)', value: `${percentile(timings, 99).toFixed(1)} ms`, target: '< 20 ms', ok: percentile(timings, 99) < 20 },
+      {
+        figure: '`help` round trip p99 (200 requests)',
+        value: `${percentile(timings, 99).toFixed(1)} ms`,
+        target: '< 20 ms',
+        ok: percentile(timings, 99) < 20,
+      },
     ]);
   } finally {
     child.kill('SIGTERM');

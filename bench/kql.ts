@@ -10,7 +10,7 @@ import path from 'node:path';
 import { ManualClock } from '../core/clock';
 import { ChildProcessCompiler } from '../backends/logs/kql/child-process-compiler';
 import { EmbeddedLogsClient } from '../backends/logs/local/embedded-logs-client';
-import { DuckDbSession } from '../backends/logs/local/duckdb-session';
+import type { DuckDbSession } from '../backends/logs/local/duckdb-session';
 import type { StoreValue } from '../backends/logs/local/row-values';
 import { BUILTIN_TABLES } from '../backends/logs/local/tables';
 import { termPattern } from '../backends/logs/kql/scalar';
@@ -80,21 +80,32 @@ async function main(): Promise<void> {
       const rows: StoreValue[][] = new Array(n);
       for (let i = 0; i < n; i++) {
         const t = NOW_TICKS - span + (BigInt(done + i) * span) / BigInt(ROWS);
-        rows[i] = [t, `device-${Math.floor(next() * 1000)}`, LEVELS[Math.floor(next() * LEVELS.length)], MESSAGES[Math.floor(next() * MESSAGES.length)], COMPONENTS[Math.floor(next() * COMPONENTS.length)], `2.${Math.floor(next() * 5)}.0`];
+        rows[i] = [
+          t,
+          `device-${Math.floor(next() * 1000)}`,
+          LEVELS[Math.floor(next() * LEVELS.length)],
+          MESSAGES[Math.floor(next() * MESSAGES.length)],
+          COMPONENTS[Math.floor(next() * COMPONENTS.length)],
+          `2.${Math.floor(next() * 5)}.0`,
+        ];
       }
       ingestMs += await time(() => client.appendStoreValues('DeviceLogs', rows));
     }
     const ingestRate = ROWS / (ingestMs / 1000);
 
     const since = NOW_TICKS - DAY_TICKS;
-    const session = (await (client as unknown as { storeSession(): Promise<DuckDbSession> }).storeSession());
+    const session = await (client as unknown as { storeSession(): Promise<DuckDbSession> }).storeSession();
     const hasPattern = termPattern('timeout', false);
     const cases: { name: string; kql: string; sql: string; params: { value: StoreValue; type: 'BIGINT' | 'VARCHAR' | 'DOUBLE' | 'BOOLEAN' }[] }[] = [
       {
         name: 'one device+level, 24 h, count',
         kql: 'DeviceLogs | where TimeGenerated > ago(24h) and DeviceId == "device-42" and Level == "Error" | count',
         sql: 'SELECT count(*) FROM DeviceLogs WHERE TimeGenerated > $1 AND DeviceId = $2 AND Level = $3',
-        params: [{ value: since, type: 'BIGINT' }, { value: 'device-42', type: 'VARCHAR' }, { value: 'Error', type: 'VARCHAR' }],
+        params: [
+          { value: since, type: 'BIGINT' },
+          { value: 'device-42', type: 'VARCHAR' },
+          { value: 'Error', type: 'VARCHAR' },
+        ],
       },
       {
         name: 'count by bin(5m), 24 h',
@@ -112,7 +123,10 @@ async function main(): Promise<void> {
         name: 'has term, 24 h',
         kql: 'DeviceLogs | where TimeGenerated > ago(24h) and Message has "timeout" | count',
         sql: `SELECT count(*) FROM DeviceLogs WHERE TimeGenerated > $1 AND Message ILIKE '%timeout%' AND regexp_matches(Message, $2)`,
-        params: [{ value: since, type: 'BIGINT' }, { value: hasPattern, type: 'VARCHAR' }],
+        params: [
+          { value: since, type: 'BIGINT' },
+          { value: hasPattern, type: 'VARCHAR' },
+        ],
       },
       {
         name: 'dcount+avg+percentile by Level',
@@ -130,12 +144,17 @@ async function main(): Promise<void> {
       },
     ];
 
-    console.log(`KQL on the embedded store — ${ROWS.toLocaleString('en-US')} DeviceLogs rows, 2 threads; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} cores`);
+    console.log(
+      `KQL on the embedded store — ${ROWS.toLocaleString('en-US')} DeviceLogs rows, 2 threads; load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} on ${os.cpus().length} cores`,
+    );
     console.log(`ingest: ${Math.round(ingestRate).toLocaleString('en-US')} rows/s (target ≥ 200,000)`);
     console.log('');
     console.log('query                               engine ms   SQL ms   ratio   engine CPU ms   (targets: ratio ≤ 1.2, engine < 500 ms)');
     console.log('(engine = client.query(): compile — cached after the first run, now() re-bound — plus DuckDB and row conversion;');
-    console.log(' CPU = both cores\' time for one engine run, unaffected by other processes; with 2 idle cores wall ≈ CPU / 2 at best)');
+    console.log(" CPU = both cores' time for one engine run, unaffected by other processes; with 2 idle cores wall ≈ CPU / 2 at best)");
     for (const c of cases) {
       await client.query(c.kql, { maxRows: 100_000 });
       const once = await time(() => session.query(c.sql, c.params, []));
@@ -156,7 +175,9 @@ async function main(): Promise<void> {
       const e = median(engine);
       const h = median(hand);
       const ok = e / h <= 1.2 && e < 500 ? 'ok' : 'MISS';
-      console.log(`${c.name.padEnd(36)}${e.toFixed(1).padStart(9)}${h.toFixed(1).padStart(9)}${(e / h).toFixed(2).padStart(8)}${median(cpu).toFixed(0).padStart(16)}   ${ok}`);
+      console.log(
+        `${c.name.padEnd(36)}${e.toFixed(1).padStart(9)}${h.toFixed(1).padStart(9)}${(e / h).toFixed(2).padStart(8)}${median(cpu).toFixed(0).padStart(16)}   ${ok}`,
+      );
     }
 
     const compileTimes: number[] = [];
@@ -188,7 +209,12 @@ async function main(): Promise<void> {
       await remote.close();
     }
     console.log(`RSS: ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB`);
-    console.log(`load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(
+      `load average at the end: ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
     console.log(`tables: ${BUILTIN_TABLES.map((t) => t.name).join(', ')}`);
   } finally {
     await client.close();

@@ -34,7 +34,9 @@ async function main(): Promise<void> {
   const cpuPerSendMs = (used.user + used.system) / 1000 / SENDS;
   const load = os.loadavg()[0]!.toFixed(2);
   console.log(`outbox send commit, ${SENDS} sends, Node ${process.versions.node}, load ${load}`);
-  console.log(`  p50 ${percentile(commitMs, 50).toFixed(2)} ms   p99 ${percentile(commitMs, 99).toFixed(2)} ms   ${Math.round((SENDS / totalMs) * 1000)} sends/s   CPU ${cpuPerSendMs.toFixed(3)} ms a send (the rest is waiting for the disk)`);
+  console.log(
+    `  p50 ${percentile(commitMs, 50).toFixed(2)} ms   p99 ${percentile(commitMs, 99).toFixed(2)} ms   ${Math.round((SENDS / totalMs) * 1000)} sends/s   CPU ${cpuPerSendMs.toFixed(3)} ms a send (the rest is waiting for the disk)`,
+  );
   db.close();
   fs.rmSync(dir, { recursive: true, force: true });
 }

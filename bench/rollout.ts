@@ -53,12 +53,18 @@ async function main(): Promise<void> {
     })),
     clock.now(),
   );
-  await fleet.setConnectionMany(ids.map((deviceId) => ({ deviceId, state: 'Connected' as const })), clock.now());
-  console.log(`rollout bench: ${fmt(N)} devices, local fleet and store in one SQLite file (WAL, synchronous=FULL), Node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(1)}`);
+  await fleet.setConnectionMany(
+    ids.map((deviceId) => ({ deviceId, state: 'Connected' as const })),
+    clock.now(),
+  );
+  console.log(
+    `rollout bench: ${fmt(N)} devices, local fleet and store in one SQLite file (WAL, synchronous=FULL), Node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(1)}`,
+  );
   console.log('figures are wall time, judged against the targets; CPU is this process alone (on a busy machine it is the cost of the work itself)\n');
 
   const service = new RolloutService({
-    repo: sqliteRolloutRepository(db), unitOfWork: new SqliteUnitOfWork(db),
+    repo: sqliteRolloutRepository(db),
+    unitOfWork: new SqliteUnitOfWork(db),
     fleet,
     catalog,
     clock,
@@ -71,7 +77,10 @@ async function main(): Promise<void> {
       .prepare('SELECT device_id FROM rollout_devices WHERE rollout_id = ? AND wave IS NOT NULL ORDER BY seq LIMIT ? OFFSET ?')
       .pluck()
       .all(rolloutId, Math.round(N * share), Math.round(N * from)) as string[];
-    await fleet.reportMany(inOrder.map((deviceId) => ({ deviceId, patch: { firmware } })), clock.now());
+    await fleet.reportMany(
+      inOrder.map((deviceId) => ({ deviceId, patch: { firmware } })),
+      clock.now(),
+    );
     return inOrder.length;
   };
   // Other work shares this machine: each tick figure is the median of five.
@@ -121,7 +130,12 @@ async function main(): Promise<void> {
   if ((await view()).inProgress !== N) throw new Error(`expected ${N} in flight, found ${(await view()).inProgress}`);
   const tenthMs = median(tenths);
   const quietMs = median(quiet);
-  line(`tick, ${fmt(N)} in flight, ${fmt(someReported)} report a new phase (10 %) (CPU ${fmt(median(cpu.tenth!))} ms)`, `${fmt(tenthMs)} ms`, '< 250 ms', tenthMs < 250);
+  line(
+    `tick, ${fmt(N)} in flight, ${fmt(someReported)} report a new phase (10 %) (CPU ${fmt(median(cpu.tenth!))} ms)`,
+    `${fmt(tenthMs)} ms`,
+    '< 250 ms',
+    tenthMs < 250,
+  );
   // Shown apart because the median hides it: the first such tick of the process runs cold (JIT, page cache).
   line(`  of which the first, cold (CPU ${fmt(cpu.tenth![0]!)} ms)`, `${fmt(tenths[0]!)} ms`, undefined, undefined);
   line(`tick, ${fmt(N)} in flight, none reports anything (CPU ${fmt(median(cpu.quiet!))} ms)`, `${fmt(quietMs)} ms`, '< 250 ms', quietMs < 250);
@@ -138,13 +152,28 @@ async function main(): Promise<void> {
   if (after.succeeded !== N) throw new Error(`expected ${N} succeeded, found ${after.succeeded}`);
 
   // After a restart the engine has no cursor: its first tick reads every device of the rollout.
-  const restarted = new RolloutService({ repo: sqliteRolloutRepository(db), unitOfWork: new SqliteUnitOfWork(db), fleet, catalog, clock, defaults: { dispatchPerSecond: 1_000_000 }, engine: { batchSize: 5000 } });
+  const restarted = new RolloutService({
+    repo: sqliteRolloutRepository(db),
+    unitOfWork: new SqliteUnitOfWork(db),
+    fleet,
+    catalog,
+    clock,
+    defaults: { dispatchPerSecond: 1_000_000 },
+    engine: { batchSize: 5000 },
+  });
   const plan2 = await restarted.plan({ version: '2.5.0', filter: {}, filterText: '', waves: [100], actor: { name: 'bench' } });
   await restarted.actions.start(plan2.rollout.id, undefined, { name: 'bench' });
   rolloutId = plan2.rollout.id;
   await restarted.tick();
   await report(1, { fwUpdateStatus: 'downloading', pendingFwVersion: '2.5.0' });
-  const again = new RolloutService({ repo: sqliteRolloutRepository(db), unitOfWork: new SqliteUnitOfWork(db), fleet, catalog, clock, engine: { batchSize: 5000 } });
+  const again = new RolloutService({
+    repo: sqliteRolloutRepository(db),
+    unitOfWork: new SqliteUnitOfWork(db),
+    fleet,
+    catalog,
+    clock,
+    engine: { batchSize: 5000 },
+  });
   clock.advance(10_000);
   t = process.hrtime.bigint();
   await again.tick();

@@ -1,4 +1,4 @@
-'use strict';
+
 // Loaded first (`node --require ./bin/check-node.js …`) by `npm start`, `npm run serve` and
 // the CLI, before anything that needs a newer Node (node:sqlite) is loaded, so an old Node
 // stops with one line instead of a stack. Plain ES5-safe JavaScript: it must parse on any Node.

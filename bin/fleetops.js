@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-'use strict';
+
 // Runs the TypeScript CLI through tsx's CommonJS hook (tsx is a dependency) whenever the
 // sources are here, so a stale `dist/` from an earlier build can never answer instead of
 // the current code. The compiled build is used where only it was shipped, or on request

@@ -28,8 +28,13 @@ export interface GroupedCommand {
 }
 
 /** Every command and card action: the foundation's and each feature module's (declared statically, or by the built feature). */
-export function collectCommands(modules: readonly FeatureModule[], features: readonly Feature[] = []): { commands: GroupedCommand[]; actions: CardActionSpec[] } {
-  const validators = new Map(features.flatMap((f) => (f.validateSubscriptionFilter ? [[f.validateSubscriptionFilter.topic, f.validateSubscriptionFilter.validate] as const] : [])));
+export function collectCommands(
+  modules: readonly FeatureModule[],
+  features: readonly Feature[] = [],
+): { commands: GroupedCommand[]; actions: CardActionSpec[] } {
+  const validators = new Map(
+    features.flatMap((f) => (f.validateSubscriptionFilter ? [[f.validateSubscriptionFilter.topic, f.validateSubscriptionFilter.validate] as const] : [])),
+  );
   const validate: FilterValidator = (topic, filter) => validators.get(topic)?.(filter);
   const [help, ...rest] = foundationCommands(validate);
   const seen = new Set<CommandSpec>();

@@ -53,7 +53,13 @@ export function mountFallbacks(app: Express, onError: (error: unknown) => void):
     const status = (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode ?? 500;
     if (status >= 500) onError(error);
     const message =
-      status === 413 ? 'request body too large' : status === 400 ? 'request body is not valid JSON' : status >= 500 ? 'internal error' : (error as Error).message;
+      status === 413
+        ? 'request body too large'
+        : status === 400
+          ? 'request body is not valid JSON'
+          : status >= 500
+            ? 'internal error'
+            : (error as Error).message;
     if (!res.headersSent) res.status(status).json({ error: message });
   });
 }

@@ -42,7 +42,9 @@ export function localWebhookLines(local: LocalWebhooks | undefined): string[] {
     '',
     `  Webhooks (local mode; secrets random for this run unless set in .env):`,
     ...(s.ALERTS_WEBHOOK_TOKEN ? [`    Azure Monitor:    POST ${local.url}/api/alerts?token=${s.ALERTS_WEBHOOK_TOKEN}`] : []),
-    ...(s.DEVOPS_WEBHOOK_USER ? [`    Azure DevOps:     POST ${local.url}/api/devops  basic auth ${s.DEVOPS_WEBHOOK_USER} / ${s.DEVOPS_WEBHOOK_PASSWORD}`] : []),
+    ...(s.DEVOPS_WEBHOOK_USER
+      ? [`    Azure DevOps:     POST ${local.url}/api/devops  basic auth ${s.DEVOPS_WEBHOOK_USER} / ${s.DEVOPS_WEBHOOK_PASSWORD}`]
+      : []),
     '    Try:              npx fleetops send alert  ·  npx fleetops send alert --resolve  ·  npx fleetops send pipeline',
   ];
 }

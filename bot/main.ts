@@ -29,7 +29,11 @@ async function main(): Promise<void> {
     `  Health:             ${bot.url}/healthz  ${bot.url}/readyz`,
     playground ? `  Chat with it here:  http://localhost:${PLAYGROUND_PORT}  (the Agents Playground)` : '  Playground:         off (PLAYGROUND=on to start it)',
     ...(playground
-      ? [as === 'viewer' ? '  You are:            Megan Bowen, a viewer (without --as viewer: Alex Wilber, a release lead)' : '  You are:            Alex Wilber, a release lead (npm start -- --as viewer: Megan Bowen, a viewer)']
+      ? [
+          as === 'viewer'
+            ? '  You are:            Megan Bowen, a viewer (without --as viewer: Alex Wilber, a release lead)'
+            : '  You are:            Alex Wilber, a release lead (npm start -- --as viewer: Megan Bowen, a viewer)',
+        ]
       : []),
     `  Try typing:         help · whoami · status device-42 · fleet · logs DeviceLogs | take 10`,
     ...localWebhookLines(bot.localWebhooks),

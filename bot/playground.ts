@@ -26,7 +26,17 @@ export function startPlayground(args: { botUrl: string; port?: number; cwd: stri
   const child = spawn(
     process.execPath,
     // The CLI has no host option; the preload keeps it (and anything it starts) on 127.0.0.1.
-    [...LOOPBACK_ONLY_EXEC_ARGV, cli, '--app-endpoint', `${args.botUrl}/api/messages`, '--channel-id', 'msteams', '--port', String(args.port ?? PLAYGROUND_PORT), '--disable-telemetry'],
+    [
+      ...LOOPBACK_ONLY_EXEC_ARGV,
+      cli,
+      '--app-endpoint',
+      `${args.botUrl}/api/messages`,
+      '--channel-id',
+      'msteams',
+      '--port',
+      String(args.port ?? PLAYGROUND_PORT),
+      '--disable-telemetry',
+    ],
     {
       cwd: args.cwd,
       env: {

@@ -73,7 +73,11 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
   // DATA_DIR holds alert payloads, conversation references, the audit and device logs. Files
   // that libraries create there (DuckDB's WAL comes and goes) must be the bot user's alone too.
   process.umask(0o077);
-  const stores = await openStateStores(config, modules.flatMap((m) => m.migrations ?? []), clock);
+  const stores = await openStateStores(
+    config,
+    modules.flatMap((m) => m.migrations ?? []),
+    clock,
+  );
   const { local: db, unitOfWork, conversations, subscriptions, audit, outbox } = stores;
   log.info({ state: stores.kind }, stores.kind === 'postgres' ? 'state on PostgreSQL (DATABASE_URL)' : `state in SQLite (${db.name})`);
 
@@ -98,7 +102,20 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
   const features: Feature[] = [];
   try {
     for (const module of modules) {
-      const feature = await module.create({ config, clock, log: log.child({ feature: module.name }), db, stores, unitOfWork, notifier, subscriptions, audit, telemetry, selfUrl, previous: services as Partial<Services> });
+      const feature = await module.create({
+        config,
+        clock,
+        log: log.child({ feature: module.name }),
+        db,
+        stores,
+        unitOfWork,
+        notifier,
+        subscriptions,
+        audit,
+        telemetry,
+        selfUrl,
+        previous: services as Partial<Services>,
+      });
       features.push(feature);
       Object.assign(services, feature.services ?? {});
       for (const route of feature.routes ?? []) expressApp.use(route.path, route.router);

@@ -17,7 +17,14 @@ import { stripBotMention } from './mentions';
  * The Teams SDK app: JWT validation of /api/messages (Azure mode), then one route per
  * activity kind, each handing a TurnContext to the command dispatcher. Transport only.
  */
-export function createTeamsApp(args: { config: AppConfig; express: Express; services: Services; log: Logger; telemetry: Telemetry; cloud?: CloudEnvironment }): App {
+export function createTeamsApp(args: {
+  config: AppConfig;
+  express: Express;
+  services: Services;
+  log: Logger;
+  telemetry: Telemetry;
+  cloud?: CloudEnvironment;
+}): App {
   const { config, services, log, telemetry } = args;
   const app = new App({
     clientId: config.bot?.clientId ?? '',
@@ -71,7 +78,10 @@ export function createTeamsApp(args: { config: AppConfig; express: Express; serv
       const from = (ctx.activity as any).from;
       const actor = actorFromAccount(from, services.access);
       await services.oncall.personalChats
-        .remember([actor.id, from?.id, actor.upn].filter((k): k is string => typeof k === 'string' && k !== ''), ref.conversationId)
+        .remember(
+          [actor.id, from?.id, actor.upn].filter((k): k is string => typeof k === 'string' && k !== ''),
+          ref.conversationId,
+        )
         .catch((error: unknown) => log.error({ err: String(error) }, 'could not record the personal chat'));
     }
     return ctx.next();

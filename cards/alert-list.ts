@@ -43,8 +43,20 @@ function row(a: AlertRecord, now: Date): CardElement {
         type: 'Column',
         width: 'stretch',
         items: [
-          { type: 'TextBlock', text: `**${plain(clip(a.rule, 80))}** · ${plain(clip(target, 60))}${a.site ? ` · ${plain(a.site)}` : ''}`, size: 'Small', wrap: true },
-          { type: 'TextBlock', text: `${when}${a.state !== 'New' ? ` · ${a.state}${a.acknowledgedBy ? ` by ${plain(a.acknowledgedBy)}` : ''}` : ''} · \`alert ${clip(shortId(a.alertId), 60).replace(/`/g, "'")}\``, size: 'Small', isSubtle: true, wrap: true, spacing: 'None' },
+          {
+            type: 'TextBlock',
+            text: `**${plain(clip(a.rule, 80))}** · ${plain(clip(target, 60))}${a.site ? ` · ${plain(a.site)}` : ''}`,
+            size: 'Small',
+            wrap: true,
+          },
+          {
+            type: 'TextBlock',
+            text: `${when}${a.state !== 'New' ? ` · ${a.state}${a.acknowledgedBy ? ` by ${plain(a.acknowledgedBy)}` : ''}` : ''} · \`alert ${clip(shortId(a.alertId), 60).replace(/`/g, "'")}\``,
+            size: 'Small',
+            isSubtle: true,
+            wrap: true,
+            spacing: 'None',
+          },
         ],
       },
     ],

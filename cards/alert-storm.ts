@@ -30,10 +30,23 @@ export function alertStormCard(view: StormView, now: Date): AdaptiveCard {
       bleed: true,
       items: [
         { type: 'TextBlock', text: `${style.icon} ${headline}`, weight: 'Bolder', color: style.color, wrap: true },
-        { type: 'TextBlock', text: `${plain(clip(view.storm.rule, 150))}: ${view.total} ${targetsNoun(view)}`, size: 'Large', weight: 'Bolder', wrap: true, spacing: 'Small' },
+        {
+          type: 'TextBlock',
+          text: `${plain(clip(view.storm.rule, 150))}: ${view.total} ${targetsNoun(view)}`,
+          size: 'Large',
+          weight: 'Bolder',
+          wrap: true,
+          spacing: 'Small',
+        },
       ],
     },
-    { type: 'TextBlock', text: 'Too many alerts reached this conversation at once, so they are grouped here per rule.', wrap: true, isSubtle: true, size: 'Small' },
+    {
+      type: 'TextBlock',
+      text: 'Too many alerts reached this conversation at once, so they are grouped here per rule.',
+      wrap: true,
+      isSubtle: true,
+      size: 'Small',
+    },
     { type: 'FactSet', facts },
     ...view.members.map((m) => memberRow(m)),
     ...(more > 0 ? [{ type: 'TextBlock', text: `and ${more} more`, isSubtle: true, spacing: 'Small', wrap: true }] : []),
@@ -42,7 +55,8 @@ export function alertStormCard(view: StormView, now: Date): AdaptiveCard {
   return card(body, [executeAction(`List all ${view.total}`, ALERT_VERBS.list, { rule: view.storm.rule, generation: view.storm.generation })]);
 }
 
-const targetsNoun = (view: StormView) => (view.members.some((m) => !m.target.startsWith('/')) ? (view.total === 1 ? 'device' : 'devices') : view.total === 1 ? 'target' : 'targets');
+const targetsNoun = (view: StormView) =>
+  view.members.some((m) => !m.target.startsWith('/')) ? (view.total === 1 ? 'device' : 'devices') : view.total === 1 ? 'target' : 'targets';
 
 function memberRow(m: StormMember): CardElement {
   const resolved = m.monitorCondition === 'Resolved';
@@ -50,10 +64,25 @@ function memberRow(m: StormMember): CardElement {
     type: 'ColumnSet',
     spacing: 'None',
     columns: [
-      { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: resolved ? '✅ resolved' : `${severityStyle(m.severity).icon} Sev${m.severity}`, size: 'Small' }] },
+      {
+        type: 'Column',
+        width: 'auto',
+        items: [{ type: 'TextBlock', text: resolved ? '✅ resolved' : `${severityStyle(m.severity).icon} Sev${m.severity}`, size: 'Small' }],
+      },
       { type: 'Column', width: 'stretch', items: [{ type: 'TextBlock', text: plain(clip(resourceName(m.target), 80)), size: 'Small', wrap: false }] },
       { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: plain(m.site ?? ''), size: 'Small', isSubtle: true }] },
-      { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: `${absoluteTime(resolved && m.resolvedAt ? m.resolvedAt : m.firedAt).slice(11)}${m.state !== 'New' ? ` · ${m.state}` : ''}`, size: 'Small', isSubtle: true }] },
+      {
+        type: 'Column',
+        width: 'auto',
+        items: [
+          {
+            type: 'TextBlock',
+            text: `${absoluteTime(resolved && m.resolvedAt ? m.resolvedAt : m.firedAt).slice(11)}${m.state !== 'New' ? ` · ${m.state}` : ''}`,
+            size: 'Small',
+            isSubtle: true,
+          },
+        ],
+      },
     ],
   };
 }

@@ -47,7 +47,13 @@ export function alertCard({ record, silence, now }: AlertCardInput): AdaptiveCar
       style: style.container,
       bleed: true,
       items: [
-        { type: 'TextBlock', text: `${style.icon} ${sevText(record.severity)} · ${status}${record.state !== 'New' ? ` · ${record.state}` : ''}`, weight: 'Bolder', color: style.color, wrap: true },
+        {
+          type: 'TextBlock',
+          text: `${style.icon} ${sevText(record.severity)} · ${status}${record.state !== 'New' ? ` · ${record.state}` : ''}`,
+          weight: 'Bolder',
+          color: style.color,
+          wrap: true,
+        },
         { type: 'TextBlock', text: plain(clip(record.rule, 200)), size: 'Large', weight: 'Bolder', wrap: true, spacing: 'Small' },
       ],
     },
@@ -74,7 +80,10 @@ function conditionFacts(condition: AlertCondition): Array<{ title: string; value
         const actual = c.value !== undefined ? `, actual ${c.value}` : '';
         const window = condition.windowSize && i === 0 ? ` over ${isoDurationText(condition.windowSize)}` : '';
         const where = c.dimensions.length > 0 ? ` where ${dimensionsText(c.dimensions)}` : '';
-        return fact(i === 0 ? 'Condition' : 'and', clip(`${agg}${c.metric}${where} ${operatorText(c.operator)} ${c.threshold}${dynamic}${actual}${window}`, 300));
+        return fact(
+          i === 0 ? 'Condition' : 'and',
+          clip(`${agg}${c.metric}${where} ${operatorText(c.operator)} ${c.threshold}${dynamic}${actual}${window}`, 300),
+        );
       });
     case 'log':
       return [
@@ -87,9 +96,21 @@ function conditionFacts(condition: AlertCondition): Array<{ title: string; value
         ...(condition.dimensions.length > 0 ? [fact('Dimensions', clip(dimensionsText(condition.dimensions), 300))] : []),
       ];
     case 'activity-log':
-      return [fact('Operation', clip(condition.operationName, 200)), ...(condition.caller ? [fact('Caller', condition.caller)] : []), ...(condition.status ? [fact('Status', condition.status)] : [])];
+      return [
+        fact('Operation', clip(condition.operationName, 200)),
+        ...(condition.caller ? [fact('Caller', condition.caller)] : []),
+        ...(condition.status ? [fact('Status', condition.status)] : []),
+      ];
     case 'resource-health':
-      return [fact('Health', clip(`${condition.title}: ${condition.previousHealthStatus ?? '?'} → ${condition.currentHealthStatus ?? '?'}${condition.cause ? ` (${condition.cause})` : ''}`, 300))];
+      return [
+        fact(
+          'Health',
+          clip(
+            `${condition.title}: ${condition.previousHealthStatus ?? '?'} → ${condition.currentHealthStatus ?? '?'}${condition.cause ? ` (${condition.cause})` : ''}`,
+            300,
+          ),
+        ),
+      ];
     case 'service-health':
       return [
         fact('Incident', clip(condition.title, 200)),
@@ -99,7 +120,9 @@ function conditionFacts(condition: AlertCondition): Array<{ title: string; value
     case 'smart-detection':
       return [
         fact('Detection', clip(condition.summary, 300)),
-        ...(condition.detectedValue ? [fact('Detected', `${condition.detectedValue}${condition.normalValue ? ` (normal ${condition.normalValue})` : ''}`)] : []),
+        ...(condition.detectedValue
+          ? [fact('Detected', `${condition.detectedValue}${condition.normalValue ? ` (normal ${condition.normalValue})` : ''}`)]
+          : []),
       ];
     default:
       return condition.summary ? [fact('Condition', clip(condition.summary, 300))] : [];
@@ -151,7 +174,9 @@ function buttons(record: AlertRecord, now: Date): CardElement[] {
     },
   });
   if (record.deviceId) {
-    actions.push(executeAction('Show logs', ALERT_VERBS.logs, { query: logsAroundFireTime(record.deviceId, record.firedAt, record.resolvedAt ?? now.toISOString()) }));
+    actions.push(
+      executeAction('Show logs', ALERT_VERBS.logs, { query: logsAroundFireTime(record.deviceId, record.firedAt, record.resolvedAt ?? now.toISOString()) }),
+    );
     actions.push(executeAction('Device status', ALERT_VERBS.deviceStatus, { deviceId: record.deviceId }));
   }
   return actions;

@@ -28,7 +28,8 @@ export function deploymentRunCard({ run, now }: DeploymentRunView): AdaptiveCard
     const data = { id: run.runId, approvalId: approval.id };
     actions.push(executeAction(`Approve${where}`, APPROVE_VERB, data, 'positive'), executeAction(`Reject${where}`, REJECT_VERB, data, 'destructive'));
   }
-  if (offersRollout(run)) actions.push(executeAction(`Plan rollout of ${run.firmwareVersion}`, ROLLOUT_PLAN_VERB, { version: run.firmwareVersion }, 'positive'));
+  if (offersRollout(run))
+    actions.push(executeAction(`Plan rollout of ${run.firmwareVersion}`, ROLLOUT_PLAN_VERB, { version: run.firmwareVersion }, 'positive'));
   if (isWebUrl(run.links.web)) actions.push(openUrlAction('Open in Azure DevOps', run.links.web));
 
   return card([header(run), ...facts(run, now), ...timeline(run.stages, run, now), ...run.approvals.map(approvalBlock)], actions);
@@ -54,7 +55,15 @@ function header(run: PipelineRun): CardElement {
         type: 'Column',
         width: 'auto',
         verticalContentAlignment: 'Center',
-        items: [{ type: 'TextBlock', text: `${stateIcon(run.state, run.result)} ${stateLabel(run.state, run.result)}`, weight: 'Bolder', color: stateColor(run.state, run.result), wrap: true }],
+        items: [
+          {
+            type: 'TextBlock',
+            text: `${stateIcon(run.state, run.result)} ${stateLabel(run.state, run.result)}`,
+            weight: 'Bolder',
+            color: stateColor(run.state, run.result),
+            wrap: true,
+          },
+        ],
       },
     ],
   };
@@ -74,7 +83,9 @@ function facts(run: PipelineRun, now: string): CardElement[] {
     run.createdAt ? { title: 'Started', value: absoluteTime(run.createdAt) } : undefined,
     run.createdAt ? { title: 'Duration', value: durationBetween(run.createdAt, run.finishedAt ?? now) + (run.finishedAt ? '' : ' so far') } : undefined,
     run.firmwareVersion ? { title: 'Firmware', value: run.firmwareVersion } : undefined,
-  ].filter((f): f is { title: string; value: string } => Boolean(f && f.value)).map((f) => ({ title: f.title, value: plain(f.value) }));
+  ]
+    .filter((f): f is { title: string; value: string } => Boolean(f && f.value))
+    .map((f) => ({ title: f.title, value: plain(f.value) }));
   return list.length > 0 ? [{ type: 'FactSet', facts: list, spacing: 'Medium' }] : [];
 }
 
@@ -86,12 +97,25 @@ function timeline(stages: readonly StageView[], run: PipelineRun, now: string): 
     spacing: 'Small',
     columns: [
       // The icon beside the name, the state in words in the next column (emoji alone render as boxes without a colour-emoji font).
-      { type: 'Column', width: 'stretch', items: [{ type: 'TextBlock', text: `${stateIcon(stage.state, stage.result)} ${plain(stageTitle(stage.name))}`, wrap: true }] },
-      { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: stateLabel(stage.state, stage.result), color: stateColor(stage.state, stage.result), isSubtle: true, wrap: false }] },
-      { type: 'Column', width: '70px', items: [{ type: 'TextBlock', text: stageDuration(stage, run, now) || ' ', horizontalAlignment: 'Right', isSubtle: true, wrap: false }] },
+      {
+        type: 'Column',
+        width: 'stretch',
+        items: [{ type: 'TextBlock', text: `${stateIcon(stage.state, stage.result)} ${plain(stageTitle(stage.name))}`, wrap: true }],
+      },
+      {
+        type: 'Column',
+        width: 'auto',
+        items: [{ type: 'TextBlock', text: stateLabel(stage.state, stage.result), color: stateColor(stage.state, stage.result), isSubtle: true, wrap: false }],
+      },
+      {
+        type: 'Column',
+        width: '70px',
+        items: [{ type: 'TextBlock', text: stageDuration(stage, run, now) || ' ', horizontalAlignment: 'Right', isSubtle: true, wrap: false }],
+      },
     ],
   }));
-  const more = stages.length > shown.length ? [{ type: 'TextBlock', text: `…and ${stages.length - shown.length} more stages`, isSubtle: true, size: 'Small' }] : [];
+  const more =
+    stages.length > shown.length ? [{ type: 'TextBlock', text: `…and ${stages.length - shown.length} more stages`, isSubtle: true, size: 'Small' }] : [];
   return [{ type: 'TextBlock', text: 'Stages', weight: 'Bolder', spacing: 'Medium' }, ...rows, ...more];
 }
 
@@ -111,7 +135,14 @@ function approvalBlock(approval: ApprovalView): CardElement {
     const min = approval.minRequiredApprovers && approval.minRequiredApprovers > 1 ? `${approval.minRequiredApprovers} approvals required` : undefined;
     const line = [who, min].filter(Boolean).join(' · ');
     if (line) items.push({ type: 'TextBlock', text: line, isSubtle: true, size: 'Small', wrap: true, spacing: 'Small' });
-    items.push({ type: 'TextBlock', text: 'Release leads can approve or reject here; Azure DevOps records it with their name in the comment.', isSubtle: true, size: 'Small', wrap: true, spacing: 'Small' });
+    items.push({
+      type: 'TextBlock',
+      text: 'Release leads can approve or reject here; Azure DevOps records it with their name in the comment.',
+      isSubtle: true,
+      size: 'Small',
+      wrap: true,
+      spacing: 'Small',
+    });
   } else {
     const icon = approval.status === 'approved' ? '✅' : approval.status === 'rejected' ? '🚫' : '⏹️';
     const by = approval.decidedBy ? ` by ${plain(approval.decidedBy)}` : '';

@@ -35,7 +35,10 @@ const header = (texts: string[]): CardElement => ({
   cells: texts.map((text) => ({ type: 'TableCell', items: [{ type: 'TextBlock', text, weight: 'Bolder', wrap: true }] })),
 });
 
-const cell = (text: string, extra: Record<string, unknown> = {}): CardElement => ({ type: 'TableCell', items: [{ type: 'TextBlock', text, wrap: true, ...extra }] });
+const cell = (text: string, extra: Record<string, unknown> = {}): CardElement => ({
+  type: 'TableCell',
+  items: [{ type: 'TextBlock', text, wrap: true, ...extra }],
+});
 
 /** `devices [filter]`: one page of matching devices as a table, total count, Previous/Next. */
 export function deviceListCard(vm: DeviceListView): AdaptiveCard {
@@ -73,7 +76,13 @@ export function deviceListCard(vm: DeviceListView): AdaptiveCard {
         })),
       ],
     });
-    body.push({ type: 'TextBlock', text: 'Type `status <device>` for one device. “Not desired”: the firmware differs from the desired version.', isSubtle: true, size: 'Small', wrap: true });
+    body.push({
+      type: 'TextBlock',
+      text: 'Type `status <device>` for one device. “Not desired”: the firmware differs from the desired version.',
+      isSubtle: true,
+      size: 'Small',
+      wrap: true,
+    });
   }
   const actions: CardElement[] = [];
   if (vm.tokens.length > 1) actions.push(executeAction('Previous', FLEET_VERBS.page, { filter: vm.filter, tokens: vm.tokens.slice(0, -1), base: vm.base }));

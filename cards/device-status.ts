@@ -100,7 +100,10 @@ export function deviceStatusCard(vm: DeviceStatusView): AdaptiveCard {
     section('Firmware'),
     ...firmwareBlock(vm),
     section('Health'),
-    { type: 'FactSet', facts: vm.facts.length > 0 ? vm.facts.map((f) => ({ title: plain(f.title), value: plain(f.value) })) : [{ title: 'Reported', value: 'nothing yet' }] },
+    {
+      type: 'FactSet',
+      facts: vm.facts.length > 0 ? vm.facts.map((f) => ({ title: plain(f.title), value: plain(f.value) })) : [{ title: 'Reported', value: 'nothing yet' }],
+    },
   );
   if (vm.tags.length > 0) {
     body.push(section('Tags'), { type: 'TextBlock', text: vm.tags.map(([k, v]) => `${plain(k)}: **${plain(v)}**`).join(' · '), wrap: true, spacing: 'Small' });
@@ -110,7 +113,12 @@ export function deviceStatusCard(vm: DeviceStatusView): AdaptiveCard {
     body.push(
       vm.alerts.length === 0
         ? { type: 'TextBlock', text: 'None.', isSubtle: true, spacing: 'Small' }
-        : { type: 'TextBlock', text: vm.alerts.map((a) => `• **${a.severity}** ${plain(a.title)} · ${a.state} · ${a.since}`).join('\n'), wrap: true, spacing: 'Small' },
+        : {
+            type: 'TextBlock',
+            text: vm.alerts.map((a) => `• **${a.severity}** ${plain(a.title)} · ${a.state} · ${a.since}`).join('\n'),
+            wrap: true,
+            spacing: 'Small',
+          },
     );
   }
   body.push({
@@ -140,10 +148,17 @@ export function rebootConfirmCard(vm: { deviceId: string; connected: boolean; up
   return card(
     [
       { type: 'TextBlock', text: `Reboot ${plain(vm.deviceId)}?`, size: 'Large', weight: 'Bolder', wrap: true },
-      { type: 'TextBlock', text: 'Sends the `reboot` direct method. The device drops off for about half a minute and reconnects. This is recorded in the audit log.', wrap: true },
+      {
+        type: 'TextBlock',
+        text: 'Sends the `reboot` direct method. The device drops off for about half a minute and reconnects. This is recorded in the audit log.',
+        wrap: true,
+      },
       ...warnings.map((w) => ({ type: 'TextBlock', text: `⚠️ ${w}`, wrap: true, color: 'Attention' })),
     ],
-    [executeAction('Reboot now', FLEET_VERBS.rebootConfirm, { deviceId: vm.deviceId }, 'destructive'), executeAction('Cancel', FLEET_VERBS.status, { deviceId: vm.deviceId })],
+    [
+      executeAction('Reboot now', FLEET_VERBS.rebootConfirm, { deviceId: vm.deviceId }, 'destructive'),
+      executeAction('Cancel', FLEET_VERBS.status, { deviceId: vm.deviceId }),
+    ],
   );
 }
 

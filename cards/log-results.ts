@@ -35,7 +35,8 @@ export function formatCell(value: LogValue, column: LogsColumn): string {
   if (value === null) return '';
   let text: string;
   if (column.type === 'datetime' && typeof value === 'string') text = readableTime(value);
-  else if (NUMERIC.has(column.type) && typeof value === 'number') text = Number.isInteger(value) ? value.toLocaleString('en-US') : value.toLocaleString('en-US', { maximumFractionDigits: 4 });
+  else if (NUMERIC.has(column.type) && typeof value === 'number')
+    text = Number.isInteger(value) ? value.toLocaleString('en-US') : value.toLocaleString('en-US', { maximumFractionDigits: 4 });
   else if (typeof value === 'object') text = JSON.stringify(value);
   else text = String(value);
   return text.length > MAX_CELL_CHARS ? `${text.slice(0, MAX_CELL_CHARS - 1)}…` : text;
@@ -152,7 +153,14 @@ export function logResultsCard(view: LogResultsView): AdaptiveCard {
     const remaining = table.rows.length - start - shown;
     const body: CardElement[] = [
       { type: 'TextBlock', text: view.title === undefined ? 'Log search' : plain(view.title), weight: 'Bolder', size: 'Medium', wrap: true },
-      { type: 'TextBlock', text: plain(view.query.length > MAX_QUERY_CHARS ? `${view.query.slice(0, MAX_QUERY_CHARS - 1)}…` : view.query), fontType: 'Monospace', isSubtle: true, wrap: true, size: 'Small' },
+      {
+        type: 'TextBlock',
+        text: plain(view.query.length > MAX_QUERY_CHARS ? `${view.query.slice(0, MAX_QUERY_CHARS - 1)}…` : view.query),
+        fontType: 'Monospace',
+        isSubtle: true,
+        wrap: true,
+        size: 'Small',
+      },
     ];
     if (view.result.partialError) body.push({ type: 'TextBlock', text: plain(view.result.partialError), color: 'Attention', wrap: true });
     const tableEl = tableElement(table, rows, view.highlightErrors ?? false);
@@ -168,7 +176,10 @@ export function logResultsCard(view: LogResultsView): AdaptiveCard {
       size: 'Small',
       wrap: true,
     });
-    const actions = remaining > 0 ? [executeAction(`${remaining} more row${remaining === 1 ? '' : 's'}`, NEXT_PAGE_VERB, { query: view.query, start: start + shown })] : undefined;
+    const actions =
+      remaining > 0
+        ? [executeAction(`${remaining} more row${remaining === 1 ? '' : 's'}`, NEXT_PAGE_VERB, { query: view.query, start: start + shown })]
+        : undefined;
     return unfittedCard(body, actions);
   };
   // Rows go while even the most clipped card is too big; then the card is fitted once.

@@ -15,7 +15,13 @@ export function logsSchemaCard({ tables, store }: LogsSchemaView): AdaptiveCard 
   const build = (shown: readonly LogsTableSchema[]): AdaptiveCard => {
     const body: CardElement[] = [
       { type: 'TextBlock', text: 'Log tables', size: 'Large', weight: 'Bolder', wrap: true },
-      { type: 'TextBlock', text: `${tables.length} table${tables.length === 1 ? '' : 's'} in ${store}${shown.length < tables.length ? `, first ${shown.length} shown` : ''}. Use them as \`logs <table> | take 10\`.`, isSubtle: true, spacing: 'None', wrap: true },
+      {
+        type: 'TextBlock',
+        text: `${tables.length} table${tables.length === 1 ? '' : 's'} in ${store}${shown.length < tables.length ? `, first ${shown.length} shown` : ''}. Use them as \`logs <table> | take 10\`.`,
+        isSubtle: true,
+        spacing: 'None',
+        wrap: true,
+      },
       ...shown.map((t) => ({
         type: 'Container',
         separator: true,

@@ -34,21 +34,38 @@ export function onCallMentionCard(input: OnCallPageInput): AdaptiveCard {
   const at = `<at>${input.member.name}</at>`;
   const body: CardElement[] = [
     { type: 'TextBlock', wrap: true, text: `${at}, you are ${input.role} for **${input.rotation}**: Sev${input.severity} ${input.title}.` },
-    { type: 'TextBlock', wrap: true, isSubtle: true, size: 'Small', text: 'Acknowledge to stop the paging; unacknowledged, it goes to you directly, then to the next level.' },
+    {
+      type: 'TextBlock',
+      wrap: true,
+      isSubtle: true,
+      size: 'Small',
+      text: 'Acknowledge to stop the paging; unacknowledged, it goes to you directly, then to the next level.',
+    },
   ];
   if (input.reader?.onCall) body.push({ type: 'TextBlock', wrap: true, weight: 'Bolder', color: 'Attention', text: 'You are on call for this alert.' });
   const notes = input.notes;
   if (notes && notes.count > 0) {
     body.push({ type: 'TextBlock', wrap: true, weight: 'Bolder', spacing: 'Medium', text: `Notes (${notes.count})` });
-    for (const note of notes.latest) body.push({ type: 'TextBlock', wrap: true, spacing: 'Small', text: `**${note.actor}** ${note.at.slice(11, 16)} UTC: ${note.text}` });
-    if (notes.count > notes.latest.length) body.push({ type: 'TextBlock', isSubtle: true, size: 'Small', text: `${notes.count - notes.latest.length} older; \`alert ${input.alertId}\` shows them all.` });
+    for (const note of notes.latest)
+      body.push({ type: 'TextBlock', wrap: true, spacing: 'Small', text: `**${note.actor}** ${note.at.slice(11, 16)} UTC: ${note.text}` });
+    if (notes.count > notes.latest.length)
+      body.push({
+        type: 'TextBlock',
+        isSubtle: true,
+        size: 'Small',
+        text: `${notes.count - notes.latest.length} older; \`alert ${input.alertId}\` shows them all.`,
+      });
   }
   const canAct = input.reader?.canAct ?? true;
   const id = { id: input.alertId };
   const actions: CardElement[] = [];
   if (canAct) {
     body.push({ type: 'Input.Text', id: 'note', placeholder: 'Add a note: what you found or did', isMultiline: true, maxLength: 1000 });
-    actions.push(executeAction('Acknowledge', ALERT_VERBS.acknowledge, id, 'positive'), executeAction('Add note', ONCALL_VERBS.note, id), executeAction('Escalate', ONCALL_VERBS.escalate, id));
+    actions.push(
+      executeAction('Acknowledge', ALERT_VERBS.acknowledge, id, 'positive'),
+      executeAction('Add note', ONCALL_VERBS.note, id),
+      executeAction('Escalate', ONCALL_VERBS.escalate, id),
+    );
     const others = (input.members ?? []).filter((m) => m.id.toLowerCase() !== input.member.id.toLowerCase());
     if (others.length > 0) {
       actions.push({
@@ -56,7 +73,15 @@ export function onCallMentionCard(input: OnCallPageInput): AdaptiveCard {
         title: 'Reassign…',
         card: {
           type: 'AdaptiveCard',
-          body: [{ type: 'Input.ChoiceSet', id: 'member', label: 'Page instead', choices: others.map((m) => ({ title: m.name, value: m.id })), value: others[0]!.id }],
+          body: [
+            {
+              type: 'Input.ChoiceSet',
+              id: 'member',
+              label: 'Page instead',
+              choices: others.map((m) => ({ title: m.name, value: m.id })),
+              value: others[0]!.id,
+            },
+          ],
           actions: [executeAction('Reassign', ONCALL_VERBS.reassign, id)],
         },
       });

@@ -17,7 +17,13 @@ export function rolloutConfirmCard(rollout: Pick<Rollout, 'id' | 'version' | 'st
   let action: CardElement;
   if (ask.kind === 'abort') {
     const planned = rollout.state === 'planned';
-    body.push({ type: 'TextBlock', text: planned ? `Discard plan ${rollout.id}?` : `Abort rollout ${rollout.id}?`, size: 'Large', weight: 'Bolder', wrap: true });
+    body.push({
+      type: 'TextBlock',
+      text: planned ? `Discard plan ${rollout.id}?` : `Abort rollout ${rollout.id}?`,
+      size: 'Large',
+      weight: 'Bolder',
+      wrap: true,
+    });
     body.push({
       type: 'TextBlock',
       wrap: true,
@@ -26,10 +32,19 @@ export function rolloutConfirmCard(rollout: Pick<Rollout, 'id' | 'version' | 'st
         : `No further device gets firmware ${rollout.firmware.version}: ${fmt(ask.queued)} queued device${ask.queued === 1 ? ' is' : 's are'} canceled` +
           `${ask.revert ? ', and devices written but not started are set back to their previous version' : ''}. Devices mid-update carry on. This cannot be resumed.`,
     });
-    action = executeAction(planned ? 'Discard plan' : ask.revert ? 'Abort and revert' : 'Abort', ROLLOUT_VERBS.abort, { ...data, revert: ask.revert }, 'destructive');
+    action = executeAction(
+      planned ? 'Discard plan' : ask.revert ? 'Abort and revert' : 'Abort',
+      ROLLOUT_VERBS.abort,
+      { ...data, revert: ask.revert },
+      'destructive',
+    );
   } else {
     body.push({ type: 'TextBlock', text: `Start ${rollout.id} with firmware ${rollout.firmware.version}?`, size: 'Large', weight: 'Bolder', wrap: true });
-    body.push({ type: 'Container', style: 'attention', items: [{ type: 'TextBlock', text: `⚠ Warning: the catalog marks ${rollout.firmware.version} as **${ask.flag}**.`, wrap: true, weight: 'Bolder' }] });
+    body.push({
+      type: 'Container',
+      style: 'attention',
+      items: [{ type: 'TextBlock', text: `⚠ Warning: the catalog marks ${rollout.firmware.version} as **${ask.flag}**.`, wrap: true, weight: 'Bolder' }],
+    });
     body.push({ type: 'TextBlock', text: '`firmware` shows the newest good version. Start anyway only if you mean to test the flagged version.', wrap: true });
     action = executeAction(`Start ${rollout.id} anyway (${ask.flag})`, ROLLOUT_VERBS.start, data, 'destructive');
   }

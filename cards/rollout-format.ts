@@ -47,7 +47,10 @@ export function stateLabel(r: Pick<Rollout, 'state' | 'currentWave' | 'waves'>):
 }
 
 export const settingsFacts = (r: Pick<Rollout, 'settings'>): Array<{ title: string; value: string }> => [
-  { title: 'Gates', value: `success ≥ ${r.settings.gates.successPct} %, failures < ${r.settings.gates.failurePct} %, judged after ${r.settings.gates.minFinished ?? 'min(10, wave size)'} finished` },
+  {
+    title: 'Gates',
+    value: `success ≥ ${r.settings.gates.successPct} %, failures < ${r.settings.gates.failurePct} %, judged after ${r.settings.gates.minFinished ?? 'min(10, wave size)'} finished`,
+  },
   { title: 'Soak', value: `${duration(r.settings.soakMs)} healthy on the new version` },
   { title: 'Timeouts', value: `${duration(r.settings.phaseTimeoutMs)} per phase` },
   { title: 'Write rate', value: `${fmt(r.settings.dispatchPerSecond)} devices/s` },

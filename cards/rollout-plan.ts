@@ -17,13 +17,26 @@ export function rolloutPlanCard(view: RolloutPlanView): AdaptiveCard {
     .join(', ');
   const body: CardElement[] = [
     { type: 'TextBlock', text: `Rollout plan ${r.id}: firmware ${r.firmware.version}`, size: 'Large', weight: 'Bolder', wrap: true },
-    { type: 'TextBlock', text: `Targets ${r.filterText ? `\`${r.filterText}\`` : 'the whole fleet'} · planned by ${plain(r.createdBy)}`, isSubtle: true, spacing: 'None', wrap: true },
+    {
+      type: 'TextBlock',
+      text: `Targets ${r.filterText ? `\`${r.filterText}\`` : 'the whole fleet'} · planned by ${plain(r.createdBy)}`,
+      isSubtle: true,
+      spacing: 'None',
+      wrap: true,
+    },
     ...(view.flag
       ? [
           {
             type: 'Container',
             style: 'attention',
-            items: [{ type: 'TextBlock', text: `⚠ Warning: the catalog marks ${r.firmware.version} as **${view.flag}**. \`firmware\` shows the newest good version; Start asks you to confirm.`, wrap: true, weight: 'Bolder' }],
+            items: [
+              {
+                type: 'TextBlock',
+                text: `⚠ Warning: the catalog marks ${r.firmware.version} as **${view.flag}**. \`firmware\` shows the newest good version; Start asks you to confirm.`,
+                wrap: true,
+                weight: 'Bolder',
+              },
+            ],
           },
         ]
       : []),
@@ -41,7 +54,8 @@ export function rolloutPlanCard(view: RolloutPlanView): AdaptiveCard {
     { type: 'TextBlock', text: 'Waves', weight: 'Bolder', spacing: 'Medium', wrap: true },
     ...view.waveSizes.map((size, i, sizes) => waveRow(i + 1, cumulativePercents(sizes)[i]!, size, i === 0)),
   ];
-  if (view.releaseNotes) body.push({ type: 'TextBlock', text: `Release notes: ${view.releaseNotes.slice(0, 500)}`, wrap: true, spacing: 'Medium', size: 'Small' });
+  if (view.releaseNotes)
+    body.push({ type: 'TextBlock', text: `Release notes: ${view.releaseNotes.slice(0, 500)}`, wrap: true, spacing: 'Medium', size: 'Small' });
   const planned = r.state === 'planned';
   body.push({
     type: 'TextBlock',
@@ -52,7 +66,9 @@ export function rolloutPlanCard(view: RolloutPlanView): AdaptiveCard {
     spacing: 'Medium',
   });
   const data = { id: r.id, version: r.version };
-  const actions = planned ? [executeAction(`Start ${r.id}`, ROLLOUT_VERBS.start, data, 'positive'), executeAction('Discard plan…', ROLLOUT_VERBS.abort, data)] : [];
+  const actions = planned
+    ? [executeAction(`Start ${r.id}`, ROLLOUT_VERBS.start, data, 'positive'), executeAction('Discard plan…', ROLLOUT_VERBS.abort, data)]
+    : [];
   return card(body, actions);
 }
 
@@ -62,7 +78,11 @@ function waveRow(index: number, upTo: number, size: number, canary: boolean): Ca
     spacing: 'Small',
     columns: [
       { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: `Wave ${index}`, weight: 'Bolder', wrap: true }] },
-      { type: 'Column', width: 'stretch', items: [{ type: 'TextBlock', text: `${plural(size, 'device')} · up to ${upTo} % of the rollout${canary ? ' · canary ring first' : ''}`, wrap: true }] },
+      {
+        type: 'Column',
+        width: 'stretch',
+        items: [{ type: 'TextBlock', text: `${plural(size, 'device')} · up to ${upTo} % of the rollout${canary ? ' · canary ring first' : ''}`, wrap: true }],
+      },
     ],
   };
 }

@@ -37,10 +37,21 @@ export function rolloutProgressCard(view: RolloutView, options: ProgressCardOpti
           width: 'stretch',
           items: [
             { type: 'TextBlock', text: `Rollout ${r.id} · firmware ${r.firmware.version}`, size: 'Large', weight: 'Bolder', wrap: true },
-            { type: 'TextBlock', text: `${r.filterText ? `\`${r.filterText}\`` : 'whole fleet'} · ${fmt(t.targets)} devices · started by ${plain(r.createdBy)}`, isSubtle: true, spacing: 'None', wrap: true },
+            {
+              type: 'TextBlock',
+              text: `${r.filterText ? `\`${r.filterText}\`` : 'whole fleet'} · ${fmt(t.targets)} devices · started by ${plain(r.createdBy)}`,
+              isSubtle: true,
+              spacing: 'None',
+              wrap: true,
+            },
           ],
         },
-        { type: 'Column', width: 'auto', verticalContentAlignment: 'Center', items: [{ type: 'TextBlock', text: label.text, weight: 'Bolder', color: label.color, wrap: true }] },
+        {
+          type: 'Column',
+          width: 'auto',
+          verticalContentAlignment: 'Center',
+          items: [{ type: 'TextBlock', text: label.text, weight: 'Bolder', color: label.color, wrap: true }],
+        },
       ],
     },
   ];
@@ -52,7 +63,9 @@ export function rolloutProgressCard(view: RolloutView, options: ProgressCardOpti
   const facts = [
     view.etaMs !== undefined ? { title: 'ETA (this wave)', value: view.etaMs === 0 ? 'finishing' : `about ${duration(view.etaMs)}` } : undefined,
     { title: 'Last change', value: `${plain(r.lastChange.by)} ${r.lastChange.what} · ${absoluteTime(r.lastChange.at)}` },
-    view.alreadyCurrent + view.incompatible > 0 ? { title: 'Not in waves', value: `${fmt(view.alreadyCurrent)} already current, ${fmt(view.incompatible)} incompatible` } : undefined,
+    view.alreadyCurrent + view.incompatible > 0
+      ? { title: 'Not in waves', value: `${fmt(view.alreadyCurrent)} already current, ${fmt(view.incompatible)} incompatible` }
+      : undefined,
     { title: 'As of', value: absoluteTime(view.asOf) },
   ].filter((f): f is { title: string; value: string } => f !== undefined);
   body.push({ type: 'FactSet', facts, spacing: 'Medium' });
@@ -60,7 +73,10 @@ export function rolloutProgressCard(view: RolloutView, options: ProgressCardOpti
     body.push({ type: 'TextBlock', text: 'First failures', weight: 'Bolder', spacing: 'Medium', wrap: true });
     body.push({ type: 'FactSet', facts: view.firstFailures.map(failureFact) });
   }
-  const extra = options.refreshUserIds && options.refreshUserIds.length > 0 ? { refresh: { action: executeAction('Refresh', ROLLOUT_VERBS.refresh, { id: r.id }), userIds: options.refreshUserIds.slice(0, MAX_REFRESH_USERS) } } : {};
+  const extra =
+    options.refreshUserIds && options.refreshUserIds.length > 0
+      ? { refresh: { action: executeAction('Refresh', ROLLOUT_VERBS.refresh, { id: r.id }), userIds: options.refreshUserIds.slice(0, MAX_REFRESH_USERS) } }
+      : {};
   return card(body, buttons(view, options.audience ?? EVERYONE), extra);
 }
 
@@ -109,7 +125,18 @@ export function cumulativePercents(sizes: readonly number[]): number[] {
 function waveBlock(w: WaveView, upToPct: number): CardElement {
   const c = w.counts;
   const failed = c.failed + c.rolledBack + c.timedOut;
-  const icon = w.status === 'passed' ? '✅' : w.status === 'breached' ? '⛔' : w.status === 'running' ? '▶' : w.status === 'awaiting approval' ? '✋' : w.status === 'paused' ? '⏸' : '·';
+  const icon =
+    w.status === 'passed'
+      ? '✅'
+      : w.status === 'breached'
+        ? '⛔'
+        : w.status === 'running'
+          ? '▶'
+          : w.status === 'awaiting approval'
+            ? '✋'
+            : w.status === 'paused'
+              ? '⏸'
+              : '·';
   const stats = `${fmt(c.succeeded)}/${fmt(w.size)} ok${failed ? ` · ${fmt(failed)} failed` : ''}${c.inProgress ? ` · ${fmt(c.inProgress)} in progress` : ''}`;
   const gate = w.gate.finished > 0 ? ` · success ${pct(w.gate.successPct)}` : '';
   // Label and figures stacked beside the bar: three columns squeezed words apart on narrow cards.
@@ -125,7 +152,12 @@ function waveBlock(w: WaveView, upToPct: number): CardElement {
           { type: 'TextBlock', text: `${fmt(w.size)} devices, up to ${upToPct} % · ${stats}${gate}`, isSubtle: true, spacing: 'None', wrap: true },
         ],
       },
-      { type: 'Column', width: 'auto', verticalContentAlignment: 'Center', items: [{ type: 'TextBlock', text: bar(c.succeeded, failed, w.size), fontType: 'Monospace', color: failed ? 'Attention' : 'Good' }] },
+      {
+        type: 'Column',
+        width: 'auto',
+        verticalContentAlignment: 'Center',
+        items: [{ type: 'TextBlock', text: bar(c.succeeded, failed, w.size), fontType: 'Monospace', color: failed ? 'Attention' : 'Good' }],
+      },
     ],
   };
 }
@@ -148,10 +180,12 @@ function buttons(view: RolloutView, who: CardAudience): CardElement[] {
   if ((r.state === 'running' || r.state === 'paused' || r.state === 'awaiting-approval') && failures > 0 && who.canLead) {
     out.push(executeAction(`Retry failed (${fmt(failures)})`, ROLLOUT_VERBS.retry, data));
   }
-  if ((r.state === 'running' || r.state === 'paused' || r.state === 'awaiting-approval') && view.firstFailures.length > 0 && who.canLead) out.push(excludeAction(r.id, data, view.firstFailures));
+  if ((r.state === 'running' || r.state === 'paused' || r.state === 'awaiting-approval') && view.firstFailures.length > 0 && who.canLead)
+    out.push(excludeAction(r.id, data, view.firstFailures));
   // From a running rollout, Abort also sets devices written but not yet started back to their version.
   // Asks for a confirmation first (the answer is a confirmation card).
-  if (r.state !== 'completed' && r.state !== 'aborted' && who.canLead) out.push(executeAction('Abort and revert…', ROLLOUT_VERBS.abort, { ...data, revert: true }, 'destructive'));
+  if (r.state !== 'completed' && r.state !== 'aborted' && who.canLead)
+    out.push(executeAction('Abort and revert…', ROLLOUT_VERBS.abort, { ...data, revert: true }, 'destructive'));
   return out;
 }
 
@@ -196,7 +230,12 @@ export function rolloutGateAlertCard({ view, wave, gate, failing }: GateAlertVie
   const body: CardElement[] = [
     { type: 'TextBlock', text: `⛔ Rollout ${r.id} paused itself at wave ${wave}`, size: 'Large', weight: 'Bolder', color: 'Attention', wrap: true },
     { type: 'TextBlock', text: `Firmware ${r.firmware.version}: ${gate.reason ?? 'the gate breached'}.`, wrap: true },
-    { type: 'TextBlock', text: 'No new device gets the firmware until a release lead resumes; devices mid-update carry on and are tracked.', isSubtle: true, wrap: true },
+    {
+      type: 'TextBlock',
+      text: 'No new device gets the firmware until a release lead resumes; devices mid-update carry on and are tracked.',
+      isSubtle: true,
+      wrap: true,
+    },
   ];
   for (const d of failing.slice(0, 5)) {
     body.push({
@@ -206,7 +245,20 @@ export function rolloutGateAlertCard({ view, wave, gate, failing }: GateAlertVie
       items: [
         { type: 'TextBlock', text: `**${plain(d.deviceId)}** — ${d.state}${d.reason ? `: ${plain(d.reason)}` : ''}`, wrap: true },
         ...(d.logLines && d.logLines.length > 0
-          ? [{ type: 'TextBlock', text: d.logLines.slice(-5).map((l) => plain(l.slice(0, 200))).join('\n\n'), fontType: 'Monospace', size: 'Small', isSubtle: true, wrap: true, spacing: 'Small' }]
+          ? [
+              {
+                type: 'TextBlock',
+                text: d.logLines
+                  .slice(-5)
+                  .map((l) => plain(l.slice(0, 200)))
+                  .join('\n\n'),
+                fontType: 'Monospace',
+                size: 'Small',
+                isSubtle: true,
+                wrap: true,
+                spacing: 'Small',
+              },
+            ]
           : []),
       ],
     });

@@ -50,7 +50,12 @@ function numberFlag(args: ParsedArgs, name: string): number | undefined {
 async function kql(args: ParsedArgs, io: Io): Promise<number> {
   // The parser runs in a process of its own, as in the bot: a parse that runs past --timeout
   // (20,000 nested parentheses take Microsoft's parser 17 s) is stopped by ending that process.
-  const client = new EmbeddedLogsClient({ dataDir: dataDir(args, io), clock: systemClock, readOnly: true, compiler: (tables) => new ChildProcessCompiler(tables) });
+  const client = new EmbeddedLogsClient({
+    dataDir: dataDir(args, io),
+    clock: systemClock,
+    readOnly: true,
+    compiler: (tables) => new ChildProcessCompiler(tables),
+  });
   const maxRows = numberFlag(args, 'max-rows') ?? CLI_MAX_ROWS;
   const timeoutSeconds = numberFlag(args, 'timeout');
   const options = { maxRows, timeoutInMs: timeoutSeconds ? timeoutSeconds * 1000 : undefined };

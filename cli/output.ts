@@ -29,7 +29,11 @@ export function resultTable(result: LogsQueryResult): string {
     const header = t.columns.map((c) => c.name);
     const body = t.rows.map((r) => r.map(displayValue));
     const widths = header.map((h, i) => Math.min(60, Math.max(h.length, ...body.map((r) => r[i].length))));
-    const fmt = (cells: string[]) => cells.map((c, i) => (c.length > widths[i] ? `${c.slice(0, widths[i] - 1)}…` : c.padEnd(widths[i]))).join('  ').trimEnd();
+    const fmt = (cells: string[]) =>
+      cells
+        .map((c, i) => (c.length > widths[i] ? `${c.slice(0, widths[i] - 1)}…` : c.padEnd(widths[i])))
+        .join('  ')
+        .trimEnd();
     lines.push(fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(fmt));
     const more = result.truncated ? ' (more rows exist; use --max-rows)' : '';
     lines.push('', `${t.rows.length} row${t.rows.length === 1 ? '' : 's'}${more} · ${result.statistics.elapsedMs} ms · ${result.store}`);

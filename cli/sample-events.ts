@@ -10,7 +10,8 @@ const SUBSCRIPTION = '00000000-0000-0000-0000-0000000000aa';
 const HUB = `/subscriptions/${SUBSCRIPTION}/resourceGroups/fleet/providers/Microsoft.Devices/IotHubs/fleetops-hub`;
 
 /** The same alert id for one device, so `--resolve` resolves the alert that fired. */
-export const sampleAlertId = (deviceId: string): string => `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.AlertsManagement/alerts/fleetops-sample-${deviceId}`;
+export const sampleAlertId = (deviceId: string): string =>
+  `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.AlertsManagement/alerts/fleetops-sample-${deviceId}`;
 
 export function sampleAlert(options: { deviceId: string; resolved: boolean; now: Date }): Record<string, unknown> {
   const firedAt = new Date(options.now.getTime() - (options.resolved ? 10 * 60_000 : 0)).toISOString();
@@ -68,7 +69,11 @@ export function samplePipelineRun(options: { runId: number; now: Date; firmwareV
   const web = `${ORG}/Fleet/_build/results?buildId=${options.runId}`;
   const pipeline = { url: `${ORG}/${PROJECT_ID}/_apis/Pipelines/7?revision=3`, id: 7, revision: 3, name: 'firmware-release', folder: '\\' };
   const run = {
-    _links: { self: { href: `${ORG}/${PROJECT_ID}/_apis/Pipelines/7/runs/${options.runId}` }, web: { href: web }, 'pipeline.web': { href: `${ORG}/Fleet/_build/definition?definitionId=7` } },
+    _links: {
+      self: { href: `${ORG}/${PROJECT_ID}/_apis/Pipelines/7/runs/${options.runId}` },
+      web: { href: web },
+      'pipeline.web': { href: `${ORG}/Fleet/_build/definition?definitionId=7` },
+    },
     pipeline,
     state: 'inProgress',
     result: null,
@@ -87,7 +92,11 @@ export function samplePipelineRun(options: { runId: number; now: Date; firmwareV
     detailedMessage: { text, html: text, markdown: text },
     resource,
     resourceVersion: '5.1-preview.1',
-    resourceContainers: { collection: { id: 'c12d0eb8-e382-443b-9f9c-c52cba5014c2' }, account: { id: 'f844ec47-a9db-4511-8281-8b63f4eaf94e' }, project: { id: PROJECT_ID } },
+    resourceContainers: {
+      collection: { id: 'c12d0eb8-e382-443b-9f9c-c52cba5014c2' },
+      account: { id: 'f844ec47-a9db-4511-8281-8b63f4eaf94e' },
+      project: { id: PROJECT_ID },
+    },
     createdDate,
   });
   const stage = (name: string, state: string, result: string | null, startTime: string, finishTime: string | null) => ({
@@ -98,27 +107,39 @@ export function samplePipelineRun(options: { runId: number; now: Date; firmwareV
   return [
     envelope('ms.vss-pipelines.run-state-changed-event', `Run ${run.name} started.`, at(1), { run, pipeline }),
     envelope('ms.vss-pipelines.stage-state-changed-event', 'Stage Build succeeded.', at(60), stage('Build', 'completed', 'succeeded', at(2), at(60))),
-    envelope('ms.vss-pipelinechecks-events.approval-pending', `Approval pending for deployment of pipeline firmware-release to environment Production.`, at(61), {
-      approval: {
-        id: randomUUID(),
-        steps: [{ assignedApprover: { displayName: 'Release leads', id: '743f73b7-cdeb-4de7-80b7-00cee17476b8' }, status: 'pending', comment: null, initiatedOn: at(61) }],
-        status: 'pending',
-        createdOn: at(61),
-        lastModifiedOn: at(61),
-        instructions: `Roll firmware ${options.firmwareVersion} out to production devices?`,
-        minRequiredApprovers: 1,
-        blockedApprovers: [],
-        _links: {},
+    envelope(
+      'ms.vss-pipelinechecks-events.approval-pending',
+      `Approval pending for deployment of pipeline firmware-release to environment Production.`,
+      at(61),
+      {
+        approval: {
+          id: randomUUID(),
+          steps: [
+            {
+              assignedApprover: { displayName: 'Release leads', id: '743f73b7-cdeb-4de7-80b7-00cee17476b8' },
+              status: 'pending',
+              comment: null,
+              initiatedOn: at(61),
+            },
+          ],
+          status: 'pending',
+          createdOn: at(61),
+          lastModifiedOn: at(61),
+          instructions: `Roll firmware ${options.firmwareVersion} out to production devices?`,
+          minRequiredApprovers: 1,
+          blockedApprovers: [],
+          _links: {},
+        },
+        projectId: PROJECT_ID,
+        pipeline,
+        stage: { id: randomUUID(), name: 'Production', displayName: 'Production' },
+        run,
+        resource: null,
+        id: 0,
+        url: null,
+        stageName: 'Production',
+        attemptId: 1,
       },
-      projectId: PROJECT_ID,
-      pipeline,
-      stage: { id: randomUUID(), name: 'Production', displayName: 'Production' },
-      run,
-      resource: null,
-      id: 0,
-      url: null,
-      stageName: 'Production',
-      attemptId: 1,
-    }),
+    ),
   ];
 }

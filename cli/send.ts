@@ -30,16 +30,20 @@ export async function send(args: ParsedArgs, io: SendIo): Promise<number> {
       const deviceId = typeof args.flags.get('device') === 'string' ? String(args.flags.get('device')) : 'device-42';
       const resolved = args.flags.has('resolve');
       const response = await post(`${local.url}/api/alerts?token=${encodeURIComponent(token)}`, sampleAlert({ deviceId, resolved, now }), {});
-      io.stdout.write(`${resolved ? 'Resolved' : 'Fired'} a sample alert for ${deviceId}: ${response}. \`subscribe alerts\` in a chat shows its card${resolved ? ' turn green' : ''}.\n`);
+      io.stdout.write(
+        `${resolved ? 'Resolved' : 'Fired'} a sample alert for ${deviceId}: ${response}. \`subscribe alerts\` in a chat shows its card${resolved ? ' turn green' : ''}.\n`,
+      );
       return 0;
     }
     if (what === 'pipeline') {
       const { DEVOPS_WEBHOOK_USER: user, DEVOPS_WEBHOOK_PASSWORD: password } = local.secrets;
       if (!user || !password) return fail(io, 'The running bot has no Azure DevOps webhook credentials (is the deployments feature on?).');
-      const runId = 1000 + Math.floor(now.getTime() / 1000) % 100_000;
+      const runId = 1000 + (Math.floor(now.getTime() / 1000) % 100_000);
       const headers = { authorization: basicAuthHeader(user, password) };
       for (const event of samplePipelineRun({ runId, now, firmwareVersion: '2.4.1' })) await post(`${local.url}/api/devops`, event, headers);
-      io.stdout.write(`Posted a sample firmware-release run ${runId} waiting for approval of its Production stage. \`subscribe deployments\` in a chat shows its card; Approve or Reject it there.\n`);
+      io.stdout.write(
+        `Posted a sample firmware-release run ${runId} waiting for approval of its Production stage. \`subscribe deployments\` in a chat shows its card; Approve or Reject it there.\n`,
+      );
       return 0;
     }
   } catch (error) {

@@ -150,7 +150,15 @@ export const listStormAction: CardActionSpec<{ rule: string; generation: number 
     // Only the storms of the conversation the button is in: the id comes from the activity, not the button.
     const { total, alerts } = await service.stormAlerts(ctx.conversation.conversationId, rule, generation, 40);
     if (total === 0) return { message: 'That storm has no alerts in this conversation any more.' };
-    return { card: alertListCard({ title: `${rule}: ${total} alerts in this storm`, alerts, total, narrowHint: '`alerts sev<=N <device>` narrows the list', now: ctx.services.clock.now() }) };
+    return {
+      card: alertListCard({
+        title: `${rule}: ${total} alerts in this storm`,
+        alerts,
+        total,
+        narrowHint: '`alerts sev<=N <device>` narrows the list',
+        now: ctx.services.clock.now(),
+      }),
+    };
   },
 };
 

@@ -3,7 +3,8 @@ import { APPROVE_VERB, deploymentRunCard, REJECT_VERB } from '../cards/deploymen
 import type { TurnContext } from './context';
 import { parseError, parsed, type CardActionResult, type CardActionSpec, type CommandSpec } from './spec';
 
-const NOT_SET_UP = 'Deployments are not set up in this FleetOps. An admin enables them by adding the deployments feature; see docs/azure-setup.md (service hooks).';
+const NOT_SET_UP =
+  'Deployments are not set up in this FleetOps. An admin enables them by adding the deployments feature; see docs/azure-setup.md (service hooks).';
 const LIST_LIMIT = 10;
 
 export const deploymentsCommand: CommandSpec<{ pipeline?: string }> = {
@@ -32,7 +33,9 @@ export const deploymentsCommand: CommandSpec<{ pipeline?: string }> = {
       const known = [...new Set((await service.list({ limit: 50 })).map((r) => r.pipeline))].slice(0, 5);
       await ctx.reply(
         `No runs of \`${pipeline}\` have reached FleetOps.` +
-          (known.length > 0 ? ` Pipelines I know: ${known.map((p) => `\`${p}\``).join(', ')}.` : ' Check the service hook in Azure DevOps (Project settings → Service hooks).'),
+          (known.length > 0
+            ? ` Pipelines I know: ${known.map((p) => `\`${p}\``).join(', ')}.`
+            : ' Check the service hook in Azure DevOps (Project settings → Service hooks).'),
       );
       return;
     }
@@ -46,9 +49,10 @@ export const deploymentsCommand: CommandSpec<{ pipeline?: string }> = {
  */
 function noRunsYet(ctx: TurnContext): string {
   const azure = '`https://<your-app>.azurewebsites.net/api/devops`';
-  const where = ctx.services.config.bot || !ctx.services.selfUrl
-    ? `pointing to ${azure}`
-    : `pointing to ${azure} in Azure; on this machine the bot listens on \`${ctx.services.selfUrl}/api/devops\` (\`npx fleetops send pipeline\` posts a sample run there)`;
+  const where =
+    ctx.services.config.bot || !ctx.services.selfUrl
+      ? `pointing to ${azure}`
+      : `pointing to ${azure} in Azure; on this machine the bot listens on \`${ctx.services.selfUrl}/api/devops\` (\`npx fleetops send pipeline\` posts a sample run there)`;
   return (
     'No pipeline runs have reached FleetOps yet. In Azure DevOps add a Web Hooks service hook for "Run state changed" (and stage, approval events) ' +
     `${where}, then \`subscribe deployments\` here to get a card per run.`

@@ -19,9 +19,13 @@ export async function deviceListPage(ctx: TurnContext, filter: DeviceFilter, tok
   let page: DevicePage;
   let total: number;
   try {
-    [page, total] = await Promise.all([firstPage(fleet.listDevices(filter, { pageSize: DEVICES_PAGE_SIZE, continuationToken: token })), fleet.countDevices(filter)]);
+    [page, total] = await Promise.all([
+      firstPage(fleet.listDevices(filter, { pageSize: DEVICES_PAGE_SIZE, continuationToken: token })),
+      fleet.countDevices(filter),
+    ]);
   } catch (error) {
-    if (token && /page token/i.test((error as Error).message)) throw new UserError('This list is out of date. Type `devices` again to start from the first page.');
+    if (token && /page token/i.test((error as Error).message))
+      throw new UserError('This list is out of date. Type `devices` again to start from the first page.');
     throw error;
   }
   const now = ctx.services.clock.now();
@@ -37,7 +41,15 @@ export async function deviceListPage(ctx: TurnContext, filter: DeviceFilter, tok
       site: tagOf(d, 'site') ?? '–',
     };
   });
-  return deviceListCard({ filter: formatDeviceFilter(filter), total, pageSize: DEVICES_PAGE_SIZE, rows, tokens: tokens.length > 0 ? tokens : [''], base, nextToken: page.continuationToken });
+  return deviceListCard({
+    filter: formatDeviceFilter(filter),
+    total,
+    pageSize: DEVICES_PAGE_SIZE,
+    rows,
+    tokens: tokens.length > 0 ? tokens : [''],
+    base,
+    nextToken: page.continuationToken,
+  });
 }
 
 /** The first page of a listing; the iterator is closed so no further page is fetched. */

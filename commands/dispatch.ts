@@ -24,7 +24,9 @@ export async function dispatchMessage(ctx: TurnContext, text: string): Promise<v
   const { command, input } = resolved;
   if (!hasRole(ctx.actor.role, command.role)) {
     await audit.record({ ...who(ctx), action: command.name, target: input || undefined, outcome: 'denied', detail: `needs ${command.role}` });
-    await ctx.reply(`\`${command.name}\` needs the **${command.role}** role; you are a **${ctx.actor.role}**. Ask an admin to add you to ${roleVariable(command.role)}.`);
+    await ctx.reply(
+      `\`${command.name}\` needs the **${command.role}** role; you are a **${ctx.actor.role}**. Ask an admin to add you to ${roleVariable(command.role)}.`,
+    );
     return;
   }
   const args = command.parse(input);
@@ -41,14 +43,26 @@ export async function dispatchMessage(ctx: TurnContext, text: string): Promise<v
     if (command.sideEffects) await audit.record({ ...who(ctx), action: command.name, target: input || undefined, outcome: 'ok' });
     const failure = replies.failure();
     if (failure !== undefined) {
-      await audit.record({ ...who(ctx), action: `${command.name} (reply)`, target: input || undefined, outcome: 'failed', detail: `the reply could not be sent: ${failure instanceof Error ? failure.message : String(failure)}` });
+      await audit.record({
+        ...who(ctx),
+        action: `${command.name} (reply)`,
+        target: input || undefined,
+        outcome: 'failed',
+        detail: `the reply could not be sent: ${failure instanceof Error ? failure.message : String(failure)}`,
+      });
       throw failure;
     }
     return;
   } catch (error) {
     if (error === replies.failure()) throw error;
     if (command.sideEffects) {
-      await audit.record({ ...who(ctx), action: command.name, target: input || undefined, outcome: 'failed', detail: error instanceof Error ? error.message : String(error) });
+      await audit.record({
+        ...who(ctx),
+        action: command.name,
+        target: input || undefined,
+        outcome: 'failed',
+        detail: error instanceof Error ? error.message : String(error),
+      });
     }
     if (error instanceof UserError) {
       await ctx.reply(error.message);
@@ -78,7 +92,8 @@ export async function dispatchCardAction(ctx: TurnContext, verb: string, data: R
     }
     return result;
   } catch (error) {
-    if (action.sideEffects) await audit.record({ ...who(ctx), action: verb, target, outcome: 'failed', detail: error instanceof Error ? error.message : String(error) });
+    if (action.sideEffects)
+      await audit.record({ ...who(ctx), action: verb, target, outcome: 'failed', detail: error instanceof Error ? error.message : String(error) });
     if (error instanceof UserError) return { message: error.message };
     throw error;
   }

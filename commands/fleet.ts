@@ -26,7 +26,8 @@ export async function fleetSummary(ctx: TurnContext, filter: DeviceFilter): Prom
   const sum = (rows: GroupCount[], pick: (v: string | null) => boolean) => rows.filter((r) => pick(r.value)).reduce((n, r) => n + r.count, 0);
   const total = sum(connection, () => true);
   const now = ctx.services.clock.now();
-  const labelled = (rows: GroupCount[], missing: string) => rows.map((r) => ({ label: r.value ?? missing, count: r.count })).sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
+  const labelled = (rows: GroupCount[], missing: string) =>
+    rows.map((r) => ({ label: r.value ?? missing, count: r.count })).sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
   return fleetSummaryCard({
     filter: formatDeviceFilter(filter),
     total,

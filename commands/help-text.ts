@@ -9,7 +9,10 @@ export function helpForUnknown(registry: CommandRegistry, word: string): string 
 }
 
 export function usageError(command: CommandSpec, problem: string): string {
-  const examples = command.examples.slice(0, 2).map((e) => `\`${e}\``).join(', ');
+  const examples = command.examples
+    .slice(0, 2)
+    .map((e) => `\`${e}\``)
+    .join(', ');
   return `${problem}\n\nUsage: \`${command.usage}\`${examples ? ` — for example ${examples}` : ''}. Type \`help ${command.name}\` for details.`;
 }
 

@@ -32,7 +32,10 @@ export function deviceLogsQuery(deviceId: string): string {
 }
 
 export function parseLogsInput(input: string): ReturnType<CommandSpec<LogsArgs>['parse']> {
-  const text = input.trim().replace(/^```(?:kql|kusto)?\s*|```$/g, '').trim();
+  const text = input
+    .trim()
+    .replace(/^```(?:kql|kusto)?\s*|```$/g, '')
+    .trim();
   if (text === '') return parseError('Give a KQL query, e.g. `logs DeviceLogs | where Level == "Error" | take 10`, or a device id: `logs device-42`.');
   if (text.length > MAX_QUERY_LENGTH) return parseError(`The query is too long (${text.length} characters; at most ${MAX_QUERY_LENGTH}).`);
   if (DEVICE_ID.test(text)) return parsed({ query: deviceLogsQuery(text), deviceId: text });
@@ -44,7 +47,7 @@ async function describeLogsError(ctx: TurnContext, error: unknown): Promise<stri
   if (error instanceof LogsQueryError) {
     if (!error.position) return error.message;
     const { line, column, caret } = error.position;
-    const schema = await ctx.services.logs?.schema?.({ timeoutInMs: 5_000 }).catch(() => []) ?? [];
+    const schema = (await ctx.services.logs?.schema?.({ timeoutInMs: 5_000 }).catch(() => [])) ?? [];
     return kqlErrorText({ message: error.message, line, column, caret, suggestions: kqlSuggestions(error.message, caretWord(caret), schema) });
   }
   return 'The log search failed unexpectedly; try again, or a smaller query (add a time filter or `take`).';

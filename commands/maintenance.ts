@@ -41,7 +41,11 @@ export const silenceScheduleCommand: CommandSpec<ScheduleArgs> = {
       }
       const lines = windows.map((w) => {
         const next = currentOrNext(w.window, now);
-        const when = !next ? 'over' : next.start.getTime() <= now.getTime() ? `**in progress** until ${formatLocal(next.end, w.window.timeZone)}` : `next ${formatLocal(next.start, w.window.timeZone)}`;
+        const when = !next
+          ? 'over'
+          : next.start.getTime() <= now.getTime()
+            ? `**in progress** until ${formatLocal(next.end, w.window.timeZone)}`
+            : `next ${formatLocal(next.start, w.window.timeZone)}`;
         return `- #${w.id} ${w.filter ? `\`${w.filter}\`` : 'all alerts'}: ${describeWindow(w.window)} — ${when} (by ${w.createdBy})`;
       });
       await ctx.reply(`Maintenance windows (alerts inside are stored and listed, not carded or paged):\n\n${lines.join('\n')}`);

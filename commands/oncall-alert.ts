@@ -34,14 +34,24 @@ async function addNote(ctx: TurnContext, alertId: string, text: string): Promise
 export type MentionSources = Pick<Services, 'oncall' | 'alerts' | 'config'>;
 
 /** The mention card as it is now (notes, the rotation's people), shared or for one reader. */
-export async function mentionCardFor(sources: MentionSources, alertId: string, reader?: { canAct: boolean; onCall: boolean }): Promise<AdaptiveCard | undefined> {
+export async function mentionCardFor(
+  sources: MentionSources,
+  alertId: string,
+  reader?: { canAct: boolean; onCall: boolean },
+): Promise<AdaptiveCard | undefined> {
   const { oncall, alerts, config } = sources;
   const record = await alerts?.get(alertId);
   const state = await oncall?.escalations.get(alertId);
   if (!oncall || !record || !state) return undefined;
   const notes = await oncall.timeline.notes(alertId, NOTES_ON_CARD);
   const rotation = await oncall.onCall(state.rotation).catch(() => undefined);
-  const people = rotation ? [...rotation.rotation.members, ...(rotation.rotation.secondaries ?? []), ...(rotation.rotation.escalationTarget ? [rotation.rotation.escalationTarget] : [])] : state.pages.map((p) => p.member);
+  const people = rotation
+    ? [
+        ...rotation.rotation.members,
+        ...(rotation.rotation.secondaries ?? []),
+        ...(rotation.rotation.escalationTarget ? [rotation.rotation.escalationTarget] : []),
+      ]
+    : state.pages.map((p) => p.member);
   const members = people.filter((m, i) => people.findIndex((o) => o.id.toLowerCase() === m.id.toLowerCase()) === i);
   return onCallMentionCard({
     alertId,
@@ -97,7 +107,8 @@ export const oncallNoteAction: CardActionSpec<{ id: string; note: string }> = {
   verb: ONCALL_VERBS.note,
   role: 'operator',
   sideEffects: true,
-  parse: (data) => (typeof data.id === 'string' && typeof data.note === 'string' ? parsed({ id: data.id, note: data.note }) : parseError('no alert id or note')),
+  parse: (data) =>
+    typeof data.id === 'string' && typeof data.note === 'string' ? parsed({ id: data.id, note: data.note }) : parseError('no alert id or note'),
   async run(ctx, { id, note }): Promise<CardActionResult> {
     await addNote(ctx, id, note);
     const card = await mentionCardOf(ctx, id);
@@ -119,12 +130,21 @@ export const oncallReassignAction: CardActionSpec<{ id: string; member: string }
   verb: ONCALL_VERBS.reassign,
   role: 'operator',
   sideEffects: true,
-  parse: (data) => (typeof data.id === 'string' && typeof data.member === 'string' && data.member ? parsed({ id: data.id, member: data.member }) : parseError('no alert id or person')),
+  parse: (data) =>
+    typeof data.id === 'string' && typeof data.member === 'string' && data.member
+      ? parsed({ id: data.id, member: data.member })
+      : parseError('no alert id or person'),
   async run(ctx, { id, member }): Promise<CardActionResult> {
     const { oncall, escalator } = paging(ctx);
     const state = await oncall.escalations.get(id);
     const rotation = state ? await oncall.onCall(state.rotation).catch(() => undefined) : undefined;
-    const people = rotation ? [...rotation.rotation.members, ...(rotation.rotation.secondaries ?? []), ...(rotation.rotation.escalationTarget ? [rotation.rotation.escalationTarget] : [])] : [];
+    const people = rotation
+      ? [
+          ...rotation.rotation.members,
+          ...(rotation.rotation.secondaries ?? []),
+          ...(rotation.rotation.escalationTarget ? [rotation.rotation.escalationTarget] : []),
+        ]
+      : [];
     const person = people.find((p) => p.id.toLowerCase() === member.toLowerCase());
     if (!person) return { message: `${member} is not in this alert's rotation; Reassign… offers its people.` };
     return { message: await escalator.reassign(id, person, ctx.actor.name) };

@@ -31,7 +31,8 @@ export const oncallCommand: CommandSpec<string | undefined> = {
   usage: 'oncall [rotation]',
   examples: ['oncall', 'oncall berlin-ops'],
   role: 'viewer',
-  parse: (input) => (/^[\w-]*$/.test(input.trim()) ? parsed(input.trim() || undefined) : parseError('Name one rotation, e.g. `oncall berlin-ops`, or none to see them all.')),
+  parse: (input) =>
+    /^[\w-]*$/.test(input.trim()) ? parsed(input.trim() || undefined) : parseError('Name one rotation, e.g. `oncall berlin-ops`, or none to see them all.'),
   async run(ctx, name) {
     const service = oncallOf(ctx);
     const all = await refusalsToUser(OnCallError, () => service.whoIsOnCall(name));
@@ -80,13 +81,15 @@ const ROTATION_KEYS = ['members', 'secondaries', 'escalate', 'ack', 'start'] as 
 
 export function parseRotationArgs(input: string): ParseResult<RotationArgs> {
   const [verb = '', ...words] = input.trim().split(/\s+/).filter(Boolean);
-  if (verb === 'remove') return words.length === 1 ? parsed({ kind: 'remove', name: words[0]! }) : parseError('Say which rotation: `oncall rotation remove berlin-ops`.');
+  if (verb === 'remove')
+    return words.length === 1 ? parsed({ kind: 'remove', name: words[0]! }) : parseError('Say which rotation: `oncall rotation remove berlin-ops`.');
   if (verb !== 'add') return parseError(`Use \`oncall rotation add …\` or \`oncall rotation remove <name>\`. Example: \`${ROTATION_EXAMPLE}\`.`);
   const positional = words.filter((w) => !/^[a-z]+:/i.test(w));
   const keyed = new Map<string, string>();
   for (const word of words.filter((w) => /^[a-z]+:/i.test(w))) {
     const key = word.slice(0, word.indexOf(':')).toLowerCase();
-    if (!(ROTATION_KEYS as readonly string[]).includes(key)) return parseError(`Unknown option \`${key}:\`; use ${ROTATION_KEYS.map((k) => `${k}:`).join(', ')}. Example: \`${ROTATION_EXAMPLE}\`.`);
+    if (!(ROTATION_KEYS as readonly string[]).includes(key))
+      return parseError(`Unknown option \`${key}:\`; use ${ROTATION_KEYS.map((k) => `${k}:`).join(', ')}. Example: \`${ROTATION_EXAMPLE}\`.`);
     keyed.set(key, word.slice(key.length + 1));
   }
   const [name = '', cadence = '', ...rest] = positional;
@@ -94,9 +97,16 @@ export function parseRotationArgs(input: string): ParseResult<RotationArgs> {
   const handoff = weekly ? rest.slice(0, 2).join(' ') : (rest[0] ?? '');
   const timeZone = (weekly ? rest[2] : rest[1]) ?? '';
   if (!name || !cadence || !handoff || !timeZone || rest.length > (weekly ? 3 : 2)) {
-    return parseError(`Write a rotation as \`oncall rotation add <name> weekly <Day> <HH:MM> <time zone> members:<a>,<b>\` (or \`daily <HH:MM>\`). Example: \`${ROTATION_EXAMPLE}\`.`);
+    return parseError(
+      `Write a rotation as \`oncall rotation add <name> weekly <Day> <HH:MM> <time zone> members:<a>,<b>\` (or \`daily <HH:MM>\`). Example: \`${ROTATION_EXAMPLE}\`.`,
+    );
   }
-  const list = (key: string) => keyed.get(key)?.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (key: string) =>
+    keyed
+      .get(key)
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   const ack = keyed.get('ack');
   return parsed({
     kind: 'add',
@@ -117,8 +127,13 @@ export function parseRotationArgs(input: string): ParseResult<RotationArgs> {
 export const oncallRotationCommand: CommandSpec<RotationArgs> = {
   name: 'oncall rotation',
   summary: 'Add, change or remove an on-call rotation (admins)',
-  usage: 'oncall rotation add <name> weekly <Day> <HH:MM> <time zone> members:<a>,<b> [secondaries:…] [escalate:<who>] [ack:<minutes>] | oncall rotation remove <name>',
-  examples: [ROTATION_EXAMPLE, 'oncall rotation add night-desk daily 18:00 UTC members:alice@contoso.com,bob@contoso.com ack:10', 'oncall rotation remove night-desk'],
+  usage:
+    'oncall rotation add <name> weekly <Day> <HH:MM> <time zone> members:<a>,<b> [secondaries:…] [escalate:<who>] [ack:<minutes>] | oncall rotation remove <name>',
+  examples: [
+    ROTATION_EXAMPLE,
+    'oncall rotation add night-desk daily 18:00 UTC members:alice@contoso.com,bob@contoso.com ack:10',
+    'oncall rotation remove night-desk',
+  ],
   role: 'admin',
   sideEffects: true,
   parse: parseRotationArgs,
@@ -147,7 +162,9 @@ export function parseOverrideArgs(input: string): ParseResult<OverrideArgs> {
   if (words[0] === 'list' && words.length === 1) return parsed({ kind: 'list' });
   if (words[0] === 'remove') {
     const id = Number(words[1]?.replace(/^#/, ''));
-    return words.length === 2 && Number.isInteger(id) && id > 0 ? parsed({ kind: 'remove', id }) : parseError('Say which override: `oncall override remove 3` (`oncall override list` shows the numbers).');
+    return words.length === 2 && Number.isInteger(id) && id > 0
+      ? parsed({ kind: 'remove', id })
+      : parseError('Say which override: `oncall override remove 3` (`oncall override list` shows the numbers).');
   }
   const fromAt = words.indexOf('from');
   const from = fromAt >= 0 ? words.slice(fromAt + 1).join(' ') : undefined;
@@ -173,24 +190,33 @@ export const oncallOverrideCommand: CommandSpec<OverrideArgs> = {
     const admin = hasRole(ctx.actor.role, 'admin');
     if (args.kind === 'list') {
       const list = await service.overrides();
-      await ctx.reply(list.length === 0 ? 'No current or coming overrides.' : list.map((o) => `- #${o.id} **${o.member.name}** covers ${o.rotation}: ${o.start} → ${o.end} (by ${o.createdBy})`).join('\n'));
+      await ctx.reply(
+        list.length === 0
+          ? 'No current or coming overrides.'
+          : list.map((o) => `- #${o.id} **${o.member.name}** covers ${o.rotation}: ${o.start} → ${o.end} (by ${o.createdBy})`).join('\n'),
+      );
       return;
     }
     if (args.kind === 'remove') {
       const list = await service.overrides();
       const target = list.find((o) => o.id === args.id);
       if (!target) throw new UserError(`There is no current override #${args.id}; \`oncall override list\` shows them.`);
-      if (!admin && !isActor(target.member, ctx.actor)) throw new UserError(`Override #${args.id} is ${target.member.name}'s: only they or an admin can remove it.`);
+      if (!admin && !isActor(target.member, ctx.actor))
+        throw new UserError(`Override #${args.id} is ${target.member.name}'s: only they or an admin can remove it.`);
       await service.removeOverride(args.id);
       await ctx.reply(`Override #${args.id} is removed; ${target.rotation} follows its rotation again.`);
       return;
     }
     const self = args.who.toLowerCase() === 'me' || isActor({ id: args.who, name: args.who }, ctx.actor);
     if (!self && !admin) {
-      throw new UserError(`Putting someone else on call needs the **admin** role; you are a **${ctx.actor.role}**. You can take it yourself: \`oncall override ${args.rotation} me ${args.duration}\`.`);
+      throw new UserError(
+        `Putting someone else on call needs the **admin** role; you are a **${ctx.actor.role}**. You can take it yourself: \`oncall override ${args.rotation} me ${args.duration}\`.`,
+      );
     }
     const member = self ? memberOfActor(ctx.actor) : { id: args.who, name: args.who.includes('@') ? args.who.slice(0, args.who.indexOf('@')) : args.who };
-    const override = await refusalsToUser(OnCallError, () => service.addOverride({ rotation: args.rotation, member, duration: args.duration, from: args.from, createdBy: ctx.actor.name }));
+    const override = await refusalsToUser(OnCallError, () =>
+      service.addOverride({ rotation: args.rotation, member, duration: args.duration, from: args.from, createdBy: ctx.actor.name }),
+    );
     const zone = (await service.rotation(override.rotation)).timeZone;
     await ctx.reply(
       `Override #${override.id}: **${member.name}** is primary of ${override.rotation} from ${formatLocal(new Date(override.start), zone)} to ${formatLocal(new Date(override.end), zone)}. ` +

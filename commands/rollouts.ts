@@ -19,7 +19,8 @@ import type { TurnContext } from './context';
 import { noArguments, parseError, parsed, type CardActionResult, type CardActionSpec, type CommandSpec, type ParseResult } from './spec';
 import { refusalsToUser, UserError } from './user-error';
 
-const NOT_SET_UP = 'Rollouts are not set up in this FleetOps: the rollouts feature needs a fleet backend (FLEET_BACKEND) and a firmware feed (FEED_BACKEND). An admin can enable them; see docs/azure-setup.md.';
+const NOT_SET_UP =
+  'Rollouts are not set up in this FleetOps: the rollouts feature needs a fleet backend (FLEET_BACKEND) and a firmware feed (FEED_BACKEND). An admin can enable them; see docs/azure-setup.md.';
 const ROLLOUT_ID = /^R?\d{1,9}$/i;
 
 const audience = (role: Role): CardAudience => ({ canOperate: hasRole(role, 'operator'), canLead: hasRole(role, 'release-lead') });
@@ -100,7 +101,9 @@ async function plan(ctx: TurnContext, args: PlanArgs) {
   await ctx.typing();
   const window = args.windowText === undefined ? undefined : parseRolloutWindow(args.windowText, ctx.services.config.rollouts.soakMs);
   if (window && !window.ok) throw new UserError(window.error);
-  const planned = await refusalsToUser(RolloutRefused, () => rollouts.plan({ ...args, window: window?.value, actor: ctx.actor, conversationId: ctx.conversation.conversationId }));
+  const planned = await refusalsToUser(RolloutRefused, () =>
+    rollouts.plan({ ...args, window: window?.value, actor: ctx.actor, conversationId: ctx.conversation.conversationId }),
+  );
   return { id: planned.rollout.id, card: rolloutPlanCard(planned) };
 }
 
@@ -108,7 +111,12 @@ export const rolloutPlanCommand: CommandSpec<PlanArgs> = {
   name: 'rollout plan',
   summary: 'Plan a firmware rollout: targets per wave, nothing written until Start',
   usage: 'rollout plan <version> [to <filter>] [waves 1,10,50,100] [window "<day> HH:MM-HH:MM <time zone>"]',
-  examples: ['rollout plan 2.4.1', 'rollout plan 2.4.1 to ring:canary', 'rollout plan 2.4.1 to site:berlin waves 1,5,25,100', 'rollout plan 2.4.1 to site:berlin window "Sat 02:00-06:00 Europe/Berlin"'],
+  examples: [
+    'rollout plan 2.4.1',
+    'rollout plan 2.4.1 to ring:canary',
+    'rollout plan 2.4.1 to site:berlin waves 1,5,25,100',
+    'rollout plan 2.4.1 to site:berlin window "Sat 02:00-06:00 Europe/Berlin"',
+  ],
   role: 'operator',
   sideEffects: true,
   parse: parsePlan,
@@ -134,20 +142,24 @@ export const rolloutsCommand: CommandSpec<void> = {
       await ctx.reply('No rollouts yet. `firmware` lists versions; `rollout plan <version>` plans one.');
       return;
     }
-    const lines = await Promise.all(list.map(async (r) => {
-      const view = (await rollouts.view(r.id))!;
-      return `- **${r.id}** firmware ${r.firmware.version} → ${r.filterText ? `\`${r.filterText}\`` : 'whole fleet'} · ${describeState(r)} · ${fmt(view.totals.succeeded)}/${fmt(view.totals.targets)} succeeded`;
-    }));
+    const lines = await Promise.all(
+      list.map(async (r) => {
+        const view = (await rollouts.view(r.id))!;
+        return `- **${r.id}** firmware ${r.firmware.version} → ${r.filterText ? `\`${r.filterText}\`` : 'whole fleet'} · ${describeState(r)} · ${fmt(view.totals.succeeded)}/${fmt(view.totals.targets)} succeeded`;
+      }),
+    );
     await ctx.reply(`Rollouts (newest first):\n\n${lines.join('\n')}\n\n\`rollout status <id>\` shows one.`);
   },
 };
 
-const idArg = (what: string) => (input: string): ParseResult<{ id?: string }> => {
-  const id = input.trim();
-  if (!id) return parsed({ id: undefined });
-  if (!ROLLOUT_ID.test(id)) return parseError(`\`${id}\` is not a rollout id (like R7); \`rollouts\` lists them, then \`${what} R7\`.`);
-  return parsed({ id: normalizeId(id) });
-};
+const idArg =
+  (what: string) =>
+  (input: string): ParseResult<{ id?: string }> => {
+    const id = input.trim();
+    if (!id) return parsed({ id: undefined });
+    if (!ROLLOUT_ID.test(id)) return parseError(`\`${id}\` is not a rollout id (like R7); \`rollouts\` lists them, then \`${what} R7\`.`);
+    return parsed({ id: normalizeId(id) });
+  };
 
 export const rolloutStatusCommand: CommandSpec<{ id?: string }> = {
   name: 'rollout status',
@@ -168,13 +180,27 @@ export const rolloutStatusCommand: CommandSpec<{ id?: string }> = {
 
 type Verb = 'start' | 'approve' | 'pause' | 'resume' | 'abort' | 'retry';
 
-const VERB_ROLES: Record<Verb, Role> = { start: 'release-lead', approve: 'release-lead', pause: 'operator', resume: 'release-lead', abort: 'release-lead', retry: 'release-lead' };
+const VERB_ROLES: Record<Verb, Role> = {
+  start: 'release-lead',
+  approve: 'release-lead',
+  pause: 'operator',
+  resume: 'release-lead',
+  abort: 'release-lead',
+  retry: 'release-lead',
+};
 
 async function transition(ctx: TurnContext, verb: Verb, id: string, version: number | undefined, options: { revert?: boolean } = {}): Promise<ActionOutcome> {
   return announced(ctx, await act(service(ctx).actions, verb, id, version, { name: ctx.actor.name }, options), { verb });
 }
 
-async function act(a: RolloutActions, verb: Verb, id: string, version: number | undefined, actor: ActionActor, options: { revert?: boolean }): Promise<ActionOutcome | Promise<ActionOutcome>> {
+async function act(
+  a: RolloutActions,
+  verb: Verb,
+  id: string,
+  version: number | undefined,
+  actor: ActionActor,
+  options: { revert?: boolean },
+): Promise<ActionOutcome | Promise<ActionOutcome>> {
   switch (verb) {
     case 'start':
       return await a.start(id, version, actor);
@@ -218,7 +244,8 @@ function transitionCommand(verb: Verb, summary: string): CommandSpec<{ id: strin
       if (!id) return parseError(`Say which rollout, e.g. \`${name} R7\`; \`rollouts\` lists them.`);
       if (!ROLLOUT_ID.test(id)) return parseError(`\`${id}\` is not a rollout id (like R7); \`rollouts\` lists them.`);
       const revert = verb === 'abort' && flag?.toLowerCase() === 'revert';
-      if ((flag && !revert) || rest.length > 0) return parseError(`\`${name}\` takes only the rollout id${verb === 'abort' ? ' and optionally `revert`' : ''}.`);
+      if ((flag && !revert) || rest.length > 0)
+        return parseError(`\`${name}\` takes only the rollout id${verb === 'abort' ? ' and optionally `revert`' : ''}.`);
       return parsed({ id: normalizeId(id), revert });
     },
     async run(ctx, { id, revert }) {
@@ -308,7 +335,8 @@ function parseButton(data: Record<string, unknown>): ParseResult<ButtonData> {
   const id = data.id;
   const version = data.version;
   if (typeof id !== 'string' || !ROLLOUT_ID.test(id)) return parseError('the rollout id is missing or malformed');
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) return parseError('the card version is missing; type `rollout status` for a fresh card');
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1)
+    return parseError('the card version is missing; type `rollout status` for a fresh card');
   return parsed({ id: normalizeId(id), version, revert: data.revert === true, confirmed: data.confirmed === true });
 }
 
@@ -378,7 +406,9 @@ export const rolloutRefreshAction: CardActionSpec<{ id: string }> = {
   verb: ROLLOUT_VERBS.refresh,
   role: 'viewer',
   parse(data) {
-    return typeof data.id === 'string' && ROLLOUT_ID.test(data.id) ? parsed({ id: normalizeId(data.id) }) : parseError('the rollout id is missing or malformed');
+    return typeof data.id === 'string' && ROLLOUT_ID.test(data.id)
+      ? parsed({ id: normalizeId(data.id) })
+      : parseError('the rollout id is missing or malformed');
   },
   async run(ctx, { id }) {
     const view = await service(ctx).view(id);

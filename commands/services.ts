@@ -53,6 +53,10 @@ export interface Services {
   /** Listeners to fired alerts' new cards (the alerts feature calls them; on call starts paging from them). */
   /** On-call paging: Escalate and notes from cards and commands (commands/oncall-alert.ts). */
   readonly escalator?: Escalator;
-  readonly alertRouted?: { add(listener: AlertRoutedListener): void; hold(held: (record: AlertRecord) => boolean): void; release(alertId: string): Promise<number> };
+  readonly alertRouted?: {
+    add(listener: AlertRoutedListener): void;
+    hold(held: (record: AlertRecord) => boolean): void;
+    release(alertId: string): Promise<number>;
+  };
   // Domain services: each feature adds its optional field here (fleet, logs, alerts, rollouts, deployments).
 }

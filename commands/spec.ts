@@ -39,7 +39,12 @@ export interface CommandSpec<Args = any> {
  * why (e.g. Azure DevOps refused the approval): the audit records it as failed.
  */
 export type CardActionResult =
-  | { card: AdaptiveCard; message?: undefined; failure?: string; /** The card is the current state, but the click changed nothing (audited as noop). */ noop?: string }
+  | {
+      card: AdaptiveCard;
+      message?: undefined;
+      failure?: string /** The card is the current state, but the click changed nothing (audited as noop). */;
+      noop?: string;
+    }
   | { message: string; card?: undefined; failure?: undefined; noop?: undefined };
 
 /** A card button (Action.Execute verb) handler. */

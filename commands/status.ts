@@ -54,7 +54,15 @@ export async function deviceStatusView(ctx: TurnContext, twin: DeviceTwin, notic
     connectionSince: twin.connectionStateUpdatedTime ? absoluteTime(twin.connectionStateUpdatedTime) : undefined,
     enabled: twin.status === 'enabled',
     statusReason: twin.statusReason,
-    firmware: { current: fw.current, desired: fw.desired, status: fw.status, substatus: fw.substatus, drift: fw.drift, lastStart: fw.lastStart && absoluteTime(fw.lastStart), lastEnd: fw.lastEnd && absoluteTime(fw.lastEnd) },
+    firmware: {
+      current: fw.current,
+      desired: fw.desired,
+      status: fw.status,
+      substatus: fw.substatus,
+      drift: fw.drift,
+      lastStart: fw.lastStart && absoluteTime(fw.lastStart),
+      lastEnd: fw.lastEnd && absoluteTime(fw.lastEnd),
+    },
     rollout: await rolloutOf(ctx, twin.deviceId, fw.rolloutId, fw.waveId),
     health: assessHealth(twin, now),
     facts,
@@ -89,7 +97,12 @@ async function openAlerts(ctx: TurnContext, deviceId: string): Promise<DeviceSta
   if (!alerts) return undefined;
   try {
     const now = ctx.services.clock.now();
-    return (await alerts.openForDevice(deviceId)).map((a) => ({ title: a.rule, severity: `Sev${a.severity}`, since: formatRelativeTime(a.firedAt, now), state: a.state }));
+    return (await alerts.openForDevice(deviceId)).map((a) => ({
+      title: a.rule,
+      severity: `Sev${a.severity}`,
+      since: formatRelativeTime(a.firedAt, now),
+      state: a.state,
+    }));
   } catch (error) {
     ctx.log.warn({ err: error, deviceId }, 'open alerts lookup failed; status card shows none');
     return undefined;
@@ -174,7 +187,9 @@ export const rebootConfirmAction: CardActionSpec<{ deviceId: string }> = {
     const twin = await findDevice(fleet, deviceId);
     const result = await fleet.invokeMethod(twin.deviceId, 'reboot', { requestedBy: ctx.actor.name }, { responseTimeoutInSeconds: 30 });
     if (result.status < 200 || result.status >= 300) {
-      throw new UserError(`Reboot of ${twin.deviceId} failed (${result.status}): ${methodMessage(result.payload) ?? 'no answer from the device'}. Nothing was changed.`);
+      throw new UserError(
+        `Reboot of ${twin.deviceId} failed (${result.status}): ${methodMessage(result.payload) ?? 'no answer from the device'}. Nothing was changed.`,
+      );
     }
     const back = (result.payload as { expectedBackInSeconds?: unknown } | undefined)?.expectedBackInSeconds;
     const text = `Reboot sent by ${ctx.actor.name}; ${twin.deviceId} answered ${result.status}${typeof back === 'number' ? `, back in about ${back} s` : ''}. Press Refresh to follow it.`;

@@ -91,11 +91,17 @@ export class AlertRuleEvaluator {
       // A rule that could not be evaluated this tick neither fires nor resolves.
       if (!evaluated.has(rule.id) || hits.has(key(rule.id, alert.deviceId))) continue;
       const hit: RuleHit = { rule, deviceId: alert.deviceId, site: alert.site, value: lastValue(alert) };
-      posts.push({ kind: 'resolved', payload: localAlertPayload(hit, { alertId: alert.alertId, firedDateTime: alert.rawFiredDateTime, resolvedDateTime: now.toISOString() }) });
+      posts.push({
+        kind: 'resolved',
+        payload: localAlertPayload(hit, { alertId: alert.alertId, firedDateTime: alert.rawFiredDateTime, resolvedDateTime: now.toISOString() }),
+      });
     }
     for (const [k, hit] of hits) {
       if (open.has(k)) continue;
-      posts.push({ kind: 'fired', payload: localAlertPayload(hit, { alertId: localAlertId(hit.rule.id, hit.deviceId, now), firedDateTime: now.toISOString() }) });
+      posts.push({
+        kind: 'fired',
+        payload: localAlertPayload(hit, { alertId: localAlertId(hit.rule.id, hit.deviceId, now), firedDateTime: now.toISOString() }),
+      });
     }
 
     let fired = 0;
@@ -124,7 +130,8 @@ export class AlertRuleEvaluator {
           if (rule.kind === 'offline' && device.connectionState === 'Disconnected' && device.status === 'enabled') {
             const last = Date.parse(device.lastActivityTime ?? device.connectionStateUpdatedTime ?? '');
             const minutes = Number.isNaN(last) ? Infinity : (now.getTime() - last) / 60_000;
-            if (minutes > rule.afterMinutes) hits.push({ rule, deviceId: device.deviceId, site, value: Number.isFinite(minutes) ? minutes : rule.afterMinutes });
+            if (minutes > rule.afterMinutes)
+              hits.push({ rule, deviceId: device.deviceId, site, value: Number.isFinite(minutes) ? minutes : rule.afterMinutes });
           }
           if (rule.kind === 'temperature') {
             const temperature = healthOf(device).temperature;

@@ -32,7 +32,8 @@ export class NotifierRolloutAnnouncer implements RolloutAnnouncer {
     const card = rolloutProgressCard(view, { refreshUserIds: this.options.refreshUserIds });
     const t = view.totals;
     const summary = `${view.rollout.id} ${view.rollout.firmware.version}: ${describeState(view.rollout)} (${fmt(t.succeeded)}/${fmt(t.targets)} succeeded)`;
-    for (const conversationId of await this.recipients(view.rollout)) await this.notifier.post(conversationId, rolloutCardKey(view.rollout.id), { card, summary });
+    for (const conversationId of await this.recipients(view.rollout))
+      await this.notifier.post(conversationId, rolloutCardKey(view.rollout.id), { card, summary });
   }
 
   async gateBreached(event: Extract<RolloutEvent, { kind: 'gate-breached' }>): Promise<void> {
@@ -44,7 +45,12 @@ export class NotifierRolloutAnnouncer implements RolloutAnnouncer {
     } catch (error) {
       this.options.log?.warn({ err: String(error), rolloutId: event.rolloutId }, 'no log lines for the gate alert');
     }
-    const card = rolloutGateAlertCard({ view, wave: event.wave, gate: event.gate, failing: event.failing.map((d) => ({ ...d, logLines: tails.get(d.deviceId) })) });
+    const card = rolloutGateAlertCard({
+      view,
+      wave: event.wave,
+      gate: event.gate,
+      failing: event.failing.map((d) => ({ ...d, logLines: tails.get(d.deviceId) })),
+    });
     const summary = `Rollout ${event.rolloutId} paused itself at wave ${event.wave}: ${event.gate.reason ?? 'gate breached'}`;
     for (const conversationId of await this.recipients(view.rollout)) {
       await this.notifier.post(conversationId, `rollout-alert:${event.rolloutId}:${event.wave}:${view.rollout.version}`, { card, summary });
@@ -65,11 +71,14 @@ export function logsTail(logs: LogsClient, lines = 5): LogTail {
     const out = new Map<string, string[]>();
     for (const id of deviceIds) {
       if (!/^[A-Za-z0-9._:-]{1,128}$/.test(id)) continue;
-      const result = await logs.query(`DeviceLogs | where DeviceId == ${kqlString(id)} | top ${lines} by TimeGenerated desc | project TimeGenerated, Level, Message`, {
-        timespan: { durationInMs: 24 * 3_600_000 },
-        maxRows: lines,
-        timeoutInMs: 10_000,
-      });
+      const result = await logs.query(
+        `DeviceLogs | where DeviceId == ${kqlString(id)} | top ${lines} by TimeGenerated desc | project TimeGenerated, Level, Message`,
+        {
+          timespan: { durationInMs: 24 * 3_600_000 },
+          maxRows: lines,
+          timeoutInMs: 10_000,
+        },
+      );
       const rows = result.tables[0]?.rows ?? [];
       out.set(id, rows.map((r) => `${String(r[0] ?? '').slice(11, 19)} ${String(r[1] ?? '')} ${String(r[2] ?? '')}`.trim()).reverse());
     }

@@ -68,7 +68,13 @@ export class RolloutTickJob {
       const now = (await this.service.view(id))?.totals.timedOut;
       if (was === undefined || now === undefined || now <= was) continue;
       const n = now - was;
-      await this.audit?.record({ ...FLEETOPS_ACTOR, action: 'rollout.timeout', target: id, outcome: 'ok', detail: `${n} device${n === 1 ? '' : 's'} timed out in an update phase` });
+      await this.audit?.record({
+        ...FLEETOPS_ACTOR,
+        action: 'rollout.timeout',
+        target: id,
+        outcome: 'ok',
+        detail: `${n} device${n === 1 ? '' : 's'} timed out in an update phase`,
+      });
     }
   }
 

@@ -22,12 +22,18 @@ const DESCRIPTION_MAX = 128;
 
 export function menuCommands(commands: readonly MenuCommand[]): Array<{ title: string; description: string }> {
   const byName = new Map(commands.map((c) => [c.name, c]));
-  const ordered = [...MENU_ORDER.flatMap((name) => (byName.has(name) ? [byName.get(name)!] : [])), ...commands.filter((c) => !(MENU_ORDER as readonly string[]).includes(c.name))];
+  const ordered = [
+    ...MENU_ORDER.flatMap((name) => (byName.has(name) ? [byName.get(name)!] : [])),
+    ...commands.filter((c) => !(MENU_ORDER as readonly string[]).includes(c.name)),
+  ];
   const seen = new Set<string>();
   return ordered
     .filter((c) => (seen.has(c.name) ? false : (seen.add(c.name), true)))
     .slice(0, MAX_MENU_COMMANDS)
-    .map((c) => ({ title: truncate(c.name, TITLE_MAX), description: truncate(c.usage && c.usage !== c.name ? `${c.summary}: ${c.usage}` : c.summary, DESCRIPTION_MAX) }));
+    .map((c) => ({
+      title: truncate(c.name, TITLE_MAX),
+      description: truncate(c.usage && c.usage !== c.name ? `${c.summary}: ${c.usage}` : c.summary, DESCRIPTION_MAX),
+    }));
 }
 
 const truncate = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
@@ -47,7 +53,10 @@ export interface ManifestOptions {
 const GUID = /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
 
 export function buildManifest(options: ManifestOptions): Record<string, any> {
-  if (!GUID.test(options.botId)) throw new Error(`CLIENT_ID=${JSON.stringify(options.botId)} is not a GUID; set it to the Microsoft App ID of your Azure Bot (Azure portal → the bot → Configuration)`);
+  if (!GUID.test(options.botId))
+    throw new Error(
+      `CLIENT_ID=${JSON.stringify(options.botId)} is not a GUID; set it to the Microsoft App ID of your Azure Bot (Azure portal → the bot → Configuration)`,
+    );
   const appId = options.appId ?? options.botId;
   if (!GUID.test(appId)) throw new Error(`TEAMS_APP_ID=${JSON.stringify(appId)} is not a GUID`);
   if (!/^\d+\.\d+\.\d+$/.test(options.version)) throw new Error(`version ${options.version} must be major.minor.patch for Teams`);

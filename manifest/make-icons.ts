@@ -16,7 +16,8 @@ function image(size: number, background: Rgba): PNG {
 }
 
 function rect(png: PNG, x0: number, y0: number, w: number, h: number, color: Rgba): void {
-  for (let y = y0; y < y0 + h; y++) for (let x = x0; x < x0 + w; x++) if (x >= 0 && y >= 0 && x < png.width && y < png.height) png.data.set(color, (y * png.width + x) * 4);
+  for (let y = y0; y < y0 + h; y++)
+    for (let x = x0; x < x0 + w; x++) if (x >= 0 && y >= 0 && x < png.width && y < png.height) png.data.set(color, (y * png.width + x) * 4);
 }
 
 /** The glyph on a 16×16 grid, scaled to `cell` pixels per unit and offset by `origin`. */
@@ -45,7 +46,10 @@ export function outlineIcon(): PNG {
 }
 
 if (require.main === module) {
-  for (const [name, png] of [['color.png', colorIcon()], ['outline.png', outlineIcon()]] as const) {
+  for (const [name, png] of [
+    ['color.png', colorIcon()],
+    ['outline.png', outlineIcon()],
+  ] as const) {
     fs.writeFileSync(path.join(__dirname, name), PNG.sync.write(png));
     console.log(`wrote manifest/${name} (${png.width}×${png.height})`);
   }

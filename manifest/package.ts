@@ -9,7 +9,12 @@ import { registryCommandSpecs } from './command-source';
  * outline.png at the root, as Teams requires) with the Azure Bot's id from CLIENT_ID.
  * Optional: TEAMS_APP_ID (defaults to CLIENT_ID), BOT_DOMAIN (added to validDomains).
  */
-export async function packageApp(options: { botId: string; appId?: string; botDomain?: string; outFile: string }): Promise<{ file: string; manifest: Record<string, any> }> {
+export async function packageApp(options: {
+  botId: string;
+  appId?: string;
+  botDomain?: string;
+  outFile: string;
+}): Promise<{ file: string; manifest: Record<string, any> }> {
   const version = (JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
   const manifest = buildManifest({ botId: options.botId, appId: options.appId, botDomain: options.botDomain, version, commands: registryCommandSpecs() });
   fs.mkdirSync(path.dirname(options.outFile), { recursive: true });
@@ -34,8 +39,15 @@ if (require.main === module) {
     console.error('Set CLIENT_ID to the Microsoft App ID of your Azure Bot (Azure portal → the bot → Configuration), then run `npm run package` again.');
     process.exit(1);
   }
-  packageApp({ botId, appId: process.env.TEAMS_APP_ID?.trim() || undefined, botDomain: process.env.BOT_DOMAIN?.trim() || undefined, outFile: path.join(__dirname, '..', 'build', 'fleetops-teams-app.zip') })
-    .then(({ file, manifest }) => console.log(`wrote ${path.relative(process.cwd(), file)} (bot ${botId}, ${manifest.bots[0].commandLists[0].commands.length} menu commands)`))
+  packageApp({
+    botId,
+    appId: process.env.TEAMS_APP_ID?.trim() || undefined,
+    botDomain: process.env.BOT_DOMAIN?.trim() || undefined,
+    outFile: path.join(__dirname, '..', 'build', 'fleetops-teams-app.zip'),
+  })
+    .then(({ file, manifest }) =>
+      console.log(`wrote ${path.relative(process.cwd(), file)} (bot ${botId}, ${manifest.bots[0].commandLists[0].commands.length} menu commands)`),
+    )
     .catch((error: unknown) => {
       console.error(error instanceof Error ? error.message : error);
       process.exit(1);

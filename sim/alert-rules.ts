@@ -6,7 +6,11 @@ import type { LocalAlertRule } from '../core/alerts/local-rules';
 
 /** The local alert rules, read from sim/alert-rules.yaml (or ALERT_RULES_FILE). */
 
-const base = { id: z.string().regex(/^[a-z0-9-]+$/, { message: 'use lowercase letters, digits and dashes' }), name: z.string().min(1), severity: z.number().int().min(0).max(4) };
+const base = {
+  id: z.string().regex(/^[a-z0-9-]+$/, { message: 'use lowercase letters, digits and dashes' }),
+  name: z.string().min(1),
+  severity: z.number().int().min(0).max(4),
+};
 
 export const alertRuleSchema = z.discriminatedUnion('kind', [
   z.object({ ...base, kind: z.literal('offline'), afterMinutes: z.number().positive() }),

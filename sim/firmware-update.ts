@@ -36,13 +36,17 @@ const FAILURES: ReadonlyArray<readonly [UpdatePhase, string]> = [
 
 /** Decides, from the device's own random stream, how its update of `target` will go. */
 export function planUpdate(random: Random, bad: boolean, rates: UpdateRates, speed = 1): UpdatePlan {
-  const durationsMs = Object.fromEntries(UPDATE_PHASES.map((p) => [p, Math.round((between(random, ...PHASE_SECONDS[p]) * 1000) / speed)])) as Record<UpdatePhase, number>;
+  const durationsMs = Object.fromEntries(UPDATE_PHASES.map((p) => [p, Math.round((between(random, ...PHASE_SECONDS[p]) * 1000) / speed)])) as Record<
+    UpdatePhase,
+    number
+  >;
   const roll = random();
   const failRate = bad ? rates.badFailRate : rates.goodFailRate;
   if (roll < failRate) {
     const [failIn, reason] = bad ? pick(random, FAILURES.slice(1)) : FAILURES[0]!;
     return { durationsMs, outcome: 'error', failIn, reason };
   }
-  if (bad && roll < failRate + rates.badRollbackRate) return { durationsMs, outcome: 'rollback', reason: 'boot health check failed; reverted to the previous slot' };
+  if (bad && roll < failRate + rates.badRollbackRate)
+    return { durationsMs, outcome: 'rollback', reason: 'boot health check failed; reverted to the previous slot' };
   return { durationsMs, outcome: 'success' };
 }

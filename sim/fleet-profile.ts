@@ -50,7 +50,10 @@ export function generateFleet(count: number, seed: number): DeviceProfile[] {
 
   return Array.from({ length: count }, (_, i) => {
     const r = deviceRandom(seed, i + 1);
-    const site = weighted(r, SITES.map((s, k) => [s, 8 - k] as const));
+    const site = weighted(
+      r,
+      SITES.map((s, k) => [s, 8 - k] as const),
+    );
     const model = pick(r, MODELS);
     const firmware = weighted(r, FIRMWARE_MIX);
     const roll = r();

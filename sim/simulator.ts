@@ -204,14 +204,15 @@ export class FleetSimulator {
     }
     if (now >= d.nextTelemetryAt) {
       d.nextTelemetryAt = now + this.telemetryMs;
-      if (this.o.logs) batch.telemetry.push({
-        TimeGenerated: iso(now),
-        DeviceId: d.profile.deviceId,
-        Temperature: round1(d.temperature),
-        Battery: Math.round(d.battery),
-        Rssi: d.rssi,
-        CpuPercent: round1(d.profile.erroring ? between(d.random, 70, 98) : between(d.random, 5, 35)),
-      });
+      if (this.o.logs)
+        batch.telemetry.push({
+          TimeGenerated: iso(now),
+          DeviceId: d.profile.deviceId,
+          Temperature: round1(d.temperature),
+          Battery: Math.round(d.battery),
+          Rssi: d.rssi,
+          CpuPercent: round1(d.profile.erroring ? between(d.random, 70, 98) : between(d.random, 5, 35)),
+        });
     }
     if (now >= d.nextHealthAt) {
       d.nextHealthAt = now + this.healthMs;
@@ -257,7 +258,10 @@ export class FleetSimulator {
       // Already there (or a rollout was aborted and wrote our version back): say so.
       if (d.update) this.events(batch, d, now, 'FirmwareUpdateCancelled', `update to ${d.update.target} cancelled; staying on ${d.firmware}`);
       d.update = undefined;
-      batch.reports.push({ deviceId: d.profile.deviceId, patch: { firmware: { currentFwVersion: d.firmware, fwUpdateStatus: 'current', pendingFwVersion: null, fwUpdateSubstatus: null } } });
+      batch.reports.push({
+        deviceId: d.profile.deviceId,
+        patch: { firmware: { currentFwVersion: d.firmware, fwUpdateStatus: 'current', pendingFwVersion: null, fwUpdateSubstatus: null } },
+      });
       return;
     }
     const bad = this.o.isBadVersion?.(target) ?? false;
@@ -266,7 +270,15 @@ export class FleetSimulator {
     this.stats.updatesStarted++;
     batch.reports.push({
       deviceId: d.profile.deviceId,
-      patch: { firmware: { fwUpdateStatus: 'downloading', pendingFwVersion: target, fwUpdateSubstatus: null, lastFwUpdateStartTime: iso(now), lastFwUpdateEndTime: null } },
+      patch: {
+        firmware: {
+          fwUpdateStatus: 'downloading',
+          pendingFwVersion: target,
+          fwUpdateSubstatus: null,
+          lastFwUpdateStartTime: iso(now),
+          lastFwUpdateEndTime: null,
+        },
+      },
     });
     batch.logs.push(this.logRow(d, now, 'Info', 'updater', `downloading firmware ${target}`));
     this.events(batch, d, now, 'FirmwareUpdateStarted', `${d.firmware} → ${target}`);
@@ -306,7 +318,10 @@ export class FleetSimulator {
       this.stats.updatesRolledBack++;
       batch.reports.push({
         deviceId: id,
-        patch: { firmware: { currentFwVersion: u.from, fwUpdateStatus: 'rolledback', fwUpdateSubstatus: u.plan.reason, lastFwUpdateEndTime: iso(now) }, health: this.health(d, now) },
+        patch: {
+          firmware: { currentFwVersion: u.from, fwUpdateStatus: 'rolledback', fwUpdateSubstatus: u.plan.reason, lastFwUpdateEndTime: iso(now) },
+          health: this.health(d, now),
+        },
       });
       batch.logs.push(this.logRow(d, now, 'Error', 'bootloader', `firmware ${u.target} failed its boot health check; rolled back to ${u.from}`));
       this.events(batch, d, now, 'FirmwareRolledBack', `${u.target} → ${u.from}`);
@@ -316,7 +331,10 @@ export class FleetSimulator {
     this.stats.updatesSucceeded++;
     batch.reports.push({
       deviceId: id,
-      patch: { firmware: { currentFwVersion: u.target, fwUpdateStatus: 'current', pendingFwVersion: null, fwUpdateSubstatus: null, lastFwUpdateEndTime: iso(now) }, health: this.health(d, now) },
+      patch: {
+        firmware: { currentFwVersion: u.target, fwUpdateStatus: 'current', pendingFwVersion: null, fwUpdateSubstatus: null, lastFwUpdateEndTime: iso(now) },
+        health: this.health(d, now),
+      },
     });
     batch.logs.push(this.logRow(d, now, 'Info', 'updater', `now running firmware ${u.target}`));
     this.events(batch, d, now, 'FirmwareUpdated', `${u.from} → ${u.target}`);
@@ -346,7 +364,14 @@ export class FleetSimulator {
     d.online = false;
     d.rebootUntil = now.getTime() + delaySeconds * 1000;
     await this.o.deviceSide.setConnection(deviceId, 'Disconnected', now);
-    void this.o.logs?.ingest('DeviceEvents', [{ TimeGenerated: now.toISOString(), DeviceId: deviceId, EventType: 'Reboot', Details: `reboot requested${payload ? ` (${JSON.stringify(payload)})` : ''}` }]);
+    void this.o.logs?.ingest('DeviceEvents', [
+      {
+        TimeGenerated: now.toISOString(),
+        DeviceId: deviceId,
+        EventType: 'Reboot',
+        Details: `reboot requested${payload ? ` (${JSON.stringify(payload)})` : ''}`,
+      },
+    ]);
     return { status: 200, payload: { message: 'Rebooting', expectedBackInSeconds: delaySeconds } };
   }
 
@@ -430,7 +455,10 @@ export class FleetSimulator {
     }
     const at = new Date(now);
     const online = this.devices.filter((d) => d.online).map((d) => d.profile.deviceId);
-    await side.setConnectionMany(online.map((deviceId) => ({ deviceId, state: 'Connected' as const })), at);
+    await side.setConnectionMany(
+      online.map((deviceId) => ({ deviceId, state: 'Connected' as const })),
+      at,
+    );
     await side.heartbeat(online, at);
   }
 

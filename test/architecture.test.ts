@@ -11,7 +11,8 @@ const ROOT = path.resolve(__dirname, '..');
 function sourceFiles(dir: string): string[] {
   const full = path.join(ROOT, dir);
   if (!fs.existsSync(full)) return [];
-  return fs.readdirSync(full, { recursive: true, encoding: 'utf8' })
+  return fs
+    .readdirSync(full, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
     .map((f) => path.join(dir, f));
 }
@@ -28,7 +29,10 @@ function importsOf(file: string): string[] {
 /** An import as a repository path ('core/alerts/alert') or a package name ('@azure/identity'). */
 function resolveImport(file: string, spec: string): string {
   if (!spec.startsWith('.')) return `pkg:${spec}`;
-  return path.relative(ROOT, path.resolve(ROOT, path.dirname(file), spec)).split(path.sep).join('/');
+  return path
+    .relative(ROOT, path.resolve(ROOT, path.dirname(file), spec))
+    .split(path.sep)
+    .join('/');
 }
 
 const NODE_BUILTINS = /^pkg:(node:)?(crypto|events|util|timers|timers\/promises|assert|path|url)$/;
@@ -50,7 +54,12 @@ test('commands/, cards/ and jobs/ do not import adapters, SDKs or the compositio
     t.startsWith('backends/') ||
     /^pkg:(@microsoft\/teams|@azure\/|azure-iothub|@duckdb|node:sqlite|pg$|applicationinsights|express)/.test(t);
   const violations = ['commands', 'cards', 'jobs'].flatMap((dir) =>
-    sourceFiles(dir).flatMap((file) => importsOf(file).map((spec) => resolveImport(file, spec)).filter(forbidden).map((t) => `${file} → ${t}`)),
+    sourceFiles(dir).flatMap((file) =>
+      importsOf(file)
+        .map((spec) => resolveImport(file, spec))
+        .filter(forbidden)
+        .map((t) => `${file} → ${t}`),
+    ),
   );
   expect(violations).toEqual([]);
 });

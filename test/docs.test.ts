@@ -22,7 +22,10 @@ function readmeRoles(readme: string, names: readonly string[]): Map<string, stri
     const [commands = '', , roleCell = ''] = cells.slice(1);
     const spans = [...commands.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
     const named = spans.map((span) => byLength.find((n) => span === n || span.startsWith(`${n} `))).filter((n): n is string => n !== undefined);
-    const cellRoles = roleCell.replace(/\(.*?\)/g, '').split('/').map((r) => r.trim().replace(/ /g, '-'));
+    const cellRoles = roleCell
+      .replace(/\(.*?\)/g, '')
+      .split('/')
+      .map((r) => r.trim().replace(/ /g, '-'));
     named.forEach((name, i) => roles.set(name, cellRoles.length === named.length ? cellRoles[i]! : cellRoles[0]!));
   }
   return roles;
@@ -31,7 +34,10 @@ function readmeRoles(readme: string, names: readonly string[]): Map<string, stri
 test('the README gives every command the role the registry requires', () => {
   const readme = fs.readFileSync(path.resolve(__dirname, '../README.md'), 'utf8');
   const specs = allCommandSpecs();
-  const documented = readmeRoles(readme, specs.map((c) => c.name));
+  const documented = readmeRoles(
+    readme,
+    specs.map((c) => c.name),
+  );
   const wrong = specs.filter((c) => documented.get(c.name) !== c.role).map((c) => `${c.name}: registry ${c.role}, README ${documented.get(c.name) ?? 'none'}`);
   expect(wrong).toEqual([]);
 });
@@ -50,7 +56,9 @@ test('the README links only to files of the repository', () => {
 test('the architecture document names only files and folders that exist', () => {
   const root = path.resolve(__dirname, '..');
   const doc = fs.readFileSync(path.join(root, 'docs/architecture.md'), 'utf8');
-  const paths = [...doc.matchAll(/`((?:bot|commands|cards|jobs|core|backends|sim|cli|manifest|pipelines|test)\/[\w./-]*)`/g)].map((m) => m[1]!.replace(/\/$/, ''));
+  const paths = [...doc.matchAll(/`((?:bot|commands|cards|jobs|core|backends|sim|cli|manifest|pipelines|test)\/[\w./-]*)`/g)].map((m) =>
+    m[1]!.replace(/\/$/, ''),
+  );
   expect(paths.length).toBeGreaterThan(20);
   expect(paths.filter((p) => !fs.existsSync(path.join(root, p)))).toEqual([]);
 });

@@ -5,13 +5,17 @@ export interface TokenCredentialLike {
   getToken(scopes: string | string[], options?: { abortSignal?: AbortSignal }): Promise<{ token: string } | null>;
 }
 
-export type FetchFn = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal?: AbortSignal }) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
+export type FetchFn = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string; signal?: AbortSignal },
+) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
 
 export const ARM_SCOPE = 'https://management.azure.com/.default';
 const API_VERSION = '2019-05-05-preview';
 
 /** An Alerts Management alert id: `/subscriptions/<sub>/providers/Microsoft.AlertsManagement/alerts/<guid>` (optionally under a resource scope). */
-export const isAlertsManagementId = (alertId: string): boolean => /^\/subscriptions\/[^/]+\/(?:.+\/)?providers\/Microsoft\.AlertsManagement\/alerts\/[^/]+$/i.test(alertId);
+export const isAlertsManagementId = (alertId: string): boolean =>
+  /^\/subscriptions\/[^/]+\/(?:.+\/)?providers\/Microsoft\.AlertsManagement\/alerts\/[^/]+$/i.test(alertId);
 
 /**
  * Acknowledge/Close through Azure Monitor's Alerts Management API, so the portal shows
@@ -29,7 +33,9 @@ export class AzureAlertStateClient implements AlertStateClient {
     if (!isAlertsManagementId(alertId)) throw new AlertStateError(`${alertId} is not an Azure Monitor alert id, so its state cannot be changed in Azure`);
     const signal = options.abortSignal ?? AbortSignal.timeout(options.timeoutInMs ?? 10_000);
     const token = await this.credential.getToken(ARM_SCOPE, { abortSignal: signal }).catch((error: unknown) => {
-      throw new AlertStateError(`no Azure token for ${ARM_SCOPE}: ${error instanceof Error ? error.message : String(error)}; sign in (az login) or give the bot a managed identity`);
+      throw new AlertStateError(
+        `no Azure token for ${ARM_SCOPE}: ${error instanceof Error ? error.message : String(error)}; sign in (az login) or give the bot a managed identity`,
+      );
     });
     if (!token) throw new AlertStateError(`no Azure token for ${ARM_SCOPE}; sign in (az login) or give the bot a managed identity`);
     const url = `${this.endpoint}${alertId}/changestate?api-version=${API_VERSION}&newState=${newState}`;

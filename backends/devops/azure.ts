@@ -31,14 +31,20 @@ export class AzureDevOpsApprovals implements ApprovalsClient {
     const organizationUrl = (decision.organizationUrl ?? this.options.organizationUrl)?.replace(/\/+$/, '');
     const project = decision.project ?? this.options.project;
     if (!organizationUrl || !project) {
-      return failure('misconfigured', 'FleetOps does not know the Azure DevOps organization or project of this run; set AZURE_DEVOPS_ORG_URL and AZURE_DEVOPS_PROJECT.');
+      return failure(
+        'misconfigured',
+        'FleetOps does not know the Azure DevOps organization or project of this run; set AZURE_DEVOPS_ORG_URL and AZURE_DEVOPS_PROJECT.',
+      );
     }
     const request = decision.api === 'pipelines' ? pipelinesRequest(organizationUrl, project, decision) : releaseRequest(organizationUrl, project, decision);
     let authorization: string;
     try {
       authorization = await this.authorization();
     } catch (error) {
-      return failure('unauthorized', `FleetOps could not get an Entra ID token for Azure DevOps (${String(error)}); check the managed identity or AZURE_DEVOPS_PAT.`);
+      return failure(
+        'unauthorized',
+        `FleetOps could not get an Entra ID token for Azure DevOps (${String(error)}); check the managed identity or AZURE_DEVOPS_PAT.`,
+      );
     }
     const signals = [AbortSignal.timeout(options.timeoutInMs ?? 10_000), ...(options.abortSignal ? [options.abortSignal] : [])];
     let response: Response;
@@ -52,7 +58,12 @@ export class AzureDevOpsApprovals implements ApprovalsClient {
       });
     } catch (error) {
       const timedOut = (error as Error).name === 'TimeoutError';
-      return failure('unavailable', timedOut ? 'Azure DevOps did not answer in time; try again, or decide in Azure DevOps.' : `Azure DevOps could not be reached (${(error as Error).message}).`);
+      return failure(
+        'unavailable',
+        timedOut
+          ? 'Azure DevOps did not answer in time; try again, or decide in Azure DevOps.'
+          : `Azure DevOps could not be reached (${(error as Error).message}).`,
+      );
     }
     return interpret(response, decision);
   }
@@ -92,7 +103,10 @@ async function interpret(response: Response, decision: ApprovalDecision): Promis
   const json = safeJson(text);
   // Azure DevOps answers a bad or expired PAT with 203 and a sign-in page, or with a redirect.
   if (response.status === 203 || (response.status >= 300 && response.status < 400) || response.status === 401) {
-    return failure('unauthorized', 'Azure DevOps refused FleetOps’ credentials (PAT expired or revoked?). It needs the scopes Build (read & execute) and Pipeline Resources (use).');
+    return failure(
+      'unauthorized',
+      'Azure DevOps refused FleetOps’ credentials (PAT expired or revoked?). It needs the scopes Build (read & execute) and Pipeline Resources (use).',
+    );
   }
   if (!response.ok) {
     const message = typeof json?.message === 'string' ? json.message : `HTTP ${response.status}`;

@@ -30,7 +30,12 @@ export interface ArtifactsCatalogOptions {
 }
 
 interface PackagesResponse {
-  value?: Array<{ id: string; name: string; normalizedName?: string; versions?: Array<{ id: string; version: string; normalizedVersion?: string; isDeleted?: boolean; publishDate?: string }> }>;
+  value?: Array<{
+    id: string;
+    name: string;
+    normalizedName?: string;
+    versions?: Array<{ id: string; version: string; normalizedVersion?: string; isDeleted?: boolean; publishDate?: string }>;
+  }>;
 }
 
 interface PackageVersionResponse {
@@ -72,7 +77,10 @@ export class ArtifactsFirmwareCatalog implements FirmwareCatalog {
       if (v.isDeleted) continue;
       let detail = this.details.get(v.id);
       if (!detail) {
-        const raw = (await this.request(`${this.feedBase()}/Packages/${encodeURIComponent(pkg.id)}/versions/${encodeURIComponent(v.id)}?api-version=${API_VERSION}`, options)) as PackageVersionResponse;
+        const raw = (await this.request(
+          `${this.feedBase()}/Packages/${encodeURIComponent(pkg.id)}/versions/${encodeURIComponent(v.id)}?api-version=${API_VERSION}`,
+          options,
+        )) as PackageVersionResponse;
         detail = this.toFirmware(raw);
         this.details.set(v.id, detail);
       }
@@ -101,10 +109,14 @@ export class ArtifactsFirmwareCatalog implements FirmwareCatalog {
       signal: AbortSignal.any(signals),
     });
     if (response.status === 401 || response.status === 403) {
-      throw new Error(`Azure Artifacts refused the feed token (HTTP ${response.status}); give FEED_TOKEN a PAT with the Packaging (Read) scope, or grant the bot's identity Feed Reader on ${this.options.feed}`);
+      throw new Error(
+        `Azure Artifacts refused the feed token (HTTP ${response.status}); give FEED_TOKEN a PAT with the Packaging (Read) scope, or grant the bot's identity Feed Reader on ${this.options.feed}`,
+      );
     }
     if (response.status === 404) {
-      throw new Error(`Azure Artifacts has no feed "${this.options.feed}" in ${this.options.organization}${this.options.project ? `/${this.options.project}` : ''} (HTTP 404); check FEED_ORGANIZATION, FEED_PROJECT and FEED_NAME`);
+      throw new Error(
+        `Azure Artifacts has no feed "${this.options.feed}" in ${this.options.organization}${this.options.project ? `/${this.options.project}` : ''} (HTTP 404); check FEED_ORGANIZATION, FEED_PROJECT and FEED_NAME`,
+      );
     }
     if (!response.ok) throw new Error(`Azure Artifacts answered HTTP ${response.status} for the firmware feed; try again later`);
     const type = response.headers.get('content-type') ?? '';
@@ -154,7 +166,10 @@ export function parseDescription(description: string): { notes: string; sha256?:
         if (/^\d+$/.test(value)) meta.size = Number(value);
         break;
       case 'models':
-        meta.models = value.split(',').map((m) => m.trim()).filter(Boolean);
+        meta.models = value
+          .split(',')
+          .map((m) => m.trim())
+          .filter(Boolean);
         break;
       case 'uri':
         meta.uri = value;

@@ -6,7 +6,19 @@ import type { TokenCredential } from '@azure/core-auth';
 import { LogsQueryClient, LogsQueryResultStatus, type LogsQueryClientOptions, type LogsTable as SdkTable } from '@azure/monitor-query-logs';
 import { formatDateTime } from './kql/values';
 import { kqlTypeFromName, TICKS_PER_MS } from './kql/types';
-import { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, LogsQueryError, type LogsClient, type LogsColumn, type LogsQueryOptions, type LogsQueryResult, type LogsTable, type LogsTableSchema, type LogValue, type RenderRequest } from '../../core/ports/logs';
+import {
+  DEFAULT_MAX_ROWS,
+  DEFAULT_TIMEOUT_MS,
+  LogsQueryError,
+  type LogsClient,
+  type LogsColumn,
+  type LogsQueryOptions,
+  type LogsQueryResult,
+  type LogsTable,
+  type LogsTableSchema,
+  type LogValue,
+  type RenderRequest,
+} from '../../core/ports/logs';
 
 /** Log Analytics needs a time range; the query's own filters narrow it further. */
 const DEFAULT_DURATION = 'P30D';
@@ -29,7 +41,11 @@ export class LogAnalyticsLogsClient implements LogsClient {
     const started = Date.now();
     const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
     const span = options.timespan;
-    const timespan = !span ? { duration: DEFAULT_DURATION } : 'durationInMs' in span ? { duration: `PT${Math.max(1, Math.round(span.durationInMs / 1000))}S` } : { startTime: span.startTime, endTime: span.endTime };
+    const timespan = !span
+      ? { duration: DEFAULT_DURATION }
+      : 'durationInMs' in span
+        ? { duration: `PT${Math.max(1, Math.round(span.durationInMs / 1000))}S` }
+        : { startTime: span.startTime, endTime: span.endTime };
     let result;
     try {
       result = await this.client.queryWorkspace(this.workspaceId, kql, timespan, {
@@ -69,7 +85,13 @@ export class LogAnalyticsLogsClient implements LogsClient {
     const names = await this.query('union withsource=TableName * | summarize by TableName | order by TableName asc', { ...options, maxRows: SCHEMA_TABLES });
     const tables = (names.tables[0]?.rows ?? []).map((r) => String(r[0] ?? '')).filter((n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n));
     if (tables.length === 0) return [];
-    const columns = await this.query(tables.map((t) => `(${t} | getschema | project TableName = '${t}', ColumnName, ColumnType)`).join(',\n').replace(/^/, 'union\n'), { ...options, maxRows: 5_000 });
+    const columns = await this.query(
+      tables
+        .map((t) => `(${t} | getschema | project TableName = '${t}', ColumnName, ColumnType)`)
+        .join(',\n')
+        .replace(/^/, 'union\n'),
+      { ...options, maxRows: 5_000 },
+    );
     const byTable = new Map<string, LogsColumn[]>(tables.map((t) => [t, []]));
     for (const [table, name, type] of columns.tables[0]?.rows ?? []) {
       byTable.get(String(table))?.push({ name: String(name), type: kqlTypeFromName(String(type)) ?? 'string' });
@@ -122,7 +144,11 @@ function toRender(visualization: Record<string, unknown> | undefined): RenderReq
 
 /** The server's own message (Kusto errors nest the useful part in innererror). */
 function describeServerError(error: unknown): string {
-  const e = error as { message?: string; code?: string; details?: { error?: { message?: string; innererror?: { message?: string; innererror?: { message?: string } } } } };
+  const e = error as {
+    message?: string;
+    code?: string;
+    details?: { error?: { message?: string; innererror?: { message?: string; innererror?: { message?: string } } } };
+  };
   const inner = e.details?.error?.innererror;
   const deepest = inner?.innererror?.message ?? inner?.message;
   const base = e.details?.error?.message ?? e.message ?? String(error);

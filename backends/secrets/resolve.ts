@@ -22,12 +22,13 @@ export async function resolveSecretReferences(
         resolved[variable] = await secrets.getSecret(name);
       } catch (error) {
         const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-        throw new Error(`${variable}: could not read Key Vault secret "${name}" (${reason}); check that it exists and that the bot's identity has the "Key Vault Secrets User" role`);
+        throw new Error(
+          `${variable}: could not read Key Vault secret "${name}" (${reason}); check that it exists and that the bot's identity has the "Key Vault Secrets User" role`,
+        );
       }
     }),
   );
   return resolved;
 }
 
-export const hasSecretReferences = (env: Readonly<Record<string, string | undefined>>): boolean =>
-  Object.values(env).some(isSecretReference);
+export const hasSecretReferences = (env: Readonly<Record<string, string | undefined>>): boolean => Object.values(env).some(isSecretReference);

@@ -48,7 +48,13 @@ export interface AlertsFeatureOptions {
 }
 
 export function createAlertsFeatureModule(options: AlertsFeatureOptions = {}): FeatureModule {
-  return { name: 'alerts', migrations: alertMigrations, commands: ALERT_COMMANDS, actions: ALERT_ACTIONS, create: (deps) => createAlertsFeature(deps, options) };
+  return {
+    name: 'alerts',
+    migrations: alertMigrations,
+    commands: ALERT_COMMANDS,
+    actions: ALERT_ACTIONS,
+    create: (deps) => createAlertsFeature(deps, options),
+  };
 }
 
 export const alertsFeature: FeatureModule = createAlertsFeatureModule();
@@ -88,19 +94,35 @@ async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOpti
   };
   const holds: Array<(record: AlertRecord) => boolean> = [];
   const isHeld = (record: AlertRecord) => holds.some((held) => held(record));
-  const ingestor = new AlertIngestor({ repo, unitOfWork, subscriptions: deps.subscriptions, publisher, clock, storm, log, audit: deps.audit, onRouted, isHeld });
-  const stateClient = options.stateClient ?? (config.bot ? new RoutingAlertStateClient(createAzureAlertStateClient(), new LocalAlertStateClient(), isAlertsManagementId) : new LocalAlertStateClient());
+  const ingestor = new AlertIngestor({
+    repo,
+    unitOfWork,
+    subscriptions: deps.subscriptions,
+    publisher,
+    clock,
+    storm,
+    log,
+    audit: deps.audit,
+    onRouted,
+    isHeld,
+  });
+  const stateClient =
+    options.stateClient ??
+    (config.bot ? new RoutingAlertStateClient(createAzureAlertStateClient(), new LocalAlertStateClient(), isAlertsManagementId) : new LocalAlertStateClient());
   const service = new AlertService({ repo, unitOfWork, publisher, stateClient, clock, log });
   const batcher = new IngestBatcher(ingestor, unitOfWork);
 
   const token = config.alertsWebhookToken ?? (config.bot ? undefined : randomBytes(32).toString('base64url'));
-  const entra: EntraTokenOptions | undefined =
-    config.bot?.tenantId ? { tenantId: config.bot.tenantId, clientId: config.bot.clientId, getKey: options.entraKeys ?? jwksKeyGetter(config.bot.tenantId) } : undefined;
-  if (!config.alertsWebhookToken && !config.bot) log.info('ALERTS_WEBHOOK_TOKEN is not set: /api/alerts accepts only the local alert rules (a random token for this run).');
+  const entra: EntraTokenOptions | undefined = config.bot?.tenantId
+    ? { tenantId: config.bot.tenantId, clientId: config.bot.clientId, getKey: options.entraKeys ?? jwksKeyGetter(config.bot.tenantId) }
+    : undefined;
+  if (!config.alertsWebhookToken && !config.bot)
+    log.info('ALERTS_WEBHOOK_TOKEN is not set: /api/alerts accepts only the local alert rules (a random token for this run).');
   if (config.bot && !token && !entra) log.warn('/api/alerts accepts nothing: set ALERTS_WEBHOOK_TOKEN (plain webhook) or TENANT_ID (secure webhook).');
 
   const siteOf = siteResolver(deps);
-  const accept = async (alert: Alert, payload: string) => batcher.submit(alert.site || !alert.deviceId ? alert : { ...alert, site: await siteOf(alert.deviceId) }, payload);
+  const accept = async (alert: Alert, payload: string) =>
+    batcher.submit(alert.site || !alert.deviceId ? alert : { ...alert, site: await siteOf(alert.deviceId) }, payload);
 
   let stopRules: (() => void) | undefined;
   const evaluator = localRules(deps, token, repo);
@@ -109,7 +131,10 @@ async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOpti
     name: 'alerts',
     routes: [{ path: '/api/alerts', router: alertsWebhookRouter({ token, entra, accept, log }) }],
     localSecrets: token && !config.bot ? { ALERTS_WEBHOOK_TOKEN: token } : undefined,
-    services: { alerts: service, alertRouted: { add: (listener) => void routed.push(listener), hold: (held) => void holds.push(held), release: (alertId) => ingestor.release(alertId) } },
+    services: {
+      alerts: service,
+      alertRouted: { add: (listener) => void routed.push(listener), hold: (held) => void holds.push(held), release: (alertId) => ingestor.release(alertId) },
+    },
     validateSubscriptionFilter: { topic: 'alerts', validate: (filter) => validateAlertFilter(filter) },
     async start() {
       if (commits?.deferred) {
@@ -172,7 +197,12 @@ function localRules(deps: FeatureDeps, token: string | undefined, repo: AlertRep
     logs: deps.previous.logs,
     firing: () => repo.listFiringWithPrefix(LOCAL_ALERT_PREFIX),
     post: async (payload) => {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload), signal: AbortSignal.timeout(10_000) });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(payload),
+        signal: AbortSignal.timeout(10_000),
+      });
       if (!response.ok) throw new Error(`/api/alerts answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
     },
     clock: deps.clock,

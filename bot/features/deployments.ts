@@ -68,7 +68,8 @@ function summary(run: PipelineRun): string {
 /** Never unauthenticated: without configured credentials, random ones only the local stand-in knows. */
 function webhookCredentials(deps: FeatureDeps): { user: string; password: string } {
   if (deps.config.devopsWebhook) return deps.config.devopsWebhook;
-  const message = 'DEVOPS_WEBHOOK_USER / DEVOPS_WEBHOOK_PASSWORD are not set: /api/devops takes random credentials for this run (printed at start in local mode, used by `npx fleetops send pipeline`).';
+  const message =
+    'DEVOPS_WEBHOOK_USER / DEVOPS_WEBHOOK_PASSWORD are not set: /api/devops takes random credentials for this run (printed at start in local mode, used by `npx fleetops send pipeline`).';
   if (deps.config.bot) deps.log.warn(`${message} Set both to receive Azure DevOps service hooks.`);
   else deps.log.info(message);
   return { user: 'fleetops-local', password: randomBytes(24).toString('base64url') };
@@ -76,7 +77,8 @@ function webhookCredentials(deps: FeatureDeps): { user: string; password: string
 
 function approvalsClient(deps: FeatureDeps, credentials: { user: string; password: string }): ApprovalsClient {
   const devops = deps.config.devops;
-  if (devops.backend === 'local') return new LocalApprovals({ selfUrl: deps.selfUrl, credentials, clock: deps.clock, log: deps.log.child({ adapter: 'local-devops' }) });
+  if (devops.backend === 'local')
+    return new LocalApprovals({ selfUrl: deps.selfUrl, credentials, clock: deps.clock, log: deps.log.child({ adapter: 'local-devops' }) });
   return new AzureDevOpsApprovals({
     organizationUrl: devops.organizationUrl,
     project: devops.project,

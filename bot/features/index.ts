@@ -10,11 +10,4 @@ import { oncallFeature } from './oncall';
  * The features, in build order: later ones may use the services of earlier ones.
  * Each line is one feature module (bot/features/<name>.ts).
  */
-export const FEATURE_MODULES: readonly FeatureModule[] = [
-  fleetFeature,
-  logsFeature,
-  alertsFeature,
-  oncallFeature,
-  rolloutsFeature,
-  deploymentsFeature,
-];
+export const FEATURE_MODULES: readonly FeatureModule[] = [fleetFeature, logsFeature, alertsFeature, oncallFeature, rolloutsFeature, deploymentsFeature];

@@ -4,7 +4,15 @@ import { oncallMigrations, sqliteOnCallStore } from '../../backends/store/sqlite
 import { alertCard } from '../../cards/alert';
 import { silenceScheduleCommand } from '../../commands/maintenance';
 import { ONCALL_COMMANDS } from '../../commands/oncall';
-import { alertEscalateCommand, alertNoteCommand, mentionCardFor, oncallEscalateAction, oncallNoteAction, oncallReassignAction, oncallRefreshAction } from '../../commands/oncall-alert';
+import {
+  alertEscalateCommand,
+  alertNoteCommand,
+  mentionCardFor,
+  oncallEscalateAction,
+  oncallNoteAction,
+  oncallReassignAction,
+  oncallRefreshAction,
+} from '../../commands/oncall-alert';
 import type { AlertRecord } from '../../core/alerts/alert';
 import type { Delivery } from '../../core/alerts/repository';
 import { Escalator } from '../../core/oncall/escalator';
@@ -49,7 +57,10 @@ async function createOnCallFeature(deps: FeatureDeps, options: OnCallFeatureOpti
   const service = new OnCallService(store, deps.clock, doc?.runbooks);
   if (doc) {
     await service.load(doc);
-    deps.log.info({ file: deps.config.oncall.file, rotations: doc.rotations.length, maintenance: doc.maintenance.length, runbooks: Object.keys(doc.runbooks).length }, 'on-call file loaded');
+    deps.log.info(
+      { file: deps.config.oncall.file, rotations: doc.rotations.length, maintenance: doc.maintenance.length, runbooks: Object.keys(doc.runbooks).length },
+      'on-call file loaded',
+    );
   }
   const log = deps.log.child({ feature: 'oncall' });
   const alerts = deps.previous.alerts;
@@ -60,7 +71,9 @@ async function createOnCallFeature(deps: FeatureDeps, options: OnCallFeatureOpti
     log,
     alert: async (id) => {
       const record = await alerts?.get(id);
-      return record && { severity: record.severity, state: record.state, resolved: record.monitorCondition === 'Resolved', acknowledgedBy: record.acknowledgedBy };
+      return (
+        record && { severity: record.severity, state: record.state, resolved: record.monitorCondition === 'Resolved', acknowledgedBy: record.acknowledgedBy }
+      );
     },
     pageMessage: async (id, page) => {
       const record = await alerts?.get(id);
@@ -78,11 +91,23 @@ async function createOnCallFeature(deps: FeatureDeps, options: OnCallFeatureOpti
   const startPaging = async (record: AlertRecord, fresh: readonly Delivery[]) => {
     const at = deps.clock.now().toISOString();
     if ((await store.timeline.list(record.alertId)).length === 0) {
-      await store.timeline.append({ alertId: record.alertId, at: record.firedAt || at, kind: 'fired', actor: 'Azure Monitor', detail: `${record.rule} (Sev${record.severity})` });
+      await store.timeline.append({
+        alertId: record.alertId,
+        at: record.firedAt || at,
+        kind: 'fired',
+        actor: 'Azure Monitor',
+        detail: `${record.rule} (Sev${record.severity})`,
+      });
     }
     const subscriptions = await deps.subscriptions.listForTopic('alerts');
     for (const delivery of fresh) {
-      await store.timeline.append({ alertId: record.alertId, at, kind: 'posted', actor: BOT_ACTOR, detail: delivery.storm ? `in a storm card (${delivery.conversationId})` : delivery.conversationId });
+      await store.timeline.append({
+        alertId: record.alertId,
+        at,
+        kind: 'posted',
+        actor: BOT_ACTOR,
+        detail: delivery.storm ? `in a storm card (${delivery.conversationId})` : delivery.conversationId,
+      });
       const rotation = delivery.storm ? undefined : rotationToPage(delivery.conversationId, record.severity, subscriptions);
       if (rotation) await escalator.start({ alertId: record.alertId, conversationId: delivery.conversationId, rotation });
     }
@@ -94,7 +119,9 @@ async function createOnCallFeature(deps: FeatureDeps, options: OnCallFeatureOpti
     const held = record.monitorCondition === 'Fired' ? service.heldBy(record) : undefined;
     if (held) {
       const detail = `maintenance window #${held.window.id} until ${held.occurrence.end.toISOString()}`;
-      void store.timeline.append({ alertId: record.alertId, at: deps.clock.now().toISOString(), kind: 'held', actor: BOT_ACTOR, detail }).catch(() => undefined);
+      void store.timeline
+        .append({ alertId: record.alertId, at: deps.clock.now().toISOString(), kind: 'held', actor: BOT_ACTOR, detail })
+        .catch(() => undefined);
     }
     return held !== undefined;
   });
@@ -107,7 +134,13 @@ async function createOnCallFeature(deps: FeatureDeps, options: OnCallFeatureOpti
     const now = deps.clock.now().getTime();
     for (const { alertId, until } of await store.timeline.heldUntil(now)) {
       // The marker first: if another window holds it again, that newer hold comes after the marker and stays pending.
-      await store.timeline.append({ alertId, at: deps.clock.now().toISOString(), kind: 'posted', actor: BOT_ACTOR, detail: `released: the maintenance window ended at ${until}` });
+      await store.timeline.append({
+        alertId,
+        at: deps.clock.now().toISOString(),
+        kind: 'posted',
+        actor: BOT_ACTOR,
+        detail: `released: the maintenance window ended at ${until}`,
+      });
       const cards = await alertRouted.release(alertId);
       if (cards === 0) log.info({ alertId }, 'held alert not posted at the end of its maintenance window: no longer firing, silenced or held again');
     }
@@ -118,7 +151,10 @@ async function createOnCallFeature(deps: FeatureDeps, options: OnCallFeatureOpti
     name: 'oncall',
     services: { oncall: service, escalator },
     async start() {
-      const tick = () => void Promise.all([escalator.tick(), service.refreshWindows().then(releaseEnded)]).catch((error: unknown) => log.warn({ err: String(error) }, 'on-call escalation tick failed; the next one retries'));
+      const tick = () =>
+        void Promise.all([escalator.tick(), service.refreshWindows().then(releaseEnded)]).catch((error: unknown) =>
+          log.warn({ err: String(error) }, 'on-call escalation tick failed; the next one retries'),
+        );
       stopTimer = (options.schedule ?? everyInterval)(TICK_MS, tick);
     },
     async stop() {
@@ -126,7 +162,6 @@ async function createOnCallFeature(deps: FeatureDeps, options: OnCallFeatureOpti
     },
   };
 }
-
 
 function everyInterval(everyMs: number, tick: () => void): () => void {
   const timer = setInterval(tick, everyMs);
@@ -140,7 +175,9 @@ export function loadOnCallFile(file: string): OnCallDocument {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    throw new OnCallFileError(`ONCALL_FILE=${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}): point it at a YAML file, or unset it.`);
+    throw new OnCallFileError(
+      `ONCALL_FILE=${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}): point it at a YAML file, or unset it.`,
+    );
   }
   let value: unknown;
   try {

@@ -29,7 +29,13 @@ export interface RolloutsFeatureOptions {
 }
 
 export function createRolloutsFeatureModule(options: RolloutsFeatureOptions = {}): FeatureModule {
-  return { name: 'rollouts', migrations: rolloutMigrations, commands: ROLLOUT_COMMANDS, actions: ROLLOUT_ACTIONS, create: (deps) => createRolloutsFeature(deps, options) };
+  return {
+    name: 'rollouts',
+    migrations: rolloutMigrations,
+    commands: ROLLOUT_COMMANDS,
+    actions: ROLLOUT_ACTIONS,
+    create: (deps) => createRolloutsFeature(deps, options),
+  };
 }
 
 export const rolloutsFeature: FeatureModule = createRolloutsFeatureModule();

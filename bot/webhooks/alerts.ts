@@ -75,8 +75,12 @@ export function alertsWebhookRouter(options: AlertsWebhookOptions): Router {
       return fail(res, 401, 'The token is wrong. Use the webhook URL with ?token=<ALERTS_WEBHOOK_TOKEN> as configured for FleetOps.');
     }
     if (bearer) {
-      if (!options.entra) return fail(res, 401, 'Bearer tokens are not accepted here: set CLIENT_ID and TENANT_ID to accept Azure Monitor secure webhooks, or use ?token=.');
-      const check = await verifyActionGroupToken(bearer, options.entra).catch((error: unknown) => ({ ok: false as const, reason: `the token could not be checked (${String(error)})` }));
+      if (!options.entra)
+        return fail(res, 401, 'Bearer tokens are not accepted here: set CLIENT_ID and TENANT_ID to accept Azure Monitor secure webhooks, or use ?token=.');
+      const check = await verifyActionGroupToken(bearer, options.entra).catch((error: unknown) => ({
+        ok: false as const,
+        reason: `the token could not be checked (${String(error)})`,
+      }));
       if (check.ok) return next();
       log.warn({ ip: req.ip, reason: check.reason }, 'alert webhook refused: bad bearer token');
       return fail(res, 401, `Not authorised: ${check.reason}.`);
@@ -89,7 +93,8 @@ export function alertsWebhookRouter(options: AlertsWebhookOptions): Router {
   const handle = async (req: Request, res: Response) => {
     // Azure Monitor sends application/json. Anything else (text/plain, forms) is what a cross-site
     // page can post without a CORS preflight: refused, however JSON-like the body looks.
-    if (!req.is('application/json')) return fail(res, 415, 'Send the alert as Content-Type: application/json (the common alert schema), as Azure Monitor does.');
+    if (!req.is('application/json'))
+      return fail(res, 415, 'Send the alert as Content-Type: application/json (the common alert schema), as Azure Monitor does.');
     const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
     let body: unknown;
     try {
@@ -108,7 +113,13 @@ export function alertsWebhookRouter(options: AlertsWebhookOptions): Router {
       return fail(res, 503, 'The alert could not be stored right now; nothing was kept. Retry later (Azure Monitor retries by itself).');
     }
     if (result.outcome === 'duplicate') log.debug({ alertId: result.alertId }, 'duplicate alert notification ignored');
-    return answer(res, 200, result.outcome === 'duplicate' ? { status: 'duplicate', alertId: result.alertId } : { status: 'stored', alertId: result.alertId, cards: result.cards, silenced: result.silenced });
+    return answer(
+      res,
+      200,
+      result.outcome === 'duplicate'
+        ? { status: 'duplicate', alertId: result.alertId }
+        : { status: 'stored', alertId: result.alertId, cards: result.cards, silenced: result.silenced },
+    );
   };
 
   router.post('/', authenticate, readBody, handle);
@@ -116,7 +127,8 @@ export function alertsWebhookRouter(options: AlertsWebhookOptions): Router {
   // Body-reader errors: too large, bad encoding, aborted.
   router.use((error: { type?: string; status?: number; message?: string }, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
-    if (error.type === 'entity.too.large') return fail(res, 413, `The alert is larger than ${MAX_ALERT_BYTES / 1024} KB; Azure Monitor caps payloads at 256 KB.`);
+    if (error.type === 'entity.too.large')
+      return fail(res, 413, `The alert is larger than ${MAX_ALERT_BYTES / 1024} KB; Azure Monitor caps payloads at 256 KB.`);
     return fail(res, error.status && error.status < 500 ? error.status : 400, `The request body could not be read: ${error.message ?? 'unknown error'}.`);
   });
   return router;

@@ -14,7 +14,6 @@ export interface DevOpsWebhookOptions {
   readonly log: Logger;
 }
 
-
 /** `Authorization: Basic base64(user:password)`; the password may contain ':'. */
 export function readBasicAuth(header: string | undefined): { user: string; password: string } | undefined {
   const encoded = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header ?? '')?.[1];

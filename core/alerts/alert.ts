@@ -39,8 +39,22 @@ export type AlertCondition =
       readonly dimensions: readonly Dimension[];
     }
   | { readonly kind: 'activity-log'; readonly operationName: string; readonly caller?: string; readonly status?: string; readonly level?: string }
-  | { readonly kind: 'resource-health'; readonly title: string; readonly currentHealthStatus?: string; readonly previousHealthStatus?: string; readonly cause?: string }
-  | { readonly kind: 'service-health'; readonly title: string; readonly service?: string; readonly region?: string; readonly incidentType?: string; readonly trackingId?: string; readonly stage?: string }
+  | {
+      readonly kind: 'resource-health';
+      readonly title: string;
+      readonly currentHealthStatus?: string;
+      readonly previousHealthStatus?: string;
+      readonly cause?: string;
+    }
+  | {
+      readonly kind: 'service-health';
+      readonly title: string;
+      readonly service?: string;
+      readonly region?: string;
+      readonly incidentType?: string;
+      readonly trackingId?: string;
+      readonly stage?: string;
+    }
   | { readonly kind: 'smart-detection'; readonly summary: string; readonly detectedValue?: string; readonly normalValue?: string; readonly detector?: string }
   | { readonly kind: 'other'; readonly summary?: string };
 

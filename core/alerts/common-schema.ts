@@ -45,7 +45,12 @@ const dimension = z.object({ name: z.string(), value: z.union([z.string(), z.num
 const numberish = z.union([z.number(), z.string()]).nullish();
 
 export const metricContextSchema = z.object({
-  conditionType: z.enum(['SingleResourceMultipleMetricCriteria', 'MultipleResourceMultipleMetricCriteria', 'DynamicThresholdCriteria', 'WebtestLocationAvailabilityCriteria']),
+  conditionType: z.enum([
+    'SingleResourceMultipleMetricCriteria',
+    'MultipleResourceMultipleMetricCriteria',
+    'DynamicThresholdCriteria',
+    'WebtestLocationAvailabilityCriteria',
+  ]),
   condition: z.object({
     windowSize: text,
     allOf: z.array(

@@ -74,7 +74,11 @@ export function parseAlertFilter(input: string, options: ParseFilterOptions = {}
       else if (key === 'rule') rules.push(value);
       else if (key === 'oncall' && /^[a-z0-9][a-z0-9-]*$/i.test(value)) oncall = value.toLowerCase();
       else if (key === 'page' && /^(?:sev)?(?:<=)?[0-4]$/i.test(value)) pageMaxSeverity = Number(value.slice(-1)) as Severity;
-      else if (key === 'oncall' || key === 'page') return { ok: false, error: `\`${token}\`: ${key === 'oncall' ? 'name a rotation, e.g. `oncall:berlin-ops`' : 'say up to which severity to page, e.g. `page:sev<=2`'}.` };
+      else if (key === 'oncall' || key === 'page')
+        return {
+          ok: false,
+          error: `\`${token}\`: ${key === 'oncall' ? 'name a rotation, e.g. `oncall:berlin-ops`' : 'say up to which severity to page, e.g. `page:sev<=2`'}.`,
+        };
       else return { ok: false, error: `Unknown filter key \`${key}\`; ${FILTER_HELP}.` };
       continue;
     }
@@ -87,7 +91,8 @@ export function parseAlertFilter(input: string, options: ParseFilterOptions = {}
   if (maxSeverity !== undefined && minSeverity !== undefined && minSeverity > maxSeverity) {
     return { ok: false, error: `The severity range is empty (Sev${minSeverity} to Sev${maxSeverity}); ${FILTER_HELP}.` };
   }
-  if (pageMaxSeverity !== undefined && oncall === undefined) return { ok: false, error: `\`page:\` goes with a rotation to page, e.g. \`oncall:berlin-ops page:sev<=2\`.` };
+  if (pageMaxSeverity !== undefined && oncall === undefined)
+    return { ok: false, error: `\`page:\` goes with a rotation to page, e.g. \`oncall:berlin-ops page:sev<=2\`.` };
   return { ok: true, filter: { maxSeverity, minSeverity, sites, devices, rules, oncall, pageMaxSeverity } };
 }
 

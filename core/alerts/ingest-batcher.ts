@@ -44,14 +44,16 @@ export class IngestBatcher {
     const batch = this.queue.splice(0, this.maxBatch);
     if (this.queue.length > 0) this.schedule();
     // Answers wait for durability; the next batch is stored meanwhile.
-    this.unitOfWork.run(() => this.ingestor.ingestAll(batch)).then(
-      (outcomes: IngestOutcome[]) =>
-        batch.forEach((item, i) => {
-          const outcome = outcomes[i]!;
-          if (outcome.ok) item.resolve(outcome.result);
-          else item.reject(outcome.error);
-        }),
-      (error: unknown) => batch.forEach((item) => item.reject(error)),
-    );
+    this.unitOfWork
+      .run(() => this.ingestor.ingestAll(batch))
+      .then(
+        (outcomes: IngestOutcome[]) =>
+          batch.forEach((item, i) => {
+            const outcome = outcomes[i]!;
+            if (outcome.ok) item.resolve(outcome.result);
+            else item.reject(outcome.error);
+          }),
+        (error: unknown) => batch.forEach((item) => item.reject(error)),
+      );
   }
 }

@@ -83,7 +83,13 @@ export class AlertIngestor {
       const record = merge(previous, alert, now);
       await repo.save(record);
       if (alert.monitorCondition === 'Resolved' && previous?.monitorCondition === 'Fired') {
-        await this.deps.audit?.record({ ...FLEETOPS_ACTOR, action: 'alert.resolved', target: shortAlertId(alert.alertId), outcome: 'ok', detail: `${alert.rule}: resolved by Azure Monitor` });
+        await this.deps.audit?.record({
+          ...FLEETOPS_ACTOR,
+          action: 'alert.resolved',
+          target: shortAlertId(alert.alertId),
+          outcome: 'ok',
+          detail: `${alert.rule}: resolved by Azure Monitor`,
+        });
       }
 
       const existing = previous ? await repo.deliveriesOf(alert.alertId) : [];
@@ -136,7 +142,13 @@ export class AlertIngestor {
       if (joinsStorm(recent, policy)) {
         const storm = await this.currentStorm(conversationId, record.rule, now);
         await repo.joinStorm(storm, record);
-        delivery = { conversationId, alertId: record.alertId, cardKey: stormCardKey(conversationId, storm.rule, storm.generation), deliveredAt: now, storm: { rule: storm.rule, generation: storm.generation } };
+        delivery = {
+          conversationId,
+          alertId: record.alertId,
+          cardKey: stormCardKey(conversationId, storm.rule, storm.generation),
+          deliveredAt: now,
+          storm: { rule: storm.rule, generation: storm.generation },
+        };
       } else {
         delivery = { conversationId, alertId: record.alertId, cardKey: alertCardKey(record.alertId), deliveredAt: now };
       }

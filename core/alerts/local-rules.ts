@@ -31,7 +31,10 @@ export interface RuleHit {
 
 /** `offline-device-42-20260101T000500Z`: readable, typeable (`alert <id>`), unique per firing. */
 export function localAlertId(ruleId: string, deviceId: string, firedAt: Date): string {
-  const stamp = firedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = firedAt
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${LOCAL_ALERT_PREFIX}${ruleId}-${deviceId.replace(/[^\w.-]/g, '_')}-${stamp}`;
 }
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { type Alert, type AlertCondition, type AlertKind, type Dimension, type Severity } from './alert';
+import type { Alert, AlertCondition, AlertKind, Dimension, Severity } from './alert';
 import {
   activityLogContextSchema,
   COMMON_SCHEMA_ID,
@@ -137,7 +137,13 @@ function readCondition(service: string, context: Record<string, unknown>): ReadC
     const s = smart.data;
     return {
       kind: 'smart-detection',
-      condition: { kind: 'smart-detection', summary: s.DetectionSummary, detectedValue: s.DetectedValue ?? undefined, normalValue: s.NormalValue ?? undefined, detector: s.SmartDetectorName ?? undefined },
+      condition: {
+        kind: 'smart-detection',
+        summary: s.DetectionSummary,
+        detectedValue: s.DetectedValue ?? undefined,
+        normalValue: s.NormalValue ?? undefined,
+        detector: s.SmartDetectorName ?? undefined,
+      },
     };
   }
   const activity = activityLogContextSchema.safeParse(context);
@@ -148,7 +154,13 @@ function readCondition(service: string, context: Record<string, unknown>): ReadC
     if (/resource ?health/i.test(service) || /resourcehealth/i.test(a.operationName)) {
       return {
         kind: 'resource-health',
-        condition: { kind: 'resource-health', title: prop('title') ?? a.operationName, currentHealthStatus: prop('currentHealthStatus'), previousHealthStatus: prop('previousHealthStatus'), cause: prop('cause') },
+        condition: {
+          kind: 'resource-health',
+          title: prop('title') ?? a.operationName,
+          currentHealthStatus: prop('currentHealthStatus'),
+          previousHealthStatus: prop('previousHealthStatus'),
+          cause: prop('cause'),
+        },
       };
     }
     if (/service ?health/i.test(service) || /servicehealth/i.test(a.operationName)) {
@@ -167,7 +179,13 @@ function readCondition(service: string, context: Record<string, unknown>): ReadC
     }
     return {
       kind: 'activity-log',
-      condition: { kind: 'activity-log', operationName: a.operationName, caller: a.caller ?? undefined, status: a.status ?? undefined, level: a.level === null || a.level === undefined ? undefined : String(a.level) },
+      condition: {
+        kind: 'activity-log',
+        operationName: a.operationName,
+        caller: a.caller ?? undefined,
+        status: a.status ?? undefined,
+        level: a.level === null || a.level === undefined ? undefined : String(a.level),
+      },
     };
   }
   return { kind: 'other', condition: { kind: 'other', summary: typeof context.description === 'string' ? context.description : undefined } };

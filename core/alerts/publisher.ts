@@ -85,7 +85,10 @@ export class AlertPublisher {
       return dirty;
     });
     const last = result.at(-1);
-    return { rendered: result.length, next: result.length === limit && last ? { conversationId: last.conversationId, rule: last.rule, generation: last.generation } : undefined };
+    return {
+      rendered: result.length,
+      next: result.length === limit && last ? { conversationId: last.conversationId, rule: last.rule, generation: last.generation } : undefined,
+    };
   }
 }
 

@@ -16,7 +16,9 @@ export interface ActingUser {
 }
 
 /** `changed` = the alert moved; `noop` = nothing to do (double click, stale card) with a line saying why. */
-export type ActionOutcome = { readonly changed: true; readonly record: AlertRecord } | { readonly changed: false; readonly record: AlertRecord; readonly reason: string };
+export type ActionOutcome =
+  | { readonly changed: true; readonly record: AlertRecord }
+  | { readonly changed: false; readonly record: AlertRecord; readonly reason: string };
 
 export class AlertNotFoundError extends Error {
   override readonly name = 'AlertNotFoundError';
@@ -115,7 +117,9 @@ export class AlertService {
           : { ...current, state: 'Closed', closedBy: user.name, closedAt: at, version: current.version + 1 };
       if (!(await repo.replace(updated, current.version))) {
         const now = await this.require(alertId);
-        return alreadyDone(now, to) ?? { changed: false, record: now, reason: 'Someone changed this alert at the same moment; the card shows its current state.' };
+        return (
+          alreadyDone(now, to) ?? { changed: false, record: now, reason: 'Someone changed this alert at the same moment; the card shows its current state.' }
+        );
       }
       await this.deps.publisher.publish(updated);
       return { changed: true, record: updated };
@@ -133,9 +137,14 @@ const shortTime = (iso: string | undefined) => (iso ? absoluteTime(iso) : 'an un
 
 /** The no-op answer when the alert is already where the click wants it. */
 function alreadyDone(record: AlertRecord, to: AlertStateChange): ActionOutcome | undefined {
-  if (record.state === 'Closed') return { changed: false, record, reason: `This alert was already closed by ${record.closedBy ?? 'someone'} at ${shortTime(record.closedAt)}.` };
+  if (record.state === 'Closed')
+    return { changed: false, record, reason: `This alert was already closed by ${record.closedBy ?? 'someone'} at ${shortTime(record.closedAt)}.` };
   if (to === 'Acknowledged' && record.state === 'Acknowledged') {
-    return { changed: false, record, reason: `This alert was already acknowledged by ${record.acknowledgedBy ?? 'someone'} at ${shortTime(record.acknowledgedAt)}.` };
+    return {
+      changed: false,
+      record,
+      reason: `This alert was already acknowledged by ${record.acknowledgedBy ?? 'someone'} at ${shortTime(record.acknowledgedAt)}.`,
+    };
   }
   return undefined;
 }

@@ -12,7 +12,14 @@ const envSchema = z.object({
   HOST: optionalString.transform((v) => v ?? '127.0.0.1'),
   DATA_DIR: optionalString.transform((v) => v ?? './.data'),
   // The bot's state on PostgreSQL (several replicas); unset = SQLite in DATA_DIR (one process)
-  DATABASE_URL: optionalString.pipe(z.string().regex(/^postgres(ql)?:\/\/[^/]+/, { message: 'must be a PostgreSQL URL such as postgres://fleetops@my-server.postgres.database.azure.com:5432/fleetops' }).optional()),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/[^/]+/, {
+        message: 'must be a PostgreSQL URL such as postgres://fleetops@my-server.postgres.database.azure.com:5432/fleetops',
+      })
+      .optional(),
+  ),
   DATABASE_PASSWORD: optionalString,
   DATABASE_ENTRA_AUTH: onOff('off'),
   DATABASE_POOL_MAX: int(10, 1, 500),
@@ -65,7 +72,12 @@ const envSchema = z.object({
   FEED_TOKEN: optionalString,
   // Deployments (Azure DevOps approvals)
   DEVOPS_BACKEND: choice(['local', 'azure']),
-  AZURE_DEVOPS_ORG_URL: optionalString.pipe(z.string().regex(/^https:\/\/[^/]+\/?[^/]*\/?$/, { message: 'should look like https://dev.azure.com/<organization>' }).optional()),
+  AZURE_DEVOPS_ORG_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^https:\/\/[^/]+\/?[^/]*\/?$/, { message: 'should look like https://dev.azure.com/<organization>' })
+      .optional(),
+  ),
   AZURE_DEVOPS_PROJECT: optionalString,
   AZURE_DEVOPS_PAT: optionalString,
 });
@@ -139,8 +151,9 @@ const HINTS: Record<string, string> = {
   SIM_DEVICES: 'set SIM_DEVICES to the number of simulated devices (0 turns the simulator off)',
   SIM_SEED: 'set SIM_SEED to any whole number',
   KEY_VAULT_URL: 'set KEY_VAULT_URL to your vault, e.g. https://my-vault.vault.azure.net',
-  DATABASE_URL: 'set DATABASE_URL to your PostgreSQL server, e.g. postgres://fleetops@my-server.postgres.database.azure.com:5432/fleetops, or unset it for SQLite',
-  DATABASE_ENTRA_AUTH: 'set DATABASE_ENTRA_AUTH=on to sign in to PostgreSQL with the app\'s Entra ID identity, or off',
+  DATABASE_URL:
+    'set DATABASE_URL to your PostgreSQL server, e.g. postgres://fleetops@my-server.postgres.database.azure.com:5432/fleetops, or unset it for SQLite',
+  DATABASE_ENTRA_AUTH: "set DATABASE_ENTRA_AUTH=on to sign in to PostgreSQL with the app's Entra ID identity, or off",
   DATABASE_POOL_MAX: 'set DATABASE_POOL_MAX to the connections per replica, e.g. 10',
   DATABASE_STATEMENT_TIMEOUT_MS: 'set DATABASE_STATEMENT_TIMEOUT_MS to the longest a statement may run, e.g. 15000',
   FLEET_BACKEND: 'use FLEET_BACKEND=local (simulated fleet) or FLEET_BACKEND=iothub',
@@ -207,7 +220,8 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): A
         'set CLIENT_ID (and CLIENT_SECRET, TENANT_ID) of your Azure Bot, or keep HOST=127.0.0.1 for local use',
     );
   }
-  if (e.CLIENT_ID && !e.CLIENT_SECRET) problems.push('CLIENT_SECRET is missing; set it (or CLIENT_SECRET=keyvault:NAME with KEY_VAULT_URL) so the bot can send messages');
+  if (e.CLIENT_ID && !e.CLIENT_SECRET)
+    problems.push('CLIENT_SECRET is missing; set it (or CLIENT_SECRET=keyvault:NAME with KEY_VAULT_URL) so the bot can send messages');
   if ((e.DEVOPS_WEBHOOK_USER === undefined) !== (e.DEVOPS_WEBHOOK_PASSWORD === undefined)) {
     problems.push('DEVOPS_WEBHOOK_USER and DEVOPS_WEBHOOK_PASSWORD go together; set both or neither');
   }
@@ -221,14 +235,16 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): A
   if (feedBackend === 'artifacts' && (!e.FEED_ORGANIZATION || !e.FEED_NAME)) {
     problems.push('FEED_BACKEND=artifacts needs FEED_ORGANIZATION (your Azure DevOps organization) and FEED_NAME (the feed holding the firmware package)');
   }
-  if (!e.DATABASE_URL && (e.DATABASE_ENTRA_AUTH || e.DATABASE_PASSWORD)) problems.push('DATABASE_ENTRA_AUTH and DATABASE_PASSWORD need DATABASE_URL (the PostgreSQL server); unset them to keep the state in SQLite');
+  if (!e.DATABASE_URL && (e.DATABASE_ENTRA_AUTH || e.DATABASE_PASSWORD))
+    problems.push('DATABASE_ENTRA_AUTH and DATABASE_PASSWORD need DATABASE_URL (the PostgreSQL server); unset them to keep the state in SQLite');
   if (e.DATABASE_URL && ((e.FLEET_BACKEND === 'local' && e.SIM_DEVICES > 0) || e.ALERT_RULES === true)) {
     problems.push(
       'DATABASE_URL is for two or more replicas, but the simulated fleet (FLEET_BACKEND=local with SIM_DEVICES > 0) and the local alert rules (ALERT_RULES=on) run in one process: ' +
         'use FLEET_BACKEND=iothub and LOGS_BACKEND=loganalytics, or set SIM_DEVICES=0 and ALERT_RULES=off, or unset DATABASE_URL to keep the state in SQLite',
     );
   }
-  if (e.DATABASE_ENTRA_AUTH && e.DATABASE_PASSWORD) problems.push('DATABASE_ENTRA_AUTH=on signs in with an Entra ID token: unset DATABASE_PASSWORD (no secret is needed)');
+  if (e.DATABASE_ENTRA_AUTH && e.DATABASE_PASSWORD)
+    problems.push('DATABASE_ENTRA_AUTH=on signs in with an Entra ID token: unset DATABASE_PASSWORD (no secret is needed)');
   if (problems.length > 0) throw new ConfigError(problems);
 
   const embedded = e.FLEET_BACKEND === 'local';
@@ -239,7 +255,13 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): A
     host: e.HOST,
     dataDir: e.DATA_DIR,
     database: e.DATABASE_URL
-      ? { url: e.DATABASE_URL, password: e.DATABASE_PASSWORD, entraAuth: e.DATABASE_ENTRA_AUTH ?? false, poolMax: e.DATABASE_POOL_MAX, statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS }
+      ? {
+          url: e.DATABASE_URL,
+          password: e.DATABASE_PASSWORD,
+          entraAuth: e.DATABASE_ENTRA_AUTH ?? false,
+          poolMax: e.DATABASE_POOL_MAX,
+          statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+        }
       : undefined,
     playground: e.PLAYGROUND ?? false,
     sim: { devices: e.SIM_DEVICES, seed: e.SIM_SEED, heartbeatMs: (e.SIM_HEARTBEAT_SECONDS ?? 30) * 1000, updateSpeed: e.SIM_UPDATE_SPEED ?? 1 },
@@ -276,7 +298,14 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): A
     },
     feed:
       feedBackend === 'artifacts'
-        ? { backend: 'artifacts', organization: e.FEED_ORGANIZATION!, project: e.FEED_PROJECT, feed: e.FEED_NAME!, packageName: e.FEED_PACKAGE, token: e.FEED_TOKEN }
+        ? {
+            backend: 'artifacts',
+            organization: e.FEED_ORGANIZATION!,
+            project: e.FEED_PROJECT,
+            feed: e.FEED_NAME!,
+            packageName: e.FEED_PACKAGE,
+            token: e.FEED_TOKEN,
+          }
         : { backend: 'local' },
     devops:
       devopsBackend === 'azure'

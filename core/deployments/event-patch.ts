@@ -144,7 +144,7 @@ function fromPipelineApproval(event: Extract<DevOpsEvent, { kind: 'approval' }>)
       approvers: steps.map((s) => who(s.assignedApprover)).filter((name): name is string => Boolean(name)),
       minRequiredApprovers: approval.minRequiredApprovers ?? undefined,
       requestedAt: approval.createdOn ?? undefined,
-      decidedBy: status === 'pending' ? undefined : who(decidedStep?.actualApprover) ?? who(decidedStep?.assignedApprover),
+      decidedBy: status === 'pending' ? undefined : (who(decidedStep?.actualApprover) ?? who(decidedStep?.assignedApprover)),
       decidedAt: status === 'pending' ? undefined : (decidedStep?.lastModifiedOn ?? approval.lastModifiedOn ?? event.createdDate),
       comment: status === 'pending' ? undefined : (decidedStep?.comment ?? undefined),
     },

@@ -59,9 +59,7 @@ const pipelineRun = z.object({
   url: text,
   pipeline: pipelineRef,
   _links: links,
-  resources: z
-    .object({ repositories: z.record(z.string(), z.object({ refName: text, version: text }).nullish()).nullish() })
-    .nullish(),
+  resources: z.object({ repositories: z.record(z.string(), z.object({ refName: text, version: text }).nullish()).nullish() }).nullish(),
   variables,
   templateParameters: z.record(z.string(), z.unknown()).nullish(),
   tags: z.array(z.string()).nullish(),
@@ -200,9 +198,7 @@ export type DevOpsEvent = EventEnvelope &
     | { kind: 'build'; build: z.infer<typeof buildResource> }
   );
 
-export type ParseEventResult =
-  | { ok: true; event: DevOpsEvent }
-  | { ok: false; reason: 'malformed' | 'unsupported'; error: string; eventType?: string };
+export type ParseEventResult = { ok: true; event: DevOpsEvent } | { ok: false; reason: 'malformed' | 'unsupported'; error: string; eventType?: string };
 
 /** Turns a request body into a typed event, or says precisely what is wrong with it. */
 export function parseDevOpsEvent(body: unknown): ParseEventResult {

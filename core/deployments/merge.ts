@@ -112,7 +112,8 @@ function mergeApproval(approvals: readonly ApprovalView[], patch: NonNullable<Ru
   const existing = approvals[index];
   let next: ApprovalView;
   if (!existing) next = { ...patch };
-  else if (decided(existing) && !decided(patch)) next = existing; // a late "pending" never reopens a decision
+  else if (decided(existing) && !decided(patch))
+    next = existing; // a late "pending" never reopens a decision
   else {
     next = {
       ...existing,

@@ -124,7 +124,10 @@ export function locationFromUrl(href: string | null | undefined): DevOpsLocation
   } catch {
     return {};
   }
-  const segments = url.pathname.split('/').filter((s) => s && s.toLowerCase() !== 'defaultcollection').map(decodeURIComponent);
+  const segments = url.pathname
+    .split('/')
+    .filter((s) => s && s.toLowerCase() !== 'defaultcollection')
+    .map(decodeURIComponent);
   const host = url.hostname.toLowerCase();
   const projectFrom = (s: string | undefined) => (s && !s.startsWith('_') ? s : undefined);
   if (host === 'dev.azure.com' || host === 'vsrm.dev.azure.com') {

@@ -82,7 +82,13 @@ export class DeploymentService {
     }
     if (patch.approval?.status === 'timedOut') {
       const where = patch.approval.stageName ? ` (${patch.approval.stageName})` : '';
-      await this.deps.audit?.record({ ...FLEETOPS_ACTOR, action: 'deployment.approval', target: result.run.runId, outcome: 'ok', detail: `approval${where} of ${result.run.pipeline} ${result.run.runNumber} timed out in Azure DevOps` });
+      await this.deps.audit?.record({
+        ...FLEETOPS_ACTOR,
+        action: 'deployment.approval',
+        target: result.run.runId,
+        outcome: 'ok',
+        detail: `approval${where} of ${result.run.pipeline} ${result.run.runNumber} timed out in Azure DevOps`,
+      });
     }
     const conversations = await this.announce(eventKey, result.run);
     this.deps.log.info({ eventKey, runId: result.run.runId, state: result.run.state, conversations }, 'devops event applied');
@@ -114,7 +120,8 @@ export class DeploymentService {
     const run = await this.deps.repository.get(request.runId);
     if (!run) return { kind: 'message', message: `I no longer know run ${request.runId}; open it in Azure DevOps to decide there.` };
     const approval = run.approvals.find((a) => a.id === request.approvalId);
-    if (!approval) return { kind: 'message', message: `Run ${run.runNumber} of ${run.pipeline} has no approval ${request.approvalId}; the card may be out of date.` };
+    if (!approval)
+      return { kind: 'message', message: `Run ${run.runNumber} of ${run.pipeline} has no approval ${request.approvalId}; the card may be out of date.` };
     if (approval.status !== 'pending') {
       const by = approval.decidedBy ? ` by ${approval.decidedBy}` : '';
       const at = approval.decidedAt ? ` at ${absoluteTime(approval.decidedAt)}` : '';
@@ -166,13 +173,7 @@ export class DeploymentService {
   }
 }
 
-function applyDecision(
-  run: PipelineRun,
-  approval: ApprovalView,
-  result: ApprovalUpdateResult,
-  request: DecisionRequest,
-  now: string,
-): PipelineRun {
+function applyDecision(run: PipelineRun, approval: ApprovalView, result: ApprovalUpdateResult, request: DecisionRequest, now: string): PipelineRun {
   if (result.ok && result.status !== 'pending') {
     // Same path as Azure DevOps' approval-completed event, so stages and state move alike.
     const decided = { ...approval, status: result.status, decidedBy: request.actor.name, decidedAt: now, comment: undefined };

@@ -10,12 +10,15 @@ const MAX_LENGTH = 200;
 export function validateDeploymentFilter(filter: string): string | undefined {
   const trimmed = filter.trim();
   if (trimmed === '') return undefined;
-  if (trimmed.length > MAX_LENGTH) return `A deployments filter is at most ${MAX_LENGTH} characters; give the pipeline name, e.g. \`subscribe deployments firmware-release\`.`;
+  if (trimmed.length > MAX_LENGTH)
+    return `A deployments filter is at most ${MAX_LENGTH} characters; give the pipeline name, e.g. \`subscribe deployments firmware-release\`.`;
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(trimmed)) return 'A deployments filter cannot contain control characters; give the pipeline name as shown in Azure DevOps.';
   const names = splitNames(trimmed);
-  if (names.some((name) => name === '')) return 'The filter has an empty name between commas; write e.g. `subscribe deployments firmware-release, FleetOps CD`.';
-  if (names.some((name) => /^\*+$/.test(name))) return 'A name of only `*` matches everything; leave the filter out to receive every pipeline: `subscribe deployments`.';
+  if (names.some((name) => name === ''))
+    return 'The filter has an empty name between commas; write e.g. `subscribe deployments firmware-release, FleetOps CD`.';
+  if (names.some((name) => /^\*+$/.test(name)))
+    return 'A name of only `*` matches everything; leave the filter out to receive every pipeline: `subscribe deployments`.';
   return undefined;
 }
 

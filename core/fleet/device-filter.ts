@@ -39,7 +39,8 @@ export function parseDeviceFilter(text: string): FilterParseResult {
   } = {};
   const set = <K extends keyof typeof out>(key: K, value: (typeof out)[K], term: string): string | undefined => {
     const existing = out[key];
-    if (existing !== undefined && existing !== value) return `\`${term}\` contradicts an earlier term (${String(existing)}); a device has only one, so nothing would match.`;
+    if (existing !== undefined && existing !== value)
+      return `\`${term}\` contradicts an earlier term (${String(existing)}); a device has only one, so nothing would match.`;
     out[key] = value;
     return undefined;
   };
@@ -73,7 +74,8 @@ export function parseDeviceFilter(text: string): FilterParseResult {
         continue;
       }
       const tags = (out.tags ??= {});
-      if (tags[name] !== undefined && tags[name] !== value) return fail(`\`${term}\` contradicts an earlier \`tag.${name}:${tags[name]}\`; nothing would match.`);
+      if (tags[name] !== undefined && tags[name] !== value)
+        return fail(`\`${term}\` contradicts an earlier \`tag.${name}:${tags[name]}\`; nothing would match.`);
       tags[name] = value;
       continue;
     }

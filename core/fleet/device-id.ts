@@ -6,7 +6,10 @@ import { editDistance } from '../text/edit-distance';
  * case-sensitive, so callers try the exact id first and then the lower-case one.
  */
 export function cleanDeviceIdInput(input: string): string {
-  return input.trim().replace(/^[\s"'`“”‘’([{<*_]+/, '').replace(/[\s"'`“”‘’)\]}>*_.,;:!?]+$/, '');
+  return input
+    .trim()
+    .replace(/^[\s"'`“”‘’([{<*_]+/, '')
+    .replace(/[\s"'`“”‘’)\]}>*_.,;:!?]+$/, '');
 }
 
 /** IoT Hub's rule: up to 128 characters from this set. */

@@ -44,14 +44,32 @@ export class Escalator {
     const found = await oncall.onCall(input.rotation, now);
     if (!found) {
       log.warn({ rotation: input.rotation, alertId: input.alertId }, 'alert subscription names a rotation that does not exist; nobody is paged');
-      await oncall.timeline.append({ alertId: input.alertId, at: now.toISOString(), kind: 'paged', actor: BOT_ACTOR, detail: `nobody: there is no rotation ${input.rotation}` });
+      await oncall.timeline.append({
+        alertId: input.alertId,
+        at: now.toISOString(),
+        kind: 'paged',
+        actor: BOT_ACTOR,
+        detail: `nobody: there is no rotation ${input.rotation}`,
+      });
       return undefined;
     }
-    const state = startEscalation({ alertId: input.alertId, conversationId: input.conversationId, onCall: found.onCall, unacknowledgedMinutes: found.rotation.unacknowledgedMinutes, postedAt: now });
+    const state = startEscalation({
+      alertId: input.alertId,
+      conversationId: input.conversationId,
+      onCall: found.onCall,
+      unacknowledgedMinutes: found.rotation.unacknowledgedMinutes,
+      postedAt: now,
+    });
     if (!(await oncall.escalations.create(state))) return oncall.escalations.get(input.alertId);
     const mention = await this.deps.mentionMessage?.(input.alertId, state.pages[0]!, found.rotation.name);
     if (mention) await this.deps.notifier.post(input.conversationId, `oncall-mention:${input.alertId}`, mention);
-    await oncall.timeline.append({ alertId: input.alertId, at: now.toISOString(), kind: 'mentioned', actor: BOT_ACTOR, detail: `${found.onCall.primary.name} (primary of ${found.rotation.name})` });
+    await oncall.timeline.append({
+      alertId: input.alertId,
+      at: now.toISOString(),
+      kind: 'mentioned',
+      actor: BOT_ACTOR,
+      detail: `${found.onCall.primary.name} (primary of ${found.rotation.name})`,
+    });
     return state;
   }
 
@@ -101,7 +119,8 @@ export class Escalator {
   async reassign(alertId: string, member: Member, by: string): Promise<string> {
     const state = await this.deps.oncall.escalations.get(alertId);
     if (!state || state.acknowledgedAt) return 'This alert is not being paged (acknowledged, or never bound to a rotation).';
-    if (!(await this.deps.oncall.escalations.update(reassign(state, member, this.deps.clock.now())))) return 'Someone else just changed this escalation; try again.';
+    if (!(await this.deps.oncall.escalations.update(reassign(state, member, this.deps.clock.now()))))
+      return 'Someone else just changed this escalation; try again.';
     await this.deps.oncall.timeline.append({ alertId, at: this.deps.clock.now().toISOString(), kind: 'reassigned', actor: by, detail: `to ${member.name}` });
     await this.tick();
     return `Reassigned to ${member.name}: paged now.`;
@@ -113,7 +132,13 @@ export class Escalator {
     const next = state ? escalateNow(state, this.deps.clock.now()) : undefined;
     if (!state || !next) return 'Nobody is left to escalate to (or the alert is acknowledged).';
     if (!(await this.deps.oncall.escalations.update(next))) return 'Someone else just changed this escalation; try again.';
-    await this.deps.oncall.timeline.append({ alertId, at: this.deps.clock.now().toISOString(), kind: 'escalated', actor: by, detail: `to ${state.pages[state.nextPage]!.member.name}` });
+    await this.deps.oncall.timeline.append({
+      alertId,
+      at: this.deps.clock.now().toISOString(),
+      kind: 'escalated',
+      actor: by,
+      detail: `to ${state.pages[state.nextPage]!.member.name}`,
+    });
     await this.tick();
     return `Escalated to ${state.pages[state.nextPage]!.member.name}.`;
   }

@@ -28,9 +28,18 @@ export function parseDuration(text: string): number | undefined {
   return ms > 0 ? ms : undefined;
 }
 
-export function validateOverride(input: { rotation: string; member: string | Member; start: Date; durationMs: number | undefined; createdBy: string }): Checked<NewOverride> {
+export function validateOverride(input: {
+  rotation: string;
+  member: string | Member;
+  start: Date;
+  durationMs: number | undefined;
+  createdBy: string;
+}): Checked<NewOverride> {
   if (input.durationMs === undefined) return problem(`Say how long the cover lasts, e.g. \`4h\`, \`90m\` or \`1d\`. Example: \`${OVERRIDE_EXAMPLE}\`.`);
-  if (input.durationMs > MAX_OVERRIDE_MS) return problem(`An override lasts at most 14 days (this one: ${formatDuration(input.durationMs)}); change the rotation for longer. Example: \`${OVERRIDE_EXAMPLE}\`.`);
+  if (input.durationMs > MAX_OVERRIDE_MS)
+    return problem(
+      `An override lasts at most 14 days (this one: ${formatDuration(input.durationMs)}); change the rotation for longer. Example: \`${OVERRIDE_EXAMPLE}\`.`,
+    );
   return fine({
     rotation: input.rotation,
     member: memberOf(input.member),
@@ -53,4 +62,5 @@ export function overlapProblem(candidate: NewOverride, existing: readonly Overri
   );
 }
 
-export const activeAt = (o: Pick<Override, 'start' | 'end'>, instant: Date): boolean => Date.parse(o.start) <= instant.getTime() && instant.getTime() < Date.parse(o.end);
+export const activeAt = (o: Pick<Override, 'start' | 'end'>, instant: Date): boolean =>
+  Date.parse(o.start) <= instant.getTime() && instant.getTime() < Date.parse(o.end);

@@ -17,7 +17,10 @@ export function rotationToPage(conversationId: string, severity: number, subscri
 }
 
 /** The runbook of an alert: its own (customProperties runbook / runbookUrl), else the rule's from ONCALL_FILE. */
-export function runbookOf(alert: { rule: string; customProperties: Readonly<Record<string, string>> }, byRule: Readonly<Record<string, string>>): string | undefined {
+export function runbookOf(
+  alert: { rule: string; customProperties: Readonly<Record<string, string>> },
+  byRule: Readonly<Record<string, string>>,
+): string | undefined {
   const own = alert.customProperties.runbookUrl ?? alert.customProperties.runbook;
   if (own && /^https?:\/\//i.test(own)) return own;
   const key = Object.keys(byRule).find((rule) => rule.toLowerCase() === alert.rule.toLowerCase());

@@ -22,9 +22,7 @@ export function parseRolloutWindow(text: string, soakMs: number): Checked<TimeWi
   return fine(window.value);
 }
 
-export type RolloutWindowState =
-  | { readonly open: true; readonly closesAt: Date }
-  | { readonly open: false; readonly next?: Occurrence };
+export type RolloutWindowState = { readonly open: true; readonly closesAt: Date } | { readonly open: false; readonly next?: Occurrence };
 
 export function rolloutWindowState(window: TimeWindow, now: Date): RolloutWindowState {
   const occurrence = currentOrNext(window, now);

@@ -37,7 +37,8 @@ export const DEFAULT_UNACKNOWLEDGED_MINUTES = 5;
 /** Shifts count from a Monday, so two rotations with the same members line up unless told otherwise. */
 export const DEFAULT_START_DATE = '2024-01-01';
 
-export const ROTATION_EXAMPLE = 'oncall rotation add berlin-ops weekly Mon 09:00 Europe/Berlin members:alice@contoso.com,bob@contoso.com escalate:carol@contoso.com';
+export const ROTATION_EXAMPLE =
+  'oncall rotation add berlin-ops weekly Mon 09:00 Europe/Berlin members:alice@contoso.com,bob@contoso.com escalate:carol@contoso.com';
 export const TIME_ZONE_EXAMPLE = 'Europe/Berlin, America/New_York, Asia/Kolkata or UTC';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -74,16 +75,22 @@ export function timeZoneProblem(timeZone: string): string | undefined {
 export function validateRotation(input: RotationInput): Checked<Rotation> {
   const name = input.name.trim().toLowerCase();
   if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(name)) {
-    return problem(`\`${input.name}\` cannot name a rotation: use up to 40 lowercase letters, digits and dashes, e.g. \`berlin-ops\`. Example: \`${ROTATION_EXAMPLE}\`.`);
+    return problem(
+      `\`${input.name}\` cannot name a rotation: use up to 40 lowercase letters, digits and dashes, e.g. \`berlin-ops\`. Example: \`${ROTATION_EXAMPLE}\`.`,
+    );
   }
   const cadence = input.cadence.trim().toLowerCase();
-  if (cadence !== 'weekly' && cadence !== 'daily') return problem(`A rotation is \`weekly\` or \`daily\`, not \`${input.cadence}\`. Example: \`${ROTATION_EXAMPLE}\`.`);
+  if (cadence !== 'weekly' && cadence !== 'daily')
+    return problem(`A rotation is \`weekly\` or \`daily\`, not \`${input.cadence}\`. Example: \`${ROTATION_EXAMPLE}\`.`);
   const handoff = parseHandoff(input.handoff, cadence);
   if (!handoff.ok) return handoff;
   const zone = timeZoneProblem(input.timeZone.trim());
   if (zone) return problem(`${zone} Example: \`${ROTATION_EXAMPLE}\`.`);
   const members = input.members.map(memberOf).filter((m) => m.id);
-  if (members.length === 0) return problem(`Rotation \`${name}\` has no members; name at least one, e.g. \`members:alice@contoso.com,bob@contoso.com\`. Example: \`${ROTATION_EXAMPLE}\`.`);
+  if (members.length === 0)
+    return problem(
+      `Rotation \`${name}\` has no members; name at least one, e.g. \`members:alice@contoso.com,bob@contoso.com\`. Example: \`${ROTATION_EXAMPLE}\`.`,
+    );
   const duplicate = members.find((m, i) => members.findIndex((o) => o.id.toLowerCase() === m.id.toLowerCase()) !== i);
   if (duplicate) return problem(`\`${duplicate.id}\` is listed twice in rotation \`${name}\`; list each member once (the order is the order of shifts).`);
   const secondaries = input.secondaries?.map(memberOf).filter((m) => m.id);
@@ -112,11 +119,15 @@ function parseHandoff(text: string, cadence: Cadence): Checked<{ weekday?: numbe
   if (cadence === 'weekly') {
     const weekday = words.length === 2 ? parseWeekday(words[0]!) : undefined;
     const minutes = words.length === 2 ? parseClock(words[1]!) : undefined;
-    if (weekday === undefined || minutes === undefined) return problem(`A weekly rotation hands off on a weekday at a time, e.g. \`Mon 09:00\`, not \`${text}\`. Example: \`${ROTATION_EXAMPLE}\`.`);
+    if (weekday === undefined || minutes === undefined)
+      return problem(`A weekly rotation hands off on a weekday at a time, e.g. \`Mon 09:00\`, not \`${text}\`. Example: \`${ROTATION_EXAMPLE}\`.`);
     return fine({ weekday, minutes });
   }
   const minutes = words.length === 1 ? parseClock(words[0]!) : undefined;
-  if (minutes === undefined) return problem(`A daily rotation hands off at a time, e.g. \`09:00\`, not \`${text}\`. Example: \`oncall rotation add night-desk daily 18:00 UTC members:alice@contoso.com,bob@contoso.com\`.`);
+  if (minutes === undefined)
+    return problem(
+      `A daily rotation hands off at a time, e.g. \`09:00\`, not \`${text}\`. Example: \`oncall rotation add night-desk daily 18:00 UTC members:alice@contoso.com,bob@contoso.com\`.`,
+    );
   return fine({ minutes });
 }
 

@@ -112,7 +112,9 @@ export class OnCallService {
     const rotation = await this.rotation(input.rotation);
     const start = input.from ? new Date(input.from) : this.clock.now();
     if (Number.isNaN(start.getTime())) throw new OnCallError(`\`${input.from}\` is not a time; write it as ISO, e.g. \`from 2026-12-05T18:00Z\`.`);
-    const candidate = must(validateOverride({ rotation: rotation.name, member: input.member, start, durationMs: parseDuration(input.duration), createdBy: input.createdBy }));
+    const candidate = must(
+      validateOverride({ rotation: rotation.name, member: input.member, start, durationMs: parseDuration(input.duration), createdBy: input.createdBy }),
+    );
     const added = await this.store.overrides.add(candidate);
     if (!added.ok) throw new OnCallError(overlapProblem(candidate, [added.overlaps]) ?? 'That overlaps another override.');
     return added.override;

@@ -26,7 +26,8 @@ export const WINDOW_EXAMPLE = 'Sat 02:00-04:00 Europe/Berlin weekly';
 /** `Sat 02:00-04:00 Europe/Berlin weekly`, `2026-12-12 02:00-04:00 UTC`, `daily 22:00-02:00 Asia/Kolkata`. */
 export function parseWindow(text: string): Checked<TimeWindow> {
   const words = text.trim().replace(/^"|"$/g, '').split(/\s+/).filter(Boolean);
-  const fail = (why: string) => problem(`${why} Write a window as \`<day> HH:MM-HH:MM <time zone> [weekly|daily|once]\`, e.g. \`${WINDOW_EXAMPLE}\` or \`2026-12-12 02:00-04:00 UTC\`.`);
+  const fail = (why: string) =>
+    problem(`${why} Write a window as \`<day> HH:MM-HH:MM <time zone> [weekly|daily|once]\`, e.g. \`${WINDOW_EXAMPLE}\` or \`2026-12-12 02:00-04:00 UTC\`.`);
   let recurrence: TimeWindow['recurrence'] | undefined;
   const last = words[words.length - 1]?.toLowerCase();
   if (last === 'weekly' || last === 'once' || (last === 'daily' && words.length > 3)) {
@@ -52,7 +53,8 @@ export function parseWindow(text: string): Checked<TimeWindow> {
   if (recurrence === 'daily') return fine({ recurrence, startMinutes, endMinutes, timeZone });
   const date = day ? parseLocalDate(day) : undefined;
   if (date) {
-    if (recurrence === 'weekly') return fine({ recurrence, weekday: new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay(), startMinutes, endMinutes, timeZone });
+    if (recurrence === 'weekly')
+      return fine({ recurrence, weekday: new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay(), startMinutes, endMinutes, timeZone });
     return fine({ recurrence: 'once', date: formatLocalDate(date), startMinutes, endMinutes, timeZone });
   }
   const weekday = day ? parseWeekday(day) : undefined;
@@ -62,7 +64,7 @@ export function parseWindow(text: string): Checked<TimeWindow> {
 }
 
 /** The nominal length (a DST change inside an occurrence makes that one an hour longer or shorter). */
-export const nominalLengthMs = (w: TimeWindow): number => (((w.endMinutes - w.startMinutes + 1440) % 1440) || 1440) * 60_000;
+export const nominalLengthMs = (w: TimeWindow): number => ((w.endMinutes - w.startMinutes + 1440) % 1440 || 1440) * 60_000;
 
 function occurrenceOn(w: TimeWindow, date: LocalDate): Occurrence | undefined {
   if (w.recurrence === 'once' && w.date !== formatLocalDate(date)) return undefined;

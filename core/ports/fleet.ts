@@ -139,7 +139,12 @@ export interface FleetClient {
    */
   updateDesired(deviceIds: readonly string[], patch: Record<string, unknown>, options?: OperationOptions): Promise<DesiredPatchResult[]>;
   /** Direct method, e.g. `reboot`. */
-  invokeMethod(deviceId: string, methodName: string, payload?: unknown, options?: OperationOptions & { responseTimeoutInSeconds?: number }): Promise<MethodResult>;
+  invokeMethod(
+    deviceId: string,
+    methodName: string,
+    payload?: unknown,
+    options?: OperationOptions & { responseTimeoutInSeconds?: number },
+  ): Promise<MethodResult>;
   /**
    * Set-based read of firmware states (optional; callers fall back to `listDevices`). The
    * local registry answers from indexed columns, with deltas; IoT Hub with one paged

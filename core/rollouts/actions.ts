@@ -8,7 +8,9 @@ import type { RolloutPatch, RolloutRepository } from './repository';
 import type { Serial } from './serial';
 import type { UnitOfWork } from '../unit-of-work';
 
-export type ActionOutcome = { readonly ok: true; readonly rollout: Rollout; readonly message: string } | { readonly ok: false; readonly rollout?: Rollout; readonly message: string };
+export type ActionOutcome =
+  | { readonly ok: true; readonly rollout: Rollout; readonly message: string }
+  | { readonly ok: false; readonly rollout?: Rollout; readonly message: string };
 
 export interface ActionActor {
   readonly name: string;
@@ -68,7 +70,11 @@ export class RolloutActions {
       const counts = (await this.repo.waveCounts(r.id)).find((c) => c.wave === r.currentWave)?.counts ?? {};
       const failures = sumStates(counts, FAILURE_STATES);
       return {
-        patch: { state: 'running', pauseReason: undefined, waves: r.waves.map((w) => (w.index === r.currentWave ? { ...w, acknowledgedFailures: failures } : w)) },
+        patch: {
+          state: 'running',
+          pauseReason: undefined,
+          waves: r.waves.map((w) => (w.index === r.currentWave ? { ...w, acknowledgedFailures: failures } : w)),
+        },
         what: `resumed wave ${r.currentWave}${failures > 0 ? ` (acknowledging ${failures} failure${failures === 1 ? '' : 's'})` : ''}`,
       };
     });
@@ -129,20 +135,35 @@ export class RolloutActions {
   async exclude(id: string, deviceId: string, actor: ActionActor, expectedVersion?: number): Promise<ActionOutcome> {
     const from = ['queued', ...IN_FLIGHT_STATES, ...RETRYABLE_STATES] as const;
     try {
-      const outcome = await this.transition(id, expectedVersion, ['planned', 'awaiting-approval', 'running', 'paused'], `exclude ${deviceId} from`, actor, (r) => ({
-        patch: {},
-        what: `excluded ${deviceId}`,
-        alongside: async () => {
-          // In the transition's unit of work: a device that cannot be excluded leaves the version as it was.
-          if (!(await this.repo.moveDevice(r.id, deviceId, from, 'canceled', `excluded by ${actor.name}`, this.clock.now().getTime()))) throw new NotExcludable();
-        },
-      }));
+      const outcome = await this.transition(
+        id,
+        expectedVersion,
+        ['planned', 'awaiting-approval', 'running', 'paused'],
+        `exclude ${deviceId} from`,
+        actor,
+        (r) => ({
+          patch: {},
+          what: `excluded ${deviceId}`,
+          alongside: async () => {
+            // In the transition's unit of work: a device that cannot be excluded leaves the version as it was.
+            if (!(await this.repo.moveDevice(r.id, deviceId, from, 'canceled', `excluded by ${actor.name}`, this.clock.now().getTime())))
+              throw new NotExcludable();
+          },
+        }),
+      );
       if (!outcome.ok) return outcome;
-      return { ...outcome, message: `${actor.name} excluded ${deviceId} from ${outcome.rollout.id}: it no longer counts toward the gates (if its update already started, it may still finish on the device).` };
+      return {
+        ...outcome,
+        message: `${actor.name} excluded ${deviceId} from ${outcome.rollout.id}: it no longer counts toward the gates (if its update already started, it may still finish on the device).`,
+      };
     } catch (error) {
       if (!(error instanceof NotExcludable)) throw error;
       const rollout = await this.repo.get(id);
-      return { ok: false, rollout, message: `${deviceId} is not a pending or failed target of ${rollout?.id ?? id}, so nothing changed; \`rollout status ${rollout?.id ?? id}\` shows its devices.` };
+      return {
+        ok: false,
+        rollout,
+        message: `${deviceId} is not a pending or failed target of ${rollout?.id ?? id}, so nothing changed; \`rollout status ${rollout?.id ?? id}\` shows its devices.`,
+      };
     }
   }
 
@@ -152,7 +173,8 @@ export class RolloutActions {
     const byVersion = new Map<string, string[]>();
     for (const d of targeted) {
       const s = seen.get(d.deviceId);
-      const notStarted = s !== undefined && (s.status === undefined || s.status === 'current' || s.status === d.baselineStatus) && s.currentVersion === d.previousVersion;
+      const notStarted =
+        s !== undefined && (s.status === undefined || s.status === 'current' || s.status === d.baselineStatus) && s.currentVersion === d.previousVersion;
       if (!notStarted || !d.previousVersion) continue;
       byVersion.set(d.previousVersion, [...(byVersion.get(d.previousVersion) ?? []), d.deviceId]);
     }
@@ -164,10 +186,22 @@ export class RolloutActions {
         missing.push(`${version} (${ids.length})`);
         continue;
       }
-      const patch = { firmware: { fwVersion: firmware.version, fwPackageURI: firmware.packageUri, fwPackageCheckValue: firmware.sha256, rolloutId: `${rollout.id}-revert`, waveId: 0 } };
+      const patch = {
+        firmware: {
+          fwVersion: firmware.version,
+          fwPackageURI: firmware.packageUri,
+          fwPackageCheckValue: firmware.sha256,
+          rolloutId: `${rollout.id}-revert`,
+          waveId: 0,
+        },
+      };
       const results = await this.fleet.updateDesired(ids, patch);
       for (const r of results) {
-        if (r.ok && (await this.repo.moveDevice(rollout.id, r.deviceId, ['targeted'], 'canceled', `aborted by ${actor.name}; desired set back to ${version}`, now))) reverted++;
+        if (
+          r.ok &&
+          (await this.repo.moveDevice(rollout.id, r.deviceId, ['targeted'], 'canceled', `aborted by ${actor.name}; desired set back to ${version}`, now))
+        )
+          reverted++;
       }
     }
     return { reverted, missing };
@@ -185,7 +219,11 @@ export class RolloutActions {
     if (!rollout) return { ok: false, message: `There is no rollout ${id}; \`rollouts\` lists them.` };
     if (expectedVersion !== undefined && expectedVersion !== rollout.version) return { ok: false, rollout, message: staleMessage(rollout) };
     if (!from.includes(rollout.state)) {
-      return { ok: false, rollout, message: `Nothing changed: ${rollout.id} is ${describeState(rollout)} (last: ${rollout.lastChange.by} ${rollout.lastChange.what} at ${hhmm(rollout.lastChange.at)}), so there is nothing to ${verb}.` };
+      return {
+        ok: false,
+        rollout,
+        message: `Nothing changed: ${rollout.id} is ${describeState(rollout)} (last: ${rollout.lastChange.by} ${rollout.lastChange.what} at ${hhmm(rollout.lastChange.at)}), so there is nothing to ${verb}.`,
+      };
     }
     const at = this.clock.now().toISOString();
     const decision = await decide(rollout, at);

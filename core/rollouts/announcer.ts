@@ -23,6 +23,7 @@ export function rolloutFilterMatches(filter: string, rollout: { id: string; firm
 
 export function validateRolloutFilter(filter: string): string | undefined {
   if (filter.length > 100) return 'A rollouts filter is at most 100 characters, e.g. `subscribe rollouts 2.4.1` or `subscribe rollouts site:berlin`.';
-  if (!/^[A-Za-z0-9 ._:=+-]*$/.test(filter)) return 'A rollouts filter holds words of letters, digits, `.`, `:`, `=`, `-`; all must appear in the rollout’s id, version or targets.';
+  if (!/^[A-Za-z0-9 ._:=+-]*$/.test(filter))
+    return 'A rollouts filter holds words of letters, digits, `.`, `:`, `=`, `-`; all must appear in the rollout’s id, version or targets.';
   return undefined;
 }

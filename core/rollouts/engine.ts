@@ -90,7 +90,11 @@ export class RolloutEngine {
     if (fresh?.state === 'running' && fresh.settings.window && !rolloutWindowState(fresh.settings.window, new Date(now)).open) {
       // Outside its window a rollout writes nothing: a running wave pauses, saying why.
       const reason = windowClosedReason(fresh.settings.window);
-      const paused = await this.repo.transition(fresh.id, fresh.version, { state: 'paused', pauseReason: reason, lastChange: { by: GATE_ACTOR, at: new Date(now).toISOString(), what: `paused itself: ${reason}` } });
+      const paused = await this.repo.transition(fresh.id, fresh.version, {
+        state: 'paused',
+        pauseReason: reason,
+        lastChange: { by: GATE_ACTOR, at: new Date(now).toISOString(), what: `paused itself: ${reason}` },
+      });
       if (paused) changed = true;
       fresh = await this.repo.get(start.id);
     }
@@ -104,7 +108,7 @@ export class RolloutEngine {
   private async track(rollout: Rollout, now: number): Promise<boolean> {
     const seen = await this.reader.changes(rollout.id, () => this.repo.inFlightIds(rollout.id));
     let moved = seen.size > 0 && (await this.apply(rollout, await this.repo.inFlightOf(rollout.id, [...seen.keys()]), seen, now));
-    moved = await this.repo.settleByTime(rollout.id, now, { ...rollout.settings, waves: rollout.waves.length }) > 0 || moved;
+    moved = (await this.repo.settleByTime(rollout.id, now, { ...rollout.settings, waves: rollout.waves.length })) > 0 || moved;
     return moved;
   }
 
@@ -147,14 +151,24 @@ export class RolloutEngine {
       });
       if (!next) return undefined;
       this.log.warn({ rolloutId: current.id, wave: k, reason: gate.reason }, 'rollout paused by its gate');
-      return { kind: 'gate-breached', rolloutId: current.id, wave: k, gate, failing: await this.repo.devices(current.id, FAILURE_STATES, { wave: k, limit: 5 }) };
+      return {
+        kind: 'gate-breached',
+        rolloutId: current.id,
+        wave: k,
+        gate,
+        failing: await this.repo.devices(current.id, FAILURE_STATES, { wave: k, limit: 5 }),
+      };
     }
     if (gate.verdict !== 'passed') return undefined;
     const waves = current.waves.map((w) => (w.index === k ? { ...w, passedAt: at } : w));
     if (k >= current.waves.length) {
       const open = counts.reduce((n, c) => n + sumStates(c.counts, ['queued', ...IN_FLIGHT_STATES]), 0);
       if (open > 0) return undefined;
-      const done = await this.repo.transition(current.id, current.version, { state: 'completed', waves, lastChange: { by: GATE_ACTOR, at, what: 'completed: every wave passed its gate' } });
+      const done = await this.repo.transition(current.id, current.version, {
+        state: 'completed',
+        waves,
+        lastChange: { by: GATE_ACTOR, at, what: 'completed: every wave passed its gate' },
+      });
       return done ? { kind: 'completed', rolloutId: current.id } : undefined;
     }
     const next = await this.repo.transition(current.id, current.version, {
@@ -169,7 +183,8 @@ export class RolloutEngine {
   /** Writes desired firmware to queued devices within the rate budget; returns how many were handled. */
   private async dispatch(rollout: Rollout, now: number): Promise<number> {
     const rate = rollout.settings.dispatchPerSecond;
-    const elapsedSeconds = rollout.lastDispatchAt === undefined ? this.maxBudgetSeconds : Math.min(this.maxBudgetSeconds, Math.max(0, now - rollout.lastDispatchAt) / 1000);
+    const elapsedSeconds =
+      rollout.lastDispatchAt === undefined ? this.maxBudgetSeconds : Math.min(this.maxBudgetSeconds, Math.max(0, now - rollout.lastDispatchAt) / 1000);
     let budget = Math.floor(rate * elapsedSeconds);
     let handled = 0;
     // Intent left by a crash between recording and confirming: finish it first.
@@ -199,9 +214,21 @@ export class RolloutEngine {
     const written = pending.filter((d) => carriesAttempt(seen.get(d.deviceId), rollout.id, d.attempt));
     const unwritten = new Set(pending.map((d) => d.deviceId));
     for (const d of written) unwritten.delete(d.deviceId);
-    await this.repo.confirmWritten(rollout.id, written.map((d) => ({ deviceId: d.deviceId })), now);
-    await this.repo.applyChanges(rollout.id, [...unwritten].map((deviceId) => ({ deviceId, state: rollout.state === 'aborted' ? 'canceled' : 'queued', since: now })));
-    await this.catchUp(rollout, written.map((d) => d.deviceId), seen, now);
+    await this.repo.confirmWritten(
+      rollout.id,
+      written.map((d) => ({ deviceId: d.deviceId })),
+      now,
+    );
+    await this.repo.applyChanges(
+      rollout.id,
+      [...unwritten].map((deviceId) => ({ deviceId, state: rollout.state === 'aborted' ? 'canceled' : 'queued', since: now })),
+    );
+    await this.catchUp(
+      rollout,
+      written.map((d) => d.deviceId),
+      seen,
+      now,
+    );
     return true;
   }
 
@@ -218,10 +245,11 @@ export class RolloutEngine {
       if (carriesAttempt(s, rollout.id, d.attempt)) {
         confirmed.push({ deviceId: d.deviceId, key: d.key });
         alreadyWritten.push(d.deviceId);
-      }
-      else if (!s) changes.push({ deviceId: d.deviceId, state: 'failed', since: now, reason: 'device no longer in the registry' });
-      else if (this.skipOffline && s.connection === 'Disconnected') changes.push({ deviceId: d.deviceId, state: 'skipped-offline', since: now, reason: 'offline when its turn came' });
-      else if (s.currentVersion === rollout.firmware.version && s.status === 'current') changes.push({ deviceId: d.deviceId, state: 'already-current', since: now });
+      } else if (!s) changes.push({ deviceId: d.deviceId, state: 'failed', since: now, reason: 'device no longer in the registry' });
+      else if (this.skipOffline && s.connection === 'Disconnected')
+        changes.push({ deviceId: d.deviceId, state: 'skipped-offline', since: now, reason: 'offline when its turn came' });
+      else if (s.currentVersion === rollout.firmware.version && s.status === 'current')
+        changes.push({ deviceId: d.deviceId, state: 'already-current', since: now });
       else {
         const key = `${d.wave}:${d.attempt}`;
         const group = groups.get(key) ?? { wave: d.wave ?? 0, attempt: d.attempt, ids: [] as string[], baseline: new Map<string, string | undefined>() };

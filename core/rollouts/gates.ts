@@ -36,13 +36,21 @@ export function judgeWave(counts: StateCounts, gates: Gates, acknowledgedFailure
   const pct = (v: number) => `${Math.round(v * 10) / 10} %`;
 
   if (finished >= minFinished && failurePct >= gates.failurePct) {
-    return { ...base, verdict: 'breached', reason: `failures reached ${pct(failurePct)} (${failures} of ${finished} finished), the limit is under ${gates.failurePct} %` };
+    return {
+      ...base,
+      verdict: 'breached',
+      reason: `failures reached ${pct(failurePct)} (${failures} of ${finished} finished), the limit is under ${gates.failurePct} %`,
+    };
   }
   if (open > 0) return { ...base, verdict: 'pending' };
   if (size === 0) return { ...base, verdict: 'passed' };
   if (finished === 0) return { ...base, verdict: 'breached', reason: `no device of the wave finished (${counts['skipped-offline'] ?? 0} skipped offline)` };
   if (successPct < gates.successPct) {
-    return { ...base, verdict: 'breached', reason: `success is ${pct(successPct)} (${succeeded} of ${finished} finished), the gate needs ${gates.successPct} %` };
+    return {
+      ...base,
+      verdict: 'breached',
+      reason: `success is ${pct(successPct)} (${succeeded} of ${finished} finished), the gate needs ${gates.successPct} %`,
+    };
   }
   return { ...base, verdict: 'passed' };
 }

@@ -44,10 +44,14 @@ export async function planRollout(
   const firmware = await deps.catalog.get(request.version);
   if (!firmware) {
     const known = (await deps.catalog.list()).slice(0, 5).map((f) => f.version);
-    throw new RolloutRefused(`Firmware ${request.version} is not in the catalog${known.length ? `; available: ${known.join(', ')}` : ''}. \`firmware\` lists every version.`);
+    throw new RolloutRefused(
+      `Firmware ${request.version} is not in the catalog${known.length ? `; available: ${known.join(', ')}` : ''}. \`firmware\` lists every version.`,
+    );
   }
   if (!/^[0-9a-f]{64}$/.test(firmware.sha256)) {
-    throw new RolloutRefused(`Firmware ${firmware.version} has no SHA-256 in the catalog, so devices could not verify it; publish it with a \`sha256:\` line in the description.`);
+    throw new RolloutRefused(
+      `Firmware ${firmware.version} has no SHA-256 in the catalog, so devices could not verify it; publish it with a \`sha256:\` line in the description.`,
+    );
   }
   const targets = await deps.reader.targets(request.filter);
   const where = request.filterText ? `\`${request.filterText}\`` : 'the fleet';
@@ -55,13 +59,23 @@ export async function planRollout(
   const plan: WavePlan = planWaves(firmware, targets, request.waves ?? deps.defaults?.waves ?? DEFAULT_SETTINGS.waves);
   const eligible = targets.length - plan.alreadyCurrent - plan.incompatible;
   if (eligible === 0) {
-    const models = Object.entries(plan.incompatibleModels).map(([m, n]) => `${m} (${n})`).join(', ');
-    const parts = [plan.alreadyCurrent > 0 ? `${plan.alreadyCurrent} already run ${firmware.version}` : '', plan.incompatible > 0 ? `${plan.incompatible} cannot run it (models ${models}; it supports ${firmware.compatibleModels.join(', ')})` : ''].filter(Boolean);
+    const models = Object.entries(plan.incompatibleModels)
+      .map(([m, n]) => `${m} (${n})`)
+      .join(', ');
+    const parts = [
+      plan.alreadyCurrent > 0 ? `${plan.alreadyCurrent} already run ${firmware.version}` : '',
+      plan.incompatible > 0 ? `${plan.incompatible} cannot run it (models ${models}; it supports ${firmware.compatibleModels.join(', ')})` : '',
+    ].filter(Boolean);
     throw new RolloutRefused(`Nothing to roll out: of ${targets.length} devices matching ${where}, ${parts.join(' and ')}.`);
   }
 
   const now = deps.clock.now();
-  const settings: RolloutSettings = { ...DEFAULT_SETTINGS, ...deps.defaults, ...(request.waves ? { waves: [...request.waves] } : {}), ...(request.window ? { window: request.window } : {}) };
+  const settings: RolloutSettings = {
+    ...DEFAULT_SETTINGS,
+    ...deps.defaults,
+    ...(request.waves ? { waves: [...request.waves] } : {}),
+    ...(request.window ? { window: request.window } : {}),
+  };
   const id = await deps.repo.nextId();
   const rollout: Rollout = {
     id,

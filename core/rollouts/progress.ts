@@ -37,7 +37,12 @@ function timedOut(device: DeviceNow, seen: Observation | undefined, now: number,
   const limit = device.state === 'soaking' ? limits.soakMs + limits.phaseTimeoutMs : limits.phaseTimeoutMs;
   if (now - device.since <= limit) return undefined;
   const minutes = Math.round(limit / 60_000);
-  return { deviceId: device.deviceId, state: 'timed-out', since: now, reason: seen ? `no progress while ${device.state} for ${minutes} min` : `device not found in the registry for ${minutes} min` };
+  return {
+    deviceId: device.deviceId,
+    state: 'timed-out',
+    since: now,
+    reason: seen ? `no progress while ${device.state} for ${minutes} min` : `device not found in the registry for ${minutes} min`,
+  };
 }
 
 /**
@@ -45,7 +50,13 @@ function timedOut(device: DeviceNow, seen: Observation | undefined, now: number,
  * succeeded only once it reports the target version and stays connected and `current` for
  * the whole soak; silence in a phase longer than the timeout is `timed-out`.
  */
-export function nextDeviceState(device: DeviceNow, seen: Observation | undefined, targetVersion: string, now: number, limits: Limits): DeviceChange | undefined {
+export function nextDeviceState(
+  device: DeviceNow,
+  seen: Observation | undefined,
+  targetVersion: string,
+  now: number,
+  limits: Limits,
+): DeviceChange | undefined {
   if (!seen) return timedOut(device, seen, now, limits);
 
   const status = seen.status;

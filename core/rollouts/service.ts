@@ -44,7 +44,10 @@ export class RolloutService {
   }
 
   plan(request: PlanRequest): Promise<PlannedRollout> {
-    return planRollout({ repo: this.deps.repo, catalog: this.deps.catalog, reader: this.reader, clock: this.deps.clock, defaults: this.deps.defaults }, request);
+    return planRollout(
+      { repo: this.deps.repo, catalog: this.deps.catalog, reader: this.reader, clock: this.deps.clock, defaults: this.deps.defaults },
+      request,
+    );
   }
 
   async get(id: string): Promise<Rollout | undefined> {

@@ -60,7 +60,14 @@ export function buildView(rollout: Rollout, counts: readonly WaveCounts[], first
   const waves = rollout.waves.map((w, i): WaveView => {
     const c = counts.find((x) => x.wave === w.index)?.counts ?? {};
     const gate = judgeWave(c, rollout.settings.gates, w.acknowledgedFailures);
-    return { index: w.index, upToPct: rollout.settings.waves[i] ?? 100, size: w.size, counts: progress(c), gate, status: waveStatus(rollout, w.index, w.passedAt !== undefined, gate) };
+    return {
+      index: w.index,
+      upToPct: rollout.settings.waves[i] ?? 100,
+      size: w.size,
+      counts: progress(c),
+      gate,
+      status: waveStatus(rollout, w.index, w.passedAt !== undefined, gate),
+    };
   });
   return {
     rollout,

@@ -6,11 +6,14 @@ export function parseWaves(text: string): { ok: true; waves: number[] } | { ok: 
   const waves: number[] = [];
   for (const part of parts) {
     const value = Number(part.replace(/%$/, ''));
-    if (!Number.isFinite(value) || value <= 0 || value > 100) return { ok: false, error: `\`${part}\` is not a percentage between 0 and 100 (waves are cumulative, e.g. \`1,10,50,100\`).` };
-    if (waves.length > 0 && value <= waves[waves.length - 1]!) return { ok: false, error: `Waves are cumulative and must grow: \`${part}\` comes after ${waves[waves.length - 1]}.` };
+    if (!Number.isFinite(value) || value <= 0 || value > 100)
+      return { ok: false, error: `\`${part}\` is not a percentage between 0 and 100 (waves are cumulative, e.g. \`1,10,50,100\`).` };
+    if (waves.length > 0 && value <= waves[waves.length - 1]!)
+      return { ok: false, error: `Waves are cumulative and must grow: \`${part}\` comes after ${waves[waves.length - 1]}.` };
     waves.push(value);
   }
-  if (waves[waves.length - 1] !== 100) return { ok: false, error: `The last wave must be 100 so every target is covered; add \`,100\` (you wrote \`${text.trim()}\`).` };
+  if (waves[waves.length - 1] !== 100)
+    return { ok: false, error: `The last wave must be 100 so every target is covered; add \`,100\` (you wrote \`${text.trim()}\`).` };
   return { ok: true, waves };
 }
 

@@ -38,8 +38,19 @@ describe('alert card', () => {
 
   it('shows who acknowledged, and a silence', () => {
     const card = alertCard({
-      record: record(devicePayload({ alertId: 'a1', deviceId: 'device-42' }), { state: 'Acknowledged', acknowledgedBy: 'Otto Operator', acknowledgedAt: '2026-01-01T00:05:00.000Z' }),
-      silence: { id: 1, rule: 'Temperature high', target: 'device-42', until: '2026-01-01T04:05:00.000Z', createdBy: 'Otto Operator', createdAt: '2026-01-01T00:05:00.000Z' },
+      record: record(devicePayload({ alertId: 'a1', deviceId: 'device-42' }), {
+        state: 'Acknowledged',
+        acknowledgedBy: 'Otto Operator',
+        acknowledgedAt: '2026-01-01T00:05:00.000Z',
+      }),
+      silence: {
+        id: 1,
+        rule: 'Temperature high',
+        target: 'device-42',
+        until: '2026-01-01T04:05:00.000Z',
+        createdBy: 'Otto Operator',
+        createdAt: '2026-01-01T00:05:00.000Z',
+      },
       now,
     });
     expectValidCard(card);
@@ -119,7 +130,16 @@ describe('storm card', () => {
 
 describe('alert list card', () => {
   it('lists alerts worst first, capped, with "and N more"', () => {
-    const alerts = Array.from({ length: 60 }, (_, i) => record(devicePayload({ alertId: `/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/id-${i}`, deviceId: `device-${i}`, severity: i % 5, site: 'berlin' })));
+    const alerts = Array.from({ length: 60 }, (_, i) =>
+      record(
+        devicePayload({
+          alertId: `/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/id-${i}`,
+          deviceId: `device-${i}`,
+          severity: i % 5,
+          site: 'berlin',
+        }),
+      ),
+    );
     const card = alertListCard({ title: 'Open alerts: 250', alerts, total: 250, narrowHint: 'narrow it', now });
     expectValidCard(card);
     const text = JSON.stringify(card);

@@ -35,12 +35,31 @@ import { sampleRollout } from './rollout-samples';
 const NOW = new Date('2026-03-01T10:30:00Z');
 
 /** Fields the builders switch on (states, kinds, types) or parse (times): they keep their values. */
-const KEEP = new Set(['state', 'monitorCondition', 'kind', 'status', 'result', 'verdict', 'tone', 'source', 'type', 'operator', 'role', 'reason_', 'conditionType', 'stage', 'signalType_']);
+const KEEP = new Set([
+  'state',
+  'monitorCondition',
+  'kind',
+  'status',
+  'result',
+  'verdict',
+  'tone',
+  'source',
+  'type',
+  'operator',
+  'role',
+  'reason_',
+  'conditionType',
+  'stage',
+  'signalType_',
+]);
 const ISO_TIME = /^\d{4}-\d\d-\d\dT/;
 
 /** Random text: a short unit (any Unicode, or a markdown character) repeated to a random size. */
 export const text = fc
-  .tuple(fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 3 }), fc.constantFrom('*', '[x](http://evil.example)', '_', '`', '"', '\\', '\n', '😀')), fc.oneof(fc.nat(40), fc.nat(3_000), fc.integer({ min: 50_000, max: 110_000 })))
+  .tuple(
+    fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 3 }), fc.constantFrom('*', '[x](http://evil.example)', '_', '`', '"', '\\', '\n', '😀')),
+    fc.oneof(fc.nat(40), fc.nat(3_000), fc.integer({ min: 50_000, max: 110_000 })),
+  )
   .map(([unit, size]) => unit.repeat(Math.ceil(size / unit.length)).slice(0, size));
 export const texts = fc.array(text, { minLength: 1, maxLength: 12 });
 
@@ -56,16 +75,26 @@ function inflate<T>(value: T, pool: Pool): T {
     const inside = chosen || (only?.has(key) ?? true);
     if (typeof v === 'string') return !inside || KEEP.has(key) || ISO_TIME.test(v) ? v : texts[next++ % texts.length];
     if (Array.isArray(v)) return v.map((x) => walk(x, key, inside));
-    if (v !== null && typeof v === 'object' && !(v instanceof Date)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k, inside && only !== undefined)]));
+    if (v !== null && typeof v === 'object' && !(v instanceof Date))
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k, inside && only !== undefined)]));
     return v;
   };
   return walk(value, '', false) as T;
 }
 
 function alertRecord(): AlertRecord {
-  const parsed = parseAlertPayload(devicePayload({ alertId: '/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/a1', deviceId: 'device-42', site: 'berlin' }));
+  const parsed = parseAlertPayload(
+    devicePayload({ alertId: '/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/a1', deviceId: 'device-42', site: 'berlin' }),
+  );
   if (!parsed.ok) throw new Error(parsed.error);
-  return { ...parsed.alert, state: 'Acknowledged', acknowledgedBy: 'Otto Operator', acknowledgedAt: NOW.toISOString(), receivedAt: parsed.alert.firedAt, version: 1 };
+  return {
+    ...parsed.alert,
+    state: 'Acknowledged',
+    acknowledgedBy: 'Otto Operator',
+    acknowledgedAt: NOW.toISOString(),
+    receivedAt: parsed.alert.firedAt,
+    version: 1,
+  };
 }
 
 const storm: StormView = {
@@ -76,33 +105,88 @@ const storm: StormView = {
   severity: 2,
   firstFiredAt: '2026-01-01T00:00:00.000Z',
   lastFiredAt: '2026-01-01T00:01:00.000Z',
-  topSites: [{ site: 'berlin', count: 60 }, { site: 'paris', count: 60 }],
-  members: Array.from({ length: 8 }, (_, i) => ({ alertId: `a${i}`, target: `device-${i}`, severity: 2, site: 'berlin', monitorCondition: 'Fired' as const, state: 'New', firedAt: '2026-01-01T00:00:00.000Z' })),
+  topSites: [
+    { site: 'berlin', count: 60 },
+    { site: 'paris', count: 60 },
+  ],
+  members: Array.from({ length: 8 }, (_, i) => ({
+    alertId: `a${i}`,
+    target: `device-${i}`,
+    severity: 2,
+    site: 'berlin',
+    monitorCondition: 'Fired' as const,
+    state: 'New',
+    firedAt: '2026-01-01T00:00:00.000Z',
+  })),
 };
 
 const helpEntries: HelpEntry[] = [
   { name: 'help', usage: 'help [command]', summary: 'List the commands', examples: ['help'], aliases: ['?'], role: 'viewer', group: 'Getting started' },
-  { name: 'rollout plan', usage: 'rollout plan <version>', summary: 'Plan a rollout', examples: ['rollout plan 2.4.1'], aliases: [], role: 'release-lead', group: 'Firmware rollouts' },
+  {
+    name: 'rollout plan',
+    usage: 'rollout plan <version>',
+    summary: 'Plan a rollout',
+    examples: ['rollout plan 2.4.1'],
+    aliases: [],
+    role: 'release-lead',
+    group: 'Firmware rollouts',
+  },
 ];
 
 const logResult: LogsQueryResult = {
-  tables: [{ name: 'PrimaryResult', columns: [{ name: 'DeviceId', type: 'string' }, { name: 'Message', type: 'string' }, { name: 'n', type: 'long' }], rows: Array.from({ length: 60 }, (_, i) => [`device-${i}`, 'ok', i]) }],
+  tables: [
+    {
+      name: 'PrimaryResult',
+      columns: [
+        { name: 'DeviceId', type: 'string' },
+        { name: 'Message', type: 'string' },
+        { name: 'n', type: 'long' },
+      ],
+      rows: Array.from({ length: 60 }, (_, i) => [`device-${i}`, 'ok', i]),
+    },
+  ],
   truncated: false,
   store: 'embedded DuckDB',
   statistics: { elapsedMs: 12 },
 };
 
 const rollout: Rollout = sampleRollout({ state: 'paused', pauseReason: 'Wave 2 gate: failures reached 2.4 %', waves: sampleRollout().waves.slice(0, 2) });
-const counts = [{ wave: 1, counts: { succeeded: 995, failed: 5 } }, { wave: 2, counts: { succeeded: 4000, failed: 10 } }];
-const failure = (i: number): RolloutDevice => ({ rolloutId: 'R7', deviceId: `device-${i}`, wave: 2, seq: i, state: 'failed', attempt: 1, since: 0, pendingWrite: false, reason: 'image rejected' });
+const counts = [
+  { wave: 1, counts: { succeeded: 995, failed: 5 } },
+  { wave: 2, counts: { succeeded: 4000, failed: 10 } },
+];
+const failure = (i: number): RolloutDevice => ({
+  rolloutId: 'R7',
+  deviceId: `device-${i}`,
+  wave: 2,
+  seq: i,
+  state: 'failed',
+  attempt: 1,
+  since: 0,
+  pendingWrite: false,
+  reason: 'image rejected',
+});
 
 /** Every card builder, fed its inflated view model. */
 export const BUILDERS: Record<string, (pool: Pool) => AdaptiveCard> = {
   alert: (pool) => alertCard({ record: inflate(alertRecord(), pool), now: NOW }),
-  'alert list': (pool) => alertListCard({ title: 'Open alerts', alerts: Array.from({ length: 40 }, () => inflate(alertRecord(), pool)), total: 90, narrowHint: inflate('alerts sev<=1', pool), now: NOW }),
+  'alert list': (pool) =>
+    alertListCard({
+      title: 'Open alerts',
+      alerts: Array.from({ length: 40 }, () => inflate(alertRecord(), pool)),
+      total: 90,
+      narrowHint: inflate('alerts sev<=1', pool),
+      now: NOW,
+    }),
   'alert storm': (pool) => alertStormCard(inflate(storm, pool), NOW),
   'deployment run': (pool) => deploymentRunCard({ run: inflate(waitingRun, pool), now: NOW.toISOString() }),
-  'deployment list': (pool) => deploymentListCard({ runs: [approvedRun, failedRun, waitingRun, approvedRun, failedRun, waitingRun, approvedRun, failedRun, waitingRun, approvedRun].map((r) => inflate(r, pool)), pipeline: inflate('firmware', pool) }),
+  'deployment list': (pool) =>
+    deploymentListCard({
+      runs: [approvedRun, failedRun, waitingRun, approvedRun, failedRun, waitingRun, approvedRun, failedRun, waitingRun, approvedRun].map((r) =>
+        inflate(r, pool),
+      ),
+      pipeline: inflate('firmware', pool),
+    }),
   'device status': (pool) => deviceStatusCard(inflate(deviceStatus, pool)),
   'reboot confirmation': (pool) => rebootConfirmCard(inflate({ deviceId: 'device-42', connected: false, updating: 'applying 2.5.0' }, pool)),
   'device list': (pool) => deviceListCard(inflate(deviceList, pool)),
@@ -112,15 +196,47 @@ export const BUILDERS: Record<string, (pool: Pool) => AdaptiveCard> = {
   'command help': (pool) => commandHelpCard(inflate(helpEntries[0], pool)),
   'log results': (pool) => logResultsCard({ query: inflate('DeviceLogs | take 60', pool), result: inflate(logResult, pool), title: inflate('Logs', pool) }),
   'logs schema': (pool) =>
-    logsSchemaCard({ tables: inflate(Array.from({ length: 6 }, (_, i) => ({ name: `Table${i}`, columns: [{ name: 'TimeGenerated', type: 'datetime' }, { name: 'DeviceId', type: 'string' }] })), pool), store: 'embedded DuckDB' }),
+    logsSchemaCard({
+      tables: inflate(
+        Array.from({ length: 6 }, (_, i) => ({
+          name: `Table${i}`,
+          columns: [
+            { name: 'TimeGenerated', type: 'datetime' },
+            { name: 'DeviceId', type: 'string' },
+          ],
+        })),
+        pool,
+      ),
+      store: 'embedded DuckDB',
+    }),
   'rollout confirm': (pool) => rolloutConfirmCard(inflate({ ...rollout, state: 'running' as const }, pool), { kind: 'abort', revert: true, queued: 10 }),
   'rollout plan': (pool) =>
-    rolloutPlanCard({ rollout: inflate({ ...rollout, state: 'planned' as const }, pool), targets: 10_000, waveSizes: [1000, 9000], alreadyCurrent: 1, incompatible: 2, incompatibleModels: inflate({ g2: 2 }, pool), releaseNotes: inflate('notes', pool) }),
-  'rollout progress': (pool) => rolloutProgressCard(buildView(inflate(rollout, pool), counts, [1, 2, 3].map((i) => inflate(failure(i), pool)), NOW)),
+    rolloutPlanCard({
+      rollout: inflate({ ...rollout, state: 'planned' as const }, pool),
+      targets: 10_000,
+      waveSizes: [1000, 9000],
+      alreadyCurrent: 1,
+      incompatible: 2,
+      incompatibleModels: inflate({ g2: 2 }, pool),
+      releaseNotes: inflate('notes', pool),
+    }),
+  'rollout progress': (pool) =>
+    rolloutProgressCard(
+      buildView(
+        inflate(rollout, pool),
+        counts,
+        [1, 2, 3].map((i) => inflate(failure(i), pool)),
+        NOW,
+      ),
+    ),
   'rollout gate alert': (pool) => {
     const view = buildView(inflate(rollout, pool), counts, [], NOW);
     const gate = judgeWave({ succeeded: 400, failed: 10 }, DEFAULT_SETTINGS.gates);
-    return rolloutGateAlertCard({ view, wave: 2, gate, failing: [1, 2].map((i) => inflate({ ...failure(i), logLines: ['ota: image signature rejected', 'ota: rolling back'] }, pool)) });
+    return rolloutGateAlertCard({
+      view,
+      wave: 2,
+      gate,
+      failing: [1, 2].map((i) => inflate({ ...failure(i), logLines: ['ota: image signature rejected', 'ota: rolling back'] }, pool)),
+    });
   },
 };
-

@@ -70,7 +70,7 @@ describe('deployment list card', () => {
   });
 });
 
-it('says how long a run took in the product\'s one duration format, and nothing when it cannot tell', () => {
+it("says how long a run took in the product's one duration format, and nothing when it cannot tell", () => {
   const after = (ms: number) => new Date(Date.parse(NOW) + ms).toISOString();
   expect([45_000, 185_000, 3_720_000].map((ms) => durationBetween(NOW, after(ms)))).toEqual(['45 s', '3 min', '1 h 2 min']);
   expect([durationBetween(undefined, NOW), durationBetween(NOW, 'not a time')]).toEqual(['', '']);

@@ -15,7 +15,14 @@ const base: PipelineRun = {
   state: 'running',
   createdAt: '2026-03-01T10:00:00Z',
   stages: [
-    { name: 'Build', state: 'completed', result: 'succeeded', startedAt: '2026-03-01T10:00:05Z', finishedAt: '2026-03-01T10:03:05Z', updatedAt: '2026-03-01T10:03:05Z' },
+    {
+      name: 'Build',
+      state: 'completed',
+      result: 'succeeded',
+      startedAt: '2026-03-01T10:00:05Z',
+      finishedAt: '2026-03-01T10:03:05Z',
+      updatedAt: '2026-03-01T10:03:05Z',
+    },
     { name: 'Publish', state: 'running', startedAt: '2026-03-01T10:03:10Z', updatedAt: '2026-03-01T10:03:10Z' },
   ],
   approvals: [],
@@ -33,7 +40,14 @@ export const waitingRun: PipelineRun = {
   state: 'waiting',
   stages: [
     ...base.stages.slice(0, 1),
-    { name: 'Publish', state: 'completed', result: 'succeeded', startedAt: '2026-03-01T10:03:10Z', finishedAt: '2026-03-01T10:04:00Z', updatedAt: '2026-03-01T10:04:00Z' },
+    {
+      name: 'Publish',
+      state: 'completed',
+      result: 'succeeded',
+      startedAt: '2026-03-01T10:03:10Z',
+      finishedAt: '2026-03-01T10:04:00Z',
+      updatedAt: '2026-03-01T10:04:00Z',
+    },
     { name: 'Production', state: 'waiting', startedAt: '2026-03-01T10:04:10Z', updatedAt: '2026-03-01T10:04:10Z' },
   ],
   approvals: [
@@ -80,12 +94,34 @@ export const failedRun: PipelineRun = {
   state: 'completed',
   result: 'failed',
   finishedAt: '2026-03-01T10:05:00Z',
-  stages: [{ name: '__default', state: 'completed', result: 'failed', startedAt: '2026-03-01T10:00:05Z', finishedAt: '2026-03-01T10:05:00Z', updatedAt: '2026-03-01T10:05:00Z' }],
+  stages: [
+    {
+      name: '__default',
+      state: 'completed',
+      result: 'failed',
+      startedAt: '2026-03-01T10:00:05Z',
+      finishedAt: '2026-03-01T10:05:00Z',
+      updatedAt: '2026-03-01T10:05:00Z',
+    },
+  ],
 };
 
 /** A worst case for size: 40 stages and two pending approvals with long texts. */
 export const hugeRun: PipelineRun = {
   ...waitingRun,
-  stages: Array.from({ length: 40 }, (_, i) => ({ name: `Region ${i} ${'x'.repeat(40)}`, state: 'completed' as const, result: 'succeeded' as const, startedAt: '2026-03-01T10:00:00Z', finishedAt: '2026-03-01T10:01:00Z', updatedAt: '2026-03-01T10:01:00Z' })),
-  approvals: [0, 1, 2].map((i) => ({ ...waitingRun.approvals[0]!, id: `approval-${i}`, stageName: `Stage ${i}`, instructions: 'y'.repeat(500), approvers: Array.from({ length: 10 }, (_, j) => `Approver ${j}`) })),
+  stages: Array.from({ length: 40 }, (_, i) => ({
+    name: `Region ${i} ${'x'.repeat(40)}`,
+    state: 'completed' as const,
+    result: 'succeeded' as const,
+    startedAt: '2026-03-01T10:00:00Z',
+    finishedAt: '2026-03-01T10:01:00Z',
+    updatedAt: '2026-03-01T10:01:00Z',
+  })),
+  approvals: [0, 1, 2].map((i) => ({
+    ...waitingRun.approvals[0]!,
+    id: `approval-${i}`,
+    stageName: `Stage ${i}`,
+    instructions: 'y'.repeat(500),
+    approvers: Array.from({ length: 10 }, (_, j) => `Approver ${j}`),
+  })),
 };

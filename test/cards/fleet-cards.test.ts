@@ -10,7 +10,25 @@ const [status, list, summary] = [deviceStatus, deviceList, fleetSummary];
 describe('fleet cards', () => {
   test.each([
     ['device status', deviceStatusCard(status)],
-    ['device status, minimal (local, nothing reported, no alerts feature)', deviceStatusCard({ ...status, connected: false, lastSeen: 'never', lastActivity: undefined, firmware: { drift: false }, rollout: undefined, health: { verdict: 'unknown', reasons: [] }, facts: [], tags: [], alerts: undefined, showLogs: false, portalUrl: undefined, source: 'local', notice: { text: 'Reboot sent.', tone: 'good' } })],
+    [
+      'device status, minimal (local, nothing reported, no alerts feature)',
+      deviceStatusCard({
+        ...status,
+        connected: false,
+        lastSeen: 'never',
+        lastActivity: undefined,
+        firmware: { drift: false },
+        rollout: undefined,
+        health: { verdict: 'unknown', reasons: [] },
+        facts: [],
+        tags: [],
+        alerts: undefined,
+        showLogs: false,
+        portalUrl: undefined,
+        source: 'local',
+        notice: { text: 'Reboot sent.', tone: 'good' },
+      }),
+    ],
     ['reboot confirmation', rebootConfirmCard({ deviceId: 'device-42', connected: false, updating: 'applying 2.5.0' })],
     ['device list', deviceListCard(list)],
     ['device list, empty', deviceListCard({ ...list, total: 0, rows: [], tokens: [''], nextToken: undefined })],

@@ -2,8 +2,24 @@ import { commandHelpCard, helpCard } from '../../cards/help';
 import { expectValidCard } from '../support/cards';
 
 const entries = [
-  { name: 'help', usage: 'help [command]', summary: 'List the commands', examples: ['help', 'help status'], aliases: ['?'], role: 'viewer', group: 'Getting started' },
-  { name: 'rollout plan', usage: 'rollout plan <version>', summary: 'Plan a rollout', examples: ['rollout plan 2.4.1'], aliases: [], role: 'release-lead', group: 'Firmware rollouts' },
+  {
+    name: 'help',
+    usage: 'help [command]',
+    summary: 'List the commands',
+    examples: ['help', 'help status'],
+    aliases: ['?'],
+    role: 'viewer',
+    group: 'Getting started',
+  },
+  {
+    name: 'rollout plan',
+    usage: 'rollout plan <version>',
+    summary: 'Plan a rollout',
+    examples: ['rollout plan 2.4.1'],
+    aliases: [],
+    role: 'release-lead',
+    group: 'Firmware rollouts',
+  },
 ];
 
 test('help card', () => {

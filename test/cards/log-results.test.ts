@@ -14,7 +14,12 @@ function result(rows: number, message = 'ok', render?: LogsQueryResult['render']
           { name: 'count_', type: 'long' },
           { name: 'Message', type: 'string' },
         ],
-        rows: Array.from({ length: rows }, (_, i) => [`2024-01-01T00:${String(i % 60).padStart(2, '0')}:00Z`, i % 7 === 0 ? 'Error' : 'Info', i * 1000, message]),
+        rows: Array.from({ length: rows }, (_, i) => [
+          `2024-01-01T00:${String(i % 60).padStart(2, '0')}:00Z`,
+          i % 7 === 0 ? 'Error' : 'Info',
+          i * 1000,
+          message,
+        ]),
       },
     ],
     truncated: false,
@@ -29,7 +34,12 @@ test('first page: 50 rows, a "more rows" button, elapsed time and store', () => 
   expectValidCard(card);
   const table = card.body.find((e) => e.type === 'Table') as { rows: unknown[] };
   expect(table.rows).toHaveLength(51); // header + 50
-  expect(card.actions?.[0]).toMatchObject({ type: 'Action.Execute', title: '70 more rows', verb: NEXT_PAGE_VERB, data: { query: 'DeviceLogs | take 120', start: 50 } });
+  expect(card.actions?.[0]).toMatchObject({
+    type: 'Action.Execute',
+    title: '70 more rows',
+    verb: NEXT_PAGE_VERB,
+    data: { query: 'DeviceLogs | take 120', start: 50 },
+  });
   expect(JSON.stringify(card.body)).toContain('Rows 1–50 of 120 · times in UTC · 12 ms · embedded DuckDB');
 });
 
@@ -56,8 +66,12 @@ test('render timechart becomes Chart.Line with the table as fallback', () => {
 
 test('piechart and columnchart map to Teams charts', () => {
   expect(logResultsCard({ query: 'q', result: result(3, 'ok', { kind: 'piechart', properties: {} }) }).body.some((e) => e.type === 'Chart.Pie')).toBe(true);
-  expect(logResultsCard({ query: 'q', result: result(3, 'ok', { kind: 'columnchart', properties: {} }) }).body.some((e) => e.type === 'Chart.VerticalBar')).toBe(true);
-  expect(logResultsCard({ query: 'q', result: result(3, 'ok', { kind: 'barchart', properties: {} }) }).body.some((e) => e.type === 'Chart.HorizontalBar')).toBe(true);
+  expect(
+    logResultsCard({ query: 'q', result: result(3, 'ok', { kind: 'columnchart', properties: {} }) }).body.some((e) => e.type === 'Chart.VerticalBar'),
+  ).toBe(true);
+  expect(logResultsCard({ query: 'q', result: result(3, 'ok', { kind: 'barchart', properties: {} }) }).body.some((e) => e.type === 'Chart.HorizontalBar')).toBe(
+    true,
+  );
 });
 
 test('errors are highlighted in the device view', () => {
@@ -89,9 +103,29 @@ test('a timechart gets short time labels, a time axis title and a y range with r
   rows[5]![1] = 394;
   const card = logResultsCard({
     query: 'q',
-    result: { tables: [{ name: 'PrimaryResult', columns: [{ name: 'TimeGenerated', type: 'datetime' }, { name: 'count_', type: 'long' }], rows }], statistics: { elapsedMs: 1 }, store: 's', truncated: false, render: { kind: 'timechart', properties: {} } },
+    result: {
+      tables: [
+        {
+          name: 'PrimaryResult',
+          columns: [
+            { name: 'TimeGenerated', type: 'datetime' },
+            { name: 'count_', type: 'long' },
+          ],
+          rows,
+        },
+      ],
+      statistics: { elapsedMs: 1 },
+      store: 's',
+      truncated: false,
+      render: { kind: 'timechart', properties: {} },
+    },
   });
-  const chart = card.body.find((e) => e.type === 'Chart.Line') as { yMin: number; yMax: number; xAxisTitle: string; data: Array<{ values: Array<{ x: string }> }> };
+  const chart = card.body.find((e) => e.type === 'Chart.Line') as {
+    yMin: number;
+    yMax: number;
+    xAxisTitle: string;
+    data: Array<{ values: Array<{ x: string }> }>;
+  };
   expect(chart).toMatchObject({ yMin: 0, yMax: 400, xAxisTitle: 'Time (UTC)' });
   expect(chart.data[0]!.values.slice(0, 3).map((v) => v.x)).toEqual(['00:00', '01:00', '02:00']);
 });

@@ -2,7 +2,15 @@ import { onCallMentionCard } from '../../cards/oncall-page';
 import { teamsUserIds } from '../../cards/refresh-users';
 import { expectValidCard } from '../support/cards';
 
-const input = { alertId: 'a-1', title: 'Temperature high on device-42', severity: 1, rotation: 'berlin-ops', member: { id: 'aad-ana', name: 'Ana' }, role: 'on call', runbookUrl: 'https://wiki.contoso.com/runbooks/temperature' };
+const input = {
+  alertId: 'a-1',
+  title: 'Temperature high on device-42',
+  severity: 1,
+  rotation: 'berlin-ops',
+  member: { id: 'aad-ana', name: 'Ana' },
+  role: 'on call',
+  runbookUrl: 'https://wiki.contoso.com/runbooks/temperature',
+};
 
 test('the on-call mention: a real Teams mention entity whose text is in the card, Acknowledge and the Runbook', () => {
   const mention = onCallMentionCard(input);
@@ -31,7 +39,10 @@ test('no runbook, no Runbook button', () => {
 });
 
 test("Reassign… offers the rotation's other people; refresh names at most 60 readers; a viewer's copy has no buttons", () => {
-  const members = [{ id: 'aad-ana', name: 'Ana' }, { id: 'aad-ben', name: 'Ben' }];
+  const members = [
+    { id: 'aad-ana', name: 'Ana' },
+    { id: 'aad-ben', name: 'Ben' },
+  ];
   const shared = onCallMentionCard({ ...input, members, refreshUserIds: Array.from({ length: 70 }, (_, i) => `8:orgid:u${i}`) });
   expectValidCard(shared);
   expect(JSON.stringify(shared.actions)).toContain('"choices":[{"title":"Ben","value":"aad-ben"}]');

@@ -6,20 +6,54 @@
 import { plain } from '../../cards/plain';
 import { BUILDERS } from './card-builders';
 
-
 const PHISH = '[Approve rollout R7](http://evil.example/phish)';
 /** What reaches the cards from outside: webhooks, device twins, log rows, pipeline events, Teams users' names. */
 const EXTERNAL = new Set([
   // alerts
-  'rule', 'description', 'deviceId', 'site', 'target', 'targetIds', 'configurationItems', 'monitoringService', 'signalType', 'alertId', 'condition', 'acknowledgedBy', 'closedBy', 'topSites',
+  'rule',
+  'description',
+  'deviceId',
+  'site',
+  'target',
+  'targetIds',
+  'configurationItems',
+  'monitoringService',
+  'signalType',
+  'alertId',
+  'condition',
+  'acknowledgedBy',
+  'closedBy',
+  'topSites',
   // devices
-  'tags', 'facts', 'current', 'desired', 'substatus', 'lastStart', 'lastEnd', 'reasons', 'bySite', 'byFirmware', 'title',
+  'tags',
+  'facts',
+  'current',
+  'desired',
+  'substatus',
+  'lastStart',
+  'lastEnd',
+  'reasons',
+  'bySite',
+  'byFirmware',
+  'title',
   // logs
-  'tables', 'query', 'partialError',
+  'tables',
+  'query',
+  'partialError',
   // pipelines
-  'pipeline', 'branch', 'triggeredBy', 'stages', 'approval', 'commit', 'runNumber',
+  'pipeline',
+  'branch',
+  'triggeredBy',
+  'stages',
+  'approval',
+  'commit',
+  'runNumber',
   // rollouts
-  'reason', 'logLines', 'createdBy', 'by', 'approvedBy',
+  'reason',
+  'logLines',
+  'createdBy',
+  'by',
+  'approvedBy',
 ]);
 
 const MARKDOWN = [PHISH, '**urgent**', '- bullet', '1. first', '# heading', '> quote', '`code`', '_x_', '<http://evil.example>', '~~gone~~'];
@@ -41,7 +75,16 @@ function renderedTexts(node: unknown, out: string[] = []): string[] {
 }
 
 /** Markdown that would render: a link, emphasis or code not escaped with a backslash. */
-const LIVE = [/(?<!\\)\[[^\]]*(?<!\\)\]\(/, /(?<!\\)\*\*urgent(?<!\\)\*\*/, /(?<!\\)`code(?<!\\)`/, /(?<!\\)<http/, /^- bullet/m, /^1\. first/m, /^# heading/m, /^> quote/m];
+const LIVE = [
+  /(?<!\\)\[[^\]]*(?<!\\)\]\(/,
+  /(?<!\\)\*\*urgent(?<!\\)\*\*/,
+  /(?<!\\)`code(?<!\\)`/,
+  /(?<!\\)<http/,
+  /^- bullet/m,
+  /^1\. first/m,
+  /^# heading/m,
+  /^> quote/m,
+];
 
 test('plain() escapes links, emphasis, code, lists, headings and quotes, and leaves ordinary text alone', () => {
   expect(plain(PHISH)).toBe('\\[Approve rollout R7\\](http://evil.example/phish)');

@@ -10,7 +10,17 @@ import { expectValidCard } from '../support/cards';
 import { sampleRollout as rollout } from './rollout-samples';
 
 const NOW = new Date('2026-03-01T10:30:00Z');
-const failure = (i: number): RolloutDevice => ({ rolloutId: 'R7', deviceId: `device-${i}`, wave: 2, seq: i, state: 'failed', attempt: 1, since: 0, pendingWrite: false, reason: 'device reported error: image rejected' });
+const failure = (i: number): RolloutDevice => ({
+  rolloutId: 'R7',
+  deviceId: `device-${i}`,
+  wave: 2,
+  seq: i,
+  state: 'failed',
+  attempt: 1,
+  since: 0,
+  pendingWrite: false,
+  reason: 'device reported error: image rejected',
+});
 const counts = [
   { wave: 0, counts: { 'already-current': 120, incompatible: 30 } },
   { wave: 1, counts: { succeeded: 995, failed: 5 } },
@@ -57,12 +67,22 @@ describe('rollout cards', () => {
     const view = buildView(rollout(), counts, [1, 2, 3].map(failure), NOW);
     const c = rolloutProgressCard(view);
     expectValidCard(c);
-    const show = c.actions!.find((a) => a.type === 'Action.ShowCard') as { title: string; card: { body: Array<Record<string, any>>; actions: Array<Record<string, any>> } };
+    const show = c.actions!.find((a) => a.type === 'Action.ShowCard') as {
+      title: string;
+      card: { body: Array<Record<string, any>>; actions: Array<Record<string, any>> };
+    };
     expect(show.title).toBe('Exclude a device…');
     const picker = show.card.body.find((e) => e.type === 'Input.ChoiceSet')!;
     expect(picker).toMatchObject({ id: 'deviceId', isRequired: true, value: 'device-1' });
     expect(picker.choices).toEqual([1, 2, 3].map((i) => ({ title: `device-${i} · failed (wave 2)`, value: `device-${i}` })));
-    expect(show.card.actions).toEqual([expect.objectContaining({ type: 'Action.Execute', verb: 'rollout.exclude', data: { id: 'R7', version: 4, verb: 'rollout.exclude' }, style: 'destructive' })]);
+    expect(show.card.actions).toEqual([
+      expect.objectContaining({
+        type: 'Action.Execute',
+        verb: 'rollout.exclude',
+        data: { id: 'R7', version: 4, verb: 'rollout.exclude' },
+        style: 'destructive',
+      }),
+    ]);
     // No failures, or not a lead, or a finished rollout: no picker.
     const none = (card: ReturnType<typeof rolloutProgressCard>) => !(card.actions ?? []).some((a) => a.type === 'Action.ShowCard');
     expect(none(rolloutProgressCard(buildView(rollout(), counts, [], NOW)))).toBe(true);
@@ -74,7 +94,12 @@ describe('rollout cards', () => {
     const paused = rollout({ state: 'paused', pauseReason: 'Wave 2 gate: failures reached 2.4 %' });
     const view = buildView(paused, counts, [], NOW);
     const gate = judgeWave({ succeeded: 400, failed: 10 }, paused.settings.gates);
-    const c = rolloutGateAlertCard({ view, wave: 2, gate, failing: [1, 2].map((i) => ({ ...failure(i), logLines: ['09:41:02 ota: image signature rejected', '09:41:03 ota: rolling back'] })) });
+    const c = rolloutGateAlertCard({
+      view,
+      wave: 2,
+      gate,
+      failing: [1, 2].map((i) => ({ ...failure(i), logLines: ['09:41:02 ota: image signature rejected', '09:41:03 ota: rolling back'] })),
+    });
     expectValidCard(c);
     expect((c.actions ?? []).map((a) => a.verb ?? a.type)).toEqual(['rollout.resume', 'rollout.retry', 'Action.ShowCard', 'rollout.abort']);
     expect(c).toMatchSnapshot();
@@ -92,7 +117,12 @@ describe('rollout cards', () => {
 
   it('plan card of a flagged version warns in words; Pause is not styled destructive; confirmation cards name what they do', () => {
     const plan = rolloutPlanCard({
-      rollout: rollout({ state: 'planned', currentWave: 0, version: 1, firmware: { version: '2.5.0', packageUri: 'https://fw/2.5.0.swu', sha256: 'b'.repeat(64) } }),
+      rollout: rollout({
+        state: 'planned',
+        currentWave: 0,
+        version: 1,
+        firmware: { version: '2.5.0', packageUri: 'https://fw/2.5.0.swu', sha256: 'b'.repeat(64) },
+      }),
       targets: 10,
       waveSizes: [2, 8],
       alreadyCurrent: 0,

@@ -37,7 +37,10 @@ test('kql --json prints Log Analytics-shaped tables', async () => {
 test('kql --jsonl: one line per query, errors with line and column', async () => {
   const { code, out } = await cli(['kql', '--jsonl'], 'print x = 1\n\nprint 1d + 2h\nDeviceLogs | where Nope == 1\n');
   expect(code).toBe(0);
-  const lines = out.trim().split('\n').map((l) => JSON.parse(l));
+  const lines = out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   expect(lines).toHaveLength(3);
   expect(lines[0].tables[0].rows).toEqual([[1]]);
   expect(lines[1].tables[0].rows).toEqual([['1.02:00:00']]);
@@ -55,7 +58,10 @@ test('a table view by default, errors with a caret on stderr', async () => {
 
 test('logs import: creates a table from JSONL, appends CSV, and imports nothing when a row is bad', async () => {
   const jsonl = path.join(dir, 'readings.jsonl');
-  writeFileSync(jsonl, ['{"TimeGenerated":"2024-01-01T00:00:00Z","Sensor":"a","Value":1.5}', '{"TimeGenerated":"2024-01-01T00:01:00Z","Sensor":"b","Value":2}'].join('\n'));
+  writeFileSync(
+    jsonl,
+    ['{"TimeGenerated":"2024-01-01T00:00:00Z","Sensor":"a","Value":1.5}', '{"TimeGenerated":"2024-01-01T00:01:00Z","Sensor":"b","Value":2}'].join('\n'),
+  );
   const created = await cli(['logs', 'import', '--table', 'Readings', '--file', jsonl]);
   expect(created.err).toBe('');
   expect(created.out).toMatch(/Imported 2 rows into Readings \(new table: TimeGenerated:datetime, Sensor:string, Value:real\)/);

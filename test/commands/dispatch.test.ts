@@ -71,7 +71,9 @@ test('a UserError is shown as is; anything else propagates to the surface handle
 
 test('card actions: role checked on every click, data validated, unknown verbs answered', async () => {
   const viewer = context('viewer', registry);
-  expect(await dispatchCardAction(viewer.ctx, 'rollout.approve', { id: 'R-1' })).toEqual({ message: expect.stringMatching(/needs the release-lead role.*recorded/) });
+  expect(await dispatchCardAction(viewer.ctx, 'rollout.approve', { id: 'R-1' })).toEqual({
+    message: expect.stringMatching(/needs the release-lead role.*recorded/),
+  });
   expect(viewer.audit.entries).toMatchObject([{ action: 'rollout.approve', target: 'R-1', outcome: 'denied' }]);
 
   const lead = context('release-lead', registry);

@@ -5,7 +5,16 @@ import { silentLogger } from '../../core/logger';
 import type { AdaptiveCard } from '../../cards/card';
 
 const okResult: LogsQueryResult = {
-  tables: [{ name: 'PrimaryResult', columns: [{ name: 'Level', type: 'string' }, { name: 'count_', type: 'long' }], rows: [['Error', 3]] }],
+  tables: [
+    {
+      name: 'PrimaryResult',
+      columns: [
+        { name: 'Level', type: 'string' },
+        { name: 'count_', type: 'long' },
+      ],
+      rows: [['Error', 3]],
+    },
+  ],
   truncated: false,
   store: 'embedded DuckDB',
   statistics: { elapsedMs: 5 },
@@ -51,7 +60,11 @@ test('typing first, then a results card; one query per user is passed through', 
 
 test('a KQL error is shown with its line, column and caret', async () => {
   const query = jest.fn(async () => {
-    throw new LogsQueryError("The name 'Levle' does not refer to any known column", 'syntax', { line: 1, column: 20, caret: 'DeviceLogs | where Levle == 1\n                   ^^^^^' });
+    throw new LogsQueryError("The name 'Levle' does not refer to any known column", 'syntax', {
+      line: 1,
+      column: 20,
+      caret: 'DeviceLogs | where Levle == 1\n                   ^^^^^',
+    });
   });
   const { ctx, replies } = context({ query });
   await logsCommand.run(ctx, { query: 'DeviceLogs | where Levle == 1' });

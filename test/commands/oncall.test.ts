@@ -53,7 +53,9 @@ const ADD = 'oncall rotation add berlin-ops weekly Mon 09:00 Europe/Berlin membe
 
 test('an admin adds a rotation; everyone sees who is on call now and next', async () => {
   const { say, audit } = world();
-  expect(await say(ADD, admin)).toContain('Rotation **berlin-ops** saved: weekly, Mon 09:00 Europe/Berlin, ana → olga, escalating to lead. On call now: **ana** until Mon 7 Dec 09:00 Europe/Berlin');
+  expect(await say(ADD, admin)).toContain(
+    'Rotation **berlin-ops** saved: weekly, Mon 09:00 Europe/Berlin, ana → olga, escalating to lead. On call now: **ana** until Mon 7 Dec 09:00 Europe/Berlin',
+  );
   const shown = await say('oncall', viewer);
   expect(shown).toContain('- now: **ana** until Mon 7 Dec 09:00 Europe/Berlin; secondary **olga**; then **lead**');
   expect(shown).toContain('- next: **olga** until Mon 14 Dec 09:00 Europe/Berlin');
@@ -75,7 +77,9 @@ test('rotations and overrides of others are for admins; the denial is audited', 
 test('an operator covers for the next 4 h; an overlapping override is refused with the way out; oncall me lists it', async () => {
   const { say } = world();
   await say(ADD, admin);
-  expect(await say('oncall override berlin-ops me 4h', operator)).toContain('Override #1: **Olga** is primary of berlin-ops from Sat 5 Dec 11:00 Europe/Berlin to Sat 5 Dec 15:00 Europe/Berlin');
+  expect(await say('oncall override berlin-ops me 4h', operator)).toContain(
+    'Override #1: **Olga** is primary of berlin-ops from Sat 5 Dec 11:00 Europe/Berlin to Sat 5 Dec 15:00 Europe/Berlin',
+  );
   expect(await say('oncall berlin-ops', viewer)).toContain('now: **Olga** (covering, override #1) until Sat 5 Dec 15:00 Europe/Berlin');
   const clash = await say('oncall override berlin-ops ana@contoso.com 2h from 2026-12-05T12:00Z', admin);
   expect(clash).toContain('That overlaps override #1 (Olga covers berlin-ops');
@@ -102,7 +106,9 @@ test('maintenance windows: scheduled, listed with their next occurrence, removed
   );
   expect(await say('silence schedule site:berlin Sat 02:00-04:00 Mars/Olympus', operator)).toContain('`Mars/Olympus` is not a time zone I know');
   expect(await say('silence schedule', viewer)).toContain('needs the **operator** role');
-  expect(await say('silence schedule', operator)).toContain('#1 `rule:"Device offline" site:berlin`: Sat 02:00-04:00 Europe/Berlin weekly — next Sat 12 Dec 02:00 Europe/Berlin');
+  expect(await say('silence schedule', operator)).toContain(
+    '#1 `rule:"Device offline" site:berlin`: Sat 02:00-04:00 Europe/Berlin weekly — next Sat 12 Dec 02:00 Europe/Berlin',
+  );
   expect(await say('silence schedule remove 1', operator)).toContain('is removed');
   expect(await say('silence schedule', operator)).toContain('No maintenance windows');
 });

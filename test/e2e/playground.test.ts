@@ -66,24 +66,38 @@ describe('the Agents Playground talks to FleetOps', () => {
 
   /** How many lines a text element takes: lines are about 1.33 × the font size high (its <p> says line-height "normal"). */
   const lines = (text: Locator): Promise<number> =>
-    text.evaluate((el: Measured) => Math.round(el.getBoundingClientRect().height / (Number.parseFloat(el.ownerDocument.defaultView.getComputedStyle(el).fontSize) * 1.4)));
+    text.evaluate((el: Measured) =>
+      Math.round(el.getBoundingClientRect().height / (Number.parseFloat(el.ownerDocument.defaultView.getComputedStyle(el).fontSize) * 1.4)),
+    );
 
   const shoot = async (what: Locator | Page, name: string) => {
     await what.screenshot({ path: path.join(SHOTS, `${name}.png`) });
   };
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}; install it with "apt-get install chromium fonts-noto-color-emoji" (or set CHROMIUM_PATH)`);
+    if (!fs.existsSync(CHROMIUM))
+      throw new Error(`Chromium not found at ${CHROMIUM}; install it with "apt-get install chromium fonts-noto-color-emoji" (or set CHROMIUM_PATH)`);
     fs.mkdirSync(SHOTS, { recursive: true });
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetops-e2e-'));
-    bot = await startFleetOps({ PORT: '0', DATA_DIR: dataDir, SIM_DEVICES: process.env.E2E_SIM_DEVICES ?? '200', LOG_LEVEL: 'silent' }, { logger: silentLogger });
+    bot = await startFleetOps(
+      { PORT: '0', DATA_DIR: dataDir, SIM_DEVICES: process.env.E2E_SIM_DEVICES ?? '200', LOG_LEVEL: 'silent' },
+      { logger: silentLogger },
+    );
     await start('release-lead', PLAYGROUND_PORT);
     // A fresh profile each run (persistent context = our own user-data-dir).
     browser = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-')), {
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1280, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await open(PLAYGROUND_PORT);
   });
@@ -124,7 +138,11 @@ describe('the Agents Playground talks to FleetOps', () => {
     await shoot(progress, '01b-progress-card');
 
     await say(page, 'rollout abort R1');
-    await page.getByRole('paragraph').filter({ hasText: /Alex Wilber aborted of R1/ }).last().waitFor({ timeout: 30_000 });
+    await page
+      .getByRole('paragraph')
+      .filter({ hasText: /Alex Wilber aborted of R1/ })
+      .last()
+      .waitFor({ timeout: 30_000 });
     // The same card, not a new one, now says Aborted; no second progress card was posted.
     await progress.getByText('⏹ Aborted', { exact: true }).waitFor({ timeout: 30_000 });
     expect(await page.locator('.ac-adaptiveCard').filter({ hasText: 'Rollout R1 · firmware 2.4.1' }).count()).toBe(1);
@@ -140,7 +158,13 @@ describe('the Agents Playground talks to FleetOps', () => {
     await stamp.waitFor();
     // Headers, timestamps and levels on one line: no "TimeGen erated", "Le vel", "Inf o" (timestamps used to wrap over 5 lines).
     await shoot(card, '05-log-table');
-    const cells = { TimeGenerated: card.getByText('TimeGenerated', { exact: true }), Level: card.getByText('Level', { exact: true }), Component: card.getByText('Component', { exact: true }), timestamp: stamp, level: card.getByText(/^(Info|Error|Warning|Debug)$/).first() };
+    const cells = {
+      TimeGenerated: card.getByText('TimeGenerated', { exact: true }),
+      Level: card.getByText('Level', { exact: true }),
+      Component: card.getByText('Component', { exact: true }),
+      timestamp: stamp,
+      level: card.getByText(/^(Info|Error|Warning|Debug)$/).first(),
+    };
     const measured: Record<string, number> = {};
     for (const [name, cell] of Object.entries(cells)) measured[name] = await lines(cell);
     expect(measured).toEqual({ TimeGenerated: 1, Level: 1, Component: 1, timestamp: 1, level: 1 });
@@ -171,7 +195,10 @@ describe('the Agents Playground talks to FleetOps', () => {
     const viewer = await open(VIEWER_PORT);
     await viewer.getByText('Megan Bowen').first().waitFor({ timeout: 30_000 });
     await say(viewer, 'whoami');
-    await viewer.getByText(/viewer/).last().waitFor({ timeout: 30_000 });
+    await viewer
+      .getByText(/viewer/)
+      .last()
+      .waitFor({ timeout: 30_000 });
     await say(viewer, 'rollout plan 2.4.1');
     await viewer.getByText(/needs the operator role; you are a viewer/).waitFor({ timeout: 30_000 });
     await shoot(viewer, '15-viewer');

@@ -42,7 +42,6 @@ function startChild(dataDir: string, connectorUrl: string, seed: boolean): Promi
   });
 }
 
-
 test('kill -9 in the middle of a storm: every acknowledged alert is stored and on a card; at most one message is sent twice (at least once: the one the connector created just before the kill, if any)', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetops-alert-crash-'));
   const connector = await new RecordingConnector().start();
@@ -89,7 +88,14 @@ test('kill -9 in the middle of a storm: every acknowledged alert is stored and o
 
     // 1. Every acknowledged alert is stored, with a delivery to the conversation.
     const stored = new Set(db.prepare('SELECT alert_id FROM alerts').pluck().all() as string[]);
-    const delivered = new Map((db.prepare('SELECT alert_id, card_key FROM alert_deliveries WHERE conversation_id = ?').all(CONVERSATION) as Array<{ alert_id: string; card_key: string }>).map((r) => [r.alert_id, r.card_key]));
+    const delivered = new Map(
+      (
+        db.prepare('SELECT alert_id, card_key FROM alert_deliveries WHERE conversation_id = ?').all(CONVERSATION) as Array<{
+          alert_id: string;
+          card_key: string;
+        }>
+      ).map((r) => [r.alert_id, r.card_key]),
+    );
     for (const id of acknowledged) {
       expect(stored.has(id)).toBe(true);
       expect(delivered.has(id)).toBe(true);
@@ -109,7 +115,12 @@ test('kill -9 in the middle of a storm: every acknowledged alert is stored and o
     // 3. The last version of each card reflects its alerts: own cards name the alert, storm cards count all members.
     const activityOfKey = new Map<string, string>();
     const keyOfActivity = new Map<string, string>(
-      (db.prepare('SELECT message_key, activity_id FROM sent_messages WHERE conversation_id = ?').all(CONVERSATION) as Array<{ message_key: string; activity_id: string }>).map((r) => [r.activity_id, r.message_key]),
+      (
+        db.prepare('SELECT message_key, activity_id FROM sent_messages WHERE conversation_id = ?').all(CONVERSATION) as Array<{
+          message_key: string;
+          activity_id: string;
+        }>
+      ).map((r) => [r.activity_id, r.message_key]),
     );
     for (const a of connector.activities.filter((x) => x.conversationId === CONVERSATION)) {
       const key = keyOfActivity.get(a.activityId);

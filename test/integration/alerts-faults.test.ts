@@ -20,11 +20,15 @@ test('a failing connector (429 with Retry-After, 500, 502, 504) delays alert car
     t.connector.failNext({ status: 504 }, 2);
     const firedAt = new Date().toISOString();
     for (let i = 0; i < 12; i++) {
-      const res = await t.post(`/api/alerts?token=${TOKEN}`, devicePayload({ alertId: `fault-${i}`, rule: i < 4 ? 'Temperature high' : 'Device offline', deviceId: `device-${i}`, firedAt }));
+      const res = await t.post(
+        `/api/alerts?token=${TOKEN}`,
+        devicePayload({ alertId: `fault-${i}`, rule: i < 4 ? 'Temperature high' : 'Device offline', deviceId: `device-${i}`, firedAt }),
+      );
       expect(res.status).toBe(200); // the webhook never waits for Teams
     }
     // 5 own cards (K = 5), then the rest in storm cards per rule; each card eventually shows its alerts.
-    const cards = () => t.connector.activities.filter((a) => a.conversationId === conversationId).map((a) => JSON.stringify(a.activity.attachments?.[0]?.content ?? {}));
+    const cards = () =>
+      t.connector.activities.filter((a) => a.conversationId === conversationId).map((a) => JSON.stringify(a.activity.attachments?.[0]?.content ?? {}));
     await t.connector.waitFor(() => {
       const all = cards();
       return [0, 1, 2, 3, 4].every((i) => all.some((c) => c.includes(`id fault-${i}`))) && all.some((c) => c.includes('Device offline: 7 devices'));

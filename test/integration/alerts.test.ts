@@ -7,7 +7,6 @@ const TOKEN = 'integration-token';
 jest.setTimeout(30_000);
 const alertsOnly = { features: [createAlertsFeatureModule({ schedule: () => () => undefined })] };
 
-
 test('an alert becomes a card in every subscribed conversation; acknowledge and resolve update each copy in place', async () => {
   const t = await startTestBot({ env: { ALERTS_WEBHOOK_TOKEN: TOKEN }, start: alertsOnly });
   try {
@@ -15,7 +14,12 @@ test('an alert becomes a card in every subscribed conversation; acknowledge and 
     expect((await t.sayAndWait('subscribe alerts', { user: USERS.operator, conversation: 'groupChat' })).activity.text).toMatch(/Subscribed/);
     expect((await t.sayAndWait('subscribe alerts sev<=9', { user: USERS.operator, conversation: 'personal' })).activity.text).toMatch(/severities go from 0/);
 
-    const payload = devicePayload({ alertId: '/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/int-1', deviceId: 'device-42', severity: 1, firedAt: new Date().toISOString() });
+    const payload = devicePayload({
+      alertId: '/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/int-1',
+      deviceId: 'device-42',
+      severity: 1,
+      firedAt: new Date().toISOString(),
+    });
     const res = await t.post(`/api/alerts?token=${TOKEN}`, payload);
     expect(res.status).toBe(200);
     await t.connector.waitFor((a) => a.filter((x) => x.kind === 'create' && cardJson(x).includes('Temperature high')).length === 2);
@@ -30,7 +34,14 @@ test('an alert becomes a card in every subscribed conversation; acknowledge and 
     const again = await t.click('alert.acknowledge', { id: 'int-1' }, { user: USERS.admin });
     expect(JSON.stringify(again)).toContain('already acknowledged by Otto Operator');
 
-    const resolved = devicePayload({ alertId: '/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/int-1', deviceId: 'device-42', severity: 1, condition: 'Resolved', firedAt: payload.data.essentials.firedDateTime, resolvedAt: new Date(Date.now() + 120_000).toISOString() });
+    const resolved = devicePayload({
+      alertId: '/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/int-1',
+      deviceId: 'device-42',
+      severity: 1,
+      condition: 'Resolved',
+      firedAt: payload.data.essentials.firedDateTime,
+      resolvedAt: new Date(Date.now() + 120_000).toISOString(),
+    });
     expect((await t.post(`/api/alerts?token=${TOKEN}`, resolved)).status).toBe(200);
     await t.connector.waitFor((a) => a.filter((x) => x.kind === 'update' && cardJson(x).includes('Resolved after 2 min')).length === 2);
     expect(t.connector.activities.filter((a) => a.kind === 'create' && cardJson(a).includes('Temperature high'))).toHaveLength(2);
@@ -75,9 +86,15 @@ test('a storm becomes one card per rule; silence and silences work from the card
     const now = new Date().toISOString();
     for (let i = 0; i < 30; i++) {
       const rule = i % 2 ? 'Device offline' : 'Temperature high';
-      expect((await t.post(`/api/alerts?token=${TOKEN}`, devicePayload({ alertId: `storm-${i}`, rule, deviceId: `device-${i}`, site: 'berlin', firedAt: now }))).status).toBe(200);
+      expect(
+        (await t.post(`/api/alerts?token=${TOKEN}`, devicePayload({ alertId: `storm-${i}`, rule, deviceId: `device-${i}`, site: 'berlin', firedAt: now })))
+          .status,
+      ).toBe(200);
     }
-    await t.connector.waitFor((a) => a.some((x) => cardJson(x).includes('Device offline: 13 devices')) && a.some((x) => cardJson(x).includes('Temperature high: 12 devices')), 10_000);
+    await t.connector.waitFor(
+      (a) => a.some((x) => cardJson(x).includes('Device offline: 13 devices')) && a.some((x) => cardJson(x).includes('Temperature high: 12 devices')),
+      10_000,
+    );
     const creates = t.connector.activities.filter((a) => a.kind === 'create' && a.conversationId === t.conversationId('channel'));
     expect(creates.length).toBe(1 + 5 + 2); // "Subscribed" + 5 alert cards + 2 storm cards
 

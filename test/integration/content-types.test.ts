@@ -13,7 +13,14 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => t.stop());
 
-const activity = JSON.stringify({ type: 'message', text: 'help', from: { id: 'x' }, conversation: { id: 'c' }, serviceUrl: 'http://127.0.0.1:1', channelId: 'msteams' });
+const activity = JSON.stringify({
+  type: 'message',
+  text: 'help',
+  from: { id: 'x' },
+  conversation: { id: 'c' },
+  serviceUrl: 'http://127.0.0.1:1',
+  channelId: 'msteams',
+});
 const SIMPLE_REQUESTS: Array<[string, string, string]> = [
   ['text/plain', 'text/plain;charset=UTF-8', activity],
   ['a form', 'application/x-www-form-urlencoded', `a=${encodeURIComponent(activity)}`],
@@ -34,7 +41,13 @@ test.each(SIMPLE_REQUESTS)('/api/alerts refuses %s with 415, even with the right
 });
 
 test('application/json (with a charset) still works on both', async () => {
-  expect((await t.post(`/api/alerts?token=${TOKEN}`, devicePayload({ alertId: 'ct-2', deviceId: 'device-2' }), { 'content-type': 'application/json; charset=utf-8' })).status).toBe(200);
+  expect(
+    (
+      await t.post(`/api/alerts?token=${TOKEN}`, devicePayload({ alertId: 'ct-2', deviceId: 'device-2' }), {
+        'content-type': 'application/json; charset=utf-8',
+      })
+    ).status,
+  ).toBe(200);
   const reply = await t.sayAndWait('help');
   expect(reply.activity.attachments?.length ?? 0).toBeGreaterThan(0);
 });

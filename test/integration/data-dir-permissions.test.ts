@@ -19,19 +19,23 @@ function modes(dir: string): Array<{ file: string; mode: string; directory: bool
   return out;
 }
 
-(posix ? test : test.skip)('a new DATA_DIR is 0700 and everything FleetOps writes in it is 0600 (folders 0700)', async () => {
-  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetops-perm-'));
-  const dataDir = path.join(parent, 'data');
-  const t = await startTestBot({ dataDir, env: { SIM_DEVICES: '5' } });
-  try {
-    await t.sayAndWait('subscribe alerts', { user: USERS.operator });
-    await t.sayAndWait('logs DeviceLogs | take 1'); // opens the DuckDB log store
-    await t.sayAndWait('firmware'); // seeds the local firmware catalog
-    const found = modes(dataDir);
-    expect(found.map((f) => f.file)).toEqual(expect.arrayContaining(['.', 'fleetops.sqlite', 'logs.duckdb']));
-    expect(found.filter((f) => f.mode !== (f.directory ? '700' : '600'))).toEqual([]);
-  } finally {
-    await t.stop();
-    fs.rmSync(parent, { recursive: true, force: true });
-  }
-}, 60_000);
+(posix ? test : test.skip)(
+  'a new DATA_DIR is 0700 and everything FleetOps writes in it is 0600 (folders 0700)',
+  async () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetops-perm-'));
+    const dataDir = path.join(parent, 'data');
+    const t = await startTestBot({ dataDir, env: { SIM_DEVICES: '5' } });
+    try {
+      await t.sayAndWait('subscribe alerts', { user: USERS.operator });
+      await t.sayAndWait('logs DeviceLogs | take 1'); // opens the DuckDB log store
+      await t.sayAndWait('firmware'); // seeds the local firmware catalog
+      const found = modes(dataDir);
+      expect(found.map((f) => f.file)).toEqual(expect.arrayContaining(['.', 'fleetops.sqlite', 'logs.duckdb']));
+      expect(found.filter((f) => f.mode !== (f.directory ? '700' : '600'))).toEqual([]);
+    } finally {
+      await t.stop();
+      fs.rmSync(parent, { recursive: true, force: true });
+    }
+  },
+  60_000,
+);

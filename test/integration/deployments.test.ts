@@ -2,7 +2,6 @@ import { startTestBot, USERS, type TestBot } from '../support/bot-harness';
 import { basicAuthHeader } from '../../bot/webhooks/devops';
 import { fixture } from '../core/deployments/fixtures';
 
-
 const AUTH = { authorization: basicAuthHeader('azure-devops', 'hook-password-1') };
 const ENV = { DEVOPS_WEBHOOK_USER: 'azure-devops', DEVOPS_WEBHOOK_PASSWORD: 'hook-password-1' };
 
@@ -11,7 +10,15 @@ function runEvent(id: string, state: string, result: string | null, createdDate:
   const e = fixture('ms.vss-pipelines.run-state-changed-event');
   e.id = id;
   e.createdDate = createdDate;
-  Object.assign(e.resource.run, { id: 11, name: '20260301.1', state, result, variables, createdDate: '2026-03-01T10:00:00Z', finishedDate: state === 'completed' ? createdDate : null });
+  Object.assign(e.resource.run, {
+    id: 11,
+    name: '20260301.1',
+    state,
+    result,
+    variables,
+    createdDate: '2026-03-01T10:00:00Z',
+    finishedDate: state === 'completed' ? createdDate : null,
+  });
   e.resource.run.pipeline.name = 'firmware-release';
   e.resource.run._links.web.href = 'https://dev.azure.com/contoso/Fleet/_build/results?buildId=11';
   e.resource.run.resources = { repositories: { self: { refName: 'refs/heads/main', version: '9f1c2ab34de5' } } };
@@ -28,7 +35,9 @@ function approvalPending(createdDate: string) {
 }
 
 const cardsFor = (t: TestBot, conversationId: string) =>
-  t.connector.activities.filter((a) => a.conversationId === conversationId && a.activity.attachments?.length).map((a) => ({ kind: a.kind, card: a.activity.attachments[0].content }));
+  t.connector.activities
+    .filter((a) => a.conversationId === conversationId && a.activity.attachments?.length)
+    .map((a) => ({ kind: a.kind, card: a.activity.attachments[0].content }));
 const lastCardText = (t: TestBot, conversationId: string) => JSON.stringify(cardsFor(t, conversationId).at(-1)?.card ?? {});
 
 async function subscribe(t: TestBot, filter: string) {
@@ -85,17 +94,28 @@ describe('deployments end to end', () => {
     await t.connector.waitFor(() => lastCardText(t, channel).includes('deployment.approve'));
     expect(cardsFor(t, channel).at(-1)!.kind).toBe('update');
 
-    const denied = await t.click('deployment.approve', { id: 'run-11', approvalId: '0f027b05-0942-4a35-9218-26fa07d8760a' }, { user: USERS.viewer, conversation: 'channel' });
+    const denied = await t.click(
+      'deployment.approve',
+      { id: 'run-11', approvalId: '0f027b05-0942-4a35-9218-26fa07d8760a' },
+      { user: USERS.viewer, conversation: 'channel' },
+    );
     expect(JSON.stringify(denied)).toMatch(/release-lead role/);
 
-
-    const approved = await t.click('deployment.approve', { id: 'run-11', approvalId: '0f027b05-0942-4a35-9218-26fa07d8760a' }, { user: USERS.releaseLead, conversation: 'channel' });
+    const approved = await t.click(
+      'deployment.approve',
+      { id: 'run-11', approvalId: '0f027b05-0942-4a35-9218-26fa07d8760a' },
+      { user: USERS.releaseLead, conversation: 'channel' },
+    );
     const approvedCard = JSON.stringify(approved);
     expect(approvedCard).toContain('Approved for Production by Rita Lead');
     expect(approvedCard).not.toContain('deployment.approve');
     await t.connector.waitFor(() => lastCardText(t, channel).includes('Approved for Production by Rita Lead'));
 
-    const twice = await t.click('deployment.approve', { id: 'run-11', approvalId: '0f027b05-0942-4a35-9218-26fa07d8760a' }, { user: USERS.releaseLead, conversation: 'channel' });
+    const twice = await t.click(
+      'deployment.approve',
+      { id: 'run-11', approvalId: '0f027b05-0942-4a35-9218-26fa07d8760a' },
+      { user: USERS.releaseLead, conversation: 'channel' },
+    );
     expect(JSON.stringify(twice)).toContain('Approved for Production by Rita Lead');
 
     await t.post('/api/devops', runEvent('e-2', 'completed', 'succeeded', '2026-03-01T10:09:00Z', { FIRMWARE_VERSION: { value: '2.4.1' } }), AUTH);

@@ -8,7 +8,13 @@ function capturingLogger(records: Array<Record<string, unknown>>, bindings: Reco
   const write = (level: string) => (obj: object | string, msg?: string) => {
     records.push({ level, ...bindings, ...(typeof obj === 'string' ? { msg: obj } : obj), ...(msg ? { msg } : {}) });
   };
-  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error'), child: (b) => capturingLogger(records, { ...bindings, ...b }) };
+  return {
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+    child: (b) => capturingLogger(records, { ...bindings, ...b }),
+  };
 }
 
 const explodingFeature: FeatureModule = {

@@ -111,7 +111,9 @@ describe('webhooks and replies a new user meets', () => {
     expect((await t.post('/api/devops', timedOut, AUTH)).status).toBe(200);
 
     const audit = (await t.sayAndWait('audit', { user: USERS.releaseLead })).activity.text as string;
-    expect(audit).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \*\*FleetOps\*\* \(system\) `alert\.resolved` resolved-by-azure → ok — .*resolved by Azure Monitor/);
+    expect(audit).toMatch(
+      /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \*\*FleetOps\*\* \(system\) `alert\.resolved` resolved-by-azure → ok — .*resolved by Azure Monitor/,
+    );
     expect(audit).toMatch(/\*\*FleetOps\*\* \(system\) `deployment\.approval` .* timed out in Azure DevOps/);
   });
 });
@@ -183,9 +185,17 @@ describe('one card per rollout, and the firmware card that no longer leads to th
     await t.connector.waitFor((all) => all.slice(planAt).some((a) => a.kind !== 'update' && cardJson(a).includes('Rollout plan R2')));
     const reply = t.connector.activities.slice(planAt).find((a) => a.kind !== 'update' && cardJson(a).includes('Rollout plan R2'))!;
     expect(cardJson(reply)).toContain('Rollout plan R2');
-    expect(JSON.stringify(await t.click('rollout.start', { id: 'R2', version: 1 }, { user: USERS.releaseLead, conversation: 'channel', replyToId: reply.activityId }))).toContain('Running wave 1');
+    expect(
+      JSON.stringify(
+        await t.click('rollout.start', { id: 'R2', version: 1 }, { user: USERS.releaseLead, conversation: 'channel', replyToId: reply.activityId }),
+      ),
+    ).toContain('Running wave 1');
     await t.connector.waitFor(() => rolloutCards(t.conversationId('channel'), 'R2').some((a) => a.kind === 'update' && a.activityId === reply.activityId));
-    expect(rolloutCards(t.conversationId('channel'), 'R2').filter((a) => a.kind !== 'update').map((a) => a.activityId)).toEqual([reply.activityId]);
+    expect(
+      rolloutCards(t.conversationId('channel'), 'R2')
+        .filter((a) => a.kind !== 'update')
+        .map((a) => a.activityId),
+    ).toEqual([reply.activityId]);
   });
 
   it('the health gate pausing a rollout is in `audit`, FleetOps as the actor', async () => {
@@ -265,14 +275,24 @@ describe('log search a new user can read', () => {
   it('tables show timestamps without fractions and say UTC once; timecharts have short time labels and round y ticks', async () => {
     // Rows of our own (the simulated fleet may not have written any yet), with the store's 7 fractional digits.
     const hour = (h: number, extra = '') => `2026-12-05T${String(h).padStart(2, '0')}:31:55.1234567Z${extra}`;
-    await t.bot.services.logs!.ingest('DeviceLogs', [1, 2, 3].map((h) => ({ TimeGenerated: hour(h), DeviceId: 'fh-1', Level: 'Info', Message: 'first hour', Component: 'agent', FirmwareVersion: '2.4.1' })));
-    await t.bot.services.logs!.ingest('DeviceTelemetry', Array.from({ length: 40 }, (_, i) => ({ TimeGenerated: hour(i % 6), DeviceId: 'fh-1', Temperature: 20, Battery: 90, Rssi: -60, CpuPercent: 5 })));
+    await t.bot.services.logs!.ingest(
+      'DeviceLogs',
+      [1, 2, 3].map((h) => ({ TimeGenerated: hour(h), DeviceId: 'fh-1', Level: 'Info', Message: 'first hour', Component: 'agent', FirmwareVersion: '2.4.1' })),
+    );
+    await t.bot.services.logs!.ingest(
+      'DeviceTelemetry',
+      Array.from({ length: 40 }, (_, i) => ({ TimeGenerated: hour(i % 6), DeviceId: 'fh-1', Temperature: 20, Battery: 90, Rssi: -60, CpuPercent: 5 })),
+    );
     const table = await ask('logs DeviceLogs | where DeviceId == "fh-1" | project TimeGenerated, Level, Message');
     expect(table).toMatch(/"text":"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"/);
     expect(table).not.toMatch(/\d\d:\d\d:\d\d\.\d/);
     expect(table.match(/UTC/g)).toHaveLength(1);
 
-    const chart = JSON.parse(await ask('logs DeviceTelemetry | where DeviceId == "fh-1" | summarize readings = count() by bin(TimeGenerated, 1h) | order by TimeGenerated asc | render timechart')) as { body: Array<Record<string, any>> };
+    const chart = JSON.parse(
+      await ask(
+        'logs DeviceTelemetry | where DeviceId == "fh-1" | summarize readings = count() by bin(TimeGenerated, 1h) | order by TimeGenerated asc | render timechart',
+      ),
+    ) as { body: Array<Record<string, any>> };
     const line = chart.body.find((e) => e.type === 'Chart.Line')!;
     expect(line.xAxisTitle).toBe('Time (UTC)');
     expect(line.data[0].values.map((v: { x: string }) => v.x)).toEqual(['00:00', '01:00', '02:00', '03:00', '04:00', '05:00']);
@@ -323,7 +343,11 @@ describe('trying it locally: the banner shows the webhook secrets, `fleetops sen
     const pipeline = await cli(['send', 'pipeline']);
     expect(pipeline).toMatchObject({ code: 0, err: '' });
     await t.connector.waitFor(() => cards().some((a) => cardJson(a).includes('firmware-release') && cardJson(a).includes('Approval needed')));
-    const run = cardJson(cards().filter((a) => cardJson(a).includes('firmware-release')).at(-1)!);
+    const run = cardJson(
+      cards()
+        .filter((a) => cardJson(a).includes('firmware-release'))
+        .at(-1)!,
+    );
     expect(run).toContain('Production');
     expect(run).toContain('"verb":"deployment.approve"');
   });

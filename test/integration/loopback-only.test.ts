@@ -27,7 +27,10 @@ function decodeAddress(hex: string): string {
   if (bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 255 && bytes[11] === 255) return `::ffff:${bytes.slice(12).join('.')}`;
   const groups = [];
   for (let i = 0; i < 16; i += 2) groups.push(((bytes[i] << 8) | bytes[i + 1]).toString(16));
-  return groups.join(':').replace(/^(0:)+0$/, '::').replace(/^(0:)+1$/, '::1');
+  return groups
+    .join(':')
+    .replace(/^(0:)+0$/, '::')
+    .replace(/^(0:)+1$/, '::1');
 }
 
 function listeners(): Listener[] {
@@ -82,42 +85,46 @@ function socketInodes(pids: readonly number[]): Set<string> {
 
 const isLoopback = (address: string): boolean => /^127\./.test(address) || address === '::1' || /^::ffff:127\./.test(address);
 
-(linux ? test : test.skip)('npm start without CLIENT_ID listens on loopback only: the bot and the Agents Playground', async () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetops-loopback-'));
-  let child: ChildProcess | undefined;
-  try {
-    child = spawn(process.execPath, ['--require', 'tsx/cjs', 'bot/main.ts', '--playground'], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', DATA_DIR: dataDir, SIM_DEVICES: '2', LOG_LEVEL: 'silent', PLAYGROUND: 'on' },
-      stdio: 'ignore',
-    });
-    const pid = child.pid!;
-    // The bot listens first; the Playground (a child process) a few seconds later.
-    let owned: Listener[] = [];
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      const tree = processTree(pid);
-      const inodes = socketInodes(tree);
+(linux ? test : test.skip)(
+  'npm start without CLIENT_ID listens on loopback only: the bot and the Agents Playground',
+  async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetops-loopback-'));
+    let child: ChildProcess | undefined;
+    try {
+      child = spawn(process.execPath, ['--require', 'tsx/cjs', 'bot/main.ts', '--playground'], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', DATA_DIR: dataDir, SIM_DEVICES: '2', LOG_LEVEL: 'silent', PLAYGROUND: 'on' },
+        stdio: 'ignore',
+      });
+      const pid = child.pid!;
+      // The bot listens first; the Playground (a child process) a few seconds later.
+      let owned: Listener[] = [];
+      const deadline = Date.now() + 90_000;
+      for (;;) {
+        const tree = processTree(pid);
+        const inodes = socketInodes(tree);
+        owned = listeners().filter((l) => inodes.has(l.inode));
+        if (tree.length > 1 && owned.length >= 2) break;
+        if (Date.now() > deadline) throw new Error(`FleetOps and the Playground did not both listen within 90 s: ${JSON.stringify(owned)}`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2_000)); // anything else it opens on start
+      const inodes = socketInodes(processTree(pid));
       owned = listeners().filter((l) => inodes.has(l.inode));
-      if (tree.length > 1 && owned.length >= 2) break;
-      if (Date.now() > deadline) throw new Error(`FleetOps and the Playground did not both listen within 90 s: ${JSON.stringify(owned)}`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    await new Promise((resolve) => setTimeout(resolve, 2_000)); // anything else it opens on start
-    const inodes = socketInodes(processTree(pid));
-    owned = listeners().filter((l) => inodes.has(l.inode));
-    expect(owned.filter((l) => !isLoopback(l.address))).toEqual([]);
-    expect(owned.length).toBeGreaterThanOrEqual(2);
-  } finally {
-    if (child?.pid) {
-      for (const pid of processTree(child.pid).reverse()) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // already gone
+      expect(owned.filter((l) => !isLoopback(l.address))).toEqual([]);
+      expect(owned.length).toBeGreaterThanOrEqual(2);
+    } finally {
+      if (child?.pid) {
+        for (const pid of processTree(child.pid).reverse()) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            // already gone
+          }
         }
       }
+      fs.rmSync(dataDir, { recursive: true, force: true });
     }
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
-}, 120_000);
+  },
+  120_000,
+);

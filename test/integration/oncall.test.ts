@@ -25,7 +25,8 @@ function world(clock: ManualClock) {
 }
 
 const PERSONAL = { op: 'a:personal-otto', lead: 'a:personal-rita' };
-const creates = (t: TestBot, conversationId: string): RecordedActivity[] => t.connector.activities.filter((a) => a.kind === 'create' && a.conversationId === conversationId);
+const creates = (t: TestBot, conversationId: string): RecordedActivity[] =>
+  t.connector.activities.filter((a) => a.kind === 'create' && a.conversationId === conversationId);
 
 async function until(check: () => Promise<boolean> | boolean, what: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
@@ -36,7 +37,13 @@ async function until(check: () => Promise<boolean> | boolean, what: string): Pro
 }
 
 async function setUp(t: TestBot, clock: ManualClock): Promise<void> {
-  expect((await t.sayAndWait(`oncall rotation add ops daily 00:00 UTC members:aad-op,aad-lead ack:5 start:${clock.now().toISOString().slice(0, 10)}`, { user: USERS.admin })).activity.text).toContain('Rotation **ops** saved');
+  expect(
+    (
+      await t.sayAndWait(`oncall rotation add ops daily 00:00 UTC members:aad-op,aad-lead ack:5 start:${clock.now().toISOString().slice(0, 10)}`, {
+        user: USERS.admin,
+      })
+    ).activity.text,
+  ).toContain('Rotation **ops** saved');
   // Each has spoken to the bot in a personal chat: that is where their pages go.
   await t.sayAndWait('oncall me', { user: USERS.operator, conversationId: PERSONAL.op });
   await t.sayAndWait('oncall me', { user: USERS.releaseLead, conversationId: PERSONAL.lead });
@@ -69,7 +76,8 @@ test('fire → channel card → primary paged after N min → secondary → seco
     // Notes from the mention card's inline input and from chat; the card answers with the latest three and the count.
     const viewerNote = await t.click('oncall.note', { id: ALERT, note: 'looking' }, { user: USERS.viewer, conversation: 'channel' });
     expect(JSON.stringify(viewerNote)).toMatch(/operator role/);
-    for (const note of ['fan stuck', 'gateway rebooted', 'temperature falling']) await t.click('oncall.note', { id: ALERT, note }, { user: USERS.operator, conversation: 'channel' });
+    for (const note of ['fan stuck', 'gateway rebooted', 'temperature falling'])
+      await t.click('oncall.note', { id: ALERT, note }, { user: USERS.operator, conversation: 'channel' });
     expect((await t.sayAndWait('alert note page-1 all clear soon', { user: USERS.operator, conversation: 'channel' })).activity.text).toContain('Note added');
     const noted = JSON.stringify(await t.click('oncall.note', { id: ALERT, note: 'last one' }, { user: USERS.operator, conversation: 'channel' }));
     expect(noted).toContain('Notes (5)');
@@ -94,7 +102,16 @@ test('fire → channel card → primary paged after N min → secondary → seco
     expect(pages).toHaveLength(2);
 
     const timeline = await t.sayAndWait('alert page-1', { user: USERS.viewer });
-    for (const step of ['**fired**', '**posted** by FleetOps', '**mentioned** by FleetOps: aad-op (primary of ops)', '**paged** by FleetOps: aad-op (primary)', '**escalated** by FleetOps: aad-lead (secondary)', '**acknowledged** by Rita Lead', '**note** by Otto Operator: fan stuck', '**note** by Otto Operator: all clear soon']) {
+    for (const step of [
+      '**fired**',
+      '**posted** by FleetOps',
+      '**mentioned** by FleetOps: aad-op (primary of ops)',
+      '**paged** by FleetOps: aad-op (primary)',
+      '**escalated** by FleetOps: aad-lead (secondary)',
+      '**acknowledged** by Rita Lead',
+      '**note** by Otto Operator: fan stuck',
+      '**note** by Otto Operator: all clear soon',
+    ]) {
       expect(timeline.activity.text).toContain(step);
     }
   } finally {
@@ -141,7 +158,9 @@ test('inside a maintenance window an alert is stored and listed, but gets no car
   try {
     const hour = clock.now().getUTCHours();
     const hh = (h: number) => String((h + 24) % 24).padStart(2, '0');
-    expect((await t.sayAndWait(`silence schedule site:berlin daily ${hh(hour - 1)}:00-${hh(hour + 1)}:00 UTC`, { user: USERS.operator })).activity.text).toContain('in progress now');
+    expect(
+      (await t.sayAndWait(`silence schedule site:berlin daily ${hh(hour - 1)}:00-${hh(hour + 1)}:00 UTC`, { user: USERS.operator })).activity.text,
+    ).toContain('in progress now');
     await t.sayAndWait(`oncall rotation add ops daily 00:00 UTC members:aad-op ack:5`, { user: USERS.admin });
     await t.sayAndWait('oncall me', { user: USERS.operator, conversationId: PERSONAL.op });
     await t.sayAndWait('subscribe alerts oncall:ops', { user: USERS.operator, conversation: 'channel' });
@@ -157,11 +176,18 @@ test('inside a maintenance window an alert is stored and listed, but gets no car
     // Still firing when the window ends: the card is posted then, and paging starts.
     clock.advance(2 * 60 * MIN);
     tick();
-    await until(() => creates(t, t.conversationId('channel')).some((a) => JSON.stringify(a.activity).includes('Temperature high')), 'the card at the window’s end');
+    await until(
+      () => creates(t, t.conversationId('channel')).some((a) => JSON.stringify(a.activity).includes('Temperature high')),
+      'the card at the window’s end',
+    );
     await until(async () => (await t.bot.services.oncall!.escalations.get(ALERT)) !== undefined, 'paging to start');
     tick();
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(creates(t, t.conversationId('channel')).filter((a) => JSON.stringify(a.activity).includes('Temperature high') && !JSON.stringify(a.activity).includes('<at>'))).toHaveLength(1);
+    expect(
+      creates(t, t.conversationId('channel')).filter(
+        (a) => JSON.stringify(a.activity).includes('Temperature high') && !JSON.stringify(a.activity).includes('<at>'),
+      ),
+    ).toHaveLength(1);
   } finally {
     await t.stop();
   }

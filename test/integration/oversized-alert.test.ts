@@ -19,9 +19,18 @@ const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8
 test('an alert with 100 KB fields reaches the channel on a card under 28 KB, and `alerts` still answers everyone', async () => {
   await t.sayAndWait('subscribe alerts', { user: USERS.operator, conversation: 'channel' });
   const huge = (c: string, n: number) => `${c.repeat(n)}-end`;
-  const payload = devicePayload({ alertId: 'oversized-1', rule: huge('R', 100_000), deviceId: huge('D', 60_000), site: huge('S', 60_000), severity: 1, firedAt: new Date().toISOString() });
+  const payload = devicePayload({
+    alertId: 'oversized-1',
+    rule: huge('R', 100_000),
+    deviceId: huge('D', 60_000),
+    site: huge('S', 60_000),
+    severity: 1,
+    firedAt: new Date().toISOString(),
+  });
   expect((await t.post(`/api/alerts?token=${TOKEN}`, payload)).status).toBe(200);
-  await t.connector.waitFor((a) => a.some((x) => x.kind === 'create' && x.conversationId === t.conversationId('channel') && JSON.stringify(x.activity).includes('RRRR')));
+  await t.connector.waitFor((a) =>
+    a.some((x) => x.kind === 'create' && x.conversationId === t.conversationId('channel') && JSON.stringify(x.activity).includes('RRRR')),
+  );
   const sent = t.connector.messages.filter((m) => m.conversationId === t.conversationId('channel') && JSON.stringify(m.activity).includes('RRRR'));
   for (const m of sent) expect(bytes(m.activity)).toBeLessThan(LIMIT);
   expect(sent[0]!.activity.summary?.length ?? 0).toBeLessThan(300);

@@ -52,7 +52,13 @@ describeOnPostgres('two replicas on one PostgreSQL', () => {
     // Each alert is its own card or joins a storm card: every card key got exactly one create per conversation, then only updates.
     const keys = new Pool({ connectionString: scratch.url });
     const expected = async () =>
-      Object.fromEntries((await keys.query<{ conversation_id: string; cards: string }>('SELECT conversation_id, COUNT(DISTINCT card_key) AS cards FROM alert_deliveries GROUP BY 1')).rows.map((r) => [r.conversation_id, Number(r.cards)]));
+      Object.fromEntries(
+        (
+          await keys.query<{ conversation_id: string; cards: string }>(
+            'SELECT conversation_id, COUNT(DISTINCT card_key) AS cards FROM alert_deliveries GROUP BY 1',
+          )
+        ).rows.map((r) => [r.conversation_id, Number(r.cards)]),
+      );
     const sent = () => {
       const perConversation: Record<string, number> = {};
       for (const x of creates()) perConversation[x.conversationId] = (perConversation[x.conversationId] ?? 0) + 1;

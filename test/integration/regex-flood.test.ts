@@ -50,7 +50,9 @@ test('while viewers run catastrophic regexes, help stays fast for others and ale
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const alertId = '/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/regex-flood-1';
     const posted = Date.now();
-    expect((await t.post(`/api/alerts?token=${TOKEN}`, devicePayload({ alertId, deviceId: 'device-7', severity: 1, firedAt: new Date().toISOString() }))).status).toBe(200);
+    expect(
+      (await t.post(`/api/alerts?token=${TOKEN}`, devicePayload({ alertId, deviceId: 'device-7', severity: 1, firedAt: new Date().toISOString() }))).status,
+    ).toBe(200);
     const webhookMs = Date.now() - posted;
     await t.connector.waitFor((a) => a.some((x) => x.conversationId === 'a:alerts' && x.kind === 'create' && cardJson(x).includes('device-7')), 60_000);
     const clicked = Date.now();
@@ -62,7 +64,17 @@ test('while viewers run catastrophic regexes, help stays fast for others and ale
 
   flooding = false;
   await Promise.all(flood);
-  const figures = { evilQueries: evilAnswers.length, evilP50: percentile(evilAnswers, 50), evilMax: Math.max(...evilAnswers), helpP50: percentile(help, 50), helpP99: percentile(help, 99), helpMax: Math.max(...help), helpCount: help.length, webhookMs, ackMs };
+  const figures = {
+    evilQueries: evilAnswers.length,
+    evilP50: percentile(evilAnswers, 50),
+    evilMax: Math.max(...evilAnswers),
+    helpP50: percentile(help, 50),
+    helpP99: percentile(help, 99),
+    helpMax: Math.max(...help),
+    helpCount: help.length,
+    webhookMs,
+    ackMs,
+  };
   process.stdout.write(`regex flood: ${JSON.stringify(figures)}\n`);
 
   expect(evilAnswers.length).toBeGreaterThan(0);

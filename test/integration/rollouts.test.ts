@@ -57,7 +57,9 @@ describe('firmware rollouts end to end', () => {
     // A viewer clicking Start is told which role it needs, and the attempt is audited.
     const denied = await t.click('rollout.start', { id: 'R1', version: (await rollout('R1')).version }, { user: USERS.viewer });
     expect(JSON.stringify(denied)).toMatch(/needs the release-lead role; you are a viewer/);
-    expect(await t.bot.services.audit.latest(5)).toContainEqual(expect.objectContaining({ action: 'rollout.start', outcome: 'denied', actorName: USERS.viewer.name }));
+    expect(await t.bot.services.audit.latest(5)).toContainEqual(
+      expect.objectContaining({ action: 'rollout.start', outcome: 'denied', actorName: USERS.viewer.name }),
+    );
     expect((await rollout('R1')).state).toBe('planned');
 
     // The release lead starts: the answer is the progress card; wave 1 is written at the next tick.
@@ -84,7 +86,9 @@ describe('firmware rollouts end to end', () => {
     const afterWave1 = (await devicesOf('R1')).length;
     await run(30);
     expect((await devicesOf('R1')).length).toBe(afterWave1); // nothing of wave 2 before its approval
-    await t.connector.waitFor(() => cardsIn(channel()).some((a) => a.kind === 'update' && a.activityId === channelCard.activityId && cardJson(a).includes('Wave 2 awaits approval')));
+    await t.connector.waitFor(() =>
+      cardsIn(channel()).some((a) => a.kind === 'update' && a.activityId === channelCard.activityId && cardJson(a).includes('Wave 2 awaits approval')),
+    );
 
     // Two release leads click Approve on the same card: exactly one transition, the other is told what happened.
     const version = (await rollout('R1')).version;
@@ -115,10 +119,14 @@ describe('firmware rollouts end to end', () => {
     // Wave 2 passes, wave 3 is approved and the rollout completes.
     await run(400, async () => (await rollout('R1')).state === 'awaiting-approval');
     expect(await rollout('R1')).toMatchObject({ state: 'awaiting-approval', currentWave: 3 });
-    expect(JSON.stringify(await t.click('rollout.approve', { id: 'R1', version: (await rollout('R1')).version }, { user: USERS.releaseLead }))).toContain('Running wave 3 of 3');
+    expect(JSON.stringify(await t.click('rollout.approve', { id: 'R1', version: (await rollout('R1')).version }, { user: USERS.releaseLead }))).toContain(
+      'Running wave 3 of 3',
+    );
     await run(600, async () => (await rollout('R1')).state === 'completed');
     expect((await rollout('R1')).state).toBe('completed');
-    await t.connector.waitFor(() => cardsIn(channel()).some((a) => a.kind === 'update' && a.activityId === channelCard.activityId && cardJson(a).includes('Completed')));
+    await t.connector.waitFor(() =>
+      cardsIn(channel()).some((a) => a.kind === 'update' && a.activityId === channelCard.activityId && cardJson(a).includes('Completed')),
+    );
     expect(cardsIn(channel()).filter((a) => a.kind === 'create' && cardJson(a).includes('Rollout R1 ·'))).toHaveLength(1);
     expect(await say('rollouts', USERS.viewer)).toMatch(/\*\*R1\*\* firmware 2\.4\.1 → whole fleet · completed/);
   });
@@ -129,7 +137,9 @@ describe('firmware rollouts end to end', () => {
     const ask = JSON.stringify(await t.click('rollout.start', { id: 'R2', version: 1 }, { user: USERS.releaseLead }));
     expect(ask).toContain('marks 2.5.0 as **bad**');
     expect((await rollout('R2')).state).toBe('planned');
-    expect(JSON.stringify(await t.click('rollout.start', { id: 'R2', version: 1, confirmed: true }, { user: USERS.releaseLead }))).toContain('Running wave 1 of 2');
+    expect(JSON.stringify(await t.click('rollout.start', { id: 'R2', version: 1, confirmed: true }, { user: USERS.releaseLead }))).toContain(
+      'Running wave 1 of 2',
+    );
 
     await run(400, async () => (await rollout('R2')).state === 'paused');
     const paused = await rollout('R2');
@@ -145,7 +155,6 @@ describe('firmware rollouts end to end', () => {
     expect(alert).toMatch(/failed|rolled-back/);
     expect(alert).toMatch(/\d\d:\d\d:\d\d Error firmware 2\.5\.0/); // the failing device's last log lines
 
-
     // Paused by the gate, nothing new is written.
     const written = (await devicesOf('R2')).length;
     await run(30);
@@ -153,21 +162,40 @@ describe('firmware rollouts end to end', () => {
 
     // "Exclude a device…" on the cards lists the failures; a viewer who clicks Exclude anyway is told the role it needs, and audited.
     expect(alert).toContain('"verb":"rollout.exclude"');
-    const progressCard = cardJson(cardsIn(channel()).filter((a) => cardJson(a).includes('Rollout R2 · firmware 2.5.0')).at(-1)!);
+    const progressCard = cardJson(
+      cardsIn(channel())
+        .filter((a) => cardJson(a).includes('Rollout R2 · firmware 2.5.0'))
+        .at(-1)!,
+    );
     expect(progressCard).toContain('Exclude a device…');
     expect(progressCard).toContain(`"value":"${failing[0]}"`);
     const target = failing[0]!;
     const excludeData = async () => ({ id: 'R2', version: (await rollout('R2')).version, deviceId: target });
-    expect(JSON.stringify(await t.click('rollout.exclude', await excludeData(), { user: USERS.viewer }))).toMatch(/needs the release-lead role; you are a viewer/);
-    expect(await t.bot.services.audit.latest(10)).toContainEqual(expect.objectContaining({ action: 'rollout.exclude', outcome: 'denied', actorName: USERS.viewer.name }));
-    expect(await t.bot.services.rollouts!.membershipOf(target)).toMatchObject({ rolloutId: 'R2', state: expect.stringMatching(/failed|rolled-back|timed-out/) });
+    expect(JSON.stringify(await t.click('rollout.exclude', await excludeData(), { user: USERS.viewer }))).toMatch(
+      /needs the release-lead role; you are a viewer/,
+    );
+    expect(await t.bot.services.audit.latest(10)).toContainEqual(
+      expect.objectContaining({ action: 'rollout.exclude', outcome: 'denied', actorName: USERS.viewer.name }),
+    );
+    expect(await t.bot.services.rollouts!.membershipOf(target)).toMatchObject({
+      rolloutId: 'R2',
+      state: expect.stringMatching(/failed|rolled-back|timed-out/),
+    });
     // The release lead excludes it: the card comes back without it among the failures, and says who excluded what.
     const cardVersion = (await rollout('R2')).version;
     const excluded = await t.click('rollout.exclude', await excludeData(), { user: USERS.releaseLead });
     expect(excluded.type).toBe('application/vnd.microsoft.card.adaptive');
     expect(JSON.stringify(excluded.value)).toContain(`excluded ${target}`);
-    expect(await rollout('R2')).toMatchObject({ state: 'paused', version: cardVersion + 1, lastChange: expect.objectContaining({ by: USERS.releaseLead.name, what: `excluded ${target}` }) });
-    expect(await t.bot.services.rollouts!.membershipOf(target)).toMatchObject({ rolloutId: 'R2', state: 'canceled', reason: `excluded by ${USERS.releaseLead.name}` });
+    expect(await rollout('R2')).toMatchObject({
+      state: 'paused',
+      version: cardVersion + 1,
+      lastChange: expect.objectContaining({ by: USERS.releaseLead.name, what: `excluded ${target}` }),
+    });
+    expect(await t.bot.services.rollouts!.membershipOf(target)).toMatchObject({
+      rolloutId: 'R2',
+      state: 'canceled',
+      reason: `excluded by ${USERS.releaseLead.name}`,
+    });
     expect((await t.bot.services.rollouts!.view('R2'))!.firstFailures.map((d) => d.deviceId)).not.toContain(target);
     expect(await t.bot.services.audit.latest(10)).toContainEqual(expect.objectContaining({ action: 'rollout.exclude', actorName: USERS.releaseLead.name }));
     // The same click from the older card changes nothing and says what happened.
@@ -176,19 +204,33 @@ describe('firmware rollouts end to end', () => {
     expect((await rollout('R2')).version).toBe(cardVersion + 1);
 
     // A viewer clicking Resume is refused and audited; an operator too; the release lead aborts and reverts.
-    expect(JSON.stringify(await t.click('rollout.resume', { id: 'R2', version: (await rollout('R2')).version }, { user: USERS.viewer }))).toMatch(/needs the release-lead role/);
-    expect(JSON.stringify(await t.click('rollout.abort', { id: 'R2', version: (await rollout('R2')).version }, { user: USERS.operator }))).toMatch(/needs the release-lead role/);
-    expect(await t.bot.services.audit.latest(10)).toContainEqual(expect.objectContaining({ action: 'rollout.resume', outcome: 'denied', actorName: USERS.viewer.name }));
+    expect(JSON.stringify(await t.click('rollout.resume', { id: 'R2', version: (await rollout('R2')).version }, { user: USERS.viewer }))).toMatch(
+      /needs the release-lead role/,
+    );
+    expect(JSON.stringify(await t.click('rollout.abort', { id: 'R2', version: (await rollout('R2')).version }, { user: USERS.operator }))).toMatch(
+      /needs the release-lead role/,
+    );
+    expect(await t.bot.services.audit.latest(10)).toContainEqual(
+      expect.objectContaining({ action: 'rollout.resume', outcome: 'denied', actorName: USERS.viewer.name }),
+    );
     // The card's "Abort and revert" (release lead): the queue is canceled, not-started devices get their version back.
     // Abort asks first (a confirmation card, nothing changed yet); the confirmation aborts.
-    const asked = JSON.stringify(await t.click('rollout.abort', { id: 'R2', version: (await rollout('R2')).version, revert: true }, { user: USERS.releaseLead }));
+    const asked = JSON.stringify(
+      await t.click('rollout.abort', { id: 'R2', version: (await rollout('R2')).version, revert: true }, { user: USERS.releaseLead }),
+    );
     expect(asked).toContain('Abort rollout R2?');
     expect((await rollout('R2')).state).toBe('paused');
-    const aborted = await t.click('rollout.abort', { id: 'R2', version: (await rollout('R2')).version, revert: true, confirmed: true }, { user: USERS.releaseLead });
+    const aborted = await t.click(
+      'rollout.abort',
+      { id: 'R2', version: (await rollout('R2')).version, revert: true, confirmed: true },
+      { user: USERS.releaseLead },
+    );
     expect(aborted.type).toBe('application/vnd.microsoft.card.adaptive');
     expect(JSON.stringify(aborted.value)).toContain('⏹ Aborted');
     expect(await rollout('R2')).toMatchObject({ state: 'aborted', lastChange: expect.objectContaining({ by: USERS.releaseLead.name, what: 'aborted' }) });
     expect((await t.bot.services.rollouts!.view('R2'))!.totals.queued).toBe(0);
-    expect(JSON.stringify(await t.click('rollout.resume', { id: 'R2', version: (await rollout('R2')).version }, { user: USERS.releaseLead }))).toMatch(/Nothing changed: R2 is aborted/);
+    expect(JSON.stringify(await t.click('rollout.resume', { id: 'R2', version: (await rollout('R2')).version }, { user: USERS.releaseLead }))).toMatch(
+      /Nothing changed: R2 is aborted/,
+    );
   });
 });

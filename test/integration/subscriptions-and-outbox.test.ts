@@ -16,12 +16,16 @@ test('subscribe, list and unsubscribe in a group chat; viewers may not subscribe
   const t = await startTestBot();
   try {
     expect(await sayAndWait(t, 'subscribe alerts', { user: USERS.viewer, conversation: 'groupChat' })).toMatch(/needs the \*\*operator\*\* role/);
-    expect(await sayAndWait(t, 'subscribe alerts', { user: USERS.operator, conversation: 'groupChat' })).toMatch(/Subscribed: this conversation now receives all alerts/);
+    expect(await sayAndWait(t, 'subscribe alerts', { user: USERS.operator, conversation: 'groupChat' })).toMatch(
+      /Subscribed: this conversation now receives all alerts/,
+    );
     expect(await sayAndWait(t, 'subscribe weather', { user: USERS.operator, conversation: 'groupChat' })).toMatch(/There is no topic `weather`/);
     expect(await sayAndWait(t, 'subscriptions', { user: USERS.viewer, conversation: 'groupChat' })).toMatch(/\*\*alerts\*\* \(all\) — by Otto Operator/);
     expect(await sayAndWait(t, 'unsubscribe alerts', { user: USERS.operator, conversation: 'groupChat' })).toMatch(/1 subscription removed/);
     expect(await sayAndWait(t, 'subscriptions', { user: USERS.viewer, conversation: 'groupChat' })).toMatch(/no subscriptions/);
-    expect(await sayAndWait(t, 'audit', { user: USERS.releaseLead, conversation: 'personal' })).toMatch(/Otto Operator.*`subscribe` alerts → ok[\s\S]*Vera Viewer.*`subscribe` alerts → denied/);
+    expect(await sayAndWait(t, 'audit', { user: USERS.releaseLead, conversation: 'personal' })).toMatch(
+      /Otto Operator.*`subscribe` alerts → ok[\s\S]*Vera Viewer.*`subscribe` alerts → denied/,
+    );
   } finally {
     await t.stop();
   }

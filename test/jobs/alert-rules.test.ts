@@ -35,8 +35,24 @@ class FakeLogs implements Pick<LogsClient, 'query'> {
   queries: string[] = [];
   async query(kql: string): Promise<LogsQueryResult> {
     this.queries.push(kql);
-    const rows = Object.entries(this.errors).filter(([, n]) => n > 20).map(([d, n]) => [d, n]);
-    return { tables: [{ name: 'PrimaryResult', columns: [{ name: 'DeviceId', type: 'string' }, { name: 'ErrorLines', type: 'long' }], rows }], truncated: false, store: 'fake', statistics: { elapsedMs: 1 } };
+    const rows = Object.entries(this.errors)
+      .filter(([, n]) => n > 20)
+      .map(([d, n]) => [d, n]);
+    return {
+      tables: [
+        {
+          name: 'PrimaryResult',
+          columns: [
+            { name: 'DeviceId', type: 'string' },
+            { name: 'ErrorLines', type: 'long' },
+          ],
+          rows,
+        },
+      ],
+      truncated: false,
+      store: 'fake',
+      statistics: { elapsedMs: 1 },
+    };
   }
 }
 
@@ -114,7 +130,13 @@ describe('local alert rules', () => {
     const { logs, evaluator, world } = await setup();
     logs.errors = { 'device-3': 25 };
     await evaluator.evaluate();
-    const blind = new AlertRuleEvaluator({ rules, firing: () => world.repo.listFiringWithPrefix('/fleetops/local/alerts/'), post: async () => undefined, clock: world.clock, log: silentLogger });
+    const blind = new AlertRuleEvaluator({
+      rules,
+      firing: () => world.repo.listFiringWithPrefix('/fleetops/local/alerts/'),
+      post: async () => undefined,
+      clock: world.clock,
+      log: silentLogger,
+    });
     const result = await blind.evaluate();
     expect(result).toMatchObject({ fired: 0, resolved: 0 });
     expect(result.skipped).toEqual(expect.arrayContaining(['error-lines (no logs)', 'device-offline (no fleet)', 'temperature-high (no fleet)']));

@@ -53,10 +53,26 @@ describe('the simulated fleet', () => {
     await w.run(300);
     const twin = (await w.h.client.getDevice('device-1'))!;
     expect(twin.tags).toEqual(expect.objectContaining({ site: expect.any(String), ring: expect.any(String), model: expect.any(String) }));
-    expect(twin.properties.reported.health).toEqual(expect.objectContaining({ battery: expect.any(Number), rssi: expect.any(Number), temperature: expect.any(Number), uptime: expect.any(Number), reboots: expect.any(Number) }));
+    expect(twin.properties.reported.health).toEqual(
+      expect.objectContaining({
+        battery: expect.any(Number),
+        rssi: expect.any(Number),
+        temperature: expect.any(Number),
+        uptime: expect.any(Number),
+        reboots: expect.any(Number),
+      }),
+    );
     expect(Date.parse(twin.lastActivityTime!)).toBeGreaterThan(w.clock.now().getTime() - 31_000);
     expect(w.sink.rows.DeviceTelemetry!.length).toBeGreaterThan(500);
-    expect(w.sink.rows.DeviceTelemetry![0]).toEqual(expect.objectContaining({ DeviceId: expect.stringMatching(/^device-/), Temperature: expect.any(Number), Battery: expect.any(Number), Rssi: expect.any(Number), CpuPercent: expect.any(Number) }));
+    expect(w.sink.rows.DeviceTelemetry![0]).toEqual(
+      expect.objectContaining({
+        DeviceId: expect.stringMatching(/^device-/),
+        Temperature: expect.any(Number),
+        Battery: expect.any(Number),
+        Rssi: expect.any(Number),
+        CpuPercent: expect.any(Number),
+      }),
+    );
     expect(w.sink.rows.DeviceLogs!.some((r) => r.Level === 'Error')).toBe(true);
     await w.sim.stop();
     expect(await w.h.client.countDevices({ connection: 'Connected' })).toBe(0);
@@ -70,7 +86,8 @@ describe('the simulated fleet', () => {
       await w.h.client.updateDesired(['device-1', 'device-2', 'device-3'], { firmware: { fwVersion: '9.9.9' } });
       await w.run(120);
       const rows = [];
-      for await (const page of w.h.client.listDevices({})) rows.push(...page.devices.map((d) => [d.deviceId, d.connectionState, d.lastActivityTime, d.properties.reported]));
+      for await (const page of w.h.client.listDevices({}))
+        rows.push(...page.devices.map((d) => [d.deviceId, d.connectionState, d.lastActivityTime, d.properties.reported]));
       w.h.close();
       return rows;
     };
@@ -81,7 +98,9 @@ describe('the simulated fleet', () => {
     const w = world(20);
     await w.sim.start();
     const id = (await w.h.client.listDevices({ connection: 'Connected' }).next()).value!.devices[0]!.deviceId;
-    await w.h.client.updateDesired([id], { firmware: { fwVersion: '2.4.1', fwPackageURI: 'https://feed/2.4.1', fwPackageCheckValue: 'abc', rolloutId: 'R1', waveId: '1' } });
+    await w.h.client.updateDesired([id], {
+      firmware: { fwVersion: '2.4.1', fwPackageURI: 'https://feed/2.4.1', fwPackageCheckValue: 'abc', rolloutId: 'R1', waveId: '1' },
+    });
     const seen: string[] = [];
     for (let i = 0; i < 60; i++) {
       await w.run(1);

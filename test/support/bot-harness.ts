@@ -33,7 +33,11 @@ export interface TestBot {
   /** Says `text` and waits for the bot's next message; returns it. */
   sayAndWait(text: string, options?: { user?: TestUser; conversation?: ConversationKind; conversationId?: string }): Promise<RecordedActivity>;
   /** Clicks an Action.Execute button: an adaptiveCard/action invoke. Returns the invoke response body. */
-  click(verb: string, data?: Record<string, unknown>, options?: { user?: TestUser; conversation?: ConversationKind; /** The message holding the clicked card, as Teams sends it. */ replyToId?: string }): Promise<any>;
+  click(
+    verb: string,
+    data?: Record<string, unknown>,
+    options?: { user?: TestUser; conversation?: ConversationKind /** The message holding the clicked card, as Teams sends it. */; replyToId?: string },
+  ): Promise<any>;
   /** POSTs to one of the bot's own endpoints (webhooks). */
   post(pathAndQuery: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
   conversationId(kind: ConversationKind): string;
@@ -45,7 +49,13 @@ export interface TestBot {
  * with a recording Bot Connector as the conversations' serviceUrl.
  */
 export async function startTestBot(
-  options: { env?: Record<string, string>; start?: StartOptions; dataDir?: string; connector?: RecordingConnector; /** Appended to the connector's URL, e.g. '/amer/' as Teams sends it. */ servicePath?: string } = {},
+  options: {
+    env?: Record<string, string>;
+    start?: StartOptions;
+    dataDir?: string;
+    connector?: RecordingConnector /** Appended to the connector's URL, e.g. '/amer/' as Teams sends it. */;
+    servicePath?: string;
+  } = {},
 ): Promise<TestBot> {
   const connector = options.connector ?? (await new RecordingConnector().start());
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'fleetops-test-'));
@@ -85,7 +95,11 @@ export async function startTestBot(
   });
 
   const postJson = (p: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${bot.url}${p}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    fetch(`${bot.url}${p}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
 
   const testBot: TestBot = {
     bot,

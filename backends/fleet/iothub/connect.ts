@@ -41,7 +41,10 @@ export function connectIotHub(settings: IotHubSettings, deps: IotHubConnectDeps 
     } catch {
       hostName = undefined;
     }
-    if (!hostName) throw new Error('IOTHUB_CONNECTION_STRING is not an IoT Hub connection string: copy it from the hub\'s "Shared access policies" (HostName=...;SharedAccessKeyName=...;SharedAccessKey=...).');
+    if (!hostName)
+      throw new Error(
+        'IOTHUB_CONNECTION_STRING is not an IoT Hub connection string: copy it from the hub\'s "Shared access policies" (HostName=...;SharedAccessKeyName=...;SharedAccessKey=...).',
+      );
     if (deps.restApiClient) {
       const rest = deps.restApiClient as RestApiClient;
       registry = new Registry({ host: hostName, sharedAccessSignature: 'SharedAccessSignature sr=test' }, rest);
@@ -79,7 +82,13 @@ function inertTransport(): Client.Transport {
   const refuse = (name: string) => () => {
     throw new Error(`${name} is not available on the REST-only IoT Hub client`);
   };
-  return { connect: refuse('connect'), disconnect: refuse('disconnect'), send: refuse('send'), getFeedbackReceiver: refuse('feedback'), getFileNotificationReceiver: refuse('file notifications') } as unknown as Client.Transport;
+  return {
+    connect: refuse('connect'),
+    disconnect: refuse('disconnect'),
+    send: refuse('send'),
+    getFeedbackReceiver: refuse('feedback'),
+    getFileNotificationReceiver: refuse('file notifications'),
+  } as unknown as Client.Transport;
 }
 
 const noCredential: TokenCredential = { getToken: async () => null };

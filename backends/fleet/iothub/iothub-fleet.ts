@@ -84,7 +84,12 @@ export class IotHubFleetClient implements FleetClient {
 
   async countBy(field: GroupField, filter: DeviceFilter, options: OperationOptions = {}): Promise<GroupCount[]> {
     const path = groupPath(field);
-    const { result } = await this.queryPage(`SELECT ${path} AS value, COUNT() AS numberOfDevices FROM devices${whereClause(filter)} GROUP BY ${path}`, undefined, undefined, options);
+    const { result } = await this.queryPage(
+      `SELECT ${path} AS value, COUNT() AS numberOfDevices FROM devices${whereClause(filter)} GROUP BY ${path}`,
+      undefined,
+      undefined,
+      options,
+    );
     return result
       .map((row) => ({ value: row.value === undefined || row.value === null ? null : String(row.value), count: Number(row.numberOfDevices ?? 0) }))
       .sort((a, b) => b.count - a.count || String(a.value).localeCompare(String(b.value)));
@@ -126,10 +131,21 @@ export class IotHubFleetClient implements FleetClient {
     return { devices, changesOnly: false };
   }
 
-  async invokeMethod(deviceId: string, methodName: string, payload?: unknown, options: OperationOptions & { responseTimeoutInSeconds?: number } = {}): Promise<MethodResult> {
+  async invokeMethod(
+    deviceId: string,
+    methodName: string,
+    payload?: unknown,
+    options: OperationOptions & { responseTimeoutInSeconds?: number } = {},
+  ): Promise<MethodResult> {
     try {
       const { result } = await this.call(
-        () => this.o.serviceClient.invokeDeviceMethod(deviceId, { methodName, payload, responseTimeoutInSeconds: options.responseTimeoutInSeconds ?? 30, connectTimeoutInSeconds: 10 }),
+        () =>
+          this.o.serviceClient.invokeDeviceMethod(deviceId, {
+            methodName,
+            payload,
+            responseTimeoutInSeconds: options.responseTimeoutInSeconds ?? 30,
+            connectTimeoutInSeconds: 10,
+          }),
         options,
       );
       return { status: Number(result?.status ?? 200), payload: result?.payload };
@@ -145,7 +161,11 @@ export class IotHubFleetClient implements FleetClient {
     const shortest = prefixes[prefixes.length - 1]!;
     try {
       const { result } = await this.queryPage(`SELECT deviceId FROM devices WHERE STARTSWITH(deviceId, ${quoteLiteral(shortest)})`, 200, undefined, {});
-      return rankClosestIds(partial, result.map((r) => String(r.deviceId)), max);
+      return rankClosestIds(
+        partial,
+        result.map((r) => String(r.deviceId)),
+        max,
+      );
     } catch {
       return []; // suggestions are a courtesy: never fail the answer because of them
     }
@@ -196,7 +216,13 @@ export class IotHubFleetClient implements FleetClient {
     }
   }
 
-  private async queryPage(sql: string, pageSize: number | undefined, continuationToken: string | undefined, options: OperationOptions, maxWaitMs = this.maxWait) {
+  private async queryPage(
+    sql: string,
+    pageSize: number | undefined,
+    continuationToken: string | undefined,
+    options: OperationOptions,
+    maxWaitMs = this.maxWait,
+  ) {
     await this.o.limiter.queries.acquire({ maxWaitMs, abortSignal: options.abortSignal });
     const query = this.o.registry.createQuery(sql, pageSize);
     try {
@@ -251,7 +277,9 @@ function describe(error: unknown, doing: string): Error {
   if (error instanceof QuotaWaitTooLongError) return error;
   const status = statusOf(error);
   if (status === 401 || status === 403) {
-    return new Error(`IoT Hub refused ${doing} (HTTP ${status}): check IOTHUB_CONNECTION_STRING (policy needs Registry Read/Write and Service Connect) or the identity's IoT Hub data roles.`);
+    return new Error(
+      `IoT Hub refused ${doing} (HTTP ${status}): check IOTHUB_CONNECTION_STRING (policy needs Registry Read/Write and Service Connect) or the identity's IoT Hub data roles.`,
+    );
   }
   if (status === 429) return new Error(`IoT Hub kept throttling ${doing} (HTTP 429) after retries; try again in a minute.`);
   const message = error instanceof Error ? error.message : String(error);

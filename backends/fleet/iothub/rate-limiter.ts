@@ -14,7 +14,10 @@ export const realTime: LimiterTime = {
 
 export class QuotaWaitTooLongError extends Error {
   override readonly name = 'QuotaWaitTooLongError';
-  constructor(readonly bucket: string, readonly waitMs: number) {
+  constructor(
+    readonly bucket: string,
+    readonly waitMs: number,
+  ) {
     super(`IoT Hub ${bucket} quota is used up for now; try again in ${Math.ceil(waitMs / 1000)} s.`);
   }
 }

@@ -31,7 +31,12 @@ export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 6, baseDelayMs: 500, m
  * Retries 429 (and 500/503/504) with exponential backoff and full jitter, honouring
  * Retry-After when the hub sends it. Other errors go straight to the caller.
  */
-export async function withRetry<T>(operation: () => Promise<T>, time: LimiterTime, options: RetryOptions = DEFAULT_RETRY, abortSignal?: AbortSignal): Promise<T> {
+export async function withRetry<T>(
+  operation: () => Promise<T>,
+  time: LimiterTime,
+  options: RetryOptions = DEFAULT_RETRY,
+  abortSignal?: AbortSignal,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await operation();
@@ -39,7 +44,9 @@ export async function withRetry<T>(operation: () => Promise<T>, time: LimiterTim
       if (!isRetriable(error) || attempt >= options.maxAttempts) throw error;
       abortSignal?.throwIfAborted();
       // The hub's Retry-After (at most a minute) when it gives one, else our backoff.
-      await time.sleep(retryAfterMs(error) ?? backoffDelayMs(attempt, undefined, { baseMs: options.baseDelayMs, maxMs: options.maxDelayMs, random: options.random }));
+      await time.sleep(
+        retryAfterMs(error) ?? backoffDelayMs(attempt, undefined, { baseMs: options.baseDelayMs, maxMs: options.maxDelayMs, random: options.random }),
+      );
     }
   }
 }

@@ -133,7 +133,9 @@ export class LocalFleetRegistry implements FleetClient, DeviceSideClient {
     const group = groupExpression(field);
     const where = filterToSql(filter);
     const rows = this.db
-      .prepare<unknown[], { value: unknown; n: number }>(`SELECT ${group.sql} AS value, COUNT(*) AS n FROM fleet_devices WHERE ${where.sql} GROUP BY 1 ORDER BY n DESC, value`)
+      .prepare<unknown[], { value: unknown; n: number }>(
+        `SELECT ${group.sql} AS value, COUNT(*) AS n FROM fleet_devices WHERE ${where.sql} GROUP BY 1 ORDER BY n DESC, value`,
+      )
       .all(...group.params, ...where.params);
     return rows.map((r) => ({ value: r.value === null || r.value === undefined ? null : String(r.value), count: r.n }));
   }
@@ -147,7 +149,9 @@ export class LocalFleetRegistry implements FleetClient, DeviceSideClient {
       const rows = this.stmt.patchDesired.all({ patch: JSON.stringify(clean), seq, ids: JSON.stringify(deviceIds), ...fw });
       return new Set(rows.map((r) => r.device_id));
     })();
-    return deviceIds.map((deviceId): DesiredPatchResult => (updated.has(deviceId) ? { deviceId, ok: true } : { deviceId, ok: false, error: `Device '${deviceId}' not found` }));
+    return deviceIds.map(
+      (deviceId): DesiredPatchResult => (updated.has(deviceId) ? { deviceId, ok: true } : { deviceId, ok: false, error: `Device '${deviceId}' not found` }),
+    );
   }
 
   async readFirmwareStates(query: FirmwareStateQuery, options?: OperationOptions): Promise<FirmwareStates> {
@@ -155,7 +159,10 @@ export class LocalFleetRegistry implements FleetClient, DeviceSideClient {
     if ('filter' in query) {
       const where = filterToSql(query.filter);
       // No ORDER BY: callers that need an order make their own (a sort_key walk would visit rows at random).
-      const text = this.db.prepare<unknown[], string>(`SELECT json_group_array(json_array(${FIRMWARE_STATE_COLUMNS})) FROM fleet_devices WHERE ${where.sql}`).pluck().get(...where.params)!;
+      const text = this.db
+        .prepare<unknown[], string>(`SELECT json_group_array(json_array(${FIRMWARE_STATE_COLUMNS})) FROM fleet_devices WHERE ${where.sql}`)
+        .pluck()
+        .get(...where.params)!;
       return { devices: parseFirmwareStates(text), changesOnly: false };
     }
     const since = parseCursor(query.changedSince);
@@ -165,14 +172,23 @@ export class LocalFleetRegistry implements FleetClient, DeviceSideClient {
     return { devices: parseFirmwareStates(text), cursor: String(seq), changesOnly: since !== undefined };
   }
 
-  async invokeMethod(deviceId: string, methodName: string, payload?: unknown, options: OperationOptions & { responseTimeoutInSeconds?: number } = {}): Promise<MethodResult> {
+  async invokeMethod(
+    deviceId: string,
+    methodName: string,
+    payload?: unknown,
+    options: OperationOptions & { responseTimeoutInSeconds?: number } = {},
+  ): Promise<MethodResult> {
     if (!this.stmt.exists.get(deviceId)) return { status: 404, payload: { errorCode: 'DeviceNotFound', message: `Device '${deviceId}' not found` } };
     const handler = this.methodHandler;
-    if (!handler) return { status: 404, payload: { errorCode: 'DeviceNotOnline', message: `Device '${deviceId}' is not online (no device answers direct methods)` } };
+    if (!handler)
+      return { status: 404, payload: { errorCode: 'DeviceNotOnline', message: `Device '${deviceId}' is not online (no device answers direct methods)` } };
     const timeoutMs = (options.responseTimeoutInSeconds ?? 30) * 1000;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<MethodResult>((resolve) => {
-      timer = setTimeout(() => resolve({ status: 504, payload: { errorCode: 'GatewayTimeout', message: `Device '${deviceId}' did not answer within ${timeoutMs / 1000} s` } }), timeoutMs);
+      timer = setTimeout(
+        () => resolve({ status: 504, payload: { errorCode: 'GatewayTimeout', message: `Device '${deviceId}' did not answer within ${timeoutMs / 1000} s` } }),
+        timeoutMs,
+      );
       timer.unref?.();
     });
     try {
@@ -184,7 +200,12 @@ export class LocalFleetRegistry implements FleetClient, DeviceSideClient {
 
   async suggestIds(partial: string, max: number): Promise<string[]> {
     const total = this.stmt.count.get()!.n;
-    if (total <= RANK_ALL_BELOW) return rankClosestIds(partial, this.stmt.allIds.all().map((r) => r.device_id), max);
+    if (total <= RANK_ALL_BELOW)
+      return rankClosestIds(
+        partial,
+        this.stmt.allIds.all().map((r) => r.device_id),
+        max,
+      );
     const candidates: string[] = [];
     for (const prefix of suggestionPrefixes(partial)) {
       for (const row of this.stmt.idRange.all(prefix, `${prefix}\uffff`)) candidates.push(row.device_id);
@@ -282,7 +303,10 @@ export class LocalFleetRegistry implements FleetClient, DeviceSideClient {
 
   /** Test and admin helper: enable or disable a device in the registry. */
   async setStatus(deviceId: string, status: 'enabled' | 'disabled', reason?: string): Promise<boolean> {
-    return this.db.prepare('UPDATE fleet_devices SET status = ?, status_reason = ?, version = version + 1 WHERE device_id = ?').run(status, reason ?? null, deviceId).changes === 1;
+    return (
+      this.db.prepare('UPDATE fleet_devices SET status = ?, status_reason = ?, version = version + 1 WHERE device_id = ?').run(status, reason ?? null, deviceId)
+        .changes === 1
+    );
   }
 
   /** One sequence number per transaction, taken only if a firmware change needs it. Call inside a transaction. */
@@ -386,7 +410,14 @@ function desiredFirmwareColumns(patch: Record<string, unknown>) {
 }
 
 /** What a reported patch does to the firmware filter columns (merge-patch semantics: null deletes). */
-function firmwareColumns(patch: Record<string, unknown>): { setFirmware: boolean; firmware: string | null; setStatus: boolean; status: string | null; setSubstatus: boolean; substatus: string | null } {
+function firmwareColumns(patch: Record<string, unknown>): {
+  setFirmware: boolean;
+  firmware: string | null;
+  setStatus: boolean;
+  status: string | null;
+  setSubstatus: boolean;
+  substatus: string | null;
+} {
   if (!('firmware' in patch)) return { setFirmware: false, firmware: null, setStatus: false, status: null, setSubstatus: false, substatus: null };
   const fw = patch.firmware;
   if (fw === null || typeof fw !== 'object') return { setFirmware: true, firmware: null, setStatus: true, status: null, setSubstatus: true, substatus: null };

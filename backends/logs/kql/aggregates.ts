@@ -74,7 +74,10 @@ export function weightedPercentiles(value: Expr, weight: Expr, percents: readonl
   const v = asType(value, 'real', ctx);
   const w = asType(weight, 'real', ctx);
   const pairs = `CAST(to_json(list([${v}, ${w}]) FILTER (WHERE ${v} IS NOT NULL AND ${w} IS NOT NULL)) AS VARCHAR)`;
-  const ps = `CAST(to_json([${percents.flatMap((p) => spreadPercents(p)).map((p) => percentArg(p, ctx)).join(', ')}]) AS VARCHAR)`;
+  const ps = `CAST(to_json([${percents
+    .flatMap((p) => spreadPercents(p))
+    .map((p) => percentArg(p, ctx))
+    .join(', ')}]) AS VARCHAR)`;
   return `kql_js_weighted_percentiles(${pairs}, ${ps})`;
 }
 
@@ -130,7 +133,10 @@ export function aggregateCall(call: Call, ctx: ScalarContext): string | undefine
       return `any_value(${v(0)})`;
     case 'percentiles_array': {
       const value = asType(a[0], a[0].type === 'dynamic' ? 'real' : a[0].type, ctx);
-      const percents = a.slice(1).flatMap((p) => spreadPercents(p)).map((p) => nearestRank(value, percentArg(p, ctx)));
+      const percents = a
+        .slice(1)
+        .flatMap((p) => spreadPercents(p))
+        .map((p) => nearestRank(value, percentArg(p, ctx)));
       return `to_json([${percents.map((p) => toJson(p, a[0].type === 'dynamic' ? 'real' : a[0].type)).join(', ')}])`;
     }
     case 'percentile': {

@@ -50,16 +50,17 @@ export interface Aggregate {
   readonly carried?: readonly Expr[];
 }
 
-export type JoinKind =
-  | 'innerunique' | 'inner' | 'leftouter' | 'rightouter' | 'fullouter'
-  | 'leftanti' | 'rightanti' | 'leftsemi' | 'rightsemi';
+export type JoinKind = 'innerunique' | 'inner' | 'leftouter' | 'rightouter' | 'fullouter' | 'leftanti' | 'rightanti' | 'leftsemi' | 'rightsemi';
 
 export interface JoinKey {
   readonly left: Expr;
   readonly right: Expr;
 }
 
-export type ParsePart = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'column'; readonly name: string; readonly type: KqlType } | { readonly kind: 'any' };
+export type ParsePart =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'column'; readonly name: string; readonly type: KqlType }
+  | { readonly kind: 'any' };
 
 export type Operator =
   | { readonly op: 'where'; readonly predicate: Expr }
@@ -74,7 +75,13 @@ export type Operator =
   | { readonly op: 'count'; readonly name: string }
   | { readonly op: 'distinct'; readonly assignments: readonly Assignment[] }
   | { readonly op: 'join'; readonly kind: JoinKind; readonly right: Tabular; readonly keys: readonly JoinKey[]; readonly lookup: boolean }
-  | { readonly op: 'mvexpand'; readonly items: readonly { readonly name: string; readonly expr: Expr; readonly type: KqlType }[]; readonly indexColumn?: string; readonly limit?: Expr; readonly bagAsArray?: boolean }
+  | {
+      readonly op: 'mvexpand';
+      readonly items: readonly { readonly name: string; readonly expr: Expr; readonly type: KqlType }[];
+      readonly indexColumn?: string;
+      readonly limit?: Expr;
+      readonly bagAsArray?: boolean;
+    }
   /** mv-apply: the subquery runs once per input row over that row's expanded arrays (an `implicit` table). */
   | {
       readonly op: 'mvapply';
@@ -84,7 +91,14 @@ export type Operator =
       readonly subquery: Tabular;
     }
   /** parse-kv: each declared key's value from `key<kv>value<pair>...` text. */
-  | { readonly op: 'parsekv'; readonly source: Expr; readonly keys: readonly ColumnDef[]; readonly pairDelimiter: string; readonly kvDelimiter: string; readonly quote?: string }
+  | {
+      readonly op: 'parsekv';
+      readonly source: Expr;
+      readonly keys: readonly ColumnDef[];
+      readonly pairDelimiter: string;
+      readonly kvDelimiter: string;
+      readonly quote?: string;
+    }
   /** partition by Key (subquery): the subquery runs once per key value over that key's rows (an `implicit` table). */
   | { readonly op: 'partition'; readonly key: Expr; readonly subquery: Tabular }
   /** top-nested: one level per clause, each a drill-down into the previous level's top values. */
@@ -113,7 +127,13 @@ export type Operator =
       readonly inclusive: boolean;
       readonly nonEmpty: boolean;
     }
-  | { readonly op: 'parse'; readonly source: Expr; readonly parts: readonly ParsePart[]; readonly mode: 'simple' | 'regex' | 'relaxed'; readonly flags: string };
+  | {
+      readonly op: 'parse';
+      readonly source: Expr;
+      readonly parts: readonly ParsePart[];
+      readonly mode: 'simple' | 'regex' | 'relaxed';
+      readonly flags: string;
+    };
 
 export type Tabular =
   | { readonly kind: 'table'; readonly columns: readonly ColumnDef[]; readonly name: string }
@@ -122,7 +142,13 @@ export type Tabular =
   | { readonly kind: 'range'; readonly columns: readonly ColumnDef[]; readonly from: Expr; readonly to: Expr; readonly step: Expr }
   /** The sub-table an mv-apply subquery starts from. */
   | { readonly kind: 'implicit'; readonly columns: readonly ColumnDef[] }
-  | { readonly kind: 'union'; readonly columns: readonly ColumnDef[]; readonly inputs: readonly Tabular[]; readonly sourceColumn?: string; readonly sourceNames: readonly string[] }
+  | {
+      readonly kind: 'union';
+      readonly columns: readonly ColumnDef[];
+      readonly inputs: readonly Tabular[];
+      readonly sourceColumn?: string;
+      readonly sourceNames: readonly string[];
+    }
   | { readonly kind: 'pipe'; readonly columns: readonly ColumnDef[]; readonly input: Tabular; readonly operator: Operator };
 
 /** A chart request (`render`): stripped from the query and handed to the card renderer. */

@@ -83,7 +83,8 @@ export class KqlCompiler {
       const d = diagnostics.getItem(i);
       if (String(d.Severity) !== 'Error') continue;
       tolerated ??= toleratedRanges(code.Syntax);
-      if (String(d.Code) !== TYPE_MISMATCH || !isTolerated(tolerated, d.Start, d.Length)) throw errorAt(text, d.Start, d.Length, String(d.Message), String(d.Code));
+      if (String(d.Code) !== TYPE_MISMATCH || !isTolerated(tolerated, d.Start, d.Length))
+        throw errorAt(text, d.Start, d.Length, String(d.Message), String(d.Code));
     }
     try {
       return new Converter(this.tableNames, this.tables).query(code);
@@ -112,7 +113,10 @@ export class KqlCompiler {
     const tables = new Set<string>();
     tablesOf(query.body, tables);
     try {
-      const translation = new Translator({ nowTicks: options.nowTicks, stableOrder: tables.size === 0, timeRange: options.timeRange }).translate(query, options.maxRows);
+      const translation = new Translator({ nowTicks: options.nowTicks, stableOrder: tables.size === 0, timeRange: options.timeRange }).translate(
+        query,
+        options.maxRows,
+      );
       return { ...translation, render: query.render, tables: [...tables] };
     } catch (error) {
       if (error instanceof UnsupportedError) throw errorAt(text, error.start, error.length, error.message);

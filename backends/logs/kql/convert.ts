@@ -67,7 +67,16 @@ function namedParams(list: Node): Map<string, Node> {
 }
 
 const JOIN_KINDS: readonly string[] = ['innerunique', 'inner', 'leftouter', 'rightouter', 'fullouter', 'leftanti', 'rightanti', 'leftsemi', 'rightsemi'];
-const JOIN_ALIASES: Record<string, JoinKind> = { anti: 'leftanti', leftantisemi: 'leftanti', rightantisemi: 'rightanti', semi: 'leftsemi', outer: 'fullouter', left: 'leftouter', right: 'rightouter', full: 'fullouter' };
+const JOIN_ALIASES: Record<string, JoinKind> = {
+  anti: 'leftanti',
+  leftantisemi: 'leftanti',
+  rightantisemi: 'rightanti',
+  semi: 'leftsemi',
+  outer: 'fullouter',
+  left: 'leftouter',
+  right: 'rightouter',
+  full: 'fullouter',
+};
 
 const RENDER_WITH_LISTS = new Set(['ycolumns', 'series', 'anomalycolumns']);
 
@@ -128,7 +137,8 @@ export class Converter {
         const value = p.Expression;
         const vk = kindOf(value);
         if (vk === 'NameReferenceList') properties[key] = items(value.Names).map((n: Node) => String(n.SimpleName));
-        else if (value.IsLiteral && value.LiteralValue !== null) properties[key] = RENDER_WITH_LISTS.has(key.toLowerCase()) ? [String(value.LiteralValue)] : String(value.LiteralValue);
+        else if (value.IsLiteral && value.LiteralValue !== null)
+          properties[key] = RENDER_WITH_LISTS.has(key.toLowerCase()) ? [String(value.LiteralValue)] : String(value.LiteralValue);
         else properties[key] = value.toString().trim();
       }
     }
@@ -150,14 +160,19 @@ export class Converter {
       case 'DataTableExpression':
         return this.datatable(node);
       case 'PrintOperator':
-        return { kind: 'print', columns: columnsOf(node.ResultType, node), exprs: items(node.Expressions).flatMap((e: Node) => this.parts(e).map((p) => p.expr)) };
+        return {
+          kind: 'print',
+          columns: columnsOf(node.ResultType, node),
+          exprs: items(node.Expressions).flatMap((e: Node) => this.parts(e).map((p) => p.expr)),
+        };
       case 'RangeOperator':
         return { kind: 'range', columns: columnsOf(node.ResultType, node), from: this.expr(node.From), to: this.expr(node.To), step: this.expr(node.Step) };
       case 'UnionOperator':
         return this.union(node, []);
       case 'FunctionCallExpression':
         if (this.userFunction(node)) return this.expand(node, (body) => this.tabular(body));
-        if (String(node.Name.SimpleName) === 'materialize' || String(node.Name.SimpleName) === 'view') return this.tabular(items(node.ArgumentList.Expressions)[0]);
+        if (String(node.Name.SimpleName) === 'materialize' || String(node.Name.SimpleName) === 'view')
+          return this.tabular(items(node.ArgumentList.Expressions)[0]);
         return fail(node, notSupported(`The function '${node.Name.SimpleName}' as a table`));
       case 'SearchOperator':
         return this.searchStore(node);
@@ -166,7 +181,12 @@ export class Converter {
       default:
         if (this.implicitInput && kind.endsWith('Operator')) {
           const input = this.implicitInput;
-          return { kind: 'pipe', columns: columnsOf(node.ResultType, node), input, operator: this.operator(node, kind, input, columnsOf(node.ResultType, node)) };
+          return {
+            kind: 'pipe',
+            columns: columnsOf(node.ResultType, node),
+            input,
+            operator: this.operator(node, kind, input, columnsOf(node.ResultType, node)),
+          };
         }
         return fail(node, notSupported(`The operator '${operatorWord(node)}'`));
     }
@@ -217,7 +237,11 @@ export class Converter {
     if (opKind === 'SearchOperator') return this.searchTable(node, input);
     if (opKind === 'UnionOperator') {
       const union = this.union(opNode, [input]) as Extract<Tabular, { kind: 'union' }>;
-      return { ...union, columns: unionColumns(columns, union.inputs, namedParams(opNode.Parameters), union.sourceColumn), sourceNames: [inputName(node.Expression), ...union.sourceNames.slice(1)] };
+      return {
+        ...union,
+        columns: unionColumns(columns, union.inputs, namedParams(opNode.Parameters), union.sourceColumn),
+        sourceNames: [inputName(node.Expression), ...union.sourceNames.slice(1)],
+      };
     }
     if (opKind === 'AsOperator') {
       this.asNames.set(nameOf(opNode.Name), input);
@@ -262,7 +286,8 @@ export class Converter {
         return { op: 'count', name: columns[0].name };
       case 'DistinctOperator': {
         const exprs = items(node.Expressions);
-        if (exprs.length === 1 && kindOf(exprs[0]) === 'StarExpression') return { op: 'distinct', assignments: columns.map((c) => ({ name: c.name, expr: { kind: 'column', name: c.name, type: c.type } })) };
+        if (exprs.length === 1 && kindOf(exprs[0]) === 'StarExpression')
+          return { op: 'distinct', assignments: columns.map((c) => ({ name: c.name, expr: { kind: 'column', name: c.name, type: c.type } })) };
         return { op: 'distinct', assignments: exprs.map((e: Node, i: number) => ({ name: columns[i].name, expr: this.expr(this.unnamed(e)) })) };
       }
       case 'JoinOperator':
@@ -309,7 +334,7 @@ export class Converter {
     const inner = kind === 'CompoundNamedExpression' || kind === 'SimpleNamedExpression' ? e.Expression : e;
     const tuple = inner.ResultType && String(inner.ResultType.constructor?.$$name ?? '').includes('TupleSymbol') ? inner.ResultType : undefined;
     if (!tuple) {
-      const name = kind === 'SimpleNamedExpression' ? nameOf(e.Name) : (K.KustoFacts.GetExpressionResultName(e, null) as string | null) ?? undefined;
+      const name = kind === 'SimpleNamedExpression' ? nameOf(e.Name) : ((K.KustoFacts.GetExpressionResultName(e, null) as string | null) ?? undefined);
       return [{ name, expr: this.expr(inner) }];
     }
     if (kindOf(inner) !== 'FunctionCallExpression') return fail(e, notSupported('This expression returning several columns'));
@@ -319,7 +344,10 @@ export class Converter {
     const out: { name?: string; expr: Expr }[] = [];
     for (let i = 0; i < tuple.Columns.Count; i++) {
       const column = tuple.Columns.getItem(i);
-      out.push({ name: names[i], expr: { kind: 'call', type: scalarType(column.Type, inner), name: String(inner.Name.SimpleName).toLowerCase(), args, span, index: i } });
+      out.push({
+        name: names[i],
+        expr: { kind: 'call', type: scalarType(column.Type, inner), name: String(inner.Name.SimpleName).toLowerCase(), args, span, index: i },
+      });
     }
     return out;
   }
@@ -340,7 +368,8 @@ export class Converter {
       const args = items(call.ArgumentList.Expressions);
       if (fn === 'percentiles') return args.length - 1;
       if (fn === 'percentilesw') return args.length - 2;
-      if (fn === 'arg_max' || fn === 'arg_min' || fn === 'take_any' || fn === 'any') return args.some((a: Node) => kindOf(a) === 'StarExpression') ? -1 : args.length;
+      if (fn === 'arg_max' || fn === 'arg_min' || fn === 'take_any' || fn === 'any')
+        return args.some((a: Node) => kindOf(a) === 'StarExpression') ? -1 : args.length;
       return 1;
     });
     const unknown = widths.filter((w) => w < 0).length;
@@ -359,7 +388,13 @@ export class Converter {
         // take_any(a, b) / take_any(*): all the values from one row.
         const args = items(call.ArgumentList.Expressions);
         const carried = args.some((a: Node) => kindOf(a) === 'StarExpression')
-          ? names.map((n): Expr => ({ kind: 'column', name: originalColumn(n, inputColumns), type: inputColumns.find((c) => c.name === originalColumn(n, inputColumns))?.type ?? 'dynamic' }))
+          ? names.map(
+              (n): Expr => ({
+                kind: 'column',
+                name: originalColumn(n, inputColumns),
+                type: inputColumns.find((c) => c.name === originalColumn(n, inputColumns))?.type ?? 'dynamic',
+              }),
+            )
           : args.map((a: Node) => this.expr(this.unnamed(a)));
         aggregates.push({ names, expr: { ...expr, name: 'take_any_row' } as Expr, carried });
       } else if ((fn === 'arg_max' || fn === 'arg_min') && names.length > 1) {
@@ -407,7 +442,10 @@ export class Converter {
       const k = kindOf(e);
       if (k === 'NameReference') {
         const type = scalarType(e.ResultType, e);
-        keys.push({ left: { kind: 'column', name: String(e.SimpleName), type, side: 'left' }, right: { kind: 'column', name: String(e.SimpleName), type, side: 'right' } });
+        keys.push({
+          left: { kind: 'column', name: String(e.SimpleName), type, side: 'left' },
+          right: { kind: 'column', name: String(e.SimpleName), type, side: 'right' },
+        });
       } else if (k === 'EqualExpression') {
         const a = this.joinSide(e.Left);
         const b = this.joinSide(e.Right);
@@ -460,7 +498,10 @@ export class Converter {
     });
     const limit = node.RowLimitClause ? this.expr(node.RowLimitClause.RowLimit) : undefined;
     const indexColumn = indexDecl ? nameOf(indexDecl) : undefined;
-    const columns: ColumnDef[] = [...(indexColumn ? [{ name: indexColumn, type: 'long' as KqlType }] : []), ...list.map((i) => ({ name: i.name, type: i.type }))];
+    const columns: ColumnDef[] = [
+      ...(indexColumn ? [{ name: indexColumn, type: 'long' as KqlType }] : []),
+      ...list.map((i) => ({ name: i.name, type: i.type })),
+    ];
     const outer = this.implicitInput;
     this.implicitInput = { kind: 'implicit', columns };
     try {
@@ -480,7 +521,14 @@ export class Converter {
     if (props.has('regex') || props.get('greedy') === 'true') fail(node, notSupported('parse-kv with regex= or greedy='));
     const declared = items(node.Keys.Columns).map((c: Node) => nameOf(c.Name));
     const keys = output.filter((c) => declared.includes(c.name));
-    return { op: 'parsekv', source: this.expr(node.Expression), keys, pairDelimiter: props.get('pair_delimiter') ?? ' ', kvDelimiter: props.get('kv_delimiter') ?? '=', quote: props.get('quote') };
+    return {
+      op: 'parsekv',
+      source: this.expr(node.Expression),
+      keys,
+      pairDelimiter: props.get('pair_delimiter') ?? ' ',
+      kvDelimiter: props.get('kv_delimiter') ?? '=',
+      quote: props.get('quote'),
+    };
   }
 
   private partition(node: Node, input: Tabular): Operator {
@@ -500,7 +548,9 @@ export class Converter {
     const key = this.expr(this.unnamed(node.OfExpression));
     const weight = node.ByClause ? this.expr(node.ByClause.Expression) : undefined;
     const span = { start: node.TextStart, length: node.Width };
-    const aggregate: Expr = weight ? { kind: 'call', name: 'sum', type: output[1].type, args: [weight], span } : { kind: 'call', name: 'count', type: 'long', args: [], span };
+    const aggregate: Expr = weight
+      ? { kind: 'call', name: 'sum', type: output[1].type, args: [weight], span }
+      : { kind: 'call', name: 'count', type: 'long', args: [], span };
     return {
       op: 'topnested',
       levels: [{ count: this.expr(node.Expression), key, keyName: output[0].name, aggregate, aggregateName: output[1].name, descending: true }],
@@ -554,7 +604,18 @@ export class Converter {
       step = this.expr(range.MakeSeriesStepClause.Expression);
     }
     const axis = this.expr(node.OnClause.Expression);
-    return { op: 'makeseries', by, aggregates, axis, axisName: output[output.length - 1].name, from, to, step, inclusive, nonEmpty: !!kind && String(kind.toString().trim()).toLowerCase() === 'nonempty' };
+    return {
+      op: 'makeseries',
+      by,
+      aggregates,
+      axis,
+      axisName: output[output.length - 1].name,
+      from,
+      to,
+      step,
+      inclusive,
+      nonEmpty: !!kind && String(kind.toString().trim()).toLowerCase() === 'nonempty',
+    };
   }
 
   private parse(node: Node, output: readonly ColumnDef[]): Operator {
@@ -586,7 +647,10 @@ export class Converter {
     const matching: Tabular = { kind: 'pipe', columns: input.columns, input, operator: this.search(node.Operator, inputColumns) };
     if (input.columns.some((c) => c.name === SEARCH_TABLE)) return matching;
     const source: Expr = { kind: 'literal', type: 'string', value: input.kind === 'table' ? input.name : inputName(node.Expression) };
-    const assignments: Assignment[] = [{ name: SEARCH_TABLE, expr: source }, ...input.columns.map((c) => ({ name: c.name, expr: { kind: 'column', name: c.name, type: c.type } as Expr }))];
+    const assignments: Assignment[] = [
+      { name: SEARCH_TABLE, expr: source },
+      ...input.columns.map((c) => ({ name: c.name, expr: { kind: 'column', name: c.name, type: c.type } as Expr })),
+    ];
     return { kind: 'pipe', columns: [{ name: SEARCH_TABLE, type: 'string' }, ...input.columns], input: matching, operator: { op: 'project', assignments } };
   }
 
@@ -594,7 +658,15 @@ export class Converter {
   private searchStore(node: Node): Tabular {
     if (node.DataScope) fail(node.DataScope, notSupported('search with a data scope'));
     const patterns = node.InClause ? items(node.InClause.Expressions).map((e: Node) => String(e.SimpleName ?? e.toString()).trim()) : ['*'];
-    const matches = (name: string) => patterns.some((p: string) => new RegExp(`^${p.split('*').map((part) => part.replace(/[\\^$.+?()[\]{}|]/g, '\\$&')).join('.*')}$`).test(name));
+    const matches = (name: string) =>
+      patterns.some((p: string) =>
+        new RegExp(
+          `^${p
+            .split('*')
+            .map((part) => part.replace(/[\\^$.+?()[\]{}|]/g, '\\$&'))
+            .join('.*')}$`,
+        ).test(name),
+      );
     const tables = this.schemas.filter((t) => matches(t.name));
     if (tables.length === 0) return fail(node, 'search: no table of the store matches');
     const columns: ColumnDef[] = [];
@@ -606,7 +678,13 @@ export class Converter {
       }
     }
     const inputs: Tabular[] = tables.map((t) => ({ kind: 'table', name: t.name, columns: t.columns }));
-    const union: Tabular = { kind: 'union', columns: [{ name: SEARCH_TABLE, type: 'string' }, ...columns], inputs, sourceColumn: SEARCH_TABLE, sourceNames: tables.map((t) => t.name) };
+    const union: Tabular = {
+      kind: 'union',
+      columns: [{ name: SEARCH_TABLE, type: 'string' }, ...columns],
+      inputs,
+      sourceColumn: SEARCH_TABLE,
+      sourceNames: tables.map((t) => t.name),
+    };
     return { kind: 'pipe', columns: union.columns, input: union, operator: this.search(node, columns) };
   }
 
@@ -620,7 +698,13 @@ export class Converter {
   private searchPredicate(node: Node, columns: readonly ColumnDef[], caseSensitive: boolean): Expr {
     const k = kindOf(node);
     if (k === 'AndExpression' || k === 'OrExpression') {
-      return { kind: 'binary', type: 'bool', op: k === 'AndExpression' ? 'And' : 'Or', left: this.searchPredicate(node.Left, columns, caseSensitive), right: this.searchPredicate(node.Right, columns, caseSensitive) };
+      return {
+        kind: 'binary',
+        type: 'bool',
+        op: k === 'AndExpression' ? 'And' : 'Or',
+        left: this.searchPredicate(node.Left, columns, caseSensitive),
+        right: this.searchPredicate(node.Right, columns, caseSensitive),
+      };
     }
     if (k === 'ParenthesizedExpression') return this.searchPredicate(node.Expression, columns, caseSensitive);
     if (k === 'FunctionCallExpression' && String(node.Name.SimpleName).toLowerCase() === 'not' && items(node.ArgumentList.Expressions).length === 1) {
@@ -630,7 +714,9 @@ export class Converter {
     if (k === 'StarExpression') return { kind: 'literal', type: 'bool', value: true };
     if (node.IsLiteral && typeof node.LiteralValue === 'string' && /^.+\*.+$/.test(String(node.LiteralValue).replace(/^\*+|\*+$/g, ''))) {
       // `"Lab*PC"`: `* matches regex @"\bLab\w*PC\b"` (the reference's search operator, row 8).
-      const parts = String(node.LiteralValue).split('*').map((p) => p.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'));
+      const parts = String(node.LiteralValue)
+        .split('*')
+        .map((p) => p.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'));
       const pattern = `${caseSensitive ? '' : '(?i)'}\\b${parts.join('\\w*')}\\b`;
       return this.anyColumn(columns, 'MatchesRegex', pattern);
     }
@@ -659,7 +745,10 @@ export class Converter {
     const lit: Expr = { kind: 'literal', type: 'string', value: text };
     let result: Expr | undefined;
     for (const c of columns) {
-      const target: Expr = c.type === 'string' ? { kind: 'column', name: c.name, type: 'string' } : { kind: 'call', name: 'tostring', type: 'string', args: [{ kind: 'column', name: c.name, type: c.type }], span: { start: 0, length: 0 } };
+      const target: Expr =
+        c.type === 'string'
+          ? { kind: 'column', name: c.name, type: 'string' }
+          : { kind: 'call', name: 'tostring', type: 'string', args: [{ kind: 'column', name: c.name, type: c.type }], span: { start: 0, length: 0 } };
       const test: Expr = { kind: 'binary', type: 'bool', op, left: target, right: lit };
       result = result ? { kind: 'binary', type: 'bool', op: 'Or', left: result, right: test } : test;
     }
@@ -697,9 +786,21 @@ export class Converter {
         return this.inList(node, kind);
       case 'BetweenExpression':
       case 'NotBetweenExpression':
-        return { kind: 'between', type: 'bool', negated: kind === 'NotBetweenExpression', left: this.expr(node.Left), low: this.expr(node.Right.First), high: this.expr(node.Right.Second) };
+        return {
+          kind: 'between',
+          type: 'bool',
+          negated: kind === 'NotBetweenExpression',
+          left: this.expr(node.Left),
+          low: this.expr(node.Right.First),
+          high: this.expr(node.Right.Second),
+        };
       case 'PathExpression':
-        return { kind: 'member', type: scalarType(node.ResultType, node), target: this.expr(node.Expression), key: String(node.Selector.SimpleName ?? node.Selector.toString().trim()) };
+        return {
+          kind: 'member',
+          type: scalarType(node.ResultType, node),
+          target: this.expr(node.Expression),
+          key: String(node.Selector.SimpleName ?? node.Selector.toString().trim()),
+        };
       case 'ElementExpression': {
         const selector = node.Selector;
         const keyNode = kindOf(selector) === 'BracketedExpression' ? selector.Expression : selector;
@@ -725,7 +826,13 @@ export class Converter {
         return this.expr(node.Expression);
       default:
         if (kind.endsWith('Expression') && node.Left && node.Right) {
-          return { kind: 'binary', type: scalarType(node.ResultType, node), op: kind.slice(0, -'Expression'.length), left: this.expr(node.Left), right: this.expr(node.Right) };
+          return {
+            kind: 'binary',
+            type: scalarType(node.ResultType, node),
+            op: kind.slice(0, -'Expression'.length),
+            left: this.expr(node.Left),
+            right: this.expr(node.Right),
+          };
         }
         return fail(node, notSupported(`The expression '${node.toString().trim().slice(0, 40)}'`));
     }
@@ -864,7 +971,13 @@ export class Converter {
       const e = this.expr(item);
       expanded.push(e);
     }
-    return { kind: 'inList', type: 'bool', op: kind.startsWith('Has') ? kind.replace('Expression', '').toLowerCase().replace('hasany', 'has_any').replace('hasall', 'has_all') : opText, left, items: expanded };
+    return {
+      kind: 'inList',
+      type: 'bool',
+      op: kind.startsWith('Has') ? kind.replace('Expression', '').toLowerCase().replace('hasany', 'has_any').replace('hasall', 'has_all') : opText,
+      left,
+      items: expanded,
+    };
   }
 }
 
@@ -886,8 +999,16 @@ function operatorWord(node: Node): string {
 }
 
 const CLR_TYPES: Record<KqlType, string> = {
-  bool: 'System.SByte', int: 'System.Int32', long: 'System.Int64', real: 'System.Double', decimal: 'System.Data.SqlTypes.SqlDecimal',
-  datetime: 'System.DateTime', timespan: 'System.TimeSpan', string: 'System.String', dynamic: 'System.Object', guid: 'System.Guid',
+  bool: 'System.SByte',
+  int: 'System.Int32',
+  long: 'System.Int64',
+  real: 'System.Double',
+  decimal: 'System.Data.SqlTypes.SqlDecimal',
+  datetime: 'System.DateTime',
+  timespan: 'System.TimeSpan',
+  string: 'System.String',
+  dynamic: 'System.Object',
+  guid: 'System.Guid',
 };
 
 /** `getschema`: one row per input column, known before running anything. */

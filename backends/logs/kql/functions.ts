@@ -20,14 +20,30 @@ const fromTs = (timestamp: string): string => `(CAST(epoch_us(${timestamp}) AS B
 
 /** Units accepted by datetime_add/datetime_diff/datetime_part (fixed text, never user text). */
 const DATE_PARTS: Record<string, string> = {
-  year: 'year', quarter: 'quarter', month: 'month', week: 'week', day: 'day', dayofyear: 'doy', hour: 'hour',
-  minute: 'minute', second: 'second', millisecond: 'millisecond', microsecond: 'microsecond', nanosecond: 'nanosecond',
-  weekofyear: 'isoweek', week_of_year: 'isoweek',
+  year: 'year',
+  quarter: 'quarter',
+  month: 'month',
+  week: 'week',
+  day: 'day',
+  dayofyear: 'doy',
+  hour: 'hour',
+  minute: 'minute',
+  second: 'second',
+  millisecond: 'millisecond',
+  microsecond: 'microsecond',
+  nanosecond: 'nanosecond',
+  weekofyear: 'isoweek',
+  week_of_year: 'isoweek',
 };
 
 /** Fixed-length units in ticks (datetime_diff counts their boundaries; datetime_add adds them exactly). */
 const UNIT_TICKS: Record<string, string> = {
-  day: DAY, hour: '36000000000', minute: '600000000', second: '10000000', millisecond: '10000', microsecond: '10',
+  day: DAY,
+  hour: '36000000000',
+  minute: '600000000',
+  second: '10000000',
+  millisecond: '10000',
+  microsecond: '10',
 };
 
 /** 1970-01-04, the first Sunday after the epoch, in ticks: Kusto's weeks start on Sunday. */
@@ -181,7 +197,8 @@ export const FUNCTIONS: Record<string, Impl> = {
     const a = scalar(args[1], ctx);
     const b = scalar(args[2], ctx);
     if (part === 'nanosecond') return `((${a} - ${b}) * 100)`;
-    if (part === 'week') return `((${floorTo(`(${a} - ${FIRST_SUNDAY})`, `${DAY} * 7`)} - ${floorTo(`(${b} - ${FIRST_SUNDAY})`, `${DAY} * 7`)}) // (${DAY} * 7))`;
+    if (part === 'week')
+      return `((${floorTo(`(${a} - ${FIRST_SUNDAY})`, `${DAY} * 7`)} - ${floorTo(`(${b} - ${FIRST_SUNDAY})`, `${DAY} * 7`)}) // (${DAY} * 7))`;
     const unit = UNIT_TICKS[part === 'doy' ? 'day' : part];
     if (unit) return `((${floorTo(a, unit)} - ${floorTo(b, unit)}) // ${unit})`;
     return `CAST(date_diff('${part === 'isoweek' ? 'week' : part}', ${ts(b)}, ${ts(a)}) AS BIGINT)`;
@@ -252,7 +269,11 @@ export const FUNCTIONS: Record<string, Impl> = {
     return args[2] ? `substring(${s}, ${start} + 1, greatest(${asType(args[2], 'long', ctx)}, 0))` : `substring(${s}, ${start} + 1)`;
   },
   strcat: (args, ctx) => `concat(${args.map((a) => asText(a, ctx)).join(', ')})`,
-  strcat_delim: (args, ctx) => `concat_ws(${asText(args[0], ctx)}, ${args.slice(1).map((a) => asText(a, ctx)).join(', ')})`,
+  strcat_delim: (args, ctx) =>
+    `concat_ws(${asText(args[0], ctx)}, ${args
+      .slice(1)
+      .map((a) => asText(a, ctx))
+      .join(', ')})`,
   split: (args, ctx) => {
     const parts = `string_split(${asText(args[0], ctx)}, ${asText(args[1], ctx)})`;
     if (!args[2]) return `to_json(${parts})`;
@@ -287,10 +308,26 @@ export const FUNCTIONS: Record<string, Impl> = {
     const d = asText(args[2], ctx);
     return `CASE WHEN ${n} <= 0 THEN '' ELSE repeat(${s} || ${d}, CAST(${n} - 1 AS INTEGER)) || ${s} END`;
   },
-  isempty: (args, ctx) => (args[0].type === 'string' || args[0].type === 'dynamic' ? `(${asType(args[0], 'string', ctx)} IS NULL OR ${asType(args[0], 'string', ctx)} = '')` : `(${scalar(args[0], ctx)} IS NULL)`),
-  isnotempty: (args, ctx) => (args[0].type === 'string' || args[0].type === 'dynamic' ? `(${asType(args[0], 'string', ctx)} IS NOT NULL AND ${asType(args[0], 'string', ctx)} <> '')` : `(${scalar(args[0], ctx)} IS NOT NULL)`),
-  isnull: (args, ctx) => (args[0].type === 'string' ? 'false' : args[0].type === 'dynamic' ? `(${scalar(args[0], ctx)} IS NULL OR json_type(${scalar(args[0], ctx)}) = 'NULL')` : `(${scalar(args[0], ctx)} IS NULL)`),
-  isnotnull: (args, ctx) => (args[0].type === 'string' ? 'true' : args[0].type === 'dynamic' ? `(${scalar(args[0], ctx)} IS NOT NULL AND json_type(${scalar(args[0], ctx)}) <> 'NULL')` : `(${scalar(args[0], ctx)} IS NOT NULL)`),
+  isempty: (args, ctx) =>
+    args[0].type === 'string' || args[0].type === 'dynamic'
+      ? `(${asType(args[0], 'string', ctx)} IS NULL OR ${asType(args[0], 'string', ctx)} = '')`
+      : `(${scalar(args[0], ctx)} IS NULL)`,
+  isnotempty: (args, ctx) =>
+    args[0].type === 'string' || args[0].type === 'dynamic'
+      ? `(${asType(args[0], 'string', ctx)} IS NOT NULL AND ${asType(args[0], 'string', ctx)} <> '')`
+      : `(${scalar(args[0], ctx)} IS NOT NULL)`,
+  isnull: (args, ctx) =>
+    args[0].type === 'string'
+      ? 'false'
+      : args[0].type === 'dynamic'
+        ? `(${scalar(args[0], ctx)} IS NULL OR json_type(${scalar(args[0], ctx)}) = 'NULL')`
+        : `(${scalar(args[0], ctx)} IS NULL)`,
+  isnotnull: (args, ctx) =>
+    args[0].type === 'string'
+      ? 'true'
+      : args[0].type === 'dynamic'
+        ? `(${scalar(args[0], ctx)} IS NOT NULL AND json_type(${scalar(args[0], ctx)}) <> 'NULL')`
+        : `(${scalar(args[0], ctx)} IS NOT NULL)`,
   isnan: (args, ctx) => `isnan(CAST(${scalar(args[0], ctx)} AS DOUBLE))`,
   isinf: (args, ctx) => `isinf(CAST(${scalar(args[0], ctx)} AS DOUBLE))`,
   isfinite: (args, ctx) => `isfinite(CAST(${scalar(args[0], ctx)} AS DOUBLE))`,
@@ -314,7 +351,10 @@ export const FUNCTIONS: Record<string, Impl> = {
   geo_point_in_circle: (args, ctx) => {
     // null for invalid coordinates or a radius that is not positive (the reference's examples).
     const radius = asType(args[4], 'real', ctx);
-    return `CASE WHEN ${radius} > 0 THEN kql_geo_distance(${args.slice(0, 4).map((a) => asType(a, 'real', ctx)).join(', ')}) <= ${radius} END`;
+    return `CASE WHEN ${radius} > 0 THEN kql_geo_distance(${args
+      .slice(0, 4)
+      .map((a) => asType(a, 'real', ctx))
+      .join(', ')}) <= ${radius} END`;
   },
   geo_geohash_to_central_point: (args, ctx) => json(`kql_js_geohash_center(${asText(args[0], ctx)})`),
   parse_urlquery: (args, ctx) => json(`kql_js_parse_urlquery(${asText(args[0], ctx)})`),
@@ -349,15 +389,19 @@ export const FUNCTIONS: Record<string, Impl> = {
   },
   not: (args, ctx) => `(NOT ${asType(args[0], 'bool', ctx)})`,
   coalesce: (args, ctx, call) =>
-    call.type === 'string' ? `coalesce(${args.map((a) => `NULLIF(${asType(a, 'string', ctx)}, '')`).join(', ')}, '')` : `coalesce(${args.map((a) => asType(a, call.type, ctx)).join(', ')})`,
+    call.type === 'string'
+      ? `coalesce(${args.map((a) => `NULLIF(${asType(a, 'string', ctx)}, '')`).join(', ')}, '')`
+      : `coalesce(${args.map((a) => asType(a, call.type, ctx)).join(', ')})`,
   max_of: (args, ctx, call) => `greatest(${args.map((a) => asType(a, call.type, ctx)).join(', ')})`,
   min_of: (args, ctx, call) => `least(${args.map((a) => asType(a, call.type, ctx)).join(', ')})`,
 
   // --- math
   round,
   abs: (args, ctx) => `abs(${scalar(args[0], ctx)})`,
-  pow: (args, ctx, call) => (isIntegral(call.type) ? `CAST(pow(${asType(args[0], 'real', ctx)}, ${asType(args[1], 'real', ctx)}) AS BIGINT)` : mathFn('pow')(args, ctx, call)),
-  sqrt: (args, ctx) => `CASE WHEN CAST(${scalar(args[0], ctx)} AS DOUBLE) < 0 THEN CAST('NaN' AS DOUBLE) ELSE sqrt(CAST(${scalar(args[0], ctx)} AS DOUBLE)) END`,
+  pow: (args, ctx, call) =>
+    isIntegral(call.type) ? `CAST(pow(${asType(args[0], 'real', ctx)}, ${asType(args[1], 'real', ctx)}) AS BIGINT)` : mathFn('pow')(args, ctx, call),
+  sqrt: (args, ctx) =>
+    `CASE WHEN CAST(${scalar(args[0], ctx)} AS DOUBLE) < 0 THEN CAST('NaN' AS DOUBLE) ELSE sqrt(CAST(${scalar(args[0], ctx)} AS DOUBLE)) END`,
   log: guarded('ln'),
   log10: guarded('log10'),
   log2: guarded('log2'),
@@ -428,10 +472,12 @@ export const FUNCTIONS: Record<string, Impl> = {
     const [start, stop] = [asType(args[0], type, ctx), asType(args[1], type, ctx)];
     const step = args[2] ? asType(args[2], type, ctx) : type === 'real' ? '1.0' : '1';
     const count = type === 'real' ? `CAST(floor((${stop} - ${start}) / ${step}) AS BIGINT) + 1` : `(${stop} - ${start}) // ${step} + 1`;
-    const element = args[0].type === 'datetime' || args[0].type === 'timespan' ? toJson(`(${start} + i * ${step})`, args[0].type) : `to_json(${start} + i * ${step})`;
+    const element =
+      args[0].type === 'datetime' || args[0].type === 'timespan' ? toJson(`(${start} + i * ${step})`, args[0].type) : `to_json(${start} + i * ${step})`;
     return `CASE WHEN ${step} <> 0 THEN to_json(list_transform(range(0, greatest(${count}, 0)), i -> ${element})) END`;
   },
-  tohex: (args, ctx) => `kql_js_tohex(${asType(args[0], 'long', ctx)}, ${args[1] ? asType(args[1], 'long', ctx) : '0'}, ${args[0].type === 'int' ? '32' : '64'})`,
+  tohex: (args, ctx) =>
+    `kql_js_tohex(${asType(args[0], 'long', ctx)}, ${args[1] ? asType(args[1], 'long', ctx) : '0'}, ${args[0].type === 'int' ? '32' : '64'})`,
   cot: (args, ctx) => `(1.0 / tan(CAST(${scalar(args[0], ctx)} AS DOUBLE)))`,
   new_guid: () => 'CAST(uuid() AS VARCHAR)',
   newguid: () => 'CAST(uuid() AS VARCHAR)',
@@ -441,7 +487,10 @@ export const FUNCTIONS: Record<string, Impl> = {
   base64_encode_fromarray: (args, ctx) => `kql_js_array_to_base64(CAST(${asType(args[0], 'dynamic', ctx)} AS VARCHAR))`,
   treepath: (args, ctx) => json(`kql_js_treepath(CAST(${asType(args[0], 'dynamic', ctx)} AS VARCHAR))`),
   string_size: (args, ctx) => `CAST(strlen(${asText(args[0], ctx)}) AS BIGINT)`,
-  series_fill_const: (args, ctx) => json(`kql_js_series_fill(CAST(${asType(args[0], 'dynamic', ctx)} AS VARCHAR), 'const', ${args[1] ? `CAST(${asType(args[1], 'dynamic', ctx)} AS VARCHAR)` : "'0'"})`),
+  series_fill_const: (args, ctx) =>
+    json(
+      `kql_js_series_fill(CAST(${asType(args[0], 'dynamic', ctx)} AS VARCHAR), 'const', ${args[1] ? `CAST(${asType(args[1], 'dynamic', ctx)} AS VARCHAR)` : "'0'"})`,
+    ),
   series_fill_forward: (args, ctx) => json(`kql_js_series_fill(CAST(${asType(args[0], 'dynamic', ctx)} AS VARCHAR), 'forward', 'null')`),
   series_fill_backward: (args, ctx) => json(`kql_js_series_fill(CAST(${asType(args[0], 'dynamic', ctx)} AS VARCHAR), 'backward', 'null')`),
   series_fill_linear: (args, ctx) => json(`kql_js_series_fill(CAST(${asType(args[0], 'dynamic', ctx)} AS VARCHAR), 'linear', 'null')`),
@@ -453,11 +502,14 @@ export const FUNCTIONS: Record<string, Impl> = {
     return `to_json(${list}[${norm(asType(args[1], 'long', ctx))} + 1 : ${norm(asType(args[2], 'long', ctx))} + 1])`;
   },
   array_sum: (args, ctx) => `list_sum(CAST(json_extract_string(${asType(args[0], 'dynamic', ctx)}, '$[*]') AS DOUBLE[]))`,
-  array_index_of: (args, ctx) => `(coalesce(list_position(CAST(json_extract(${asType(args[0], 'dynamic', ctx)}, '$[*]') AS VARCHAR[]), CAST(${toJson(scalar(args[1], ctx), args[1].type)} AS VARCHAR)), 0) - 1)`,
-  set_has_element: (args, ctx) => `coalesce(list_contains(CAST(json_extract(${asType(args[0], 'dynamic', ctx)}, '$[*]') AS VARCHAR[]), CAST(${toJson(scalar(args[1], ctx), args[1].type)} AS VARCHAR)), false)`,
+  array_index_of: (args, ctx) =>
+    `(coalesce(list_position(CAST(json_extract(${asType(args[0], 'dynamic', ctx)}, '$[*]') AS VARCHAR[]), CAST(${toJson(scalar(args[1], ctx), args[1].type)} AS VARCHAR)), 0) - 1)`,
+  set_has_element: (args, ctx) =>
+    `coalesce(list_contains(CAST(json_extract(${asType(args[0], 'dynamic', ctx)}, '$[*]') AS VARCHAR[]), CAST(${toJson(scalar(args[1], ctx), args[1].type)} AS VARCHAR)), false)`,
   strcat_array: (args, ctx) => `array_to_string(json_extract_string(${asType(args[0], 'dynamic', ctx)}, '$[*]'), ${asText(args[1], ctx)})`,
   // A null dynamic value (an expanded null element, dynamic(null)) is of type "null".
-  gettype: (args, ctx) => `CASE coalesce(json_type(${asType(args[0], 'dynamic', ctx)}), ${args[0].type === 'dynamic' ? "'NULL'" : 'NULL'}) WHEN 'VARCHAR' THEN 'string' WHEN 'BIGINT' THEN 'long' WHEN 'UBIGINT' THEN 'long' WHEN 'DOUBLE' THEN 'real' WHEN 'BOOLEAN' THEN 'bool' WHEN 'ARRAY' THEN 'array' WHEN 'OBJECT' THEN 'dictionary' WHEN 'NULL' THEN 'null' END`,
+  gettype: (args, ctx) =>
+    `CASE coalesce(json_type(${asType(args[0], 'dynamic', ctx)}), ${args[0].type === 'dynamic' ? "'NULL'" : 'NULL'}) WHEN 'VARCHAR' THEN 'string' WHEN 'BIGINT' THEN 'long' WHEN 'UBIGINT' THEN 'long' WHEN 'DOUBLE' THEN 'real' WHEN 'BOOLEAN' THEN 'bool' WHEN 'ARRAY' THEN 'array' WHEN 'OBJECT' THEN 'dictionary' WHEN 'NULL' THEN 'null' END`,
 };
 
 const json = (textSql: string): string => `CAST(${textSql} AS JSON)`;
@@ -568,9 +620,47 @@ function bagPack(args: readonly Expr[], ctx: ScalarContext): string {
 }
 
 const AGGREGATE_NAMES = new Set([
-  'count', 'countif', 'dcount', 'dcountif', 'sum', 'sumif', 'avg', 'avgif', 'min', 'max', 'minif', 'maxif', 'percentile', 'percentiles',
-  'make_list', 'make_set', 'arg_max', 'arg_min', 'take_any', 'any', 'stdev', 'variance', 'make_bag', 'count_distinct', 'make_list_if', 'make_set_if', 'stdevp', 'variancep',
-  'make_bag_if', 'make_list_with_nulls', 'percentiles_array', 'take_anyif', 'anyif', 'hll', 'tdigest', 'stdevif', 'varianceif', 'countif', 'binary_all_and', 'binary_all_or', 'binary_all_xor',
+  'count',
+  'countif',
+  'dcount',
+  'dcountif',
+  'sum',
+  'sumif',
+  'avg',
+  'avgif',
+  'min',
+  'max',
+  'minif',
+  'maxif',
+  'percentile',
+  'percentiles',
+  'make_list',
+  'make_set',
+  'arg_max',
+  'arg_min',
+  'take_any',
+  'any',
+  'stdev',
+  'variance',
+  'make_bag',
+  'count_distinct',
+  'make_list_if',
+  'make_set_if',
+  'stdevp',
+  'variancep',
+  'make_bag_if',
+  'make_list_with_nulls',
+  'percentiles_array',
+  'take_anyif',
+  'anyif',
+  'hll',
+  'tdigest',
+  'stdevif',
+  'varianceif',
+  'countif',
+  'binary_all_and',
+  'binary_all_or',
+  'binary_all_xor',
 ]);
 
 export function callFunction(call: Call, ctx: ScalarContext): string {

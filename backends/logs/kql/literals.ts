@@ -1,20 +1,41 @@
 /** Parsing of KQL datetime and timespan literal text into ticks (100 ns units). */
 
 const UNIT_TICKS: Record<string, number> = {
-  d: 864e9, day: 864e9, days: 864e9,
-  h: 36e9, hr: 36e9, hrs: 36e9, hour: 36e9, hours: 36e9,
-  m: 6e8, min: 6e8, minute: 6e8, minutes: 6e8,
-  s: 1e7, sec: 1e7, second: 1e7, seconds: 1e7,
-  ms: 1e4, milli: 1e4, millis: 1e4, millisecond: 1e4, milliseconds: 1e4,
-  microsecond: 10, microseconds: 10,
-  tick: 1, ticks: 1,
+  d: 864e9,
+  day: 864e9,
+  days: 864e9,
+  h: 36e9,
+  hr: 36e9,
+  hrs: 36e9,
+  hour: 36e9,
+  hours: 36e9,
+  m: 6e8,
+  min: 6e8,
+  minute: 6e8,
+  minutes: 6e8,
+  s: 1e7,
+  sec: 1e7,
+  second: 1e7,
+  seconds: 1e7,
+  ms: 1e4,
+  milli: 1e4,
+  millis: 1e4,
+  millisecond: 1e4,
+  milliseconds: 1e4,
+  microsecond: 10,
+  microseconds: 10,
+  tick: 1,
+  ticks: 1,
 };
 
 /** Inside of `datetime(...)`/`time(...)`, without the quotes some people add. */
 function innerText(text: string): string {
   const open = text.indexOf('(');
   const inner = open >= 0 && text.endsWith(')') ? text.slice(open + 1, -1) : text;
-  return inner.trim().replace(/^['"]|['"]$/g, '').trim();
+  return inner
+    .trim()
+    .replace(/^['"]|['"]$/g, '')
+    .trim();
 }
 
 /** Ticks since 1970-01-01, or null for `datetime(null)`; undefined when the text is not a date. */

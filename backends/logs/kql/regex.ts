@@ -56,7 +56,8 @@ function selectedGroups(args: readonly Expr[], call: Call): number[] {
   const groups = pattern === undefined ? undefined : captureGroups(pattern);
   if (args.length === 3) {
     const raw = args[1].kind === 'literal' && typeof args[1].value === 'string' ? safeJson(args[1].value) : undefined;
-    if (!Array.isArray(raw) || raw.length === 0) return unsupportedAt(call.span, 'extract_all needs its capture groups as a constant array, such as dynamic([1, 2])');
+    if (!Array.isArray(raw) || raw.length === 0)
+      return unsupportedAt(call.span, 'extract_all needs its capture groups as a constant array, such as dynamic([1, 2])');
     return raw.map((g) => {
       if (typeof g === 'number' && Number.isInteger(g) && g >= 0 && (groups === undefined || g <= groups.length)) return g;
       const index = typeof g === 'string' && groups ? groups.indexOf(g) : -1;
@@ -88,7 +89,10 @@ export function extractAllSql(args: readonly Expr[], ctx: ScalarContext, call: C
   const text = asText(args[args.length - 1], ctx);
   const lists = groups.map((g) => `regexp_extract_all(${text}, ${pattern}, ${g})`);
   const value = (list: string, i: string) => `coalesce(${list}[${i}], '')`;
-  const rows = lists.length === 1 ? `list_transform(${lists[0]}, m -> coalesce(m, ''))` : `list_transform(range(1, len(${lists[0]}) + 1), i -> [${lists.map((l) => value(l, 'i')).join(', ')}])`;
+  const rows =
+    lists.length === 1
+      ? `list_transform(${lists[0]}, m -> coalesce(m, ''))`
+      : `list_transform(range(1, len(${lists[0]}) + 1), i -> [${lists.map((l) => value(l, 'i')).join(', ')}])`;
   return `CASE WHEN len(${lists[0]}) > 0 THEN CAST(to_json(${rows}) AS VARCHAR) END`;
 }
 

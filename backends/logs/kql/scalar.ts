@@ -5,7 +5,7 @@
 import type { Expr, Span, Tabular } from './ast';
 import { notSupported, UnsupportedError } from './errors';
 import { callFunction } from './functions';
-import { bindLiteral, convert, ident, Params, toText } from './sql';
+import { bindLiteral, convert, ident, type Params, toText } from './sql';
 import { isIntegral, isNumeric, type KqlType } from './types';
 
 export interface ScalarContext {
@@ -82,7 +82,10 @@ export function scalar(e: Expr, ctx: ScalarContext): string {
     case 'between': {
       const left = scalar(e.left, ctx);
       const low = asType(e.low, e.left.type === 'dynamic' ? e.low.type : e.left.type, ctx);
-      let high = e.high.type === 'timespan' && e.low.type === 'datetime' ? `(${scalar(e.low, ctx)} + ${scalar(e.high, ctx)})` : asType(e.high, e.left.type === 'dynamic' ? e.high.type : e.left.type, ctx);
+      let high =
+        e.high.type === 'timespan' && e.low.type === 'datetime'
+          ? `(${scalar(e.low, ctx)} + ${scalar(e.high, ctx)})`
+          : asType(e.high, e.left.type === 'dynamic' ? e.high.type : e.left.type, ctx);
       if (e.high.type !== 'timespan' || e.low.type !== 'datetime') high = high;
       const l = e.left.type === 'dynamic' ? convert(left, 'dynamic', e.low.type) : left;
       const test = `(${l} BETWEEN ${low} AND ${high})`;
@@ -160,11 +163,12 @@ function binary(e: Extract<Expr, { kind: 'binary' }>, ctx: ScalarContext): strin
     const l = scalar(left, ctx);
     const r = scalar(right, ctx);
     // Kusto's modulo is never negative: 0 <= n % d < abs(d).
-    const result = op === 'Modulo'
-      ? `((${numeric(l, left.type)} % ${numeric(r, right.type)} + abs(${numeric(r, right.type)})) % abs(${numeric(r, right.type)}))`
-      : wrapsAround(e)
-        ? `kql_wrap64(CAST(${numeric(l, left.type)} AS HUGEINT) ${ARITHMETIC[op]} ${numeric(r, right.type)})`
-        : `(${numeric(l, left.type)} ${ARITHMETIC[op]} ${numeric(r, right.type)})`;
+    const result =
+      op === 'Modulo'
+        ? `((${numeric(l, left.type)} % ${numeric(r, right.type)} + abs(${numeric(r, right.type)})) % abs(${numeric(r, right.type)}))`
+        : wrapsAround(e)
+          ? `kql_wrap64(CAST(${numeric(l, left.type)} AS HUGEINT) ${ARITHMETIC[op]} ${numeric(r, right.type)})`
+          : `(${numeric(l, left.type)} ${ARITHMETIC[op]} ${numeric(r, right.type)})`;
     if ((e.type === 'timespan' || e.type === 'datetime') && (!isIntegral(left.type) || !isIntegral(right.type))) {
       if (left.type === 'real' || right.type === 'real' || left.type === 'decimal' || right.type === 'decimal') return `CAST(round(${result}) AS BIGINT)`;
     }
@@ -273,7 +277,8 @@ function spreadItems(items: readonly Expr[]): Expr[] {
       const values = Array.isArray(parsed) ? (parsed as unknown[]).flat(Infinity) : [parsed];
       for (const v of values) {
         if (typeof v === 'string') out.push({ kind: 'literal', type: 'string', value: v });
-        else if (typeof v === 'number') out.push(Number.isInteger(v) ? { kind: 'literal', type: 'long', value: BigInt(v) } : { kind: 'literal', type: 'real', value: v });
+        else if (typeof v === 'number')
+          out.push(Number.isInteger(v) ? { kind: 'literal', type: 'long', value: BigInt(v) } : { kind: 'literal', type: 'real', value: v });
         else if (typeof v === 'boolean') out.push({ kind: 'literal', type: 'bool', value: v });
         else out.push({ kind: 'literal', type: 'dynamic', value: JSON.stringify(v) });
       }

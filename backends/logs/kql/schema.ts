@@ -9,15 +9,29 @@ export interface TableSchema {
 }
 
 const SCALAR: Record<KqlType, string> = {
-  bool: 'Bool', int: 'Int', long: 'Long', real: 'Real', decimal: 'Decimal', datetime: 'DateTime',
-  timespan: 'TimeSpan', string: 'String', dynamic: 'Dynamic', guid: 'Guid',
+  bool: 'Bool',
+  int: 'Int',
+  long: 'Long',
+  real: 'Real',
+  decimal: 'Decimal',
+  datetime: 'DateTime',
+  timespan: 'TimeSpan',
+  string: 'String',
+  dynamic: 'Dynamic',
+  guid: 'Guid',
 };
 
 /** A GlobalState whose default database holds `tables`. */
 export function globalStateFor(tables: readonly TableSchema[]): any {
   if (tables.length === 0) return defaultGlobalState();
   const S = kustoLanguage().Symbols;
-  const symbols = tables.map((t) => new S.TableSymbol.$ctor4(t.name, t.columns.map((c) => new S.ColumnSymbol(c.name, S.ScalarTypes[SCALAR[c.type]]))));
+  const symbols = tables.map(
+    (t) =>
+      new S.TableSymbol.$ctor4(
+        t.name,
+        t.columns.map((c) => new S.ColumnSymbol(c.name, S.ScalarTypes[SCALAR[c.type]])),
+      ),
+  );
   const db = new S.DatabaseSymbol.$ctor1('fleetops', symbols, false);
   return defaultGlobalState().WithDatabase(db);
 }

@@ -44,7 +44,19 @@ const ROW = '__kql_row';
 /** Distinct counts, which DuckDB computes apart from the other aggregates of a GROUP BY. */
 const DISTINCT_COUNTS = new Set(['dcount', 'count_distinct', 'dcountif']);
 /** Aggregates that keep every value of their group (percentiles, lists): the costly ones to merge at the end of a GROUP BY. */
-const HOLISTIC = new Set(['percentile', 'percentiles_array', 'percentilew', 'percentilesw_array', 'make_list', 'make_set', 'make_list_if', 'make_set_if', 'make_list_with_nulls', 'make_bag', 'make_bag_if']);
+const HOLISTIC = new Set([
+  'percentile',
+  'percentiles_array',
+  'percentilew',
+  'percentilesw_array',
+  'make_list',
+  'make_set',
+  'make_list_if',
+  'make_set_if',
+  'make_list_with_nulls',
+  'make_bag',
+  'make_bag_if',
+]);
 /** The input row an mv-apply sub-table belongs to: carried through the subquery's operators. */
 const PART = '"__mv_row"';
 
@@ -166,7 +178,12 @@ export class Translator {
         const range = this.options.timeRange;
         const timed = range && t.columns.some((c) => c.name === 'TimeGenerated' && c.type === 'datetime');
         const where = timed ? ` WHERE "TimeGenerated" >= ${this.params.long(range.fromTicks)} AND "TimeGenerated" < ${this.params.long(range.toTicks)}` : '';
-        return { sql: `SELECT ${t.columns.map((c) => ident(c.name)).join(', ')} FROM ${ident(t.name)}${where}`, columns: t.columns, table: where ? undefined : ident(t.name), repeatable: true };
+        return {
+          sql: `SELECT ${t.columns.map((c) => ident(c.name)).join(', ')} FROM ${ident(t.name)}${where}`,
+          columns: t.columns,
+          table: where ? undefined : ident(t.name),
+          repeatable: true,
+        };
       }
       case 'datatable':
         return this.datatable(t);
@@ -193,7 +210,9 @@ export class Translator {
     if (t.rows.length === 0) {
       return { sql: `SELECT ${t.columns.map((c) => `CAST(NULL AS ${duckType(c.type)}) AS ${ident(c.name)}`).join(', ')} WHERE false`, columns: t.columns };
     }
-    const rows = t.rows.map((row) => `(${row.map((v, i) => `CAST(${nonNull(asType(v, t.columns[i].type, ctx), t.columns[i].type)} AS ${duckType(t.columns[i].type)})`).join(', ')})`);
+    const rows = t.rows.map(
+      (row) => `(${row.map((v, i) => `CAST(${nonNull(asType(v, t.columns[i].type, ctx), t.columns[i].type)} AS ${duckType(t.columns[i].type)})`).join(', ')})`,
+    );
     return { sql: `SELECT * FROM (VALUES ${rows.join(', ')}) AS ${this.alias()}(${names})`, columns: t.columns };
   }
 
@@ -233,7 +252,8 @@ export class Translator {
     const from = input.table ? `FROM ${input.table} AS ${this.alias()}` : `FROM (${input.sql}) AS ${this.alias()}`;
     const ctx = this.ctx();
     const carry = this.partition ? `, ${PART}` : '';
-    if (this.partition && (op.op === 'join' || op.op === 'makeseries' || op.op === 'mvapply' || op.op === 'topnested' || op.op === 'partition')) unsupportedAt(undefined, notSupported(`${op.op} inside an mv-apply subquery`));
+    if (this.partition && (op.op === 'join' || op.op === 'makeseries' || op.op === 'mvapply' || op.op === 'topnested' || op.op === 'partition'))
+      unsupportedAt(undefined, notSupported(`${op.op} inside an mv-apply subquery`));
     switch (op.op) {
       case 'where': {
         const w = this.windowed(input, [{ name: '', expr: op.predicate }]);
@@ -246,34 +266,56 @@ export class Translator {
           const names = [...input.columns.map((c) => ident(c.name)), ...(this.partition ? [PART] : [])].join(', ');
           return { sql: `SELECT ${names} FROM (${kept}) AS ${this.alias()} WHERE coalesce(${keep}, false) ORDER BY ${w.window.order}`, columns: input.columns };
         }
-        return { sql: `SELECT * ${from} WHERE ${asType(op.predicate, 'bool', this.ctx({ columns: input.columns }))}`, columns: input.columns, repeatable: input.repeatable && deterministic(op.predicate) };
+        return {
+          sql: `SELECT * ${from} WHERE ${asType(op.predicate, 'bool', this.ctx({ columns: input.columns }))}`,
+          columns: input.columns,
+          repeatable: input.repeatable && deterministic(op.predicate),
+        };
       }
       case 'extend': {
         const w = this.windowed(input, op.assignments);
-        return { ...this.extend(w.input, op.assignments, columns, w.window), repeatable: input.repeatable && op.assignments.every((a) => deterministic(a.expr)) };
+        return {
+          ...this.extend(w.input, op.assignments, columns, w.window),
+          repeatable: input.repeatable && op.assignments.every((a) => deterministic(a.expr)),
+        };
       }
       case 'project': {
         const w = this.windowed(input, op.assignments);
         const pctx = this.ctx({ window: w.window });
         const ordered = w.window ? ` ORDER BY ${w.window.order}` : '';
         const repeatable = input.repeatable && op.assignments.every((a) => deterministic(a.expr));
-        return { sql: `SELECT ${op.assignments.map((a, i) => `${nonNull(asType(a.expr, columns[i].type, pctx), columns[i].type)} AS ${ident(a.name)}`).join(', ')}${carry} FROM (${w.input.sql}) AS ${this.alias()}${ordered}`, columns, repeatable };
+        return {
+          sql: `SELECT ${op.assignments.map((a, i) => `${nonNull(asType(a.expr, columns[i].type, pctx), columns[i].type)} AS ${ident(a.name)}`).join(', ')}${carry} FROM (${w.input.sql}) AS ${this.alias()}${ordered}`,
+          columns,
+          repeatable,
+        };
       }
       case 'select':
         // project-away of every column still leaves the rows (a later count sees them).
-        return { sql: `SELECT ${op.items.map((i) => `${ident(i.from)} AS ${ident(i.name)}`).join(', ') || 'NULL AS "__kql_none"'}${carry} ${from}`, columns, repeatable: input.repeatable };
+        return {
+          sql: `SELECT ${op.items.map((i) => `${ident(i.from)} AS ${ident(i.name)}`).join(', ') || 'NULL AS "__kql_none"'}${carry} ${from}`,
+          columns,
+          repeatable: input.repeatable,
+        };
       case 'summarize':
         return this.summarize(input, op.by, op.aggregates, columns);
       case 'sort':
         return { sql: `SELECT * ${from} ORDER BY ${this.partition ? `${PART}, ` : ''}${this.orderBy(op.keys)}`, columns: input.columns };
       case 'take':
-        if (this.partition) return { sql: `SELECT * ${from} QUALIFY row_number() OVER (PARTITION BY ${PART}) <= ${asType(op.count, 'long', ctx)}`, columns: input.columns };
+        if (this.partition)
+          return { sql: `SELECT * ${from} QUALIFY row_number() OVER (PARTITION BY ${PART}) <= ${asType(op.count, 'long', ctx)}`, columns: input.columns };
         return { sql: `SELECT * ${from} LIMIT ${literalCount(op.count) ?? asType(op.count, 'long', ctx)}`, columns: input.columns };
       case 'top':
         if (this.partition) {
-          return { sql: `SELECT * ${from} QUALIFY row_number() OVER (PARTITION BY ${PART} ORDER BY ${this.orderBy(op.keys)}) <= ${asType(op.count, 'long', ctx)} ORDER BY ${PART}, ${this.orderBy(op.keys)}`, columns: input.columns };
+          return {
+            sql: `SELECT * ${from} QUALIFY row_number() OVER (PARTITION BY ${PART} ORDER BY ${this.orderBy(op.keys)}) <= ${asType(op.count, 'long', ctx)} ORDER BY ${PART}, ${this.orderBy(op.keys)}`,
+            columns: input.columns,
+          };
         }
-        return { sql: `SELECT * ${from} ORDER BY ${this.orderBy(op.keys)} LIMIT ${literalCount(op.count) ?? asType(op.count, 'long', ctx)}`, columns: input.columns };
+        return {
+          sql: `SELECT * ${from} ORDER BY ${this.orderBy(op.keys)} LIMIT ${literalCount(op.count) ?? asType(op.count, 'long', ctx)}`,
+          columns: input.columns,
+        };
       case 'count':
         if (this.partition) return { sql: `SELECT count(*) AS ${ident(op.name)}${carry} ${from} GROUP BY ${PART}`, columns };
         return { sql: `SELECT count(*) AS ${ident(op.name)} ${from}`, columns };
@@ -302,7 +344,9 @@ export class Translator {
           const key = op.keys.find((k) => k.name === c.name);
           if (!key) return ident(c.name);
           const re = ctx.params.text(`(?:^|${pair})\\s*${esc(key.name)}\\s*${esc(op.kvDelimiter)}\\s*(?:${quoted}${plain})`);
-          const groups = op.quote ? `coalesce(NULLIF(regexp_extract(${text}, ${re}, 1), ''), regexp_extract(${text}, ${re}, 2))` : `regexp_extract(${text}, ${re}, 1)`;
+          const groups = op.quote
+            ? `coalesce(NULLIF(regexp_extract(${text}, ${re}, 1), ''), regexp_extract(${text}, ${re}, 2))`
+            : `regexp_extract(${text}, ${re}, 1)`;
           const value = `CASE WHEN regexp_matches(${text}, ${re}) THEN trim(${groups}) END`;
           return `${c.type === 'string' ? `coalesce(${value}, '')` : convert(value, 'string', c.type)} AS ${ident(c.name)}`;
         });
@@ -393,7 +437,10 @@ export class Translator {
     flush();
     // The analyzer's order wins (it is what Kusto returns).
     if (current.columns.map((c) => c.name).join('\u0000') !== output.map((c) => c.name).join('\u0000')) {
-      return { sql: `SELECT ${output.map((c) => ident(c.name)).join(', ')}${this.partition ? `, ${PART}` : ''} FROM (${current.sql}) AS ${this.alias()}`, columns: output };
+      return {
+        sql: `SELECT ${output.map((c) => ident(c.name)).join(', ')}${this.partition ? `, ${PART}` : ''} FROM (${current.sql}) AS ${this.alias()}`,
+        columns: output,
+      };
     }
     return { sql: current.sql, columns: output };
   }
@@ -441,7 +488,9 @@ export class Translator {
         const value = asType(call.args[0], call.args[0].type === 'dynamic' ? 'real' : call.args[0].type, aggCtx);
         agg.names.forEach((out, i) => {
           const name = `__agg${n++}`;
-          inner.push(`${convert(nearestRank(value, percentArg(call.args[i + 1], aggCtx)), call.args[0].type === 'dynamic' ? 'real' : call.args[0].type, typeOf(out))} AS ${name}`);
+          inner.push(
+            `${convert(nearestRank(value, percentArg(call.args[i + 1], aggCtx)), call.args[0].type === 'dynamic' ? 'real' : call.args[0].type, typeOf(out))} AS ${name}`,
+          );
           outer.push(`${name} AS ${ident(out)}`);
         });
       } else {
@@ -458,7 +507,14 @@ export class Translator {
     const order = this.options.stableOrder && keys > 0 ? ` ORDER BY min(${ROW})` : '';
     const mixed = distinctItems.size > 0 && distinctItems.size < n && holistic && input.repeatable && !this.options.stableOrder && !this.partition;
     const innerSql = mixed
-      ? this.splitDistinct(input.sql, inner.slice(0, keys), inner.slice(keys), distinctItems, by.map((b) => ident(b.name)), groupBy)
+      ? this.splitDistinct(
+          input.sql,
+          inner.slice(0, keys),
+          inner.slice(keys),
+          distinctItems,
+          by.map((b) => ident(b.name)),
+          groupBy,
+        )
       : `SELECT ${inner.join(', ') || '1 AS __none'} FROM (${source}) AS ${this.alias()}${groupBy}${order}`;
     return { sql: `SELECT ${outer.join(', ')} FROM (${innerSql}) AS ${this.alias()}`, columns: output };
   }
@@ -472,7 +528,14 @@ export class Translator {
    * Only for a repeatable input (a store table, filtered or computed on row by row), which a second
    * reading costs one scan and returns alike.
    */
-  private splitDistinct(input: string, keyItems: readonly string[], aggItems: readonly string[], distinct: ReadonlySet<string>, keyNames: readonly string[], groupBy: string): string {
+  private splitDistinct(
+    input: string,
+    keyItems: readonly string[],
+    aggItems: readonly string[],
+    distinct: ReadonlySet<string>,
+    keyNames: readonly string[],
+    groupBy: string,
+  ): string {
     // aggItems[i] is `... AS __agg<i>`.
     const isCount = (i: number) => distinct.has(`__agg${i}`);
     const side = (items: readonly string[]) => `SELECT ${[...keyItems, ...items].join(', ')} FROM (${input}) AS ${this.alias()}${groupBy}`;
@@ -519,12 +582,16 @@ export class Translator {
     const leftKeys = new Map(op.keys.map((k) => [(k.left as Extract<Expr, { kind: 'column' }>).name, (k.right as Extract<Expr, { kind: 'column' }>).name]));
     const outer = op.kind === 'leftouter' || op.kind === 'rightouter' || op.kind === 'fullouter';
     const rightCols = op.lookup ? right.columns.filter((c) => !rightKeys.has(c.name)) : right.columns;
-    if (input.columns.length + rightCols.length !== output.length) unsupportedAt(undefined, notSupported('This join (its output columns could not be matched)'));
+    if (input.columns.length + rightCols.length !== output.length)
+      unsupportedAt(undefined, notSupported('This join (its output columns could not be matched)'));
     const items = output.map((c, i) => {
       if (i < input.columns.length) {
         const name = input.columns[i].name;
         // lookup keeps one key column: take the right one when the left row has no match (rightouter/fullouter).
-        const value = op.lookup && leftKeys.has(name) && (op.kind === 'rightouter' || op.kind === 'fullouter') ? `coalesce(${l}.${ident(name)}, ${r}.${ident(leftKeys.get(name) as string)})` : `${l}.${ident(name)}`;
+        const value =
+          op.lookup && leftKeys.has(name) && (op.kind === 'rightouter' || op.kind === 'fullouter')
+            ? `coalesce(${l}.${ident(name)}, ${r}.${ident(leftKeys.get(name) as string)})`
+            : `${l}.${ident(name)}`;
         return `${c.type === 'string' && outer ? `coalesce(${value}, '')` : value} AS ${ident(c.name)}`;
       }
       const value = `${r}.${ident(rightCols[i - input.columns.length].name)}`;
@@ -535,7 +602,11 @@ export class Translator {
   }
 
   /** Each mv-expand/mv-apply expression as a DuckDB list: array elements, one-entry bags, or the value itself. */
-  private expansionLists(op: { readonly items: readonly { readonly name: string; readonly expr: Expr }[]; readonly limit?: Expr; readonly bagAsArray?: boolean }): Map<string, string> {
+  private expansionLists(op: {
+    readonly items: readonly { readonly name: string; readonly expr: Expr }[];
+    readonly limit?: Expr;
+    readonly bagAsArray?: boolean;
+  }): Map<string, string> {
     const ctx = this.ctx();
     const lists = new Map<string, string>();
     for (const item of op.items) {
@@ -556,7 +627,8 @@ export class Translator {
     for (const c of output) {
       const list = lists.get(c.name);
       if (list) inner.push(`unnest(${list}) AS ${ident(c.name)}`);
-      else if (c.name === op.indexColumn) inner.push(`unnest(range(0, greatest(${[...lists.values()].map((l) => `len(${l})`).join(', ')}))) AS ${ident(c.name)}`);
+      else if (c.name === op.indexColumn)
+        inner.push(`unnest(range(0, greatest(${[...lists.values()].map((l) => `len(${l})`).join(', ')}))) AS ${ident(c.name)}`);
       else inner.push(ident(c.name));
     }
     if (this.partition) inner.push(PART);
@@ -578,15 +650,23 @@ export class Translator {
     const base = this.alias();
     const numbered = `SELECT *, row_number() OVER () AS ${PART} FROM (${input.sql}) AS ${this.alias()}`;
     const lists = this.expansionLists(op);
-    const expandedColumns: ColumnDef[] = [...(op.indexColumn ? [{ name: op.indexColumn, type: 'long' as KqlType }] : []), ...op.items.map((i) => ({ name: i.name, type: i.type }))];
+    const expandedColumns: ColumnDef[] = [
+      ...(op.indexColumn ? [{ name: op.indexColumn, type: 'long' as KqlType }] : []),
+      ...op.items.map((i) => ({ name: i.name, type: i.type })),
+    ];
     const unnested = [PART, ...[...lists.entries()].map(([name, list]) => `unnest(${list}) AS ${ident(name)}`)];
     if (op.indexColumn) unnested.push(`unnest(range(0, greatest(${[...lists.values()].map((l) => `len(${l})`).join(', ')}))) AS ${ident(op.indexColumn)}`);
     const typed = expandedColumns.map((c) => (lists.has(c.name) ? `${expandedValue(ident(c.name), c.type)} AS ${ident(c.name)}` : ident(c.name)));
     const expandedSql = `SELECT ${typed.join(', ')}, ${PART} FROM (SELECT ${unnested.join(', ')} FROM (${numbered}) AS ${this.alias()}) AS ${this.alias()}`;
     const sub = this.perSubTable({ sql: expandedSql, columns: expandedColumns }, op.subquery);
     const s = this.alias();
-    const items = output.map((c) => (sub.columns.some((x) => x.name === c.name) ? `${s}.${ident(c.name)}` : `${base}.${ident(c.name)}`) + ` AS ${ident(c.name)}`);
-    return { sql: `SELECT ${items.join(', ')} FROM (${numbered}) AS ${base} JOIN (${sub.sql}) AS ${s} ON ${base}.${PART} = ${s}.${PART} ORDER BY ${base}.${PART}`, columns: output };
+    const items = output.map(
+      (c) => (sub.columns.some((x) => x.name === c.name) ? `${s}.${ident(c.name)}` : `${base}.${ident(c.name)}`) + ` AS ${ident(c.name)}`,
+    );
+    return {
+      sql: `SELECT ${items.join(', ')} FROM (${numbered}) AS ${base} JOIN (${sub.sql}) AS ${s} ON ${base}.${PART} = ${s}.${PART} ORDER BY ${base}.${PART}`,
+      columns: output,
+    };
   }
 
   /**
@@ -636,11 +716,17 @@ export class Translator {
       const ranked = `SELECT *, row_number() OVER (${parents.length > 0 ? `PARTITION BY ${parents.join(', ')} ` : ''}ORDER BY ${order}) AS __r FROM (${grouped}) AS _g`;
       const limit = level.count ? ` WHERE __r <= ${asType(level.count, 'long', ctx)}` : '';
       const top = `SELECT ${[...parents, `__k${i}`, `__a${i}`].join(', ')} FROM (${ranked}) AS _r${limit}`;
-      const withParents = i === 0 ? top : `SELECT ${[...keptColumns.map((c) => `_p.${c}`), `_t.__k${i}`, `_t.__a${i}`].join(', ')} FROM (${kept}) AS _p JOIN (${top}) AS _t ON ${same('_p', '_t', i).join(' AND ')}`;
+      const withParents =
+        i === 0
+          ? top
+          : `SELECT ${[...keptColumns.map((c) => `_p.${c}`), `_t.__k${i}`, `_t.__a${i}`].join(', ')} FROM (${kept}) AS _p JOIN (${top}) AS _t ON ${same('_p', '_t', i).join(' AND ')}`;
       if (level.others) {
         const others = asType(level.others, keyType(i), ctx);
         const rest = `SELECT ${[...parentCols, `${others} AS __k${i}`].join(', ')}, ${aggregate} AS __a${i} FROM ${scope} WHERE NOT EXISTS (SELECT 1 FROM (${top}) AS _t WHERE ${[...same('_s', '_t', i), `_s.__k${i} IS NOT DISTINCT FROM _t.__k${i}`].join(' AND ')}) GROUP BY ${[...parentCols].join(', ') || 'ALL'}`;
-        const restWithParents = i === 0 ? rest : `SELECT ${[...keptColumns.map((c) => `_p.${c}`), `_o.__k${i}`, `_o.__a${i}`].join(', ')} FROM (${kept}) AS _p JOIN (${rest}) AS _o ON ${same('_p', '_o', i).join(' AND ')}`;
+        const restWithParents =
+          i === 0
+            ? rest
+            : `SELECT ${[...keptColumns.map((c) => `_p.${c}`), `_o.__k${i}`, `_o.__a${i}`].join(', ')} FROM (${kept}) AS _p JOIN (${rest}) AS _o ON ${same('_p', '_o', i).join(' AND ')}`;
         const width = op.levels.length;
         const pad = (cols: number) => Array.from({ length: width - cols }, (_, j) => `NULL AS __k${cols + j}, NULL AS __a${cols + j}`).join(', ');
         results.push(`SELECT *${i + 1 < width ? `, ${pad(i + 1)}` : ''} FROM (${restWithParents}) AS _x`);
@@ -649,7 +735,9 @@ export class Translator {
       kept = withParents;
     });
     const columns = op.levels.flatMap((_, i) => [`__k${i}`, `__a${i}`]);
-    const union = [`SELECT ${columns.join(', ')} FROM (${kept}) AS _k`, ...results.map((r) => `SELECT ${columns.join(', ')} FROM (${r}) AS _o`)].join(' UNION ALL ');
+    const union = [`SELECT ${columns.join(', ')} FROM (${kept}) AS _k`, ...results.map((r) => `SELECT ${columns.join(', ')} FROM (${r}) AS _o`)].join(
+      ' UNION ALL ',
+    );
     const items = output.map((c, i) => `${i % 2 === 0 ? nonNull(`__k${i / 2}`, c.type) : `__a${(i - 1) / 2}`} AS ${ident(c.name)}`);
     return { sql: `SELECT ${items.join(', ')} FROM (${union}) AS ${this.alias()}`, columns: output };
   }
@@ -671,8 +759,12 @@ export class Translator {
     const start = op.inclusive ? (integral ? floorTo(from, step) : `(floor(${from} / ${step}) * ${step})`) : from;
     const index = integral ? `((${axis} - ${start}) // ${step})` : `CAST(floor((${axis} - ${start}) / ${step}) AS BIGINT)`;
     const count = op.inclusive
-      ? integral ? `((${to} - ${start}) // ${step} + 1)` : `CAST(floor((${to} - ${start}) / ${step}) AS BIGINT) + 1`
-      : integral ? `((${to} - ${start} + ${step} - 1) // ${step})` : `CAST(ceil((${to} - ${start}) / ${step}) AS BIGINT)`;
+      ? integral
+        ? `((${to} - ${start}) // ${step} + 1)`
+        : `CAST(floor((${to} - ${start}) / ${step}) AS BIGINT) + 1`
+      : integral
+        ? `((${to} - ${start} + ${step} - 1) // ${step})`
+        : `CAST(ceil((${to} - ${start}) / ${step}) AS BIGINT)`;
     const within = op.inclusive ? `${axis} >= ${start} AND ${axis} <= ${to}` : `${axis} >= ${start} AND ${axis} < ${to}`;
     const inner = [
       ...op.by.map((b, i) => `${nonNull(asType(b.expr, output[i].type, ctx), output[i].type)} AS ${ident(b.name)}`),
@@ -684,7 +776,11 @@ export class Translator {
     const source = this.options.stableOrder ? this.numbered(input) : input.sql;
     const order = this.options.stableOrder ? `, min(${ROW}) AS ${ROW}` : '';
     const innerSql = `SELECT ${inner.join(', ')}${order} FROM (${source}) AS ${this.alias()} WHERE ${within} ${groupBy}`;
-    const middle = [...op.by.map((b) => ident(b.name)), 'list(__idx ORDER BY __idx) AS __idxs', ...op.aggregates.map((_, i) => `list(__a${i} ORDER BY __idx) AS __l${i}`)];
+    const middle = [
+      ...op.by.map((b) => ident(b.name)),
+      'list(__idx ORDER BY __idx) AS __idxs',
+      ...op.aggregates.map((_, i) => `list(__a${i} ORDER BY __idx) AS __l${i}`),
+    ];
     const middleOrder = this.options.stableOrder ? `, min(${ROW}) AS ${ROW}` : '';
     let middleSql = `SELECT ${middle.join(', ')}${middleOrder} FROM (${innerSql}) AS ${this.alias()}${op.by.length > 0 ? ` GROUP BY ${byPositions.join(', ')}` : ' HAVING count(*) > 0'}`;
     if (op.nonEmpty && op.by.length === 0) {
@@ -697,7 +793,11 @@ export class Translator {
       return `to_json(list_transform(range(0, greatest(${count}, 0)), i -> coalesce(__l${i}[list_position(__idxs, i)], ${fallback}))) AS ${ident(a.name)}`;
     });
     const axisValue = toJson(integral ? `(${start} + i * ${step})` : `(${start} + i * ${step})`, axisType === 'int' ? 'long' : axisType);
-    const outer = [...op.by.map((b) => ident(b.name)), ...series, `to_json(list_transform(range(0, greatest(${count}, 0)), i -> ${axisValue})) AS ${ident(op.axisName)}`];
+    const outer = [
+      ...op.by.map((b) => ident(b.name)),
+      ...series,
+      `to_json(list_transform(range(0, greatest(${count}, 0)), i -> ${axisValue})) AS ${ident(op.axisName)}`,
+    ];
     const final = this.options.stableOrder && op.by.length > 0 ? ` ORDER BY ${ROW}` : '';
     return { sql: `SELECT ${outer.join(', ')} FROM (${middleSql}) AS ${this.alias()}${final}`, columns: output };
   }
@@ -720,7 +820,11 @@ export class Translator {
         const integral = part.type === 'int' || part.type === 'long';
         // relaxed: a value of the wrong type still lets the rest of the pattern match (the column is then null).
         const alternative = op.mode === 'relaxed' ? '|.*?' : '';
-        const numeric = integral ? `(-?\\d+${alternative})` : part.type === 'real' || part.type === 'decimal' ? `(-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?${alternative})` : undefined;
+        const numeric = integral
+          ? `(-?\\d+${alternative})`
+          : part.type === 'real' || part.type === 'decimal'
+            ? `(-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?${alternative})`
+            : undefined;
         pattern += numeric ?? (last || regexMode ? '(.*)' : '(.*?)');
         groups.set(part.name, { index: groups.size + 1, type: part.type });
       }

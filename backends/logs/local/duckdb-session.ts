@@ -2,7 +2,18 @@
  * A DuckDB database (file or in-memory) with the KQL macros installed. Each query runs
  * on its own connection so it can be interrupted (timeout, abort) without touching others.
  */
-import { BIGINT, BOOLEAN, DOUBLE, DuckDBConnection, DuckDBDataChunk, DuckDBInstance, VARCHAR, type DuckDBPreparedStatement, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import {
+  BIGINT,
+  BOOLEAN,
+  DOUBLE,
+  type DuckDBConnection,
+  DuckDBDataChunk,
+  DuckDBInstance,
+  VARCHAR,
+  type DuckDBPreparedStatement,
+  type DuckDBType,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 import { KQL_MACROS } from '../kql/macros';
 import type { BoundParam, ParamType } from '../kql/sql';
 import { duckType, type ColumnDef } from '../kql/types';

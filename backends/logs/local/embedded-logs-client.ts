@@ -12,7 +12,15 @@ import { QueryInterrupted } from '../deadline';
 import { InProcessCompiler, type QueryCompiler } from '../kql/query-compiler';
 import type { TableSchema } from '../kql/schema';
 import { TICKS_PER_MS } from '../kql/types';
-import { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, LogsQueryError, type LogsClient, type LogsQueryOptions, type LogsQueryResult, type LogsTableSchema } from '../../../core/ports/logs';
+import {
+  DEFAULT_MAX_ROWS,
+  DEFAULT_TIMEOUT_MS,
+  LogsQueryError,
+  type LogsClient,
+  type LogsQueryOptions,
+  type LogsQueryResult,
+  type LogsTableSchema,
+} from '../../../core/ports/logs';
 import { DuckDbSession } from './duckdb-session';
 import { parseImportFile, type ParsedImport } from './import-file';
 import { toStoreValue, type StoreValue } from './row-values';
@@ -74,7 +82,11 @@ export class EmbeddedLogsClient implements LogsClient {
     const timeoutInMs = options.timeoutInMs ?? DEFAULT_TIMEOUT_MS;
     let compiled;
     try {
-      compiled = await this.compiler.compile(kql, { nowTicks, maxRows: maxRows + 1, timeRange: timeRange(options, nowTicks) }, { timeoutInMs, abortSignal: options.abortSignal });
+      compiled = await this.compiler.compile(
+        kql,
+        { nowTicks, maxRows: maxRows + 1, timeRange: timeRange(options, nowTicks) },
+        { timeoutInMs, abortSignal: options.abortSignal },
+      );
     } catch (error) {
       if (error instanceof QueryInterrupted) throw interrupted(error.reason, timeoutInMs);
       if (error instanceof KqlError) {

@@ -65,7 +65,11 @@ export function parseImportFile(file: string, table: string, existing: TableSche
   if (!VALID_NAME.test(table)) throw new ImportError([`"${table}" is not a valid table name (letters, digits and _; not starting with a digit)`]);
   const text = readFileSync(file, 'utf8');
   const lower = file.toLowerCase();
-  const raw = lower.endsWith('.csv') ? readCsv(text, problems) : lower.endsWith('.jsonl') || lower.endsWith('.ndjson') || lower.endsWith('.json') ? readJsonl(text, problems) : undefined;
+  const raw = lower.endsWith('.csv')
+    ? readCsv(text, problems)
+    : lower.endsWith('.jsonl') || lower.endsWith('.ndjson') || lower.endsWith('.json')
+      ? readJsonl(text, problems)
+      : undefined;
   if (!raw) throw new ImportError([`${file}: use a .jsonl or .csv file`]);
   if (problems.length > 0) throw new ImportError(problems);
   if (raw.length === 0) throw new ImportError([`${file} has no rows`]);

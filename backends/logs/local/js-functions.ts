@@ -8,8 +8,35 @@
  * kql/regex.ts, which gives them to DuckDB's RE2).
  */
 import { BIGINT, BOOLEAN, DOUBLE, DuckDBScalarFunction, VARCHAR, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
-import { arrayIff, arrayMove, arrayReverse, arraySort, arraySplit, bagMerge, bagRemoveKeys, jaccardIndex, mergeBagList, parse, seriesFill, setOperation, treePaths, zip } from '../kql/runtime/dynamic';
-import { base64ToGuid, countOf, guidToBase64, indexOf, parseUrl, parseUrlQuery, realToString, toHex, urlDecode, urlEncode, urlEncodeComponent } from '../kql/runtime/strings';
+import {
+  arrayIff,
+  arrayMove,
+  arrayReverse,
+  arraySort,
+  arraySplit,
+  bagMerge,
+  bagRemoveKeys,
+  jaccardIndex,
+  mergeBagList,
+  parse,
+  seriesFill,
+  setOperation,
+  treePaths,
+  zip,
+} from '../kql/runtime/dynamic';
+import {
+  base64ToGuid,
+  countOf,
+  guidToBase64,
+  indexOf,
+  parseUrl,
+  parseUrlQuery,
+  realToString,
+  toHex,
+  urlDecode,
+  urlEncode,
+  urlEncodeComponent,
+} from '../kql/runtime/strings';
 import { parseKqlDateTime } from '../kql/runtime/datetime-parse';
 import { formatDateTime, formatTimespan } from '../kql/runtime/time-format';
 import { hashDateTime, hashLong, hashText } from '../kql/runtime/xxhash64';
@@ -57,7 +84,19 @@ const FUNCTIONS: readonly JsFunction[] = [
   { name: 'kql_js_real_str', params: [DOUBLE], returns: VARCHAR, row: strict(1, (a) => realToString(Number(a[0]))) },
   { name: 'kql_js_todatetime', params: [VARCHAR], returns: BIGINT, row: strict(1, (a) => parseKqlDateTime(String(a[0]))) },
   { name: 'kql_js_format_timespan', params: [BIGINT, VARCHAR], returns: VARCHAR, row: strict(2, (a) => formatTimespan(BigInt(a[0] as bigint), String(a[1]))) },
-  { name: 'kql_js_set', varargs: VARCHAR, returns: VARCHAR, row: strict(1, (a) => json(setOperation(String(a[0]) as 'union', a.slice(1).map((x) => parse(str(x)))))) },
+  {
+    name: 'kql_js_set',
+    varargs: VARCHAR,
+    returns: VARCHAR,
+    row: strict(1, (a) =>
+      json(
+        setOperation(
+          String(a[0]) as 'union',
+          a.slice(1).map((x) => parse(str(x))),
+        ),
+      ),
+    ),
+  },
   { name: 'kql_js_zip', varargs: VARCHAR, returns: VARCHAR, row: (a) => json(zip(a.map((x) => parse(str(x))))) },
   { name: 'kql_js_bag_merge', varargs: VARCHAR, returns: VARCHAR, row: (a) => json(bagMerge(a.map((x) => parse(str(x))))) },
   {
@@ -67,7 +106,13 @@ const FUNCTIONS: readonly JsFunction[] = [
     returns: VARCHAR,
     row: strict(1, (a) => {
       const [index, direction, nullsLast] = String(a[0]).split('|');
-      return json(arraySort(a.slice(1).map((x) => parse(str(x))), direction === 'desc', nullsLast !== 'false')[Number(index)] ?? null);
+      return json(
+        arraySort(
+          a.slice(1).map((x) => parse(str(x))),
+          direction === 'desc',
+          nullsLast !== 'false',
+        )[Number(index)] ?? null,
+      );
     }),
   },
   { name: 'kql_js_array_reverse', params: [VARCHAR], returns: VARCHAR, row: (a) => json(arrayReverse(parse(str(a[0])))) },
@@ -81,12 +126,30 @@ const FUNCTIONS: readonly JsFunction[] = [
   { name: 'kql_js_bag_remove_keys', params: [VARCHAR, VARCHAR], returns: VARCHAR, row: (a) => json(bagRemoveKeys(parse(str(a[0])), parse(str(a[1])))) },
   { name: 'kql_js_merge_bags', params: [VARCHAR, BIGINT], returns: VARCHAR, row: (a) => json(mergeBagList(parse(str(a[0])), num(a[1]))) },
   { name: 'kql_js_jaccard', params: [VARCHAR, VARCHAR], returns: DOUBLE, row: (a) => jaccardIndex(parse(str(a[0])), parse(str(a[1]))) },
-  { name: 'kql_js_series_fill', params: [VARCHAR, VARCHAR, VARCHAR], returns: VARCHAR, row: (a) => json(seriesFill(parse(str(a[0])), String(a[1]) as 'const', parse(str(a[2])) ?? null)) },
-  { name: 'kql_js_tohex', params: [BIGINT, BIGINT, BIGINT], returns: VARCHAR, row: strict(1, (a) => toHex(BigInt(a[0] as bigint), num(a[1]) ?? 0, num(a[2]) === 32 ? 32 : 64)) },
+  {
+    name: 'kql_js_series_fill',
+    params: [VARCHAR, VARCHAR, VARCHAR],
+    returns: VARCHAR,
+    row: (a) => json(seriesFill(parse(str(a[0])), String(a[1]) as 'const', parse(str(a[2])) ?? null)),
+  },
+  {
+    name: 'kql_js_tohex',
+    params: [BIGINT, BIGINT, BIGINT],
+    returns: VARCHAR,
+    row: strict(1, (a) => toHex(BigInt(a[0] as bigint), num(a[1]) ?? 0, num(a[2]) === 32 ? 32 : 64)),
+  },
   { name: 'kql_js_guid_to_base64', params: [VARCHAR], returns: VARCHAR, row: strict(1, (a) => guidToBase64(String(a[0]))) },
   { name: 'kql_js_base64_to_guid', params: [VARCHAR], returns: VARCHAR, row: strict(1, (a) => base64ToGuid(String(a[0]))) },
   { name: 'kql_js_base64_to_array', params: [VARCHAR], returns: VARCHAR, row: strict(1, (a) => json([...Buffer.from(String(a[0]), 'base64')])) },
-  { name: 'kql_js_array_to_base64', params: [VARCHAR], returns: VARCHAR, row: (a) => { const v = parse(str(a[0])); return Array.isArray(v) ? Buffer.from(v.map((x) => Number(x) & 255)).toString('base64') : null; } },
+  {
+    name: 'kql_js_array_to_base64',
+    params: [VARCHAR],
+    returns: VARCHAR,
+    row: (a) => {
+      const v = parse(str(a[0]));
+      return Array.isArray(v) ? Buffer.from(v.map((x) => Number(x) & 255)).toString('base64') : null;
+    },
+  },
   { name: 'kql_js_treepath', params: [VARCHAR], returns: VARCHAR, row: (a) => json(treePaths(parse(str(a[0])))) },
   { name: 'kql_js_hash_text', params: [VARCHAR], returns: BIGINT, row: strict(1, (a) => hashText(String(a[0]))) },
   { name: 'kql_js_hash_long', params: [BIGINT], returns: BIGINT, row: strict(1, (a) => hashLong(BigInt(a[0] as bigint))) },
@@ -101,11 +164,18 @@ const FUNCTIONS: readonly JsFunction[] = [
     row: (a) => {
       const pairs = parse(str(a[0]));
       const percents = parse(str(a[1]));
-      const list = Array.isArray(pairs) ? pairs.filter((p): p is [number, number] => Array.isArray(p) && typeof p[0] === 'number' && typeof p[1] === 'number') : [];
+      const list = Array.isArray(pairs)
+        ? pairs.filter((p): p is [number, number] => Array.isArray(p) && typeof p[0] === 'number' && typeof p[1] === 'number')
+        : [];
       return json(weightedPercentiles(list, Array.isArray(percents) ? percents.map(Number) : []));
     },
   },
-  { name: 'kql_js_array_iff', params: [VARCHAR, VARCHAR, VARCHAR], returns: VARCHAR, row: (a) => json(arrayIff(parse(str(a[0])), parse(str(a[1])), parse(str(a[2])))) },
+  {
+    name: 'kql_js_array_iff',
+    params: [VARCHAR, VARCHAR, VARCHAR],
+    returns: VARCHAR,
+    row: (a) => json(arrayIff(parse(str(a[0])), parse(str(a[1])), parse(str(a[2])))),
+  },
 ];
 
 function create(fn: JsFunction): DuckDBScalarFunction {

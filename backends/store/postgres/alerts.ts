@@ -4,7 +4,19 @@ import type { AlertRepository, Delivery, StormCursor, StormJoiner } from '../../
 import type { Silence } from '../../../core/alerts/silence';
 import { stormCardKey, type Storm, type StormMember, type StormView } from '../../../core/alerts/storm';
 import type { PostgresDatabase } from './database';
-import { alertColumns, NO_STORM_TOTALS, toDelivery, toSilence, toStorm, toStormMember, toStormView, type DeliveryRow, type SilenceRow, type StormRow, type StormTotals } from '../rows/alerts';
+import {
+  alertColumns,
+  NO_STORM_TOTALS,
+  toDelivery,
+  toSilence,
+  toStorm,
+  toStormMember,
+  toStormView,
+  type DeliveryRow,
+  type SilenceRow,
+  type StormRow,
+  type StormTotals,
+} from '../rows/alerts';
 
 const parse = (rows: ReadonlyArray<{ record_json: string }>): AlertRecord[] => rows.map((r) => JSON.parse(r.record_json) as AlertRecord);
 
@@ -37,7 +49,12 @@ export class PostgresAlertRepository implements AlertRepository {
   }
 
   async recordEvent(dedupeKey: string, alertId: string, receivedAt: string, payload: string): Promise<void> {
-    await this.db.execute('INSERT INTO alert_events (dedupe_key, alert_id, received_at, payload) VALUES ($1, $2, $3, $4)', [dedupeKey, alertId, receivedAt, payload]);
+    await this.db.execute('INSERT INTO alert_events (dedupe_key, alert_id, received_at, payload) VALUES ($1, $2, $3, $4)', [
+      dedupeKey,
+      alertId,
+      receivedAt,
+      payload,
+    ]);
   }
 
   async getExact(alertId: string): Promise<AlertRecord | undefined> {
@@ -45,7 +62,10 @@ export class PostgresAlertRepository implements AlertRepository {
   }
 
   async get(alertId: string): Promise<AlertRecord | undefined> {
-    return (await this.getExact(alertId)) ?? parse(await this.db.query('SELECT record_json FROM alerts WHERE short_id = $1 ORDER BY fired_at DESC LIMIT 1', [alertId]))[0];
+    return (
+      (await this.getExact(alertId)) ??
+      parse(await this.db.query('SELECT record_json FROM alerts WHERE short_id = $1 ORDER BY fired_at DESC LIMIT 1', [alertId]))[0]
+    );
   }
 
   async save(record: AlertRecord): Promise<void> {
@@ -71,7 +91,9 @@ export class PostgresAlertRepository implements AlertRepository {
 
   async listOpen(filter: AlertFilter, limit: number): Promise<AlertRecord[]> {
     const { sql, params } = filterClause(filter);
-    return parse(await this.db.query(`SELECT record_json FROM alerts WHERE ${sql} ORDER BY severity, fired_at DESC LIMIT $${params.length + 1}`, [...params, limit]));
+    return parse(
+      await this.db.query(`SELECT record_json FROM alerts WHERE ${sql} ORDER BY severity, fired_at DESC LIMIT $${params.length + 1}`, [...params, limit]),
+    );
   }
 
   async countOpen(filter: AlertFilter): Promise<number> {
@@ -86,7 +108,9 @@ export class PostgresAlertRepository implements AlertRepository {
   }
 
   async deliveriesOf(alertId: string): Promise<Delivery[]> {
-    return (await this.db.query<DeliveryRow>('SELECT * FROM alert_deliveries WHERE alert_id = $1 ORDER BY delivered_at, conversation_id', [alertId])).map(toDelivery);
+    return (await this.db.query<DeliveryRow>('SELECT * FROM alert_deliveries WHERE alert_id = $1 ORDER BY delivered_at, conversation_id', [alertId])).map(
+      toDelivery,
+    );
   }
 
   async recordDelivery(d: Delivery): Promise<void> {
@@ -107,7 +131,10 @@ export class PostgresAlertRepository implements AlertRepository {
   }
 
   async latestStorm(conversationId: string, rule: string): Promise<Storm | undefined> {
-    const [row] = await this.db.query<StormRow>('SELECT * FROM alert_storms WHERE conversation_id = $1 AND rule = $2 ORDER BY generation DESC LIMIT 1', [conversationId, rule]);
+    const [row] = await this.db.query<StormRow>('SELECT * FROM alert_storms WHERE conversation_id = $1 AND rule = $2 ORDER BY generation DESC LIMIT 1', [
+      conversationId,
+      rule,
+    ]);
     return row ? toStorm(row) : undefined;
   }
 
@@ -120,7 +147,16 @@ export class PostgresAlertRepository implements AlertRepository {
          severity = LEAST(alert_storms.severity, excluded.severity),
          first_fired_at = LEAST(alert_storms.first_fired_at, excluded.first_fired_at),
          last_fired_at = GREATEST(alert_storms.last_fired_at, excluded.last_fired_at)`,
-      [storm.conversationId, storm.rule, storm.generation, storm.startedAt, storm.lastAt, member.monitorCondition === 'Fired' ? 1 : 0, member.severity, member.firedAt],
+      [
+        storm.conversationId,
+        storm.rule,
+        storm.generation,
+        storm.startedAt,
+        storm.lastAt,
+        member.monitorCondition === 'Fired' ? 1 : 0,
+        member.severity,
+        member.firedAt,
+      ],
     );
     if (member.site) {
       await this.db.execute(
@@ -132,7 +168,11 @@ export class PostgresAlertRepository implements AlertRepository {
   }
 
   async markStormDirty(conversationId: string, rule: string, generation: number): Promise<void> {
-    await this.db.execute('UPDATE alert_storms SET dirty = true WHERE conversation_id = $1 AND rule = $2 AND generation = $3 AND NOT dirty', [conversationId, rule, generation]);
+    await this.db.execute('UPDATE alert_storms SET dirty = true WHERE conversation_id = $1 AND rule = $2 AND generation = $3 AND NOT dirty', [
+      conversationId,
+      rule,
+      generation,
+    ]);
   }
 
   async dirtyStorms(limit = Number.POSITIVE_INFINITY, after?: StormCursor): Promise<Array<Storm & { cardKey: string }>> {
@@ -146,7 +186,11 @@ export class PostgresAlertRepository implements AlertRepository {
   }
 
   async clearStormDirty(storm: Storm): Promise<void> {
-    await this.db.execute('UPDATE alert_storms SET dirty = false WHERE conversation_id = $1 AND rule = $2 AND generation = $3', [storm.conversationId, storm.rule, storm.generation]);
+    await this.db.execute('UPDATE alert_storms SET dirty = false WHERE conversation_id = $1 AND rule = $2 AND generation = $3', [
+      storm.conversationId,
+      storm.rule,
+      storm.generation,
+    ]);
   }
 
   async stormView(storm: Storm, memberLimit: number): Promise<StormView> {
@@ -164,13 +208,10 @@ export class PostgresAlertRepository implements AlertRepository {
   }
 
   async addSilence(silence: Omit<Silence, 'id'>): Promise<Silence> {
-    const [row] = await this.db.query<{ id: string }>('INSERT INTO alert_silences (rule, target, until, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id', [
-      silence.rule,
-      silence.target,
-      silence.until,
-      silence.createdBy,
-      silence.createdAt,
-    ]);
+    const [row] = await this.db.query<{ id: string }>(
+      'INSERT INTO alert_silences (rule, target, until, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+      [silence.rule, silence.target, silence.until, silence.createdBy, silence.createdAt],
+    );
     return { ...silence, id: Number(row!.id) };
   }
 
@@ -179,7 +220,11 @@ export class PostgresAlertRepository implements AlertRepository {
   }
 
   async findSilence(rule: string, target: string, now: Date): Promise<Silence | undefined> {
-    const [row] = await this.db.query<SilenceRow>('SELECT * FROM alert_silences WHERE rule = $1 AND target = $2 AND until > $3 ORDER BY until DESC LIMIT 1', [rule, target, now.toISOString()]);
+    const [row] = await this.db.query<SilenceRow>('SELECT * FROM alert_silences WHERE rule = $1 AND target = $2 AND until > $3 ORDER BY until DESC LIMIT 1', [
+      rule,
+      target,
+      now.toISOString(),
+    ]);
     return row ? toSilence(row) : undefined;
   }
 

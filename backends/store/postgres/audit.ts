@@ -13,7 +13,17 @@ export class PostgresAuditLog implements AuditLog {
   async record(entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<void> {
     await this.db.execute(
       `INSERT INTO audit_log (at, actor_id, actor_name, role, action, target, outcome, detail, conversation_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [entry.at ?? this.now().toISOString(), entry.actorId, entry.actorName, entry.role, entry.action, entry.target ?? null, entry.outcome, entry.detail ?? null, entry.conversationId ?? null],
+      [
+        entry.at ?? this.now().toISOString(),
+        entry.actorId,
+        entry.actorName,
+        entry.role,
+        entry.action,
+        entry.target ?? null,
+        entry.outcome,
+        entry.detail ?? null,
+        entry.conversationId ?? null,
+      ],
     );
   }
 

@@ -30,7 +30,9 @@ export function poolConfig(settings: PostgresSettings, tokens?: TokenSource): Po
   const sslmode = url.searchParams.get('sslmode');
   const azure = AZURE_HOST.test(host);
   if (azure && sslmode === 'disable') {
-    throw new PostgresSettingsError(`DATABASE_URL says sslmode=disable, but Azure Database for PostgreSQL (${host}) requires TLS: remove sslmode from DATABASE_URL.`);
+    throw new PostgresSettingsError(
+      `DATABASE_URL says sslmode=disable, but Azure Database for PostgreSQL (${host}) requires TLS: remove sslmode from DATABASE_URL.`,
+    );
   }
   const tls = azure || (!LOOPBACK.test(host) && sslmode !== 'disable') || sslmode === 'require' || sslmode === 'verify-full';
   // The URL's sslmode would override the TLS options below (pg reads it after them): they decide.

@@ -19,7 +19,9 @@ export class PostgresDeploymentRepository implements DeploymentRepository {
         [event.key, event.eventType, runId, event.receivedAt, event.body],
       );
       if (inserted === 0) {
-        const [seen] = await this.db.query<{ run_id: string; announced: boolean }>('SELECT run_id, announced FROM deployment_events WHERE event_key = $1', [event.key]);
+        const [seen] = await this.db.query<{ run_id: string; announced: boolean }>('SELECT run_id, announced FROM deployment_events WHERE event_key = $1', [
+          event.key,
+        ]);
         return { duplicate: true, run: seen ? await this.get(seen.run_id) : undefined, announced: seen?.announced ?? false };
       }
       const run = apply(current);
@@ -47,7 +49,10 @@ export class PostgresDeploymentRepository implements DeploymentRepository {
   async listRecent(options: { pipeline?: string; limit: number }): Promise<PipelineRun[]> {
     const limit = Math.max(1, Math.min(options.limit, 100));
     const rows = options.pipeline
-      ? await this.db.query<{ data: string }>('SELECT data FROM deployment_runs WHERE pipeline_lc = $1 ORDER BY updated_at DESC, run_id DESC LIMIT $2', [options.pipeline.toLowerCase(), limit])
+      ? await this.db.query<{ data: string }>('SELECT data FROM deployment_runs WHERE pipeline_lc = $1 ORDER BY updated_at DESC, run_id DESC LIMIT $2', [
+          options.pipeline.toLowerCase(),
+          limit,
+        ])
       : await this.db.query<{ data: string }>('SELECT data FROM deployment_runs ORDER BY updated_at DESC, run_id DESC LIMIT $1', [limit]);
     return rows.map((r) => JSON.parse(r.data) as PipelineRun);
   }

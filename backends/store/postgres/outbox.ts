@@ -89,7 +89,10 @@ export class PostgresOutboxRepository implements OutboxRepository {
   }
 
   async sentActivityId(conversationId: string, key: string): Promise<string | undefined> {
-    const [row] = await this.db.query<{ activity_id: string }>('SELECT activity_id FROM sent_messages WHERE conversation_id = $1 AND message_key = $2', [conversationId, key]);
+    const [row] = await this.db.query<{ activity_id: string }>('SELECT activity_id FROM sent_messages WHERE conversation_id = $1 AND message_key = $2', [
+      conversationId,
+      key,
+    ]);
     return row?.activity_id;
   }
 

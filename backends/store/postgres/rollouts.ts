@@ -1,4 +1,12 @@
-import { ACTIVE_ROLLOUT_STATES, IN_FLIGHT_STATES, type DeviceState, type Rollout, type RolloutDevice, type RolloutState, type WaveCounts } from '../../../core/rollouts/model';
+import {
+  ACTIVE_ROLLOUT_STATES,
+  IN_FLIGHT_STATES,
+  type DeviceState,
+  type Rollout,
+  type RolloutDevice,
+  type RolloutState,
+  type WaveCounts,
+} from '../../../core/rollouts/model';
 import { HOLDING, SETTLED, toDevice, toGateCounts, toRollout, toWaveCounts, waveTotalsOf, type DeviceRow, type RolloutRow } from '../rows/rollouts';
 import type { PlannedDevice } from '../../../core/rollouts/plan';
 import type { DeviceChange } from '../../../core/rollouts/progress';
@@ -74,9 +82,10 @@ export class PostgresRolloutRepository implements RolloutRepository {
 
   async list(options: { limit?: number; states?: readonly RolloutState[] } = {}): Promise<Rollout[]> {
     const states = options.states ?? [];
-    const rows = states.length > 0
-      ? await this.db.query<RolloutRow>('SELECT * FROM rollouts WHERE state = ANY($1) ORDER BY seq DESC LIMIT $2', [states, options.limit ?? 20])
-      : await this.db.query<RolloutRow>('SELECT * FROM rollouts ORDER BY seq DESC LIMIT $1', [options.limit ?? 20]);
+    const rows =
+      states.length > 0
+        ? await this.db.query<RolloutRow>('SELECT * FROM rollouts WHERE state = ANY($1) ORDER BY seq DESC LIMIT $2', [states, options.limit ?? 20])
+        : await this.db.query<RolloutRow>('SELECT * FROM rollouts ORDER BY seq DESC LIMIT $1', [options.limit ?? 20]);
     return rows.map(toRollout);
   }
 
@@ -89,11 +98,10 @@ export class PostgresRolloutRepository implements RolloutRepository {
     if (patch.waves !== undefined) column('waves_json', JSON.stringify(patch.waves));
     if (patch.lastChange !== undefined) column('last_change_json', JSON.stringify(patch.lastChange));
     if ('pauseReason' in patch) column('pause_reason', patch.pauseReason ?? null);
-    const [row] = await this.db.query<RolloutRow>(`UPDATE rollouts SET ${sets.join(', ')} WHERE id = $${values.length + 1} AND version = $${values.length + 2} RETURNING *`, [
-      ...values,
-      id,
-      expectedVersion,
-    ]);
+    const [row] = await this.db.query<RolloutRow>(
+      `UPDATE rollouts SET ${sets.join(', ')} WHERE id = $${values.length + 1} AND version = $${values.length + 2} RETURNING *`,
+      [...values, id, expectedVersion],
+    );
     return row ? toRollout(row) : undefined;
   }
 
@@ -133,7 +141,10 @@ export class PostgresRolloutRepository implements RolloutRepository {
   async gateCounts(rolloutId: string): Promise<WaveCounts[]> {
     let totals = this.waveTotals.get(rolloutId);
     if (!totals) {
-      const rows = await this.db.query<{ wave: number; n: string }>('SELECT COALESCE(wave, 0) AS wave, COUNT(*) AS n FROM rollout_devices WHERE rollout_id = $1 GROUP BY 1', [rolloutId]);
+      const rows = await this.db.query<{ wave: number; n: string }>(
+        'SELECT COALESCE(wave, 0) AS wave, COUNT(*) AS n FROM rollout_devices WHERE rollout_id = $1 GROUP BY 1',
+        [rolloutId],
+      );
       totals = new Map(rows.map((r) => [r.wave, Number(r.n)]));
       this.waveTotals.set(rolloutId, totals);
     }
@@ -157,10 +168,10 @@ export class PostgresRolloutRepository implements RolloutRepository {
   }
 
   async inFlightIds(rolloutId: string): Promise<string[]> {
-    const rows = await this.db.query<{ device_id: string }>('SELECT device_id FROM rollout_devices WHERE rollout_id = $1 AND state = ANY($2) AND NOT pending_write', [
-      rolloutId,
-      IN_FLIGHT_STATES,
-    ]);
+    const rows = await this.db.query<{ device_id: string }>(
+      'SELECT device_id FROM rollout_devices WHERE rollout_id = $1 AND state = ANY($2) AND NOT pending_write',
+      [rolloutId, IN_FLIGHT_STATES],
+    );
     return rows.map((r) => r.device_id);
   }
 
@@ -171,7 +182,14 @@ export class PostgresRolloutRepository implements RolloutRepository {
         WHERE rollout_id = $1 AND device_id = ANY($2) AND state = ANY($3) AND NOT pending_write`,
       [rolloutId, deviceIds, IN_FLIGHT_STATES],
     );
-    return rows.map((r) => ({ deviceId: r.device_id, state: r.state, since: Number(r.since), baselineStatus: r.baseline_status ?? undefined, connected: r.connected, key: Number(r.id) }));
+    return rows.map((r) => ({
+      deviceId: r.device_id,
+      state: r.state,
+      since: Number(r.since),
+      baselineStatus: r.baseline_status ?? undefined,
+      connected: r.connected,
+      key: Number(r.id),
+    }));
   }
 
   settleByTime(rolloutId: string, now: number, limits: { soakMs: number; phaseTimeoutMs: number; waves: number }): Promise<number> {
@@ -227,7 +245,14 @@ export class PostgresRolloutRepository implements RolloutRepository {
       `UPDATE rollout_devices AS d SET state = c.state, since = c.since, reason = c.reason, connected = COALESCE(c.connected, d.connected), pending_write = false
          FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[], $6::boolean[]) AS c (device_id, state, since, reason, connected)
         WHERE d.rollout_id = $1 AND d.device_id = c.device_id`,
-      [rolloutId, changes.map((c) => c.deviceId), changes.map((c) => c.state), changes.map((c) => c.since), changes.map((c) => c.reason ?? null), changes.map((c) => c.connected ?? null)],
+      [
+        rolloutId,
+        changes.map((c) => c.deviceId),
+        changes.map((c) => c.state),
+        changes.map((c) => c.since),
+        changes.map((c) => c.reason ?? null),
+        changes.map((c) => c.connected ?? null),
+      ],
     );
   }
 
@@ -240,23 +265,32 @@ export class PostgresRolloutRepository implements RolloutRepository {
   }
 
   moveAll(rolloutId: string, from: readonly DeviceState[], to: DeviceState, reason: string, now: number): Promise<number> {
-    return this.db.execute('UPDATE rollout_devices SET state = $1, since = $2, reason = $3, pending_write = false WHERE rollout_id = $4 AND state = ANY($5)', [to, now, reason, rolloutId, from]);
-  }
-
-  async moveDevice(rolloutId: string, deviceId: string, from: readonly DeviceState[], to: DeviceState, reason: string, now: number): Promise<boolean> {
-    const moved = await this.db.execute('UPDATE rollout_devices SET state = $1, since = $2, reason = $3, pending_write = false WHERE rollout_id = $4 AND device_id = $5 AND state = ANY($6)', [
+    return this.db.execute('UPDATE rollout_devices SET state = $1, since = $2, reason = $3, pending_write = false WHERE rollout_id = $4 AND state = ANY($5)', [
       to,
       now,
       reason,
       rolloutId,
-      deviceId,
       from,
     ]);
+  }
+
+  async moveDevice(rolloutId: string, deviceId: string, from: readonly DeviceState[], to: DeviceState, reason: string, now: number): Promise<boolean> {
+    const moved = await this.db.execute(
+      'UPDATE rollout_devices SET state = $1, since = $2, reason = $3, pending_write = false WHERE rollout_id = $4 AND device_id = $5 AND state = ANY($6)',
+      [to, now, reason, rolloutId, deviceId, from],
+    );
     return moved === 1;
   }
 
   async membershipOf(deviceId: string): Promise<Membership | undefined> {
-    const [row] = await this.db.query<{ rolloutId: string; rolloutState: RolloutState; version: string; wave: number | null; state: DeviceState; reason: string | null }>(
+    const [row] = await this.db.query<{
+      rolloutId: string;
+      rolloutState: RolloutState;
+      version: string;
+      wave: number | null;
+      state: DeviceState;
+      reason: string | null;
+    }>(
       `SELECT d.rollout_id AS "rolloutId", r.state AS "rolloutState", r.fw_version AS version, d.wave AS wave, d.state AS state, d.reason AS reason
          FROM rollouts r JOIN rollout_devices d ON d.rollout_id = r.id AND d.device_id = $1
         WHERE r.state <> 'planned'

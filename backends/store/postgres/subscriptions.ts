@@ -12,7 +12,11 @@ export class PostgresSubscriptionRepository implements SubscriptionRepository {
        ON CONFLICT (conversation_id, topic, filter) DO NOTHING`,
       [sub.conversationId, sub.topic, sub.filter, sub.createdBy, new Date().toISOString()],
     );
-    const [row] = await this.db.query<SubscriptionRow>('SELECT * FROM subscriptions WHERE conversation_id = $1 AND topic = $2 AND filter = $3', [sub.conversationId, sub.topic, sub.filter]);
+    const [row] = await this.db.query<SubscriptionRow>('SELECT * FROM subscriptions WHERE conversation_id = $1 AND topic = $2 AND filter = $3', [
+      sub.conversationId,
+      sub.topic,
+      sub.filter,
+    ]);
     return toSubscription(row!);
   }
 

@@ -41,9 +41,22 @@ export const toDelivery = (r: DeliveryRow): Delivery => ({
   storm: r.storm_rule !== null && r.storm_generation !== null ? { rule: r.storm_rule, generation: r.storm_generation } : undefined,
 });
 
-export const toStorm = (r: StormRow): Storm => ({ conversationId: r.conversation_id, rule: r.rule, generation: r.generation, startedAt: Number(r.started_at), lastAt: Number(r.last_at) });
+export const toStorm = (r: StormRow): Storm => ({
+  conversationId: r.conversation_id,
+  rule: r.rule,
+  generation: r.generation,
+  startedAt: Number(r.started_at),
+  lastAt: Number(r.last_at),
+});
 
-export const toSilence = (r: SilenceRow): Silence => ({ id: Number(r.id), rule: r.rule, target: r.target, until: r.until, createdBy: r.created_by, createdAt: r.created_at });
+export const toSilence = (r: SilenceRow): Silence => ({
+  id: Number(r.id),
+  rule: r.rule,
+  target: r.target,
+  until: r.until,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+});
 
 /** What a storm card shows of one member, from the alert's stored record. */
 export const toStormMember = (r: AlertRecord): StormMember => ({

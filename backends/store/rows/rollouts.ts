@@ -1,4 +1,15 @@
-import { DEVICE_STATES, IN_FLIGHT_STATES, RETRYABLE_STATES, totalOf, type DeviceState, type Rollout, type RolloutDevice, type RolloutState, type StateCounts, type WaveCounts } from '../../../core/rollouts/model';
+import {
+  DEVICE_STATES,
+  IN_FLIGHT_STATES,
+  RETRYABLE_STATES,
+  totalOf,
+  type DeviceState,
+  type Rollout,
+  type RolloutDevice,
+  type RolloutState,
+  type StateCounts,
+  type WaveCounts,
+} from '../../../core/rollouts/model';
 import type { PlannedDevice } from '../../../core/rollouts/plan';
 
 /**

@@ -5,7 +5,19 @@ import type { Silence } from '../../../core/alerts/silence';
 import { stormCardKey, type Storm, type StormMember, type StormView } from '../../../core/alerts/storm';
 import type { Migration, SqliteDatabase } from './database';
 import { gated, type Synchronous } from './gate';
-import { alertColumns, NO_STORM_TOTALS, toDelivery, toSilence, toStorm, toStormMember, toStormView, type DeliveryRow, type SilenceRow, type StormRow, type StormTotals } from '../rows/alerts';
+import {
+  alertColumns,
+  NO_STORM_TOTALS,
+  toDelivery,
+  toSilence,
+  toStorm,
+  toStormMember,
+  toStormView,
+  type DeliveryRow,
+  type SilenceRow,
+  type StormRow,
+  type StormTotals,
+} from '../rows/alerts';
 
 export const alertMigrations: Migration[] = [
   {
@@ -223,12 +235,14 @@ export class SqliteAlertRepository implements Synchronous<AlertRepository> {
           WHERE conversation_id = ? AND rule = ? AND generation = ? AND count > 0
           ORDER BY count DESC, site LIMIT 3`,
       ),
-      stormMembers: db.prepare(
-        `SELECT a.record_json
+      stormMembers: db
+        .prepare(
+          `SELECT a.record_json
            FROM alert_deliveries d JOIN alerts a ON a.alert_id = d.alert_id
           WHERE d.conversation_id = ? AND d.storm_rule = ? AND d.storm_generation = ?
           ORDER BY d.delivered_at DESC LIMIT ?`,
-      ).pluck(),
+        )
+        .pluck(),
       addSilence: db.prepare('INSERT INTO alert_silences (rule, target, until, created_by, created_at) VALUES (?, ?, ?, ?, ?)'),
       activeSilences: db.prepare('SELECT * FROM alert_silences WHERE until > ? ORDER BY until'),
       findSilence: db.prepare('SELECT * FROM alert_silences WHERE rule = ? AND target = ? AND until > ? ORDER BY until DESC LIMIT 1'),
@@ -267,13 +281,19 @@ export class SqliteAlertRepository implements Synchronous<AlertRepository> {
 
   listOpen(filter: AlertFilter, limit: number): AlertRecord[] {
     const { sql, params } = filterClause(filter);
-    const rows = this.db.prepare(`SELECT record_json FROM alerts WHERE ${sql} ORDER BY severity, fired_at DESC LIMIT ?`).pluck().all(...params, limit) as string[];
+    const rows = this.db
+      .prepare(`SELECT record_json FROM alerts WHERE ${sql} ORDER BY severity, fired_at DESC LIMIT ?`)
+      .pluck()
+      .all(...params, limit) as string[];
     return rows.map((json) => JSON.parse(json) as AlertRecord);
   }
 
   countOpen(filter: AlertFilter): number {
     const { sql, params } = filterClause(filter);
-    return this.db.prepare(`SELECT COUNT(*) FROM alerts WHERE ${sql}`).pluck().get(...params) as number;
+    return this.db
+      .prepare(`SELECT COUNT(*) FROM alerts WHERE ${sql}`)
+      .pluck()
+      .get(...params) as number;
   }
 
   listFiringWithPrefix(prefix: string): AlertRecord[] {
@@ -319,7 +339,10 @@ export class SqliteAlertRepository implements Synchronous<AlertRepository> {
   dirtyStorms(limit = Number.POSITIVE_INFINITY, after?: StormCursor): Array<Storm & { cardKey: string }> {
     // '' sorts before every conversation id: no cursor = from the start.
     const from = after ?? { conversationId: '', rule: '', generation: 0 };
-    return (this.s.dirty.all(from.conversationId, from.rule, from.generation, Number.isFinite(limit) ? limit : -1) as StormRow[]).map((r) => ({ ...toStorm(r), cardKey: stormCardKey(r.conversation_id, r.rule, r.generation) }));
+    return (this.s.dirty.all(from.conversationId, from.rule, from.generation, Number.isFinite(limit) ? limit : -1) as StormRow[]).map((r) => ({
+      ...toStorm(r),
+      cardKey: stormCardKey(r.conversation_id, r.rule, r.generation),
+    }));
   }
 
   clearStormDirty(storm: Storm): void {

@@ -30,7 +30,10 @@ export class SqliteAuditLog implements Synchronous<AuditLog> {
   private readonly insert;
   private readonly select;
 
-  constructor(db: SqliteDatabase, private readonly now: () => Date = () => new Date()) {
+  constructor(
+    db: SqliteDatabase,
+    private readonly now: () => Date = () => new Date(),
+  ) {
     this.insert = db.prepare(
       `INSERT INTO audit_log (at, actor_id, actor_name, role, action, target, outcome, detail, conversation_id)
        VALUES (@at, @actorId, @actorName, @role, @action, @target, @outcome, @detail, @conversationId)`,

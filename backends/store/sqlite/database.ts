@@ -20,11 +20,7 @@ export class StateStoreError extends Error {
  * that is not a database or is damaged, one another process holds locked, and one that a
  * newer FleetOps has migrated. In each case nothing is written.
  */
-export function openDatabase(
-  file: string,
-  migrations: readonly Migration[],
-  options: { busyTimeoutInMs?: number } = {},
-): SqliteDatabase {
+export function openDatabase(file: string, migrations: readonly Migration[], options: { busyTimeoutInMs?: number } = {}): SqliteDatabase {
   if (file !== ':memory:') prepareDirectory(file);
   let db: SqliteDatabase | undefined;
   try {

@@ -56,24 +56,28 @@ export class SqliteDeploymentRepository implements Synchronous<DeploymentReposit
   }
 
   ingest(event: ReceivedEvent, runId: string, apply: (current: PipelineRun | undefined) => PipelineRun): IngestResult {
-    return this.db.transaction((): IngestResult => {
-      const seen = this.statements.findEvent.get(event.key) as { runId: string; announced: number } | undefined;
-      if (seen) return { duplicate: true, run: this.get(seen.runId), announced: seen.announced === 1 };
-      const run = apply(this.get(runId));
-      this.statements.insertEvent.run(event.key, event.eventType, run.runId, event.receivedAt, event.body);
-      this.write(run);
-      return { duplicate: false, run };
-    }).immediate();
+    return this.db
+      .transaction((): IngestResult => {
+        const seen = this.statements.findEvent.get(event.key) as { runId: string; announced: number } | undefined;
+        if (seen) return { duplicate: true, run: this.get(seen.runId), announced: seen.announced === 1 };
+        const run = apply(this.get(runId));
+        this.statements.insertEvent.run(event.key, event.eventType, run.runId, event.receivedAt, event.body);
+        this.write(run);
+        return { duplicate: false, run };
+      })
+      .immediate();
   }
 
   update(runId: string, change: (current: PipelineRun) => PipelineRun): PipelineRun | undefined {
-    return this.db.transaction(() => {
-      const current = this.get(runId);
-      if (!current) return undefined;
-      const next = change(current);
-      this.write(next);
-      return next;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const current = this.get(runId);
+        if (!current) return undefined;
+        const next = change(current);
+        this.write(next);
+        return next;
+      })
+      .immediate();
   }
 
   get(runId: string): PipelineRun | undefined {
@@ -83,7 +87,9 @@ export class SqliteDeploymentRepository implements Synchronous<DeploymentReposit
 
   listRecent(options: { pipeline?: string; limit: number }): PipelineRun[] {
     const limit = Math.max(1, Math.min(options.limit, 100));
-    const rows = (options.pipeline ? this.statements.recentForPipeline.all(options.pipeline.toLowerCase(), limit) : this.statements.recent.all(limit)) as string[];
+    const rows = (
+      options.pipeline ? this.statements.recentForPipeline.all(options.pipeline.toLowerCase(), limit) : this.statements.recent.all(limit)
+    ) as string[];
     return rows.map((data) => JSON.parse(data) as PipelineRun);
   }
 

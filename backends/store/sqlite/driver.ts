@@ -141,19 +141,21 @@ export class NodeSqlite implements SqliteDatabase {
   }
 
   transaction<A extends unknown[], T>(work: (...args: A) => T): TransactionFunction<A, T> {
-    const run = (begin: string) => (...args: A): T => {
-      if (this.db.isTransaction) return this.savepoint(() => work(...args));
-      this.db.exec(begin);
-      try {
-        const result = work(...args);
-        if (result instanceof Promise) throw new TypeError('A transaction function must not return a promise: its writes would commit before it settles');
-        this.db.exec('COMMIT');
-        return result;
-      } catch (error) {
-        if (this.db.isTransaction) this.db.exec('ROLLBACK');
-        throw error;
-      }
-    };
+    const run =
+      (begin: string) =>
+      (...args: A): T => {
+        if (this.db.isTransaction) return this.savepoint(() => work(...args));
+        this.db.exec(begin);
+        try {
+          const result = work(...args);
+          if (result instanceof Promise) throw new TypeError('A transaction function must not return a promise: its writes would commit before it settles');
+          this.db.exec('COMMIT');
+          return result;
+        } catch (error) {
+          if (this.db.isTransaction) this.db.exec('ROLLBACK');
+          throw error;
+        }
+      };
     return Object.assign(run('BEGIN'), { immediate: run('BEGIN IMMEDIATE') });
   }
 

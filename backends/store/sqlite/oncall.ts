@@ -143,7 +143,12 @@ export class SqliteOverrideRepository implements Synchronous<OverrideRepository>
   list(options: { rotation?: string; endingAfter?: Date } = {}): Override[] {
     const rows = this.db
       .prepare('SELECT * FROM oncall_overrides WHERE (? IS NULL OR rotation = ?) AND (? IS NULL OR end_at > ?) ORDER BY start_at, id')
-      .all(options.rotation ?? null, options.rotation ?? null, options.endingAfter?.toISOString() ?? null, options.endingAfter?.toISOString() ?? null) as OverrideRow[];
+      .all(
+        options.rotation ?? null,
+        options.rotation ?? null,
+        options.endingAfter?.toISOString() ?? null,
+        options.endingAfter?.toISOString() ?? null,
+      ) as OverrideRow[];
     return rows.map(toOverride);
   }
 
@@ -178,7 +183,13 @@ interface WindowRow {
   created_at: string;
 }
 
-const toWindow = (r: WindowRow): MaintenanceWindow => ({ id: r.id, filter: r.filter, window: JSON.parse(r.window) as TimeWindow, createdBy: r.created_by, createdAt: r.created_at });
+const toWindow = (r: WindowRow): MaintenanceWindow => ({
+  id: r.id,
+  filter: r.filter,
+  window: JSON.parse(r.window) as TimeWindow,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+});
 
 export class SqliteMaintenanceWindowRepository implements Synchronous<MaintenanceWindowRepository> {
   constructor(
@@ -193,8 +204,9 @@ export class SqliteMaintenanceWindowRepository implements Synchronous<Maintenanc
   add(w: NewMaintenanceWindow): MaintenanceWindow {
     const createdAt = this.now().toISOString();
     const id = Number(
-      this.db.prepare('INSERT INTO oncall_maintenance (filter, window, created_by, created_at) VALUES (?, ?, ?, ?)').run(w.filter, JSON.stringify(w.window), w.createdBy, createdAt)
-        .lastInsertRowid,
+      this.db
+        .prepare('INSERT INTO oncall_maintenance (filter, window, created_by, created_at) VALUES (?, ?, ?, ?)')
+        .run(w.filter, JSON.stringify(w.window), w.createdBy, createdAt).lastInsertRowid,
     );
     return { ...w, id, createdAt };
   }
@@ -220,7 +232,11 @@ export class SqliteAlertTimelineRepository implements Synchronous<AlertTimelineR
   constructor(private readonly db: SqliteDatabase) {}
 
   append(e: NewTimelineEntry): TimelineEntry {
-    const id = Number(this.db.prepare('INSERT INTO alert_timeline (alert_id, at, kind, actor, detail) VALUES (?, ?, ?, ?, ?)').run(e.alertId, e.at, e.kind, e.actor, e.detail ?? null).lastInsertRowid);
+    const id = Number(
+      this.db
+        .prepare('INSERT INTO alert_timeline (alert_id, at, kind, actor, detail) VALUES (?, ?, ?, ?, ?)')
+        .run(e.alertId, e.at, e.kind, e.actor, e.detail ?? null).lastInsertRowid,
+    );
     return { ...e, id };
   }
 
@@ -241,7 +257,9 @@ export class SqliteAlertTimelineRepository implements Synchronous<AlertTimelineR
   }
 
   notes(alertId: string, limit: number): { latest: TimelineEntry[]; count: number } {
-    const latest = (this.db.prepare("SELECT * FROM alert_timeline WHERE alert_id = ? AND kind = 'note' ORDER BY id DESC LIMIT ?").all(alertId, limit) as TimelineRow[]).map(toEntry);
+    const latest = (
+      this.db.prepare("SELECT * FROM alert_timeline WHERE alert_id = ? AND kind = 'note' ORDER BY id DESC LIMIT ?").all(alertId, limit) as TimelineRow[]
+    ).map(toEntry);
     const count = this.db.prepare("SELECT count(*) FROM alert_timeline WHERE alert_id = ? AND kind = 'note'").pluck().get(alertId) as number;
     return { latest, count };
   }
@@ -272,9 +290,12 @@ export class SqliteEscalationRepository implements Synchronous<EscalationReposit
   }
 
   due(now: Date, limit: number): EscalationState[] {
-    return (this.db.prepare('SELECT state FROM oncall_escalations WHERE next_due_at IS NOT NULL AND next_due_at <= ? ORDER BY next_due_at LIMIT ?').pluck().all(now.toISOString(), limit) as string[]).map(
-      (s) => JSON.parse(s) as EscalationState,
-    );
+    return (
+      this.db
+        .prepare('SELECT state FROM oncall_escalations WHERE next_due_at IS NOT NULL AND next_due_at <= ? ORDER BY next_due_at LIMIT ?')
+        .pluck()
+        .all(now.toISOString(), limit) as string[]
+    ).map((s) => JSON.parse(s) as EscalationState);
   }
 }
 

@@ -1,5 +1,13 @@
 import type { Migration, SqliteDatabase } from './database';
-import { ACTIVE_ROLLOUT_STATES, IN_FLIGHT_STATES, type DeviceState, type Rollout, type RolloutDevice, type RolloutState, type WaveCounts } from '../../../core/rollouts/model';
+import {
+  ACTIVE_ROLLOUT_STATES,
+  IN_FLIGHT_STATES,
+  type DeviceState,
+  type Rollout,
+  type RolloutDevice,
+  type RolloutState,
+  type WaveCounts,
+} from '../../../core/rollouts/model';
 import { HOLDING, SETTLED, toDevice, toGateCounts, toRollout, toWaveCounts, waveTotalsOf, type DeviceRow, type RolloutRow } from '../rows/rollouts';
 import type { PlannedDevice } from '../../../core/rollouts/plan';
 import type { DeviceChange } from '../../../core/rollouts/progress';
@@ -212,13 +220,18 @@ export class SqliteRolloutRepository implements Synchronous<RolloutRepository> {
     let totals = this.waveTotals.get(rolloutId);
     if (!totals) {
       // Rows keep their wave for life: the totals are counted once per rollout.
-      const rows = this.db.prepare('SELECT COALESCE(wave, 0) AS wave, COUNT(*) AS n FROM rollout_devices WHERE rollout_id = ? GROUP BY 1').raw().all(rolloutId) as Array<[number, number]>;
+      const rows = this.db
+        .prepare('SELECT COALESCE(wave, 0) AS wave, COUNT(*) AS n FROM rollout_devices WHERE rollout_id = ? GROUP BY 1')
+        .raw()
+        .all(rolloutId) as Array<[number, number]>;
       totals = new Map(rows);
       this.waveTotals.set(rolloutId, totals);
     }
     const settled = this.db
       // One seek per settled state on rollout_devices_state; open rows are not visited.
-      .prepare(`SELECT COALESCE(wave, 0) AS wave, state, COUNT(*) AS n FROM rollout_devices WHERE rollout_id = ? AND state IN (${inList(SETTLED)}) GROUP BY state, wave`)
+      .prepare(
+        `SELECT COALESCE(wave, 0) AS wave, state, COUNT(*) AS n FROM rollout_devices WHERE rollout_id = ? AND state IN (${inList(SETTLED)}) GROUP BY state, wave`,
+      )
       .all(rolloutId, ...SETTLED) as Array<{ wave: number; state: DeviceState; n: number }>;
     return toGateCounts(totals, settled);
   }
@@ -288,7 +301,10 @@ export class SqliteRolloutRepository implements Synchronous<RolloutRepository> {
   }
 
   private loadKeys(rolloutId: string): { complete: boolean; byDevice: Map<string, number> } {
-    const text = this.db.prepare('SELECT json_group_array(json_array(device_id, id)) FROM rollout_devices WHERE rollout_id = ?').pluck().get(rolloutId) as string;
+    const text = this.db
+      .prepare('SELECT json_group_array(json_array(device_id, id)) FROM rollout_devices WHERE rollout_id = ?')
+      .pluck()
+      .get(rolloutId) as string;
     const known = { complete: true, byDevice: new Map(JSON.parse(text) as Array<[string, number]>) };
     this.keys.set(rolloutId, known);
     return known;
@@ -408,7 +424,9 @@ export class SqliteRolloutRepository implements Synchronous<RolloutRepository> {
   moveDevice(rolloutId: string, deviceId: string, from: readonly DeviceState[], to: DeviceState, reason: string, now: number): boolean {
     return (
       this.db
-        .prepare(`UPDATE rollout_devices SET state = ?, since = ?, reason = ?, pending_write = 0 WHERE rollout_id = ? AND device_id = ? AND state IN (${inList(from)})`)
+        .prepare(
+          `UPDATE rollout_devices SET state = ?, since = ?, reason = ?, pending_write = 0 WHERE rollout_id = ? AND device_id = ? AND state IN (${inList(from)})`,
+        )
         .run(to, now, reason, rolloutId, deviceId, ...from).changes === 1
     );
   }

@@ -51,9 +51,7 @@ export class SqliteSubscriptionRepository implements Synchronous<SubscriptionRep
     if (filter === undefined) {
       return this.db.prepare('DELETE FROM subscriptions WHERE conversation_id = ? AND topic = ?').run(conversationId, topic).changes;
     }
-    return this.db
-      .prepare('DELETE FROM subscriptions WHERE conversation_id = ? AND topic = ? AND filter = ?')
-      .run(conversationId, topic, filter).changes;
+    return this.db.prepare('DELETE FROM subscriptions WHERE conversation_id = ? AND topic = ? AND filter = ?').run(conversationId, topic, filter).changes;
   }
 
   listForConversation(conversationId: string): Subscription[] {

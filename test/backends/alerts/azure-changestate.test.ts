@@ -12,7 +12,13 @@ function stub(status = 200, body = '{}') {
   return { calls, fetchFn };
 }
 
-const credential = { scopes: [] as unknown[], async getToken(scopes: string | string[]) { this.scopes.push(scopes); return { token: 'tok' }; } };
+const credential = {
+  scopes: [] as unknown[],
+  async getToken(scopes: string | string[]) {
+    this.scopes.push(scopes);
+    return { token: 'tok' };
+  },
+};
 
 describe('AzureAlertStateClient', () => {
   it('posts changestate with the new state and a comment naming the user', async () => {
@@ -28,12 +34,16 @@ describe('AzureAlertStateClient', () => {
 
   it('explains a 403 with the role to grant', async () => {
     const { fetchFn } = stub(403, '{"error":{"code":"AuthorizationFailed","message":"The client does not have authorization"}}');
-    await expect(new AzureAlertStateClient(credential, fetchFn).changeState(ALERT, 'Closed', 'c')).rejects.toThrow(/403 The client does not have authorization; give the bot identity the "Monitoring Contributor" role/);
+    await expect(new AzureAlertStateClient(credential, fetchFn).changeState(ALERT, 'Closed', 'c')).rejects.toThrow(
+      /403 The client does not have authorization; give the bot identity the "Monitoring Contributor" role/,
+    );
   });
 
   it('refuses ids that are not Alerts Management alerts without calling Azure', async () => {
     const { calls, fetchFn } = stub();
-    await expect(new AzureAlertStateClient(credential, fetchFn).changeState('/fleetops/local/alerts/x', 'Closed', 'c')).rejects.toThrow('not an Azure Monitor alert id');
+    await expect(new AzureAlertStateClient(credential, fetchFn).changeState('/fleetops/local/alerts/x', 'Closed', 'c')).rejects.toThrow(
+      'not an Azure Monitor alert id',
+    );
     expect(calls).toHaveLength(0);
   });
 

@@ -77,7 +77,11 @@ describe('AzureDevOpsApprovals', () => {
     expect(call!.init.method).toBe('PATCH');
     expect((call!.init.headers as Record<string, string>).authorization).toBe(`Basic ${Buffer.from(':secret-pat').toString('base64')}`);
     expect(JSON.parse(String(call!.init.body))).toEqual([
-      { approvalId: 'aab27959-a5be-4ee3-97ca-f19b3602cd2f', status: 'approved', comment: 'Approved in Microsoft Teams by Rita Lead (rita@contoso.com) via FleetOps' },
+      {
+        approvalId: 'aab27959-a5be-4ee3-97ca-f19b3602cd2f',
+        status: 'approved',
+        comment: 'Approved in Microsoft Teams by Rita Lead (rita@contoso.com) via FleetOps',
+      },
     ]);
   });
 
@@ -131,7 +135,12 @@ describe('AzureDevOpsApprovals', () => {
     const result = await client.update(decision({ organizationUrl: undefined, project: undefined }));
     expect(result).toMatchObject({ ok: false, failure: 'misconfigured' });
     expect(calls).toHaveLength(0);
-    const configured = new AzureDevOpsApprovals({ organizationUrl: 'https://dev.azure.com/fabrikam/', project: 'Fleet', auth: { kind: 'pat', token: 'x' }, fetch: fetchStub });
+    const configured = new AzureDevOpsApprovals({
+      organizationUrl: 'https://dev.azure.com/fabrikam/',
+      project: 'Fleet',
+      auth: { kind: 'pat', token: 'x' },
+      fetch: fetchStub,
+    });
     await configured.update(decision({ organizationUrl: undefined, project: undefined }));
     expect(calls[0]!.url).toBe('https://dev.azure.com/fabrikam/Fleet/_apis/pipelines/approvals?api-version=7.1');
   });

@@ -19,7 +19,13 @@ const packagesBody = {
   ],
 };
 const versionBodies: Record<string, unknown> = {
-  'v-241': { id: 'v-241', version: '2.4.1', normalizedVersion: '2.4.1', publishDate: '2026-01-10T08:00:00Z', description: `Fixes the watchdog.\nsha256: ${SHA}\nsize: 4325376\nmodels: sensor-s1, gateway-g2` },
+  'v-241': {
+    id: 'v-241',
+    version: '2.4.1',
+    normalizedVersion: '2.4.1',
+    publishDate: '2026-01-10T08:00:00Z',
+    description: `Fixes the watchdog.\nsha256: ${SHA}\nsize: 4325376\nmodels: sensor-s1, gateway-g2`,
+  },
   'v-240': { id: 'v-240', version: '2.4.0', normalizedVersion: '2.4.0', description: 'Faster boot.\nuri: https://cdn.example.com/fw/2.4.0.swu' },
 };
 
@@ -40,7 +46,14 @@ function stubFetch(status = 200) {
 describe('ArtifactsFirmwareCatalog', () => {
   it('lists the universal package versions with metadata from the description, newest first', async () => {
     const { fetchStub, calls } = stubFetch();
-    const catalog = new ArtifactsFirmwareCatalog({ organization: 'contoso', project: 'iot', feed: 'firmware', packageName: 'device-firmware', credential: { pat: 'secret-pat' }, fetch: fetchStub });
+    const catalog = new ArtifactsFirmwareCatalog({
+      organization: 'contoso',
+      project: 'iot',
+      feed: 'firmware',
+      packageName: 'device-firmware',
+      credential: { pat: 'secret-pat' },
+      fetch: fetchStub,
+    });
     const versions = await catalog.list();
     expect(versions.map((v) => v.version)).toEqual(['2.4.1', '2.4.0']);
     expect(versions[0]).toMatchObject({ sha256: SHA, sizeBytes: 4325376, compatibleModels: ['sensor-s1', 'gateway-g2'], releaseNotes: 'Fixes the watchdog.' });
@@ -56,7 +69,14 @@ describe('ArtifactsFirmwareCatalog', () => {
   it('uses a bearer token, caches the listing and the immutable versions', async () => {
     const { fetchStub, calls } = stubFetch();
     let now = 0;
-    const catalog = new ArtifactsFirmwareCatalog({ organization: 'contoso', feed: 'firmware', packageName: 'device-firmware', credential: { getToken: async () => 'entra' }, fetch: fetchStub, now: () => now });
+    const catalog = new ArtifactsFirmwareCatalog({
+      organization: 'contoso',
+      feed: 'firmware',
+      packageName: 'device-firmware',
+      credential: { getToken: async () => 'entra' },
+      fetch: fetchStub,
+      now: () => now,
+    });
     expect((await catalog.get('2.4.0'))?.version).toBe('2.4.0');
     expect(await catalog.get('9.0.0')).toBeUndefined();
     expect(calls).toHaveLength(3);
@@ -69,9 +89,13 @@ describe('ArtifactsFirmwareCatalog', () => {
 
   it('says what to fix when the token is refused or the feed does not exist', async () => {
     const opts = { organization: 'contoso', feed: 'firmware', packageName: 'device-firmware', credential: { pat: 'x' } };
-    await expect(new ArtifactsFirmwareCatalog({ ...opts, fetch: stubFetch(401).fetchStub }).list()).rejects.toThrow(/FEED_TOKEN a PAT with the Packaging \(Read\) scope/);
+    await expect(new ArtifactsFirmwareCatalog({ ...opts, fetch: stubFetch(401).fetchStub }).list()).rejects.toThrow(
+      /FEED_TOKEN a PAT with the Packaging \(Read\) scope/,
+    );
     await expect(new ArtifactsFirmwareCatalog({ ...opts, fetch: stubFetch(404).fetchStub }).list()).rejects.toThrow(/no feed "firmware"/);
-    await expect(new ArtifactsFirmwareCatalog({ ...opts, packageName: 'other', fetch: stubFetch().fetchStub }).list()).rejects.toThrow(/no universal package "other"/);
+    await expect(new ArtifactsFirmwareCatalog({ ...opts, packageName: 'other', fetch: stubFetch().fetchStub }).list()).rejects.toThrow(
+      /no universal package "other"/,
+    );
   });
 
   it('parses description metadata lines and keeps the rest as notes', () => {

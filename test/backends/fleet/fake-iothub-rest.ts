@@ -157,7 +157,8 @@ function fail(done: Done, statusCode: number, code: string, text: string): void 
 function mergePatch(target: Record<string, unknown>, patch: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete target[key];
-    else if (typeof value === 'object' && !Array.isArray(value) && typeof target[key] === 'object' && target[key] !== null) mergePatch(target[key] as Record<string, unknown>, value as Record<string, unknown>);
+    else if (typeof value === 'object' && !Array.isArray(value) && typeof target[key] === 'object' && target[key] !== null)
+      mergePatch(target[key] as Record<string, unknown>, value as Record<string, unknown>);
     else target[key] = clone(value);
   }
 }
@@ -201,7 +202,10 @@ function tokenize(sql: string): Token[] {
 }
 
 type Select = { kind: 'star' } | { kind: 'items'; items: Array<{ count: boolean; path?: string; alias: string }> };
-type Condition = { kind: 'eq'; path: string; value: string } | { kind: 'in'; path: string; values: string[] } | { kind: 'startswith'; path: string; value: string };
+type Condition =
+  | { kind: 'eq'; path: string; value: string }
+  | { kind: 'in'; path: string; values: string[] }
+  | { kind: 'startswith'; path: string; value: string };
 
 export function runQuery(sql: string, twins: RawTwin[]): Array<Record<string, unknown>> {
   const t = tokenize(sql);

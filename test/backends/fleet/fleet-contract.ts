@@ -6,11 +6,41 @@ const minutesAgo = (m: number) => new Date(T0.getTime() + 3600_000 - m * 60_000)
 
 /** Six devices covering every filter column. */
 export const SEED: SeedDevice[] = [
-  { deviceId: 'device-1', tags: { site: 'berlin', ring: 'canary', model: 'x100' }, reported: { firmware: { currentFwVersion: '1.2.0', fwUpdateStatus: 'current' }, health: { battery: 80 } }, connectionState: 'Connected', lastActivityTime: minutesAgo(1) },
-  { deviceId: 'device-2', tags: { site: 'berlin', ring: 'early', model: 'x100', floor: '3' }, reported: { firmware: { currentFwVersion: '1.2.0', fwUpdateStatus: 'current' } }, connectionState: 'Connected', lastActivityTime: minutesAgo(2) },
-  { deviceId: 'device-3', tags: { site: 'paris', ring: 'broad', model: 'x200', floor: '3' }, reported: { firmware: { currentFwVersion: '1.1.0', fwUpdateStatus: 'current' } }, connectionState: 'Disconnected', lastActivityTime: minutesAgo(90) },
-  { deviceId: 'device-10', tags: { site: 'paris', ring: 'broad', model: 'x200' }, reported: { firmware: { currentFwVersion: '1.2.0', fwUpdateStatus: 'error' } }, connectionState: 'Connected', lastActivityTime: minutesAgo(3) },
-  { deviceId: 'device-11', tags: { site: 'oslo', ring: 'broad', model: 'x100' }, reported: { firmware: { currentFwVersion: '1.1.0', fwUpdateStatus: 'current' } }, connectionState: 'Disconnected', lastActivityTime: minutesAgo(600) },
+  {
+    deviceId: 'device-1',
+    tags: { site: 'berlin', ring: 'canary', model: 'x100' },
+    reported: { firmware: { currentFwVersion: '1.2.0', fwUpdateStatus: 'current' }, health: { battery: 80 } },
+    connectionState: 'Connected',
+    lastActivityTime: minutesAgo(1),
+  },
+  {
+    deviceId: 'device-2',
+    tags: { site: 'berlin', ring: 'early', model: 'x100', floor: '3' },
+    reported: { firmware: { currentFwVersion: '1.2.0', fwUpdateStatus: 'current' } },
+    connectionState: 'Connected',
+    lastActivityTime: minutesAgo(2),
+  },
+  {
+    deviceId: 'device-3',
+    tags: { site: 'paris', ring: 'broad', model: 'x200', floor: '3' },
+    reported: { firmware: { currentFwVersion: '1.1.0', fwUpdateStatus: 'current' } },
+    connectionState: 'Disconnected',
+    lastActivityTime: minutesAgo(90),
+  },
+  {
+    deviceId: 'device-10',
+    tags: { site: 'paris', ring: 'broad', model: 'x200' },
+    reported: { firmware: { currentFwVersion: '1.2.0', fwUpdateStatus: 'error' } },
+    connectionState: 'Connected',
+    lastActivityTime: minutesAgo(3),
+  },
+  {
+    deviceId: 'device-11',
+    tags: { site: 'oslo', ring: 'broad', model: 'x100' },
+    reported: { firmware: { currentFwVersion: '1.1.0', fwUpdateStatus: 'current' } },
+    connectionState: 'Disconnected',
+    lastActivityTime: minutesAgo(600),
+  },
   { deviceId: 'device-12', tags: { site: 'oslo', ring: 'broad', model: 'x100' }, reported: {}, connectionState: 'Disconnected', status: 'disabled' },
 ];
 
@@ -90,7 +120,7 @@ export function fleetContract(name: string, make: () => FleetHarness): void {
     });
 
     test('orderBy lastActivityTime lists the never-seen and longest-silent first', async () => {
-      const page = (await h.client.listDevices({ connection: "Disconnected" }, { pageSize: 2, orderBy: "lastActivityTime" }).next()).value as DevicePage;
+      const page = (await h.client.listDevices({ connection: 'Disconnected' }, { pageSize: 2, orderBy: 'lastActivityTime' }).next()).value as DevicePage;
       expect(page.devices.map((d) => d.deviceId)).toEqual(['device-12', 'device-11']);
     });
 
@@ -145,10 +175,12 @@ export function fleetContract(name: string, make: () => FleetHarness): void {
       const read = h.client.readFirmwareStates!.bind(h.client);
       const berlin = await read({ filter: { site: 'berlin' } });
       expect(berlin.changesOnly).toBe(false);
-      expect([...berlin.devices].sort((a, b) => a.deviceId.localeCompare(b.deviceId))).toEqual([
-        { deviceId: 'device-1', connectionState: 'Connected', model: 'x100', ring: 'canary', currentFwVersion: '1.2.0', fwUpdateStatus: 'current' },
-        { deviceId: 'device-2', connectionState: 'Connected', model: 'x100', ring: 'early', currentFwVersion: '1.2.0', fwUpdateStatus: 'current' },
-      ].map((d) => expect.objectContaining(d)));
+      expect([...berlin.devices].sort((a, b) => a.deviceId.localeCompare(b.deviceId))).toEqual(
+        [
+          { deviceId: 'device-1', connectionState: 'Connected', model: 'x100', ring: 'canary', currentFwVersion: '1.2.0', fwUpdateStatus: 'current' },
+          { deviceId: 'device-2', connectionState: 'Connected', model: 'x100', ring: 'early', currentFwVersion: '1.2.0', fwUpdateStatus: 'current' },
+        ].map((d) => expect.objectContaining(d)),
+      );
       expect((await read({ filter: { deviceIds: ['device-3', 'nope'] } })).devices.map((d) => d.deviceId)).toEqual(['device-3']);
 
       expect((await read({ rolloutId: 'R1' })).devices).toEqual([]);
@@ -157,7 +189,14 @@ export function fleetContract(name: string, make: () => FleetHarness): void {
       const r1 = await read({ rolloutId: 'R1' });
       expect(r1.devices.map((d) => d.deviceId).sort()).toEqual(['device-1', 'device-10']);
       expect(r1.devices.find((d) => d.deviceId === 'device-10')).toEqual(
-        expect.objectContaining({ connectionState: 'Connected', currentFwVersion: '1.2.0', fwUpdateStatus: 'error', desiredFwVersion: '1.3.0', desiredRolloutId: 'R1', desiredAttempt: 2 }),
+        expect.objectContaining({
+          connectionState: 'Connected',
+          currentFwVersion: '1.2.0',
+          fwUpdateStatus: 'error',
+          desiredFwVersion: '1.3.0',
+          desiredRolloutId: 'R1',
+          desiredAttempt: 2,
+        }),
       );
       expect((await read({ rolloutId: "R2'x" })).devices.map((d) => d.deviceId)).toEqual(['device-2']);
     });

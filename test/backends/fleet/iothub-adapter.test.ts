@@ -6,7 +6,14 @@ import { runQuery } from './fake-iothub-rest';
 
 describe('IoT Hub adapter specifics', () => {
   test('twin JSON: lower-case connectionState is normalised and 0001-01-01 means never', () => {
-    const twin = toDeviceTwin({ deviceId: 'd', status: 'enabled', connectionState: 'connected', lastActivityTime: '0001-01-01T00:00:00Z', tags: {}, properties: {} });
+    const twin = toDeviceTwin({
+      deviceId: 'd',
+      status: 'enabled',
+      connectionState: 'connected',
+      lastActivityTime: '0001-01-01T00:00:00Z',
+      tags: {},
+      properties: {},
+    });
     expect(twin.connectionState).toBe('Connected');
     expect(twin.lastActivityTime).toBeUndefined();
   });
@@ -99,5 +106,4 @@ describe('IoT Hub adapter specifics', () => {
     expect(result.status).toBe(404);
     expect(JSON.stringify(result.payload)).toContain('DeviceNotOnline');
   });
-
 });

@@ -76,7 +76,9 @@ describe('local registry: firmware states for the rollout engine', () => {
   test('a rollout read returns a cursor; the next read returns only devices whose reported firmware or connection changed', async () => {
     const h = localHarness();
     const registry = h.client as LocalFleetRegistry;
-    await h.seed(['device-1', 'device-2', 'device-3'].map((deviceId) => ({ deviceId, reported: { firmware: { currentFwVersion: '1.0.0', fwUpdateStatus: 'current' } } })));
+    await h.seed(
+      ['device-1', 'device-2', 'device-3'].map((deviceId) => ({ deviceId, reported: { firmware: { currentFwVersion: '1.0.0', fwUpdateStatus: 'current' } } })),
+    );
     await registry.updateDesired(['device-1', 'device-2'], { firmware: { fwVersion: '1.1.0', rolloutId: 'R1', attempt: 1 } });
     const first = await registry.readFirmwareStates({ rolloutId: 'R1' });
     expect(first.changesOnly).toBe(false);
@@ -91,7 +93,9 @@ describe('local registry: firmware states for the rollout engine', () => {
     expect((await registry.readFirmwareStates({ rolloutId: 'R1', changedSince: quiet.cursor })).devices).toEqual([]);
     await registry.reportMany([{ deviceId: 'device-1', patch: { firmware: { fwUpdateStatus: 'error', fwUpdateSubstatus: 'checksum mismatch' } } }], at);
     const failed = await registry.readFirmwareStates({ rolloutId: 'R1', changedSince: quiet.cursor });
-    expect(failed.devices).toEqual([expect.objectContaining({ deviceId: 'device-1', fwUpdateStatus: 'error', fwUpdateSubstatus: 'checksum mismatch', desiredAttempt: 1 })]);
+    expect(failed.devices).toEqual([
+      expect.objectContaining({ deviceId: 'device-1', fwUpdateStatus: 'error', fwUpdateSubstatus: 'checksum mismatch', desiredAttempt: 1 }),
+    ]);
     await registry.setConnection('device-2', 'Connected', at);
     const online = await registry.readFirmwareStates({ rolloutId: 'R1', changedSince: failed.cursor });
     expect(online.devices).toEqual([expect.objectContaining({ deviceId: 'device-2', connectionState: 'Connected' })]);

@@ -2,7 +2,7 @@
 import { KqlCompiler } from '../../../backends/logs/kql/compile';
 import { BUILTIN_TABLES } from '../../../backends/logs/local/tables';
 
-test('a cached translation gets this run\'s now() and ago() values', () => {
+test("a cached translation gets this run's now() and ago() values", () => {
   const compiler = new KqlCompiler(BUILTIN_TABLES);
   const query = 'DeviceLogs | where TimeGenerated > ago(1h) and TimeGenerated < now() | count';
   const first = compiler.compile(query, { nowTicks: 100_000_000_000n });

@@ -60,13 +60,17 @@ test.each([
   'DeviceLogs | where Level == "nothing" | summarize dcount(DeviceId), percentile(strlen(Message), 50) by Level',
   'DeviceTelemetry | summarize dcount(DeviceId), percentile(Temperature, 50) by Rssi',
   'DeviceTelemetry | where TimeGenerated > ago(3h) | summarize d = dcountif(DeviceId, Temperature > 25), p = percentiles_array(Temperature, 10, 90), n = count() by bin(TimeGenerated, 1h)',
-])('%s: the same answer as one grouping', async (kql) => {
-  const joined = (q: string) => / JOIN \(/.test(client.compile(q).sql);
-  expect(joined(kql)).toBe(true);
-  expect(joined(kql.replace(' | ', ' | where rand() >= 0 | '))).toBe(false);
-  const [split, single] = await Promise.all([rows(kql), unsplit(kql)]);
-  expect(normalized(split)).toEqual(normalized(single));
-}, 60_000);
+])(
+  '%s: the same answer as one grouping',
+  async (kql) => {
+    const joined = (q: string) => / JOIN \(/.test(client.compile(q).sql);
+    expect(joined(kql)).toBe(true);
+    expect(joined(kql.replace(' | ', ' | where rand() >= 0 | '))).toBe(false);
+    const [split, single] = await Promise.all([rows(kql), unsplit(kql)]);
+    expect(normalized(split)).toEqual(normalized(single));
+  },
+  60_000,
+);
 
 test('grouped on nothing, an empty input still gives one row', async () => {
   expect(await rows('DeviceLogs | where Level == "nothing" | summarize dcount(DeviceId), percentile(strlen(Message), 50)')).toEqual([[0, null]]);

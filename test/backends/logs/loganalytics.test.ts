@@ -14,7 +14,10 @@ function cannedClient(status: number, body: unknown, seen: { url?: string; body?
       return { request, status, headers: createHttpHeaders({ 'content-type': 'application/json' }), bodyAsText: JSON.stringify(body) };
     },
   };
-  return new LogAnalyticsLogsClient('00000000-0000-0000-0000-000000000001', credential, { additionalPolicies: [{ policy, position: 'perCall' }], retryOptions: { maxRetries: 0 } });
+  return new LogAnalyticsLogsClient('00000000-0000-0000-0000-000000000001', credential, {
+    additionalPolicies: [{ policy, position: 'perCall' }],
+    retryOptions: { maxRetries: 0 },
+  });
 }
 
 const successBody = {
@@ -48,15 +51,34 @@ test('a successful query: columns, typed rows, strings never null', async () => 
 });
 
 test('a partial result keeps its rows and says what failed', async () => {
-  const body = { ...successBody, error: { code: 'PartialError', message: 'There were some errors when processing your query.', details: [{ code: 'EngineError', message: 'Query result set has exceeded the internal data size limit' }] } };
+  const body = {
+    ...successBody,
+    error: {
+      code: 'PartialError',
+      message: 'There were some errors when processing your query.',
+      details: [{ code: 'EngineError', message: 'Query result set has exceeded the internal data size limit' }],
+    },
+  };
   const result = await cannedClient(200, body).query('DeviceLogs');
   expect(result.tables[0].rows).toHaveLength(2);
   expect(result.partialError).toMatch(/Partial result/);
 });
 
 test('a server error becomes a short message', async () => {
-  const body = { error: { code: 'BadArgumentError', message: 'The request had some invalid properties', innererror: { code: 'SyntaxError', message: "A recognition error occurred in the query.", innererror: { code: 'SYN0002', message: "Query could not be parsed at 'wher' on line [1,13]" } } } };
-  const error = await cannedClient(400, body).query('DeviceLogs | wher x').catch((e: unknown) => e);
+  const body = {
+    error: {
+      code: 'BadArgumentError',
+      message: 'The request had some invalid properties',
+      innererror: {
+        code: 'SyntaxError',
+        message: 'A recognition error occurred in the query.',
+        innererror: { code: 'SYN0002', message: "Query could not be parsed at 'wher' on line [1,13]" },
+      },
+    },
+  };
+  const error = await cannedClient(400, body)
+    .query('DeviceLogs | wher x')
+    .catch((e: unknown) => e);
   expect(error).toBeInstanceOf(LogsQueryError);
   expect((error as LogsQueryError).kind).toBe('server');
   expect((error as LogsQueryError).message).toMatch(/Log Analytics rejected the query/);
@@ -76,8 +98,16 @@ test('schema: the tables with data, then their columns with getschema, for `logs
       tables: [
         {
           name: 'PrimaryResult',
-          columns: [{ name: 'TableName', type: 'string' }, { name: 'ColumnName', type: 'string' }, { name: 'ColumnType', type: 'string' }],
-          rows: [['DeviceLogs_CL', 'TimeGenerated', 'datetime'], ['DeviceLogs_CL', 'Level_s', 'string'], ['Heartbeat', 'Computer', 'string']],
+          columns: [
+            { name: 'TableName', type: 'string' },
+            { name: 'ColumnName', type: 'string' },
+            { name: 'ColumnType', type: 'string' },
+          ],
+          rows: [
+            ['DeviceLogs_CL', 'TimeGenerated', 'datetime'],
+            ['DeviceLogs_CL', 'Level_s', 'string'],
+            ['Heartbeat', 'Computer', 'string'],
+          ],
         },
       ],
     },
@@ -86,12 +116,26 @@ test('schema: the tables with data, then their columns with getschema, for `logs
     name: 'canned-schema',
     async sendRequest(request) {
       queries.push(JSON.parse(String(request.body)).query);
-      return { request, status: 200, headers: createHttpHeaders({ 'content-type': 'application/json' }), bodyAsText: JSON.stringify(answers[queries.length - 1]) };
+      return {
+        request,
+        status: 200,
+        headers: createHttpHeaders({ 'content-type': 'application/json' }),
+        bodyAsText: JSON.stringify(answers[queries.length - 1]),
+      };
     },
   };
-  const client = new LogAnalyticsLogsClient('00000000-0000-0000-0000-000000000001', credential, { additionalPolicies: [{ policy, position: 'perCall' }], retryOptions: { maxRetries: 0 } });
+  const client = new LogAnalyticsLogsClient('00000000-0000-0000-0000-000000000001', credential, {
+    additionalPolicies: [{ policy, position: 'perCall' }],
+    retryOptions: { maxRetries: 0 },
+  });
   expect(await client.schema()).toEqual([
-    { name: 'DeviceLogs_CL', columns: [{ name: 'TimeGenerated', type: 'datetime' }, { name: 'Level_s', type: 'string' }] },
+    {
+      name: 'DeviceLogs_CL',
+      columns: [
+        { name: 'TimeGenerated', type: 'datetime' },
+        { name: 'Level_s', type: 'string' },
+      ],
+    },
     { name: 'Heartbeat', columns: [{ name: 'Computer', type: 'string' }] },
   ]);
   expect(queries[0]).toMatch(/union withsource=TableName \*/);

@@ -4,10 +4,31 @@ import { parsePath } from '../../../backends/logs/kql/runtime/paths';
 import { weightedPercentiles } from '../../../backends/logs/kql/runtime/weighted-percentiles';
 
 // https://learn.microsoft.com/kusto/query/parse-path-function (example)
-test('parse_path splits drive, UNC, scheme and stream paths into Kusto\'s fields', () => {
-  expect(parsePath('C:\\temp\\file.txt')).toEqual({ Scheme: '', RootPath: 'C:', DirectoryPath: 'C:\\temp', DirectoryName: 'temp', Filename: 'file.txt', Extension: 'txt', AlternateDataStreamName: '' });
-  expect(parsePath('file://C:/temp/file.txt:some.exe')).toEqual({ Scheme: 'file', RootPath: 'C:', DirectoryPath: 'C:/temp', DirectoryName: 'temp', Filename: 'file.txt', Extension: 'txt', AlternateDataStreamName: 'some.exe' });
-  expect(parsePath('\\\\shared\\users\\temp\\file.txt.gz')).toMatchObject({ RootPath: '', DirectoryPath: '\\\\shared\\users\\temp', Filename: 'file.txt.gz', Extension: 'gz' });
+test("parse_path splits drive, UNC, scheme and stream paths into Kusto's fields", () => {
+  expect(parsePath('C:\\temp\\file.txt')).toEqual({
+    Scheme: '',
+    RootPath: 'C:',
+    DirectoryPath: 'C:\\temp',
+    DirectoryName: 'temp',
+    Filename: 'file.txt',
+    Extension: 'txt',
+    AlternateDataStreamName: '',
+  });
+  expect(parsePath('file://C:/temp/file.txt:some.exe')).toEqual({
+    Scheme: 'file',
+    RootPath: 'C:',
+    DirectoryPath: 'C:/temp',
+    DirectoryName: 'temp',
+    Filename: 'file.txt',
+    Extension: 'txt',
+    AlternateDataStreamName: 'some.exe',
+  });
+  expect(parsePath('\\\\shared\\users\\temp\\file.txt.gz')).toMatchObject({
+    RootPath: '',
+    DirectoryPath: '\\\\shared\\users\\temp',
+    Filename: 'file.txt.gz',
+    Extension: 'gz',
+  });
   expect(parsePath('/usr/lib/temp/file.txt')).toMatchObject({ DirectoryPath: '/usr/lib/temp', DirectoryName: 'temp', Filename: 'file.txt' });
 });
 
@@ -20,7 +41,13 @@ test('a geohash decodes to the centre of its cell, longitude first; an invalid o
 
 // https://learn.microsoft.com/kusto/query/percentiles-aggregation-function (weighted percentiles example)
 test('weighted percentiles count each value weight times (nearest rank)', () => {
-  const buckets: [number, number][] = [[20, 20], [35, 32], [50, 110], [60, 4], [70, 30]];
+  const buckets: [number, number][] = [
+    [20, 20],
+    [35, 32],
+    [50, 110],
+    [60, 4],
+    [70, 30],
+  ];
   expect(weightedPercentiles(buckets, [50, 75, 99.9])).toEqual([50, 50, 70]);
   expect(weightedPercentiles([], [50])).toEqual([null]);
 });

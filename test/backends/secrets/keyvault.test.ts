@@ -21,9 +21,13 @@ function fakeVault(secrets: Record<string, string>): HttpClient & { requests: Pi
         bodyAsText: JSON.stringify(body),
       });
       if (!request.headers.get('authorization')) {
-        return respond(401, { error: { code: 'Unauthorized', message: 'AKV10000: Request is missing a Bearer or PoP token.' } }, {
-          'www-authenticate': 'Bearer authorization="https://login.microsoftonline.com/tenant-1", resource="https://vault.azure.net"',
-        });
+        return respond(
+          401,
+          { error: { code: 'Unauthorized', message: 'AKV10000: Request is missing a Bearer or PoP token.' } },
+          {
+            'www-authenticate': 'Bearer authorization="https://login.microsoftonline.com/tenant-1", resource="https://vault.azure.net"',
+          },
+        );
       }
       const name = /\/secrets\/([^/?]+)/.exec(request.url)?.[1] ?? '';
       if (!(name in secrets)) {
@@ -43,7 +47,10 @@ const credential = { getToken: async () => ({ token: 'test-token', expiresOnTime
 test('keyvault:NAME values are resolved through the Key Vault REST API', async () => {
   const http = fakeVault({ 'bot-secret': 's3cr3t', 'devops-password': 'pw' });
   const secrets = new KeyVaultSecrets(VAULT, credential, { httpClient: http, retryOptions: { maxRetries: 0 } });
-  const env = await resolveSecretReferences({ CLIENT_SECRET: 'keyvault:bot-secret', DEVOPS_WEBHOOK_PASSWORD: 'keyvault:devops-password', PORT: '3978' }, secrets);
+  const env = await resolveSecretReferences(
+    { CLIENT_SECRET: 'keyvault:bot-secret', DEVOPS_WEBHOOK_PASSWORD: 'keyvault:devops-password', PORT: '3978' },
+    secrets,
+  );
   expect(env).toEqual({ CLIENT_SECRET: 's3cr3t', DEVOPS_WEBHOOK_PASSWORD: 'pw', PORT: '3978' });
   expect(http.requests.some((r) => r.headers.get('authorization') === 'Bearer test-token')).toBe(true);
 });

@@ -27,12 +27,28 @@ test('rotations are saved, replaced by name, listed and removed with their overr
 
 test('an overlapping override is refused atomically and names the one in the way; back-to-back ones are fine', async () => {
   const { overrides } = store();
-  const first = await overrides.add({ rotation: 'r', member: member('ana'), start: '2026-12-05T10:00:00.000Z', end: '2026-12-05T14:00:00.000Z', createdBy: 'a' });
+  const first = await overrides.add({
+    rotation: 'r',
+    member: member('ana'),
+    start: '2026-12-05T10:00:00.000Z',
+    end: '2026-12-05T14:00:00.000Z',
+    createdBy: 'a',
+  });
   expect(first.ok).toBe(true);
-  const clash = await overrides.add({ rotation: 'r', member: member('ben'), start: '2026-12-05T13:00:00.000Z', end: '2026-12-05T15:00:00.000Z', createdBy: 'a' });
+  const clash = await overrides.add({
+    rotation: 'r',
+    member: member('ben'),
+    start: '2026-12-05T13:00:00.000Z',
+    end: '2026-12-05T15:00:00.000Z',
+    createdBy: 'a',
+  });
   expect(clash.ok === false && clash.overlaps.member.name).toBe('ana');
-  expect((await overrides.add({ rotation: 'r', member: member('ben'), start: '2026-12-05T14:00:00.000Z', end: '2026-12-05T15:00:00.000Z', createdBy: 'a' })).ok).toBe(true);
-  expect((await overrides.add({ rotation: 'other', member: member('ben'), start: '2026-12-05T13:00:00.000Z', end: '2026-12-05T15:00:00.000Z', createdBy: 'a' })).ok).toBe(true);
+  expect(
+    (await overrides.add({ rotation: 'r', member: member('ben'), start: '2026-12-05T14:00:00.000Z', end: '2026-12-05T15:00:00.000Z', createdBy: 'a' })).ok,
+  ).toBe(true);
+  expect(
+    (await overrides.add({ rotation: 'other', member: member('ben'), start: '2026-12-05T13:00:00.000Z', end: '2026-12-05T15:00:00.000Z', createdBy: 'a' })).ok,
+  ).toBe(true);
   expect((await overrides.list({ rotation: 'r', endingAfter: new Date('2026-12-05T14:00:00Z') })).map((o) => o.member.name)).toEqual(['ben']);
 });
 

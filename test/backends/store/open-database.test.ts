@@ -79,10 +79,12 @@ test('nested transactions roll back to their savepoint; the outer one commits', 
   const insert = db.prepare('INSERT INTO things (name) VALUES (?)');
   db.transaction(() => {
     insert.run('outer');
-    expect(() => db.transaction(() => {
-      insert.run('inner');
-      throw new Error('inner fails');
-    })()).toThrow('inner fails');
+    expect(() =>
+      db.transaction(() => {
+        insert.run('inner');
+        throw new Error('inner fails');
+      })(),
+    ).toThrow('inner fails');
   })();
   expect(db.prepare('SELECT name FROM things').pluck().all()).toEqual(['outer']);
   expect(db.inTransaction).toBe(false);

@@ -14,7 +14,27 @@ jest.setTimeout(60_000);
  */
 test('commands, card actions and errors reach Application Insights', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetops-ai-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${dir}/key.pem`, '-out', `${dir}/cert.pem`, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      `${dir}/key.pem`,
+      '-out',
+      `${dir}/cert.pem`,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   const envelopes: Array<Record<string, any>> = [];
   const server = https.createServer({ key: fs.readFileSync(`${dir}/key.pem`), cert: fs.readFileSync(`${dir}/cert.pem`) }, (req, res) => {
     const chunks: Buffer[] = [];
@@ -43,7 +63,11 @@ test('commands, card actions and errors reach Application Insights', async () =>
     const events = envelopes.filter((e) => e.data?.baseType === 'EventData').map((e) => e.data.baseData);
     expect(events).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ name: 'FleetOps.Command', properties: expect.objectContaining({ command: 'status', success: 'true' }), measurements: { durationMs: 12 } }),
+        expect.objectContaining({
+          name: 'FleetOps.Command',
+          properties: expect.objectContaining({ command: 'status', success: 'true' }),
+          measurements: { durationMs: 12 },
+        }),
         expect.objectContaining({ name: 'FleetOps.CardAction', properties: expect.objectContaining({ verb: 'rollout.pause', success: 'false' }) }),
       ]),
     );

@@ -60,12 +60,20 @@ describe('POST /api/alerts', () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   const post = (body: unknown, { query = `?token=${encodeURIComponent(TOKEN)}`, headers = {} as Record<string, string> } = {}) =>
-    fetch(`${base}${query}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    fetch(`${base}${query}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
 
   const stored = () => world.db.prepare('SELECT COUNT(*) FROM alert_events').pluck().get() as number;
 
   it('accepts every common-schema fixture with the token and stores it before answering', async () => {
-    for (const name of ['common-schema_metric-static_fired_test-action.json', 'common-schema_log-alert-v2_fired_test-action.json', 'common-schema_service-health_test-action.json']) {
+    for (const name of [
+      'common-schema_metric-static_fired_test-action.json',
+      'common-schema_log-alert-v2_fired_test-action.json',
+      'common-schema_service-health_test-action.json',
+    ]) {
       const res = await post(fixture(name));
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ status: 'stored' });
@@ -102,7 +110,11 @@ describe('POST /api/alerts', () => {
   it.each([
     ['signed by another key', jwt(goodClaims, stranger.privateKey), 'signature is invalid'],
     ['an unknown key id', jwt(goodClaims, privateKey, { alg: 'RS256', kid: 'zz' }), 'does not publish'],
-    ['alg none', `${Buffer.from('{"alg":"none","kid":"k1"}').toString('base64url')}.${Buffer.from(JSON.stringify(goodClaims)).toString('base64url')}.`, 'RS256'],
+    [
+      'alg none',
+      `${Buffer.from('{"alg":"none","kid":"k1"}').toString('base64url')}.${Buffer.from(JSON.stringify(goodClaims)).toString('base64url')}.`,
+      'RS256',
+    ],
     ['expired', jwt({ ...goodClaims, exp: now - 3600 }), 'expired'],
     ['another tenant', jwt({ ...goodClaims, iss: 'https://login.microsoftonline.com/evil/v2.0' }), 'another tenant'],
     ['another audience', jwt({ ...goodClaims, aud: 'someone-else' }), 'another app'],

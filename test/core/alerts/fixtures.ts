@@ -21,10 +21,7 @@ export function devicePayload(options: {
   firedAt?: string;
   resolvedAt?: string;
 }): Record<string, any> {
-  const dims = [
-    ...(options.deviceId ? [{ name: 'DeviceId', value: options.deviceId }] : []),
-    ...(options.site ? [{ name: 'Site', value: options.site }] : []),
-  ];
+  const dims = [...(options.deviceId ? [{ name: 'DeviceId', value: options.deviceId }] : []), ...(options.site ? [{ name: 'Site', value: options.site }] : [])];
   const firedAt = options.firedAt ?? '2026-01-01T00:00:00.000Z';
   return {
     schemaId: 'azureMonitorCommonAlertSchema',
@@ -48,7 +45,17 @@ export function devicePayload(options: {
         conditionType: 'SingleResourceMultipleMetricCriteria',
         condition: {
           windowSize: 'PT5M',
-          allOf: [{ metricName: 'temperature', metricNamespace: 'FleetOps/devices', operator: 'GreaterThan', threshold: '85', timeAggregation: 'Maximum', dimensions: dims, metricValue: 91.5 }],
+          allOf: [
+            {
+              metricName: 'temperature',
+              metricNamespace: 'FleetOps/devices',
+              operator: 'GreaterThan',
+              threshold: '85',
+              timeAggregation: 'Maximum',
+              dimensions: dims,
+              metricValue: 91.5,
+            },
+          ],
         },
       },
     },

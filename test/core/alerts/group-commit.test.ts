@@ -17,7 +17,10 @@ function fileDatabase(): { db: SqliteDatabase; file: string } {
   return { db: openDatabase(file, [MIGRATION]), file };
 }
 
-const settings = (db: SqliteDatabase) => ({ synchronous: db.pragma('synchronous', { simple: true }), autocheckpoint: db.pragma('wal_autocheckpoint', { simple: true }) });
+const settings = (db: SqliteDatabase) => ({
+  synchronous: db.pragma('synchronous', { simple: true }),
+  autocheckpoint: db.pragma('wal_autocheckpoint', { simple: true }),
+});
 
 describe('WalGroupCommit', () => {
   it('commits at once and is durable after a flush of the WAL; beyond three flushes at once, commits share one', async () => {
@@ -73,7 +76,11 @@ describe('WalGroupCommit', () => {
     let most = 0;
     const flushed: Array<Promise<void>> = [];
     for (let round = 0; round < 30; round++) {
-      flushed.push(commits.commit(() => { for (let i = 0; i < 40; i++) insert.run(row); }).durable);
+      flushed.push(
+        commits.commit(() => {
+          for (let i = 0; i < 40; i++) insert.run(row);
+        }).durable,
+      );
       most = Math.max(most, walPages());
     }
     await Promise.all(flushed);
@@ -88,7 +95,14 @@ describe('WalCheckpointer', () => {
     const { db, file } = fileDatabase();
     const commits = new WalGroupCommit(db);
     let checkpointed: () => void = () => undefined;
-    const checkpointer = new WalCheckpointer(file, (error) => { throw new Error(error); }, 0, () => checkpointed());
+    const checkpointer = new WalCheckpointer(
+      file,
+      (error) => {
+        throw new Error(error);
+      },
+      0,
+      () => checkpointed(),
+    );
     commits.onCommit = () => checkpointer.nudge();
     const insert = db.prepare('INSERT INTO notes (text) VALUES (?)');
     const row = 'x'.repeat(3000);

@@ -73,7 +73,9 @@ describe('AlertIngestor', () => {
     const w = alertsWorld();
     await w.subscribe('ops');
     for (let i = 0; i < 40; i++) {
-      await w.ingest(devicePayload({ alertId: `x${i}`, rule: i % 2 ? 'Device offline' : 'Temperature high', deviceId: `device-${i}`, site: i % 3 ? 'berlin' : 'paris' }));
+      await w.ingest(
+        devicePayload({ alertId: `x${i}`, rule: i % 2 ? 'Device offline' : 'Temperature high', deviceId: `device-${i}`, site: i % 3 ? 'berlin' : 'paris' }),
+      );
       w.clock.advance(500);
     }
     const keys = w.notifier.keys('ops');

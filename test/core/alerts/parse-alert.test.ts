@@ -27,7 +27,16 @@ describe('parseAlertPayload', () => {
       dynamic: false,
       windowSize: 'PT5M',
       criteria: [
-        { metric: 'Transactions', namespace: 'Microsoft.Storage/storageAccounts', operator: 'GreaterThan', threshold: '0', aggregation: 'Total', value: 100, dimensions: [{ name: 'ApiName', value: 'GetBlob' }], sensitivity: undefined },
+        {
+          metric: 'Transactions',
+          namespace: 'Microsoft.Storage/storageAccounts',
+          operator: 'GreaterThan',
+          threshold: '0',
+          aggregation: 'Total',
+          value: 100,
+          dimensions: [{ name: 'ApiName', value: 'GetBlob' }],
+          sensitivity: undefined,
+        },
       ],
     });
     expect(alert.links.portal).toContain('AlertDetailsTemplateBlade');
@@ -43,14 +52,28 @@ describe('parseAlertPayload', () => {
   it('reads log search v2 with the query, the measured count and the filtered results link', () => {
     const result = parseAlertPayload(fixture('common-schema_log-alert-v2_fired_test-action.json'));
     if (!result.ok) throw new Error(result.error);
-    expect(result.alert.condition).toMatchObject({ kind: 'log', query: 'Heartbeat', operator: 'GreaterThan', threshold: '0', resultCount: 3, dimensions: [{ name: 'Computer', value: 'test-computer' }] });
+    expect(result.alert.condition).toMatchObject({
+      kind: 'log',
+      query: 'Heartbeat',
+      operator: 'GreaterThan',
+      threshold: '0',
+      resultCount: 3,
+      dimensions: [{ name: 'Computer', value: 'test-computer' }],
+    });
     expect(result.alert.links.searchResults).toContain('LogsBlade');
   });
 
   it('reads log search v1 (number of results)', () => {
     const result = parseAlertPayload(fixture('common-schema_log-alert-v1-numresults_test-action.json'));
     if (!result.ok) throw new Error(result.error);
-    expect(result.alert.condition).toMatchObject({ kind: 'log', query: 'Heartbeat', resultCount: 1, threshold: '0', operator: 'Greater Than', windowSize: 'PT1440M' });
+    expect(result.alert.condition).toMatchObject({
+      kind: 'log',
+      query: 'Heartbeat',
+      resultCount: 1,
+      threshold: '0',
+      operator: 'Greater Than',
+      windowSize: 'PT1440M',
+    });
   });
 
   it.each([

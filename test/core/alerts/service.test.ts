@@ -11,7 +11,9 @@ describe('AlertService actions', () => {
     w.clock.advance(60_000);
     const outcome = await w.service.acknowledge('a1', { name: 'Ada Lovelace', upn: 'ada@contoso.com' });
     expect(outcome.changed).toBe(true);
-    expect(w.stateClient.calls).toEqual([{ alertId: 'a1', newState: 'Acknowledged', comment: 'Acknowledged from Microsoft Teams by Ada Lovelace (ada@contoso.com) via FleetOps' }]);
+    expect(w.stateClient.calls).toEqual([
+      { alertId: 'a1', newState: 'Acknowledged', comment: 'Acknowledged from Microsoft Teams by Ada Lovelace (ada@contoso.com) via FleetOps' },
+    ]);
     expect(outcome.record).toMatchObject({ state: 'Acknowledged', acknowledgedBy: 'Ada Lovelace', acknowledgedAt: '2026-01-01T00:01:00.000Z' });
     const updates = w.notifier.posts.slice(2);
     expect(updates.map((p) => p.conversationId)).toEqual(['a', 'b']);

@@ -105,7 +105,9 @@ describe('storm cards keep running totals', () => {
     alert.run('a3', 'a3', 3, 'Fired', null, '2026-01-01T00:00:30.000Z');
     db.prepare(`INSERT INTO alert_storms (conversation_id, rule, generation, started_at, last_at) VALUES ('ops', 'R', 1, 0, 0)`).run();
     for (const id of ['a1', 'a2', 'a3']) {
-      db.prepare(`INSERT INTO alert_deliveries (conversation_id, alert_id, card_key, delivered_at, storm_rule, storm_generation) VALUES ('ops', ?, 'storm:ops:R', 1, 'R', 1)`).run(id);
+      db.prepare(
+        `INSERT INTO alert_deliveries (conversation_id, alert_id, card_key, delivered_at, storm_rule, storm_generation) VALUES ('ops', ?, 'storm:ops:R', 1, 'R', 1)`,
+      ).run(id);
     }
     migrate(db, [...subscriptionMigrations, ...alertMigrations]);
     const view = new SqliteAlertRepository(db).stormView({ conversationId: 'ops', rule: 'R', generation: 1, startedAt: 0, lastAt: 0 }, 8);

@@ -78,23 +78,43 @@ describe('feature settings are read here too, once', () => {
 
   test('values are typed and converted', () => {
     const config = readConfig({
-      ROLLOUT_WRITES_PER_SECOND: '120', ROLLOUT_SOAK_SECONDS: '0', ROLLOUT_PHASE_TIMEOUT_MINUTES: '5',
-      ALERTS_STORM_THRESHOLD: '9', ALERTS_STORM_WINDOW_SECONDS: '30', ALERT_RULES: 'OFF',
-      SIM_HEARTBEAT_SECONDS: '2.5', SIM_UPDATE_SPEED: '4', IOTHUB_QUERIES_PER_MIN: '1000',
-      FEED_ORGANIZATION: 'contoso', FEED_NAME: 'firmware', FEED_TOKEN: 'pat',
+      ROLLOUT_WRITES_PER_SECOND: '120',
+      ROLLOUT_SOAK_SECONDS: '0',
+      ROLLOUT_PHASE_TIMEOUT_MINUTES: '5',
+      ALERTS_STORM_THRESHOLD: '9',
+      ALERTS_STORM_WINDOW_SECONDS: '30',
+      ALERT_RULES: 'OFF',
+      SIM_HEARTBEAT_SECONDS: '2.5',
+      SIM_UPDATE_SPEED: '4',
+      IOTHUB_QUERIES_PER_MIN: '1000',
+      FEED_ORGANIZATION: 'contoso',
+      FEED_NAME: 'firmware',
+      FEED_TOKEN: 'pat',
     });
     expect(config.rollouts).toEqual({ dispatchPerSecond: 120, soakMs: 0, phaseTimeoutMs: 300_000 });
     expect(config.alerts).toMatchObject({ storm: { threshold: 9, windowMs: 30_000 }, localRules: false });
     expect(config.sim).toMatchObject({ heartbeatMs: 2_500, updateSpeed: 4 });
     expect(config.iothub.quotas.queriesPerMinute).toBe(1000);
     // FEED_ORGANIZATION alone chooses Azure Artifacts.
-    expect(config.feed).toEqual({ backend: 'artifacts', organization: 'contoso', project: undefined, feed: 'firmware', packageName: 'device-firmware', token: 'pat' });
+    expect(config.feed).toEqual({
+      backend: 'artifacts',
+      organization: 'contoso',
+      project: undefined,
+      feed: 'firmware',
+      packageName: 'device-firmware',
+      token: 'pat',
+    });
   });
 
   test('all wrong feature values are reported at once, each with its fix, secrets hidden', () => {
     const text = problemsOf({
-      ROLLOUT_WRITES_PER_SECOND: 'fast', ALERTS_STORM_THRESHOLD: '0', IOTHUB_TWIN_UPDATES_PER_SEC: '-3',
-      FEED_BACKEND: 'nexus', DEVOPS_BACKEND: 'jenkins', AZURE_DEVOPS_ORG_URL: 'dev.azure.com/contoso', AZURE_DEVOPS_PAT: 'keyvault:pat',
+      ROLLOUT_WRITES_PER_SECOND: 'fast',
+      ALERTS_STORM_THRESHOLD: '0',
+      IOTHUB_TWIN_UPDATES_PER_SEC: '-3',
+      FEED_BACKEND: 'nexus',
+      DEVOPS_BACKEND: 'jenkins',
+      AZURE_DEVOPS_ORG_URL: 'dev.azure.com/contoso',
+      AZURE_DEVOPS_PAT: 'keyvault:pat',
     });
     expect(text).toMatch(/ROLLOUT_WRITES_PER_SECOND="fast" must be a number such as 50 or 0.5; set ROLLOUT_WRITES_PER_SECOND/);
     expect(text).toMatch(/ALERTS_STORM_THRESHOLD="0" must be at least 1/);
@@ -110,7 +130,9 @@ describe('feature settings are read here too, once', () => {
 
 test('DATABASE_URL puts the state on PostgreSQL; without it the state stays in SQLite', () => {
   expect(readConfig({}).database).toBeUndefined();
-  expect(readConfig({ DATABASE_URL: 'postgres://fleetops@db.postgres.database.azure.com:5432/fleetops', DATABASE_ENTRA_AUTH: 'on', SIM_DEVICES: '0' }).database).toEqual({
+  expect(
+    readConfig({ DATABASE_URL: 'postgres://fleetops@db.postgres.database.azure.com:5432/fleetops', DATABASE_ENTRA_AUTH: 'on', SIM_DEVICES: '0' }).database,
+  ).toEqual({
     url: 'postgres://fleetops@db.postgres.database.azure.com:5432/fleetops',
     password: undefined,
     entraAuth: true,
@@ -124,5 +146,7 @@ test('DATABASE_URL puts the state on PostgreSQL; without it the state stays in S
   expect(problemsOf({ DATABASE_URL: 'postgres://h/db' })).toMatch(/simulated fleet .* run in one process/);
   expect(problemsOf({ DATABASE_URL: 'postgres://h/db', SIM_DEVICES: '0', ALERT_RULES: 'on' })).toMatch(/local alert rules/);
   expect(readConfig({ DATABASE_URL: 'postgres://h/db', SIM_DEVICES: '0' }).alerts.localRules).toBe(false);
-  expect(problemsOf({ DATABASE_URL: 'postgres://h/db', SIM_DEVICES: '0', DATABASE_ENTRA_AUTH: 'on', DATABASE_PASSWORD: 'x' })).toMatch(/unset DATABASE_PASSWORD/);
+  expect(problemsOf({ DATABASE_URL: 'postgres://h/db', SIM_DEVICES: '0', DATABASE_ENTRA_AUTH: 'on', DATABASE_PASSWORD: 'x' })).toMatch(
+    /unset DATABASE_PASSWORD/,
+  );
 });

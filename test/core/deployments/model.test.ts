@@ -66,7 +66,14 @@ describe('a pipeline run built from Microsoft’s samples', () => {
     const run = apply(undefined, fixture('ms.vss-pipelinechecks-events.approval-pending'));
     expect(run).toMatchObject({ runId: 'run-2', state: 'waiting', location: { organizationUrl: 'https://dev.azure.com/fabfiber' } });
     expect(run.approvals).toEqual([
-      expect.objectContaining({ id: '0f027b05-0942-4a35-9218-26fa07d8760a', api: 'pipelines', status: 'pending', stageName: 'environment env1', instructions: 'Instructions', minRequiredApprovers: 2 }),
+      expect.objectContaining({
+        id: '0f027b05-0942-4a35-9218-26fa07d8760a',
+        api: 'pipelines',
+        status: 'pending',
+        stageName: 'environment env1',
+        instructions: 'Instructions',
+        minRequiredApprovers: 2,
+      }),
     ]);
   });
 
@@ -181,9 +188,18 @@ describe('firmware version and location helpers', () => {
   });
 
   it('finds organization and project in the URL shapes Azure DevOps uses', () => {
-    expect(locationFromUrl('https://dev.azure.com/contoso/Fleet%20Ops/_build/results?buildId=1')).toEqual({ organizationUrl: 'https://dev.azure.com/contoso', project: 'Fleet Ops' });
-    expect(locationFromUrl('https://contoso.visualstudio.com/Fleet/_release?releaseId=1')).toEqual({ organizationUrl: 'https://dev.azure.com/contoso', project: 'Fleet' });
-    expect(locationFromUrl('http://contoso.vsrm.visualstudio.com/DefaultCollection/Fleet/_apis/Release/releases/1')).toEqual({ organizationUrl: 'https://dev.azure.com/contoso', project: 'Fleet' });
+    expect(locationFromUrl('https://dev.azure.com/contoso/Fleet%20Ops/_build/results?buildId=1')).toEqual({
+      organizationUrl: 'https://dev.azure.com/contoso',
+      project: 'Fleet Ops',
+    });
+    expect(locationFromUrl('https://contoso.visualstudio.com/Fleet/_release?releaseId=1')).toEqual({
+      organizationUrl: 'https://dev.azure.com/contoso',
+      project: 'Fleet',
+    });
+    expect(locationFromUrl('http://contoso.vsrm.visualstudio.com/DefaultCollection/Fleet/_apis/Release/releases/1')).toEqual({
+      organizationUrl: 'https://dev.azure.com/contoso',
+      project: 'Fleet',
+    });
     expect(locationFromUrl('https://dev.azure.com/contoso/_apis/x')).toEqual({ organizationUrl: 'https://dev.azure.com/contoso', project: undefined });
     expect(locationFromUrl('not a url')).toEqual({});
   });

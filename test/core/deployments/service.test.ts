@@ -49,7 +49,15 @@ function setup(answer: ApprovalUpdateResult = { ok: true, status: 'approved' }) 
   const notifier = new RecordingNotifier();
   const approvals = new FakeApprovals(answer);
   const clock = new ManualClock(new Date('2026-03-01T10:06:00Z'));
-  const announcer = new DeploymentAnnouncer(new FakeSubscriptions([{ conversationId: 'all', filter: '' }, { conversationId: 'cd', filter: 'Fabrikam.*' }, { conversationId: 'other', filter: 'nope' }]), notifier, (run) => ({ text: `${run.runId} v${run.version}` }));
+  const announcer = new DeploymentAnnouncer(
+    new FakeSubscriptions([
+      { conversationId: 'all', filter: '' },
+      { conversationId: 'cd', filter: 'Fabrikam.*' },
+      { conversationId: 'other', filter: 'nope' },
+    ]),
+    notifier,
+    (run) => ({ text: `${run.runId} v${run.version}` }),
+  );
   const service = new DeploymentService({ repository, approvals, announcer, clock, log: silentLogger });
   return { db, repository, notifier, approvals, service };
 }
@@ -83,7 +91,10 @@ describe('DeploymentService', () => {
 
   it('ignores unhandled event types and rejects malformed events, storing neither', async () => {
     const { service, repository } = setup();
-    expect(await receive(service, fixture('ms.vss-pipelines.job-state-changed-event'))).toMatchObject({ status: 'ignored', eventType: 'ms.vss-pipelines.job-state-changed-event' });
+    expect(await receive(service, fixture('ms.vss-pipelines.job-state-changed-event'))).toMatchObject({
+      status: 'ignored',
+      eventType: 'ms.vss-pipelines.job-state-changed-event',
+    });
     expect(await receive(service, { eventType: 'build.complete' })).toMatchObject({ status: 'rejected', reason: 'malformed' });
     expect(await repository.listRecent({ limit: 10 })).toEqual([]);
   });
@@ -101,7 +112,8 @@ describe('DeploymentService', () => {
       project: 'Fabrikam-Fiber-Git',
     });
     expect(outcome.kind).toBe('card');
-    if (outcome.kind === 'card') expect(outcome.run.approvals[0]).toMatchObject({ status: 'approved', decidedBy: 'Rita Lead', decidedAt: '2026-03-01T10:06:00.000Z' });
+    if (outcome.kind === 'card')
+      expect(outcome.run.approvals[0]).toMatchObject({ status: 'approved', decidedBy: 'Rita Lead', decidedAt: '2026-03-01T10:06:00.000Z' });
     expect(notifier.posts.at(-1)!.message.text).toBe('release-1 v2');
 
     const again = await service.decide({ runId: 'release-1', approvalId: '0', decision: 'rejected', actor });
@@ -115,7 +127,10 @@ describe('DeploymentService', () => {
     const outcome = await service.decide({ runId: 'release-1', approvalId: '0', decision: 'approved', actor });
     expect(outcome.kind).toBe('card');
     if (outcome.kind !== 'card') return;
-    expect(outcome.run.approvals[0]).toMatchObject({ status: 'pending', lastError: 'User Rita is not authorized to approve this request. (tried by Rita Lead at 10:06 UTC)' });
+    expect(outcome.run.approvals[0]).toMatchObject({
+      status: 'pending',
+      lastError: 'User Rita is not authorized to approve this request. (tried by Rita Lead at 10:06 UTC)',
+    });
   });
 
   it('says when more approvers are needed', async () => {
@@ -130,14 +145,20 @@ describe('DeploymentService', () => {
     const { service } = setup();
     expect(await service.decide({ runId: 'run-404', approvalId: 'a', decision: 'approved', actor })).toMatchObject({ kind: 'message' });
     await receive(service, releasePending);
-    expect(await service.decide({ runId: 'release-1', approvalId: 'zzz', decision: 'approved', actor })).toMatchObject({ kind: 'message', message: expect.stringMatching(/no approval zzz/) });
+    expect(await service.decide({ runId: 'release-1', approvalId: 'zzz', decision: 'approved', actor })).toMatchObject({
+      kind: 'message',
+      message: expect.stringMatching(/no approval zzz/),
+    });
   });
 
   it('lists recent runs, optionally of one pipeline', async () => {
     const { service } = setup();
     await receive(service, releasePending);
     await receive(service, fixture('build.complete'));
-    await receive(service, variant('ms.vss-pipelines.run-state-changed-event', (e) => (e.resource.run.id = 99)));
+    await receive(
+      service,
+      variant('ms.vss-pipelines.run-state-changed-event', (e) => (e.resource.run.id = 99)),
+    );
     expect((await service.list()).map((r) => r.runId).sort()).toEqual(['release-1', 'run-2', 'run-99']);
     expect((await service.list({ pipeline: 'fabrikam.cd' })).map((r) => r.runId)).toEqual(['release-1']);
   });
@@ -161,9 +182,17 @@ describe('deployments subscription filter', () => {
 describe('deployment filter globs', () => {
   test('match like `*` globs', () => {
     const cases: Array<[string, string, boolean]> = [
-      ['firmware-*', 'firmware-release', true], ['*-release', 'firmware-release', true], ['f*e*e', 'firmware-release', true],
-      ['*rel*', 'firmware-release', true], ['firm*x', 'firmware-release', false], ['a*a', 'a', false], ['a*b*c', 'abc', true],
-      ['ab*ba', 'aba', false], ['fleetops cd', 'fleetops cd', true], ['fleetops', 'fleetops cd', false], ['*', '', true],
+      ['firmware-*', 'firmware-release', true],
+      ['*-release', 'firmware-release', true],
+      ['f*e*e', 'firmware-release', true],
+      ['*rel*', 'firmware-release', true],
+      ['firm*x', 'firmware-release', false],
+      ['a*a', 'a', false],
+      ['a*b*c', 'abc', true],
+      ['ab*ba', 'aba', false],
+      ['fleetops cd', 'fleetops cd', true],
+      ['fleetops', 'fleetops cd', false],
+      ['*', '', true],
     ];
     for (const [pattern, name, expected] of cases) expect([pattern, name, globMatches(pattern, name)]).toEqual([pattern, name, expected]);
   });

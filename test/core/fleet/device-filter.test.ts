@@ -22,7 +22,13 @@ describe('device filter language', () => {
       tags: { floor: '3' },
     });
     expect(ok('')).toEqual({});
-    expect(ok('ONLINE disabled update:error ring=broad firmware:2.0.0-rc.1')).toEqual({ connection: 'Connected', status: 'disabled', fwUpdateStatus: 'error', ring: 'broad', firmware: '2.0.0-rc.1' });
+    expect(ok('ONLINE disabled update:error ring=broad firmware:2.0.0-rc.1')).toEqual({
+      connection: 'Connected',
+      status: 'disabled',
+      fwUpdateStatus: 'error',
+      ring: 'broad',
+      firmware: '2.0.0-rc.1',
+    });
     expect(ok('tag.site:oslo')).toEqual({ site: 'oslo' });
   });
 

@@ -2,7 +2,14 @@ import { acknowledged, duePage, escalateNow, pageSent, reassign, startEscalation
 import type { OnCall } from '../../../core/oncall/schedule';
 
 const member = (name: string) => ({ id: `${name}@contoso.com`, name });
-const onCall: OnCall = { rotation: 'berlin-ops', primary: member('ana'), secondary: member('ben'), escalationTarget: member('lead'), since: new Date(0), until: new Date(1e13) };
+const onCall: OnCall = {
+  rotation: 'berlin-ops',
+  primary: member('ana'),
+  secondary: member('ben'),
+  escalationTarget: member('lead'),
+  since: new Date(0),
+  until: new Date(1e13),
+};
 const posted = new Date('2026-12-05T10:00:00Z');
 const at = (minutes: number) => new Date(posted.getTime() + minutes * 60_000);
 
@@ -32,6 +39,12 @@ test('acknowledging stops the chain; escalate pulls the next page forward; reass
 });
 
 test('nobody is paged twice when the secondary or target is the primary', () => {
-  const state = startEscalation({ alertId: 'a', conversationId: 'c', onCall: { ...onCall, secondary: member('ana'), escalationTarget: undefined }, unacknowledgedMinutes: 5, postedAt: posted });
+  const state = startEscalation({
+    alertId: 'a',
+    conversationId: 'c',
+    onCall: { ...onCall, secondary: member('ana'), escalationTarget: undefined },
+    unacknowledgedMinutes: 5,
+    postedAt: posted,
+  });
   expect(state.pages.map((p) => p.member.name)).toEqual(['ana']);
 });

@@ -25,7 +25,15 @@ const MIN = 60_000;
 async function world() {
   const clock = new ManualClock(new Date('2026-12-05T10:00:00Z'));
   const store = sqliteOnCallStore(openDatabase(':memory:', [...ALL_MIGRATIONS, ...oncallMigrations]), () => clock.now());
-  const rotation = validateRotation({ name: 'berlin-ops', cadence: 'weekly', handoff: 'Mon 09:00', timeZone: 'Europe/Berlin', members: ['ana@contoso.com', 'ben@contoso.com'], escalationTarget: 'lead@contoso.com', startDate: '2026-11-30' });
+  const rotation = validateRotation({
+    name: 'berlin-ops',
+    cadence: 'weekly',
+    handoff: 'Mon 09:00',
+    timeZone: 'Europe/Berlin',
+    members: ['ana@contoso.com', 'ben@contoso.com'],
+    escalationTarget: 'lead@contoso.com',
+    startDate: '2026-11-30',
+  });
   if (!rotation.ok) throw new Error(rotation.error);
   await store.rotations.save(rotation.value, 'test');
   await store.personalChats.remember(['ana@contoso.com'], 'dm-ana');
@@ -60,7 +68,11 @@ test('mention, DM the primary after N minutes, then the secondary; the secondary
   clock.advance(60 * MIN);
   expect(await e.tick()).toBe(0);
   expect(notifier.order).toHaveLength(2);
-  expect((await store.timeline.list('a-1')).map((t) => `${t.kind}:${t.detail}`)).toEqual(['mentioned:ana (primary of berlin-ops)', 'paged:ana (primary)', 'escalated:ben (secondary)']);
+  expect((await store.timeline.list('a-1')).map((t) => `${t.kind}:${t.detail}`)).toEqual([
+    'mentioned:ana (primary of berlin-ops)',
+    'paged:ana (primary)',
+    'escalated:ben (secondary)',
+  ]);
   expect((await store.escalations.get('a-1'))?.acknowledgedBy).toBe('ben');
 });
 
@@ -81,7 +93,18 @@ test('a restart mid-escalation neither skips nor repeats a page, even when it ca
   await escalator().start({ alertId: 'a-1', conversationId: 'channel', rotation: 'berlin-ops' });
   clock.advance(5 * MIN);
   // The process dies after the page is queued but before the escalation moves on.
-  const dying: OnCallStore = { ...store, escalations: { ...store.escalations, get: (id) => store.escalations.get(id), create: (s) => store.escalations.create(s), due: (n, l) => store.escalations.due(n, l), update: async () => { throw new Error('killed'); } } };
+  const dying: OnCallStore = {
+    ...store,
+    escalations: {
+      ...store.escalations,
+      get: (id) => store.escalations.get(id),
+      create: (s) => store.escalations.create(s),
+      due: (n, l) => store.escalations.due(n, l),
+      update: async () => {
+        throw new Error('killed');
+      },
+    },
+  };
   await expect(escalator(dying).tick()).rejects.toThrow('killed');
   expect(notifier.order).toEqual(['dm-ana page:a-1:0']);
   // After the restart: the same page again under the same key (an update of the message already sent, not a new one).

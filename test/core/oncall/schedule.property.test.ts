@@ -8,12 +8,34 @@ import { daysBetween, localTime, offsetAt } from '../../../core/oncall/zoned-tim
  * For random rotations, overrides and time zones, around DST changes too: exactly one
  * primary at every instant (the turns partition time), and hand-offs at the stated local time.
  */
-const ZONES = ['Europe/Berlin', 'America/New_York', 'Australia/Sydney', 'America/Santiago', 'Asia/Kolkata', 'Pacific/Chatham', 'Europe/London', 'UTC', 'America/St_Johns'];
+const ZONES = [
+  'Europe/Berlin',
+  'America/New_York',
+  'Australia/Sydney',
+  'America/Santiago',
+  'Asia/Kolkata',
+  'Pacific/Chatham',
+  'Europe/London',
+  'UTC',
+  'America/St_Johns',
+];
 // DST changes of 2026 in those zones (UTC): instants are drawn around them as often as anywhere.
-const CHANGES = ['2026-03-29T01:00:00Z', '2026-10-25T01:00:00Z', '2026-03-08T07:00:00Z', '2026-11-01T06:00:00Z', '2026-04-04T16:00:00Z', '2026-10-03T16:00:00Z', '2026-04-05T03:00:00Z', '2026-09-06T04:00:00Z', '2026-04-04T14:00:00Z'].map(Date.parse);
+const CHANGES = [
+  '2026-03-29T01:00:00Z',
+  '2026-10-25T01:00:00Z',
+  '2026-03-08T07:00:00Z',
+  '2026-11-01T06:00:00Z',
+  '2026-04-04T16:00:00Z',
+  '2026-10-03T16:00:00Z',
+  '2026-04-05T03:00:00Z',
+  '2026-09-06T04:00:00Z',
+  '2026-04-04T14:00:00Z',
+].map(Date.parse);
 const HOUR = 3_600_000;
 
-const members = fc.uniqueArray(fc.constantFrom('ana', 'ben', 'chi', 'dev', 'eli', 'fay'), { minLength: 1, maxLength: 5 }).map((ids) => ids.map((id) => ({ id, name: id })));
+const members = fc
+  .uniqueArray(fc.constantFrom('ana', 'ben', 'chi', 'dev', 'eli', 'fay'), { minLength: 1, maxLength: 5 })
+  .map((ids) => ids.map((id) => ({ id, name: id })));
 
 const rotation: fc.Arbitrary<Rotation> = fc
   .record({
@@ -43,31 +65,46 @@ const instant = fc.oneof(
 
 /** Non-overlapping overrides near `around`, as the store guarantees (overlapProblem). */
 const overrides = (around: number): fc.Arbitrary<Override[]> =>
-  fc.array(fc.tuple(fc.integer({ min: 1, max: 48 * HOUR }), fc.integer({ min: 0, max: 24 * HOUR }), fc.constantFrom('zed', 'ana')), { maxLength: 4 }).map((parts) => {
-    let at = around - 72 * HOUR;
-    return parts.map(([length, gap, who], i) => {
-      const start = at + gap;
-      at = start + length;
-      return { id: i + 1, rotation: 'r', member: { id: who, name: who }, start: new Date(start).toISOString(), end: new Date(at).toISOString(), createdBy: 't', createdAt: '' };
+  fc
+    .array(fc.tuple(fc.integer({ min: 1, max: 48 * HOUR }), fc.integer({ min: 0, max: 24 * HOUR }), fc.constantFrom('zed', 'ana')), { maxLength: 4 })
+    .map((parts) => {
+      let at = around - 72 * HOUR;
+      return parts.map(([length, gap, who], i) => {
+        const start = at + gap;
+        at = start + length;
+        return {
+          id: i + 1,
+          rotation: 'r',
+          member: { id: who, name: who },
+          start: new Date(start).toISOString(),
+          end: new Date(at).toISOString(),
+          createdBy: 't',
+          createdAt: '',
+        };
+      });
     });
-  });
 
 test('exactly one primary at every instant: turns partition time, and an override wins inside its interval only', () => {
   fc.assert(
-    fc.property(rotation, instant, instant.chain((t) => fc.tuple(fc.constant(t), overrides(t))), (r, t0, [t, os]) => {
-      for (const at of [t0, t]) {
-        const now = new Date(at);
-        const turn = onCallAt(r, os, now);
-        expect(turn.since.getTime()).toBeLessThanOrEqual(at);
-        expect(turn.until.getTime()).toBeGreaterThan(at);
-        // The same person from `since` to just before `until`: no instant without a primary, none with two.
-        expect(onCallAt(r, os, turn.since).primary).toEqual(turn.primary);
-        expect(onCallAt(r, os, new Date(turn.until.getTime() - 1)).primary).toEqual(turn.primary);
-        const active = os.filter((o) => Date.parse(o.start) <= at && at < Date.parse(o.end));
-        expect(active.length).toBeLessThanOrEqual(1);
-        expect(turn.primary).toEqual(active[0]?.member ?? primaryOfShift(r, shiftAt(r, now).index));
-      }
-    }),
+    fc.property(
+      rotation,
+      instant,
+      instant.chain((t) => fc.tuple(fc.constant(t), overrides(t))),
+      (r, t0, [t, os]) => {
+        for (const at of [t0, t]) {
+          const now = new Date(at);
+          const turn = onCallAt(r, os, now);
+          expect(turn.since.getTime()).toBeLessThanOrEqual(at);
+          expect(turn.until.getTime()).toBeGreaterThan(at);
+          // The same person from `since` to just before `until`: no instant without a primary, none with two.
+          expect(onCallAt(r, os, turn.since).primary).toEqual(turn.primary);
+          expect(onCallAt(r, os, new Date(turn.until.getTime() - 1)).primary).toEqual(turn.primary);
+          const active = os.filter((o) => Date.parse(o.start) <= at && at < Date.parse(o.end));
+          expect(active.length).toBeLessThanOrEqual(1);
+          expect(turn.primary).toEqual(active[0]?.member ?? primaryOfShift(r, shiftAt(r, now).index));
+        }
+      },
+    ),
     { numRuns: 300 },
   );
 });

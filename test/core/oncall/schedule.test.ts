@@ -3,7 +3,16 @@ import { nowAndNext, onCallAt, shiftsOf } from '../../../core/oncall/schedule';
 import type { Override } from '../../../core/oncall/override';
 
 const rotation = (overrides: Partial<Parameters<typeof validateRotation>[0]> = {}): Rotation => {
-  const checked = validateRotation({ name: 'berlin-ops', cadence: 'weekly', handoff: 'Mon 09:00', timeZone: 'Europe/Berlin', members: ['ana@contoso.com', 'ben@contoso.com', 'chi@contoso.com'], startDate: '2026-01-05', escalationTarget: 'lead@contoso.com', ...overrides });
+  const checked = validateRotation({
+    name: 'berlin-ops',
+    cadence: 'weekly',
+    handoff: 'Mon 09:00',
+    timeZone: 'Europe/Berlin',
+    members: ['ana@contoso.com', 'ben@contoso.com', 'chi@contoso.com'],
+    startDate: '2026-01-05',
+    escalationTarget: 'lead@contoso.com',
+    ...overrides,
+  });
   if (!checked.ok) throw new Error(checked.error);
   return checked.value;
 };
@@ -28,7 +37,15 @@ test('the week with the spring-forward change is an hour shorter, and the hand-o
 
 test('an override covers its hours only; now and next say who and until when', () => {
   const r = rotation();
-  const cover: Override = { id: 1, rotation: 'berlin-ops', member: { id: 'zed@contoso.com', name: 'zed' }, start: '2026-01-06T10:00:00Z', end: '2026-01-06T14:00:00Z', createdBy: 'admin', createdAt: '' };
+  const cover: Override = {
+    id: 1,
+    rotation: 'berlin-ops',
+    member: { id: 'zed@contoso.com', name: 'zed' },
+    start: '2026-01-06T10:00:00Z',
+    end: '2026-01-06T14:00:00Z',
+    createdBy: 'admin',
+    createdAt: '',
+  };
   const { now, next } = nowAndNext(r, [cover], new Date('2026-01-06T09:00:00Z'));
   expect(now.primary.name).toBe('ana');
   expect(now.until.toISOString()).toBe('2026-01-06T10:00:00.000Z');
@@ -39,7 +56,15 @@ test('an override covers its hours only; now and next say who and until when', (
 
 test('oncall me lists primary and secondary shifts and overrides in time order', () => {
   const r = rotation();
-  const cover: Override = { id: 1, rotation: 'berlin-ops', member: { id: 'chi@contoso.com', name: 'chi' }, start: '2026-01-06T10:00:00Z', end: '2026-01-06T14:00:00Z', createdBy: 'admin', createdAt: '' };
+  const cover: Override = {
+    id: 1,
+    rotation: 'berlin-ops',
+    member: { id: 'chi@contoso.com', name: 'chi' },
+    start: '2026-01-06T10:00:00Z',
+    end: '2026-01-06T14:00:00Z',
+    createdBy: 'admin',
+    createdAt: '',
+  };
   const mine = shiftsOf('CHI@contoso.com', [r], [cover], new Date('2026-01-05T08:00:00Z'), new Date('2026-01-26T08:00:00Z'));
   expect(mine.map((s) => [s.level, s.start.toISOString()])).toEqual([
     ['override', '2026-01-06T10:00:00.000Z'],

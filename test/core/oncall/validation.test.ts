@@ -29,8 +29,22 @@ test('hand-off, cadence, duplicates and acknowledgement minutes are checked too'
 });
 
 test('an overlapping override names the one it overlaps and how to avoid it', () => {
-  const existing: Override = { id: 7, rotation: 'berlin-ops', member: { id: 'ben', name: 'ben' }, start: '2026-01-06T10:00:00.000Z', end: '2026-01-06T14:00:00.000Z', createdBy: 'a', createdAt: '' };
-  const candidate = validateOverride({ rotation: 'berlin-ops', member: 'ana', start: new Date('2026-01-06T12:00:00Z'), durationMs: parseDuration('4h'), createdBy: 'a' });
+  const existing: Override = {
+    id: 7,
+    rotation: 'berlin-ops',
+    member: { id: 'ben', name: 'ben' },
+    start: '2026-01-06T10:00:00.000Z',
+    end: '2026-01-06T14:00:00.000Z',
+    createdBy: 'a',
+    createdAt: '',
+  };
+  const candidate = validateOverride({
+    rotation: 'berlin-ops',
+    member: 'ana',
+    start: new Date('2026-01-06T12:00:00Z'),
+    durationMs: parseDuration('4h'),
+    createdBy: 'a',
+  });
   if (!candidate.ok) throw new Error(candidate.error);
   expect(overlapProblem(candidate.value, [existing])).toContain('overlaps override #7 (ben covers berlin-ops');
   expect(overlapProblem(candidate.value, [existing])).toContain('from 2026-01-06T14:00:00.000Z');
@@ -40,9 +54,17 @@ test('an overlapping override names the one it overlaps and how to avoid it', ()
 });
 
 test('durations: 4h, 90m, 1h30m, 2d; zero, nonsense and more than 14 days are refused', () => {
-  expect([parseDuration('4h'), parseDuration('90m'), parseDuration('1h30m'), parseDuration('2d'), parseDuration('4 h')]).toEqual([4 * 3_600_000, 90 * 60_000, 90 * 60_000, 48 * 3_600_000, 4 * 3_600_000]);
+  expect([parseDuration('4h'), parseDuration('90m'), parseDuration('1h30m'), parseDuration('2d'), parseDuration('4 h')]).toEqual([
+    4 * 3_600_000,
+    90 * 60_000,
+    90 * 60_000,
+    48 * 3_600_000,
+    4 * 3_600_000,
+  ]);
   expect([parseDuration('0h'), parseDuration('soon'), parseDuration('')]).toEqual([undefined, undefined, undefined]);
-  expect(error(validateOverride({ rotation: 'r', member: 'a', start: new Date(), durationMs: parseDuration('15d'), createdBy: 'a' }))).toContain('at most 14 days');
+  expect(error(validateOverride({ rotation: 'r', member: 'a', start: new Date(), durationMs: parseDuration('15d'), createdBy: 'a' }))).toContain(
+    'at most 14 days',
+  );
 });
 
 test('a rollout window shorter than the soak is refused with a window that works', () => {

@@ -24,7 +24,14 @@ async function embeddedWorld() {
   const clock = new ManualClock(new Date('2026-03-01T09:00:00Z'));
   const sim = new FleetSimulator({ deviceSide: registry, clock, devices: 1000, seed: 1, isBadVersion: (v) => isBadVersion(v) });
   await sim.start();
-  const service = new RolloutService({ repo: sqliteRolloutRepository(db), unitOfWork: new SqliteUnitOfWork(db), fleet: registry, catalog: catalogOf(), clock, defaults: ROLLOUT_DEFAULTS.embedded });
+  const service = new RolloutService({
+    repo: sqliteRolloutRepository(db),
+    unitOfWork: new SqliteUnitOfWork(db),
+    fleet: registry,
+    catalog: catalogOf(),
+    clock,
+    defaults: ROLLOUT_DEFAULTS.embedded,
+  });
   /** Real time in 1 s steps: the simulator's ticker every second, the rollout job every 10 s; approves each waiting wave. */
   const runUntil = async (id: string, done: (state: string) => boolean, maxSeconds: number): Promise<number> => {
     for (let s = 1; s <= maxSeconds; s++) {

@@ -23,7 +23,10 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 6, arbitrary: fc.constant({ kind: 'tick' as const }) },
   { weight: 3, arbitrary: fc.integer({ min: 1, max: 40 }).map((minutes) => ({ kind: 'advance' as const, minutes })) },
   { weight: 5, arbitrary: fc.integer({ min: 0, max: 6 }).map((badEvery) => ({ kind: 'devices' as const, badEvery })) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constantFrom('approve' as const, 'pause' as const, 'resume' as const, 'retry' as const), stale: fc.boolean() }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constantFrom('approve' as const, 'pause' as const, 'resume' as const, 'retry' as const), stale: fc.boolean() }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('abort' as const), stale: fc.boolean() }) },
   { weight: 1, arbitrary: fc.integer({ min: 0, max: 29 }).map((device) => ({ kind: 'exclude' as const, device })) },
   { weight: 1, arbitrary: fc.constant({ kind: 'restart' as const }) },
@@ -49,13 +52,16 @@ async function checkInvariants(w: World, writesAtPause: number | undefined): Pro
   for (const r of rows) {
     const written = (w.fleet.writes.get(`${r.device_id}|R1:${r.attempt}`) ?? 0) > 0;
     if (r.state === 'queued' && written) throw new Error(`${r.device_id} is queued but attempt ${r.attempt} was written`);
-    if ((IN_FLIGHT_STATES as readonly string[]).includes(r.state) && r.pending_write === 0 && !written) throw new Error(`${r.device_id} is ${r.state} but was never written`);
+    if ((IN_FLIGHT_STATES as readonly string[]).includes(r.state) && r.pending_write === 0 && !written)
+      throw new Error(`${r.device_id} is ${r.state} but was never written`);
   }
   // Counts add up: every target is in exactly one state, and each wave holds its planned size.
   const view = (await w.service.view('R1'))!;
   const waveTotal = view.waves.reduce((n, wave) => n + wave.counts.targets, 0);
-  if (waveTotal + view.alreadyCurrent + view.incompatible !== 30) throw new Error(`counts add up to ${waveTotal + view.alreadyCurrent + view.incompatible}, not 30`);
-  for (const wave of view.waves) if (wave.counts.targets !== wave.size) throw new Error(`wave ${wave.index} holds ${wave.counts.targets}, planned ${wave.size}`);
+  if (waveTotal + view.alreadyCurrent + view.incompatible !== 30)
+    throw new Error(`counts add up to ${waveTotal + view.alreadyCurrent + view.incompatible}, not 30`);
+  for (const wave of view.waves)
+    if (wave.counts.targets !== wave.size) throw new Error(`wave ${wave.index} holds ${wave.counts.targets}, planned ${wave.size}`);
   if (view.totals.targets !== waveTotal) throw new Error('totals differ from the sum of waves');
   // The gate's counts (settled states, open devices lumped) judge exactly like the full counts.
   const repo = new SqliteRolloutRepository(w.db);
@@ -64,10 +70,14 @@ async function checkInvariants(w: World, writesAtPause: number | undefined): Pro
   for (const { wave, counts } of full) {
     const lumped = gate.find((g) => g.wave === wave)?.counts ?? {};
     const open = sumStates(counts, ['queued', ...IN_FLIGHT_STATES]);
-    const expected = Object.fromEntries(Object.entries({ ...counts, queued: open }).filter(([s, n]) => n! > 0 && !(IN_FLIGHT_STATES as readonly string[]).includes(s)));
-    if (JSON.stringify(Object.entries(lumped).sort()) !== JSON.stringify(Object.entries(expected).sort())) throw new Error(`wave ${wave}: gate counts ${JSON.stringify(lumped)}, full counts ${JSON.stringify(counts)}`);
+    const expected = Object.fromEntries(
+      Object.entries({ ...counts, queued: open }).filter(([s, n]) => n! > 0 && !(IN_FLIGHT_STATES as readonly string[]).includes(s)),
+    );
+    if (JSON.stringify(Object.entries(lumped).sort()) !== JSON.stringify(Object.entries(expected).sort()))
+      throw new Error(`wave ${wave}: gate counts ${JSON.stringify(lumped)}, full counts ${JSON.stringify(counts)}`);
     const settings = (await w.service.get('R1'))!.settings.gates;
-    if (JSON.stringify(judgeWave(lumped, settings)) !== JSON.stringify(judgeWave(counts, settings))) throw new Error(`wave ${wave}: the gate judges its counts differently`);
+    if (JSON.stringify(judgeWave(lumped, settings)) !== JSON.stringify(judgeWave(counts, settings)))
+      throw new Error(`wave ${wave}: the gate judges its counts differently`);
   }
   // Pause stops writes within a tick.
   if (writesAtPause !== undefined && w.fleet.writeLog.length !== writesAtPause) throw new Error('a desired write happened after the pause took effect');
@@ -78,7 +88,11 @@ describe.each<[FirmwareReads]>([['none'], ['full'], ['delta']])('rollout engine 
   it('never writes a device twice, never starts a wave unapproved, stops on pause, keeps counts and survives restarts', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(command, { minLength: 5, maxLength: 45 }), async (commands) => {
-        const w = makeWorld(new FakeFleet(reads).add(30, (i) => ({ ring: i < 2 ? 'canary' : 'prod', version: i === 29 ? '2.4.1' : '2.4.0' })), { dispatchPerSecond: 1 }, { batchSize: 4 });
+        const w = makeWorld(
+          new FakeFleet(reads).add(30, (i) => ({ ring: i < 2 ? 'canary' : 'prod', version: i === 29 ? '2.4.1' : '2.4.0' })),
+          { dispatchPerSecond: 1 },
+          { batchSize: 4 },
+        );
         await w.service.plan({ version: '2.4.1', filter: {}, filterText: '', waves: [10, 40, 100], actor: LEAD });
         await w.service.actions.start('R1', undefined, LEAD);
 
@@ -89,7 +103,8 @@ describe.each<[FirmwareReads]>([['none'], ['full'], ['delta']])('rollout engine 
           if (fw.rolloutId === 'R1') {
             const r = (await w.service.get('R1'))!;
             const wave = r.waves[fw.waveId - 1];
-            if (!wave?.approvedBy || fw.waveId > r.currentWave) throw new Error(`wave ${fw.waveId} written before its approval (rollout ${r.state} wave ${r.currentWave})`);
+            if (!wave?.approvedBy || fw.waveId > r.currentWave)
+              throw new Error(`wave ${fw.waveId} written before its approval (rollout ${r.state} wave ${r.currentWave})`);
           }
           return original(ids, patch);
         };
@@ -97,11 +112,17 @@ describe.each<[FirmwareReads]>([['none'], ['full'], ['delta']])('rollout engine 
         let writesAtPause: number | undefined;
         let badEvery = 0;
         for (const c of commands) {
-          const version = c.kind === 'approve' || c.kind === 'pause' || c.kind === 'resume' || c.kind === 'retry' || c.kind === 'abort' ? (c.stale ? 0 : (await w.service.get('R1'))!.version) : 0;
+          const version =
+            c.kind === 'approve' || c.kind === 'pause' || c.kind === 'resume' || c.kind === 'retry' || c.kind === 'abort'
+              ? c.stale
+                ? 0
+                : (await w.service.get('R1'))!.version
+              : 0;
           switch (c.kind) {
             case 'tick':
               await w.service.tick();
-              if ((await w.service.get('R1'))!.state === 'paused' || (await w.service.get('R1'))!.state === 'aborted') writesAtPause ??= w.fleet.writeLog.length;
+              if ((await w.service.get('R1'))!.state === 'paused' || (await w.service.get('R1'))!.state === 'aborted')
+                writesAtPause ??= w.fleet.writeLog.length;
               break;
             case 'advance':
               w.clock.advance(c.minutes * 60_000);
@@ -137,7 +158,8 @@ describe.each<[FirmwareReads]>([['none'], ['full'], ['delta']])('rollout engine 
               await w.service.tick();
               w.fleet.crashBeforeWrite = w.fleet.crashAfterWrite = false;
               w.restart();
-              if ((await w.service.get('R1'))!.state === 'paused' || (await w.service.get('R1'))!.state === 'aborted') writesAtPause ??= w.fleet.writeLog.length;
+              if ((await w.service.get('R1'))!.state === 'paused' || (await w.service.get('R1'))!.state === 'aborted')
+                writesAtPause ??= w.fleet.writeLog.length;
               break;
             case 'offline': {
               const d = w.fleet.devices.get(deviceName(c.device))!;

@@ -17,7 +17,15 @@ describe.each<[FirmwareReads]>([['none'], ['full'], ['delta']])('rollout engine 
     expect(started).toMatchObject({ ok: true, message: expect.stringContaining('started wave 1') });
     await run(w, 1);
     expect(w.fleet.writeLog.map((x) => x.deviceId)).toHaveLength(1);
-    expect(w.fleet.writeLog[0]!.patch).toEqual({ firmware: expect.objectContaining({ fwVersion: '2.4.1', rolloutId: 'R1', waveId: 1, attempt: 1, fwPackageCheckValue: expect.stringMatching(/^[0-9a-f]{64}$/) }) });
+    expect(w.fleet.writeLog[0]!.patch).toEqual({
+      firmware: expect.objectContaining({
+        fwVersion: '2.4.1',
+        rolloutId: 'R1',
+        waveId: 1,
+        attempt: 1,
+        fwPackageCheckValue: expect.stringMatching(/^[0-9a-f]{64}$/),
+      }),
+    });
     expect(w.fleet.devices.get(w.fleet.writeLog[0]!.deviceId)!.ring).toBe('canary');
 
     await run(w, 12);
@@ -103,7 +111,9 @@ describe.each<[FirmwareReads]>([['none'], ['full'], ['delta']])('rollout engine 
     const w = makeWorld(new FakeFleet(reads).add(20, (i) => ({ site: i < 10 ? 'berlin' : 'paris' })));
     await expect(plan(w, { version: '9.9.9' })).rejects.toThrow(/9.9.9 is not in the catalog; available: 3.0.0-beta.1/);
     await expect(plan(w, { filter: { site: 'rome' }, filterText: 'site:rome' })).rejects.toThrow(/No device matches `site:rome`/);
-    await expect(plan(w, { version: '3.0.0-beta.1' })).rejects.toThrow(/Nothing to roll out: .*20 cannot run it \(models sensor-s1 \(20\); it supports gateway-g2\)/);
+    await expect(plan(w, { version: '3.0.0-beta.1' })).rejects.toThrow(
+      /Nothing to roll out: .*20 cannot run it \(models sensor-s1 \(20\); it supports gateway-g2\)/,
+    );
     const first = await plan(w, { filter: { site: 'berlin' }, filterText: 'site:berlin' });
     await w.service.actions.start(first.rollout.id, undefined, LEAD);
     const err = await plan(w, { version: '2.5.0' }).catch((e) => e);

@@ -69,7 +69,16 @@ export class FakeFleet implements FleetClient {
     for (let i = 0; i < count; i++) {
       const { version = '2.4.0', ...rest } = make(i);
       const deviceId = rest.deviceId ?? `device-${String(this.devices.size + 1).padStart(4, '0')}`;
-      this.devices.set(deviceId, { deviceId, model: 'sensor-s1', ring: 'prod', site: 'berlin', connection: 'Connected', desired: {}, ...rest, reported: { firmware: { currentFwVersion: version, fwUpdateStatus: 'current' } } });
+      this.devices.set(deviceId, {
+        deviceId,
+        model: 'sensor-s1',
+        ring: 'prod',
+        site: 'berlin',
+        connection: 'Connected',
+        desired: {},
+        ...rest,
+        reported: { firmware: { currentFwVersion: version, fwUpdateStatus: 'current' } },
+      });
     }
     return this;
   }
@@ -140,7 +149,15 @@ export class FakeFleet implements FleetClient {
    * the new version; `bad` devices report error (or roll back) at applying.
    */
   step(bad: (deviceId: string) => 'error' | 'rollback' | undefined = () => undefined): void {
-    const next: Record<string, string> = { current: 'downloading', error: 'downloading', rolledback: 'downloading', downloading: 'verifying', verifying: 'applying', applying: 'rebooting', rebooting: 'current' };
+    const next: Record<string, string> = {
+      current: 'downloading',
+      error: 'downloading',
+      rolledback: 'downloading',
+      downloading: 'verifying',
+      verifying: 'applying',
+      applying: 'rebooting',
+      rebooting: 'current',
+    };
     for (const d of this.devices.values()) {
       const desiredFw = d.desired.firmware as Record<string, unknown> | undefined;
       const desired = desiredFw?.fwVersion;
@@ -153,11 +170,20 @@ export class FakeFleet implements FleetClient {
       const to = next[status] ?? 'downloading';
       if (to === 'rebooting' && bad(d.deviceId)) {
         const how = bad(d.deviceId);
-        d.reported.firmware = { ...fw, fwUpdateStatus: how === 'error' ? 'error' : 'rolledback', fwUpdateSubstatus: 'image rejected', pendingFwVersion: desired, failedAttempt: `${String(desiredFw?.rolloutId)}:${String(attempt)}` };
+        d.reported.firmware = {
+          ...fw,
+          fwUpdateStatus: how === 'error' ? 'error' : 'rolledback',
+          fwUpdateSubstatus: 'image rejected',
+          pendingFwVersion: desired,
+          failedAttempt: `${String(desiredFw?.rolloutId)}:${String(attempt)}`,
+        };
         if (how === 'rollback') d.reported.firmware.currentFwVersion = fw.currentFwVersion;
         continue;
       }
-      d.reported.firmware = to === 'current' ? { ...fw, currentFwVersion: desired, fwUpdateStatus: 'current', pendingFwVersion: undefined } : { ...fw, fwUpdateStatus: to, pendingFwVersion: desired };
+      d.reported.firmware =
+        to === 'current'
+          ? { ...fw, currentFwVersion: desired, fwUpdateStatus: 'current', pendingFwVersion: undefined }
+          : { ...fw, fwUpdateStatus: to, pendingFwVersion: desired };
     }
   }
 }

@@ -39,19 +39,29 @@ class PagingHub implements IotHubTransport {
     if (opaque !== undefined && opaque !== null && !this.tokens.has(String(opaque))) {
       return done(new Error(`the adapter sent a continuation token the hub never gave: ${String(opaque)}`));
     }
-    const forwarded = { ...headers, 'x-ms-max-item-count': Math.min(asked, this.maxPage), 'x-ms-continuation': opaque === undefined || opaque === null ? undefined : this.tokens.get(String(opaque)) };
-    this.hub.executeApiCall(method, path, forwarded, body, (err: Error | null, result?: unknown, response?: { statusCode: number; headers: Record<string, string> }) => {
-      if (err || !response) return done(err);
-      const next = response.headers['x-ms-continuation'];
-      const headersOut: Record<string, string> = {};
-      if (next !== undefined) {
-        const token = `+RID:${Buffer.from(`page-${this.pages.length}-${next}`).toString('base64')}#RT:1#TRC:${next}`;
-        this.tokens.set(token, next);
-        headersOut['x-ms-continuation'] = token;
-      }
-      this.pages.push({ asked, served: Array.isArray(result) ? result.length : 0, token: headersOut['x-ms-continuation'] });
-      done(null, result, { statusCode: response.statusCode, headers: headersOut });
-    });
+    const forwarded = {
+      ...headers,
+      'x-ms-max-item-count': Math.min(asked, this.maxPage),
+      'x-ms-continuation': opaque === undefined || opaque === null ? undefined : this.tokens.get(String(opaque)),
+    };
+    this.hub.executeApiCall(
+      method,
+      path,
+      forwarded,
+      body,
+      (err: Error | null, result?: unknown, response?: { statusCode: number; headers: Record<string, string> }) => {
+        if (err || !response) return done(err);
+        const next = response.headers['x-ms-continuation'];
+        const headersOut: Record<string, string> = {};
+        if (next !== undefined) {
+          const token = `+RID:${Buffer.from(`page-${this.pages.length}-${next}`).toString('base64')}#RT:1#TRC:${next}`;
+          this.tokens.set(token, next);
+          headersOut['x-ms-continuation'] = token;
+        }
+        this.pages.push({ asked, served: Array.isArray(result) ? result.length : 0, token: headersOut['x-ms-continuation'] });
+        done(null, result, { statusCode: response.statusCode, headers: headersOut });
+      },
+    );
   }
 }
 
@@ -76,8 +86,21 @@ function azureWorld(devices: number, maxPage: number) {
   const db = new NodeSqlite(':memory:');
   migrate(db, rolloutMigrations);
   const clock = new ManualClock(new Date('2026-03-01T09:00:00Z'));
-  const service = new RolloutService({ repo: sqliteRolloutRepository(db), unitOfWork: new SqliteUnitOfWork(db), fleet, catalog, clock, defaults: { dispatchPerSecond: 100_000 }, engine: { batchSize: 2_000 } });
-  const rows = () => db.prepare('SELECT device_id AS deviceId, wave, state FROM rollout_devices WHERE rollout_id = ?').all('R1') as Array<{ deviceId: string; wave: number | null; state: string }>;
+  const service = new RolloutService({
+    repo: sqliteRolloutRepository(db),
+    unitOfWork: new SqliteUnitOfWork(db),
+    fleet,
+    catalog,
+    clock,
+    defaults: { dispatchPerSecond: 100_000 },
+    engine: { batchSize: 2_000 },
+  });
+  const rows = () =>
+    db.prepare('SELECT device_id AS deviceId, wave, state FROM rollout_devices WHERE rollout_id = ?').all('R1') as Array<{
+      deviceId: string;
+      wave: number | null;
+      state: string;
+    }>;
   return { fake, hub, service, clock, rows };
 }
 

@@ -9,7 +9,11 @@ const seen = (o: Partial<Observation>): Observation => ({ connection: 'Connected
 
 describe('nextDeviceState', () => {
   it('follows the reported phases, starting the clock of each', () => {
-    expect(nextDeviceState(dev('targeted'), seen({ status: 'downloading' }), '2.4.1', T0 + 5, limits)).toEqual({ deviceId: 'd1', state: 'downloading', since: T0 + 5 });
+    expect(nextDeviceState(dev('targeted'), seen({ status: 'downloading' }), '2.4.1', T0 + 5, limits)).toEqual({
+      deviceId: 'd1',
+      state: 'downloading',
+      since: T0 + 5,
+    });
     expect(nextDeviceState(dev('downloading'), seen({ status: 'downloading' }), '2.4.1', T0 + 5, limits)).toBeUndefined();
   });
 
@@ -27,7 +31,10 @@ describe('nextDeviceState', () => {
   });
 
   it('reports errors with the substatus', () => {
-    expect(nextDeviceState(dev('verifying'), seen({ status: 'error', substatus: 'checksum mismatch' }), '2.4.1', T0 + 1, limits)).toMatchObject({ state: 'failed', reason: 'device reported error: checksum mismatch' });
+    expect(nextDeviceState(dev('verifying'), seen({ status: 'error', substatus: 'checksum mismatch' }), '2.4.1', T0 + 1, limits)).toMatchObject({
+      state: 'failed',
+      reason: 'device reported error: checksum mismatch',
+    });
   });
 
   it('ignores a status it does not know, even one named like an object member', () => {
@@ -40,7 +47,10 @@ describe('nextDeviceState', () => {
   });
 
   it('times out silence in any phase, and a device that vanished', () => {
-    expect(nextDeviceState(dev('targeted'), seen({}), '2.4.1', T0 + limits.phaseTimeoutMs + 1, limits)).toMatchObject({ state: 'timed-out', reason: 'no progress while targeted for 30 min' });
+    expect(nextDeviceState(dev('targeted'), seen({}), '2.4.1', T0 + limits.phaseTimeoutMs + 1, limits)).toMatchObject({
+      state: 'timed-out',
+      reason: 'no progress while targeted for 30 min',
+    });
     expect(nextDeviceState(dev('applying'), seen({ status: 'applying' }), '2.4.1', T0 + limits.phaseTimeoutMs + 1, limits)?.state).toBe('timed-out');
     expect(nextDeviceState(dev('downloading'), undefined, '2.4.1', T0 + limits.phaseTimeoutMs + 1, limits)?.reason).toMatch(/not found/);
     expect(nextDeviceState(dev('downloading'), undefined, '2.4.1', T0 + 1, limits)).toBeUndefined();

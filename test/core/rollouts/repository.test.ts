@@ -23,8 +23,18 @@ function store() {
     createdAt: new Date(T0).toISOString(),
     lastChange: { by: 'Lena Lead', at: new Date(T0).toISOString(), what: 'started wave 1' },
   };
-  repo.insertPlan(rollout, ['a', 'b', 'c', 'd'].map((id, i) => ({ deviceId: `device-${id}`, wave: 1, state: 'queued' as const, seq: i + 1 })), T0);
-  const states = () => Object.fromEntries((db.prepare('SELECT device_id, state FROM rollout_devices ORDER BY device_id').all() as Array<{ device_id: string; state: string }>).map((r) => [r.device_id, r.state]));
+  repo.insertPlan(
+    rollout,
+    ['a', 'b', 'c', 'd'].map((id, i) => ({ deviceId: `device-${id}`, wave: 1, state: 'queued' as const, seq: i + 1 })),
+    T0,
+  );
+  const states = () =>
+    Object.fromEntries(
+      (db.prepare('SELECT device_id, state FROM rollout_devices ORDER BY device_id').all() as Array<{ device_id: string; state: string }>).map((r) => [
+        r.device_id,
+        r.state,
+      ]),
+    );
   return { db, repo, states };
 }
 
@@ -56,7 +66,11 @@ describe('SqliteRolloutRepository', () => {
   it('settles by time, set-based: soak done while connected → succeeded; silence past the deadline → timed-out', () => {
     const { repo, states } = store();
     const claimed = repo.claimForDispatch('R1', 1, 4, T0);
-    repo.confirmWritten('R1', claimed.map((d) => ({ deviceId: d.deviceId, key: d.key })), T0);
+    repo.confirmWritten(
+      'R1',
+      claimed.map((d) => ({ deviceId: d.deviceId, key: d.key })),
+      T0,
+    );
     repo.applyChanges('R1', [
       { deviceId: 'device-a', state: 'soaking', since: T0, connected: true },
       { deviceId: 'device-b', state: 'soaking', since: T0, connected: false },
@@ -76,7 +90,11 @@ describe('SqliteRolloutRepository', () => {
   it('gives the tick the in-flight rows of the devices it names, and nothing of others', () => {
     const { repo } = store();
     const claimed = repo.claimForDispatch('R1', 1, 3, T0);
-    repo.confirmWritten('R1', claimed.slice(0, 2).map((d) => ({ deviceId: d.deviceId, key: d.key, baselineStatus: 'current' })), T0);
+    repo.confirmWritten(
+      'R1',
+      claimed.slice(0, 2).map((d) => ({ deviceId: d.deviceId, key: d.key, baselineStatus: 'current' })),
+      T0,
+    );
     repo.applyChanges('R1', [{ deviceId: claimed[1]!.deviceId, state: 'downloading', since: T0 + 5, connected: false }]);
     // device-c is claimed but its write is not confirmed; device-d is queued; device-x is not in the rollout.
     const rows = repo.inFlightOf('R1', ['device-a', 'device-b', 'device-c', 'device-d', 'device-x']);
@@ -90,10 +108,18 @@ describe('SqliteRolloutRepository', () => {
   it('finds in-flight rows claimed before a restart as well as its own claims', () => {
     const { db, repo } = store();
     const before = repo.claimForDispatch('R1', 1, 2, T0);
-    repo.confirmWritten('R1', before.map((d) => ({ deviceId: d.deviceId, key: d.key })), T0);
+    repo.confirmWritten(
+      'R1',
+      before.map((d) => ({ deviceId: d.deviceId, key: d.key })),
+      T0,
+    );
     const restarted = new SqliteRolloutRepository(db);
     const mine = restarted.claimForDispatch('R1', 1, 1, T0 + 1);
-    restarted.confirmWritten('R1', mine.map((d) => ({ deviceId: d.deviceId, key: d.key })), T0 + 1);
+    restarted.confirmWritten(
+      'R1',
+      mine.map((d) => ({ deviceId: d.deviceId, key: d.key })),
+      T0 + 1,
+    );
     const ids = (rows: Array<{ deviceId: string }>) => rows.map((r) => r.deviceId).sort();
     expect(ids(restarted.inFlightOf('R1', [mine[0]!.deviceId]))).toEqual([mine[0]!.deviceId]);
     expect(ids(restarted.inFlightOf('R1', ['device-a', 'device-b', 'device-c', 'device-d']))).toEqual(ids([...before, ...mine]));
@@ -102,7 +128,11 @@ describe('SqliteRolloutRepository', () => {
   it('counts for the gate: settled states one by one, open devices as queued', () => {
     const { repo } = store();
     const claimed = repo.claimForDispatch('R1', 1, 3, T0);
-    repo.confirmWritten('R1', claimed.map((d) => ({ deviceId: d.deviceId, key: d.key })), T0);
+    repo.confirmWritten(
+      'R1',
+      claimed.map((d) => ({ deviceId: d.deviceId, key: d.key })),
+      T0,
+    );
     repo.applyChanges('R1', [
       { deviceId: 'device-a', state: 'succeeded', since: T0 },
       { deviceId: 'device-b', state: 'downloading', since: T0 },

@@ -16,7 +16,10 @@ test('outside its window a started rollout writes nothing and pauses, saying why
   await w.service.actions.start(planned.rollout.id, 1, LEAD);
   await run(w, 2);
   expect(w.fleet.writeLog).toHaveLength(0);
-  expect(await w.service.get(planned.rollout.id)).toMatchObject({ state: 'paused', pauseReason: 'the rollout window (Sun 10:00-11:00 UTC weekly) closed; it resumes in the next window' });
+  expect(await w.service.get(planned.rollout.id)).toMatchObject({
+    state: 'paused',
+    pauseReason: 'the rollout window (Sun 10:00-11:00 UTC weekly) closed; it resumes in the next window',
+  });
 });
 
 test('inside its window the wave writes; still running when the window ends, it pauses with that reason', async () => {

@@ -31,7 +31,15 @@ export function makeWorld(fleet = new FakeFleet(), defaults: Partial<RolloutSett
   migrate(db, rolloutMigrations);
   const clock = new ManualClock(new Date('2026-03-01T09:00:00Z'));
   const make = () =>
-    new RolloutService({ repo: sqliteRolloutRepository(db), unitOfWork: new SqliteUnitOfWork(db), fleet, catalog: catalogOf(), clock, defaults: { dispatchPerSecond: 1000, ...defaults }, engine: { batchSize: 50, ...engine } });
+    new RolloutService({
+      repo: sqliteRolloutRepository(db),
+      unitOfWork: new SqliteUnitOfWork(db),
+      fleet,
+      catalog: catalogOf(),
+      clock,
+      defaults: { dispatchPerSecond: 1000, ...defaults },
+      engine: { batchSize: 50, ...engine },
+    });
   const world: World = {
     db,
     fleet,

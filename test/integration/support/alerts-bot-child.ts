@@ -12,7 +12,13 @@ async function main() {
   });
   const conversationId = process.env.SEED_CONVERSATION;
   if (conversationId) {
-    await bot.services.conversations.upsert({ conversationId, serviceUrl: process.env.CONNECTOR_URL!, channelId: 'msteams', tenantId: 'tenant-1', conversationType: 'channel' });
+    await bot.services.conversations.upsert({
+      conversationId,
+      serviceUrl: process.env.CONNECTOR_URL!,
+      channelId: 'msteams',
+      tenantId: 'tenant-1',
+      conversationType: 'channel',
+    });
     await bot.services.subscriptions.add({ conversationId, topic: 'alerts', filter: '', createdBy: 'test' });
   }
   process.stdout.write(`READY ${bot.url}\n`);

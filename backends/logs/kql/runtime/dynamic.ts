@@ -116,7 +116,10 @@ export function arrayMove(arr: Json | undefined, amount: number, kind: 'rotate' 
 /** array_split(arr, indices): pieces cut at each index. */
 export function arraySplit(arr: Json | undefined, indices: Json | undefined): Json[] | null {
   if (!isArray(arr)) return null;
-  const cuts = (isArray(indices) ? indices : [indices ?? 0]).map((i) => Number(i)).map((i) => (i < 0 ? arr.length + i : i)).map((i) => Math.max(0, Math.min(arr.length, i)));
+  const cuts = (isArray(indices) ? indices : [indices ?? 0])
+    .map((i) => Number(i))
+    .map((i) => (i < 0 ? arr.length + i : i))
+    .map((i) => Math.max(0, Math.min(arr.length, i)));
   const out: Json[] = [];
   let from = 0;
   for (const cut of cuts) {
@@ -164,7 +167,7 @@ export function jaccardIndex(a: Json | undefined, b: Json | undefined): number |
 
 export function arrayIff(conditions: Json | undefined, whenTrue: Json | undefined, whenFalse: Json | undefined): Json[] | null {
   if (!isArray(conditions)) return null;
-  const pick = (v: Json | undefined, i: number): Json => (isArray(v) ? (i < v.length ? v[i] : null) : v ?? null);
+  const pick = (v: Json | undefined, i: number): Json => (isArray(v) ? (i < v.length ? v[i] : null) : (v ?? null));
   return conditions.map((c, i) => {
     const truthy = typeof c === 'boolean' ? c : typeof c === 'number' ? c !== 0 : null;
     return truthy === null ? null : truthy ? pick(whenTrue, i) : pick(whenFalse, i);

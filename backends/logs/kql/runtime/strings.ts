@@ -103,14 +103,24 @@ export function guidToBase64(guid: string): string | null {
   const hex = guid.replace(/-/g, '');
   if (!/^[0-9a-fA-F]{32}$/.test(hex)) return null;
   const bytes = Buffer.from(hex, 'hex');
-  const ordered = Buffer.concat([Buffer.from(bytes.subarray(0, 4)).reverse(), Buffer.from(bytes.subarray(4, 6)).reverse(), Buffer.from(bytes.subarray(6, 8)).reverse(), bytes.subarray(8)]);
+  const ordered = Buffer.concat([
+    Buffer.from(bytes.subarray(0, 4)).reverse(),
+    Buffer.from(bytes.subarray(4, 6)).reverse(),
+    Buffer.from(bytes.subarray(6, 8)).reverse(),
+    bytes.subarray(8),
+  ]);
   return ordered.toString('base64');
 }
 
 export function base64ToGuid(text: string): string | null {
   const bytes = Buffer.from(text, 'base64');
   if (bytes.length !== 16) return null;
-  const ordered = Buffer.concat([Buffer.from(bytes.subarray(0, 4)).reverse(), Buffer.from(bytes.subarray(4, 6)).reverse(), Buffer.from(bytes.subarray(6, 8)).reverse(), bytes.subarray(8)]);
+  const ordered = Buffer.concat([
+    Buffer.from(bytes.subarray(0, 4)).reverse(),
+    Buffer.from(bytes.subarray(4, 6)).reverse(),
+    Buffer.from(bytes.subarray(6, 8)).reverse(),
+    bytes.subarray(8),
+  ]);
   const hex = ordered.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -15,7 +15,7 @@ function tokens(format: string): string[] {
   const out: string[] = [];
   for (let i = 0; i < format.length; ) {
     const c = format[i];
-    if (c === '\'' || c === '"') {
+    if (c === "'" || c === '"') {
       const end = format.indexOf(c, i + 1);
       const stop = end < 0 ? format.length : end;
       out.push(`'${format.slice(i + 1, stop)}`);
@@ -45,7 +45,7 @@ function fraction(fraction7: string, token: string): string {
 function render(format: string, part: (token: string) => string | undefined): string {
   let out = '';
   for (const t of tokens(format)) {
-    if (t.startsWith('\'')) {
+    if (t.startsWith("'")) {
       out += t.slice(1);
       continue;
     }
@@ -71,7 +71,13 @@ export function formatDateTime(ticks: bigint, format: string): string {
     const n = t.length;
     switch (t[0]) {
       case 'd':
-        return n === 1 ? String(date.getUTCDate()) : n === 2 ? pad(date.getUTCDate(), 2) : n === 3 ? DAYS[date.getUTCDay()].slice(0, 3) : DAYS[date.getUTCDay()];
+        return n === 1
+          ? String(date.getUTCDate())
+          : n === 2
+            ? pad(date.getUTCDate(), 2)
+            : n === 3
+              ? DAYS[date.getUTCDay()].slice(0, 3)
+              : DAYS[date.getUTCDay()];
       case 'f':
       case 'F':
         return n <= 7 ? fraction(f7, t) : undefined;

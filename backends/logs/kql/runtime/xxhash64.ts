@@ -24,7 +24,7 @@ export function xxhash64(bytes: Uint8Array): bigint {
     let v1 = (P1 + P2) & MASK;
     let v2 = P2;
     let v3 = 0n;
-    let v4 = (-P1) & MASK;
+    let v4 = -P1 & MASK;
     for (; p <= n - 32; p += 32) {
       v1 = round(v1, view.getBigUint64(p, true));
       v2 = round(v2, view.getBigUint64(p + 8, true));

@@ -40,14 +40,26 @@ describe.each(ADAPTERS)('alerts store contract on $name', (adapter) => {
     const w = world();
     await w.subscribe('conv-a');
     await w.subscribe('conv-b', 'sev<=1');
-    const fired = devicePayload({ alertId: '/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/abc-1', severity: 1, deviceId: 'Device-42', site: 'Berlin' });
+    const fired = devicePayload({
+      alertId: '/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/abc-1',
+      severity: 1,
+      deviceId: 'Device-42',
+      site: 'Berlin',
+    });
     expect(await w.ingest(fired)).toMatchObject({ outcome: 'stored', cards: 2 });
     expect(await w.ingest(fired)).toMatchObject({ outcome: 'duplicate' });
     expect(await w.service.get('abc-1')).toMatchObject({ deviceId: 'Device-42', site: 'Berlin', version: 1 });
     expect((await w.service.listOpen({ sites: ['berlin'], devices: ['device-42'], rules: [] })).total).toBe(1);
     expect((await w.service.listOpen({ sites: ['paris'], devices: [], rules: [] })).total).toBe(0);
 
-    await w.ingest(devicePayload({ alertId: '/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/abc-1', severity: 1, deviceId: 'Device-42', condition: 'Resolved' }));
+    await w.ingest(
+      devicePayload({
+        alertId: '/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/abc-1',
+        severity: 1,
+        deviceId: 'Device-42',
+        condition: 'Resolved',
+      }),
+    );
     expect(new Set(w.notifier.posts.map((p) => p.key))).toEqual(new Set(['alert:/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/abc-1']));
     expect((await w.service.listOpen()).total).toBe(0);
     expect(await w.service.get('abc-1')).toMatchObject({ monitorCondition: 'Resolved', site: 'Berlin', version: 2 });
@@ -56,14 +68,24 @@ describe.each(ADAPTERS)('alerts store contract on $name', (adapter) => {
   test('a storm becomes one card whose running totals follow its members', async () => {
     const w = world({ threshold: 2, windowMs: 60_000 });
     await w.subscribe('ops');
-    for (let i = 0; i < 6; i++) await w.ingest(devicePayload({ alertId: `x${i}`, rule: 'Device offline', deviceId: `device-${i}`, severity: i % 3, site: i < 4 ? 'lyon' : 'oslo' }));
+    for (let i = 0; i < 6; i++)
+      await w.ingest(devicePayload({ alertId: `x${i}`, rule: 'Device offline', deviceId: `device-${i}`, severity: i % 3, site: i < 4 ? 'lyon' : 'oslo' }));
     await w.ingest(devicePayload({ alertId: 'x5', rule: 'Device offline', deviceId: 'device-5', severity: 2, site: 'oslo', condition: 'Resolved' }));
     expect(await w.publisher.flushStorms()).toBe(1);
     const [storm] = await store.alerts.dirtyStorms();
     expect(storm).toBeUndefined();
     const latest = await store.alerts.latestStorm('ops', 'Device offline');
     const view = await store.alerts.stormView(latest!, 8);
-    expect(view).toMatchObject({ total: 4, firing: 3, resolved: 1, severity: 0, topSites: [{ site: 'lyon', count: 2 }, { site: 'oslo', count: 2 }] });
+    expect(view).toMatchObject({
+      total: 4,
+      firing: 3,
+      resolved: 1,
+      severity: 0,
+      topSites: [
+        { site: 'lyon', count: 2 },
+        { site: 'oslo', count: 2 },
+      ],
+    });
     expect(view.members.map((m) => m.alertId)).toHaveLength(4);
     expect(w.notifier.posts.filter((p) => p.key.startsWith('alert:')).map((p) => p.key)).toEqual(['alert:x0', 'alert:x1']);
   });
@@ -82,7 +104,10 @@ describe.each(ADAPTERS)('alerts store contract on $name', (adapter) => {
       '/fleetops/local/alerts/100%_sure/2',
     ]);
     expect(await store.alerts.listFiringWithPrefix('/fleetops/local/alerts/100__sure/')).toEqual([]);
-    expect(await w.service.acknowledge('/fleetops/local/alerts/100%_sure/1', { name: 'Bob' })).toMatchObject({ changed: true, record: { state: 'Acknowledged' } });
+    expect(await w.service.acknowledge('/fleetops/local/alerts/100%_sure/1', { name: 'Bob' })).toMatchObject({
+      changed: true,
+      record: { state: 'Acknowledged' },
+    });
     expect(await w.service.acknowledge('/fleetops/local/alerts/100%_sure/1', { name: 'Eve' })).toMatchObject({ changed: false });
   });
 });

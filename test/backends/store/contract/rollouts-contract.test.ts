@@ -16,7 +16,15 @@ describe.each(ADAPTERS)('rollouts store contract on $name', (adapter) => {
 
   function world(fleet: FakeFleet) {
     const clock = new ManualClock(new Date('2026-03-01T09:00:00Z'));
-    const service = new RolloutService({ repo: store.rollouts, unitOfWork: store.unitOfWork, fleet, catalog: catalogOf(), clock, defaults: { dispatchPerSecond: 1000 }, engine: { batchSize: 50 } });
+    const service = new RolloutService({
+      repo: store.rollouts,
+      unitOfWork: store.unitOfWork,
+      fleet,
+      catalog: catalogOf(),
+      clock,
+      defaults: { dispatchPerSecond: 1000 },
+      engine: { batchSize: 50 },
+    });
     const run = async (steps: number) => {
       for (let i = 0; i < steps; i++) {
         await service.tick();

@@ -45,9 +45,26 @@ describe.each(ADAPTERS)('store contract on $name', (adapter) => {
 
   test('audit: newest first, absent fields stay absent', async () => {
     await store.audit.record({ actorId: 'u1', actorName: 'Ada', role: 'releaseLead', action: 'rollout.start', target: 'R1', outcome: 'ok' });
-    await store.audit.record({ actorId: 'u2', actorName: 'Bob', role: 'viewer', action: 'rollout.pause', outcome: 'denied', detail: 'viewer', conversationId: 'c1' });
+    await store.audit.record({
+      actorId: 'u2',
+      actorName: 'Bob',
+      role: 'viewer',
+      action: 'rollout.pause',
+      outcome: 'denied',
+      detail: 'viewer',
+      conversationId: 'c1',
+    });
     expect(await store.audit.latest(5)).toEqual([
-      { at: STORE_CLOCK.toISOString(), actorId: 'u2', actorName: 'Bob', role: 'viewer', action: 'rollout.pause', outcome: 'denied', detail: 'viewer', conversationId: 'c1' },
+      {
+        at: STORE_CLOCK.toISOString(),
+        actorId: 'u2',
+        actorName: 'Bob',
+        role: 'viewer',
+        action: 'rollout.pause',
+        outcome: 'denied',
+        detail: 'viewer',
+        conversationId: 'c1',
+      },
       { at: STORE_CLOCK.toISOString(), actorId: 'u1', actorName: 'Ada', role: 'releaseLead', action: 'rollout.start', target: 'R1', outcome: 'ok' },
     ]);
   });
