@@ -72,9 +72,8 @@ export class AlertIngestor {
     const { repo } = this.deps;
     return this.deps.unitOfWork.run(async (): Promise<IngestResult> => {
       const key = dedupeKey(alert);
-      if (await repo.hasEvent(key)) return { outcome: 'duplicate', alertId: alert.alertId };
       const now = this.deps.clock.now();
-      await repo.recordEvent(key, alert.alertId, now.toISOString(), payload);
+      if (!(await repo.recordEvent(key, alert.alertId, now.toISOString(), payload))) return { outcome: 'duplicate', alertId: alert.alertId };
 
       const previous = await repo.getExact(alert.alertId);
       const stale = isStale(previous, alert);

@@ -25,9 +25,12 @@ export interface Delivery {
  * (core/unit-of-work.ts): it is atomic and durable.
  */
 export interface AlertRepository {
-  /** Dedupe: true when a notification with this key was stored before. */
-  hasEvent(dedupeKey: string): Promise<boolean>;
-  recordEvent(dedupeKey: string, alertId: string, receivedAt: string, payload: string): Promise<void>;
+  /**
+   * Stores the notification under its dedupe key; false when that key is stored already (a
+   * redelivery, possibly being stored by another replica at this very moment: the insert
+   * waits for it and then reports the duplicate instead of failing).
+   */
+  recordEvent(dedupeKey: string, alertId: string, receivedAt: string, payload: string): Promise<boolean>;
 
   /** By full id, or by the short id cards and commands show. */
   get(alertId: string): Promise<AlertRecord | undefined>;

@@ -88,6 +88,27 @@ describeOnPostgres('two replicas on one PostgreSQL', () => {
     expect(texts.filter((t) => /already acknowledged by/.test(t))).toHaveLength(1);
     expect((await b.bot.services.alerts!.get(ids[0]!))?.version).toBe(2);
   });
+  test('the same alert delivered to both replicas at the same moment: both answer 2xx, it is stored once and carded once', async () => {
+    const [a, b] = replicas as [TestBot, TestBot];
+    expect((await a.sayAndWait('subscribe alerts', { user: USERS.operator, conversation: 'channel' })).activity.text).toMatch(/Subscribed/);
+    const payloads = Array.from({ length: 20 }, (_, i) =>
+      devicePayload({
+        alertId: `/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/twin-${i}`,
+        rule: `Rule ${i}`,
+        deviceId: `device-${i}`,
+        severity: 1,
+        firedAt: new Date().toISOString(),
+      }),
+    );
+    // Azure retries a delivery it thinks failed while the first is still in flight; the front sends each to a different replica.
+    const answers = await Promise.all(payloads.flatMap((p) => [a.post(`/api/alerts?token=${TOKEN}`, p), b.post(`/api/alerts?token=${TOKEN}`, p)]));
+    expect(answers.map((r) => r.status)).toEqual(answers.map(() => 200));
+    expect((await a.bot.services.alerts!.listOpen(undefined, 100)).total).toBe(20);
+    const creates = () => connector.activities.filter((x) => x.kind === 'create' && /Rule \d+/.test(cardJson(x)));
+    await waitUntil(async () => creates().length >= 20, 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(creates()).toHaveLength(20);
+  });
 });
 
 async function waitUntil(predicate: () => Promise<boolean>, timeoutInMs: number): Promise<void> {

@@ -44,17 +44,12 @@ function filterClause(filter: AlertFilter): { sql: string; params: unknown[] } {
 export class PostgresAlertRepository implements AlertRepository {
   constructor(private readonly db: PostgresDatabase) {}
 
-  async hasEvent(dedupeKey: string): Promise<boolean> {
-    return (await this.db.query('SELECT 1 FROM alert_events WHERE dedupe_key = $1', [dedupeKey])).length > 0;
-  }
-
-  async recordEvent(dedupeKey: string, alertId: string, receivedAt: string, payload: string): Promise<void> {
-    await this.db.execute('INSERT INTO alert_events (dedupe_key, alert_id, received_at, payload) VALUES ($1, $2, $3, $4)', [
-      dedupeKey,
-      alertId,
-      receivedAt,
-      payload,
-    ]);
+  async recordEvent(dedupeKey: string, alertId: string, receivedAt: string, payload: string): Promise<boolean> {
+    const inserted = await this.db.execute(
+      'INSERT INTO alert_events (dedupe_key, alert_id, received_at, payload) VALUES ($1, $2, $3, $4) ON CONFLICT (dedupe_key) DO NOTHING',
+      [dedupeKey, alertId, receivedAt, payload],
+    );
+    return inserted > 0;
   }
 
   async getExact(alertId: string): Promise<AlertRecord | undefined> {

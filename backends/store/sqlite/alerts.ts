@@ -185,8 +185,7 @@ export class SqliteAlertRepository implements Synchronous<AlertRepository> {
 
   constructor(private readonly db: SqliteDatabase) {
     this.s = {
-      hasEvent: db.prepare('SELECT 1 FROM alert_events WHERE dedupe_key = ?').pluck(),
-      recordEvent: db.prepare('INSERT INTO alert_events (dedupe_key, alert_id, received_at, payload) VALUES (?, ?, ?, ?)'),
+      recordEvent: db.prepare('INSERT INTO alert_events (dedupe_key, alert_id, received_at, payload) VALUES (?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING'),
       get: db.prepare('SELECT record_json FROM alerts WHERE alert_id = ?').pluck(),
       getShort: db.prepare('SELECT record_json FROM alerts WHERE short_id = ? ORDER BY fired_at DESC LIMIT 1').pluck(),
       save: db.prepare(
@@ -249,12 +248,8 @@ export class SqliteAlertRepository implements Synchronous<AlertRepository> {
     };
   }
 
-  hasEvent(dedupeKey: string): boolean {
-    return this.s.hasEvent.get(dedupeKey) !== undefined;
-  }
-
-  recordEvent(dedupeKey: string, alertId: string, receivedAt: string, payload: string): void {
-    this.s.recordEvent.run(dedupeKey, alertId, receivedAt, payload);
+  recordEvent(dedupeKey: string, alertId: string, receivedAt: string, payload: string): boolean {
+    return this.s.recordEvent.run(dedupeKey, alertId, receivedAt, payload).changes > 0;
   }
 
   getExact(alertId: string): AlertRecord | undefined {
