@@ -157,9 +157,10 @@ function startChild(options: Options, command: ChildCommand, dataDir: string, co
 }
 
 /** Posts alerts from parallel senders and kills the child after the killAt'th answer; the ids answered 2xx. */
-async function stormAndKill(options: Options, child: Child, cycle: number, firedAt: string): Promise<Set<string>> {
+async function stormAndKill(options: Options, child: Child, cycle: number, firedAt: string): Promise<{ acknowledged: Set<string>; killedAt: number }> {
   const acknowledged = new Set<string>();
   let killed = false;
+  let killedAt = 0;
   let next = 0;
   const sender = async () => {
     while (next < options.alerts && !killed) {
@@ -178,14 +179,18 @@ async function stormAndKill(options: Options, child: Child, cycle: number, fired
       }
       if (i === options.killAt) {
         killed = true;
+        killedAt = Date.now();
         child.process.kill('SIGKILL');
       }
     }
   };
   await Promise.all(Array.from({ length: options.senders }, sender));
-  if (!killed) child.process.kill('SIGKILL'); // every request failed before killAt (should not happen)
+  if (!killed) {
+    killedAt = Date.now();
+    child.process.kill('SIGKILL'); // every request failed before killAt (should not happen)
+  }
   await child.exited;
-  return acknowledged;
+  return { acknowledged, killedAt };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -225,6 +230,12 @@ interface KillResult {
   readonly seconds: number;
   /** Seconds of each phase: first start, storm until the kill, restart, drain. */
   readonly phases: readonly number[];
+  /** For each create the bot recorded: ms from the connector's answer to the bot's record (sent_at): the window a kill must hit. */
+  readonly windowsMs: readonly number[];
+  /** The sum of those windows before the kill: how long the first run was exposed. */
+  readonly exposedMs: number;
+  /** ms from the first child's start (READY) to the kill. */
+  readonly stormMs: number;
 }
 
 const CONVERSATION = '19:kill-storm@thread.tacv2';
@@ -252,7 +263,7 @@ async function oneKill(options: Options, command: ChildCommand, connector: Recor
   try {
     const first = await startChild(options, command, dataDir, connector.url);
     mark();
-    const acknowledged = await stormAndKill(options, first, cycle, new Date().toISOString());
+    const { acknowledged, killedAt } = await stormAndKill(options, first, cycle, new Date().toISOString());
     mark();
     const second = await startChild(options, command, dataDir, connector.url);
     mark();
@@ -271,10 +282,12 @@ async function oneKill(options: Options, command: ChildCommand, connector: Recor
           }>
         ).map((r) => [r.alert_id, r.card_key]),
       );
-      const sent = db.prepare('SELECT message_key, activity_id FROM sent_messages WHERE conversation_id = ?').all(conversationId) as Array<{
+      const sent = db.prepare('SELECT message_key, activity_id, sent_at FROM sent_messages WHERE conversation_id = ?').all(conversationId) as Array<{
         message_key: string;
         activity_id: string;
+        sent_at: string;
       }>;
+      const recordedAt = new Map(sent.map((r) => [r.activity_id, Date.parse(r.sent_at)]));
       const sentKeys = new Set(sent.map((r) => r.message_key));
       const recordedActivities = new Set(sent.map((r) => r.activity_id));
       const creates = connector.activities.filter((a) => a.kind === 'create' && a.conversationId === conversationId);
@@ -284,6 +297,10 @@ async function oneKill(options: Options, command: ChildCommand, connector: Recor
         if (!stored.has(id) || key === undefined || !sentKeys.has(key)) lost++;
       }
       const dead = count(db, `SELECT COUNT(*) FROM outbox WHERE state = 'dead' AND conversation_id = ?`, conversationId);
+      const windows = creates.flatMap((a) => {
+        const at = recordedAt.get(a.activityId);
+        return at === undefined ? [] : [{ connectorAt: a.at, windowMs: Math.max(0, at - a.at) }];
+      });
       return {
         acknowledged: acknowledged.size,
         cards: sentKeys.size,
@@ -295,6 +312,9 @@ async function oneKill(options: Options, command: ChildCommand, connector: Recor
         drained: isDrained,
         seconds: (Date.now() - started) / 1000,
         phases: marks.slice(1).map((t, i) => (t - marks[i]!) / 1000),
+        windowsMs: windows.map((w) => w.windowMs),
+        exposedMs: windows.filter((w) => w.connectorAt < killedAt).reduce((sum, w) => sum + w.windowMs, 0),
+        stormMs: killedAt - marks[1]!,
       };
     } finally {
       db.close();
@@ -411,6 +431,9 @@ async function main(): Promise<void> {
   const perThousand = (n: number) => ((n / kills) * 1000).toFixed(0);
   const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
   const seconds = results.map((r) => r.seconds);
+  const windows = results.flatMap((r) => r.windowsMs);
+  const exposed = results.reduce((sum, r) => sum + r.exposedMs, 0);
+  const storm = results.reduce((sum, r) => sum + r.stormMs, 0);
   printTable(`kill -9 in an alert storm, ${kills} kills (${commitOf(options.repo)}; child on Node ${nodeVersion})`, [
     { figure: 'kills done', value: String(kills), target: '', ok: true },
     { figure: 'duplicate creates', value: String(duplicates), target: 'as low as possible', ok: true },
@@ -427,6 +450,13 @@ async function main(): Promise<void> {
     { figure: 'lost alerts (acknowledged, not carded)', value: String(lost), target: '0', ok: lost === 0 },
     { figure: 'dead letters', value: String(dead), target: '0', ok: dead === 0 },
     { figure: 'kills not drained in time', value: String(undrained), target: '0', ok: undrained === 0 },
+    {
+      figure: 'window: answer → record, ms (p50/p99/max)',
+      value: `${percentile(windows, 50)} / ${percentile(windows, 99)} / ${Math.max(...windows)}`,
+      target: '',
+      ok: true,
+    },
+    { figure: 'time exposed before the kill', value: `${((exposed / storm) * 100).toFixed(2)} %`, target: '', ok: true },
     { figure: 'acknowledged per kill (median)', value: String(median(results.map((r) => r.acknowledged))), target: '', ok: true },
     { figure: 'seconds per kill (median / p95)', value: `${median(seconds).toFixed(1)} / ${percentile(seconds, 95).toFixed(1)}`, target: '', ok: true },
     { figure: 'load average (start / end)', value: `${loadBefore.toFixed(1)} / ${os.loadavg()[0]!.toFixed(1)}`, target: '', ok: true },
