@@ -12,8 +12,8 @@ import type {
   RotationRepository,
 } from '../../../core/oncall/repository';
 import type { Rotation } from '../../../core/oncall/rotation';
-import type { NewTimelineEntry, TimelineEntry, TimelineKind } from '../../../core/oncall/timeline';
-import type { TimeWindow } from '../../../core/oncall/window';
+import type { NewTimelineEntry, TimelineEntry } from '../../../core/oncall/timeline';
+import { escalationDueAt, type OverrideRow, type TimelineRow, toEntry, toOverride, toWindow, type WindowRow } from '../rows/oncall';
 import type { Migration } from '../migration';
 import type { PostgresDatabase } from './database';
 
@@ -114,27 +114,6 @@ class PostgresRotationRepository implements RotationRepository {
   }
 }
 
-interface OverrideRow {
-  id: string;
-  rotation: string;
-  member_id: string;
-  member_name: string;
-  start_at: string;
-  end_at: string;
-  created_by: string;
-  created_at: string;
-}
-
-const toOverride = (r: OverrideRow): Override => ({
-  id: Number(r.id),
-  rotation: r.rotation,
-  member: { id: r.member_id, name: r.member_name },
-  start: r.start_at,
-  end: r.end_at,
-  createdBy: r.created_by,
-  createdAt: r.created_at,
-});
-
 class PostgresOverrideRepository implements OverrideRepository {
   constructor(
     private readonly db: PostgresDatabase,
@@ -178,22 +157,6 @@ class PostgresOverrideRepository implements OverrideRepository {
   }
 }
 
-interface WindowRow {
-  id: string;
-  filter: string;
-  window: string;
-  created_by: string;
-  created_at: string;
-}
-
-const toWindow = (r: WindowRow): MaintenanceWindow => ({
-  id: Number(r.id),
-  filter: r.filter,
-  window: JSON.parse(r.window) as TimeWindow,
-  createdBy: r.created_by,
-  createdAt: r.created_at,
-});
-
 class PostgresMaintenanceWindowRepository implements MaintenanceWindowRepository {
   constructor(
     private readonly db: PostgresDatabase,
@@ -218,24 +181,6 @@ class PostgresMaintenanceWindowRepository implements MaintenanceWindowRepository
     return row && toWindow(row);
   }
 }
-
-interface TimelineRow {
-  id: string;
-  alert_id: string;
-  at: string;
-  kind: TimelineKind;
-  actor: string;
-  detail: string | null;
-}
-
-const toEntry = (r: TimelineRow): TimelineEntry => ({
-  id: Number(r.id),
-  alertId: r.alert_id,
-  at: r.at,
-  kind: r.kind,
-  actor: r.actor,
-  detail: r.detail ?? undefined,
-});
 
 class PostgresAlertTimelineRepository implements AlertTimelineRepository {
   constructor(private readonly db: PostgresDatabase) {}
@@ -283,7 +228,7 @@ class PostgresEscalationRepository implements EscalationRepository {
   async create(state: EscalationState): Promise<boolean> {
     const changed = await this.db.execute(
       'INSERT INTO oncall_escalations (alert_id, state, version, next_due_at) VALUES ($1, $2, $3, $4) ON CONFLICT (alert_id) DO NOTHING',
-      [state.alertId, JSON.stringify(state), state.version, dueKey(state)],
+      [state.alertId, JSON.stringify(state), state.version, escalationDueAt(state)],
     );
     return changed > 0;
   }
@@ -292,7 +237,7 @@ class PostgresEscalationRepository implements EscalationRepository {
     const changed = await this.db.execute('UPDATE oncall_escalations SET state = $1, version = $2, next_due_at = $3 WHERE alert_id = $4 AND version = $5', [
       JSON.stringify(next),
       next.version,
-      dueKey(next),
+      escalationDueAt(next),
       next.alertId,
       next.version - 1,
     ]);
@@ -308,8 +253,6 @@ class PostgresEscalationRepository implements EscalationRepository {
     return rows.map((r) => JSON.parse(r.state) as EscalationState);
   }
 }
-
-const dueKey = (s: EscalationState): string | null => (s.acknowledgedAt || s.nextDueAt === undefined ? null : s.nextDueAt);
 
 class PostgresPersonalChatRepository implements PersonalChatRepository {
   constructor(

@@ -12,8 +12,8 @@ import type {
   RotationRepository,
 } from '../../../core/oncall/repository';
 import type { Rotation } from '../../../core/oncall/rotation';
-import type { NewTimelineEntry, TimelineEntry, TimelineKind } from '../../../core/oncall/timeline';
-import type { TimeWindow } from '../../../core/oncall/window';
+import type { NewTimelineEntry, TimelineEntry } from '../../../core/oncall/timeline';
+import { escalationDueAt, type OverrideRow, type TimelineRow, toEntry, toOverride, toWindow, type WindowRow } from '../rows/oncall';
 import type { Migration, SqliteDatabase } from './database';
 import { gated, type Synchronous } from './gate';
 
@@ -113,27 +113,6 @@ export class SqliteRotationRepository implements Synchronous<RotationRepository>
   }
 }
 
-interface OverrideRow {
-  id: number;
-  rotation: string;
-  member_id: string;
-  member_name: string;
-  start_at: string;
-  end_at: string;
-  created_by: string;
-  created_at: string;
-}
-
-const toOverride = (r: OverrideRow): Override => ({
-  id: r.id,
-  rotation: r.rotation,
-  member: { id: r.member_id, name: r.member_name },
-  start: r.start_at,
-  end: r.end_at,
-  createdBy: r.created_by,
-  createdAt: r.created_at,
-});
-
 export class SqliteOverrideRepository implements Synchronous<OverrideRepository> {
   constructor(
     private readonly db: SqliteDatabase,
@@ -175,22 +154,6 @@ export class SqliteOverrideRepository implements Synchronous<OverrideRepository>
   }
 }
 
-interface WindowRow {
-  id: number;
-  filter: string;
-  window: string;
-  created_by: string;
-  created_at: string;
-}
-
-const toWindow = (r: WindowRow): MaintenanceWindow => ({
-  id: r.id,
-  filter: r.filter,
-  window: JSON.parse(r.window) as TimeWindow,
-  createdBy: r.created_by,
-  createdAt: r.created_at,
-});
-
 export class SqliteMaintenanceWindowRepository implements Synchronous<MaintenanceWindowRepository> {
   constructor(
     private readonly db: SqliteDatabase,
@@ -216,17 +179,6 @@ export class SqliteMaintenanceWindowRepository implements Synchronous<Maintenanc
     return row ? toWindow(row) : undefined;
   }
 }
-
-interface TimelineRow {
-  id: number;
-  alert_id: string;
-  at: string;
-  kind: TimelineKind;
-  actor: string;
-  detail: string | null;
-}
-
-const toEntry = (r: TimelineRow): TimelineEntry => ({ id: r.id, alertId: r.alert_id, at: r.at, kind: r.kind, actor: r.actor, detail: r.detail ?? undefined });
 
 export class SqliteAlertTimelineRepository implements Synchronous<AlertTimelineRepository> {
   constructor(private readonly db: SqliteDatabase) {}
@@ -277,7 +229,7 @@ export class SqliteEscalationRepository implements Synchronous<EscalationReposit
     return (
       this.db
         .prepare('INSERT INTO oncall_escalations (alert_id, state, version, next_due_at) VALUES (?, ?, ?, ?) ON CONFLICT (alert_id) DO NOTHING')
-        .run(state.alertId, JSON.stringify(state), state.version, dueKey(state)).changes > 0
+        .run(state.alertId, JSON.stringify(state), state.version, escalationDueAt(state)).changes > 0
     );
   }
 
@@ -285,7 +237,7 @@ export class SqliteEscalationRepository implements Synchronous<EscalationReposit
     return (
       this.db
         .prepare('UPDATE oncall_escalations SET state = ?, version = ?, next_due_at = ? WHERE alert_id = ? AND version = ?')
-        .run(JSON.stringify(next), next.version, dueKey(next), next.alertId, next.version - 1).changes > 0
+        .run(JSON.stringify(next), next.version, escalationDueAt(next), next.alertId, next.version - 1).changes > 0
     );
   }
 
@@ -298,8 +250,6 @@ export class SqliteEscalationRepository implements Synchronous<EscalationReposit
     ).map((s) => JSON.parse(s) as EscalationState);
   }
 }
-
-const dueKey = (s: EscalationState): string | null => (s.acknowledgedAt || s.nextDueAt === undefined ? null : s.nextDueAt);
 
 export class SqlitePersonalChatRepository implements Synchronous<PersonalChatRepository> {
   constructor(
