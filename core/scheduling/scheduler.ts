@@ -84,7 +84,7 @@ export class LeasedScheduler implements Scheduler {
 
   add(spec: JobSpec): ScheduledJob {
     if (this.jobs.has(spec.name)) throw new Error(`A job named ${spec.name} is already scheduled`);
-    const job = new Job(
+    const job: Job = new Job(
       spec,
       this.options.timers,
       this.options.log,
@@ -190,13 +190,13 @@ class Job implements ScheduledJob {
 
   /** The first run: after start, or once this replica has taken the lease. */
   begin(): void {
-    if (this.running) return;
+    if (this.running !== undefined) return;
     this.scheduleIn(this.spec.firstAfterMs ?? this.intervalMs() ?? 0);
   }
 
   wake(afterMs = 0): void {
     if (!this.active) return;
-    if (this.running) this.againInMs = Math.min(this.againInMs ?? Infinity, afterMs);
+    if (this.running !== undefined) this.againInMs = Math.min(this.againInMs ?? Infinity, afterMs);
     else this.scheduleIn(afterMs);
   }
 
@@ -234,14 +234,14 @@ class Job implements ScheduledJob {
     this.cancelTimer = undefined;
     this.nextAt = undefined;
     // Not holding the lease (lost, or not renewed in time): the renewal loop starts the job again when it is ours.
-    if (!this.active || this.running) return;
+    if (!this.active || this.running !== undefined) return;
     this.running = this.track(this.runOnce());
   }
 
   private async runOnce(): Promise<void> {
-    let outcome: void | JobOutcome;
+    let outcome: JobOutcome | undefined;
     try {
-      outcome = await this.spec.run();
+      outcome = (await this.spec.run()) ?? undefined;
     } catch (error) {
       this.log.error({ job: this.spec.name, err: String(error) }, 'scheduled job failed; it runs again at its next time');
     }

@@ -31,7 +31,9 @@ function recorder(timers: ManualTimers, spec: Partial<JobSpec> & Pick<JobSpec, '
   return {
     job,
     runs,
-    holdRuns: () => void (hold = true),
+    holdRuns: () => {
+      hold = true;
+    },
     finishRun: () => {
       hold = false;
       release?.();
@@ -96,7 +98,10 @@ describe('LeasedScheduler', () => {
       runs: 'on-every-replica',
       everyMs: 5_000,
       firstAfterMs: 0,
-      run: async () => (at.push(timers.now() - start), { nextInMs: at.length === 1 ? 300 : undefined }),
+      run: async () => {
+        at.push(timers.now() - start);
+        return { nextInMs: at.length === 1 ? 300 : undefined };
+      },
     });
     await timers.advance(6_000);
     expect(at).toEqual([0, 300, 5_300]);
