@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import YAML from 'yaml';
-import { oncallMigrations, sqliteOnCallStore } from '../../backends/store/sqlite/oncall';
+import { oncallMigrations } from '../../backends/store/sqlite/oncall';
 import { alertCard } from '../../cards/alert';
 import { silenceScheduleCommand } from '../../commands/maintenance';
 import { ONCALL_COMMANDS } from '../../commands/oncall';
@@ -53,7 +53,7 @@ export function createOnCallFeatureModule(options: OnCallFeatureOptions = {}): F
 export const oncallFeature: FeatureModule = createOnCallFeatureModule();
 
 async function createOnCallFeature(deps: FeatureDeps, options: OnCallFeatureOptions): Promise<Feature> {
-  const store = sqliteOnCallStore(deps.db, () => deps.clock.now());
+  const store = deps.stores.oncall();
   const doc = deps.config.oncall.file ? loadOnCallFile(deps.config.oncall.file) : undefined;
   const service = new OnCallService(store, deps.clock, doc?.runbooks);
   if (doc) {
@@ -159,9 +159,8 @@ async function createOnCallFeature(deps: FeatureDeps, options: OnCallFeatureOpti
         );
       };
       if (options.schedule) stopTimer = options.schedule(TICK_MS, () => void tick());
-      // On every replica, for now: the on-call store is the process's own SQLite file (deps.db), so each
-      // replica moves the escalations it started. Once it is in the shared store, this becomes 'on-one-replica'.
-      else tickJob = deps.scheduler.add({ name: 'oncall-escalation', runs: 'on-every-replica', everyMs: TICK_MS, run: tick });
+      // On one replica (the job's lease): escalations are in the shared store, and two ticks would page the same person twice.
+      else tickJob = deps.scheduler.add({ name: 'oncall-escalation', runs: 'on-one-replica', everyMs: TICK_MS, run: tick });
     },
     async stop() {
       stopTimer?.();

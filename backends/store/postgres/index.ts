@@ -7,6 +7,7 @@ import { PostgresDeploymentRepository } from './deployments';
 import { azureIdentityTokens, type TokenSource } from './entra-password';
 import { PostgresJobLeases } from './job-leases';
 import { migratePostgres } from './migrate';
+import { postgresOnCallStore } from './oncall';
 import { PostgresOutboxRepository } from './outbox';
 import { PostgresRolloutRepository } from './rollouts';
 import { POSTGRES_MIGRATIONS } from './schema';
@@ -49,6 +50,7 @@ export async function openPostgresState(
     rollouts: new PostgresRolloutRepository(db),
     jobLeases: new PostgresJobLeases(db, options.leaseClock),
     sendLimits: new PostgresSendRateLimits(db),
+    oncall: postgresOnCallStore(db, options.now),
     close: () => db.close(),
   };
 }

@@ -7,6 +7,7 @@ import { sqliteAuditLog } from '../../../../backends/store/sqlite/audit';
 import { sqliteOutboxRepository } from '../../../../backends/store/sqlite/outbox';
 import { alertMigrations, sqliteAlertRepository } from '../../../../backends/store/sqlite/alerts';
 import { rolloutMigrations, sqliteRolloutRepository } from '../../../../backends/store/sqlite/rollouts';
+import { oncallMigrations, sqliteOnCallStore } from '../../../../backends/store/sqlite/oncall';
 import { SqliteUnitOfWork } from '../../../../backends/store/sqlite/unit-of-work';
 import { openPostgresState } from '../../../../backends/store/postgres';
 import type { AuditLog } from '../../../../core/audit/audit-log';
@@ -16,6 +17,7 @@ import type { ConversationRepository } from '../../../../core/conversations/conv
 import type { SubscriptionRepository } from '../../../../core/conversations/subscription';
 import type { DeploymentRepository } from '../../../../core/deployments/repository';
 import type { OutboxRepository } from '../../../../core/notifications/outbox';
+import type { OnCallStore } from '../../../../core/oncall/repository';
 import type { UnitOfWork } from '../../../../core/unit-of-work';
 import type { JobLeases } from '../../../../core/scheduling/job-leases';
 import type { SendLimits, SendRateLimits } from '../../../../core/notifications/send-rate-limits';
@@ -39,6 +41,7 @@ export interface StoreUnderTest {
   jobLeases(now: () => number): JobLeases;
   /** Teams' windows in the store's send log, with these limits. */
   sendLimits(limits?: SendLimits): SendRateLimits;
+  readonly oncall: OnCallStore;
   close(): Promise<void>;
 }
 
@@ -53,7 +56,7 @@ export interface Adapter {
 const sqlite: Adapter = {
   name: 'SQLite',
   async open() {
-    const db = openDatabase(':memory:', [...ALL_MIGRATIONS, ...DEPLOYMENT_MIGRATIONS, ...alertMigrations, ...rolloutMigrations]);
+    const db = openDatabase(':memory:', [...ALL_MIGRATIONS, ...DEPLOYMENT_MIGRATIONS, ...alertMigrations, ...rolloutMigrations, ...oncallMigrations]);
     return {
       unitOfWork: new SqliteUnitOfWork(db),
       conversations: sqliteConversationRepository(db),
@@ -65,6 +68,7 @@ const sqlite: Adapter = {
       rollouts: sqliteRolloutRepository(db),
       jobLeases: (now) => sqliteJobLeases(db, now),
       sendLimits: (limits) => sqliteSendRateLimits(db, limits),
+      oncall: sqliteOnCallStore(db, () => STORE_CLOCK),
       close: async () => void db.close(),
     };
   },
