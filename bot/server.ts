@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { readConfig, type AppConfig } from '../core/config/config';
@@ -18,6 +20,8 @@ import type { Telemetry } from '../core/ports/telemetry';
 import { CommandRegistry } from '../commands/registry';
 import type { Services } from '../commands/services';
 import { OutboxDrainJob } from '../jobs/outbox-drain';
+import { LeasedScheduler } from '../core/scheduling/scheduler';
+import { realTimers, type Timers } from '../core/scheduling/timers';
 import { createLogger } from './logger';
 import { createHttpApp, mountFallbacks, mountReadiness } from './http-server';
 import type { CloudEnvironment } from '@microsoft/teams.api';
@@ -37,6 +41,8 @@ export interface StartOptions {
   readonly secrets?: SecretClientPort;
   readonly features?: readonly FeatureModule[];
   readonly outbox?: OutboxSenderOptions;
+  /** The scheduler's time (tests: ManualTimers); real timers by default. */
+  readonly timers?: Timers;
   /** The Bot Framework endpoints (token issuer, signing keys, login): tests point them at local stand-ins. */
   readonly botCloud?: CloudEnvironment;
 }
@@ -81,6 +87,15 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
   const { local: db, unitOfWork, conversations, subscriptions, audit, outbox } = stores;
   log.info({ state: stores.kind }, stores.kind === 'postgres' ? 'state on PostgreSQL (DATABASE_URL)' : `state in SQLite (${db.name})`);
 
+  // Every timed job of every feature runs through this one scheduler; jobs that must run on one
+  // replica only do so while this process holds their lease in the store (docs/architecture.md, Scheduling).
+  const scheduler = new LeasedScheduler({
+    leases: stores.jobLeases,
+    holder: `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+    timers: options.timers ?? realTimers,
+    log: log.child({ component: 'scheduler' }),
+  });
+
   let wakeSender: () => void = () => undefined;
   const notifier = new OutboxNotifier(outbox, () => stores.afterCommit(() => wakeSender()));
 
@@ -108,6 +123,7 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
         log: log.child({ feature: module.name }),
         db,
         stores,
+        scheduler,
         unitOfWork,
         notifier,
         subscriptions,
@@ -122,6 +138,7 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
     }
   } catch (error) {
     await new Promise((resolve) => httpServer.close(resolve));
+    await scheduler.stop();
     await stores.close();
     throw error;
   }
@@ -141,10 +158,20 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
   mountFallbacks(expressApp, (error) => log.error({ err: String(error) }, 'HTTP request failed'));
 
   const channel = options.channel ?? new TeamsChannelClient(teams.client, config.bot?.clientId ?? 'fleetops');
-  const sender = new OutboxSender(outbox, conversations, channel, log.child({ component: 'outbox' }), options.outbox);
-  const drainJob = new OutboxDrainJob(sender, log);
+  const sender = new OutboxSender(outbox, conversations, channel, log.child({ component: 'outbox' }), {
+    rateLimits: stores.sendLimits,
+    ...options.outbox,
+  });
+  const drainJob = new OutboxDrainJob(sender, log, scheduler);
   wakeSender = drainJob.wake;
   drainJob.start();
+  // Conversations that went quiet keep their last hour of sends in the log until this forgets them.
+  scheduler.add({
+    name: 'send-log-prune',
+    runs: 'on-one-replica',
+    everyMs: 10 * 60_000,
+    run: async () => void (await stores.sendLimits.prune(Date.now())),
+  });
 
   for (const feature of features) await feature.start?.();
   const localWebhooks = config.bot ? undefined : saveLocalWebhooks(config.dataDir, selfUrl, features);
@@ -165,6 +192,8 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
       }
       const left = await drainJob.drain(drainTimeoutInMs, () => outbox.pendingCount());
       if (left > 0) log.warn({ pending: left }, 'stopping with messages still queued; they are sent after the next start');
+      // Gives the leases back: another replica takes this one's jobs at its next renewal, not after the TTL.
+      await scheduler.stop();
       await new Promise<void>((resolve) => {
         httpServer.close(() => resolve());
         httpServer.closeAllConnections?.();

@@ -9,6 +9,10 @@ import type { DeploymentRepository } from '../core/deployments/repository';
 import type { OutboxRepository } from '../core/notifications/outbox';
 import type { RolloutRepository } from '../core/rollouts/repository';
 import type { UnitOfWork } from '../core/unit-of-work';
+import type { JobLeases } from '../core/scheduling/job-leases';
+import type { SendRateLimits } from '../core/notifications/send-rate-limits';
+import { sqliteJobLeases } from '../backends/store/sqlite/job-leases';
+import { sqliteSendRateLimits } from '../backends/store/sqlite/send-log';
 import { openDatabase, type Migration, type SqliteDatabase } from '../backends/store/sqlite/database';
 import { ALL_MIGRATIONS } from '../backends/store/sqlite/migrations';
 import { sqliteConversationRepository } from '../backends/store/sqlite/conversations';
@@ -39,6 +43,10 @@ export interface StateStores {
   readonly subscriptions: SubscriptionRepository;
   readonly audit: AuditLog;
   readonly outbox: OutboxRepository;
+  /** Who runs each 'on-one-replica' job (core/scheduling). */
+  readonly jobLeases: JobLeases;
+  /** Teams' windows, for every replica together. */
+  readonly sendLimits: SendRateLimits;
   /** Built on first use: a feature that is not loaded has no tables to prepare statements on. */
   alerts(): AlertRepository;
   rollouts(): RolloutRepository;
@@ -71,6 +79,8 @@ export async function openStateStores(config: AppConfig, migrations: readonly Mi
       // The outbox runs on the machine's clock, as its sender does: Teams' rate windows and
       // Retry-After are real time, whatever clock the domain runs on (tests move theirs).
       outbox: sqliteOutboxRepository(local),
+      jobLeases: sqliteJobLeases(local),
+      sendLimits: sqliteSendRateLimits(local),
       alerts: once(() => sqliteAlertRepository(local)),
       rollouts: once(() => sqliteRolloutRepository(local)),
       deployments: once(() => sqliteDeploymentRepository(local)),
@@ -98,6 +108,8 @@ export async function openStateStores(config: AppConfig, migrations: readonly Mi
     subscriptions: pg.subscriptions,
     audit,
     outbox: pg.outbox,
+    jobLeases: pg.jobLeases,
+    sendLimits: pg.sendLimits,
     alerts: () => pg.alerts,
     rollouts: () => pg.rollouts,
     deployments: () => pg.deployments,

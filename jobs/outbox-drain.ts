@@ -1,69 +1,52 @@
 import type { OutboxSender } from '../core/notifications/outbox-sender';
 import type { Logger } from '../core/logger';
+import type { ScheduledJob, Scheduler } from '../core/scheduling/scheduler';
 
 /**
  * Keeps the outbox moving: drains whenever woken (a new post) and whenever the rate
- * limiter or a backoff says the next item is due. A timer, not cron: Teams' windows are
- * one second wide.
+ * limiter or a backoff says the next item is due (the run's `nextInMs`: Teams' windows are
+ * one second wide), else every `idleCheckMs`. It runs on every replica: `due` claims rows
+ * with FOR UPDATE SKIP LOCKED and a lease, so replicas draining together send different
+ * rows, and a survivor's drain wakes when a dead replica's row lease ends.
  */
 export class OutboxDrainJob {
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
-  private stopped = false;
-  private again = false;
+  private job: ScheduledJob | undefined;
 
   constructor(
     private readonly sender: OutboxSender,
     private readonly log: Logger,
+    private readonly scheduler: Scheduler,
     private readonly idleCheckMs = 5_000,
   ) {}
 
   start(): void {
-    this.stopped = false;
-    this.wake();
+    this.job ??= this.scheduler.add({
+      name: 'outbox-drain',
+      runs: 'on-every-replica',
+      everyMs: this.idleCheckMs,
+      firstAfterMs: 0,
+      run: async () => {
+        try {
+          return { nextInMs: (await this.sender.drainOnce()).nextInMs };
+        } catch (error) {
+          this.log.error({ err: String(error) }, 'outbox pass failed');
+          return { nextInMs: 1_000 };
+        }
+      },
+    });
   }
 
   /** Run a pass soon (coalesces bursts of posts into one pass). */
   wake = (): void => {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.schedule(0);
+    this.job?.wake(0);
   };
 
-  private schedule(ms: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.run(), ms);
-    this.timer.unref?.();
-  }
-
-  private async run(): Promise<void> {
-    if (this.stopped) return;
-    this.running = true;
-    let next: number | undefined;
-    try {
-      const result = await this.sender.drainOnce();
-      next = result.nextInMs;
-    } catch (error) {
-      this.log.error({ err: String(error) }, 'outbox pass failed');
-      next = 1_000;
-    } finally {
-      this.running = false;
-    }
-    if (this.stopped) return;
-    if (this.again) {
-      this.again = false;
-      next = 0;
-    }
-    this.schedule(next === undefined ? this.idleCheckMs : Math.max(next, 0));
-  }
-
-  /** Sends what it can until the outbox is empty or `timeoutInMs` passed (SIGTERM). */
+  /**
+   * Sends what it can until the outbox is empty or `timeoutInMs` passed (SIGTERM). A plain
+   * timer, not the scheduler's: the wait must keep a stopping process alive.
+   */
   async drain(timeoutInMs: number, pending: () => Promise<number>): Promise<number> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    await this.stop();
     const deadline = Date.now() + timeoutInMs;
     while ((await pending()) > 0 && Date.now() < deadline) {
       const result = await this.sender.drainOnce();
@@ -74,8 +57,9 @@ export class OutboxDrainJob {
     return pending();
   }
 
-  stop(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+  async stop(): Promise<void> {
+    const job = this.job;
+    this.job = undefined;
+    await job?.stop();
   }
 }

@@ -1,42 +1,44 @@
-import cron from 'node-cron';
 import { FLEETOPS_ACTOR, type AuditLog } from '../core/audit/audit-log';
 import type { Logger } from '../core/logger';
 import type { RolloutEvent } from '../core/rollouts/engine';
 import type { RolloutAnnouncer } from '../core/rollouts/announcer';
 import type { RolloutService } from '../core/rollouts/service';
+import type { ScheduledJob, Scheduler } from '../core/scheduling/scheduler';
 
-/** Starts `work` on a schedule; returns how to stop it. Injected so tests drive ticks by hand. */
-export type Scheduler = (expression: string, work: () => Promise<void>) => { stop(): void };
-
-export const cronScheduler: Scheduler = (expression, work) => {
-  const task = cron.schedule(expression, work, { noOverlap: true, name: 'rollout-tick' });
-  return { stop: () => void task.stop() };
-};
+/** The tick's period: on the clock's 10-second marks, as the cron expression `*\/10 * * * * *` had it. */
+export const ROLLOUT_TICK_MS = 10_000;
 
 /**
  * Every 10 s: one engine tick (progress, gates, dispatch), then the cards: the progress
- * card of every rollout that moved, and an alert card for every gate breach.
+ * card of every rollout that moved, and an alert card for every gate breach. On one replica
+ * only (under the job's lease): two ticks at once would dispatch the same wave twice.
  */
 export class RolloutTickJob {
-  private task?: { stop(): void };
+  private task?: ScheduledJob;
 
   constructor(
     private readonly service: RolloutService,
     private readonly announcer: RolloutAnnouncer,
     private readonly log: Logger,
-    private readonly scheduler: Scheduler = cronScheduler,
-    private readonly expression = '*/10 * * * * *',
+    private readonly scheduler: Scheduler,
     /** The engine's own transitions (gate pause, wave passed, completed) go to the audit log, FleetOps as the actor. */
     private readonly audit?: AuditLog,
   ) {}
 
   start(): void {
-    this.task ??= this.scheduler(this.expression, () => this.runOnce());
+    this.task ??= this.scheduler.add({
+      name: 'rollout-tick',
+      runs: 'on-one-replica',
+      everyMs: ROLLOUT_TICK_MS,
+      aligned: true,
+      run: () => this.runOnce(),
+    });
   }
 
-  stop(): void {
-    this.task?.stop();
+  async stop(): Promise<void> {
+    const task = this.task;
     this.task = undefined;
+    await task?.stop();
   }
 
   private async recordAutomatic(event: RolloutEvent): Promise<void> {

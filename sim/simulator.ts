@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import { silentLogger } from '../core/logger';
+import type { ScheduledJob, Scheduler } from '../core/scheduling/scheduler';
 import { UPDATE_PHASES, type UpdatePhase } from '../core/fleet/twin-view';
 import type { ConnectionState, DeviceSideClient, MethodResult, TwinProperties } from '../core/ports/fleet';
 import { generateFleet, type DeviceProfile } from './fleet-profile';
@@ -82,7 +83,7 @@ export class FleetSimulator {
   private sequence = 0;
   private started = false;
   private ticking: Promise<void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private ticker: ScheduledJob | undefined;
   private readonly heartbeatMs: number;
   private readonly telemetryMs: number;
   private readonly healthMs: number;
@@ -144,19 +145,24 @@ export class FleetSimulator {
     this.log.info({ devices: this.devices.length, seed: this.o.seed }, 'simulated fleet started');
   }
 
-  /** Runs `tick()` on a real interval (the bot); tests call `tick()` themselves. */
-  startTicker(intervalMs = 1000): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      void this.tick().catch((error: unknown) => this.log.warn({ err: error }, 'simulator tick failed'));
-    }, intervalMs);
-    this.timer.unref?.();
+  /**
+   * Runs `tick()` every `intervalMs` through the bot's scheduler (tests call `tick()` themselves).
+   * On every replica: the local registry it drives is in each process's own SQLite file.
+   */
+  startTicker(scheduler: Scheduler, intervalMs = 1000): void {
+    this.ticker ??= scheduler.add({
+      name: 'simulator-tick',
+      runs: 'on-every-replica',
+      everyMs: intervalMs,
+      run: () => this.tick().catch((error: unknown) => this.log.warn({ err: error }, 'simulator tick failed')),
+    });
   }
 
   /** Stops ticking and answering, and disconnects the fleet (the hub would see them drop). */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    const ticker = this.ticker;
+    this.ticker = undefined;
+    await ticker?.stop();
     await this.ticking;
     if (!this.started) return;
     this.o.deviceSide.onMethod(undefined);

@@ -24,6 +24,7 @@ import { jwksKeyGetter, type EntraTokenOptions } from '../webhooks/entra-token';
 import { alertsWebhookRouter } from '../webhooks/alerts';
 import type { FleetClient } from '../../core/ports/fleet';
 import { tagOf } from '../../core/fleet/twin-view';
+import type { JobSpec, ScheduledJob } from '../../core/scheduling/scheduler';
 import type { Feature, FeatureDeps, FeatureModule } from './feature';
 
 /**
@@ -43,7 +44,7 @@ const STORM_FLUSH_CHUNK = 4;
 export interface AlertsFeatureOptions {
   readonly stateClient?: AlertStateClient;
   readonly entraKeys?: EntraTokenOptions['getKey'];
-  /** Replaces the timer of the local rules (tests drive `evaluate` themselves). */
+  /** Replaces the scheduler's job of the local rules (tests drive `evaluate` themselves). */
   readonly schedule?: (everyMs: number, tick: () => void) => () => void;
 }
 
@@ -67,25 +68,10 @@ async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOpti
   let checkpointer: WalCheckpointer | undefined;
   const repo = deps.stores.alerts();
   // Storm cards are rendered at most every STORM_FLUSH_MS, whatever the alert rate (the notifier coalesces anyway),
-  // a few per turn of the event loop: rendering every storm of a busy conversation at once held webhooks up for tens of ms.
-  let flushTimer: NodeJS.Timeout | undefined;
-  // flushTimer stays set while a round's chunk is stored, so no second round starts meanwhile.
-  const flushSomeStorms = async (after?: StormCursor) => {
-    try {
-      const { next } = await publisher.flushSomeStorms(STORM_FLUSH_CHUNK, after);
-      flushTimer = undefined;
-      if (next) flushTimer = setTimeout(() => void flushSomeStorms(next), 0);
-      // Storms dirtied behind the cursor during the round (their alerts found a round already scheduled).
-      else if ((await repo.dirtyStorms(1)).length > 0) scheduleStormFlush();
-    } catch (error) {
-      flushTimer = undefined;
-      log.error({ err: String(error) }, 'could not render storm cards; retrying');
-      scheduleStormFlush();
-    }
-  };
-  const scheduleStormFlush = () => {
-    flushTimer ??= setTimeout(() => void flushSomeStorms(), STORM_FLUSH_MS);
-  };
+  // a few per run: rendering every storm of a busy conversation at once held webhooks up for tens of ms.
+  // On one replica (the job's lease): it polls for dirty storms, so storms dirtied on any replica get rendered.
+  let stormFlush: ScheduledJob | undefined;
+  const scheduleStormFlush = () => stormFlush?.wake(STORM_FLUSH_MS);
   const publisher = new AlertPublisher(repo, unitOfWork, deps.notifier, { alert: alertCard, storm: alertStormCard }, clock, scheduleStormFlush);
   const storm: StormPolicy = config.alerts.storm;
   const routed: AlertRoutedListener[] = [];
@@ -125,6 +111,7 @@ async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOpti
     batcher.submit(alert.site || !alert.deviceId ? alert : { ...alert, site: await siteOf(alert.deviceId) }, payload);
 
   let stopRules: (() => void) | undefined;
+  let rulesJob: ScheduledJob | undefined;
   const evaluator = localRules(deps, token, repo);
 
   return {
@@ -145,22 +132,26 @@ async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOpti
       // Storm cards a crash left unrendered.
       const recovered = await publisher.flushStorms();
       if (recovered > 0) log.info({ recovered }, 'storm cards re-rendered after a restart');
+      stormFlush = deps.scheduler.add(stormFlushJob(publisher, repo));
       if (!evaluator) return;
-      const tick = () => void evaluator.rules.evaluate().catch((error) => log.warn({ err: String(error) }, 'local alert rules failed'));
-      const schedule = options.schedule ?? everyInterval;
-      stopRules = schedule(evaluator.intervalMs, tick);
+      const evaluate = () => evaluator.rules.evaluate().catch((error) => log.warn({ err: String(error) }, 'local alert rules failed'));
+      if (options.schedule) stopRules = options.schedule(evaluator.intervalMs, () => void evaluate());
+      // On one replica: each would post the same Fired alerts.
+      else
+        rulesJob = deps.scheduler.add({ name: 'alert-rules', runs: 'on-one-replica', everyMs: evaluator.intervalMs, run: async () => void (await evaluate()) });
       log.info({ rules: evaluator.count, everySeconds: evaluator.intervalMs / 1000 }, 'local alert rules running');
     },
     async stop() {
       stopRules?.();
+      await rulesJob?.stop();
       if (commits) commits.onCommit = () => undefined;
       await checkpointer?.stop();
       log.info({ ...commits?.stats, checkpoints: checkpointer?.checkpoints ?? 0 }, 'alerts store: group commits, disk flushes and WAL checkpoints since start');
-      if (flushTimer) {
-        clearTimeout(flushTimer);
-        flushTimer = undefined;
-        await publisher.flushStorms();
-      }
+      // The replica that renders storms renders what is left before it goes (another takes over otherwise).
+      const rendering = stormFlush?.active ?? false;
+      await stormFlush?.stop();
+      stormFlush = undefined;
+      if (rendering && (await repo.dirtyStorms(1)).length > 0) await publisher.flushStorms();
     },
     async ready() {
       await repo.countOpen({ sites: [], devices: [], rules: [] });
@@ -214,8 +205,23 @@ function localRules(deps: FeatureDeps, token: string | undefined, repo: AlertRep
 /** The fleet feature's client, when it is built (read structurally: it lands in Services with that feature). */
 const fleetOf = (deps: FeatureDeps): FleetClient | undefined => (deps.previous as { fleet?: FleetClient }).fleet;
 
-function everyInterval(everyMs: number, tick: () => void): () => void {
-  const timer = setInterval(tick, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+/** Renders dirty storm cards a few at a time: a run returns at once for more while a round is unfinished. */
+function stormFlushJob(publisher: AlertPublisher, repo: AlertRepository): JobSpec {
+  let cursor: StormCursor | undefined;
+  return {
+    name: 'alert-storm-flush',
+    runs: 'on-one-replica',
+    everyMs: STORM_FLUSH_MS,
+    run: async () => {
+      // A cheap read first: most seconds no storm is dirty, and a flush is a unit of work.
+      if (!cursor && (await repo.dirtyStorms(1)).length === 0) return;
+      try {
+        cursor = (await publisher.flushSomeStorms(STORM_FLUSH_CHUNK, cursor)).next;
+      } catch (error) {
+        cursor = undefined;
+        throw error;
+      }
+      return cursor ? { nextInMs: 0 } : undefined;
+    },
+  };
 }

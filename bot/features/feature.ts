@@ -11,6 +11,7 @@ import type { AuditLog } from '../../core/audit/audit-log';
 import type { Telemetry } from '../../core/ports/telemetry';
 import type { UnitOfWork } from '../../core/unit-of-work';
 import type { StateStores } from '../state';
+import type { Scheduler } from '../../core/scheduling/scheduler';
 
 /**
  * What the composition root gives every feature. Features are built in order
@@ -26,6 +27,8 @@ export interface FeatureDeps {
   readonly unitOfWork: UnitOfWork;
   /** The state's repositories, on SQLite or PostgreSQL as configured. */
   readonly stores: StateStores;
+  /** The one way to run timed work: named jobs, on one replica (under a lease) or on each (core/scheduling). */
+  readonly scheduler: Scheduler;
   readonly notifier: Notifier;
   readonly subscriptions: SubscriptionRepository;
   readonly audit: AuditLog;

@@ -49,7 +49,7 @@ async function createFleetFeature(deps: FeatureDeps, options: FleetFeatureOption
     async start() {
       if (!simulator) return;
       await simulator.start();
-      if (!options.manualTicks) simulator.startTicker(1000);
+      if (!options.manualTicks) simulator.startTicker(deps.scheduler, 1000);
     },
     async stop() {
       await simulator?.stop();

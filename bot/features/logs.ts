@@ -1,5 +1,6 @@
 import { createLogsClient } from '../../backends/logs';
 import { logsActions, logsButtonActions, logsCommand, logsSchemaCommand } from '../../commands/logs';
+import type { ScheduledJob } from '../../core/scheduling/scheduler';
 import type { Feature, FeatureModule } from './feature';
 
 /**
@@ -14,17 +15,19 @@ export const logsFeature: FeatureModule = {
   actions: [...logsActions, ...logsButtonActions],
   async create(deps): Promise<Feature> {
     const logs = createLogsClient(deps.config, { clock: deps.clock, logger: deps.log });
-    let warmTimer: NodeJS.Timeout | undefined;
+    let warmUp: ScheduledJob | undefined;
     return {
       name: 'logs',
       services: { logs },
       async start() {
         // After the bot is up (warming takes a few seconds of CPU), so readiness and the
         // first chat turns do not compete with it.
-        warmTimer = setTimeout(() => void logs.warmUp?.(), 1_000);
+        // Every replica warms its own compiler process.
+        if (logs.warmUp) warmUp = deps.scheduler.add({ name: 'logs-warm-up', runs: 'on-every-replica', firstAfterMs: 1_000, run: async () => logs.warmUp?.() });
       },
       async stop() {
-        clearTimeout(warmTimer);
+        // Not awaited: a warm-up in progress ends with the compiler process `close` stops.
+        void warmUp?.stop();
         await logs.close();
       },
     };

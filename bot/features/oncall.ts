@@ -20,6 +20,7 @@ import { OnCallFileError, readOnCallDocument, type OnCallDocument } from '../../
 import { rotationToPage } from '../../core/oncall/paging';
 import { OnCallService } from '../../core/oncall/service';
 import { BOT_ACTOR } from '../../core/oncall/timeline';
+import type { ScheduledJob } from '../../core/scheduling/scheduler';
 import type { Feature, FeatureDeps, FeatureModule } from './feature';
 
 /**
@@ -33,7 +34,7 @@ import type { Feature, FeatureDeps, FeatureModule } from './feature';
  * same name at every start; the others are managed in chat.
  */
 export interface OnCallFeatureOptions {
-  /** Replaces the 15-second timer (tests call the tick themselves when they move their clock). */
+  /** Replaces the scheduler's 15-second job (tests call the tick themselves when they move their clock). */
   readonly schedule?: (everyMs: number, tick: () => void) => () => void;
 }
 
@@ -147,26 +148,25 @@ async function createOnCallFeature(deps: FeatureDeps, options: OnCallFeatureOpti
   };
 
   let stopTimer: (() => void) | undefined;
+  let tickJob: ScheduledJob | undefined;
   return {
     name: 'oncall',
     services: { oncall: service, escalator },
     async start() {
-      const tick = () =>
-        void Promise.all([escalator.tick(), service.refreshWindows().then(releaseEnded)]).catch((error: unknown) =>
+      const tick = async () => {
+        await Promise.all([escalator.tick(), service.refreshWindows().then(releaseEnded)]).catch((error: unknown) =>
           log.warn({ err: String(error) }, 'on-call escalation tick failed; the next one retries'),
         );
-      stopTimer = (options.schedule ?? everyInterval)(TICK_MS, tick);
+      };
+      if (options.schedule) stopTimer = options.schedule(TICK_MS, () => void tick());
+      // On one replica (the job's lease): escalations are in the shared store, and two ticks would page the same person twice.
+      else tickJob = deps.scheduler.add({ name: 'oncall-escalation', runs: 'on-one-replica', everyMs: TICK_MS, run: tick });
     },
     async stop() {
       stopTimer?.();
+      await tickJob?.stop();
     },
   };
-}
-
-function everyInterval(everyMs: number, tick: () => void): () => void {
-  const timer = setInterval(tick, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
 }
 
 /** Reads and validates ONCALL_FILE; a problem stops the start with the file's name and every problem in it. */

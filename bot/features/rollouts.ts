@@ -10,7 +10,8 @@ import { ROLLOUT_ACTIONS, ROLLOUT_COMMANDS } from '../../commands/rollouts';
 import { validateRolloutFilter } from '../../core/rollouts/announcer';
 import { RolloutService } from '../../core/rollouts/service';
 import { logsTail, NotifierRolloutAnnouncer } from '../../jobs/rollout-announcer';
-import { cronScheduler, RolloutTickJob, type Scheduler } from '../../jobs/rollout-tick';
+import { RolloutTickJob } from '../../jobs/rollout-tick';
+import type { Scheduler } from '../../core/scheduling/scheduler';
 import type { Feature, FeatureDeps, FeatureModule } from './feature';
 
 /**
@@ -24,7 +25,7 @@ import type { Feature, FeatureDeps, FeatureModule } from './feature';
  *   ROLLOUT_SOAK_SECONDS (default 300 with IoT Hub, 30 locally), ROLLOUT_PHASE_TIMEOUT_MINUTES (default 30)
  */
 export interface RolloutsFeatureOptions {
-  /** Runs the 10-second tick; tests pass one that hands them the tick to call when they move their clock. */
+  /** Runs the 10-second tick instead of deps.scheduler; tests pass one that hands them the tick to call when they move their clock. */
   readonly scheduler?: Scheduler;
 }
 
@@ -64,7 +65,7 @@ async function createRolloutsFeature(deps: FeatureDeps, options: RolloutsFeature
     log: deps.log,
   });
   service.announcer = announcer;
-  const job = new RolloutTickJob(service, announcer, deps.log.child({ job: 'rollout-tick' }), options.scheduler ?? cronScheduler, undefined, deps.audit);
+  const job = new RolloutTickJob(service, announcer, deps.log.child({ job: 'rollout-tick' }), options.scheduler ?? deps.scheduler, deps.audit);
   return {
     name: 'rollouts',
     services: { rollouts: service, feed },
@@ -73,7 +74,7 @@ async function createRolloutsFeature(deps: FeatureDeps, options: RolloutsFeature
       job.start();
     },
     async stop() {
-      job.stop();
+      await job.stop();
     },
   };
 }

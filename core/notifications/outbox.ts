@@ -23,6 +23,8 @@ export interface OutboxRepository {
   nextDueAfter(now: number): Promise<number | undefined>;
   /** Hands back items taken by `due` but not sent in this pass (rate limits): they are due again at once. */
   release(items: readonly OutboxItem[]): Promise<void>;
+  /** Keeps the items a pass still holds leased (from `now`, as long as `due` leases): a slow send is not sent twice. */
+  extendLease(items: readonly OutboxItem[], now: number): Promise<void>;
   /** Removes the item if no newer message was coalesced into it meanwhile. */
   complete(item: OutboxItem): Promise<void>;
   reschedule(item: OutboxItem, notBefore: number, error: string): Promise<void>;

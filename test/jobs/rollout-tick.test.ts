@@ -1,4 +1,5 @@
-import { RolloutTickJob, type Scheduler } from '../../jobs/rollout-tick';
+import { ROLLOUT_TICK_MS, RolloutTickJob } from '../../jobs/rollout-tick';
+import type { JobSpec, Scheduler } from '../../core/scheduling/scheduler';
 import { silentLogger } from '../../core/logger';
 import type { RolloutAnnouncer } from '../../core/rollouts/announcer';
 import { FakeFleet } from '../core/rollouts/fake-fleet';
@@ -14,16 +15,25 @@ describe('RolloutTickJob', () => {
       progress: async (id) => void posted.push(`progress ${id}`),
       gateBreached: async (e) => void posted.push(`alert ${e.rolloutId} wave ${e.wave}`),
     };
-    let scheduled: (() => Promise<void>) | undefined;
-    let expression = '';
-    const scheduler: Scheduler = (expr, work) => {
-      expression = expr;
-      scheduled = work;
-      return { stop: () => (scheduled = undefined) };
+    let scheduled: (() => Promise<unknown>) | undefined;
+    let spec: JobSpec | undefined;
+    const scheduler: Scheduler = {
+      add: (s) => {
+        spec = s;
+        scheduled = s.run;
+        return {
+          active: true,
+          wake: () => undefined,
+          stop: async () => {
+            scheduled = undefined;
+          },
+        };
+      },
     };
     const job = new RolloutTickJob(w.service, announcer, silentLogger, scheduler);
     job.start();
-    expect(expression).toBe('*/10 * * * * *');
+    // Every 10 s on the clock's marks, on one replica at a time.
+    expect(spec).toMatchObject({ name: 'rollout-tick', runs: 'on-one-replica', everyMs: ROLLOUT_TICK_MS, aligned: true });
     await scheduled!();
     expect(posted).toEqual(['progress R1']);
     w.fleet.step(() => 'error');
@@ -32,7 +42,7 @@ describe('RolloutTickJob', () => {
     w.fleet.step(() => 'error');
     await scheduled!();
     expect(posted.slice(1)).toEqual(['alert R1 wave 1', 'progress R1']);
-    job.stop();
+    await job.stop();
     expect(scheduled).toBeUndefined();
   });
 });

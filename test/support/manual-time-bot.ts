@@ -2,7 +2,7 @@ import { FEATURE_MODULES } from '../../bot/features';
 import { createFleetFeatureModule } from '../../bot/features/fleet';
 import { createRolloutsFeatureModule } from '../../bot/features/rollouts';
 import { ManualClock } from '../../core/clock';
-import type { Scheduler } from '../../jobs/rollout-tick';
+import type { Scheduler } from '../../core/scheduling/scheduler';
 import type { FleetSimulator } from '../../sim/simulator';
 import { startTestBot, type TestBot } from './bot-harness';
 
@@ -25,9 +25,17 @@ export async function startManualTimeBot(env: Record<string, string>): Promise<M
   // so however far the test moves its clock, nothing it posts is scheduled for the future.
   const clock = new ManualClock(new Date(Date.now() - 3 * 3_600_000));
   let scheduled: (() => Promise<void>) | undefined;
-  const scheduler: Scheduler = (_expression, work) => {
-    scheduled = work;
-    return { stop: () => (scheduled = undefined) };
+  const scheduler: Scheduler = {
+    add: (spec) => {
+      scheduled = async () => void (await spec.run());
+      return {
+        active: true,
+        wake: () => undefined,
+        stop: async () => {
+          scheduled = undefined;
+        },
+      };
+    },
   };
   const features = FEATURE_MODULES.map((m) =>
     m.name === 'fleet' ? createFleetFeatureModule({ manualTicks: true }) : m.name === 'rollouts' ? createRolloutsFeatureModule({ scheduler }) : m,

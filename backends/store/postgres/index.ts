@@ -5,11 +5,13 @@ import { PostgresConversationRepository } from './conversations';
 import { PostgresDatabase } from './database';
 import { PostgresDeploymentRepository } from './deployments';
 import { azureIdentityTokens, type TokenSource } from './entra-password';
+import { PostgresJobLeases } from './job-leases';
 import { migratePostgres } from './migrate';
 import { postgresOnCallStore } from './oncall';
 import { PostgresOutboxRepository } from './outbox';
 import { PostgresRolloutRepository } from './rollouts';
 import { POSTGRES_MIGRATIONS } from './schema';
+import { PostgresSendRateLimits } from './send-log';
 import { PostgresSubscriptionRepository } from './subscriptions';
 
 export type PostgresState = Awaited<ReturnType<typeof openPostgresState>>;
@@ -19,7 +21,14 @@ export type PostgresState = Awaited<ReturnType<typeof openPostgresState>>;
  * returns the repositories on one pool. Fails with one line when the database is newer
  * than this code or cannot be reached.
  */
-export async function openPostgresState(settings: PostgresSettings, options: { tokens?: TokenSource; now?: () => Date } = {}) {
+export async function openPostgresState(
+  settings: PostgresSettings,
+  options: {
+    tokens?: TokenSource;
+    now?: () => Date /** Tests: judge lease expiry on this clock (epoch ms), not the server's. */;
+    leaseClock?: () => number;
+  } = {},
+) {
   const tokens = settings.entraAuth ? (options.tokens ?? (await azureIdentityTokens())) : undefined;
   const pool = createPool(settings, tokens);
   const db = new PostgresDatabase(pool);
@@ -39,6 +48,8 @@ export async function openPostgresState(settings: PostgresSettings, options: { t
     deployments: new PostgresDeploymentRepository(db),
     alerts: new PostgresAlertRepository(db),
     rollouts: new PostgresRolloutRepository(db),
+    jobLeases: new PostgresJobLeases(db, options.leaseClock),
+    sendLimits: new PostgresSendRateLimits(db),
     oncall: postgresOnCallStore(db, options.now),
     close: () => db.close(),
   };

@@ -3,8 +3,12 @@ import { toOutboxItem, type OutboxRow } from '../rows/outbox';
 import type { OutboxItem, OutboxRepository } from '../../../core/notifications/outbox';
 import type { PostgresDatabase } from './database';
 
-/** How long a replica holds the rows it took to send; if it dies, another sends them after this. */
-export const OUTBOX_LEASE_MS = 30_000;
+/**
+ * How long a replica holds the rows it took to send; if it dies, a survivor sends them after
+ * this (its drain wakes when the lease ends), well within the 20 s failover target. The sender
+ * renews the lease every 3 s while it still holds rows (a send may take the connector's 15 s).
+ */
+export const OUTBOX_LEASE_MS = 10_000;
 
 /**
  * The outbox on PostgreSQL, shared by every replica. `due` claims the rows it returns
@@ -51,6 +55,14 @@ export class PostgresOutboxRepository implements OutboxRepository {
   async release(items: readonly OutboxItem[]): Promise<void> {
     if (items.length === 0) return;
     await this.db.execute(`UPDATE outbox SET lease_until = NULL WHERE id = ANY($1) AND state = 'pending'`, [items.map((i) => i.id)]);
+  }
+
+  async extendLease(items: readonly OutboxItem[], now: number): Promise<void> {
+    if (items.length === 0) return;
+    await this.db.execute(`UPDATE outbox SET lease_until = $1 WHERE id = ANY($2) AND state = 'pending' AND lease_until IS NOT NULL`, [
+      now + this.leaseMs,
+      items.map((i) => i.id),
+    ]);
   }
 
   async complete(item: OutboxItem): Promise<void> {

@@ -70,6 +70,17 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     )`,
   },
   {
+    // Who runs each 'on-one-replica' job (core/scheduling): expires_at in epoch ms on the server's clock.
+    id: '0005-job-leases',
+    sql: 'CREATE TABLE job_leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at BIGINT NOT NULL)',
+  },
+  {
+    // Teams' sliding windows for every replica together: one row per send and scope ('c:<conversation>', 't:<tenant>').
+    id: '0006-send-log',
+    sql: `CREATE TABLE send_log (scope TEXT NOT NULL, sent_at BIGINT NOT NULL);
+    CREATE INDEX send_log_scope ON send_log (scope, sent_at)`,
+  },
+  {
     // One migration for what SQLite reached in 0201–0204: storms keep running totals; a trigger
     // adds the difference when a member alert changes, whoever writes it.
     id: '0201-alerts',

@@ -85,6 +85,9 @@ export class SqliteOutboxRepository implements Synchronous<OutboxRepository> {
   /** Nothing to do: `due` takes nothing on SQLite (one process sends). */
   release(): void {}
 
+  /** Nothing to do: no leases on SQLite (see `release`). */
+  extendLease(): void {}
+
   complete(item: OutboxItem): void {
     this.stmts.complete.run(item.id, item.version);
   }

@@ -3,7 +3,7 @@ import { poolConfig, PostgresSettingsError } from '../../../backends/store/postg
 import { PostgresDatabase } from '../../../backends/store/postgres/database';
 import { entraPassword } from '../../../backends/store/postgres/entra-password';
 import { migratePostgres, PostgresStateError } from '../../../backends/store/postgres/migrate';
-import { PostgresOutboxRepository } from '../../../backends/store/postgres/outbox';
+import { OUTBOX_LEASE_MS, PostgresOutboxRepository } from '../../../backends/store/postgres/outbox';
 import { POSTGRES_MIGRATIONS } from '../../../backends/store/postgres/schema';
 import { describeOnPostgres, scratchDatabase } from '../../support/postgres';
 
@@ -87,5 +87,21 @@ describeOnPostgres('PostgreSQL state', () => {
     expect(await replicaB.due(31_999, 100)).toEqual([]);
     expect(await replicaB.nextDueAfter(2_000)).toBe(32_000);
     expect((await replicaB.due(32_000, 100)).map((item) => item.id).sort()).toEqual(a.map((item) => item.id).sort());
+  });
+
+  test('outbox: a replica still sending renews its rows’ lease, so a survivor does not send them too; the default lease ends within the failover target', async () => {
+    const p = pool();
+    await migratePostgres(p, POSTGRES_MIGRATIONS);
+    expect(OUTBOX_LEASE_MS).toBeLessThanOrEqual(10_000);
+    const sending = new PostgresOutboxRepository(new PostgresDatabase(pool()));
+    const survivor = new PostgresOutboxRepository(new PostgresDatabase(pool()));
+    await sending.enqueue('c1', 'alert:1', { text: 'slow' }, 0);
+    const [item] = await sending.due(1_000, 10);
+    // The connector is slow: at 8 s the sender renews (its pass renews every 3 s).
+    await sending.extendLease([item!], 8_000);
+    expect(await survivor.due(1_000 + OUTBOX_LEASE_MS, 10)).toEqual([]);
+    expect(await survivor.nextDueAfter(1_000 + OUTBOX_LEASE_MS)).toBe(8_000 + OUTBOX_LEASE_MS);
+    // The sender dies: no more renewals; the survivor has the row when the last lease ends.
+    expect((await survivor.due(8_000 + OUTBOX_LEASE_MS, 10)).map((i) => i.id)).toEqual([item!.id]);
   });
 });

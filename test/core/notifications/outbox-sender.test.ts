@@ -6,6 +6,8 @@ import { OutboxSender } from '../../../core/notifications/outbox-sender';
 import { ChannelError, type ChannelClient } from '../../../core/notifications/channel';
 import { silentLogger } from '../../../core/logger';
 import type { OutboundMessage } from '../../../core/notifications/notifier';
+import type { OutboxRepository } from '../../../core/notifications/outbox';
+import { ManualTimers } from '../../../core/scheduling/timers';
 
 class FakeChannel implements ChannelClient {
   readonly calls: Array<{ op: 'create' | 'update'; conversationId: string; activityId?: string; text?: string }> = [];
@@ -101,4 +103,37 @@ test('a post that arrives while its key is being sent is not lost', async () => 
   await sender.drainOnce(() => 0);
   await sender.drainOnce(() => 0);
   expect(channel.calls.map((c) => `${c.op}:${c.text}`)).toEqual(['create:v1', 'update:v2']);
+});
+
+test('a send that takes long keeps its rows leased: the lease is renewed every leaseRenewEveryMs until the pass ends', async () => {
+  const db = openDatabase(':memory:', ALL_MIGRATIONS);
+  const stored = sqliteOutboxRepository(db);
+  const renewals: Array<{ ids: number[]; at: number }> = [];
+  const timers = new ManualTimers(0);
+  const extendLease: OutboxRepository['extendLease'] = async (items, now) => void renewals.push({ ids: items.map((i) => i.id), at: now });
+  const outbox = new Proxy(stored, {
+    get: (target, property, receiver) => (property === 'extendLease' ? extendLease : Reflect.get(target, property, receiver)),
+  });
+  const conversations = sqliteConversationRepository(db);
+  await conversations.upsert({ conversationId: 'c1', serviceUrl: 'http://x', channelId: 'msteams', tenantId: 't' });
+  let answer: (() => void) | undefined;
+  const slow: ChannelClient = {
+    create: () => new Promise<string>((resolve) => (answer = () => resolve('a1'))),
+    update: async () => undefined,
+  };
+  await stored.enqueue('c1', 'k1', { text: 'one' }, 0);
+  await stored.enqueue('c1', 'k2', { text: 'two' }, 0);
+  const sender = new OutboxSender(outbox, conversations, slow, silentLogger, { timers, leaseRenewEveryMs: 3_000 });
+  const pass = sender.drainOnce(() => timers.now());
+  await timers.advance(10_000);
+  // The connector has not answered for 10 s: both rows (the one in flight, the one behind it) were renewed three times.
+  expect(renewals.map((r) => r.at)).toEqual([3_000, 6_000, 9_000]);
+  expect(renewals.every((r) => r.ids.length === 2)).toBe(true);
+  answer!();
+  await timers.advance(0);
+  answer!();
+  await pass;
+  await timers.advance(10_000);
+  expect(renewals).toHaveLength(3);
+  expect(timers.size).toBe(0);
 });

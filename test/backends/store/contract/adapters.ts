@@ -19,6 +19,12 @@ import type { DeploymentRepository } from '../../../../core/deployments/reposito
 import type { OutboxRepository } from '../../../../core/notifications/outbox';
 import type { OnCallStore } from '../../../../core/oncall/repository';
 import type { UnitOfWork } from '../../../../core/unit-of-work';
+import type { JobLeases } from '../../../../core/scheduling/job-leases';
+import type { SendLimits, SendRateLimits } from '../../../../core/notifications/send-rate-limits';
+import { sqliteJobLeases } from '../../../../backends/store/sqlite/job-leases';
+import { sqliteSendRateLimits } from '../../../../backends/store/sqlite/send-log';
+import { PostgresJobLeases } from '../../../../backends/store/postgres/job-leases';
+import { PostgresSendRateLimits } from '../../../../backends/store/postgres/send-log';
 import { scratchDatabase, testPostgresUrl } from '../../../support/postgres';
 
 /** The store's ports, as each adapter builds them: what the contract suite runs against. */
@@ -31,6 +37,10 @@ export interface StoreUnderTest {
   readonly deployments: DeploymentRepository;
   readonly alerts: AlertRepository;
   readonly rollouts: RolloutRepository;
+  /** Job leases judging expiry on `now` (epoch ms), so tests move time by hand; each call is another handle on the same table. */
+  jobLeases(now: () => number): JobLeases;
+  /** Teams' windows in the store's send log, with these limits. */
+  sendLimits(limits?: SendLimits): SendRateLimits;
   readonly oncall: OnCallStore;
   close(): Promise<void>;
 }
@@ -56,6 +66,8 @@ const sqlite: Adapter = {
       deployments: sqliteDeploymentRepository(db),
       alerts: sqliteAlertRepository(db),
       rollouts: sqliteRolloutRepository(db),
+      jobLeases: (now) => sqliteJobLeases(db, now),
+      sendLimits: (limits) => sqliteSendRateLimits(db, limits),
       oncall: sqliteOnCallStore(db, () => STORE_CLOCK),
       close: async () => void db.close(),
     };
@@ -69,6 +81,8 @@ const postgres: Adapter = {
     const state = await openPostgresState({ url: scratch.url, entraAuth: false, poolMax: 5, statementTimeoutMs: 10_000 }, { now: () => STORE_CLOCK });
     return {
       ...state,
+      jobLeases: (now) => new PostgresJobLeases(state.db, now),
+      sendLimits: (limits) => new PostgresSendRateLimits(state.db, limits),
       close: async () => {
         await state.close();
         await scratch.drop();
