@@ -15,6 +15,11 @@ class PlainHttpToStandIn extends Http {
     super();
   }
 
+  /** The Registry hands its keep-alive https.Agent over here: the same, for plain HTTP. */
+  override setOptions(options: { http?: { agent?: unknown } }): void {
+    super.setOptions({ ...options, http: { ...options.http, agent: new http.Agent({ keepAlive: true }) } });
+  }
+
   override buildRequest(
     method: HttpMethod,
     path: string,

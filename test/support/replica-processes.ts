@@ -13,8 +13,8 @@ export interface ReplicaProcess {
   readonly url: string;
   readonly child: ChildProcess;
   readonly dataDir: string;
-  /** What the process wrote to stderr (its logs), for a failing test's message. */
-  stderr(): string;
+  /** The end of what the process wrote (its logs), for a failing test's message. */
+  output(): string;
   /** `kill -9`: no drain, no graceful stop. */
   kill9(): void;
   /** SIGTERM and wait for the exit. */
@@ -31,9 +31,11 @@ export async function spawnReplica(name: string, env: Record<string, string>, ti
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
+  const keep = (chunk: Buffer) => {
     err = (err + chunk.toString('utf8')).slice(-20_000);
-  });
+  };
+  child.stderr!.on('data', keep);
+  child.stdout!.on('data', keep);
   let exited = false;
   child.on('exit', () => {
     exited = true;
@@ -59,7 +61,7 @@ export async function spawnReplica(name: string, env: Record<string, string>, ti
     url,
     child,
     dataDir,
-    stderr: () => err,
+    output: () => err,
     kill9: () => void child.kill('SIGKILL'),
     get alive() {
       return !exited;
