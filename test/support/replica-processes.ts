@@ -22,10 +22,17 @@ export interface ReplicaProcess {
   readonly alive: boolean;
 }
 
-/** Spawns `node --require tsx/cjs test/support/replica-process.ts` and waits for its ready line. */
-export async function spawnReplica(name: string, env: Record<string, string>, timeoutInMs = 60_000): Promise<ReplicaProcess> {
+/**
+ * Spawns `node --require tsx/cjs <entry>` and waits until it listens: the JSON ready line of
+ * test/support/replica-process.ts, or the "Bot endpoint:" line bot/main.ts prints.
+ */
+export async function spawnReplica(
+  name: string,
+  env: Record<string, string>,
+  { entry = 'test/support/replica-process.ts', timeoutInMs = 60_000 }: { entry?: string; timeoutInMs?: number } = {},
+): Promise<ReplicaProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `fleetops-${name}-`));
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'test/support/replica-process.ts'], {
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', entry], {
     cwd: REPO,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), DATA_DIR: dataDir, REPLICA_NAME: name, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -46,9 +53,10 @@ export async function spawnReplica(name: string, env: Record<string, string>, ti
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString('utf8');
       const line = out.split('\n').find((l) => l.startsWith('{"ready"'));
-      if (line) {
+      const banner = /Bot endpoint:\s+(\S+)\/api\/messages/.exec(out);
+      if (line || banner) {
         clearTimeout(timer);
-        resolve((JSON.parse(line) as { ready: string }).ready);
+        resolve(line ? (JSON.parse(line) as { ready: string }).ready : banner![1]!);
       }
     });
     child.on('exit', (code) => {
