@@ -85,6 +85,7 @@ async function ingest(label: string, count: number, databaseUrl: string | undefi
   const replicas = await startReplicas(count, databaseUrl, connector);
   const front = new RoundRobinFront(replicas);
   const latencies: number[] = [];
+  const problems = new Set<string>();
   let failed = 0;
   let next = 0;
   const post = async (i: number, run: string) => {
@@ -96,10 +97,18 @@ async function ingest(label: string, count: number, databaseUrl: string | undefi
       firedAt: new Date().toISOString(),
     });
     const t = performance.now();
-    const { response } = await front.post(`/api/alerts?token=${TOKEN}`, payload);
-    await response.arrayBuffer();
-    if (response.ok) latencies.push(performance.now() - t);
-    else failed++;
+    try {
+      const { response } = await front.post(`/api/alerts?token=${TOKEN}`, payload);
+      const text = await response.text();
+      if (response.ok) latencies.push(performance.now() - t);
+      else {
+        failed++;
+        problems.add(`HTTP ${response.status} ${text.slice(0, 120)}`);
+      }
+    } catch (error) {
+      failed++;
+      problems.add(error instanceof Error ? error.message.slice(0, 200) : String(error));
+    }
   };
   // Warm-up (JIT, pools, prepared statements), not measured.
   for (let i = 0; i < 200; i++) await post(i, 'warm');
@@ -112,6 +121,7 @@ async function ingest(label: string, count: number, databaseUrl: string | undefi
   const seconds = (performance.now() - started) / 1000;
   await Promise.all(replicas.map((r) => r.stop()));
   await connector.stop();
+  if (problems.size > 0) console.log(`  ${label}: ${failed} alerts not answered 2xx: ${[...problems].slice(0, 3).join('; ')}`);
   const rate = latencies.length / seconds;
   const p99 = percentile(latencies, 99);
   const two = count === 2 && databaseUrl !== undefined;

@@ -156,15 +156,19 @@ export class RoundRobinFront {
   async post(pathAndQuery: string, body: unknown): Promise<{ response: Response; replica: string }> {
     const start = this.next++;
     let failedOver: (typeof this.failovers)[number] | undefined;
+    let last: { response: Response; replica: string } | undefined;
+    let lastError: unknown;
     for (let i = 0; i < this.replicas.length * 2; i++) {
       const replica = this.replicas[(start + i) % this.replicas.length]!;
       if (this.down.has(replica.name)) continue;
       try {
         const response = await postJson(`${replica.url}${pathAndQuery}`, body);
-        if (response.status >= 500) throw new Error(`HTTP ${response.status}`);
         if (failedOver && failedOver.servedAt === undefined && response.ok) failedOver.servedAt = Date.now();
-        return { response, replica: replica.name };
-      } catch {
+        last = { response, replica: replica.name };
+        // A 5xx goes to the next replica, as the front retries; the last answer is returned if none does better.
+        if (response.status < 500) return last;
+      } catch (error) {
+        lastError = error;
         if (!replica.alive && !this.down.has(replica.name)) {
           this.down.add(replica.name);
           this.failovers.push({ replica: replica.name, outAt: Date.now() });
@@ -172,7 +176,8 @@ export class RoundRobinFront {
         failedOver = this.failovers.find((f) => f.replica === replica.name) ?? failedOver;
       }
     }
-    throw new Error(`no replica answered ${pathAndQuery}`);
+    if (last) return last;
+    throw new Error(`no replica answered ${pathAndQuery}: ${lastError instanceof Error ? `${lastError.message} ${String(lastError.cause ?? '')}` : String(lastError)}`);
   }
 }
 
