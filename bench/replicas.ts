@@ -29,7 +29,7 @@ import { devicePayload } from '../test/core/alerts/fixtures';
 import { USERS } from '../test/support/bot-harness';
 import { RecordingConnector } from '../test/support/recording-connector';
 import { messageActivity, postJson, RoundRobinFront, spawnReplica, type ReplicaProcess } from '../test/support/replica-processes';
-import { median, percentile, printTable, type Figure } from './report';
+import { childPids, cpuMsOfPid, median, percentile, pidsNamed, printTable, type Figure } from './report';
 
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ALERTS = Number(process.env.BENCH_ALERTS ?? 4_000);
@@ -113,12 +113,20 @@ async function ingest(label: string, count: number, databaseUrl: string | undefi
   // Warm-up (JIT, pools, prepared statements), not measured.
   for (let i = 0; i < 200; i++) await post(i, 'warm');
   latencies.length = 0;
+  // CPU of the replicas (and their children) and of every PostgreSQL process: the cost per alert, which a busy machine does not change as much as the rate.
+  const botPids = replicas.flatMap((r) => (r.child.pid ? [r.child.pid, ...childPids(r.child.pid)] : []));
+  const pgPids = databaseUrl ? pidsNamed('postgres') : [];
+  const cpu = (pids: readonly number[]) => pids.reduce((sum, pid) => sum + cpuMsOfPid(pid), 0);
+  const botCpuBefore = cpu(botPids);
+  const pgCpuBefore = cpu(pgPids);
   const started = performance.now();
   const sender = async () => {
     while (next < ALERTS) await post(next++, 'run');
   };
   await Promise.all(Array.from({ length: SENDERS }, sender));
   const seconds = (performance.now() - started) / 1000;
+  const botCpuPerAlert = (cpu(botPids) - botCpuBefore) / ALERTS;
+  const pgCpuPerAlert = (cpu(pgPids) - pgCpuBefore) / ALERTS;
   await Promise.all(replicas.map((r) => r.stop()));
   await connector.stop();
   if (problems.size > 0) console.log(`  ${label}: ${failed} alerts not answered 2xx: ${[...problems].slice(0, 3).join('; ')}`);
@@ -134,6 +142,12 @@ async function ingest(label: string, count: number, databaseUrl: string | undefi
         ok: rate >= 1000,
       },
       { figure: `ingest, ${label}: p99 of the 2xx`, value: `${fmt(p99)} ms`, target: two ? '< 100 ms' : '', ok: p99 < 100 },
+      {
+        figure: `ingest, ${label}: CPU per alert, bot${databaseUrl ? ' + PostgreSQL' : ''}`,
+        value: `${botCpuPerAlert.toFixed(2)}${databaseUrl ? ` + ${pgCpuPerAlert.toFixed(2)}` : ''} ms`,
+        target: '',
+        ok: true,
+      },
     ],
   };
 }
@@ -176,6 +190,7 @@ async function rolloutTick(): Promise<Figure[]> {
     clock.advance(10_000);
     await service.tick(); // the first read after the writes
     const ticks: number[] = [];
+    const cpus: number[] = [];
     for (let round = 0; round < 5; round++) {
       const slice = ids.slice((round * DEVICES) / 10, ((round + 1) * DEVICES) / 10);
       await fleet.reportMany(
@@ -183,9 +198,14 @@ async function rolloutTick(): Promise<Figure[]> {
         clock.now(),
       );
       clock.advance(10_000);
+      const pgPids = pidsNamed('postgres');
+      const pgBefore = pgPids.reduce((sum, pid) => sum + cpuMsOfPid(pid), 0);
+      const own = process.cpuUsage();
       const t = performance.now();
       await service.tick();
       ticks.push(performance.now() - t);
+      const ownUsed = process.cpuUsage(own);
+      cpus.push((ownUsed.user + ownUsed.system) / 1000 + pgPids.reduce((sum, pid) => sum + cpuMsOfPid(pid), 0) - pgBefore);
     }
     const inFlight = (await service.view(planned.rollout.id))!.waves[0]!.counts.inProgress;
     if (inFlight !== DEVICES) throw new Error(`expected ${DEVICES} in flight, found ${inFlight}`);
@@ -198,6 +218,7 @@ async function rolloutTick(): Promise<Figure[]> {
         target: '< 500 ms',
         ok: tick < 500,
       },
+      { figure: '  its CPU, the bench process + PostgreSQL (median)', value: `${fmt(median(cpus))} ms`, target: '', ok: true },
     ];
   } finally {
     await state.close();
