@@ -219,6 +219,21 @@ describeOnPostgres('two bot processes on one PostgreSQL, one killed in the middl
     );
     const byTheSurvivor = hub.twinWrites.filter((w) => w.at > killedAt && w.by === `fleetops-${survivor.name}`);
     figures['rollout: kill → first twin write by the survivor'] = byTheSurvivor[0] ? `${((byTheSurvivor[0].at - killedAt) / 1000).toFixed(1)} s` : 'none';
+    // What the skipped tests would say, printed while they wait for the scheduler's leases.
+    const conversations = [...new Set(connector.activities.map((x) => x.conversationId))];
+    const sendsIn = (c: string) => connector.activities.filter((x) => x.conversationId === c).map((x) => x.at);
+    figures['busiest windows in one conversation (limits 7/1 s, 8/2 s, 60/30 s, 1,800/h)'] = TEAMS_LIMITS.perConversation
+      .map(({ windowMs }) => Math.max(...conversations.map((c) => busiestWindow(sendsIn(c), windowMs))))
+      .join(', ');
+    figures['busiest second for the tenant (limit 50)'] = String(
+      busiestWindow(
+        connector.activities.map((x) => x.at),
+        1_000,
+      ),
+    );
+    const writesPerDevice = new Map<string, number>();
+    for (const w of hub.twinWrites) writesPerDevice.set(w.deviceId, (writesPerDevice.get(w.deviceId) ?? 0) + 1);
+    figures['devices written twice'] = `${[...writesPerDevice.values()].filter((n) => n > 1).length} of ${writesPerDevice.size}`;
     process.stdout.write(
       `\nTwo processes, one killed (${killed.name}):\n${Object.entries(figures)
         .map(([k, v]) => `  ${k}: ${v}`)
