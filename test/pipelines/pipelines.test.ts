@@ -89,6 +89,22 @@ describe('Azure Pipelines YAML', () => {
     expect(cd.stages.map((s) => s.jobs[0]!.environment)).toEqual(['fleetops-staging', 'fleetops-production']);
     const text = read('cd.yml');
     expect(text.match(/task: AzureKeyVault@2/g)).toHaveLength(2);
-    expect(text.match(/smoke-test\.sh/g)).toHaveLength(2);
+    expect(text.match(/smoke-test\.sh/g)).toHaveLength(3);
+  });
+
+  it('cd releases production through its staging slot: at least two instances, deploy to the slot, smoke test, swap', () => {
+    const text = read('cd.yml');
+    const production = text.slice(text.indexOf('- stage: Production'));
+    const order = [
+      'minimumInstances) instances',
+      'deployToSlotOrASE: true',
+      'smoke-test.sh "https://$(productionApp)-$(productionSlot)',
+      'Action: Swap Slots',
+      'smoke-test.sh "https://$(productionApp).',
+    ];
+    const at = order.map((needle) => production.indexOf(needle));
+    expect(at.every((i) => i >= 0)).toBe(true);
+    expect([...at].sort((x, y) => x - y)).toEqual(at);
+    expect(text).toMatch(/name: minimumInstances\n\s+value: [2-9]/);
   });
 });

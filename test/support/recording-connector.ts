@@ -12,11 +12,11 @@ export interface RecordedActivity {
   readonly at: number;
 }
 
-/** What to do with the next requests: answer with a status (and Retry-After), or never answer. */
 /** The Adaptive Card an activity carries, as JSON text (empty object when none). */
 export const cardJson = (recorded: RecordedActivity): string => JSON.stringify(recorded.activity.attachments?.[0]?.content ?? {});
 
-export type Fault = { status: number; retryAfter?: string } | { hang: true };
+/** What to do with the next requests: answer with a status (and Retry-After), answer late, or never answer. */
+export type Fault = { status: number; retryAfter?: string } | { hang: true } | { delayMs: number };
 
 /**
  * A fake Bot Connector (the serviceUrl of test conversations): records every message
@@ -78,7 +78,9 @@ export class RecordingConnector {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const fault = this.faults.shift();
     if (fault && 'hang' in fault) return; // never answer
-    if (fault) {
+    if (fault && 'delayMs' in fault)
+      await new Promise((resolve) => setTimeout(resolve, fault.delayMs)); // a slow connector, then the normal answer
+    else if (fault) {
       res.writeHead(fault.status, { 'content-type': 'application/json', ...(fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}) });
       res.end(JSON.stringify({ error: { code: 'Injected', message: `injected ${fault.status}` } }));
       return;
