@@ -146,7 +146,15 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
   for (const { command, group } of commands) registry.register(command, group);
   for (const action of actions) registry.registerAction(action);
 
-  const teams = createTeamsApp({ config, express: expressApp, services: services as unknown as Services, log, telemetry, cloud: options.botCloud });
+  const teams = createTeamsApp({
+    config,
+    express: expressApp,
+    services: services as unknown as Services,
+    log,
+    telemetry,
+    sendLimits: stores.sendLimits,
+    cloud: options.botCloud,
+  });
   await teams.initialize();
 
   mountReadiness(expressApp, {

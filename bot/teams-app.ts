@@ -7,6 +7,7 @@ import { normalizeServiceUrl, type ConversationRef } from '../core/conversations
 import type { Logger } from '../core/logger';
 import type { AppConfig } from '../core/config/config';
 import type { Telemetry } from '../core/ports/telemetry';
+import { paceReply, type SendRateLimits } from '../core/notifications/send-rate-limits';
 import { actorFromAccount } from './identity';
 import { createTurnContext } from './turn-context';
 import { handleTurnError } from './errors';
@@ -23,6 +24,8 @@ export function createTeamsApp(args: {
   services: Services;
   log: Logger;
   telemetry: Telemetry;
+  /** Teams' per-bot windows, shared with the outbox: replies count in them too. */
+  sendLimits: SendRateLimits;
   cloud?: CloudEnvironment;
 }): App {
   const { config, services, log, telemetry } = args;
@@ -52,14 +55,16 @@ export function createTeamsApp(args: {
 
   const turnOf = (ctx: { activity: unknown; send(activity: never): Promise<{ id?: string }> }) => {
     const activity = ctx.activity as any;
+    const conversation = conversationOf(activity);
     return createTurnContext({
       activityId: activity.id ?? 'unknown',
       cardActivityId: typeof activity.replyToId === 'string' ? activity.replyToId : undefined,
       actor: actorFromAccount(activity.from, services.access),
-      conversation: conversationOf(activity),
+      conversation,
       services,
       log,
       send: (a) => ctx.send(a as never),
+      pace: () => paceReply(args.sendLimits, conversation.conversationId, conversation.tenantId ?? 'default'),
     });
   };
 
@@ -94,7 +99,7 @@ export function createTeamsApp(args: {
   app.on('conversationUpdate', async (ctx) => {
     const added = (ctx.activity as any).membersAdded as Array<{ id: string }> | undefined;
     if (added?.some((m) => m.id === ctx.activity.recipient.id)) {
-      await ctx.send({ type: 'message', text: 'Hi, I am FleetOps. Type `help` to see what I can do, or `subscribe alerts` to get alert cards here.' } as never);
+      await turnOf(ctx).reply('Hi, I am FleetOps. Type `help` to see what I can do, or `subscribe alerts` to get alert cards here.');
     }
   });
 

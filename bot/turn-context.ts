@@ -9,6 +9,12 @@ import { messageActivity } from './activities';
 /** The transport's send, so the context does not depend on the SDK's types. */
 export type SendActivity = (activity: Record<string, unknown>) => Promise<{ id?: string } | undefined>;
 
+/**
+ * Takes a place in Teams' per-bot rate windows before a send (core/notifications/send-rate-limits.ts
+ * paceReply): true when one was taken, false when the windows stay full (a typing indicator is then skipped).
+ */
+export type PaceSend = () => Promise<boolean>;
+
 export function createTurnContext(args: {
   activityId: string;
   cardActivityId?: string;
@@ -17,8 +23,11 @@ export function createTurnContext(args: {
   services: Services;
   log: Logger;
   send: SendActivity;
+  /** Absent: sends are not paced (unit tests of commands). */
+  pace?: PaceSend;
 }): TurnContext {
   const { send } = args;
+  const pace = args.pace ?? (async () => true);
   return {
     activityId: args.activityId,
     cardActivityId: args.cardActivityId,
@@ -27,11 +36,13 @@ export function createTurnContext(args: {
     services: args.services,
     log: args.log.child({ activityId: args.activityId, conversationId: args.conversation.conversationId }),
     async reply(message: string | AdaptiveCard) {
+      await pace();
       const sent = await send(messageActivity(message));
       return sent?.id;
     },
     async typing() {
-      await send({ type: 'typing' });
+      // Only a hint that an answer is coming: not worth a wait, nor a place a card needs.
+      if (await pace()) await send({ type: 'typing' });
     },
   };
 }

@@ -69,3 +69,34 @@ export class InMemorySendRateLimits implements SendRateLimits {
     return 0;
   }
 }
+
+export interface PaceOptions {
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** A person is waiting for this reply: past this, it goes out anyway (Teams answers 429 at worst, and the SDK retries). */
+  readonly maxWaitMs?: number;
+}
+
+/**
+ * Takes a place in Teams' windows for a reply to a person (a command's answer), waiting for
+ * one when they are full. Replies count in the same per-bot windows as the outbox's cards,
+ * so a reply that skipped this would let the outbox go over them. True once a place is
+ * taken; false when `maxWaitMs` passed, or the store could not answer (the reply goes out
+ * anyway: pacing protects the windows, it must never lose an answer).
+ */
+export async function paceReply(limits: SendRateLimits, conversationId: string, tenantId: string, options: PaceOptions = {}): Promise<boolean> {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const deadline = now() + (options.maxWaitMs ?? 5_000);
+  for (;;) {
+    let waitMs: number;
+    try {
+      waitMs = await limits.take(conversationId, tenantId, now());
+    } catch {
+      return false;
+    }
+    if (waitMs <= 0) return true;
+    if (now() + waitMs > deadline) return false;
+    await sleep(waitMs);
+  }
+}

@@ -94,7 +94,7 @@ export class LeasedScheduler implements Scheduler {
     this.jobs.set(spec.name, job);
     if (spec.runs === 'on-every-replica') job.begin();
     else {
-      void this.track(this.renew(job));
+      void this.track(this.renew(job, 'on-add'));
       this.cancelRenewal ??= this.options.timers.after(this.renewEveryMs, () => this.renewAll());
     }
     return job;
@@ -123,12 +123,17 @@ export class LeasedScheduler implements Scheduler {
     this.cancelRenewal = undefined;
     const leased = [...this.jobs.values()].filter((job) => job.spec.runs === 'on-one-replica');
     if (leased.length === 0) return;
-    void this.track(Promise.all(leased.map((job) => this.renew(job)))).finally(() => {
+    void this.track(Promise.all(leased.map((job) => this.renew(job, 'renewal')))).finally(() => {
       if (!this.stopped && this.jobs.size > 0) this.cancelRenewal ??= this.options.timers.after(this.renewEveryMs, () => this.renewAll());
     });
   }
 
-  private async renew(job: Job): Promise<void> {
+  /**
+   * Takes or renews the job's lease. A lease taken at a later renewal is a takeover (its holder
+   * died or stopped): the job runs at once rather than after its interval, so a survivor resumes
+   * a 10-second rollout tick within TTL + RENEW of the death, not TTL + RENEW + 10 s.
+   */
+  private async renew(job: Job, when: 'on-add' | 'renewal'): Promise<void> {
     if (job.stopped) return;
     const asked = this.options.timers.now();
     let held: boolean;
@@ -145,7 +150,7 @@ export class LeasedScheduler implements Scheduler {
       job.heldUntil = asked + this.ttlMs - LEASE_SAFETY_MS;
       if (!had) {
         this.options.log.info({ job: job.spec.name, holder: this.holder }, 'job lease taken: this replica runs the job');
-        job.begin();
+        job.begin(when === 'renewal' ? 0 : undefined);
       }
     } else {
       if (had) this.options.log.warn({ job: job.spec.name }, 'job lease lost to another replica: it runs the job now');
@@ -188,10 +193,10 @@ class Job implements ScheduledJob {
     return !this.stopped && this.holds();
   }
 
-  /** The first run: after start, or once this replica has taken the lease. */
-  begin(): void {
+  /** The first run: after start, or once this replica has taken the lease (`afterMs`: a takeover's). */
+  begin(afterMs?: number): void {
     if (this.running !== undefined) return;
-    this.scheduleIn(this.spec.firstAfterMs ?? this.intervalMs() ?? 0);
+    this.scheduleIn(afterMs ?? this.spec.firstAfterMs ?? this.intervalMs() ?? 0);
   }
 
   wake(afterMs = 0): void {

@@ -189,6 +189,30 @@ describe('LeasedScheduler', () => {
     await b.stop();
   });
 
+  test('a job taken over runs at once, not after its interval: a 10-second tick resumes within TTL + RENEW of the death', async () => {
+    const { timers, leases, replica } = world();
+    let dead = false;
+    const dying: JobLeases = {
+      acquire: (...args) => (dead ? new Promise<boolean>(() => undefined) : leases.acquire(...args)),
+      release: (...args) => (dead ? new Promise<void>(() => undefined) : leases.release(...args)),
+    };
+    const a = replica('a', dying);
+    const b = replica('b');
+    const t0 = timers.now();
+    const ra = recorder(timers, { runs: 'on-one-replica', everyMs: 10_000, aligned: true });
+    const rb = recorder(timers, { runs: 'on-one-replica', everyMs: 10_000, aligned: true });
+    a.add(ra.job);
+    await timers.advance(0);
+    b.add(rb.job);
+    await timers.advance(10_500);
+    dead = true;
+    const deathAt = timers.now() - t0;
+    await timers.advance(30_000);
+    expect(rb.runs.length).toBeGreaterThan(0);
+    expect(rb.runs[0]! - deathAt).toBeLessThanOrEqual(LEASE_TTL_MS + LEASE_RENEW_MS);
+    await b.stop();
+  });
+
   test('a clean stop gives the lease back: the other replica takes the job at its next renewal', async () => {
     const { timers, replica } = world();
     const [a, b] = [replica('a'), replica('b')];
