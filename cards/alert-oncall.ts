@@ -30,6 +30,8 @@ export function onCallLines(input: AlertCardInput): CardElement[] {
     const who = mentionable(oncall.mention) ? mentionText(oncall.mention) : plain(mentionName(oncall.mention));
     lines.push({ type: 'TextBlock', wrap: true, text: `${who} is on call for **${plain(oncall.rotation)}**${ask}` });
   }
+  if (oncall && oncall.paged.length > 0)
+    lines.push({ type: 'TextBlock', wrap: true, size: 'Small', text: `Paged: ${oncall.paged.map((p) => plain(clip(p, 120))).join(', ')}.` });
   if (input.page) lines.push({ type: 'TextBlock', wrap: true, weight: 'Bolder', text: `Paged to you: ${plain(input.page.why)}.` });
   if (input.reader?.onCall) lines.push({ type: 'TextBlock', wrap: true, weight: 'Bolder', color: 'Attention', text: 'You are on call for this alert.' });
   for (const name of oncall?.unreachable ?? [])

@@ -2,6 +2,7 @@ import { alertCard, ALERT_VERBS } from '../cards/alert';
 import type { AdaptiveCard } from '../cards/card';
 import { hasRole } from '../core/access/roles';
 import { peopleOf } from '../core/oncall/card-extras';
+import type { EscalationOutcome } from '../core/oncall/escalator';
 import { isActor } from '../core/oncall/service';
 import { noteProblem } from '../core/oncall/timeline';
 import type { TurnContext } from './context';
@@ -69,9 +70,15 @@ export const alertEscalateCommand: CommandSpec<string> = {
   sideEffects: true,
   parse: (input) => (input.trim() ? parsed(input.trim()) : parseError('Say which alert: `alert escalate <id>`.')),
   async run(ctx, id) {
-    await ctx.reply(await paging(ctx).escalator.escalate(await alertIdOf(ctx, id), ctx.actor.name));
+    await ctx.reply((await paging(ctx).escalator.escalate(await alertIdOf(ctx, id), ctx.actor.name)).message);
   },
 };
+
+/** Done: the clicker's card as it is now (it says who is paged); refused: why, and the audit records a no-op. */
+async function answer(ctx: TurnContext, alertId: string, outcome: EscalationOutcome): Promise<CardActionResult> {
+  const card = outcome.done ? await alertCardFor(ctx, alertId) : undefined;
+  return card ? { card } : { message: outcome.message };
+}
 
 const idData = (data: Record<string, unknown>) => (typeof data.id === 'string' && data.id ? parsed(data.id) : parseError('no alert id'));
 
@@ -94,7 +101,7 @@ export const oncallEscalateAction: CardActionSpec<string> = {
   sideEffects: true,
   parse: idData,
   async run(ctx, id): Promise<CardActionResult> {
-    return { message: await paging(ctx).escalator.escalate(id, ctx.actor.name) };
+    return answer(ctx, id, await paging(ctx).escalator.escalate(id, ctx.actor.name));
   },
 };
 
@@ -112,7 +119,7 @@ export const oncallReassignAction: CardActionSpec<{ id: string; member: string }
     const people = state ? await peopleOf(oncall, state) : [];
     const person = people.find((p) => p.id.toLowerCase() === member.toLowerCase());
     if (!person) return { message: `${member} is not in this alert's rotation; Reassign… offers its people.` };
-    return { message: await escalator.reassign(id, person, ctx.actor.name) };
+    return answer(ctx, id, await escalator.reassign(id, person, ctx.actor.name));
   },
 };
 

@@ -22,6 +22,8 @@ export interface AlertCardOnCall {
   readonly mention?: CardPerson;
   /** The rotation's people, for Reassign…. */
   readonly members: readonly CardPerson[];
+  /** Who has been paged so far, in order, with the level: "Ana (primary)". */
+  readonly paged: readonly string[];
   /** Paged people a personal message could not reach (FleetOps is not installed for them). */
   readonly unreachable: readonly string[];
   /** Teams user ids (MRIs) whose copy refreshes for them (Universal Actions; Teams takes at most 60). */

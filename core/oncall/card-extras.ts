@@ -53,6 +53,7 @@ export function onCallCardExtras(oncall: OnCallService, readers: (people: readon
         rotation: state.rotation,
         ...(here && state.pages[0] ? { mention: state.pages[0].member } : {}),
         members,
+        paged: state.pages.slice(0, state.nextPage).map((p) => `${p.member.name} (${p.level})`),
         unreachable: unreachableNames(await oncall.timeline.list(record.alertId)),
         refreshUserIds: readers(members),
         paging: stillPaging(state, record),

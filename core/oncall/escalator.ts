@@ -31,6 +31,14 @@ export interface EscalatorDeps {
   readonly audit?: AuditLog;
 }
 
+/** What Escalate and Reassign… did: `done` = someone is paged now; otherwise why not. */
+export interface EscalationOutcome {
+  readonly done: boolean;
+  readonly message: string;
+}
+
+const refused = (message: string): EscalationOutcome => ({ done: false, message });
+
 /**
  * Pages the on-call chain of an alert until someone acknowledges. Runs from the store and
  * the outbox: each page is queued under its own key (`page:<alert>:<n>`) before the state
@@ -122,23 +130,23 @@ export class Escalator {
   }
 
   /** Reassign…: `member` is paged now instead; the chain goes on from them if they do not acknowledge either. */
-  async reassign(alertId: string, member: Member, by: string): Promise<string> {
+  async reassign(alertId: string, member: Member, by: string): Promise<EscalationOutcome> {
     const state = await this.deps.oncall.escalations.get(alertId);
-    if (!state || state.acknowledgedAt) return 'This alert is not being paged (acknowledged, or never bound to a rotation).';
+    if (!state || state.acknowledgedAt) return refused('This alert is not being paged (acknowledged, or never bound to a rotation).');
     if (!(await this.deps.oncall.escalations.update(reassign(state, member, this.deps.clock.now()))))
-      return 'Someone else just changed this escalation; try again.';
+      return refused('Someone else just changed this escalation; try again.');
     await this.deps.oncall.timeline.append({ alertId, at: this.deps.clock.now().toISOString(), kind: 'reassigned', actor: by, detail: `to ${member.name}` });
     await this.tick();
     await this.deps.republish?.(alertId);
-    return `Reassigned to ${member.name}: paged now.`;
+    return { done: true, message: `Reassigned to ${member.name}: paged now.` };
   }
 
   /** The Escalate button: the next level is paged now. */
-  async escalate(alertId: string, by: string): Promise<string> {
+  async escalate(alertId: string, by: string): Promise<EscalationOutcome> {
     const state = await this.deps.oncall.escalations.get(alertId);
     const next = state ? escalateNow(state, this.deps.clock.now()) : undefined;
-    if (!state || !next) return 'Nobody is left to escalate to (or the alert is acknowledged).';
-    if (!(await this.deps.oncall.escalations.update(next))) return 'Someone else just changed this escalation; try again.';
+    if (!state || !next) return refused('Nobody is left to escalate to (or the alert is acknowledged).');
+    if (!(await this.deps.oncall.escalations.update(next))) return refused('Someone else just changed this escalation; try again.');
     await this.deps.oncall.timeline.append({
       alertId,
       at: this.deps.clock.now().toISOString(),
@@ -148,7 +156,7 @@ export class Escalator {
     });
     await this.tick();
     await this.deps.republish?.(alertId);
-    return `Escalated to ${state.pages[state.nextPage]!.member.name}.`;
+    return { done: true, message: `Escalated to ${state.pages[state.nextPage]!.member.name}.` };
   }
 }
 

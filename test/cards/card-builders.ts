@@ -182,6 +182,7 @@ export const BUILDERS: Record<string, (pool: Pool) => AdaptiveCard> = {
             rotation: 'berlin-ops',
             mention: { id: 'aad-ana', name: 'Ana' },
             members: Array.from({ length: 40 }, (_, i) => ({ id: `aad-${i}`, name: `Person ${i}` })),
+            paged: ['Ana (primary)', 'Ben (secondary)'],
             unreachable: ['Ben', 'Carla'],
             refreshUserIds: Array.from({ length: 60 }, (_, i) => `8:orgid:${i}`),
             paging: true,

@@ -26,7 +26,7 @@ const paged = (extra: Partial<AlertCardInput> = {}): AlertCardInput => ({
   now,
   runbookUrl: 'https://wiki.contoso.com/runbooks/temperature',
   notes,
-  oncall: { rotation: 'berlin-ops', mention: members[0], members, unreachable: [], refreshUserIds: ['8:orgid:aad-ana'], paging: true },
+  oncall: { rotation: 'berlin-ops', mention: members[0], members, paged: [], unreachable: [], refreshUserIds: ['8:orgid:aad-ana'], paging: true },
   ...extra,
 });
 
