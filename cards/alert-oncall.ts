@@ -28,7 +28,7 @@ export function onCallLines(input: AlertCardInput): CardElement[] {
   if (oncall?.mention) {
     const ask = waiting ? ': acknowledge to stop the paging; unacknowledged, it goes to you directly, then to the next level.' : '.';
     const who = mentionable(oncall.mention) ? mentionText(oncall.mention) : plain(mentionName(oncall.mention));
-    lines.push({ type: 'TextBlock', wrap: true, text: `${who} is on call for **${plain(oncall.rotation)}**${ask}` });
+    lines.push({ type: 'TextBlock', wrap: true, text: `${who}, you are on call for **${plain(oncall.rotation)}**${ask}` });
   }
   if (oncall && oncall.paged.length > 0)
     lines.push({ type: 'TextBlock', wrap: true, size: 'Small', text: `Paged: ${oncall.paged.map((p) => plain(clip(p, 120))).join(', ')}.` });

@@ -39,7 +39,7 @@ test('the channel card @mentions the primary: a real Teams mention entity whose 
   expect(card).toMatchSnapshot();
   const entities = (card.msteams as { entities: Entity[] }).entities;
   expect(entities).toEqual([{ type: 'mention', text: '<at>Ana</at>', mentioned: { id: 'aad-ana', name: 'Ana' } }]);
-  expect(JSON.stringify(card.body)).toContain('<at>Ana</at> is on call for **berlin-ops**');
+  expect(JSON.stringify(card.body)).toContain('<at>Ana</at>, you are on call for **berlin-ops**');
 });
 
 test('the last three notes with the count, the inline note input, Escalate, Reassign… and the Runbook on the alert card itself', () => {

@@ -59,7 +59,7 @@ async function setUp(t: TestBot, clock: ManualClock, extra = ''): Promise<void> 
   await until(() => inChannel(t, 'create', '"mentioned":{"id":"aad-op"').length > 0, 'the mention');
   const [card] = inChannel(t, 'create', 'Temperature high');
   expect(inChannel(t, 'create', 'Temperature high')).toHaveLength(1);
-  expect(JSON.stringify(card!.activity)).toContain('<at>aad-op</at> is on call for **ops**');
+  expect(JSON.stringify(card!.activity)).toContain('<at>aad-op</at>, you are on call for **ops**');
   expect(JSON.stringify(card!.activity)).toContain('"verb":"alert.acknowledge"');
   expect(JSON.stringify(card!.activity)).toContain('"verb":"oncall.escalate"');
 }
