@@ -161,6 +161,9 @@ test('Reassign… from the card pages the chosen person now; someone FleetOps ca
     expect(timeline).toContain('**reassigned** by Otto Operator: to aad-nobody');
     expect(timeline).toContain('**unreachable** by FleetOps: aad-nobody (primary)');
 
+    // Schedule changes are audited under the name of whoever made them.
+    expect((await t.sayAndWait('oncall override ops me 1h', { user: USERS.operator })).activity.text).toMatch(/override/i);
+    expect((await t.sayAndWait('silence schedule site:paris daily 02:00-03:00 UTC', { user: USERS.operator })).activity.text).toMatch(/window/i);
     const audit = (await t.bot.services.audit.latest(100)).map((a) => `${a.actorName} ${a.action} ${a.outcome}`);
     for (const entry of [
       'Ada Admin oncall rotation ok',
@@ -169,6 +172,8 @@ test('Reassign… from the card pages the chosen person now; someone FleetOps ca
       'Otto Operator oncall.reassign ok',
       'FleetOps oncall.unreachable ok',
       'FleetOps oncall.escalate ok',
+      'Otto Operator oncall override ok',
+      'Otto Operator silence schedule ok',
     ])
       expect(audit).toContain(entry);
   } finally {
@@ -201,6 +206,11 @@ test('a restart in the middle of an escalation neither skips nor repeats a page'
     // One reply to `oncall me` and one page in each personal chat: nothing skipped, nothing twice.
     expect(creates(again, PERSONAL.op)).toHaveLength(2);
     expect(creates(again, PERSONAL.lead)).toHaveLength(2);
+    // The timeline and the audit agree: one page, one escalation, one mention.
+    const kinds = (await again.bot.services.oncall!.timeline.list(ALERT)).map((e) => e.kind);
+    expect(kinds.filter((k) => k === 'mentioned' || k === 'paged' || k === 'escalated')).toEqual(['mentioned', 'paged', 'escalated']);
+    const audited = (await again.bot.services.audit.latest(100)).filter((a) => a.action.startsWith('oncall.')).map((a) => a.action);
+    expect(audited.sort()).toEqual(['oncall.escalate', 'oncall.mention', 'oncall.page']);
   } finally {
     await again?.stop();
     await connector.stop();
@@ -240,6 +250,8 @@ test('inside a maintenance window an alert is stored and listed, but gets no car
     await until(async () => (await t.bot.services.oncall!.escalations.get(ALERT)) !== undefined, 'paging to start');
     tick();
     await new Promise((resolve) => setTimeout(resolve, 300));
+    const audit = (await t.bot.services.audit.latest(100)).map((a) => `${a.actorName} ${a.action} ${a.outcome}`);
+    expect(audit).toEqual(expect.arrayContaining(['FleetOps alert.held ok', 'FleetOps alert.released ok']));
     // One card, posted once, and it is the one that @mentions the primary.
     expect(inChannel(t, 'create', 'Temperature high')).toHaveLength(1);
     expect(inChannel(t, 'create', '"mentioned":{"id":"aad-op"')).toHaveLength(1);
