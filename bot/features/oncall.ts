@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import YAML from 'yaml';
-import { oncallMigrations, sqliteOnCallStore } from '../../backends/store/sqlite/oncall';
+import { oncallMigrations } from '../../backends/store/sqlite/oncall';
 import { alertCard } from '../../cards/alert';
 import { teamsUserIds } from '../../cards/refresh-users';
 import { silenceScheduleCommand } from '../../commands/maintenance';
@@ -54,7 +54,7 @@ export function createOnCallFeatureModule(options: OnCallFeatureOptions = {}): F
 export const oncallFeature: FeatureModule = createOnCallFeatureModule();
 
 async function createOnCallFeature(deps: FeatureDeps, options: OnCallFeatureOptions): Promise<Feature> {
-  const store = sqliteOnCallStore(deps.db, () => deps.clock.now());
+  const store = deps.stores.oncall();
   const doc = deps.config.oncall.file ? loadOnCallFile(deps.config.oncall.file) : undefined;
   const service = new OnCallService(store, deps.clock, doc?.runbooks);
   if (doc) {
