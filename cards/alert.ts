@@ -2,7 +2,8 @@ import { resourceName, type AlertCondition, type AlertRecord, type Dimension } f
 import type { AlertCardInput } from '../core/alerts/card-renderer';
 import { logsAroundFireTime } from '../core/alerts/logs-query';
 import { SILENCE_DURATIONS_HOURS } from '../core/alerts/silence';
-import { card, executeAction, openUrlAction, type AdaptiveCard, type CardElement } from './card';
+import { executeAction, fitCard, openUrlAction, unfittedCard, type AdaptiveCard, type CardElement } from './card';
+import { mentionEntities, notesSection, onCallLines, ONCALL_VERBS, pagingActions, readerCanAct, refreshOf } from './alert-oncall';
 import { formatDuration, isoDurationText } from '../core/text/duration';
 import { absoluteTime } from '../core/text/time';
 import { clip, relativeTime, RESOLVED_STYLE, severityStyle, sevText, shortId } from './alert-format';
@@ -16,12 +17,19 @@ export const ALERT_VERBS = {
   list: 'alerts.list',
   logs: 'logs.query',
   deviceStatus: 'device.status',
+  ...ONCALL_VERBS,
 } as const;
 
 const fact = (title: string, value: string) => ({ title, value });
 
-/** One alert: what fired, where, the condition, when; buttons to act on it. Resolved = green, with how long it lasted. */
-export function alertCard({ record, silence, now }: AlertCardInput): AdaptiveCard {
+/**
+ * One alert: what fired, where, the condition, when; buttons to act on it. Resolved = green,
+ * with how long it lasted. When on call pages it: the @mention of the primary, notes with an
+ * inline input, Escalate and Reassign…, the Runbook, and a copy per reader (refresh) that has
+ * only the buttons their role allows. The personal page is this card too (`page`).
+ */
+export function alertCard(input: AlertCardInput): AdaptiveCard {
+  const { record, silence, now } = input;
   const resolved = record.monitorCondition === 'Resolved';
   const style = resolved ? RESOLVED_STYLE : severityStyle(record.severity);
   const status = resolved
@@ -57,12 +65,22 @@ export function alertCard({ record, silence, now }: AlertCardInput): AdaptiveCar
         { type: 'TextBlock', text: plain(clip(record.rule, 200)), size: 'Large', weight: 'Bolder', wrap: true, spacing: 'Small' },
       ],
     },
+    ...onCallLines(input),
     ...(record.description ? [{ type: 'TextBlock', text: plain(clip(record.description, 500)), wrap: true, isSubtle: true }] : []),
     { type: 'FactSet', facts },
     ...queryBlock(record.condition),
-    ...linkActions(record),
+    ...notesSection(input),
+    ...linkActions(record, input.runbookUrl),
+    ...pagingActions(input),
   ];
-  return card(body, buttons(record, now));
+  const entities = mentionEntities(input);
+  const built = unfittedCard(body, buttons(record, now, readerCanAct(input)), refreshOf(input));
+  if (entities.length === 0) return fitCard(built);
+  const fitted = fitCard({ ...built, msteams: { width: 'Full', entities } });
+  // Fitting may have clipped the mention's text on one side only: then no mention at all, rather than a broken one.
+  const text = entities[0]!.text;
+  const intact = fitted.msteams?.entities?.[0]?.text === text && JSON.stringify(fitted.body).includes(JSON.stringify(text).slice(1, -1));
+  return intact ? fitted : { ...fitted, msteams: { width: 'Full' } };
 }
 
 function targetText(record: AlertRecord): string {
@@ -150,17 +168,31 @@ function queryBlock(condition: AlertCondition): CardElement[] {
   ];
 }
 
-function linkActions(record: AlertRecord): CardElement[] {
+function linkActions(record: AlertRecord, runbookUrl: string | undefined): CardElement[] {
   const links = [
+    ...(runbookUrl ? [openUrlAction('Runbook', runbookUrl)] : []),
     ...(record.links.portal ? [openUrlAction('Open in Azure portal', record.links.portal)] : []),
     ...(record.links.searchResults ? [openUrlAction('Log search results', record.links.searchResults)] : []),
   ];
   return links.length > 0 ? [{ type: 'ActionSet', actions: links }] : [];
 }
 
-function buttons(record: AlertRecord, now: Date): CardElement[] {
+function buttons(record: AlertRecord, now: Date, canAct: boolean): CardElement[] {
   // `id` is the field the dispatcher's audit records as the target.
   const id = { id: record.alertId };
+  const actions: CardElement[] = [];
+  if (canAct) actions.push(...operatorButtons(record, id));
+  if (record.deviceId) {
+    actions.push(
+      executeAction('Show logs', ALERT_VERBS.logs, { query: logsAroundFireTime(record.deviceId, record.firedAt, record.resolvedAt ?? now.toISOString()) }),
+    );
+    actions.push(executeAction('Device status', ALERT_VERBS.deviceStatus, { deviceId: record.deviceId }));
+  }
+  return actions;
+}
+
+/** Acknowledge, Close, Silence…: for operators (the server checks again; the buttons are a convenience). */
+function operatorButtons(record: AlertRecord, id: { id: string }): CardElement[] {
   const actions: CardElement[] = [];
   if (record.state === 'New' && record.monitorCondition === 'Fired') actions.push(executeAction('Acknowledge', ALERT_VERBS.acknowledge, id, 'positive'));
   if (record.state !== 'Closed') actions.push(executeAction('Close', ALERT_VERBS.close, id));
@@ -173,12 +205,6 @@ function buttons(record: AlertRecord, now: Date): CardElement[] {
       actions: SILENCE_DURATIONS_HOURS.map((hours) => executeAction(`${hours} h`, ALERT_VERBS.silence, { ...id, hours })),
     },
   });
-  if (record.deviceId) {
-    actions.push(
-      executeAction('Show logs', ALERT_VERBS.logs, { query: logsAroundFireTime(record.deviceId, record.firedAt, record.resolvedAt ?? now.toISOString()) }),
-    );
-    actions.push(executeAction('Device status', ALERT_VERBS.deviceStatus, { deviceId: record.deviceId }));
-  }
   return actions;
 }
 

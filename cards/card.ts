@@ -8,7 +8,8 @@ export interface AdaptiveCard {
   body: CardElement[];
   actions?: CardElement[];
   refresh?: { action: CardElement; userIds?: string[] };
-  msteams?: { width?: 'Full' };
+  /** `entities`: the mentions whose `<at>…</at>` text the card carries (Teams notifies those people). */
+  msteams?: { width?: 'Full'; entities?: Array<{ type: 'mention'; text: string; mentioned: { id: string; name: string } }> };
   [key: string]: unknown;
 }
 

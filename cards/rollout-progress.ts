@@ -23,6 +23,10 @@ export interface ProgressCardOptions {
   readonly notice?: string;
 }
 
+/** The rollout window: open until when, or when it next opens. */
+const windowText = (w: NonNullable<RolloutView['window']>): string =>
+  `${plain(w.text)} · ${w.closesAt ? `open until ${absoluteTime(w.closesAt)}` : w.nextOpensAt ? `next opens ${absoluteTime(w.nextOpensAt)}` : 'never opens again'}`;
+
 /** One card per rollout, updated in place: per-wave bars, totals, ETA, first failures, buttons. */
 export function rolloutProgressCard(view: RolloutView, options: ProgressCardOptions = {}): AdaptiveCard {
   const r = view.rollout;
@@ -62,6 +66,7 @@ export function rolloutProgressCard(view: RolloutView, options: ProgressCardOpti
   body.push(...view.waves.map((w, i) => waveBlock(w, cumulative[i]!)));
   const facts = [
     view.etaMs !== undefined ? { title: 'ETA (this wave)', value: view.etaMs === 0 ? 'finishing' : `about ${duration(view.etaMs)}` } : undefined,
+    view.window ? { title: 'Window', value: windowText(view.window) } : undefined,
     { title: 'Last change', value: `${plain(r.lastChange.by)} ${r.lastChange.what} · ${absoluteTime(r.lastChange.at)}` },
     view.alreadyCurrent + view.incompatible > 0
       ? { title: 'Not in waves', value: `${fmt(view.alreadyCurrent)} already current, ${fmt(view.incompatible)} incompatible` }

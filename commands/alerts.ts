@@ -91,7 +91,8 @@ async function act(ctx: TurnContext, work: (service: AlertService) => Promise<Ac
   try {
     const outcome = await work(service);
     if (!outcome.changed) return { message: outcome.reason };
-    return { card: alertCard(await service.cardInput(outcome.record)) };
+    // The answer updates the clicked card in place: in the conversation that pages, it keeps its mention.
+    return { card: alertCard(await service.cardInput(outcome.record, { conversationId: ctx.conversation.conversationId })) };
   } catch (error) {
     if (error instanceof AlertNotFoundError) throw new UserError(error.message);
     if (error instanceof AlertStateError) {

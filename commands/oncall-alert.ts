@@ -1,16 +1,15 @@
-import { onCallMentionCard, ONCALL_VERBS } from '../cards/oncall-page';
-import { teamsUserIds } from '../cards/refresh-users';
-import { hasRole } from '../core/access/roles';
-import { isActor } from '../core/oncall/service';
-import type { Services } from './services';
+import { alertCard, ALERT_VERBS } from '../cards/alert';
 import type { AdaptiveCard } from '../cards/card';
-import { runbookOf } from '../core/oncall/paging';
-import { NOTES_ON_CARD, noteProblem } from '../core/oncall/timeline';
+import { hasRole } from '../core/access/roles';
+import { peopleOf } from '../core/oncall/card-extras';
+import type { EscalationOutcome } from '../core/oncall/escalator';
+import { isActor } from '../core/oncall/service';
+import { noteProblem } from '../core/oncall/timeline';
 import type { TurnContext } from './context';
 import { parseError, parsed, type CardActionResult, type CardActionSpec, type CommandSpec } from './spec';
 import { UserError } from './user-error';
 
-/** Notes and Escalate on an alert: commands and the buttons of the on-call mention card. */
+/** Notes, Escalate, Reassign… and the per-person copy of the alert card: commands and the card's on-call buttons. */
 
 function paging(ctx: TurnContext) {
   const { oncall, escalator, alerts } = ctx.services;
@@ -27,48 +26,22 @@ async function alertIdOf(ctx: TurnContext, id: string): Promise<string> {
 async function addNote(ctx: TurnContext, alertId: string, text: string): Promise<void> {
   const problem = noteProblem(text);
   if (problem) throw new UserError(problem);
-  await paging(ctx).oncall.timeline.append({ alertId, at: ctx.services.clock.now().toISOString(), kind: 'note', actor: ctx.actor.name, detail: text.trim() });
+  const { oncall, alerts } = paging(ctx);
+  await oncall.timeline.append({ alertId, at: ctx.services.clock.now().toISOString(), kind: 'note', actor: ctx.actor.name, detail: text.trim() });
+  // Every copy of the card (channel, personal pages' conversations) shows the new note.
+  await alerts.republish(alertId);
 }
 
-/** What the mention card is built from (a turn's services, or the feature's). */
-export type MentionSources = Pick<Services, 'oncall' | 'alerts' | 'config'>;
-
-/** The mention card as it is now (notes, the rotation's people), shared or for one reader. */
-export async function mentionCardFor(
-  sources: MentionSources,
-  alertId: string,
-  reader?: { canAct: boolean; onCall: boolean },
-): Promise<AdaptiveCard | undefined> {
-  const { oncall, alerts, config } = sources;
+/**
+ * The alert card as it is now in this turn's conversation (the mention, when it is the one
+ * paging), for this reader when `reader` is given: the answer to a click or a refresh.
+ */
+export async function alertCardFor(ctx: TurnContext, alertId: string, reader?: { canAct: boolean; onCall: boolean }): Promise<AdaptiveCard | undefined> {
+  const alerts = ctx.services.alerts;
   const record = await alerts?.get(alertId);
-  const state = await oncall?.escalations.get(alertId);
-  if (!oncall || !record || !state) return undefined;
-  const notes = await oncall.timeline.notes(alertId, NOTES_ON_CARD);
-  const rotation = await oncall.onCall(state.rotation).catch(() => undefined);
-  const people = rotation
-    ? [
-        ...rotation.rotation.members,
-        ...(rotation.rotation.secondaries ?? []),
-        ...(rotation.rotation.escalationTarget ? [rotation.rotation.escalationTarget] : []),
-      ]
-    : state.pages.map((p) => p.member);
-  const members = people.filter((m, i) => people.findIndex((o) => o.id.toLowerCase() === m.id.toLowerCase()) === i);
-  return onCallMentionCard({
-    alertId,
-    title: record.rule,
-    severity: record.severity,
-    rotation: state.rotation,
-    member: state.pages[0]!.member,
-    role: 'on call',
-    runbookUrl: runbookOf(record, oncall.runbooks),
-    notes: { count: notes.count, latest: notes.latest.map((n) => ({ actor: n.actor, at: n.at, text: n.detail ?? '' })) },
-    members,
-    refreshUserIds: teamsUserIds([...members.map((m) => m.id), ...config.roles.operators, ...config.roles.releaseLeads, ...config.roles.admins]),
-    reader,
-  });
+  if (!alerts || !record) return undefined;
+  return alertCard(await alerts.cardInput(record, { conversationId: ctx.conversation.conversationId, ...(reader ? { reader } : {}) }));
 }
-
-const mentionCardOf = (ctx: TurnContext, alertId: string) => mentionCardFor(ctx.services, alertId);
 
 export const alertNoteCommand: CommandSpec<{ id: string; text: string }> = {
   name: 'alert note',
@@ -97,37 +70,43 @@ export const alertEscalateCommand: CommandSpec<string> = {
   sideEffects: true,
   parse: (input) => (input.trim() ? parsed(input.trim()) : parseError('Say which alert: `alert escalate <id>`.')),
   async run(ctx, id) {
-    await ctx.reply(await paging(ctx).escalator.escalate(await alertIdOf(ctx, id), ctx.actor.name));
+    await ctx.reply((await paging(ctx).escalator.escalate(await alertIdOf(ctx, id), ctx.actor.name)).message);
   },
 };
+
+/** Done: the clicker's card as it is now (it says who is paged); refused: why, and the audit records a no-op. */
+async function answer(ctx: TurnContext, alertId: string, outcome: EscalationOutcome): Promise<CardActionResult> {
+  const card = outcome.done ? await alertCardFor(ctx, alertId) : undefined;
+  return card ? { card } : { message: outcome.message };
+}
 
 const idData = (data: Record<string, unknown>) => (typeof data.id === 'string' && data.id ? parsed(data.id) : parseError('no alert id'));
 
 export const oncallNoteAction: CardActionSpec<{ id: string; note: string }> = {
-  verb: ONCALL_VERBS.note,
+  verb: ALERT_VERBS.note,
   role: 'operator',
   sideEffects: true,
   parse: (data) =>
     typeof data.id === 'string' && typeof data.note === 'string' ? parsed({ id: data.id, note: data.note }) : parseError('no alert id or note'),
   async run(ctx, { id, note }): Promise<CardActionResult> {
     await addNote(ctx, id, note);
-    const card = await mentionCardOf(ctx, id);
+    const card = await alertCardFor(ctx, id);
     return card ? { card } : { message: 'Note added.' };
   },
 };
 
 export const oncallEscalateAction: CardActionSpec<string> = {
-  verb: ONCALL_VERBS.escalate,
+  verb: ALERT_VERBS.escalate,
   role: 'operator',
   sideEffects: true,
   parse: idData,
   async run(ctx, id): Promise<CardActionResult> {
-    return { message: await paging(ctx).escalator.escalate(id, ctx.actor.name) };
+    return answer(ctx, id, await paging(ctx).escalator.escalate(id, ctx.actor.name));
   },
 };
 
 export const oncallReassignAction: CardActionSpec<{ id: string; member: string }> = {
-  verb: ONCALL_VERBS.reassign,
+  verb: ALERT_VERBS.reassign,
   role: 'operator',
   sideEffects: true,
   parse: (data) =>
@@ -137,29 +116,24 @@ export const oncallReassignAction: CardActionSpec<{ id: string; member: string }
   async run(ctx, { id, member }): Promise<CardActionResult> {
     const { oncall, escalator } = paging(ctx);
     const state = await oncall.escalations.get(id);
-    const rotation = state ? await oncall.onCall(state.rotation).catch(() => undefined) : undefined;
-    const people = rotation
-      ? [
-          ...rotation.rotation.members,
-          ...(rotation.rotation.secondaries ?? []),
-          ...(rotation.rotation.escalationTarget ? [rotation.rotation.escalationTarget] : []),
-        ]
-      : [];
+    const people = state ? await peopleOf(oncall, state) : [];
     const person = people.find((p) => p.id.toLowerCase() === member.toLowerCase());
     if (!person) return { message: `${member} is not in this alert's rotation; Reassign… offers its people.` };
-    return { message: await escalator.reassign(id, person, ctx.actor.name) };
+    return answer(ctx, id, await escalator.reassign(id, person, ctx.actor.name));
   },
 };
 
 /** Universal Actions refresh: each reader sees the buttons their role allows, and the one on call is told so. */
 export const oncallRefreshAction: CardActionSpec<string> = {
-  verb: ONCALL_VERBS.refresh,
+  verb: ALERT_VERBS.refresh,
   role: 'viewer',
   parse: idData,
   async run(ctx, id): Promise<CardActionResult> {
     const state = await ctx.services.oncall?.escalations.get(id);
-    const onCall = state !== undefined && isActor(state.pages[Math.max(0, state.nextPage - 1)]?.member ?? state.pages[0]!.member, ctx.actor);
-    const card = await mentionCardFor(ctx.services, id, { canAct: hasRole(ctx.actor.role, 'operator'), onCall });
-    return card ? { card } : { message: 'This alert is no longer paged.' };
+    // The one being paged now (the last page sent), or the primary before any personal page.
+    const current = state?.pages[Math.max(0, state.nextPage - 1)]?.member;
+    const onCall = current !== undefined && isActor(current, ctx.actor);
+    const card = await alertCardFor(ctx, id, { canAct: hasRole(ctx.actor.role, 'operator'), onCall });
+    return card ? { card } : { message: 'There is no such alert any more.' };
   },
 };

@@ -2,19 +2,21 @@ import fs from 'node:fs';
 import YAML from 'yaml';
 import { oncallMigrations } from '../../backends/store/sqlite/oncall';
 import { alertCard } from '../../cards/alert';
+import { teamsUserIds } from '../../cards/refresh-users';
 import { silenceScheduleCommand } from '../../commands/maintenance';
 import { ONCALL_COMMANDS } from '../../commands/oncall';
 import {
   alertEscalateCommand,
   alertNoteCommand,
-  mentionCardFor,
   oncallEscalateAction,
   oncallNoteAction,
   oncallReassignAction,
   oncallRefreshAction,
 } from '../../commands/oncall-alert';
-import type { AlertRecord } from '../../core/alerts/alert';
+import { shortAlertId, type AlertRecord } from '../../core/alerts/alert';
+import { FLEETOPS_ACTOR } from '../../core/audit/audit-log';
 import type { Delivery } from '../../core/alerts/repository';
+import { onCallCardExtras } from '../../core/oncall/card-extras';
 import { Escalator } from '../../core/oncall/escalator';
 import { OnCallFileError, readOnCallDocument, type OnCallDocument } from '../../core/oncall/file';
 import { rotationToPage } from '../../core/oncall/paging';
@@ -58,6 +60,13 @@ async function createOnCallFeature(deps: FeatureDeps, options: OnCallFeatureOpti
   const service = new OnCallService(store, deps.clock, doc?.runbooks);
   if (doc) {
     await service.load(doc);
+    await deps.audit.record({
+      ...FLEETOPS_ACTOR,
+      action: 'oncall.file',
+      target: deps.config.oncall.file,
+      outcome: 'ok',
+      detail: `rotations ${doc.rotations.map((r) => r.name).join(', ') || 'none'}; ${doc.maintenance.length} maintenance window(s)`,
+    });
     deps.log.info(
       { file: deps.config.oncall.file, rotations: doc.rotations.length, maintenance: doc.maintenance.length, runbooks: Object.keys(doc.runbooks).length },
       'on-call file loaded',
@@ -76,17 +85,20 @@ async function createOnCallFeature(deps: FeatureDeps, options: OnCallFeatureOpti
         record && { severity: record.severity, state: record.state, resolved: record.monitorCondition === 'Resolved', acknowledgedBy: record.acknowledgedBy }
       );
     },
+    // The personal page is the alert's card itself, with the same actions, and a line saying why.
     pageMessage: async (id, page) => {
       const record = await alerts?.get(id);
       if (!record || !alerts) return undefined;
-      const why = page.level === 'primary' ? 'you are on call' : `you are the ${page.level}`;
-      return { card: alertCard(await alerts.cardInput(record)), summary: `Page: ${record.rule} (Sev${record.severity}) is unacknowledged; ${why}` };
+      const why = `it is unacknowledged and ${page.level === 'primary' ? 'you are on call' : `you are the ${page.level}`}`;
+      return { card: alertCard(await alerts.cardInput(record, { page: { why } })), summary: `Page: ${record.rule} (Sev${record.severity}) ${why}` };
     },
-    mentionMessage: async (id, page) => {
-      const card = await mentionCardFor({ oncall: service, alerts, config: deps.config }, id);
-      return card && { card, summary: `${page.member.name}, you are on call for an alert` };
-    },
+    republish: async (id) => alerts?.republish(id),
+    audit: deps.audit,
   });
+  const { roles } = deps.config;
+  alerts?.useCardExtras(
+    onCallCardExtras(service, (people) => teamsUserIds([...people.map((p) => p.id), ...roles.operators, ...roles.releaseLeads, ...roles.admins])),
+  );
 
   // Inside the alert's unit of work: the card, its timeline and the escalation are stored together.
   const startPaging = async (record: AlertRecord, fresh: readonly Delivery[]) => {
@@ -122,6 +134,7 @@ async function createOnCallFeature(deps: FeatureDeps, options: OnCallFeatureOpti
       const detail = `maintenance window #${held.window.id} until ${held.occurrence.end.toISOString()}`;
       void store.timeline
         .append({ alertId: record.alertId, at: deps.clock.now().toISOString(), kind: 'held', actor: BOT_ACTOR, detail })
+        .then(() => deps.audit.record({ ...FLEETOPS_ACTOR, action: 'alert.held', target: shortAlertId(record.alertId), outcome: 'ok', detail }))
         .catch(() => undefined);
     }
     return held !== undefined;
@@ -143,6 +156,13 @@ async function createOnCallFeature(deps: FeatureDeps, options: OnCallFeatureOpti
         detail: `released: the maintenance window ended at ${until}`,
       });
       const cards = await alertRouted.release(alertId);
+      await deps.audit.record({
+        ...FLEETOPS_ACTOR,
+        action: 'alert.released',
+        target: shortAlertId(alertId),
+        outcome: cards > 0 ? 'ok' : 'noop',
+        detail: `maintenance window ended at ${until}: ${cards > 0 ? `${cards} card(s) posted` : 'not posted (no longer firing, silenced or held again)'}`,
+      });
       if (cards === 0) log.info({ alertId }, 'held alert not posted at the end of its maintenance window: no longer firing, silenced or held again');
     }
   };

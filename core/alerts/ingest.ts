@@ -29,7 +29,7 @@ export interface AlertIngestorDeps {
   readonly log: Logger;
   /** Transitions no user clicked (Azure resolving an alert) are recorded with FleetOps as the actor. */
   readonly audit?: AuditLog;
-  /** Told, inside the unit of work, of the conversations that just got a card for a fired alert (on call pages from it). */
+  /** Told, inside the unit of work and before the cards are rendered, of the conversations that get a new card for a fired alert (on call pages from it). */
   readonly onRouted?: AlertRoutedListener;
   /** True inside a maintenance window for the alert: stored and listed, no card (on call's `silence schedule`). */
   readonly isHeld?: (record: AlertRecord) => boolean;
@@ -98,8 +98,9 @@ export class AlertIngestor {
         silenced = (await repo.findSilence(alert.rule, alertTarget(alert), now)) !== undefined || this.deps.isHeld?.(record) === true;
         if (!silenced) fresh = await this.route(record, existing, now.getTime(), await subscribed());
       }
-      const cards = await this.deps.publisher.publish(record, [...existing, ...fresh]);
+      // Before the cards are rendered: on call starts paging, so the new card already @mentions the primary.
       if (fresh.length > 0) await this.deps.onRouted?.(record, fresh);
+      const cards = await this.deps.publisher.publish(record, [...existing, ...fresh]);
       return { outcome: 'stored', alertId: alert.alertId, cards, silenced, stale: false };
     });
   }
@@ -118,9 +119,8 @@ export class AlertIngestor {
       const existing = await repo.deliveriesOf(alertId);
       const fresh = await this.route(record, existing, now.getTime(), await this.deps.subscriptions.listForTopic('alerts'));
       if (fresh.length === 0) return 0;
-      const cards = await this.deps.publisher.publish(record, [...existing, ...fresh]);
       await this.deps.onRouted?.(record, fresh);
-      return cards;
+      return this.deps.publisher.publish(record, [...existing, ...fresh]);
     });
   }
 

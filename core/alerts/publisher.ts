@@ -1,5 +1,5 @@
 import { alertTarget, severityLabel, type AlertRecord } from './alert';
-import type { AlertCardInput, AlertCardRenderer } from './card-renderer';
+import type { AlertCardAudience, AlertCardExtrasSource, AlertCardInput, AlertCardRenderer } from './card-renderer';
 import type { Notifier } from '../notifications/notifier';
 import type { AlertRepository, Delivery, StormCursor } from './repository';
 import type { Clock } from '../clock';
@@ -19,6 +19,8 @@ export const STORM_CARD_MEMBER_CAP = 8;
  * at start-up for what a crash left dirty).
  */
 export class AlertPublisher {
+  private extras: AlertCardExtrasSource | undefined;
+
   constructor(
     private readonly repo: AlertRepository,
     private readonly unitOfWork: UnitOfWork,
@@ -29,25 +31,31 @@ export class AlertPublisher {
     private readonly onStormDirty: () => void = () => undefined,
   ) {}
 
-  /** What the alert's own card shows now: the record and the silence covering it. */
-  async cardInput(record: AlertRecord): Promise<AlertCardInput> {
+  /** On call adds its notes, runbook, mention and buttons to every card of an alert through this. */
+  useExtras(source: AlertCardExtrasSource): void {
+    this.extras = source;
+  }
+
+  /** What the alert's own card shows now, in `audience.conversationId` (and for `audience.reader`): the record, the silence covering it, the extras. */
+  async cardInput(record: AlertRecord, audience: AlertCardAudience = {}): Promise<AlertCardInput> {
     const now = this.clock.now();
-    return { record, silence: await this.repo.findSilence(record.rule, alertTarget(record), now), now };
+    const extras = this.extras ? await this.extras(record, audience) : {};
+    return { ...extras, record, silence: await this.repo.findSilence(record.rule, alertTarget(record), now), now };
   }
 
   /** Call inside the unit of work so the card is queued with the change that caused it. */
   async publish(record: AlertRecord, deliveries?: readonly Delivery[]): Promise<number> {
     deliveries ??= await this.repo.deliveriesOf(record.alertId);
     let posted = 0;
-    let ownCard: object | undefined;
     let stormDirty = false;
     for (const delivery of deliveries) {
       if (delivery.storm) {
         await this.repo.markStormDirty(delivery.conversationId, delivery.storm.rule, delivery.storm.generation);
         stormDirty = true;
       } else {
-        ownCard ??= this.cards.alert(await this.cardInput(record));
-        await this.notifier.post(delivery.conversationId, delivery.cardKey, { card: ownCard, summary: summaryLine(record) });
+        // Rendered per conversation: the one whose subscription pages a rotation @mentions its primary.
+        const card = this.cards.alert(await this.cardInput(record, { conversationId: delivery.conversationId }));
+        await this.notifier.post(delivery.conversationId, delivery.cardKey, { card, summary: summaryLine(record) });
       }
       posted++;
     }

@@ -1,5 +1,5 @@
 import { alertTarget, type AlertRecord } from './alert';
-import type { AlertCardInput } from './card-renderer';
+import type { AlertCardAudience, AlertCardExtrasSource, AlertCardInput } from './card-renderer';
 import type { AlertFilter } from './filter';
 import type { AlertPublisher } from './publisher';
 import type { AlertRepository } from './repository';
@@ -65,8 +65,21 @@ export class AlertService {
   }
 
   /** What the alert card needs, rendered now (the same input the cards posted to conversations get). */
-  cardInput(record: AlertRecord): Promise<AlertCardInput> {
-    return this.deps.publisher.cardInput(record);
+  cardInput(record: AlertRecord, audience?: AlertCardAudience): Promise<AlertCardInput> {
+    return this.deps.publisher.cardInput(record, audience);
+  }
+
+  /** On call adds notes, runbook, mention and its buttons to the alert's cards. */
+  useCardExtras(source: AlertCardExtrasSource): void {
+    this.deps.publisher.useExtras(source);
+  }
+
+  /** Puts the alert's current cards (with their extras: a new note, someone unreachable) in every conversation again. */
+  republish(alertId: string): Promise<void> {
+    return this.deps.unitOfWork.run(async () => {
+      const record = await this.deps.repo.get(alertId);
+      if (record) await this.deps.publisher.publish(record);
+    });
   }
 
   acknowledge(alertId: string, user: ActingUser): Promise<ActionOutcome> {

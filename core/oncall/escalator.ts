@@ -1,3 +1,5 @@
+import { shortAlertId } from '../alerts/alert';
+import { FLEETOPS_ACTOR, type AuditLog } from '../audit/audit-log';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { Notifier, OutboundMessage } from '../notifications/notifier';
@@ -23,9 +25,19 @@ export interface EscalatorDeps {
   readonly alert: (alertId: string) => Promise<AlertGlance | undefined>;
   /** The personal page: the alert's card with its actions, and a line saying why they get it. */
   readonly pageMessage: (alertId: string, page: Page) => Promise<OutboundMessage | undefined>;
-  /** The channel's @mention of the primary, posted under the new card. */
-  readonly mentionMessage?: (alertId: string, page: Page, rotation: string) => Promise<OutboundMessage | undefined>;
+  /** Puts the alert's cards in their conversations again (someone unreachable, reassigned, acknowledged: the card says so). */
+  readonly republish?: (alertId: string) => Promise<void>;
+  /** Pages, escalations and whom FleetOps could not reach are audited with FleetOps as the actor. */
+  readonly audit?: AuditLog;
 }
+
+/** What Escalate and Reassign… did: `done` = someone is paged now; otherwise why not. */
+export interface EscalationOutcome {
+  readonly done: boolean;
+  readonly message: string;
+}
+
+const refused = (message: string): EscalationOutcome => ({ done: false, message });
 
 /**
  * Pages the on-call chain of an alert until someone acknowledges. Runs from the store and
@@ -37,7 +49,10 @@ export interface EscalatorDeps {
 export class Escalator {
   constructor(private readonly deps: EscalatorDeps) {}
 
-  /** A new card in `conversationId` whose subscription names `rotation`: mention its primary and start the clock. */
+  /**
+   * A new card in `conversationId` whose subscription names `rotation`: start the clock. Call it
+   * before the card is rendered: the card @mentions the escalation's primary (core/oncall/card-extras.ts).
+   */
   async start(input: { alertId: string; conversationId: string; rotation: string }): Promise<EscalationState | undefined> {
     const { oncall, clock, log } = this.deps;
     const now = clock.now();
@@ -61,15 +76,9 @@ export class Escalator {
       postedAt: now,
     });
     if (!(await oncall.escalations.create(state))) return oncall.escalations.get(input.alertId);
-    const mention = await this.deps.mentionMessage?.(input.alertId, state.pages[0]!, found.rotation.name);
-    if (mention) await this.deps.notifier.post(input.conversationId, `oncall-mention:${input.alertId}`, mention);
-    await oncall.timeline.append({
-      alertId: input.alertId,
-      at: now.toISOString(),
-      kind: 'mentioned',
-      actor: BOT_ACTOR,
-      detail: `${found.onCall.primary.name} (primary of ${found.rotation.name})`,
-    });
+    const detail = `${found.onCall.primary.name} (primary of ${found.rotation.name})`;
+    await oncall.timeline.append({ alertId: input.alertId, at: now.toISOString(), kind: 'mentioned', actor: BOT_ACTOR, detail });
+    await this.audit('oncall.mention', input.alertId, `${detail} in ${input.conversationId}`);
     return state;
   }
 
@@ -89,7 +98,8 @@ export class Escalator {
     if (!alert || alert.state !== 'New' || alert.resolved) {
       // Acknowledged (or closed, resolved) since: the chain stops here.
       // (The alert's own record says who acknowledged, closed or resolved it; `alert <id>` shows that.)
-      await oncall.escalations.update(acknowledged(state, alert?.acknowledgedBy ?? BOT_ACTOR, now));
+      if (await oncall.escalations.update(acknowledged(state, alert?.acknowledgedBy ?? BOT_ACTOR, now)))
+        await this.audit('oncall.stop', state.alertId, stopReason(alert));
       return false;
     }
     const page = duePage(state, now);
@@ -97,16 +107,20 @@ export class Escalator {
     const chat = await oncall.personalChats.find(page.member.id);
     const message = await this.deps.pageMessage(state.alertId, page);
     const index = state.nextPage;
-    if (chat && message) await notifier.post(chat, `page:${state.alertId}:${index}`, message);
-    else {
-      await notifier.post(state.conversationId, `unreachable:${state.alertId}:${index}`, {
-        text: `Could not reach ${page.member.name} directly: FleetOps is not installed for them. Paging goes on.`,
-      });
-    }
+    const reached = chat !== undefined && message !== undefined;
+    if (reached) await notifier.post(chat, `page:${state.alertId}:${index}`, message);
     if (!(await oncall.escalations.update(pageSent(state, now)))) return false;
-    const kind = !chat ? 'unreachable' : index === 0 ? 'paged' : 'escalated';
-    await oncall.timeline.append({ alertId: state.alertId, at: now.toISOString(), kind, actor: BOT_ACTOR, detail: `${page.member.name} (${page.level})` });
+    const kind = !reached ? 'unreachable' : index === 0 ? 'paged' : 'escalated';
+    const detail = `${page.member.name} (${page.level})`;
+    await oncall.timeline.append({ alertId: state.alertId, at: now.toISOString(), kind, actor: BOT_ACTOR, detail });
+    await this.audit(`oncall.${kind === 'escalated' ? 'escalate' : kind === 'paged' ? 'page' : 'unreachable'}`, state.alertId, detail);
+    // The channel card says whom a personal message could not reach (from the timeline); the paging goes on.
+    if (!reached) await this.deps.republish?.(state.alertId);
     return true;
+  }
+
+  private async audit(action: string, alertId: string, detail: string): Promise<void> {
+    await this.deps.audit?.record({ ...FLEETOPS_ACTOR, action, target: shortAlertId(alertId), outcome: 'ok', detail });
   }
 
   /** Acknowledge stops every further page. */
@@ -116,22 +130,23 @@ export class Escalator {
   }
 
   /** Reassign…: `member` is paged now instead; the chain goes on from them if they do not acknowledge either. */
-  async reassign(alertId: string, member: Member, by: string): Promise<string> {
+  async reassign(alertId: string, member: Member, by: string): Promise<EscalationOutcome> {
     const state = await this.deps.oncall.escalations.get(alertId);
-    if (!state || state.acknowledgedAt) return 'This alert is not being paged (acknowledged, or never bound to a rotation).';
+    if (!state || state.acknowledgedAt) return refused('This alert is not being paged (acknowledged, or never bound to a rotation).');
     if (!(await this.deps.oncall.escalations.update(reassign(state, member, this.deps.clock.now()))))
-      return 'Someone else just changed this escalation; try again.';
+      return refused('Someone else just changed this escalation; try again.');
     await this.deps.oncall.timeline.append({ alertId, at: this.deps.clock.now().toISOString(), kind: 'reassigned', actor: by, detail: `to ${member.name}` });
     await this.tick();
-    return `Reassigned to ${member.name}: paged now.`;
+    await this.deps.republish?.(alertId);
+    return { done: true, message: `Reassigned to ${member.name}: paged now.` };
   }
 
   /** The Escalate button: the next level is paged now. */
-  async escalate(alertId: string, by: string): Promise<string> {
+  async escalate(alertId: string, by: string): Promise<EscalationOutcome> {
     const state = await this.deps.oncall.escalations.get(alertId);
     const next = state ? escalateNow(state, this.deps.clock.now()) : undefined;
-    if (!state || !next) return 'Nobody is left to escalate to (or the alert is acknowledged).';
-    if (!(await this.deps.oncall.escalations.update(next))) return 'Someone else just changed this escalation; try again.';
+    if (!state || !next) return refused('Nobody is left to escalate to (or the alert is acknowledged).');
+    if (!(await this.deps.oncall.escalations.update(next))) return refused('Someone else just changed this escalation; try again.');
     await this.deps.oncall.timeline.append({
       alertId,
       at: this.deps.clock.now().toISOString(),
@@ -140,6 +155,13 @@ export class Escalator {
       detail: `to ${state.pages[state.nextPage]!.member.name}`,
     });
     await this.tick();
-    return `Escalated to ${state.pages[state.nextPage]!.member.name}.`;
+    await this.deps.republish?.(alertId);
+    return { done: true, message: `Escalated to ${state.pages[state.nextPage]!.member.name}.` };
   }
+}
+
+function stopReason(alert: AlertGlance | undefined): string {
+  if (!alert) return 'paging stopped: the alert is gone';
+  if (alert.state === 'Acknowledged') return `paging stopped: acknowledged by ${alert.acknowledgedBy ?? 'someone'}`;
+  return alert.resolved ? 'paging stopped: the alert resolved' : 'paging stopped: the alert was closed';
 }

@@ -26,6 +26,7 @@ export interface EngineOptions {
 }
 
 const GATE_ACTOR = 'the health gate';
+const WINDOW_ACTOR = 'the rollout window';
 
 /**
  * One engine tick, per rollout: read the devices whose reported state changed since the
@@ -96,6 +97,20 @@ export class RolloutEngine {
         lastChange: { by: GATE_ACTOR, at: new Date(now).toISOString(), what: `paused itself: ${reason}` },
       });
       if (paused) changed = true;
+      fresh = await this.repo.get(start.id);
+    } else if (
+      fresh?.state === 'paused' &&
+      fresh.settings.window &&
+      fresh.pauseReason === windowClosedReason(fresh.settings.window) &&
+      rolloutWindowState(fresh.settings.window, new Date(now)).open
+    ) {
+      // Paused only because its window closed: the next window resumes it (a pause for any other reason waits for a person).
+      const resumed = await this.repo.transition(fresh.id, fresh.version, {
+        state: 'running',
+        pauseReason: undefined,
+        lastChange: { by: WINDOW_ACTOR, at: new Date(now).toISOString(), what: `resumed wave ${fresh.currentWave}: its window opened` },
+      });
+      if (resumed) changed = true;
       fresh = await this.repo.get(start.id);
     }
     if (fresh?.state === 'running') changed = (await this.dispatch(fresh, now)) > 0 || changed;

@@ -1,3 +1,5 @@
+import { rolloutWindowState } from '../oncall/rollout-window';
+import { describeWindow } from '../oncall/window';
 import { judgeWave, type GateResult } from './gates';
 import { IN_FLIGHT_STATES, sumStates, type Rollout, type RolloutDevice, type StateCounts, type WaveCounts } from './model';
 
@@ -33,6 +35,8 @@ export interface RolloutView {
   readonly etaMs?: number;
   readonly firstFailures: readonly RolloutDevice[];
   readonly asOf: string;
+  /** The rollout window, while the rollout has waves to run: open until when, or when it next opens (ISO times). */
+  readonly window?: { readonly text: string; readonly closesAt?: string; readonly nextOpensAt?: string };
 }
 
 /** Counts of wave devices; a device found already on the version when its turn came counts as succeeded. */
@@ -78,7 +82,16 @@ export function buildView(rollout: Rollout, counts: readonly WaveCounts[], first
     etaMs: eta(rollout, waves, now),
     firstFailures,
     asOf: now.toISOString(),
+    ...windowOf(rollout, now),
   };
+}
+
+function windowOf(r: Rollout, now: Date): Pick<RolloutView, 'window'> {
+  if (!r.settings.window || r.state === 'completed' || r.state === 'aborted') return {};
+  const state = rolloutWindowState(r.settings.window, now);
+  const text = describeWindow(r.settings.window);
+  if (state.open) return { window: { text, closesAt: state.closesAt.toISOString() } };
+  return { window: { text, ...(state.next ? { nextOpensAt: state.next.start.toISOString() } : {}) } };
 }
 
 function waveStatus(r: Rollout, index: number, passed: boolean, gate: GateResult): WaveView['status'] {

@@ -170,6 +170,29 @@ const failure = (i: number): RolloutDevice => ({
 /** Every card builder, fed its inflated view model. */
 export const BUILDERS: Record<string, (pool: Pool) => AdaptiveCard> = {
   alert: (pool) => alertCard({ record: inflate(alertRecord(), pool), now: NOW }),
+  'alert paged (mention, notes, runbook, unreachable, reassign)': (pool) =>
+    alertCard({
+      record: inflate({ ...alertRecord(), state: 'New' as const }, pool),
+      now: NOW,
+      ...inflate(
+        {
+          runbookUrl: 'https://wiki.contoso.com/runbooks/temperature',
+          notes: { count: 12, latest: [1, 2, 3].map((n) => ({ actor: 'Otto Operator', at: NOW.toISOString(), text: `note ${n}` })) },
+          oncall: {
+            rotation: 'berlin-ops',
+            mention: { id: 'aad-ana', name: 'Ana' },
+            members: Array.from({ length: 40 }, (_, i) => ({ id: `aad-${i}`, name: `Person ${i}` })),
+            paged: ['Ana (primary)', 'Ben (secondary)'],
+            unreachable: ['Ben', 'Carla'],
+            refreshUserIds: Array.from({ length: 60 }, (_, i) => `8:orgid:${i}`),
+            paging: true,
+          },
+          page: { why: 'it is unacknowledged and you are on call' },
+          reader: { canAct: true, onCall: true },
+        },
+        pool,
+      ),
+    }),
   'alert list': (pool) =>
     alertListCard({
       title: 'Open alerts',

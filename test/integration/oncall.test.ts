@@ -36,10 +36,13 @@ async function until(check: () => Promise<boolean> | boolean, what: string): Pro
   throw new Error(`timed out waiting for ${what}`);
 }
 
-async function setUp(t: TestBot, clock: ManualClock): Promise<void> {
+const inChannel = (t: TestBot, kind: 'create' | 'update', text: string): RecordedActivity[] =>
+  t.connector.activities.filter((a) => a.kind === kind && a.conversationId === t.conversationId('channel') && JSON.stringify(a.activity).includes(text));
+
+async function setUp(t: TestBot, clock: ManualClock, extra = ''): Promise<void> {
   expect(
     (
-      await t.sayAndWait(`oncall rotation add ops daily 00:00 UTC members:aad-op,aad-lead ack:5 start:${clock.now().toISOString().slice(0, 10)}`, {
+      await t.sayAndWait(`oncall rotation add ops daily 00:00 UTC members:aad-op,aad-lead ack:5 start:${clock.now().toISOString().slice(0, 10)}${extra}`, {
         user: USERS.admin,
       })
     ).activity.text,
@@ -52,8 +55,13 @@ async function setUp(t: TestBot, clock: ManualClock): Promise<void> {
   expect((await t.post(`/api/alerts?token=${TOKEN}`, payload)).status).toBe(200);
   await until(() => creates(t, t.conversationId('channel')).some((a) => JSON.stringify(a.activity).includes('Temperature high')), 'the channel card');
   await until(async () => (await t.bot.services.oncall!.escalations.get(ALERT)) !== undefined, 'the escalation to start');
-  // The primary is @mentioned in the channel: a real mention entity (Teams notifies them), with Acknowledge.
-  await until(() => creates(t, t.conversationId('channel')).some((a) => JSON.stringify(a.activity).includes('"mentioned":{"id":"aad-op"')), 'the mention');
+  // The alert card itself @mentions the primary, in its first post: a real mention entity (Teams notifies them).
+  await until(() => inChannel(t, 'create', '"mentioned":{"id":"aad-op"').length > 0, 'the mention');
+  const [card] = inChannel(t, 'create', 'Temperature high');
+  expect(inChannel(t, 'create', 'Temperature high')).toHaveLength(1);
+  expect(JSON.stringify(card!.activity)).toContain('<at>aad-op</at>, you are on call for **ops**');
+  expect(JSON.stringify(card!.activity)).toContain('"verb":"alert.acknowledge"');
+  expect(JSON.stringify(card!.activity)).toContain('"verb":"oncall.escalate"');
 }
 
 test('fire → channel card → primary paged after N min → secondary → secondary acknowledges → no more pages; the timeline shows each step', async () => {
@@ -68,6 +76,10 @@ test('fire → channel card → primary paged after N min → secondary → seco
     tick();
     await until(() => creates(t, PERSONAL.op).some((a) => JSON.stringify(a.activity).includes('Temperature high')), 'the primary’s page');
     expect(creates(t, PERSONAL.lead).filter((a) => a.activity.attachments)).toHaveLength(0);
+    // The personal page is the alert card with the same actions, saying why it came.
+    const page = JSON.stringify(creates(t, PERSONAL.op).find((a) => a.activity.attachments)!.activity);
+    expect(page).toContain('Paged to you: it is unacknowledged and you are on call.');
+    for (const verb of ['alert.acknowledge', 'oncall.note', 'oncall.escalate', 'oncall.reassign']) expect(page).toContain(`"verb":"${verb}"`);
 
     clock.advance(5 * MIN);
     tick();
@@ -102,6 +114,11 @@ test('fire → channel card → primary paged after N min → secondary → seco
     expect(pages).toHaveLength(2);
 
     const timeline = await t.sayAndWait('alert page-1', { user: USERS.viewer });
+    // Each step carries its time and its actor.
+    for (const line of String(timeline.activity.text)
+      .split('\n')
+      .filter((l: string) => l.startsWith('- ')))
+      expect(line).toMatch(/^- \d{4}-\d\d-\d\d \d\d:\d\d UTC \*\*[a-z]+\*\* by \S/);
     for (const step of [
       '**fired**',
       '**posted** by FleetOps',
@@ -114,6 +131,51 @@ test('fire → channel card → primary paged after N min → secondary → seco
     ]) {
       expect(timeline.activity.text).toContain(step);
     }
+  } finally {
+    await t.stop();
+  }
+});
+
+test('Reassign… from the card pages the chosen person now; someone FleetOps cannot reach is said on the channel card and paging goes on; all of it audited', async () => {
+  const clock = new ManualClock(new Date());
+  const { start, tick } = world(clock);
+  const t = await startTestBot({ env: { ALERTS_WEBHOOK_TOKEN: TOKEN }, start });
+  try {
+    // The escalation target (aad-nobody) never spoke to the bot one to one: no personal message can reach her.
+    await setUp(t, clock, ' escalate:aad-nobody');
+    const denied = await t.click('oncall.reassign', { id: ALERT, member: 'aad-nobody' }, { user: USERS.viewer, conversation: 'channel' });
+    expect(JSON.stringify(denied)).toMatch(/operator role/);
+    const reassigned = await t.click('oncall.reassign', { id: ALERT, member: 'aad-nobody' }, { user: USERS.operator, conversation: 'channel' });
+    // The answer is the clicker's card as it is now: who has been paged, and that they could not be reached.
+    expect(JSON.stringify(reassigned)).toContain('Paged: aad-nobody (primary).');
+    expect(JSON.stringify(reassigned)).toContain('Could not reach aad-nobody directly');
+    // No separate message: the channel's alert card is updated to say so.
+    await until(() => inChannel(t, 'update', 'Could not reach aad-nobody directly: FleetOps is not installed for them.').length > 0, 'the note on the card');
+    expect(inChannel(t, 'create', 'Could not reach')).toHaveLength(0);
+    // And paging goes on: five minutes later the primary is paged.
+    clock.advance(5 * MIN);
+    tick();
+    await until(() => creates(t, PERSONAL.op).some((a) => JSON.stringify(a.activity).includes('Temperature high')), 'the next page');
+
+    const timeline = String((await t.sayAndWait('alert page-1', { user: USERS.viewer })).activity.text);
+    expect(timeline).toContain('**reassigned** by Otto Operator: to aad-nobody');
+    expect(timeline).toContain('**unreachable** by FleetOps: aad-nobody (primary)');
+
+    // Schedule changes are audited under the name of whoever made them.
+    expect((await t.sayAndWait('oncall override ops me 1h', { user: USERS.operator })).activity.text).toMatch(/override/i);
+    expect((await t.sayAndWait('silence schedule site:paris daily 02:00-03:00 UTC', { user: USERS.operator })).activity.text).toMatch(/window/i);
+    const audit = (await t.bot.services.audit.latest(100)).map((a) => `${a.actorName} ${a.action} ${a.outcome}`);
+    for (const entry of [
+      'Ada Admin oncall rotation ok',
+      'FleetOps oncall.mention ok',
+      'Vera Viewer oncall.reassign denied',
+      'Otto Operator oncall.reassign ok',
+      'FleetOps oncall.unreachable ok',
+      'FleetOps oncall.escalate ok',
+      'Otto Operator oncall override ok',
+      'Otto Operator silence schedule ok',
+    ])
+      expect(audit).toContain(entry);
   } finally {
     await t.stop();
   }
@@ -144,6 +206,11 @@ test('a restart in the middle of an escalation neither skips nor repeats a page'
     // One reply to `oncall me` and one page in each personal chat: nothing skipped, nothing twice.
     expect(creates(again, PERSONAL.op)).toHaveLength(2);
     expect(creates(again, PERSONAL.lead)).toHaveLength(2);
+    // The timeline and the audit agree: one page, one escalation, one mention.
+    const kinds = (await again.bot.services.oncall!.timeline.list(ALERT)).map((e) => e.kind);
+    expect(kinds.filter((k) => k === 'mentioned' || k === 'paged' || k === 'escalated')).toEqual(['mentioned', 'paged', 'escalated']);
+    const audited = (await again.bot.services.audit.latest(100)).filter((a) => a.action.startsWith('oncall.')).map((a) => a.action);
+    expect(audited.sort()).toEqual(['oncall.escalate', 'oncall.mention', 'oncall.page']);
   } finally {
     await again?.stop();
     await connector.stop();
@@ -183,11 +250,11 @@ test('inside a maintenance window an alert is stored and listed, but gets no car
     await until(async () => (await t.bot.services.oncall!.escalations.get(ALERT)) !== undefined, 'paging to start');
     tick();
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(
-      creates(t, t.conversationId('channel')).filter(
-        (a) => JSON.stringify(a.activity).includes('Temperature high') && !JSON.stringify(a.activity).includes('<at>'),
-      ),
-    ).toHaveLength(1);
+    const audit = (await t.bot.services.audit.latest(100)).map((a) => `${a.actorName} ${a.action} ${a.outcome}`);
+    expect(audit).toEqual(expect.arrayContaining(['FleetOps alert.held ok', 'FleetOps alert.released ok']));
+    // One card, posted once, and it is the one that @mentions the primary.
+    expect(inChannel(t, 'create', 'Temperature high')).toHaveLength(1);
+    expect(inChannel(t, 'create', '"mentioned":{"id":"aad-op"')).toHaveLength(1);
   } finally {
     await t.stop();
   }

@@ -8,6 +8,8 @@ import { Escalator, type AlertGlance } from '../../../core/oncall/escalator';
 import type { OnCallStore } from '../../../core/oncall/repository';
 import { validateRotation } from '../../../core/oncall/rotation';
 import { OnCallService } from '../../../core/oncall/service';
+import { unreachableNames } from '../../../core/oncall/card-extras';
+import { MemoryAudit } from '../../support/memory-audit';
 
 /** The outbox as the escalator sees it: one message per (conversation, key); a later post of a key updates it. */
 class RecordingNotifier implements Notifier {
@@ -40,6 +42,8 @@ async function world() {
   await store.personalChats.remember(['ben@contoso.com'], 'dm-ben');
   const alerts = new Map<string, AlertGlance>([['a-1', { severity: 1, state: 'New', resolved: false }]]);
   const notifier = new RecordingNotifier();
+  const republished: string[] = [];
+  const audit = new MemoryAudit();
   const escalator = (on: OnCallStore = store, to: Notifier = notifier) =>
     new Escalator({
       oncall: new OnCallService(on, clock),
@@ -48,12 +52,14 @@ async function world() {
       log: silentLogger,
       alert: async (id) => alerts.get(id),
       pageMessage: async (id, page) => ({ text: `${page.member.name}: alert ${id} needs you` }),
+      republish: async (id) => void republished.push(id),
+      audit,
     });
-  return { clock, store, alerts, notifier, escalator };
+  return { clock, store, alerts, notifier, escalator, republished, audit };
 }
 
 test('mention, DM the primary after N minutes, then the secondary; the secondary acknowledges and nothing more is sent', async () => {
-  const { clock, store, alerts, notifier, escalator } = await world();
+  const { clock, store, alerts, notifier, escalator, audit } = await world();
   const e = escalator();
   await e.start({ alertId: 'a-1', conversationId: 'channel', rotation: 'berlin-ops' });
   clock.advance(4 * MIN);
@@ -74,18 +80,38 @@ test('mention, DM the primary after N minutes, then the secondary; the secondary
     'escalated:ben (secondary)',
   ]);
   expect((await store.escalations.get('a-1'))?.acknowledgedBy).toBe('ben');
+  expect(audit.entries.at(-1)).toMatchObject({ actorName: 'FleetOps', action: 'oncall.stop', detail: 'paging stopped: acknowledged by ben' });
 });
 
-test('someone the app cannot reach: the channel says so and the chain goes on to the escalation target', async () => {
-  const { clock, notifier, escalator } = await world();
+test('someone the app cannot reach: the channel card says so (no separate message) and the chain goes on', async () => {
+  const { clock, store, notifier, escalator, republished } = await world();
   const e = escalator();
   await e.start({ alertId: 'a-1', conversationId: 'channel', rotation: 'berlin-ops' });
   for (let i = 0; i < 3; i++) {
     clock.advance(5 * MIN);
     await e.tick();
   }
-  expect(notifier.order).toEqual(['dm-ana page:a-1:0', 'dm-ben page:a-1:1', 'channel unreachable:a-1:2']);
-  expect(notifier.messages.get('channel unreachable:a-1:2')?.text).toBe('Could not reach lead directly: FleetOps is not installed for them. Paging goes on.');
+  expect(notifier.order).toEqual(['dm-ana page:a-1:0', 'dm-ben page:a-1:1']);
+  // The alert's cards are put again; they read whom nobody could reach from the timeline.
+  expect(republished).toEqual(['a-1']);
+  expect(unreachableNames(await store.timeline.list('a-1'))).toEqual(['lead']);
+  expect((await store.escalations.get('a-1'))?.nextDueAt).toBeUndefined();
+});
+
+test('every step FleetOps takes by itself is audited with FleetOps as the actor: mention, pages, escalation, unreachable, stop', async () => {
+  const { clock, escalator, audit } = await world();
+  const e = escalator();
+  await e.start({ alertId: 'a-1', conversationId: 'channel', rotation: 'berlin-ops' });
+  for (let i = 0; i < 3; i++) {
+    clock.advance(5 * MIN);
+    await e.tick();
+  }
+  expect(audit.entries.map((a) => `${a.actorName} ${a.action} ${a.target}: ${a.detail}`)).toEqual([
+    'FleetOps oncall.mention a-1: ana (primary of berlin-ops) in channel',
+    'FleetOps oncall.page a-1: ana (primary)',
+    'FleetOps oncall.escalate a-1: ben (secondary)',
+    'FleetOps oncall.unreachable a-1: lead (escalation target)',
+  ]);
 });
 
 test('a restart mid-escalation neither skips nor repeats a page, even when it came between queuing a page and moving on', async () => {
@@ -129,7 +155,7 @@ test('Escalate pages the next level now', async () => {
   const { notifier, escalator } = await world();
   const e = escalator();
   await e.start({ alertId: 'a-1', conversationId: 'channel', rotation: 'berlin-ops' });
-  expect(await e.escalate('a-1', 'Olga')).toBe('Escalated to ana.');
+  expect(await e.escalate('a-1', 'Olga')).toEqual({ done: true, message: 'Escalated to ana.' });
   expect(notifier.order).toEqual(['dm-ana page:a-1:0']);
 });
 
@@ -137,7 +163,7 @@ test('Reassign… pages the chosen person now and records who did it', async () 
   const { store, notifier, escalator } = await world();
   const e = escalator();
   await e.start({ alertId: 'a-1', conversationId: 'channel', rotation: 'berlin-ops' });
-  expect(await e.reassign('a-1', { id: 'ben@contoso.com', name: 'ben' }, 'Olga')).toBe('Reassigned to ben: paged now.');
+  expect(await e.reassign('a-1', { id: 'ben@contoso.com', name: 'ben' }, 'Olga')).toEqual({ done: true, message: 'Reassigned to ben: paged now.' });
   expect(notifier.order).toEqual(['dm-ben page:a-1:0']);
   expect((await store.timeline.list('a-1')).map((t) => `${t.kind}:${t.actor}`)).toEqual(['mentioned:FleetOps', 'reassigned:Olga', 'paged:FleetOps']);
 });
