@@ -112,7 +112,7 @@ export async function dispatchCardAction(ctx: TurnContext, verb: string, data: R
       const line = refusalText(error);
       logRefusal(ctx, error, verb);
       if (action.sideEffects) await audit.record({ ...who(ctx), action: verb, target, ...refused(error, line) });
-      const card = await action.afterRefusal?.(ctx, parsedData.value, line);
+      const card = await action.afterRefusal?.(ctx, parsedData.value, { code: error.code, line });
       return card ? { card, noop: line, refused: error.code } : { message: line, refused: error.code };
     }
     if (action.sideEffects)

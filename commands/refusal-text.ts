@@ -67,6 +67,12 @@ const TEXT: { readonly [C in RefusalCode]: (facts: RefusalFacts[C]) => string } 
   alert_already_acknowledged: alreadyDone('acknowledged'),
   alert_changed_meanwhile: () => 'Someone changed this alert at the same moment; the card shows its current state.',
   alert_source_refused: (f) => `Azure Monitor did not accept the change (${f.reason}); the alert is unchanged. Try again, or change it in the Azure portal.`,
+  deployment_run_unknown: (f) => `I no longer know run ${f.runId}; open it in Azure DevOps to decide there.`,
+  deployment_approval_unknown: (f) => `Run ${f.runNumber} of ${f.pipeline} has no approval ${f.approvalId}; the card may be out of date.`,
+  deployment_approval_decided: (f) => `This approval was already ${f.status}${f.by ? ` by ${f.by}` : ''}${f.at ? ` at ${absoluteTime(f.at)}` : ''}.`,
+  deployment_approval_busy: (f) => `${f.by} is deciding this approval right now; the card will show the result.`,
+  deployment_run_vanished: (f) => `Run ${f.runNumber} disappeared while deciding; check Azure DevOps.`,
+  deployment_decision_refused: (f) => `Azure DevOps did not accept the decision: ${f.reason}`,
 };
 
 function where(filterText: string): string {

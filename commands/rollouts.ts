@@ -341,9 +341,9 @@ function buttonAction(verb: RolloutStateVerb): CardActionSpec<ButtonData> {
 }
 
 /** A click that changed nothing: the card becomes the current state, with what happened and who did it on top. */
-async function currentCardWith(ctx: TurnContext, { id }: { id: string }, notice: string) {
+async function currentCardWith(ctx: TurnContext, { id }: { id: string }, refused: { line: string }) {
   const view = await service(ctx).view(id);
-  return view ? progressCard(ctx, view, notice) : undefined;
+  return view ? progressCard(ctx, view, refused.line) : undefined;
 }
 
 async function abortConfirmation(ctx: TurnContext, id: string, revert: boolean) {

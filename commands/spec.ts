@@ -61,9 +61,9 @@ export interface CardActionSpec<Data = any> {
   parse(data: Record<string, unknown>): ParseResult<Data>;
   run(ctx: TurnContext, data: Data): Promise<CardActionResult>;
   /**
-   * The card to answer with when `run` was refused (core's Refusal): typically the current
-   * state with `notice` (the refusal's line, rendered by dispatch) on top. Without it, or when
-   * it returns undefined, the clicker gets the line as a message.
+   * The card to answer with when `run` was refused (core's Refusal): typically the current state
+   * with the refusal's `line` (rendered by dispatch) on top. Without it, or when it returns
+   * undefined, the clicker gets the line as a message.
    */
-  afterRefusal?(ctx: TurnContext, data: Data, notice: string): Promise<AdaptiveCard | undefined>;
+  afterRefusal?(ctx: TurnContext, data: Data, refused: { readonly code: RefusalCode; readonly line: string }): Promise<AdaptiveCard | undefined>;
 }

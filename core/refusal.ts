@@ -41,6 +41,16 @@ export interface RefusalFacts {
   readonly alert_changed_meanwhile: { readonly alertId: string };
   /** Azure Monitor (the source system) refused the state change or could not be reached. */
   readonly alert_source_refused: { readonly alertId: string; readonly reason: string };
+  // ------------------------------------------------------------ deployments
+  readonly deployment_run_unknown: { readonly runId: string };
+  readonly deployment_approval_unknown: { readonly runId: string; readonly runNumber: string; readonly pipeline: string; readonly approvalId: string };
+  /** The approval was decided before this click (in Teams or in Azure DevOps). */
+  readonly deployment_approval_decided: { readonly runId: string; readonly status: string; readonly by?: string; readonly at?: string };
+  /** Someone else's click on the same approval is with Azure DevOps right now. */
+  readonly deployment_approval_busy: { readonly runId: string; readonly by: string };
+  readonly deployment_run_vanished: { readonly runId: string; readonly runNumber: string };
+  /** Azure DevOps refused the decision; the run's card shows its error. */
+  readonly deployment_decision_refused: { readonly runId: string; readonly reason: string };
 }
 
 export type RefusalCode = keyof RefusalFacts;

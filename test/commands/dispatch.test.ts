@@ -44,8 +44,8 @@ const approve: CardActionSpec<{ id: string }> = {
     return { message: `approved ${id}` };
   },
   // R-2 still exists: its current card comes back with the line on top; R-3 is gone.
-  afterRefusal: async (_ctx, { id }, notice) =>
-    id === 'R-2' ? { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: notice }] } : undefined,
+  afterRefusal: async (_ctx, { id }, refused) =>
+    id === 'R-2' ? { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: `${refused.code}: ${refused.line}` }] } : undefined,
 };
 
 const registry = new CommandRegistry([pause], [approve]);
@@ -118,7 +118,7 @@ test('a refused click gets the action’s current card with the line on top, or 
   const lead = context('release-lead', registry);
   const line = 'Nothing changed: someone acted first. Lena Lead paused wave 2 at 09:30 UTC; R-2 is now paused. The card shows the current state.';
   expect(await dispatchCardAction(lead.ctx, 'rollout.approve', { id: 'R-2' })).toEqual({
-    card: { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: line }] },
+    card: { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: `rollout_stale: ${line}` }] },
     noop: line,
     refused: 'rollout_stale',
   });

@@ -42,6 +42,12 @@ const SAMPLES: { [C in RefusalCode]: RefusalFacts[C] } = {
   alert_already_acknowledged: alert,
   alert_changed_meanwhile: { alertId: 'a-1' },
   alert_source_refused: { alertId: 'a-1', reason: '403 Forbidden' },
+  deployment_run_unknown: { runId: 'run-404' },
+  deployment_approval_unknown: { runId: 'release-1', runNumber: 'Release-7', pipeline: 'fleet-api', approvalId: 'zzz' },
+  deployment_approval_decided: { runId: 'release-1', status: 'approved', by: 'Rita Lead', at: '2026-03-01T10:06:00.000Z' },
+  deployment_approval_busy: { runId: 'release-1', by: 'Rita Lead' },
+  deployment_run_vanished: { runId: 'release-1', runNumber: 'Release-7' },
+  deployment_decision_refused: { runId: 'release-1', reason: 'User Rita is not authorized to approve this request.' },
 };
 
 const line = <C extends RefusalCode>(code: C) => refusalText(new Refusal(code, SAMPLES[code]));
@@ -68,6 +74,7 @@ describe('refusal text', () => {
     expect(line('rollout_nothing_to_roll_out')).toBe(
       'Nothing to roll out: of 20 devices matching the fleet, 20 cannot run it (models sensor-s1 (20); it supports gateway-g2).',
     );
+    expect(line('deployment_approval_decided')).toBe('This approval was already approved by Rita Lead at 2026-03-01 10:06 UTC.');
     expect(line('alert_source_refused')).toBe(
       'Azure Monitor did not accept the change (403 Forbidden); the alert is unchanged. Try again, or change it in the Azure portal.',
     );
