@@ -8,6 +8,7 @@ import type { Logger } from '../core/logger';
 import type { AppConfig } from '../core/config/config';
 import type { Telemetry } from '../core/ports/telemetry';
 import { paceReply, type SendRateLimits } from '../core/notifications/send-rate-limits';
+import type { RefusalCode } from '../core/refusal';
 import { actorFromAccount } from './identity';
 import { createTurnContext } from './turn-context';
 import { handleTurnError } from './errors';
@@ -114,9 +115,10 @@ export function createTeamsApp(args: {
     try {
       if (!text && value && typeof value.verb === 'string') {
         const result = await dispatchCardAction(turn, value.verb, value);
+        trackRefusal(telemetry, result.refused, value.verb);
         await turn.reply(result.card ?? result.message);
       } else {
-        await dispatchMessage(turn, text);
+        trackRefusal(telemetry, (await dispatchMessage(turn, text)).refused, text.split(/\s+/)[0] || 'message');
       }
     } catch (error) {
       ok = false;
@@ -136,6 +138,7 @@ export function createTeamsApp(args: {
     try {
       const data = { ...(action.data ?? {}) } as Record<string, unknown>;
       const result = await dispatchCardAction(turn, verb, data);
+      trackRefusal(telemetry, result.refused, verb);
       if (result.card) return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result.card } as never;
       return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: result.message } as never;
     } catch (error) {
@@ -148,4 +151,9 @@ export function createTeamsApp(args: {
   });
 
   return app;
+}
+
+/** A turn the domain refused counts by its code (the audit and the log line carry the same code). */
+function trackRefusal(telemetry: Telemetry, code: RefusalCode | undefined, action: string): void {
+  if (code) telemetry.trackEvent('refusal', { code, action });
 }

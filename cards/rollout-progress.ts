@@ -1,4 +1,6 @@
+import type { Role } from '../core/access/roles';
 import type { RolloutDevice } from '../core/rollouts/model';
+import { ROLLOUT_TRANSITIONS, verbsFrom, type RolloutVerb } from '../core/rollouts/transitions';
 import type { RolloutView, WaveView } from '../core/rollouts/view';
 import type { GateResult } from '../core/rollouts/gates';
 import { card, executeAction, type AdaptiveCard, type CardElement } from './card';
@@ -7,16 +9,12 @@ import { bar, duration, fmt, pct, ROLLOUT_VERBS, stateLabel } from './rollout-fo
 import { plain } from './plain';
 import { MAX_REFRESH_USERS } from './refresh-users';
 
-/** Whose buttons to show: the shared card shows every button the state allows; a refresh personalises it. */
-export interface CardAudience {
-  readonly canOperate: boolean;
-  readonly canLead: boolean;
-}
-
-export const EVERYONE: CardAudience = { canOperate: true, canLead: true };
-
 export interface ProgressCardOptions {
-  readonly audience?: CardAudience;
+  /**
+   * Whose buttons to show: the role of the one who sees this copy (a reply, a refresh). Without
+   * it (the card posted to conversations) every button the state allows; the click is checked anyway.
+   */
+  readonly audience?: Role;
   /** Release leads' ids for the Universal Actions refresh (Teams takes at most 60). */
   readonly refreshUserIds?: readonly string[];
   /** A line above the card, e.g. why a click on an outdated card changed nothing. */
@@ -82,7 +80,7 @@ export function rolloutProgressCard(view: RolloutView, options: ProgressCardOpti
     options.refreshUserIds && options.refreshUserIds.length > 0
       ? { refresh: { action: executeAction('Refresh', ROLLOUT_VERBS.refresh, { id: r.id }), userIds: options.refreshUserIds.slice(0, MAX_REFRESH_USERS) } }
       : {};
-  return card(body, buttons(view, options.audience ?? EVERYONE), extra);
+  return card(body, buttons(view, options.audience), extra);
 }
 
 function totals(view: RolloutView): CardElement {
@@ -171,27 +169,32 @@ function failureFact(d: RolloutDevice): { title: string; value: string } {
   return { title: plain(d.deviceId), value: `${d.state}${d.reason ? `: ${plain(d.reason)}` : ''}${d.wave ? ` (wave ${d.wave})` : ''}` };
 }
 
-function buttons(view: RolloutView, who: CardAudience): CardElement[] {
+/** A button for each verb the state allows the audience (ROLLOUT_TRANSITIONS), when there is something to act on. */
+function buttons(view: RolloutView, audience: Role | undefined): CardElement[] {
   const r = view.rollout;
   const data = { id: r.id, version: r.version };
   const t = view.totals;
   const failures = t.failed + t.rolledBack + t.timedOut + t.skippedOffline;
-  const out: CardElement[] = [];
-  if (r.state === 'planned' && who.canLead) out.push(executeAction(`Start ${r.id}`, ROLLOUT_VERBS.start, data, 'positive'));
-  if (r.state === 'awaiting-approval' && who.canLead) out.push(executeAction(`Approve wave ${r.currentWave}`, ROLLOUT_VERBS.approve, data, 'positive'));
-  // Pausing is safe (anyone on call may stop the line): not styled as destructive.
-  if (r.state === 'running' && who.canOperate) out.push(executeAction('Pause', ROLLOUT_VERBS.pause, data));
-  if (r.state === 'paused' && who.canLead) out.push(executeAction('Resume', ROLLOUT_VERBS.resume, data, 'positive'));
-  if ((r.state === 'running' || r.state === 'paused' || r.state === 'awaiting-approval') && failures > 0 && who.canLead) {
-    out.push(executeAction(`Retry failed (${fmt(failures)})`, ROLLOUT_VERBS.retry, data));
-  }
-  if ((r.state === 'running' || r.state === 'paused' || r.state === 'awaiting-approval') && view.firstFailures.length > 0 && who.canLead)
-    out.push(excludeAction(r.id, data, view.firstFailures));
-  // From a running rollout, Abort also sets devices written but not yet started back to their version.
-  // Asks for a confirmation first (the answer is a confirmation card).
-  if (r.state !== 'completed' && r.state !== 'aborted' && who.canLead)
-    out.push(executeAction('Abort and revert…', ROLLOUT_VERBS.abort, { ...data, revert: true }, 'destructive'));
-  return out;
+  return verbsFrom(r.state, audience).flatMap((verb): CardElement[] => {
+    const label = ROLLOUT_TRANSITIONS[verb].label(r);
+    switch (verb) {
+      case 'retry':
+        return failures > 0 ? [transitionButton(verb, `${label} (${fmt(failures)})`, data)] : [];
+      case 'exclude':
+        return view.firstFailures.length > 0 ? [excludeAction(r.id, data, view.firstFailures)] : [];
+      case 'abort':
+        // Also sets devices written but not yet started back to their version; the click asks for a confirmation first.
+        return [transitionButton(verb, label, { ...data, revert: true })];
+      default:
+        return [transitionButton(verb, label, data)];
+    }
+  });
+}
+
+/** The Action.Execute of a verb, styled as the table says (destructive ones ask for a confirmation). */
+function transitionButton(verb: RolloutVerb, title: string, data: Record<string, unknown>): CardElement {
+  const spec = ROLLOUT_TRANSITIONS[verb];
+  return executeAction(title, ROLLOUT_VERBS[verb], data, spec.destructive ? 'destructive' : spec.positive ? 'positive' : undefined);
 }
 
 /**
@@ -217,7 +220,7 @@ function excludeAction(rolloutId: string, data: { id: string; version: number },
           choices: failing.map((d) => ({ title: `${d.deviceId} · ${d.state}${d.wave ? ` (wave ${d.wave})` : ''}`, value: d.deviceId })),
         },
       ],
-      actions: [executeAction('Exclude', ROLLOUT_VERBS.exclude, data, 'destructive')],
+      actions: [transitionButton('exclude', 'Exclude', data)],
     },
   };
 }
@@ -269,11 +272,10 @@ export function rolloutGateAlertCard({ view, wave, gate, failing }: GateAlertVie
     });
   }
   const data = { id: r.id, version: r.version };
-  const actions = [
-    executeAction('Resume', ROLLOUT_VERBS.resume, data, 'positive'),
-    executeAction('Retry failed', ROLLOUT_VERBS.retry, data),
-    ...(failing.length > 0 ? [excludeAction(r.id, data, failing.slice(0, 5))] : []),
-    executeAction('Abort and revert…', ROLLOUT_VERBS.abort, { ...data, revert: true }, 'destructive'),
-  ];
+  // What a paused rollout allows (the table), for everyone: the alert goes to on-call channels.
+  const actions = verbsFrom('paused').flatMap((verb): CardElement[] => {
+    if (verb === 'exclude') return failing.length > 0 ? [excludeAction(r.id, data, failing.slice(0, 5))] : [];
+    return [transitionButton(verb, ROLLOUT_TRANSITIONS[verb].label(r), verb === 'abort' ? { ...data, revert: true } : data)];
+  });
   return card(body, r.state === 'paused' ? actions : []);
 }

@@ -2,9 +2,9 @@ import { alertListCard } from '../cards/alert-list';
 import { alertCard, ALERT_VERBS } from '../cards/alert';
 import { absoluteTime } from '../core/text/time';
 import { parseAlertFilter, type AlertFilter } from '../core/alerts/filter';
-import { AlertNotFoundError, type ActionOutcome, type AlertService } from '../core/alerts/service';
+import type { AlertRecord } from '../core/alerts/alert';
+import type { AlertService } from '../core/alerts/service';
 import { SILENCE_DURATIONS_HOURS, type SilenceHours } from '../core/alerts/silence';
-import { AlertStateError } from '../core/ports/alerts';
 import type { TurnContext } from './context';
 import { noArguments, parseError, parsed, type CardActionResult, type CardActionSpec, type CommandSpec } from './spec';
 import { UserError } from './user-error';
@@ -85,21 +85,11 @@ export const silencesCommand: CommandSpec<void> = {
 const idData = (data: Record<string, unknown>) =>
   typeof data.id === 'string' && data.id.length > 0 && data.id.length <= 1000 ? parsed({ id: data.id }) : parseError('the alert id is missing');
 
-/** Turns the domain's outcomes and the source system's refusals into what the clicker sees. */
-async function act(ctx: TurnContext, work: (service: AlertService) => Promise<ActionOutcome>): Promise<CardActionResult> {
+/** The changed alert's card for the clicker; a refusal (already done, Azure said no) reaches them through dispatch. */
+async function act(ctx: TurnContext, work: (service: AlertService) => Promise<AlertRecord>): Promise<CardActionResult> {
   const service = alertsOf(ctx);
-  try {
-    const outcome = await work(service);
-    if (!outcome.changed) return { message: outcome.reason };
-    // The answer updates the clicked card in place: in the conversation that pages, it keeps its mention.
-    return { card: alertCard(await service.cardInput(outcome.record, { conversationId: ctx.conversation.conversationId })) };
-  } catch (error) {
-    if (error instanceof AlertNotFoundError) throw new UserError(error.message);
-    if (error instanceof AlertStateError) {
-      throw new UserError(`Azure Monitor did not accept the change (${error.message}); the alert is unchanged. Try again, or change it in the Azure portal.`);
-    }
-    throw error;
-  }
+  // The answer updates the clicked card in place: in the conversation that pages, it keeps its mention.
+  return { card: alertCard(await service.cardInput(await work(service), { conversationId: ctx.conversation.conversationId })) };
 }
 
 const user = (ctx: TurnContext) => ({ name: ctx.actor.name, upn: ctx.actor.upn });
@@ -131,11 +121,7 @@ export const silenceAction: CardActionSpec<{ id: string; hours: SilenceHours }> 
     if (!(SILENCE_DURATIONS_HOURS as readonly number[]).includes(hours)) return parseError(`silences last ${SILENCE_DURATIONS_HOURS.join(', ')} hours`);
     return parsed({ id: id.value.id, hours: hours as SilenceHours });
   },
-  run: (ctx, { id, hours }) =>
-    act(ctx, async (s) => {
-      const { record } = await s.silence(id, hours, user(ctx));
-      return { changed: true, record };
-    }),
+  run: (ctx, { id, hours }) => act(ctx, async (s) => (await s.silence(id, hours, user(ctx))).record),
 };
 
 export const listStormAction: CardActionSpec<{ rule: string; generation: number }> = {

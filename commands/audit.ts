@@ -19,7 +19,7 @@ export const auditCommand: CommandSpec<{ limit: number }> = {
     }
     const lines = entries.map(
       (e) =>
-        `- ${e.at.slice(0, 19).replace('T', ' ')} UTC **${e.actorName}** (${e.role}) \`${e.action}\`${e.target ? ` ${e.target}` : ''} → ${e.outcome}${e.detail ? ` — ${e.detail}` : ''}`,
+        `- ${e.at.slice(0, 19).replace('T', ' ')} UTC **${e.actorName}** (${e.role}) \`${e.action}\`${e.target ? ` ${e.target}` : ''} → ${e.outcome}${e.code ? ` (${e.code})` : ''}${e.detail ? ` — ${e.detail}` : ''}`,
     );
     await ctx.reply(`Latest ${entries.length} audit entries:\n\n${lines.join('\n')}`);
   },

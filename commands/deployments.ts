@@ -1,5 +1,6 @@
 import { deploymentListCard } from '../cards/deployment-list';
 import { APPROVE_VERB, deploymentRunCard, REJECT_VERB } from '../cards/deployment-run';
+import type { RefusalCode } from '../core/refusal';
 import type { TurnContext } from './context';
 import { parseError, parsed, type CardActionResult, type CardActionSpec, type CommandSpec } from './spec';
 
@@ -77,16 +78,21 @@ function parseDecision(data: Record<string, unknown>) {
 async function decide(ctx: TurnContext, data: DecisionData, decision: 'approved' | 'rejected'): Promise<CardActionResult> {
   const service = ctx.services.deployments;
   if (!service) return { message: NOT_SET_UP };
-  const outcome = await service.decide({
+  const run = await service.decide({
     runId: data.runId,
     approvalId: data.approvalId,
     decision,
     actor: { id: ctx.actor.id, name: ctx.actor.name, upn: ctx.actor.upn },
   });
-  if (outcome.kind === 'message') return { message: outcome.message };
-  if (outcome.message) ctx.log.info({ runId: data.runId, approvalId: data.approvalId, detail: outcome.message }, 'approval decision answered with the card');
-  const card = deploymentRunCard({ run: outcome.run, now: ctx.services.clock.now().toISOString() });
-  return outcome.message ? { card, failure: outcome.message } : { card };
+  return { card: deploymentRunCard({ run, now: ctx.services.clock.now().toISOString() }) };
+}
+
+/** Refusals about the approval itself answer with the run's card: it shows who decided, or Azure DevOps' error. */
+const SHOWN_ON_THE_CARD: readonly RefusalCode[] = ['deployment_approval_decided', 'deployment_decision_refused'];
+
+async function runCardAfterRefusal(ctx: TurnContext, data: DecisionData, refused: { code: RefusalCode }) {
+  const run = SHOWN_ON_THE_CARD.includes(refused.code) ? await ctx.services.deployments?.get(data.runId) : undefined;
+  return run ? deploymentRunCard({ run, now: ctx.services.clock.now().toISOString() }) : undefined;
 }
 
 export const approveDeploymentAction: CardActionSpec<DecisionData> = {
@@ -95,6 +101,7 @@ export const approveDeploymentAction: CardActionSpec<DecisionData> = {
   sideEffects: true,
   parse: parseDecision,
   run: (ctx, data) => decide(ctx, data, 'approved'),
+  afterRefusal: runCardAfterRefusal,
 };
 
 export const rejectDeploymentAction: CardActionSpec<DecisionData> = {
@@ -103,4 +110,5 @@ export const rejectDeploymentAction: CardActionSpec<DecisionData> = {
   sideEffects: true,
   parse: parseDecision,
   run: (ctx, data) => decide(ctx, data, 'rejected'),
+  afterRefusal: runCardAfterRefusal,
 };

@@ -1,25 +1,33 @@
 import { hasRole } from '../core/access/roles';
+import { isRefusal, type Refusal, type RefusalCode } from '../core/refusal';
 import type { TurnContext } from './context';
 import type { CardActionResult } from './spec';
 import { helpForUnknown, usageError } from './help-text';
+import { refusalText } from './refusal-text';
 import { UserError } from './user-error';
+
+/** How a message turn ended, for the surface's telemetry: `refused` names the domain's refusal. */
+export interface MessageOutcome {
+  readonly refused?: RefusalCode;
+}
 
 /**
  * Runs one chat message: find the command, check the role, parse, run, audit.
  * Errors are turned into a short line by the surface's error handler (bot/errors.ts),
- * except the expected ones (unknown command, bad arguments, missing role) handled here.
+ * except the expected ones (unknown command, bad arguments, missing role, a domain
+ * refusal, a UserError) handled here.
  */
-export async function dispatchMessage(ctx: TurnContext, text: string): Promise<void> {
+export async function dispatchMessage(ctx: TurnContext, text: string): Promise<MessageOutcome> {
   const { registry, audit } = ctx.services;
   const trimmed = text.trim();
   if (trimmed === '') {
     await ctx.reply(helpForUnknown(registry, ''));
-    return;
+    return {};
   }
   const resolved = registry.resolve(trimmed);
   if (!resolved) {
     await ctx.reply(helpForUnknown(registry, trimmed.split(/\s+/)[0]!));
-    return;
+    return {};
   }
   const { command, input } = resolved;
   if (!hasRole(ctx.actor.role, command.role)) {
@@ -27,12 +35,12 @@ export async function dispatchMessage(ctx: TurnContext, text: string): Promise<v
     await ctx.reply(
       `\`${command.name}\` needs the **${command.role}** role; you are a **${ctx.actor.role}**. Ask an admin to add you to ${roleVariable(command.role)}.`,
     );
-    return;
+    return {};
   }
   const args = command.parse(input);
   if (!args.ok) {
     await ctx.reply(usageError(command, args.error));
-    return;
+    return {};
   }
   // A reply that cannot be sent (Teams down, 413) does not undo a change already made: the
   // command carries on, its audit says how the change went, and the reply's failure is
@@ -52,9 +60,16 @@ export async function dispatchMessage(ctx: TurnContext, text: string): Promise<v
       });
       throw failure;
     }
-    return;
+    return {};
   } catch (error) {
     if (error === replies.failure()) throw error;
+    if (isRefusal(error)) {
+      const line = refusalText(error);
+      logRefusal(ctx, error, command.name);
+      if (command.sideEffects) await audit.record({ ...who(ctx), action: command.name, target: input || undefined, ...refused(error, line) });
+      await ctx.reply(line);
+      return { refused: error.code };
+    }
     if (command.sideEffects) {
       await audit.record({
         ...who(ctx),
@@ -66,7 +81,7 @@ export async function dispatchMessage(ctx: TurnContext, text: string): Promise<v
     }
     if (error instanceof UserError) {
       await ctx.reply(error.message);
-      return;
+      return {};
     }
     throw error;
   }
@@ -92,11 +107,26 @@ export async function dispatchCardAction(ctx: TurnContext, verb: string, data: R
     }
     return result;
   } catch (error) {
+    if (isRefusal(error)) {
+      // The one place a refused click gets its words: as a notice on the current card, or as a line.
+      const line = refusalText(error);
+      logRefusal(ctx, error, verb);
+      if (action.sideEffects) await audit.record({ ...who(ctx), action: verb, target, ...refused(error, line) });
+      const card = await action.afterRefusal?.(ctx, parsedData.value, { code: error.code, line });
+      return card ? { card, noop: line, refused: error.code } : { message: line, refused: error.code };
+    }
     if (action.sideEffects)
       await audit.record({ ...who(ctx), action: verb, target, outcome: 'failed', detail: error instanceof Error ? error.message : String(error) });
     if (error instanceof UserError) return { message: error.message };
     throw error;
   }
+}
+
+/** The audit of a refused turn: its code, and the line the user got. */
+const refused = (refusal: Refusal, line: string) => ({ outcome: 'refused' as const, code: refusal.code, detail: line });
+
+function logRefusal(ctx: TurnContext, refusal: Refusal, action: string): void {
+  ctx.log.info({ code: refusal.code, action, actor: ctx.actor.id }, 'refused');
 }
 
 /** `ctx` whose replies never throw: the first failure is kept for the caller to audit and rethrow. */

@@ -2,14 +2,14 @@ import { firmwareFlag } from '../core/ports/feed';
 import { firmwareListCard } from '../cards/firmware-list';
 import { rolloutConfirmCard } from '../cards/rollout-confirm';
 import { rolloutPlanCard } from '../cards/rollout-plan';
-import { rolloutProgressCard, type CardAudience } from '../cards/rollout-progress';
+import { rolloutProgressCard } from '../cards/rollout-progress';
 import { fmt, ROLLOUT_VERBS } from '../cards/rollout-format';
-import { hasRole, type Role } from '../core/access/roles';
 import { isValidDeviceId } from '../core/fleet/device-id';
 import { parseDeviceFilter } from '../core/fleet/device-filter';
-import { describeState, type ActionActor, type ActionOutcome, type RolloutActions } from '../core/rollouts/actions';
+import { describeState, type ActionResult, type RolloutStateVerb } from '../core/rollouts/actions';
 import { rolloutCardKey } from '../core/rollouts/announcer';
-import { RolloutRefused } from '../core/rollouts/errors';
+import { Refusal } from '../core/refusal';
+import { ROLLOUT_TRANSITION_VERBS, ROLLOUT_TRANSITIONS } from '../core/rollouts/transitions';
 import { normalizeId, type RolloutService } from '../core/rollouts/service';
 import type { RolloutView } from '../core/rollouts/view';
 import { parseWaves } from '../core/rollouts/waves';
@@ -17,15 +17,14 @@ import { parseRolloutWindow } from '../core/oncall/rollout-window';
 import type { DeviceFilter } from '../core/ports/fleet';
 import type { TurnContext } from './context';
 import { noArguments, parseError, parsed, type CardActionResult, type CardActionSpec, type CommandSpec, type ParseResult } from './spec';
-import { refusalsToUser, UserError } from './user-error';
+import { UserError } from './user-error';
 
 const NOT_SET_UP =
   'Rollouts are not set up in this FleetOps: the rollouts feature needs a fleet backend (FLEET_BACKEND) and a firmware feed (FEED_BACKEND). An admin can enable them; see docs/azure-setup.md.';
 const ROLLOUT_ID = /^R?\d{1,9}$/i;
 
-const audience = (role: Role): CardAudience => ({ canOperate: hasRole(role, 'operator'), canLead: hasRole(role, 'release-lead') });
 /** The progress card with the buttons the user's role may press (and, after a click that changed nothing, why). */
-const progressCard = (ctx: TurnContext, view: RolloutView, notice?: string) => rolloutProgressCard(view, { audience: audience(ctx.actor.role), notice });
+const progressCard = (ctx: TurnContext, view: RolloutView, notice?: string) => rolloutProgressCard(view, { audience: ctx.actor.role, notice });
 
 /** The message showing a rollout's plan becomes its one card: every later change updates it (plan → progress). */
 async function adoptAsRolloutCard(ctx: TurnContext, rolloutId: string, activityId: string | undefined): Promise<void> {
@@ -101,9 +100,8 @@ async function plan(ctx: TurnContext, args: PlanArgs) {
   await ctx.typing();
   const window = args.windowText === undefined ? undefined : parseRolloutWindow(args.windowText, ctx.services.config.rollouts.soakMs);
   if (window && !window.ok) throw new UserError(window.error);
-  const planned = await refusalsToUser(RolloutRefused, () =>
-    rollouts.plan({ ...args, window: window?.value, actor: ctx.actor, conversationId: ctx.conversation.conversationId }),
-  );
+  // A refusal (version not in the catalog, overlap, …) reaches the user through dispatch.
+  const planned = await rollouts.plan({ ...args, window: window?.value, actor: ctx.actor, conversationId: ctx.conversation.conversationId });
   return { id: planned.rollout.id, card: rolloutPlanCard(planned) };
 }
 
@@ -171,73 +169,53 @@ export const rolloutStatusCommand: CommandSpec<{ id?: string }> = {
   async run(ctx, { id }) {
     const rollouts = service(ctx);
     const rollout = id ? await rollouts.get(id) : await rollouts.latestActive();
-    if (!rollout) throw new UserError(id ? `There is no rollout ${id}; \`rollouts\` lists them.` : 'No rollouts yet. `rollout plan <version>` plans one.');
+    if (!rollout && id) throw new Refusal('rollout_not_found', { rolloutId: id });
+    if (!rollout) throw new UserError('No rollouts yet. `rollout plan <version>` plans one.');
     await ctx.reply(progressCard(ctx, (await rollouts.view(rollout.id))!));
   },
 };
 
 // ---------------------------------------------------------------- transitions (commands and buttons share them)
 
-type Verb = 'start' | 'approve' | 'pause' | 'resume' | 'abort' | 'retry';
-
-const VERB_ROLES: Record<Verb, Role> = {
-  start: 'release-lead',
-  approve: 'release-lead',
-  pause: 'operator',
-  resume: 'release-lead',
-  abort: 'release-lead',
-  retry: 'release-lead',
-};
-
-async function transition(ctx: TurnContext, verb: Verb, id: string, version: number | undefined, options: { revert?: boolean } = {}): Promise<ActionOutcome> {
-  return announced(ctx, await act(service(ctx).actions, verb, id, version, { name: ctx.actor.name }, options), { verb });
-}
-
-async function act(
-  a: RolloutActions,
-  verb: Verb,
+async function transition(
+  ctx: TurnContext,
+  verb: RolloutStateVerb,
   id: string,
   version: number | undefined,
-  actor: ActionActor,
-  options: { revert?: boolean },
-): Promise<ActionOutcome | Promise<ActionOutcome>> {
-  switch (verb) {
-    case 'start':
-      return await a.start(id, version, actor);
-    case 'approve':
-      return await a.approve(id, version, actor);
-    case 'pause':
-      return await a.pause(id, version, actor);
-    case 'resume':
-      return await a.resume(id, version, actor);
-    case 'retry':
-      return await a.retryFailed(id, version, actor);
-    case 'abort':
-      return await a.abort(id, version, actor, options);
-  }
+  options: { revert?: boolean } = {},
+): Promise<ActionResult> {
+  return announced(ctx, await service(ctx).actions.perform(verb, id, version, { name: ctx.actor.name }, options), { verb });
 }
 
-async function exclude(ctx: TurnContext, id: string, deviceId: string, version: number | undefined): Promise<ActionOutcome> {
+async function exclude(ctx: TurnContext, id: string, deviceId: string, version: number | undefined): Promise<ActionResult> {
   return announced(ctx, await service(ctx).actions.exclude(id, deviceId, { name: ctx.actor.name }, version), { verb: 'exclude', deviceId });
 }
 
-/** A transition that happened is logged and its card updated everywhere it is shown. */
-async function announced(ctx: TurnContext, outcome: ActionOutcome, fields: { verb: string; deviceId?: string }): Promise<ActionOutcome> {
-  if (outcome.ok) {
-    ctx.log.info({ rolloutId: outcome.rollout.id, ...fields, actor: ctx.actor.id }, 'rollout transition');
-    await service(ctx).announce(outcome.rollout.id);
-  }
-  return outcome;
+/** A transition that happened is logged and its card updated everywhere it is shown (a refused one throws before). */
+async function announced(ctx: TurnContext, done: ActionResult, fields: { verb: string; deviceId?: string }): Promise<ActionResult> {
+  ctx.log.info({ rolloutId: done.rollout.id, ...fields, actor: ctx.actor.id }, 'rollout transition');
+  await service(ctx).announce(done.rollout.id);
+  return done;
 }
 
-function transitionCommand(verb: Verb, summary: string): CommandSpec<{ id: string; revert: boolean }> {
+/** What help says of each verb; the role and the states it applies in come from ROLLOUT_TRANSITIONS. */
+const SUMMARIES: Record<RolloutStateVerb, string> = {
+  start: 'Start a planned rollout (wave 1)',
+  approve: 'Approve the next wave of a rollout',
+  pause: 'Pause a rollout: no new device gets the firmware',
+  resume: 'Resume a paused rollout (acknowledges counted failures)',
+  abort: 'Abort a rollout; `revert` sets not-yet-started devices back',
+  retry: 'Queue failed, timed-out, rolled-back and skipped devices again',
+};
+
+function transitionCommand(verb: RolloutStateVerb): CommandSpec<{ id: string; revert: boolean }> {
   const name = `rollout ${verb}`;
   return {
     name,
-    summary,
+    summary: SUMMARIES[verb],
     usage: verb === 'abort' ? `${name} <id> [revert]` : `${name} <id>`,
     examples: [verb === 'abort' ? `${name} R7 revert` : `${name} R7`],
-    role: VERB_ROLES[verb],
+    role: ROLLOUT_TRANSITIONS[verb].role,
     sideEffects: true,
     parse(input) {
       const [id = '', flag, ...rest] = input.trim().split(/\s+/);
@@ -256,26 +234,24 @@ function transitionCommand(verb: Verb, summary: string): CommandSpec<{ id: strin
           return;
         }
       }
-      const outcome = await transition(ctx, verb, id, undefined, { revert });
-      if (!outcome.ok) throw new UserError(outcome.message);
-      await ctx.reply(outcome.message);
+      await ctx.reply((await transition(ctx, verb, id, undefined, { revert })).message);
     },
   };
 }
 
-export const rolloutStartCommand = transitionCommand('start', 'Start a planned rollout (wave 1)');
-export const rolloutApproveCommand = transitionCommand('approve', 'Approve the next wave of a rollout');
-export const rolloutPauseCommand = transitionCommand('pause', 'Pause a rollout: no new device gets the firmware');
-export const rolloutResumeCommand = transitionCommand('resume', 'Resume a paused rollout (acknowledges counted failures)');
-export const rolloutAbortCommand = transitionCommand('abort', 'Abort a rollout; `revert` sets not-yet-started devices back');
-export const rolloutRetryCommand = transitionCommand('retry', 'Queue failed, timed-out, rolled-back and skipped devices again');
+export const rolloutStartCommand = transitionCommand('start');
+export const rolloutApproveCommand = transitionCommand('approve');
+export const rolloutPauseCommand = transitionCommand('pause');
+export const rolloutResumeCommand = transitionCommand('resume');
+export const rolloutAbortCommand = transitionCommand('abort');
+export const rolloutRetryCommand = transitionCommand('retry');
 
 export const rolloutExcludeCommand: CommandSpec<{ id: string; deviceId: string }> = {
   name: 'rollout exclude',
   summary: 'Take one device out of a rollout',
   usage: 'rollout exclude <id> <device>',
   examples: ['rollout exclude R7 device-42'],
-  role: 'release-lead',
+  role: ROLLOUT_TRANSITIONS.exclude.role,
   sideEffects: true,
   parse(input) {
     const [id = '', deviceId = '', ...rest] = input.trim().split(/\s+/);
@@ -284,23 +260,26 @@ export const rolloutExcludeCommand: CommandSpec<{ id: string; deviceId: string }
     return parsed({ id: normalizeId(id), deviceId });
   },
   async run(ctx, { id, deviceId }) {
-    const outcome = await exclude(ctx, id, deviceId, undefined);
-    if (!outcome.ok) throw new UserError(outcome.message);
-    await ctx.reply(outcome.message);
+    await ctx.reply((await exclude(ctx, id, deviceId, undefined)).message);
   },
 };
 
+/** The table's verbs, in its order. */
+const SUBCOMMANDS = ROLLOUT_TRANSITION_VERBS;
+/** The verbs that take only a rollout id (abort takes `revert`, exclude a device). */
+const BY_ID = SUBCOMMANDS.filter((verb) => verb !== 'abort' && verb !== 'exclude');
+
 export const rolloutHelpCommand: CommandSpec<string> = {
   name: 'rollout',
-  summary: 'Firmware rollouts: plan, status, start, approve, pause, resume, abort, retry, exclude',
-  usage: 'rollout plan|status|start|approve|pause|resume|abort|retry|exclude ...',
+  summary: `Firmware rollouts: ${['plan', 'status', ...SUBCOMMANDS].join(', ')}`,
+  usage: `rollout ${['plan', 'status', ...SUBCOMMANDS].join('|')} ...`,
   examples: ['rollout plan 2.4.1 to ring:canary', 'rollout status R7', 'rollout pause R7'],
   role: 'viewer',
   parse: (input) => parsed(input),
   async run(ctx, input) {
     await ctx.reply(
       `${input ? `\`rollout ${input.split(/\s+/)[0]}\` is not a rollout command. ` : ''}Try \`rollout plan <version> [to <filter>] [waves 1,10,50,100]\`, ` +
-        '`rollout status [id]`, `rollout start|approve|pause|resume|retry <id>`, `rollout abort <id> [revert]`, `rollout exclude <id> <device>`, `rollouts`, `firmware`.',
+        `\`rollout status [id]\`, \`rollout ${BY_ID.join('|')} <id>\`, \`rollout abort <id> [revert]\`, \`rollout exclude <id> <device>\`, \`rollouts\`, \`firmware\`.`,
     );
   },
 };
@@ -340,30 +319,31 @@ function parseButton(data: Record<string, unknown>): ParseResult<ButtonData> {
   return parsed({ id: normalizeId(id), version, revert: data.revert === true, confirmed: data.confirmed === true });
 }
 
-function buttonAction(verb: Verb): CardActionSpec<ButtonData> {
+function buttonAction(verb: RolloutStateVerb): CardActionSpec<ButtonData> {
+  const spec = ROLLOUT_TRANSITIONS[verb];
   return {
     verb: ROLLOUT_VERBS[verb],
-    role: VERB_ROLES[verb],
+    role: spec.role,
     sideEffects: true,
     parse: parseButton,
     async run(ctx, { id, version, revert, confirmed }): Promise<CardActionResult> {
       const current = await service(ctx).get(id);
-      // Only a click on the current card asks first; an outdated one gets the current card below.
+      // Only a click on the current card asks first; an outdated one gets the current card with the refusal.
       if (!confirmed && current && current.version === version) {
-        const ask = verb === 'abort' ? await abortConfirmation(ctx, id, revert) : verb === 'start' ? await startConfirmation(ctx, id) : undefined;
+        const ask = spec.destructive ? await abortConfirmation(ctx, id, revert) : verb === 'start' ? await startConfirmation(ctx, id) : undefined;
         if (ask) return { card: ask, noop: 'asked for confirmation' };
       }
-      const outcome = await transition(ctx, verb, id, version, { revert: verb === 'abort' && revert });
-      if (!outcome.ok) return await staleOrMessage(ctx, outcome);
+      await transition(ctx, verb, id, version, { revert: verb === 'abort' && revert });
       return { card: progressCard(ctx, (await service(ctx).view(id))!) };
     },
+    afterRefusal: currentCardWith,
   };
 }
 
 /** A click that changed nothing: the card becomes the current state, with what happened and who did it on top. */
-async function staleOrMessage(ctx: TurnContext, outcome: Extract<ActionOutcome, { ok: false }>): Promise<CardActionResult> {
-  const view = outcome.rollout ? await service(ctx).view(outcome.rollout.id) : undefined;
-  return view ? { card: progressCard(ctx, view, outcome.message), noop: outcome.message } : { message: outcome.message };
+async function currentCardWith(ctx: TurnContext, { id }: { id: string }, refused: { line: string }) {
+  const view = await service(ctx).view(id);
+  return view ? progressCard(ctx, view, refused.line) : undefined;
 }
 
 async function abortConfirmation(ctx: TurnContext, id: string, revert: boolean) {
@@ -385,7 +365,7 @@ async function startConfirmation(ctx: TurnContext, id: string) {
 /** Exclude, from the progress card's picker of first failures: the chosen device comes as `deviceId`. */
 export const rolloutExcludeAction: CardActionSpec<ButtonData & { deviceId: string }> = {
   verb: ROLLOUT_VERBS.exclude,
-  role: 'release-lead',
+  role: ROLLOUT_TRANSITIONS.exclude.role,
   sideEffects: true,
   parse(data) {
     const button = parseButton(data);
@@ -396,10 +376,10 @@ export const rolloutExcludeAction: CardActionSpec<ButtonData & { deviceId: strin
     return parsed({ ...button.value, deviceId });
   },
   async run(ctx, { id, version, deviceId }): Promise<CardActionResult> {
-    const outcome = await exclude(ctx, id, deviceId, version);
-    if (!outcome.ok) return await staleOrMessage(ctx, outcome);
+    await exclude(ctx, id, deviceId, version);
     return { card: progressCard(ctx, (await service(ctx).view(id))!) };
   },
+  afterRefusal: currentCardWith,
 };
 
 export const rolloutRefreshAction: CardActionSpec<{ id: string }> = {
@@ -436,12 +416,7 @@ export const rolloutPlanAction: CardActionSpec<PlanArgs> = {
 };
 
 export const ROLLOUT_ACTIONS: readonly CardActionSpec[] = [
-  buttonAction('start'),
-  buttonAction('approve'),
-  buttonAction('pause'),
-  buttonAction('resume'),
-  buttonAction('abort'),
-  buttonAction('retry'),
+  ...ROLLOUT_TRANSITION_VERBS.filter((verb): verb is RolloutStateVerb => verb !== 'exclude').map(buttonAction),
   rolloutExcludeAction,
   rolloutRefreshAction,
   rolloutPlanAction,

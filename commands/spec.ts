@@ -1,6 +1,7 @@
 import type { Role } from '../core/access/roles';
 import type { TurnContext } from './context';
 import type { AdaptiveCard } from '../cards/card';
+import type { RefusalCode } from '../core/refusal';
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -38,14 +39,18 @@ export interface CommandSpec<Args = any> {
  * `failure` (with a card) says the click did not do what it asked, though the card shows
  * why (e.g. Azure DevOps refused the approval): the audit records it as failed.
  */
-export type CardActionResult =
+export type CardActionResult = (
   | {
       card: AdaptiveCard;
       message?: undefined;
       failure?: string /** The card is the current state, but the click changed nothing (audited as noop). */;
       noop?: string;
     }
-  | { message: string; card?: undefined; failure?: undefined; noop?: undefined };
+  | { message: string; card?: undefined; failure?: undefined; noop?: undefined }
+) & {
+  /** Set by dispatch when the domain refused the click: the code the logs, the audit and the telemetry count. */
+  refused?: RefusalCode;
+};
 
 /** A card button (Action.Execute verb) handler. */
 export interface CardActionSpec<Data = any> {
@@ -55,4 +60,10 @@ export interface CardActionSpec<Data = any> {
   /** Validate the button's data (never trust it: a client can send anything). */
   parse(data: Record<string, unknown>): ParseResult<Data>;
   run(ctx: TurnContext, data: Data): Promise<CardActionResult>;
+  /**
+   * The card to answer with when `run` was refused (core's Refusal): typically the current state
+   * with the refusal's `line` (rendered by dispatch) on top. Without it, or when it returns
+   * undefined, the clicker gets the line as a message.
+   */
+  afterRefusal?(ctx: TurnContext, data: Data, refused: { readonly code: RefusalCode; readonly line: string }): Promise<AdaptiveCard | undefined>;
 }

@@ -8,20 +8,12 @@ import type { AlertStateChange, AlertStateClient } from '../ports/alerts';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { UnitOfWork } from '../unit-of-work';
-import { absoluteTime } from '../text/time';
+import { Refusal } from '../refusal';
+import { AlertStateError } from '../ports/alerts';
 
 export interface ActingUser {
   readonly name: string;
   readonly upn?: string;
-}
-
-/** `changed` = the alert moved; `noop` = nothing to do (double click, stale card) with a line saying why. */
-export type ActionOutcome =
-  | { readonly changed: true; readonly record: AlertRecord }
-  | { readonly changed: false; readonly record: AlertRecord; readonly reason: string };
-
-export class AlertNotFoundError extends Error {
-  override readonly name = 'AlertNotFoundError';
 }
 
 export interface AlertServiceDeps {
@@ -82,11 +74,15 @@ export class AlertService {
     });
   }
 
-  acknowledge(alertId: string, user: ActingUser): Promise<ActionOutcome> {
+  /**
+   * The alert after the change. Refused (core/refusal.ts) when there is no such alert, when it is
+   * already where the click wants it (double click, stale card), or when Azure Monitor says no.
+   */
+  acknowledge(alertId: string, user: ActingUser): Promise<AlertRecord> {
     return this.transition(alertId, 'Acknowledged', user);
   }
 
-  close(alertId: string, user: ActingUser): Promise<ActionOutcome> {
+  close(alertId: string, user: ActingUser): Promise<AlertRecord> {
     return this.transition(alertId, 'Closed', user);
   }
 
@@ -110,54 +106,46 @@ export class AlertService {
     });
   }
 
-  private async transition(alertId: string, to: AlertStateChange, user: ActingUser): Promise<ActionOutcome> {
+  private async transition(alertId: string, to: AlertStateChange, user: ActingUser): Promise<AlertRecord> {
     const { repo, clock } = this.deps;
     const before = await this.require(alertId);
-    const done = alreadyDone(before, to);
-    if (done) return done;
+    refuseIfDone(before, to);
     const who = user.upn ? `${user.name} (${user.upn})` : user.name;
     // The source system first: if Azure refuses, the card must not claim otherwise.
-    await this.deps.stateClient.changeState(before.alertId, to, `${to} from Microsoft Teams by ${who} via FleetOps`);
-    return this.deps.unitOfWork.run(async (): Promise<ActionOutcome> => {
+    try {
+      await this.deps.stateClient.changeState(before.alertId, to, `${to} from Microsoft Teams by ${who} via FleetOps`);
+    } catch (error) {
+      if (error instanceof AlertStateError) throw new Refusal('alert_source_refused', { alertId: before.alertId, reason: error.message });
+      throw error;
+    }
+    return this.deps.unitOfWork.run(async (): Promise<AlertRecord> => {
       const current = await this.require(alertId);
       // Another click (on this replica or another) may have got here first.
-      const meanwhile = alreadyDone(current, to);
-      if (meanwhile) return meanwhile;
+      refuseIfDone(current, to);
       const at = clock.now().toISOString();
       const updated: AlertRecord =
         to === 'Acknowledged'
           ? { ...current, state: 'Acknowledged', acknowledgedBy: user.name, acknowledgedAt: at, version: current.version + 1 }
           : { ...current, state: 'Closed', closedBy: user.name, closedAt: at, version: current.version + 1 };
       if (!(await repo.replace(updated, current.version))) {
-        const now = await this.require(alertId);
-        return (
-          alreadyDone(now, to) ?? { changed: false, record: now, reason: 'Someone changed this alert at the same moment; the card shows its current state.' }
-        );
+        refuseIfDone(await this.require(alertId), to);
+        throw new Refusal('alert_changed_meanwhile', { alertId: current.alertId });
       }
       await this.deps.publisher.publish(updated);
-      return { changed: true, record: updated };
+      return updated;
     });
   }
 
   private async require(alertId: string): Promise<AlertRecord> {
     const record = await this.deps.repo.get(alertId);
-    if (!record) throw new AlertNotFoundError(`There is no alert \`${alertId}\`. \`alerts\` lists the open ones.`);
+    if (!record) throw new Refusal('alert_not_found', { alertId });
     return record;
   }
 }
 
-const shortTime = (iso: string | undefined) => (iso ? absoluteTime(iso) : 'an unknown time');
-
-/** The no-op answer when the alert is already where the click wants it. */
-function alreadyDone(record: AlertRecord, to: AlertStateChange): ActionOutcome | undefined {
-  if (record.state === 'Closed')
-    return { changed: false, record, reason: `This alert was already closed by ${record.closedBy ?? 'someone'} at ${shortTime(record.closedAt)}.` };
-  if (to === 'Acknowledged' && record.state === 'Acknowledged') {
-    return {
-      changed: false,
-      record,
-      reason: `This alert was already acknowledged by ${record.acknowledgedBy ?? 'someone'} at ${shortTime(record.acknowledgedAt)}.`,
-    };
-  }
-  return undefined;
+/** Refuses when the alert is already where the click wants it (a double click, a stale card), naming who and when. */
+function refuseIfDone(record: AlertRecord, to: AlertStateChange): void {
+  if (record.state === 'Closed') throw new Refusal('alert_already_closed', { alertId: record.alertId, by: record.closedBy, at: record.closedAt });
+  if (to === 'Acknowledged' && record.state === 'Acknowledged')
+    throw new Refusal('alert_already_acknowledged', { alertId: record.alertId, by: record.acknowledgedBy, at: record.acknowledgedAt });
 }

@@ -5,7 +5,10 @@ export interface AuditEntry {
   readonly role: string;
   readonly action: string; // command name or card verb, e.g. 'rollout.pause'
   readonly target?: string;
-  readonly outcome: 'ok' | 'denied' | 'failed' | 'noop';
+  /** `refused`: the domain said no (a stale click, a verb the state does not allow); `code` says which refusal. */
+  readonly outcome: 'ok' | 'denied' | 'failed' | 'noop' | 'refused';
+  /** The refusal's code (core/refusal.ts), e.g. rollout_not_pausable, so refusals can be counted. */
+  readonly code?: string;
   readonly detail?: string;
   readonly conversationId?: string;
 }

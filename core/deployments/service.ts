@@ -7,7 +7,7 @@ import { parseDevOpsEvent } from './events';
 import { mergeRun } from './merge';
 import type { DeploymentRepository } from './repository';
 import type { ApprovalView, PipelineRun } from './run';
-import { absoluteTime } from '../text/time';
+import { Refusal } from '../refusal';
 import { FLEETOPS_ACTOR, type AuditLog } from '../audit/audit-log';
 import type { UnitOfWork } from '../unit-of-work';
 
@@ -24,9 +24,6 @@ export interface DecisionRequest {
   readonly decision: 'approved' | 'rejected';
   readonly actor: { readonly id: string; readonly name: string; readonly upn?: string };
 }
-
-/** `card`: show the run (with the decision or the error on it); `message`: nothing to show but a line. */
-export type DecisionOutcome = { kind: 'card'; run: PipelineRun; message?: string } | { kind: 'message'; message: string };
 
 export interface DeploymentServiceDeps {
   readonly repository: DeploymentRepository;
@@ -115,21 +112,23 @@ export class DeploymentService {
     return await this.deps.repository.listRecent({ pipeline: options.pipeline, limit: options.limit ?? 10 });
   }
 
-  /** Approves or rejects from a card: calls Azure DevOps, then shows who decided (or its error) on every copy of the card. */
-  async decide(request: DecisionRequest): Promise<DecisionOutcome> {
+  /**
+   * Approves or rejects from a card: calls Azure DevOps, then shows who decided (or its error) on
+   * every copy of the card. Returns the run after the decision; refused (core/refusal.ts) when the
+   * run or approval is unknown, already decided, being decided by someone else, or when Azure
+   * DevOps says no (its error is then on the run's card too).
+   */
+  async decide(request: DecisionRequest): Promise<PipelineRun> {
     const run = await this.deps.repository.get(request.runId);
-    if (!run) return { kind: 'message', message: `I no longer know run ${request.runId}; open it in Azure DevOps to decide there.` };
+    if (!run) throw new Refusal('deployment_run_unknown', { runId: request.runId });
     const approval = run.approvals.find((a) => a.id === request.approvalId);
     if (!approval)
-      return { kind: 'message', message: `Run ${run.runNumber} of ${run.pipeline} has no approval ${request.approvalId}; the card may be out of date.` };
-    if (approval.status !== 'pending') {
-      const by = approval.decidedBy ? ` by ${approval.decidedBy}` : '';
-      const at = approval.decidedAt ? ` at ${absoluteTime(approval.decidedAt)}` : '';
-      return { kind: 'card', run, message: `This approval was already ${approval.status}${by}${at}.` };
-    }
+      throw new Refusal('deployment_approval_unknown', { runId: run.runId, runNumber: run.runNumber, pipeline: run.pipeline, approvalId: request.approvalId });
+    if (approval.status !== 'pending')
+      throw new Refusal('deployment_approval_decided', { runId: run.runId, status: approval.status, by: approval.decidedBy, at: approval.decidedAt });
     const flightKey = `${run.runId}/${approval.id}`;
     const busy = this.inFlight.get(flightKey);
-    if (busy) return { kind: 'message', message: `${busy} is deciding this approval right now; the card will show the result.` };
+    if (busy) throw new Refusal('deployment_approval_busy', { runId: run.runId, by: busy });
     this.inFlight.set(flightKey, request.actor.name);
     try {
       return await this.send(run, approval, request);
@@ -138,7 +137,7 @@ export class DeploymentService {
     }
   }
 
-  private async send(run: PipelineRun, approval: ApprovalView, request: DecisionRequest): Promise<DecisionOutcome> {
+  private async send(run: PipelineRun, approval: ApprovalView, request: DecisionRequest): Promise<PipelineRun> {
     const verb = request.decision === 'approved' ? 'Approved' : 'Rejected';
     const who = request.actor.upn ? `${request.actor.name} (${request.actor.upn})` : request.actor.name;
     const result = await this.deps.approvals.update(
@@ -160,10 +159,10 @@ export class DeploymentService {
       if (next) await this.deps.announcer.announce(next);
       return next;
     });
-    if (!updated) return { kind: 'message', message: `Run ${run.runNumber} disappeared while deciding; check Azure DevOps.` };
+    if (!updated) throw new Refusal('deployment_run_vanished', { runId: run.runId, runNumber: run.runNumber });
     this.deps.log.info({ runId: run.runId, approvalId: approval.id, decision: request.decision, ok: result.ok }, 'approval decided from Teams');
-    if (!result.ok) return { kind: 'card', run: updated, message: `Azure DevOps did not accept the decision: ${result.message}` };
-    return { kind: 'card', run: updated };
+    if (!result.ok) throw new Refusal('deployment_decision_refused', { runId: run.runId, reason: result.message });
+    return updated;
   }
 
   private async announce(eventKey: string, run: PipelineRun): Promise<number> {

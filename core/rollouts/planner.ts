@@ -2,7 +2,7 @@ import type { TimeWindow } from '../oncall/window';
 import type { DeviceFilter } from '../ports/fleet';
 import { firmwareFlag, type FirmwareCatalog } from '../ports/feed';
 import type { Clock } from '../clock';
-import { RolloutRefused } from './errors';
+import { Refusal } from '../refusal';
 import type { FleetReader } from './fleet-reader';
 import { DEFAULT_SETTINGS, type Rollout, type RolloutSettings } from './model';
 import { planWaves, type WavePlan } from './plan';
@@ -44,29 +44,25 @@ export async function planRollout(
   const firmware = await deps.catalog.get(request.version);
   if (!firmware) {
     const known = (await deps.catalog.list()).slice(0, 5).map((f) => f.version);
-    throw new RolloutRefused(
-      `Firmware ${request.version} is not in the catalog${known.length ? `; available: ${known.join(', ')}` : ''}. \`firmware\` lists every version.`,
-    );
+    throw new Refusal('firmware_not_in_catalog', { version: request.version, known });
   }
   if (!/^[0-9a-f]{64}$/.test(firmware.sha256)) {
-    throw new RolloutRefused(
-      `Firmware ${firmware.version} has no SHA-256 in the catalog, so devices could not verify it; publish it with a \`sha256:\` line in the description.`,
-    );
+    throw new Refusal('firmware_without_checksum', { version: firmware.version });
   }
   const targets = await deps.reader.targets(request.filter);
-  const where = request.filterText ? `\`${request.filterText}\`` : 'the fleet';
-  if (targets.length === 0) throw new RolloutRefused(`No device matches ${where}; check the filter with \`devices ${request.filterText}\`.`);
+  if (targets.length === 0) throw new Refusal('rollout_no_matching_devices', { filterText: request.filterText });
   const plan: WavePlan = planWaves(firmware, targets, request.waves ?? deps.defaults?.waves ?? DEFAULT_SETTINGS.waves);
   const eligible = targets.length - plan.alreadyCurrent - plan.incompatible;
   if (eligible === 0) {
-    const models = Object.entries(plan.incompatibleModels)
-      .map(([m, n]) => `${m} (${n})`)
-      .join(', ');
-    const parts = [
-      plan.alreadyCurrent > 0 ? `${plan.alreadyCurrent} already run ${firmware.version}` : '',
-      plan.incompatible > 0 ? `${plan.incompatible} cannot run it (models ${models}; it supports ${firmware.compatibleModels.join(', ')})` : '',
-    ].filter(Boolean);
-    throw new RolloutRefused(`Nothing to roll out: of ${targets.length} devices matching ${where}, ${parts.join(' and ')}.`);
+    throw new Refusal('rollout_nothing_to_roll_out', {
+      filterText: request.filterText,
+      version: firmware.version,
+      targets: targets.length,
+      alreadyCurrent: plan.alreadyCurrent,
+      incompatible: plan.incompatible,
+      incompatibleModels: plan.incompatibleModels,
+      compatibleModels: firmware.compatibleModels,
+    });
   }
 
   const now = deps.clock.now();
@@ -95,7 +91,7 @@ export async function planRollout(
   const conflicts = await deps.repo.conflicts(id);
   if (conflicts.length > 0) {
     await deps.repo.discardPlan(id);
-    throw new RolloutRefused(conflictMessage(conflicts));
+    throw new Refusal('rollout_targets_overlap', { conflicts });
   }
   return {
     rollout,
@@ -107,9 +103,4 @@ export async function planRollout(
     releaseNotes: firmware.releaseNotes,
     flag: firmwareFlag(firmware),
   };
-}
-
-export function conflictMessage(conflicts: ReadonlyArray<{ rolloutId: string; state: string; devices: number; example: string }>): string {
-  const list = conflicts.map((c) => `${c.rolloutId} (${c.state}, ${c.devices} device${c.devices === 1 ? '' : 's'}, e.g. ${c.example})`).join('; ');
-  return `These targets overlap an active rollout: ${list}. A device takes one rollout at a time; narrow the filter, or finish or abort that rollout first.`;
 }

@@ -57,7 +57,7 @@ describe('rollout cards', () => {
 
   it('progress card for a viewer shows no buttons; awaiting approval shows Approve to leads', () => {
     const waiting = buildView(rollout({ state: 'awaiting-approval', currentWave: 3 }), counts, [], NOW);
-    expect(rolloutProgressCard(waiting, { audience: { canOperate: false, canLead: false } }).actions).toBeUndefined();
+    expect(rolloutProgressCard(waiting, { audience: 'viewer' }).actions).toBeUndefined();
     const lead = rolloutProgressCard(waiting);
     expectValidCard(lead);
     expect(lead.actions![0]).toMatchObject({ title: 'Approve wave 3', verb: 'rollout.approve', data: { id: 'R7', version: 4, verb: 'rollout.approve' } });
@@ -86,7 +86,7 @@ describe('rollout cards', () => {
     // No failures, or not a lead, or a finished rollout: no picker.
     const none = (card: ReturnType<typeof rolloutProgressCard>) => !(card.actions ?? []).some((a) => a.type === 'Action.ShowCard');
     expect(none(rolloutProgressCard(buildView(rollout(), counts, [], NOW)))).toBe(true);
-    expect(none(rolloutProgressCard(view, { audience: { canOperate: true, canLead: false } }))).toBe(true);
+    expect(none(rolloutProgressCard(view, { audience: 'operator' }))).toBe(true);
     expect(none(rolloutProgressCard(buildView(rollout({ state: 'completed' }), counts, [1].map(failure), NOW)))).toBe(true);
   });
 

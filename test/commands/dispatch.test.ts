@@ -7,12 +7,16 @@ import { UserError } from '../../commands/user-error';
 import { MemoryAudit } from '../support/memory-audit';
 import { recordingTurn } from '../support/turn';
 import type { Role } from '../../core/access/roles';
+import type { Logger } from '../../core/logger';
+import { Refusal } from '../../core/refusal';
 
 function context(role: Role, registry: CommandRegistry, audit = new MemoryAudit()) {
   const replies: unknown[] = [];
   const ctx = recordingTurn({ registry, audit } as unknown as Services, { id: 'u1', name: 'User One', role }, replies);
   return { ctx, replies, audit };
 }
+
+const STALE_FACTS = { rolloutId: 'R-2', state: 'paused', currentWave: 2, lastBy: 'Lena Lead', lastWhat: 'paused wave 2', lastAt: '2026-03-01T09:30:00Z' };
 
 const pause: CommandSpec<{ id: string }> = {
   name: 'rollout pause',
@@ -25,6 +29,7 @@ const pause: CommandSpec<{ id: string }> = {
   run: async (ctx, { id }) => {
     if (id === 'gone') throw new UserError('No rollout gone.');
     if (id === 'boom') throw new Error('database on fire');
+    if (id === 'R-2') throw new Refusal('rollout_not_pausable', STALE_FACTS);
     await ctx.reply(`paused ${id}`);
   },
 };
@@ -34,7 +39,13 @@ const approve: CardActionSpec<{ id: string }> = {
   role: 'release-lead',
   sideEffects: true,
   parse: (data) => (typeof data.id === 'string' ? parsed({ id: data.id }) : parseError('missing id')),
-  run: async (_ctx, { id }) => ({ message: `approved ${id}` }),
+  run: async (_ctx, { id }) => {
+    if (id === 'R-2' || id === 'R-3') throw new Refusal('rollout_stale', STALE_FACTS);
+    return { message: `approved ${id}` };
+  },
+  // R-2 still exists: its current card comes back with the line on top; R-3 is gone.
+  afterRefusal: async (_ctx, { id }, refused) =>
+    id === 'R-2' ? { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: `${refused.code}: ${refused.line}` }] } : undefined,
 };
 
 const registry = new CommandRegistry([pause], [approve]);
@@ -89,5 +100,31 @@ test('a change that was made but whose reply failed is audited as done, and the 
   expect(audit.entries).toMatchObject([
     { action: 'rollout pause', target: 'R-1', outcome: 'ok' },
     { action: 'rollout pause (reply)', target: 'R-1', outcome: 'failed', detail: 'the reply could not be sent: connector answered 502' },
+  ]);
+});
+
+test('a domain refusal is rendered once, by dispatch: the line for a command, audited and logged with its code', async () => {
+  const { ctx, replies, audit } = context('operator', registry);
+  const logged: unknown[] = [];
+  const log: Logger = { ...ctx.log, info: (obj, msg) => void logged.push([obj, msg]) };
+  expect(await dispatchMessage({ ...ctx, log }, 'rollout pause R-2')).toEqual({ refused: 'rollout_not_pausable' });
+  const line = 'Nothing changed: R-2 is paused (last: Lena Lead paused wave 2 at 09:30 UTC), so there is nothing to pause.';
+  expect(replies).toEqual([line]);
+  expect(audit.entries).toMatchObject([{ action: 'rollout pause', target: 'R-2', outcome: 'refused', code: 'rollout_not_pausable', detail: line }]);
+  expect(logged).toEqual([[expect.objectContaining({ code: 'rollout_not_pausable', action: 'rollout pause' }), 'refused']]);
+});
+
+test('a refused click gets the action’s current card with the line on top, or the line alone', async () => {
+  const lead = context('release-lead', registry);
+  const line = 'Nothing changed: someone acted first. Lena Lead paused wave 2 at 09:30 UTC; R-2 is now paused. The card shows the current state.';
+  expect(await dispatchCardAction(lead.ctx, 'rollout.approve', { id: 'R-2' })).toEqual({
+    card: { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: `rollout_stale: ${line}` }] },
+    noop: line,
+    refused: 'rollout_stale',
+  });
+  expect(await dispatchCardAction(lead.ctx, 'rollout.approve', { id: 'R-3' })).toEqual({ message: line, refused: 'rollout_stale' });
+  expect(lead.audit.entries.map((e) => [e.outcome, e.code])).toEqual([
+    ['refused', 'rollout_stale'],
+    ['refused', 'rollout_stale'],
   ]);
 });

@@ -43,6 +43,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       conversation_id TEXT
     )`,
   },
+  { id: '0005-audit-code', sql: 'ALTER TABLE audit_log ADD COLUMN code TEXT' },
   {
     // lease_until: a replica sending the row holds it until then; if it dies, the row is due again.
     id: '0004-outbox',

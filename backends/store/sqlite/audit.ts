@@ -18,6 +18,7 @@ export const auditMigrations: Migration[] = [
       conversation_id TEXT
     )`,
   },
+  { id: '0005-audit-code', sql: 'ALTER TABLE audit_log ADD COLUMN code TEXT' },
 ];
 
 /** The AuditLog port on SQLite (calls pass the connection's gate: see gate.ts). */
@@ -35,11 +36,11 @@ export class SqliteAuditLog implements Synchronous<AuditLog> {
     private readonly now: () => Date = () => new Date(),
   ) {
     this.insert = db.prepare(
-      `INSERT INTO audit_log (at, actor_id, actor_name, role, action, target, outcome, detail, conversation_id)
-       VALUES (@at, @actorId, @actorName, @role, @action, @target, @outcome, @detail, @conversationId)`,
+      `INSERT INTO audit_log (at, actor_id, actor_name, role, action, target, outcome, code, detail, conversation_id)
+       VALUES (@at, @actorId, @actorName, @role, @action, @target, @outcome, @code, @detail, @conversationId)`,
     );
     this.select = db.prepare(
-      `SELECT at, actor_id AS actorId, actor_name AS actorName, role, action, target, outcome, detail, conversation_id AS conversationId
+      `SELECT at, actor_id AS actorId, actor_name AS actorName, role, action, target, outcome, code, detail, conversation_id AS conversationId
        FROM audit_log ORDER BY id DESC LIMIT ?`,
     );
   }
@@ -53,6 +54,7 @@ export class SqliteAuditLog implements Synchronous<AuditLog> {
       action: entry.action,
       target: entry.target ?? null,
       outcome: entry.outcome,
+      code: entry.code ?? null,
       detail: entry.detail ?? null,
       conversationId: entry.conversationId ?? null,
     });

@@ -9,32 +9,34 @@ describe('AlertService actions', () => {
     await w.subscribe('b');
     await w.ingest(devicePayload({ alertId: 'a1', deviceId: 'device-42' }));
     w.clock.advance(60_000);
-    const outcome = await w.service.acknowledge('a1', { name: 'Ada Lovelace', upn: 'ada@contoso.com' });
-    expect(outcome.changed).toBe(true);
+    const record = await w.service.acknowledge('a1', { name: 'Ada Lovelace', upn: 'ada@contoso.com' });
     expect(w.stateClient.calls).toEqual([
       { alertId: 'a1', newState: 'Acknowledged', comment: 'Acknowledged from Microsoft Teams by Ada Lovelace (ada@contoso.com) via FleetOps' },
     ]);
-    expect(outcome.record).toMatchObject({ state: 'Acknowledged', acknowledgedBy: 'Ada Lovelace', acknowledgedAt: '2026-01-01T00:01:00.000Z' });
+    expect(record).toMatchObject({ state: 'Acknowledged', acknowledgedBy: 'Ada Lovelace', acknowledgedAt: '2026-01-01T00:01:00.000Z' });
     const updates = w.notifier.posts.slice(2);
     expect(updates.map((p) => p.conversationId)).toEqual(['a', 'b']);
     expect(JSON.stringify(updates[0]!.message.card)).toContain('by Ada Lovelace, 2026-01-01 00:01 UTC');
     expect(JSON.stringify(updates[0]!.message.card)).not.toContain('"title":"Acknowledge"');
   });
 
-  it('a second click is a no-op that says who did it first', async () => {
+  it('a second click is refused, naming who did it first', async () => {
     const w = alertsWorld();
     await w.ingest(devicePayload({ alertId: 'a1' }));
     await w.service.acknowledge('a1', { name: 'Ada' });
-    const again = await w.service.acknowledge('a1', { name: 'Bob' });
-    expect(again).toMatchObject({ changed: false, reason: expect.stringContaining('already acknowledged by Ada') });
+    await expect(w.service.acknowledge('a1', { name: 'Bob' })).rejects.toMatchObject({
+      code: 'alert_already_acknowledged',
+      facts: { alertId: 'a1', by: 'Ada', at: expect.any(String) },
+    });
     expect(w.stateClient.calls).toHaveLength(1);
   });
 
-  it('closes, and closing twice is a no-op', async () => {
+  it('closes, and closing twice is refused', async () => {
     const w = alertsWorld();
     await w.ingest(devicePayload({ alertId: 'a1' }));
-    expect((await w.service.close('a1', { name: 'Ada' })).changed).toBe(true);
-    expect(await w.service.close('a1', { name: 'Bob' })).toMatchObject({ changed: false, reason: expect.stringContaining('already closed by Ada') });
+    expect((await w.service.close('a1', { name: 'Ada' })).state).toBe('Closed');
+    await expect(w.service.close('a1', { name: 'Bob' })).rejects.toMatchObject({ code: 'alert_already_closed', facts: { by: 'Ada' } });
+    await expect(w.service.acknowledge('a9', { name: 'Bob' })).rejects.toMatchObject({ code: 'alert_not_found', facts: { alertId: 'a9' } });
     expect((await w.service.listOpen()).total).toBe(0);
   });
 
@@ -42,7 +44,10 @@ describe('AlertService actions', () => {
     const w = alertsWorld();
     await w.ingest(devicePayload({ alertId: 'a1' }));
     w.stateClient.failWith = new AlertStateError('403 Forbidden');
-    await expect(w.service.acknowledge('a1', { name: 'Ada' })).rejects.toThrow('403');
+    await expect(w.service.acknowledge('a1', { name: 'Ada' })).rejects.toMatchObject({
+      code: 'alert_source_refused',
+      facts: { alertId: 'a1', reason: '403 Forbidden' },
+    });
     expect((await w.service.get('a1'))?.state).toBe('New');
   });
 

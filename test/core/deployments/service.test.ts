@@ -102,7 +102,7 @@ describe('DeploymentService', () => {
   it('approves through Azure DevOps with a comment naming the Teams user, then shows who and when', async () => {
     const { service, approvals, notifier } = setup();
     await receive(service, releasePending);
-    const outcome = await service.decide({ runId: 'release-1', approvalId: '0', decision: 'approved', actor });
+    const run = await service.decide({ runId: 'release-1', approvalId: '0', decision: 'approved', actor });
     expect(approvals.calls[0]).toMatchObject({
       approvalId: '0',
       api: 'release',
@@ -111,23 +111,24 @@ describe('DeploymentService', () => {
       organizationUrl: 'https://dev.azure.com/fabfiber',
       project: 'Fabrikam-Fiber-Git',
     });
-    expect(outcome.kind).toBe('card');
-    if (outcome.kind === 'card')
-      expect(outcome.run.approvals[0]).toMatchObject({ status: 'approved', decidedBy: 'Rita Lead', decidedAt: '2026-03-01T10:06:00.000Z' });
+    expect(run.approvals[0]).toMatchObject({ status: 'approved', decidedBy: 'Rita Lead', decidedAt: '2026-03-01T10:06:00.000Z' });
     expect(notifier.posts.at(-1)!.message.text).toBe('release-1 v2');
 
-    const again = await service.decide({ runId: 'release-1', approvalId: '0', decision: 'rejected', actor });
-    expect(again).toMatchObject({ kind: 'card', message: 'This approval was already approved by Rita Lead at 2026-03-01 10:06 UTC.' });
+    await expect(service.decide({ runId: 'release-1', approvalId: '0', decision: 'rejected', actor })).rejects.toMatchObject({
+      code: 'deployment_approval_decided',
+      facts: { status: 'approved', by: 'Rita Lead', at: '2026-03-01T10:06:00.000Z' },
+    });
     expect(approvals.calls).toHaveLength(1);
   });
 
   it('keeps the approval pending and shows Azure DevOps’ error on the card', async () => {
     const { service } = setup({ ok: false, failure: 'not-approver', message: 'User Rita is not authorized to approve this request.' });
     await receive(service, releasePending);
-    const outcome = await service.decide({ runId: 'release-1', approvalId: '0', decision: 'approved', actor });
-    expect(outcome.kind).toBe('card');
-    if (outcome.kind !== 'card') return;
-    expect(outcome.run.approvals[0]).toMatchObject({
+    await expect(service.decide({ runId: 'release-1', approvalId: '0', decision: 'approved', actor })).rejects.toMatchObject({
+      code: 'deployment_decision_refused',
+      facts: { reason: 'User Rita is not authorized to approve this request.' },
+    });
+    expect((await service.get('release-1'))!.approvals[0]).toMatchObject({
       status: 'pending',
       lastError: 'User Rita is not authorized to approve this request. (tried by Rita Lead at 10:06 UTC)',
     });
@@ -136,18 +137,20 @@ describe('DeploymentService', () => {
   it('says when more approvers are needed', async () => {
     const { service } = setup({ ok: true, status: 'pending', remainingApprovers: 1 });
     await receive(service, releasePending);
-    const outcome = await service.decide({ runId: 'release-1', approvalId: '0', decision: 'approved', actor });
-    if (outcome.kind !== 'card') throw new Error('expected a card');
-    expect(outcome.run.approvals[0]).toMatchObject({ status: 'pending', note: 'Approved by Rita Lead; waiting for 1 more approver.' });
+    const run = await service.decide({ runId: 'release-1', approvalId: '0', decision: 'approved', actor });
+    expect(run.approvals[0]).toMatchObject({ status: 'pending', note: 'Approved by Rita Lead; waiting for 1 more approver.' });
   });
 
-  it('answers with a line for unknown runs and approvals', async () => {
+  it('refuses unknown runs and approvals', async () => {
     const { service } = setup();
-    expect(await service.decide({ runId: 'run-404', approvalId: 'a', decision: 'approved', actor })).toMatchObject({ kind: 'message' });
+    await expect(service.decide({ runId: 'run-404', approvalId: 'a', decision: 'approved', actor })).rejects.toMatchObject({
+      code: 'deployment_run_unknown',
+      facts: { runId: 'run-404' },
+    });
     await receive(service, releasePending);
-    expect(await service.decide({ runId: 'release-1', approvalId: 'zzz', decision: 'approved', actor })).toMatchObject({
-      kind: 'message',
-      message: expect.stringMatching(/no approval zzz/),
+    await expect(service.decide({ runId: 'release-1', approvalId: 'zzz', decision: 'approved', actor })).rejects.toMatchObject({
+      code: 'deployment_approval_unknown',
+      facts: { approvalId: 'zzz' },
     });
   });
 

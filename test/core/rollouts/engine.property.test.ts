@@ -3,7 +3,7 @@ import { SqliteRolloutRepository } from '../../../backends/store/sqlite/rollouts
 import { judgeWave } from '../../../core/rollouts/gates';
 import { IN_FLIGHT_STATES, sumStates, type DeviceState } from '../../../core/rollouts/model';
 import { FakeFleet, type FirmwareReads } from './fake-fleet';
-import { LEAD, makeWorld, type World } from './world';
+import { LEAD, applied, makeWorld, type World } from './world';
 
 /**
  * Random event orders against the engine: ticks, time, devices progressing or failing,
@@ -132,22 +132,23 @@ describe.each<[FirmwareReads]>([['none'], ['full'], ['delta']])('rollout engine 
               w.fleet.step((id) => (badEvery > 0 && Number(id.slice(-4)) % badEvery === 0 ? (badEvery % 2 ? 'error' : 'rollback') : undefined));
               break;
             case 'approve':
-              if ((await w.service.actions.approve('R1', version, LEAD)).ok) writesAtPause = undefined;
+              if (await applied(w.service.actions.approve('R1', version, LEAD))) writesAtPause = undefined;
               break;
             case 'resume':
-              if ((await w.service.actions.resume('R1', version, LEAD)).ok) writesAtPause = undefined;
+              if (await applied(w.service.actions.resume('R1', version, LEAD))) writesAtPause = undefined;
               break;
             case 'retry':
-              if ((await w.service.actions.retryFailed('R1', version, LEAD)).ok && (await w.service.get('R1'))!.state === 'running') writesAtPause = undefined;
+              if ((await applied(w.service.actions.retryFailed('R1', version, LEAD))) && (await w.service.get('R1'))!.state === 'running')
+                writesAtPause = undefined;
               break;
             case 'pause':
-              if ((await w.service.actions.pause('R1', version, LEAD)).ok) writesAtPause = w.fleet.writeLog.length;
+              if (await applied(w.service.actions.pause('R1', version, LEAD))) writesAtPause = w.fleet.writeLog.length;
               break;
             case 'abort':
-              if ((await w.service.actions.abort('R1', version, LEAD)).ok) writesAtPause = w.fleet.writeLog.length;
+              if (await applied(w.service.actions.abort('R1', version, LEAD))) writesAtPause = w.fleet.writeLog.length;
               break;
             case 'exclude':
-              await w.service.actions.exclude('R1', deviceName(c.device), LEAD);
+              await applied(w.service.actions.exclude('R1', deviceName(c.device), LEAD));
               break;
             case 'restart':
               w.restart();
@@ -177,10 +178,10 @@ describe.each<[FirmwareReads]>([['none'], ['full'], ['delta']])('rollout engine 
         for (let i = 0; i < 80; i++) {
           const r = (await w.service.get('R1'))!;
           if (r.state === 'completed' || r.state === 'aborted') break;
-          if (r.state === 'awaiting-approval') await w.service.actions.approve('R1', r.version, LEAD);
+          if (r.state === 'awaiting-approval') await applied(w.service.actions.approve('R1', r.version, LEAD));
           if (r.state === 'paused') {
-            await w.service.actions.retryFailed('R1', undefined, LEAD);
-            await w.service.actions.resume('R1', undefined, LEAD);
+            await applied(w.service.actions.retryFailed('R1', undefined, LEAD));
+            await applied(w.service.actions.resume('R1', undefined, LEAD));
           }
           await w.service.tick();
           w.fleet.step();

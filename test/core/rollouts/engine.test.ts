@@ -1,4 +1,4 @@
-import { RolloutRefused } from '../../../core/rollouts/errors';
+import { Refusal } from '../../../core/refusal';
 import { FakeFleet, type FirmwareReads } from './fake-fleet';
 import { LEAD, OTHER_LEAD, makeWorld, run } from './world';
 
@@ -14,7 +14,7 @@ describe.each<[FirmwareReads]>([['none'], ['full'], ['delta']])('rollout engine 
     expect(w.fleet.writeLog).toHaveLength(0);
 
     const started = await w.service.actions.start(planned.rollout.id, 1, LEAD);
-    expect(started).toMatchObject({ ok: true, message: expect.stringContaining('started wave 1') });
+    expect(started).toMatchObject({ rollout: { state: 'running' }, message: expect.stringContaining('started wave 1') });
     await run(w, 1);
     expect(w.fleet.writeLog.map((x) => x.deviceId)).toHaveLength(1);
     expect(w.fleet.writeLog[0]!.patch).toEqual({
@@ -34,7 +34,7 @@ describe.each<[FirmwareReads]>([['none'], ['full'], ['delta']])('rollout engine 
     expect(w.fleet.writeLog).toHaveLength(1); // nothing of wave 2 before its approval
 
     for (let k = 2; k <= 4; k++) {
-      expect((await w.service.actions.approve('R1', r.version, LEAD)).ok).toBe(true);
+      expect((await w.service.actions.approve('R1', r.version, LEAD)).rollout.state).toBe('running');
       await run(w, 14);
       r = (await w.service.get('R1'))!;
     }
@@ -71,8 +71,8 @@ describe.each<[FirmwareReads]>([['none'], ['full'], ['delta']])('rollout engine 
 
     // Resume acknowledges the counted failures; retry puts them back in the queue.
     const retried = await w.service.actions.retryFailed('R1', r.version, LEAD);
-    expect(retried.ok).toBe(true);
-    expect((await w.service.actions.resume('R1', undefined, LEAD)).ok).toBe(true);
+    expect(retried.message).toMatch(/queued again/);
+    expect((await w.service.actions.resume('R1', undefined, LEAD)).rollout.state).toBe('running');
     await run(w, 14);
     expect(w.fleet.writeLog.length).toBeGreaterThan(writesAtPause);
   });
@@ -99,26 +99,40 @@ describe.each<[FirmwareReads]>([['none'], ['full'], ['delta']])('rollout engine 
     const planned = await plan(w);
     const v = planned.rollout.version;
     const first = await w.service.actions.start('R1', v, LEAD);
-    const second = await w.service.actions.start('R1', v, OTHER_LEAD);
-    expect(first.ok).toBe(true);
-    expect(second).toMatchObject({ ok: false, message: expect.stringContaining('Lena Lead started wave 1 at 09:00 UTC') });
+    expect(first.rollout.state).toBe('running');
+    await expect(w.service.actions.start('R1', v, OTHER_LEAD)).rejects.toMatchObject({
+      code: 'rollout_stale',
+      facts: { rolloutId: 'R1', lastBy: 'Lena Lead', lastWhat: 'started wave 1', lastAt: '2026-03-01T09:00:00.000Z', state: 'running' },
+    });
     expect((await w.service.get('R1'))!.version).toBe(v + 1);
-    const pauseWithoutRunning = await w.service.actions.resume('R1', undefined, LEAD);
-    expect(pauseWithoutRunning.message).toMatch(/is running wave 1 .* nothing to resume/);
+    await expect(w.service.actions.resume('R1', undefined, LEAD)).rejects.toMatchObject({
+      code: 'rollout_not_resumable',
+      facts: { state: 'running', currentWave: 1 },
+    });
   });
 
   it('refuses unknown versions, empty targets and overlapping rollouts, naming the conflict', async () => {
     const w = makeWorld(new FakeFleet(reads).add(20, (i) => ({ site: i < 10 ? 'berlin' : 'paris' })));
-    await expect(plan(w, { version: '9.9.9' })).rejects.toThrow(/9.9.9 is not in the catalog; available: 3.0.0-beta.1/);
-    await expect(plan(w, { filter: { site: 'rome' }, filterText: 'site:rome' })).rejects.toThrow(/No device matches `site:rome`/);
-    await expect(plan(w, { version: '3.0.0-beta.1' })).rejects.toThrow(
-      /Nothing to roll out: .*20 cannot run it \(models sensor-s1 \(20\); it supports gateway-g2\)/,
-    );
+    await expect(plan(w, { version: '9.9.9' })).rejects.toMatchObject({
+      code: 'firmware_not_in_catalog',
+      facts: { version: '9.9.9', known: expect.arrayContaining(['3.0.0-beta.1']) },
+    });
+    await expect(plan(w, { filter: { site: 'rome' }, filterText: 'site:rome' })).rejects.toMatchObject({
+      code: 'rollout_no_matching_devices',
+      facts: { filterText: 'site:rome' },
+    });
+    await expect(plan(w, { version: '3.0.0-beta.1' })).rejects.toMatchObject({
+      code: 'rollout_nothing_to_roll_out',
+      facts: { targets: 20, incompatible: 20, incompatibleModels: { 'sensor-s1': 20 }, compatibleModels: ['gateway-g2'] },
+    });
     const first = await plan(w, { filter: { site: 'berlin' }, filterText: 'site:berlin' });
     await w.service.actions.start(first.rollout.id, undefined, LEAD);
     const err = await plan(w, { version: '2.5.0' }).catch((e) => e);
-    expect(err).toBeInstanceOf(RolloutRefused);
-    expect(err.message).toMatch(/overlap an active rollout: R1 \(running, 10 devices, e.g. device-0001\)/);
+    expect(err).toBeInstanceOf(Refusal);
+    expect(err).toMatchObject({
+      code: 'rollout_targets_overlap',
+      facts: { conflicts: [{ rolloutId: 'R1', state: 'running', devices: 10, example: 'device-0001' }] },
+    });
     const paris = await plan(w, { version: '2.5.0', filter: { site: 'paris' }, filterText: 'site:paris' });
     expect(paris.rollout.id).toBe('R2'); // the refused plan left nothing behind
   });
@@ -129,7 +143,7 @@ describe.each<[FirmwareReads]>([['none'], ['full'], ['delta']])('rollout engine 
     await w.service.actions.start(planned.rollout.id, undefined, LEAD);
     await w.service.tick(); // 10 devices written, none started
     const outcome = await w.service.actions.abort('R1', undefined, LEAD, { revert: true });
-    expect(outcome.ok).toBe(true);
+    expect(outcome.rollout.state).toBe('aborted');
     expect(outcome.message).toMatch(/40 queued devices canceled; 10 not-yet-started devices set back/);
     const reverted = w.fleet.writeLog.filter((x) => (x.patch.firmware as { fwVersion: string }).fwVersion === '2.4.0');
     expect(reverted).toHaveLength(10);

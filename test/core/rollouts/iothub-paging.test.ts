@@ -134,7 +134,7 @@ describe('rollouts over IoT Hub, more than 10,000 devices', () => {
     const w = azureWorld(N, 1_000);
     const planned = await w.service.plan({ version: '2.4.1', filter: { ring: 'broad' }, filterText: 'ring:broad', waves: [100], actor: LEAD });
     const eligible = planned.waveSizes[0]!;
-    expect((await w.service.actions.start('R1', 1, LEAD)).ok).toBe(true);
+    expect((await w.service.actions.start('R1', 1, LEAD)).rollout.state).toBe('running');
 
     for (let i = 0; i < 3; i++) {
       await w.service.tick();

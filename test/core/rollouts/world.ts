@@ -3,6 +3,7 @@ import { compareVersions, type FirmwareCatalog, type FirmwareVersion } from '../
 import { migrate, type SqliteDatabase } from '../../../backends/store/sqlite/database';
 import { rolloutMigrations, sqliteRolloutRepository } from '../../../backends/store/sqlite/rollouts';
 import { ManualClock } from '../../../core/clock';
+import { Refusal } from '../../../core/refusal';
 import type { RolloutSettings } from '../../../core/rollouts/model';
 import { RolloutService } from '../../../core/rollouts/service';
 import { NodeSqlite } from '../../../backends/store/sqlite/driver';
@@ -61,3 +62,13 @@ export async function run(world: World, steps: number, bad?: (id: string) => 'er
     world.clock.advance(60_000);
   }
 }
+
+/** True when the action happened, false when the domain refused it (anything else still fails the test). */
+export const applied = (action: Promise<unknown>): Promise<boolean> =>
+  action.then(
+    () => true,
+    (error: unknown) => {
+      if (error instanceof Refusal) return false;
+      throw error;
+    },
+  );

@@ -104,10 +104,7 @@ describe.each(ADAPTERS)('alerts store contract on $name', (adapter) => {
       '/fleetops/local/alerts/100%_sure/2',
     ]);
     expect(await store.alerts.listFiringWithPrefix('/fleetops/local/alerts/100__sure/')).toEqual([]);
-    expect(await w.service.acknowledge('/fleetops/local/alerts/100%_sure/1', { name: 'Bob' })).toMatchObject({
-      changed: true,
-      record: { state: 'Acknowledged' },
-    });
-    expect(await w.service.acknowledge('/fleetops/local/alerts/100%_sure/1', { name: 'Eve' })).toMatchObject({ changed: false });
+    expect(await w.service.acknowledge('/fleetops/local/alerts/100%_sure/1', { name: 'Bob' })).toMatchObject({ state: 'Acknowledged' });
+    await expect(w.service.acknowledge('/fleetops/local/alerts/100%_sure/1', { name: 'Eve' })).rejects.toMatchObject({ code: 'alert_already_acknowledged' });
   });
 });

@@ -40,15 +40,15 @@ describe.each(ADAPTERS)('rollouts store contract on $name', (adapter) => {
     const w = world(fleet);
     const planned = await w.service.plan({ version: '2.4.1', filter: {}, filterText: '', actor: LEAD, conversationId: 'conv-1', waves: [2, 58] });
     expect(planned).toMatchObject({ targets: 62, alreadyCurrent: 2 });
-    expect((await w.service.actions.start(planned.rollout.id, 1, LEAD)).ok).toBe(true);
+    expect((await w.service.actions.start(planned.rollout.id, 1, LEAD)).rollout.state).toBe('running');
     await w.run(14);
     let r = (await w.service.get(planned.rollout.id))!;
     expect(r).toMatchObject({ state: 'awaiting-approval', currentWave: 2 });
 
     // Two release leads click Approve on the same card at once: one transition, the other is told.
-    const [a, b] = await Promise.all([w.service.actions.approve(r.id, r.version, LEAD), w.service.actions.approve(r.id, r.version, OTHER_LEAD)]);
-    expect([a.ok, b.ok].sort()).toEqual([false, true]);
-    expect((a.ok ? b : a).message).toMatch(/someone acted first/);
+    const [a, b] = await Promise.allSettled([w.service.actions.approve(r.id, r.version, LEAD), w.service.actions.approve(r.id, r.version, OTHER_LEAD)]);
+    expect([a.status, b.status].sort()).toEqual(['fulfilled', 'rejected']);
+    expect(a.status === 'rejected' ? a.reason : b.status === 'rejected' ? b.reason : undefined).toMatchObject({ code: 'rollout_stale' });
     await w.run(16);
     r = (await w.service.get(r.id))!;
     expect(r.state).toBe('completed');
@@ -66,13 +66,16 @@ describe.each(ADAPTERS)('rollouts store contract on $name', (adapter) => {
     const first = await w.service.plan({ version: '2.4.1', filter: {}, filterText: '', actor: LEAD, waves: [5, 25] });
     await w.service.actions.start(first.rollout.id, undefined, LEAD);
     await w.run(1);
-    await expect(w.service.plan({ version: '2.4.1', filter: {}, filterText: '', actor: LEAD })).rejects.toThrow(/overlap an active rollout: R1/);
+    await expect(w.service.plan({ version: '2.4.1', filter: {}, filterText: '', actor: LEAD })).rejects.toMatchObject({
+      code: 'rollout_targets_overlap',
+      facts: { conflicts: [expect.objectContaining({ rolloutId: 'R1' })] },
+    });
     const [queued] = await store.rollouts.devices(first.rollout.id, ['queued'], { limit: 1 });
     const excluded = await w.service.actions.exclude(first.rollout.id, queued!.deviceId, LEAD);
-    expect(excluded.ok).toBe(true);
-    expect((await w.service.actions.exclude(first.rollout.id, queued!.deviceId, LEAD)).ok).toBe(false);
+    expect(excluded.message).toContain(`excluded ${queued!.deviceId}`);
+    await expect(w.service.actions.exclude(first.rollout.id, queued!.deviceId, LEAD)).rejects.toMatchObject({ code: 'rollout_device_not_excludable' });
     const aborted = await w.service.actions.abort(first.rollout.id, undefined, LEAD);
-    expect(aborted).toMatchObject({ ok: true, rollout: { state: 'aborted' } });
+    expect(aborted).toMatchObject({ rollout: { state: 'aborted' } });
     const canceled = (await store.rollouts.waveCounts(first.rollout.id)).reduce((n, w) => n + (w.counts.canceled ?? 0), 0);
     expect(canceled).toBeGreaterThan(1);
     expect(await store.rollouts.devices(first.rollout.id, ['queued'])).toEqual([]);

@@ -43,7 +43,7 @@ describe.each(ADAPTERS)('store contract on $name', (adapter) => {
     expect(await store.subscriptions.listForConversation('c2')).toHaveLength(1);
   });
 
-  test('audit: newest first, absent fields stay absent', async () => {
+  test('audit: newest first, absent fields stay absent, a refusal keeps its code', async () => {
     await store.audit.record({ actorId: 'u1', actorName: 'Ada', role: 'releaseLead', action: 'rollout.start', target: 'R1', outcome: 'ok' });
     await store.audit.record({
       actorId: 'u2',
@@ -54,7 +54,28 @@ describe.each(ADAPTERS)('store contract on $name', (adapter) => {
       detail: 'viewer',
       conversationId: 'c1',
     });
+    await store.audit.record({
+      actorId: 'u1',
+      actorName: 'Ada',
+      role: 'releaseLead',
+      action: 'rollout resume',
+      target: 'R1',
+      outcome: 'refused',
+      code: 'rollout_not_resumable',
+      detail: 'Nothing changed: R1 is running wave 1',
+    });
     expect(await store.audit.latest(5)).toEqual([
+      {
+        at: STORE_CLOCK.toISOString(),
+        actorId: 'u1',
+        actorName: 'Ada',
+        role: 'releaseLead',
+        action: 'rollout resume',
+        target: 'R1',
+        outcome: 'refused',
+        code: 'rollout_not_resumable',
+        detail: 'Nothing changed: R1 is running wave 1',
+      },
       {
         at: STORE_CLOCK.toISOString(),
         actorId: 'u2',

@@ -1,0 +1,100 @@
+/**
+ * The one way the domain says no. A refusal is expected (a stale click, a verb the state does
+ * not allow, a version not in the catalog): it carries a stable code, which the logs, the
+ * audit and the telemetry count, and the facts the user line is written from. The wording,
+ * and any chat syntax, live outside the core (commands/refusal-text.ts).
+ *
+ * The codes are a closed set, snake_case like bolt-js error codes, each with its facts.
+ */
+export interface RefusalFacts {
+  // ------------------------------------------------------------ rollouts
+  readonly rollout_not_found: { readonly rolloutId: string };
+  /** The click or command named an older version of the rollout: someone acted first. */
+  readonly rollout_stale: RolloutFacts;
+  readonly rollout_not_startable: RolloutFacts;
+  readonly rollout_not_approvable: RolloutFacts;
+  readonly rollout_not_pausable: RolloutFacts;
+  readonly rollout_not_resumable: RolloutFacts;
+  readonly rollout_not_retryable: RolloutFacts;
+  readonly rollout_not_abortable: RolloutFacts;
+  readonly rollout_not_excludable: RolloutFacts & { readonly deviceId: string };
+  readonly rollout_nothing_to_retry: { readonly rolloutId: string };
+  readonly rollout_device_not_excludable: { readonly rolloutId: string; readonly deviceId: string };
+  readonly rollout_targets_overlap: { readonly conflicts: readonly RolloutConflict[] };
+  readonly firmware_not_in_catalog: { readonly version: string; readonly known: readonly string[] };
+  readonly firmware_without_checksum: { readonly version: string };
+  readonly rollout_no_matching_devices: { readonly filterText: string };
+  readonly rollout_nothing_to_roll_out: {
+    readonly filterText: string;
+    readonly version: string;
+    readonly targets: number;
+    readonly alreadyCurrent: number;
+    readonly incompatible: number;
+    readonly incompatibleModels: Readonly<Record<string, number>>;
+    readonly compatibleModels: readonly string[];
+  };
+  // ------------------------------------------------------------ alerts
+  readonly alert_not_found: { readonly alertId: string };
+  readonly alert_already_closed: AlertChangeFacts;
+  readonly alert_already_acknowledged: AlertChangeFacts;
+  /** Two clicks raced in the store; the card shows the current state. */
+  readonly alert_changed_meanwhile: { readonly alertId: string };
+  /** Azure Monitor (the source system) refused the state change or could not be reached. */
+  readonly alert_source_refused: { readonly alertId: string; readonly reason: string };
+  // ------------------------------------------------------------ deployments
+  readonly deployment_run_unknown: { readonly runId: string };
+  readonly deployment_approval_unknown: { readonly runId: string; readonly runNumber: string; readonly pipeline: string; readonly approvalId: string };
+  /** The approval was decided before this click (in Teams or in Azure DevOps). */
+  readonly deployment_approval_decided: { readonly runId: string; readonly status: string; readonly by?: string; readonly at?: string };
+  /** Someone else's click on the same approval is with Azure DevOps right now. */
+  readonly deployment_approval_busy: { readonly runId: string; readonly by: string };
+  readonly deployment_run_vanished: { readonly runId: string; readonly runNumber: string };
+  /** Azure DevOps refused the decision; the run's card shows its error. */
+  readonly deployment_decision_refused: { readonly runId: string; readonly reason: string };
+}
+
+export type RefusalCode = keyof RefusalFacts;
+
+/** Where a rollout stood when a transition was refused, to tell the user what happened instead. */
+export interface RolloutFacts {
+  readonly rolloutId: string;
+  readonly state: string;
+  readonly currentWave: number;
+  readonly lastBy: string;
+  readonly lastWhat: string;
+  /** ISO time of the last change. */
+  readonly lastAt: string;
+}
+
+export interface RolloutConflict {
+  readonly rolloutId: string;
+  readonly state: string;
+  readonly devices: number;
+  readonly example: string;
+}
+
+export interface AlertChangeFacts {
+  readonly alertId: string;
+  readonly by?: string;
+  /** ISO time. */
+  readonly at?: string;
+}
+
+export class Refusal<C extends RefusalCode = RefusalCode> extends Error {
+  override readonly name = 'Refusal';
+
+  constructor(
+    readonly code: C,
+    readonly facts: RefusalFacts[C],
+  ) {
+    // The message is for logs and stack traces only; users get commands/refusal-text.ts.
+    super(`${code} ${JSON.stringify(facts)}`);
+  }
+
+  /** Narrows to one code, for callers that react to a particular refusal. */
+  is<K extends RefusalCode>(code: K): this is Refusal<K> {
+    return (this.code as RefusalCode) === code;
+  }
+}
+
+export const isRefusal = (error: unknown): error is Refusal => error instanceof Refusal;

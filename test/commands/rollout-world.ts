@@ -1,0 +1,75 @@
+import { migrate } from '../../backends/store/sqlite/database';
+import { ALL_MIGRATIONS } from '../../backends/store/sqlite/migrations';
+import { sqliteConversationRepository } from '../../backends/store/sqlite/conversations';
+import { sqliteSubscriptionRepository } from '../../backends/store/sqlite/subscriptions';
+import { dispatchCardAction, dispatchMessage } from '../../commands/dispatch';
+import { CommandRegistry } from '../../commands/registry';
+import { ROLLOUT_ACTIONS, ROLLOUT_COMMANDS } from '../../commands/rollouts';
+import type { Services } from '../../commands/services';
+import { AccessPolicy } from '../../core/access/policy';
+import type { Role } from '../../core/access/roles';
+import { readConfig } from '../../core/config/config';
+import type { Notifier, OutboundMessage } from '../../core/notifications/notifier';
+import { NotifierRolloutAnnouncer, type LogTail } from '../../jobs/rollout-announcer';
+import { catalogOf, makeWorld } from '../core/rollouts/world';
+import { FakeFleet } from '../core/rollouts/fake-fleet';
+import { MemoryAudit } from '../support/memory-audit';
+import { recordingTurn } from '../support/turn';
+
+/** What the notifier was asked to post (and which messages were adopted as a key's card). */
+export class RecordingNotifier implements Notifier {
+  readonly posts: Array<{ conversationId: string; key: string; message: OutboundMessage }> = [];
+  readonly adopted: Array<{ conversationId: string; key: string; activityId: string }> = [];
+  async post(conversationId: string, key: string, message: OutboundMessage): Promise<void> {
+    this.posts.push({ conversationId, key, message });
+  }
+  adopt(conversationId: string, key: string, activityId: string): void {
+    this.adopted.push({ conversationId, key, activityId });
+  }
+}
+
+export const PEOPLE = {
+  viewer: { id: 'u-vic', name: 'Vic Viewer', role: 'viewer' },
+  operator: { id: 'u-olga', name: 'Olga Operator', role: 'operator' },
+  lead: { id: 'u-lena', name: 'Lena Lead', role: 'release-lead' },
+} as const satisfies Record<string, { id: string; name: string; role: Role }>;
+type Person = keyof typeof PEOPLE;
+
+/**
+ * The rollout commands and buttons on an in-memory store and a fake fleet of 20 devices
+ * (conversation c1), with the real announcer posting through a recording notifier.
+ */
+export function rolloutCommandWorld(options: { devices?: number; logTail?: LogTail } = {}) {
+  const rollouts = makeWorld(new FakeFleet().add(options.devices ?? 20));
+  migrate(rollouts.db, ALL_MIGRATIONS);
+  const config = readConfig({});
+  const audit = new MemoryAudit();
+  const notifier = new RecordingNotifier();
+  const subscriptions = sqliteSubscriptionRepository(rollouts.db);
+  const registry = new CommandRegistry(ROLLOUT_COMMANDS, ROLLOUT_ACTIONS);
+  const services: Services = {
+    config,
+    clock: rollouts.clock,
+    access: new AccessPolicy(config.roles),
+    registry,
+    conversations: sqliteConversationRepository(rollouts.db),
+    subscriptions,
+    notifier,
+    audit,
+    rollouts: rollouts.service,
+    feed: catalogOf(),
+  };
+  const announcer = new NotifierRolloutAnnouncer(rollouts.service, notifier, subscriptions, { logTail: options.logTail });
+  rollouts.service.announcer = announcer;
+
+  const turn = (who: Person, replies: unknown[]) => recordingTurn(services, PEOPLE[who], replies);
+  /** Types `text` as `who`; the replies (text or card) in order. */
+  const say = async (who: Person, text: string): Promise<unknown[]> => {
+    const replies: unknown[] = [];
+    await dispatchMessage(turn(who, replies), text);
+    return replies;
+  };
+  /** Clicks a button as `who`. */
+  const click = (who: Person, verb: string, data: Record<string, unknown>) => dispatchCardAction(turn(who, []), verb, data);
+  return { rollouts, services, audit, notifier, subscriptions, announcer, say, click };
+}
