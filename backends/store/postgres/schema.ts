@@ -43,7 +43,6 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       conversation_id TEXT
     )`,
   },
-  { id: '0005-audit-code', sql: 'ALTER TABLE audit_log ADD COLUMN code TEXT' },
   {
     // lease_until: a replica sending the row holds it until then; if it dies, the row is due again.
     id: '0004-outbox',
@@ -81,6 +80,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     sql: `CREATE TABLE send_log (scope TEXT NOT NULL, sent_at BIGINT NOT NULL);
     CREATE INDEX send_log_scope ON send_log (scope, sent_at)`,
   },
+  { id: '0007-audit-code', sql: 'ALTER TABLE audit_log ADD COLUMN code TEXT' },
   {
     // One migration for what SQLite reached in 0201–0204: storms keep running totals; a trigger
     // adds the difference when a member alert changes, whoever writes it.

@@ -18,7 +18,7 @@ export const auditMigrations: Migration[] = [
       conversation_id TEXT
     )`,
   },
-  { id: '0005-audit-code', sql: 'ALTER TABLE audit_log ADD COLUMN code TEXT' },
+  { id: '0007-audit-code', sql: 'ALTER TABLE audit_log ADD COLUMN code TEXT' },
 ];
 
 /** The AuditLog port on SQLite (calls pass the connection's gate: see gate.ts). */
