@@ -19,7 +19,8 @@ import type {
   ProvisionedDevice,
   TwinProperties,
 } from '../../../core/ports/fleet';
-import { naturalSortKey, rankClosestIds, suggestionPrefixes } from '../../../core/fleet/device-id';
+import { rankClosestIds, suggestionPrefixes } from '../../../core/fleet/device-id';
+import { naturalSortKey } from '../../../core/text/natural-order';
 import { filterToSql, groupExpression } from './filter-sql';
 import { decodePageToken, encodePageToken } from './page-token';
 import { ROW_COLUMNS, rowToTwin, type DeviceRow } from './row';
