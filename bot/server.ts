@@ -23,9 +23,10 @@ import { createHttpApp, mountFallbacks, mountReadiness } from './http-server';
 import type { CloudEnvironment } from '@microsoft/teams.api';
 import { createTeamsApp } from './teams-app';
 import { TeamsChannelClient } from './channel-client';
-import { collectCommands } from './commands';
+import { arrangeCommands, foundationCommands } from './commands';
+import { composeFeatures, type ComposedFeatures } from './compose';
 import { FEATURE_MODULES } from './features';
-import type { Feature, FeatureModule } from './features/feature';
+import type { Feature, Platform } from './features/feature';
 import { PLAYGROUND_RELEASE_LEAD } from './local-defaults';
 import { saveLocalWebhooks, type LocalWebhooks } from './local-webhooks';
 
@@ -35,7 +36,7 @@ export interface StartOptions {
   readonly logger?: Logger;
   readonly channel?: ChannelClient;
   readonly secrets?: SecretClientPort;
-  readonly features?: readonly FeatureModule[];
+  readonly features?: readonly Feature[];
   readonly outbox?: OutboxSenderOptions;
   /** The Bot Framework endpoints (token issuer, signing keys, login): tests point them at local stand-ins. */
   readonly botCloud?: CloudEnvironment;
@@ -44,7 +45,10 @@ export interface StartOptions {
 export interface RunningBot {
   readonly url: string;
   readonly config: AppConfig;
+  /** The foundation's services (what every turn has). */
   readonly services: Services;
+  /** What a feature provides, when it is part of this bot (tests read the services through it). */
+  readonly provided: ComposedFeatures['provided'];
   readonly db: SqliteDatabase;
   readonly log: Logger;
   /** Local mode only: where the webhooks listen and the secrets a test event needs (also in DATA_DIR/local-webhooks.json). */
@@ -75,7 +79,7 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
   process.umask(0o077);
   const stores = await openStateStores(
     config,
-    modules.flatMap((m) => m.migrations ?? []),
+    modules.flatMap((m) => m.migrations),
     clock,
   );
   const { local: db, unitOfWork, conversations, subscriptions, audit, outbox } = stores;
@@ -97,39 +101,44 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
   const selfUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 
   const registry = new CommandRegistry();
-  const services: Record<string, unknown> = { config, clock, access, registry, conversations, subscriptions, notifier, audit, delivery: outbox, selfUrl };
+  const services: Services = { config, clock, access, registry, conversations, subscriptions, notifier, audit, delivery: outbox, selfUrl };
+  const platform = (feature: string): Platform => ({
+    config,
+    clock,
+    log: log.child({ feature }),
+    db,
+    stores,
+    unitOfWork,
+    notifier,
+    subscriptions,
+    audit,
+    telemetry,
+    selfUrl,
+  });
 
-  const features: Feature[] = [];
+  let composed: ComposedFeatures;
   try {
-    for (const module of modules) {
-      const feature = await module.create({
-        config,
-        clock,
-        log: log.child({ feature: module.name }),
-        db,
-        stores,
-        unitOfWork,
-        notifier,
-        subscriptions,
-        audit,
-        telemetry,
-        selfUrl,
-        previous: services as Partial<Services>,
-      });
-      features.push(feature);
-      Object.assign(services, feature.services ?? {});
-      for (const route of feature.routes ?? []) expressApp.use(route.path, route.router);
-    }
+    composed = await composeFeatures(modules, platform);
   } catch (error) {
     await new Promise((resolve) => httpServer.close(resolve));
     await stores.close();
     throw error;
   }
-  const { commands, actions } = collectCommands(modules, features);
-  for (const { command, group } of commands) registry.register(command, group);
-  for (const action of actions) registry.registerAction(action);
+  const features = composed.running;
+  for (const feature of features) for (const route of feature.routes ?? []) expressApp.use(route.path, route.router);
+  const validators = new Map(features.flatMap((f) => (f.validateSubscriptionFilter ? [[f.validateSubscriptionFilter.topic, f.validateSubscriptionFilter.validate] as const] : [])));
+  for (const { command, group } of arrangeCommands(
+    foundationCommands((topic, filter) => validators.get(topic)?.(filter)),
+    composed.commands,
+  ))
+    registry.register(command, group);
+  for (const action of composed.actions) registry.registerAction(action);
 
-  const teams = createTeamsApp({ config, express: expressApp, services: services as unknown as Services, log, telemetry, cloud: options.botCloud });
+  const personalChatListeners = features.flatMap((f) => (f.onPersonalChat ? [f.onPersonalChat.bind(f)] : []));
+  const onPersonalChat = async (keys: readonly string[], conversationId: string) => {
+    for (const listener of personalChatListeners) await listener(keys, conversationId);
+  };
+  const teams = createTeamsApp({ config, express: expressApp, services, onPersonalChat, log, telemetry, cloud: options.botCloud });
   await teams.initialize();
 
   mountReadiness(expressApp, {
@@ -153,7 +162,8 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
   return {
     url: selfUrl,
     config,
-    services: services as unknown as Services,
+    services,
+    provided: composed.provided,
     db,
     log,
     localWebhooks,

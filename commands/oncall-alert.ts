@@ -2,20 +2,34 @@ import { onCallMentionCard, ONCALL_VERBS } from '../cards/oncall-page';
 import { teamsUserIds } from '../cards/refresh-users';
 import { hasRole } from '../core/access/roles';
 import { isActor } from '../core/oncall/service';
-import type { Services } from './services';
+import type { AppConfig } from '../core/config/config';
+import type { Clock } from '../core/clock';
+import type { AlertService } from '../core/alerts/service';
+import type { Escalator } from '../core/oncall/escalator';
+import type { OnCallService } from '../core/oncall/service';
 import type { AdaptiveCard } from '../cards/card';
 import { runbookOf } from '../core/oncall/paging';
 import { NOTES_ON_CARD, noteProblem } from '../core/oncall/timeline';
-import type { TurnContext } from './context';
-import { parseError, parsed, type CardActionResult, type CardActionSpec, type CommandSpec } from './spec';
+import type { TurnContext as Turn } from './context';
+import { parseError, parsed, type CardActionResult, type CardActionSpec as ActionSpec, type CommandSpec as Spec } from './spec';
 import { UserError } from './user-error';
 
 /** Notes and Escalate on an alert: commands and the buttons of the on-call mention card. */
 
+/** What they use: the oncall feature's services and the alerts it needs. */
+interface PagingServices {
+  readonly oncall: OnCallService;
+  readonly escalator: Escalator;
+  readonly alerts: AlertService;
+  readonly clock: Clock;
+  readonly config: AppConfig;
+}
+type TurnContext = Turn<PagingServices>;
+type CommandSpec<Args = unknown> = Spec<Args, PagingServices>;
+type CardActionSpec<Data = unknown> = ActionSpec<Data, PagingServices>;
+
 function paging(ctx: TurnContext) {
-  const { oncall, escalator, alerts } = ctx.services;
-  if (!oncall || !escalator || !alerts) throw new UserError('On-call paging is not set up in this bot; ask an admin to check the logs.');
-  return { oncall, escalator, alerts };
+  return ctx.services;
 }
 
 async function alertIdOf(ctx: TurnContext, id: string): Promise<string> {
@@ -31,7 +45,7 @@ async function addNote(ctx: TurnContext, alertId: string, text: string): Promise
 }
 
 /** What the mention card is built from (a turn's services, or the feature's). */
-export type MentionSources = Pick<Services, 'oncall' | 'alerts' | 'config'>;
+export type MentionSources = Pick<PagingServices, 'oncall' | 'alerts' | 'config'>;
 
 /** The mention card as it is now (notes, the rotation's people), shared or for one reader. */
 export async function mentionCardFor(
@@ -40,9 +54,9 @@ export async function mentionCardFor(
   reader?: { canAct: boolean; onCall: boolean },
 ): Promise<AdaptiveCard | undefined> {
   const { oncall, alerts, config } = sources;
-  const record = await alerts?.get(alertId);
-  const state = await oncall?.escalations.get(alertId);
-  if (!oncall || !record || !state) return undefined;
+  const record = await alerts.get(alertId);
+  const state = await oncall.escalations.get(alertId);
+  if (!record || !state) return undefined;
   const notes = await oncall.timeline.notes(alertId, NOTES_ON_CARD);
   const rotation = await oncall.onCall(state.rotation).catch(() => undefined);
   const people = rotation
@@ -157,7 +171,7 @@ export const oncallRefreshAction: CardActionSpec<string> = {
   role: 'viewer',
   parse: idData,
   async run(ctx, id): Promise<CardActionResult> {
-    const state = await ctx.services.oncall?.escalations.get(id);
+    const state = await ctx.services.oncall.escalations.get(id);
     const onCall = state !== undefined && isActor(state.pages[Math.max(0, state.nextPage - 1)]?.member ?? state.pages[0]!.member, ctx.actor);
     const card = await mentionCardFor(ctx.services, id, { canAct: hasRole(ctx.actor.role, 'operator'), onCall });
     return card ? { card } : { message: 'This alert is no longer paged.' };

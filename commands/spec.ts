@@ -1,6 +1,7 @@
 import type { Role } from '../core/access/roles';
 import type { TurnContext } from './context';
 import type { AdaptiveCard } from '../cards/card';
+import type { Services } from './services';
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -17,7 +18,7 @@ export const noArguments =
  * A chat command. Help, "did you mean", the Teams manifest's command list and the
  * access check all come from these specs; nothing else knows about commands.
  */
-export interface CommandSpec<Args = any> {
+export interface CommandSpec<Args = any, S = Services> {
   readonly name: string;
   readonly aliases?: readonly string[];
   readonly summary: string;
@@ -30,7 +31,7 @@ export interface CommandSpec<Args = any> {
   readonly sideEffects?: boolean;
   /** `input` is the text after the command word, trimmed. */
   parse(input: string): ParseResult<Args>;
-  run(ctx: TurnContext, args: Args): Promise<void>;
+  run(ctx: TurnContext<S>, args: Args): Promise<void>;
 }
 
 /**
@@ -48,11 +49,11 @@ export type CardActionResult =
   | { message: string; card?: undefined; failure?: undefined; noop?: undefined };
 
 /** A card button (Action.Execute verb) handler. */
-export interface CardActionSpec<Data = any> {
+export interface CardActionSpec<Data = any, S = Services> {
   readonly verb: string;
   readonly role: Role;
   readonly sideEffects?: boolean;
   /** Validate the button's data (never trust it: a client can send anything). */
   parse(data: Record<string, unknown>): ParseResult<Data>;
-  run(ctx: TurnContext, data: Data): Promise<CardActionResult>;
+  run(ctx: TurnContext<S>, data: Data): Promise<CardActionResult>;
 }

@@ -99,10 +99,6 @@ export class LogAnalyticsLogsClient implements LogsClient {
     return [...byTable].map(([name, cols]) => ({ name, columns: cols }));
   }
 
-  async ingest(): Promise<number> {
-    throw new LogsQueryError('Log Analytics is fed by Azure Monitor (diagnostic settings, the Logs Ingestion API), not by the bot.', 'config');
-  }
-
   async close(): Promise<void> {
     // The SDK client holds no resources that need closing.
   }

@@ -1,5 +1,6 @@
 import type { SqliteDatabase } from '../../store/sqlite/database';
 import type {
+  FleetDescription,
   ConnectionState,
   DesiredPatchResult,
   DeviceFilter,
@@ -39,6 +40,10 @@ const RANK_ALL_BELOW = 5000;
 export class LocalFleetRegistry implements FleetClient, DeviceSideClient {
   private methodHandler: MethodHandler | undefined;
   private readonly stmt;
+
+  describe(): FleetDescription {
+    return { backend: 'local' };
+  }
 
   constructor(private readonly db: SqliteDatabase) {
     this.stmt = {

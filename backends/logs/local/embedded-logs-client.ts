@@ -124,6 +124,7 @@ export class EmbeddedLogsClient implements LogsClient {
     return this.compiler.warmUp();
   }
 
+  /** Appends rows (objects keyed by column name) to a table: the simulated fleet's log sink (sim/log-sink.ts). */
   async ingest(table: string, rows: readonly Record<string, unknown>[]): Promise<number> {
     const schema = this.tables().find((t) => t.name === table);
     if (!schema) throw new LogsQueryError(`There is no table ${table}; import a file to create it.`, 'config');
