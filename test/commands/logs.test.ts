@@ -1,5 +1,6 @@
 import { deviceLogsQuery, logsActions, logsCommand, parseLogsInput } from '../../commands/logs';
 import type { TurnContext } from '../../commands/context';
+import type { LogsServices } from '../../commands/logs';
 import { LogsQueryError, type LogsClient, type LogsQueryResult } from '../../core/ports/logs';
 import { silentLogger } from '../../core/logger';
 import type { AdaptiveCard } from '../../cards/card';
@@ -37,7 +38,7 @@ function context(logs: Partial<LogsClient> | undefined) {
     typing: async () => {
       events.push('typing');
     },
-  } as unknown as TurnContext;
+  } as unknown as TurnContext<LogsServices>;
   return { ctx, replies, events };
 }
 

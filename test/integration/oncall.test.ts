@@ -51,7 +51,7 @@ async function setUp(t: TestBot, clock: ManualClock): Promise<void> {
   const payload = devicePayload({ alertId: ALERT, deviceId: 'device-42', severity: 1, firedAt: clock.now().toISOString() });
   expect((await t.post(`/api/alerts?token=${TOKEN}`, payload)).status).toBe(200);
   await until(() => creates(t, t.conversationId('channel')).some((a) => JSON.stringify(a.activity).includes('Temperature high')), 'the channel card');
-  await until(async () => (await t.bot.services.oncall!.escalations.get(ALERT)) !== undefined, 'the escalation to start');
+  await until(async () => (await t.bot.provided('oncall')!.oncall.escalations.get(ALERT)) !== undefined, 'the escalation to start');
   // The primary is @mentioned in the channel: a real mention entity (Teams notifies them), with Acknowledge.
   await until(() => creates(t, t.conversationId('channel')).some((a) => JSON.stringify(a.activity).includes('"mentioned":{"id":"aad-op"')), 'the mention');
 }
@@ -171,7 +171,7 @@ test('inside a maintenance window an alert is stored and listed, but gets no car
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(t.connector.activities.filter((a) => a.activity.attachments)).toHaveLength(0);
     expect(JSON.stringify((await t.sayAndWait('alerts', { user: USERS.viewer })).activity)).toContain('Temperature high');
-    expect((await t.bot.services.oncall!.timeline.list(ALERT)).map((e) => e.kind)).toEqual(['held']);
+    expect((await t.bot.provided('oncall')!.oncall.timeline.list(ALERT)).map((e) => e.kind)).toEqual(['held']);
 
     // Still firing when the window ends: the card is posted then, and paging starts.
     clock.advance(2 * 60 * MIN);
@@ -180,7 +180,7 @@ test('inside a maintenance window an alert is stored and listed, but gets no car
       () => creates(t, t.conversationId('channel')).some((a) => JSON.stringify(a.activity).includes('Temperature high')),
       'the card at the window’s end',
     );
-    await until(async () => (await t.bot.services.oncall!.escalations.get(ALERT)) !== undefined, 'paging to start');
+    await until(async () => (await t.bot.provided('oncall')!.oncall.escalations.get(ALERT)) !== undefined, 'paging to start');
     tick();
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(

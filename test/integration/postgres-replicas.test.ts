@@ -77,7 +77,7 @@ describeOnPostgres('two replicas on one PostgreSQL', () => {
     const perConversation = new Map(Object.entries(sent()));
     expect([...perConversation.keys()].sort()).toEqual([channel, group].sort());
 
-    const stored = await a.bot.services.alerts!.listOpen(undefined, 100);
+    const stored = await a.bot.provided('alerts')!.alerts.listOpen(undefined, 100);
     expect(stored.total).toBe(30);
 
     const [first, second] = await Promise.all([
@@ -86,7 +86,7 @@ describeOnPostgres('two replicas on one PostgreSQL', () => {
     ]);
     const texts = [JSON.stringify(first), JSON.stringify(second)];
     expect(texts.filter((t) => /already acknowledged by/.test(t))).toHaveLength(1);
-    expect((await b.bot.services.alerts!.get(ids[0]!))?.version).toBe(2);
+    expect((await b.bot.provided('alerts')!.alerts.get(ids[0]!))?.version).toBe(2);
   });
 });
 
