@@ -31,7 +31,14 @@ export function orderFeatures(features: readonly Feature[]): Feature[] {
   const placed = new Set<string>();
   while (ordered.length < features.length) {
     const next = features.find((f) => !placed.has(f.name) && before(f).every((name) => placed.has(name)));
-    if (!next) throw new FeatureGraphError(`Features depend on each other in a cycle: ${cycleAmong(features.filter((f) => !placed.has(f.name)), byName, before)}.`);
+    if (!next)
+      throw new FeatureGraphError(
+        `Features depend on each other in a cycle: ${cycleAmong(
+          features.filter((f) => !placed.has(f.name)),
+          byName,
+          before,
+        )}.`,
+      );
     ordered.push(next);
     placed.add(next.name);
   }

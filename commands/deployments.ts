@@ -6,8 +6,6 @@ import type { Clock } from '../core/clock';
 import type { DeploymentService } from '../core/deployments/service';
 import { parseError, parsed, type CardActionResult, type CardActionSpec as ActionSpec, type CommandSpec as Spec } from './spec';
 
-
-
 /** What the deployment commands use (the deployments feature's services). */
 interface DeploymentServices {
   readonly deployments: DeploymentService;

@@ -30,6 +30,11 @@ export function createLogsClient(config: AppConfig, deps: LogsClientDeps): LogsB
   const logger = deps.logger.child({ component: 'logs' });
   // The bot compiles KQL in a process of its own: the parser's ~120 MB and its
   // synchronous parses stay out of the process that answers chat and webhooks.
-  const embedded = new EmbeddedLogsClient({ dataDir: config.dataDir, clock: deps.clock, logger, compiler: (tables) => new ChildProcessCompiler(tables, { logger }) });
+  const embedded = new EmbeddedLogsClient({
+    dataDir: config.dataDir,
+    clock: deps.clock,
+    logger,
+    compiler: (tables) => new ChildProcessCompiler(tables, { logger }),
+  });
   return { client: embedded, sink: embedded };
 }

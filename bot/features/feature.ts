@@ -99,12 +99,7 @@ export type CommandDeps<Name extends string, Needs extends readonly string[], Us
   ProvidedBy<Name> &
   Partial<ProvidedByAll<Later>>;
 
-export interface FeatureDefinition<
-  Name extends string,
-  Needs extends readonly string[],
-  Uses extends readonly string[],
-  Later extends readonly string[],
-> {
+export interface FeatureDefinition<Name extends string, Needs extends readonly string[], Uses extends readonly string[], Later extends readonly string[]> {
   readonly name: Name;
   readonly needs: Needs;
   readonly uses?: Uses;

@@ -12,4 +12,12 @@ import { oncallFeature } from './oncall';
  * (bot/compose.ts) builds them in the order their `needs` and `uses` require.
  * Each line is one feature module (bot/features/<name>.ts).
  */
-export const FEATURE_MODULES: readonly Feature[] = [fleetFeature, logsFeature, firmwareFeature, alertsFeature, oncallFeature, rolloutsFeature, deploymentsFeature];
+export const FEATURE_MODULES: readonly Feature[] = [
+  fleetFeature,
+  logsFeature,
+  firmwareFeature,
+  alertsFeature,
+  oncallFeature,
+  rolloutsFeature,
+  deploymentsFeature,
+];

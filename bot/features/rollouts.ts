@@ -36,7 +36,10 @@ export function createRolloutsFeatureModule(options: RolloutsFeatureOptions = {}
 
 export const rolloutsFeature = createRolloutsFeatureModule();
 
-async function createRolloutsFeature(deps: FeatureDeps<['fleet', 'firmware'], ['logs']>, options: RolloutsFeatureOptions): Promise<BuiltFeature<Provided['rollouts']>> {
+async function createRolloutsFeature(
+  deps: FeatureDeps<['fleet', 'firmware'], ['logs']>,
+  options: RolloutsFeatureOptions,
+): Promise<BuiltFeature<Provided['rollouts']>> {
   const service = new RolloutService({
     repo: deps.stores.rollouts(),
     unitOfWork: deps.unitOfWork,

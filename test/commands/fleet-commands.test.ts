@@ -58,7 +58,9 @@ describe('status <device>', () => {
   test('Show logs appears once logs exist; the portal link in Azure mode', async () => {
     // The local registry, describing itself as an IoT Hub without a resource id (the portal's list of hubs).
     const hub = (fleet: FleetClient): FleetClient =>
-      Object.assign(Object.create(fleet) as FleetClient, { describe: () => ({ backend: 'iothub' as const, portalUrl: 'https://portal.azure.com/#browse/Microsoft.Devices%2FIotHubs' }) });
+      Object.assign(Object.create(fleet) as FleetClient, {
+        describe: () => ({ backend: 'iothub' as const, portalUrl: 'https://portal.azure.com/#browse/Microsoft.Devices%2FIotHubs' }),
+      });
     const w = await fleetWorld({ logs: {} as LogsClient }, { fleet: hub });
     await dispatchMessage(w.ctx(), 'status device-1');
     const actions = actionsOf(w.replies[0] as AdaptiveCard);

@@ -16,7 +16,7 @@ import type { FleetClient } from '../../core/ports/fleet';
 /** The fleet commands on a seeded local registry, at 2026-01-01 01:00 UTC. */
 export async function fleetWorld(
   extra: Partial<DeviceServices> = {},
-  options: { seed?: boolean; /** The client the commands see (e.g. one describing itself as IoT Hub). */ fleet?: (client: FleetClient) => FleetClient } = {},
+  options: { seed?: boolean /** The client the commands see (e.g. one describing itself as IoT Hub). */; fleet?: (client: FleetClient) => FleetClient } = {},
 ) {
   const harness: FleetHarness = localHarness();
   if (options.seed !== false) await harness.seed(SEED);

@@ -76,7 +76,15 @@ export function connectIotHub(settings: IotHubSettings, deps: IotHubConnectDeps 
 
   // One retry layer only (ours, with the limiter and injected time): the SDK's own policy would sleep up to 4 min on real timers.
   serviceClient.setRetryPolicy(new NoRetry());
-  return new IotHubFleetClient({ registry, serviceClient, jobClient, limiter: createLimiter(quotas, time), time, retry: deps.retry, resourceId: settings.resourceId });
+  return new IotHubFleetClient({
+    registry,
+    serviceClient,
+    jobClient,
+    limiter: createLimiter(quotas, time),
+    time,
+    retry: deps.retry,
+    resourceId: settings.resourceId,
+  });
 }
 
 /** Direct methods go over REST; the AMQP transport is only needed for messaging, which the bot does not use. */
