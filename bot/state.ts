@@ -21,6 +21,9 @@ import { sqliteDeploymentRepository } from '../backends/store/sqlite/deployments
 import { SqliteUnitOfWork } from '../backends/store/sqlite/unit-of-work';
 import { openPostgresState, type PostgresState } from '../backends/store/postgres';
 import { PostgresAuditLog } from '../backends/store/postgres/audit';
+import { postgresOnCallStore } from '../backends/store/postgres/oncall';
+import { sqliteOnCallStore } from '../backends/store/sqlite/oncall';
+import type { OnCallStore } from '../core/oncall/repository';
 
 /**
  * The bot's state, on the adapter the configuration chose: PostgreSQL with DATABASE_URL
@@ -40,6 +43,7 @@ export interface StateStores {
   alerts(): AlertRepository;
   rollouts(): RolloutRepository;
   deployments(): DeploymentRepository;
+  oncall(): OnCallStore;
   /** Runs `callback` when what was written on this path is visible to other connections (wakes the outbox sender). */
   afterCommit(callback: () => void): void;
   /** For /readyz. */
@@ -70,6 +74,7 @@ export async function openStateStores(config: AppConfig, migrations: readonly Mi
       alerts: once(() => sqliteAlertRepository(local)),
       rollouts: once(() => sqliteRolloutRepository(local)),
       deployments: once(() => sqliteDeploymentRepository(local)),
+      oncall: once(() => sqliteOnCallStore(local, () => clock.now())),
       // One connection: the sender's reads wait at the gate until the unit of work commits.
       afterCommit: (callback) => callback(),
       ping: async () => local.prepare('SELECT 1').pluck().get() === 1,
@@ -84,6 +89,7 @@ export async function openStateStores(config: AppConfig, migrations: readonly Mi
     throw error;
   }
   const audit = new PostgresAuditLog(pg.db, () => clock.now());
+  const oncall = postgresOnCallStore(pg.db, () => clock.now());
   return {
     kind: 'postgres',
     local,
@@ -95,6 +101,7 @@ export async function openStateStores(config: AppConfig, migrations: readonly Mi
     alerts: () => pg.alerts,
     rollouts: () => pg.rollouts,
     deployments: () => pg.deployments,
+    oncall: () => oncall,
     afterCommit: (callback) => pg.db.afterCommit(callback),
     ping: async () => (await pg.db.query<{ one: number }>('SELECT 1 AS one'))[0]?.one === 1,
     close: async () => {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import YAML from 'yaml';
-import { oncallMigrations, sqliteOnCallStore } from '../../backends/store/sqlite/oncall';
+import { oncallMigrations } from '../../backends/store/sqlite/oncall';
 import { alertCard } from '../../cards/alert';
 import { silenceScheduleCommand } from '../../commands/maintenance';
 import { ONCALL_COMMANDS } from '../../commands/oncall';
@@ -55,7 +55,7 @@ export function createOnCallFeatureModule(options: OnCallFeatureOptions = {}): F
 export const oncallFeature = createOnCallFeatureModule();
 
 async function createOnCallFeature(deps: FeatureDeps<['alerts'], []>, options: OnCallFeatureOptions): Promise<BuiltFeature<Provided['oncall']>> {
-  const store = sqliteOnCallStore(deps.db, () => deps.clock.now());
+  const store = deps.stores.oncall();
   const doc = deps.config.oncall.file ? loadOnCallFile(deps.config.oncall.file) : undefined;
   const service = new OnCallService(store, deps.clock, doc?.runbooks);
   if (doc) {

@@ -6,6 +6,7 @@ import { PostgresDatabase } from './database';
 import { PostgresDeploymentRepository } from './deployments';
 import { azureIdentityTokens, type TokenSource } from './entra-password';
 import { migratePostgres } from './migrate';
+import { postgresOnCallStore } from './oncall';
 import { PostgresOutboxRepository } from './outbox';
 import { PostgresRolloutRepository } from './rollouts';
 import { POSTGRES_MIGRATIONS } from './schema';
@@ -38,6 +39,7 @@ export async function openPostgresState(settings: PostgresSettings, options: { t
     deployments: new PostgresDeploymentRepository(db),
     alerts: new PostgresAlertRepository(db),
     rollouts: new PostgresRolloutRepository(db),
+    oncall: postgresOnCallStore(db, options.now),
     close: () => db.close(),
   };
 }

@@ -1,8 +1,9 @@
 import type { Migration } from '../migration';
+import { POSTGRES_ONCALL_MIGRATION } from './oncall';
 
 /**
  * The bot's tables on PostgreSQL. Ids follow the SQLite adapter's (00xx foundation, 02xx
- * alerts, 03xx rollouts, 04xx deployments), so one id means one schema change on both.
+ * alerts, 03xx rollouts, 04xx deployments, 06xx on call), so one id means one schema change on both.
  * Times the domain compares are epoch ms (BIGINT), as on SQLite.
  */
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -230,4 +231,5 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     );
     CREATE INDEX deployment_events_unannounced ON deployment_events (received_at) WHERE NOT announced`,
   },
+  POSTGRES_ONCALL_MIGRATION,
 ];

@@ -7,6 +7,7 @@ import { sqliteAuditLog } from '../../../../backends/store/sqlite/audit';
 import { sqliteOutboxRepository } from '../../../../backends/store/sqlite/outbox';
 import { alertMigrations, sqliteAlertRepository } from '../../../../backends/store/sqlite/alerts';
 import { rolloutMigrations, sqliteRolloutRepository } from '../../../../backends/store/sqlite/rollouts';
+import { oncallMigrations, sqliteOnCallStore } from '../../../../backends/store/sqlite/oncall';
 import { SqliteUnitOfWork } from '../../../../backends/store/sqlite/unit-of-work';
 import { openPostgresState } from '../../../../backends/store/postgres';
 import type { AuditLog } from '../../../../core/audit/audit-log';
@@ -16,6 +17,7 @@ import type { ConversationRepository } from '../../../../core/conversations/conv
 import type { SubscriptionRepository } from '../../../../core/conversations/subscription';
 import type { DeploymentRepository } from '../../../../core/deployments/repository';
 import type { OutboxRepository } from '../../../../core/notifications/outbox';
+import type { OnCallStore } from '../../../../core/oncall/repository';
 import type { UnitOfWork } from '../../../../core/unit-of-work';
 import { scratchDatabase, testPostgresUrl } from '../../../support/postgres';
 
@@ -29,6 +31,7 @@ export interface StoreUnderTest {
   readonly deployments: DeploymentRepository;
   readonly alerts: AlertRepository;
   readonly rollouts: RolloutRepository;
+  readonly oncall: OnCallStore;
   close(): Promise<void>;
 }
 
@@ -43,7 +46,7 @@ export interface Adapter {
 const sqlite: Adapter = {
   name: 'SQLite',
   async open() {
-    const db = openDatabase(':memory:', [...ALL_MIGRATIONS, ...DEPLOYMENT_MIGRATIONS, ...alertMigrations, ...rolloutMigrations]);
+    const db = openDatabase(':memory:', [...ALL_MIGRATIONS, ...DEPLOYMENT_MIGRATIONS, ...alertMigrations, ...rolloutMigrations, ...oncallMigrations]);
     return {
       unitOfWork: new SqliteUnitOfWork(db),
       conversations: sqliteConversationRepository(db),
@@ -53,6 +56,7 @@ const sqlite: Adapter = {
       deployments: sqliteDeploymentRepository(db),
       alerts: sqliteAlertRepository(db),
       rollouts: sqliteRolloutRepository(db),
+      oncall: sqliteOnCallStore(db, () => STORE_CLOCK),
       close: async () => void db.close(),
     };
   },
