@@ -32,6 +32,7 @@ export interface RolloutServices {
 type TurnContext = Turn<RolloutServices>;
 type CommandSpec<Args = unknown> = Spec<Args, RolloutServices>;
 type CardActionSpec<Data = unknown> = ActionSpec<Data, RolloutServices>;
+
 const ROLLOUT_ID = /^R?\d{1,9}$/i;
 
 const audience = (role: Role): CardAudience => ({ canOperate: hasRole(role, 'operator'), canLead: hasRole(role, 'release-lead') });
