@@ -21,7 +21,7 @@ const okResult: LogsQueryResult = {
   statistics: { elapsedMs: 5 },
 };
 
-function context(logs: Partial<LogsClient> | undefined) {
+function context(logs: Partial<LogsClient>) {
   const replies: (string | AdaptiveCard)[] = [];
   const events: string[] = [];
   const ctx = {
@@ -71,12 +71,6 @@ test('a KQL error is shown with its line, column and caret', async () => {
   await logsCommand.run(ctx, { query: 'DeviceLogs | where Levle == 1' });
   expect(replies[0]).toContain('line 1, column 20');
   expect(replies[0]).toContain('^^^^^');
-});
-
-test('without a logs store the command says so', async () => {
-  const { ctx, replies } = context(undefined);
-  await logsCommand.run(ctx, { query: 'x' });
-  expect(replies[0]).toMatch(/not set up/);
 });
 
 test('the next-page button validates its data and re-runs the query from the offset', async () => {
