@@ -77,7 +77,7 @@ export async function composeFeatures(features: readonly Feature[], platform: (f
   const ordered = orderFeatures(features);
   const provides = new Map<string, object>();
   const running: RunningFeature[] = [];
-  const servicesOf = (names: readonly string[]) => Object.fromEntries(names.flatMap((name) => Object.entries(provides.get(name) ?? {})));
+  const servicesOf = (names: readonly string[]): object => Object.fromEntries(names.flatMap((name) => Object.entries(provides.get(name) ?? {})));
   try {
     for (const feature of ordered) {
       const deps: Platform = { ...servicesOf([...feature.needs, ...feature.uses]), ...platform(feature.name) };
