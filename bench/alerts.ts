@@ -9,7 +9,7 @@ import type { ChannelClient } from '../core/notifications/channel';
 import type { ConversationRef } from '../core/conversations/conversation';
 import type { OutboundMessage } from '../core/notifications/notifier';
 import { silentLogger, type Logger } from '../core/logger';
-import type { FeatureModule } from '../bot/features/feature';
+import { defineFeature, type Feature } from '../bot/features/feature';
 import { percentile, printTable, type Figure } from './report';
 
 /**
@@ -93,7 +93,7 @@ const statsLogger: Logger = {
   child: () => statsLogger,
 };
 
-async function start(channel: RecordingChannel, conversations: string[], extra: FeatureModule[] = []): Promise<{ bot: RunningBot; dataDir: string }> {
+async function start(channel: RecordingChannel, conversations: string[], extra: Feature[] = []): Promise<{ bot: RunningBot; dataDir: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetops-bench-alerts-'));
   const bot = await startFleetOps(
     { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SIM_DEVICES: '0', LOG_LEVEL: 'silent', ALERTS_WEBHOOK_TOKEN: TOKEN, ALERT_RULES: 'off' },
@@ -183,16 +183,17 @@ function runClient(url: string, count: number, prefix: string): Promise<Omit<Loa
 }
 
 /** The baseline: a trivial express route on the same server, answering 202 without reading the body. */
-const baselineRoute: FeatureModule = {
+const baselineRoute = defineFeature({
   name: 'bench-baseline',
+  needs: [],
   async create() {
     const router = express.Router();
     router.post('/', (_req, res) => {
       res.sendStatus(202);
     });
-    return { name: 'bench-baseline', routes: [{ path: '/bench/noop', router }] };
+    return { provides: {}, routes: [{ path: '/bench/noop', router }] };
   },
-};
+});
 
 async function ingestion(): Promise<Figure[]> {
   const channel = new RecordingChannel();

@@ -7,6 +7,7 @@
  * BENCH_DEVICES (default 100000), BENCH_SIM_SECONDS (simulated seconds for the CPU
  * figure, default 120).
  */
+import { bindCommand } from '../bot/features/feature';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -63,13 +64,17 @@ async function main(): Promise<void> {
     `simulator: ${sim.stats.heartbeats.toLocaleString('en-US')} heartbeats, ${sim.stats.reports.toLocaleString('en-US')} reports in ${SIM_SECONDS} s; tick p50 ${percentile(tickMs, 50).toFixed(1)} ms, p99 ${percentile(tickMs, 99).toFixed(1)} ms`,
   );
 
-  const commands = new CommandRegistry([statusCommand, devicesCommand, fleetCommand]);
+  const deviceServices = { fleet: registry, clock };
+  const commands = new CommandRegistry([
+    bindCommand(statusCommand, deviceServices),
+    bindCommand(devicesCommand, deviceServices),
+    bindCommand(fleetCommand, deviceServices),
+  ]);
   const services = {
     config: { fleetBackend: 'local', env: {} },
     clock,
     registry: commands,
     audit: { record() {}, latest: () => [] },
-    fleet: registry,
   } as unknown as Services;
   let replies = 0;
   let lastReply: unknown;

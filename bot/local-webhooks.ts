@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Feature } from './features/feature';
+import type { BuiltFeature } from './features/feature';
 
 /** Where a local bot's webhooks listen, and the secrets a test event needs (random per run unless configured). */
 export interface LocalWebhooks {
@@ -15,7 +15,7 @@ export const LOCAL_WEBHOOKS_FILE = 'local-webhooks.json';
  * Local mode only (no CLIENT_ID, so the bot listens on loopback): the webhook secrets go to
  * DATA_DIR, readable by this user alone, so `npx fleetops send alert` can post to the bot.
  */
-export function saveLocalWebhooks(dataDir: string, url: string, features: readonly Feature[]): LocalWebhooks {
+export function saveLocalWebhooks(dataDir: string, url: string, features: readonly Pick<BuiltFeature<object>, 'localSecrets'>[]): LocalWebhooks {
   const local: LocalWebhooks = { url, secrets: Object.assign({}, ...features.map((f) => f.localSecrets ?? {})) };
   const file = path.join(dataDir, LOCAL_WEBHOOKS_FILE);
   fs.writeFileSync(file, `${JSON.stringify(local, null, 2)}\n`, { mode: 0o600 });

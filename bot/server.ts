@@ -11,7 +11,7 @@ import { OutboxNotifier } from '../core/notifications/outbox-notifier';
 import { OutboxSender, type OutboxSenderOptions } from '../core/notifications/outbox-sender';
 import type { ChannelClient } from '../core/notifications/channel';
 import type { SqliteDatabase } from '../backends/store/sqlite/database';
-import { openStateStores, type StateStores } from './state';
+import { openStateStores } from './state';
 import { hasSecretReferences, resolveSecretReferences } from '../backends/secrets/resolve';
 import type { SecretClientPort } from '../core/ports/secrets';
 import { noTelemetry } from '../backends/telemetry/none';
@@ -27,9 +27,10 @@ import { createHttpApp, mountFallbacks, mountReadiness } from './http-server';
 import type { CloudEnvironment } from '@microsoft/teams.api';
 import { createTeamsApp } from './teams-app';
 import { TeamsChannelClient } from './channel-client';
-import { collectCommands } from './commands';
+import { arrangeCommands, foundationCommands } from './commands';
+import { composeFeatures, type ComposedFeatures } from './compose';
 import { FEATURE_MODULES } from './features';
-import type { Feature, FeatureModule } from './features/feature';
+import type { Feature, Platform } from './features/feature';
 import { PLAYGROUND_RELEASE_LEAD } from './local-defaults';
 import { saveLocalWebhooks, type LocalWebhooks } from './local-webhooks';
 
@@ -39,7 +40,7 @@ export interface StartOptions {
   readonly logger?: Logger;
   readonly channel?: ChannelClient;
   readonly secrets?: SecretClientPort;
-  readonly features?: readonly FeatureModule[];
+  readonly features?: readonly Feature[];
   readonly outbox?: OutboxSenderOptions;
   /** The scheduler's time (tests: ManualTimers); real timers by default. */
   readonly timers?: Timers;
@@ -50,7 +51,10 @@ export interface StartOptions {
 export interface RunningBot {
   readonly url: string;
   readonly config: AppConfig;
+  /** The foundation's services (what every turn has). */
   readonly services: Services;
+  /** What a feature provides, when it is part of this bot (tests read the services through it). */
+  readonly provided: ComposedFeatures['provided'];
   readonly db: SqliteDatabase;
   readonly log: Logger;
   /** Local mode only: where the webhooks listen and the secrets a test event needs (also in DATA_DIR/local-webhooks.json). */
@@ -81,7 +85,7 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
   process.umask(0o077);
   const stores = await openStateStores(
     config,
-    modules.flatMap((m) => m.migrations ?? []),
+    modules.flatMap((m) => m.migrations),
     clock,
   );
   const { local: db, unitOfWork, conversations, subscriptions, audit, outbox } = stores;
@@ -112,44 +116,52 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
   const selfUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 
   const registry = new CommandRegistry();
-  const services: Record<string, unknown> = { config, clock, access, registry, conversations, subscriptions, notifier, audit, delivery: outbox, selfUrl };
+  const services: Services = { config, clock, access, registry, conversations, subscriptions, notifier, audit, delivery: outbox, selfUrl };
+  const platform = (feature: string): Platform => ({
+    config,
+    clock,
+    log: log.child({ feature }),
+    db,
+    stores,
+    scheduler,
+    unitOfWork,
+    notifier,
+    subscriptions,
+    audit,
+    telemetry,
+    selfUrl,
+  });
 
-  const features: Feature[] = [];
+  let composed: ComposedFeatures;
   try {
-    for (const module of modules) {
-      const feature = await module.create({
-        config,
-        clock,
-        log: log.child({ feature: module.name }),
-        db,
-        stores,
-        scheduler,
-        unitOfWork,
-        notifier,
-        subscriptions,
-        audit,
-        telemetry,
-        selfUrl,
-        previous: services as Partial<Services>,
-      });
-      features.push(feature);
-      Object.assign(services, feature.services ?? {});
-      for (const route of feature.routes ?? []) expressApp.use(route.path, route.router);
-    }
+    composed = await composeFeatures(modules, platform);
   } catch (error) {
     await new Promise((resolve) => httpServer.close(resolve));
     await scheduler.stop();
     await stores.close();
     throw error;
   }
-  const { commands, actions } = collectCommands(modules, features);
-  for (const { command, group } of commands) registry.register(command, group);
-  for (const action of actions) registry.registerAction(action);
+  const features = composed.running;
+  for (const feature of features) for (const route of feature.routes ?? []) expressApp.use(route.path, route.router);
+  const validators = new Map(
+    features.flatMap((f) => (f.validateSubscriptionFilter ? [[f.validateSubscriptionFilter.topic, f.validateSubscriptionFilter.validate] as const] : [])),
+  );
+  for (const { command, group } of arrangeCommands(
+    foundationCommands((topic, filter) => validators.get(topic)?.(filter)),
+    composed.commands,
+  ))
+    registry.register(command, group);
+  for (const action of composed.actions) registry.registerAction(action);
 
+  const personalChatListeners = features.flatMap((f) => (f.onPersonalChat ? [f.onPersonalChat.bind(f)] : []));
+  const onPersonalChat = async (keys: readonly string[], conversationId: string) => {
+    for (const listener of personalChatListeners) await listener(keys, conversationId);
+  };
   const teams = createTeamsApp({
     config,
     express: expressApp,
-    services: services as unknown as Services,
+    services,
+    onPersonalChat,
     log,
     telemetry,
     sendLimits: stores.sendLimits,
@@ -188,7 +200,8 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
   return {
     url: selfUrl,
     config,
-    services: services as unknown as Services,
+    services,
+    provided: composed.provided,
     db,
     log,
     localWebhooks,

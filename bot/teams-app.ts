@@ -23,6 +23,8 @@ export function createTeamsApp(args: {
   config: AppConfig;
   express: Express;
   services: Services;
+  /** A personal chat with someone (their ids and UPN): the features that message people one to one remember it. */
+  onPersonalChat(keys: readonly string[], conversationId: string): Promise<void>;
   log: Logger;
   telemetry: Telemetry;
   /** Teams' per-bot windows, shared with the outbox: replies count in them too. */
@@ -80,11 +82,11 @@ export function createTeamsApp(args: {
       }
     }
     // A personal chat is where on-call pages reach this person (core/oncall/escalator.ts).
-    if (ref.conversationType === 'personal' && ref.conversationId && services.oncall) {
+    if (ref.conversationType === 'personal' && ref.conversationId) {
       const from = (ctx.activity as any).from;
       const actor = actorFromAccount(from, services.access);
-      await services.oncall.personalChats
-        .remember(
+      await args
+        .onPersonalChat(
           [actor.id, from?.id, actor.upn].filter((k): k is string => typeof k === 'string' && k !== ''),
           ref.conversationId,
         )

@@ -5,17 +5,26 @@ import { parseAlertFilter, type AlertFilter } from '../core/alerts/filter';
 import type { AlertRecord } from '../core/alerts/alert';
 import type { AlertService } from '../core/alerts/service';
 import { SILENCE_DURATIONS_HOURS, type SilenceHours } from '../core/alerts/silence';
-import type { TurnContext } from './context';
-import { noArguments, parseError, parsed, type CardActionResult, type CardActionSpec, type CommandSpec } from './spec';
+import { AlertStateError } from '../core/ports/alerts';
+import type { TurnContext as Turn } from './context';
+import { noArguments, parseError, parsed, type CardActionResult, type CardActionSpec as ActionSpec, type CommandSpec as Spec } from './spec';
 import { UserError } from './user-error';
 import { timelineText, withRecordSteps } from './alert-timeline';
+import type { Clock } from '../core/clock';
+import type { OnCallService } from '../core/oncall/service';
 
-const NOT_SET_UP = 'Alerts are not set up in this bot (the alerts feature did not start); ask an admin to check the logs.';
+/** What the alert commands use (the alerts feature's services; on call's timeline when the bot has it). */
+export interface AlertServices {
+  readonly alerts: AlertService;
+  readonly clock: Clock;
+  readonly oncall?: Pick<OnCallService, 'timeline'>;
+}
+type TurnContext = Turn<AlertServices>;
+type CommandSpec<Args = unknown> = Spec<Args, AlertServices>;
+type CardActionSpec<Data = unknown> = ActionSpec<Data, AlertServices>;
 
 function alertsOf(ctx: TurnContext): AlertService {
-  const service = ctx.services.alerts;
-  if (!service) throw new UserError(NOT_SET_UP);
-  return service;
+  return ctx.services.alerts;
 }
 
 export const alertsCommand: CommandSpec<{ filter: AlertFilter; text: string }> = {

@@ -1,11 +1,22 @@
 import { deploymentListCard } from '../cards/deployment-list';
 import { APPROVE_VERB, deploymentRunCard, REJECT_VERB } from '../cards/deployment-run';
 import type { RefusalCode } from '../core/refusal';
-import type { TurnContext } from './context';
-import { parseError, parsed, type CardActionResult, type CardActionSpec, type CommandSpec } from './spec';
+import type { TurnContext as Turn } from './context';
+import type { AppConfig } from '../core/config/config';
+import type { Clock } from '../core/clock';
+import type { DeploymentService } from '../core/deployments/service';
+import { parseError, parsed, type CardActionResult, type CardActionSpec as ActionSpec, type CommandSpec as Spec } from './spec';
 
-const NOT_SET_UP =
-  'Deployments are not set up in this FleetOps. An admin enables them by adding the deployments feature; see docs/azure-setup.md (service hooks).';
+/** What the deployment commands use (the deployments feature's services). */
+export interface DeploymentServices {
+  readonly deployments: DeploymentService;
+  readonly config: AppConfig;
+  readonly clock: Clock;
+  readonly selfUrl: string;
+}
+type TurnContext = Turn<DeploymentServices>;
+type CommandSpec<Args = unknown> = Spec<Args, DeploymentServices>;
+type CardActionSpec<Data = unknown> = ActionSpec<Data, DeploymentServices>;
 const LIST_LIMIT = 10;
 
 export const deploymentsCommand: CommandSpec<{ pipeline?: string }> = {
@@ -21,10 +32,6 @@ export const deploymentsCommand: CommandSpec<{ pipeline?: string }> = {
   },
   async run(ctx, { pipeline }) {
     const service = ctx.services.deployments;
-    if (!service) {
-      await ctx.reply(NOT_SET_UP);
-      return;
-    }
     const runs = await service.list({ pipeline, limit: LIST_LIMIT });
     if (runs.length > 0) {
       await ctx.reply(deploymentListCard({ runs, pipeline }));
@@ -77,7 +84,6 @@ function parseDecision(data: Record<string, unknown>) {
 
 async function decide(ctx: TurnContext, data: DecisionData, decision: 'approved' | 'rejected'): Promise<CardActionResult> {
   const service = ctx.services.deployments;
-  if (!service) return { message: NOT_SET_UP };
   const run = await service.decide({
     runId: data.runId,
     approvalId: data.approvalId,

@@ -5,16 +5,20 @@ import type { AdaptiveCard } from '../cards/card';
 import { FILTER_HELP, formatDeviceFilter, parseDeviceFilter } from '../core/fleet/device-filter';
 import { formatRelativeTime } from '../core/text/relative-time';
 import { firmwareOf, tagOf } from '../core/fleet/twin-view';
-import type { TurnContext } from './context';
-import { parseError, parsed, type CardActionSpec, type CommandSpec } from './spec';
-import { fleetOf } from './status';
+import type { TurnContext as Turn } from './context';
+import { parseError, parsed, type CardActionSpec as ActionSpec, type CommandSpec as Spec } from './spec';
+import type { DeviceServices } from './status';
 import { UserError } from './user-error';
+
+type TurnContext = Turn<DeviceServices>;
+type CommandSpec<Args = unknown> = Spec<Args, DeviceServices>;
+type CardActionSpec<Data = unknown> = ActionSpec<Data, DeviceServices>;
 
 export const DEVICES_PAGE_SIZE = 20;
 
 /** One page of the device table. `tokens`: page tokens up to this page ('' = the first). */
 export async function deviceListPage(ctx: TurnContext, filter: DeviceFilter, tokens: readonly string[], base: number): Promise<AdaptiveCard> {
-  const fleet = fleetOf(ctx);
+  const fleet = ctx.services.fleet;
   const token = tokens[tokens.length - 1] || undefined;
   let page: DevicePage;
   let total: number;

@@ -6,14 +6,18 @@ import type { AdaptiveCard } from '../cards/card';
 import { FILTER_HELP, formatDeviceFilter, parseDeviceFilter } from '../core/fleet/device-filter';
 import { formatRelativeTime } from '../core/text/relative-time';
 import { isUpdating, tagOf } from '../core/fleet/twin-view';
-import type { TurnContext } from './context';
-import { parseError, parsed, type CardActionSpec, type CommandSpec } from './spec';
+import type { TurnContext as Turn } from './context';
+import { parseError, parsed, type CardActionSpec as ActionSpec, type CommandSpec as Spec } from './spec';
 import { firstPage } from './devices';
-import { fleetOf } from './status';
+import type { DeviceServices } from './status';
+
+type TurnContext = Turn<DeviceServices>;
+type CommandSpec<Args = unknown> = Spec<Args, DeviceServices>;
+type CardActionSpec<Data = unknown> = ActionSpec<Data, DeviceServices>;
 
 /** The fleet in one card: five GROUP BY counts and one page of the longest-silent devices. */
 export async function fleetSummary(ctx: TurnContext, filter: DeviceFilter): Promise<AdaptiveCard> {
-  const fleet = fleetOf(ctx);
+  const fleet = ctx.services.fleet;
   const [connection, status, firmware, sites, updates, silent] = await Promise.all([
     fleet.countBy('connectionState', filter),
     fleet.countBy('status', filter),

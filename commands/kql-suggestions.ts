@@ -4,7 +4,7 @@
  * the error becomes a user message, so it works the same for every store.
  */
 import type { LogsTableSchema } from '../core/ports/logs';
-import { closest } from './did-you-mean';
+import { rankNearest } from '../core/text/nearest';
 
 /** KQL's tabular operators (what follows a `|`). */
 export const KQL_OPERATORS = [
@@ -171,8 +171,7 @@ export function kqlSuggestions(message: string, caretWord: string | undefined, s
 
 /** Closest first; KQL names are case-sensitive, so `level` suggests `Level`. */
 function closestIgnoringCase(word: string, pool: readonly string[]): string[] {
+  // One spelling per name (of those that differ only in case, the last one listed).
   const byLower = new Map(pool.map((p) => [p.toLowerCase(), p]));
-  return closest(word.toLowerCase(), [...byLower.keys()], 3)
-    .map((lower) => byLower.get(lower)!)
-    .filter((p) => p !== word);
+  return rankNearest(word, byLower.values(), { max: 3, prefixCounts: true }).filter((p) => p !== word);
 }

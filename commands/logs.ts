@@ -5,12 +5,21 @@
 import { NEXT_PAGE_VERB, logResultsCard } from '../cards/log-results';
 import { LogsQueryError, type LogsQueryResult } from '../core/ports/logs';
 import type { AdaptiveCard } from '../cards/card';
-import type { TurnContext } from './context';
-import { noArguments, parseError, parsed, type CardActionSpec, type CommandSpec } from './spec';
+import type { TurnContext as Turn } from './context';
+import { noArguments, parseError, parsed, type CardActionSpec as ActionSpec, type CommandSpec as Spec } from './spec';
 import { caretWord, kqlErrorText } from './kql-error-text';
 import { kqlSuggestions } from './kql-suggestions';
 import { logsSchemaCard } from '../cards/logs-schema';
 import { kqlString } from '../core/text/kql-string';
+import type { LogsClient } from '../core/ports/logs';
+
+/** What the log commands use (the logs feature's services). */
+export interface LogsServices {
+  readonly logs: LogsClient;
+}
+type TurnContext = Turn<LogsServices>;
+type CommandSpec<Args = unknown> = Spec<Args, LogsServices>;
+type CardActionSpec<Data = unknown> = ActionSpec<Data, LogsServices>;
 
 export interface LogsArgs {
   readonly query: string;
@@ -18,7 +27,6 @@ export interface LogsArgs {
   readonly deviceId?: string;
 }
 
-const NOT_SET_UP = 'Log search is not set up on this bot (no logs store is configured).';
 const MAX_QUERY_LENGTH = 4000;
 const DEVICE_LINES = 20;
 /** A lone word with a dash, dot, colon or digit is a device id, not a table name. */
@@ -47,15 +55,14 @@ async function describeLogsError(ctx: TurnContext, error: unknown): Promise<stri
   if (error instanceof LogsQueryError) {
     if (!error.position) return error.message;
     const { line, column, caret } = error.position;
-    const schema = (await ctx.services.logs?.schema?.({ timeoutInMs: 5_000 }).catch(() => [])) ?? [];
+    const schema = (await ctx.services.logs.schema?.({ timeoutInMs: 5_000 }).catch(() => [])) ?? [];
     return kqlErrorText({ message: error.message, line, column, caret, suggestions: kqlSuggestions(error.message, caretWord(caret), schema) });
   }
   return 'The log search failed unexpectedly; try again, or a smaller query (add a time filter or `take`).';
 }
 
 async function runQuery(ctx: TurnContext, query: string): Promise<LogsQueryResult | string> {
-  const logs = ctx.services.logs;
-  if (!logs) return NOT_SET_UP;
+  const { logs } = ctx.services;
   try {
     return await logs.query(query, { user: ctx.actor.id });
   } catch (error) {
@@ -98,11 +105,7 @@ export const logsSchemaCommand: CommandSpec<void> = {
   role: 'viewer',
   parse: noArguments('`logs schema` takes no arguments; it lists every table.'),
   async run(ctx) {
-    const logs = ctx.services.logs;
-    if (!logs) {
-      await ctx.reply(NOT_SET_UP);
-      return;
-    }
+    const { logs } = ctx.services;
     if (!logs.schema) {
       await ctx.reply(`${logs.storeName} cannot list its tables here; try \`logs search * | getschema\`.`);
       return;

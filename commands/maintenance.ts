@@ -2,8 +2,17 @@ import { SILENCE_SCHEDULE_EXAMPLE } from '../core/oncall/maintenance';
 import { OnCallError } from '../core/oncall/service';
 import { currentOrNext, describeWindow } from '../core/oncall/window';
 import { formatLocal } from '../core/oncall/zoned-time';
-import { parseError, parsed, type CommandSpec, type ParseResult } from './spec';
+import { parseError, parsed, type CommandSpec as Spec, type ParseResult } from './spec';
 import { refusalsToUser, UserError } from './user-error';
+import type { Clock } from '../core/clock';
+import type { OnCallService } from '../core/oncall/service';
+
+/** What `silence schedule` uses (the oncall feature's services). */
+interface MaintenanceServices {
+  readonly oncall: OnCallService;
+  readonly clock: Clock;
+}
+type CommandSpec<Args = unknown> = Spec<Args, MaintenanceServices>;
 
 type ScheduleArgs = { kind: 'add'; text: string } | { kind: 'list' } | { kind: 'remove'; id: number };
 

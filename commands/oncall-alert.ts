@@ -1,20 +1,33 @@
 import { alertCard, ALERT_VERBS } from '../cards/alert';
 import type { AdaptiveCard } from '../cards/card';
 import { hasRole } from '../core/access/roles';
+import type { AlertService } from '../core/alerts/service';
+import type { Clock } from '../core/clock';
+import type { AppConfig } from '../core/config/config';
 import { peopleOf } from '../core/oncall/card-extras';
-import type { EscalationOutcome } from '../core/oncall/escalator';
-import { isActor } from '../core/oncall/service';
+import type { EscalationOutcome, Escalator } from '../core/oncall/escalator';
+import { isActor, type OnCallService } from '../core/oncall/service';
 import { noteProblem } from '../core/oncall/timeline';
-import type { TurnContext } from './context';
-import { parseError, parsed, type CardActionResult, type CardActionSpec, type CommandSpec } from './spec';
+import type { TurnContext as Turn } from './context';
+import { parseError, parsed, type CardActionResult, type CardActionSpec as ActionSpec, type CommandSpec as Spec } from './spec';
 import { UserError } from './user-error';
 
 /** Notes, Escalate, Reassign… and the per-person copy of the alert card: commands and the card's on-call buttons. */
 
+/** What they use: the oncall feature's services and the alerts it needs. */
+interface PagingServices {
+  readonly oncall: OnCallService;
+  readonly escalator: Escalator;
+  readonly alerts: AlertService;
+  readonly clock: Clock;
+  readonly config: AppConfig;
+}
+type TurnContext = Turn<PagingServices>;
+type CommandSpec<Args = unknown> = Spec<Args, PagingServices>;
+type CardActionSpec<Data = unknown> = ActionSpec<Data, PagingServices>;
+
 function paging(ctx: TurnContext) {
-  const { oncall, escalator, alerts } = ctx.services;
-  if (!oncall || !escalator || !alerts) throw new UserError('On-call paging is not set up in this bot; ask an admin to check the logs.');
-  return { oncall, escalator, alerts };
+  return ctx.services;
 }
 
 async function alertIdOf(ctx: TurnContext, id: string): Promise<string> {
@@ -38,8 +51,8 @@ async function addNote(ctx: TurnContext, alertId: string, text: string): Promise
  */
 export async function alertCardFor(ctx: TurnContext, alertId: string, reader?: { canAct: boolean; onCall: boolean }): Promise<AdaptiveCard | undefined> {
   const alerts = ctx.services.alerts;
-  const record = await alerts?.get(alertId);
-  if (!alerts || !record) return undefined;
+  const record = await alerts.get(alertId);
+  if (!record) return undefined;
   return alertCard(await alerts.cardInput(record, { conversationId: ctx.conversation.conversationId, ...(reader ? { reader } : {}) }));
 }
 
@@ -129,7 +142,7 @@ export const oncallRefreshAction: CardActionSpec<string> = {
   role: 'viewer',
   parse: idData,
   async run(ctx, id): Promise<CardActionResult> {
-    const state = await ctx.services.oncall?.escalations.get(id);
+    const state = await ctx.services.oncall.escalations.get(id);
     // The one being paged now (the last page sent), or the primary before any personal page.
     const current = state?.pages[Math.max(0, state.nextPage - 1)]?.member;
     const onCall = current !== undefined && isActor(current, ctx.actor);

@@ -5,16 +5,19 @@ import { describeHandoff, ROTATION_EXAMPLE, type Member, type RotationInput } fr
 import { OVERRIDE_EXAMPLE } from '../core/oncall/override';
 import type { OnCall } from '../core/oncall/schedule';
 import { formatLocal } from '../core/oncall/zoned-time';
-import type { TurnContext } from './context';
-import { noArguments, parseError, parsed, type CommandSpec, type ParseResult } from './spec';
+import type { TurnContext as Turn } from './context';
+import { noArguments, parseError, parsed, type CommandSpec as Spec, type ParseResult } from './spec';
 import { refusalsToUser, UserError } from './user-error';
 
-const NOT_SET_UP = 'On call is not set up in this bot (the oncall feature did not start); ask an admin to check the logs.';
+/** What the on-call commands use (the oncall feature's services). */
+export interface OnCallServices {
+  readonly oncall: OnCallService;
+}
+type TurnContext = Turn<OnCallServices>;
+type CommandSpec<Args = unknown> = Spec<Args, OnCallServices>;
 
 function oncallOf(ctx: TurnContext): OnCallService {
-  const service = ctx.services.oncall;
-  if (!service) throw new UserError(NOT_SET_UP);
-  return service;
+  return ctx.services.oncall;
 }
 
 const who = (m: Member | undefined): string => (m ? `**${m.name}**` : 'nobody');

@@ -1,5 +1,5 @@
 import type { CommandSpec, CardActionSpec } from './spec';
-import { closest } from './did-you-mean';
+import { rankNearest } from '../core/text/nearest';
 
 /**
  * The single source of truth for commands: lookup by name or alias, help, "did you
@@ -60,6 +60,6 @@ export class CommandRegistry {
 
   /** Up to three known words closest to what the user typed. */
   suggest(word: string): string[] {
-    return closest(word.toLowerCase(), [...this.byWord.keys()], 3);
+    return rankNearest(word, this.byWord.keys(), { max: 3, prefixCounts: true });
   }
 }

@@ -15,12 +15,24 @@ import type { RolloutView } from '../core/rollouts/view';
 import { parseWaves } from '../core/rollouts/waves';
 import { parseRolloutWindow } from '../core/oncall/rollout-window';
 import type { DeviceFilter } from '../core/ports/fleet';
-import type { TurnContext } from './context';
-import { noArguments, parseError, parsed, type CardActionResult, type CardActionSpec, type CommandSpec, type ParseResult } from './spec';
+import type { TurnContext as Turn } from './context';
+import { noArguments, parseError, parsed, type CardActionResult, type CardActionSpec as ActionSpec, type CommandSpec as Spec, type ParseResult } from './spec';
 import { UserError } from './user-error';
+import type { FirmwareCatalog } from '../core/ports/feed';
+import type { Notifier } from '../core/notifications/notifier';
+import type { AppConfig } from '../core/config/config';
 
-const NOT_SET_UP =
-  'Rollouts are not set up in this FleetOps: the rollouts feature needs a fleet backend (FLEET_BACKEND) and a firmware feed (FEED_BACKEND). An admin can enable them; see docs/azure-setup.md.';
+/** What the rollout commands use (the rollouts feature's services and dependencies). */
+export interface RolloutServices {
+  readonly rollouts: RolloutService;
+  readonly feed: FirmwareCatalog;
+  readonly notifier: Notifier;
+  readonly config: AppConfig;
+}
+type TurnContext = Turn<RolloutServices>;
+type CommandSpec<Args = unknown> = Spec<Args, RolloutServices>;
+type CardActionSpec<Data = unknown> = ActionSpec<Data, RolloutServices>;
+
 const ROLLOUT_ID = /^R?\d{1,9}$/i;
 
 /** The progress card with the buttons the user's role may press (and, after a click that changed nothing, why). */
@@ -32,9 +44,7 @@ async function adoptAsRolloutCard(ctx: TurnContext, rolloutId: string, activityI
 }
 
 function service(ctx: TurnContext): RolloutService {
-  const rollouts = ctx.services.rollouts;
-  if (!rollouts) throw new UserError(NOT_SET_UP);
-  return rollouts;
+  return ctx.services.rollouts;
 }
 
 // ---------------------------------------------------------------- firmware
@@ -48,8 +58,7 @@ export const firmwareCommand: CommandSpec<void> = {
   role: 'viewer',
   parse: noArguments('`firmware` takes no arguments; `rollout plan <version>` plans one.'),
   async run(ctx) {
-    const feed = ctx.services.feed;
-    if (!feed) throw new UserError(NOT_SET_UP);
+    const { feed } = ctx.services;
     await ctx.typing();
     const versions = await feed.list();
     await ctx.reply(firmwareListCard({ versions, source: ctx.services.config.feed.backend === 'artifacts' ? 'Azure Artifacts feed' : 'firmware catalog' }));

@@ -2,6 +2,7 @@ import type { Role } from '../core/access/roles';
 import type { TurnContext } from './context';
 import type { AdaptiveCard } from '../cards/card';
 import type { RefusalCode } from '../core/refusal';
+import type { Services } from './services';
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -18,7 +19,7 @@ export const noArguments =
  * A chat command. Help, "did you mean", the Teams manifest's command list and the
  * access check all come from these specs; nothing else knows about commands.
  */
-export interface CommandSpec<Args = any> {
+export interface CommandSpec<Args = any, S = Services> {
   readonly name: string;
   readonly aliases?: readonly string[];
   readonly summary: string;
@@ -31,7 +32,7 @@ export interface CommandSpec<Args = any> {
   readonly sideEffects?: boolean;
   /** `input` is the text after the command word, trimmed. */
   parse(input: string): ParseResult<Args>;
-  run(ctx: TurnContext, args: Args): Promise<void>;
+  run(ctx: TurnContext<S>, args: Args): Promise<void>;
 }
 
 /**
@@ -53,17 +54,17 @@ export type CardActionResult = (
 };
 
 /** A card button (Action.Execute verb) handler. */
-export interface CardActionSpec<Data = any> {
+export interface CardActionSpec<Data = any, S = Services> {
   readonly verb: string;
   readonly role: Role;
   readonly sideEffects?: boolean;
   /** Validate the button's data (never trust it: a client can send anything). */
   parse(data: Record<string, unknown>): ParseResult<Data>;
-  run(ctx: TurnContext, data: Data): Promise<CardActionResult>;
+  run(ctx: TurnContext<S>, data: Data): Promise<CardActionResult>;
   /**
    * The card to answer with when `run` was refused (core's Refusal): typically the current state
    * with the refusal's `line` (rendered by dispatch) on top. Without it, or when it returns
    * undefined, the clicker gets the line as a message.
    */
-  afterRefusal?(ctx: TurnContext, data: Data, refused: { readonly code: RefusalCode; readonly line: string }): Promise<AdaptiveCard | undefined>;
+  afterRefusal?(ctx: TurnContext<S>, data: Data, refused: { readonly code: RefusalCode; readonly line: string }): Promise<AdaptiveCard | undefined>;
 }

@@ -7,18 +7,27 @@ import { assessHealth } from '../core/fleet/health';
 import { formatRelativeTime } from '../core/text/relative-time';
 import { formatDuration } from '../core/text/duration';
 import { firmwareOf, healthOf, isUpdating } from '../core/fleet/twin-view';
-import type { TurnContext } from './context';
-import { parseError, parsed, type CardActionSpec, type CommandSpec, type ParseResult } from './spec';
+import type { TurnContext as Turn } from './context';
+import { parseError, parsed, type CardActionSpec as ActionSpec, type CommandSpec as Spec, type ParseResult } from './spec';
 import { UserError } from './user-error';
+import type { Clock } from '../core/clock';
+import type { LogsClient } from '../core/ports/logs';
+import type { AlertService } from '../core/alerts/service';
+import type { RolloutService } from '../core/rollouts/service';
 
-export const NO_FLEET =
-  'The fleet is not connected, so I cannot look up devices. An admin can set FLEET_BACKEND=local (the simulated fleet) or FLEET_BACKEND=iothub with IOTHUB_CONNECTION_STRING.';
-
-export function fleetOf(ctx: TurnContext): FleetClient {
-  const fleet = ctx.services.fleet;
-  if (!fleet) throw new UserError(NO_FLEET);
-  return fleet;
+/** What the device commands use (the fleet feature's dependencies; alerts, rollouts and logs when the bot has them). */
+export interface DeviceServices {
+  readonly fleet: FleetClient;
+  readonly clock: Clock;
+  readonly logs?: LogsClient;
+  readonly alerts?: Pick<AlertService, 'openForDevice'>;
+  readonly rollouts?: Pick<RolloutService, 'membershipOf'>;
 }
+
+/** The device commands' turn. */
+type TurnContext = Turn<DeviceServices>;
+type CommandSpec<Args = unknown> = Spec<Args, DeviceServices>;
+type CardActionSpec<Data = unknown> = ActionSpec<Data, DeviceServices>;
 
 /** Finds the device the user meant, forgiving case and punctuation; else names the closest ids. */
 export async function findDevice(fleet: FleetClient, typed: string): Promise<DeviceTwin> {
@@ -45,7 +54,7 @@ export async function deviceStatusView(ctx: TurnContext, twin: DeviceTwin, notic
   if (h.uptime !== undefined) facts.push({ title: 'Uptime', value: formatDuration(h.uptime * 1000) });
   if (h.reboots !== undefined) facts.push({ title: 'Reboots', value: String(h.reboots) });
   if (h.errorCount !== undefined) facts.push({ title: 'Errors (last hour)', value: String(h.errorCount) });
-  const { config } = ctx.services;
+  const about = ctx.services.fleet.describe();
   return {
     deviceId: twin.deviceId,
     connected: twin.connectionState === 'Connected',
@@ -72,8 +81,8 @@ export async function deviceStatusView(ctx: TurnContext, twin: DeviceTwin, notic
     alerts: await openAlerts(ctx, twin.deviceId),
     notice,
     showLogs: ctx.services.logs !== undefined,
-    portalUrl: config.fleetBackend === 'iothub' ? portalUrl(config.iothub.resourceId) : undefined,
-    source: config.fleetBackend,
+    portalUrl: about.portalUrl,
+    source: about.backend,
     asOf: absoluteTime(now.toISOString()),
   };
 }
@@ -109,19 +118,8 @@ async function openAlerts(ctx: TurnContext, deviceId: string): Promise<DeviceSta
   }
 }
 
-/**
- * The hub's page in the portal. With IOTHUB_RESOURCE_ID (the hub's ARM id) it opens that
- * hub; without it, the list of IoT hubs.
- */
-function portalUrl(resourceId: string | undefined): string {
-  if (resourceId && /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Devices\/IotHubs\/[^/]+$/i.test(resourceId)) {
-    return `https://portal.azure.com/#resource${resourceId}/overview`;
-  }
-  return 'https://portal.azure.com/#browse/Microsoft.Devices%2FIotHubs';
-}
-
 export async function statusCard(ctx: TurnContext, deviceId: string, notice?: DeviceStatusView['notice']): Promise<AdaptiveCard> {
-  const twin = await findDevice(fleetOf(ctx), deviceId);
+  const twin = await findDevice(ctx.services.fleet, deviceId);
   return deviceStatusCard(await deviceStatusView(ctx, twin, notice));
 }
 
@@ -169,7 +167,7 @@ export const rebootAskAction: CardActionSpec<{ deviceId: string }> = {
   role: 'operator',
   parse: parseDeviceData,
   async run(ctx, { deviceId }) {
-    const twin = await findDevice(fleetOf(ctx), deviceId);
+    const twin = await findDevice(ctx.services.fleet, deviceId);
     const fw = firmwareOf(twin);
     const updating = isUpdating(fw.status) ? `${fw.status} ${fw.pending ?? fw.desired ?? ''}`.trim() : undefined;
     return { card: rebootConfirmCard({ deviceId: twin.deviceId, connected: twin.connectionState === 'Connected', updating }) };
@@ -183,7 +181,7 @@ export const rebootConfirmAction: CardActionSpec<{ deviceId: string }> = {
   sideEffects: true,
   parse: parseDeviceData,
   async run(ctx, { deviceId }) {
-    const fleet = fleetOf(ctx);
+    const fleet = ctx.services.fleet;
     const twin = await findDevice(fleet, deviceId);
     const result = await fleet.invokeMethod(twin.deviceId, 'reboot', { requestedBy: ctx.actor.name }, { responseTimeoutInSeconds: 30 });
     if (result.status < 200 || result.status >= 300) {

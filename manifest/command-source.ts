@@ -1,7 +1,7 @@
 import { allCommandSpecs } from '../bot/commands';
-import type { CommandSpec } from '../commands/spec';
+import type { CommandInfo } from '../bot/features/feature';
 
 /** The command registry's specs: the single source of the manifest's command menu. */
-export function registryCommandSpecs(): readonly CommandSpec[] {
+export function registryCommandSpecs(): readonly CommandInfo[] {
   return allCommandSpecs();
 }

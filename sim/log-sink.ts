@@ -1,7 +1,8 @@
 /**
- * Where the simulated devices write their logs, telemetry and events: the logs port's
- * `ingest(table, rows)` (LogsClient satisfies this). Optional: without it they only
- * talk to the registry.
+ * Where the simulated devices write their logs, telemetry and events: the embedded log
+ * store's `ingest(table, rows)` (backends/logs/local/embedded-logs-client.ts). Not part of
+ * the logs port: Log Analytics is fed by Azure Monitor, never by the bot. Optional: without
+ * it the devices only talk to the registry.
  */
 export interface LogSink {
   ingest(table: 'DeviceLogs' | 'DeviceTelemetry' | 'DeviceEvents', rows: readonly Record<string, unknown>[]): Promise<unknown> | unknown;

@@ -46,7 +46,7 @@ export class LogAnalyticsLogsClient implements LogsClient {
       : 'durationInMs' in span
         ? { duration: `PT${Math.max(1, Math.round(span.durationInMs / 1000))}S` }
         : { startTime: span.startTime, endTime: span.endTime };
-    let result;
+    let result: Awaited<ReturnType<LogsQueryClient['queryWorkspace']>>;
     try {
       result = await this.client.queryWorkspace(this.workspaceId, kql, timespan, {
         serverTimeoutInSeconds: Math.ceil((options.timeoutInMs ?? DEFAULT_TIMEOUT_MS) / 1000),
@@ -97,10 +97,6 @@ export class LogAnalyticsLogsClient implements LogsClient {
       byTable.get(String(table))?.push({ name: String(name), type: kqlTypeFromName(String(type)) ?? 'string' });
     }
     return [...byTable].map(([name, cols]) => ({ name, columns: cols }));
-  }
-
-  async ingest(): Promise<number> {
-    throw new LogsQueryError('Log Analytics is fed by Azure Monitor (diagnostic settings, the Logs Ingestion API), not by the bot.', 'config');
   }
 
   async close(): Promise<void> {

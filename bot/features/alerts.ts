@@ -22,10 +22,10 @@ import { AlertRuleEvaluator } from '../../jobs/alert-rules';
 import { loadAlertRules } from '../../sim/alert-rules';
 import { jwksKeyGetter, type EntraTokenOptions } from '../webhooks/entra-token';
 import { alertsWebhookRouter } from '../webhooks/alerts';
-import type { FleetClient } from '../../core/ports/fleet';
 import { tagOf } from '../../core/fleet/twin-view';
 import type { JobSpec, ScheduledJob } from '../../core/scheduling/scheduler';
-import type { Feature, FeatureDeps, FeatureModule } from './feature';
+import { defineFeature, type BuiltFeature, type Feature, type FeatureDeps } from './feature';
+import type { Provided } from './provided';
 
 /**
  * Alerts: Azure Monitor (or the local rules) → POST /api/alerts → stored → cards in
@@ -36,6 +36,8 @@ import type { Feature, FeatureDeps, FeatureModule } from './feature';
  * secure webhooks with Entra ID tokens), ALERTS_STORM_THRESHOLD (K, default 5),
  * ALERTS_STORM_WINDOW_SECONDS (W, default 60), ALERT_RULES=on|off (local rules, default on
  * with FLEET_BACKEND=local), ALERT_RULES_FILE (default sim/alert-rules.yaml).
+ * Uses the fleet (an alert's site from its device's tags; the local rules) and logs (the local
+ * rules' queries) when they are there.
  */
 // Teams lets a conversation take about one update per second in a burst (8/2 s, 60/30 s): rendering more often is wasted.
 const STORM_FLUSH_MS = 1_000;
@@ -48,19 +50,24 @@ export interface AlertsFeatureOptions {
   readonly schedule?: (everyMs: number, tick: () => void) => () => void;
 }
 
-export function createAlertsFeatureModule(options: AlertsFeatureOptions = {}): FeatureModule {
-  return {
+type AlertsDeps = FeatureDeps<[], ['fleet', 'logs']>;
+
+export function createAlertsFeatureModule(options: AlertsFeatureOptions = {}): Feature {
+  return defineFeature({
     name: 'alerts',
+    needs: [],
+    uses: ['fleet', 'logs'],
+    commandsMayUse: ['oncall'],
     migrations: alertMigrations,
     commands: ALERT_COMMANDS,
     actions: ALERT_ACTIONS,
     create: (deps) => createAlertsFeature(deps, options),
-  };
+  });
 }
 
-export const alertsFeature: FeatureModule = createAlertsFeatureModule();
+export const alertsFeature = createAlertsFeatureModule();
 
-async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOptions): Promise<Feature> {
+async function createAlertsFeature(deps: AlertsDeps, options: AlertsFeatureOptions): Promise<BuiltFeature<Provided['alerts']>> {
   const { config, clock, log } = deps;
   // Webhook batches share their disk flush off the event loop; checkpoints run on their own thread.
   const { unitOfWork } = deps;
@@ -115,10 +122,9 @@ async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOpti
   const evaluator = localRules(deps, token, repo);
 
   return {
-    name: 'alerts',
     routes: [{ path: '/api/alerts', router: alertsWebhookRouter({ token, entra, accept, log }) }],
     localSecrets: token && !config.bot ? { ALERTS_WEBHOOK_TOKEN: token } : undefined,
-    services: {
+    provides: {
       alerts: service,
       alertRouted: { add: (listener) => void routed.push(listener), hold: (held) => void holds.push(held), release: (alertId) => ingestor.release(alertId) },
     },
@@ -161,9 +167,9 @@ async function createAlertsFeature(deps: FeatureDeps, options: AlertsFeatureOpti
 }
 
 /** The site of a device from its twin tags, when the alert does not say (bounded: ingestion must stay fast). */
-function siteResolver(deps: FeatureDeps): (deviceId: string) => Promise<string | undefined> {
+function siteResolver(deps: AlertsDeps): (deviceId: string) => Promise<string | undefined> {
   return async (deviceId) => {
-    const fleet = fleetOf(deps);
+    const fleet = deps.fleet;
     if (!fleet) return undefined;
     try {
       const twin = await fleet.getDevice(deviceId, { timeoutInMs: 300 });
@@ -174,7 +180,7 @@ function siteResolver(deps: FeatureDeps): (deviceId: string) => Promise<string |
   };
 }
 
-function localRules(deps: FeatureDeps, token: string | undefined, repo: AlertRepository) {
+function localRules(deps: AlertsDeps, token: string | undefined, repo: AlertRepository) {
   if (!deps.config.alerts.localRules) return undefined;
   if (!token) {
     deps.log.warn('local alert rules need ALERTS_WEBHOOK_TOKEN to post to /api/alerts; they are off');
@@ -184,8 +190,8 @@ function localRules(deps: FeatureDeps, token: string | undefined, repo: AlertRep
   const url = `${deps.selfUrl}/api/alerts?token=${encodeURIComponent(token)}`;
   const rules = new AlertRuleEvaluator({
     rules: config.rules,
-    fleet: fleetOf(deps),
-    logs: deps.previous.logs,
+    fleet: deps.fleet,
+    logs: deps.logs,
     firing: () => repo.listFiringWithPrefix(LOCAL_ALERT_PREFIX),
     post: async (payload) => {
       const response = await fetch(url, {
@@ -201,9 +207,6 @@ function localRules(deps: FeatureDeps, token: string | undefined, repo: AlertRep
   });
   return { rules, intervalMs: config.intervalSeconds * 1000, count: config.rules.length };
 }
-
-/** The fleet feature's client, when it is built (read structurally: it lands in Services with that feature). */
-const fleetOf = (deps: FeatureDeps): FleetClient | undefined => (deps.previous as { fleet?: FleetClient }).fleet;
 
 /** Renders dirty storm cards a few at a time: a run returns at once for more while a round is unfinished. */
 function stormFlushJob(publisher: AlertPublisher, repo: AlertRepository): JobSpec {

@@ -12,7 +12,7 @@ import type { PipelineRun } from '../../core/deployments/run';
 import { DeploymentService } from '../../core/deployments/service';
 import { validateDeploymentFilter } from '../../core/deployments/subscription-filter';
 import { devopsWebhookRouter } from '../webhooks/devops';
-import type { FeatureDeps, FeatureModule } from './feature';
+import { defineFeature, type Platform } from './feature';
 
 /**
  * Deployments: Azure DevOps service hooks → one card per run in subscribed
@@ -22,8 +22,9 @@ import type { FeatureDeps, FeatureModule } from './feature';
  * basic auth), DEVOPS_BACKEND=local|azure, AZURE_DEVOPS_ORG_URL, AZURE_DEVOPS_PROJECT,
  * AZURE_DEVOPS_PAT (or keyvault:NAME; without a PAT, an Entra token of the managed identity).
  */
-export const deploymentsFeature: FeatureModule = {
+export const deploymentsFeature = defineFeature({
   name: 'deployments',
+  needs: [],
   commands: [deploymentsCommand],
   actions: [approveDeploymentAction, rejectDeploymentAction],
   migrations: DEPLOYMENT_MIGRATIONS,
@@ -46,9 +47,8 @@ export const deploymentsFeature: FeatureModule = {
     });
     deps.log.info({ approvals: approvals.kind }, 'deployments ready: POST /api/devops');
     return {
-      name: 'deployments',
       routes: [{ path: '/api/devops', router: devopsWebhookRouter({ credentials, receive: (body, raw) => service.receive(body, raw), log: deps.log }) }],
-      services: { deployments: service },
+      provides: { deployments: service },
       localSecrets: deps.config.bot ? undefined : { DEVOPS_WEBHOOK_USER: credentials.user, DEVOPS_WEBHOOK_PASSWORD: credentials.password },
       validateSubscriptionFilter: { topic: 'deployments', validate: validateDeploymentFilter },
       async start() {
@@ -57,7 +57,7 @@ export const deploymentsFeature: FeatureModule = {
       },
     };
   },
-};
+});
 
 function summary(run: PipelineRun): string {
   const pending = run.approvals.find((a) => a.status === 'pending');
@@ -66,7 +66,7 @@ function summary(run: PipelineRun): string {
 }
 
 /** Never unauthenticated: without configured credentials, random ones only the local stand-in knows. */
-function webhookCredentials(deps: FeatureDeps): { user: string; password: string } {
+function webhookCredentials(deps: Platform): { user: string; password: string } {
   if (deps.config.devopsWebhook) return deps.config.devopsWebhook;
   const message =
     'DEVOPS_WEBHOOK_USER / DEVOPS_WEBHOOK_PASSWORD are not set: /api/devops takes random credentials for this run (printed at start in local mode, used by `npx fleetops send pipeline`).';
@@ -75,7 +75,7 @@ function webhookCredentials(deps: FeatureDeps): { user: string; password: string
   return { user: 'fleetops-local', password: randomBytes(24).toString('base64url') };
 }
 
-function approvalsClient(deps: FeatureDeps, credentials: { user: string; password: string }): ApprovalsClient {
+function approvalsClient(deps: Platform, credentials: { user: string; password: string }): ApprovalsClient {
   const devops = deps.config.devops;
   if (devops.backend === 'local')
     return new LocalApprovals({ selfUrl: deps.selfUrl, credentials, clock: deps.clock, log: deps.log.child({ adapter: 'local-devops' }) });

@@ -1,24 +1,24 @@
 import { createLogsClient } from '../../backends/logs';
 import { logsActions, logsButtonActions, logsCommand, logsSchemaCommand } from '../../commands/logs';
 import type { ScheduledJob } from '../../core/scheduling/scheduler';
-import type { Feature, FeatureModule } from './feature';
+import { defineFeature } from './feature';
 
 /**
  * Logs: `logs <KQL>` / `logs device-42` on Log Analytics or the embedded DuckDB store.
  * The Kusto parser is warmed in the background at start (in the KQL compiler process)
- * so the first query is quick;
- * the simulated fleet writes its log lines and telemetry through `services.logs`.
+ * so the first query is quick. The embedded store is also the simulated fleet's log sink
+ * (`logSink`): its devices write log lines and telemetry there.
  */
-export const logsFeature: FeatureModule = {
+export const logsFeature = defineFeature({
   name: 'logs',
+  needs: [],
   commands: [logsCommand, logsSchemaCommand],
   actions: [...logsActions, ...logsButtonActions],
-  async create(deps): Promise<Feature> {
-    const logs = createLogsClient(deps.config, { clock: deps.clock, logger: deps.log });
+  async create(deps) {
+    const { client: logs, sink } = createLogsClient(deps.config, { clock: deps.clock, logger: deps.log });
     let warmUp: ScheduledJob | undefined;
     return {
-      name: 'logs',
-      services: { logs },
+      provides: { logs, logSink: sink },
       async start() {
         // After the bot is up (warming takes a few seconds of CPU), so readiness and the
         // first chat turns do not compete with it.
@@ -32,4 +32,4 @@ export const logsFeature: FeatureModule = {
       },
     };
   },
-};
+});

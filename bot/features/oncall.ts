@@ -23,7 +23,8 @@ import { rotationToPage } from '../../core/oncall/paging';
 import { OnCallService } from '../../core/oncall/service';
 import { BOT_ACTOR } from '../../core/oncall/timeline';
 import type { ScheduledJob } from '../../core/scheduling/scheduler';
-import type { Feature, FeatureDeps, FeatureModule } from './feature';
+import { defineFeature, type BuiltFeature, type Feature, type FeatureDeps } from './feature';
+import type { Provided } from './provided';
 
 /**
  * On call: rotations and overrides (`oncall …`), maintenance windows (`silence schedule …`),
@@ -33,7 +34,8 @@ import type { Feature, FeatureDeps, FeatureModule } from './feature';
  *
  * Settings (readConfig: config.oncall): ONCALL_FILE, a YAML file of rotations, maintenance
  * windows and rule → runbook links (core/oncall/file.ts). Its rotations replace those of the
- * same name at every start; the others are managed in chat.
+ * same name at every start; the others are managed in chat. Needs the alerts feature: it
+ * pages from their cards.
  */
 export interface OnCallFeatureOptions {
   /** Replaces the scheduler's 15-second job (tests call the tick themselves when they move their clock). */
@@ -42,19 +44,20 @@ export interface OnCallFeatureOptions {
 
 const TICK_MS = 15_000;
 
-export function createOnCallFeatureModule(options: OnCallFeatureOptions = {}): FeatureModule {
-  return {
+export function createOnCallFeatureModule(options: OnCallFeatureOptions = {}): Feature {
+  return defineFeature({
     name: 'oncall',
+    needs: ['alerts'],
     migrations: oncallMigrations,
     commands: [...ONCALL_COMMANDS, silenceScheduleCommand, alertNoteCommand, alertEscalateCommand],
     actions: [oncallNoteAction, oncallEscalateAction, oncallReassignAction, oncallRefreshAction],
     create: (deps) => createOnCallFeature(deps, options),
-  };
+  });
 }
 
-export const oncallFeature: FeatureModule = createOnCallFeatureModule();
+export const oncallFeature = createOnCallFeatureModule();
 
-async function createOnCallFeature(deps: FeatureDeps, options: OnCallFeatureOptions): Promise<Feature> {
+async function createOnCallFeature(deps: FeatureDeps<['alerts'], []>, options: OnCallFeatureOptions): Promise<BuiltFeature<Provided['oncall']>> {
   const store = deps.stores.oncall();
   const doc = deps.config.oncall.file ? loadOnCallFile(deps.config.oncall.file) : undefined;
   const service = new OnCallService(store, deps.clock, doc?.runbooks);
@@ -73,30 +76,30 @@ async function createOnCallFeature(deps: FeatureDeps, options: OnCallFeatureOpti
     );
   }
   const log = deps.log.child({ feature: 'oncall' });
-  const alerts = deps.previous.alerts;
+  const { alerts, alertRouted } = deps;
   const escalator = new Escalator({
     oncall: service,
     notifier: deps.notifier,
     clock: deps.clock,
     log,
     alert: async (id) => {
-      const record = await alerts?.get(id);
+      const record = await alerts.get(id);
       return (
         record && { severity: record.severity, state: record.state, resolved: record.monitorCondition === 'Resolved', acknowledgedBy: record.acknowledgedBy }
       );
     },
     // The personal page is the alert's card itself, with the same actions, and a line saying why.
     pageMessage: async (id, page) => {
-      const record = await alerts?.get(id);
-      if (!record || !alerts) return undefined;
+      const record = await alerts.get(id);
+      if (!record) return undefined;
       const why = `it is unacknowledged and ${page.level === 'primary' ? 'you are on call' : `you are the ${page.level}`}`;
       return { card: alertCard(await alerts.cardInput(record, { page: { why } })), summary: `Page: ${record.rule} (Sev${record.severity}) ${why}` };
     },
-    republish: async (id) => alerts?.republish(id),
+    republish: async (id) => alerts.republish(id),
     audit: deps.audit,
   });
   const { roles } = deps.config;
-  alerts?.useCardExtras(
+  alerts.useCardExtras(
     onCallCardExtras(service, (people) => teamsUserIds([...people.map((p) => p.id), ...roles.operators, ...roles.releaseLeads, ...roles.admins])),
   );
 
@@ -125,10 +128,10 @@ async function createOnCallFeature(deps: FeatureDeps, options: OnCallFeatureOpti
       if (rotation) await escalator.start({ alertId: record.alertId, conversationId: delivery.conversationId, rotation });
     }
   };
-  deps.previous.alertRouted?.add(startPaging);
+  alertRouted.add(startPaging);
   // Maintenance windows: matching alerts are stored and listed, but get no card and no page.
   await service.refreshWindows();
-  deps.previous.alertRouted?.hold((record) => {
+  alertRouted.hold((record) => {
     const held = record.monitorCondition === 'Fired' ? service.heldBy(record) : undefined;
     if (held) {
       const detail = `maintenance window #${held.window.id} until ${held.occurrence.end.toISOString()}`;
@@ -139,12 +142,9 @@ async function createOnCallFeature(deps: FeatureDeps, options: OnCallFeatureOpti
     }
     return held !== undefined;
   });
-  if (!deps.previous.alertRouted) log.warn('no alerts feature: on call pages nobody');
 
   // Held alerts whose window has ended: those still firing get their cards now (release re-checks, so once is enough).
   const releaseEnded = async () => {
-    const alertRouted = deps.previous.alertRouted;
-    if (!alertRouted) return;
     const now = deps.clock.now().getTime();
     for (const { alertId, until } of await store.timeline.heldUntil(now)) {
       // The marker first: if another window holds it again, that newer hold comes after the marker and stays pending.
@@ -170,8 +170,10 @@ async function createOnCallFeature(deps: FeatureDeps, options: OnCallFeatureOpti
   let stopTimer: (() => void) | undefined;
   let tickJob: ScheduledJob | undefined;
   return {
-    name: 'oncall',
-    services: { oncall: service, escalator },
+    provides: { oncall: service, escalator },
+    async onPersonalChat(keys: readonly string[], conversationId: string) {
+      await service.personalChats.remember(keys, conversationId);
+    },
     async start() {
       const tick = async () => {
         await Promise.all([escalator.tick(), service.refreshWindows().then(releaseEnded)]).catch((error: unknown) =>

@@ -1,9 +1,3 @@
-import { entraTokenSource } from '../../backends/devops/entra';
-import { ArtifactsFirmwareCatalog } from '../../backends/feed/artifacts';
-import { LocalFirmwareCatalog } from '../../backends/feed/local';
-import type { FirmwareCatalog } from '../../core/ports/feed';
-import type { FleetClient } from '../../core/ports/fleet';
-import type { LogsClient } from '../../core/ports/logs';
 import { rolloutMigrations } from '../../backends/store/sqlite/rollouts';
 import { teamsUserIds } from '../../cards/refresh-users';
 import { ROLLOUT_ACTIONS, ROLLOUT_COMMANDS } from '../../commands/rollouts';
@@ -12,15 +6,15 @@ import { RolloutService } from '../../core/rollouts/service';
 import { logsTail, NotifierRolloutAnnouncer } from '../../jobs/rollout-announcer';
 import { RolloutTickJob } from '../../jobs/rollout-tick';
 import type { Scheduler } from '../../core/scheduling/scheduler';
-import type { Feature, FeatureDeps, FeatureModule } from './feature';
+import { defineFeature, type BuiltFeature, type Feature, type FeatureDeps } from './feature';
+import type { Provided } from './provided';
 
 /**
- * Firmware rollouts: the catalog, the engine and its 10-second tick, commands and cards.
+ * Firmware rollouts: the engine and its 10-second tick, commands and cards. Needs the fleet
+ * (the devices) and the firmware catalog (bot/features/firmware.ts); uses the logs for the
+ * failing devices' last lines.
  *
- * Settings (readConfig: config.feed, config.rollouts):
- *   FEED_BACKEND=local|artifacts (default: artifacts when FEED_ORGANIZATION is set)
- *   FEED_ORGANIZATION, FEED_PROJECT (optional), FEED_NAME, FEED_PACKAGE (default device-firmware),
- *   FEED_TOKEN (a PAT with Packaging Read, or keyvault:NAME; without it an Entra token is used)
+ * Settings (readConfig: config.rollouts):
  *   ROLLOUT_WRITES_PER_SECOND (default 50 with IoT Hub — S1's twin-update quota — and 2000 locally),
  *   ROLLOUT_SOAK_SECONDS (default 300 with IoT Hub, 30 locally), ROLLOUT_PHASE_TIMEOUT_MINUTES (default 30)
  */
@@ -29,30 +23,29 @@ export interface RolloutsFeatureOptions {
   readonly scheduler?: Scheduler;
 }
 
-export function createRolloutsFeatureModule(options: RolloutsFeatureOptions = {}): FeatureModule {
-  return {
+export function createRolloutsFeatureModule(options: RolloutsFeatureOptions = {}): Feature {
+  return defineFeature({
     name: 'rollouts',
+    needs: ['fleet', 'firmware'],
+    uses: ['logs'],
     migrations: rolloutMigrations,
     commands: ROLLOUT_COMMANDS,
     actions: ROLLOUT_ACTIONS,
     create: (deps) => createRolloutsFeature(deps, options),
-  };
+  });
 }
 
-export const rolloutsFeature: FeatureModule = createRolloutsFeatureModule();
+export const rolloutsFeature = createRolloutsFeatureModule();
 
-async function createRolloutsFeature(deps: FeatureDeps, options: RolloutsFeatureOptions): Promise<Feature> {
-  const previous = deps.previous as { fleet?: FleetClient; logs?: LogsClient };
-  const feed = catalog(deps);
-  if (!previous.fleet) {
-    deps.log.warn('rollouts: no fleet service (the fleet feature is missing); rollout commands will say so');
-    return { name: 'rollouts', services: { feed } };
-  }
+async function createRolloutsFeature(
+  deps: FeatureDeps<['fleet', 'firmware'], ['logs']>,
+  options: RolloutsFeatureOptions,
+): Promise<BuiltFeature<Provided['rollouts']>> {
   const service = new RolloutService({
     repo: deps.stores.rollouts(),
     unitOfWork: deps.unitOfWork,
-    fleet: previous.fleet,
-    catalog: feed,
+    fleet: deps.fleet,
+    catalog: deps.feed,
     clock: deps.clock,
     log: deps.log.child({ feature: 'rollouts' }),
     defaults: deps.config.rollouts,
@@ -61,14 +54,13 @@ async function createRolloutsFeature(deps: FeatureDeps, options: RolloutsFeature
   const refreshUserIds = teamsUserIds([...deps.config.roles.releaseLeads, ...deps.config.roles.admins]);
   const announcer = new NotifierRolloutAnnouncer(service, deps.notifier, deps.subscriptions, {
     refreshUserIds,
-    logTail: previous.logs ? logsTail(previous.logs) : undefined,
+    logTail: deps.logs ? logsTail(deps.logs) : undefined,
     log: deps.log,
   });
   service.announcer = announcer;
   const job = new RolloutTickJob(service, announcer, deps.log.child({ job: 'rollout-tick' }), options.scheduler ?? deps.scheduler, deps.audit);
   return {
-    name: 'rollouts',
-    services: { rollouts: service, feed },
+    provides: { rollouts: service },
     validateSubscriptionFilter: { topic: 'rollouts', validate: validateRolloutFilter },
     async start() {
       job.start();
@@ -77,17 +69,4 @@ async function createRolloutsFeature(deps: FeatureDeps, options: RolloutsFeature
       await job.stop();
     },
   };
-}
-
-function catalog(deps: FeatureDeps): FirmwareCatalog {
-  const feed = deps.config.feed;
-  if (feed.backend === 'local') return new LocalFirmwareCatalog(deps.config.dataDir);
-  return new ArtifactsFirmwareCatalog({
-    organization: feed.organization,
-    project: feed.project,
-    feed: feed.feed,
-    packageName: feed.packageName,
-    // Azure Artifacts is Azure DevOps: the same Entra token source (one credential, its token cached).
-    credential: feed.token ? { pat: feed.token } : { getToken: entraTokenSource() },
-  });
 }

@@ -1,5 +1,5 @@
 import type { DeviceFilter, FwUpdateStatus } from '../ports/fleet';
-import { editDistance } from '../text/edit-distance';
+import { rankNearest } from '../text/nearest';
 
 /**
  * The device filter language, shared by `devices`, `fleet`, rollout targets and
@@ -73,7 +73,8 @@ export function parseDeviceFilter(text: string): FilterParseResult {
         if (problem) return fail(problem);
         continue;
       }
-      const tags = (out.tags ??= {});
+      out.tags ??= {};
+      const tags = out.tags;
       if (tags[name] !== undefined && tags[name] !== value)
         return fail(`\`${term}\` contradicts an earlier \`tag.${name}:${tags[name]}\`; nothing would match.`);
       tags[name] = value;
@@ -117,9 +118,7 @@ export function describeDeviceFilter(filter: DeviceFilter): string {
 function unknownTerm(term: string): string {
   const word = term.split(/[:=]/)[0]!.toLowerCase();
   const known = [...KEYS, ...Object.keys(KEY_ALIASES), ...FLAGS, 'tag'];
-  const scored = known.map((k) => ({ k, d: editDistance(word, k) }));
-  const min = Math.min(...scored.map((s) => s.d));
-  const best = min <= 2 ? scored.filter((s) => s.d === min).map((s) => `\`${s.k}${(FLAGS as readonly string[]).includes(s.k) ? '' : ':'}\``) : [];
+  const best = rankNearest(word, known, { maxDistance: 2, bestOnly: true }).map((k) => `\`${k}${(FLAGS as readonly string[]).includes(k) ? '' : ':'}\``);
   const hint = best.length > 0 ? ` Did you mean ${best.join(' or ')}?` : '';
   return `I don't know the filter term \`${term}\`.${hint} ${FILTER_HELP}`;
 }

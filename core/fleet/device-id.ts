@@ -1,4 +1,4 @@
-import { editDistance } from '../text/edit-distance';
+import { rankNearest } from '../text/nearest';
 
 /**
  * What the user typed, as a device id: surrounding quotes, backticks, brackets and
@@ -27,27 +27,7 @@ export function suggestionPrefixes(input: string): string[] {
   return [...out];
 }
 
-/** The candidates closest to `input`, best first; ties go to the shorter, then natural order. */
+/** The ids closest to a mistyped one, best first (the shared ranker: core/text/nearest.ts). */
 export function rankClosestIds(input: string, candidates: Iterable<string>, max: number): string[] {
-  const lower = input.toLowerCase();
-  const limit = Math.max(2, Math.ceil(lower.length / 3));
-  const scored: Array<{ id: string; d: number }> = [];
-  for (const id of new Set(candidates)) {
-    const d = editDistance(lower, id.toLowerCase());
-    if (d <= limit) scored.push({ id, d });
-  }
-  return scored
-    .sort((a, b) => a.d - b.d || a.id.length - b.id.length || naturalCompare(a.id, b.id))
-    .slice(0, max)
-    .map((s) => s.id);
-}
-
-/** device-2 before device-10. */
-export function naturalCompare(a: string, b: string): number {
-  return naturalSortKey(a) < naturalSortKey(b) ? -1 : naturalSortKey(a) > naturalSortKey(b) ? 1 : 0;
-}
-
-/** A string that sorts naturally as plain text: digit runs are zero-padded to 12; the id itself breaks ties. */
-export function naturalSortKey(id: string): string {
-  return `${id.toLowerCase().replace(/\d+/g, (run) => run.replace(/^0+(?=\d)/, '').padStart(12, '0'))}\u0000${id}`;
+  return rankNearest(input, candidates, { max });
 }

@@ -125,7 +125,16 @@ export interface FirmwareStates {
   readonly changesOnly: boolean;
 }
 
+/** What a fleet adapter says about itself, for answers that name where the data comes from. */
+export interface FleetDescription {
+  /** `iothub`: Azure IoT Hub (connection state may lag); `local`: the local registry of the simulated fleet. */
+  readonly backend: 'iothub' | 'local';
+  /** The hub's page in the Azure portal ("Open in Azure portal"); none locally. */
+  readonly portalUrl?: string;
+}
+
 export interface FleetClient {
+  describe(): FleetDescription;
   /** The device and its twin, or undefined when it does not exist. */
   getDevice(deviceId: string, options?: OperationOptions): Promise<DeviceTwin | undefined>;
   /** Pages of devices matching the filter. */

@@ -60,8 +60,6 @@ export interface LogsClient {
   query(kql: string, options?: LogsQueryOptions): Promise<LogsQueryResult>;
   /** The tables and columns queries can use, from the store itself. */
   schema?(options?: Pick<LogsQueryOptions, 'timeoutInMs' | 'abortSignal'>): Promise<LogsTableSchema[]>;
-  /** Appends rows (objects keyed by column name) to a table of the embedded store. */
-  ingest(table: string, rows: readonly Record<string, unknown>[]): Promise<number>;
   /** Gets ready for the first query in the background (the embedded store loads its KQL parser). Never rejects. */
   warmUp?(): Promise<void>;
   close(): Promise<void>;

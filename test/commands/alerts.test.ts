@@ -1,5 +1,6 @@
 import { ALERT_VERBS } from '../../cards/alert';
-import { ALERT_ACTIONS, ALERT_COMMANDS } from '../../commands/alerts';
+import { ALERT_ACTIONS, ALERT_COMMANDS, type AlertServices } from '../../commands/alerts';
+import { bindAction, bindCommand } from '../../bot/features/feature';
 import { dispatchCardAction, dispatchMessage } from '../../commands/dispatch';
 import { CommandRegistry } from '../../commands/registry';
 import type { Services } from '../../commands/services';
@@ -26,16 +27,22 @@ async function world() {
   w.clock.advance(60_000);
   const config = readConfig({});
   const audit = new MemoryAudit();
+  // The commands bound to the alerts feature's services, as the composition root binds them.
+  const bound: AlertServices = { alerts: w.service, clock: w.clock };
   const services: Services = {
     config,
     clock: w.clock,
     access: new AccessPolicy(config.roles),
-    registry: new CommandRegistry(ALERT_COMMANDS, ALERT_ACTIONS),
+    registry: new CommandRegistry(
+      ALERT_COMMANDS.map((c) => bindCommand(c, bound)),
+      ALERT_ACTIONS.map((a) => bindAction(a, bound)),
+    ),
     conversations: { upsert: async () => undefined, get: async () => undefined, list: async () => [], remove: async () => undefined },
     subscriptions: w.subscriptions,
     notifier: w.notifier,
     audit,
-    alerts: w.service,
+    delivery: { pendingCount: async () => 0, deadLetters: async () => [] },
+    selfUrl: 'http://127.0.0.1:3978',
   };
   const say = async (who: keyof typeof PEOPLE, text: string): Promise<unknown[]> => {
     const replies: unknown[] = [];

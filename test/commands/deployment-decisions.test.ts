@@ -2,7 +2,8 @@ import { openDatabase } from '../../backends/store/sqlite/database';
 import { DEPLOYMENT_MIGRATIONS, sqliteDeploymentRepository } from '../../backends/store/sqlite/deployments';
 import { APPROVE_VERB, REJECT_VERB } from '../../cards/deployment-run';
 import { dispatchCardAction } from '../../commands/dispatch';
-import { approveDeploymentAction, rejectDeploymentAction } from '../../commands/deployments';
+import { approveDeploymentAction, rejectDeploymentAction, type DeploymentServices } from '../../commands/deployments';
+import { bindAction } from '../../bot/features/feature';
 import { CommandRegistry } from '../../commands/registry';
 import type { Services } from '../../commands/services';
 import { AccessPolicy } from '../../core/access/policy';
@@ -48,11 +49,13 @@ async function world(answer: ApprovalUpdateResult = { ok: true, status: 'approve
   await deployments.receive(pending, JSON.stringify(pending));
   const config = readConfig({});
   const audit = new MemoryAudit();
+  // The buttons bound to the deployments feature's services, as the composition root binds them.
+  const bound: DeploymentServices = { deployments, config, clock, selfUrl: 'http://127.0.0.1:3978' };
   const services: Services = {
     config,
     clock,
     access: new AccessPolicy(config.roles),
-    registry: new CommandRegistry([], [approveDeploymentAction, rejectDeploymentAction]),
+    registry: new CommandRegistry([], [bindAction(approveDeploymentAction, bound), bindAction(rejectDeploymentAction, bound)]),
     conversations: { upsert: async () => undefined, get: async () => undefined, list: async () => [], remove: async () => undefined },
     subscriptions: {
       add: async () => Promise.reject(new Error('unused')),
@@ -62,7 +65,8 @@ async function world(answer: ApprovalUpdateResult = { ok: true, status: 'approve
     },
     notifier,
     audit,
-    deployments,
+    delivery: { pendingCount: async () => 0, deadLetters: async () => [] },
+    selfUrl: 'http://127.0.0.1:3978',
   };
   const lead = { id: 'aad-lead', name: 'Rita Lead', role: 'release-lead' as const };
   const click = (verb: string, data: Record<string, unknown>) => dispatchCardAction(recordingTurn(services, lead, []), verb, data);

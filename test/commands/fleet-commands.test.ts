@@ -1,7 +1,8 @@
-import { readConfig } from '../../core/config/config';
 import { dispatchCardAction, dispatchMessage } from '../../commands/dispatch';
 import type { AdaptiveCard } from '../../cards/card';
-import type { Services } from '../../commands/services';
+import type { DeviceServices } from '../../commands/status';
+import type { FleetClient } from '../../core/ports/fleet';
+import type { LogsClient } from '../../core/ports/logs';
 import { fleetWorld, textOf } from './fleet-world';
 
 const actionsOf = (card: AdaptiveCard) => (card.actions ?? []) as Array<{ title: string; verb?: string; data?: Record<string, unknown> }>;
@@ -37,17 +38,10 @@ describe('status <device>', () => {
     w.harness.close();
   });
 
-  test('without a fleet service it says how to connect one', async () => {
-    const w = await fleetWorld({ fleet: undefined });
-    await dispatchMessage(w.ctx(), 'status device-1');
-    expect(w.replies[0]).toMatch(/fleet is not connected.*FLEET_BACKEND=local/);
-    w.harness.close();
-  });
-
   test('firmware drift, rollout membership and open alerts', async () => {
     const alerts = {
       openForDevice: (id: string) => [{ deviceId: id, rule: 'Device temperature high', severity: 1, firedAt: '2026-01-01T00:50:00Z', state: 'New' }],
-    } as unknown as Services['alerts'];
+    } as unknown as DeviceServices['alerts'];
     const w = await fleetWorld({ alerts });
     await w.harness.client.updateDesired(['device-3'], { firmware: { fwVersion: '1.3.0', rolloutId: 'R-7', waveId: '2' } });
     await dispatchMessage(w.ctx(), 'status device-3');
@@ -62,7 +56,12 @@ describe('status <device>', () => {
   });
 
   test('Show logs appears once logs exist; the portal link in Azure mode', async () => {
-    const w = await fleetWorld({ logs: {} as Services['logs'], config: readConfig({ FLEET_BACKEND: 'iothub', IOTHUB_HOST: 'hub.azure-devices.net' }) });
+    // The local registry, describing itself as an IoT Hub without a resource id (the portal's list of hubs).
+    const hub = (fleet: FleetClient): FleetClient =>
+      Object.assign(Object.create(fleet) as FleetClient, {
+        describe: () => ({ backend: 'iothub' as const, portalUrl: 'https://portal.azure.com/#browse/Microsoft.Devices%2FIotHubs' }),
+      });
+    const w = await fleetWorld({ logs: {} as LogsClient }, { fleet: hub });
     await dispatchMessage(w.ctx(), 'status device-1');
     const actions = actionsOf(w.replies[0] as AdaptiveCard);
     expect(actions.map((a) => a.title)).toEqual(['Refresh', 'Reboot…', 'Show logs', 'Open in Azure portal']);

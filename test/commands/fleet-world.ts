@@ -7,18 +7,31 @@ import { CommandRegistry } from '../../commands/registry';
 import type { Services } from '../../commands/services';
 import { devicesCommand, devicesPageAction } from '../../commands/devices';
 import { fleetCommand, fleetRefreshAction } from '../../commands/fleet';
-import { deviceStatusAction, rebootAskAction, rebootConfirmAction, statusCommand } from '../../commands/status';
+import { deviceStatusAction, rebootAskAction, rebootConfirmAction, statusCommand, type DeviceServices } from '../../commands/status';
+import { bindAction, bindCommand } from '../../bot/features/feature';
 import { localHarness, type FleetHarness } from '../backends/fleet/harness';
 import { SEED } from '../backends/fleet/fleet-contract';
+import type { FleetClient } from '../../core/ports/fleet';
 
 /** The fleet commands on a seeded local registry, at 2026-01-01 01:00 UTC. */
-export async function fleetWorld(extra: Partial<Services> = {}, options: { seed?: boolean } = {}) {
+export async function fleetWorld(
+  extra: Partial<DeviceServices> = {},
+  options: { seed?: boolean /** The client the commands see (e.g. one describing itself as IoT Hub). */; fleet?: (client: FleetClient) => FleetClient } = {},
+) {
   const harness: FleetHarness = localHarness();
   if (options.seed !== false) await harness.seed(SEED);
   const clock = new ManualClock(new Date('2026-01-01T01:00:00Z'));
+  // The commands bound to the fleet feature's services, as the composition root binds them.
+  const bound: DeviceServices = { fleet: options.fleet?.(harness.client) ?? harness.client, clock, ...extra };
   const registry = new CommandRegistry(
-    [statusCommand, devicesCommand, fleetCommand],
-    [deviceStatusAction, rebootAskAction, rebootConfirmAction, devicesPageAction, fleetRefreshAction],
+    [bindCommand(statusCommand, bound), bindCommand(devicesCommand, bound), bindCommand(fleetCommand, bound)],
+    [
+      bindAction(deviceStatusAction, bound),
+      bindAction(rebootAskAction, bound),
+      bindAction(rebootConfirmAction, bound),
+      bindAction(devicesPageAction, bound),
+      bindAction(fleetRefreshAction, bound),
+    ],
   );
   const audit = new MemoryAudit();
   const services = {
@@ -26,8 +39,6 @@ export async function fleetWorld(extra: Partial<Services> = {}, options: { seed?
     clock,
     registry,
     audit,
-    fleet: harness.client,
-    ...extra,
   } as unknown as Services;
   const replies: unknown[] = [];
   const ctx = (role: Role = 'viewer'): TurnContext => recordingTurn(services, { id: 'u1', name: 'Olga Operator', role }, replies);

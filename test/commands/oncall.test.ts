@@ -6,6 +6,7 @@ import { silenceScheduleCommand } from '../../commands/maintenance';
 import { ONCALL_COMMANDS } from '../../commands/oncall';
 import { CommandRegistry } from '../../commands/registry';
 import type { Services } from '../../commands/services';
+import { bindCommand } from '../../bot/features/feature';
 import type { Actor } from '../../core/access/identity';
 import type { Role } from '../../core/access/roles';
 import { ManualClock } from '../../core/clock';
@@ -23,7 +24,8 @@ function world() {
   const db = openDatabase(':memory:', [...ALL_MIGRATIONS, ...oncallMigrations]);
   const store = sqliteOnCallStore(db, () => clock.now());
   const oncall = new OnCallService(store, clock);
-  const registry = new CommandRegistry([...ONCALL_COMMANDS, silenceScheduleCommand]);
+  // Bound to the oncall feature's services, as the composition root binds them.
+  const registry = new CommandRegistry([...ONCALL_COMMANDS.map((c) => bindCommand(c, { oncall })), bindCommand(silenceScheduleCommand, { oncall, clock })]);
   const audit = new MemoryAudit();
   const config = readConfig({});
   const services: Services = {
@@ -35,7 +37,8 @@ function world() {
     subscriptions: sqliteSubscriptionRepository(db),
     notifier: { post: async () => undefined },
     audit,
-    oncall,
+    selfUrl: 'http://127.0.0.1:3978',
+    delivery: { pendingCount: async () => 0, deadLetters: async () => [] },
   };
   const say = async (text: string, actor: Partial<Actor> & { role: Role }): Promise<string> => {
     const replies: unknown[] = [];

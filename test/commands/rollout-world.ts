@@ -4,7 +4,8 @@ import { sqliteConversationRepository } from '../../backends/store/sqlite/conver
 import { sqliteSubscriptionRepository } from '../../backends/store/sqlite/subscriptions';
 import { dispatchCardAction, dispatchMessage } from '../../commands/dispatch';
 import { CommandRegistry } from '../../commands/registry';
-import { ROLLOUT_ACTIONS, ROLLOUT_COMMANDS } from '../../commands/rollouts';
+import { ROLLOUT_ACTIONS, ROLLOUT_COMMANDS, type RolloutServices } from '../../commands/rollouts';
+import { bindAction, bindCommand } from '../../bot/features/feature';
 import type { Services } from '../../commands/services';
 import { AccessPolicy } from '../../core/access/policy';
 import type { Role } from '../../core/access/roles';
@@ -46,7 +47,12 @@ export function rolloutCommandWorld(options: { devices?: number; logTail?: LogTa
   const audit = new MemoryAudit();
   const notifier = new RecordingNotifier();
   const subscriptions = sqliteSubscriptionRepository(rollouts.db);
-  const registry = new CommandRegistry(ROLLOUT_COMMANDS, ROLLOUT_ACTIONS);
+  // The commands bound to the rollouts feature's services, as the composition root binds them.
+  const bound: RolloutServices = { rollouts: rollouts.service, feed: catalogOf(), notifier, config };
+  const registry = new CommandRegistry(
+    ROLLOUT_COMMANDS.map((c) => bindCommand(c, bound)),
+    ROLLOUT_ACTIONS.map((a) => bindAction(a, bound)),
+  );
   const services: Services = {
     config,
     clock: rollouts.clock,
@@ -56,8 +62,8 @@ export function rolloutCommandWorld(options: { devices?: number; logTail?: LogTa
     subscriptions,
     notifier,
     audit,
-    rollouts: rollouts.service,
-    feed: catalogOf(),
+    delivery: { pendingCount: async () => 0, deadLetters: async () => [] },
+    selfUrl: 'http://127.0.0.1:3978',
   };
   const announcer = new NotifierRolloutAnnouncer(rollouts.service, notifier, subscriptions, { logTail: options.logTail });
   rollouts.service.announcer = announcer;

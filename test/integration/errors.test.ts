@@ -1,6 +1,6 @@
 import { startTestBot } from '../support/bot-harness';
 import { parsed } from '../../commands/spec';
-import type { FeatureModule } from '../../bot/features/feature';
+import { defineFeature } from '../../bot/features/feature';
 import type { Logger } from '../../core/logger';
 
 /** A logger that keeps every record, to check what reaches the log. */
@@ -17,27 +17,26 @@ function capturingLogger(records: Array<Record<string, unknown>>, bindings: Reco
   };
 }
 
-const explodingFeature: FeatureModule = {
+const explodingFeature = defineFeature({
   name: 'exploding',
+  needs: [],
+  commands: [
+    {
+      name: 'explode',
+      summary: 'Fails on purpose',
+      usage: 'explode',
+      examples: ['explode'],
+      role: 'viewer',
+      parse: () => parsed(undefined),
+      run: async () => {
+        throw new Error('connection to the registry lost (password=hunter2 should never be shown)');
+      },
+    },
+  ],
   async create() {
-    return {
-      name: 'exploding',
-      commands: [
-        {
-          name: 'explode',
-          summary: 'Fails on purpose',
-          usage: 'explode',
-          examples: ['explode'],
-          role: 'viewer',
-          parse: () => parsed(undefined),
-          run: async () => {
-            throw new Error('connection to the registry lost (password=hunter2 should never be shown)');
-          },
-        },
-      ],
-    };
+    return { provides: {} };
   },
-};
+});
 
 test('an unexpected error: a short line with a reference for the user, the stack and activity id in the log', async () => {
   const records: Array<Record<string, unknown>> = [];

@@ -150,7 +150,7 @@ describe('one card per rollout, and the firmware card that no longer leads to th
     const plan = JSON.stringify(await t.click('rollout.plan', { version: '2.4.1' }, lead));
     expect(plan).toContain('Rollout plan R1: firmware 2.4.1');
     // Wave labels come from the real wave sizes: the share of the rollout once each wave is done.
-    const sizes = (await t.bot.services.rollouts!.get('R1'))!.waves.map((w) => w.size);
+    const sizes = (await t.bot.provided('rollouts')!.rollouts.get('R1'))!.waves.map((w) => w.size);
     const total = sizes.reduce((a, b) => a + b, 0);
     expect(plan).toContain(`${sizes[0] === 1 ? '1 device' : `${sizes[0]} devices`} · up to ${Math.round((sizes[0]! / total) * 100)} % of the rollout`);
     const startedCard = await t.click('rollout.start', { id: 'R1', version: 1 }, lead);
@@ -203,10 +203,10 @@ describe('one card per rollout, and the firmware card that no longer leads to th
     await t.say('rollout abort R2', { user: USERS.releaseLead });
     await t.connector.waitFor((all) => all.slice(before).some((a) => a.kind !== 'update' && /aborted/.test(a.activity.text ?? '')));
     await t.say('rollout plan 2.5.0 waves 50,100', { user: USERS.releaseLead });
-    for (let i = 0; i < 100 && !(await t.bot.services.rollouts!.get('R3')); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && !(await t.bot.provided('rollouts')!.rollouts.get('R3')); i++) await new Promise((r) => setTimeout(r, 50));
     expect(JSON.stringify(await t.click('rollout.start', { id: 'R3', version: 1, confirmed: true }, { user: USERS.releaseLead }))).toContain('Running wave 1');
-    for (let i = 0; i < 100 && (await t.bot.services.rollouts!.get('R3'))!.state === 'running'; i++) await run(10);
-    expect((await t.bot.services.rollouts!.get('R3'))!.state).toBe('paused');
+    for (let i = 0; i < 100 && (await t.bot.provided('rollouts')!.rollouts.get('R3'))!.state === 'running'; i++) await run(10);
+    expect((await t.bot.provided('rollouts')!.rollouts.get('R3'))!.state).toBe('paused');
     const before2 = t.connector.activities.length;
     await t.say('audit 5', { user: USERS.releaseLead });
     await t.connector.waitFor((all) => all.slice(before2).some((a) => /audit entries/.test(a.activity.text ?? '')));
@@ -216,9 +216,9 @@ describe('one card per rollout, and the firmware card that no longer leads to th
 
   it('devices that time out in an update phase are in `audit`, FleetOps as the actor', async () => {
     await t.say('rollout abort R3', { user: USERS.releaseLead });
-    for (let i = 0; i < 50 && (await t.bot.services.rollouts!.get('R3'))!.state !== 'aborted'; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 50 && (await t.bot.provided('rollouts')!.rollouts.get('R3'))!.state !== 'aborted'; i++) await new Promise((r) => setTimeout(r, 50));
     await t.say('rollout plan 2.3.0 waves 50,100', { user: USERS.releaseLead });
-    for (let i = 0; i < 100 && !(await t.bot.services.rollouts!.get('R4')); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && !(await t.bot.provided('rollouts')!.rollouts.get('R4')); i++) await new Promise((r) => setTimeout(r, 50));
     expect(JSON.stringify(await t.click('rollout.start', { id: 'R4', version: 1 }, { user: USERS.releaseLead }))).toContain('Running wave 1');
     // The devices are frozen (no simulator ticks): past the 30-minute phase timeout they time out.
     for (let minute = 0; minute < 32; minute++) {
@@ -275,11 +275,11 @@ describe('log search a new user can read', () => {
   it('tables show timestamps without fractions and say UTC once; timecharts have short time labels and round y ticks', async () => {
     // Rows of our own (the simulated fleet may not have written any yet), with the store's 7 fractional digits.
     const hour = (h: number, extra = '') => `2026-12-05T${String(h).padStart(2, '0')}:31:55.1234567Z${extra}`;
-    await t.bot.services.logs!.ingest(
+    await t.bot.provided('logs')!.logSink!.ingest(
       'DeviceLogs',
       [1, 2, 3].map((h) => ({ TimeGenerated: hour(h), DeviceId: 'fh-1', Level: 'Info', Message: 'first hour', Component: 'agent', FirmwareVersion: '2.4.1' })),
     );
-    await t.bot.services.logs!.ingest(
+    await t.bot.provided('logs')!.logSink!.ingest(
       'DeviceTelemetry',
       Array.from({ length: 40 }, (_, i) => ({ TimeGenerated: hour(i % 6), DeviceId: 'fh-1', Temperature: 20, Battery: 90, Rssi: -60, CpuPercent: 5 })),
     );

@@ -54,7 +54,7 @@ async function setUp(t: TestBot, clock: ManualClock, extra = ''): Promise<void> 
   const payload = devicePayload({ alertId: ALERT, deviceId: 'device-42', severity: 1, firedAt: clock.now().toISOString() });
   expect((await t.post(`/api/alerts?token=${TOKEN}`, payload)).status).toBe(200);
   await until(() => creates(t, t.conversationId('channel')).some((a) => JSON.stringify(a.activity).includes('Temperature high')), 'the channel card');
-  await until(async () => (await t.bot.services.oncall!.escalations.get(ALERT)) !== undefined, 'the escalation to start');
+  await until(async () => (await t.bot.provided('oncall')!.oncall.escalations.get(ALERT)) !== undefined, 'the escalation to start');
   // The alert card itself @mentions the primary, in its first post: a real mention entity (Teams notifies them).
   await until(() => inChannel(t, 'create', '"mentioned":{"id":"aad-op"').length > 0, 'the mention');
   const [card] = inChannel(t, 'create', 'Temperature high');
@@ -207,7 +207,7 @@ test('a restart in the middle of an escalation neither skips nor repeats a page'
     expect(creates(again, PERSONAL.op)).toHaveLength(2);
     expect(creates(again, PERSONAL.lead)).toHaveLength(2);
     // The timeline and the audit agree: one page, one escalation, one mention.
-    const kinds = (await again.bot.services.oncall!.timeline.list(ALERT)).map((e) => e.kind);
+    const kinds = (await again.bot.provided('oncall')!.oncall.timeline.list(ALERT)).map((e) => e.kind);
     expect(kinds.filter((k) => k === 'mentioned' || k === 'paged' || k === 'escalated')).toEqual(['mentioned', 'paged', 'escalated']);
     const audited = (await again.bot.services.audit.latest(100)).filter((a) => a.action.startsWith('oncall.')).map((a) => a.action);
     expect(audited.sort()).toEqual(['oncall.escalate', 'oncall.mention', 'oncall.page']);
@@ -238,7 +238,7 @@ test('inside a maintenance window an alert is stored and listed, but gets no car
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(t.connector.activities.filter((a) => a.activity.attachments)).toHaveLength(0);
     expect(JSON.stringify((await t.sayAndWait('alerts', { user: USERS.viewer })).activity)).toContain('Temperature high');
-    expect((await t.bot.services.oncall!.timeline.list(ALERT)).map((e) => e.kind)).toEqual(['held']);
+    expect((await t.bot.provided('oncall')!.oncall.timeline.list(ALERT)).map((e) => e.kind)).toEqual(['held']);
 
     // Still firing when the window ends: the card is posted then, and paging starts.
     clock.advance(2 * 60 * MIN);
@@ -247,7 +247,7 @@ test('inside a maintenance window an alert is stored and listed, but gets no car
       () => creates(t, t.conversationId('channel')).some((a) => JSON.stringify(a.activity).includes('Temperature high')),
       'the card at the window’s end',
     );
-    await until(async () => (await t.bot.services.oncall!.escalations.get(ALERT)) !== undefined, 'paging to start');
+    await until(async () => (await t.bot.provided('oncall')!.oncall.escalations.get(ALERT)) !== undefined, 'paging to start');
     tick();
     await new Promise((resolve) => setTimeout(resolve, 300));
     const audit = (await t.bot.services.audit.latest(100)).map((a) => `${a.actorName} ${a.action} ${a.outcome}`);

@@ -77,7 +77,7 @@ describeOnPostgres('two replicas on one PostgreSQL', () => {
     const perConversation = new Map(Object.entries(sent()));
     expect([...perConversation.keys()].sort()).toEqual([channel, group].sort());
 
-    const stored = await a.bot.services.alerts!.listOpen(undefined, 100);
+    const stored = await a.bot.provided('alerts')!.alerts.listOpen(undefined, 100);
     expect(stored.total).toBe(30);
 
     const [first, second] = await Promise.all([
@@ -86,7 +86,7 @@ describeOnPostgres('two replicas on one PostgreSQL', () => {
     ]);
     const texts = [JSON.stringify(first), JSON.stringify(second)];
     expect(texts.filter((t) => /already acknowledged by/.test(t))).toHaveLength(1);
-    expect((await b.bot.services.alerts!.get(ids[0]!))?.version).toBe(2);
+    expect((await b.bot.provided('alerts')!.alerts.get(ids[0]!))?.version).toBe(2);
   });
   test('the same alert delivered to both replicas at the same moment: both answer 2xx, it is stored once and carded once', async () => {
     const [a, b] = replicas as [TestBot, TestBot];
@@ -103,7 +103,7 @@ describeOnPostgres('two replicas on one PostgreSQL', () => {
     // Azure retries a delivery it thinks failed while the first is still in flight; the front sends each to a different replica.
     const answers = await Promise.all(payloads.flatMap((p) => [a.post(`/api/alerts?token=${TOKEN}`, p), b.post(`/api/alerts?token=${TOKEN}`, p)]));
     expect(answers.map((r) => r.status)).toEqual(answers.map(() => 200));
-    expect((await a.bot.services.alerts!.listOpen(undefined, 100)).total).toBe(20);
+    expect((await a.bot.provided('alerts')!.alerts.listOpen(undefined, 100)).total).toBe(20);
     const creates = () => connector.activities.filter((x) => x.kind === 'create' && /Rule \d+/.test(cardJson(x)));
     await waitUntil(async () => creates().length >= 20, 20_000);
     await new Promise((resolve) => setTimeout(resolve, 1_000));

@@ -1,4 +1,3 @@
-import type { FleetClient } from '../../core/ports/fleet';
 import { USERS, type TestBot } from '../support/bot-harness';
 import { startManualTimeBot, type ManualTimeBot } from '../support/manual-time-bot';
 import { cardJson, type RecordedActivity } from '../support/recording-connector';
@@ -21,8 +20,8 @@ describe('firmware rollouts end to end', () => {
     await t.stop();
   });
 
-  const services = () => t.bot.services as typeof t.bot.services & { fleet: FleetClient };
-  const rollout = async (id: string) => (await t.bot.services.rollouts!.get(id))!;
+  const fleet = () => t.bot.provided('fleet')!.fleet;
+  const rollout = async (id: string) => (await t.bot.provided('rollouts')!.rollouts.get(id))!;
   const channel = () => t.conversationId('channel');
   const cardsIn = (conversationId: string) => t.connector.activities.filter((a) => a.conversationId === conversationId && a.activity.attachments?.length);
   const run = (seconds: number, until?: () => boolean | Promise<boolean>) => world.run(seconds, until);
@@ -40,7 +39,7 @@ describe('firmware rollouts end to end', () => {
   /** First posts of the progress and alert cards (the outbox's), as opposed to answers. */
   const isProactiveRolloutCard = (a: RecordedActivity) => /"text":"(Rollout R\d+ ·|⛔ Rollout R\d+ paused itself)/.test(cardJson(a));
 
-  const devicesOf = async (rolloutId: string) => (await services().fleet.readFirmwareStates!({ rolloutId })).devices;
+  const devicesOf = async (rolloutId: string) => (await fleet().readFirmwareStates!({ rolloutId })).devices;
 
   test('a release lead plans, starts and approves wave by wave; viewers and operators meet their limits; subscribers see the card update in place', async () => {
     expect(await say('subscribe rollouts', USERS.operator, 'channel')).toMatch(/Subscribed/);
@@ -149,7 +148,7 @@ describe('firmware rollouts end to end', () => {
     // The alert card goes to the subscribed channel: why it paused, which devices failed, their last log lines.
     await t.connector.waitFor(() => cardsIn(channel()).some((a) => cardJson(a).includes('Rollout R2 paused itself at wave 1')));
     const alert = cardJson(cardsIn(channel()).find((a) => cardJson(a).includes('Rollout R2 paused itself at wave 1'))!);
-    const failing = (await t.bot.services.rollouts!.view('R2'))!.firstFailures.map((d) => d.deviceId);
+    const failing = (await t.bot.provided('rollouts')!.rollouts.view('R2'))!.firstFailures.map((d) => d.deviceId);
     expect(failing.length).toBeGreaterThan(0);
     expect(alert).toContain(`**${failing[0]}**`);
     expect(alert).toMatch(/failed|rolled-back/);
@@ -177,7 +176,7 @@ describe('firmware rollouts end to end', () => {
     expect(await t.bot.services.audit.latest(10)).toContainEqual(
       expect.objectContaining({ action: 'rollout.exclude', outcome: 'denied', actorName: USERS.viewer.name }),
     );
-    expect(await t.bot.services.rollouts!.membershipOf(target)).toMatchObject({
+    expect(await t.bot.provided('rollouts')!.rollouts.membershipOf(target)).toMatchObject({
       rolloutId: 'R2',
       state: expect.stringMatching(/failed|rolled-back|timed-out/),
     });
@@ -191,12 +190,12 @@ describe('firmware rollouts end to end', () => {
       version: cardVersion + 1,
       lastChange: expect.objectContaining({ by: USERS.releaseLead.name, what: `excluded ${target}` }),
     });
-    expect(await t.bot.services.rollouts!.membershipOf(target)).toMatchObject({
+    expect(await t.bot.provided('rollouts')!.rollouts.membershipOf(target)).toMatchObject({
       rolloutId: 'R2',
       state: 'canceled',
       reason: `excluded by ${USERS.releaseLead.name}`,
     });
-    expect((await t.bot.services.rollouts!.view('R2'))!.firstFailures.map((d) => d.deviceId)).not.toContain(target);
+    expect((await t.bot.provided('rollouts')!.rollouts.view('R2'))!.firstFailures.map((d) => d.deviceId)).not.toContain(target);
     expect(await t.bot.services.audit.latest(10)).toContainEqual(expect.objectContaining({ action: 'rollout.exclude', actorName: USERS.releaseLead.name }));
     // The same click from the older card changes nothing and says what happened.
     const late = JSON.stringify(await t.click('rollout.exclude', { id: 'R2', version: cardVersion, deviceId: target }, { user: USERS.admin }));
@@ -228,7 +227,7 @@ describe('firmware rollouts end to end', () => {
     expect(aborted.type).toBe('application/vnd.microsoft.card.adaptive');
     expect(JSON.stringify(aborted.value)).toContain('⏹ Aborted');
     expect(await rollout('R2')).toMatchObject({ state: 'aborted', lastChange: expect.objectContaining({ by: USERS.releaseLead.name, what: 'aborted' }) });
-    expect((await t.bot.services.rollouts!.view('R2'))!.totals.queued).toBe(0);
+    expect((await t.bot.provided('rollouts')!.rollouts.view('R2'))!.totals.queued).toBe(0);
     expect(JSON.stringify(await t.click('rollout.resume', { id: 'R2', version: (await rollout('R2')).version }, { user: USERS.releaseLead }))).toMatch(
       /Nothing changed: R2 is aborted/,
     );

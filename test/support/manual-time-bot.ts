@@ -41,7 +41,7 @@ export async function startManualTimeBot(env: Record<string, string>): Promise<M
     m.name === 'fleet' ? createFleetFeatureModule({ manualTicks: true }) : m.name === 'rollouts' ? createRolloutsFeatureModule({ scheduler }) : m,
   );
   const t = await startTestBot({ env, start: { clock, features } });
-  const simulator = (t.bot.services as typeof t.bot.services & { simulator: FleetSimulator }).simulator;
+  const simulator = t.bot.provided('fleet')!.simulator!;
   const rolloutTick = async () => scheduled!();
   return {
     t,

@@ -177,7 +177,9 @@ export class RoundRobinFront {
       }
     }
     if (last) return last;
-    throw new Error(`no replica answered ${pathAndQuery}: ${lastError instanceof Error ? `${lastError.message} ${String(lastError.cause ?? '')}` : String(lastError)}`);
+    throw new Error(
+      `no replica answered ${pathAndQuery}: ${lastError instanceof Error ? `${lastError.message} ${String(lastError.cause ?? '')}` : String(lastError)}`,
+    );
   }
 }
 

@@ -23,6 +23,8 @@ export interface IotHubSettings {
   readonly host?: string;
   /** The hub tier's quotas (config: IOTHUB_TWIN_UPDATES_PER_SEC, IOTHUB_TWIN_READS_PER_SEC, IOTHUB_QUERIES_PER_MIN). */
   readonly quotas?: IotHubQuotas;
+  /** The hub's ARM id, for "Open in Azure portal". */
+  readonly resourceId?: string;
 }
 
 /** Builds the IoT Hub fleet client: a connection string, or the host with an Azure identity. */
@@ -74,7 +76,15 @@ export function connectIotHub(settings: IotHubSettings, deps: IotHubConnectDeps 
 
   // One retry layer only (ours, with the limiter and injected time): the SDK's own policy would sleep up to 4 min on real timers.
   serviceClient.setRetryPolicy(new NoRetry());
-  return new IotHubFleetClient({ registry, serviceClient, jobClient, limiter: createLimiter(quotas, time), time, retry: deps.retry });
+  return new IotHubFleetClient({
+    registry,
+    serviceClient,
+    jobClient,
+    limiter: createLimiter(quotas, time),
+    time,
+    retry: deps.retry,
+    resourceId: settings.resourceId,
+  });
 }
 
 /** Direct methods go over REST; the AMQP transport is only needed for messaging, which the bot does not use. */

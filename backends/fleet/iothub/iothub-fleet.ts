@@ -1,5 +1,6 @@
 import type { Client, JobClient, Registry } from 'azure-iothub';
 import type {
+  FleetDescription,
   DesiredPatchResult,
   DeviceFilter,
   DevicePage,
@@ -31,6 +32,8 @@ export interface IotHubFleetOptions {
   readonly updateConcurrency?: number;
   /** How long a chat-facing read may wait for quota before giving up with a clear message. */
   readonly interactiveMaxWaitMs?: number;
+  /** The hub's ARM id (IOTHUB_RESOURCE_ID), for its portal link. */
+  readonly resourceId?: string;
 }
 
 const MAX_QUERY_PAGE = 10_000;
@@ -45,6 +48,10 @@ export class IotHubFleetClient implements FleetClient {
   constructor(private readonly o: IotHubFleetOptions) {
     this.retry = o.retry ?? DEFAULT_RETRY;
     this.maxWait = o.interactiveMaxWaitMs ?? 10_000;
+  }
+
+  describe(): FleetDescription {
+    return { backend: 'iothub', portalUrl: portalUrl(this.o.resourceId) };
   }
 
   async getDevice(deviceId: string, options: OperationOptions = {}): Promise<DeviceTwin | undefined> {
@@ -284,4 +291,15 @@ function describe(error: unknown, doing: string): Error {
   if (status === 429) return new Error(`IoT Hub kept throttling ${doing} (HTTP 429) after retries; try again in a minute.`);
   const message = error instanceof Error ? error.message : String(error);
   return new Error(`IoT Hub failed ${doing}${status ? ` (HTTP ${status})` : ''}: ${message}`);
+}
+
+/**
+ * The hub's page in the portal. With IOTHUB_RESOURCE_ID (the hub's ARM id) it opens that
+ * hub; without it, the list of IoT hubs.
+ */
+function portalUrl(resourceId: string | undefined): string {
+  if (resourceId && /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Devices\/IotHubs\/[^/]+$/i.test(resourceId)) {
+    return `https://portal.azure.com/#resource${resourceId}/overview`;
+  }
+  return 'https://portal.azure.com/#browse/Microsoft.Devices%2FIotHubs';
 }

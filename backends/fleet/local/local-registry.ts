@@ -1,5 +1,6 @@
 import type { SqliteDatabase } from '../../store/sqlite/database';
 import type {
+  FleetDescription,
   ConnectionState,
   DesiredPatchResult,
   DeviceFilter,
@@ -19,7 +20,8 @@ import type {
   ProvisionedDevice,
   TwinProperties,
 } from '../../../core/ports/fleet';
-import { naturalSortKey, rankClosestIds, suggestionPrefixes } from '../../../core/fleet/device-id';
+import { rankClosestIds, suggestionPrefixes } from '../../../core/fleet/device-id';
+import { naturalSortKey } from '../../../core/text/natural-order';
 import { filterToSql, groupExpression } from './filter-sql';
 import { decodePageToken, encodePageToken } from './page-token';
 import { ROW_COLUMNS, rowToTwin, type DeviceRow } from './row';
@@ -38,6 +40,10 @@ const RANK_ALL_BELOW = 5000;
 export class LocalFleetRegistry implements FleetClient, DeviceSideClient {
   private methodHandler: MethodHandler | undefined;
   private readonly stmt;
+
+  describe(): FleetDescription {
+    return { backend: 'local' };
+  }
 
   constructor(private readonly db: SqliteDatabase) {
     this.stmt = {

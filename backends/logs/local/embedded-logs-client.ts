@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Clock } from '../../../core/clock';
 import type { Logger } from '../../../core/logger';
 import { KqlError } from '../kql/errors';
+import type { CompiledQuery } from '../kql/compile';
 import { QueryInterrupted } from '../deadline';
 import { InProcessCompiler, type QueryCompiler } from '../kql/query-compiler';
 import type { TableSchema } from '../kql/schema';
@@ -17,6 +18,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   LogsQueryError,
   type LogsClient,
+  type LogValue,
   type LogsQueryOptions,
   type LogsQueryResult,
   type LogsTableSchema,
@@ -80,7 +82,7 @@ export class EmbeddedLogsClient implements LogsClient {
     const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
     const nowTicks = BigInt(this.options.clock.now().getTime()) * TICKS_PER_MS;
     const timeoutInMs = options.timeoutInMs ?? DEFAULT_TIMEOUT_MS;
-    let compiled;
+    let compiled: CompiledQuery;
     try {
       compiled = await this.compiler.compile(
         kql,
@@ -96,7 +98,7 @@ export class EmbeddedLogsClient implements LogsClient {
       throw error;
     }
     const session = compiled.tables.length > 0 ? await this.storeSession() : await this.scratchSession();
-    let rows;
+    let rows: LogValue[][];
     try {
       rows = await session.query(compiled.sql, compiled.params, compiled.columns, { timeoutInMs, abortSignal: options.abortSignal });
     } catch (error) {
@@ -124,6 +126,7 @@ export class EmbeddedLogsClient implements LogsClient {
     return this.compiler.warmUp();
   }
 
+  /** Appends rows (objects keyed by column name) to a table: the simulated fleet's log sink (sim/log-sink.ts). */
   async ingest(table: string, rows: readonly Record<string, unknown>[]): Promise<number> {
     const schema = this.tables().find((t) => t.name === table);
     if (!schema) throw new LogsQueryError(`There is no table ${table}; import a file to create it.`, 'config');
@@ -167,7 +170,7 @@ export class EmbeddedLogsClient implements LogsClient {
   async close(): Promise<void> {
     await this.compiler.close();
     for (const pending of [this.store, this.scratch]) {
-      if (pending) (await pending.catch(() => undefined))?.close();
+      if (pending !== undefined) (await pending.catch(() => undefined))?.close();
     }
     this.store = undefined;
     this.scratch = undefined;

@@ -1,4 +1,5 @@
-import { cleanDeviceIdInput, naturalCompare, rankClosestIds, suggestionPrefixes } from '../../../core/fleet/device-id';
+import { cleanDeviceIdInput, rankClosestIds, suggestionPrefixes } from '../../../core/fleet/device-id';
+import { naturalCompare } from '../../../core/text/natural-order';
 import { formatRelativeTime } from '../../../core/text/relative-time';
 import { formatDuration } from '../../../core/text/duration';
 import { assessHealth } from '../../../core/fleet/health';

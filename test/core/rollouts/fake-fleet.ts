@@ -1,4 +1,5 @@
 import type {
+  FleetDescription,
   ConnectionState,
   DesiredPatchResult,
   DeviceFilter,
@@ -37,6 +38,10 @@ export class FakeFleet implements FleetClient {
   readonly writeLog: Array<{ deviceId: string; patch: Record<string, unknown> }> = [];
   /** Set to make the next updateDesired write its devices and then throw (a crash after the write). */
   crashAfterWrite = false;
+
+  describe(): FleetDescription {
+    return { backend: 'local' };
+  }
   /** Set to make the next updateDesired throw before writing anything. */
   crashBeforeWrite = false;
   /** Change sequence for `delta` reads: any change of what a firmware read returns bumps it. */
