@@ -1,5 +1,6 @@
 import { startFleetOps } from '../../bot/server';
 import { createAlertsFeatureModule } from '../../bot/features/alerts';
+import { firmwareFeature } from '../../bot/features/firmware';
 import { createFleetFeatureModule } from '../../bot/features/fleet';
 import { createRolloutsFeatureModule } from '../../bot/features/rollouts';
 import { iotHubOverHttp } from './iothub-over-http';
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   const name = process.env.REPLICA_NAME ?? 'replica';
   const restApiClient = iotHubOverHttp(standIn, `fleetops-${name}`);
   const bot = await startFleetOps(process.env, {
-    features: [createFleetFeatureModule({ restApiClient }), createAlertsFeatureModule(), createRolloutsFeatureModule()],
+    features: [createFleetFeatureModule({ restApiClient }), firmwareFeature, createAlertsFeatureModule(), createRolloutsFeatureModule()],
   });
   process.stdout.write(`${JSON.stringify({ ready: bot.url, pid: process.pid })}\n`);
   process.on('SIGTERM', () => void bot.stop(2_000).then(() => process.exit(0)));
