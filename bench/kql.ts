@@ -94,7 +94,7 @@ async function main(): Promise<void> {
     const ingestRate = ROWS / (ingestMs / 1000);
 
     const since = NOW_TICKS - DAY_TICKS;
-    const session = await (client as unknown as { storeSession(): Promise<DuckDbSession> }).storeSession();
+    const session = await client.storeSession();
     const hasPattern = termPattern('timeout', false);
     const cases: { name: string; kql: string; sql: string; params: { value: StoreValue; type: 'BIGINT' | 'VARCHAR' | 'DOUBLE' | 'BOOLEAN' }[] }[] = [
       {

@@ -97,7 +97,19 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
   const selfUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 
   const registry = new CommandRegistry();
-  const services: Record<string, unknown> = { config, clock, access, registry, conversations, subscriptions, notifier, audit, delivery: outbox, selfUrl };
+  // Built up here (features add theirs below), so writable until handed out.
+  const services: { -readonly [K in keyof Services]: Services[K] } = {
+    config,
+    clock,
+    access,
+    registry,
+    conversations,
+    subscriptions,
+    notifier,
+    audit,
+    delivery: outbox,
+    selfUrl,
+  };
 
   const features: Feature[] = [];
   try {
@@ -114,7 +126,7 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
         audit,
         telemetry,
         selfUrl,
-        previous: services as Partial<Services>,
+        previous: services,
       });
       features.push(feature);
       Object.assign(services, feature.services ?? {});
@@ -129,7 +141,7 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
   for (const { command, group } of commands) registry.register(command, group);
   for (const action of actions) registry.registerAction(action);
 
-  const teams = createTeamsApp({ config, express: expressApp, services: services as unknown as Services, log, telemetry, cloud: options.botCloud });
+  const teams = createTeamsApp({ config, express: expressApp, services, log, telemetry, cloud: options.botCloud });
   await teams.initialize();
 
   mountReadiness(expressApp, {
@@ -153,7 +165,7 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
   return {
     url: selfUrl,
     config,
-    services: services as unknown as Services,
+    services,
     db,
     log,
     localWebhooks,

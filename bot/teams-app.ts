@@ -1,5 +1,6 @@
-import type { CloudEnvironment } from '@microsoft/teams.api';
+import type { AdaptiveCardActionCardResponse, AdaptiveCardActionResponse, AdaptiveCardInvokeAction, CloudEnvironment, IActivity } from '@microsoft/teams.api';
 import { App, ExpressAdapter } from '@microsoft/teams.apps';
+import type { AdaptiveCard } from '../cards/card';
 import type { Express } from 'express';
 import type { Services } from '../commands/services';
 import { dispatchCardAction, dispatchMessage } from '../commands/dispatch';
@@ -8,7 +9,7 @@ import type { Logger } from '../core/logger';
 import type { AppConfig } from '../core/config/config';
 import type { Telemetry } from '../core/ports/telemetry';
 import { actorFromAccount } from './identity';
-import { createTurnContext } from './turn-context';
+import { createTurnContext, type SendActivity } from './turn-context';
 import { handleTurnError } from './errors';
 import { sdkLogger } from './sdk-logger';
 import { stripBotMention } from './mentions';
@@ -40,9 +41,10 @@ export function createTeamsApp(args: {
     state: false,
   });
 
-  const conversationOf = (activity: any): ConversationRef => ({
+  const conversationOf = (activity: IActivity): ConversationRef => ({
     conversationId: activity.conversation?.id,
-    serviceUrl: typeof activity.serviceUrl === 'string' ? normalizeServiceUrl(activity.serviceUrl) : activity.serviceUrl,
+    // A missing serviceUrl stays falsy (''), so such a conversation is not recorded.
+    serviceUrl: normalizeServiceUrl(activity.serviceUrl ?? ''),
     tenantId: activity.conversation?.tenantId ?? activity.channelData?.tenant?.id,
     channelId: activity.channelId ?? 'msteams',
     conversationType: activity.conversation?.conversationType,
@@ -50,18 +52,16 @@ export function createTeamsApp(args: {
     name: activity.conversation?.name,
   });
 
-  const turnOf = (ctx: { activity: unknown; send(activity: never): Promise<{ id?: string }> }) => {
-    const activity = ctx.activity as any;
-    return createTurnContext({
+  const turnOf = (activity: IActivity, send: SendActivity) =>
+    createTurnContext({
       activityId: activity.id ?? 'unknown',
       cardActivityId: typeof activity.replyToId === 'string' ? activity.replyToId : undefined,
       actor: actorFromAccount(activity.from, services.access),
       conversation: conversationOf(activity),
       services,
       log,
-      send: (a) => ctx.send(a as never),
+      send,
     });
-  };
 
   // Remember every conversation the bot is in (installed, or first spoken to), for proactive sends.
   app.use(async (ctx) => {
@@ -75,7 +75,7 @@ export function createTeamsApp(args: {
     }
     // A personal chat is where on-call pages reach this person (core/oncall/escalator.ts).
     if (ref.conversationType === 'personal' && ref.conversationId && services.oncall) {
-      const from = (ctx.activity as any).from;
+      const from = ctx.activity.from;
       const actor = actorFromAccount(from, services.access);
       await services.oncall.personalChats
         .remember(
@@ -92,16 +92,16 @@ export function createTeamsApp(args: {
   });
 
   app.on('conversationUpdate', async (ctx) => {
-    const added = (ctx.activity as any).membersAdded as Array<{ id: string }> | undefined;
+    const added = ctx.activity.membersAdded;
     if (added?.some((m) => m.id === ctx.activity.recipient.id)) {
-      await ctx.send({ type: 'message', text: 'Hi, I am FleetOps. Type `help` to see what I can do, or `subscribe alerts` to get alert cards here.' } as never);
+      await ctx.send({ type: 'message', text: 'Hi, I am FleetOps. Type `help` to see what I can do, or `subscribe alerts` to get alert cards here.' });
     }
   });
 
   app.on('message', async (ctx) => {
     const started = Date.now();
-    const activity = ctx.activity as any;
-    const turn = turnOf(ctx);
+    const activity = ctx.activity;
+    const turn = turnOf(activity, (a) => ctx.send(a));
     const text = stripBotMention(activity.text ?? '', activity.entities, activity.recipient?.id);
     // A card submitted through the Action.Submit fallback arrives as a message with `value`.
     const value = activity.value as Record<string, unknown> | undefined;
@@ -121,26 +121,37 @@ export function createTeamsApp(args: {
     }
   });
 
-  app.on('card.action', async (ctx) => {
+  app.on('card.action', async (ctx): Promise<AdaptiveCardActionResponse> => {
     const started = Date.now();
-    const activity = ctx.activity as any;
-    const action = activity.value?.action ?? {};
+    const action: Partial<AdaptiveCardInvokeAction> = ctx.activity.value?.action ?? {};
     const verb = String(action.verb ?? '');
-    const turn = turnOf(ctx);
+    const turn = turnOf(ctx.activity, (a) => ctx.send(a));
     let ok = true;
     try {
-      const data = { ...(action.data ?? {}) } as Record<string, unknown>;
+      const data: Record<string, unknown> = { ...(action.data ?? {}) };
       const result = await dispatchCardAction(turn, verb, data);
-      if (result.card) return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result.card } as never;
-      return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: result.message } as never;
+      if (result.card) {
+        assertSdkCard(result.card);
+        return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result.card };
+      }
+      return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: result.message };
     } catch (error) {
       ok = false;
       const message = handleTurnError(error, { activityId: turn.activityId, log, telemetry, what: 'that button' });
-      return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: message } as never;
+      return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: message };
     } finally {
       telemetry.trackCardAction(verb, Date.now() - started, ok);
     }
   });
 
   return app;
+}
+
+/**
+ * Our cards are plain JSON (cards/card.ts) checked by schema tests, not built from the SDK's
+ * element classes; the SDK's card response wants its own card type, so this check is where
+ * one becomes the other (on the discriminant Teams itself reads).
+ */
+function assertSdkCard(card: AdaptiveCard): asserts card is AdaptiveCard & AdaptiveCardActionCardResponse['value'] {
+  if (card.type !== 'AdaptiveCard') throw new Error(`not an Adaptive Card: ${String(card.type)}`);
 }

@@ -17,7 +17,7 @@ export const noArguments =
  * A chat command. Help, "did you mean", the Teams manifest's command list and the
  * access check all come from these specs; nothing else knows about commands.
  */
-export interface CommandSpec<Args = any> {
+export interface CommandSpec<Args = unknown> {
   readonly name: string;
   readonly aliases?: readonly string[];
   readonly summary: string;
@@ -48,7 +48,7 @@ export type CardActionResult =
   | { message: string; card?: undefined; failure?: undefined; noop?: undefined };
 
 /** A card button (Action.Execute verb) handler. */
-export interface CardActionSpec<Data = any> {
+export interface CardActionSpec<Data = unknown> {
   readonly verb: string;
   readonly role: Role;
   readonly sideEffects?: boolean;

@@ -25,7 +25,7 @@ export const isAlertsManagementId = (alertId: string): boolean =>
 export class AzureAlertStateClient implements AlertStateClient {
   constructor(
     private readonly credential: TokenCredentialLike,
-    private readonly fetchFn: FetchFn = fetch as unknown as FetchFn,
+    private readonly fetchFn: FetchFn = fetch,
     private readonly endpoint = 'https://management.azure.com',
   ) {}
 
