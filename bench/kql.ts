@@ -10,7 +10,6 @@ import path from 'node:path';
 import { ManualClock } from '../core/clock';
 import { ChildProcessCompiler } from '../backends/logs/kql/child-process-compiler';
 import { EmbeddedLogsClient } from '../backends/logs/local/embedded-logs-client';
-import type { DuckDbSession } from '../backends/logs/local/duckdb-session';
 import type { StoreValue } from '../backends/logs/local/row-values';
 import { BUILTIN_TABLES } from '../backends/logs/local/tables';
 import { termPattern } from '../backends/logs/kql/scalar';

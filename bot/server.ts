@@ -1,5 +1,4 @@
 import http from 'node:http';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { readConfig, type AppConfig } from '../core/config/config';
 import { AccessPolicy } from '../core/access/policy';
@@ -9,7 +8,7 @@ import { OutboxNotifier } from '../core/notifications/outbox-notifier';
 import { OutboxSender, type OutboxSenderOptions } from '../core/notifications/outbox-sender';
 import type { ChannelClient } from '../core/notifications/channel';
 import type { SqliteDatabase } from '../backends/store/sqlite/database';
-import { openStateStores, type StateStores } from './state';
+import { openStateStores } from './state';
 import { hasSecretReferences, resolveSecretReferences } from '../backends/secrets/resolve';
 import type { SecretClientPort } from '../core/ports/secrets';
 import { noTelemetry } from '../backends/telemetry/none';

@@ -74,7 +74,7 @@ function errorMessage(body: string): string {
 
 /** Production wiring: DefaultAzureCredential (managed identity in Azure, `az login` on a laptop), loaded only in Azure mode. */
 export function createAzureAlertStateClient(): AzureAlertStateClient {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // Loaded only in Azure mode: @azure/identity is heavy to load.
   const { DefaultAzureCredential } = require('@azure/identity') as typeof import('@azure/identity');
   return new AzureAlertStateClient(new DefaultAzureCredential());
 }

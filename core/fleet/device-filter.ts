@@ -73,7 +73,8 @@ export function parseDeviceFilter(text: string): FilterParseResult {
         if (problem) return fail(problem);
         continue;
       }
-      const tags = (out.tags ??= {});
+      out.tags ??= {};
+      const tags = out.tags;
       if (tags[name] !== undefined && tags[name] !== value)
         return fail(`\`${term}\` contradicts an earlier \`tag.${name}:${tags[name]}\`; nothing would match.`);
       tags[name] = value;

@@ -63,7 +63,7 @@ export function connectIotHub(settings: IotHubSettings, deps: IotHubConnectDeps 
       serviceClient = new Client(inertTransport(), rest);
       jobClient = new JobClient(rest);
     } else {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      // Loaded only when no credential is given: @azure/identity is heavy to load.
       const credential: TokenCredential = deps.credential ?? new (require('@azure/identity').DefaultAzureCredential)();
       registry = Registry.fromTokenCredential(host, credential);
       serviceClient = Client.fromTokenCredential(host, credential);

@@ -36,7 +36,7 @@ function tablesOf(t: Tabular, out: Set<string>): void {
       out.add(t.name);
       return;
     case 'union':
-      t.inputs.forEach((i) => tablesOf(i, out));
+      for (const i of t.inputs) tablesOf(i, out);
       return;
     case 'pipe':
       tablesOf(t.input, out);

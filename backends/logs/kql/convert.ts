@@ -993,7 +993,7 @@ function callType(node: Node): KqlType {
 
 function operatorWord(node: Node): string {
   const first = node.GetChild ? node.GetChild(0) : undefined;
-  const text = first && first.IsToken ? String(first.Text) : syntaxKindName(node.Kind);
+  const text = first?.IsToken ? String(first.Text) : syntaxKindName(node.Kind);
   return text;
 }
 

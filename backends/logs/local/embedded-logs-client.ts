@@ -1,3 +1,4 @@
+import type { CompiledQuery } from '../kql/compile';
 /**
  * The embedded log store: KQL compiled to DuckDB SQL, over a DuckDB file in DATA_DIR
  * (DeviceLogs, DeviceTelemetry, DeviceEvents and imported tables). Self-contained
@@ -20,6 +21,7 @@ import {
   type LogsQueryOptions,
   type LogsQueryResult,
   type LogsTableSchema,
+  type LogValue,
 } from '../../../core/ports/logs';
 import { DuckDbSession } from './duckdb-session';
 import { parseImportFile, type ParsedImport } from './import-file';
@@ -80,7 +82,7 @@ export class EmbeddedLogsClient implements LogsClient {
     const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
     const nowTicks = BigInt(this.options.clock.now().getTime()) * TICKS_PER_MS;
     const timeoutInMs = options.timeoutInMs ?? DEFAULT_TIMEOUT_MS;
-    let compiled;
+    let compiled: CompiledQuery;
     try {
       compiled = await this.compiler.compile(
         kql,
@@ -96,7 +98,7 @@ export class EmbeddedLogsClient implements LogsClient {
       throw error;
     }
     const session = compiled.tables.length > 0 ? await this.storeSession() : await this.scratchSession();
-    let rows;
+    let rows: LogValue[][];
     try {
       rows = await session.query(compiled.sql, compiled.params, compiled.columns, { timeoutInMs, abortSignal: options.abortSignal });
     } catch (error) {
@@ -167,7 +169,7 @@ export class EmbeddedLogsClient implements LogsClient {
   async close(): Promise<void> {
     await this.compiler.close();
     for (const pending of [this.store, this.scratch]) {
-      if (pending) (await pending.catch(() => undefined))?.close();
+      if (pending !== undefined) (await pending.catch(() => undefined))?.close();
     }
     this.store = undefined;
     this.scratch = undefined;

@@ -7,7 +7,7 @@
  * ever run here: V8's engine backtracks, and a row function holds the event loop (see
  * kql/regex.ts, which gives them to DuckDB's RE2).
  */
-import { BIGINT, BOOLEAN, DOUBLE, DuckDBScalarFunction, VARCHAR, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { BIGINT, DOUBLE, DuckDBScalarFunction, VARCHAR, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import {
   arrayIff,
   arrayMove,

@@ -213,20 +213,20 @@ export function runQuery(sql: string, twins: RawTwin[]): Array<Record<string, un
   const peek = () => t[p];
   const word = (w: string) => {
     const tok = t[p++];
-    if (!tok || tok.kind !== 'word' || tok.text.toUpperCase() !== w) throw new Error(`Expected ${w} at token ${p}`);
+    if (tok?.kind !== 'word' || tok.text.toUpperCase() !== w) throw new Error(`Expected ${w} at token ${p}`);
   };
   const punct = (c: string) => {
     const tok = t[p++];
-    if (!tok || tok.kind !== 'punct' || tok.text !== c) throw new Error(`Expected '${c}' at token ${p}`);
+    if (tok?.kind !== 'punct' || tok.text !== c) throw new Error(`Expected '${c}' at token ${p}`);
   };
   const path = () => {
     const tok = t[p++];
-    if (!tok || tok.kind !== 'word') throw new Error(`Expected a property at token ${p}`);
+    if (tok?.kind !== 'word') throw new Error(`Expected a property at token ${p}`);
     return tok.text;
   };
   const str = () => {
     const tok = t[p++];
-    if (!tok || tok.kind !== 'string') throw new Error(`Expected a string at token ${p}`);
+    if (tok?.kind !== 'string') throw new Error(`Expected a string at token ${p}`);
     return tok.text;
   };
   const isWord = (w: string) => peek()?.kind === 'word' && peek()!.text.toUpperCase() === w;
