@@ -14,6 +14,11 @@ import path from 'node:path';
 import { openDatabase } from '../backends/store/sqlite/database';
 import { FLEET_MIGRATIONS } from '../backends/fleet/local/migrations';
 import { LocalFleetRegistry } from '../backends/fleet/local/local-registry';
+import { ALL_MIGRATIONS } from '../backends/store/sqlite/migrations';
+import { sqliteConversationRepository } from '../backends/store/sqlite/conversations';
+import { sqliteSubscriptionRepository } from '../backends/store/sqlite/subscriptions';
+import { AccessPolicy } from '../core/access/policy';
+import { readConfig } from '../core/config/config';
 import { ManualClock } from '../core/clock';
 import { silentLogger } from '../core/logger';
 import { CommandRegistry } from '../commands/registry';
@@ -70,12 +75,20 @@ async function main(): Promise<void> {
     bindCommand(devicesCommand, deviceServices),
     bindCommand(fleetCommand, deviceServices),
   ]);
-  const services = {
-    config: { fleetBackend: 'local', env: {} },
+  const config = readConfig({ FLEET_BACKEND: 'local' });
+  const chatDb = openDatabase(':memory:', ALL_MIGRATIONS);
+  const services: Services = {
+    config,
     clock,
+    access: new AccessPolicy(config.roles),
     registry: commands,
-    audit: { record() {}, latest: () => [] },
-  } as unknown as Services;
+    conversations: sqliteConversationRepository(chatDb),
+    subscriptions: sqliteSubscriptionRepository(chatDb),
+    notifier: { post: async () => undefined },
+    audit: { record: async () => undefined, latest: async () => [] },
+    delivery: { pendingCount: async () => 0, deadLetters: async () => [] },
+    selfUrl: 'http://127.0.0.1:3978',
+  };
   let replies = 0;
   let lastReply: unknown;
   const ctx: TurnContext = {
@@ -141,6 +154,7 @@ async function main(): Promise<void> {
 
   await sim.stop();
   db.close();
+  chatDb.close();
   rmSync(dir, { recursive: true, force: true });
 }
 

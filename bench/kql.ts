@@ -10,7 +10,6 @@ import path from 'node:path';
 import { ManualClock } from '../core/clock';
 import { ChildProcessCompiler } from '../backends/logs/kql/child-process-compiler';
 import { EmbeddedLogsClient } from '../backends/logs/local/embedded-logs-client';
-import type { DuckDbSession } from '../backends/logs/local/duckdb-session';
 import type { StoreValue } from '../backends/logs/local/row-values';
 import { BUILTIN_TABLES } from '../backends/logs/local/tables';
 import { termPattern } from '../backends/logs/kql/scalar';
@@ -94,7 +93,7 @@ async function main(): Promise<void> {
     const ingestRate = ROWS / (ingestMs / 1000);
 
     const since = NOW_TICKS - DAY_TICKS;
-    const session = await (client as unknown as { storeSession(): Promise<DuckDbSession> }).storeSession();
+    const session = await client.storeSession();
     const hasPattern = termPattern('timeout', false);
     const cases: { name: string; kql: string; sql: string; params: { value: StoreValue; type: 'BIGINT' | 'VARCHAR' | 'DOUBLE' | 'BOOLEAN' }[] }[] = [
       {

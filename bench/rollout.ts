@@ -91,7 +91,8 @@ async function main(): Promise<void> {
     const t = process.hrtime.bigint();
     const c = process.cpuUsage();
     await service.tick();
-    (cpu[label] ??= []).push(cpuMs(c));
+    cpu[label] ??= [];
+    cpu[label].push(cpuMs(c));
     return ms(t);
   };
 

@@ -3,7 +3,7 @@ import type { Client as HttpClient } from '@microsoft/teams.common';
 import { normalizeServiceUrl, type ConversationRef } from '../core/conversations/conversation';
 import { ChannelError, type ChannelClient } from '../core/notifications/channel';
 import type { OutboundMessage } from '../core/notifications/notifier';
-import { messageActivity } from './activities';
+import { messageActivity, type OutboundActivity } from './activities';
 
 /**
  * The outbox's view of the Bot Connector, through the Teams SDK's API client (which
@@ -18,13 +18,14 @@ export class TeamsChannelClient implements ChannelClient {
   ) {}
 
   async create(ref: ConversationRef, message: OutboundMessage): Promise<string> {
-    const result = await this.call(() => this.activities(ref).create(this.activity(ref, message) as never));
+    const result = await this.call(() => this.activities(ref).create(this.activity(ref, message)));
     if (!result?.id) throw new ChannelError('the connector accepted the message but returned no activity id', 502);
     return result.id;
   }
 
   async update(ref: ConversationRef, activityId: string, message: OutboundMessage): Promise<void> {
-    await this.call(() => this.activities(ref).update(activityId, { ...this.activity(ref, message), id: activityId } as never));
+    const activity: OutboundActivity = { ...this.activity(ref, message), id: activityId };
+    await this.call(() => this.activities(ref).update(activityId, activity));
   }
 
   private activities(ref: ConversationRef) {
@@ -32,8 +33,10 @@ export class TeamsChannelClient implements ChannelClient {
     return new ConnectorClient(normalizeServiceUrl(ref.serviceUrl), this.http).conversations.activities(ref.conversationId);
   }
 
-  private activity(ref: ConversationRef, message: OutboundMessage) {
-    return { ...messageActivity(message), from: { id: ref.botId ?? this.botId, role: 'bot' }, conversation: { id: ref.conversationId } };
+  private activity(ref: ConversationRef, message: OutboundMessage): OutboundActivity {
+    // `from` and `conversation` are not part of the SDK's input type, but the connector reads them.
+    const addressed = { ...messageActivity(message), from: { id: ref.botId ?? this.botId, role: 'bot' }, conversation: { id: ref.conversationId } };
+    return addressed;
   }
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {

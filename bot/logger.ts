@@ -30,5 +30,5 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     destination,
-  ) as unknown as Logger;
+  );
 }

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { readConfig, type AppConfig } from '../core/config/config';
 import { AccessPolicy } from '../core/access/policy';

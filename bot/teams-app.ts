@@ -1,5 +1,6 @@
-import type { CloudEnvironment } from '@microsoft/teams.api';
+import type { AdaptiveCardActionCardResponse, AdaptiveCardActionResponse, AdaptiveCardInvokeAction, CloudEnvironment, IActivity } from '@microsoft/teams.api';
 import { App, ExpressAdapter } from '@microsoft/teams.apps';
+import type { AdaptiveCard } from '../cards/card';
 import type { Express } from 'express';
 import type { Services } from '../commands/services';
 import { dispatchCardAction, dispatchMessage } from '../commands/dispatch';
@@ -10,7 +11,7 @@ import type { Telemetry } from '../core/ports/telemetry';
 import { paceReply, type SendRateLimits } from '../core/notifications/send-rate-limits';
 import type { RefusalCode } from '../core/refusal';
 import { actorFromAccount } from './identity';
-import { createTurnContext } from './turn-context';
+import { createTurnContext, type SendActivity } from './turn-context';
 import { handleTurnError } from './errors';
 import { sdkLogger } from './sdk-logger';
 import { stripBotMention } from './mentions';
@@ -46,9 +47,10 @@ export function createTeamsApp(args: {
     state: false,
   });
 
-  const conversationOf = (activity: any): ConversationRef => ({
+  const conversationOf = (activity: IActivity): ConversationRef => ({
     conversationId: activity.conversation?.id,
-    serviceUrl: typeof activity.serviceUrl === 'string' ? normalizeServiceUrl(activity.serviceUrl) : activity.serviceUrl,
+    // A missing serviceUrl stays falsy (''), so such a conversation is not recorded.
+    serviceUrl: normalizeServiceUrl(activity.serviceUrl ?? ''),
     tenantId: activity.conversation?.tenantId ?? activity.channelData?.tenant?.id,
     channelId: activity.channelId ?? 'msteams',
     conversationType: activity.conversation?.conversationType,
@@ -56,8 +58,7 @@ export function createTeamsApp(args: {
     name: activity.conversation?.name,
   });
 
-  const turnOf = (ctx: { activity: unknown; send(activity: never): Promise<{ id?: string }> }) => {
-    const activity = ctx.activity as any;
+  const turnOf = (activity: IActivity, send: SendActivity) => {
     const conversation = conversationOf(activity);
     return createTurnContext({
       activityId: activity.id ?? 'unknown',
@@ -66,7 +67,7 @@ export function createTeamsApp(args: {
       conversation,
       services,
       log,
-      send: (a) => ctx.send(a as never),
+      send,
       pace: () => paceReply(args.sendLimits, conversation.conversationId, conversation.tenantId ?? 'default'),
     });
   };
@@ -83,7 +84,7 @@ export function createTeamsApp(args: {
     }
     // A personal chat is where on-call pages reach this person (core/oncall/escalator.ts).
     if (ref.conversationType === 'personal' && ref.conversationId) {
-      const from = (ctx.activity as any).from;
+      const from = ctx.activity.from;
       const actor = actorFromAccount(from, services.access);
       await args
         .onPersonalChat(
@@ -100,16 +101,18 @@ export function createTeamsApp(args: {
   });
 
   app.on('conversationUpdate', async (ctx) => {
-    const added = (ctx.activity as any).membersAdded as Array<{ id: string }> | undefined;
+    const added = ctx.activity.membersAdded;
     if (added?.some((m) => m.id === ctx.activity.recipient.id)) {
-      await turnOf(ctx).reply('Hi, I am FleetOps. Type `help` to see what I can do, or `subscribe alerts` to get alert cards here.');
+      await turnOf(ctx.activity, (a) => ctx.send(a)).reply(
+        'Hi, I am FleetOps. Type `help` to see what I can do, or `subscribe alerts` to get alert cards here.',
+      );
     }
   });
 
   app.on('message', async (ctx) => {
     const started = Date.now();
-    const activity = ctx.activity as any;
-    const turn = turnOf(ctx);
+    const activity = ctx.activity;
+    const turn = turnOf(activity, (a) => ctx.send(a));
     const text = stripBotMention(activity.text ?? '', activity.entities, activity.recipient?.id);
     // A card submitted through the Action.Submit fallback arrives as a message with `value`.
     const value = activity.value as Record<string, unknown> | undefined;
@@ -130,23 +133,25 @@ export function createTeamsApp(args: {
     }
   });
 
-  app.on('card.action', async (ctx) => {
+  app.on('card.action', async (ctx): Promise<AdaptiveCardActionResponse> => {
     const started = Date.now();
-    const activity = ctx.activity as any;
-    const action = activity.value?.action ?? {};
+    const action: Partial<AdaptiveCardInvokeAction> = ctx.activity.value?.action ?? {};
     const verb = String(action.verb ?? '');
-    const turn = turnOf(ctx);
+    const turn = turnOf(ctx.activity, (a) => ctx.send(a));
     let ok = true;
     try {
-      const data = { ...(action.data ?? {}) } as Record<string, unknown>;
+      const data: Record<string, unknown> = { ...(action.data ?? {}) };
       const result = await dispatchCardAction(turn, verb, data);
       trackRefusal(telemetry, result.refused, verb);
-      if (result.card) return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result.card } as never;
-      return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: result.message } as never;
+      if (result.card) {
+        assertSdkCard(result.card);
+        return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result.card };
+      }
+      return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: result.message };
     } catch (error) {
       ok = false;
       const message = handleTurnError(error, { activityId: turn.activityId, log, telemetry, what: 'that button' });
-      return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: message } as never;
+      return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: message };
     } finally {
       telemetry.trackCardAction(verb, Date.now() - started, ok);
     }
@@ -158,4 +163,13 @@ export function createTeamsApp(args: {
 /** A turn the domain refused counts by its code (the audit and the log line carry the same code). */
 function trackRefusal(telemetry: Telemetry, code: RefusalCode | undefined, action: string): void {
   if (code) telemetry.trackEvent('refusal', { code, action });
+}
+
+/**
+ * Our cards are plain JSON (cards/card.ts) checked by schema tests, not built from the SDK's
+ * element classes; the SDK's card response wants its own card type, so this check is where
+ * one becomes the other (on the discriminant Teams itself reads).
+ */
+function assertSdkCard(card: AdaptiveCard): asserts card is AdaptiveCard & AdaptiveCardActionCardResponse['value'] {
+  if (card.type !== 'AdaptiveCard') throw new Error(`not an Adaptive Card: ${String(card.type)}`);
 }

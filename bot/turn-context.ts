@@ -1,13 +1,14 @@
+import type { ITypingActivityInput } from '@microsoft/teams.api';
 import type { TurnContext } from '../commands/context';
 import type { Services } from '../commands/services';
 import type { Actor } from '../core/access/identity';
 import type { ConversationRef } from '../core/conversations/conversation';
 import type { Logger } from '../core/logger';
 import type { AdaptiveCard } from '../cards/card';
-import { messageActivity } from './activities';
+import { messageActivity, type OutboundActivity } from './activities';
 
-/** The transport's send, so the context does not depend on the SDK's types. */
-export type SendActivity = (activity: Record<string, unknown>) => Promise<{ id?: string } | undefined>;
+/** The transport's send: a message, or the typing indicator. */
+export type SendActivity = (activity: OutboundActivity | ITypingActivityInput) => Promise<{ id?: string } | undefined>;
 
 /**
  * Takes a place in Teams' per-bot rate windows before a send (core/notifications/send-rate-limits.ts

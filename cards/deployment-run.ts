@@ -84,7 +84,7 @@ function facts(run: PipelineRun, now: string): CardElement[] {
     run.createdAt ? { title: 'Duration', value: durationBetween(run.createdAt, run.finishedAt ?? now) + (run.finishedAt ? '' : ' so far') } : undefined,
     run.firmwareVersion ? { title: 'Firmware', value: run.firmwareVersion } : undefined,
   ]
-    .filter((f): f is { title: string; value: string } => Boolean(f && f.value))
+    .filter((f): f is { title: string; value: string } => Boolean(f?.value))
     .map((f) => ({ title: f.title, value: plain(f.value) }));
   return list.length > 0 ? [{ type: 'FactSet', facts: list, spacing: 'Medium' }] : [];
 }

@@ -5,7 +5,6 @@ import { parseAlertFilter, type AlertFilter } from '../core/alerts/filter';
 import type { AlertRecord } from '../core/alerts/alert';
 import type { AlertService } from '../core/alerts/service';
 import { SILENCE_DURATIONS_HOURS, type SilenceHours } from '../core/alerts/silence';
-import { AlertStateError } from '../core/ports/alerts';
 import type { TurnContext as Turn } from './context';
 import { noArguments, parseError, parsed, type CardActionResult, type CardActionSpec as ActionSpec, type CommandSpec as Spec } from './spec';
 import { UserError } from './user-error';

@@ -90,7 +90,7 @@ export const devicesPageAction: CardActionSpec<PageData> = {
   role: 'viewer',
   parse(data) {
     const filter = typeof data.filter === 'string' ? parseDeviceFilter(data.filter) : undefined;
-    if (!filter || !filter.ok) return parseError(`filter is not valid. ${FILTER_HELP}`);
+    if (!filter?.ok) return parseError(`filter is not valid. ${FILTER_HELP}`);
     const tokens = data.tokens;
     if (!Array.isArray(tokens) || tokens.length === 0 || tokens.length > MAX_TOKENS + 1 || !tokens.every((t) => typeof t === 'string' && t.length <= 4096)) {
       return parseError('tokens must be a short list of page tokens.');

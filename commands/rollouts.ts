@@ -365,7 +365,7 @@ async function abortConfirmation(ctx: TurnContext, id: string, revert: boolean) 
 async function startConfirmation(ctx: TurnContext, id: string) {
   const rollouts = service(ctx);
   const rollout = await rollouts.get(id);
-  if (!rollout || rollout.state !== 'planned') return undefined;
+  if (rollout?.state !== 'planned') return undefined;
   const firmware = await rollouts.catalog.get(rollout.firmware.version);
   const flag = firmware ? firmwareFlag(firmware) : undefined;
   return flag ? rolloutConfirmCard(rollout, { kind: 'start', flag }) : undefined;

@@ -19,7 +19,7 @@ export const noArguments =
  * A chat command. Help, "did you mean", the Teams manifest's command list and the
  * access check all come from these specs; nothing else knows about commands.
  */
-export interface CommandSpec<Args = any, S = Services> {
+export interface CommandSpec<Args = unknown, S = Services> {
   readonly name: string;
   readonly aliases?: readonly string[];
   readonly summary: string;
@@ -54,7 +54,7 @@ export type CardActionResult = (
 };
 
 /** A card button (Action.Execute verb) handler. */
-export interface CardActionSpec<Data = any, S = Services> {
+export interface CardActionSpec<Data = unknown, S = Services> {
   readonly verb: string;
   readonly role: Role;
   readonly sideEffects?: boolean;

@@ -59,7 +59,7 @@ export class AlertRuleEvaluator {
       else {
         try {
           for (const hit of await this.deviceHits(this.deps.fleet, deviceRules, now)) hits.set(key(hit.rule.id, hit.deviceId), hit);
-          deviceRules.forEach((r) => evaluated.add(r.id));
+          for (const r of deviceRules) evaluated.add(r.id);
         } catch (error) {
           skipped.push(...deviceRules.map((r) => `${r.id} (fleet: ${String(error)})`));
         }

@@ -28,7 +28,11 @@ export function menuCommands(commands: readonly MenuCommand[]): Array<{ title: s
   ];
   const seen = new Set<string>();
   return ordered
-    .filter((c) => (seen.has(c.name) ? false : (seen.add(c.name), true)))
+    .filter((c) => {
+      if (seen.has(c.name)) return false;
+      seen.add(c.name);
+      return true;
+    })
     .slice(0, MAX_MENU_COMMANDS)
     .map((c) => ({
       title: truncate(c.name, TITLE_MAX),
@@ -52,7 +56,17 @@ export interface ManifestOptions {
 
 const GUID = /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
 
-export function buildManifest(options: ManifestOptions): Record<string, any> {
+/** The parts of the Teams app manifest this code fills in; the rest comes from manifest.json as is. */
+export interface TeamsManifest {
+  bots: Array<{ botId: string; commandLists: Array<{ scopes: string[]; commands: Array<{ title: string; description?: string }> }>; [key: string]: unknown }>;
+  validDomains: string[];
+  [key: string]: unknown;
+}
+
+/** manifest.json's `${{NAME}}` placeholders (the Teams Toolkit's syntax). */
+const placeholder = (name: string): string => `\${{${name}}}`;
+
+export function buildManifest(options: ManifestOptions): TeamsManifest {
   if (!GUID.test(options.botId))
     throw new Error(
       `CLIENT_ID=${JSON.stringify(options.botId)} is not a GUID; set it to the Microsoft App ID of your Azure Bot (Azure portal → the bot → Configuration)`,
@@ -61,8 +75,11 @@ export function buildManifest(options: ManifestOptions): Record<string, any> {
   if (!GUID.test(appId)) throw new Error(`TEAMS_APP_ID=${JSON.stringify(appId)} is not a GUID`);
   if (!/^\d+\.\d+\.\d+$/.test(options.version)) throw new Error(`version ${options.version} must be major.minor.patch for Teams`);
   const template = fs.readFileSync(options.templateFile ?? path.join(__dirname, 'manifest.json'), 'utf8');
-  const filled = template.replaceAll('${{BOT_ID}}', options.botId).replaceAll('${{TEAMS_APP_ID}}', appId).replaceAll('${{APP_VERSION}}', options.version);
-  const manifest = JSON.parse(filled) as Record<string, any>;
+  const filled = template
+    .replaceAll(placeholder('BOT_ID'), options.botId)
+    .replaceAll(placeholder('TEAMS_APP_ID'), appId)
+    .replaceAll(placeholder('APP_VERSION'), options.version);
+  const manifest = JSON.parse(filled) as TeamsManifest;
   const commands = menuCommands(options.commands);
   manifest.bots[0].commandLists = BOT_SCOPES.map((scope) => ({ scopes: [scope], commands }));
   if (options.botDomain) manifest.validDomains = [...new Set([...manifest.validDomains, options.botDomain])];

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import yazl from 'yazl';
-import { buildManifest } from './build-manifest';
+import { buildManifest, type TeamsManifest } from './build-manifest';
 import { registryCommandSpecs } from './command-source';
 
 /**
@@ -14,7 +14,7 @@ export async function packageApp(options: {
   appId?: string;
   botDomain?: string;
   outFile: string;
-}): Promise<{ file: string; manifest: Record<string, any> }> {
+}): Promise<{ file: string; manifest: TeamsManifest }> {
   const version = (JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
   const manifest = buildManifest({ botId: options.botId, appId: options.appId, botDomain: options.botDomain, version, commands: registryCommandSpecs() });
   fs.mkdirSync(path.dirname(options.outFile), { recursive: true });

@@ -362,7 +362,7 @@ export class FleetSimulator {
 
   private async answerMethod(deviceId: string, name: string, payload: unknown): Promise<MethodResult> {
     const d = this.byId.get(deviceId);
-    if (!d || !d.online) return { status: 404, payload: { errorCode: 'DeviceNotOnline', message: `${deviceId} is not connected` } };
+    if (!d?.online) return { status: 404, payload: { errorCode: 'DeviceNotOnline', message: `${deviceId} is not connected` } };
     if (name !== 'reboot') return { status: 501, payload: { message: `Method '${name}' is not implemented by this device` } };
     if (d.update) return { status: 409, payload: { message: `Busy: firmware update to ${d.update.target} is ${d.update.phase}` } };
     const now = this.o.clock.now();

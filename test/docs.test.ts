@@ -26,7 +26,7 @@ function readmeRoles(readme: string, names: readonly string[]): Map<string, stri
       .replace(/\(.*?\)/g, '')
       .split('/')
       .map((r) => r.trim().replace(/ /g, '-'));
-    named.forEach((name, i) => roles.set(name, cellRoles.length === named.length ? cellRoles[i]! : cellRoles[0]!));
+    for (const [i, name] of named.entries()) roles.set(name, cellRoles.length === named.length ? cellRoles[i]! : cellRoles[0]!);
   }
   return roles;
 }

@@ -25,7 +25,7 @@ export const isAlertsManagementId = (alertId: string): boolean =>
 export class AzureAlertStateClient implements AlertStateClient {
   constructor(
     private readonly credential: TokenCredentialLike,
-    private readonly fetchFn: FetchFn = fetch as unknown as FetchFn,
+    private readonly fetchFn: FetchFn = fetch,
     private readonly endpoint = 'https://management.azure.com',
   ) {}
 
@@ -74,7 +74,7 @@ function errorMessage(body: string): string {
 
 /** Production wiring: DefaultAzureCredential (managed identity in Azure, `az login` on a laptop), loaded only in Azure mode. */
 export function createAzureAlertStateClient(): AzureAlertStateClient {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // Loaded only in Azure mode: @azure/identity is heavy to load.
   const { DefaultAzureCredential } = require('@azure/identity') as typeof import('@azure/identity');
   return new AzureAlertStateClient(new DefaultAzureCredential());
 }

@@ -133,10 +133,10 @@ function classify(status: number, message: string): ApprovalFailure {
   return 'rejected-by-server';
 }
 
-function safeJson(text: string): Record<string, any> | undefined {
+function safeJson(text: string): Record<string, unknown> | undefined {
   try {
     const value = JSON.parse(text) as unknown;
-    return value && typeof value === 'object' ? (value as Record<string, any>) : undefined;
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }

@@ -3,7 +3,13 @@
  * come back with their error shown beside the rows; server errors become short messages.
  */
 import type { TokenCredential } from '@azure/core-auth';
-import { LogsQueryClient, LogsQueryResultStatus, type LogsQueryClientOptions, type LogsTable as SdkTable } from '@azure/monitor-query-logs';
+import {
+  LogsQueryClient,
+  LogsQueryResultStatus,
+  type LogsQueryClientOptions,
+  type LogsQueryResult as SdkQueryResult,
+  type LogsTable as SdkTable,
+} from '@azure/monitor-query-logs';
 import { formatDateTime } from './kql/values';
 import { kqlTypeFromName, TICKS_PER_MS } from './kql/types';
 import {
@@ -46,7 +52,7 @@ export class LogAnalyticsLogsClient implements LogsClient {
       : 'durationInMs' in span
         ? { duration: `PT${Math.max(1, Math.round(span.durationInMs / 1000))}S` }
         : { startTime: span.startTime, endTime: span.endTime };
-    let result: Awaited<ReturnType<LogsQueryClient['queryWorkspace']>>;
+    let result: SdkQueryResult;
     try {
       result = await this.client.queryWorkspace(this.workspaceId, kql, timespan, {
         serverTimeoutInSeconds: Math.ceil((options.timeoutInMs ?? DEFAULT_TIMEOUT_MS) / 1000),

@@ -5,7 +5,7 @@ import type { Telemetry } from '../../core/ports/telemetry';
  * configured: without one nothing leaves the machine, and start-up stays fast.
  */
 export function createAppInsightsTelemetry(connectionString: string): Telemetry {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // Loaded only when telemetry is on: the SDK is heavy to load.
   const appInsights = require('applicationinsights') as typeof import('applicationinsights');
   const client = new appInsights.TelemetryClient(connectionString);
   return {

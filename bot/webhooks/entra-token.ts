@@ -89,12 +89,7 @@ export type FetchLike = (url: string, init?: { signal?: AbortSignal }) => Promis
  * Keys from the tenant's JWKS, cached; an unknown key id refetches (Entra rotates keys),
  * at most once per `refetchAfterMs` so bad tokens cannot hammer the endpoint.
  */
-export function jwksKeyGetter(
-  tenantId: string,
-  fetchFn: FetchLike = fetch as unknown as FetchLike,
-  now: () => number = Date.now,
-  refetchAfterMs = 300_000,
-): SigningKeyGetter {
+export function jwksKeyGetter(tenantId: string, fetchFn: FetchLike = fetch, now: () => number = Date.now, refetchAfterMs = 300_000): SigningKeyGetter {
   const url = `https://login.microsoftonline.com/${encodeURIComponent(tenantId)}/discovery/v2.0/keys`;
   let keys = new Map<string, KeyObject>();
   let fetchedAt = -Infinity;

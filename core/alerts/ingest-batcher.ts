@@ -53,7 +53,9 @@ export class IngestBatcher {
             if (outcome.ok) item.resolve(outcome.result);
             else item.reject(outcome.error);
           }),
-        (error: unknown) => batch.forEach((item) => item.reject(error)),
+        (error: unknown) => {
+          for (const item of batch) item.reject(error);
+        },
       );
   }
 }

@@ -113,7 +113,7 @@ export class AlertIngestor {
     const { repo } = this.deps;
     return this.deps.unitOfWork.run(async (): Promise<number> => {
       const record = await repo.getExact(alertId);
-      if (!record || record.monitorCondition !== 'Fired' || record.state === 'Closed' || this.deps.isHeld?.(record) === true) return 0;
+      if (record?.monitorCondition !== 'Fired' || record.state === 'Closed' || this.deps.isHeld?.(record) === true) return 0;
       const now = this.deps.clock.now();
       if (await repo.findSilence(record.rule, alertTarget(record), now)) return 0;
       const existing = await repo.deliveriesOf(alertId);
@@ -178,7 +178,7 @@ export class AlertIngestor {
 
 /** A Fired notification older than the resolution we already have arrived late (retries overlap): keep the resolution. */
 function isStale(previous: AlertRecord | undefined, alert: Alert): boolean {
-  if (!previous || previous.monitorCondition !== 'Resolved' || alert.monitorCondition !== 'Fired') return false;
+  if (previous?.monitorCondition !== 'Resolved' || alert.monitorCondition !== 'Fired') return false;
   return Date.parse(alert.firedAt) <= Date.parse(previous.resolvedAt ?? previous.firedAt);
 }
 

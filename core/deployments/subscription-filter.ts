@@ -12,7 +12,7 @@ export function validateDeploymentFilter(filter: string): string | undefined {
   if (trimmed === '') return undefined;
   if (trimmed.length > MAX_LENGTH)
     return `A deployments filter is at most ${MAX_LENGTH} characters; give the pipeline name, e.g. \`subscribe deployments firmware-release\`.`;
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: it exists to find control characters
   if (/[\u0000-\u001f\u007f]/.test(trimmed)) return 'A deployments filter cannot contain control characters; give the pipeline name as shown in Azure DevOps.';
   const names = splitNames(trimmed);
   if (names.some((name) => name === ''))

@@ -95,7 +95,7 @@ export class Escalator {
   private async step(state: EscalationState, now: Date): Promise<boolean> {
     const { oncall, notifier } = this.deps;
     const alert = await this.deps.alert(state.alertId);
-    if (!alert || alert.state !== 'New' || alert.resolved) {
+    if (alert?.state !== 'New' || alert.resolved) {
       // Acknowledged (or closed, resolved) since: the chain stops here.
       // (The alert's own record says who acknowledged, closed or resolved it; `alert <id>` shows that.)
       if (await oncall.escalations.update(acknowledged(state, alert?.acknowledgedBy ?? BOT_ACTOR, now)))

@@ -150,7 +150,7 @@ export class RolloutEngine {
   /** The gate of the running wave: pause on breach, stop for approval (or complete) on pass. */
   private async judge(rollout: Rollout, now: number): Promise<RolloutEvent | undefined> {
     const current = await this.repo.get(rollout.id);
-    if (!current || current.state !== 'running') return undefined;
+    if (current?.state !== 'running') return undefined;
     const k = current.currentWave;
     // Open devices come lumped as `queued`: the gate reads queued and in flight only as their sum.
     const counts = await this.repo.gateCounts(current.id);
@@ -211,7 +211,7 @@ export class RolloutEngine {
     while (budget > 0) {
       // Re-read before every batch: a pause lands between two batches at the latest.
       const fresh = await this.repo.get(rollout.id);
-      if (!fresh || fresh.state !== 'running') break;
+      if (fresh?.state !== 'running') break;
       const batch = await this.repo.claimForDispatch(fresh.id, fresh.currentWave, Math.min(this.batchSize, budget), now);
       if (batch.length === 0) break;
       handled += await this.write(fresh, batch, now);

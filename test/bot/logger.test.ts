@@ -3,7 +3,12 @@ import { createLogger } from '../../bot/logger';
 
 test('secrets are redacted wherever they appear in a log record', () => {
   const lines: string[] = [];
-  const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(chunk.toString()), done()) });
+  const sink = new Writable({
+    write: (chunk, _enc, done) => {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
   const log = createLogger('info', sink as never);
   log.info({ password: 'p1', token: 't1', req: { headers: { authorization: 'Bearer abc' } }, config: { clientSecret: 's1' }, deviceId: 'device-42' }, 'hello');
   const text = lines.join('');

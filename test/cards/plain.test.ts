@@ -64,12 +64,16 @@ const CODE_SPAN = /`[^`]*`/g;
 /** Every text in a card that Teams renders as markdown (TextBlock text, fact titles and values, table cells). */
 function renderedTexts(node: unknown, out: string[] = []): string[] {
   const add = (text: string) => out.push(text.replace(CODE_SPAN, ''));
-  if (Array.isArray(node)) node.forEach((n) => renderedTexts(n, out));
+  if (Array.isArray(node)) for (const n of node) renderedTexts(n, out);
   else if (node && typeof node === 'object') {
     const record = node as Record<string, unknown>;
     if (record.type === 'TextBlock' && typeof record.text === 'string') add(record.text);
-    if (Array.isArray(record.facts)) for (const f of record.facts as Array<{ title: string; value: string }>) add(f.title), add(f.value);
-    Object.values(record).forEach((v) => renderedTexts(v, out));
+    if (Array.isArray(record.facts))
+      for (const f of record.facts as Array<{ title: string; value: string }>) {
+        add(f.title);
+        add(f.value);
+      }
+    for (const v of Object.values(record)) renderedTexts(v, out);
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { startTestBot, USERS, type TestBot } from '../support/bot-harness';
+import { startTestBot, USERS } from '../support/bot-harness';
 import { cardJson } from '../support/recording-connector';
 import { createAlertsFeatureModule } from '../../bot/features/alerts';
 import { devicePayload, fixture } from '../core/alerts/fixtures';

@@ -37,7 +37,7 @@ describe('ChildProcessCompiler', () => {
   });
 
   test('a compile past its timeout is stopped, and the next query gets a new compiler process', async () => {
-    const slow = 'range i from 1 to 3 step 1' + ' | extend x = i'.repeat(2_000);
+    const slow = `range i from 1 to 3 step 1${' | extend x = i'.repeat(2_000)}`;
     await expect(compiler.compile(slow, now, { timeoutInMs: 1 })).rejects.toBeInstanceOf(QueryInterrupted);
     const compiled = await compiler.compile('print x = 1', now, { timeoutInMs: 60_000 });
     expect(compiled.columns.map((c) => c.name)).toEqual(['x']);

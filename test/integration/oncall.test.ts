@@ -19,7 +19,12 @@ function world(clock: ManualClock) {
   const ticks: Array<() => void> = [];
   const features = [
     createAlertsFeatureModule({ schedule: () => () => undefined }),
-    createOnCallFeatureModule({ schedule: (_ms, tick) => (ticks.push(tick), () => undefined) }),
+    createOnCallFeatureModule({
+      schedule: (_ms, tick) => {
+        ticks.push(tick);
+        return () => undefined;
+      },
+    }),
   ];
   return { start: { features, clock }, tick: () => ticks.at(-1)!() };
 }

@@ -306,13 +306,6 @@ describeOnPostgres('two bot processes on one PostgreSQL, one killed in the middl
       for (const { windowMs, max } of TEAMS_LIMITS.perConversation) {
         const most = busiestWindow(times, windowMs);
         if (most > max) over.push(`${conversation}: ${most} sends in ${windowMs} ms (limit ${max})`);
-        if (most > max && process.env.DEBUG_WINDOWS) {
-          const list = sends.filter((s) => s.conversationId === conversation).sort((a, b) => a.at - b.at);
-          for (let i = 0; i < list.length; i++) {
-            const inWin = list.filter((x) => x.at >= list[i]!.at && x.at < list[i]!.at + windowMs);
-            if (inWin.length > max) { console.log(windowMs, inWin.map((x) => `${x.at} ${x.kind} ${x.request.slice(-30)} ${JSON.stringify(x.activity).slice(0, 60)}`).join('\n')); break; }
-          }
-        }
       }
     }
     for (const { windowMs, max } of TEAMS_LIMITS.perTenant) {

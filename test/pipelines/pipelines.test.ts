@@ -78,6 +78,7 @@ describe('Azure Pipelines YAML', () => {
 
   it('the firmware template names the version where FleetOps reads it, and publishes with UniversalPackages', () => {
     const text = read('firmware-release.yml');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: an Azure Pipelines template expression, not a JS template
     expect(text).toContain('##vso[build.addbuildtag]firmware:${{ parameters.firmwareVersion }}');
     expect(text).toMatch(/name: FIRMWARE_VERSION/);
     expect(text).toContain('task: UniversalPackages@0');

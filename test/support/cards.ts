@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 // The package's `lib/` is ESM; its UMD build loads in jest's CommonJS without transforms.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// The package's main file is the minified browser bundle; its CommonJS build is this path.
 const AdaptiveCards = require('adaptivecards/dist/adaptivecards.js') as typeof import('adaptivecards');
 import { cardBytes } from '../../cards/card';
 

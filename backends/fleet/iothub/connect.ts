@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { Client, ConnectionString, JobClient, Registry } from 'azure-iothub';
 import type { RestApiClient } from 'azure-iothub/dist/common-http/rest_api_client';
 import { NoRetry } from 'azure-iothub/dist/common-core/retry_policy';
@@ -64,7 +65,7 @@ export function connectIotHub(settings: IotHubSettings, deps: IotHubConnectDeps 
       serviceClient = new Client(inertTransport(), rest);
       jobClient = new JobClient(rest);
     } else {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      // Loaded only when no credential is given: @azure/identity is heavy to load.
       const credential: TokenCredential = deps.credential ?? new (require('@azure/identity').DefaultAzureCredential)();
       registry = Registry.fromTokenCredential(host, credential);
       serviceClient = Client.fromTokenCredential(host, credential);
@@ -89,16 +90,29 @@ export function connectIotHub(settings: IotHubSettings, deps: IotHubConnectDeps 
 
 /** Direct methods go over REST; the AMQP transport is only needed for messaging, which the bot does not use. */
 function inertTransport(): Client.Transport {
-  const refuse = (name: string) => () => {
-    throw new Error(`${name} is not available on the REST-only IoT Hub client`);
-  };
-  return {
-    connect: refuse('connect'),
-    disconnect: refuse('disconnect'),
-    send: refuse('send'),
-    getFeedbackReceiver: refuse('feedback'),
-    getFileNotificationReceiver: refuse('file notifications'),
-  } as unknown as Client.Transport;
+  return new RestOnlyTransport();
+}
+
+class RestOnlyTransport extends EventEmitter implements Client.Transport {
+  connect(): void {
+    refuse('connect');
+  }
+  disconnect(): void {
+    refuse('disconnect');
+  }
+  send(): void {
+    refuse('send');
+  }
+  getFeedbackReceiver(): void {
+    refuse('feedback');
+  }
+  getFileNotificationReceiver(): void {
+    refuse('file notifications');
+  }
+}
+
+function refuse(name: string): never {
+  throw new Error(`${name} is not available on the REST-only IoT Hub client`);
 }
 
 const noCredential: TokenCredential = { getToken: async () => null };

@@ -58,7 +58,7 @@ export class IotHubFleetClient implements FleetClient {
     await this.o.limiter.twinReads.acquire({ maxWaitMs: this.maxWait, abortSignal: options.abortSignal });
     try {
       const { responseBody } = await this.call(() => this.o.registry.getTwin(deviceId), options);
-      return toDeviceTwin(responseBody as unknown as Record<string, unknown>);
+      return toDeviceTwin({ ...responseBody });
     } catch (error) {
       if (statusOf(error) === 404 || (error as Error).name === 'DeviceNotFoundError') return undefined;
       throw describe(error, `reading the twin of ${deviceId}`);

@@ -8,6 +8,7 @@ import type { DeviceFilter, GroupField } from '../../../core/ports/fleet';
  */
 
 export function quoteLiteral(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: it exists to find control characters
   if (/[\u0000-\u001f\u007f]/.test(value)) throw new Error('Filter values cannot contain control characters.');
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }

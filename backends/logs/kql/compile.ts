@@ -3,11 +3,10 @@
  * store's schema, report its diagnostics with line/column/caret, convert the tree into
  * our AST and translate it.
  */
-/* eslint-disable @typescript-eslint/no-explicit-any */
 import type { Query, RenderRequest, Tabular } from './ast';
 import { Converter } from './convert';
 import { errorAt, UnsupportedError } from './errors';
-import { kustoLanguage } from './kusto';
+import { type KustoObject, kustoLanguage } from './kusto';
 import { globalStateFor, type TableSchema } from './schema';
 import { isTolerated, toleratedRanges, type TextRange } from './tolerated';
 import { Translator, type Translation } from './translate';
@@ -37,7 +36,7 @@ function tablesOf(t: Tabular, out: Set<string>): void {
       out.add(t.name);
       return;
     case 'union':
-      t.inputs.forEach((i) => tablesOf(i, out));
+      for (const i of t.inputs) tablesOf(i, out);
       return;
     case 'pipe':
       tablesOf(t.input, out);
@@ -57,7 +56,7 @@ const CACHE_SIZE = 200;
 export class KqlCompiler {
   private readonly cache = new Map<string, CompiledQuery & { nowParams: Translation['nowParams'] }>();
   /** The analyzer's view of `tables`, built at the first analyze after they change. */
-  private globals: any;
+  private globals: KustoObject;
   private tableNames: Set<string>;
 
   constructor(private tables: readonly TableSchema[] = []) {

@@ -3,14 +3,13 @@
  * column names are taken from the analyzer, so they match what Kusto itself returns.
  * This is the only module that reads the library's tree.
  */
-/* eslint-disable @typescript-eslint/no-explicit-any */
 import type { Aggregate, Assignment, Expr, JoinKey, JoinKind, Operator, ParsePart, Query, RenderRequest, SortKey, Tabular } from './ast';
 import { notSupported, UnsupportedError } from './errors';
-import { kustoLanguage, syntaxKindName } from './kusto';
+import { type KustoObject, kustoLanguage, syntaxKindName } from './kusto';
 import { parseDateTimeText, parseRealText, parseTimespanText } from './literals';
 import { kqlTypeFromName, type ColumnDef, type KqlType } from './types';
 
-type Node = any;
+type Node = KustoObject;
 
 const fail = (node: Node, message: string): never => {
   throw new UnsupportedError(message, node?.TextStart ?? 0, Math.max(1, node?.Width ?? 1));
@@ -994,7 +993,7 @@ function callType(node: Node): KqlType {
 
 function operatorWord(node: Node): string {
   const first = node.GetChild ? node.GetChild(0) : undefined;
-  const text = first && first.IsToken ? String(first.Text) : syntaxKindName(node.Kind);
+  const text = first?.IsToken ? String(first.Text) : syntaxKindName(node.Kind);
   return text;
 }
 

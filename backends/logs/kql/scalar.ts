@@ -82,11 +82,10 @@ export function scalar(e: Expr, ctx: ScalarContext): string {
     case 'between': {
       const left = scalar(e.left, ctx);
       const low = asType(e.low, e.left.type === 'dynamic' ? e.low.type : e.left.type, ctx);
-      let high =
+      const high =
         e.high.type === 'timespan' && e.low.type === 'datetime'
           ? `(${scalar(e.low, ctx)} + ${scalar(e.high, ctx)})`
           : asType(e.high, e.left.type === 'dynamic' ? e.high.type : e.left.type, ctx);
-      if (e.high.type !== 'timespan' || e.low.type !== 'datetime') high = high;
       const l = e.left.type === 'dynamic' ? convert(left, 'dynamic', e.low.type) : left;
       const test = `(${l} BETWEEN ${low} AND ${high})`;
       return e.negated ? `(NOT ${test})` : test;

@@ -1,6 +1,5 @@
 /** The store's tables as the Kusto analyzer sees them (so unknown columns/tables are caught before any SQL). */
-/* eslint-disable @typescript-eslint/no-explicit-any */
-import { defaultGlobalState, kustoLanguage } from './kusto';
+import { defaultGlobalState, type KustoObject, kustoLanguage } from './kusto';
 import type { ColumnDef, KqlType } from './types';
 
 export interface TableSchema {
@@ -22,7 +21,7 @@ const SCALAR: Record<KqlType, string> = {
 };
 
 /** A GlobalState whose default database holds `tables`. */
-export function globalStateFor(tables: readonly TableSchema[]): any {
+export function globalStateFor(tables: readonly TableSchema[]): KustoObject {
   if (tables.length === 0) return defaultGlobalState();
   const S = kustoLanguage().Symbols;
   const symbols = tables.map(

@@ -6,24 +6,23 @@
  * The spans returned here are where such a diagnostic (KS107, "A value of type bool expected")
  * is ignored; every other diagnostic still fails the query.
  */
-/* eslint-disable @typescript-eslint/no-explicit-any */
-import { syntaxKindName } from './kusto';
+import { type KustoObject, syntaxKindName } from './kusto';
 
 export interface TextRange {
   readonly start: number;
   readonly end: number;
 }
 
-const callName = (node: any): string => String(node.Name?.SimpleName ?? '').toLowerCase();
-const argumentCount = (node: any): number => node.ArgumentList?.Expressions?.Count ?? 0;
-const range = (node: any): TextRange => ({ start: node.TextStart, end: node.TextStart + node.Width });
+const callName = (node: KustoObject): string => String(node.Name?.SimpleName ?? '').toLowerCase();
+const argumentCount = (node: KustoObject): number => node.ArgumentList?.Expressions?.Count ?? 0;
+const range = (node: KustoObject): TextRange => ({ start: node.TextStart, end: node.TextStart + node.Width });
 
 /** Spans of the syntax tree `root` where the analyzer's type errors are not Kusto's. */
-export function toleratedRanges(root: any): TextRange[] {
+export function toleratedRanges(root: KustoObject): TextRange[] {
   const counts: TextRange[] = [];
   const nots: TextRange[] = [];
   const searches: TextRange[] = [];
-  root.WalkNodes((node: any) => {
+  root.WalkNodes((node: KustoObject) => {
     const kind = syntaxKindName(node.Kind);
     if (kind === 'SearchOperator' && node.Condition) searches.push(range(node.Condition));
     if (kind === 'FunctionCallExpression' && argumentCount(node) === 1) {

@@ -100,7 +100,7 @@ function storeColumns(t: Tabular, out: string[]): void {
       out.push(...t.columns.map((c) => c.name));
       return;
     case 'union':
-      t.inputs.forEach((i) => storeColumns(i, out));
+      for (const i of t.inputs) storeColumns(i, out);
       return;
     case 'pipe':
       storeColumns(t.input, out);
@@ -472,17 +472,17 @@ export class Translator {
         const fields = [key, ...(agg.carried ?? []).map((c) => scalar(c, this.ctx()))].map((v, i) => `f${i} := ${v}`);
         const name = `__agg${n++}`;
         inner.push(`${call.name}(struct_pack(${fields.join(', ')}), ${key}) AS ${name}`);
-        agg.names.forEach((out, i) => outer.push(`struct_extract(${name}, 'f${i}') AS ${ident(out)}`));
+        for (const [i, out] of agg.names.entries()) outer.push(`struct_extract(${name}, 'f${i}') AS ${ident(out)}`);
       } else if (call && call.name === 'take_any_row') {
         const fields = (agg.carried ?? []).map((c, i) => `f${i} := ${scalar(c, this.ctx())}`);
         const name = `__agg${n++}`;
         inner.push(`any_value(struct_pack(${fields.join(', ')})) AS ${name}`);
-        agg.names.forEach((out, i) => outer.push(`struct_extract(${name}, 'f${i}') AS ${ident(out)}`));
+        for (const [i, out] of agg.names.entries()) outer.push(`struct_extract(${name}, 'f${i}') AS ${ident(out)}`);
       } else if (call && call.name === 'percentilesw') {
         holistic = true;
         const array = `__agg${n++}`;
         inner.push(`${weightedPercentiles(call.args[0], call.args[1], call.args.slice(2), aggCtx)} AS ${array}`);
-        agg.names.forEach((out, i) => outer.push(`${weightedPercentile(array, i, typeOf(out))} AS ${ident(out)}`));
+        for (const [i, out] of agg.names.entries()) outer.push(`${weightedPercentile(array, i, typeOf(out))} AS ${ident(out)}`);
       } else if (call && call.name === 'percentiles') {
         holistic = true;
         const value = asType(call.args[0], call.args[0].type === 'dynamic' ? 'real' : call.args[0].type, aggCtx);
@@ -660,9 +660,7 @@ export class Translator {
     const expandedSql = `SELECT ${typed.join(', ')}, ${PART} FROM (SELECT ${unnested.join(', ')} FROM (${numbered}) AS ${this.alias()}) AS ${this.alias()}`;
     const sub = this.perSubTable({ sql: expandedSql, columns: expandedColumns }, op.subquery);
     const s = this.alias();
-    const items = output.map(
-      (c) => (sub.columns.some((x) => x.name === c.name) ? `${s}.${ident(c.name)}` : `${base}.${ident(c.name)}`) + ` AS ${ident(c.name)}`,
-    );
+    const items = output.map((c) => `${sub.columns.some((x) => x.name === c.name) ? `${s}.${ident(c.name)}` : `${base}.${ident(c.name)}`} AS ${ident(c.name)}`);
     return {
       sql: `SELECT ${items.join(', ')} FROM (${numbered}) AS ${base} JOIN (${sub.sql}) AS ${s} ON ${base}.${PART} = ${s}.${PART} ORDER BY ${base}.${PART}`,
       columns: output,

@@ -176,7 +176,8 @@ export class EmbeddedLogsClient implements LogsClient {
     this.scratch = undefined;
   }
 
-  private storeSession(): Promise<DuckDbSession> {
+  /** The session on the store file (public for bench/kql.ts, which times SQL on it directly). */
+  storeSession(): Promise<DuckDbSession> {
     if (!this.store) this.store = this.openStore();
     return this.store;
   }

@@ -7,7 +7,7 @@
  * ever run here: V8's engine backtracks, and a row function holds the event loop (see
  * kql/regex.ts, which gives them to DuckDB's RE2).
  */
-import { BIGINT, BOOLEAN, DOUBLE, DuckDBScalarFunction, VARCHAR, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
+import { BIGINT, DOUBLE, DuckDBScalarFunction, VARCHAR, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import {
   arrayIff,
   arrayMove,
@@ -44,7 +44,7 @@ import { geohashCentralPoint } from '../kql/runtime/geo';
 import { parsePath } from '../kql/runtime/paths';
 import { weightedPercentiles } from '../kql/runtime/weighted-percentiles';
 
-type Row = (args: readonly unknown[]) => unknown;
+type Row = (args: readonly unknown[]) => DuckDBValue | undefined;
 
 interface JsFunction {
   readonly name: string;
@@ -190,7 +190,7 @@ function create(fn: JsFunction): DuckDBScalarFunction {
         const columns = Array.from({ length: input.columnCount }, (_, i) => input.getColumnValues(i));
         for (let r = 0; r < input.rowCount; r++) {
           const value = fn.row(columns.map((c) => c[r]));
-          output.setItem(r, (value === undefined ? null : value) as never);
+          output.setItem(r, value === undefined ? null : value);
         }
         output.flush();
       } catch (error) {

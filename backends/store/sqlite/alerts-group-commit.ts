@@ -123,7 +123,8 @@ export class WalGroupCommit {
   private async flush(group: ReadonlyArray<{ resolve: () => void; reject: (error: unknown) => void }>): Promise<void> {
     try {
       // The WAL's directory entry must be durable too (once: the file is reused, not recreated, while the database is open).
-      await (this.directorySynced ??= syncFile(path.dirname(this.walFile!), 'r'));
+      this.directorySynced ??= syncFile(path.dirname(this.walFile!), 'r');
+      await this.directorySynced;
       await syncFile(this.walFile!, 'r+');
       this.stats.flushes++;
       for (const w of group) w.resolve();

@@ -61,10 +61,14 @@ export class SqliteAuditLog implements Synchronous<AuditLog> {
   }
 
   latest(limit: number): AuditEntry[] {
-    return (this.select.all(limit) as Array<Record<string, string | null>>).map((r) => {
-      const entry: Record<string, string> = {};
-      for (const [k, v] of Object.entries(r)) if (v !== null) entry[k] = v;
-      return entry as unknown as AuditEntry;
-    });
+    return (this.select.all(limit) as AuditRow[]).map(({ target, detail, conversationId, ...required }) => ({
+      ...required,
+      ...(target !== null && { target }),
+      ...(detail !== null && { detail }),
+      ...(conversationId !== null && { conversationId }),
+    }));
   }
 }
+
+/** A row of `select`: the optional fields are NULL when absent (and are left out of the entry). */
+type AuditRow = Omit<AuditEntry, 'target' | 'detail' | 'conversationId'> & { target: string | null; detail: string | null; conversationId: string | null };

@@ -48,35 +48,35 @@ type Params = [Record<string, SQLInputValue>, ...SQLInputValue[]] | SQLInputValu
  */
 const MAX_CACHED_STATEMENTS = 500;
 
-class NodeSqliteStatement implements SqliteStatement<unknown[], unknown> {
+class NodeSqliteStatement<P extends unknown[] | object = unknown[], R = unknown> implements SqliteStatement<P, R> {
   private mode: 'objects' | 'arrays' | 'first' = 'objects';
 
   constructor(private readonly statement: StatementSync) {}
 
-  run(...params: unknown[]) {
+  run(...params: Bind<P>) {
     this.statement.setReturnArrays(false);
     const result = this.statement.run(...(bindable(params) as SQLInputValue[]));
     return { changes: Number(result.changes), lastInsertRowid: result.lastInsertRowid };
   }
 
-  get(...params: unknown[]): unknown {
+  get(...params: Bind<P>): R | undefined {
     this.statement.setReturnArrays(this.mode !== 'objects');
-    const row = this.statement.get(...(bindable(params) as SQLInputValue[])) as unknown;
-    return this.mode === 'first' && row !== undefined ? (row as unknown[])[0] : row;
+    const row: unknown = this.statement.get(...(bindable(params) as SQLInputValue[]));
+    // The row type is the caller's promise about its SQL (as with better-sqlite3).
+    return (this.mode === 'first' && row !== undefined ? firstColumn(row) : row) as R | undefined;
   }
 
-  all(...params: unknown[]): unknown[] {
+  all(...params: Bind<P>): R[] {
     this.statement.setReturnArrays(this.mode !== 'objects');
-    const rows = this.statement.all(...(bindable(params) as SQLInputValue[])) as unknown[];
-    if (this.mode !== 'first') return rows;
-    for (let i = 0; i < rows.length; i++) rows[i] = (rows[i] as unknown[])[0];
-    return rows;
+    const rows: unknown[] = this.statement.all(...(bindable(params) as SQLInputValue[]));
+    if (this.mode === 'first') for (let i = 0; i < rows.length; i++) rows[i] = firstColumn(rows[i]);
+    return rows as R[];
   }
 
-  *iterate(...params: unknown[]): IterableIterator<unknown> {
+  *iterate(...params: Bind<P>): IterableIterator<R> {
     this.statement.setReturnArrays(this.mode !== 'objects');
     const first = this.mode === 'first';
-    for (const row of this.statement.iterate(...(bindable(params) as SQLInputValue[]))) yield first ? (row as unknown as unknown[])[0] : row;
+    for (const row of this.statement.iterate(...(bindable(params) as SQLInputValue[]))) yield (first ? firstColumn(row) : row) as R;
   }
 
   pluck(on = true): this {
@@ -88,14 +88,19 @@ class NodeSqliteStatement implements SqliteStatement<unknown[], unknown> {
   }
 
   private withMode(mode: NodeSqliteStatement['mode']): this {
-    const copy = new NodeSqliteStatement(this.statement) as this;
+    const copy = new NodeSqliteStatement<P, R>(this.statement) as this;
     copy.mode = mode;
     return copy;
   }
 }
 
+/** With `setReturnArrays(true)` node:sqlite returns rows as arrays, though its types say objects. */
+function firstColumn(row: unknown): unknown {
+  return Array.isArray(row) ? row[0] : undefined;
+}
+
 /** better-sqlite3 spreads array arguments and binds booleans as 0/1 nowhere; keep its calling convention: `run(a, b)`, `run([a, b])`, `run({ named })`. */
-function bindable(params: unknown[]): Params {
+function bindable(params: readonly unknown[]): Params {
   if (params.length === 1 && Array.isArray(params[0])) return params[0] as SQLInputValue[];
   return params as Params;
 }
@@ -125,7 +130,7 @@ export class NodeSqlite implements SqliteDatabase {
       if (this.statements.size >= MAX_CACHED_STATEMENTS) this.statements.delete(this.statements.keys().next().value as string);
       this.statements.set(sql, statement);
     }
-    return new NodeSqliteStatement(statement) as unknown as SqliteStatement<P, R>;
+    return new NodeSqliteStatement<P, R>(statement);
   }
 
   exec(sql: string): void {
@@ -136,8 +141,8 @@ export class NodeSqlite implements SqliteDatabase {
     const statement = this.db.prepare(`PRAGMA ${source}`);
     if (!options.simple) return statement.all();
     statement.setReturnArrays(true);
-    const row = statement.get() as unknown as unknown[] | undefined;
-    return row?.[0];
+    const row: unknown = statement.get();
+    return firstColumn(row);
   }
 
   transaction<A extends unknown[], T>(work: (...args: A) => T): TransactionFunction<A, T> {

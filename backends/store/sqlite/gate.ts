@@ -55,7 +55,10 @@ const gates = new WeakMap<SqliteDatabase, SqliteGate>();
 /** The connection's gate (one per connection, shared by every store on it). */
 export function gateOf(db: SqliteDatabase): SqliteGate {
   let gate = gates.get(db);
-  if (!gate) gates.set(db, (gate = new SqliteGate()));
+  if (!gate) {
+    gate = new SqliteGate();
+    gates.set(db, gate);
+  }
   return gate;
 }
 

@@ -42,7 +42,7 @@ export class SqliteOutboxRepository implements Synchronous<OutboxRepository> {
 
   /** `now` stamps updated_at/sent_at: the machine's clock, like the sender's schedule (tests fix it). */
   constructor(
-    private readonly db: SqliteDatabase,
+    db: SqliteDatabase,
     private readonly now: () => Date = () => new Date(),
   ) {
     this.stmts = {

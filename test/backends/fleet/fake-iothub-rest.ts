@@ -98,16 +98,28 @@ export class FakeIotHubRest {
   }
 
   private route(method: string, path: string, headers: Record<string, unknown>, body: unknown, done: Done): void {
-    let m: RegExpMatchArray | null;
-    if (method === 'GET' && (m = path.match(/^\/twins\/([^/]+)$/))) {
+    const twinPath = path.match(/^\/twins\/([^/]+)$/);
+    const methodsPath = path.match(/^\/twins\/([^/]+)\/methods$/);
+    const jobPath = path.match(/^\/jobs\/v2\/([^/]+)$/);
+    if (method === 'GET' && twinPath) {
+      const m = twinPath;
       const twin = this.twins.get(decodeURIComponent(m[1]!));
-      return twin ? ok(done, clone(twin)) : fail(done, 404, 'DeviceNotFound', `Device ${decodeURIComponent(m[1]!)} not registered`);
+      if (twin) ok(done, clone(twin));
+      else fail(done, 404, 'DeviceNotFound', `Device ${decodeURIComponent(m[1]!)} not registered`);
+      return;
     }
-    if (method === 'PATCH' && (m = path.match(/^\/twins\/([^/]+)$/))) {
+    if (method === 'PATCH' && twinPath) {
+      const m = twinPath;
       const twin = this.twins.get(decodeURIComponent(m[1]!));
-      if (!twin) return fail(done, 404, 'DeviceNotFound', 'Device not registered');
+      if (!twin) {
+        fail(done, 404, 'DeviceNotFound', 'Device not registered');
+        return;
+      }
       const ifMatch = String(headers['If-Match'] ?? '');
-      if (ifMatch !== '"*"' && ifMatch !== `"${twin.etag}"`) return fail(done, 412, 'PreconditionFailed', 'Precondition failed: etag mismatch');
+      if (ifMatch !== '"*"' && ifMatch !== `"${twin.etag}"`) {
+        fail(done, 412, 'PreconditionFailed', 'Precondition failed: etag mismatch');
+        return;
+      }
       const patch = body as { tags?: Record<string, unknown>; properties?: { desired?: Record<string, unknown> } };
       if (patch.tags) mergePatch(twin.tags, patch.tags);
       if (patch.properties?.desired) {
@@ -116,22 +128,30 @@ export class FakeIotHubRest {
       }
       twin.version++;
       twin.etag = Buffer.from(`etag-${twin.version}`).toString('base64');
-      return ok(done, clone(twin));
+      ok(done, clone(twin));
+      return;
     }
-    if (method === 'POST' && (m = path.match(/^\/twins\/([^/]+)\/methods$/))) {
+    if (method === 'POST' && methodsPath) {
+      const m = methodsPath;
       const id = decodeURIComponent(m[1]!);
       const twin = this.twins.get(id);
-      if (!twin) return fail(done, 404, 'DeviceNotFound', 'Device not registered');
+      if (!twin) {
+        fail(done, 404, 'DeviceNotFound', 'Device not registered');
+        return;
+      }
       const request = body as { methodName: string; payload?: unknown };
       if (twin.connectionState !== 'Connected' || !this.methodHandler) {
-        return fail(done, 404, 'DeviceNotOnline', 'Timed out waiting for device to connect.');
+        fail(done, 404, 'DeviceNotOnline', 'Timed out waiting for device to connect.');
+        return;
       }
-      return ok(done, this.methodHandler(id, request.methodName, request.payload));
+      ok(done, this.methodHandler(id, request.methodName, request.payload));
+      return;
     }
-    if (method === 'PUT' && (m = path.match(/^\/jobs\/v2\/([^/]+)$/))) {
+    if (method === 'PUT' && jobPath) {
       const job = { ...(body as Record<string, unknown>), status: 'queued', createdTime: new Date(0).toISOString() };
       this.jobs.push(job);
-      return ok(done, job);
+      ok(done, job);
+      return;
     }
     if (method === 'POST' && path === '/devices/query') {
       const rows = runQuery(String((body as { query: string }).query), [...this.twins.values()]);
@@ -139,7 +159,8 @@ export class FakeIotHubRest {
       const offset = Number(headers['x-ms-continuation'] ?? 0);
       const page = rows.slice(offset, offset + size);
       const more = offset + size < rows.length;
-      return done(null, page, { statusCode: 200, headers: more ? { 'x-ms-continuation': String(offset + size) } : {} });
+      done(null, page, { statusCode: 200, headers: more ? { 'x-ms-continuation': String(offset + size) } : {} });
+      return;
     }
     fail(done, 404, 'NotFound', `No route ${method} ${path}`);
   }
@@ -213,20 +234,20 @@ export function runQuery(sql: string, twins: RawTwin[]): Array<Record<string, un
   const peek = () => t[p];
   const word = (w: string) => {
     const tok = t[p++];
-    if (!tok || tok.kind !== 'word' || tok.text.toUpperCase() !== w) throw new Error(`Expected ${w} at token ${p}`);
+    if (tok?.kind !== 'word' || tok.text.toUpperCase() !== w) throw new Error(`Expected ${w} at token ${p}`);
   };
   const punct = (c: string) => {
     const tok = t[p++];
-    if (!tok || tok.kind !== 'punct' || tok.text !== c) throw new Error(`Expected '${c}' at token ${p}`);
+    if (tok?.kind !== 'punct' || tok.text !== c) throw new Error(`Expected '${c}' at token ${p}`);
   };
   const path = () => {
     const tok = t[p++];
-    if (!tok || tok.kind !== 'word') throw new Error(`Expected a property at token ${p}`);
+    if (tok?.kind !== 'word') throw new Error(`Expected a property at token ${p}`);
     return tok.text;
   };
   const str = () => {
     const tok = t[p++];
-    if (!tok || tok.kind !== 'string') throw new Error(`Expected a string at token ${p}`);
+    if (tok?.kind !== 'string') throw new Error(`Expected a string at token ${p}`);
     return tok.text;
   };
   const isWord = (w: string) => peek()?.kind === 'word' && peek()!.text.toUpperCase() === w;

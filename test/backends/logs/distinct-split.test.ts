@@ -87,7 +87,7 @@ test('the split is used on a store table, and the answers are the nearest-rank p
   });
   const actual = (await rows(kql)).sort(byFirst);
   expect(actual.map((r) => [r[0], r[1], r[3]])).toEqual(expected.sort(byFirst).map((r) => [r[0], r[1], r[3]]));
-  actual.forEach((r, i) => expect(r[2]).toBeCloseTo(expected[i][2] as number, 10));
+  for (const [i, r] of actual.entries()) expect(r[2]).toBeCloseTo(expected[i][2] as number, 10);
 }, 60_000);
 
 test('no split where a second reading could differ (take, volatile functions) or nothing is gained (no percentile or list)', () => {

@@ -8,7 +8,9 @@ import { WalCheckpointer } from '../../../backends/store/sqlite/alerts-checkpoin
 const MIGRATION = { id: '9999-notes', sql: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)' };
 
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+afterAll(() => {
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 function fileDatabase(): { db: SqliteDatabase; file: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetops-group-commit-'));

@@ -47,7 +47,10 @@ describe('IngestBatcher', () => {
     };
     const batcher = new IngestBatcher(w.ingestor, unitOfWork);
     let answered = false;
-    const first = batcher.submit(alert('a'), '{}').then((r) => ((answered = true), r));
+    const first = batcher.submit(alert('a'), '{}').then((r) => {
+      answered = true;
+      return r;
+    });
     await new Promise((r) => setImmediate(r));
     expect(flushes).toHaveLength(1);
     expect(await w.service.get('a')).toBeDefined(); // committed…

@@ -33,11 +33,15 @@ class PagingHub implements IotHubTransport {
   executeApiCall(method: string, path: string, headers: Record<string, unknown> | null, body: unknown, timeoutOrDone: unknown, maybeDone?: unknown): void {
     type Done = (err: Error | null, result?: unknown, response?: { statusCode: number; headers: Record<string, string> }) => void;
     const done = (typeof timeoutOrDone === 'function' ? timeoutOrDone : maybeDone) as Done;
-    if (!(method === 'POST' && path.split('?')[0] === '/devices/query')) return this.hub.executeApiCall(method, path, headers, body, done);
+    if (!(method === 'POST' && path.split('?')[0] === '/devices/query')) {
+      this.hub.executeApiCall(method, path, headers, body, done);
+      return;
+    }
     const asked = Number(headers?.['x-ms-max-item-count'] ?? 100);
     const opaque = headers?.['x-ms-continuation'];
     if (opaque !== undefined && opaque !== null && !this.tokens.has(String(opaque))) {
-      return done(new Error(`the adapter sent a continuation token the hub never gave: ${String(opaque)}`));
+      done(new Error(`the adapter sent a continuation token the hub never gave: ${String(opaque)}`));
+      return;
     }
     const forwarded = {
       ...headers,
