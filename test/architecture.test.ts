@@ -101,3 +101,34 @@ test('no any, `as unknown as` or `as never` in the source folders (tests may cas
   });
   expect(found).toEqual([]);
 });
+
+/** The mermaid blocks of docs/architecture.md, by their first line. */
+function diagrams(): string[] {
+  const doc = fs.readFileSync(path.join(ROOT, 'docs/architecture.md'), 'utf8');
+  return [...doc.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]!);
+}
+
+test('the layers diagram of docs/architecture.md is the import graph between the folders, no more and no less', () => {
+  const layers = diagrams().find((d) => d.startsWith('%% layers'));
+  expect(layers).toBeDefined();
+  const drawn = new Set([...layers!.matchAll(/^\s*(\w+) --> (\w+)\s*$/gm)].map((m) => `${m[1]} --> ${m[2]}`));
+  const folders = ['bot', 'commands', 'cards', 'jobs', 'core', 'backends', 'sim', 'cli', 'manifest'];
+  const actual = new Map<string, string>();
+  for (const from of folders) {
+    for (const file of sourceFiles(from)) {
+      for (const target of importsOf(file).map((spec) => resolveImport(file, spec))) {
+        const to = target.split('/')[0]!;
+        if (to !== from && folders.includes(to)) actual.set(`${from} --> ${to}`, `${file} → ${target}`);
+      }
+    }
+  }
+  // An import the picture does not show (with one example), and an arrow nothing needs any more.
+  expect([...actual].filter(([edge]) => !drawn.has(edge)).map(([edge, example]) => `${edge} (${example})`)).toEqual([]);
+  expect([...drawn].filter((edge) => !actual.has(edge))).toEqual([]);
+});
+
+test('every source file a diagram of docs/architecture.md names exists', () => {
+  const named = diagrams().flatMap((d) => [...d.matchAll(/\b((?:bot|commands|cards|jobs|core|backends|sim|cli|manifest)\/[\w./-]+\.ts)\b/g)].map((m) => m[1]!));
+  expect(named.length).toBeGreaterThan(10);
+  expect(named.filter((file) => !fs.existsSync(path.join(ROOT, file)))).toEqual([]);
+});
