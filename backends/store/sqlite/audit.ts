@@ -61,8 +61,9 @@ export class SqliteAuditLog implements Synchronous<AuditLog> {
   }
 
   latest(limit: number): AuditEntry[] {
-    return (this.select.all(limit) as AuditRow[]).map(({ target, detail, conversationId, ...required }) => ({
+    return (this.select.all(limit) as AuditRow[]).map(({ target, detail, conversationId, code, ...required }) => ({
       ...required,
+      ...(code !== null && { code }),
       ...(target !== null && { target }),
       ...(detail !== null && { detail }),
       ...(conversationId !== null && { conversationId }),
@@ -71,4 +72,9 @@ export class SqliteAuditLog implements Synchronous<AuditLog> {
 }
 
 /** A row of `select`: the optional fields are NULL when absent (and are left out of the entry). */
-type AuditRow = Omit<AuditEntry, 'target' | 'detail' | 'conversationId'> & { target: string | null; detail: string | null; conversationId: string | null };
+type AuditRow = Omit<AuditEntry, 'target' | 'detail' | 'conversationId' | 'code'> & {
+  target: string | null;
+  detail: string | null;
+  conversationId: string | null;
+  code: AuditEntry['code'] | null;
+};

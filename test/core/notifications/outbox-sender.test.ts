@@ -69,10 +69,10 @@ test('keeps the per-conversation limit and says when to come back', async () => 
   const result = await sender.drainOnce(() => 0);
   expect(result.sent).toBe(8); // 7 to c1 + 1 to c2
   expect(channel.calls.filter((c) => c.conversationId === 'c1')).toHaveLength(7);
-  expect(result.nextInMs).toBe(1_100); // 1 s window plus the jitter margin
-  const later = await sender.drainOnce(() => 1_100);
+  expect(result.nextInMs).toBe(1_250); // 1 s window plus the jitter margin
+  const later = await sender.drainOnce(() => 1_250);
   expect(later.sent).toBe(1); // 8 per 2 s
-  expect(later.nextInMs).toBe(1_000); // the 8/2 s window reopens at 2.1 s
+  expect(later.nextInMs).toBe(1_000); // the 8/2 s window reopens at 2.25 s
 });
 
 test('429 with Retry-After delays, never drops; a permanent error becomes a dead letter', async () => {

@@ -20,12 +20,12 @@ describe.each(ADAPTERS)('send rate limits on $name', (adapter) => {
     const limits = store.sendLimits();
     const waits: number[] = [];
     for (let i = 0; i < 8; i++) waits.push(await limits.take('conv-1', 'tenant-1', T0 + i * 10));
-    expect(waits).toEqual([0, 0, 0, 0, 0, 0, 0, 1_100 - 70]);
+    expect(waits).toEqual([0, 0, 0, 0, 0, 0, 0, 1_250 - 70]);
     // Another conversation in the same tenant is not held up by conv-1's window.
     expect(await limits.take('conv-2', 'tenant-1', T0 + 80)).toBe(0);
     // 8 in 2 s: after the 1 s window reopens, one more, then the 2 s window is full.
-    expect(await limits.take('conv-1', 'tenant-1', T0 + 1_100)).toBe(0);
-    expect(await limits.take('conv-1', 'tenant-1', T0 + 1_200)).toBe(2_100 - 1_200);
+    expect(await limits.take('conv-1', 'tenant-1', T0 + 1_250)).toBe(0);
+    expect(await limits.take('conv-1', 'tenant-1', T0 + 1_300)).toBe(2_250 - 1_300);
   });
 
   test('two replicas (two handles on one store) share the windows: the per-tenant limit holds for both together', async () => {
@@ -67,7 +67,7 @@ describe.each(ADAPTERS)('send rate limits on $name', (adapter) => {
     await limits.take('conv-old', 'tenant-1', T0);
     await limits.take('conv-new', 'tenant-1', T0 + 3_600_000);
     // conv-old's send and tenant-1's first are older than an hour (+ margin) at this time.
-    expect(await limits.prune(T0 + 3_600_101)).toBe(2);
-    expect(await limits.prune(T0 + 3_600_101)).toBe(0);
+    expect(await limits.prune(T0 + 3_600_251)).toBe(2);
+    expect(await limits.prune(T0 + 3_600_251)).toBe(0);
   });
 });
