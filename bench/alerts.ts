@@ -265,13 +265,14 @@ async function storm(): Promise<Figure[]> {
     }),
   );
   const lastAckAt = Date.now();
+  // The bench runs on SQLite (no DATABASE_URL), so the state file is there.
+  const db = bot.db!;
   // Until the outbox is empty.
-  const pending = () => bot.db.prepare(`SELECT COUNT(*) FROM outbox WHERE state = 'pending'`).pluck().get() as number;
+  const pending = () => db.prepare(`SELECT COUNT(*) FROM outbox WHERE state = 'pending'`).pluck().get() as number;
   while (pending() > 0) await new Promise((r) => setTimeout(r, 20));
   const settledAt = Math.max(lastAckAt, ...channel.sends.map((s) => s.at));
 
   // What the conversation finally shows: the last version of each card.
-  const db = bot.db;
   const deliveries = db.prepare('SELECT alert_id AS alertId, card_key AS cardKey FROM alert_deliveries WHERE conversation_id = ?').all(conversation) as Array<{
     alertId: string;
     cardKey: string;

@@ -54,7 +54,8 @@ export interface RunningBot {
   readonly services: Services;
   /** What a feature provides, when it is part of this bot (tests read the services through it). */
   readonly provided: ComposedFeatures['provided'];
-  readonly db: SqliteDatabase;
+  /** DATA_DIR/fleetops.sqlite; absent on PostgreSQL with the production backends (bot/state.ts). */
+  readonly db?: SqliteDatabase;
   readonly log: Logger;
   /** Local mode only: where the webhooks listen and the secrets a test event needs (also in DATA_DIR/local-webhooks.json). */
   readonly localWebhooks?: LocalWebhooks;
@@ -88,7 +89,7 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
     clock,
   );
   const { local: db, unitOfWork, conversations, subscriptions, audit, outbox } = stores;
-  log.info({ state: stores.kind }, stores.kind === 'postgres' ? 'state on PostgreSQL (DATABASE_URL)' : `state in SQLite (${db.name})`);
+  log.info({ state: stores.kind }, stores.kind === 'postgres' ? 'state on PostgreSQL (DATABASE_URL)' : `state in SQLite (${db?.name})`);
 
   // Every timed job of every feature runs through this one scheduler; jobs that must run on one
   // replica only do so while this process holds their lease in the store (docs/architecture.md, Scheduling).

@@ -26,18 +26,21 @@ import { SqliteUnitOfWork } from '../backends/store/sqlite/unit-of-work';
 import { openPostgresState, type PostgresState } from '../backends/store/postgres';
 import { PostgresAuditLog } from '../backends/store/postgres/audit';
 import { postgresOnCallStore } from '../backends/store/postgres/oncall';
+import { claimSingleReplica } from '../backends/store/postgres/single-replica';
 import { sqliteOnCallStore } from '../backends/store/sqlite/oncall';
 import type { OnCallStore } from '../core/oncall/repository';
 
 /**
  * The bot's state, on the adapter the configuration chose: PostgreSQL with DATABASE_URL
- * (several replicas), else SQLite in DATA_DIR (one process). `local` is a SQLite file in
- * DATA_DIR either way: it holds what is local to a process by nature (the local fleet
- * registry of the embedded world).
+ * (several replicas), else SQLite in DATA_DIR (one process). `local` is the SQLite file
+ * DATA_DIR/fleetops.sqlite: the whole state without DATABASE_URL; with it, only the local
+ * fleet registry of the embedded world (FLEETOPS_SINGLE_REPLICA=on, one process). With
+ * DATABASE_URL and the production backends there is no such file: nothing shared may live
+ * on one replica's disk.
  */
 export interface StateStores {
   readonly kind: 'sqlite' | 'postgres';
-  readonly local: SqliteDatabase;
+  readonly local?: SqliteDatabase;
   readonly unitOfWork: UnitOfWork;
   readonly conversations: ConversationRepository;
   readonly subscriptions: SubscriptionRepository;
@@ -64,9 +67,13 @@ const once = <T>(make: () => T): (() => T) => {
   return () => (value ??= make());
 };
 
+/** Only the embedded fleet needs the SQLite file once the state is on PostgreSQL (readConfig allows it for one process only). */
+export const needsLocalDatabase = (config: AppConfig): boolean => !config.database || config.fleetBackend === 'local';
+
 export async function openStateStores(config: AppConfig, migrations: readonly Migration[], clock: Clock): Promise<StateStores> {
-  const local = openDatabase(path.join(config.dataDir, 'fleetops.sqlite'), [...ALL_MIGRATIONS, ...migrations]);
+  const openLocal = () => openDatabase(path.join(config.dataDir, 'fleetops.sqlite'), [...ALL_MIGRATIONS, ...migrations]);
   if (!config.database) {
+    const local = openLocal();
     // Units of work share their disk flushes (group commit); checkpoints run on the alerts feature's thread.
     const unitOfWork = new SqliteUnitOfWork(local);
     return {
@@ -91,11 +98,15 @@ export async function openStateStores(config: AppConfig, migrations: readonly Mi
       close: async () => void local.close(),
     };
   }
-  let pg: PostgresState;
+  const pg: PostgresState = await openPostgresState(config.database);
+  let releaseSingleReplica: (() => Promise<void>) | undefined;
+  let local: SqliteDatabase | undefined;
   try {
-    pg = await openPostgresState(config.database);
+    if (config.database.singleReplica) releaseSingleReplica = await claimSingleReplica(pg.db.pool);
+    if (needsLocalDatabase(config)) local = openLocal();
   } catch (error) {
-    local.close();
+    await releaseSingleReplica?.();
+    await pg.close();
     throw error;
   }
   const audit = new PostgresAuditLog(pg.db, () => clock.now());
@@ -117,8 +128,9 @@ export async function openStateStores(config: AppConfig, migrations: readonly Mi
     afterCommit: (callback) => pg.db.afterCommit(callback),
     ping: async () => (await pg.db.query<{ one: number }>('SELECT 1 AS one'))[0]?.one === 1,
     close: async () => {
+      await releaseSingleReplica?.();
       await pg.close();
-      local.close();
+      local?.close();
     },
   };
 }

@@ -14,8 +14,8 @@ export interface FleetBackend {
 }
 
 export interface FleetBackendDeps extends IotHubConnectDeps {
-  /** The state database with the fleet migrations applied (local backend). */
-  readonly db: SqliteDatabase;
+  /** The state database with the fleet migrations applied (local backend; absent with DATABASE_URL and IoT Hub). */
+  readonly db?: SqliteDatabase;
 }
 
 /** Picks the adapter once, at startup (FLEET_BACKEND). */
@@ -25,6 +25,8 @@ export function createFleetClient(config: AppConfig, deps: FleetBackendDeps): Fl
     const { connectIotHub } = require('./iothub/connect') as typeof import('./iothub/connect');
     return { kind: 'iothub', client: connectIotHub(config.iothub, deps) };
   }
+  // readConfig allows the local fleet on PostgreSQL for one process only, and bot/state.ts opens the file for it.
+  if (!deps.db) throw new Error('FLEET_BACKEND=local needs the SQLite file in DATA_DIR, which was not opened');
   const registry = new LocalFleetRegistry(deps.db);
   return { kind: 'local', client: registry, deviceSide: registry };
 }

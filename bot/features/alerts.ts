@@ -130,7 +130,7 @@ async function createAlertsFeature(deps: AlertsDeps, options: AlertsFeatureOptio
     },
     validateSubscriptionFilter: { topic: 'alerts', validate: (filter) => validateAlertFilter(filter) },
     async start() {
-      if (commits?.deferred) {
+      if (commits?.deferred && deps.db) {
         const started = new WalCheckpointer(deps.db.name, (error) => log.warn({ err: error }, 'WAL checkpoint failed; the next one retries'));
         commits.onCommit = () => started.nudge();
         checkpointer = started;

@@ -19,7 +19,8 @@ export interface Platform {
   readonly clock: Clock;
   /** The feature's own logger (`feature: <name>`). */
   readonly log: Logger;
-  readonly db: SqliteDatabase;
+  /** DATA_DIR/fleetops.sqlite: the SQLite state, or the embedded fleet's registry; absent on PostgreSQL with the production backends. */
+  readonly db?: SqliteDatabase;
   /** Makes a group of store writes atomic and durable (the outbox's included). */
   readonly unitOfWork: UnitOfWork;
   /** The state's repositories, on SQLite or PostgreSQL as configured. */

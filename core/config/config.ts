@@ -24,6 +24,8 @@ const envSchema = z.object({
   DATABASE_ENTRA_AUTH: onOff('off'),
   DATABASE_POOL_MAX: int(10, 1, 500),
   DATABASE_STATEMENT_TIMEOUT_MS: int(15_000, 100, 600_000),
+  // One process on PostgreSQL with the embedded world (a developer's setup): the operator promises that no second replica runs
+  FLEETOPS_SINGLE_REPLICA: onOff('off'),
   PLAYGROUND: onOff('off'),
   SIM_DEVICES: int(1000, 0, 1_000_000),
   SIM_SEED: int(42, 0, 2 ** 31 - 1),
@@ -102,6 +104,11 @@ export type AppConfig = Readonly<{
   dataDir: string;
   /** The state on PostgreSQL; absent = SQLite in dataDir. */
   database?: Readonly<{
+    /**
+     * FLEETOPS_SINGLE_REPLICA=on: exactly one process runs on this database, so the embedded
+     * world (simulated fleet, DuckDB logs, local rules), which lives in DATA_DIR, is allowed.
+     */
+    singleReplica: boolean;
     url: string;
     /** From DATABASE_PASSWORD (may be a keyvault: reference); else the URL's own, or Entra ID's token. */
     password?: string;
@@ -155,6 +162,7 @@ const HINTS: Record<string, string> = {
     'set DATABASE_URL to your PostgreSQL server, e.g. postgres://fleetops@my-server.postgres.database.azure.com:5432/fleetops, or unset it for SQLite',
   DATABASE_ENTRA_AUTH: "set DATABASE_ENTRA_AUTH=on to sign in to PostgreSQL with the app's Entra ID identity, or off",
   DATABASE_POOL_MAX: 'set DATABASE_POOL_MAX to the connections per replica, e.g. 10',
+  FLEETOPS_SINGLE_REPLICA: 'set FLEETOPS_SINGLE_REPLICA=on to run one process on PostgreSQL with the simulated fleet and the embedded logs, or off',
   DATABASE_STATEMENT_TIMEOUT_MS: 'set DATABASE_STATEMENT_TIMEOUT_MS to the longest a statement may run, e.g. 15000',
   FLEET_BACKEND: 'use FLEET_BACKEND=local (simulated fleet) or FLEET_BACKEND=iothub',
   LOGS_BACKEND: 'use LOGS_BACKEND=local (DuckDB) or LOGS_BACKEND=loganalytics',
@@ -237,12 +245,14 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): A
   }
   if (!e.DATABASE_URL && (e.DATABASE_ENTRA_AUTH || e.DATABASE_PASSWORD))
     problems.push('DATABASE_ENTRA_AUTH and DATABASE_PASSWORD need DATABASE_URL (the PostgreSQL server); unset them to keep the state in SQLite');
-  if (e.DATABASE_URL && ((e.FLEET_BACKEND === 'local' && e.SIM_DEVICES > 0) || e.ALERT_RULES === true)) {
-    problems.push(
-      'DATABASE_URL is for two or more replicas, but the simulated fleet (FLEET_BACKEND=local with SIM_DEVICES > 0) and the local alert rules (ALERT_RULES=on) run in one process: ' +
-        'use FLEET_BACKEND=iothub and LOGS_BACKEND=loganalytics, or set SIM_DEVICES=0 and ALERT_RULES=off, or unset DATABASE_URL to keep the state in SQLite',
-    );
+  if (e.DATABASE_URL && !e.FLEETOPS_SINGLE_REPLICA) {
+    const embedded = embeddedWorldParts(e);
+    if (embedded.length > 0) problems.push(severalReplicasRefusal(embedded));
   }
+  if (e.FLEETOPS_SINGLE_REPLICA && !e.DATABASE_URL)
+    problems.push(
+      'FLEETOPS_SINGLE_REPLICA=on is for one process on PostgreSQL (DATABASE_URL); without DATABASE_URL the state is in SQLite, one process anyway: unset it',
+    );
   if (e.DATABASE_ENTRA_AUTH && e.DATABASE_PASSWORD)
     problems.push('DATABASE_ENTRA_AUTH=on signs in with an Entra ID token: unset DATABASE_PASSWORD (no secret is needed)');
   if (problems.length > 0) throw new ConfigError(problems);
@@ -257,6 +267,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): A
     database: e.DATABASE_URL
       ? {
           url: e.DATABASE_URL,
+          singleReplica: e.FLEETOPS_SINGLE_REPLICA ?? false,
           password: e.DATABASE_PASSWORD,
           entraAuth: e.DATABASE_ENTRA_AUTH ?? false,
           poolMax: e.DATABASE_POOL_MAX,
@@ -276,7 +287,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): A
     logLevel: e.LOG_LEVEL,
     alerts: {
       storm: { threshold: e.ALERTS_STORM_THRESHOLD, windowMs: e.ALERTS_STORM_WINDOW_SECONDS * 1000 },
-      localRules: e.ALERT_RULES ?? (embedded && !e.DATABASE_URL),
+      localRules: e.ALERT_RULES ?? (embedded && (!e.DATABASE_URL || e.FLEETOPS_SINGLE_REPLICA === true)),
       rulesFile: e.ALERT_RULES_FILE,
     },
     iothub: {
@@ -312,6 +323,31 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): A
         ? { backend: 'azure', organizationUrl: e.AZURE_DEVOPS_ORG_URL, project: e.AZURE_DEVOPS_PROJECT, pat: e.AZURE_DEVOPS_PAT }
         : { backend: 'local' },
   });
+}
+
+type Env = z.infer<typeof envSchema>;
+
+/**
+ * The parts of the embedded world a configuration turns on. Each lives in one process by
+ * nature: the local fleet registry is a SQLite file in DATA_DIR (a second replica would have
+ * a fleet of its own, or none: `status device-42` would depend on which replica answered),
+ * the DuckDB log store is a file in DATA_DIR, and the local rules read them.
+ */
+function embeddedWorldParts(e: Env): string[] {
+  const parts: string[] = [];
+  if (e.FLEET_BACKEND === 'local') parts.push('the simulated fleet (FLEET_BACKEND=local, the default)');
+  if (e.LOGS_BACKEND === 'local') parts.push('the embedded log store (LOGS_BACKEND=local, the default)');
+  if (e.ALERT_RULES === true) parts.push('the local alert rules (ALERT_RULES=on)');
+  return parts;
+}
+
+/** Why several replicas cannot share the embedded world, and the settings that fix it. */
+function severalReplicasRefusal(parts: readonly string[]): string {
+  return (
+    `DATABASE_URL is for two or more replicas, but ${parts.join(', ')} ${parts.length > 1 ? 'are' : 'is'} for one process only (files in DATA_DIR): ` +
+    'set FLEET_BACKEND=iothub with IOTHUB_CONNECTION_STRING (or IOTHUB_HOST with an Azure identity), LOGS_BACKEND=loganalytics with LOG_ANALYTICS_WORKSPACE_ID, and ALERT_RULES=off; ' +
+    'or, to run exactly one process on PostgreSQL with the embedded world, set FLEETOPS_SINGLE_REPLICA=on; or unset DATABASE_URL to keep the state in SQLite'
+  );
 }
 
 function deepFreeze<T>(value: T): T {

@@ -35,7 +35,7 @@ test('a failing connector (429 with Retry-After, 500, 502, 504) delays alert car
     }, 30_000);
     const creates = t.connector.activities.filter((a) => a.kind === 'create' && a.conversationId === conversationId);
     expect(creates).toHaveLength(1 + 5 + 1); // "Subscribed", 5 alert cards, 1 storm card
-    expect(t.bot.db.prepare(`SELECT COUNT(*) FROM outbox WHERE state = 'dead'`).pluck().get()).toBe(0);
+    expect(t.bot.db!.prepare(`SELECT COUNT(*) FROM outbox WHERE state = 'dead'`).pluck().get()).toBe(0);
   } finally {
     await t.stop();
   }

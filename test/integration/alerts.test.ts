@@ -63,7 +63,7 @@ test('refuses unauthenticated and legacy alerts and stores nothing', async () =>
     const legacy = await t.post(`/api/alerts?token=${TOKEN}`, fixture('legacy-non-common_activityLogs_administrative.json'));
     expect(legacy.status).toBe(400);
     expect(((await legacy.json()) as { error: string }).error).toContain('enable the common alert schema on the action group');
-    expect(t.bot.db.prepare('SELECT COUNT(*) FROM alert_events').pluck().get()).toBe(0);
+    expect(t.bot.db!.prepare('SELECT COUNT(*) FROM alert_events').pluck().get()).toBe(0);
   } finally {
     await t.stop();
   }

@@ -3,6 +3,7 @@ import { cardJson, RecordingConnector } from '../support/recording-connector';
 import { createAlertsFeatureModule } from '../../bot/features/alerts';
 import { devicePayload } from '../core/alerts/fixtures';
 import { describeOnPostgres, scratchDatabase } from '../support/postgres';
+import { PRODUCTION_BACKENDS } from '../support/production-backends';
 import { Pool } from 'pg';
 
 const TOKEN = 'replica-token';
@@ -22,7 +23,7 @@ describeOnPostgres('two replicas on one PostgreSQL', () => {
     scratch = await scratchDatabase();
     connector = await new RecordingConnector().start();
     const start = { features: [createAlertsFeatureModule({ schedule: () => () => undefined })] };
-    const env = { ALERTS_WEBHOOK_TOKEN: TOKEN, DATABASE_URL: scratch.url, ALERT_RULES: 'off' };
+    const env = { ...PRODUCTION_BACKENDS, ALERTS_WEBHOOK_TOKEN: TOKEN, DATABASE_URL: scratch.url };
     // Started together: the second waits for the first's migrations (advisory lock) and finds nothing to do.
     replicas = await Promise.all([startTestBot({ env, start, connector }), startTestBot({ env, start, connector })]);
   });

@@ -4,6 +4,7 @@ import { USERS, type TestUser } from '../support/bot-harness';
 import { IotHubStandIn } from '../support/iothub-standin';
 import { cardJson, RecordingConnector } from '../support/recording-connector';
 import { describeOnPostgres, scratchDatabase } from '../support/postgres';
+import { PRODUCTION_BACKENDS } from '../support/production-backends';
 import {
   busiestWindow,
   clickActivity,
@@ -81,6 +82,7 @@ describeOnPostgres('two bot processes on one PostgreSQL, one killed in the middl
     hub = await new IotHubStandIn().start();
     hub.seed(DEVICES, '2.4.0');
     const env = {
+      ...PRODUCTION_BACKENDS,
       DATABASE_URL: scratch.url,
       PORT: '0',
       HOST: '127.0.0.1',

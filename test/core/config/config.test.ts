@@ -128,12 +128,63 @@ describe('feature settings are read here too, once', () => {
   });
 });
 
+/** DATABASE_URL with the backends several replicas can share. */
+const SEVERAL_REPLICAS = {
+  DATABASE_URL: 'postgres://h/db',
+  FLEET_BACKEND: 'iothub',
+  IOTHUB_HOST: 'hub.azure-devices.net',
+  LOGS_BACKEND: 'loganalytics',
+  LOG_ANALYTICS_WORKSPACE_ID: '00000000-0000-0000-0000-000000000000',
+};
+
+describe('the embedded world and several replicas', () => {
+  test('with DATABASE_URL, the simulated fleet and the embedded logs are refused at start, naming what to set instead', () => {
+    const problems = problemsOf({ DATABASE_URL: 'postgres://h/db', SIM_DEVICES: '0' });
+    expect(problems).toMatch(
+      /the simulated fleet \(FLEET_BACKEND=local, the default\), the embedded log store \(LOGS_BACKEND=local, the default\) are for one process only/,
+    );
+    expect(problems).toMatch(/FLEET_BACKEND=iothub with IOTHUB_CONNECTION_STRING \(or IOTHUB_HOST/);
+    expect(problems).toMatch(/LOGS_BACKEND=loganalytics with LOG_ANALYTICS_WORKSPACE_ID/);
+    expect(problems).toMatch(/FLEETOPS_SINGLE_REPLICA=on/);
+    // One line for the embedded world, whichever part is left.
+    expect(
+      problemsOf({ ...SEVERAL_REPLICAS, FLEET_BACKEND: 'local' })
+        .split('\n')
+        .filter((l) => /for one process only/.test(l)),
+    ).toHaveLength(1);
+    expect(problemsOf({ ...SEVERAL_REPLICAS, FLEET_BACKEND: 'local' })).toMatch(/but the simulated fleet .* is for one process only/);
+    expect(problemsOf({ ...SEVERAL_REPLICAS, LOGS_BACKEND: 'local' })).toMatch(/but the embedded log store .* is for one process only/);
+    expect(problemsOf({ ...SEVERAL_REPLICAS, ALERT_RULES: 'on' })).toMatch(/but the local alert rules \(ALERT_RULES=on\) is for one process only/);
+    // The password in the URL never shows.
+    expect(problemsOf({ DATABASE_URL: 'postgres://u:hunter2@h/db' })).not.toContain('hunter2');
+  });
+
+  test('with the production backends, several replicas may share the database; the local rules are off', () => {
+    const config = readConfig(SEVERAL_REPLICAS);
+    expect(config.database?.singleReplica).toBe(false);
+    expect(config.alerts.localRules).toBe(false);
+  });
+
+  test('FLEETOPS_SINGLE_REPLICA=on allows one process on PostgreSQL with the whole embedded world', () => {
+    const config = readConfig({ DATABASE_URL: 'postgres://h/db', FLEETOPS_SINGLE_REPLICA: 'on' });
+    expect(config.database?.singleReplica).toBe(true);
+    expect(config.fleetBackend).toBe('local');
+    expect(config.logsBackend).toBe('local');
+    expect(config.sim.devices).toBe(1000);
+    // As without DATABASE_URL: the simulated fleet comes with its rules.
+    expect(config.alerts.localRules).toBe(true);
+    expect(problemsOf({ FLEETOPS_SINGLE_REPLICA: 'on' })).toMatch(/FLEETOPS_SINGLE_REPLICA=on is for one process on PostgreSQL \(DATABASE_URL\)/);
+    expect(problemsOf({ DATABASE_URL: 'postgres://h/db', FLEETOPS_SINGLE_REPLICA: 'yes' })).toMatch(/FLEETOPS_SINGLE_REPLICA="yes" must be "on" or "off"/);
+  });
+});
+
 test('DATABASE_URL puts the state on PostgreSQL; without it the state stays in SQLite', () => {
   expect(readConfig({}).database).toBeUndefined();
   expect(
-    readConfig({ DATABASE_URL: 'postgres://fleetops@db.postgres.database.azure.com:5432/fleetops', DATABASE_ENTRA_AUTH: 'on', SIM_DEVICES: '0' }).database,
+    readConfig({ ...SEVERAL_REPLICAS, DATABASE_URL: 'postgres://fleetops@db.postgres.database.azure.com:5432/fleetops', DATABASE_ENTRA_AUTH: 'on' }).database,
   ).toEqual({
     url: 'postgres://fleetops@db.postgres.database.azure.com:5432/fleetops',
+    singleReplica: false,
     password: undefined,
     entraAuth: true,
     poolMax: 10,
@@ -142,11 +193,5 @@ test('DATABASE_URL puts the state on PostgreSQL; without it the state stays in S
   expect(problemsOf({ DATABASE_URL: 'mysql://x/y' })).toMatch(/DATABASE_URL.*PostgreSQL URL/);
   expect(problemsOf({ DATABASE_URL: 'mysql://x:hunter2@y/z' })).not.toContain('hunter2');
   expect(problemsOf({ DATABASE_ENTRA_AUTH: 'on' })).toMatch(/need DATABASE_URL/);
-  // The embedded world is one process: with several replicas, the simulator and the local rules are refused, not run twice.
-  expect(problemsOf({ DATABASE_URL: 'postgres://h/db' })).toMatch(/simulated fleet .* run in one process/);
-  expect(problemsOf({ DATABASE_URL: 'postgres://h/db', SIM_DEVICES: '0', ALERT_RULES: 'on' })).toMatch(/local alert rules/);
-  expect(readConfig({ DATABASE_URL: 'postgres://h/db', SIM_DEVICES: '0' }).alerts.localRules).toBe(false);
-  expect(problemsOf({ DATABASE_URL: 'postgres://h/db', SIM_DEVICES: '0', DATABASE_ENTRA_AUTH: 'on', DATABASE_PASSWORD: 'x' })).toMatch(
-    /unset DATABASE_PASSWORD/,
-  );
+  expect(problemsOf({ ...SEVERAL_REPLICAS, DATABASE_ENTRA_AUTH: 'on', DATABASE_PASSWORD: 'x' })).toMatch(/unset DATABASE_PASSWORD/);
 });
