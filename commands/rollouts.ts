@@ -108,7 +108,7 @@ async function plan(ctx: TurnContext, args: PlanArgs) {
   const rollouts = service(ctx);
   await ctx.typing();
   const window = args.windowText === undefined ? undefined : parseRolloutWindow(args.windowText, ctx.services.config.rollouts.soakMs);
-  if (window && !window.ok) throw new UserError(window.error);
+  if (window && !window.ok) throw window.refusal;
   // A refusal (version not in the catalog, overlap, …) reaches the user through dispatch.
   const planned = await rollouts.plan({ ...args, window: window?.value, actor: ctx.actor, conversationId: ctx.conversation.conversationId });
   return { id: planned.rollout.id, card: rolloutPlanCard(planned) };
