@@ -78,6 +78,24 @@ const TEXT: { readonly [C in RefusalCode]: (facts: RefusalFacts[C]) => string } 
   deployment_approval_busy: (f) => `${f.by} is deciding this approval right now; the card will show the result.`,
   deployment_run_vanished: (f) => `Run ${f.runNumber} disappeared while deciding; check Azure DevOps.`,
   deployment_decision_refused: (f) => `Azure DevOps did not accept the decision: ${f.reason}`,
+  alert_filter_unclosed_quote: () => `The filter has an unclosed quote; ${ALERT_FILTER_HELP}.`,
+  alert_filter_severity_unknown: (f) => `\`${f.term}\`: severities go from 0 (Sev0, critical) to 4 (Sev4, verbose).`,
+  alert_filter_matches_nothing: (f) =>
+    f.bound === 0
+      ? `\`${f.term}\` matches nothing: Sev0 is the most severe. Did you mean \`sev<=0\`?`
+      : `\`${f.term}\` matches nothing: Sev4 is the least severe.`,
+  alert_filter_term_without_value: (f) => `\`${f.term}\` needs a value; ${ALERT_FILTER_HELP}.`,
+  alert_filter_rotation_invalid: (f) => `\`${f.term}\`: name a rotation, e.g. \`oncall:berlin-ops\`.`,
+  alert_filter_page_invalid: (f) => `\`${f.term}\`: say up to which severity to page, e.g. \`page:sev<=2\`.`,
+  alert_filter_key_unknown: (f) => `Unknown filter key \`${f.key}\`; ${ALERT_FILTER_HELP}.`,
+  alert_filter_term_unknown: (f) => `I don't understand \`${f.term}\` in the filter; ${ALERT_FILTER_HELP}.`,
+  alert_filter_severity_range_empty: (f) => `The severity range is empty (Sev${f.minSeverity} to Sev${f.maxSeverity}); ${ALERT_FILTER_HELP}.`,
+  alert_filter_page_without_rotation: () => '`page:` goes with a rotation to page, e.g. `oncall:berlin-ops page:sev<=2`.',
+  waves_missing: () => 'Give the waves as cumulative percentages, e.g. `waves 1,10,50,100`.',
+  waves_too_many: (f) => `${f.count} waves is too many; use at most ${f.max}, e.g. \`waves 1,10,50,100\`.`,
+  wave_not_a_percentage: (f) => `\`${f.part}\` is not a percentage between 0 and 100 (waves are cumulative, e.g. \`1,10,50,100\`).`,
+  waves_not_growing: (f) => `Waves are cumulative and must grow: \`${f.part}\` comes after ${f.previous}.`,
+  waves_not_ending_at_100: (f) => `The last wave must be 100 so every target is covered; add \`,100\` (you wrote \`${f.text}\`).`,
   rotation_not_found: (f) =>
     `There is no rotation \`${f.name}\`. ${
       f.known.length > 0
@@ -107,7 +125,6 @@ const TEXT: { readonly [C in RefusalCode]: (facts: RefusalFacts[C]) => string } 
     `Remove it first (\`oncall override remove ${o.id}\`) or start after it ends, e.g. \`oncall override ${rotation} me 4h from ${o.end}\`.`,
   maintenance_window_missing: (f) =>
     `Say when: add a window such as \`${WINDOW_EXAMPLE}\`. Example: \`${f.filter ? `silence schedule ${f.filter} ${WINDOW_EXAMPLE}` : SILENCE_SCHEDULE_EXAMPLE}\`.`,
-  maintenance_filter_invalid: (f) => `${f.reason} Example: \`${SILENCE_SCHEDULE_EXAMPLE}\`.`,
   window_unreadable: (f) => `I can't read the window \`${f.text}\`.${windowHint(f.usedIn)}`,
   window_range_invalid: (f) => `\`${f.range}\` is not a time range like \`02:00-04:00\`.${windowHint(f.usedIn)}`,
   window_range_empty: (f) => `The window \`${f.range}\` starts and ends at the same time.${windowHint(f.usedIn)}`,
@@ -120,6 +137,9 @@ const TEXT: { readonly [C in RefusalCode]: (facts: RefusalFacts[C]) => string } 
   escalation_nobody_left: () => 'Nobody is left to escalate to: every level of the chain has been paged. Reassign… pages someone else of the rotation.',
   escalation_changed_meanwhile: () => 'Someone else changed this escalation at the same moment; nothing changed. Try again if it is still needed.',
 };
+
+const ALERT_FILTER_HELP =
+  'use sev<=N (N 0–4, Sev0 is the worst), site:NAME, device:ID, rule:NAME (quote names with spaces: rule:"Device offline"), oncall:ROTATION (mention and page its on-call person; page:sev<=N, default 1), e.g. `sev<=2 site:berlin oncall:berlin-ops`';
 
 const rotationExample = ` Example: \`${ROTATION_EXAMPLE}\`.`;
 const overrideExample = (rotation: string) => `oncall override ${rotation} me 4h`;

@@ -41,6 +41,25 @@ export interface RefusalFacts {
   readonly alert_changed_meanwhile: { readonly alertId: string };
   /** Azure Monitor (the source system) refused the state change or could not be reached. */
   readonly alert_source_refused: { readonly alertId: string; readonly reason: string };
+  // ------------------------------------------------------------ alert filters (subscriptions, `alerts`, maintenance windows)
+  readonly alert_filter_unclosed_quote: { readonly filter: string };
+  /** `term`: the filter word as written, e.g. sev<=7. */
+  readonly alert_filter_severity_unknown: { readonly term: string };
+  /** sev<0 or sev>4: no alert could match. */
+  readonly alert_filter_matches_nothing: { readonly term: string; readonly bound: 0 | 4 };
+  readonly alert_filter_term_without_value: { readonly term: string };
+  readonly alert_filter_rotation_invalid: { readonly term: string };
+  readonly alert_filter_page_invalid: { readonly term: string };
+  readonly alert_filter_key_unknown: { readonly key: string };
+  readonly alert_filter_term_unknown: { readonly term: string };
+  readonly alert_filter_severity_range_empty: { readonly minSeverity: number; readonly maxSeverity: number };
+  readonly alert_filter_page_without_rotation: { readonly filter: string };
+  // ------------------------------------------------------------ rollout waves (`waves 1,10,50,100`)
+  readonly waves_missing: { readonly text: string };
+  readonly waves_too_many: { readonly count: number; readonly max: number };
+  readonly wave_not_a_percentage: { readonly part: string };
+  readonly waves_not_growing: { readonly part: string; readonly previous: number };
+  readonly waves_not_ending_at_100: { readonly text: string };
   // ------------------------------------------------------------ deployments
   readonly deployment_run_unknown: { readonly runId: string };
   readonly deployment_approval_unknown: { readonly runId: string; readonly runNumber: string; readonly pipeline: string; readonly approvalId: string };
@@ -75,8 +94,6 @@ export interface RefusalFacts {
   };
   // ------------------------------------------------------------ on call: windows (maintenance and rollout windows)
   readonly maintenance_window_missing: { readonly filter: string };
-  /** `reason`: the alert filter's own explanation. */
-  readonly maintenance_filter_invalid: { readonly filter: string; readonly reason: string };
   readonly window_unreadable: { readonly text: string; readonly usedIn: WindowUse };
   readonly window_range_invalid: { readonly range: string; readonly usedIn: WindowUse };
   readonly window_range_empty: { readonly range: string; readonly usedIn: WindowUse };

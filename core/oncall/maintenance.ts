@@ -33,7 +33,7 @@ export function parseMaintenanceWindow(text: string, createdBy: string): Checked
   const windowText = tokens.slice(windowStart).join(' ');
   if (!windowText) return problem('maintenance_window_missing', { filter });
   const parsedFilter = parseAlertFilter(filter);
-  if (!parsedFilter.ok) return problem('maintenance_filter_invalid', { filter, reason: parsedFilter.error });
+  if (!parsedFilter.ok) return parsedFilter;
   const window = parseWindow(windowText, 'maintenance');
   if (!window.ok) return window;
   return fine({ filter, window: window.value, createdBy });

@@ -1,6 +1,6 @@
 import { refusalText } from '../../../commands/refusal-text';
 import { parseAlertFilter } from '../../../core/alerts/filter';
-import type { Checked } from '../../../core/oncall/rotation';
+import type { Refusal } from '../../../core/refusal';
 import { validateRotation } from '../../../core/oncall/rotation';
 import { overlapRefusal, parseDuration, validateOverride, type Override } from '../../../core/oncall/override';
 import { parseRolloutWindow } from '../../../core/oncall/rollout-window';
@@ -8,8 +8,7 @@ import { parseMaintenanceWindow } from '../../../core/oncall/maintenance';
 
 const base = { name: 'berlin-ops', cadence: 'weekly', handoff: 'Mon 09:00', timeZone: 'Europe/Berlin', members: ['ana@contoso.com'] };
 /** The user's line for a refused input (the core gives the code and facts; commands/refusal-text.ts the words). */
-const error = (checked: Checked<unknown>): string => (checked.ok ? 'no error' : refusalText(checked.refusal));
-const filterError = (checked: { ok: true } | { ok: false; error: string }): string => (checked.ok ? 'no error' : checked.error);
+const error = (checked: { ok: true } | { ok: false; refusal: Refusal }): string => (checked.ok ? 'no error' : refusalText(checked.refusal));
 
 test('an unknown time zone names the zone and gives IANA examples and a command that works', () => {
   for (const timeZone of ['Europe/Berlim', 'CET+1', 'Berlin', '+01:00']) {
@@ -91,6 +90,6 @@ test('an alerts subscription binds a rotation with oncall:NAME, and page:sev<=N 
   expect(bound.ok && [bound.filter.oncall, bound.filter.pageMaxSeverity]).toEqual(['berlin-ops', undefined]);
   const wider = parseAlertFilter('oncall:berlin-ops page:sev<=2');
   expect(wider.ok && wider.filter.pageMaxSeverity).toBe(2);
-  expect(filterError(parseAlertFilter('page:sev<=2'))).toContain('`page:` goes with a rotation');
-  expect(filterError(parseAlertFilter('oncall:"two words"'))).toContain('name a rotation');
+  expect(error(parseAlertFilter('page:sev<=2'))).toContain('`page:` goes with a rotation');
+  expect(error(parseAlertFilter('oncall:"two words"'))).toContain('name a rotation');
 });
