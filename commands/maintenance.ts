@@ -1,9 +1,8 @@
 import { SILENCE_SCHEDULE_EXAMPLE } from '../core/oncall/maintenance';
-import { OnCallError } from '../core/oncall/service';
 import { currentOrNext, describeWindow } from '../core/oncall/window';
 import { formatLocal } from '../core/oncall/zoned-time';
 import { parseError, parsed, type CommandSpec as Spec, type ParseResult } from './spec';
-import { refusalsToUser, UserError } from './user-error';
+import { UserError } from './user-error';
 import type { Clock } from '../core/clock';
 import type { OnCallService } from '../core/oncall/service';
 
@@ -66,7 +65,7 @@ export const silenceScheduleCommand: CommandSpec<ScheduleArgs> = {
       await ctx.reply(`Maintenance window #${args.id} (${describeWindow(removed.window)}) is removed.`);
       return;
     }
-    const added = await refusalsToUser(OnCallError, () => service.scheduleSilence(args.text, ctx.actor));
+    const added = await service.scheduleSilence(args.text, ctx.actor);
     const next = currentOrNext(added.window, now);
     await ctx.reply(
       `Maintenance window #${added.id}: ${added.filter ? `alerts matching \`${added.filter}\`` : 'all alerts'}, ${describeWindow(added.window)}` +

@@ -5,7 +5,7 @@ import type { AlertService } from '../core/alerts/service';
 import type { Clock } from '../core/clock';
 import type { AppConfig } from '../core/config/config';
 import { peopleOf } from '../core/oncall/card-extras';
-import type { EscalationOutcome, Escalator } from '../core/oncall/escalator';
+import type { Escalator } from '../core/oncall/escalator';
 import { isActor, type OnCallService } from '../core/oncall/service';
 import { noteProblem } from '../core/oncall/timeline';
 import type { TurnContext as Turn } from './context';
@@ -83,14 +83,15 @@ export const alertEscalateCommand: CommandSpec<string> = {
   sideEffects: true,
   parse: (input) => (input.trim() ? parsed(input.trim()) : parseError('Say which alert: `alert escalate <id>`.')),
   async run(ctx, id) {
-    await ctx.reply((await paging(ctx).escalator.escalate(await alertIdOf(ctx, id), ctx.actor.name)).message);
+    const paged = await paging(ctx).escalator.escalate(await alertIdOf(ctx, id), ctx.actor.name);
+    await ctx.reply(`Escalated to ${paged.name}.`);
   },
 };
 
-/** Done: the clicker's card as it is now (it says who is paged); refused: why, and the audit records a no-op. */
-async function answer(ctx: TurnContext, alertId: string, outcome: EscalationOutcome): Promise<CardActionResult> {
-  const card = outcome.done ? await alertCardFor(ctx, alertId) : undefined;
-  return card ? { card } : { message: outcome.message };
+/** Someone is paged now: the clicker's card as it is now says who (a refusal is dispatch's to word and audit). */
+async function answer(ctx: TurnContext, alertId: string, done: string): Promise<CardActionResult> {
+  const card = await alertCardFor(ctx, alertId);
+  return card ? { card } : { message: done };
 }
 
 const idData = (data: Record<string, unknown>) => (typeof data.id === 'string' && data.id ? parsed(data.id) : parseError('no alert id'));
@@ -114,7 +115,8 @@ export const oncallEscalateAction: CardActionSpec<string> = {
   sideEffects: true,
   parse: idData,
   async run(ctx, id): Promise<CardActionResult> {
-    return answer(ctx, id, await paging(ctx).escalator.escalate(id, ctx.actor.name));
+    const paged = await paging(ctx).escalator.escalate(id, ctx.actor.name);
+    return answer(ctx, id, `Escalated to ${paged.name}.`);
   },
 };
 
@@ -132,7 +134,8 @@ export const oncallReassignAction: CardActionSpec<{ id: string; member: string }
     const people = state ? await peopleOf(oncall, state) : [];
     const person = people.find((p) => p.id.toLowerCase() === member.toLowerCase());
     if (!person) return { message: `${member} is not in this alert's rotation; Reassign… offers its people.` };
-    return answer(ctx, id, await escalator.reassign(id, person, ctx.actor.name));
+    const paged = await escalator.reassign(id, person, ctx.actor.name);
+    return answer(ctx, id, `Reassigned to ${paged.name}: paged now.`);
   },
 };
 

@@ -1,13 +1,13 @@
 import { hasRole } from '../core/access/roles';
 import type { Actor } from '../core/access/identity';
-import { isActor, OnCallError, type OnCallService } from '../core/oncall/service';
+import { isActor, type OnCallService } from '../core/oncall/service';
 import { describeHandoff, ROTATION_EXAMPLE, type Member, type RotationInput } from '../core/oncall/rotation';
 import { OVERRIDE_EXAMPLE } from '../core/oncall/override';
 import type { OnCall } from '../core/oncall/schedule';
 import { formatLocal } from '../core/oncall/zoned-time';
 import type { TurnContext as Turn } from './context';
 import { noArguments, parseError, parsed, type CommandSpec as Spec, type ParseResult } from './spec';
-import { refusalsToUser, UserError } from './user-error';
+import { UserError } from './user-error';
 
 /** What the on-call commands use (the oncall feature's services). */
 export interface OnCallServices {
@@ -38,7 +38,7 @@ export const oncallCommand: CommandSpec<string | undefined> = {
     /^[\w-]*$/.test(input.trim()) ? parsed(input.trim() || undefined) : parseError('Name one rotation, e.g. `oncall berlin-ops`, or none to see them all.'),
   async run(ctx, name) {
     const service = oncallOf(ctx);
-    const all = await refusalsToUser(OnCallError, () => service.whoIsOnCall(name));
+    const all = await service.whoIsOnCall(name);
     if (all.length === 0) {
       await ctx.reply(`No rotations yet. An admin adds one: \`${ROTATION_EXAMPLE}\`, or lists them in ONCALL_FILE.`);
       return;
@@ -143,12 +143,11 @@ export const oncallRotationCommand: CommandSpec<RotationArgs> = {
   async run(ctx, args) {
     const service = oncallOf(ctx);
     if (args.kind === 'remove') {
-      const removed = await service.removeRotation(args.name);
-      if (!removed) throw new UserError(`There is no rotation \`${args.name}\`. ${await service.knownRotations()}`);
+      await service.removeRotation(args.name);
       await ctx.reply(`Rotation \`${args.name}\` and its overrides are removed.`);
       return;
     }
-    const rotation = await refusalsToUser(OnCallError, () => service.saveRotation(args.input, ctx.actor));
+    const rotation = await service.saveRotation(args.input, ctx.actor);
     const turn = (await service.onCall(rotation.name))?.onCall;
     await ctx.reply(
       `Rotation **${rotation.name}** saved: ${describeHandoff(rotation)}, ${rotation.members.map((m) => m.name).join(' → ')}` +
@@ -217,9 +216,7 @@ export const oncallOverrideCommand: CommandSpec<OverrideArgs> = {
       );
     }
     const member = self ? memberOfActor(ctx.actor) : { id: args.who, name: args.who.includes('@') ? args.who.slice(0, args.who.indexOf('@')) : args.who };
-    const override = await refusalsToUser(OnCallError, () =>
-      service.addOverride({ rotation: args.rotation, member, duration: args.duration, from: args.from, createdBy: ctx.actor.name }),
-    );
+    const override = await service.addOverride({ rotation: args.rotation, member, duration: args.duration, from: args.from, createdBy: ctx.actor.name });
     const zone = (await service.rotation(override.rotation)).timeZone;
     await ctx.reply(
       `Override #${override.id}: **${member.name}** is primary of ${override.rotation} from ${formatLocal(new Date(override.start), zone)} to ${formatLocal(new Date(override.end), zone)}. ` +

@@ -1,6 +1,11 @@
 import { describeState } from '../core/rollouts/actions';
 import type { RolloutState } from '../core/rollouts/model';
-import type { Refusal, RefusalCode, RefusalFacts, RolloutFacts } from '../core/refusal';
+import { SILENCE_SCHEDULE_EXAMPLE } from '../core/oncall/maintenance';
+import { ROLLOUT_WINDOW_EXAMPLE } from '../core/oncall/rollout-window';
+import { ROTATION_EXAMPLE, TIME_ZONE_EXAMPLE } from '../core/oncall/rotation';
+import { WINDOW_EXAMPLE } from '../core/oncall/window';
+import type { Refusal, RefusalCode, RefusalFacts, RolloutFacts, WindowUse } from '../core/refusal';
+import { formatDuration } from '../core/text/duration';
 import { absoluteTime } from '../core/text/time';
 
 /**
@@ -73,7 +78,76 @@ const TEXT: { readonly [C in RefusalCode]: (facts: RefusalFacts[C]) => string } 
   deployment_approval_busy: (f) => `${f.by} is deciding this approval right now; the card will show the result.`,
   deployment_run_vanished: (f) => `Run ${f.runNumber} disappeared while deciding; check Azure DevOps.`,
   deployment_decision_refused: (f) => `Azure DevOps did not accept the decision: ${f.reason}`,
+  alert_filter_unclosed_quote: () => `The filter has an unclosed quote; ${ALERT_FILTER_HELP}.`,
+  alert_filter_severity_unknown: (f) => `\`${f.term}\`: severities go from 0 (Sev0, critical) to 4 (Sev4, verbose).`,
+  alert_filter_matches_nothing: (f) =>
+    f.bound === 0
+      ? `\`${f.term}\` matches nothing: Sev0 is the most severe. Did you mean \`sev<=0\`?`
+      : `\`${f.term}\` matches nothing: Sev4 is the least severe.`,
+  alert_filter_term_without_value: (f) => `\`${f.term}\` needs a value; ${ALERT_FILTER_HELP}.`,
+  alert_filter_rotation_invalid: (f) => `\`${f.term}\`: name a rotation, e.g. \`oncall:berlin-ops\`.`,
+  alert_filter_page_invalid: (f) => `\`${f.term}\`: say up to which severity to page, e.g. \`page:sev<=2\`.`,
+  alert_filter_key_unknown: (f) => `Unknown filter key \`${f.key}\`; ${ALERT_FILTER_HELP}.`,
+  alert_filter_term_unknown: (f) => `I don't understand \`${f.term}\` in the filter; ${ALERT_FILTER_HELP}.`,
+  alert_filter_severity_range_empty: (f) => `The severity range is empty (Sev${f.minSeverity} to Sev${f.maxSeverity}); ${ALERT_FILTER_HELP}.`,
+  alert_filter_page_without_rotation: () => '`page:` goes with a rotation to page, e.g. `oncall:berlin-ops page:sev<=2`.',
+  waves_missing: () => 'Give the waves as cumulative percentages, e.g. `waves 1,10,50,100`.',
+  waves_too_many: (f) => `${f.count} waves is too many; use at most ${f.max}, e.g. \`waves 1,10,50,100\`.`,
+  wave_not_a_percentage: (f) => `\`${f.part}\` is not a percentage between 0 and 100 (waves are cumulative, e.g. \`1,10,50,100\`).`,
+  waves_not_growing: (f) => `Waves are cumulative and must grow: \`${f.part}\` comes after ${f.previous}.`,
+  waves_not_ending_at_100: (f) => `The last wave must be 100 so every target is covered; add \`,100\` (you wrote \`${f.text}\`).`,
+  rotation_not_found: (f) =>
+    `There is no rotation \`${f.name}\`. ${
+      f.known.length > 0
+        ? `Rotations: ${f.known.map((n) => `\`${n}\``).join(', ')}.`
+        : `No rotations yet: an admin adds one, e.g. \`${ROTATION_EXAMPLE}\`, or lists them in ONCALL_FILE.`
+    }`,
+  rotation_name_invalid: (f) =>
+    `\`${f.name}\` cannot name a rotation: use up to 40 lowercase letters, digits and dashes, e.g. \`berlin-ops\`.${rotationExample}`,
+  rotation_cadence_unknown: (f) => `A rotation is \`weekly\` or \`daily\`, not \`${f.cadence}\`.${rotationExample}`,
+  rotation_handoff_invalid: (f) =>
+    f.cadence === 'weekly'
+      ? `A weekly rotation hands off on a weekday at a time, e.g. \`Mon 09:00\`, not \`${f.handoff}\`.${rotationExample}`
+      : `A daily rotation hands off at a time, e.g. \`09:00\`, not \`${f.handoff}\`. Example: \`oncall rotation add night-desk daily 18:00 UTC members:alice@contoso.com,bob@contoso.com\`.`,
+  rotation_without_members: (f) =>
+    `Rotation \`${f.rotation}\` has no members; name at least one, e.g. \`members:alice@contoso.com,bob@contoso.com\`.${rotationExample}`,
+  rotation_member_twice: (f) => `\`${f.memberId}\` is listed twice in rotation \`${f.rotation}\`; list each member once (the order is the order of shifts).`,
+  rotation_start_date_invalid: (f) => `The start date \`${f.startDate}\` is not a date; write it as YYYY-MM-DD, e.g. \`start:2026-01-05\`.`,
+  rotation_ack_minutes_invalid: (f) => `Unacknowledged minutes must be a whole number from 1 to 1440, not \`${f.minutes}\`, e.g. \`ack:5\`.`,
+  time_zone_unknown: (f) =>
+    `\`${f.timeZone}\` is not a time zone I know; use an IANA name such as ${TIME_ZONE_EXAMPLE}.${f.usedIn === 'rotation' ? rotationExample : windowHint(f.usedIn)}`,
+  override_start_invalid: (f) => `\`${f.from}\` is not a time; write it as ISO, e.g. \`from 2026-12-05T18:00Z\`.`,
+  override_duration_missing: (f) => `Say how long the cover lasts, e.g. \`4h\`, \`90m\` or \`1d\`. Example: \`${overrideExample(f.rotation)}\`.`,
+  override_too_long: (f) =>
+    `An override lasts at most ${formatDuration(f.maxMs).replace(' d', ' days')} (this one: ${formatDuration(f.durationMs)}); change the rotation for longer. Example: \`${overrideExample(f.rotation)}\`.`,
+  override_overlaps: ({ rotation, overlapping: o }) =>
+    `That overlaps override #${o.id} (${o.memberName} covers ${rotation} from ${o.start} to ${o.end}). ` +
+    `Remove it first (\`oncall override remove ${o.id}\`) or start after it ends, e.g. \`oncall override ${rotation} me 4h from ${o.end}\`.`,
+  maintenance_window_missing: (f) =>
+    `Say when: add a window such as \`${WINDOW_EXAMPLE}\`. Example: \`${f.filter ? `silence schedule ${f.filter} ${WINDOW_EXAMPLE}` : SILENCE_SCHEDULE_EXAMPLE}\`.`,
+  window_unreadable: (f) => `I can't read the window \`${f.text}\`.${windowHint(f.usedIn)}`,
+  window_range_invalid: (f) => `\`${f.range}\` is not a time range like \`02:00-04:00\`.${windowHint(f.usedIn)}`,
+  window_range_empty: (f) => `The window \`${f.range}\` starts and ends at the same time.${windowHint(f.usedIn)}`,
+  window_day_invalid: (f) => `\`${f.day}\` is neither a weekday (Mon … Sun) nor a date (YYYY-MM-DD).${windowHint(f.usedIn)}`,
+  window_once_without_date: (f) => `A one-off window needs a date, not a weekday (\`${f.day}\`).${windowHint(f.usedIn)}`,
+  rollout_window_shorter_than_soak: (f) =>
+    `The window \`${f.window}\` lasts ${formatDuration(f.lengthMs)}, shorter than the soak of ${formatDuration(f.soakMs)} each wave needs, so no wave could finish in it. ` +
+    `Make it longer. Example: \`${ROLLOUT_WINDOW_EXAMPLE}\`.`,
+  escalation_not_active: () => 'This alert is not being paged (it was acknowledged, closed or resolved, or never bound to a rotation), so nothing changed.',
+  escalation_nobody_left: () => 'Nobody is left to escalate to: every level of the chain has been paged. Reassign… pages someone else of the rotation.',
+  escalation_changed_meanwhile: () => 'Someone else changed this escalation at the same moment; nothing changed. Try again if it is still needed.',
 };
+
+const ALERT_FILTER_HELP =
+  'use sev<=N (N 0–4, Sev0 is the worst), site:NAME, device:ID, rule:NAME (quote names with spaces: rule:"Device offline"), oncall:ROTATION (mention and page its on-call person; page:sev<=N, default 1), e.g. `sev<=2 site:berlin oncall:berlin-ops`';
+
+const rotationExample = ` Example: \`${ROTATION_EXAMPLE}\`.`;
+const overrideExample = (rotation: string) => `oncall override ${rotation} me 4h`;
+
+/** How to write a window, and for a rollout window the command it goes in. */
+const windowHint = (usedIn: WindowUse): string =>
+  ` Write a window as \`<day> HH:MM-HH:MM <time zone> [weekly|daily|once]\`, e.g. \`${WINDOW_EXAMPLE}\` or \`2026-12-12 02:00-04:00 UTC\`.` +
+  (usedIn === 'rollout' ? ` Example: \`${ROLLOUT_WINDOW_EXAMPLE}\`.` : '');
 
 function where(filterText: string): string {
   return filterText ? `\`${filterText}\`` : 'the fleet';

@@ -17,6 +17,7 @@ import { parseRolloutWindow } from '../core/oncall/rollout-window';
 import type { DeviceFilter } from '../core/ports/fleet';
 import type { TurnContext as Turn } from './context';
 import { noArguments, parseError, parsed, type CardActionResult, type CardActionSpec as ActionSpec, type CommandSpec as Spec, type ParseResult } from './spec';
+import { refusalText } from './refusal-text';
 import { UserError } from './user-error';
 import type { FirmwareCatalog } from '../core/ports/feed';
 import type { Notifier } from '../core/notifications/notifier';
@@ -98,7 +99,7 @@ function parsePlanWithoutWindow(input: string): ParseResult<PlanArgs> {
   let waves: number[] | undefined;
   if (wavesText) {
     const result = parseWaves(wavesText);
-    if (!result.ok) return parseError(result.error);
+    if (!result.ok) return parseError(refusalText(result.refusal));
     waves = result.waves;
   }
   return parsed({ version: version.replace(/^v/i, ''), filter, filterText: filterText.trim(), waves });
@@ -108,7 +109,7 @@ async function plan(ctx: TurnContext, args: PlanArgs) {
   const rollouts = service(ctx);
   await ctx.typing();
   const window = args.windowText === undefined ? undefined : parseRolloutWindow(args.windowText, ctx.services.config.rollouts.soakMs);
-  if (window && !window.ok) throw new UserError(window.error);
+  if (window && !window.ok) throw window.refusal;
   // A refusal (version not in the catalog, overlap, …) reaches the user through dispatch.
   const planned = await rollouts.plan({ ...args, window: window?.value, actor: ctx.actor, conversationId: ctx.conversation.conversationId });
   return { id: planned.rollout.id, card: rolloutPlanCard(planned) };

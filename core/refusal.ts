@@ -41,6 +41,25 @@ export interface RefusalFacts {
   readonly alert_changed_meanwhile: { readonly alertId: string };
   /** Azure Monitor (the source system) refused the state change or could not be reached. */
   readonly alert_source_refused: { readonly alertId: string; readonly reason: string };
+  // ------------------------------------------------------------ alert filters (subscriptions, `alerts`, maintenance windows)
+  readonly alert_filter_unclosed_quote: { readonly filter: string };
+  /** `term`: the filter word as written, e.g. sev<=7. */
+  readonly alert_filter_severity_unknown: { readonly term: string };
+  /** sev<0 or sev>4: no alert could match. */
+  readonly alert_filter_matches_nothing: { readonly term: string; readonly bound: 0 | 4 };
+  readonly alert_filter_term_without_value: { readonly term: string };
+  readonly alert_filter_rotation_invalid: { readonly term: string };
+  readonly alert_filter_page_invalid: { readonly term: string };
+  readonly alert_filter_key_unknown: { readonly key: string };
+  readonly alert_filter_term_unknown: { readonly term: string };
+  readonly alert_filter_severity_range_empty: { readonly minSeverity: number; readonly maxSeverity: number };
+  readonly alert_filter_page_without_rotation: { readonly filter: string };
+  // ------------------------------------------------------------ rollout waves (`waves 1,10,50,100`)
+  readonly waves_missing: { readonly text: string };
+  readonly waves_too_many: { readonly count: number; readonly max: number };
+  readonly wave_not_a_percentage: { readonly part: string };
+  readonly waves_not_growing: { readonly part: string; readonly previous: number };
+  readonly waves_not_ending_at_100: { readonly text: string };
   // ------------------------------------------------------------ deployments
   readonly deployment_run_unknown: { readonly runId: string };
   readonly deployment_approval_unknown: { readonly runId: string; readonly runNumber: string; readonly pipeline: string; readonly approvalId: string };
@@ -51,7 +70,47 @@ export interface RefusalFacts {
   readonly deployment_run_vanished: { readonly runId: string; readonly runNumber: string };
   /** Azure DevOps refused the decision; the run's card shows its error. */
   readonly deployment_decision_refused: { readonly runId: string; readonly reason: string };
+  // ------------------------------------------------------------ on call: rotations
+  /** `known`: the names of the rotations there are, to pick from. */
+  readonly rotation_not_found: { readonly name: string; readonly known: readonly string[] };
+  readonly rotation_name_invalid: { readonly name: string };
+  readonly rotation_cadence_unknown: { readonly cadence: string };
+  readonly rotation_handoff_invalid: { readonly cadence: 'weekly' | 'daily'; readonly handoff: string };
+  readonly rotation_without_members: { readonly rotation: string };
+  readonly rotation_member_twice: { readonly rotation: string; readonly memberId: string };
+  readonly rotation_start_date_invalid: { readonly startDate: string };
+  /** `minutes` as written (it may not be a number at all). */
+  readonly rotation_ack_minutes_invalid: { readonly minutes: string };
+  /** A zone Intl does not know, in a rotation or in a window (`usedIn` picks the example that works). */
+  readonly time_zone_unknown: { readonly timeZone: string; readonly usedIn: 'rotation' | WindowUse };
+  // ------------------------------------------------------------ on call: overrides
+  readonly override_start_invalid: { readonly from: string };
+  readonly override_duration_missing: { readonly rotation: string };
+  readonly override_too_long: { readonly rotation: string; readonly durationMs: number; readonly maxMs: number };
+  /** At every instant exactly one person is primary: the override it would overlap. */
+  readonly override_overlaps: {
+    readonly rotation: string;
+    readonly overlapping: { readonly id: number; readonly memberName: string; readonly start: string; readonly end: string };
+  };
+  // ------------------------------------------------------------ on call: windows (maintenance and rollout windows)
+  readonly maintenance_window_missing: { readonly filter: string };
+  readonly window_unreadable: { readonly text: string; readonly usedIn: WindowUse };
+  readonly window_range_invalid: { readonly range: string; readonly usedIn: WindowUse };
+  readonly window_range_empty: { readonly range: string; readonly usedIn: WindowUse };
+  readonly window_day_invalid: { readonly day: string; readonly usedIn: WindowUse };
+  readonly window_once_without_date: { readonly day: string; readonly usedIn: WindowUse };
+  /** No wave could finish inside it. `window` is the window as `describeWindow` writes it. */
+  readonly rollout_window_shorter_than_soak: { readonly window: string; readonly lengthMs: number; readonly soakMs: number };
+  // ------------------------------------------------------------ on call: paging (Escalate, Reassign…)
+  /** Acknowledged, or never bound to a rotation. */
+  readonly escalation_not_active: { readonly alertId: string };
+  readonly escalation_nobody_left: { readonly alertId: string };
+  /** Another click (or the escalation tick) moved the escalation first. */
+  readonly escalation_changed_meanwhile: { readonly alertId: string };
 }
+
+/** Where a time window was written: a maintenance window (`silence schedule`) or a rollout window. */
+export type WindowUse = 'maintenance' | 'rollout';
 
 export type RefusalCode = keyof RefusalFacts;
 

@@ -18,6 +18,7 @@ import { FLEETOPS_ACTOR } from '../../core/audit/audit-log';
 import type { Delivery } from '../../core/alerts/repository';
 import { onCallCardExtras } from '../../core/oncall/card-extras';
 import { Escalator } from '../../core/oncall/escalator';
+import { refusalText } from '../../commands/refusal-text';
 import { OnCallFileError, readOnCallDocument, type OnCallDocument } from '../../core/oncall/file';
 import { rotationToPage } from '../../core/oncall/paging';
 import { OnCallService } from '../../core/oncall/service';
@@ -207,5 +208,5 @@ export function loadOnCallFile(file: string): OnCallDocument {
   } catch (error) {
     throw new OnCallFileError(`ONCALL_FILE=${file} is not valid YAML: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return readOnCallDocument(value, `ONCALL_FILE=${file}`);
+  return readOnCallDocument(value, `ONCALL_FILE=${file}`, refusalText);
 }

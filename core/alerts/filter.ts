@@ -1,3 +1,4 @@
+import { Refusal, type RefusalCode, type RefusalFacts } from '../refusal';
 import type { Alert, Severity } from './alert';
 
 /**
@@ -19,10 +20,10 @@ export interface AlertFilter {
 
 export const DEFAULT_PAGE_MAX_SEVERITY: Severity = 1;
 
-export type FilterParse = { ok: true; filter: AlertFilter } | { ok: false; error: string };
+/** Parsed, or refused with what is wrong (commands/refusal-text.ts words it, with how to write a filter). */
+export type FilterParse = { ok: true; filter: AlertFilter } | { ok: false; refusal: Refusal };
 
-export const FILTER_HELP =
-  'use sev<=N (N 0–4, Sev0 is the worst), site:NAME, device:ID, rule:NAME (quote names with spaces: rule:"Device offline"), oncall:ROTATION (mention and page its on-call person; page:sev<=N, default 1), e.g. `sev<=2 site:berlin oncall:berlin-ops`';
+const refused = <C extends RefusalCode>(code: C, facts: RefusalFacts[C]): FilterParse => ({ ok: false, refusal: new Refusal(code, facts) });
 
 /** Splits on spaces, keeping "quoted phrases" (after a colon too) together. */
 export function tokenize(input: string): string[] {
@@ -38,7 +39,7 @@ export interface ParseFilterOptions {
 }
 
 export function parseAlertFilter(input: string, options: ParseFilterOptions = {}): FilterParse {
-  if ((input.match(/"/g) ?? []).length % 2 === 1) return { ok: false, error: `The filter has an unclosed quote; ${FILTER_HELP}.` };
+  if ((input.match(/"/g) ?? []).length % 2 === 1) return refused('alert_filter_unclosed_quote', { filter: input });
   let maxSeverity: Severity | undefined;
   let minSeverity: Severity | undefined;
   const sites: string[] = [];
@@ -50,16 +51,16 @@ export function parseAlertFilter(input: string, options: ParseFilterOptions = {}
     const sev = /^sev(?:erity)?\s*(<=|>=|<|>|=|:)\s*(?:sev)?(\d+)$/i.exec(token);
     if (sev) {
       const n = Number(sev[2]);
-      if (n > 4) return { ok: false, error: `\`${token}\`: severities go from 0 (Sev0, critical) to 4 (Sev4, verbose).` };
+      if (n > 4) return refused('alert_filter_severity_unknown', { term: token });
       const op = sev[1]!;
       if (op === '<=' || op === '=' || op === ':') maxSeverity = n as Severity;
       if (op === '>=' || op === '=' || op === ':') minSeverity = n as Severity;
       if (op === '<') {
-        if (n === 0) return { ok: false, error: '`sev<0` matches nothing: Sev0 is the most severe. Did you mean `sev<=0`?' };
+        if (n === 0) return refused('alert_filter_matches_nothing', { term: token, bound: 0 });
         maxSeverity = (n - 1) as Severity;
       }
       if (op === '>') {
-        if (n === 4) return { ok: false, error: '`sev>4` matches nothing: Sev4 is the least severe.' };
+        if (n === 4) return refused('alert_filter_matches_nothing', { term: token, bound: 4 });
         minSeverity = (n + 1) as Severity;
       }
       continue;
@@ -68,38 +69,34 @@ export function parseAlertFilter(input: string, options: ParseFilterOptions = {}
     if (keyed) {
       const key = keyed[1]!.toLowerCase();
       const value = keyed[2]!.trim();
-      if (!value) return { ok: false, error: `\`${token}\` needs a value; ${FILTER_HELP}.` };
+      if (!value) return refused('alert_filter_term_without_value', { term: token });
       if (key === 'site') sites.push(value);
       else if (key === 'device') devices.push(value);
       else if (key === 'rule') rules.push(value);
       else if (key === 'oncall' && /^[a-z0-9][a-z0-9-]*$/i.test(value)) oncall = value.toLowerCase();
       else if (key === 'page' && /^(?:sev)?(?:<=)?[0-4]$/i.test(value)) pageMaxSeverity = Number(value.slice(-1)) as Severity;
-      else if (key === 'oncall' || key === 'page')
-        return {
-          ok: false,
-          error: `\`${token}\`: ${key === 'oncall' ? 'name a rotation, e.g. `oncall:berlin-ops`' : 'say up to which severity to page, e.g. `page:sev<=2`'}.`,
-        };
-      else return { ok: false, error: `Unknown filter key \`${key}\`; ${FILTER_HELP}.` };
+      else if (key === 'oncall') return refused('alert_filter_rotation_invalid', { term: token });
+      else if (key === 'page') return refused('alert_filter_page_invalid', { term: token });
+      else return refused('alert_filter_key_unknown', { key });
       continue;
     }
     if (options.bareWordsAreDevices && /^[\w.:-]+$/.test(token)) {
       devices.push(token);
       continue;
     }
-    return { ok: false, error: `I don't understand \`${token}\` in the filter; ${FILTER_HELP}.` };
+    return refused('alert_filter_term_unknown', { term: token });
   }
   if (maxSeverity !== undefined && minSeverity !== undefined && minSeverity > maxSeverity) {
-    return { ok: false, error: `The severity range is empty (Sev${minSeverity} to Sev${maxSeverity}); ${FILTER_HELP}.` };
+    return refused('alert_filter_severity_range_empty', { minSeverity, maxSeverity });
   }
-  if (pageMaxSeverity !== undefined && oncall === undefined)
-    return { ok: false, error: `\`page:\` goes with a rotation to page, e.g. \`oncall:berlin-ops page:sev<=2\`.` };
+  if (pageMaxSeverity !== undefined && oncall === undefined) return refused('alert_filter_page_without_rotation', { filter: input });
   return { ok: true, filter: { maxSeverity, minSeverity, sites, devices, rules, oncall, pageMaxSeverity } };
 }
 
-/** For the subscribe command: undefined = fine, else what to fix. */
-export function validateAlertFilter(input: string): string | undefined {
+/** For the subscribe command: undefined = fine, else the refusal saying what to fix. */
+export function alertFilterRefusal(input: string): Refusal | undefined {
   const result = parseAlertFilter(input);
-  return result.ok ? undefined : result.error;
+  return result.ok ? undefined : result.refusal;
 }
 
 const same = (a: string | undefined, b: string) => a !== undefined && a.toLowerCase() === b.toLowerCase();

@@ -168,7 +168,11 @@ export class AlertIngestor {
     if (filter === undefined) {
       const parsed = parseAlertFilter(text);
       // Filters are validated when subscribing; one that no longer parses matches nothing rather than everything.
-      if (!parsed.ok) this.deps.log.warn({ filter: text, problem: parsed.error }, 'alerts subscription has an invalid filter; it receives nothing');
+      if (!parsed.ok)
+        this.deps.log.warn(
+          { filter: text, problem: parsed.refusal.code, facts: parsed.refusal.facts },
+          'alerts subscription has an invalid filter; it receives nothing',
+        );
       filter = parsed.ok ? parsed.filter : null;
       this.filterCache.set(text, filter);
     }

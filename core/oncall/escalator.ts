@@ -7,6 +7,7 @@ import { acknowledged, duePage, escalateNow, pageSent, reassign, startEscalation
 import type { OnCallService } from './service';
 import type { Member } from './rotation';
 import { BOT_ACTOR } from './timeline';
+import { Refusal } from '../refusal';
 
 /** What the escalator needs to know of an alert: is it still waiting for someone? */
 export interface AlertGlance {
@@ -30,14 +31,6 @@ export interface EscalatorDeps {
   /** Pages, escalations and whom FleetOps could not reach are audited with FleetOps as the actor. */
   readonly audit?: AuditLog;
 }
-
-/** What Escalate and Reassign… did: `done` = someone is paged now; otherwise why not. */
-export interface EscalationOutcome {
-  readonly done: boolean;
-  readonly message: string;
-}
-
-const refused = (message: string): EscalationOutcome => ({ done: false, message });
 
 /**
  * Pages the on-call chain of an alert until someone acknowledges. Runs from the store and
@@ -123,40 +116,45 @@ export class Escalator {
     await this.deps.audit?.record({ ...FLEETOPS_ACTOR, action, target: shortAlertId(alertId), outcome: 'ok', detail });
   }
 
+  /**
+   * The escalation of an alert still waiting for someone. The alert's own state counts too: the
+   * chain learns of an acknowledgement only at its next due page, which may never come.
+   */
+  private async paging(alertId: string): Promise<EscalationState> {
+    const state = await this.deps.oncall.escalations.get(alertId);
+    const alert = state && !state.acknowledgedAt ? await this.deps.alert(alertId) : undefined;
+    if (!state || alert?.state !== 'New' || alert.resolved) throw new Refusal('escalation_not_active', { alertId });
+    return state;
+  }
+
   /** Acknowledge stops every further page. */
   async acknowledge(alertId: string, by: string): Promise<void> {
     const state = await this.deps.oncall.escalations.get(alertId);
     if (state) await this.deps.oncall.escalations.update(acknowledged(state, by, this.deps.clock.now()));
   }
 
-  /** Reassign…: `member` is paged now instead; the chain goes on from them if they do not acknowledge either. */
-  async reassign(alertId: string, member: Member, by: string): Promise<EscalationOutcome> {
-    const state = await this.deps.oncall.escalations.get(alertId);
-    if (!state || state.acknowledgedAt) return refused('This alert is not being paged (acknowledged, or never bound to a rotation).');
+  /** Reassign…: `member` is paged now instead; the chain goes on from them if they do not acknowledge either. Returns whom. */
+  async reassign(alertId: string, member: Member, by: string): Promise<Member> {
+    const state = await this.paging(alertId);
     if (!(await this.deps.oncall.escalations.update(reassign(state, member, this.deps.clock.now()))))
-      return refused('Someone else just changed this escalation; try again.');
+      throw new Refusal('escalation_changed_meanwhile', { alertId });
     await this.deps.oncall.timeline.append({ alertId, at: this.deps.clock.now().toISOString(), kind: 'reassigned', actor: by, detail: `to ${member.name}` });
     await this.tick();
     await this.deps.republish?.(alertId);
-    return { done: true, message: `Reassigned to ${member.name}: paged now.` };
+    return member;
   }
 
-  /** The Escalate button: the next level is paged now. */
-  async escalate(alertId: string, by: string): Promise<EscalationOutcome> {
-    const state = await this.deps.oncall.escalations.get(alertId);
-    const next = state ? escalateNow(state, this.deps.clock.now()) : undefined;
-    if (!state || !next) return refused('Nobody is left to escalate to (or the alert is acknowledged).');
-    if (!(await this.deps.oncall.escalations.update(next))) return refused('Someone else just changed this escalation; try again.');
-    await this.deps.oncall.timeline.append({
-      alertId,
-      at: this.deps.clock.now().toISOString(),
-      kind: 'escalated',
-      actor: by,
-      detail: `to ${state.pages[state.nextPage]!.member.name}`,
-    });
+  /** The Escalate button: the next level is paged now. Returns whom. */
+  async escalate(alertId: string, by: string): Promise<Member> {
+    const state = await this.paging(alertId);
+    const next = escalateNow(state, this.deps.clock.now());
+    if (!next) throw new Refusal('escalation_nobody_left', { alertId });
+    if (!(await this.deps.oncall.escalations.update(next))) throw new Refusal('escalation_changed_meanwhile', { alertId });
+    const member = state.pages[state.nextPage]!.member;
+    await this.deps.oncall.timeline.append({ alertId, at: this.deps.clock.now().toISOString(), kind: 'escalated', actor: by, detail: `to ${member.name}` });
     await this.tick();
     await this.deps.republish?.(alertId);
-    return { done: true, message: `Escalated to ${state.pages[state.nextPage]!.member.name}.` };
+    return member;
   }
 }
 

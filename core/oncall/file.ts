@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Refusal } from '../refusal';
 import { validateRotation, type Rotation } from './rotation';
 import { parseMaintenanceWindow, type NewMaintenanceWindow } from './maintenance';
 
@@ -51,8 +52,11 @@ export class OnCallFileError extends Error {
   override readonly name = 'OnCallFileError';
 }
 
-/** Validates all of it or throws one error listing every problem (nothing is half-loaded). */
-export function readOnCallDocument(value: unknown, source: string): OnCallDocument {
+/**
+ * Validates all of it or throws one error listing every problem (nothing is half-loaded).
+ * `describe` words a rotation's or window's refusal (commands/refusal-text.ts: the core has no words for them).
+ */
+export function readOnCallDocument(value: unknown, source: string, describe: (refusal: Refusal) => string): OnCallDocument {
   const result = documentSchema.safeParse(value ?? {});
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`);
@@ -63,7 +67,7 @@ export function readOnCallDocument(value: unknown, source: string): OnCallDocume
   for (const [i, input] of result.data.rotations.entries()) {
     const checked = validateRotation(input);
     if (checked.ok) rotations.push(checked.value);
-    else problems.push(`rotations.${i}: ${checked.error}`);
+    else problems.push(`rotations.${i}: ${describe(checked.refusal)}`);
   }
   const names = rotations.map((r) => r.name);
   const twice = names.find((n, i) => names.indexOf(n) !== i);
@@ -72,7 +76,7 @@ export function readOnCallDocument(value: unknown, source: string): OnCallDocume
   for (const [i, text] of result.data.maintenance.entries()) {
     const checked = parseMaintenanceWindow(text, 'ONCALL_FILE');
     if (checked.ok) maintenance.push(checked.value);
-    else problems.push(`maintenance.${i}: ${checked.error}`);
+    else problems.push(`maintenance.${i}: ${describe(checked.refusal)}`);
   }
   if (problems.length > 0) throw new OnCallFileError(`${source} is not valid: ${problems.join('; ')}`);
   return { rotations, maintenance, runbooks: result.data.runbooks };

@@ -31,10 +31,10 @@ export function parseMaintenanceWindow(text: string, createdBy: string): Checked
   const windowStart = split < 0 ? tokens.length : split;
   const filter = tokens.slice(0, windowStart).join(' ');
   const windowText = tokens.slice(windowStart).join(' ');
-  if (!windowText) return problem(`Say when: add a window such as \`${WINDOW_EXAMPLE}\`. Example: \`${SILENCE_SCHEDULE_EXAMPLE}\`.`);
+  if (!windowText) return problem('maintenance_window_missing', { filter });
   const parsedFilter = parseAlertFilter(filter);
-  if (!parsedFilter.ok) return problem(`${parsedFilter.error} Example: \`${SILENCE_SCHEDULE_EXAMPLE}\`.`);
-  const window = parseWindow(windowText);
+  if (!parsedFilter.ok) return parsedFilter;
+  const window = parseWindow(windowText, 'maintenance');
   if (!window.ok) return window;
   return fine({ filter, window: window.value, createdBy });
 }

@@ -1,5 +1,5 @@
+import { Refusal } from '../refusal';
 import { fine, memberOf, problem, type Checked, type Member } from './rotation';
-import { formatDuration } from '../text/duration';
 
 /** "<member> covers the next 4 h": the member is primary of the rotation from `start` to `end`, whoever's shift it is. */
 export interface Override {
@@ -35,11 +35,9 @@ export function validateOverride(input: {
   durationMs: number | undefined;
   createdBy: string;
 }): Checked<NewOverride> {
-  if (input.durationMs === undefined) return problem(`Say how long the cover lasts, e.g. \`4h\`, \`90m\` or \`1d\`. Example: \`${OVERRIDE_EXAMPLE}\`.`);
+  if (input.durationMs === undefined) return problem('override_duration_missing', { rotation: input.rotation });
   if (input.durationMs > MAX_OVERRIDE_MS)
-    return problem(
-      `An override lasts at most 14 days (this one: ${formatDuration(input.durationMs)}); change the rotation for longer. Example: \`${OVERRIDE_EXAMPLE}\`.`,
-    );
+    return problem('override_too_long', { rotation: input.rotation, durationMs: input.durationMs, maxMs: MAX_OVERRIDE_MS });
   return fine({
     rotation: input.rotation,
     member: memberOf(input.member),
@@ -53,14 +51,17 @@ export const overlaps = (a: Pick<Override, 'start' | 'end'>, b: Pick<Override, '
   Date.parse(a.start) < Date.parse(b.end) && Date.parse(b.start) < Date.parse(a.end);
 
 /** An override may not overlap another of the same rotation: at every instant exactly one person is primary. */
-export function overlapProblem(candidate: NewOverride, existing: readonly Override[]): string | undefined {
+export function overlapRefusal(candidate: NewOverride, existing: readonly Override[]): Refusal<'override_overlaps'> | undefined {
   const clash = existing.find((o) => o.rotation === candidate.rotation && overlaps(o, candidate));
-  if (!clash) return undefined;
-  return (
-    `That overlaps override #${clash.id} (${clash.member.name} covers ${candidate.rotation} from ${clash.start} to ${clash.end}). ` +
-    `Remove it first (\`oncall override remove ${clash.id}\`) or start after it ends, e.g. \`oncall override ${candidate.rotation} me 4h from ${clash.end}\`.`
-  );
+  return clash ? overlapping(clash) : undefined;
 }
+
+/** The refusal of a new override that overlaps `clash` (of the same rotation). */
+export const overlapping = (clash: Override): Refusal<'override_overlaps'> =>
+  new Refusal('override_overlaps', {
+    rotation: clash.rotation,
+    overlapping: { id: clash.id, memberName: clash.member.name, start: clash.start, end: clash.end },
+  });
 
 export const activeAt = (o: Pick<Override, 'start' | 'end'>, instant: Date): boolean =>
   Date.parse(o.start) <= instant.getTime() && instant.getTime() < Date.parse(o.end);

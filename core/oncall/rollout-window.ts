@@ -1,4 +1,3 @@
-import { formatDuration } from '../text/duration';
 import { fine, problem, type Checked } from './rotation';
 import { currentOrNext, describeWindow, nominalLengthMs, parseWindow, type Occurrence, type TimeWindow } from './window';
 
@@ -10,15 +9,10 @@ export const ROLLOUT_WINDOW_EXAMPLE = 'rollout plan 2.4.1 to site:berlin window 
 
 /** Recurring windows are weekly unless they say otherwise; a window must fit at least one soak. */
 export function parseRolloutWindow(text: string, soakMs: number): Checked<TimeWindow> {
-  const window = parseWindow(text);
-  if (!window.ok) return problem(`${window.error} Example: \`${ROLLOUT_WINDOW_EXAMPLE}\`.`);
-  const length = nominalLengthMs(window.value);
-  if (length < soakMs) {
-    return problem(
-      `The window \`${describeWindow(window.value)}\` lasts ${formatDuration(length)}, shorter than the soak of ${formatDuration(soakMs)} each wave needs, so no wave could finish in it. ` +
-        `Make it longer. Example: \`${ROLLOUT_WINDOW_EXAMPLE}\`.`,
-    );
-  }
+  const window = parseWindow(text, 'rollout');
+  if (!window.ok) return window;
+  const lengthMs = nominalLengthMs(window.value);
+  if (lengthMs < soakMs) return problem('rollout_window_shorter_than_soak', { window: describeWindow(window.value), lengthMs, soakMs });
   return fine(window.value);
 }
 

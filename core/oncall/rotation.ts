@@ -1,3 +1,4 @@
+import { Refusal, type RefusalCode, type RefusalFacts } from '../refusal';
 import { isTimeZone, parseClock, parseLocalDate, parseWeekday, WEEKDAYS, formatClock } from './zoned-time';
 
 /**
@@ -41,9 +42,10 @@ export const ROTATION_EXAMPLE =
   'oncall rotation add berlin-ops weekly Mon 09:00 Europe/Berlin members:alice@contoso.com,bob@contoso.com escalate:carol@contoso.com';
 export const TIME_ZONE_EXAMPLE = 'Europe/Berlin, America/New_York, Asia/Kolkata or UTC';
 
-export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
+/** Validated, or refused with the first problem (the caller throws it, or lists them all as ONCALL_FILE does). */
+export type Checked<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
 export const fine = <T>(value: T): Checked<T> => ({ ok: true, value });
-export const problem = (error: string): Checked<never> => ({ ok: false, error });
+export const problem = <C extends RefusalCode>(code: C, facts: RefusalFacts[C]): Checked<never> => ({ ok: false, refusal: new Refusal(code, facts) });
 
 /** What someone wrote (chat or YAML), before validation. */
 export interface RotationInput {
@@ -66,46 +68,32 @@ export function memberOf(entry: string | Member): Member {
   return { id, name: id.includes('@') ? id.slice(0, id.indexOf('@')) : id };
 }
 
-export function timeZoneProblem(timeZone: string): string | undefined {
-  if (isTimeZone(timeZone)) return undefined;
-  return `\`${timeZone}\` is not a time zone I know; use an IANA name such as ${TIME_ZONE_EXAMPLE}.`;
-}
-
-/** Checks everything, so nothing half-valid is ever saved; each problem names an example that works. */
+/** Checks everything, so nothing half-valid is ever saved; each refusal's text names an example that works. */
 export function validateRotation(input: RotationInput): Checked<Rotation> {
   const name = input.name.trim().toLowerCase();
-  if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(name)) {
-    return problem(
-      `\`${input.name}\` cannot name a rotation: use up to 40 lowercase letters, digits and dashes, e.g. \`berlin-ops\`. Example: \`${ROTATION_EXAMPLE}\`.`,
-    );
-  }
+  if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(name)) return problem('rotation_name_invalid', { name: input.name });
   const cadence = input.cadence.trim().toLowerCase();
-  if (cadence !== 'weekly' && cadence !== 'daily')
-    return problem(`A rotation is \`weekly\` or \`daily\`, not \`${input.cadence}\`. Example: \`${ROTATION_EXAMPLE}\`.`);
+  if (cadence !== 'weekly' && cadence !== 'daily') return problem('rotation_cadence_unknown', { cadence: input.cadence });
   const handoff = parseHandoff(input.handoff, cadence);
   if (!handoff.ok) return handoff;
-  const zone = timeZoneProblem(input.timeZone.trim());
-  if (zone) return problem(`${zone} Example: \`${ROTATION_EXAMPLE}\`.`);
+  const timeZone = input.timeZone.trim();
+  if (!isTimeZone(timeZone)) return problem('time_zone_unknown', { timeZone, usedIn: 'rotation' });
   const members = input.members.map(memberOf).filter((m) => m.id);
-  if (members.length === 0)
-    return problem(
-      `Rotation \`${name}\` has no members; name at least one, e.g. \`members:alice@contoso.com,bob@contoso.com\`. Example: \`${ROTATION_EXAMPLE}\`.`,
-    );
+  if (members.length === 0) return problem('rotation_without_members', { rotation: name });
   const duplicate = members.find((m, i) => members.findIndex((o) => o.id.toLowerCase() === m.id.toLowerCase()) !== i);
-  if (duplicate) return problem(`\`${duplicate.id}\` is listed twice in rotation \`${name}\`; list each member once (the order is the order of shifts).`);
+  if (duplicate) return problem('rotation_member_twice', { rotation: name, memberId: duplicate.id });
   const secondaries = input.secondaries?.map(memberOf).filter((m) => m.id);
   const startDate = input.startDate?.trim() || DEFAULT_START_DATE;
-  if (!parseLocalDate(startDate)) return problem(`The start date \`${input.startDate}\` is not a date; write it as YYYY-MM-DD, e.g. \`start:2026-01-05\`.`);
+  if (!parseLocalDate(startDate)) return problem('rotation_start_date_invalid', { startDate: input.startDate ?? '' });
   const minutes = input.unacknowledgedMinutes ?? DEFAULT_UNACKNOWLEDGED_MINUTES;
-  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) {
-    return problem(`Unacknowledged minutes must be a whole number from 1 to 1440, not \`${input.unacknowledgedMinutes}\`, e.g. \`ack:5\`.`);
-  }
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440)
+    return problem('rotation_ack_minutes_invalid', { minutes: String(input.unacknowledgedMinutes) });
   return fine({
     name,
     cadence,
     handoffWeekday: handoff.value.weekday,
     handoffMinutes: handoff.value.minutes,
-    timeZone: input.timeZone.trim(),
+    timeZone,
     members,
     secondaries: secondaries && secondaries.length > 0 ? secondaries : undefined,
     startDate,
@@ -119,15 +107,11 @@ function parseHandoff(text: string, cadence: Cadence): Checked<{ weekday?: numbe
   if (cadence === 'weekly') {
     const weekday = words.length === 2 ? parseWeekday(words[0]!) : undefined;
     const minutes = words.length === 2 ? parseClock(words[1]!) : undefined;
-    if (weekday === undefined || minutes === undefined)
-      return problem(`A weekly rotation hands off on a weekday at a time, e.g. \`Mon 09:00\`, not \`${text}\`. Example: \`${ROTATION_EXAMPLE}\`.`);
+    if (weekday === undefined || minutes === undefined) return problem('rotation_handoff_invalid', { cadence, handoff: text });
     return fine({ weekday, minutes });
   }
   const minutes = words.length === 1 ? parseClock(words[0]!) : undefined;
-  if (minutes === undefined)
-    return problem(
-      `A daily rotation hands off at a time, e.g. \`09:00\`, not \`${text}\`. Example: \`oncall rotation add night-desk daily 18:00 UTC members:alice@contoso.com,bob@contoso.com\`.`,
-    );
+  if (minutes === undefined) return problem('rotation_handoff_invalid', { cadence, handoff: text });
   return fine({ minutes });
 }
 

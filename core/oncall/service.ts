@@ -2,19 +2,16 @@ import type { Actor } from '../access/identity';
 import type { Clock } from '../clock';
 import type { OnCallDocument } from './file';
 import { maintenanceFor, parseMaintenanceWindow, type MaintenanceWindow } from './maintenance';
-import { overlapProblem, parseDuration, validateOverride, type Override } from './override';
+import { overlapping, parseDuration, validateOverride, type Override } from './override';
 import type { OnCallStore } from './repository';
 import { sameMember, validateRotation, type Checked, type Member, type Rotation, type RotationInput } from './rotation';
 import { nowAndNext, onCallAt, shiftsOf, type MyShift, type OnCall } from './schedule';
 import type { Alert } from '../alerts/alert';
+import { Refusal } from '../refusal';
 
-/** A refusal meant for the user as is (what is wrong and an example that works). Nothing was saved. */
-export class OnCallError extends Error {
-  override readonly name = 'OnCallError';
-}
-
+/** The value, or the refusal thrown: nothing was saved. */
 const must = <T>(checked: Checked<T>): T => {
-  if (!checked.ok) throw new OnCallError(checked.error);
+  if (!checked.ok) throw checked.refusal;
   return checked.value;
 };
 
@@ -63,13 +60,12 @@ export class OnCallService {
 
   async rotation(name: string): Promise<Rotation> {
     const found = await this.store.rotations.get(name.toLowerCase());
-    if (!found) throw new OnCallError(`There is no rotation \`${name}\`. ${await this.knownRotations()}`);
+    if (!found) throw await this.notFound(name);
     return found;
   }
 
-  async knownRotations(): Promise<string> {
-    const names = (await this.store.rotations.list()).map((r) => `\`${r.name}\``);
-    return names.length > 0 ? `Rotations: ${names.join(', ')}.` : 'No rotations yet: an admin adds one with `oncall rotation add …` or ONCALL_FILE.';
+  private async notFound(name: string): Promise<Refusal<'rotation_not_found'>> {
+    return new Refusal('rotation_not_found', { name, known: (await this.store.rotations.list()).map((r) => r.name) });
   }
 
   /** Now and next for every rotation (or one). */
@@ -103,20 +99,21 @@ export class OnCallService {
     return rotation;
   }
 
-  async removeRotation(name: string): Promise<boolean> {
-    return this.store.rotations.remove(name.toLowerCase());
+  /** Refuses (`rotation_not_found`) a name there is no rotation of. */
+  async removeRotation(name: string): Promise<void> {
+    if (!(await this.store.rotations.remove(name.toLowerCase()))) throw await this.notFound(name);
   }
 
   /** `oncall override berlin-ops me 4h [from <ISO time>]`. Taking it for yourself is for operators; for others, admins (checked by the command). */
   async addOverride(input: { rotation: string; member: Member; duration: string; from?: string; createdBy: string }): Promise<Override> {
     const rotation = await this.rotation(input.rotation);
     const start = input.from ? new Date(input.from) : this.clock.now();
-    if (Number.isNaN(start.getTime())) throw new OnCallError(`\`${input.from}\` is not a time; write it as ISO, e.g. \`from 2026-12-05T18:00Z\`.`);
+    if (Number.isNaN(start.getTime())) throw new Refusal('override_start_invalid', { from: input.from ?? '' });
     const candidate = must(
       validateOverride({ rotation: rotation.name, member: input.member, start, durationMs: parseDuration(input.duration), createdBy: input.createdBy }),
     );
     const added = await this.store.overrides.add(candidate);
-    if (!added.ok) throw new OnCallError(overlapProblem(candidate, [added.overlaps]) ?? 'That overlaps another override.');
+    if (!added.ok) throw overlapping(added.overlaps);
     return added.override;
   }
 

@@ -1,5 +1,18 @@
-import { fine, problem, timeZoneProblem, type Checked } from './rotation';
-import { addDays, formatClock, formatLocalDate, instantAt, localTime, parseClock, parseLocalDate, parseWeekday, WEEKDAYS, type LocalDate } from './zoned-time';
+import type { WindowUse } from '../refusal';
+import { fine, problem, type Checked } from './rotation';
+import {
+  addDays,
+  formatClock,
+  isTimeZone,
+  formatLocalDate,
+  instantAt,
+  localTime,
+  parseClock,
+  parseLocalDate,
+  parseWeekday,
+  WEEKDAYS,
+  type LocalDate,
+} from './zoned-time';
 
 /**
  * A window of wall-clock time in a time zone: once (`2026-12-12 02:00-04:00 Europe/Berlin`),
@@ -23,11 +36,12 @@ export interface Occurrence {
 
 export const WINDOW_EXAMPLE = 'Sat 02:00-04:00 Europe/Berlin weekly';
 
-/** `Sat 02:00-04:00 Europe/Berlin weekly`, `2026-12-12 02:00-04:00 UTC`, `daily 22:00-02:00 Asia/Kolkata`. */
-export function parseWindow(text: string): Checked<TimeWindow> {
+/**
+ * `Sat 02:00-04:00 Europe/Berlin weekly`, `2026-12-12 02:00-04:00 UTC`, `daily 22:00-02:00 Asia/Kolkata`.
+ * `usedIn` says where it was written, so a refusal's text can show an example of that command.
+ */
+export function parseWindow(text: string, usedIn: WindowUse = 'maintenance'): Checked<TimeWindow> {
   const words = text.trim().replace(/^"|"$/g, '').split(/\s+/).filter(Boolean);
-  const fail = (why: string) =>
-    problem(`${why} Write a window as \`<day> HH:MM-HH:MM <time zone> [weekly|daily|once]\`, e.g. \`${WINDOW_EXAMPLE}\` or \`2026-12-12 02:00-04:00 UTC\`.`);
   let recurrence: TimeWindow['recurrence'] | undefined;
   const last = words[words.length - 1]?.toLowerCase();
   if (last === 'weekly' || last === 'once' || (last === 'daily' && words.length > 3)) {
@@ -42,14 +56,13 @@ export function parseWindow(text: string): Checked<TimeWindow> {
   }
   const day = recurrence === 'daily' ? undefined : words.shift();
   const [range, timeZone, ...extra] = words;
-  if (!range || !timeZone || extra.length > 0) return fail(`I can't read the window \`${text}\`.`);
+  if (!range || !timeZone || extra.length > 0) return problem('window_unreadable', { text, usedIn });
   const times = /^(\d{1,2}:\d{2})-(\d{1,2}:\d{2})$/.exec(range);
   const startMinutes = times ? parseClock(times[1]!) : undefined;
   const endMinutes = times ? parseClock(times[2]!) : undefined;
-  if (startMinutes === undefined || endMinutes === undefined) return fail(`\`${range}\` is not a time range like \`02:00-04:00\`.`);
-  if (startMinutes === endMinutes) return fail(`The window \`${range}\` starts and ends at the same time.`);
-  const zone = timeZoneProblem(timeZone);
-  if (zone) return fail(zone);
+  if (startMinutes === undefined || endMinutes === undefined) return problem('window_range_invalid', { range, usedIn });
+  if (startMinutes === endMinutes) return problem('window_range_empty', { range, usedIn });
+  if (!isTimeZone(timeZone)) return problem('time_zone_unknown', { timeZone, usedIn });
   if (recurrence === 'daily') return fine({ recurrence, startMinutes, endMinutes, timeZone });
   const date = day ? parseLocalDate(day) : undefined;
   if (date) {
@@ -58,8 +71,8 @@ export function parseWindow(text: string): Checked<TimeWindow> {
     return fine({ recurrence: 'once', date: formatLocalDate(date), startMinutes, endMinutes, timeZone });
   }
   const weekday = day ? parseWeekday(day) : undefined;
-  if (weekday === undefined) return fail(`\`${day ?? ''}\` is neither a weekday (Mon … Sun) nor a date (YYYY-MM-DD).`);
-  if (recurrence === 'once') return fail(`A one-off window needs a date, not a weekday.`);
+  if (weekday === undefined) return problem('window_day_invalid', { day: day ?? '', usedIn });
+  if (recurrence === 'once') return problem('window_once_without_date', { day: day ?? '', usedIn });
   return fine({ recurrence: 'weekly', weekday, startMinutes, endMinutes, timeZone });
 }
 

@@ -1,19 +1,23 @@
-/** `1,10,50,100` → [1, 10, 50, 100], or the reason it is not a usable wave plan. */
-export function parseWaves(text: string): { ok: true; waves: number[] } | { ok: false; error: string } {
+import { Refusal, type RefusalCode, type RefusalFacts } from '../refusal';
+
+export const MAX_WAVES = 10;
+
+type WavesParse = { ok: true; waves: number[] } | { ok: false; refusal: Refusal };
+const refused = <C extends RefusalCode>(code: C, facts: RefusalFacts[C]): WavesParse => ({ ok: false, refusal: new Refusal(code, facts) });
+
+/** `1,10,50,100` → [1, 10, 50, 100], or the refusal saying why it is not a usable wave plan. */
+export function parseWaves(text: string): WavesParse {
   const parts = text.split(/[,\s]+/).filter(Boolean);
-  if (parts.length === 0) return { ok: false, error: 'Give the waves as cumulative percentages, e.g. `waves 1,10,50,100`.' };
-  if (parts.length > 10) return { ok: false, error: `${parts.length} waves is too many; use at most 10, e.g. \`waves 1,10,50,100\`.` };
+  if (parts.length === 0) return refused('waves_missing', { text });
+  if (parts.length > MAX_WAVES) return refused('waves_too_many', { count: parts.length, max: MAX_WAVES });
   const waves: number[] = [];
   for (const part of parts) {
     const value = Number(part.replace(/%$/, ''));
-    if (!Number.isFinite(value) || value <= 0 || value > 100)
-      return { ok: false, error: `\`${part}\` is not a percentage between 0 and 100 (waves are cumulative, e.g. \`1,10,50,100\`).` };
-    if (waves.length > 0 && value <= waves[waves.length - 1]!)
-      return { ok: false, error: `Waves are cumulative and must grow: \`${part}\` comes after ${waves[waves.length - 1]}.` };
+    if (!Number.isFinite(value) || value <= 0 || value > 100) return refused('wave_not_a_percentage', { part });
+    if (waves.length > 0 && value <= waves[waves.length - 1]!) return refused('waves_not_growing', { part, previous: waves[waves.length - 1]! });
     waves.push(value);
   }
-  if (waves[waves.length - 1] !== 100)
-    return { ok: false, error: `The last wave must be 100 so every target is covered; add \`,100\` (you wrote \`${text.trim()}\`).` };
+  if (waves[waves.length - 1] !== 100) return refused('waves_not_ending_at_100', { text: text.trim() });
   return { ok: true, waves };
 }
 

@@ -8,7 +8,7 @@ import { sampleRollout } from './rollout-samples';
 /** The progress card of a rollout with a window shows it: open until when, or when it next opens. Sunday 2026-03-01. */
 const windowOf = (text: string) => {
   const checked = parseWindow(text);
-  if (!checked.ok) throw new Error(checked.error);
+  if (!checked.ok) throw checked.refusal;
   return checked.value;
 };
 const withWindow = (text: string, state: 'running' | 'paused' | 'completed' = 'running') =>

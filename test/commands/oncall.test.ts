@@ -102,6 +102,34 @@ test('bad input gets what is wrong and an example that works, and nothing is sav
   expect(await say('oncall override nowhere me 4h', operator)).toContain('There is no rotation `nowhere`');
 });
 
+test('a refused on-call change is audited as refused with its code, and says what exists', async () => {
+  const { say, audit } = world();
+  await say('oncall rotation add x weekly Mon 09:00 Europe/Berlim members:a@b', admin);
+  await say('oncall rotation add x daily 09:00 UTC', admin);
+  await say(ADD, admin);
+  expect(await say('oncall rotation remove berlin-opps', admin)).toBe('There is no rotation `berlin-opps`. Rotations: `berlin-ops`.');
+  expect(await say('oncall override berlin-ops me soon', operator)).toContain(
+    'Say how long the cover lasts, e.g. `4h`, `90m` or `1d`. Example: `oncall override berlin-ops me 4h`.',
+  );
+  expect(await say('oncall override berlin-ops me 4h from tonight', operator)).toContain('`tonight` is not a time');
+  await say('oncall override berlin-ops me 4h', operator);
+  await say('oncall override berlin-ops ana@contoso.com 2h from 2026-12-05T12:00Z', admin);
+  await say('silence schedule site:berlin', operator);
+  expect(audit.entries.map((e) => [e.action, e.outcome, e.code])).toEqual([
+    ['oncall rotation', 'refused', 'time_zone_unknown'],
+    ['oncall rotation', 'refused', 'rotation_without_members'],
+    ['oncall rotation', 'ok', undefined],
+    ['oncall rotation', 'refused', 'rotation_not_found'],
+    ['oncall override', 'refused', 'override_duration_missing'],
+    ['oncall override', 'refused', 'override_start_invalid'],
+    ['oncall override', 'ok', undefined],
+    ['oncall override', 'refused', 'override_overlaps'],
+    ['silence schedule', 'refused', 'maintenance_window_missing'],
+  ]);
+  // The audit's detail is the line the user got.
+  expect(audit.entries[0]?.detail).toContain('`Europe/Berlim` is not a time zone I know');
+});
+
 test('maintenance windows: scheduled, listed with their next occurrence, removed', async () => {
   const { say } = world();
   expect(await say('silence schedule rule:"Device offline" site:berlin Sat 02:00-04:00 Europe/Berlin weekly', operator)).toContain(

@@ -48,6 +48,47 @@ const SAMPLES: { [C in RefusalCode]: RefusalFacts[C] } = {
   deployment_approval_busy: { runId: 'release-1', by: 'Rita Lead' },
   deployment_run_vanished: { runId: 'release-1', runNumber: 'Release-7' },
   deployment_decision_refused: { runId: 'release-1', reason: 'User Rita is not authorized to approve this request.' },
+  alert_filter_unclosed_quote: { filter: 'rule:"Device offline' },
+  alert_filter_severity_unknown: { term: 'sev<=7' },
+  alert_filter_matches_nothing: { term: 'sev<0', bound: 0 },
+  alert_filter_term_without_value: { term: 'site:' },
+  alert_filter_rotation_invalid: { term: 'oncall:two words' },
+  alert_filter_page_invalid: { term: 'page:soon' },
+  alert_filter_key_unknown: { key: 'colour' },
+  alert_filter_term_unknown: { term: 'berlin' },
+  alert_filter_severity_range_empty: { minSeverity: 3, maxSeverity: 1 },
+  alert_filter_page_without_rotation: { filter: 'page:sev<=2' },
+  waves_missing: { text: '' },
+  waves_too_many: { count: 11, max: 10 },
+  wave_not_a_percentage: { part: 'abc' },
+  waves_not_growing: { part: '5', previous: 10 },
+  waves_not_ending_at_100: { text: '1,10,50' },
+  rotation_not_found: { name: 'berlin-opps', known: ['berlin-ops', 'night-desk'] },
+  rotation_name_invalid: { name: 'Berlin Ops!' },
+  rotation_cadence_unknown: { cadence: 'monthly' },
+  rotation_handoff_invalid: { cadence: 'weekly', handoff: 'Mon 25:00' },
+  rotation_without_members: { rotation: 'berlin-ops' },
+  rotation_member_twice: { rotation: 'berlin-ops', memberId: 'ana@contoso.com' },
+  rotation_start_date_invalid: { startDate: '2026-02-30' },
+  rotation_ack_minutes_invalid: { minutes: '0' },
+  time_zone_unknown: { timeZone: 'Europe/Berlim', usedIn: 'rotation' },
+  override_start_invalid: { from: 'tonight' },
+  override_duration_missing: { rotation: 'berlin-ops' },
+  override_too_long: { rotation: 'berlin-ops', durationMs: 15 * 86_400_000, maxMs: 14 * 86_400_000 },
+  override_overlaps: {
+    rotation: 'berlin-ops',
+    overlapping: { id: 7, memberName: 'ben', start: '2026-01-06T10:00:00.000Z', end: '2026-01-06T14:00:00.000Z' },
+  },
+  maintenance_window_missing: { filter: 'site:berlin' },
+  window_unreadable: { text: 'Sat 02:00-04:00', usedIn: 'maintenance' },
+  window_range_invalid: { range: '2-4', usedIn: 'maintenance' },
+  window_range_empty: { range: '02:00-02:00', usedIn: 'rollout' },
+  window_day_invalid: { day: 'Someday', usedIn: 'maintenance' },
+  window_once_without_date: { day: 'Sat', usedIn: 'maintenance' },
+  rollout_window_shorter_than_soak: { window: 'Sat 02:00-02:03 Europe/Berlin weekly', lengthMs: 3 * 60_000, soakMs: 5 * 60_000 },
+  escalation_not_active: { alertId: 'a-1' },
+  escalation_nobody_left: { alertId: 'a-1' },
+  escalation_changed_meanwhile: { alertId: 'a-1' },
 };
 
 const line = <C extends RefusalCode>(code: C) => refusalText(new Refusal(code, SAMPLES[code]));
@@ -55,7 +96,7 @@ const line = <C extends RefusalCode>(code: C) => refusalText(new Refusal(code, S
 describe('refusal text', () => {
   it.each(Object.keys(SAMPLES) as RefusalCode[])('%s reads as one sentence or two, with no placeholder left', (code) => {
     const text = line(code);
-    expect(text).toMatch(/^\S.*[.)]$/);
+    expect(text).toMatch(/^\S.*[.)?]$/);
     expect(text).not.toMatch(/undefined|\[object|NaN/);
   });
 
@@ -77,6 +118,45 @@ describe('refusal text', () => {
     expect(line('deployment_approval_decided')).toBe('This approval was already approved by Rita Lead at 2026-03-01 10:06 UTC.');
     expect(line('alert_source_refused')).toBe(
       'Azure Monitor did not accept the change (403 Forbidden); the alert is unchanged. Try again, or change it in the Azure portal.',
+    );
+  });
+
+  it('says what is wrong with bad on-call input and gives an example that works (issue 14)', () => {
+    expect(line('time_zone_unknown')).toBe(
+      '`Europe/Berlim` is not a time zone I know; use an IANA name such as Europe/Berlin, America/New_York, Asia/Kolkata or UTC. ' +
+        'Example: `oncall rotation add berlin-ops weekly Mon 09:00 Europe/Berlin members:alice@contoso.com,bob@contoso.com escalate:carol@contoso.com`.',
+    );
+    expect(line('override_overlaps')).toBe(
+      'That overlaps override #7 (ben covers berlin-ops from 2026-01-06T10:00:00.000Z to 2026-01-06T14:00:00.000Z). ' +
+        'Remove it first (`oncall override remove 7`) or start after it ends, e.g. `oncall override berlin-ops me 4h from 2026-01-06T14:00:00.000Z`.',
+    );
+    expect(line('rotation_without_members')).toBe(
+      'Rotation `berlin-ops` has no members; name at least one, e.g. `members:alice@contoso.com,bob@contoso.com`. ' +
+        'Example: `oncall rotation add berlin-ops weekly Mon 09:00 Europe/Berlin members:alice@contoso.com,bob@contoso.com escalate:carol@contoso.com`.',
+    );
+    expect(line('rollout_window_shorter_than_soak')).toBe(
+      'The window `Sat 02:00-02:03 Europe/Berlin weekly` lasts 3 min, shorter than the soak of 5 min each wave needs, so no wave could finish in it. ' +
+        'Make it longer. Example: `rollout plan 2.4.1 to site:berlin window "Sat 02:00-06:00 Europe/Berlin"`.',
+    );
+    expect(line('override_too_long')).toBe(
+      'An override lasts at most 14 days (this one: 15 d); change the rotation for longer. Example: `oncall override berlin-ops me 4h`.',
+    );
+    expect(line('rotation_not_found')).toBe('There is no rotation `berlin-opps`. Rotations: `berlin-ops`, `night-desk`.');
+    expect(refusalText(new Refusal('rotation_not_found', { name: 'x', known: [] }))).toContain(
+      'No rotations yet: an admin adds one, e.g. `oncall rotation add',
+    );
+  });
+
+  it('a window names how to write one, and for a rollout the command it goes in', () => {
+    const zone = (usedIn: 'maintenance' | 'rollout') => refusalText(new Refusal('time_zone_unknown', { timeZone: 'Mars/Olympus', usedIn }));
+    for (const usedIn of ['maintenance', 'rollout'] as const) {
+      expect(zone(usedIn)).toContain('`Mars/Olympus` is not a time zone I know');
+      expect(zone(usedIn)).toContain('Write a window as `<day> HH:MM-HH:MM <time zone> [weekly|daily|once]`, e.g. `Sat 02:00-04:00 Europe/Berlin weekly`');
+    }
+    expect(zone('rollout')).toContain('Example: `rollout plan 2.4.1 to site:berlin window');
+    expect(zone('maintenance')).not.toContain('rollout plan');
+    expect(line('maintenance_window_missing')).toBe(
+      'Say when: add a window such as `Sat 02:00-04:00 Europe/Berlin weekly`. Example: `silence schedule site:berlin Sat 02:00-04:00 Europe/Berlin weekly`.',
     );
   });
 

@@ -117,6 +117,14 @@ test('fire → channel card → primary paged after N min → secondary → seco
     await new Promise((resolve) => setTimeout(resolve, 300));
     const pages = [...creates(t, PERSONAL.op), ...creates(t, PERSONAL.lead)].filter((a) => a.activity.attachments);
     expect(pages).toHaveLength(2);
+    // Escalate after the acknowledgement: refused with its code, worded by dispatch, audited as refused.
+    const late = await t.click('oncall.escalate', { id: ALERT }, { user: USERS.operator, conversation: 'channel' });
+    expect(JSON.stringify(late)).toContain(
+      'This alert is not being paged (it was acknowledged, closed or resolved, or never bound to a rotation), so nothing changed.',
+    );
+    const refusedClick = async () => (await t.bot.services.audit.latest(100)).find((a) => a.action === 'oncall.escalate' && a.actorName === 'Otto Operator');
+    await until(async () => (await refusedClick()) !== undefined, 'the refused click in the audit');
+    expect(await refusedClick()).toMatchObject({ outcome: 'refused', code: 'escalation_not_active' });
 
     const timeline = await t.sayAndWait('alert page-1', { user: USERS.viewer });
     // Each step carries its time and its actor.

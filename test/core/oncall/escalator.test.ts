@@ -36,7 +36,7 @@ async function world() {
     escalationTarget: 'lead@contoso.com',
     startDate: '2026-11-30',
   });
-  if (!rotation.ok) throw new Error(rotation.error);
+  if (!rotation.ok) throw rotation.refusal;
   await store.rotations.save(rotation.value, 'test');
   await store.personalChats.remember(['ana@contoso.com'], 'dm-ana');
   await store.personalChats.remember(['ben@contoso.com'], 'dm-ben');
@@ -155,7 +155,7 @@ test('Escalate pages the next level now', async () => {
   const { notifier, escalator } = await world();
   const e = escalator();
   await e.start({ alertId: 'a-1', conversationId: 'channel', rotation: 'berlin-ops' });
-  expect(await e.escalate('a-1', 'Olga')).toEqual({ done: true, message: 'Escalated to ana.' });
+  expect(await e.escalate('a-1', 'Olga')).toMatchObject({ name: 'ana' });
   expect(notifier.order).toEqual(['dm-ana page:a-1:0']);
 });
 
@@ -163,7 +163,45 @@ test('Reassign… pages the chosen person now and records who did it', async () 
   const { store, notifier, escalator } = await world();
   const e = escalator();
   await e.start({ alertId: 'a-1', conversationId: 'channel', rotation: 'berlin-ops' });
-  expect(await e.reassign('a-1', { id: 'ben@contoso.com', name: 'ben' }, 'Olga')).toEqual({ done: true, message: 'Reassigned to ben: paged now.' });
+  expect(await e.reassign('a-1', { id: 'ben@contoso.com', name: 'ben' }, 'Olga')).toEqual({ id: 'ben@contoso.com', name: 'ben' });
   expect(notifier.order).toEqual(['dm-ben page:a-1:0']);
   expect((await store.timeline.list('a-1')).map((t) => `${t.kind}:${t.actor}`)).toEqual(['mentioned:FleetOps', 'reassigned:Olga', 'paged:FleetOps']);
+});
+
+test('Escalate and Reassign… refuse with a code when there is nothing to page', async () => {
+  const { escalator } = await world();
+  const e = escalator();
+  const ben = { id: 'ben@contoso.com', name: 'ben' };
+  await expect(e.escalate('a-unbound', 'Olga')).rejects.toMatchObject({ code: 'escalation_not_active', facts: { alertId: 'a-unbound' } });
+  await expect(e.reassign('a-unbound', ben, 'Olga')).rejects.toMatchObject({ code: 'escalation_not_active' });
+  await e.start({ alertId: 'a-1', conversationId: 'channel', rotation: 'berlin-ops' });
+  for (const who of ['ana', 'ben', 'lead']) expect(await e.escalate('a-1', 'Olga')).toMatchObject({ name: who });
+  await expect(e.escalate('a-1', 'Olga')).rejects.toMatchObject({ code: 'escalation_nobody_left' });
+  await e.acknowledge('a-1', 'ben');
+  await expect(e.escalate('a-1', 'Olga')).rejects.toMatchObject({ code: 'escalation_not_active' });
+  await expect(e.reassign('a-1', ben, 'Olga')).rejects.toMatchObject({ code: 'escalation_not_active' });
+});
+
+test('a click that loses the version check to another changes nothing and says so', async () => {
+  const { store, escalator } = await world();
+  await escalator().start({ alertId: 'a-1', conversationId: 'channel', rotation: 'berlin-ops' });
+  // Another replica moves the escalation (a tick, another click) right after each read of this one.
+  const real = store.escalations;
+  const racing: OnCallStore = {
+    ...store,
+    escalations: {
+      get: async (alertId) => {
+        const read = await real.get(alertId);
+        if (read) await real.update({ ...read, version: read.version + 1 });
+        return read;
+      },
+      create: (state) => real.create(state),
+      update: (next) => real.update(next),
+      due: (now, limit) => real.due(now, limit),
+    },
+  };
+  await expect(escalator(racing).escalate('a-1', 'Olga')).rejects.toMatchObject({ code: 'escalation_changed_meanwhile' });
+  await expect(escalator(racing).reassign('a-1', { id: 'ben@contoso.com', name: 'ben' }, 'Olga')).rejects.toMatchObject({
+    code: 'escalation_changed_meanwhile',
+  });
 });

@@ -1,7 +1,8 @@
 import YAML from 'yaml';
+import { refusalText } from '../../../commands/refusal-text';
 import { readOnCallDocument } from '../../../core/oncall/file';
 
-const read = (text: string) => readOnCallDocument(YAML.parse(text), 'oncall.yaml');
+const read = (text: string) => readOnCallDocument(YAML.parse(text), 'oncall.yaml', refusalText);
 
 test('a valid file gives rotations, maintenance windows and runbook links', () => {
   const doc = read(`

@@ -13,7 +13,7 @@ const rotation = (overrides: Partial<Parameters<typeof validateRotation>[0]> = {
     escalationTarget: 'lead@contoso.com',
     ...overrides,
   });
-  if (!checked.ok) throw new Error(checked.error);
+  if (!checked.ok) throw checked.refusal;
   return checked.value;
 };
 

@@ -1,11 +1,14 @@
+import { refusalText } from '../../../commands/refusal-text';
 import { parseAlertFilter } from '../../../core/alerts/filter';
+import type { Refusal } from '../../../core/refusal';
 import { validateRotation } from '../../../core/oncall/rotation';
-import { overlapProblem, parseDuration, validateOverride, type Override } from '../../../core/oncall/override';
+import { overlapRefusal, parseDuration, validateOverride, type Override } from '../../../core/oncall/override';
 import { parseRolloutWindow } from '../../../core/oncall/rollout-window';
 import { parseMaintenanceWindow } from '../../../core/oncall/maintenance';
 
 const base = { name: 'berlin-ops', cadence: 'weekly', handoff: 'Mon 09:00', timeZone: 'Europe/Berlin', members: ['ana@contoso.com'] };
-const error = (checked: { ok: true } | { ok: false; error: string }): string => (checked.ok ? 'no error' : checked.error);
+/** The user's line for a refused input (the core gives the code and facts; commands/refusal-text.ts the words). */
+const error = (checked: { ok: true } | { ok: false; refusal: Refusal }): string => (checked.ok ? 'no error' : refusalText(checked.refusal));
 
 test('an unknown time zone names the zone and gives IANA examples and a command that works', () => {
   for (const timeZone of ['Europe/Berlim', 'CET+1', 'Berlin', '+01:00']) {
@@ -45,12 +48,14 @@ test('an overlapping override names the one it overlaps and how to avoid it', ()
     durationMs: parseDuration('4h'),
     createdBy: 'a',
   });
-  if (!candidate.ok) throw new Error(candidate.error);
-  expect(overlapProblem(candidate.value, [existing])).toContain('overlaps override #7 (ben covers berlin-ops');
-  expect(overlapProblem(candidate.value, [existing])).toContain('from 2026-01-06T14:00:00.000Z');
-  expect(overlapProblem(candidate.value, [{ ...existing, rotation: 'other' }])).toBeUndefined();
+  if (!candidate.ok) throw candidate.refusal;
+  const refusal = overlapRefusal(candidate.value, [existing]);
+  expect(refusal?.code).toBe('override_overlaps');
+  expect(refusal && refusalText(refusal)).toContain('overlaps override #7 (ben covers berlin-ops');
+  expect(refusal && refusalText(refusal)).toContain('from 2026-01-06T14:00:00.000Z');
+  expect(overlapRefusal(candidate.value, [{ ...existing, rotation: 'other' }])).toBeUndefined();
   const after = validateOverride({ rotation: 'berlin-ops', member: 'ana', start: new Date(existing.end), durationMs: parseDuration('1h30m'), createdBy: 'a' });
-  expect(after.ok && overlapProblem(after.value, [existing])).toBeUndefined();
+  expect(after.ok && overlapRefusal(after.value, [existing])).toBeUndefined();
 });
 
 test('durations: 4h, 90m, 1h30m, 2d; zero, nonsense and more than 14 days are refused', () => {

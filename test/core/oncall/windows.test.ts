@@ -4,7 +4,7 @@ import { currentOrNext, describeWindow, occurrenceAt, parseWindow, type TimeWind
 
 const window = (text: string): TimeWindow => {
   const checked = parseWindow(text);
-  if (!checked.ok) throw new Error(checked.error);
+  if (!checked.ok) throw checked.refusal;
   return checked.value;
 };
 
@@ -36,7 +36,7 @@ test('a one-off window is over once it has passed', () => {
 
 test('maintenance: alerts matching the filter inside the window are held, others are not', () => {
   const parsed = parseMaintenanceWindow('rule:"Device offline" site:berlin Sat 02:00-04:00 Europe/Berlin weekly', 'ana');
-  if (!parsed.ok) throw new Error(parsed.error);
+  if (!parsed.ok) throw parsed.refusal;
   expect(parsed.value.filter).toBe('rule:"Device offline" site:berlin');
   const windows: MaintenanceWindow[] = [{ ...parsed.value, id: 1, createdAt: '' }];
   const offline = { severity: 1 as const, site: 'berlin', deviceId: 'd-1', rule: 'Device offline' };

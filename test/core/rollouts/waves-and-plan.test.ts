@@ -1,3 +1,4 @@
+import { refusalText } from '../../../commands/refusal-text';
 import { planWaves } from '../../../core/rollouts/plan';
 import { parseWaves, waveSizes } from '../../../core/rollouts/waves';
 
@@ -9,15 +10,19 @@ describe('parseWaves', () => {
     expect(parseWaves('5% 25% 100%')).toEqual({ ok: true, waves: [5, 25, 100] });
   });
   it.each([
-    ['1,10,50', /last wave must be 100/],
-    ['10,5,100', /must grow/],
-    ['0,100', /between 0 and 100/],
-    ['abc', /not a percentage/],
-    ['', /cumulative percentages/],
-  ])('refuses %p with a reason', (text, reason) => {
+    ['1,10,50', 'waves_not_ending_at_100', /last wave must be 100/],
+    ['10,5,100', 'waves_not_growing', /must grow/],
+    ['0,100', 'wave_not_a_percentage', /between 0 and 100/],
+    ['abc', 'wave_not_a_percentage', /not a percentage/],
+    ['', 'waves_missing', /cumulative percentages/],
+    ['1,2,3,4,5,6,7,8,9,10,100', 'waves_too_many', /11 waves is too many; use at most 10/],
+  ])('refuses %p with a code and a reason', (text, code, reason) => {
     const result = parseWaves(text);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error).toMatch(reason);
+    if (!result.ok) {
+      expect(result.refusal.code).toBe(code);
+      expect(refusalText(result.refusal)).toMatch(reason);
+    }
   });
 });
 

@@ -6,7 +6,7 @@ import { LEAD, makeWorld, run } from './world';
 /** Rollout windows: waves write only inside the window; a wave running at its end pauses with that reason. World time: Sunday 2026-03-01 09:00 UTC. */
 const windowOf = (text: string) => {
   const checked = parseWindow(text);
-  if (!checked.ok) throw new Error(checked.error);
+  if (!checked.ok) throw checked.refusal;
   return checked.value;
 };
 

@@ -17,7 +17,7 @@ describe.each(ADAPTERS)('on-call store contract on $name', (adapter) => {
   test('rotations are saved, replaced by name, listed by name and removed with their overrides', async () => {
     const { rotations, overrides } = store.oncall;
     const checked = validateRotation({ name: 'berlin-ops', cadence: 'weekly', handoff: 'Mon 09:00', timeZone: 'Europe/Berlin', members: ['ana@contoso.com'] });
-    if (!checked.ok) throw new Error(checked.error);
+    if (!checked.ok) throw checked.refusal;
     await rotations.save(checked.value, 'admin');
     await rotations.save({ ...checked.value, members: [member('ben')] }, 'admin');
     await rotations.save({ ...checked.value, name: 'Amsterdam-ops' }, 'admin');
@@ -117,7 +117,7 @@ describe.each(ADAPTERS)('on-call store contract on $name', (adapter) => {
   test('maintenance windows keep their window', async () => {
     const { maintenance } = store.oncall;
     const window = parseWindow('Sat 02:00-04:00 Europe/Berlin weekly');
-    if (!window.ok) throw new Error(window.error);
+    if (!window.ok) throw window.refusal;
     const added = await maintenance.add({ filter: 'site:berlin', window: window.value, createdBy: 'ana' });
     expect(await maintenance.list()).toEqual([added]);
     expect(await maintenance.remove(added.id)).toEqual(added);
