@@ -14,6 +14,18 @@ function world() {
   return { timers, leases, replica, settle };
 }
 
+/** Leases whose calls stop answering once `die()` is called: a kill -9 leaves the holder's lease in the table. */
+function dyingLeases(leases: JobLeases): JobLeases & { die(): void } {
+  let dead = false;
+  return {
+    acquire: (...args) => (dead ? new Promise<boolean>(() => undefined) : leases.acquire(...args)),
+    release: (...args) => (dead ? new Promise<void>(() => undefined) : leases.release(...args)),
+    die: () => {
+      dead = true;
+    },
+  };
+}
+
 /** A job that records when it ran (ms since the test started) and can be held open. */
 function recorder(timers: ManualTimers, spec: Partial<JobSpec> & Pick<JobSpec, 'runs'>) {
   const start = timers.now();
@@ -162,11 +174,7 @@ describe('LeasedScheduler', () => {
   test('when the holder stops renewing, the other replica takes the job within the lease TTL plus one renewal', async () => {
     const { timers, leases, replica } = world();
     // Replica a's database calls stop answering once it "dies" (a kill -9 leaves its lease in the table).
-    let dead = false;
-    const dying: JobLeases = {
-      acquire: (...args) => (dead ? new Promise<boolean>(() => undefined) : leases.acquire(...args)),
-      release: (...args) => (dead ? new Promise<void>(() => undefined) : leases.release(...args)),
-    };
+    const dying = dyingLeases(leases);
     const a = replica('a', dying);
     const b = replica('b');
     const ra = recorder(timers, { runs: 'on-one-replica', everyMs: 1_000 });
@@ -176,7 +184,7 @@ describe('LeasedScheduler', () => {
     b.add(rb.job);
     await timers.advance(5_000);
     expect(rb.runs).toEqual([]);
-    dead = true;
+    dying.die();
     const deathAt = ra.runs.at(-1)!;
     // a keeps no lease it cannot renew: it stops by its own clock before the lease runs out in the store.
     await timers.advance(LEASE_TTL_MS + LEASE_RENEW_MS);
@@ -191,11 +199,7 @@ describe('LeasedScheduler', () => {
 
   test('a job taken over runs at once, not after its interval: a 10-second tick resumes within TTL + RENEW of the death', async () => {
     const { timers, leases, replica } = world();
-    let dead = false;
-    const dying: JobLeases = {
-      acquire: (...args) => (dead ? new Promise<boolean>(() => undefined) : leases.acquire(...args)),
-      release: (...args) => (dead ? new Promise<void>(() => undefined) : leases.release(...args)),
-    };
+    const dying = dyingLeases(leases);
     const a = replica('a', dying);
     const b = replica('b');
     const t0 = timers.now();
@@ -205,7 +209,7 @@ describe('LeasedScheduler', () => {
     await timers.advance(0);
     b.add(rb.job);
     await timers.advance(10_500);
-    dead = true;
+    dying.die();
     const deathAt = timers.now() - t0;
     await timers.advance(30_000);
     expect(rb.runs.length).toBeGreaterThan(0);
