@@ -10,7 +10,8 @@
  *     survivor; the scheduler's job leases taken over (added once the Scheduler exists).
  * PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); each
  * part makes a database of its own and drops it. BENCH_ALERTS, BENCH_SENDERS, BENCH_DEVICES
- * change the sizes.
+ * change the sizes. `--only ingest` runs part 1 alone; BENCH_NODE_OPTIONS is handed to the
+ * replicas as NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -38,6 +39,8 @@ const DEVICES = Number(process.env.BENCH_DEVICES ?? 100_000);
 const RULES = 20;
 const TOKEN = 'bench-token';
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+if (ONLY !== undefined && ONLY !== 'ingest') throw new Error(`--only ${ONLY}: the only part that runs alone is "ingest"`);
 
 /** A database of its own on the bench's server, and how to drop it. */
 async function scratchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
@@ -68,6 +71,7 @@ const replicaEnv = (databaseUrl?: string): Record<string, string> => ({
   ALERTS_WEBHOOK_TOKEN: TOKEN,
   OPERATORS: USERS.operator.aadObjectId,
   ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
 });
 
 async function startReplicas(count: number, databaseUrl: string | undefined, connector: RecordingConnector): Promise<ReplicaProcess[]> {
@@ -302,9 +306,11 @@ async function main(): Promise<void> {
       await scratch.drop();
     }
   }
-  figures.push(...(await rolloutTick()));
-  figures.push(...(await outboxFailover()));
-  figures.push(...(await schedulerFailover()));
+  if (ONLY !== 'ingest') {
+    figures.push(...(await rolloutTick()));
+    figures.push(...(await outboxFailover()));
+    figures.push(...(await schedulerFailover()));
+  }
   printTable(`FleetOps replicas (load ${os.loadavg()[0]!.toFixed(1)} at the end)`, figures);
 }
 
