@@ -25,7 +25,15 @@ export class IngestBatcher {
     private readonly ingestor: AlertIngestor,
     private readonly unitOfWork: UnitOfWork,
     private readonly maxBatch = 256,
+    /**
+     * Batches being stored at once. Two: the next batch is stored while the store makes this
+     * one durable. More would only queue on the same storm rows (a batch holds their locks
+     * until it commits) in more, smaller transactions.
+     */
+    private readonly maxInFlight = 2,
   ) {}
+
+  private inFlight = 0;
 
   submit(alert: Alert, payload: string): Promise<IngestResult> {
     return new Promise<IngestResult>((resolve, reject) => {
@@ -35,7 +43,7 @@ export class IngestBatcher {
   }
 
   private schedule(): void {
-    if (this.scheduled) return;
+    if (this.scheduled || this.inFlight >= this.maxInFlight) return;
     this.scheduled = true;
     // After the current I/O callbacks: requests that arrived together join one batch.
     setImmediate(() => this.flush());
@@ -43,10 +51,16 @@ export class IngestBatcher {
 
   private flush(): void {
     this.scheduled = false;
-    const batch = this.queue.splice(0, this.maxBatch);
+    // By rule (stable: one alert's notifications keep their order): every batch, on every
+    // replica, locks storm rows in the same order, so two batches wait, never deadlock.
+    const batch = this.queue.splice(0, this.maxBatch).sort((a, b) => (a.alert.rule < b.alert.rule ? -1 : a.alert.rule > b.alert.rule ? 1 : 0));
+    this.inFlight++;
     if (this.queue.length > 0) this.schedule();
     // Answers wait for durability; the next batch is stored meanwhile.
-    void this.store(batch);
+    void this.store(batch).finally(() => {
+      this.inFlight--;
+      if (this.queue.length > 0) this.schedule();
+    });
   }
 
   private async store(batch: readonly Pending[]): Promise<void> {

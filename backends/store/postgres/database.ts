@@ -32,7 +32,9 @@ export class PostgresDatabase {
 
   /**
    * Keys noted in the transaction open on this path (e.g. "this storm is marked dirty
-   * already"), forgotten when it or a savepoint of it rolls back; undefined outside one.
+   * already"), forgotten when a savepoint of it rolls back (a new, empty set from then on,
+   * so the set also serves as a key for what a repository remembers of the transaction);
+   * undefined outside one.
    */
   transactionNotes(): Set<string> | undefined {
     const tx = this.context.getStore();
@@ -81,7 +83,7 @@ export class PostgresDatabase {
 
 class PostgresTransaction extends CommitCallbacks {
   finished = false;
-  readonly notes = new Set<string>();
+  notes = new Set<string>();
   private savepoints = 0;
 
   constructor(readonly client: PoolClient) {
@@ -99,7 +101,7 @@ class PostgresTransaction extends CommitCallbacks {
     } catch (error) {
       await this.client.query(`ROLLBACK TO SAVEPOINT ${name}`);
       // What the savepoint wrote is gone; so may be what a note says (notes are hints, forgetting is safe).
-      this.notes.clear();
+      this.notes = new Set();
       throw error;
     } finally {
       this.savepoints--;
