@@ -78,7 +78,7 @@ export class IngestBatcher {
       await Promise.all([this.storeAlone(failed), others.length > 0 ? this.store(others) : undefined]);
       return;
     }
-    batch.forEach((item, i) => item.resolve(results[i]!));
+    for (const [i, item] of batch.entries()) item.resolve(results[i]!);
   }
 
   /** An alert that failed in a batch, on its own: whatever other alerts did cannot fail it now. */

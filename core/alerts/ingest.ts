@@ -101,7 +101,8 @@ export class AlertIngestor {
       // Silences active at the batch's first Fired alert; each alert checks the end against its own time (as findSilence would).
       silenced: async (rule, target, now) => {
         const at = now.toISOString();
-        return (await (silences ??= repo.activeSilences(now))).some((s) => s.rule === rule && s.target === target && s.until > at);
+        silences ??= repo.activeSilences(now);
+        return (await silences).some((s) => s.rule === rule && s.target === target && s.until > at);
       },
     };
   }
