@@ -1,5 +1,5 @@
 import type { Alert } from './alert';
-import type { AlertIngestor, IngestOutcome, IngestResult } from './ingest';
+import { BatchedAlertFailed, type AlertIngestor, type IngestResult } from './ingest';
 import type { UnitOfWork } from '../unit-of-work';
 
 interface Pending {
@@ -10,9 +10,11 @@ interface Pending {
 }
 
 /**
- * Alerts arriving together are stored in one unit of work, each inside its own savepoint
- * so one bad alert fails alone. Every caller gets its answer only once the unit of work is
- * durable, so a 2xx still means "durable". The next batch is stored while the store makes
+ * Alerts arriving together are stored in one unit of work, without a savepoint each. When
+ * one of them fails, the unit of work rolls back, that alert is retried alone (in a unit
+ * of work of its own) and the others together again: one bad alert fails alone and none is
+ * lost. Every caller gets its answer only once the unit of work is durable, so a 2xx still
+ * means "durable". The next batch is stored while the store makes
  * this one durable (SQLite shares its disk flushes between batches: group commit).
  */
 export class IngestBatcher {
@@ -23,7 +25,15 @@ export class IngestBatcher {
     private readonly ingestor: AlertIngestor,
     private readonly unitOfWork: UnitOfWork,
     private readonly maxBatch = 256,
+    /**
+     * Batches being stored at once. Two: the next batch is stored while the store makes this
+     * one durable. More would only queue on the same storm rows (a batch holds their locks
+     * until it commits) in more, smaller transactions.
+     */
+    private readonly maxInFlight = 2,
   ) {}
+
+  private inFlight = 0;
 
   submit(alert: Alert, payload: string): Promise<IngestResult> {
     return new Promise<IngestResult>((resolve, reject) => {
@@ -33,7 +43,7 @@ export class IngestBatcher {
   }
 
   private schedule(): void {
-    if (this.scheduled) return;
+    if (this.scheduled || this.inFlight >= this.maxInFlight) return;
     this.scheduled = true;
     // After the current I/O callbacks: requests that arrived together join one batch.
     setImmediate(() => this.flush());
@@ -41,21 +51,43 @@ export class IngestBatcher {
 
   private flush(): void {
     this.scheduled = false;
-    const batch = this.queue.splice(0, this.maxBatch);
+    // By rule (stable: one alert's notifications keep their order): every batch, on every
+    // replica, locks storm rows in the same order, so two batches wait, never deadlock.
+    const batch = this.queue.splice(0, this.maxBatch).sort((a, b) => (a.alert.rule < b.alert.rule ? -1 : a.alert.rule > b.alert.rule ? 1 : 0));
+    this.inFlight++;
     if (this.queue.length > 0) this.schedule();
     // Answers wait for durability; the next batch is stored meanwhile.
-    this.unitOfWork
-      .run(() => this.ingestor.ingestAll(batch))
-      .then(
-        (outcomes: IngestOutcome[]) =>
-          batch.forEach((item, i) => {
-            const outcome = outcomes[i]!;
-            if (outcome.ok) item.resolve(outcome.result);
-            else item.reject(outcome.error);
-          }),
-        (error: unknown) => {
-          for (const item of batch) item.reject(error);
-        },
-      );
+    void this.store(batch).finally(() => {
+      this.inFlight--;
+      if (this.queue.length > 0) this.schedule();
+    });
+  }
+
+  private async store(batch: readonly Pending[]): Promise<void> {
+    let results: IngestResult[];
+    try {
+      results = await this.unitOfWork.run(() => this.ingestor.ingestTogether(batch));
+    } catch (error) {
+      if (!(error instanceof BatchedAlertFailed)) {
+        // The commit (or the disk flush) failed: nothing of the batch is durable; each webhook answers 5xx and Azure retries.
+        for (const item of batch) item.reject(error);
+        return;
+      }
+      const failed = batch[error.index]!;
+      const others = batch.filter((item) => item !== failed);
+      await Promise.all([this.storeAlone(failed), others.length > 0 ? this.store(others) : undefined]);
+      return;
+    }
+    for (const [i, item] of batch.entries()) item.resolve(results[i]!);
+  }
+
+  /** An alert that failed in a batch, on its own: whatever other alerts did cannot fail it now. */
+  private async storeAlone(item: Pending): Promise<void> {
+    try {
+      const [result] = await this.unitOfWork.run(() => this.ingestor.ingestTogether([item]));
+      item.resolve(result!);
+    } catch (error) {
+      item.reject(error instanceof BatchedAlertFailed ? error.cause : error);
+    }
   }
 }

@@ -9,6 +9,7 @@ import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { FLEETOPS_ACTOR, type AuditLog } from '../audit/audit-log';
 import { shortAlertId } from './alert';
+import type { Silence } from './silence';
 import type { UnitOfWork } from '../unit-of-work';
 
 export type IngestResult =
@@ -17,7 +18,23 @@ export type IngestResult =
 
 export type AlertRoutedListener = (record: AlertRecord, fresh: readonly Delivery[]) => Promise<void>;
 
-export type IngestOutcome = { readonly ok: true; readonly result: IngestResult } | { readonly ok: false; readonly error: unknown };
+/** Thrown by ingestTogether: the alert at `index` failed (its error is the cause), the ones before it were stored in the unit of work. */
+export class BatchedAlertFailed extends Error {
+  override readonly name = 'BatchedAlertFailed';
+
+  constructor(
+    readonly index: number,
+    cause: unknown,
+  ) {
+    super(`alert ${index} of the batch failed`, { cause });
+  }
+}
+
+/** What every alert of a batch reads alike. */
+interface SharedReads {
+  subscriptions(): Promise<readonly Subscription[]>;
+  silenced(rule: string, target: string, now: Date): Promise<boolean>;
+}
 
 export interface AlertIngestorDeps {
   readonly repo: AlertRepository;
@@ -46,63 +63,85 @@ export class AlertIngestor {
   constructor(private readonly deps: AlertIngestorDeps) {}
 
   ingest(alert: Alert, payload: string): Promise<IngestResult> {
-    return this.ingestOne(alert, payload, () => this.deps.subscriptions.listForTopic('alerts'));
+    const { repo, subscriptions } = this.deps;
+    const reads: SharedReads = {
+      subscriptions: () => subscriptions.listForTopic('alerts'),
+      silenced: async (rule, target, now) => (await repo.findSilence(rule, target, now)) !== undefined,
+    };
+    return this.deps.unitOfWork.run(() => this.store(alert, payload, reads));
   }
 
   /**
-   * Alerts that arrived together, in the caller's unit of work: each alert is stored or
-   * fails alone (its own savepoint); subscriptions are read once for all of them.
+   * Alerts that arrived together, stored one after the other in the caller's unit of work,
+   * with no savepoint each (two round trips apiece on a networked store): the first that
+   * fails stops the batch with a BatchedAlertFailed that says which, so the caller rolls
+   * the unit of work back and retries without it (IngestBatcher). Subscriptions and
+   * silences are read once for all of them.
    */
-  async ingestAll(items: ReadonlyArray<{ readonly alert: Alert; readonly payload: string }>): Promise<IngestOutcome[]> {
-    let subscriptions: Promise<Subscription[]> | undefined;
-    const subscribed = () => (subscriptions ??= this.deps.subscriptions.listForTopic('alerts'));
-    const outcomes: IngestOutcome[] = [];
-    // One after the other: each is a savepoint of the caller's transaction.
-    for (const item of items) {
+  async ingestTogether(items: ReadonlyArray<{ readonly alert: Alert; readonly payload: string }>): Promise<IngestResult[]> {
+    const reads = this.batchReads();
+    const results: IngestResult[] = [];
+    for (const [index, item] of items.entries()) {
       try {
-        outcomes.push({ ok: true, result: await this.ingestOne(item.alert, item.payload, subscribed) });
+        results.push(await this.store(item.alert, item.payload, reads));
       } catch (error) {
-        outcomes.push({ ok: false, error });
+        throw new BatchedAlertFailed(index, error);
       }
     }
-    return outcomes;
+    return results;
   }
 
-  private ingestOne(alert: Alert, payload: string, subscribed: () => Promise<readonly Subscription[]>): Promise<IngestResult> {
+  /** Reads every alert of a batch shares: the store is not asked again for each. */
+  private batchReads(): SharedReads {
+    const { repo, subscriptions } = this.deps;
+    let subscribed: Promise<Subscription[]> | undefined;
+    let silences: Promise<Silence[]> | undefined;
+    return {
+      subscriptions: () => (subscribed ??= subscriptions.listForTopic('alerts')),
+      // Silences active at the batch's first Fired alert; each alert checks the end against its own time (as findSilence would).
+      silenced: async (rule, target, now) => {
+        const at = now.toISOString();
+        silences ??= repo.activeSilences(now);
+        return (await silences).some((s) => s.rule === rule && s.target === target && s.until > at);
+      },
+    };
+  }
+
+  /** Stores one notification and queues its cards; call inside a unit of work. */
+  private async store(alert: Alert, payload: string, reads: SharedReads): Promise<IngestResult> {
     const { repo } = this.deps;
-    return this.deps.unitOfWork.run(async (): Promise<IngestResult> => {
-      const key = dedupeKey(alert);
-      const now = this.deps.clock.now();
-      if (!(await repo.recordEvent(key, alert.alertId, now.toISOString(), payload))) return { outcome: 'duplicate', alertId: alert.alertId };
+    const key = dedupeKey(alert);
+    const now = this.deps.clock.now();
+    const event = await repo.claimEvent(key, alert.alertId, now.toISOString(), payload);
+    if (!event.claimed) return { outcome: 'duplicate', alertId: alert.alertId };
 
-      const previous = await repo.getExact(alert.alertId);
-      const stale = isStale(previous, alert);
-      if (stale) return { outcome: 'stored', alertId: alert.alertId, cards: 0, silenced: false, stale: true };
+    const { previous } = event;
+    const stale = isStale(previous, alert);
+    if (stale) return { outcome: 'stored', alertId: alert.alertId, cards: 0, silenced: false, stale: true };
 
-      const record = merge(previous, alert, now);
-      await repo.save(record);
-      if (alert.monitorCondition === 'Resolved' && previous?.monitorCondition === 'Fired') {
-        await this.deps.audit?.record({
-          ...FLEETOPS_ACTOR,
-          action: 'alert.resolved',
-          target: shortAlertId(alert.alertId),
-          outcome: 'ok',
-          detail: `${alert.rule}: resolved by Azure Monitor`,
-        });
-      }
+    const record = merge(previous, alert, now);
+    await repo.save(record);
+    if (alert.monitorCondition === 'Resolved' && previous?.monitorCondition === 'Fired') {
+      await this.deps.audit?.record({
+        ...FLEETOPS_ACTOR,
+        action: 'alert.resolved',
+        target: shortAlertId(alert.alertId),
+        outcome: 'ok',
+        detail: `${alert.rule}: resolved by Azure Monitor`,
+      });
+    }
 
-      const existing = previous ? await repo.deliveriesOf(alert.alertId) : [];
-      let silenced = false;
-      let fresh: Delivery[] = [];
-      if (alert.monitorCondition === 'Fired') {
-        silenced = (await repo.findSilence(alert.rule, alertTarget(alert), now)) !== undefined || this.deps.isHeld?.(record) === true;
-        if (!silenced) fresh = await this.route(record, existing, now.getTime(), await subscribed());
-      }
-      // Before the cards are rendered: on call starts paging, so the new card already @mentions the primary.
-      if (fresh.length > 0) await this.deps.onRouted?.(record, fresh);
-      const cards = await this.deps.publisher.publish(record, [...existing, ...fresh]);
-      return { outcome: 'stored', alertId: alert.alertId, cards, silenced, stale: false };
-    });
+    const existing = previous ? await repo.deliveriesOf(alert.alertId) : [];
+    let silenced = false;
+    let fresh: Delivery[] = [];
+    if (alert.monitorCondition === 'Fired') {
+      silenced = (await reads.silenced(alert.rule, alertTarget(alert), now)) || this.deps.isHeld?.(record) === true;
+      if (!silenced) fresh = await this.route(record, existing, now.getTime(), await reads.subscriptions());
+    }
+    // Before the cards are rendered: on call starts paging, so the new card already @mentions the primary.
+    if (fresh.length > 0) await this.deps.onRouted?.(record, fresh);
+    const cards = await this.deps.publisher.publish(record, [...existing, ...fresh]);
+    return { outcome: 'stored', alertId: alert.alertId, cards, silenced, stale: false };
   }
 
   /**

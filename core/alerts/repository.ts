@@ -20,6 +20,9 @@ export interface Delivery {
   readonly storm?: { readonly rule: string; readonly generation: number };
 }
 
+/** A notification's dedupe key claimed (with the alert as stored before it), or found stored already. */
+export type ClaimedEvent = { readonly claimed: false } | { readonly claimed: true; readonly previous: AlertRecord | undefined };
+
 /**
  * The alerts store (port). Group writes that belong together in one UnitOfWork run
  * (core/unit-of-work.ts): it is atomic and durable.
@@ -31,6 +34,11 @@ export interface AlertRepository {
    * waits for it and then reports the duplicate instead of failing).
    */
   recordEvent(dedupeKey: string, alertId: string, receivedAt: string, payload: string): Promise<boolean>;
+  /**
+   * recordEvent, then (when the key was new) getExact: what ingestion does first for every
+   * notification, as one call so a networked store answers both in one round trip.
+   */
+  claimEvent(dedupeKey: string, alertId: string, receivedAt: string, payload: string): Promise<ClaimedEvent>;
 
   /** By full id, or by the short id cards and commands show. */
   get(alertId: string): Promise<AlertRecord | undefined>;

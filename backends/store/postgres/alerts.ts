@@ -1,6 +1,6 @@
 import type { AlertRecord } from '../../../core/alerts/alert';
 import type { AlertFilter } from '../../../core/alerts/filter';
-import type { AlertRepository, Delivery, StormCursor, StormJoiner } from '../../../core/alerts/repository';
+import type { AlertRepository, ClaimedEvent, Delivery, StormCursor, StormJoiner } from '../../../core/alerts/repository';
 import type { Silence } from '../../../core/alerts/silence';
 import { stormCardKey, type Storm, type StormMember, type StormView } from '../../../core/alerts/storm';
 import type { PostgresDatabase } from './database';
@@ -17,6 +17,9 @@ import {
   type StormRow,
   type StormTotals,
 } from '../rows/alerts';
+
+/** A storm key in a transaction's notes: marked dirty in this transaction. */
+const dirtyNote = (conversationId: string, rule: string, generation: number) => `storm-dirty\u0000${conversationId}\u0000${rule}\u0000${generation}`;
 
 const parse = (rows: ReadonlyArray<{ record_json: string }>): AlertRecord[] => rows.map((r) => JSON.parse(r.record_json) as AlertRecord);
 
@@ -52,8 +55,22 @@ export class PostgresAlertRepository implements AlertRepository {
     return inserted > 0;
   }
 
+  async claimEvent(dedupeKey: string, alertId: string, receivedAt: string, payload: string): Promise<ClaimedEvent> {
+    // One round trip: the insert claims the key (waiting for another replica's claim in flight), the subquery reads the alert as it was.
+    const [row] = await this.db.query<{ claimed: boolean; record_json: string | null }>(
+      `WITH claim AS (
+         INSERT INTO alert_events (dedupe_key, alert_id, received_at, payload) VALUES ($1, $2, $3, $4) ON CONFLICT (dedupe_key) DO NOTHING RETURNING 1
+       )
+       SELECT EXISTS (SELECT 1 FROM claim) AS claimed, (SELECT record_json FROM alerts WHERE alert_id = $2) AS record_json`,
+      [dedupeKey, alertId, receivedAt, payload],
+      'alerts.claimEvent',
+    );
+    if (!row?.claimed) return { claimed: false };
+    return { claimed: true, previous: row.record_json === null ? undefined : (JSON.parse(row.record_json) as AlertRecord) };
+  }
+
   async getExact(alertId: string): Promise<AlertRecord | undefined> {
-    return parse(await this.db.query('SELECT record_json FROM alerts WHERE alert_id = $1', [alertId]))[0];
+    return parse(await this.db.query('SELECT record_json FROM alerts WHERE alert_id = $1', [alertId], 'alerts.getExact'))[0];
   }
 
   async get(alertId: string): Promise<AlertRecord | undefined> {
@@ -71,6 +88,7 @@ export class PostgresAlertRepository implements AlertRepository {
          state = excluded.state, device_id = excluded.device_id, site = excluded.site, target = excluded.target,
          fired_at = excluded.fired_at, record_json = excluded.record_json`,
       alertColumns(record),
+      'alerts.save',
     );
   }
 
@@ -113,6 +131,7 @@ export class PostgresAlertRepository implements AlertRepository {
       `INSERT INTO alert_deliveries (conversation_id, alert_id, card_key, delivered_at, storm_rule, storm_generation) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (conversation_id, alert_id) DO NOTHING`,
       [d.conversationId, d.alertId, d.cardKey, d.deliveredAt, d.storm?.rule ?? null, d.storm?.generation ?? null],
+      'alerts.recordDelivery',
     );
   }
 
@@ -121,15 +140,17 @@ export class PostgresAlertRepository implements AlertRepository {
     const [row] = await this.db.query<{ n: string }>(
       'SELECT COUNT(*) AS n FROM (SELECT 1 FROM alert_deliveries WHERE conversation_id = $1 AND delivered_at > $2 LIMIT $3) AS recent',
       [conversationId, sinceMs, atMost],
+      'alerts.countDeliveriesSince',
     );
     return Number(row?.n ?? 0);
   }
 
   async latestStorm(conversationId: string, rule: string): Promise<Storm | undefined> {
-    const [row] = await this.db.query<StormRow>('SELECT * FROM alert_storms WHERE conversation_id = $1 AND rule = $2 ORDER BY generation DESC LIMIT 1', [
-      conversationId,
-      rule,
-    ]);
+    const [row] = await this.db.query<StormRow>(
+      'SELECT * FROM alert_storms WHERE conversation_id = $1 AND rule = $2 ORDER BY generation DESC LIMIT 1',
+      [conversationId, rule],
+      'alerts.latestStorm',
+    );
     return row ? toStorm(row) : undefined;
   }
 
@@ -152,22 +173,31 @@ export class PostgresAlertRepository implements AlertRepository {
         member.severity,
         member.firedAt,
       ],
+      'alerts.joinStorm',
     );
+    this.db.transactionNotes()?.add(dirtyNote(storm.conversationId, storm.rule, storm.generation));
     if (member.site) {
       await this.db.execute(
         `INSERT INTO alert_storm_sites (conversation_id, rule, generation, site, count) VALUES ($1, $2, $3, $4, 1)
          ON CONFLICT (conversation_id, rule, generation, site) DO UPDATE SET count = alert_storm_sites.count + 1`,
         [storm.conversationId, storm.rule, storm.generation, member.site],
+        'alerts.joinStormSite',
       );
     }
   }
 
   async markStormDirty(conversationId: string, rule: string, generation: number): Promise<void> {
-    await this.db.execute('UPDATE alert_storms SET dirty = true WHERE conversation_id = $1 AND rule = $2 AND generation = $3 AND NOT dirty', [
-      conversationId,
-      rule,
-      generation,
-    ]);
+    // Joining a storm marks it dirty; the card published right after in the same transaction
+    // would mark it again. The row stays locked by this transaction, so nobody cleared it since.
+    const notes = this.db.transactionNotes();
+    const note = dirtyNote(conversationId, rule, generation);
+    if (notes?.has(note)) return;
+    await this.db.execute(
+      'UPDATE alert_storms SET dirty = true WHERE conversation_id = $1 AND rule = $2 AND generation = $3 AND NOT dirty',
+      [conversationId, rule, generation],
+      'alerts.markStormDirty',
+    );
+    notes?.add(note);
   }
 
   async dirtyStorms(limit = Number.POSITIVE_INFINITY, after?: StormCursor): Promise<Array<Storm & { cardKey: string }>> {
@@ -181,6 +211,7 @@ export class PostgresAlertRepository implements AlertRepository {
   }
 
   async clearStormDirty(storm: Storm): Promise<void> {
+    this.db.transactionNotes()?.delete(dirtyNote(storm.conversationId, storm.rule, storm.generation));
     await this.db.execute('UPDATE alert_storms SET dirty = false WHERE conversation_id = $1 AND rule = $2 AND generation = $3', [
       storm.conversationId,
       storm.rule,
@@ -215,11 +246,11 @@ export class PostgresAlertRepository implements AlertRepository {
   }
 
   async findSilence(rule: string, target: string, now: Date): Promise<Silence | undefined> {
-    const [row] = await this.db.query<SilenceRow>('SELECT * FROM alert_silences WHERE rule = $1 AND target = $2 AND until > $3 ORDER BY until DESC LIMIT 1', [
-      rule,
-      target,
-      now.toISOString(),
-    ]);
+    const [row] = await this.db.query<SilenceRow>(
+      'SELECT * FROM alert_silences WHERE rule = $1 AND target = $2 AND until > $3 ORDER BY until DESC LIMIT 1',
+      [rule, target, now.toISOString()],
+      'alerts.findSilence',
+    );
     return row ? toSilence(row) : undefined;
   }
 

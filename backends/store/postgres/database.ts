@@ -15,15 +15,30 @@ export class PostgresDatabase {
     this.unitOfWork = { run: (work) => this.run(work) };
   }
 
-  async query<R extends QueryResultRow = QueryResultRow>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
-    const result = await this.executor().query<R>(sql, [...params]);
+  /**
+   * `prepared` names the statement: each connection parses and plans it once and then only
+   * binds and executes it (for the statements of the hot paths; the name must be unique to the SQL).
+   */
+  async query<R extends QueryResultRow = QueryResultRow>(sql: string, params: readonly unknown[] = [], prepared?: string): Promise<R[]> {
+    const result = await this.executor().query<R>({ text: sql, values: [...params], name: prepared });
     return result.rows;
   }
 
   /** Rows changed by an INSERT/UPDATE/DELETE. */
-  async execute(sql: string, params: readonly unknown[] = []): Promise<number> {
-    const result = await this.executor().query(sql, [...params]);
+  async execute(sql: string, params: readonly unknown[] = [], prepared?: string): Promise<number> {
+    const result = await this.executor().query({ text: sql, values: [...params], name: prepared });
     return result.rowCount ?? 0;
+  }
+
+  /**
+   * Keys noted in the transaction open on this path (e.g. "this storm is marked dirty
+   * already"), forgotten when a savepoint of it rolls back (a new, empty set from then on,
+   * so the set also serves as a key for what a repository remembers of the transaction);
+   * undefined outside one.
+   */
+  transactionNotes(): Set<string> | undefined {
+    const tx = this.context.getStore();
+    return tx && !tx.finished ? tx.notes : undefined;
   }
 
   /** Runs `callback` once the unit of work open on this path has committed; at once when none is open. */
@@ -68,6 +83,7 @@ export class PostgresDatabase {
 
 class PostgresTransaction extends CommitCallbacks {
   finished = false;
+  notes = new Set<string>();
   private savepoints = 0;
 
   constructor(readonly client: PoolClient) {
@@ -84,6 +100,8 @@ class PostgresTransaction extends CommitCallbacks {
       return result;
     } catch (error) {
       await this.client.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      // What the savepoint wrote is gone; so may be what a note says (notes are hints, forgetting is safe).
+      this.notes = new Set();
       throw error;
     } finally {
       this.savepoints--;

@@ -189,12 +189,15 @@ class PostgresAlertTimelineRepository implements AlertTimelineRepository {
     const [row] = await this.db.query<{ id: string }>(
       'INSERT INTO alert_timeline (alert_id, at, kind, actor, detail) VALUES ($1, $2, $3, $4, $5) RETURNING id',
       [e.alertId, e.at, e.kind, e.actor, e.detail ?? null],
+      'timeline.append',
     );
     return { ...e, id: Number(row!.id) };
   }
 
   async list(alertId: string): Promise<TimelineEntry[]> {
-    return (await this.db.query<TimelineRow>('SELECT * FROM alert_timeline WHERE alert_id = $1 ORDER BY at COLLATE "C", id', [alertId])).map(toEntry);
+    return (await this.db.query<TimelineRow>('SELECT * FROM alert_timeline WHERE alert_id = $1 ORDER BY at COLLATE "C", id', [alertId], 'timeline.list')).map(
+      toEntry,
+    );
   }
 
   async heldUntil(nowMs: number): Promise<Array<{ alertId: string; until: string }>> {

@@ -52,17 +52,27 @@ export class PostgresOutboxRepository implements OutboxRepository {
     return row?.next == null ? undefined : Number(row.next);
   }
 
+  /**
+   * Row by row, each in its own statement: one UPDATE of many rows holds each row's lock while
+   * it waits for the next, and a transaction coalescing cards into those rows in another
+   * order (storm cards being flushed) deadlocks with it; PostgreSQL breaks that only after
+   * deadlock_timeout (1 s), while the flush holds the storm rows every alert webhook needs.
+   */
   async release(items: readonly OutboxItem[]): Promise<void> {
-    if (items.length === 0) return;
-    await this.db.execute(`UPDATE outbox SET lease_until = NULL WHERE id = ANY($1) AND state = 'pending'`, [items.map((i) => i.id)]);
+    for (const item of items) {
+      await this.db.execute(`UPDATE outbox SET lease_until = NULL WHERE id = $1 AND state = 'pending'`, [item.id], 'outbox.release');
+    }
   }
 
+  /** Row by row, as release. */
   async extendLease(items: readonly OutboxItem[], now: number): Promise<void> {
-    if (items.length === 0) return;
-    await this.db.execute(`UPDATE outbox SET lease_until = $1 WHERE id = ANY($2) AND state = 'pending' AND lease_until IS NOT NULL`, [
-      now + this.leaseMs,
-      items.map((i) => i.id),
-    ]);
+    for (const item of items) {
+      await this.db.execute(
+        `UPDATE outbox SET lease_until = $1 WHERE id = $2 AND state = 'pending' AND lease_until IS NOT NULL`,
+        [now + this.leaseMs, item.id],
+        'outbox.extendLease',
+      );
+    }
   }
 
   async complete(item: OutboxItem): Promise<void> {

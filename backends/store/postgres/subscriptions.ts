@@ -4,9 +4,16 @@ import type { PostgresDatabase } from './database';
 
 /** Subscriptions on PostgreSQL. */
 export class PostgresSubscriptionRepository implements SubscriptionRepository {
+  /**
+   * A topic's subscriptions as read in a transaction (keyed by its notes): a batch of alerts
+   * and the listeners told of each read them once per transaction, not once per alert.
+   */
+  private readonly readInTransaction = new WeakMap<object, Map<Topic, Promise<Subscription[]>>>();
+
   constructor(private readonly db: PostgresDatabase) {}
 
   async add(sub: Omit<Subscription, 'id' | 'createdAt'>): Promise<Subscription> {
+    this.forgetRead();
     await this.db.execute(
       `INSERT INTO subscriptions (conversation_id, topic, filter, created_by, created_at) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (conversation_id, topic, filter) DO NOTHING`,
@@ -21,6 +28,7 @@ export class PostgresSubscriptionRepository implements SubscriptionRepository {
   }
 
   remove(conversationId: string, topic: Topic, filter?: string): Promise<number> {
+    this.forgetRead();
     if (filter === undefined) return this.db.execute('DELETE FROM subscriptions WHERE conversation_id = $1 AND topic = $2', [conversationId, topic]);
     return this.db.execute('DELETE FROM subscriptions WHERE conversation_id = $1 AND topic = $2 AND filter = $3', [conversationId, topic, filter]);
   }
@@ -30,6 +38,23 @@ export class PostgresSubscriptionRepository implements SubscriptionRepository {
   }
 
   async listForTopic(topic: Topic): Promise<Subscription[]> {
-    return (await this.db.query<SubscriptionRow>('SELECT * FROM subscriptions WHERE topic = $1 ORDER BY id', [topic])).map(toSubscription);
+    const tx = this.db.transactionNotes();
+    if (!tx) return this.readTopic(topic);
+    const read = this.readInTransaction.get(tx) ?? new Map<Topic, Promise<Subscription[]>>();
+    this.readInTransaction.set(tx, read);
+    const list = read.get(topic) ?? this.readTopic(topic);
+    read.set(topic, list);
+    return [...(await list)];
+  }
+
+  private async readTopic(topic: Topic): Promise<Subscription[]> {
+    return (await this.db.query<SubscriptionRow>('SELECT * FROM subscriptions WHERE topic = $1 ORDER BY id', [topic], 'subscriptions.listForTopic')).map(
+      toSubscription,
+    );
+  }
+
+  private forgetRead(): void {
+    const tx = this.db.transactionNotes();
+    if (tx) this.readInTransaction.delete(tx);
   }
 }

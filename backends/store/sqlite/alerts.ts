@@ -1,6 +1,6 @@
 import type { AlertRecord } from '../../../core/alerts/alert';
 import type { AlertFilter } from '../../../core/alerts/filter';
-import type { AlertRepository, Delivery, StormCursor, StormJoiner } from '../../../core/alerts/repository';
+import type { AlertRepository, ClaimedEvent, Delivery, StormCursor, StormJoiner } from '../../../core/alerts/repository';
 import type { Silence } from '../../../core/alerts/silence';
 import { stormCardKey, type Storm, type StormMember, type StormView } from '../../../core/alerts/storm';
 import type { Migration, SqliteDatabase } from './database';
@@ -250,6 +250,10 @@ export class SqliteAlertRepository implements Synchronous<AlertRepository> {
 
   recordEvent(dedupeKey: string, alertId: string, receivedAt: string, payload: string): boolean {
     return this.s.recordEvent.run(dedupeKey, alertId, receivedAt, payload).changes > 0;
+  }
+
+  claimEvent(dedupeKey: string, alertId: string, receivedAt: string, payload: string): ClaimedEvent {
+    return this.recordEvent(dedupeKey, alertId, receivedAt, payload) ? { claimed: true, previous: this.getExact(alertId) } : { claimed: false };
   }
 
   getExact(alertId: string): AlertRecord | undefined {

@@ -64,4 +64,30 @@ describe('IngestBatcher', () => {
     flushes[1]!.fail(new Error('EIO'));
     await expect(second).rejects.toThrow('EIO');
   });
+
+  it('retries alone an alert that failed in the batch: one that fails only there is stored', async () => {
+    const w = alertsWorld();
+    await w.subscribe('ops');
+    const batcher = new IngestBatcher(w.ingestor, w.unitOfWork);
+    const post = w.notifier.post.bind(w.notifier);
+    let failures = 0;
+    w.notifier.post = async (conversationId, key, message) => {
+      if (key === 'alert:flaky' && failures++ === 0) throw new Error('transient');
+      await post(conversationId, key, message);
+    };
+    const outcomes = await Promise.allSettled(['one', 'flaky', 'two'].map((id) => batcher.submit(alert(id), '{}')));
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    for (const id of ['one', 'flaky', 'two']) expect(await w.service.get(id)).toBeDefined();
+  });
+
+  it('keeps the order of one alert’s notifications in a batch (batches are sorted by rule, stably)', async () => {
+    const w = alertsWorld();
+    const batcher = new IngestBatcher(w.ingestor, w.unitOfWork);
+    const resolved = parseAlertPayload(devicePayload({ alertId: 'a', condition: 'Resolved' }));
+    if (!resolved.ok) throw new Error(resolved.error);
+    const other = parseAlertPayload(devicePayload({ alertId: 'b', rule: 'A rule sorted first' }));
+    if (!other.ok) throw new Error(other.error);
+    await Promise.all([batcher.submit(alert('a'), '{}'), batcher.submit(other.alert, '{}'), batcher.submit(resolved.alert, '{}')]);
+    expect(await w.service.get('a')).toMatchObject({ monitorCondition: 'Resolved', version: 2 });
+  });
 });

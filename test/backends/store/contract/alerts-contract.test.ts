@@ -9,6 +9,7 @@ import { alertStormCard } from '../../../../cards/alert-storm';
 import { devicePayload } from '../../../core/alerts/fixtures';
 import { RecordingNotifier, RecordingStateClient } from '../../../core/alerts/world';
 import { ADAPTERS, type StoreUnderTest } from './adapters';
+import type { StormJoiner } from '../../../../core/alerts/repository';
 
 /** The alerts store as the core uses it (ingest, storms, silences, card actions), on every adapter. */
 describe.each(ADAPTERS)('alerts store contract on $name', (adapter) => {
@@ -106,5 +107,48 @@ describe.each(ADAPTERS)('alerts store contract on $name', (adapter) => {
     expect(await store.alerts.listFiringWithPrefix('/fleetops/local/alerts/100__sure/')).toEqual([]);
     expect(await w.service.acknowledge('/fleetops/local/alerts/100%_sure/1', { name: 'Bob' })).toMatchObject({ state: 'Acknowledged' });
     await expect(w.service.acknowledge('/fleetops/local/alerts/100%_sure/1', { name: 'Eve' })).rejects.toMatchObject({ code: 'alert_already_acknowledged' });
+  });
+
+  test('claimEvent claims a dedupe key once and returns the alert as stored before the notification', async () => {
+    const w = world();
+    expect(await store.alerts.claimEvent('key-1', 'alert-1', '2026-01-01T00:00:00.000Z', '{}')).toEqual({ claimed: true, previous: undefined });
+    expect(await store.alerts.claimEvent('key-1', 'alert-1', '2026-01-01T00:00:01.000Z', '{}')).toEqual({ claimed: false });
+    await w.ingest(devicePayload({ alertId: 'alert-2', rule: 'Temperature high', deviceId: 'device-1' }));
+    const stored = await store.alerts.getExact('alert-2');
+    expect(await store.alerts.claimEvent('key-2', 'alert-2', '2026-01-01T00:00:02.000Z', '{}')).toEqual({ claimed: true, previous: stored });
+    // Inside a unit of work that rolls back, the claim is undone with it.
+    await expect(
+      store.unitOfWork.run(async () => {
+        await store.alerts.claimEvent('key-3', 'alert-3', '2026-01-01T00:00:03.000Z', '{}');
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(await store.alerts.claimEvent('key-3', 'alert-3', '2026-01-01T00:00:04.000Z', '{}')).toEqual({ claimed: true, previous: undefined });
+  });
+
+  test('in one unit of work: a storm joined, cleared and marked again is dirty; a subscription added is listed', async () => {
+    const storm = { conversationId: 'ops', rule: 'Device offline', generation: 1, startedAt: 1, lastAt: 1 };
+    const member: StormJoiner = { monitorCondition: 'Fired', severity: 1, firedAt: '2026-01-01T00:00:00.000Z', site: undefined };
+    await store.unitOfWork.run(async () => {
+      expect(await store.subscriptions.listForTopic('alerts')).toEqual([]);
+      await store.subscriptions.add({ conversationId: 'ops', topic: 'alerts', filter: '', createdBy: 'test' });
+      expect((await store.subscriptions.listForTopic('alerts')).map((s) => s.conversationId)).toEqual(['ops']);
+      await store.alerts.joinStorm(storm, member);
+      await store.alerts.clearStormDirty(storm);
+      await store.alerts.markStormDirty('ops', 'Device offline', 1);
+    });
+    expect((await store.alerts.dirtyStorms()).map((s) => s.rule)).toEqual(['Device offline']);
+    // A savepoint that rolls back takes its marks with it.
+    await store.alerts.clearStormDirty(storm);
+    await store.unitOfWork.run(async () => {
+      await store.unitOfWork
+        .run(async () => {
+          await store.alerts.joinStorm(storm, member);
+          throw new Error('rolled back');
+        })
+        .catch(() => undefined);
+      await store.alerts.markStormDirty('ops', 'Device offline', 1);
+    });
+    expect((await store.alerts.dirtyStorms()).map((s) => s.rule)).toEqual(['Device offline']);
   });
 });
