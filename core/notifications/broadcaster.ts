@@ -6,8 +6,11 @@ export interface DomainEvent {
   readonly type: string;
 }
 
-/** Where a feature's events go: given to the feature's service when it is built, never set afterwards. */
-export type PublishEvent<E extends DomainEvent> = (event: E) => Promise<void>;
+/**
+ * Where a feature's events go: given to the feature's service when it is built, never set
+ * afterwards. Answers the conversations the event's card was posted to.
+ */
+export type PublishEvent<E extends DomainEvent> = (event: E) => Promise<readonly string[]>;
 
 /**
  * How one feature's events become cards: who gets them (the subscribers of `topic` whose
@@ -49,8 +52,6 @@ export class Broadcaster {
 
   /** The feature's `PublishEvent`: every event it is given goes out through `cards`. */
   publisher<E extends DomainEvent>(cards: EventCards<E>): PublishEvent<E> {
-    return async (event) => {
-      await this.broadcast(cards, event);
-    };
+    return (event) => this.broadcast(cards, event);
   }
 }

@@ -44,8 +44,8 @@ type Person = keyof typeof PEOPLE;
  */
 export function rolloutCommandWorld(options: { devices?: number; logTail?: LogTail } = {}) {
   // The service publishes to the broadcaster, which needs the subscriptions of the world's database.
-  let broadcast: (event: RolloutEvent) => Promise<unknown> = async () => undefined;
-  const rollouts = makeWorld(new FakeFleet().add(options.devices ?? 20), {}, {}, async (event) => void (await broadcast(event)));
+  let broadcast: (event: RolloutEvent) => Promise<string[]> = async () => [];
+  const rollouts = makeWorld(new FakeFleet().add(options.devices ?? 20), {}, {}, (event) => broadcast(event));
   migrate(rollouts.db, ALL_MIGRATIONS);
   const config = readConfig({});
   const audit = new MemoryAudit();

@@ -8,12 +8,10 @@ describe('RolloutTickJob', () => {
   it('ticks on its schedule, posts progress for rollouts that moved and an alert for a gate breach', async () => {
     const posted: string[] = [];
     // What the service publishes after each tick, as the broadcaster would receive it.
-    const w = makeWorld(
-      new FakeFleet().add(20),
-      {},
-      {},
-      async (e) => void posted.push(e.type === 'rollout.gate-breached' ? `alert ${e.rolloutId} wave ${e.wave}` : `progress ${e.rolloutId}`),
-    );
+    const w = makeWorld(new FakeFleet().add(20), {}, {}, async (e) => {
+      posted.push(e.type === 'rollout.gate-breached' ? `alert ${e.rolloutId} wave ${e.wave}` : `progress ${e.rolloutId}`);
+      return [];
+    });
     await w.service.plan({ version: '2.4.1', filter: {}, filterText: '', waves: [100], actor: LEAD });
     await w.service.actions.start('R1', undefined, LEAD);
     let scheduled: (() => Promise<unknown>) | undefined;
