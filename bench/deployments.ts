@@ -8,7 +8,8 @@ import { openDatabase } from '../backends/store/sqlite/database';
 import { DEPLOYMENT_MIGRATIONS, sqliteDeploymentRepository } from '../backends/store/sqlite/deployments';
 import { deploymentRunCard } from '../cards/deployment-run';
 import { cardBytes } from '../cards/card';
-import { DeploymentAnnouncer } from '../core/deployments/announcer';
+import { DEPLOYMENT_TOPIC } from '../core/deployments/run-events';
+import { Broadcaster } from '../core/notifications/broadcaster';
 import { DeploymentService } from '../core/deployments/service';
 import type { Subscription, SubscriptionRepository } from '../core/conversations/subscription';
 import { systemClock } from '../core/clock';
@@ -84,25 +85,24 @@ async function main(): Promise<void> {
   let posts = 0;
   let maxCard = 0;
   const renderTimes: number[] = [];
-  const announcer = new DeploymentAnnouncer(
-    subscriptions,
-    {
-      post: async () => {
-        posts++;
-      },
+  const publish = new Broadcaster(subscriptions, {
+    post: async () => {
+      posts++;
     },
-    (run) => {
+  }).publisher({
+    ...DEPLOYMENT_TOPIC,
+    render: ({ run }) => {
       const t0 = performance.now();
       const card = deploymentRunCard({ run, now: new Date().toISOString() });
       renderTimes.push(performance.now() - t0);
       maxCard = Math.max(maxCard, cardBytes(card));
       return { card };
     },
-  );
+  });
   const service = new DeploymentService({
     repository: sqliteDeploymentRepository(db),
     approvals: { kind: 'local', update: async () => ({ ok: true, status: 'approved' }) },
-    announcer,
+    publish,
     clock: systemClock,
     log: silentLogger,
     unitOfWork: new SqliteUnitOfWork(db),

@@ -6,8 +6,9 @@ import { rolloutProgressCard } from '../cards/rollout-progress';
 import { fmt, ROLLOUT_VERBS } from '../cards/rollout-format';
 import { isValidDeviceId } from '../core/fleet/device-id';
 import { parseDeviceFilter } from '../core/fleet/device-filter';
-import { describeState, type ActionResult, type RolloutStateVerb } from '../core/rollouts/actions';
-import { rolloutCardKey } from '../core/rollouts/announcer';
+import { describeState, type RolloutStateVerb } from '../core/rollouts/actions';
+import type { RolloutActionEvent } from '../core/rollouts/events';
+import { rolloutCardKey } from '../core/rollouts/topic';
 import { Refusal } from '../core/refusal';
 import { ROLLOUT_TRANSITION_VERBS, ROLLOUT_TRANSITIONS } from '../core/rollouts/transitions';
 import { normalizeId, type RolloutService } from '../core/rollouts/service';
@@ -193,19 +194,23 @@ async function transition(
   id: string,
   version: number | undefined,
   options: { revert?: boolean } = {},
-): Promise<ActionResult> {
-  return announced(ctx, await service(ctx).actions.perform(verb, id, version, { name: ctx.actor.name }, options), { verb });
+): Promise<Told> {
+  return logged(ctx, await service(ctx).perform(verb, id, version, { name: ctx.actor.name }, options), { verb });
 }
 
-async function exclude(ctx: TurnContext, id: string, deviceId: string, version: number | undefined): Promise<ActionResult> {
-  return announced(ctx, await service(ctx).actions.exclude(id, deviceId, { name: ctx.actor.name }, version), { verb: 'exclude', deviceId });
+async function exclude(ctx: TurnContext, id: string, deviceId: string, version: number | undefined): Promise<Told> {
+  return logged(ctx, await service(ctx).exclude(id, deviceId, { name: ctx.actor.name }, version), { verb: 'exclude', deviceId });
 }
 
-/** A transition that happened is logged and its card updated everywhere it is shown (a refused one throws before). */
-async function announced(ctx: TurnContext, done: ActionResult, fields: { verb: string; deviceId?: string }): Promise<ActionResult> {
-  ctx.log.info({ rolloutId: done.rollout.id, ...fields, actor: ctx.actor.id }, 'rollout transition');
-  await service(ctx).announce(done.rollout.id);
-  return done;
+/** A transition that happened (the service has published it, so its card is updated everywhere); a refused one throws before. */
+interface Told {
+  readonly message: string;
+  readonly event: RolloutActionEvent;
+}
+
+function logged(ctx: TurnContext, told: Told, fields: { verb: string; deviceId?: string }): Told {
+  ctx.log.info({ rolloutId: told.event.rolloutId, ...fields, actor: ctx.actor.id }, 'rollout transition');
+  return told;
 }
 
 /** What help says of each verb; the role and the states it applies in come from ROLLOUT_TRANSITIONS. */
@@ -343,8 +348,9 @@ function buttonAction(verb: RolloutStateVerb): CardActionSpec<ButtonData> {
         const ask = spec.destructive ? await abortConfirmation(ctx, id, revert) : verb === 'start' ? await startConfirmation(ctx, id) : undefined;
         if (ask) return { card: ask, noop: 'asked for confirmation' };
       }
-      await transition(ctx, verb, id, version, { revert: verb === 'abort' && revert });
-      return { card: progressCard(ctx, (await service(ctx).view(id))!) };
+      // The reply is rendered from the event's view: the one the broadcast cards show.
+      const { event } = await transition(ctx, verb, id, version, { revert: verb === 'abort' && revert });
+      return { card: progressCard(ctx, event.view) };
     },
     afterRefusal: currentCardWith,
   };
@@ -386,8 +392,8 @@ export const rolloutExcludeAction: CardActionSpec<ButtonData & { deviceId: strin
     return parsed({ ...button.value, deviceId });
   },
   async run(ctx, { id, version, deviceId }): Promise<CardActionResult> {
-    await exclude(ctx, id, deviceId, version);
-    return { card: progressCard(ctx, (await service(ctx).view(id))!) };
+    const { event } = await exclude(ctx, id, deviceId, version);
+    return { card: progressCard(ctx, event.view) };
   },
   afterRefusal: currentCardWith,
 };

@@ -1,7 +1,6 @@
 import { FLEETOPS_ACTOR, type AuditLog } from '../core/audit/audit-log';
 import type { Logger } from '../core/logger';
-import type { RolloutEvent } from '../core/rollouts/engine';
-import type { RolloutAnnouncer } from '../core/rollouts/announcer';
+import type { EngineEvent } from '../core/rollouts/engine';
 import type { RolloutService } from '../core/rollouts/service';
 import type { ScheduledJob, Scheduler } from '../core/scheduling/scheduler';
 
@@ -9,16 +8,16 @@ import type { ScheduledJob, Scheduler } from '../core/scheduling/scheduler';
 export const ROLLOUT_TICK_MS = 10_000;
 
 /**
- * Every 10 s: one engine tick (progress, gates, dispatch), then the cards: the progress
- * card of every rollout that moved, and an alert card for every gate breach. On one replica
- * only (under the job's lease): two ticks at once would dispatch the same wave twice.
+ * Every 10 s: one engine tick (progress, gates, dispatch); the service publishes its events
+ * (the cards: an alert for every gate breach, the progress card of every rollout that moved)
+ * and the job records what FleetOps did by itself in the audit log. On one replica only
+ * (under the job's lease): two ticks at once would dispatch the same wave twice.
  */
 export class RolloutTickJob {
   private task?: ScheduledJob;
 
   constructor(
     private readonly service: RolloutService,
-    private readonly announcer: RolloutAnnouncer,
     private readonly log: Logger,
     private readonly scheduler: Scheduler,
     /** The engine's own transitions (gate pause, wave passed, completed) go to the audit log, FleetOps as the actor. */
@@ -41,7 +40,7 @@ export class RolloutTickJob {
     await task?.stop();
   }
 
-  private async recordAutomatic(event: RolloutEvent): Promise<void> {
+  private async recordAutomatic(event: EngineEvent): Promise<void> {
     if (event.kind === 'progress' || !this.audit) return;
     const what =
       event.kind === 'gate-breached'
@@ -84,12 +83,8 @@ export class RolloutTickJob {
     try {
       const before = await this.timedOutCounts();
       const events = await this.service.tick();
-      for (const event of events) {
-        await this.recordAutomatic(event);
-        if (event.kind === 'gate-breached') await this.announcer.gateBreached(event);
-      }
+      for (const event of events) await this.recordAutomatic(event);
       await this.recordTimeouts(before, new Set(events.map((e) => e.rolloutId)));
-      for (const id of new Set(events.map((e) => e.rolloutId))) await this.announcer.progress(id);
     } catch (error) {
       this.log.error({ err: String(error) }, 'rollout tick failed');
     }

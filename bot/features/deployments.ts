@@ -4,14 +4,12 @@ import { entraTokenSource } from '../../backends/devops/entra';
 import { LocalApprovals } from '../../backends/devops/local';
 import type { ApprovalsClient } from '../../core/ports/devops';
 import { DEPLOYMENT_MIGRATIONS } from '../../backends/store/sqlite/deployments';
-import { deploymentRunCard } from '../../cards/deployment-run';
-import { stateLabel } from '../../cards/deployment-format';
 import { approveDeploymentAction, deploymentsCommand, rejectDeploymentAction } from '../../commands/deployments';
-import { DeploymentAnnouncer } from '../../core/deployments/announcer';
-import type { PipelineRun } from '../../core/deployments/run';
+import { Broadcaster } from '../../core/notifications/broadcaster';
 import { DeploymentService } from '../../core/deployments/service';
 import { validateDeploymentFilter } from '../../core/deployments/subscription-filter';
 import { devopsWebhookRouter } from '../webhooks/devops';
+import { deploymentEventCards } from '../broadcasts/deployments';
 import { defineFeature, type Platform } from './feature';
 
 /**
@@ -31,14 +29,10 @@ export const deploymentsFeature = defineFeature({
   async create(deps) {
     const credentials = webhookCredentials(deps);
     const approvals = approvalsClient(deps, credentials);
-    const announcer = new DeploymentAnnouncer(deps.subscriptions, deps.notifier, (run) => ({
-      card: deploymentRunCard({ run, now: deps.clock.now().toISOString() }),
-      summary: summary(run),
-    }));
     const service = new DeploymentService({
       repository: deps.stores.deployments(),
       approvals,
-      announcer,
+      publish: new Broadcaster(deps.subscriptions, deps.notifier).publisher(deploymentEventCards),
       clock: deps.clock,
       log: deps.log,
       // The outbox lives in the same database: event, run and card posts commit in one sync.
@@ -58,12 +52,6 @@ export const deploymentsFeature = defineFeature({
     };
   },
 });
-
-function summary(run: PipelineRun): string {
-  const pending = run.approvals.find((a) => a.status === 'pending');
-  if (pending) return `Approval needed: ${run.pipeline} ${run.runNumber}${pending.stageName ? ` (${pending.stageName})` : ''}`;
-  return `${run.pipeline} ${run.runNumber}: ${stateLabel(run.state, run.result)}`;
-}
 
 /** Never unauthenticated: without configured credentials, random ones only the local stand-in knows. */
 function webhookCredentials(deps: Platform): { user: string; password: string } {

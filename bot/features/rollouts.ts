@@ -1,9 +1,10 @@
 import { rolloutMigrations } from '../../backends/store/sqlite/rollouts';
 import { teamsUserIds } from '../../cards/refresh-users';
 import { ROLLOUT_ACTIONS, ROLLOUT_COMMANDS } from '../../commands/rollouts';
-import { validateRolloutFilter } from '../../core/rollouts/announcer';
+import { validateRolloutFilter } from '../../core/rollouts/topic';
 import { RolloutService } from '../../core/rollouts/service';
-import { logsTail, NotifierRolloutAnnouncer } from '../../jobs/rollout-announcer';
+import { Broadcaster } from '../../core/notifications/broadcaster';
+import { logsTail, rolloutEventCards } from '../broadcasts/rollouts';
 import { RolloutTickJob } from '../../jobs/rollout-tick';
 import type { Scheduler } from '../../core/scheduling/scheduler';
 import { defineFeature, type BuiltFeature, type Feature, type FeatureDeps } from './feature';
@@ -41,6 +42,9 @@ async function createRolloutsFeature(
   deps: FeatureDeps<['fleet', 'firmware'], ['logs']>,
   options: RolloutsFeatureOptions,
 ): Promise<BuiltFeature<Provided['rollouts']>> {
+  // Release leads and admins get the card refreshed for them, so they see Approve and Resume.
+  const refreshUserIds = teamsUserIds([...deps.config.roles.releaseLeads, ...deps.config.roles.admins]);
+  const cards = rolloutEventCards({ refreshUserIds, logTail: deps.logs ? logsTail(deps.logs) : undefined, log: deps.log });
   const service = new RolloutService({
     repo: deps.stores.rollouts(),
     unitOfWork: deps.unitOfWork,
@@ -49,16 +53,9 @@ async function createRolloutsFeature(
     clock: deps.clock,
     log: deps.log.child({ feature: 'rollouts' }),
     defaults: deps.config.rollouts,
+    publish: new Broadcaster(deps.subscriptions, deps.notifier).publisher(cards),
   });
-  // Release leads and admins get the card refreshed for them, so they see Approve and Resume.
-  const refreshUserIds = teamsUserIds([...deps.config.roles.releaseLeads, ...deps.config.roles.admins]);
-  const announcer = new NotifierRolloutAnnouncer(service, deps.notifier, deps.subscriptions, {
-    refreshUserIds,
-    logTail: deps.logs ? logsTail(deps.logs) : undefined,
-    log: deps.log,
-  });
-  service.announcer = announcer;
-  const job = new RolloutTickJob(service, announcer, deps.log.child({ job: 'rollout-tick' }), options.scheduler ?? deps.scheduler, deps.audit);
+  const job = new RolloutTickJob(service, deps.log.child({ job: 'rollout-tick' }), options.scheduler ?? deps.scheduler, deps.audit);
   return {
     provides: { rollouts: service },
     validateSubscriptionFilter: { topic: 'rollouts', validate: validateRolloutFilter },

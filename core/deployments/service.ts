@@ -1,7 +1,6 @@
 import type { ApprovalsClient, ApprovalUpdateResult } from '../ports/devops';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
-import type { DeploymentAnnouncer } from './announcer';
 import { patchFromEvent } from './event-patch';
 import { parseDevOpsEvent } from './events';
 import { mergeRun } from './merge';
@@ -10,6 +9,8 @@ import type { ApprovalView, PipelineRun } from './run';
 import { Refusal } from '../refusal';
 import { FLEETOPS_ACTOR, type AuditLog } from '../audit/audit-log';
 import type { UnitOfWork } from '../unit-of-work';
+import type { PublishEvent } from '../notifications/broadcaster';
+import type { DeploymentEvent } from './run-events';
 
 export type ReceiveOutcome =
   | { status: 'accepted'; eventKey: string; runId: string; conversations: number }
@@ -28,7 +29,8 @@ export interface DecisionRequest {
 export interface DeploymentServiceDeps {
   readonly repository: DeploymentRepository;
   readonly approvals: ApprovalsClient;
-  readonly announcer: DeploymentAnnouncer;
+  /** Where every change of a run goes (the feature's broadcaster: the run's card in the subscribed conversations). */
+  readonly publish: PublishEvent<DeploymentEvent>;
   readonly clock: Clock;
   readonly log: Logger;
   /** Bounds the Azure DevOps call so a card click answers within Teams' timeout. */
@@ -156,7 +158,17 @@ export class DeploymentService {
     const now = this.deps.clock.now().toISOString();
     const updated = await this.atomically(async () => {
       const next = await this.deps.repository.update(run.runId, (current) => applyDecision(current, approval, result, request, now));
-      if (next) await this.deps.announcer.announce(next);
+      if (next)
+        await this.deps.publish({
+          type: 'deployment.approval-decided',
+          runId: next.runId,
+          run: next,
+          at: now,
+          approvalId: approval.id,
+          decision: request.decision,
+          actor: { name: request.actor.name },
+          ok: result.ok,
+        });
       return next;
     });
     if (!updated) throw new Refusal('deployment_run_vanished', { runId: run.runId, runNumber: run.runNumber });
@@ -166,7 +178,8 @@ export class DeploymentService {
   }
 
   private async announce(eventKey: string, run: PipelineRun): Promise<number> {
-    const conversations = await this.deps.announcer.announce(run);
+    const at = this.deps.clock.now().toISOString();
+    const conversations = await this.deps.publish({ type: 'deployment.run-changed', runId: run.runId, run, at, eventKey });
     await this.deps.repository.markAnnounced(eventKey);
     return conversations.length;
   }

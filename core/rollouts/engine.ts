@@ -10,7 +10,7 @@ import { nextDeviceState, type DeviceChange } from './progress';
 import type { InFlightDevice, RolloutRepository } from './repository';
 import type { Serial } from './serial';
 
-export type RolloutEvent =
+export type EngineEvent =
   | { readonly kind: 'progress'; readonly rolloutId: string }
   | { readonly kind: 'gate-breached'; readonly rolloutId: string; readonly wave: number; readonly gate: GateResult; readonly failing: readonly RolloutDevice[] }
   | { readonly kind: 'wave-passed'; readonly rolloutId: string; readonly wave: number }
@@ -59,9 +59,9 @@ export class RolloutEngine {
     this.maxBudgetSeconds = options.maxBudgetSeconds ?? 10;
   }
 
-  tick(): Promise<RolloutEvent[]> {
+  tick(): Promise<EngineEvent[]> {
     return this.serial.run(async () => {
-      const events: RolloutEvent[] = [];
+      const events: EngineEvent[] = [];
       const tickable = await this.repo.tickable();
       this.reader.retain(new Set(tickable.map((r) => r.id)));
       for (const rollout of tickable) {
@@ -78,9 +78,9 @@ export class RolloutEngine {
     });
   }
 
-  private async tickRollout(start: Rollout): Promise<RolloutEvent[]> {
+  private async tickRollout(start: Rollout): Promise<EngineEvent[]> {
     const now = this.clock.now().getTime();
-    const events: RolloutEvent[] = [];
+    const events: EngineEvent[] = [];
     let changed = await this.track(start, now);
     const judged = await this.judge(start, now);
     if (judged) {
@@ -148,7 +148,7 @@ export class RolloutEngine {
   }
 
   /** The gate of the running wave: pause on breach, stop for approval (or complete) on pass. */
-  private async judge(rollout: Rollout, now: number): Promise<RolloutEvent | undefined> {
+  private async judge(rollout: Rollout, now: number): Promise<EngineEvent | undefined> {
     const current = await this.repo.get(rollout.id);
     if (current?.state !== 'running') return undefined;
     const k = current.currentWave;

@@ -9,7 +9,8 @@ import type { Services } from '../../commands/services';
 import { AccessPolicy } from '../../core/access/policy';
 import { ManualClock } from '../../core/clock';
 import { readConfig } from '../../core/config/config';
-import { DeploymentAnnouncer } from '../../core/deployments/announcer';
+import { DEPLOYMENT_TOPIC } from '../../core/deployments/run-events';
+import { Broadcaster } from '../../core/notifications/broadcaster';
 import { DeploymentService } from '../../core/deployments/service';
 import { silentLogger } from '../../core/logger';
 import type { ApprovalDecision, ApprovalsClient, ApprovalUpdateResult } from '../../core/ports/devops';
@@ -33,15 +34,11 @@ async function world(answer: ApprovalUpdateResult = { ok: true, status: 'approve
   const clock = new ManualClock(new Date('2026-03-01T10:06:00Z'));
   const approvals = new FakeApprovals(answer);
   const notifier = { post: async () => undefined };
-  const announcer = new DeploymentAnnouncer(
-    { add: async () => Promise.reject(new Error('unused')), remove: async () => 0, listForConversation: async () => [], listForTopic: async () => [] },
-    notifier,
-    (run) => ({ text: run.runId }),
-  );
+  const publish = new Broadcaster({ listForTopic: async () => [] }, notifier).publisher({ ...DEPLOYMENT_TOPIC, render: ({ run }) => ({ text: run.runId }) });
   const deployments = new DeploymentService({
     repository: sqliteDeploymentRepository(openDatabase(':memory:', DEPLOYMENT_MIGRATIONS)),
     approvals,
-    announcer,
+    publish,
     clock,
     log: silentLogger,
   });

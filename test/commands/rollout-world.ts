@@ -11,7 +11,9 @@ import { AccessPolicy } from '../../core/access/policy';
 import type { Role } from '../../core/access/roles';
 import { readConfig } from '../../core/config/config';
 import type { Notifier, OutboundMessage } from '../../core/notifications/notifier';
-import { NotifierRolloutAnnouncer, type LogTail } from '../../jobs/rollout-announcer';
+import { rolloutEventCards, type LogTail } from '../../bot/broadcasts/rollouts';
+import { Broadcaster } from '../../core/notifications/broadcaster';
+import type { RolloutEvent } from '../../core/rollouts/events';
 import { catalogOf, makeWorld } from '../core/rollouts/world';
 import { FakeFleet } from '../core/rollouts/fake-fleet';
 import { MemoryAudit } from '../support/memory-audit';
@@ -38,15 +40,20 @@ type Person = keyof typeof PEOPLE;
 
 /**
  * The rollout commands and buttons on an in-memory store and a fake fleet of 20 devices
- * (conversation c1), with the real announcer posting through a recording notifier.
+ * (conversation c1), with the real broadcaster and rollout cards posting through a recording notifier.
  */
 export function rolloutCommandWorld(options: { devices?: number; logTail?: LogTail } = {}) {
-  const rollouts = makeWorld(new FakeFleet().add(options.devices ?? 20));
+  // The service publishes to the broadcaster, which needs the subscriptions of the world's database.
+  let broadcast: (event: RolloutEvent) => Promise<string[]> = async () => [];
+  const rollouts = makeWorld(new FakeFleet().add(options.devices ?? 20), {}, {}, (event) => broadcast(event));
   migrate(rollouts.db, ALL_MIGRATIONS);
   const config = readConfig({});
   const audit = new MemoryAudit();
   const notifier = new RecordingNotifier();
   const subscriptions = sqliteSubscriptionRepository(rollouts.db);
+  const broadcaster = new Broadcaster(subscriptions, notifier);
+  const cards = rolloutEventCards({ logTail: options.logTail });
+  broadcast = (event) => broadcaster.broadcast(cards, event);
   // The commands bound to the rollouts feature's services, as the composition root binds them.
   const bound: RolloutServices = { rollouts: rollouts.service, feed: catalogOf(), notifier, config };
   const registry = new CommandRegistry(
@@ -65,8 +72,6 @@ export function rolloutCommandWorld(options: { devices?: number; logTail?: LogTa
     delivery: { pendingCount: async () => 0, deadLetters: async () => [] },
     selfUrl: 'http://127.0.0.1:3978',
   };
-  const announcer = new NotifierRolloutAnnouncer(rollouts.service, notifier, subscriptions, { logTail: options.logTail });
-  rollouts.service.announcer = announcer;
 
   const turn = (who: Person, replies: unknown[]) => recordingTurn(services, PEOPLE[who], replies);
   /** Types `text` as `who`; the replies (text or card) in order. */
@@ -77,5 +82,5 @@ export function rolloutCommandWorld(options: { devices?: number; logTail?: LogTa
   };
   /** Clicks a button as `who`. */
   const click = (who: Person, verb: string, data: Record<string, unknown>) => dispatchCardAction(turn(who, []), verb, data);
-  return { rollouts, services, audit, notifier, subscriptions, announcer, say, click };
+  return { rollouts, services, audit, notifier, subscriptions, broadcaster, cards, say, click };
 }

@@ -1,6 +1,8 @@
 import { ROLLOUT_VERBS } from '../../cards/rollout-format';
-import { judgeWave } from '../../core/rollouts/gates';
-import { logsTail } from '../../jobs/rollout-announcer';
+import { judgeWave, type GateResult } from '../../core/rollouts/gates';
+import type { RolloutEvent } from '../../core/rollouts/events';
+import type { RolloutView } from '../../core/rollouts/view';
+import { logsTail } from '../../bot/broadcasts/rollouts';
 import type { LogsQueryResult } from '../../core/ports/logs';
 import { action, actions, cardIn, facts, input, texts, textMatching } from '../support/card-reading';
 import { rolloutCommandWorld } from '../commands/rollout-world';
@@ -15,14 +17,20 @@ async function running(options: Parameters<typeof rolloutCommandWorld>[0] = {}) 
   return w;
 }
 
-describe('rollout announcer', () => {
+/** The rollout's view now, as the service puts it in its events. */
+async function viewOf(w: Awaited<ReturnType<typeof running>>, id: string) {
+  return (await w.rollouts.service.view(id))!;
+}
+
+describe('rollout cards through the broadcaster', () => {
   it('posts the progress card under the rollout’s key where it was planned and to each matching rollouts subscription', async () => {
     const w = rolloutCommandWorld();
     await w.subscriptions.add({ conversationId: 'ops', topic: 'rollouts', filter: '2.4.1', createdBy: 'Ada' });
     await w.subscriptions.add({ conversationId: 'other', topic: 'rollouts', filter: '2.5.0', createdBy: 'Ada' });
     await w.subscriptions.add({ conversationId: 'all', topic: 'rollouts', filter: '', createdBy: 'Ada' });
     await w.rollouts.service.plan({ version: '2.4.1', filter: {}, filterText: '', actor: LEAD, conversationId: 'c1' });
-    await w.announcer.progress('R1');
+    const at = w.rollouts.clock.now().toISOString();
+    await w.broadcaster.broadcast(w.cards, { type: 'rollout.progressed', rolloutId: 'R1', view: await viewOf(w, 'R1'), at });
     expect(w.notifier.posts.map((p) => [p.conversationId, p.key])).toEqual([
       ['c1', 'rollout:R1'],
       ['ops', 'rollout:R1'],
@@ -36,9 +44,9 @@ describe('rollout announcer', () => {
     expect(w.notifier.posts[0]!.message.summary).toBe('R1 2.4.1: planned (0/20 succeeded)');
   });
 
-  it('an unknown rollout posts nothing', async () => {
+  it('a tick that moves no rollout posts nothing', async () => {
     const w = rolloutCommandWorld();
-    await w.announcer.progress('R9');
+    await w.rollouts.service.tick();
     expect(w.notifier.posts).toEqual([]);
   });
 
@@ -49,7 +57,7 @@ describe('rollout announcer', () => {
     const r = (await w.rollouts.service.get('R1'))!;
     const paused = (await w.rollouts.service.actions.pause('R1', r.version, LEAD)).rollout;
     const gate = judgeWave({ succeeded: 10, failed: 5 }, paused.settings.gates);
-    await w.announcer.gateBreached({ kind: 'gate-breached', rolloutId: 'R1', wave: 1, gate, failing: [samplingDevice()] });
+    await w.broadcaster.broadcast(w.cards, gateBreached(await viewOf(w, 'R1'), gate));
     const posted = w.notifier.posts.at(-1)!;
     expect(posted.key).toBe(`rollout-alert:R1:1:${paused.version}`);
     expect(posted.message.summary).toMatch(/^Rollout R1 paused itself at wave 1: /);
@@ -70,7 +78,7 @@ describe('rollout announcer', () => {
     const r = (await w.rollouts.service.get('R1'))!;
     await w.rollouts.service.actions.pause('R1', r.version, LEAD);
     const gate = judgeWave({ succeeded: 10, failed: 5 }, r.settings.gates);
-    await w.announcer.gateBreached({ kind: 'gate-breached', rolloutId: 'R1', wave: 1, gate, failing: [samplingDevice()] });
+    await w.broadcaster.broadcast(w.cards, gateBreached(await viewOf(w, 'R1'), gate));
     const card = cardIn(w.notifier.posts.at(-1)!.message.card);
     expect(textMatching(card, /^\*\*device-0003\*\*/)).toBe('**device-0003** — failed: image rejected');
     expect(texts(card).some((t) => t.startsWith('09:'))).toBe(false);
@@ -97,6 +105,10 @@ describe('rollout announcer', () => {
     expect(queries).toEqual([expect.stringContaining("DeviceLogs | where DeviceId == 'device-1'")]);
   });
 });
+
+function gateBreached(view: RolloutView, gate: GateResult): RolloutEvent {
+  return { type: 'rollout.gate-breached', rolloutId: 'R1', view, at: view.asOf, wave: 1, gate, failing: [samplingDevice()] };
+}
 
 function samplingDevice() {
   return {

@@ -1,20 +1,19 @@
 import { ROLLOUT_TICK_MS, RolloutTickJob } from '../../jobs/rollout-tick';
 import type { JobSpec, Scheduler } from '../../core/scheduling/scheduler';
 import { silentLogger } from '../../core/logger';
-import type { RolloutAnnouncer } from '../../core/rollouts/announcer';
 import { FakeFleet } from '../core/rollouts/fake-fleet';
 import { LEAD, makeWorld } from '../core/rollouts/world';
 
 describe('RolloutTickJob', () => {
   it('ticks on its schedule, posts progress for rollouts that moved and an alert for a gate breach', async () => {
-    const w = makeWorld(new FakeFleet().add(20));
+    const posted: string[] = [];
+    // What the service publishes after each tick, as the broadcaster would receive it.
+    const w = makeWorld(new FakeFleet().add(20), {}, {}, async (e) => {
+      posted.push(e.type === 'rollout.gate-breached' ? `alert ${e.rolloutId} wave ${e.wave}` : `progress ${e.rolloutId}`);
+      return [];
+    });
     await w.service.plan({ version: '2.4.1', filter: {}, filterText: '', waves: [100], actor: LEAD });
     await w.service.actions.start('R1', undefined, LEAD);
-    const posted: string[] = [];
-    const announcer: RolloutAnnouncer = {
-      progress: async (id) => void posted.push(`progress ${id}`),
-      gateBreached: async (e) => void posted.push(`alert ${e.rolloutId} wave ${e.wave}`),
-    };
     let scheduled: (() => Promise<unknown>) | undefined;
     let spec: JobSpec | undefined;
     const scheduler: Scheduler = {
@@ -30,7 +29,7 @@ describe('RolloutTickJob', () => {
         };
       },
     };
-    const job = new RolloutTickJob(w.service, announcer, silentLogger, scheduler);
+    const job = new RolloutTickJob(w.service, silentLogger, scheduler);
     job.start();
     // Every 10 s on the clock's marks, on one replica at a time.
     expect(spec).toMatchObject({ name: 'rollout-tick', runs: 'on-one-replica', everyMs: ROLLOUT_TICK_MS, aligned: true });

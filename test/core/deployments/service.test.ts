@@ -1,7 +1,8 @@
 import { openDatabase } from '../../../backends/store/sqlite/database';
 import { DEPLOYMENT_MIGRATIONS, sqliteDeploymentRepository } from '../../../backends/store/sqlite/deployments';
 import type { ApprovalDecision, ApprovalsClient, ApprovalUpdateResult } from '../../../core/ports/devops';
-import { DeploymentAnnouncer } from '../../../core/deployments/announcer';
+import { DEPLOYMENT_TOPIC } from '../../../core/deployments/run-events';
+import { Broadcaster } from '../../../core/notifications/broadcaster';
 import { DeploymentService } from '../../../core/deployments/service';
 import { globMatches, matchesDeploymentFilter, validateDeploymentFilter } from '../../../core/deployments/subscription-filter';
 import type { Subscription, SubscriptionRepository } from '../../../core/conversations/subscription';
@@ -49,16 +50,15 @@ function setup(answer: ApprovalUpdateResult = { ok: true, status: 'approved' }) 
   const notifier = new RecordingNotifier();
   const approvals = new FakeApprovals(answer);
   const clock = new ManualClock(new Date('2026-03-01T10:06:00Z'));
-  const announcer = new DeploymentAnnouncer(
+  const publish = new Broadcaster(
     new FakeSubscriptions([
       { conversationId: 'all', filter: '' },
       { conversationId: 'cd', filter: 'Fabrikam.*' },
       { conversationId: 'other', filter: 'nope' },
     ]),
     notifier,
-    (run) => ({ text: `${run.runId} v${run.version}` }),
-  );
-  const service = new DeploymentService({ repository, approvals, announcer, clock, log: silentLogger });
+  ).publisher({ ...DEPLOYMENT_TOPIC, render: ({ run }) => ({ text: `${run.runId} v${run.version}` }) });
+  const service = new DeploymentService({ repository, approvals, publish, clock, log: silentLogger });
   return { db, repository, notifier, approvals, service };
 }
 

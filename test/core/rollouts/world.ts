@@ -6,6 +6,8 @@ import { ManualClock } from '../../../core/clock';
 import { Refusal } from '../../../core/refusal';
 import type { RolloutSettings } from '../../../core/rollouts/model';
 import { RolloutService } from '../../../core/rollouts/service';
+import type { RolloutEvent } from '../../../core/rollouts/events';
+import type { PublishEvent } from '../../../core/notifications/broadcaster';
 import { NodeSqlite } from '../../../backends/store/sqlite/driver';
 import { FakeFleet } from './fake-fleet';
 import { SqliteUnitOfWork } from '../../../backends/store/sqlite/unit-of-work';
@@ -27,7 +29,8 @@ export interface World {
   restart(): RolloutService;
 }
 
-export function makeWorld(fleet = new FakeFleet(), defaults: Partial<RolloutSettings> = {}, engine = {}): World {
+/** `publish` gets every event the service publishes (none by default). */
+export function makeWorld(fleet = new FakeFleet(), defaults: Partial<RolloutSettings> = {}, engine = {}, publish?: PublishEvent<RolloutEvent>): World {
   const db = new NodeSqlite(':memory:');
   migrate(db, rolloutMigrations);
   const clock = new ManualClock(new Date('2026-03-01T09:00:00Z'));
@@ -40,6 +43,7 @@ export function makeWorld(fleet = new FakeFleet(), defaults: Partial<RolloutSett
       clock,
       defaults: { dispatchPerSecond: 1000, ...defaults },
       engine: { batchSize: 50, ...engine },
+      publish,
     });
   const world: World = {
     db,
