@@ -110,7 +110,7 @@ export class OutboxSender {
       return { kind: 'dead' };
     }
     // Checked and recorded in one step, for every replica together (the windows are per bot).
-    const delay = await this.rateLimits.take(ref.conversationId, ref.tenantId ?? 'default', now());
+    const delay = await this.rateLimits.take(ref.conversationId, ref.tenantId ?? 'default', now);
     if (delay > 0) return { kind: 'waiting', waitMs: delay };
     try {
       const existing = await this.outbox.sentActivityId(item.conversationId, item.key);

@@ -8,10 +8,12 @@ import { SlidingWindowLimiter, TEAMS_CONVERSATION_LIMITS, TEAMS_TENANT_LIMITS, t
 export interface SendRateLimits {
   /**
    * Atomically, for every replica together: when one more send to `conversationId` (in
-   * `tenantId`) at `now` keeps each window within its limit, records it and returns 0;
-   * otherwise records nothing and returns the ms to wait.
+   * `tenantId`) now keeps each window within its limit, records it and returns 0;
+   * otherwise records nothing and returns the ms to wait. `now` is read once the adapter
+   * holds what makes the take atomic (a lock another replica may hold for a while): a time
+   * read before that wait would record the send in the past, and its window would reopen early.
    */
-  take(conversationId: string, tenantId: string, now: number): Promise<number>;
+  take(conversationId: string, tenantId: string, now: () => number): Promise<number>;
   /** Forgets sends older than the longest window (conversations that went quiet); returns how many. */
   prune(now: number): Promise<number>;
 }
@@ -63,7 +65,8 @@ export class InMemorySendRateLimits implements SendRateLimits {
     this.perTenant = new SlidingWindowLimiter(limits.tenant, limits.marginMs);
   }
 
-  async take(conversationId: string, tenantId: string, now: number): Promise<number> {
+  async take(conversationId: string, tenantId: string, clock: () => number): Promise<number> {
+    const now = clock();
     const wait = Math.max(this.perConversation.delayFor(conversationId, now), this.perTenant.delayFor(tenantId, now));
     if (wait > 0) return wait;
     this.perConversation.record(conversationId, now);
@@ -97,7 +100,7 @@ export async function paceReply(limits: SendRateLimits, conversationId: string, 
   for (;;) {
     let waitMs: number;
     try {
-      waitMs = await limits.take(conversationId, tenantId, now());
+      waitMs = await limits.take(conversationId, tenantId, now);
     } catch {
       return false;
     }

@@ -10,7 +10,7 @@ import {
 import type { PostgresDatabase } from './database';
 
 /** The advisory lock class of the send log (the two-key form: its own key space, apart from the migration lock). */
-const SEND_LOG_LOCK = 0x53656e64; // 'Send'
+export const SEND_LOG_LOCK = 0x53656e64; // 'Send'
 
 /**
  * Teams' sliding windows on PostgreSQL, for every replica together. A take runs in one
@@ -25,10 +25,12 @@ export class PostgresSendRateLimits implements SendRateLimits {
     private readonly limits: SendLimits = TEAMS_SEND_LIMITS,
   ) {}
 
-  async take(conversationId: string, tenantId: string, now: number): Promise<number> {
+  async take(conversationId: string, tenantId: string, clock: () => number): Promise<number> {
     const windows = windowsFor(this.limits, conversationId, tenantId);
     return this.db.unitOfWork.run(async () => {
       await this.db.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [SEND_LOG_LOCK, tenantScope(tenantId)]);
+      // Read after the lock: another replica's take may have held it, and the send leaves after this one.
+      const now = clock();
       const [row] = await this.db.query<{ wait: string }>(
         `WITH windows AS (SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[]) AS w(scope, lim, window_ms)),
               waits AS (

@@ -44,7 +44,9 @@ class SqliteSendLog implements Synchronous<SendRateLimits> {
       forget: db.prepare('DELETE FROM send_log WHERE sent_at <= ?'),
     };
     const longest = longestWindowMs(limits);
-    this.take_ = db.transaction((conversationId: string, tenantId: string, now: number): number => {
+    this.take_ = db.transaction((conversationId: string, tenantId: string, clock: () => number): number => {
+      // Read inside the IMMEDIATE transaction: another process may have held the write lock until now.
+      const now = clock();
       let wait = 0;
       for (const w of windowsFor(this.limits, conversationId, tenantId)) {
         const nth = this.stmts.nth.get(w.scope, now - w.windowMs, w.limit - 1) as number | undefined;
@@ -59,8 +61,8 @@ class SqliteSendLog implements Synchronous<SendRateLimits> {
     });
   }
 
-  take(conversationId: string, tenantId: string, now: number): number {
-    return this.take_.immediate(conversationId, tenantId, now);
+  take(conversationId: string, tenantId: string, clock: () => number): number {
+    return this.take_.immediate(conversationId, tenantId, clock);
   }
 
   prune(now: number): number {

@@ -5,6 +5,7 @@ import { entraPassword } from '../../../backends/store/postgres/entra-password';
 import { migratePostgres, PostgresStateError } from '../../../backends/store/postgres/migrate';
 import { OUTBOX_LEASE_MS, PostgresOutboxRepository } from '../../../backends/store/postgres/outbox';
 import { POSTGRES_MIGRATIONS } from '../../../backends/store/postgres/schema';
+import { PostgresSendRateLimits, SEND_LOG_LOCK } from '../../../backends/store/postgres/send-log';
 import { describeOnPostgres, scratchDatabase } from '../../support/postgres';
 
 const settings = { url: 'postgres://fleetops@db.postgres.database.azure.com:5432/fleetops', entraAuth: false, poolMax: 7, statementTimeoutMs: 9_000 };
@@ -103,5 +104,25 @@ describeOnPostgres('PostgreSQL state', () => {
     expect(await survivor.nextDueAfter(1_000 + OUTBOX_LEASE_MS)).toBe(8_000 + OUTBOX_LEASE_MS);
     // The sender dies: no more renewals; the survivor has the row when the last lease ends.
     expect((await survivor.due(8_000 + OUTBOX_LEASE_MS, 10)).map((i) => i.id)).toEqual([item!.id]);
+  });
+
+  test("send windows: a take that waited for another replica's lock records the time it got the lock, not the time it asked", async () => {
+    const p = pool();
+    await migratePostgres(p, POSTGRES_MIGRATIONS);
+    const limits = { conversation: [{ limit: 1, windowMs: 1_000 }], tenant: [{ limit: 50, windowMs: 1_000 }], marginMs: 0 };
+    const replica = new PostgresSendRateLimits(new PostgresDatabase(pool()), limits);
+    // Another replica holds the tenant's lock (a take of its own, mid-transaction).
+    const other = await p.connect();
+    await other.query('BEGIN');
+    await other.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [SEND_LOG_LOCK, 't:tenant-1']);
+    let clock = 10_000;
+    const taking = replica.take('conv-1', 'tenant-1', () => clock);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    clock = 10_600; // the lock was held this long
+    await other.query('COMMIT');
+    other.release();
+    expect(await taking).toBe(0);
+    // Recorded at 10,600: the conversation's 1-per-second window is full until 11,600.
+    expect(await replica.take('conv-1', 'tenant-1', () => 11_500)).toBe(100);
   });
 });

@@ -25,11 +25,11 @@ describe('paceReply: a reply to a person takes a place in the same Teams windows
   test('with the conversation full (7 in a second), it waits for the window to reopen, then counts in it', async () => {
     const c = clock();
     const limits = new InMemorySendRateLimits();
-    for (let i = 0; i < 7; i++) expect(await limits.take('conv', 'tenant', c.now())).toBe(0);
+    for (let i = 0; i < 7; i++) expect(await limits.take('conv', 'tenant', c.now)).toBe(0);
     expect(await paceReply(limits, 'conv', 'tenant', c)).toBe(true);
     expect(c.slept.length).toBeGreaterThan(0);
     // The reply's place is recorded: the outbox's next send in this conversation has to wait.
-    expect(await limits.take('conv', 'tenant', c.now())).toBeGreaterThan(0);
+    expect(await limits.take('conv', 'tenant', c.now)).toBeGreaterThan(0);
   });
 
   test('past maxWaitMs it gives up (the reply goes out anyway) rather than keep a person waiting', async () => {
