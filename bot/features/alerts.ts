@@ -18,7 +18,7 @@ import { LOCAL_ALERT_PREFIX } from '../../core/alerts/local-rules';
 import { AlertPublisher } from '../../core/alerts/publisher';
 import { AlertService } from '../../core/alerts/service';
 import type { StormPolicy } from '../../core/alerts/storm';
-import type { AlertRepository, Delivery, StormCursor } from '../../core/alerts/repository';
+import type { AlertRepository, StormCursor } from '../../core/alerts/repository';
 import { AlertRuleEvaluator } from '../../jobs/alert-rules';
 import { loadAlertRules } from '../../sim/alert-rules';
 import { jwksKeyGetter, type EntraTokenOptions } from '../webhooks/entra-token';
@@ -83,8 +83,8 @@ async function createAlertsFeature(deps: AlertsDeps, options: AlertsFeatureOptio
   const publisher = new AlertPublisher(repo, unitOfWork, deps.notifier, { alert: alertCard, storm: alertStormCard }, clock, scheduleStormFlush);
   const storm: StormPolicy = config.alerts.storm;
   const routed: AlertRoutedListener[] = [];
-  const onRouted = async (record: AlertRecord, fresh: readonly Delivery[]) => {
-    for (const listener of routed) await listener(record, fresh);
+  const onRouted: AlertRoutedListener = async (alerts, subscriptions) => {
+    for (const listener of routed) await listener(alerts, subscriptions);
   };
   const holds: Array<(record: AlertRecord) => boolean> = [];
   const isHeld = (record: AlertRecord) => holds.some((held) => held(record));

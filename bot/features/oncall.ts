@@ -13,16 +13,16 @@ import {
   oncallReassignAction,
   oncallRefreshAction,
 } from '../../commands/oncall-alert';
-import { shortAlertId, type AlertRecord } from '../../core/alerts/alert';
+import { shortAlertId } from '../../core/alerts/alert';
 import { FLEETOPS_ACTOR } from '../../core/audit/audit-log';
-import type { Delivery } from '../../core/alerts/repository';
+import type { AlertRoutedListener } from '../../core/alerts/ingest';
 import { onCallCardExtras } from '../../core/oncall/card-extras';
 import { Escalator } from '../../core/oncall/escalator';
 import { refusalText } from '../../commands/refusal-text';
 import { OnCallFileError, readOnCallDocument, type OnCallDocument } from '../../core/oncall/file';
 import { rotationToPage } from '../../core/oncall/paging';
 import { OnCallService } from '../../core/oncall/service';
-import { BOT_ACTOR } from '../../core/oncall/timeline';
+import { BOT_ACTOR, type TimelineAddition } from '../../core/oncall/timeline';
 import type { ScheduledJob } from '../../core/scheduling/scheduler';
 import { defineFeature, type BuiltFeature, type Feature, type FeatureDeps } from './feature';
 import type { Provided } from './provided';
@@ -104,29 +104,35 @@ async function createOnCallFeature(deps: FeatureDeps<['alerts'], []>, options: O
     onCallCardExtras(service, (people) => teamsUserIds([...people.map((p) => p.id), ...roles.operators, ...roles.releaseLeads, ...roles.admins])),
   );
 
-  // Inside the alert's unit of work: the card, its timeline and the escalation are stored together.
-  const startPaging = async (record: AlertRecord, fresh: readonly Delivery[]) => {
+  // Inside the alerts' unit of work: the cards, their timelines and the escalations are stored together.
+  const startPaging: AlertRoutedListener = async (routed, subscriptions) => {
     const at = deps.clock.now().toISOString();
-    if ((await store.timeline.list(record.alertId)).length === 0) {
-      await store.timeline.append({
-        alertId: record.alertId,
-        at: record.firedAt || at,
-        kind: 'fired',
-        actor: 'Azure Monitor',
-        detail: `${record.rule} (Sev${record.severity})`,
-      });
+    const entries: TimelineAddition[] = [];
+    const fired = new Set<string>();
+    for (const { record, fresh } of routed) {
+      // An alert's first line says when it fired (one held by a maintenance window starts with its hold instead).
+      if (!fired.has(record.alertId)) {
+        fired.add(record.alertId);
+        entries.push({
+          alertId: record.alertId,
+          at: record.firedAt || at,
+          kind: 'fired',
+          actor: 'Azure Monitor',
+          detail: `${record.rule} (Sev${record.severity})`,
+          firstOnly: true,
+        });
+      }
+      for (const delivery of fresh) {
+        const detail = delivery.storm ? `in a storm card (${delivery.conversationId})` : delivery.conversationId;
+        entries.push({ alertId: record.alertId, at, kind: 'posted', actor: BOT_ACTOR, detail });
+      }
     }
-    const subscriptions = await deps.subscriptions.listForTopic('alerts');
-    for (const delivery of fresh) {
-      await store.timeline.append({
-        alertId: record.alertId,
-        at,
-        kind: 'posted',
-        actor: BOT_ACTOR,
-        detail: delivery.storm ? `in a storm card (${delivery.conversationId})` : delivery.conversationId,
-      });
-      const rotation = delivery.storm ? undefined : rotationToPage(delivery.conversationId, record.severity, subscriptions);
-      if (rotation) await escalator.start({ alertId: record.alertId, conversationId: delivery.conversationId, rotation });
+    await store.timeline.appendAll(entries);
+    for (const { record, fresh } of routed) {
+      for (const delivery of fresh) {
+        const rotation = delivery.storm ? undefined : rotationToPage(delivery.conversationId, record.severity, subscriptions);
+        if (rotation) await escalator.start({ alertId: record.alertId, conversationId: delivery.conversationId, rotation });
+      }
     }
   };
   alertRouted.add(startPaging);

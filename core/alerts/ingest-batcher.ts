@@ -10,10 +10,13 @@ interface Pending {
 }
 
 /**
- * Alerts arriving together are stored in one unit of work, without a savepoint each. When
- * one of them fails, the unit of work rolls back, that alert is retried alone (in a unit
- * of work of its own) and the others together again: one bad alert fails alone and none is
- * lost. Every caller gets its answer only once the unit of work is durable, so a 2xx still
+ * Alerts arriving together are stored in one unit of work, with a statement per table for
+ * all of them (AlertIngestor.ingestTogether). When one of them fails, the unit of work rolls
+ * back, that alert is retried alone (in a unit of work of its own) and the others together
+ * again; when a statement for the whole batch fails, each is retried alone. One bad alert
+ * fails alone and none is lost. A failed commit (or disk flush) fails the batch: its
+ * alerts may be in the store already, so a retry here could answer "duplicate" for alerts
+ * that are not durable; Azure retries them instead. Every caller gets its answer only once the unit of work is durable, so a 2xx still
  * means "durable". The next batch is stored while the store makes
  * this one durable (SQLite shares its disk flushes between batches: group commit).
  */
@@ -73,7 +76,12 @@ export class IngestBatcher {
         for (const item of batch) item.reject(error);
         return;
       }
-      const failed = batch[error.index]!;
+      const failed = error.index === undefined ? undefined : batch[error.index];
+      if (!failed) {
+        // A statement for the whole batch failed: any alert may be the cause, so each goes alone.
+        await Promise.all(batch.map((item) => this.storeAlone(item)));
+        return;
+      }
       const others = batch.filter((item) => item !== failed);
       await Promise.all([this.storeAlone(failed), others.length > 0 ? this.store(others) : undefined]);
       return;

@@ -2,38 +2,43 @@ import { alertTarget, type Alert, type AlertRecord } from './alert';
 import { dedupeKey } from './dedupe';
 import { matchesFilter, parseAlertFilter, type AlertFilter } from './filter';
 import { alertCardKey, joinsStorm, stormCardKey, stormIsCurrent, type Storm, type StormPolicy } from './storm';
-import type { AlertRepository, Delivery } from './repository';
+import type { AlertRepository, ClaimedEvent, Delivery } from './repository';
+import { IngestBatch } from './ingest-batch';
 import type { AlertPublisher } from './publisher';
 import type { Subscription, SubscriptionRepository } from '../conversations/subscription';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { FLEETOPS_ACTOR, type AuditLog } from '../audit/audit-log';
 import { shortAlertId } from './alert';
-import type { Silence } from './silence';
 import type { UnitOfWork } from '../unit-of-work';
 
 export type IngestResult =
   | { readonly outcome: 'duplicate'; readonly alertId: string }
   | { readonly outcome: 'stored'; readonly alertId: string; readonly cards: number; readonly silenced: boolean; readonly stale: boolean };
 
-export type AlertRoutedListener = (record: AlertRecord, fresh: readonly Delivery[]) => Promise<void>;
+/** An alert that got new cards, and the deliveries that are new. */
+export interface RoutedAlert {
+  readonly record: AlertRecord;
+  readonly fresh: readonly Delivery[];
+}
 
-/** Thrown by ingestTogether: the alert at `index` failed (its error is the cause), the ones before it were stored in the unit of work. */
+/** Told of a batch's routed alerts, with the alerts topic's subscriptions as the batch read them. */
+export type AlertRoutedListener = (routed: readonly RoutedAlert[], subscriptions: readonly Subscription[]) => Promise<void>;
+
+/**
+ * Thrown by ingestTogether: the alert at `index` failed, or (index undefined) a step done for
+ * the whole batch did, which may be any alert's fault (its error is the cause). The unit of
+ * work must roll back.
+ */
 export class BatchedAlertFailed extends Error {
   override readonly name = 'BatchedAlertFailed';
 
   constructor(
-    readonly index: number,
+    readonly index: number | undefined,
     cause: unknown,
   ) {
-    super(`alert ${index} of the batch failed`, { cause });
+    super(index === undefined ? 'a step for the whole batch failed' : `alert ${index} of the batch failed`, { cause });
   }
-}
-
-/** What every alert of a batch reads alike. */
-interface SharedReads {
-  subscriptions(): Promise<readonly Subscription[]>;
-  silenced(rule: string, target: string, now: Date): Promise<boolean>;
 }
 
 export interface AlertIngestorDeps {
@@ -52,8 +57,13 @@ export interface AlertIngestorDeps {
   readonly isHeld?: (record: AlertRecord) => boolean;
 }
 
+/** One notification decided: stored (with every delivery of its alert, and the new ones), or not. */
+type Decision =
+  | { readonly result: IngestResult }
+  | { readonly record: AlertRecord; readonly deliveries: readonly Delivery[]; readonly fresh: readonly Delivery[]; readonly silenced: boolean };
+
 /**
- * Stores an alert notification and queues its cards, all in one unit of work: when
+ * Stores alert notifications and queues their cards, all in one unit of work: when
  * `ingest` resolves, the alert and every card it causes are durable (the webhook then
  * answers 2xx); when it throws, nothing was stored and Azure retries.
  */
@@ -62,28 +72,63 @@ export class AlertIngestor {
 
   constructor(private readonly deps: AlertIngestorDeps) {}
 
-  ingest(alert: Alert, payload: string): Promise<IngestResult> {
-    const { repo, subscriptions } = this.deps;
-    const reads: SharedReads = {
-      subscriptions: () => subscriptions.listForTopic('alerts'),
-      silenced: async (rule, target, now) => (await repo.findSilence(rule, target, now)) !== undefined,
-    };
-    return this.deps.unitOfWork.run(() => this.store(alert, payload, reads));
+  async ingest(alert: Alert, payload: string): Promise<IngestResult> {
+    try {
+      const [result] = await this.deps.unitOfWork.run(() => this.ingestTogether([{ alert, payload }]));
+      return result!;
+    } catch (error) {
+      throw error instanceof BatchedAlertFailed ? error.cause : error;
+    }
   }
 
   /**
-   * Alerts that arrived together, stored one after the other in the caller's unit of work,
-   * with no savepoint each (two round trips apiece on a networked store): the first that
-   * fails stops the batch with a BatchedAlertFailed that says which, so the caller rolls
-   * the unit of work back and retries without it (IngestBatcher). Subscriptions and
-   * silences are read once for all of them.
+   * Notifications that arrived together, stored in the caller's unit of work at one time:
+   * their keys are claimed in one step, each is decided in turn (in memory, reading what it
+   * needs once for the batch: IngestBatch), then the batch is written with a statement per
+   * table, on call is told, and the cards are queued. A notification that fails on its own
+   * stops the batch with a BatchedAlertFailed that says which, so the caller rolls the unit of
+   * work back and retries without it (IngestBatcher).
    */
   async ingestTogether(items: ReadonlyArray<{ readonly alert: Alert; readonly payload: string }>): Promise<IngestResult[]> {
-    const reads = this.batchReads();
-    const results: IngestResult[] = [];
-    for (const [index, item] of items.entries()) {
+    try {
+      return await this.storeTogether(items);
+    } catch (error) {
+      throw error instanceof BatchedAlertFailed ? error : new BatchedAlertFailed(undefined, error);
+    }
+  }
+
+  private async storeTogether(items: ReadonlyArray<{ readonly alert: Alert; readonly payload: string }>): Promise<IngestResult[]> {
+    const { repo } = this.deps;
+    const now = this.deps.clock.now();
+    const batch = new IngestBatch(repo, this.deps.subscriptions);
+    const receivedAt = now.toISOString();
+    const claims = await repo.claimEvents(items.map(({ alert, payload }) => ({ dedupeKey: dedupeKey(alert), alertId: alert.alertId, receivedAt, payload })));
+    await batch.loadDeliveries(claims.flatMap((claim) => (claim.claimed && claim.previous ? [claim.previous.alertId] : [])));
+
+    const decisions: Decision[] = [];
+    for (const [index, { alert }] of items.entries()) {
       try {
-        results.push(await this.store(item.alert, item.payload, reads));
+        decisions.push(await this.decide(alert, claims[index]!, batch, now));
+      } catch (error) {
+        throw new BatchedAlertFailed(index, error);
+      }
+    }
+    await batch.write();
+
+    const routed = decisions.flatMap((d) => ('record' in d && d.fresh.length > 0 ? [{ record: d.record, fresh: d.fresh }] : []));
+    // Before the cards are rendered: on call starts paging, so a new card already @mentions the primary.
+    if (routed.length > 0) await this.deps.onRouted?.(routed, await batch.subscriptions());
+
+    const results: IngestResult[] = [];
+    for (const [index, decision] of decisions.entries()) {
+      if ('result' in decision) {
+        results.push(decision.result);
+        continue;
+      }
+      const { record, deliveries, silenced } = decision;
+      try {
+        const cards = await this.deps.publisher.publish(record, deliveries);
+        results.push({ outcome: 'stored', alertId: record.alertId, cards, silenced, stale: false });
       } catch (error) {
         throw new BatchedAlertFailed(index, error);
       }
@@ -91,36 +136,15 @@ export class AlertIngestor {
     return results;
   }
 
-  /** Reads every alert of a batch shares: the store is not asked again for each. */
-  private batchReads(): SharedReads {
-    const { repo, subscriptions } = this.deps;
-    let subscribed: Promise<Subscription[]> | undefined;
-    let silences: Promise<Silence[]> | undefined;
-    return {
-      subscriptions: () => (subscribed ??= subscriptions.listForTopic('alerts')),
-      // Silences active at the batch's first Fired alert; each alert checks the end against its own time (as findSilence would).
-      silenced: async (rule, target, now) => {
-        const at = now.toISOString();
-        silences ??= repo.activeSilences(now);
-        return (await silences).some((s) => s.rule === rule && s.target === target && s.until > at);
-      },
-    };
-  }
-
-  /** Stores one notification and queues its cards; call inside a unit of work. */
-  private async store(alert: Alert, payload: string, reads: SharedReads): Promise<IngestResult> {
-    const { repo } = this.deps;
-    const key = dedupeKey(alert);
-    const now = this.deps.clock.now();
-    const event = await repo.claimEvent(key, alert.alertId, now.toISOString(), payload);
-    if (!event.claimed) return { outcome: 'duplicate', alertId: alert.alertId };
-
-    const { previous } = event;
-    const stale = isStale(previous, alert);
-    if (stale) return { outcome: 'stored', alertId: alert.alertId, cards: 0, silenced: false, stale: true };
+  /** What one notification changes: its alert's record, and the conversations that get a card (recorded in the batch). */
+  private async decide(alert: Alert, claim: ClaimedEvent, batch: IngestBatch, now: Date): Promise<Decision> {
+    if (!claim.claimed) return { result: { outcome: 'duplicate', alertId: alert.alertId } };
+    // An earlier notification of this batch may have changed the alert already.
+    const previous = batch.recordOf(alert.alertId) ?? claim.previous;
+    if (isStale(previous, alert)) return { result: { outcome: 'stored', alertId: alert.alertId, cards: 0, silenced: false, stale: true } };
 
     const record = merge(previous, alert, now);
-    await repo.save(record);
+    batch.save(record);
     if (alert.monitorCondition === 'Resolved' && previous?.monitorCondition === 'Fired') {
       await this.deps.audit?.record({
         ...FLEETOPS_ACTOR,
@@ -131,17 +155,14 @@ export class AlertIngestor {
       });
     }
 
-    const existing = previous ? await repo.deliveriesOf(alert.alertId) : [];
+    const existing = previous ? batch.deliveriesOf(alert.alertId) : [];
     let silenced = false;
     let fresh: Delivery[] = [];
     if (alert.monitorCondition === 'Fired') {
-      silenced = (await reads.silenced(alert.rule, alertTarget(alert), now)) || this.deps.isHeld?.(record) === true;
-      if (!silenced) fresh = await this.route(record, existing, now.getTime(), await reads.subscriptions());
+      silenced = (await batch.silenced(alert.rule, alertTarget(alert), now)) || this.deps.isHeld?.(record) === true;
+      if (!silenced) fresh = await this.route(record, existing, now.getTime(), batch);
     }
-    // Before the cards are rendered: on call starts paging, so the new card already @mentions the primary.
-    if (fresh.length > 0) await this.deps.onRouted?.(record, fresh);
-    const cards = await this.deps.publisher.publish(record, [...existing, ...fresh]);
-    return { outcome: 'stored', alertId: alert.alertId, cards, silenced, stale: false };
+    return { record, deliveries: [...existing, ...fresh], fresh, silenced };
   }
 
   /**
@@ -155,31 +176,34 @@ export class AlertIngestor {
       if (record?.monitorCondition !== 'Fired' || record.state === 'Closed' || this.deps.isHeld?.(record) === true) return 0;
       const now = this.deps.clock.now();
       if (await repo.findSilence(record.rule, alertTarget(record), now)) return 0;
-      const existing = await repo.deliveriesOf(alertId);
-      const fresh = await this.route(record, existing, now.getTime(), await this.deps.subscriptions.listForTopic('alerts'));
+      const batch = new IngestBatch(repo, this.deps.subscriptions);
+      await batch.loadDeliveries([alertId]);
+      const existing = batch.deliveriesOf(alertId);
+      const fresh = await this.route(record, existing, now.getTime(), batch);
       if (fresh.length === 0) return 0;
-      await this.deps.onRouted?.(record, fresh);
+      await batch.write();
+      await this.deps.onRouted?.([{ record, fresh }], await batch.subscriptions());
       return this.deps.publisher.publish(record, [...existing, ...fresh]);
     });
   }
 
-  /** New deliveries for conversations whose subscriptions match and that have no card for this alert yet. */
-  private async route(record: AlertRecord, existing: readonly Delivery[], now: number, subscriptions: readonly Subscription[]): Promise<Delivery[]> {
-    const { repo, storm: policy } = this.deps;
+  /** New deliveries (recorded in the batch) for conversations whose subscriptions match and that have no card for this alert yet. */
+  private async route(record: AlertRecord, existing: readonly Delivery[], now: number, batch: IngestBatch): Promise<Delivery[]> {
+    const policy = this.deps.storm;
     const already = new Set(existing.map((d) => d.conversationId));
     const targets = new Set<string>();
-    for (const sub of subscriptions) {
+    for (const sub of await batch.subscriptions()) {
       if (already.has(sub.conversationId) || targets.has(sub.conversationId)) continue;
       const filter = this.filterOf(sub.filter);
       if (filter && matchesFilter(record, filter)) targets.add(sub.conversationId);
     }
     const fresh: Delivery[] = [];
     for (const conversationId of targets) {
-      const recent = await repo.countDeliveriesSince(conversationId, now - policy.windowMs, policy.threshold + 1);
+      const recent = await batch.deliveriesSince(conversationId, now - policy.windowMs, policy.threshold + 1);
       let delivery: Delivery;
       if (joinsStorm(recent, policy)) {
-        const storm = await this.currentStorm(conversationId, record.rule, now);
-        await repo.joinStorm(storm, record);
+        const storm = await this.currentStorm(batch, conversationId, record.rule, now);
+        batch.joinStorm(storm, record);
         delivery = {
           conversationId,
           alertId: record.alertId,
@@ -190,14 +214,14 @@ export class AlertIngestor {
       } else {
         delivery = { conversationId, alertId: record.alertId, cardKey: alertCardKey(record.alertId), deliveredAt: now };
       }
-      await repo.recordDelivery(delivery);
+      batch.recordDelivery(delivery);
       fresh.push(delivery);
     }
     return fresh;
   }
 
-  private async currentStorm(conversationId: string, rule: string, now: number): Promise<Storm> {
-    const latest = await this.deps.repo.latestStorm(conversationId, rule);
+  private async currentStorm(batch: IngestBatch, conversationId: string, rule: string, now: number): Promise<Storm> {
+    const latest = await batch.latestStorm(conversationId, rule);
     if (latest && stormIsCurrent(latest, now, this.deps.storm)) return { ...latest, lastAt: now };
     return { conversationId, rule, generation: (latest?.generation ?? 0) + 1, startedAt: now, lastAt: now };
   }

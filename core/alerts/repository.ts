@@ -23,28 +23,35 @@ export interface Delivery {
 /** A notification's dedupe key claimed (with the alert as stored before it), or found stored already. */
 export type ClaimedEvent = { readonly claimed: false } | { readonly claimed: true; readonly previous: AlertRecord | undefined };
 
+/** One notification to claim: its dedupe key, its alert and the payload as received. */
+export interface EventClaim {
+  readonly dedupeKey: string;
+  readonly alertId: string;
+  readonly receivedAt: string;
+  readonly payload: string;
+}
+
 /**
  * The alerts store (port). Group writes that belong together in one UnitOfWork run
  * (core/unit-of-work.ts): it is atomic and durable.
  */
 export interface AlertRepository {
   /**
-   * Stores the notification under its dedupe key; false when that key is stored already (a
-   * redelivery, possibly being stored by another replica at this very moment: the insert
-   * waits for it and then reports the duplicate instead of failing).
+   * Stores each notification under its dedupe key, in one step for all of them, and says for
+   * each whether its key was new (with the alert as stored before) or stored already: a
+   * redelivery, possibly being stored by another replica at this very moment (the claim waits
+   * for it and then reports the duplicate instead of failing). A key given twice is claimed
+   * by its first notification.
    */
-  recordEvent(dedupeKey: string, alertId: string, receivedAt: string, payload: string): Promise<boolean>;
-  /**
-   * recordEvent, then (when the key was new) getExact: what ingestion does first for every
-   * notification, as one call so a networked store answers both in one round trip.
-   */
-  claimEvent(dedupeKey: string, alertId: string, receivedAt: string, payload: string): Promise<ClaimedEvent>;
+  claimEvents(events: readonly EventClaim[]): Promise<ClaimedEvent[]>;
 
   /** By full id, or by the short id cards and commands show. */
   get(alertId: string): Promise<AlertRecord | undefined>;
   /** By full id only: what ingestion merges a notification into (a new id must never match another alert's short id). */
   getExact(alertId: string): Promise<AlertRecord | undefined>;
   save(record: AlertRecord): Promise<void>;
+  /** save for each, in one step (each alert once: the batch's latest record of it). */
+  saveAll(records: readonly AlertRecord[]): Promise<void>;
   /** Saves only if the stored alert is still at `expectedVersion` (two clicks on two replicas: one wins); false when it moved on. */
   replace(record: AlertRecord, expectedVersion: number): Promise<boolean>;
   /** Open = Fired and not Closed; worst severity first, then newest. */
@@ -54,17 +61,21 @@ export interface AlertRepository {
   listFiringWithPrefix(prefix: string): Promise<AlertRecord[]>;
 
   deliveriesOf(alertId: string): Promise<Delivery[]>;
-  recordDelivery(delivery: Delivery): Promise<void>;
+  /** deliveriesOf for several alerts, in one step (in no particular order across alerts). */
+  deliveriesOfAlerts(alertIds: readonly string[]): Promise<Delivery[]>;
+  /** Records each delivery; one a conversation already has for that alert is kept as it was. */
+  recordDeliveries(deliveries: readonly Delivery[]): Promise<void>;
   /** Deliveries to a conversation with deliveredAt > sinceMs, counted up to `atMost`. */
   countDeliveriesSince(conversationId: string, sinceMs: number, atMost: number): Promise<number>;
 
   /** The rule's latest storm in the conversation. */
   latestStorm(conversationId: string, rule: string): Promise<Storm | undefined>;
   /**
-   * An alert joins a storm: the storm's last time moves on, its card is marked for
-   * rendering, and the member is added to its running totals (call with recordDelivery).
+   * Alerts join storms: each storm's last time moves on, its card is marked for rendering,
+   * and its members are added to its running totals (call with recordDeliveries). One step
+   * for all of them, however many join the same storm.
    */
-  joinStorm(storm: Storm, member: StormJoiner): Promise<void>;
+  joinStorms(joins: ReadonlyArray<{ readonly storm: Storm; readonly member: StormJoiner }>): Promise<void>;
   markStormDirty(conversationId: string, rule: string, generation: number): Promise<void>;
   /** Storms whose card must be rendered again, in key order (after `after`, at most `limit`), with the card's notifier key. */
   dirtyStorms(limit?: number, after?: StormCursor): Promise<Array<Storm & { readonly cardKey: string }>>;

@@ -2,7 +2,7 @@ import type { EscalationState } from './escalation';
 import type { MaintenanceWindow, NewMaintenanceWindow } from './maintenance';
 import type { NewOverride, Override } from './override';
 import type { Rotation } from './rotation';
-import type { NewTimelineEntry, TimelineEntry } from './timeline';
+import type { NewTimelineEntry, TimelineAddition, TimelineEntry } from './timeline';
 
 /**
  * The on-call state's ports. Async, as every repository port is becoming (the PostgreSQL
@@ -34,6 +34,8 @@ export interface MaintenanceWindowRepository {
 
 export interface AlertTimelineRepository {
   append(entry: NewTimelineEntry): Promise<TimelineEntry>;
+  /** Appends several entries in one step, in order (ingestion's, for a batch of alerts). */
+  appendAll(entries: readonly TimelineAddition[]): Promise<void>;
   list(alertId: string): Promise<TimelineEntry[]>;
   /** Alerts held by a maintenance window that ended by `nowMs` and have not been released (no `posted` entry after the hold). */
   heldUntil(nowMs: number): Promise<Array<{ alertId: string; until: string }>>;

@@ -30,6 +30,9 @@ export interface TimelineEntry {
 
 export type NewTimelineEntry = Omit<TimelineEntry, 'id'>;
 
+/** An entry to append; `firstOnly` leaves it out when its alert had entries already (its `fired` line). */
+export type TimelineAddition = NewTimelineEntry & { readonly firstOnly?: boolean };
+
 export const BOT_ACTOR = 'FleetOps';
 /** The card shows this many notes; `alert <id>` shows them all. */
 export const NOTES_ON_CARD = 3;

@@ -1,6 +1,6 @@
 import type { AlertRecord } from '../../../core/alerts/alert';
 import type { AlertFilter } from '../../../core/alerts/filter';
-import type { AlertRepository, ClaimedEvent, Delivery, StormCursor, StormJoiner } from '../../../core/alerts/repository';
+import type { AlertRepository, ClaimedEvent, Delivery, EventClaim, StormCursor, StormJoiner } from '../../../core/alerts/repository';
 import type { Silence } from '../../../core/alerts/silence';
 import { stormCardKey, type Storm, type StormMember, type StormView } from '../../../core/alerts/storm';
 import type { PostgresDatabase } from './database';
@@ -20,6 +20,57 @@ import {
 
 /** A storm key in a transaction's notes: marked dirty in this transaction. */
 const dirtyNote = (conversationId: string, rule: string, generation: number) => `storm-dirty\u0000${conversationId}\u0000${rule}\u0000${generation}`;
+
+/** Orders composite keys as PostgreSQL's "C" collation does (by code unit). */
+function compareKeys(x: readonly (string | number)[], y: readonly (string | number)[]): number {
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+  return 0;
+}
+
+interface StormJoinTotal {
+  storm: Storm;
+  total: number;
+  firing: number;
+  severity: number;
+  firstFiredAt: string;
+  lastFiredAt: string;
+}
+
+/** What a batch's joins add to each storm and each storm's sites, in key order. */
+function stormJoinTotals(joins: ReadonlyArray<{ readonly storm: Storm; readonly member: StormJoiner }>): {
+  storms: StormJoinTotal[];
+  sites: Array<{ storm: Storm; site: string; count: number }>;
+} {
+  const storms = new Map<string, StormJoinTotal>();
+  const sites = new Map<string, { storm: Storm; site: string; count: number }>();
+  for (const { storm, member } of joins) {
+    const key = dirtyNote(storm.conversationId, storm.rule, storm.generation);
+    const firing = member.monitorCondition === 'Fired' ? 1 : 0;
+    const t = storms.get(key);
+    if (!t) storms.set(key, { storm, total: 1, firing, severity: member.severity, firstFiredAt: member.firedAt, lastFiredAt: member.firedAt });
+    else {
+      // The first join's storm says when it started; the last one's how recent it is.
+      t.storm = { ...t.storm, lastAt: Math.max(t.storm.lastAt, storm.lastAt) };
+      t.total++;
+      t.firing += firing;
+      t.severity = Math.min(t.severity, member.severity);
+      if (member.firedAt < t.firstFiredAt) t.firstFiredAt = member.firedAt;
+      if (member.firedAt > t.lastFiredAt) t.lastFiredAt = member.firedAt;
+    }
+    if (member.site) {
+      const siteKey = `${key}\u0000${member.site}`;
+      const x = sites.get(siteKey);
+      if (x) x.count++;
+      else sites.set(siteKey, { storm, site: member.site, count: 1 });
+    }
+  }
+  const byStorm = (x: { storm: Storm }, y: { storm: Storm }) =>
+    compareKeys([x.storm.conversationId, x.storm.rule, x.storm.generation], [y.storm.conversationId, y.storm.rule, y.storm.generation]);
+  return {
+    storms: [...storms.values()].sort(byStorm),
+    sites: [...sites.values()].sort((x, y) => byStorm(x, y) || compareKeys([x.site], [y.site])),
+  };
+}
 
 const parse = (rows: ReadonlyArray<{ record_json: string }>): AlertRecord[] => rows.map((r) => JSON.parse(r.record_json) as AlertRecord);
 
@@ -47,26 +98,28 @@ function filterClause(filter: AlertFilter): { sql: string; params: unknown[] } {
 export class PostgresAlertRepository implements AlertRepository {
   constructor(private readonly db: PostgresDatabase) {}
 
-  async recordEvent(dedupeKey: string, alertId: string, receivedAt: string, payload: string): Promise<boolean> {
-    const inserted = await this.db.execute(
-      'INSERT INTO alert_events (dedupe_key, alert_id, received_at, payload) VALUES ($1, $2, $3, $4) ON CONFLICT (dedupe_key) DO NOTHING',
-      [dedupeKey, alertId, receivedAt, payload],
+  async claimEvents(events: readonly EventClaim[]): Promise<ClaimedEvent[]> {
+    // A key given twice is claimed by its first notification: only first ones are sent.
+    const firsts = new Map<string, EventClaim>();
+    for (const e of events) if (!firsts.has(e.dedupeKey)) firsts.set(e.dedupeKey, e);
+    // Key order: two replicas claiming overlapping keys wait for each other, never deadlock.
+    const claims = [...firsts.values()].sort((x, y) => (x.dedupeKey < y.dedupeKey ? -1 : x.dedupeKey > y.dedupeKey ? 1 : 0));
+    // One round trip: the insert claims the new keys (waiting for another replica's claim in flight), the join reads the alerts as they were.
+    const rows = await this.db.query<{ dedupe_key: string; claimed: boolean; record_json: string | null }>(
+      `WITH input AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS i(dedupe_key, alert_id, received_at, payload)),
+            claim AS (INSERT INTO alert_events (dedupe_key, alert_id, received_at, payload) SELECT * FROM input ORDER BY dedupe_key COLLATE "C"
+                      ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key)
+       SELECT i.dedupe_key, c.dedupe_key IS NOT NULL AS claimed, a.record_json
+         FROM input i LEFT JOIN claim c ON c.dedupe_key = i.dedupe_key LEFT JOIN alerts a ON a.alert_id = i.alert_id`,
+      [claims.map((e) => e.dedupeKey), claims.map((e) => e.alertId), claims.map((e) => e.receivedAt), claims.map((e) => e.payload)],
+      'alerts.claimEvents',
     );
-    return inserted > 0;
-  }
-
-  async claimEvent(dedupeKey: string, alertId: string, receivedAt: string, payload: string): Promise<ClaimedEvent> {
-    // One round trip: the insert claims the key (waiting for another replica's claim in flight), the subquery reads the alert as it was.
-    const [row] = await this.db.query<{ claimed: boolean; record_json: string | null }>(
-      `WITH claim AS (
-         INSERT INTO alert_events (dedupe_key, alert_id, received_at, payload) VALUES ($1, $2, $3, $4) ON CONFLICT (dedupe_key) DO NOTHING RETURNING 1
-       )
-       SELECT EXISTS (SELECT 1 FROM claim) AS claimed, (SELECT record_json FROM alerts WHERE alert_id = $2) AS record_json`,
-      [dedupeKey, alertId, receivedAt, payload],
-      'alerts.claimEvent',
-    );
-    if (!row?.claimed) return { claimed: false };
-    return { claimed: true, previous: row.record_json === null ? undefined : (JSON.parse(row.record_json) as AlertRecord) };
+    const byKey = new Map(rows.map((r) => [r.dedupe_key, r]));
+    return events.map((e) => {
+      const row = byKey.get(e.dedupeKey);
+      if (firsts.get(e.dedupeKey) !== e || !row?.claimed) return { claimed: false };
+      return { claimed: true, previous: row.record_json === null ? undefined : (JSON.parse(row.record_json) as AlertRecord) };
+    });
   }
 
   async getExact(alertId: string): Promise<AlertRecord | undefined> {
@@ -89,6 +142,21 @@ export class PostgresAlertRepository implements AlertRepository {
          fired_at = excluded.fired_at, record_json = excluded.record_json`,
       alertColumns(record),
       'alerts.save',
+    );
+  }
+
+  async saveAll(records: readonly AlertRecord[]): Promise<void> {
+    // Alert id order: batches on two replicas that touch the same alerts lock them in one order.
+    const columns = [...records].sort((x, y) => (x.alertId < y.alertId ? -1 : x.alertId > y.alertId ? 1 : 0)).map(alertColumns);
+    const column = (i: number) => columns.map((c) => c[i]);
+    await this.db.execute(
+      `INSERT INTO alerts (alert_id, short_id, rule, severity, monitor_condition, state, device_id, site, target, fired_at, record_json)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+       ON CONFLICT (alert_id) DO UPDATE SET rule = excluded.rule, severity = excluded.severity, monitor_condition = excluded.monitor_condition,
+         state = excluded.state, device_id = excluded.device_id, site = excluded.site, target = excluded.target,
+         fired_at = excluded.fired_at, record_json = excluded.record_json`,
+      Array.from({ length: 11 }, (_, i) => column(i)),
+      'alerts.saveAll',
     );
   }
 
@@ -126,12 +194,31 @@ export class PostgresAlertRepository implements AlertRepository {
     );
   }
 
-  async recordDelivery(d: Delivery): Promise<void> {
+  async deliveriesOfAlerts(alertIds: readonly string[]): Promise<Delivery[]> {
+    return (
+      await this.db.query<DeliveryRow>(
+        'SELECT * FROM alert_deliveries WHERE alert_id = ANY($1::text[]) ORDER BY delivered_at, conversation_id',
+        [alertIds],
+        'alerts.deliveriesOfAlerts',
+      )
+    ).map(toDelivery);
+  }
+
+  async recordDeliveries(deliveries: readonly Delivery[]): Promise<void> {
+    const ds = [...deliveries].sort((x, y) => compareKeys([x.conversationId, x.alertId], [y.conversationId, y.alertId]));
     await this.db.execute(
-      `INSERT INTO alert_deliveries (conversation_id, alert_id, card_key, delivered_at, storm_rule, storm_generation) VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO alert_deliveries (conversation_id, alert_id, card_key, delivered_at, storm_rule, storm_generation)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::int[])
        ON CONFLICT (conversation_id, alert_id) DO NOTHING`,
-      [d.conversationId, d.alertId, d.cardKey, d.deliveredAt, d.storm?.rule ?? null, d.storm?.generation ?? null],
-      'alerts.recordDelivery',
+      [
+        ds.map((d) => d.conversationId),
+        ds.map((d) => d.alertId),
+        ds.map((d) => d.cardKey),
+        ds.map((d) => d.deliveredAt),
+        ds.map((d) => d.storm?.rule ?? null),
+        ds.map((d) => d.storm?.generation ?? null),
+      ],
+      'alerts.recordDeliveries',
     );
   }
 
@@ -154,36 +241,49 @@ export class PostgresAlertRepository implements AlertRepository {
     return row ? toStorm(row) : undefined;
   }
 
-  async joinStorm(storm: Storm, member: StormJoiner): Promise<void> {
+  async joinStorms(joins: ReadonlyArray<{ readonly storm: Storm; readonly member: StormJoiner }>): Promise<void> {
+    const { storms, sites } = stormJoinTotals(joins);
+    // One upsert adds every storm's joined members to its totals; another their sites. Key order: no deadlock between replicas.
     await this.db.execute(
       `INSERT INTO alert_storms (conversation_id, rule, generation, started_at, last_at, dirty, total, firing, severity, first_fired_at, last_fired_at)
-       VALUES ($1, $2, $3, $4, $5, true, 1, $6, $7, $8, $8)
+       SELECT conversation_id, rule, generation, started_at, last_at, true, total, firing, severity, first_fired_at, last_fired_at
+         FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::bigint[], $6::int[], $7::int[], $8::int[], $9::text[], $10::text[])
+           AS j(conversation_id, rule, generation, started_at, last_at, total, firing, severity, first_fired_at, last_fired_at)
        ON CONFLICT (conversation_id, rule, generation) DO UPDATE SET
-         last_at = GREATEST(alert_storms.last_at, excluded.last_at), dirty = true, total = alert_storms.total + 1, firing = alert_storms.firing + excluded.firing,
-         severity = LEAST(alert_storms.severity, excluded.severity),
+         last_at = GREATEST(alert_storms.last_at, excluded.last_at), dirty = true, total = alert_storms.total + excluded.total,
+         firing = alert_storms.firing + excluded.firing, severity = LEAST(alert_storms.severity, excluded.severity),
          first_fired_at = LEAST(alert_storms.first_fired_at, excluded.first_fired_at),
          last_fired_at = GREATEST(alert_storms.last_fired_at, excluded.last_fired_at)`,
       [
-        storm.conversationId,
-        storm.rule,
-        storm.generation,
-        storm.startedAt,
-        storm.lastAt,
-        member.monitorCondition === 'Fired' ? 1 : 0,
-        member.severity,
-        member.firedAt,
+        storms.map((t) => t.storm.conversationId),
+        storms.map((t) => t.storm.rule),
+        storms.map((t) => t.storm.generation),
+        storms.map((t) => t.storm.startedAt),
+        storms.map((t) => t.storm.lastAt),
+        storms.map((t) => t.total),
+        storms.map((t) => t.firing),
+        storms.map((t) => t.severity),
+        storms.map((t) => t.firstFiredAt),
+        storms.map((t) => t.lastFiredAt),
       ],
-      'alerts.joinStorm',
+      'alerts.joinStorms',
     );
-    this.db.transactionNotes()?.add(dirtyNote(storm.conversationId, storm.rule, storm.generation));
-    if (member.site) {
-      await this.db.execute(
-        `INSERT INTO alert_storm_sites (conversation_id, rule, generation, site, count) VALUES ($1, $2, $3, $4, 1)
-         ON CONFLICT (conversation_id, rule, generation, site) DO UPDATE SET count = alert_storm_sites.count + 1`,
-        [storm.conversationId, storm.rule, storm.generation, member.site],
-        'alerts.joinStormSite',
-      );
-    }
+    const notes = this.db.transactionNotes();
+    for (const { storm } of storms) notes?.add(dirtyNote(storm.conversationId, storm.rule, storm.generation));
+    if (sites.length === 0) return;
+    await this.db.execute(
+      `INSERT INTO alert_storm_sites (conversation_id, rule, generation, site, count)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::int[])
+       ON CONFLICT (conversation_id, rule, generation, site) DO UPDATE SET count = alert_storm_sites.count + excluded.count`,
+      [
+        sites.map((x) => x.storm.conversationId),
+        sites.map((x) => x.storm.rule),
+        sites.map((x) => x.storm.generation),
+        sites.map((x) => x.site),
+        sites.map((x) => x.count),
+      ],
+      'alerts.joinStormSites',
+    );
   }
 
   async markStormDirty(conversationId: string, rule: string, generation: number): Promise<void> {

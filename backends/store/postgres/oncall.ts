@@ -12,7 +12,7 @@ import type {
   RotationRepository,
 } from '../../../core/oncall/repository';
 import type { Rotation } from '../../../core/oncall/rotation';
-import type { NewTimelineEntry, TimelineEntry } from '../../../core/oncall/timeline';
+import type { NewTimelineEntry, TimelineAddition, TimelineEntry } from '../../../core/oncall/timeline';
 import { escalationDueAt, type OverrideRow, type TimelineRow, toEntry, toOverride, toWindow, type WindowRow } from '../rows/oncall';
 import type { Migration } from '../migration';
 import type { PostgresDatabase } from './database';
@@ -192,6 +192,26 @@ class PostgresAlertTimelineRepository implements AlertTimelineRepository {
       'timeline.append',
     );
     return { ...e, id: Number(row!.id) };
+  }
+
+  async appendAll(entries: readonly TimelineAddition[]): Promise<void> {
+    // The statement sees the table as it was before it: `firstOnly` looks at entries stored before this call.
+    await this.db.execute(
+      `INSERT INTO alert_timeline (alert_id, at, kind, actor, detail)
+       SELECT alert_id, at, kind, actor, detail
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bool[]) WITH ORDINALITY AS e(alert_id, at, kind, actor, detail, first_only, n)
+        WHERE NOT (first_only AND EXISTS (SELECT 1 FROM alert_timeline t WHERE t.alert_id = e.alert_id))
+        ORDER BY n`,
+      [
+        entries.map((e) => e.alertId),
+        entries.map((e) => e.at),
+        entries.map((e) => e.kind),
+        entries.map((e) => e.actor),
+        entries.map((e) => e.detail ?? null),
+        entries.map((e) => e.firstOnly === true),
+      ],
+      'timeline.appendAll',
+    );
   }
 
   async list(alertId: string): Promise<TimelineEntry[]> {

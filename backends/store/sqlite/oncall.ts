@@ -12,7 +12,7 @@ import type {
   RotationRepository,
 } from '../../../core/oncall/repository';
 import type { Rotation } from '../../../core/oncall/rotation';
-import type { NewTimelineEntry, TimelineEntry } from '../../../core/oncall/timeline';
+import type { NewTimelineEntry, TimelineAddition, TimelineEntry } from '../../../core/oncall/timeline';
 import { escalationDueAt, type OverrideRow, type TimelineRow, toEntry, toOverride, toWindow, type WindowRow } from '../rows/oncall';
 import type { Migration, SqliteDatabase } from './database';
 import { gated, type Synchronous } from './gate';
@@ -190,6 +190,13 @@ export class SqliteAlertTimelineRepository implements Synchronous<AlertTimelineR
         .run(e.alertId, e.at, e.kind, e.actor, e.detail ?? null).lastInsertRowid,
     );
     return { ...e, id };
+  }
+
+  appendAll(entries: readonly TimelineAddition[]): void {
+    const has = this.db.prepare('SELECT 1 FROM alert_timeline WHERE alert_id = ? LIMIT 1').pluck();
+    // Whether each alert had entries before this call, not counting the ones it appends.
+    const hadEntries = new Set(entries.filter((e) => e.firstOnly && has.get(e.alertId) !== undefined).map((e) => e.alertId));
+    for (const e of entries) if (!(e.firstOnly && hadEntries.has(e.alertId))) this.append(e);
   }
 
   list(alertId: string): TimelineEntry[] {

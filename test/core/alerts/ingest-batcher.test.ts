@@ -3,6 +3,7 @@ import { parseAlertPayload } from '../../../core/alerts/parse-alert';
 import { alertsWorld } from './world';
 import { devicePayload } from './fixtures';
 import type { UnitOfWork } from '../../../core/unit-of-work';
+import type { AlertRecord } from '../../../core/alerts/alert';
 
 const alert = (id: string) => {
   const parsed = parseAlertPayload(devicePayload({ alertId: id }));
@@ -89,5 +90,28 @@ describe('IngestBatcher', () => {
     if (!other.ok) throw new Error(other.error);
     await Promise.all([batcher.submit(alert('a'), '{}'), batcher.submit(other.alert, '{}'), batcher.submit(resolved.alert, '{}')]);
     expect(await w.service.get('a')).toMatchObject({ monitorCondition: 'Resolved', version: 2 });
+  });
+
+  it('retries each alert alone when a statement for the whole batch fails: the one that always fails is refused, the others stored', async () => {
+    // The alerts' upsert refuses any batch holding "poison" (as a value the database rejects would).
+    const w = alertsWorld({
+      wrapRepo: (repo) =>
+        new Proxy(repo, {
+          get: (target, prop, receiver) =>
+            prop === 'saveAll'
+              ? async (records: readonly AlertRecord[]) => {
+                  if (records.some((r) => r.alertId === 'poison')) throw new Error('value too long');
+                  await target.saveAll(records);
+                }
+              : Reflect.get(target, prop, receiver),
+        }),
+    });
+    await w.subscribe('ops');
+    const batcher = new IngestBatcher(w.ingestor, w.unitOfWork);
+    const outcomes = await Promise.allSettled(['one', 'poison', 'two'].map((id) => batcher.submit(alert(id), '{}')));
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await w.service.get('poison')).toBeUndefined();
+    for (const id of ['one', 'two']) expect(await w.service.get(id)).toBeDefined();
+    expect(w.notifier.keys()).toEqual(expect.arrayContaining(['alert:one', 'alert:two']));
   });
 });

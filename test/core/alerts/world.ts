@@ -7,6 +7,7 @@ import { AlertService } from '../../../core/alerts/service';
 import { parseAlertPayload } from '../../../core/alerts/parse-alert';
 import { DEFAULT_STORM_POLICY, type StormPolicy } from '../../../core/alerts/storm';
 import type { AlertStateChange, AlertStateClient } from '../../../core/ports/alerts';
+import type { AlertRepository } from '../../../core/alerts/repository';
 import { ManualClock } from '../../../core/clock';
 import { silentLogger } from '../../../core/logger';
 import type { Notifier, OutboundMessage } from '../../../core/notifications/notifier';
@@ -37,10 +38,12 @@ export class RecordingStateClient implements AlertStateClient {
   }
 }
 
-export function alertsWorld(options: { storm?: StormPolicy; file?: string } = {}) {
+/** `wrapRepo` puts a fake in front of the store (a statement that fails, say). */
+export function alertsWorld(options: { storm?: StormPolicy; file?: string; wrapRepo?: (repo: AlertRepository) => AlertRepository } = {}) {
   const db = openDatabase(options.file ?? ':memory:', [...subscriptionMigrations, ...alertMigrations]);
   const clock = new ManualClock(new Date('2026-01-01T00:00:00Z'));
-  const repo = sqliteAlertRepository(db);
+  const stored = sqliteAlertRepository(db);
+  const repo = options.wrapRepo?.(stored) ?? stored;
   const subscriptions = sqliteSubscriptionRepository(db);
   const unitOfWork = new SqliteUnitOfWork(db);
   const notifier = new RecordingNotifier();

@@ -34,7 +34,7 @@ describe.each(ADAPTERS)('alerts store contract on $name', (adapter) => {
       return ingestor.ingest(parsed.alert, JSON.stringify(payload));
     };
     const subscribe = (conversationId: string, filter = '') => store.subscriptions.add({ conversationId, topic: 'alerts', filter, createdBy: 'test' });
-    return { clock, notifier, publisher, service, ingest, subscribe };
+    return { clock, notifier, publisher, service, ingest, subscribe, ingestor };
   }
 
   test('stores once, cards every matching conversation, resolves on the same card, finds by short id and filter', async () => {
@@ -109,21 +109,120 @@ describe.each(ADAPTERS)('alerts store contract on $name', (adapter) => {
     await expect(w.service.acknowledge('/fleetops/local/alerts/100%_sure/1', { name: 'Eve' })).rejects.toMatchObject({ code: 'alert_already_acknowledged' });
   });
 
-  test('claimEvent claims a dedupe key once and returns the alert as stored before the notification', async () => {
+  test('claimEvents claims each dedupe key once (the first of a batch) and returns each alert as stored before the batch', async () => {
     const w = world();
-    expect(await store.alerts.claimEvent('key-1', 'alert-1', '2026-01-01T00:00:00.000Z', '{}')).toEqual({ claimed: true, previous: undefined });
-    expect(await store.alerts.claimEvent('key-1', 'alert-1', '2026-01-01T00:00:01.000Z', '{}')).toEqual({ claimed: false });
+    const claim = (dedupeKey: string, alertId: string) => ({ dedupeKey, alertId, receivedAt: '2026-01-01T00:00:00.000Z', payload: '{}' });
+    expect(await store.alerts.claimEvents([claim('key-1', 'alert-1'), claim('key-1', 'alert-1'), claim('key-0', 'alert-0')])).toEqual([
+      { claimed: true, previous: undefined },
+      { claimed: false },
+      { claimed: true, previous: undefined },
+    ]);
+    expect(await store.alerts.claimEvents([claim('key-1', 'alert-1')])).toEqual([{ claimed: false }]);
     await w.ingest(devicePayload({ alertId: 'alert-2', rule: 'Temperature high', deviceId: 'device-1' }));
     const stored = await store.alerts.getExact('alert-2');
-    expect(await store.alerts.claimEvent('key-2', 'alert-2', '2026-01-01T00:00:02.000Z', '{}')).toEqual({ claimed: true, previous: stored });
+    expect(await store.alerts.claimEvents([claim('key-2b', 'alert-2'), claim('key-9', 'alert-9')])).toEqual([
+      { claimed: true, previous: stored },
+      { claimed: true, previous: undefined },
+    ]);
     // Inside a unit of work that rolls back, the claim is undone with it.
     await expect(
       store.unitOfWork.run(async () => {
-        await store.alerts.claimEvent('key-3', 'alert-3', '2026-01-01T00:00:03.000Z', '{}');
+        await store.alerts.claimEvents([claim('key-3', 'alert-3')]);
         throw new Error('rolled back');
       }),
     ).rejects.toThrow('rolled back');
-    expect(await store.alerts.claimEvent('key-3', 'alert-3', '2026-01-01T00:00:04.000Z', '{}')).toEqual({ claimed: true, previous: undefined });
+    expect(await store.alerts.claimEvents([claim('key-3', 'alert-3')])).toEqual([{ claimed: true, previous: undefined }]);
+  });
+
+  test('a batch stores what its notifications one at a time would: alerts, deliveries, storm totals and cards', async () => {
+    // 12 notifications for one conversation (storm threshold 3): a storm begins mid-batch, an alert fires and
+    // resolves within the batch, another is redelivered (a duplicate), one resolves an alert stored before.
+    const notifications = [
+      devicePayload({ alertId: 'before', rule: 'Device offline', deviceId: 'device-0', site: 'oslo', condition: 'Resolved' }),
+      ...Array.from({ length: 8 }, (_, i) =>
+        devicePayload({ alertId: `n${i}`, rule: 'Device offline', deviceId: `device-${i}`, severity: i % 3, site: i % 2 ? 'lyon' : 'oslo' }),
+      ),
+      devicePayload({ alertId: 'n5', rule: 'Device offline', deviceId: 'device-5', severity: 2, site: 'lyon', condition: 'Resolved' }),
+      devicePayload({ alertId: 'n6', rule: 'Device offline', deviceId: 'device-6', severity: 0, site: 'oslo' }),
+      devicePayload({ alertId: 't1', rule: 'Temperature high', deviceId: 'device-1', severity: 1 }),
+    ];
+    const parsed = notifications.map((payload) => {
+      const p = parseAlertPayload(payload);
+      if (!p.ok) throw new Error(p.error);
+      return { alert: p.alert, payload: JSON.stringify(payload) };
+    });
+    const seed = devicePayload({ alertId: 'before', rule: 'Device offline', deviceId: 'device-0', site: 'oslo' });
+
+    const snapshot = async (w: ReturnType<typeof world>) => {
+      const ids = ['before', ...Array.from({ length: 8 }, (_, i) => `n${i}`), 't1'];
+      const alerts = await Promise.all(ids.map(async (id) => (await store.alerts.getExact(id))?.monitorCondition ?? 'missing'));
+      const deliveries = (await store.alerts.deliveriesOfAlerts(ids)).map((d) => `${d.alertId} ${d.cardKey}`).sort();
+      const latest = await store.alerts.latestStorm('ops', 'Device offline');
+      const view = latest && (await store.alerts.stormView(latest, 10));
+      return {
+        alerts,
+        deliveries,
+        storm: view && { total: view.total, firing: view.firing, resolved: view.resolved, severity: view.severity, sites: view.topSites },
+        cards: w.notifier.keys('ops').sort(),
+      };
+    };
+
+    const oneAtATime = world();
+    await oneAtATime.subscribe('ops');
+    await oneAtATime.ingest(seed);
+    const outcomes: string[] = [];
+    for (const n of notifications) outcomes.push((await oneAtATime.ingest(n)).outcome);
+    expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(1);
+    await oneAtATime.publisher.flushStorms();
+    const expected = await snapshot(oneAtATime);
+    expect(expected.storm).toMatchObject({ total: 6, firing: 5, resolved: 1 });
+
+    await store.close();
+    store = await adapter.open();
+    const together = world();
+    await together.subscribe('ops');
+    await together.ingest(seed);
+    const results = await store.unitOfWork.run(() => together.ingestor.ingestTogether(parsed));
+    expect(results.map((r) => r.outcome)).toEqual(outcomes);
+    await together.publisher.flushStorms();
+    expect(await snapshot(together)).toEqual(expected);
+  });
+
+  test('joinStorms adds every member of a batch to its storm, several to one storm, with their sites; recordDeliveries keeps a conversation’s first card of an alert', async () => {
+    const storm = (generation: number, lastAt: number) => ({ conversationId: 'ops', rule: 'Device offline', generation, startedAt: 1, lastAt });
+    const member = (severity: StormJoiner['severity'], firedAt: string, site?: string, monitorCondition: 'Fired' | 'Resolved' = 'Fired'): StormJoiner => ({
+      monitorCondition,
+      severity,
+      firedAt,
+      site,
+    });
+    await store.alerts.joinStorms([{ storm: storm(1, 5), member: member(2, '2026-01-01T00:00:02.000Z', 'oslo') }]);
+    await store.alerts.joinStorms([
+      { storm: storm(1, 9), member: member(1, '2026-01-01T00:00:01.000Z', 'lyon') },
+      { storm: storm(1, 7), member: member(3, '2026-01-01T00:00:03.000Z', 'oslo', 'Resolved') },
+      { storm: storm(2, 9), member: member(0, '2026-01-01T00:00:09.000Z') },
+    ]);
+    const first = await store.alerts.stormView(storm(1, 9), 10);
+    expect(first).toMatchObject({
+      total: 3,
+      firing: 2,
+      resolved: 1,
+      severity: 1,
+      firstFiredAt: '2026-01-01T00:00:01.000Z',
+      lastFiredAt: '2026-01-01T00:00:03.000Z',
+    });
+    expect(first.topSites).toEqual([
+      { site: 'oslo', count: 2 },
+      { site: 'lyon', count: 1 },
+    ]);
+    expect(await store.alerts.latestStorm('ops', 'Device offline')).toMatchObject({ generation: 2, lastAt: 9 });
+    expect((await store.alerts.dirtyStorms()).map((s) => s.generation)).toEqual([1, 2]);
+
+    const delivery = (conversationId: string, alertId: string, cardKey: string) => ({ conversationId, alertId, cardKey, deliveredAt: 1 });
+    await store.alerts.recordDeliveries([delivery('ops', 'a1', 'alert:a1'), delivery('ops', 'a2', 'alert:a2'), delivery('dev', 'a1', 'alert:a1')]);
+    await store.alerts.recordDeliveries([delivery('ops', 'a1', 'another')]);
+    const of = await store.alerts.deliveriesOfAlerts(['a1', 'a2', 'a3']);
+    expect(of.map((d) => `${d.conversationId} ${d.alertId} ${d.cardKey}`).sort()).toEqual(['dev a1 alert:a1', 'ops a1 alert:a1', 'ops a2 alert:a2']);
   });
 
   test('in one unit of work: a storm joined, cleared and marked again is dirty; a subscription added is listed', async () => {
@@ -133,7 +232,7 @@ describe.each(ADAPTERS)('alerts store contract on $name', (adapter) => {
       expect(await store.subscriptions.listForTopic('alerts')).toEqual([]);
       await store.subscriptions.add({ conversationId: 'ops', topic: 'alerts', filter: '', createdBy: 'test' });
       expect((await store.subscriptions.listForTopic('alerts')).map((s) => s.conversationId)).toEqual(['ops']);
-      await store.alerts.joinStorm(storm, member);
+      await store.alerts.joinStorms([{ storm, member }]);
       await store.alerts.clearStormDirty(storm);
       await store.alerts.markStormDirty('ops', 'Device offline', 1);
     });
@@ -143,7 +242,7 @@ describe.each(ADAPTERS)('alerts store contract on $name', (adapter) => {
     await store.unitOfWork.run(async () => {
       await store.unitOfWork
         .run(async () => {
-          await store.alerts.joinStorm(storm, member);
+          await store.alerts.joinStorms([{ storm, member }]);
           throw new Error('rolled back');
         })
         .catch(() => undefined);
