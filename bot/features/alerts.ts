@@ -24,6 +24,7 @@ import { loadAlertRules } from '../../sim/alert-rules';
 import { jwksKeyGetter, type EntraTokenOptions } from '../webhooks/entra-token';
 import { alertsWebhookRouter } from '../webhooks/alerts';
 import { tagOf } from '../../core/fleet/twin-view';
+import { DeviceSites } from '../../core/alerts/device-sites';
 import type { JobSpec, ScheduledJob } from '../../core/scheduling/scheduler';
 import { defineFeature, type BuiltFeature, type Feature, type FeatureDeps } from './feature';
 import type { Provided } from './provided';
@@ -173,18 +174,15 @@ async function createAlertsFeature(deps: AlertsDeps, options: AlertsFeatureOptio
   };
 }
 
-/** The site of a device from its twin tags, when the alert does not say (bounded: ingestion must stay fast). */
+/** The site of a device from its twin tags, when the alert does not say (bounded: ingestion must stay fast; remembered: see DeviceSites). */
 function siteResolver(deps: AlertsDeps): (deviceId: string) => Promise<string | undefined> {
-  return async (deviceId) => {
-    const fleet = deps.fleet;
-    if (!fleet) return undefined;
-    try {
-      const twin = await fleet.getDevice(deviceId, { timeoutInMs: 300 });
-      return twin ? tagOf(twin, 'site') : undefined;
-    } catch {
-      return undefined;
-    }
-  };
+  const fleet = deps.fleet;
+  if (!fleet) return async () => undefined;
+  const sites = new DeviceSites(async (deviceId) => {
+    const twin = await fleet.getDevice(deviceId, { timeoutInMs: 300 });
+    return twin ? tagOf(twin, 'site') : undefined;
+  });
+  return (deviceId) => sites.siteOf(deviceId);
 }
 
 function localRules(deps: AlertsDeps, token: string | undefined, repo: AlertRepository) {

@@ -33,6 +33,8 @@ export class IngestBatch {
   constructor(
     private readonly repo: AlertRepository,
     private readonly subscriptionRepo: SubscriptionRepository,
+    /** The rules the batch's alerts name: a conversation's latest storms of all of them are read in one step. */
+    private readonly rules: readonly string[],
   ) {}
 
   /** The alerts topic's subscriptions, as read once for the batch. */
@@ -91,7 +93,11 @@ export class IngestBatch {
   /** The rule's latest storm in the conversation, this batch's joins included. */
   async latestStorm(conversationId: string, rule: string): Promise<Storm | undefined> {
     const key = stormKey(conversationId, rule);
-    if (!this.storms.has(key)) this.storms.set(key, await this.repo.latestStorm(conversationId, rule));
+    if (!this.storms.has(key)) {
+      const rules = [...new Set([rule, ...this.rules])].filter((r) => !this.storms.has(stormKey(conversationId, r)));
+      for (const r of rules) this.storms.set(stormKey(conversationId, r), undefined);
+      for (const storm of await this.repo.latestStorms(conversationId, rules)) this.storms.set(stormKey(conversationId, storm.rule), storm);
+    }
     return this.storms.get(key);
   }
 

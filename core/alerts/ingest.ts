@@ -100,7 +100,11 @@ export class AlertIngestor {
   private async storeTogether(items: ReadonlyArray<{ readonly alert: Alert; readonly payload: string }>): Promise<IngestResult[]> {
     const { repo } = this.deps;
     const now = this.deps.clock.now();
-    const batch = new IngestBatch(repo, this.deps.subscriptions);
+    const batch = new IngestBatch(
+      repo,
+      this.deps.subscriptions,
+      items.map((item) => item.alert.rule),
+    );
     const receivedAt = now.toISOString();
     const claims = await repo.claimEvents(items.map(({ alert, payload }) => ({ dedupeKey: dedupeKey(alert), alertId: alert.alertId, receivedAt, payload })));
     await batch.loadDeliveries(claims.flatMap((claim) => (claim.claimed && claim.previous ? [claim.previous.alertId] : [])));
@@ -176,7 +180,7 @@ export class AlertIngestor {
       if (record?.monitorCondition !== 'Fired' || record.state === 'Closed' || this.deps.isHeld?.(record) === true) return 0;
       const now = this.deps.clock.now();
       if (await repo.findSilence(record.rule, alertTarget(record), now)) return 0;
-      const batch = new IngestBatch(repo, this.deps.subscriptions);
+      const batch = new IngestBatch(repo, this.deps.subscriptions, [record.rule]);
       await batch.loadDeliveries([alertId]);
       const existing = batch.deliveriesOf(alertId);
       const fresh = await this.route(record, existing, now.getTime(), batch);

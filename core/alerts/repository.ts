@@ -70,6 +70,8 @@ export interface AlertRepository {
 
   /** The rule's latest storm in the conversation. */
   latestStorm(conversationId: string, rule: string): Promise<Storm | undefined>;
+  /** latestStorm for several rules of one conversation, in one step (rules with no storm are left out). */
+  latestStorms(conversationId: string, rules: readonly string[]): Promise<Storm[]>;
   /**
    * Alerts join storms: each storm's last time moves on, its card is marked for rendering,
    * and its members are added to its running totals (call with recordDeliveries). One step

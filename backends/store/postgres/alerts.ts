@@ -241,6 +241,15 @@ export class PostgresAlertRepository implements AlertRepository {
     return row ? toStorm(row) : undefined;
   }
 
+  async latestStorms(conversationId: string, rules: readonly string[]): Promise<Storm[]> {
+    const rows = await this.db.query<StormRow>(
+      'SELECT DISTINCT ON (rule) * FROM alert_storms WHERE conversation_id = $1 AND rule = ANY($2::text[]) ORDER BY rule, generation DESC',
+      [conversationId, [...new Set(rules)]],
+      'alerts.latestStorms',
+    );
+    return rows.map(toStorm);
+  }
+
   async joinStorms(joins: ReadonlyArray<{ readonly storm: Storm; readonly member: StormJoiner }>): Promise<void> {
     const { storms, sites } = stormJoinTotals(joins);
     // One upsert adds every storm's joined members to its totals; another their sites. Key order: no deadlock between replicas.

@@ -327,6 +327,10 @@ export class SqliteAlertRepository implements Synchronous<AlertRepository> {
     return row ? toStorm(row) : undefined;
   }
 
+  latestStorms(conversationId: string, rules: readonly string[]): Storm[] {
+    return [...new Set(rules)].flatMap((rule) => this.latestStorm(conversationId, rule) ?? []);
+  }
+
   joinStorms(joins: ReadonlyArray<{ readonly storm: Storm; readonly member: StormJoiner }>): void {
     for (const { storm, member } of joins) this.joinStorm(storm, member);
   }

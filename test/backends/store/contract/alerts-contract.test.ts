@@ -216,6 +216,9 @@ describe.each(ADAPTERS)('alerts store contract on $name', (adapter) => {
       { site: 'lyon', count: 1 },
     ]);
     expect(await store.alerts.latestStorm('ops', 'Device offline')).toMatchObject({ generation: 2, lastAt: 9 });
+    expect(await store.alerts.latestStorms('ops', ['Device offline', 'No storm', 'Device offline'])).toEqual([
+      { conversationId: 'ops', rule: 'Device offline', generation: 2, startedAt: 1, lastAt: 9 },
+    ]);
     expect((await store.alerts.dirtyStorms()).map((s) => s.generation)).toEqual([1, 2]);
 
     const delivery = (conversationId: string, alertId: string, cardKey: string) => ({ conversationId, alertId, cardKey, deliveredAt: 1 });
