@@ -24,7 +24,7 @@ import { loadAlertRules } from '../../sim/alert-rules';
 import { jwksKeyGetter, type EntraTokenOptions } from '../webhooks/entra-token';
 import { alertsWebhookRouter } from '../webhooks/alerts';
 import { tagOf } from '../../core/fleet/twin-view';
-import { DeviceSites } from '../../core/alerts/device-sites';
+import { DeviceSites } from '../../backends/fleet/device-sites';
 import type { JobSpec, ScheduledJob } from '../../core/scheduling/scheduler';
 import { defineFeature, type BuiltFeature, type Feature, type FeatureDeps } from './feature';
 import type { Provided } from './provided';

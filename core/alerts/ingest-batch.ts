@@ -4,8 +4,6 @@ import type { Silence } from './silence';
 import type { Storm } from './storm';
 import type { Subscription, SubscriptionRepository } from '../conversations/subscription';
 
-const stormKey = (conversationId: string, rule: string) => `${conversationId}\u0000${rule}`;
-
 /**
  * What one batch of notifications reads and writes while its alerts are decided one after
  * the other, inside the batch's unit of work. Each thing the batch needs is read from the
@@ -21,20 +19,24 @@ export class IngestBatch {
   private subscribed: Promise<Subscription[]> | undefined;
   private silences: Promise<Silence[]> | undefined;
   private readonly records = new Map<string, AlertRecord>();
-  private readonly deliveries: Delivery[] = [];
+  private readonly deliveries: Array<{ delivery: Delivery; joins?: { storm: Storm; member: AlertRecord } }> = [];
   private readonly deliveriesByAlert = new Map<string, Delivery[]>();
-  /** Per conversation: its deliveries within the storm window before the batch (capped, read once)... */
-  private readonly recentBefore = new Map<string, number>();
-  /** ...and the batch's own, not in the store until `write`. */
+  /** Per conversation, read once: its deliveries within the storm window before the batch (capped) and its latest storms... */
+  private readonly contexts = new Map<string, Promise<{ recentBefore: number; storms: Map<string, Storm> }>>();
+  /** ...and what the batch added since, not in the store until `write`. */
   private readonly added = new Map<string, number>();
-  private readonly storms = new Map<string, Storm | undefined>();
-  private readonly joins: Array<{ storm: Storm; member: AlertRecord }> = [];
 
   constructor(
     private readonly repo: AlertRepository,
     private readonly subscriptionRepo: SubscriptionRepository,
-    /** The rules the batch's alerts name: a conversation's latest storms of all of them are read in one step. */
-    private readonly rules: readonly string[],
+    private readonly routing: {
+      /** The rules the batch's alerts name: a conversation's latest storms of all of them are read in one step. */
+      readonly rules: readonly string[];
+      /** Deliveries after this (ms epoch) count towards a storm... */
+      readonly sinceMs: number;
+      /** ...counted up to this many. */
+      readonly atMost: number;
+    },
   ) {}
 
   /** The alerts topic's subscriptions, as read once for the batch. */
@@ -72,46 +74,55 @@ export class IngestBatch {
     this.records.set(record.alertId, record);
   }
 
-  /** Deliveries to the conversation after `sinceMs`, counted up to `atMost`, this batch's included. */
-  async deliveriesSince(conversationId: string, sinceMs: number, atMost: number): Promise<number> {
-    let before = this.recentBefore.get(conversationId);
-    if (before === undefined) {
-      before = await this.repo.countDeliveriesSince(conversationId, sinceMs, atMost);
-      this.recentBefore.set(conversationId, before);
-    }
-    return Math.min(atMost, before + (this.added.get(conversationId) ?? 0));
-  }
-
-  recordDelivery(delivery: Delivery): void {
-    this.deliveries.push(delivery);
-    const of = this.deliveriesByAlert.get(delivery.alertId);
-    if (of) of.push(delivery);
-    else this.deliveriesByAlert.set(delivery.alertId, [delivery]);
-    this.added.set(delivery.conversationId, (this.added.get(delivery.conversationId) ?? 0) + 1);
+  /** Deliveries to the conversation within the storm window (up to `atMost`), this batch's included. */
+  async recentDeliveries(conversationId: string): Promise<number> {
+    const { recentBefore } = await this.context(conversationId);
+    return Math.min(this.routing.atMost, recentBefore + (this.added.get(conversationId) ?? 0));
   }
 
   /** The rule's latest storm in the conversation, this batch's joins included. */
   async latestStorm(conversationId: string, rule: string): Promise<Storm | undefined> {
-    const key = stormKey(conversationId, rule);
-    if (!this.storms.has(key)) {
-      const rules = [...new Set([rule, ...this.rules])].filter((r) => !this.storms.has(stormKey(conversationId, r)));
-      for (const r of rules) this.storms.set(stormKey(conversationId, r), undefined);
-      for (const storm of await this.repo.latestStorms(conversationId, rules)) this.storms.set(stormKey(conversationId, storm.rule), storm);
+    const { storms } = await this.context(conversationId);
+    if (!storms.has(rule) && !this.routing.rules.includes(rule)) {
+      // A rule the batch did not announce (a held alert released): read on its own.
+      const latest = await this.repo.latestStorm(conversationId, rule);
+      if (latest) storms.set(rule, latest);
     }
-    return this.storms.get(key);
+    return storms.get(rule);
   }
 
-  /** The alert joins the storm (with what it is when the batch is written: a later notification of the batch may resolve it). */
-  joinStorm(storm: Storm, member: AlertRecord): void {
-    this.joins.push({ storm, member });
-    this.storms.set(stormKey(storm.conversationId, storm.rule), storm);
+  /** Records a delivery; one to a storm card (`joins`) adds its alert to the storm, as the alert is when the batch is written. */
+  async recordDelivery(delivery: Delivery, joins?: { storm: Storm; member: AlertRecord }): Promise<void> {
+    this.deliveries.push({ delivery, joins });
+    const of = this.deliveriesByAlert.get(delivery.alertId);
+    if (of) of.push(delivery);
+    else this.deliveriesByAlert.set(delivery.alertId, [delivery]);
+    this.added.set(delivery.conversationId, (this.added.get(delivery.conversationId) ?? 0) + 1);
+    if (joins) (await this.context(delivery.conversationId)).storms.set(joins.storm.rule, joins.storm);
   }
 
-  /** Writes what the batch decided: alerts first, then storms, then deliveries (a statement each). */
+  /** Writes what the batch decided: the alerts, then the deliveries with what they add to storms (a statement each). */
   async write(): Promise<void> {
     if (this.records.size > 0) await this.repo.saveAll([...this.records.values()]);
-    if (this.joins.length > 0)
-      await this.repo.joinStorms(this.joins.map(({ storm, member }) => ({ storm, member: this.records.get(member.alertId) ?? member })));
-    if (this.deliveries.length > 0) await this.repo.recordDeliveries(this.deliveries);
+    if (this.deliveries.length === 0) return;
+    await this.repo.recordDeliveries(
+      this.deliveries.map(({ delivery, joins }) => ({
+        delivery,
+        // A later notification of the batch may have resolved the member: the storm counts it as it is now.
+        joins: joins && { storm: joins.storm, member: this.records.get(joins.member.alertId) ?? joins.member },
+      })),
+    );
+  }
+
+  private context(conversationId: string): Promise<{ recentBefore: number; storms: Map<string, Storm> }> {
+    let context = this.contexts.get(conversationId);
+    if (!context) {
+      const { sinceMs, atMost, rules } = this.routing;
+      context = this.repo
+        .stormContext(conversationId, sinceMs, atMost, [...new Set(rules)])
+        .then(({ recent, latest }) => ({ recentBefore: recent, storms: new Map(latest.map((storm) => [storm.rule, storm])) }));
+      this.contexts.set(conversationId, context);
+    }
+    return context;
   }
 }

@@ -100,10 +100,9 @@ export class AlertIngestor {
   private async storeTogether(items: ReadonlyArray<{ readonly alert: Alert; readonly payload: string }>): Promise<IngestResult[]> {
     const { repo } = this.deps;
     const now = this.deps.clock.now();
-    const batch = new IngestBatch(
-      repo,
-      this.deps.subscriptions,
+    const batch = this.batch(
       items.map((item) => item.alert.rule),
+      now,
     );
     const receivedAt = now.toISOString();
     const claims = await repo.claimEvents(items.map(({ alert, payload }) => ({ dedupeKey: dedupeKey(alert), alertId: alert.alertId, receivedAt, payload })));
@@ -180,7 +179,7 @@ export class AlertIngestor {
       if (record?.monitorCondition !== 'Fired' || record.state === 'Closed' || this.deps.isHeld?.(record) === true) return 0;
       const now = this.deps.clock.now();
       if (await repo.findSilence(record.rule, alertTarget(record), now)) return 0;
-      const batch = new IngestBatch(repo, this.deps.subscriptions, [record.rule]);
+      const batch = this.batch([record.rule], now);
       await batch.loadDeliveries([alertId]);
       const existing = batch.deliveriesOf(alertId);
       const fresh = await this.route(record, existing, now.getTime(), batch);
@@ -189,6 +188,12 @@ export class AlertIngestor {
       await this.deps.onRouted?.([{ record, fresh }], await batch.subscriptions());
       return this.deps.publisher.publish(record, [...existing, ...fresh]);
     });
+  }
+
+  /** A batch at `now` for alerts of these rules (storms count deliveries within the window before `now`). */
+  private batch(rules: readonly string[], now: Date): IngestBatch {
+    const policy = this.deps.storm;
+    return new IngestBatch(this.deps.repo, this.deps.subscriptions, { rules, sinceMs: now.getTime() - policy.windowMs, atMost: policy.threshold + 1 });
   }
 
   /** New deliveries (recorded in the batch) for conversations whose subscriptions match and that have no card for this alert yet. */
@@ -203,23 +208,22 @@ export class AlertIngestor {
     }
     const fresh: Delivery[] = [];
     for (const conversationId of targets) {
-      const recent = await batch.deliveriesSince(conversationId, now - policy.windowMs, policy.threshold + 1);
-      let delivery: Delivery;
-      if (joinsStorm(recent, policy)) {
+      if (joinsStorm(await batch.recentDeliveries(conversationId), policy)) {
         const storm = await this.currentStorm(batch, conversationId, record.rule, now);
-        batch.joinStorm(storm, record);
-        delivery = {
+        const delivery: Delivery = {
           conversationId,
           alertId: record.alertId,
           cardKey: stormCardKey(conversationId, storm.rule, storm.generation),
           deliveredAt: now,
           storm: { rule: storm.rule, generation: storm.generation },
         };
+        await batch.recordDelivery(delivery, { storm, member: record });
+        fresh.push(delivery);
       } else {
-        delivery = { conversationId, alertId: record.alertId, cardKey: alertCardKey(record.alertId), deliveredAt: now };
+        const delivery: Delivery = { conversationId, alertId: record.alertId, cardKey: alertCardKey(record.alertId), deliveredAt: now };
+        await batch.recordDelivery(delivery);
+        fresh.push(delivery);
       }
-      batch.recordDelivery(delivery);
-      fresh.push(delivery);
     }
     return fresh;
   }

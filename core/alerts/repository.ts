@@ -23,6 +23,18 @@ export interface Delivery {
 /** A notification's dedupe key claimed (with the alert as stored before it), or found stored already. */
 export type ClaimedEvent = { readonly claimed: false } | { readonly claimed: true; readonly previous: AlertRecord | undefined };
 
+/** A delivery to record (recordDeliveries); one to a storm card says which storm, as it is now, and what its alert adds. */
+export interface DeliveryToRecord {
+  readonly delivery: Delivery;
+  readonly joins?: { readonly storm: Storm; readonly member: StormJoiner };
+}
+
+/** A conversation's recent deliveries (capped count) and latest storms, for routing (stormContext). */
+export interface StormContext {
+  readonly recent: number;
+  readonly latest: readonly Storm[];
+}
+
 /** One notification to claim: its dedupe key, its alert and the payload as received. */
 export interface EventClaim {
   readonly dedupeKey: string;
@@ -63,21 +75,22 @@ export interface AlertRepository {
   deliveriesOf(alertId: string): Promise<Delivery[]>;
   /** deliveriesOf for several alerts, in one step (in no particular order across alerts). */
   deliveriesOfAlerts(alertIds: readonly string[]): Promise<Delivery[]>;
-  /** Records each delivery; one a conversation already has for that alert is kept as it was. */
-  recordDeliveries(deliveries: readonly Delivery[]): Promise<void>;
-  /** Deliveries to a conversation with deliveredAt > sinceMs, counted up to `atMost`. */
-  countDeliveriesSince(conversationId: string, sinceMs: number, atMost: number): Promise<number>;
+  /**
+   * Records each delivery, in one step for all of them; one a conversation already has for
+   * that alert is kept as it was. A delivery to a storm card joins its alert to the storm:
+   * the storm's last time moves on, its card is marked for rendering, and the member is added
+   * to its running totals (however many of the deliveries join the same storm).
+   */
+  recordDeliveries(deliveries: readonly DeliveryToRecord[]): Promise<void>;
+  /**
+   * What routing an alert to a conversation needs to know, in one step: how many deliveries
+   * it had after `sinceMs` (counted up to `atMost`), and the latest storm of each of `rules`
+   * there (rules with no storm are left out).
+   */
+  stormContext(conversationId: string, sinceMs: number, atMost: number, rules: readonly string[]): Promise<StormContext>;
 
   /** The rule's latest storm in the conversation. */
   latestStorm(conversationId: string, rule: string): Promise<Storm | undefined>;
-  /** latestStorm for several rules of one conversation, in one step (rules with no storm are left out). */
-  latestStorms(conversationId: string, rules: readonly string[]): Promise<Storm[]>;
-  /**
-   * Alerts join storms: each storm's last time moves on, its card is marked for rendering,
-   * and its members are added to its running totals (call with recordDeliveries). One step
-   * for all of them, however many join the same storm.
-   */
-  joinStorms(joins: ReadonlyArray<{ readonly storm: Storm; readonly member: StormJoiner }>): Promise<void>;
   markStormDirty(conversationId: string, rule: string, generation: number): Promise<void>;
   /** Storms whose card must be rendered again, in key order (after `after`, at most `limit`), with the card's notifier key. */
   dirtyStorms(limit?: number, after?: StormCursor): Promise<Array<Storm & { readonly cardKey: string }>>;

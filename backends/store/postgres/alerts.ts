@@ -1,6 +1,15 @@
 import type { AlertRecord } from '../../../core/alerts/alert';
 import type { AlertFilter } from '../../../core/alerts/filter';
-import type { AlertRepository, ClaimedEvent, Delivery, EventClaim, StormCursor, StormJoiner } from '../../../core/alerts/repository';
+import type {
+  AlertRepository,
+  ClaimedEvent,
+  Delivery,
+  DeliveryToRecord,
+  EventClaim,
+  StormContext,
+  StormCursor,
+  StormJoiner,
+} from '../../../core/alerts/repository';
 import type { Silence } from '../../../core/alerts/silence';
 import { stormCardKey, type Storm, type StormMember, type StormView } from '../../../core/alerts/storm';
 import type { PostgresDatabase } from './database';
@@ -102,16 +111,16 @@ export class PostgresAlertRepository implements AlertRepository {
     // A key given twice is claimed by its first notification: only first ones are sent.
     const firsts = new Map<string, EventClaim>();
     for (const e of events) if (!firsts.has(e.dedupeKey)) firsts.set(e.dedupeKey, e);
-    // Key order: two replicas claiming overlapping keys wait for each other, never deadlock.
-    const claims = [...firsts.values()].sort((x, y) => (x.dedupeKey < y.dedupeKey ? -1 : x.dedupeKey > y.dedupeKey ? 1 : 0));
-    // One round trip: the insert claims the new keys (waiting for another replica's claim in flight), the join reads the alerts as they were.
+    // One round trip: the insert claims the new keys (in key order: two replicas claiming overlapping keys wait, never
+    // deadlock; a claim in flight on another replica is waited for), the join reads the alerts as they were.
     const rows = await this.db.query<{ dedupe_key: string; claimed: boolean; record_json: string | null }>(
-      `WITH input AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS i(dedupe_key, alert_id, received_at, payload)),
-            claim AS (INSERT INTO alert_events (dedupe_key, alert_id, received_at, payload) SELECT * FROM input ORDER BY dedupe_key COLLATE "C"
+      `WITH input AS (SELECT * FROM json_to_recordset($1::json) AS i(dedupe_key text, alert_id text, received_at text, payload text)),
+            claim AS (INSERT INTO alert_events (dedupe_key, alert_id, received_at, payload)
+                      SELECT dedupe_key, alert_id, received_at, payload FROM input ORDER BY dedupe_key COLLATE "C"
                       ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key)
        SELECT i.dedupe_key, c.dedupe_key IS NOT NULL AS claimed, a.record_json
          FROM input i LEFT JOIN claim c ON c.dedupe_key = i.dedupe_key LEFT JOIN alerts a ON a.alert_id = i.alert_id`,
-      [claims.map((e) => e.dedupeKey), claims.map((e) => e.alertId), claims.map((e) => e.receivedAt), claims.map((e) => e.payload)],
+      [JSON.stringify([...firsts.values()].map((e) => ({ dedupe_key: e.dedupeKey, alert_id: e.alertId, received_at: e.receivedAt, payload: e.payload })))],
       'alerts.claimEvents',
     );
     const byKey = new Map(rows.map((r) => [r.dedupe_key, r]));
@@ -146,16 +155,19 @@ export class PostgresAlertRepository implements AlertRepository {
   }
 
   async saveAll(records: readonly AlertRecord[]): Promise<void> {
+    const names = ['alert_id', 'short_id', 'rule', 'severity', 'monitor_condition', 'state', 'device_id', 'site', 'target', 'fired_at', 'record_json'] as const;
     // Alert id order: batches on two replicas that touch the same alerts lock them in one order.
-    const columns = [...records].sort((x, y) => (x.alertId < y.alertId ? -1 : x.alertId > y.alertId ? 1 : 0)).map(alertColumns);
-    const column = (i: number) => columns.map((c) => c[i]);
+    const rows = [...records]
+      .sort((x, y) => compareKeys([x.alertId], [y.alertId]))
+      .map((record) => Object.fromEntries(alertColumns(record).map((value, i) => [names[i], value])));
     await this.db.execute(
       `INSERT INTO alerts (alert_id, short_id, rule, severity, monitor_condition, state, device_id, site, target, fired_at, record_json)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+       SELECT * FROM json_to_recordset($1::json) AS r(alert_id text, short_id text, rule text, severity int, monitor_condition text, state text,
+                                                      device_id text, site text, target text, fired_at text, record_json text)
        ON CONFLICT (alert_id) DO UPDATE SET rule = excluded.rule, severity = excluded.severity, monitor_condition = excluded.monitor_condition,
          state = excluded.state, device_id = excluded.device_id, site = excluded.site, target = excluded.target,
          fired_at = excluded.fired_at, record_json = excluded.record_json`,
-      Array.from({ length: 11 }, (_, i) => column(i)),
+      [JSON.stringify(rows)],
       'alerts.saveAll',
     );
   }
@@ -204,32 +216,76 @@ export class PostgresAlertRepository implements AlertRepository {
     ).map(toDelivery);
   }
 
-  async recordDeliveries(deliveries: readonly Delivery[]): Promise<void> {
-    const ds = [...deliveries].sort((x, y) => compareKeys([x.conversationId, x.alertId], [y.conversationId, y.alertId]));
+  async recordDeliveries(deliveries: readonly DeliveryToRecord[]): Promise<void> {
+    const rows = [...deliveries]
+      .map(({ delivery: d }) => d)
+      .sort((x, y) => compareKeys([x.conversationId, x.alertId], [y.conversationId, y.alertId]))
+      .map((d) => ({
+        conversation_id: d.conversationId,
+        alert_id: d.alertId,
+        card_key: d.cardKey,
+        delivered_at: d.deliveredAt,
+        storm_rule: d.storm?.rule ?? null,
+        storm_generation: d.storm?.generation ?? null,
+      }));
+    const { storms, sites } = stormJoinTotals(deliveries.flatMap(({ joins }) => (joins ? [joins] : [])));
+    // One statement: the deliveries, what their members add to each storm, and to each storm's sites (each in key order, so
+    // replicas lock storms in one order and wait rather than deadlock). The tables have no trigger between them.
     await this.db.execute(
-      `INSERT INTO alert_deliveries (conversation_id, alert_id, card_key, delivered_at, storm_rule, storm_generation)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::int[])
-       ON CONFLICT (conversation_id, alert_id) DO NOTHING`,
+      `WITH delivered AS (
+         INSERT INTO alert_deliveries (conversation_id, alert_id, card_key, delivered_at, storm_rule, storm_generation)
+         SELECT * FROM json_to_recordset($1::json)
+           AS d(conversation_id text, alert_id text, card_key text, delivered_at bigint, storm_rule text, storm_generation int)
+         ON CONFLICT (conversation_id, alert_id) DO NOTHING),
+       joined AS (
+         INSERT INTO alert_storms (conversation_id, rule, generation, started_at, last_at, dirty, total, firing, severity, first_fired_at, last_fired_at)
+         SELECT conversation_id, rule, generation, started_at, last_at, true, total, firing, severity, first_fired_at, last_fired_at
+           FROM json_to_recordset($2::json) AS j(conversation_id text, rule text, generation int, started_at bigint, last_at bigint,
+                                                 total int, firing int, severity int, first_fired_at text, last_fired_at text)
+         ON CONFLICT (conversation_id, rule, generation) DO UPDATE SET
+           last_at = GREATEST(alert_storms.last_at, excluded.last_at), dirty = true, total = alert_storms.total + excluded.total,
+           firing = alert_storms.firing + excluded.firing, severity = LEAST(alert_storms.severity, excluded.severity),
+           first_fired_at = LEAST(alert_storms.first_fired_at, excluded.first_fired_at),
+           last_fired_at = GREATEST(alert_storms.last_fired_at, excluded.last_fired_at))
+       INSERT INTO alert_storm_sites (conversation_id, rule, generation, site, count)
+       SELECT * FROM json_to_recordset($3::json) AS x(conversation_id text, rule text, generation int, site text, count int)
+       ON CONFLICT (conversation_id, rule, generation, site) DO UPDATE SET count = alert_storm_sites.count + excluded.count`,
       [
-        ds.map((d) => d.conversationId),
-        ds.map((d) => d.alertId),
-        ds.map((d) => d.cardKey),
-        ds.map((d) => d.deliveredAt),
-        ds.map((d) => d.storm?.rule ?? null),
-        ds.map((d) => d.storm?.generation ?? null),
+        JSON.stringify(rows),
+        JSON.stringify(
+          storms.map((t) => ({
+            conversation_id: t.storm.conversationId,
+            rule: t.storm.rule,
+            generation: t.storm.generation,
+            started_at: t.storm.startedAt,
+            last_at: t.storm.lastAt,
+            total: t.total,
+            firing: t.firing,
+            severity: t.severity,
+            first_fired_at: t.firstFiredAt,
+            last_fired_at: t.lastFiredAt,
+          })),
+        ),
+        JSON.stringify(
+          sites.map((x) => ({ conversation_id: x.storm.conversationId, rule: x.storm.rule, generation: x.storm.generation, site: x.site, count: x.count })),
+        ),
       ],
       'alerts.recordDeliveries',
     );
+    const notes = this.db.transactionNotes();
+    for (const { storm } of storms) notes?.add(dirtyNote(storm.conversationId, storm.rule, storm.generation));
   }
 
-  async countDeliveriesSince(conversationId: string, sinceMs: number, atMost: number): Promise<number> {
+  async stormContext(conversationId: string, sinceMs: number, atMost: number, rules: readonly string[]): Promise<StormContext> {
     // Capped: the storm rule only asks "more than K?", and an uncapped count grows with the storm.
-    const [row] = await this.db.query<{ n: string }>(
-      'SELECT COUNT(*) AS n FROM (SELECT 1 FROM alert_deliveries WHERE conversation_id = $1 AND delivered_at > $2 LIMIT $3) AS recent',
-      [conversationId, sinceMs, atMost],
-      'alerts.countDeliveriesSince',
+    const [row] = await this.db.query<{ recent: string; latest: StormRow[] | null }>(
+      `SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM alert_deliveries WHERE conversation_id = $1 AND delivered_at > $2 LIMIT $3) AS r) AS recent,
+              (SELECT json_agg(s) FROM (SELECT DISTINCT ON (rule) * FROM alert_storms WHERE conversation_id = $1 AND rule = ANY($4::text[])
+                                         ORDER BY rule, generation DESC) AS s) AS latest`,
+      [conversationId, sinceMs, atMost, [...new Set(rules)]],
+      'alerts.stormContext',
     );
-    return Number(row?.n ?? 0);
+    return { recent: Number(row?.recent ?? 0), latest: (row?.latest ?? []).map(toStorm) };
   }
 
   async latestStorm(conversationId: string, rule: string): Promise<Storm | undefined> {
@@ -239,60 +295,6 @@ export class PostgresAlertRepository implements AlertRepository {
       'alerts.latestStorm',
     );
     return row ? toStorm(row) : undefined;
-  }
-
-  async latestStorms(conversationId: string, rules: readonly string[]): Promise<Storm[]> {
-    const rows = await this.db.query<StormRow>(
-      'SELECT DISTINCT ON (rule) * FROM alert_storms WHERE conversation_id = $1 AND rule = ANY($2::text[]) ORDER BY rule, generation DESC',
-      [conversationId, [...new Set(rules)]],
-      'alerts.latestStorms',
-    );
-    return rows.map(toStorm);
-  }
-
-  async joinStorms(joins: ReadonlyArray<{ readonly storm: Storm; readonly member: StormJoiner }>): Promise<void> {
-    const { storms, sites } = stormJoinTotals(joins);
-    // One upsert adds every storm's joined members to its totals; another their sites. Key order: no deadlock between replicas.
-    await this.db.execute(
-      `INSERT INTO alert_storms (conversation_id, rule, generation, started_at, last_at, dirty, total, firing, severity, first_fired_at, last_fired_at)
-       SELECT conversation_id, rule, generation, started_at, last_at, true, total, firing, severity, first_fired_at, last_fired_at
-         FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::bigint[], $6::int[], $7::int[], $8::int[], $9::text[], $10::text[])
-           AS j(conversation_id, rule, generation, started_at, last_at, total, firing, severity, first_fired_at, last_fired_at)
-       ON CONFLICT (conversation_id, rule, generation) DO UPDATE SET
-         last_at = GREATEST(alert_storms.last_at, excluded.last_at), dirty = true, total = alert_storms.total + excluded.total,
-         firing = alert_storms.firing + excluded.firing, severity = LEAST(alert_storms.severity, excluded.severity),
-         first_fired_at = LEAST(alert_storms.first_fired_at, excluded.first_fired_at),
-         last_fired_at = GREATEST(alert_storms.last_fired_at, excluded.last_fired_at)`,
-      [
-        storms.map((t) => t.storm.conversationId),
-        storms.map((t) => t.storm.rule),
-        storms.map((t) => t.storm.generation),
-        storms.map((t) => t.storm.startedAt),
-        storms.map((t) => t.storm.lastAt),
-        storms.map((t) => t.total),
-        storms.map((t) => t.firing),
-        storms.map((t) => t.severity),
-        storms.map((t) => t.firstFiredAt),
-        storms.map((t) => t.lastFiredAt),
-      ],
-      'alerts.joinStorms',
-    );
-    const notes = this.db.transactionNotes();
-    for (const { storm } of storms) notes?.add(dirtyNote(storm.conversationId, storm.rule, storm.generation));
-    if (sites.length === 0) return;
-    await this.db.execute(
-      `INSERT INTO alert_storm_sites (conversation_id, rule, generation, site, count)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::int[])
-       ON CONFLICT (conversation_id, rule, generation, site) DO UPDATE SET count = alert_storm_sites.count + excluded.count`,
-      [
-        sites.map((x) => x.storm.conversationId),
-        sites.map((x) => x.storm.rule),
-        sites.map((x) => x.storm.generation),
-        sites.map((x) => x.site),
-        sites.map((x) => x.count),
-      ],
-      'alerts.joinStormSites',
-    );
   }
 
   async markStormDirty(conversationId: string, rule: string, generation: number): Promise<void> {

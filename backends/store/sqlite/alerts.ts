@@ -1,6 +1,15 @@
 import type { AlertRecord } from '../../../core/alerts/alert';
 import type { AlertFilter } from '../../../core/alerts/filter';
-import type { AlertRepository, ClaimedEvent, Delivery, EventClaim, StormCursor, StormJoiner } from '../../../core/alerts/repository';
+import type {
+  AlertRepository,
+  ClaimedEvent,
+  Delivery,
+  DeliveryToRecord,
+  EventClaim,
+  StormContext,
+  StormCursor,
+  StormJoiner,
+} from '../../../core/alerts/repository';
 import type { Silence } from '../../../core/alerts/silence';
 import { stormCardKey, type Storm, type StormMember, type StormView } from '../../../core/alerts/storm';
 import type { Migration, SqliteDatabase } from './database';
@@ -313,26 +322,23 @@ export class SqliteAlertRepository implements Synchronous<AlertRepository> {
     return alertIds.flatMap((id) => this.deliveriesOf(id));
   }
 
-  recordDeliveries(deliveries: readonly Delivery[]): void {
-    for (const d of deliveries)
+  recordDeliveries(deliveries: readonly DeliveryToRecord[]): void {
+    for (const { delivery: d, joins } of deliveries) {
       this.s.recordDelivery.run(d.conversationId, d.alertId, d.cardKey, d.deliveredAt, d.storm?.rule ?? null, d.storm?.generation ?? null);
+      if (joins) this.joinStorm(joins.storm, joins.member);
+    }
   }
 
-  countDeliveriesSince(conversationId: string, sinceMs: number, atMost: number): number {
-    return this.s.countSince.get(conversationId, sinceMs, atMost) as number;
+  stormContext(conversationId: string, sinceMs: number, atMost: number, rules: readonly string[]): StormContext {
+    return {
+      recent: this.s.countSince.get(conversationId, sinceMs, atMost) as number,
+      latest: [...new Set(rules)].flatMap((rule) => this.latestStorm(conversationId, rule) ?? []),
+    };
   }
 
   latestStorm(conversationId: string, rule: string): Storm | undefined {
     const row = this.s.latestStorm.get(conversationId, rule) as StormRow | undefined;
     return row ? toStorm(row) : undefined;
-  }
-
-  latestStorms(conversationId: string, rules: readonly string[]): Storm[] {
-    return [...new Set(rules)].flatMap((rule) => this.latestStorm(conversationId, rule) ?? []);
-  }
-
-  joinStorms(joins: ReadonlyArray<{ readonly storm: Storm; readonly member: StormJoiner }>): void {
-    for (const { storm, member } of joins) this.joinStorm(storm, member);
   }
 
   private joinStorm(storm: Storm, member: StormJoiner): void {

@@ -188,7 +188,7 @@ describe.each(ADAPTERS)('alerts store contract on $name', (adapter) => {
     expect(await snapshot(together)).toEqual(expected);
   });
 
-  test('joinStorms adds every member of a batch to its storm, several to one storm, with their sites; recordDeliveries keeps a conversation’s first card of an alert', async () => {
+  test('recordDeliveries: storm deliveries add their members to their storms (several to one, with sites); a conversation keeps its first card of an alert; stormContext counts and finds the latest storms', async () => {
     const storm = (generation: number, lastAt: number) => ({ conversationId: 'ops', rule: 'Device offline', generation, startedAt: 1, lastAt });
     const member = (severity: StormJoiner['severity'], firedAt: string, site?: string, monitorCondition: 'Fired' | 'Resolved' = 'Fired'): StormJoiner => ({
       monitorCondition,
@@ -196,11 +196,15 @@ describe.each(ADAPTERS)('alerts store contract on $name', (adapter) => {
       firedAt,
       site,
     });
-    await store.alerts.joinStorms([{ storm: storm(1, 5), member: member(2, '2026-01-01T00:00:02.000Z', 'oslo') }]);
-    await store.alerts.joinStorms([
-      { storm: storm(1, 9), member: member(1, '2026-01-01T00:00:01.000Z', 'lyon') },
-      { storm: storm(1, 7), member: member(3, '2026-01-01T00:00:03.000Z', 'oslo', 'Resolved') },
-      { storm: storm(2, 9), member: member(0, '2026-01-01T00:00:09.000Z') },
+    const into = (alertId: string, s: ReturnType<typeof storm>, joiner: StormJoiner, deliveredAt = s.lastAt) => ({
+      delivery: { conversationId: s.conversationId, alertId, cardKey: `storm:${s.generation}`, deliveredAt, storm: { rule: s.rule, generation: s.generation } },
+      joins: { storm: s, member: joiner },
+    });
+    await store.alerts.recordDeliveries([into('s1', storm(1, 5), member(2, '2026-01-01T00:00:02.000Z', 'oslo'))]);
+    await store.alerts.recordDeliveries([
+      into('s2', storm(1, 9), member(1, '2026-01-01T00:00:01.000Z', 'lyon')),
+      into('s3', storm(1, 7), member(3, '2026-01-01T00:00:03.000Z', 'oslo', 'Resolved')),
+      into('s4', storm(2, 9), member(0, '2026-01-01T00:00:09.000Z')),
     ]);
     const first = await store.alerts.stormView(storm(1, 9), 10);
     expect(first).toMatchObject({
@@ -216,12 +220,15 @@ describe.each(ADAPTERS)('alerts store contract on $name', (adapter) => {
       { site: 'lyon', count: 1 },
     ]);
     expect(await store.alerts.latestStorm('ops', 'Device offline')).toMatchObject({ generation: 2, lastAt: 9 });
-    expect(await store.alerts.latestStorms('ops', ['Device offline', 'No storm', 'Device offline'])).toEqual([
-      { conversationId: 'ops', rule: 'Device offline', generation: 2, startedAt: 1, lastAt: 9 },
-    ]);
     expect((await store.alerts.dirtyStorms()).map((s) => s.generation)).toEqual([1, 2]);
+    // Four deliveries at 5, 9, 7 and 9: after 6, three; counted up to two.
+    expect(await store.alerts.stormContext('ops', 6, 2, ['Device offline', 'No storm', 'Device offline'])).toEqual({
+      recent: 2,
+      latest: [{ conversationId: 'ops', rule: 'Device offline', generation: 2, startedAt: 1, lastAt: 9 }],
+    });
+    expect(await store.alerts.stormContext('ops', 6, 10, [])).toEqual({ recent: 3, latest: [] });
 
-    const delivery = (conversationId: string, alertId: string, cardKey: string) => ({ conversationId, alertId, cardKey, deliveredAt: 1 });
+    const delivery = (conversationId: string, alertId: string, cardKey: string) => ({ delivery: { conversationId, alertId, cardKey, deliveredAt: 1 } });
     await store.alerts.recordDeliveries([delivery('ops', 'a1', 'alert:a1'), delivery('ops', 'a2', 'alert:a2'), delivery('dev', 'a1', 'alert:a1')]);
     await store.alerts.recordDeliveries([delivery('ops', 'a1', 'another')]);
     const of = await store.alerts.deliveriesOfAlerts(['a1', 'a2', 'a3']);
@@ -231,11 +238,18 @@ describe.each(ADAPTERS)('alerts store contract on $name', (adapter) => {
   test('in one unit of work: a storm joined, cleared and marked again is dirty; a subscription added is listed', async () => {
     const storm = { conversationId: 'ops', rule: 'Device offline', generation: 1, startedAt: 1, lastAt: 1 };
     const member: StormJoiner = { monitorCondition: 'Fired', severity: 1, firedAt: '2026-01-01T00:00:00.000Z', site: undefined };
+    const delivery = {
+      conversationId: 'ops',
+      alertId: 'a1',
+      cardKey: 'storm:ops:Device offline',
+      deliveredAt: 1,
+      storm: { rule: 'Device offline', generation: 1 },
+    };
     await store.unitOfWork.run(async () => {
       expect(await store.subscriptions.listForTopic('alerts')).toEqual([]);
       await store.subscriptions.add({ conversationId: 'ops', topic: 'alerts', filter: '', createdBy: 'test' });
       expect((await store.subscriptions.listForTopic('alerts')).map((s) => s.conversationId)).toEqual(['ops']);
-      await store.alerts.joinStorms([{ storm, member }]);
+      await store.alerts.recordDeliveries([{ delivery, joins: { storm, member } }]);
       await store.alerts.clearStormDirty(storm);
       await store.alerts.markStormDirty('ops', 'Device offline', 1);
     });
@@ -245,7 +259,7 @@ describe.each(ADAPTERS)('alerts store contract on $name', (adapter) => {
     await store.unitOfWork.run(async () => {
       await store.unitOfWork
         .run(async () => {
-          await store.alerts.joinStorms([{ storm, member }]);
+          await store.alerts.recordDeliveries([{ delivery, joins: { storm, member } }]);
           throw new Error('rolled back');
         })
         .catch(() => undefined);

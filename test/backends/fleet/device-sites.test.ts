@@ -1,4 +1,4 @@
-import { DeviceSites } from '../../../core/alerts/device-sites';
+import { DeviceSites } from '../../../backends/fleet/device-sites';
 
 describe('DeviceSites', () => {
   function world(sites: Record<string, string | undefined>) {
