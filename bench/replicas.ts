@@ -17,6 +17,7 @@
  * replicas as NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them).
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -118,7 +119,21 @@ async function settled(replicas: readonly ReplicaProcess[]): Promise<void> {
 async function ingest(label: string, count: number, databaseUrl: string | undefined): Promise<{ figures: Figure[] }> {
   const connector = await new RecordingConnector().start();
   const replicas = await startReplicas(count, databaseUrl, connector);
-  const front = new RoundRobinFront(replicas);
+  // Round robin over kept-alive connections (node:http, not fetch: the load generator shares the cores it measures).
+  const agent = new http.Agent({ keepAlive: true, maxSockets: SENDERS });
+  let turn = 0;
+  const postAlert = (body: string) =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const url = new URL(`${replicas[turn++ % replicas.length]!.url}/api/alerts?token=${TOKEN}`);
+      const request = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      });
+      request.on('error', reject);
+      request.end(body);
+    });
   const latencies: number[] = [];
   const problems = new Set<string>();
   let failed = 0;
@@ -133,12 +148,11 @@ async function ingest(label: string, count: number, databaseUrl: string | undefi
     });
     const t = performance.now();
     try {
-      const { response } = await front.post(`/api/alerts?token=${TOKEN}`, payload);
-      const text = await response.text();
-      if (response.ok) latencies.push(performance.now() - t);
+      const { status, text } = await postAlert(JSON.stringify(payload));
+      if (status >= 200 && status < 300) latencies.push(performance.now() - t);
       else {
         failed++;
-        problems.add(`HTTP ${response.status} ${text.slice(0, 120)}`);
+        problems.add(`HTTP ${status} ${text.slice(0, 120)}`);
       }
     } catch (error) {
       failed++;
@@ -167,6 +181,7 @@ async function ingest(label: string, count: number, databaseUrl: string | undefi
   const pgCpuPerAlert = (cpu(pgPids) - pgCpuBefore) / ALERTS;
   const benchCpu = process.cpuUsage(benchCpuBefore);
   const benchCpuPerAlert = (benchCpu.user + benchCpu.system) / 1000 / ALERTS;
+  agent.destroy();
   await Promise.all(replicas.map((r) => r.stop()));
   await connector.stop();
   if (problems.size > 0) console.log(`  ${label}: ${failed} alerts not answered 2xx: ${[...problems].slice(0, 3).join('; ')}`);

@@ -105,7 +105,10 @@ async function createAlertsFeature(deps: AlertsDeps, options: AlertsFeatureOptio
     options.stateClient ??
     (config.bot ? new RoutingAlertStateClient(createAzureAlertStateClient(), new LocalAlertStateClient(), isAlertsManagementId) : new LocalAlertStateClient());
   const service = new AlertService({ repo, unitOfWork, publisher, stateClient, clock, log });
-  const batcher = new IngestBatcher(ingestor, unitOfWork);
+  // SQLite flushes a committed batch to disk off the event loop while the next is stored (group commit): two in flight.
+  // PostgreSQL's commit is the server's; a second batch in flight would only split the arrivals into smaller transactions
+  // (each a dozen round trips, and on the same storm rows): one in flight, and the next batch takes all that queued meanwhile.
+  const batcher = new IngestBatcher(ingestor, unitOfWork, 256, commits?.deferred ? 2 : 1);
 
   const token = config.alertsWebhookToken ?? (config.bot ? undefined : randomBytes(32).toString('base64url'));
   const entra: EntraTokenOptions | undefined = config.bot?.tenantId

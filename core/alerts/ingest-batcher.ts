@@ -29,9 +29,10 @@ export class IngestBatcher {
     private readonly unitOfWork: UnitOfWork,
     private readonly maxBatch = 256,
     /**
-     * Batches being stored at once. Two: the next batch is stored while the store makes this
-     * one durable. More would only queue on the same storm rows (a batch holds their locks
-     * until it commits) in more, smaller transactions.
+     * Batches being stored at once. Two where the store makes a batch durable off the event
+     * loop (SQLite's group commit): the next is stored meanwhile. One where each batch costs
+     * round trips (PostgreSQL): more would split the arrivals into smaller transactions that
+     * queue on the same storm rows (a batch holds their locks until it commits).
      */
     private readonly maxInFlight = 2,
   ) {}
