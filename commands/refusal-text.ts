@@ -143,6 +143,8 @@ const TEXT: { readonly [C in RefusalCode]: (facts: RefusalFacts[C]) => string } 
     `Make it longer. Example: \`${ROLLOUT_WINDOW_EXAMPLE}\`.`,
   escalation_not_active: () => 'This alert is not being paged (it was acknowledged, closed or resolved, or never bound to a rotation), so nothing changed.',
   escalation_nobody_left: () => 'Nobody is left to escalate to: every level of the chain has been paged. Reassign… pages someone else of the rotation.',
+  escalation_member_not_in_rotation: (f) =>
+    `${f.memberId} is not one of the people of rotation ${f.rotation}, so nobody was paged; Reassign… offers the rotation's people.`,
   escalation_changed_meanwhile: () => 'Someone else changed this escalation at the same moment; nothing changed. Try again if it is still needed.',
 };
 

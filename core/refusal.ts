@@ -115,6 +115,8 @@ export interface RefusalFacts {
   /** Acknowledged, or never bound to a rotation. */
   readonly escalation_not_active: { readonly alertId: string };
   readonly escalation_nobody_left: { readonly alertId: string };
+  /** Reassign… named someone who is not (or no longer) among the rotation's people. */
+  readonly escalation_member_not_in_rotation: { readonly alertId: string; readonly memberId: string; readonly rotation: string };
   /** Another click (or the escalation tick) moved the escalation first. */
   readonly escalation_changed_meanwhile: { readonly alertId: string };
 }

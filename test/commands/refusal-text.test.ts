@@ -94,6 +94,7 @@ const SAMPLES: { [C in RefusalCode]: RefusalFacts[C] } = {
   rollout_window_shorter_than_soak: { window: 'Sat 02:00-02:03 Europe/Berlin weekly', lengthMs: 3 * 60_000, soakMs: 5 * 60_000 },
   escalation_not_active: { alertId: 'a-1' },
   escalation_nobody_left: { alertId: 'a-1' },
+  escalation_member_not_in_rotation: { alertId: 'a-1', memberId: 'zoe@contoso.com', rotation: 'berlin-ops' },
   escalation_changed_meanwhile: { alertId: 'a-1' },
 };
 
@@ -183,6 +184,12 @@ describe('refusal text', () => {
     expect(line('device_filter_tag_name_invalid')).toBe('`9x` is not a tag name I can match: start with a letter, then letters, digits or `_`.');
     expect(line('device_filter_update_status_unknown')).toBe('`exploded` is not an update status; use one of current, error.');
     expect(line('device_filter_contradiction')).toBe('`offline` contradicts the earlier `online`: no device can match both, so the filter matches nothing.');
+  });
+
+  it('Reassign… of someone outside the rotation names the rotation and nothing was paged', () => {
+    expect(line('escalation_member_not_in_rotation')).toBe(
+      "zoe@contoso.com is not one of the people of rotation berlin-ops, so nobody was paged; Reassign… offers the rotation's people.",
+    );
   });
 
   it('the message of the error itself is for logs: the code and the facts, no chat syntax', () => {
