@@ -2,7 +2,7 @@ import { resourceName, type AlertCondition, type AlertRecord, type Dimension } f
 import type { AlertCardInput } from '../core/alerts/card-renderer';
 import { logsAroundFireTime } from '../core/alerts/logs-query';
 import { SILENCE_DURATIONS_HOURS } from '../core/alerts/silence';
-import { executeAction, fitCard, openUrlAction, unfittedCard, type AdaptiveCard, type CardElement } from './card';
+import { executeAction, fitCard, noticeBlock, openUrlAction, unfittedCard, type AdaptiveCard, type CardElement } from './card';
 import { mentionEntities, notesSection, onCallLines, ONCALL_VERBS, pagingActions, readerCanAct, refreshOf } from './alert-oncall';
 import { formatDuration, isoDurationText } from '../core/text/duration';
 import { absoluteTime } from '../core/text/time';
@@ -22,13 +22,18 @@ export const ALERT_VERBS = {
 
 const fact = (title: string, value: string) => ({ title, value });
 
+export interface AlertCardOptions {
+  /** A line above the card for the one who clicked: why their click (Escalate, Reassign…) changed nothing. */
+  readonly notice?: string;
+}
+
 /**
  * One alert: what fired, where, the condition, when; buttons to act on it. Resolved = green,
  * with how long it lasted. When on call pages it: the @mention of the primary, notes with an
  * inline input, Escalate and Reassign…, the Runbook, and a copy per reader (refresh) that has
  * only the buttons their role allows. The personal page is this card too (`page`).
  */
-export function alertCard(input: AlertCardInput): AdaptiveCard {
+export function alertCard(input: AlertCardInput, options: AlertCardOptions = {}): AdaptiveCard {
   const { record, silence, now } = input;
   const resolved = record.monitorCondition === 'Resolved';
   const style = resolved ? RESOLVED_STYLE : severityStyle(record.severity);
@@ -50,6 +55,7 @@ export function alertCard(input: AlertCardInput): AdaptiveCard {
   ];
 
   const body: CardElement[] = [
+    ...(options.notice ? [noticeBlock(options.notice)] : []),
     {
       type: 'Container',
       style: style.container,

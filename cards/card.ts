@@ -50,6 +50,11 @@ export function openUrlAction(title: string, url: string): CardElement {
   return { type: 'Action.OpenUrl', title, url };
 }
 
+/** Shown on top of a card that answers a click which changed nothing: what happened instead, and who did it. */
+export function noticeBlock(text: string): CardElement {
+  return { type: 'Container', style: 'warning', items: [{ type: 'TextBlock', text, wrap: true, weight: 'Bolder' }] };
+}
+
 /** Byte size of the card as Teams receives it. */
 export function cardBytes(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value), 'utf8');

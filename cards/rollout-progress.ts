@@ -3,7 +3,7 @@ import type { RolloutDevice } from '../core/rollouts/model';
 import { ROLLOUT_TRANSITIONS, verbsFrom, type RolloutVerb } from '../core/rollouts/transitions';
 import type { RolloutView, WaveView } from '../core/rollouts/view';
 import type { GateResult } from '../core/rollouts/gates';
-import { card, executeAction, type AdaptiveCard, type CardElement } from './card';
+import { card, executeAction, noticeBlock, type AdaptiveCard, type CardElement } from './card';
 import { absoluteTime } from '../core/text/time';
 import { bar, duration, fmt, pct, ROLLOUT_VERBS, stateLabel } from './rollout-format';
 import { plain } from './plain';
@@ -105,11 +105,6 @@ function totals(view: RolloutView): CardElement {
       cell('skipped', t.skippedOffline + t.canceled),
     ],
   };
-}
-
-/** Shown on top of a card that answers a click which changed nothing: what happened instead, and who did it. */
-export function noticeBlock(text: string): CardElement {
-  return { type: 'Container', style: 'warning', items: [{ type: 'TextBlock', text, wrap: true, weight: 'Bolder' }] };
 }
 
 /**

@@ -2,11 +2,12 @@ import type { DeviceFilter, DevicePage } from '../core/ports/fleet';
 import { deviceListCard, MAX_TOKENS, type DeviceListRow } from '../cards/device-list';
 import { FLEET_VERBS } from '../cards/device-status';
 import type { AdaptiveCard } from '../cards/card';
-import { FILTER_HELP, formatDeviceFilter, parseDeviceFilter } from '../core/fleet/device-filter';
+import { formatDeviceFilter, parseDeviceFilter } from '../core/fleet/device-filter';
 import { formatRelativeTime } from '../core/text/relative-time';
 import { firmwareOf, tagOf } from '../core/fleet/twin-view';
 import type { TurnContext as Turn } from './context';
 import { parseError, parsed, type CardActionSpec as ActionSpec, type CommandSpec as Spec } from './spec';
+import { DEVICE_FILTER_HELP, refusalText } from './refusal-text';
 import type { DeviceServices } from './status';
 import { UserError } from './user-error';
 
@@ -71,7 +72,7 @@ export const devicesCommand: CommandSpec<{ filter: DeviceFilter }> = {
   role: 'viewer',
   parse(input) {
     const result = parseDeviceFilter(input);
-    return result.ok ? parsed({ filter: result.filter }) : parseError(result.error);
+    return result.ok ? parsed({ filter: result.filter }) : parseError(refusalText(result.refusal));
   },
   async run(ctx, { filter }) {
     await ctx.reply(await deviceListPage(ctx, filter, [''], 0));
@@ -90,7 +91,7 @@ export const devicesPageAction: CardActionSpec<PageData> = {
   role: 'viewer',
   parse(data) {
     const filter = typeof data.filter === 'string' ? parseDeviceFilter(data.filter) : undefined;
-    if (!filter?.ok) return parseError(`filter is not valid. ${FILTER_HELP}`);
+    if (!filter?.ok) return parseError(`filter is not valid. ${DEVICE_FILTER_HELP}`);
     const tokens = data.tokens;
     if (!Array.isArray(tokens) || tokens.length === 0 || tokens.length > MAX_TOKENS + 1 || !tokens.every((t) => typeof t === 'string' && t.length <= 4096)) {
       return parseError('tokens must be a short list of page tokens.');

@@ -3,11 +3,12 @@ import { FLEET_VERBS } from '../cards/device-status';
 import { fleetSummaryCard } from '../cards/fleet-summary';
 import { absoluteTime } from '../core/text/time';
 import type { AdaptiveCard } from '../cards/card';
-import { FILTER_HELP, formatDeviceFilter, parseDeviceFilter } from '../core/fleet/device-filter';
+import { formatDeviceFilter, parseDeviceFilter } from '../core/fleet/device-filter';
 import { formatRelativeTime } from '../core/text/relative-time';
 import { isUpdating, tagOf } from '../core/fleet/twin-view';
 import type { TurnContext as Turn } from './context';
 import { parseError, parsed, type CardActionSpec as ActionSpec, type CommandSpec as Spec } from './spec';
+import { DEVICE_FILTER_HELP, refusalText } from './refusal-text';
 import { firstPage } from './devices';
 import type { DeviceServices } from './status';
 
@@ -55,7 +56,7 @@ export const fleetCommand: CommandSpec<{ filter: DeviceFilter }> = {
   role: 'viewer',
   parse(input) {
     const result = parseDeviceFilter(input);
-    return result.ok ? parsed({ filter: result.filter }) : parseError(result.error);
+    return result.ok ? parsed({ filter: result.filter }) : parseError(refusalText(result.refusal));
   },
   async run(ctx, { filter }) {
     await ctx.typing();
@@ -68,7 +69,7 @@ export const fleetRefreshAction: CardActionSpec<{ filter: DeviceFilter }> = {
   role: 'viewer',
   parse(data) {
     const result = typeof data.filter === 'string' ? parseDeviceFilter(data.filter) : undefined;
-    return result?.ok ? parsed({ filter: result.filter }) : parseError(`filter is not valid. ${FILTER_HELP}`);
+    return result?.ok ? parsed({ filter: result.filter }) : parseError(`filter is not valid. ${DEVICE_FILTER_HELP}`);
   },
   async run(ctx, { filter }) {
     return { card: await fleetSummary(ctx, filter) };

@@ -4,7 +4,6 @@ import { hasRole } from '../core/access/roles';
 import type { AlertService } from '../core/alerts/service';
 import type { Clock } from '../core/clock';
 import type { AppConfig } from '../core/config/config';
-import { peopleOf } from '../core/oncall/card-extras';
 import type { Escalator } from '../core/oncall/escalator';
 import { isActor, type OnCallService } from '../core/oncall/service';
 import { noteProblem } from '../core/oncall/timeline';
@@ -47,13 +46,19 @@ async function addNote(ctx: TurnContext, alertId: string, text: string): Promise
 
 /**
  * The alert card as it is now in this turn's conversation (the mention, when it is the one
- * paging), for this reader when `reader` is given: the answer to a click or a refresh.
+ * paging), for this reader when `reader` is given, with `notice` on top when the click changed
+ * nothing: the answer to a click or a refresh.
  */
-export async function alertCardFor(ctx: TurnContext, alertId: string, reader?: { canAct: boolean; onCall: boolean }): Promise<AdaptiveCard | undefined> {
+export async function alertCardFor(
+  ctx: TurnContext,
+  alertId: string,
+  options: { reader?: { canAct: boolean; onCall: boolean }; notice?: string } = {},
+): Promise<AdaptiveCard | undefined> {
   const alerts = ctx.services.alerts;
   const record = await alerts.get(alertId);
   if (!record) return undefined;
-  return alertCard(await alerts.cardInput(record, { conversationId: ctx.conversation.conversationId, ...(reader ? { reader } : {}) }));
+  const { reader, notice } = options;
+  return alertCard(await alerts.cardInput(record, { conversationId: ctx.conversation.conversationId, ...(reader ? { reader } : {}) }), { notice });
 }
 
 export const alertNoteCommand: CommandSpec<{ id: string; text: string }> = {
@@ -94,6 +99,12 @@ async function answer(ctx: TurnContext, alertId: string, done: string): Promise<
   return card ? { card } : { message: done };
 }
 
+/**
+ * A refused Escalate or Reassign… (nobody is paged any more, nobody left, another click first, someone
+ * outside the rotation): the clicker's card becomes the alert as it is now, with dispatch's line on top.
+ */
+const currentCardWith = (ctx: TurnContext, alertId: string, refused: { line: string }) => alertCardFor(ctx, alertId, { notice: refused.line });
+
 const idData = (data: Record<string, unknown>) => (typeof data.id === 'string' && data.id ? parsed(data.id) : parseError('no alert id'));
 
 export const oncallNoteAction: CardActionSpec<{ id: string; note: string }> = {
@@ -118,6 +129,7 @@ export const oncallEscalateAction: CardActionSpec<string> = {
     const paged = await paging(ctx).escalator.escalate(id, ctx.actor.name);
     return answer(ctx, id, `Escalated to ${paged.name}.`);
   },
+  afterRefusal: (ctx, id, refused) => currentCardWith(ctx, id, refused),
 };
 
 export const oncallReassignAction: CardActionSpec<{ id: string; member: string }> = {
@@ -129,14 +141,11 @@ export const oncallReassignAction: CardActionSpec<{ id: string; member: string }
       ? parsed({ id: data.id, member: data.member })
       : parseError('no alert id or person'),
   async run(ctx, { id, member }): Promise<CardActionResult> {
-    const { oncall, escalator } = paging(ctx);
-    const state = await oncall.escalations.get(id);
-    const people = state ? await peopleOf(oncall, state) : [];
-    const person = people.find((p) => p.id.toLowerCase() === member.toLowerCase());
-    if (!person) return { message: `${member} is not in this alert's rotation; Reassign… offers its people.` };
-    const paged = await escalator.reassign(id, person, ctx.actor.name);
+    // The escalator refuses someone outside the rotation (a picker from before the rotation changed).
+    const paged = await paging(ctx).escalator.reassign(id, member, ctx.actor.name);
     return answer(ctx, id, `Reassigned to ${paged.name}: paged now.`);
   },
+  afterRefusal: (ctx, { id }, refused) => currentCardWith(ctx, id, refused),
 };
 
 /** Universal Actions refresh: each reader sees the buttons their role allows, and the one on call is told so. */
@@ -149,7 +158,7 @@ export const oncallRefreshAction: CardActionSpec<string> = {
     // The one being paged now (the last page sent), or the primary before any personal page.
     const current = state?.pages[Math.max(0, state.nextPage - 1)]?.member;
     const onCall = current !== undefined && isActor(current, ctx.actor);
-    const card = await alertCardFor(ctx, id, { canAct: hasRole(ctx.actor.role, 'operator'), onCall });
+    const card = await alertCardFor(ctx, id, { reader: { canAct: hasRole(ctx.actor.role, 'operator'), onCall } });
     return card ? { card } : { message: 'There is no such alert any more.' };
   },
 };

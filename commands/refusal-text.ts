@@ -91,6 +91,14 @@ const TEXT: { readonly [C in RefusalCode]: (facts: RefusalFacts[C]) => string } 
   alert_filter_term_unknown: (f) => `I don't understand \`${f.term}\` in the filter; ${ALERT_FILTER_HELP}.`,
   alert_filter_severity_range_empty: (f) => `The severity range is empty (Sev${f.minSeverity} to Sev${f.maxSeverity}); ${ALERT_FILTER_HELP}.`,
   alert_filter_page_without_rotation: () => '`page:` goes with a rotation to page, e.g. `oncall:berlin-ops page:sev<=2`.',
+  device_filter_term_unknown: (f) =>
+    `I don't know the filter term \`${f.term}\`.${f.suggestions.length > 0 ? ` Did you mean ${f.suggestions.map((t) => `\`${t}\``).join(' or ')}?` : ''} ${DEVICE_FILTER_HELP}`,
+  device_filter_term_without_value: (f) => `\`${f.term}\` has no value; write it like \`${f.key}:value\`.`,
+  device_filter_value_invalid: (f) =>
+    `\`${f.value}\` (in \`${f.term}\`) is not a value I can match: use letters, digits, \`.\`, \`-\`, \`_\` or \`+\`, at most 64 characters.`,
+  device_filter_tag_name_invalid: (f) => `\`${f.name}\` is not a tag name I can match: start with a letter, then letters, digits or \`_\`.`,
+  device_filter_update_status_unknown: (f) => `\`${f.value}\` is not an update status; use one of ${f.known.join(', ')}.`,
+  device_filter_contradiction: (f) => `\`${f.term}\` contradicts the earlier \`${f.earlier}\`: no device can match both, so the filter matches nothing.`,
   waves_missing: () => 'Give the waves as cumulative percentages, e.g. `waves 1,10,50,100`.',
   waves_too_many: (f) => `${f.count} waves is too many; use at most ${f.max}, e.g. \`waves 1,10,50,100\`.`,
   wave_not_a_percentage: (f) => `\`${f.part}\` is not a percentage between 0 and 100 (waves are cumulative, e.g. \`1,10,50,100\`).`,
@@ -135,11 +143,17 @@ const TEXT: { readonly [C in RefusalCode]: (facts: RefusalFacts[C]) => string } 
     `Make it longer. Example: \`${ROLLOUT_WINDOW_EXAMPLE}\`.`,
   escalation_not_active: () => 'This alert is not being paged (it was acknowledged, closed or resolved, or never bound to a rotation), so nothing changed.',
   escalation_nobody_left: () => 'Nobody is left to escalate to: every level of the chain has been paged. Reassign… pages someone else of the rotation.',
+  escalation_member_not_in_rotation: (f) =>
+    `${f.memberId} is not one of the people of rotation ${f.rotation}, so nobody was paged; Reassign… offers the rotation's people.`,
   escalation_changed_meanwhile: () => 'Someone else changed this escalation at the same moment; nothing changed. Try again if it is still needed.',
 };
 
 const ALERT_FILTER_HELP =
   'use sev<=N (N 0–4, Sev0 is the worst), site:NAME, device:ID, rule:NAME (quote names with spaces: rule:"Device offline"), oncall:ROTATION (mention and page its on-call person; page:sev<=N, default 1), e.g. `sev<=2 site:berlin oncall:berlin-ops`';
+
+/** How to write a device filter: the end of its refusals' lines, and the answer to a button whose filter cannot be read. */
+export const DEVICE_FILTER_HELP =
+  'Filter terms (combine with spaces): `site:<site>`, `ring:<ring>`, `model:<model>`, `fw:<version>`, `tag.<name>:<value>`, `online`, `offline`, `enabled`, `disabled`, `update:<status>`.';
 
 const rotationExample = ` Example: \`${ROTATION_EXAMPLE}\`.`;
 const overrideExample = (rotation: string) => `oncall override ${rotation} me 4h`;

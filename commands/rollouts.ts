@@ -94,7 +94,7 @@ function parsePlanWithoutWindow(input: string): ParseResult<PlanArgs> {
   let filter: DeviceFilter = {};
   if (filterText.trim()) {
     const result = parseDeviceFilter(filterText);
-    if (!result.ok) return parseError(result.error);
+    if (!result.ok) return parseError(refusalText(result.refusal));
     filter = result.filter;
   }
   let waves: number[] | undefined;

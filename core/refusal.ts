@@ -54,6 +54,16 @@ export interface RefusalFacts {
   readonly alert_filter_term_unknown: { readonly term: string };
   readonly alert_filter_severity_range_empty: { readonly minSeverity: number; readonly maxSeverity: number };
   readonly alert_filter_page_without_rotation: { readonly filter: string };
+  // ------------------------------------------------------------ device filters (`devices`, `fleet`, rollout targets)
+  /** `suggestions`: filter words close to the unknown one, as written in a filter (`site:`, `online`). */
+  readonly device_filter_term_unknown: { readonly term: string; readonly suggestions: readonly string[] };
+  readonly device_filter_term_without_value: { readonly term: string; readonly key: string };
+  /** Values are matched exactly, from a safe charset (core/fleet/device-filter.ts). */
+  readonly device_filter_value_invalid: { readonly term: string; readonly value: string };
+  readonly device_filter_tag_name_invalid: { readonly term: string; readonly name: string };
+  readonly device_filter_update_status_unknown: { readonly term: string; readonly value: string; readonly known: readonly string[] };
+  /** Two terms no device can both match (online offline, site:a site:b): `earlier` as written. */
+  readonly device_filter_contradiction: { readonly term: string; readonly earlier: string };
   // ------------------------------------------------------------ rollout waves (`waves 1,10,50,100`)
   readonly waves_missing: { readonly text: string };
   readonly waves_too_many: { readonly count: number; readonly max: number };
@@ -105,6 +115,8 @@ export interface RefusalFacts {
   /** Acknowledged, or never bound to a rotation. */
   readonly escalation_not_active: { readonly alertId: string };
   readonly escalation_nobody_left: { readonly alertId: string };
+  /** Reassign… named someone who is not (or no longer) among the rotation's people. */
+  readonly escalation_member_not_in_rotation: { readonly alertId: string; readonly memberId: string; readonly rotation: string };
   /** Another click (or the escalation tick) moved the escalation first. */
   readonly escalation_changed_meanwhile: { readonly alertId: string };
 }

@@ -1,19 +1,11 @@
 import type { DeviceFilter, FwUpdateStatus } from '../ports/fleet';
+import { Refusal, type RefusalCode, type RefusalFacts } from '../refusal';
 import { rankNearest } from '../text/nearest';
 
-/**
- * The device filter language, shared by `devices`, `fleet`, rollout targets and
- * subscriptions. Terms are separated by spaces and all must hold (AND):
- *
- *   site:berlin  ring:canary  model:x200  fw:1.2.0  tag.<name>:<value>
- *   online  offline  enabled  disabled  update:<fwUpdateStatus>
- *
- * `key=value` is accepted as well as `key:value` (rollouts write `ring=canary`).
- */
-export const FILTER_HELP =
-  'Filter terms (combine with spaces): `site:<site>`, `ring:<ring>`, `model:<model>`, `fw:<version>`, `tag.<name>:<value>`, `online`, `offline`, `enabled`, `disabled`, `update:<status>`.';
+/** Parsed, or refused with what is wrong (commands/refusal-text.ts words it, with how to write a filter). */
+export type FilterParseResult = { ok: true; filter: DeviceFilter } | { ok: false; refusal: Refusal };
 
-export type FilterParseResult = { ok: true; filter: DeviceFilter } | { ok: false; error: string };
+const refused = <C extends RefusalCode>(code: C, facts: RefusalFacts[C]): FilterParseResult => ({ ok: false, refusal: new Refusal(code, facts) });
 
 const KEYS = ['site', 'ring', 'model', 'fw', 'update'] as const;
 const KEY_ALIASES: Record<string, (typeof KEYS)[number]> = { firmware: 'fw', version: 'fw', status: 'update', fwupdatestatus: 'update' };
@@ -25,6 +17,16 @@ const VALUE = /^[A-Za-z0-9][A-Za-z0-9._\-+]{0,63}$/;
 /** Tag names a filter may name; the adapters check it again, as the name goes into a query path. */
 export const TAG_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
+/**
+ * The device filter language, shared by `devices`, `fleet`, rollout targets and
+ * subscriptions. Terms are separated by spaces and all must hold (AND):
+ *
+ *   site:berlin  ring:canary  model:x200  fw:1.2.0  tag.<name>:<value>
+ *   online  offline  enabled  disabled  update:<fwUpdateStatus>
+ *
+ * `key=value` is accepted as well as `key:value` (rollouts write `ring=canary`). A term that cannot
+ * be matched is refused with a code and its facts (core/refusal.ts), never with words.
+ */
 export function parseDeviceFilter(text: string): FilterParseResult {
   const terms = text.trim().split(/\s+/).filter(Boolean);
   const out: {
@@ -37,11 +39,14 @@ export function parseDeviceFilter(text: string): FilterParseResult {
     fwUpdateStatus?: FwUpdateStatus;
     tags?: Record<string, string>;
   } = {};
-  const set = <K extends keyof typeof out>(key: K, value: (typeof out)[K], term: string): string | undefined => {
+  // The term that set each field (and each tag), to name it when a later term contradicts it.
+  const setBy: Partial<Record<keyof typeof out, string>> = {};
+  const tagSetBy: Record<string, string> = {};
+  const set = <K extends keyof typeof out>(key: K, value: (typeof out)[K], term: string): FilterParseResult | undefined => {
     const existing = out[key];
-    if (existing !== undefined && existing !== value)
-      return `\`${term}\` contradicts an earlier term (${String(existing)}); a device has only one, so nothing would match.`;
+    if (existing !== undefined && existing !== value) return refused('device_filter_contradiction', { term, earlier: setBy[key] ?? String(existing) });
     out[key] = value;
+    setBy[key] ??= term;
     return undefined;
   };
 
@@ -52,45 +57,43 @@ export function parseDeviceFilter(text: string): FilterParseResult {
         lower === 'online' || lower === 'offline'
           ? set('connection', lower === 'online' ? 'Connected' : 'Disconnected', term)
           : set('status', lower as 'enabled' | 'disabled', term);
-      if (problem) return fail(problem);
+      if (problem) return problem;
       continue;
     }
     const sep = term.search(/[:=]/);
-    if (sep <= 0) return fail(unknownTerm(term));
+    if (sep <= 0) return unknownTerm(term);
     const rawKey = term.slice(0, sep).toLowerCase();
     const value = term.slice(sep + 1);
-    if (value === '') return fail(`\`${term}\` has no value; write it like \`${rawKey}:value\`.`);
-    if (!VALUE.test(value)) {
-      return fail(`\`${value}\` (in \`${term}\`) is not a value I can match: use letters, digits, \`.\`, \`-\`, \`_\` or \`+\`, at most 64 characters.`);
-    }
+    if (value === '') return refused('device_filter_term_without_value', { term, key: rawKey });
+    if (!VALUE.test(value)) return refused('device_filter_value_invalid', { term, value });
 
     if (rawKey.startsWith('tag.')) {
       const name = term.slice(4, sep);
-      if (!TAG_NAME.test(name)) return fail(`\`${name}\` is not a tag name I can match: start with a letter, then letters, digits or \`_\`.`);
+      if (!TAG_NAME.test(name)) return refused('device_filter_tag_name_invalid', { term, name });
       const lowerName = name.toLowerCase();
       if (lowerName === 'site' || lowerName === 'ring' || lowerName === 'model') {
         const problem = set(lowerName, value, term);
-        if (problem) return fail(problem);
+        if (problem) return problem;
         continue;
       }
       out.tags ??= {};
       const tags = out.tags;
-      if (tags[name] !== undefined && tags[name] !== value)
-        return fail(`\`${term}\` contradicts an earlier \`tag.${name}:${tags[name]}\`; nothing would match.`);
+      if (tags[name] !== undefined && tags[name] !== value) return refused('device_filter_contradiction', { term, earlier: tagSetBy[name]! });
       tags[name] = value;
+      tagSetBy[name] ??= term;
       continue;
     }
 
     const key = (KEYS as readonly string[]).includes(rawKey) ? (rawKey as (typeof KEYS)[number]) : KEY_ALIASES[rawKey];
-    if (!key) return fail(unknownTerm(term));
-    let problem: string | undefined;
+    if (!key) return unknownTerm(term);
+    let problem: FilterParseResult | undefined;
     if (key === 'fw') problem = set('firmware', value, term);
     else if (key === 'update') {
       const status = value.toLowerCase() as FwUpdateStatus;
-      if (!UPDATE_STATUSES.includes(status)) return fail(`\`${value}\` is not an update status; use one of ${UPDATE_STATUSES.join(', ')}.`);
+      if (!UPDATE_STATUSES.includes(status)) return refused('device_filter_update_status_unknown', { term, value, known: UPDATE_STATUSES });
       problem = set('fwUpdateStatus', status, term);
     } else problem = set(key, value, term);
-    if (problem) return fail(problem);
+    if (problem) return problem;
   }
   return { ok: true, filter: out };
 }
@@ -115,12 +118,10 @@ export function describeDeviceFilter(filter: DeviceFilter): string {
   return formatDeviceFilter(filter) || 'all devices';
 }
 
-function unknownTerm(term: string): string {
+/** An unknown word, with the filter words close to it (`site:` for `sitee:berlin`). */
+function unknownTerm(term: string): FilterParseResult {
   const word = term.split(/[:=]/)[0]!.toLowerCase();
   const known = [...KEYS, ...Object.keys(KEY_ALIASES), ...FLAGS, 'tag'];
-  const best = rankNearest(word, known, { maxDistance: 2, bestOnly: true }).map((k) => `\`${k}${(FLAGS as readonly string[]).includes(k) ? '' : ':'}\``);
-  const hint = best.length > 0 ? ` Did you mean ${best.join(' or ')}?` : '';
-  return `I don't know the filter term \`${term}\`.${hint} ${FILTER_HELP}`;
+  const suggestions = rankNearest(word, known, { maxDistance: 2, bestOnly: true }).map((k) => ((FLAGS as readonly string[]).includes(k) ? k : `${k}:`));
+  return refused('device_filter_term_unknown', { term, suggestions });
 }
-
-const fail = (error: string): FilterParseResult => ({ ok: false, error });

@@ -7,6 +7,7 @@ import { acknowledged, duePage, escalateNow, pageSent, reassign, startEscalation
 import type { OnCallService } from './service';
 import type { Member } from './rotation';
 import { BOT_ACTOR } from './timeline';
+import { peopleOf } from './card-extras';
 import { Refusal } from '../refusal';
 
 /** What the escalator needs to know of an alert: is it still waiting for someone? */
@@ -133,9 +134,14 @@ export class Escalator {
     if (state) await this.deps.oncall.escalations.update(acknowledged(state, by, this.deps.clock.now()));
   }
 
-  /** Reassign…: `member` is paged now instead; the chain goes on from them if they do not acknowledge either. Returns whom. */
-  async reassign(alertId: string, member: Member, by: string): Promise<Member> {
+  /**
+   * Reassign…: the rotation's person `memberId` is paged now instead; the chain goes on from them if
+   * they do not acknowledge either. Someone outside the rotation (a stale picker) is refused. Returns whom.
+   */
+  async reassign(alertId: string, memberId: string, by: string): Promise<Member> {
     const state = await this.paging(alertId);
+    const member = (await peopleOf(this.deps.oncall, state)).find((p) => p.id.toLowerCase() === memberId.toLowerCase());
+    if (!member) throw new Refusal('escalation_member_not_in_rotation', { alertId, memberId, rotation: state.rotation });
     if (!(await this.deps.oncall.escalations.update(reassign(state, member, this.deps.clock.now()))))
       throw new Refusal('escalation_changed_meanwhile', { alertId });
     await this.deps.oncall.timeline.append({ alertId, at: this.deps.clock.now().toISOString(), kind: 'reassigned', actor: by, detail: `to ${member.name}` });

@@ -5,6 +5,10 @@ import type { FleetClient } from '../../core/ports/fleet';
 import type { LogsClient } from '../../core/ports/logs';
 import { fleetWorld, textOf } from './fleet-world';
 
+/** How a device filter is written: the end of a refusal of an unknown word, and of a button whose filter cannot be read. */
+const FILTER_TERMS =
+  'Filter terms (combine with spaces): `site:<site>`, `ring:<ring>`, `model:<model>`, `fw:<version>`, `tag.<name>:<value>`, `online`, `offline`, `enabled`, `disabled`, `update:<status>`.';
+
 const actionsOf = (card: AdaptiveCard) => (card.actions ?? []) as Array<{ title: string; verb?: string; data?: Record<string, unknown> }>;
 
 describe('status <device>', () => {
@@ -126,10 +130,24 @@ describe('devices [filter]', () => {
     w.harness.close();
   });
 
-  test('a bad filter gets the usage and what is wrong', async () => {
+  test('a bad filter gets what is wrong, then the usage', async () => {
     const w = await fleetWorld();
     await dispatchMessage(w.ctx(), 'devices sitee:berlin');
-    expect(textOf(w.replies[0])).toMatch(/Did you mean `site:`/);
+    await dispatchMessage(w.ctx(), 'devices update:exploded');
+    await dispatchMessage(w.ctx(), 'devices tag.floor:3 tag.floor:4');
+    const usage = '\n\nUsage: `devices [filter]` — for example `devices`, `devices offline`. Type `help devices` for details.';
+    expect(w.replies).toEqual([
+      `I don't know the filter term \`sitee:berlin\`. Did you mean \`site:\`? ${FILTER_TERMS}${usage}`,
+      `\`exploded\` is not an update status; use one of current, downloading, verifying, applying, rebooting, error, rolledback.${usage}`,
+      `\`tag.floor:4\` contradicts the earlier \`tag.floor:3\`: no device can match both, so the filter matches nothing.${usage}`,
+    ]);
+    w.harness.close();
+  });
+
+  test('a page button whose filter cannot be read says how filters are written', async () => {
+    const w = await fleetWorld();
+    const result = await dispatchCardAction(w.ctx(), 'devices.page', { filter: 'sitee:berlin', tokens: [''], base: 0 });
+    expect(result).toEqual({ message: `This button sent something I can't use: filter is not valid. ${FILTER_TERMS}` });
     w.harness.close();
   });
 
@@ -176,6 +194,21 @@ describe('fleet', () => {
     expect(text).toMatch(/"title":"device-12","value":"never · oslo".*"title":"device-11","value":"10 h ago · oslo"/);
     const refreshed = await dispatchCardAction(w.ctx(), 'fleet.refresh', actionsOf(card)[0]!.data!);
     expect(refreshed.card).toBeDefined();
+    w.harness.close();
+  });
+
+  test('a filter no device can match is refused before anything is counted', async () => {
+    const w = await fleetWorld();
+    await dispatchMessage(w.ctx(), 'fleet online site:berlin offline');
+    await dispatchMessage(w.ctx(), 'fleet site:');
+    const usage = '\n\nUsage: `fleet [filter]` — for example `fleet`, `fleet site:berlin`. Type `help fleet` for details.';
+    expect(w.replies).toEqual([
+      `\`offline\` contradicts the earlier \`online\`: no device can match both, so the filter matches nothing.${usage}`,
+      `\`site:\` has no value; write it like \`site:value\`.${usage}`,
+    ]);
+    expect((await dispatchCardAction(w.ctx(), 'fleet.refresh', { filter: 'ofline' })).message).toBe(
+      `This button sent something I can't use: filter is not valid. ${FILTER_TERMS}`,
+    );
     w.harness.close();
   });
 });

@@ -58,6 +58,12 @@ const SAMPLES: { [C in RefusalCode]: RefusalFacts[C] } = {
   alert_filter_term_unknown: { term: 'berlin' },
   alert_filter_severity_range_empty: { minSeverity: 3, maxSeverity: 1 },
   alert_filter_page_without_rotation: { filter: 'page:sev<=2' },
+  device_filter_term_unknown: { term: 'sitee:berlin', suggestions: ['site:'] },
+  device_filter_term_without_value: { term: 'site:', key: 'site' },
+  device_filter_value_invalid: { term: "site:o'brien", value: "o'brien" },
+  device_filter_tag_name_invalid: { term: 'tag.9x:1', name: '9x' },
+  device_filter_update_status_unknown: { term: 'update:exploded', value: 'exploded', known: ['current', 'error'] },
+  device_filter_contradiction: { term: 'offline', earlier: 'online' },
   waves_missing: { text: '' },
   waves_too_many: { count: 11, max: 10 },
   wave_not_a_percentage: { part: 'abc' },
@@ -88,6 +94,7 @@ const SAMPLES: { [C in RefusalCode]: RefusalFacts[C] } = {
   rollout_window_shorter_than_soak: { window: 'Sat 02:00-02:03 Europe/Berlin weekly', lengthMs: 3 * 60_000, soakMs: 5 * 60_000 },
   escalation_not_active: { alertId: 'a-1' },
   escalation_nobody_left: { alertId: 'a-1' },
+  escalation_member_not_in_rotation: { alertId: 'a-1', memberId: 'zoe@contoso.com', rotation: 'berlin-ops' },
   escalation_changed_meanwhile: { alertId: 'a-1' },
 };
 
@@ -157,6 +164,31 @@ describe('refusal text', () => {
     expect(zone('maintenance')).not.toContain('rollout plan');
     expect(line('maintenance_window_missing')).toBe(
       'Say when: add a window such as `Sat 02:00-04:00 Europe/Berlin weekly`. Example: `silence schedule site:berlin Sat 02:00-04:00 Europe/Berlin weekly`.',
+    );
+  });
+
+  it('a device filter refusal says what is wrong, and how to write a filter when the word is unknown', () => {
+    const help =
+      'Filter terms (combine with spaces): `site:<site>`, `ring:<ring>`, `model:<model>`, `fw:<version>`, `tag.<name>:<value>`, `online`, `offline`, `enabled`, `disabled`, `update:<status>`.';
+    expect(line('device_filter_term_unknown')).toBe(`I don't know the filter term \`sitee:berlin\`. Did you mean \`site:\`? ${help}`);
+    expect(refusalText(new Refusal('device_filter_term_unknown', { term: 'ofline', suggestions: ['online', 'offline'] }))).toContain(
+      'Did you mean `online` or `offline`?',
+    );
+    expect(refusalText(new Refusal('device_filter_term_unknown', { term: 'berlin', suggestions: [] }))).toBe(
+      `I don't know the filter term \`berlin\`. ${help}`,
+    );
+    expect(line('device_filter_term_without_value')).toBe('`site:` has no value; write it like `site:value`.');
+    expect(line('device_filter_value_invalid')).toBe(
+      "`o'brien` (in `site:o'brien`) is not a value I can match: use letters, digits, `.`, `-`, `_` or `+`, at most 64 characters.",
+    );
+    expect(line('device_filter_tag_name_invalid')).toBe('`9x` is not a tag name I can match: start with a letter, then letters, digits or `_`.');
+    expect(line('device_filter_update_status_unknown')).toBe('`exploded` is not an update status; use one of current, error.');
+    expect(line('device_filter_contradiction')).toBe('`offline` contradicts the earlier `online`: no device can match both, so the filter matches nothing.');
+  });
+
+  it('Reassign… of someone outside the rotation names the rotation and nothing was paged', () => {
+    expect(line('escalation_member_not_in_rotation')).toBe(
+      "zoe@contoso.com is not one of the people of rotation berlin-ops, so nobody was paged; Reassign… offers the rotation's people.",
     );
   });
 

@@ -42,6 +42,18 @@ describe('rollout commands and buttons', () => {
     expect(w.audit.entries).toMatchObject([{ action: 'rollout plan', outcome: 'refused', code: 'firmware_not_in_catalog' }]);
   });
 
+  it('plan to a filter no device can match: what is wrong with it, then the usage; nothing is planned', async () => {
+    const w = rolloutCommandWorld();
+    const [reply] = await w.say('operator', 'rollout plan 2.4.1 to ring=canary ring:broad waves 50,100');
+    expect(String(reply).split('\n\n')[0]).toBe('`ring:broad` contradicts the earlier `ring=canary`: no device can match both, so the filter matches nothing.');
+    expect(String(reply)).toContain('Usage: `rollout plan <version> [to <filter>]');
+    const [unknown] = await w.say('operator', 'rollout plan 2.4.1 to rign:canary');
+    expect(String(unknown).split('\n\n')[0]).toMatch(
+      /^I don't know the filter term `rign:canary`\. Did you mean `ring:`\? Filter terms \(combine with spaces\): /,
+    );
+    expect(await w.rollouts.service.list(10)).toEqual([]);
+  });
+
   it('start by command: the role comes from the table; the lead starts it and every copy of the card updates', async () => {
     const w = await planned();
     expect(await w.say('operator', 'rollout start R1')).toEqual([expect.stringContaining('`rollout start` needs the **release-lead** role')]);

@@ -70,6 +70,12 @@ export function facts(card: ReadCard): Record<string, string> {
 /** The card's buttons (top level). */
 export const actions = (card: ReadCard): CardAction[] => [...(card.actions ?? [])];
 
+/** The buttons of the ActionSets in the body (e.g. an alert card's Escalate and Reassign…), in reading order. */
+export const bodyActions = (card: ReadCard): CardAction[] =>
+  elements(card)
+    .filter((e) => e.type === 'ActionSet')
+    .flatMap((e) => e.actions as CardAction[]);
+
 /** The button titled `title`, at the top level or inside a show-card (fails when there is none). */
 export function action(card: ReadCard, title: string): CardAction {
   const all = [...actions(card), ...actions(card).flatMap((a) => (a.card ? actions(a.card) : []))];

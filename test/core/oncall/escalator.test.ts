@@ -163,7 +163,7 @@ test('Reassign… pages the chosen person now and records who did it', async () 
   const { store, notifier, escalator } = await world();
   const e = escalator();
   await e.start({ alertId: 'a-1', conversationId: 'channel', rotation: 'berlin-ops' });
-  expect(await e.reassign('a-1', { id: 'ben@contoso.com', name: 'ben' }, 'Olga')).toEqual({ id: 'ben@contoso.com', name: 'ben' });
+  expect(await e.reassign('a-1', 'BEN@contoso.com', 'Olga')).toEqual({ id: 'ben@contoso.com', name: 'ben' });
   expect(notifier.order).toEqual(['dm-ben page:a-1:0']);
   expect((await store.timeline.list('a-1')).map((t) => `${t.kind}:${t.actor}`)).toEqual(['mentioned:FleetOps', 'reassigned:Olga', 'paged:FleetOps']);
 });
@@ -171,7 +171,7 @@ test('Reassign… pages the chosen person now and records who did it', async () 
 test('Escalate and Reassign… refuse with a code when there is nothing to page', async () => {
   const { escalator } = await world();
   const e = escalator();
-  const ben = { id: 'ben@contoso.com', name: 'ben' };
+  const ben = 'ben@contoso.com';
   await expect(e.escalate('a-unbound', 'Olga')).rejects.toMatchObject({ code: 'escalation_not_active', facts: { alertId: 'a-unbound' } });
   await expect(e.reassign('a-unbound', ben, 'Olga')).rejects.toMatchObject({ code: 'escalation_not_active' });
   await e.start({ alertId: 'a-1', conversationId: 'channel', rotation: 'berlin-ops' });
@@ -180,6 +180,21 @@ test('Escalate and Reassign… refuse with a code when there is nothing to page'
   await e.acknowledge('a-1', 'ben');
   await expect(e.escalate('a-1', 'Olga')).rejects.toMatchObject({ code: 'escalation_not_active' });
   await expect(e.reassign('a-1', ben, 'Olga')).rejects.toMatchObject({ code: 'escalation_not_active' });
+});
+
+test('Reassign… to someone who is not one of the rotation’s people is refused with the rotation, and nobody is paged', async () => {
+  const { store, notifier, escalator } = await world();
+  const e = escalator();
+  await e.start({ alertId: 'a-1', conversationId: 'channel', rotation: 'berlin-ops' });
+  await expect(e.reassign('a-1', 'zoe@contoso.com', 'Olga')).rejects.toMatchObject({
+    code: 'escalation_member_not_in_rotation',
+    facts: { alertId: 'a-1', memberId: 'zoe@contoso.com', rotation: 'berlin-ops' },
+  });
+  expect(notifier.order).toEqual([]);
+  expect((await store.timeline.list('a-1')).map((t) => t.kind)).toEqual(['mentioned']);
+  // The escalation target is one of the rotation's people too.
+  expect(await e.reassign('a-1', 'lead@contoso.com', 'Olga')).toMatchObject({ name: 'lead' });
+  expect((await store.timeline.list('a-1')).map((t) => `${t.kind}:${t.detail}`)).toContain('reassigned:to lead');
 });
 
 test('a click that loses the version check to another changes nothing and says so', async () => {
@@ -201,7 +216,7 @@ test('a click that loses the version check to another changes nothing and says s
     },
   };
   await expect(escalator(racing).escalate('a-1', 'Olga')).rejects.toMatchObject({ code: 'escalation_changed_meanwhile' });
-  await expect(escalator(racing).reassign('a-1', { id: 'ben@contoso.com', name: 'ben' }, 'Olga')).rejects.toMatchObject({
+  await expect(escalator(racing).reassign('a-1', 'ben@contoso.com', 'Olga')).rejects.toMatchObject({
     code: 'escalation_changed_meanwhile',
   });
 });

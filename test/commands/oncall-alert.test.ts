@@ -1,0 +1,222 @@
+import { openDatabase } from '../../backends/store/sqlite/database';
+import { ALL_MIGRATIONS } from '../../backends/store/sqlite/migrations';
+import { oncallMigrations, sqliteOnCallStore } from '../../backends/store/sqlite/oncall';
+import { bindAction } from '../../bot/features/feature';
+import { ALERT_VERBS } from '../../cards/alert';
+import { dispatchCardAction } from '../../commands/dispatch';
+import { oncallEscalateAction, oncallReassignAction } from '../../commands/oncall-alert';
+import { CommandRegistry } from '../../commands/registry';
+import type { Services } from '../../commands/services';
+import { AccessPolicy } from '../../core/access/policy';
+import type { Role } from '../../core/access/roles';
+import { readConfig } from '../../core/config/config';
+import { silentLogger } from '../../core/logger';
+import { onCallCardExtras } from '../../core/oncall/card-extras';
+import { Escalator } from '../../core/oncall/escalator';
+import type { OnCallStore } from '../../core/oncall/repository';
+import { validateRotation } from '../../core/oncall/rotation';
+import { OnCallService } from '../../core/oncall/service';
+import { devicePayload } from '../core/alerts/fixtures';
+import { alertsWorld } from '../core/alerts/world';
+import { bodyActions, cardIn, facts, input, texts, type CardAction, type ReadCard } from '../support/card-reading';
+import { MemoryAudit } from '../support/memory-audit';
+import { recordingTurn } from '../support/turn';
+
+const PEOPLE = {
+  viewer: { id: 'u-vic', name: 'Vic Viewer', role: 'viewer' },
+  operator: { id: 'u-olga', name: 'Olga Operator', role: 'operator' },
+} as const satisfies Record<string, { id: string; name: string; role: Role }>;
+
+/**
+ * Escalate and Reassign… over the alerts domain in memory and an on-call store: a1 (device-42,
+ * Sev1) fired in conversation c1, whose subscription pages rotation berlin-ops (ana, then ben,
+ * then lead). `race` makes every read of an escalation lose to another replica's write.
+ */
+async function world(options: { race?: boolean } = {}) {
+  const w = alertsWorld();
+  const store = sqliteOnCallStore(openDatabase(':memory:', [...ALL_MIGRATIONS, ...oncallMigrations]), () => w.clock.now());
+  const rotation = validateRotation({
+    name: 'berlin-ops',
+    cadence: 'weekly',
+    handoff: 'Mon 09:00',
+    timeZone: 'Europe/Berlin',
+    members: ['ana@contoso.com', 'ben@contoso.com'],
+    escalationTarget: 'lead@contoso.com',
+    startDate: '2025-12-29',
+  });
+  if (!rotation.ok) throw rotation.refusal;
+  await store.rotations.save(rotation.value, 'test');
+  await store.personalChats.remember(['ana@contoso.com'], 'dm-ana');
+  await store.personalChats.remember(['ben@contoso.com'], 'dm-ben');
+  const oncall = new OnCallService(store, w.clock);
+  w.service.useCardExtras(onCallCardExtras(oncall, () => []));
+  const escalator = new Escalator({
+    oncall: options.race ? new OnCallService(racing(store), w.clock) : oncall,
+    notifier: w.notifier,
+    clock: w.clock,
+    log: silentLogger,
+    alert: async (id) => {
+      const record = await w.service.get(id);
+      return record && { severity: record.severity, state: record.state, resolved: record.monitorCondition === 'Resolved' };
+    },
+    pageMessage: async (id, page) => ({ text: `${page.member.name}: alert ${id} needs you` }),
+    republish: (id) => w.service.republish(id),
+  });
+  await w.ingest(devicePayload({ alertId: 'a1', deviceId: 'device-42', severity: 1 }));
+  await escalator.start({ alertId: 'a1', conversationId: 'c1', rotation: 'berlin-ops' });
+  w.clock.advance(60_000);
+
+  const config = readConfig({});
+  const audit = new MemoryAudit();
+  // The buttons bound to the oncall feature's services, as the composition root binds them.
+  const bound = { oncall, escalator, alerts: w.service, clock: w.clock, config };
+  const services: Services = {
+    config,
+    clock: w.clock,
+    access: new AccessPolicy(config.roles),
+    registry: new CommandRegistry([], [bindAction(oncallEscalateAction, bound), bindAction(oncallReassignAction, bound)]),
+    conversations: { upsert: async () => undefined, get: async () => undefined, list: async () => [], remove: async () => undefined },
+    subscriptions: w.subscriptions,
+    notifier: w.notifier,
+    audit,
+    delivery: { pendingCount: async () => 0, deadLetters: async () => [] },
+    selfUrl: 'http://127.0.0.1:3978',
+  };
+  const click = (who: keyof typeof PEOPLE, verb: string, data: Record<string, unknown>) =>
+    dispatchCardAction(recordingTurn(services, PEOPLE[who], []), verb, data);
+  return { ...w, oncall, audit, click };
+}
+
+/** Another replica moves the escalation (a tick, another click) right after each read of this one. */
+function racing(store: OnCallStore): OnCallStore {
+  const real = store.escalations;
+  return {
+    ...store,
+    escalations: {
+      get: async (alertId) => {
+        const read = await real.get(alertId);
+        if (read) await real.update({ ...read, version: read.version + 1 });
+        return read;
+      },
+      create: (state) => real.create(state),
+      update: (next) => real.update(next),
+      due: (now, limit) => real.due(now, limit),
+    },
+  };
+}
+
+/** The notice on top of the card: the first text block, inside the warning container. */
+function notice(card: ReadCard): string {
+  const first = card.body?.[0] as { type?: string; style?: string } | undefined;
+  expect(first).toMatchObject({ type: 'Container', style: 'warning' });
+  return texts(card)[0]!;
+}
+
+/** A button in the card's body (Escalate and Reassign… stand in an ActionSet under the facts). */
+const bodyButton = (card: ReadCard, title: string): CardAction | undefined => bodyActions(card).find((a) => a.title === title);
+
+/** The people Reassign… offers, by id. */
+const reassignChoices = (card: ReadCard): string[] => {
+  const picker = bodyButton(card, 'Reassign…');
+  if (!picker?.card) throw new Error('no Reassign… picker');
+  return (input(picker.card, 'member').choices as Array<{ value: string }>).map((c) => c.value);
+};
+
+describe('Escalate', () => {
+  it('pages the next level and answers with the card saying who was paged, no notice', async () => {
+    const w = await world();
+    const done = await w.click('operator', ALERT_VERBS.escalate, { id: 'a1' });
+    const card = cardIn(done.card);
+    expect(texts(card)).toContain('Paged: ana (primary).');
+    expect(card.body?.[0]).not.toMatchObject({ style: 'warning' });
+    expect(done.refused).toBeUndefined();
+  });
+
+  it('after the alert was acknowledged: the alert’s current card with the refusal’s line on top, audited as refused with its code', async () => {
+    const w = await world();
+    await w.service.acknowledge('a1', { name: 'Ana' });
+    const refused = await w.click('operator', ALERT_VERBS.escalate, { id: 'a1' });
+    const line = 'This alert is not being paged (it was acknowledged, closed or resolved, or never bound to a rotation), so nothing changed.';
+    expect(refused).toMatchObject({ refused: 'escalation_not_active', noop: line });
+    const card = cardIn(refused.card);
+    expect(notice(card)).toBe(line);
+    expect(facts(card).Acknowledged).toBe('by Ana, 2026-01-01 00:01 UTC');
+    // The card as it is now: nobody is paged any more, so no Escalate or Reassign…
+    expect(bodyButton(card, 'Escalate')).toBeUndefined();
+    expect(bodyButton(card, 'Reassign…')).toBeUndefined();
+    expect(w.audit.entries.map((e) => [e.action, e.outcome, e.code, e.detail])).toEqual([[ALERT_VERBS.escalate, 'refused', 'escalation_not_active', line]]);
+  });
+
+  it('when every level has been paged: nobody left, said on the card that still offers Reassign…', async () => {
+    const w = await world();
+    for (let i = 0; i < 3; i++) expect((await w.click('operator', ALERT_VERBS.escalate, { id: 'a1' })).refused).toBeUndefined();
+    const refused = await w.click('operator', ALERT_VERBS.escalate, { id: 'a1' });
+    expect(refused.refused).toBe('escalation_nobody_left');
+    const card = cardIn(refused.card);
+    expect(notice(card)).toBe('Nobody is left to escalate to: every level of the chain has been paged. Reassign… pages someone else of the rotation.');
+    expect(texts(card)).toContain('Paged: ana (primary), ben (secondary), lead (escalation target).');
+    expect(reassignChoices(card)).toEqual(['ana@contoso.com', 'ben@contoso.com', 'lead@contoso.com']);
+  });
+
+  it('a click that loses to another replica changes nothing and says so on the card', async () => {
+    const w = await world({ race: true });
+    const refused = await w.click('operator', ALERT_VERBS.escalate, { id: 'a1' });
+    expect(refused.refused).toBe('escalation_changed_meanwhile');
+    expect(notice(cardIn(refused.card))).toBe('Someone else changed this escalation at the same moment; nothing changed. Try again if it is still needed.');
+  });
+
+  it('on an alert that is gone there is no card to show: the line alone', async () => {
+    const w = await world();
+    expect(await w.click('operator', ALERT_VERBS.escalate, { id: 'a9' })).toEqual({
+      message: 'This alert is not being paged (it was acknowledged, closed or resolved, or never bound to a rotation), so nothing changed.',
+      refused: 'escalation_not_active',
+    });
+  });
+
+  it('is for operators: a viewer is denied before anything is tried', async () => {
+    const w = await world();
+    expect(await w.click('viewer', ALERT_VERBS.escalate, { id: 'a1' })).toEqual({
+      message: expect.stringMatching(/needs the operator role; you are a viewer/),
+    });
+    expect(w.audit.entries.map((e) => e.outcome)).toEqual(['denied']);
+  });
+});
+
+describe('Reassign…', () => {
+  it('pages the chosen person of the rotation now; the card says so', async () => {
+    const w = await world();
+    const done = await w.click('operator', ALERT_VERBS.reassign, { id: 'a1', member: 'BEN@contoso.com' });
+    expect(done.refused).toBeUndefined();
+    expect(texts(cardIn(done.card))).toContain('Paged: ben (primary).');
+  });
+
+  it('someone outside the rotation (a picker from before it changed): the current card and its people, with the line on top', async () => {
+    const w = await world();
+    const refused = await w.click('operator', ALERT_VERBS.reassign, { id: 'a1', member: 'zoe@contoso.com' });
+    const line = "zoe@contoso.com is not one of the people of rotation berlin-ops, so nobody was paged; Reassign… offers the rotation's people.";
+    expect(refused).toMatchObject({ refused: 'escalation_member_not_in_rotation', noop: line });
+    const card = cardIn(refused.card);
+    expect(notice(card)).toBe(line);
+    expect(reassignChoices(card)).toEqual(['ana@contoso.com', 'ben@contoso.com', 'lead@contoso.com']);
+    expect(bodyButton(card, 'Escalate')).toBeDefined();
+    expect(texts(card).some((t) => t.startsWith('Paged:'))).toBe(false);
+    expect(w.audit.entries.map((e) => [e.action, e.outcome, e.code])).toEqual([[ALERT_VERBS.reassign, 'refused', 'escalation_member_not_in_rotation']]);
+  });
+
+  it('after the alert was closed: the closed card with the line, even for someone outside the rotation', async () => {
+    const w = await world();
+    await w.service.close('a1', { name: 'Olga Operator' });
+    const refused = await w.click('operator', ALERT_VERBS.reassign, { id: 'a1', member: 'zoe@contoso.com' });
+    expect(refused.refused).toBe('escalation_not_active');
+    const card = cardIn(refused.card);
+    expect(notice(card)).toMatch(/^This alert is not being paged/);
+    expect(facts(card).Closed).toBe('by Olga Operator, 2026-01-01 00:01 UTC');
+  });
+
+  it('a click that loses to another replica changes nothing and says so on the card', async () => {
+    const w = await world({ race: true });
+    const refused = await w.click('operator', ALERT_VERBS.reassign, { id: 'a1', member: 'ben@contoso.com' });
+    expect(refused.refused).toBe('escalation_changed_meanwhile');
+    expect(notice(cardIn(refused.card))).toMatch(/^Someone else changed this escalation at the same moment/);
+  });
+});
