@@ -5,8 +5,8 @@ import type { AlertStateClient } from '../../core/ports/alerts';
 import { alertMigrations } from '../../backends/store/sqlite/alerts';
 import { SqliteUnitOfWork } from '../../backends/store/sqlite/unit-of-work';
 import { WalCheckpointer } from '../../backends/store/sqlite/alerts-checkpointer';
-import { alertCard } from '../../cards/alert';
-import { alertStormCard } from '../../cards/alert-storm';
+import { alertEventCards } from '../broadcasts/alerts';
+import { Broadcaster } from '../../core/notifications/broadcaster';
 import { ALERT_ACTIONS, ALERT_COMMANDS } from '../../commands/alerts';
 import type { Alert, AlertRecord } from '../../core/alerts/alert';
 import type { AlertRoutedListener } from '../../core/alerts/ingest';
@@ -81,7 +81,8 @@ async function createAlertsFeature(deps: AlertsDeps, options: AlertsFeatureOptio
   // On one replica (the job's lease): it polls for dirty storms, so storms dirtied on any replica get rendered.
   let stormFlush: ScheduledJob | undefined;
   const scheduleStormFlush = () => stormFlush?.wake(STORM_FLUSH_MS);
-  const publisher = new AlertPublisher(repo, unitOfWork, deps.notifier, { alert: alertCard, storm: alertStormCard }, clock, scheduleStormFlush);
+  const cards = new Broadcaster(deps.subscriptions, deps.notifier).router(alertEventCards());
+  const publisher = new AlertPublisher(repo, unitOfWork, cards, clock, scheduleStormFlush);
   const storm: StormPolicy = config.alerts.storm;
   const routed: AlertRoutedListener[] = [];
   const onRouted: AlertRoutedListener = async (alerts, subscriptions) => {

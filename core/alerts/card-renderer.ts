@@ -1,6 +1,5 @@
 import type { AlertRecord } from './alert';
 import type { Silence } from './silence';
-import type { StormView } from './storm';
 
 export interface CardPerson {
   /** What Teams can mention: an Entra object id, a 29: user id or a UPN. */
@@ -62,9 +61,3 @@ export interface AlertCardAudience {
 
 /** Adds notes, runbook and on call to an alert's card (the on-call feature provides it; without it, the card has none). */
 export type AlertCardExtrasSource = (record: AlertRecord, audience: AlertCardAudience) => Promise<AlertCardExtras>;
-
-/** Renders cards for the domain (the cards/ folder implements it; core stays free of card JSON). */
-export interface AlertCardRenderer {
-  alert(input: AlertCardInput): object;
-  storm(view: StormView, now: Date): object;
-}

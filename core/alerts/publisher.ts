@@ -1,6 +1,7 @@
 import { alertTarget, severityLabel, type AlertRecord } from './alert';
-import type { AlertCardAudience, AlertCardExtrasSource, AlertCardInput, AlertCardRenderer } from './card-renderer';
-import type { Notifier } from '../notifications/notifier';
+import type { AlertCardAudience, AlertCardExtrasSource, AlertCardInput } from './card-renderer';
+import type { AlertEvent } from './events';
+import type { PublishRouted } from '../notifications/broadcaster';
 import type { AlertRepository, Delivery, StormCursor } from './repository';
 import type { Clock } from '../clock';
 import type { UnitOfWork } from '../unit-of-work';
@@ -10,8 +11,9 @@ export const STORM_CARD_MEMBER_CAP = 8;
 
 /**
  * Puts the current state of an alert on every card that shows it, in every
- * conversation: its own card (`alert:<id>`) or the storm card it joined. The notifier
- * sends a key's first post as a message and later ones as in-place updates.
+ * conversation: its own card (`alert:<id>`) or the storm card it joined, as AlertEvents
+ * the broadcaster turns into cards (bot/broadcasts/alerts.ts). The notifier sends a key's
+ * first post as a message and later ones as in-place updates.
  *
  * Storm cards are not rendered per alert: a storm of thousands would render (and
  * coalesce away) thousands of cards. The alert marks its storm dirty, durably and in
@@ -24,8 +26,7 @@ export class AlertPublisher {
   constructor(
     private readonly repo: AlertRepository,
     private readonly unitOfWork: UnitOfWork,
-    private readonly notifier: Notifier,
-    private readonly cards: AlertCardRenderer,
+    private readonly publishEvent: PublishRouted<AlertEvent>,
     private readonly clock: Clock,
     /** Called when a storm card needs rendering (schedule a flushStorms). */
     private readonly onStormDirty: () => void = () => undefined,
@@ -46,21 +47,20 @@ export class AlertPublisher {
   /** Call inside the unit of work so the card is queued with the change that caused it. */
   async publish(record: AlertRecord, deliveries?: readonly Delivery[]): Promise<number> {
     deliveries ??= await this.repo.deliveriesOf(record.alertId);
-    let posted = 0;
+    const copies: Array<{ delivery: Delivery; card: AlertCardInput }> = [];
     let stormDirty = false;
     for (const delivery of deliveries) {
       if (delivery.storm) {
         await this.repo.markStormDirty(delivery.conversationId, delivery.storm.rule, delivery.storm.generation);
         stormDirty = true;
       } else {
-        // Rendered per conversation: the one whose subscription pages a rotation @mentions its primary.
-        const card = this.cards.alert(await this.cardInput(record, { conversationId: delivery.conversationId }));
-        await this.notifier.post(delivery.conversationId, delivery.cardKey, { card, summary: summaryLine(record) });
+        // One copy per conversation: the one whose subscription pages a rotation @mentions its primary.
+        copies.push({ delivery, card: await this.cardInput(record, { conversationId: delivery.conversationId }) });
       }
-      posted++;
     }
+    if (copies.length > 0) await this.publishEvent({ type: 'alert.changed', copies });
     if (stormDirty) this.onStormDirty();
-    return posted;
+    return deliveries.length;
   }
 
   /**
@@ -84,10 +84,7 @@ export class AlertPublisher {
       const dirty = await this.repo.dirtyStorms(limit, after);
       for (const storm of dirty) {
         const view = await this.repo.stormView(storm, STORM_CARD_MEMBER_CAP);
-        await this.notifier.post(storm.conversationId, storm.cardKey, {
-          card: this.cards.storm(view, now),
-          summary: `Alert storm: ${storm.rule} — ${view.firing} firing, ${view.resolved} resolved`,
-        });
+        await this.publishEvent({ type: 'alert.storm-changed', conversationId: storm.conversationId, cardKey: storm.cardKey, view, now });
         await this.repo.clearStormDirty(storm);
       }
       return dirty;

@@ -26,10 +26,25 @@ export interface EventCards<E extends DomainEvent> {
   alsoTo?(event: E): readonly string[];
 }
 
+/** Where a feature's events go when their conversations were decided before: answers how many cards were posted. */
+export type PublishRouted<E extends DomainEvent> = (event: E) => Promise<number>;
+
+/**
+ * How events become cards when their conversations were decided before the event (an alert
+ * is routed when it arrives: subscriptions, storms, and the deliveries stored with it): the
+ * event names its copies, each with its own card key, and each copy is rendered for its
+ * conversation. `render` returning undefined leaves that copy as it is.
+ */
+export interface RoutedEventCards<E extends DomainEvent> {
+  copies(event: E): ReadonlyArray<{ readonly conversationId: string; readonly cardKey: string }>;
+  render(event: E, conversationId: string): OutboundMessage | undefined | Promise<OutboundMessage | undefined>;
+}
+
 /**
  * The one path from a domain event to cards: the card is rendered once per event and put
  * in the outbox of every conversation that should see it, under the event's card key (the
- * notifier sends a key's first post and updates it in place afterwards). Call it inside a
+ * notifier sends a key's first post and updates it in place afterwards); or, for events
+ * routed before (`deliver`), rendered per copy under each copy's key. Call it inside a
  * unit of work when the cards must commit with the change that caused them.
  */
 export class Broadcaster {
@@ -48,6 +63,23 @@ export class Broadcaster {
     const key = cards.cardKey(event);
     for (const conversationId of conversations) await this.notifier.post(conversationId, key, message);
     return [...conversations];
+  }
+
+  /** Puts each of the event's copies in its conversation's outbox; returns how many. */
+  async deliver<E extends DomainEvent>(cards: RoutedEventCards<E>, event: E): Promise<number> {
+    let posted = 0;
+    for (const { conversationId, cardKey } of cards.copies(event)) {
+      const message = await cards.render(event, conversationId);
+      if (!message) continue;
+      await this.notifier.post(conversationId, cardKey, message);
+      posted++;
+    }
+    return posted;
+  }
+
+  /** The feature's `PublishRouted`: every event it is given goes out through `cards`. */
+  router<E extends DomainEvent>(cards: RoutedEventCards<E>): PublishRouted<E> {
+    return (event) => this.deliver(cards, event);
   }
 
   /** The feature's `PublishEvent`: every event it is given goes out through `cards`. */

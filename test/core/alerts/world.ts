@@ -11,8 +11,8 @@ import type { AlertRepository } from '../../../core/alerts/repository';
 import { ManualClock } from '../../../core/clock';
 import { silentLogger } from '../../../core/logger';
 import type { Notifier, OutboundMessage } from '../../../core/notifications/notifier';
-import { alertCard } from '../../../cards/alert';
-import { alertStormCard } from '../../../cards/alert-storm';
+import { alertEventCards } from '../../../bot/broadcasts/alerts';
+import { Broadcaster } from '../../../core/notifications/broadcaster';
 import { SqliteUnitOfWork } from '../../../backends/store/sqlite/unit-of-work';
 
 /** Records posts; `latest` is what the outbox would hold per (conversation, key) after coalescing. */
@@ -47,7 +47,7 @@ export function alertsWorld(options: { storm?: StormPolicy; file?: string; wrapR
   const subscriptions = sqliteSubscriptionRepository(db);
   const unitOfWork = new SqliteUnitOfWork(db);
   const notifier = new RecordingNotifier();
-  const publisher = new AlertPublisher(repo, unitOfWork, notifier, { alert: alertCard, storm: alertStormCard }, clock);
+  const publisher = new AlertPublisher(repo, unitOfWork, new Broadcaster(subscriptions, notifier).router(alertEventCards()), clock);
   const ingestor = new AlertIngestor({ repo, unitOfWork, subscriptions, publisher, clock, storm: options.storm ?? DEFAULT_STORM_POLICY, log: silentLogger });
   const stateClient = new RecordingStateClient();
   const service = new AlertService({ repo, unitOfWork, publisher, stateClient, clock, log: silentLogger });

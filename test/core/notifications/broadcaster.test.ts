@@ -1,6 +1,6 @@
 import { ROLLOUT_VERBS } from '../../../cards/rollout-format';
 import type { Subscription, Topic } from '../../../core/conversations/subscription';
-import { Broadcaster, type EventCards } from '../../../core/notifications/broadcaster';
+import { Broadcaster, type EventCards, type RoutedEventCards } from '../../../core/notifications/broadcaster';
 import { cardIn, facts, texts, textMatching } from '../../support/card-reading';
 import { RecordingNotifier, rolloutCommandWorld } from '../../commands/rollout-world';
 
@@ -106,5 +106,41 @@ describe('a rollout button click through the broadcaster', () => {
     }
     expect(facts(reply)['Last change']).toMatch(/^Olga Operator paused wave 1 · /);
     expect(texts(reply)).toContain('⏸ Paused at wave 1');
+  });
+});
+
+describe('Broadcaster.deliver (events routed before: alerts)', () => {
+  interface RoutedEvent {
+    readonly type: 'parcel.moved';
+    readonly copies: ReadonlyArray<{ readonly conversationId: string; readonly key: string; readonly label?: string }>;
+  }
+  const parcels: RoutedEventCards<RoutedEvent> = {
+    copies: (event) => event.copies.map((c) => ({ conversationId: c.conversationId, cardKey: c.key })),
+    render(event, conversationId) {
+      const copy = event.copies.find((c) => c.conversationId === conversationId);
+      if (!copy?.label) return undefined;
+      return { card: { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: copy.label }] }, summary: copy.label };
+    },
+  };
+
+  test('each copy is rendered for its conversation and posted under its own key; a copy rendered as nothing is left alone', async () => {
+    const notifier = new RecordingNotifier();
+    const subscriptions = new MemorySubscriptions([{ conversationId: 'ops', topic: 'alerts', filter: '' }]);
+    const publish = new Broadcaster(subscriptions, notifier).router(parcels);
+    const posted = await publish({
+      type: 'parcel.moved',
+      copies: [
+        { conversationId: 'ops', key: 'parcel:1', label: 'for ops' },
+        { conversationId: 'dev', key: 'storm:dev', label: 'for dev' },
+        { conversationId: 'qa', key: 'parcel:1' },
+      ],
+    });
+    expect(posted).toBe(2);
+    expect(notifier.posts.map((p) => [p.conversationId, p.key, texts(cardIn(p.message.card))])).toEqual([
+      ['ops', 'parcel:1', ['for ops']],
+      ['dev', 'storm:dev', ['for dev']],
+    ]);
+    // Routed events do not consult subscriptions: their conversations were decided when they were routed.
+    expect(subscriptions.read).toEqual([]);
   });
 });

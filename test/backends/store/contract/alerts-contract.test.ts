@@ -4,8 +4,8 @@ import { AlertPublisher } from '../../../../core/alerts/publisher';
 import { AlertService } from '../../../../core/alerts/service';
 import { ManualClock } from '../../../../core/clock';
 import { silentLogger } from '../../../../core/logger';
-import { alertCard } from '../../../../cards/alert';
-import { alertStormCard } from '../../../../cards/alert-storm';
+import { alertEventCards } from '../../../../bot/broadcasts/alerts';
+import { Broadcaster } from '../../../../core/notifications/broadcaster';
 import { devicePayload } from '../../../core/alerts/fixtures';
 import { RecordingNotifier, RecordingStateClient } from '../../../core/alerts/world';
 import { ADAPTERS, type StoreUnderTest } from './adapters';
@@ -25,7 +25,7 @@ describe.each(ADAPTERS)('alerts store contract on $name', (adapter) => {
     const clock = new ManualClock(new Date('2026-01-01T00:00:00Z'));
     const notifier = new RecordingNotifier();
     const repo = store.alerts;
-    const publisher = new AlertPublisher(repo, store.unitOfWork, notifier, { alert: alertCard, storm: alertStormCard }, clock);
+    const publisher = new AlertPublisher(repo, store.unitOfWork, new Broadcaster(store.subscriptions, notifier).router(alertEventCards()), clock);
     const ingestor = new AlertIngestor({ repo, unitOfWork: store.unitOfWork, subscriptions: store.subscriptions, publisher, clock, storm, log: silentLogger });
     const service = new AlertService({ repo, unitOfWork: store.unitOfWork, publisher, stateClient: new RecordingStateClient(), clock, log: silentLogger });
     const ingest = async (payload: ReturnType<typeof devicePayload>) => {
