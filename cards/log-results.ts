@@ -1,16 +1,16 @@
 /**
  * The result of a KQL log search as an Adaptive Card (1.5): a Table page of 50 rows,
  * a "next rows" button, a Teams chart for `render` (with the table as fallback), and
- * the elapsed time and store. Always under 28 KB: long cells are cut, then rows dropped.
+ * the elapsed time and store. Always within the cards' budget (MAX_CARD_BYTES in fit.ts):
+ * long cells are cut, then rows dropped.
  */
 import type { LogsColumn, LogsQueryResult, LogsTable, LogValue } from '../core/ports/logs';
 import { cardBytes, executeAction, fitCard, unfittedCard, type AdaptiveCard, type CardElement } from './card';
-import { mostClipped } from './fit';
+import { MAX_CARD_BYTES, mostClipped } from './fit';
 import { plain } from './plain';
 import { roundYRange, timeLabels } from './chart-axes';
 
 const PAGE_SIZE = 50;
-export const MAX_CARD_BYTES = 28 * 1024;
 const MAX_CELL_CHARS = 160;
 const MAX_QUERY_CHARS = 400;
 export const NEXT_PAGE_VERB = 'logs.page';

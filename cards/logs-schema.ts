@@ -1,7 +1,7 @@
 import type { LogsTableSchema } from '../core/ports/logs';
 import { cardBytes, fitCard, unfittedCard, type AdaptiveCard, type CardElement } from './card';
 import { mostClipped } from './fit';
-import { MAX_CARD_BYTES } from './log-results';
+import { MAX_CARD_BYTES } from './fit';
 import { plain } from './plain';
 
 export interface LogsSchemaView {

@@ -1,5 +1,6 @@
 import { cardBytes } from '../../cards/card';
-import { formatCell, logResultsCard, MAX_CARD_BYTES, NEXT_PAGE_VERB } from '../../cards/log-results';
+import { formatCell, logResultsCard, NEXT_PAGE_VERB } from '../../cards/log-results';
+import { MAX_CARD_BYTES } from '../../cards/fit';
 import type { LogsQueryResult } from '../../core/ports/logs';
 import { expectValidCard } from '../support/cards';
 
