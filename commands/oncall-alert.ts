@@ -1,5 +1,4 @@
-import { alertCard, ALERT_VERBS } from '../cards/alert';
-import type { AdaptiveCard } from '../cards/card';
+import { ALERT_VERBS } from '../cards/alert';
 import { hasRole } from '../core/access/roles';
 import type { AlertService } from '../core/alerts/service';
 import type { Clock } from '../core/clock';
@@ -7,6 +6,7 @@ import type { AppConfig } from '../core/config/config';
 import type { Escalator } from '../core/oncall/escalator';
 import { isActor, type OnCallService } from '../core/oncall/service';
 import { noteProblem } from '../core/oncall/timeline';
+import { alertCardFor, currentCardWith } from './alerts';
 import type { TurnContext as Turn } from './context';
 import { parseError, parsed, type CardActionResult, type CardActionSpec as ActionSpec, type CommandSpec as Spec } from './spec';
 import { UserError } from './user-error';
@@ -42,23 +42,6 @@ async function addNote(ctx: TurnContext, alertId: string, text: string): Promise
   await oncall.timeline.append({ alertId, at: ctx.services.clock.now().toISOString(), kind: 'note', actor: ctx.actor.name, detail: text.trim() });
   // Every copy of the card (channel, personal pages' conversations) shows the new note.
   await alerts.republish(alertId);
-}
-
-/**
- * The alert card as it is now in this turn's conversation (the mention, when it is the one
- * paging), for this reader when `reader` is given, with `notice` on top when the click changed
- * nothing: the answer to a click or a refresh.
- */
-export async function alertCardFor(
-  ctx: TurnContext,
-  alertId: string,
-  options: { reader?: { canAct: boolean; onCall: boolean }; notice?: string } = {},
-): Promise<AdaptiveCard | undefined> {
-  const alerts = ctx.services.alerts;
-  const record = await alerts.get(alertId);
-  if (!record) return undefined;
-  const { reader, notice } = options;
-  return alertCard(await alerts.cardInput(record, { conversationId: ctx.conversation.conversationId, ...(reader ? { reader } : {}) }), { notice });
 }
 
 export const alertNoteCommand: CommandSpec<{ id: string; text: string }> = {
@@ -98,12 +81,6 @@ async function answer(ctx: TurnContext, alertId: string, done: string): Promise<
   const card = await alertCardFor(ctx, alertId);
   return card ? { card } : { message: done };
 }
-
-/**
- * A refused Escalate or Reassign… (nobody is paged any more, nobody left, another click first, someone
- * outside the rotation): the clicker's card becomes the alert as it is now, with dispatch's line on top.
- */
-const currentCardWith = (ctx: TurnContext, alertId: string, refused: { line: string }) => alertCardFor(ctx, alertId, { notice: refused.line });
 
 const idData = (data: Record<string, unknown>) => (typeof data.id === 'string' && data.id ? parsed(data.id) : parseError('no alert id'));
 

@@ -18,7 +18,7 @@ import { validateRotation } from '../../core/oncall/rotation';
 import { OnCallService } from '../../core/oncall/service';
 import { devicePayload } from '../core/alerts/fixtures';
 import { alertsWorld } from '../core/alerts/world';
-import { bodyActions, cardIn, facts, input, texts, type CardAction, type ReadCard } from '../support/card-reading';
+import { bodyActions, cardIn, facts, input, notice, texts, type CardAction, type ReadCard } from '../support/card-reading';
 import { MemoryAudit } from '../support/memory-audit';
 import { recordingTurn } from '../support/turn';
 
@@ -105,13 +105,6 @@ function racing(store: OnCallStore): OnCallStore {
   };
 }
 
-/** The notice on top of the card: the first text block, inside the warning container. */
-function notice(card: ReadCard): string {
-  const first = card.body?.[0] as { type?: string; style?: string } | undefined;
-  expect(first).toMatchObject({ type: 'Container', style: 'warning' });
-  return texts(card)[0]!;
-}
-
 /** A button in the card's body (Escalate and Reassign… stand in an ActionSet under the facts). */
 const bodyButton = (card: ReadCard, title: string): CardAction | undefined => bodyActions(card).find((a) => a.title === title);
 
@@ -128,7 +121,7 @@ describe('Escalate', () => {
     const done = await w.click('operator', ALERT_VERBS.escalate, { id: 'a1' });
     const card = cardIn(done.card);
     expect(texts(card)).toContain('Paged: ana (primary).');
-    expect(card.body?.[0]).not.toMatchObject({ style: 'warning' });
+    expect(notice(card)).toBeUndefined();
     expect(done.refused).toBeUndefined();
   });
 
