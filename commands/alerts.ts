@@ -7,8 +7,7 @@ import type { AlertRecord } from '../core/alerts/alert';
 import type { AlertService } from '../core/alerts/service';
 import { SILENCE_DURATIONS_HOURS, type SilenceHours } from '../core/alerts/silence';
 import type { TurnContext as Turn } from './context';
-import { noArguments, parseError, parsed, type CardActionResult, type CardActionSpec as ActionSpec, type CommandSpec as Spec } from './spec';
-import { refusalText } from './refusal-text';
+import { noArguments, parseError, parsed, parseRefused, type CardActionResult, type CardActionSpec as ActionSpec, type CommandSpec as Spec } from './spec';
 import { UserError } from './user-error';
 import { timelineText, withRecordSteps } from './alert-timeline';
 import type { Clock } from '../core/clock';
@@ -36,7 +35,7 @@ export const alertsCommand: CommandSpec<{ filter: AlertFilter; text: string }> =
   role: 'viewer',
   parse(input) {
     const result = parseAlertFilter(input, { bareWordsAreDevices: true });
-    return result.ok ? parsed({ filter: result.filter, text: input }) : parseError(refusalText(result.refusal));
+    return result.ok ? parsed({ filter: result.filter, text: input }) : parseRefused(result.refusal);
   },
   async run(ctx, { filter, text }) {
     const service = alertsOf(ctx);
