@@ -8,7 +8,7 @@ import type { AlertService } from '../core/alerts/service';
 import { SILENCE_DURATIONS_HOURS, type SilenceHours } from '../core/alerts/silence';
 import type { TurnContext as Turn } from './context';
 import { noArguments, parseError, parsed, parseRefused, type CardActionResult, type CardActionSpec as ActionSpec, type CommandSpec as Spec } from './spec';
-import { UserError } from './user-error';
+import { Refusal } from '../core/refusal';
 import { timelineText, withRecordSteps } from './alert-timeline';
 import type { Clock } from '../core/clock';
 import type { OnCallService } from '../core/oncall/service';
@@ -66,7 +66,7 @@ export const alertCommand: CommandSpec<string> = {
   async run(ctx, id) {
     const service = alertsOf(ctx);
     const record = await service.get(id);
-    if (!record) throw new UserError(`There is no alert \`${id}\`. \`alerts\` lists the open ones with their ids.`);
+    if (!record) throw new Refusal('alert_not_found', { alertId: id });
     await ctx.reply(alertCard(await service.cardInput(record)));
     const timeline = await ctx.services.oncall?.timeline.list(record.alertId);
     if (timeline && timeline.length > 0) await ctx.reply(timelineText(withRecordSteps(timeline, record)));

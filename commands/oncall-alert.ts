@@ -5,11 +5,11 @@ import type { Clock } from '../core/clock';
 import type { AppConfig } from '../core/config/config';
 import type { Escalator } from '../core/oncall/escalator';
 import { isActor, type OnCallService } from '../core/oncall/service';
-import { noteProblem } from '../core/oncall/timeline';
+import { refuseUnwritableNote } from '../core/oncall/timeline';
+import { Refusal } from '../core/refusal';
 import { alertCardFor, currentCardWith } from './alerts';
 import type { TurnContext as Turn } from './context';
 import { parseError, parsed, type CardActionResult, type CardActionSpec as ActionSpec, type CommandSpec as Spec } from './spec';
-import { UserError } from './user-error';
 
 /** Notes, Escalate, Reassign… and the per-person copy of the alert card: commands and the card's on-call buttons. */
 
@@ -29,15 +29,15 @@ function paging(ctx: TurnContext) {
   return ctx.services;
 }
 
+/** The full id of the alert a command names (by its full or short id); refused when there is none. */
 async function alertIdOf(ctx: TurnContext, id: string): Promise<string> {
   const record = await paging(ctx).alerts.get(id);
-  if (!record) throw new UserError(`There is no alert \`${id}\`. \`alerts\` lists the open ones with their ids.`);
+  if (!record) throw new Refusal('alert_not_found', { alertId: id });
   return record.alertId;
 }
 
 async function addNote(ctx: TurnContext, alertId: string, text: string): Promise<void> {
-  const problem = noteProblem(text);
-  if (problem) throw new UserError(problem);
+  refuseUnwritableNote(alertId, text);
   const { oncall, alerts } = paging(ctx);
   await oncall.timeline.append({ alertId, at: ctx.services.clock.now().toISOString(), kind: 'note', actor: ctx.actor.name, detail: text.trim() });
   // Every copy of the card (channel, personal pages' conversations) shows the new note.
@@ -136,6 +136,7 @@ export const oncallRefreshAction: CardActionSpec<string> = {
     const current = state?.pages[Math.max(0, state.nextPage - 1)]?.member;
     const onCall = current !== undefined && isActor(current, ctx.actor);
     const card = await alertCardFor(ctx, id, { reader: { canAct: hasRole(ctx.actor.role, 'operator'), onCall } });
-    return card ? { card } : { message: 'There is no such alert any more.' };
+    if (!card) throw new Refusal('alert_not_found', { alertId: id });
+    return { card };
   },
 };

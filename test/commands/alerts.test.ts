@@ -156,7 +156,7 @@ describe('alert buttons', () => {
 
   it('a click naming an alert that is gone gets the line alone (no card to show), for every button; bad button data', async () => {
     const w = await world();
-    const gone = { message: 'There is no alert `a9`. `alerts` lists the open ones.', refused: 'alert_not_found' };
+    const gone = { message: 'There is no alert `a9`. `alerts` lists the open ones with their ids.', refused: 'alert_not_found' };
     expect(await w.click('operator', ALERT_VERBS.acknowledge, { id: 'a9' })).toEqual(gone);
     expect(await w.click('operator', ALERT_VERBS.close, { id: 'a9' })).toEqual(gone);
     expect(await w.click('operator', ALERT_VERBS.silence, { id: 'a9', hours: 4 })).toEqual(gone);
