@@ -1,7 +1,7 @@
-import type { CommandSpec } from '../commands/spec';
+import type { CardActionSpec, CommandSpec } from '../commands/spec';
 import { helpCommand } from '../commands/help';
 import { whoamiCommand } from '../commands/whoami';
-import { subscribeCommand, subscriptionsCommand, unsubscribeCommand, type FilterValidator } from '../commands/subscriptions';
+import { subscribeCommand, subscriptionsCommand, unsubscribeAction, unsubscribeCommand, type FilterValidator } from '../commands/subscriptions';
 import { auditCommand } from '../commands/audit';
 import { deliveryCommand } from '../commands/delivery';
 import type { CommandInfo, Feature } from './features/feature';
@@ -10,6 +10,11 @@ import { FEATURE_MODULES } from './features';
 /** The foundation's commands, in the order help lists them (help first, the rest after the features'). */
 export function foundationCommands(validate: FilterValidator): CommandSpec[] {
   return [helpCommand, whoamiCommand, subscribeCommand(validate), unsubscribeCommand, subscriptionsCommand, auditCommand, deliveryCommand];
+}
+
+/** The foundation's card buttons: the Unsubscribe of each `subscriptions` card row. */
+export function foundationActions(): CardActionSpec[] {
+  return [unsubscribeAction];
 }
 
 /** How help titles each feature's commands. */

@@ -26,7 +26,7 @@ import { createHttpApp, mountFallbacks, mountReadiness } from './http-server';
 import type { CloudEnvironment } from '@microsoft/teams.api';
 import { createTeamsApp } from './teams-app';
 import { TeamsChannelClient } from './channel-client';
-import { arrangeCommands, foundationCommands } from './commands';
+import { arrangeCommands, foundationActions, foundationCommands } from './commands';
 import { composeFeatures, type ComposedFeatures } from './compose';
 import { FEATURE_MODULES } from './features';
 import type { Feature, Platform } from './features/feature';
@@ -151,7 +151,7 @@ async function startWithConfig(config: AppConfig, options: StartOptions): Promis
     composed.commands,
   ))
     registry.register(command, group);
-  for (const action of composed.actions) registry.registerAction(action);
+  for (const action of [...foundationActions(), ...composed.actions]) registry.registerAction(action);
 
   const personalChatListeners = features.flatMap((f) => (f.onPersonalChat ? [f.onPersonalChat.bind(f)] : []));
   const onPersonalChat = async (keys: readonly string[], conversationId: string) => {

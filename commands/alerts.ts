@@ -1,14 +1,14 @@
 import { alertListCard } from '../cards/alert-list';
 import { alertCard, ALERT_VERBS } from '../cards/alert';
+import type { AdaptiveCard } from '../cards/card';
 import { absoluteTime } from '../core/text/time';
 import { parseAlertFilter, type AlertFilter } from '../core/alerts/filter';
 import type { AlertRecord } from '../core/alerts/alert';
 import type { AlertService } from '../core/alerts/service';
 import { SILENCE_DURATIONS_HOURS, type SilenceHours } from '../core/alerts/silence';
 import type { TurnContext as Turn } from './context';
-import { noArguments, parseError, parsed, type CardActionResult, type CardActionSpec as ActionSpec, type CommandSpec as Spec } from './spec';
-import { refusalText } from './refusal-text';
-import { UserError } from './user-error';
+import { noArguments, parseError, parsed, parseRefused, type CardActionResult, type CardActionSpec as ActionSpec, type CommandSpec as Spec } from './spec';
+import { Refusal } from '../core/refusal';
 import { timelineText, withRecordSteps } from './alert-timeline';
 import type { Clock } from '../core/clock';
 import type { OnCallService } from '../core/oncall/service';
@@ -35,7 +35,7 @@ export const alertsCommand: CommandSpec<{ filter: AlertFilter; text: string }> =
   role: 'viewer',
   parse(input) {
     const result = parseAlertFilter(input, { bareWordsAreDevices: true });
-    return result.ok ? parsed({ filter: result.filter, text: input }) : parseError(refusalText(result.refusal));
+    return result.ok ? parsed({ filter: result.filter, text: input }) : parseRefused(result.refusal);
   },
   async run(ctx, { filter, text }) {
     const service = alertsOf(ctx);
@@ -66,7 +66,7 @@ export const alertCommand: CommandSpec<string> = {
   async run(ctx, id) {
     const service = alertsOf(ctx);
     const record = await service.get(id);
-    if (!record) throw new UserError(`There is no alert \`${id}\`. \`alerts\` lists the open ones with their ids.`);
+    if (!record) throw new Refusal('alert_not_found', { alertId: id });
     await ctx.reply(alertCard(await service.cardInput(record)));
     const timeline = await ctx.services.oncall?.timeline.list(record.alertId);
     if (timeline && timeline.length > 0) await ctx.reply(timelineText(withRecordSteps(timeline, record)));
@@ -94,7 +94,33 @@ export const silencesCommand: CommandSpec<void> = {
 const idData = (data: Record<string, unknown>) =>
   typeof data.id === 'string' && data.id.length > 0 && data.id.length <= 1000 ? parsed({ id: data.id }) : parseError('the alert id is missing');
 
-/** The changed alert's card for the clicker; a refusal (already done, Azure said no) reaches them through dispatch. */
+/**
+ * The alert card as it is now in this turn's conversation (the mention, when it is the one
+ * paging), for this reader when `reader` is given, with `notice` on top when the click changed
+ * nothing: the answer to a click or a refresh. Undefined when the alert no longer exists.
+ */
+export async function alertCardFor(
+  ctx: Turn<Pick<AlertServices, 'alerts'>>,
+  alertId: string,
+  options: { reader?: { canAct: boolean; onCall: boolean }; notice?: string } = {},
+): Promise<AdaptiveCard | undefined> {
+  const alerts = ctx.services.alerts;
+  const record = await alerts.get(alertId);
+  if (!record) return undefined;
+  const { reader, notice } = options;
+  return alertCard(await alerts.cardInput(record, { conversationId: ctx.conversation.conversationId, ...(reader ? { reader } : {}) }), { notice });
+}
+
+/**
+ * The answer to a refused click on an alert card (Acknowledge, Close, Silence here; Escalate and
+ * Reassign… in oncall-alert.ts): someone was first, Azure Monitor said no, nobody is paged any
+ * more… The clicker's card becomes the alert as it is now, with dispatch's line on top. A click
+ * on an alert that no longer exists gets the line alone (there is no card to show).
+ */
+export const currentCardWith = (ctx: Turn<Pick<AlertServices, 'alerts'>>, alertId: string, refused: { readonly line: string }) =>
+  alertCardFor(ctx, alertId, { notice: refused.line });
+
+/** The changed alert's card for the clicker; a refusal (already done, Azure said no) reaches them through dispatch and `afterRefusal`. */
 async function act(ctx: TurnContext, work: (service: AlertService) => Promise<AlertRecord>): Promise<CardActionResult> {
   const service = alertsOf(ctx);
   // The answer updates the clicked card in place: in the conversation that pages, it keeps its mention.
@@ -109,6 +135,7 @@ export const acknowledgeAction: CardActionSpec<{ id: string }> = {
   sideEffects: true,
   parse: idData,
   run: (ctx, { id }) => act(ctx, (s) => s.acknowledge(id, user(ctx))),
+  afterRefusal: (ctx, { id }, refused) => currentCardWith(ctx, id, refused),
 };
 
 export const closeAction: CardActionSpec<{ id: string }> = {
@@ -117,6 +144,7 @@ export const closeAction: CardActionSpec<{ id: string }> = {
   sideEffects: true,
   parse: idData,
   run: (ctx, { id }) => act(ctx, (s) => s.close(id, user(ctx))),
+  afterRefusal: (ctx, { id }, refused) => currentCardWith(ctx, id, refused),
 };
 
 export const silenceAction: CardActionSpec<{ id: string; hours: SilenceHours }> = {
@@ -131,6 +159,7 @@ export const silenceAction: CardActionSpec<{ id: string; hours: SilenceHours }> 
     return parsed({ id: id.value.id, hours: hours as SilenceHours });
   },
   run: (ctx, { id, hours }) => act(ctx, async (s) => (await s.silence(id, hours, user(ctx))).record),
+  afterRefusal: (ctx, { id }, refused) => currentCardWith(ctx, id, refused),
 };
 
 export const listStormAction: CardActionSpec<{ rule: string; generation: number }> = {

@@ -1,7 +1,7 @@
 import { hasRole } from '../core/access/roles';
 import { isRefusal, type Refusal, type RefusalCode } from '../core/refusal';
 import type { TurnContext } from './context';
-import type { CardActionResult } from './spec';
+import type { CardActionResult, CommandSpec } from './spec';
 import { helpForUnknown, usageError } from './help-text';
 import { refusalText } from './refusal-text';
 import { UserError } from './user-error';
@@ -39,6 +39,8 @@ export async function dispatchMessage(ctx: TurnContext, text: string): Promise<M
   }
   const args = command.parse(input);
   if (!args.ok) {
+    // A refusal of the domain's parser (a filter, waves) is a refusal like one `run` throws; shown above the usage.
+    if (args.refusal) return refuseCommand(ctx, command, input, args.refusal, (line) => usageError(command, line));
     await ctx.reply(usageError(command, args.error));
     return {};
   }
@@ -63,13 +65,7 @@ export async function dispatchMessage(ctx: TurnContext, text: string): Promise<M
     return {};
   } catch (error) {
     if (error === replies.failure()) throw error;
-    if (isRefusal(error)) {
-      const line = refusalText(error);
-      logRefusal(ctx, error, command.name);
-      if (command.sideEffects) await audit.record({ ...who(ctx), action: command.name, target: input || undefined, ...refused(error, line) });
-      await ctx.reply(line);
-      return { refused: error.code };
-    }
+    if (isRefusal(error)) return refuseCommand(ctx, command, input, error, (line) => line);
     if (command.sideEffects) {
       await audit.record({
         ...who(ctx),
@@ -98,7 +94,14 @@ export async function dispatchCardAction(ctx: TurnContext, verb: string, data: R
     return { message: `This needs the ${action.role} role; you are a ${ctx.actor.role}. Your attempt was recorded.` };
   }
   const parsedData = action.parse(data);
-  if (!parsedData.ok) return { message: `This button sent something I can't use: ${parsedData.error}` };
+  if (!parsedData.ok) {
+    if (!parsedData.refusal) return { message: `This button sent something I can't use: ${parsedData.error}` };
+    // Refused by the domain's parser: the line (no data to show a current card from), logged, audited and counted.
+    const line = refusalText(parsedData.refusal);
+    logRefusal(ctx, parsedData.refusal, verb);
+    if (action.sideEffects) await audit.record({ ...who(ctx), action: verb, target, ...refused(parsedData.refusal, line) });
+    return { message: line, refused: parsedData.refusal.code };
+  }
   try {
     const result = await action.run(ctx, parsedData.value);
     if (action.sideEffects) {
@@ -120,6 +123,25 @@ export async function dispatchCardAction(ctx: TurnContext, verb: string, data: R
     if (error instanceof UserError) return { message: error.message };
     throw error;
   }
+}
+
+/**
+ * A command refused by the domain, while parsing or running: the one place its line is written
+ * (`reply` frames it, e.g. above the usage), logged, audited when the command changes state,
+ * and returned for the surface's telemetry.
+ */
+async function refuseCommand(
+  ctx: TurnContext,
+  command: CommandSpec,
+  input: string,
+  refusal: Refusal,
+  reply: (line: string) => string,
+): Promise<MessageOutcome> {
+  const line = refusalText(refusal);
+  logRefusal(ctx, refusal, command.name);
+  if (command.sideEffects) await ctx.services.audit.record({ ...who(ctx), action: command.name, target: input || undefined, ...refused(refusal, line) });
+  await ctx.reply(reply(line));
+  return { refused: refusal.code };
 }
 
 /** The audit of a refused turn: its code, and the line the user got. */

@@ -7,8 +7,8 @@ import { formatDeviceFilter, parseDeviceFilter } from '../core/fleet/device-filt
 import { formatRelativeTime } from '../core/text/relative-time';
 import { isUpdating, tagOf } from '../core/fleet/twin-view';
 import type { TurnContext as Turn } from './context';
-import { parseError, parsed, type CardActionSpec as ActionSpec, type CommandSpec as Spec } from './spec';
-import { DEVICE_FILTER_HELP, refusalText } from './refusal-text';
+import { parseError, parsed, parseRefused, type CardActionSpec as ActionSpec, type CommandSpec as Spec } from './spec';
+import { DEVICE_FILTER_HELP } from './refusal-text';
 import { firstPage } from './devices';
 import type { DeviceServices } from './status';
 
@@ -56,7 +56,7 @@ export const fleetCommand: CommandSpec<{ filter: DeviceFilter }> = {
   role: 'viewer',
   parse(input) {
     const result = parseDeviceFilter(input);
-    return result.ok ? parsed({ filter: result.filter }) : parseError(refusalText(result.refusal));
+    return result.ok ? parsed({ filter: result.filter }) : parseRefused(result.refusal);
   },
   async run(ctx, { filter }) {
     await ctx.typing();

@@ -1,15 +1,15 @@
-import { alertCard, ALERT_VERBS } from '../cards/alert';
-import type { AdaptiveCard } from '../cards/card';
+import { ALERT_VERBS } from '../cards/alert';
 import { hasRole } from '../core/access/roles';
 import type { AlertService } from '../core/alerts/service';
 import type { Clock } from '../core/clock';
 import type { AppConfig } from '../core/config/config';
 import type { Escalator } from '../core/oncall/escalator';
 import { isActor, type OnCallService } from '../core/oncall/service';
-import { noteProblem } from '../core/oncall/timeline';
+import { refuseUnwritableNote } from '../core/oncall/timeline';
+import { Refusal } from '../core/refusal';
+import { alertCardFor, currentCardWith } from './alerts';
 import type { TurnContext as Turn } from './context';
 import { parseError, parsed, type CardActionResult, type CardActionSpec as ActionSpec, type CommandSpec as Spec } from './spec';
-import { UserError } from './user-error';
 
 /** Notes, Escalate, Reassign… and the per-person copy of the alert card: commands and the card's on-call buttons. */
 
@@ -29,36 +29,19 @@ function paging(ctx: TurnContext) {
   return ctx.services;
 }
 
+/** The full id of the alert a command names (by its full or short id); refused when there is none. */
 async function alertIdOf(ctx: TurnContext, id: string): Promise<string> {
   const record = await paging(ctx).alerts.get(id);
-  if (!record) throw new UserError(`There is no alert \`${id}\`. \`alerts\` lists the open ones with their ids.`);
+  if (!record) throw new Refusal('alert_not_found', { alertId: id });
   return record.alertId;
 }
 
 async function addNote(ctx: TurnContext, alertId: string, text: string): Promise<void> {
-  const problem = noteProblem(text);
-  if (problem) throw new UserError(problem);
+  refuseUnwritableNote(alertId, text);
   const { oncall, alerts } = paging(ctx);
   await oncall.timeline.append({ alertId, at: ctx.services.clock.now().toISOString(), kind: 'note', actor: ctx.actor.name, detail: text.trim() });
   // Every copy of the card (channel, personal pages' conversations) shows the new note.
   await alerts.republish(alertId);
-}
-
-/**
- * The alert card as it is now in this turn's conversation (the mention, when it is the one
- * paging), for this reader when `reader` is given, with `notice` on top when the click changed
- * nothing: the answer to a click or a refresh.
- */
-export async function alertCardFor(
-  ctx: TurnContext,
-  alertId: string,
-  options: { reader?: { canAct: boolean; onCall: boolean }; notice?: string } = {},
-): Promise<AdaptiveCard | undefined> {
-  const alerts = ctx.services.alerts;
-  const record = await alerts.get(alertId);
-  if (!record) return undefined;
-  const { reader, notice } = options;
-  return alertCard(await alerts.cardInput(record, { conversationId: ctx.conversation.conversationId, ...(reader ? { reader } : {}) }), { notice });
 }
 
 export const alertNoteCommand: CommandSpec<{ id: string; text: string }> = {
@@ -98,12 +81,6 @@ async function answer(ctx: TurnContext, alertId: string, done: string): Promise<
   const card = await alertCardFor(ctx, alertId);
   return card ? { card } : { message: done };
 }
-
-/**
- * A refused Escalate or Reassign… (nobody is paged any more, nobody left, another click first, someone
- * outside the rotation): the clicker's card becomes the alert as it is now, with dispatch's line on top.
- */
-const currentCardWith = (ctx: TurnContext, alertId: string, refused: { line: string }) => alertCardFor(ctx, alertId, { notice: refused.line });
 
 const idData = (data: Record<string, unknown>) => (typeof data.id === 'string' && data.id ? parsed(data.id) : parseError('no alert id'));
 
@@ -159,6 +136,7 @@ export const oncallRefreshAction: CardActionSpec<string> = {
     const current = state?.pages[Math.max(0, state.nextPage - 1)]?.member;
     const onCall = current !== undefined && isActor(current, ctx.actor);
     const card = await alertCardFor(ctx, id, { reader: { canAct: hasRole(ctx.actor.role, 'operator'), onCall } });
-    return card ? { card } : { message: 'There is no such alert any more.' };
+    if (!card) throw new Refusal('alert_not_found', { alertId: id });
+    return { card };
   },
 };

@@ -67,7 +67,7 @@ const TEXT: { readonly [C in RefusalCode]: (facts: RefusalFacts[C]) => string } 
     ].filter(Boolean);
     return `Nothing to roll out: of ${f.targets} devices matching ${where(f.filterText)}, ${parts.join(' and ')}.`;
   },
-  alert_not_found: (f) => `There is no alert \`${f.alertId}\`. \`alerts\` lists the open ones.`,
+  alert_not_found: (f) => `There is no alert \`${f.alertId}\`. \`alerts\` lists the open ones with their ids.`,
   alert_already_closed: alreadyDone('closed'),
   alert_already_acknowledged: alreadyDone('acknowledged'),
   alert_changed_meanwhile: () => 'Someone changed this alert at the same moment; the card shows its current state.',
@@ -146,6 +146,8 @@ const TEXT: { readonly [C in RefusalCode]: (facts: RefusalFacts[C]) => string } 
   escalation_member_not_in_rotation: (f) =>
     `${f.memberId} is not one of the people of rotation ${f.rotation}, so nobody was paged; Reassign… offers the rotation's people.`,
   escalation_changed_meanwhile: () => 'Someone else changed this escalation at the same moment; nothing changed. Try again if it is still needed.',
+  alert_note_empty: () => 'The note is empty; type what you found or did, e.g. "rebooted the gateway, devices back".',
+  alert_note_too_long: (f) => `A note holds up to ${f.max} characters (this one has ${f.length}); shorten it or add two.`,
 };
 
 const ALERT_FILTER_HELP =

@@ -17,8 +17,16 @@ import { parseWaves } from '../core/rollouts/waves';
 import { parseRolloutWindow } from '../core/oncall/rollout-window';
 import type { DeviceFilter } from '../core/ports/fleet';
 import type { TurnContext as Turn } from './context';
-import { noArguments, parseError, parsed, type CardActionResult, type CardActionSpec as ActionSpec, type CommandSpec as Spec, type ParseResult } from './spec';
-import { refusalText } from './refusal-text';
+import {
+  noArguments,
+  parseError,
+  parsed,
+  parseRefused,
+  type CardActionResult,
+  type CardActionSpec as ActionSpec,
+  type CommandSpec as Spec,
+  type ParseResult,
+} from './spec';
 import { UserError } from './user-error';
 import type { FirmwareCatalog } from '../core/ports/feed';
 import type { Notifier } from '../core/notifications/notifier';
@@ -94,13 +102,13 @@ function parsePlanWithoutWindow(input: string): ParseResult<PlanArgs> {
   let filter: DeviceFilter = {};
   if (filterText.trim()) {
     const result = parseDeviceFilter(filterText);
-    if (!result.ok) return parseError(refusalText(result.refusal));
+    if (!result.ok) return parseRefused(result.refusal);
     filter = result.filter;
   }
   let waves: number[] | undefined;
   if (wavesText) {
     const result = parseWaves(wavesText);
-    if (!result.ok) return parseError(refusalText(result.refusal));
+    if (!result.ok) return parseRefused(result.refusal);
     waves = result.waves;
   }
   return parsed({ version: version.replace(/^v/i, ''), filter, filterText: filterText.trim(), waves });

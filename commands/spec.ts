@@ -1,13 +1,21 @@
 import type { Role } from '../core/access/roles';
 import type { TurnContext } from './context';
 import type { AdaptiveCard } from '../cards/card';
-import type { RefusalCode } from '../core/refusal';
+import type { Refusal, RefusalCode } from '../core/refusal';
 import type { Services } from './services';
 
-export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
+/**
+ * What a command's (or a button's) parser made of its input: the arguments; a problem the parser
+ * words itself (`error`); or a refusal of the domain's parser (an alert or device filter, rollout
+ * waves), which dispatch words through commands/refusal-text.ts and logs, audits and counts by its
+ * code exactly as a refusal thrown by `run`.
+ */
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string; refusal?: undefined } | { ok: false; refusal: Refusal; error?: undefined };
 
 export const parsed = <T>(value: T): ParseResult<T> => ({ ok: true, value });
 export const parseError = (error: string): ParseResult<never> => ({ ok: false, error });
+/** The domain's parser said no: dispatch renders, logs, audits and counts it (nothing is worded here). */
+export const parseRefused = (refusal: Refusal): ParseResult<never> => ({ ok: false, refusal });
 
 /** The parser of a command without arguments: anything typed after it gets `why`. */
 export const noArguments =

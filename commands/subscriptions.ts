@@ -1,6 +1,6 @@
 import { TOPICS, type Topic } from '../core/conversations/subscription';
-import { absoluteTime } from '../core/text/time';
-import { noArguments, parseError, parsed, type CommandSpec, type ParseResult } from './spec';
+import { SUBSCRIPTION_VERBS, subscriptionsCard } from '../cards/subscriptions';
+import { noArguments, parseError, parsed, type CardActionSpec, type CommandSpec, type ParseResult } from './spec';
 
 interface TopicArgs {
   topic: Topic;
@@ -58,18 +58,47 @@ export const unsubscribeCommand: CommandSpec<TopicArgs> = {
 
 export const subscriptionsCommand: CommandSpec<void> = {
   name: 'subscriptions',
-  summary: 'List what this conversation receives',
+  summary: 'List what this conversation receives, with an Unsubscribe button for each',
   usage: 'subscriptions',
   examples: ['subscriptions'],
   role: 'viewer',
   parse: noArguments('`subscriptions` takes no arguments.'),
   async run(ctx) {
-    const subs = await ctx.services.subscriptions.listForConversation(ctx.conversation.conversationId);
-    if (subs.length === 0) {
-      await ctx.reply('This conversation has no subscriptions. Try `subscribe alerts sev<=2`.');
-      return;
-    }
-    const lines = subs.map((s) => `- **${s.topic}**${s.filter ? ` \`${s.filter}\`` : ' (all)'} — by ${s.createdBy}, ${absoluteTime(s.createdAt)}`);
-    await ctx.reply(`This conversation receives:\n\n${lines.join('\n')}`);
+    const subscriptions = await ctx.services.subscriptions.listForConversation(ctx.conversation.conversationId);
+    await ctx.reply(subscriptionsCard({ subscriptions }));
+  },
+};
+
+/**
+ * The Unsubscribe button of a `subscriptions` card row: removes that one subscription of the
+ * conversation the click comes from (never one the button names elsewhere), with the role the
+ * `unsubscribe` command needs, and answers with the updated card.
+ */
+export const unsubscribeAction: CardActionSpec<{ id: number }> = {
+  verb: SUBSCRIPTION_VERBS.unsubscribe,
+  role: unsubscribeCommand.role,
+  sideEffects: true,
+  parse(data) {
+    const id = typeof data.id === 'string' && /^\d{1,15}$/.test(data.id) ? Number(data.id) : Number.NaN;
+    return Number.isSafeInteger(id) ? parsed({ id }) : parseError('it names no subscription');
+  },
+  async run(ctx, { id }) {
+    const { subscriptions } = ctx.services;
+    const conversationId = ctx.conversation.conversationId;
+    const subscription = (await subscriptions.listForConversation(conversationId)).find((s) => s.id === id);
+    // Already gone (another click, `unsubscribe`): the card as it is now is the answer.
+    if (!subscription)
+      return {
+        card: subscriptionsCard({ subscriptions: await subscriptions.listForConversation(conversationId) }),
+        noop: `no subscription ${id} in this conversation (already removed)`,
+      };
+    // (conversation, topic, filter) is unique, so the exact filter ('' included) removes this one subscription.
+    await subscriptions.remove(conversationId, subscription.topic, subscription.filter);
+    return {
+      card: subscriptionsCard({
+        subscriptions: await subscriptions.listForConversation(conversationId),
+        unsubscribed: { by: ctx.actor.name, subscription },
+      }),
+    };
   },
 };

@@ -119,6 +119,10 @@ export interface RefusalFacts {
   readonly escalation_member_not_in_rotation: { readonly alertId: string; readonly memberId: string; readonly rotation: string };
   /** Another click (or the escalation tick) moved the escalation first. */
   readonly escalation_changed_meanwhile: { readonly alertId: string };
+  // ------------------------------------------------------------ on call: notes (`alert note`, the card's Note)
+  readonly alert_note_empty: { readonly alertId: string };
+  /** `length` as typed, `max` what the timeline keeps. */
+  readonly alert_note_too_long: { readonly alertId: string; readonly length: number; readonly max: number };
 }
 
 /** Where a time window was written: a maintenance window (`silence schedule`) or a rollout window. */

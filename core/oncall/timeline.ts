@@ -1,3 +1,5 @@
+import { Refusal } from '../refusal';
+
 /**
  * What happened to an alert, in order, each with its time and actor: `alert <id>` shows it,
  * and the card shows the latest notes. `actor` is a person's name, or `FleetOps` for the bot.
@@ -38,8 +40,8 @@ export const BOT_ACTOR = 'FleetOps';
 export const NOTES_ON_CARD = 3;
 export const MAX_NOTE_LENGTH = 1000;
 
-export function noteProblem(text: string): string | undefined {
-  if (!text.trim()) return 'The note is empty; type what you found or did, e.g. "rebooted the gateway, devices back".';
-  if (text.length > MAX_NOTE_LENGTH) return `A note holds up to ${MAX_NOTE_LENGTH} characters (this one has ${text.length}); shorten it or add two.`;
-  return undefined;
+/** Refuses a note the timeline cannot take (core/refusal.ts): an empty one, or one over MAX_NOTE_LENGTH characters. */
+export function refuseUnwritableNote(alertId: string, text: string): void {
+  if (!text.trim()) throw new Refusal('alert_note_empty', { alertId });
+  if (text.length > MAX_NOTE_LENGTH) throw new Refusal('alert_note_too_long', { alertId, length: text.length, max: MAX_NOTE_LENGTH });
 }

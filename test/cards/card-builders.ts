@@ -19,6 +19,7 @@ import { logsSchemaCard } from '../../cards/logs-schema';
 import { rolloutConfirmCard } from '../../cards/rollout-confirm';
 import { rolloutPlanCard } from '../../cards/rollout-plan';
 import { rolloutGateAlertCard, rolloutProgressCard } from '../../cards/rollout-progress';
+import { subscriptionsCard } from '../../cards/subscriptions';
 import { SEED_FIRMWARE } from '../../backends/feed/local';
 import type { LogsQueryResult } from '../../core/ports/logs';
 import type { AlertRecord } from '../../core/alerts/alert';
@@ -252,6 +253,16 @@ export const BUILDERS: Record<string, (pool: Pool) => AdaptiveCard> = {
         NOW,
       ),
     ),
+  subscriptions: (pool) =>
+    subscriptionsCard({
+      subscriptions: Array.from({ length: 30 }, (_, i) =>
+        inflate(
+          { id: i + 1, conversationId: 'c1', topic: 'alerts' as const, filter: 'sev<=2 site:berlin', createdBy: 'Otto Operator', createdAt: NOW.toISOString() },
+          pool,
+        ),
+      ),
+      unsubscribed: inflate({ by: 'Olga Operator', subscription: { topic: 'alerts' as const, filter: 'sev<=2' } }, pool),
+    }),
   'rollout gate alert': (pool) => {
     const view = buildView(inflate(rollout, pool), counts, [], NOW);
     const gate = judgeWave({ succeeded: 400, failed: 10 }, DEFAULT_SETTINGS.gates);

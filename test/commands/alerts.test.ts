@@ -10,7 +10,7 @@ import { readConfig } from '../../core/config/config';
 import { AlertStateError } from '../../core/ports/alerts';
 import { devicePayload } from '../core/alerts/fixtures';
 import { alertsWorld } from '../core/alerts/world';
-import { action, actions, cardIn, facts, texts } from '../support/card-reading';
+import { action, actions, cardIn, facts, notice, texts } from '../support/card-reading';
 import { MemoryAudit } from '../support/memory-audit';
 import { recordingTurn } from '../support/turn';
 
@@ -93,46 +93,74 @@ describe('alert buttons', () => {
     const card = cardIn(done.card);
     expect(facts(card).Acknowledged).toBe('by Olga Operator, 2026-01-01 00:01 UTC');
     expect(actions(card).map((a) => a.title)).not.toContain('Acknowledge');
+    expect(notice(card)).toBeUndefined();
     expect(w.stateClient.calls).toEqual([expect.objectContaining({ alertId: 'a1', newState: 'Acknowledged' })]);
 
     const again = await w.click('operator', ALERT_VERBS.acknowledge, { id: 'a1' });
-    expect(again).toEqual({
-      message: 'This alert was already acknowledged by Olga Operator at 2026-01-01 00:01 UTC.',
-      refused: 'alert_already_acknowledged',
-    });
-    expect(w.audit.entries.map((e) => [e.action, e.outcome, e.code])).toEqual([
-      [ALERT_VERBS.acknowledge, 'ok', undefined],
-      [ALERT_VERBS.acknowledge, 'refused', 'alert_already_acknowledged'],
+    const line = 'This alert was already acknowledged by Olga Operator at 2026-01-01 00:01 UTC.';
+    expect(again).toMatchObject({ refused: 'alert_already_acknowledged', noop: line });
+    // The clicker's card becomes the alert as it is now, with the line on top.
+    const current = cardIn(again.card);
+    expect(notice(current)).toBe(line);
+    expect(facts(current)).toMatchObject({ Device: 'device-42', Acknowledged: 'by Olga Operator, 2026-01-01 00:01 UTC' });
+    expect(actions(current).map((a) => a.title)).not.toContain('Acknowledge');
+    expect(action(current, 'Close')).toMatchObject({ verb: ALERT_VERBS.close, data: { id: 'a1' } });
+    expect(w.stateClient.calls).toHaveLength(1);
+    expect(w.audit.entries.map((e) => [e.action, e.outcome, e.code, e.detail])).toEqual([
+      [ALERT_VERBS.acknowledge, 'ok', undefined, undefined],
+      [ALERT_VERBS.acknowledge, 'refused', 'alert_already_acknowledged', line],
     ]);
   });
 
-  it('close, then close again; a viewer may not', async () => {
+  it('close, then close again: the closed card with the line on top; a viewer may not', async () => {
     const w = await world();
     expect(await w.click('viewer', ALERT_VERBS.close, { id: 'a2' })).toEqual({ message: expect.stringMatching(/needs the operator role; you are a viewer/) });
     const closed = cardIn((await w.click('operator', ALERT_VERBS.close, { id: 'a2' })).card);
     expect(facts(closed).Closed).toBe('by Olga Operator, 2026-01-01 00:01 UTC');
-    expect((await w.click('operator', ALERT_VERBS.close, { id: 'a2' })).message).toBe(
-      'This alert was already closed by Olga Operator at 2026-01-01 00:01 UTC.',
-    );
-    expect(w.audit.entries.map((e) => e.outcome)).toEqual(['denied', 'ok', 'refused']);
+    const again = await w.click('operator', ALERT_VERBS.close, { id: 'a2' });
+    expect(again.refused).toBe('alert_already_closed');
+    const current = cardIn(again.card);
+    expect(notice(current)).toBe('This alert was already closed by Olga Operator at 2026-01-01 00:01 UTC.');
+    expect(facts(current)).toMatchObject({ Device: 'device-7', Closed: 'by Olga Operator, 2026-01-01 00:01 UTC' });
+    expect(actions(current).map((a) => a.title)).not.toContain('Close');
+    expect(w.audit.entries.map((e) => [e.outcome, e.code])).toEqual([
+      ['denied', undefined],
+      ['ok', undefined],
+      ['refused', 'alert_already_closed'],
+    ]);
   });
 
-  it('when Azure Monitor says no, the alert is unchanged and the clicker is told what to do', async () => {
+  it('acknowledge on an alert closed meanwhile: the closed card says who closed it', async () => {
+    const w = await world();
+    await w.service.close('a1', { name: 'Ana' });
+    const refused = await w.click('operator', ALERT_VERBS.acknowledge, { id: 'a1' });
+    expect(refused.refused).toBe('alert_already_closed');
+    const card = cardIn(refused.card);
+    expect(notice(card)).toBe('This alert was already closed by Ana at 2026-01-01 00:01 UTC.');
+    expect(facts(card).Closed).toBe('by Ana, 2026-01-01 00:01 UTC');
+  });
+
+  it('when Azure Monitor says no, the alert is unchanged: its card, buttons and all, with what to do on top', async () => {
     const w = await world();
     w.stateClient.failWith = new AlertStateError('403 Forbidden');
-    expect(await w.click('operator', ALERT_VERBS.acknowledge, { id: 'a1' })).toEqual({
-      message: 'Azure Monitor did not accept the change (403 Forbidden); the alert is unchanged. Try again, or change it in the Azure portal.',
-      refused: 'alert_source_refused',
-    });
+    const refused = await w.click('operator', ALERT_VERBS.acknowledge, { id: 'a1' });
+    const line = 'Azure Monitor did not accept the change (403 Forbidden); the alert is unchanged. Try again, or change it in the Azure portal.';
+    expect(refused).toMatchObject({ refused: 'alert_source_refused', noop: line });
+    const card = cardIn(refused.card);
+    expect(notice(card)).toBe(line);
+    expect(facts(card).Acknowledged).toBeUndefined();
+    expect(action(card, 'Acknowledge')).toMatchObject({ verb: ALERT_VERBS.acknowledge, data: { id: 'a1' } });
     expect((await w.service.get('a1'))!.state).toBe('New');
+    expect(w.audit.entries.map((e) => [e.outcome, e.code])).toEqual([['refused', 'alert_source_refused']]);
   });
 
-  it('a click naming an alert that is gone, or bad button data', async () => {
+  it('a click naming an alert that is gone gets the line alone (no card to show), for every button; bad button data', async () => {
     const w = await world();
-    expect(await w.click('operator', ALERT_VERBS.close, { id: 'a9' })).toEqual({
-      message: 'There is no alert `a9`. `alerts` lists the open ones.',
-      refused: 'alert_not_found',
-    });
+    const gone = { message: 'There is no alert `a9`. `alerts` lists the open ones with their ids.', refused: 'alert_not_found' };
+    expect(await w.click('operator', ALERT_VERBS.acknowledge, { id: 'a9' })).toEqual(gone);
+    expect(await w.click('operator', ALERT_VERBS.close, { id: 'a9' })).toEqual(gone);
+    expect(await w.click('operator', ALERT_VERBS.silence, { id: 'a9', hours: 4 })).toEqual(gone);
+    expect(w.audit.entries.map((e) => [e.outcome, e.code])).toEqual(Array(3).fill(['refused', 'alert_not_found']));
     expect((await w.click('operator', ALERT_VERBS.silence, { id: 'a1', hours: 5 })).message).toMatch(/silences last 1, 4, 24 hours/);
     expect((await w.click('viewer', ALERT_VERBS.list, { rule: 'Temperature high', generation: 1 })).message).toBe(
       'That storm has no alerts in this conversation any more.',

@@ -1,6 +1,6 @@
 import { dispatchCardAction, dispatchMessage } from '../../commands/dispatch';
 import { CommandRegistry } from '../../commands/registry';
-import { parseError, parsed, type CardActionSpec, type CommandSpec } from '../../commands/spec';
+import { parseError, parsed, parseRefused, type CardActionSpec, type CommandSpec } from '../../commands/spec';
 import type { TurnContext } from '../../commands/context';
 import type { Services } from '../../commands/services';
 import { UserError } from '../../commands/user-error';
@@ -9,6 +9,7 @@ import { recordingTurn } from '../support/turn';
 import type { Role } from '../../core/access/roles';
 import type { Logger } from '../../core/logger';
 import { Refusal } from '../../core/refusal';
+import { parseWaves } from '../../core/rollouts/waves';
 
 function context(role: Role, registry: CommandRegistry, audit = new MemoryAudit()) {
   const replies: unknown[] = [];
@@ -48,7 +49,43 @@ const approve: CardActionSpec<{ id: string }> = {
     id === 'R-2' ? { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: `${refused.code}: ${refused.line}` }] } : undefined,
 };
 
-const registry = new CommandRegistry([pause], [approve]);
+/** A command whose parser hands on the domain parser's refusal (rollout waves), as `rollout plan` does. */
+const plan: CommandSpec<number[]> = {
+  name: 'rollout plan',
+  summary: 'Plan a rollout',
+  usage: 'rollout plan waves <percentages>',
+  examples: ['rollout plan waves 1,10,100'],
+  role: 'operator',
+  sideEffects: true,
+  parse: (input) => {
+    const result = parseWaves(input.replace(/^waves\s*/, ''));
+    return result.ok ? parsed(result.waves) : parseRefused(result.refusal);
+  },
+  run: async (ctx, waves) => void (await ctx.reply(`planned ${waves.join(',')}`)),
+};
+
+/** The same, for anyone and without side effects (as `alerts`, `devices` and `fleet` parse their filters). */
+const preview: CommandSpec<number[]> = { ...plan, name: 'waves preview', usage: 'waves preview <percentages>', role: 'viewer', sideEffects: false };
+
+/** A button whose data carries waves, refused by the same parser. */
+const replan: CardActionSpec<number[]> = {
+  verb: 'rollout.replan',
+  role: 'operator',
+  sideEffects: true,
+  parse: (data) => {
+    const result = parseWaves(String(data.waves ?? ''));
+    return result.ok ? parsed(result.waves) : parseRefused(result.refusal);
+  },
+  run: async (_ctx, waves) => ({ message: `replanned ${waves.join(',')}` }),
+};
+
+const registry = new CommandRegistry([pause, plan, preview], [approve, replan]);
+
+/** `ctx` whose info log lines go into `logged`. */
+function logging(ctx: TurnContext): { ctx: TurnContext; logged: unknown[] } {
+  const logged: unknown[] = [];
+  return { ctx: { ...ctx, log: { ...ctx.log, info: (obj, msg) => void logged.push([obj, msg]) } }, logged };
+}
 
 test('runs a command and audits it', async () => {
   const { ctx, replies, audit } = context('operator', registry);
@@ -127,4 +164,38 @@ test('a refused click gets the action’s current card with the line on top, or 
     ['refused', 'rollout_stale'],
     ['refused', 'rollout_stale'],
   ]);
+});
+
+test('a refusal found while parsing is a refusal: its line above the usage, nothing runs, logged and audited with its code, counted', async () => {
+  const { ctx, replies, audit } = context('operator', registry);
+  const { ctx: turn, logged } = logging(ctx);
+  expect(await dispatchMessage(turn, 'rollout plan waves 1,10,50')).toEqual({ refused: 'waves_not_ending_at_100' });
+  const line = 'The last wave must be 100 so every target is covered; add `,100` (you wrote `1,10,50`).';
+  expect(replies).toEqual([
+    `${line}\n\nUsage: \`rollout plan waves <percentages>\` — for example \`rollout plan waves 1,10,100\`. Type \`help rollout plan\` for details.`,
+  ]);
+  expect(audit.entries).toMatchObject([{ action: 'rollout plan', target: 'waves 1,10,50', outcome: 'refused', code: 'waves_not_ending_at_100', detail: line }]);
+  expect(logged).toEqual([[expect.objectContaining({ code: 'waves_not_ending_at_100', action: 'rollout plan', actor: 'u1' }), 'refused']]);
+
+  // The same input, parsed well, runs.
+  expect(await dispatchMessage(turn, 'rollout plan waves 1,10,100')).toEqual({});
+  expect(replies[1]).toBe('planned 1,10,100');
+});
+
+test('a parse-time refusal of a command without side effects is logged and counted, not audited (as when run refuses)', async () => {
+  const { ctx, replies, audit } = context('viewer', registry);
+  const { ctx: turn, logged } = logging(ctx);
+  expect(await dispatchMessage(turn, 'waves preview 50,10,100')).toEqual({ refused: 'waves_not_growing' });
+  expect(replies[0]).toMatch(/^Waves are cumulative and must grow: `10` comes after 50\.\n\nUsage: `waves preview <percentages>`/);
+  expect(logged).toEqual([[expect.objectContaining({ code: 'waves_not_growing', action: 'waves preview' }), 'refused']]);
+  expect(audit.entries).toEqual([]);
+});
+
+test('a button whose data the domain parser refuses gets the line, logged, audited and counted with its code', async () => {
+  const { ctx, audit } = context('operator', registry);
+  const { ctx: turn, logged } = logging(ctx);
+  const line = '`abc` is not a percentage between 0 and 100 (waves are cumulative, e.g. `1,10,50,100`).';
+  expect(await dispatchCardAction(turn, 'rollout.replan', { waves: 'abc' })).toEqual({ message: line, refused: 'wave_not_a_percentage' });
+  expect(audit.entries).toMatchObject([{ action: 'rollout.replan', outcome: 'refused', code: 'wave_not_a_percentage', detail: line }]);
+  expect(logged).toEqual([[expect.objectContaining({ code: 'wave_not_a_percentage', action: 'rollout.replan' }), 'refused']]);
 });

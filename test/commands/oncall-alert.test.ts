@@ -1,10 +1,17 @@
 import { openDatabase } from '../../backends/store/sqlite/database';
 import { ALL_MIGRATIONS } from '../../backends/store/sqlite/migrations';
 import { oncallMigrations, sqliteOnCallStore } from '../../backends/store/sqlite/oncall';
-import { bindAction } from '../../bot/features/feature';
+import { bindAction, bindCommand } from '../../bot/features/feature';
 import { ALERT_VERBS } from '../../cards/alert';
-import { dispatchCardAction } from '../../commands/dispatch';
-import { oncallEscalateAction, oncallReassignAction } from '../../commands/oncall-alert';
+import { dispatchCardAction, dispatchMessage } from '../../commands/dispatch';
+import {
+  alertEscalateCommand,
+  alertNoteCommand,
+  oncallEscalateAction,
+  oncallNoteAction,
+  oncallReassignAction,
+  oncallRefreshAction,
+} from '../../commands/oncall-alert';
 import { CommandRegistry } from '../../commands/registry';
 import type { Services } from '../../commands/services';
 import { AccessPolicy } from '../../core/access/policy';
@@ -18,7 +25,7 @@ import { validateRotation } from '../../core/oncall/rotation';
 import { OnCallService } from '../../core/oncall/service';
 import { devicePayload } from '../core/alerts/fixtures';
 import { alertsWorld } from '../core/alerts/world';
-import { bodyActions, cardIn, facts, input, texts, type CardAction, type ReadCard } from '../support/card-reading';
+import { bodyActions, cardIn, facts, input, notice, texts, type CardAction, type ReadCard } from '../support/card-reading';
 import { MemoryAudit } from '../support/memory-audit';
 import { recordingTurn } from '../support/turn';
 
@@ -74,7 +81,15 @@ async function world(options: { race?: boolean } = {}) {
     config,
     clock: w.clock,
     access: new AccessPolicy(config.roles),
-    registry: new CommandRegistry([], [bindAction(oncallEscalateAction, bound), bindAction(oncallReassignAction, bound)]),
+    registry: new CommandRegistry(
+      [bindCommand(alertNoteCommand, bound), bindCommand(alertEscalateCommand, bound)],
+      [
+        bindAction(oncallEscalateAction, bound),
+        bindAction(oncallReassignAction, bound),
+        bindAction(oncallNoteAction, bound),
+        bindAction(oncallRefreshAction, bound),
+      ],
+    ),
     conversations: { upsert: async () => undefined, get: async () => undefined, list: async () => [], remove: async () => undefined },
     subscriptions: w.subscriptions,
     notifier: w.notifier,
@@ -84,7 +99,12 @@ async function world(options: { race?: boolean } = {}) {
   };
   const click = (who: keyof typeof PEOPLE, verb: string, data: Record<string, unknown>) =>
     dispatchCardAction(recordingTurn(services, PEOPLE[who], []), verb, data);
-  return { ...w, oncall, audit, click };
+  const say = async (who: keyof typeof PEOPLE, text: string) => {
+    const replies: unknown[] = [];
+    const outcome = await dispatchMessage(recordingTurn(services, PEOPLE[who], replies), text);
+    return { replies, outcome };
+  };
+  return { ...w, oncall, audit, click, say };
 }
 
 /** Another replica moves the escalation (a tick, another click) right after each read of this one. */
@@ -105,13 +125,6 @@ function racing(store: OnCallStore): OnCallStore {
   };
 }
 
-/** The notice on top of the card: the first text block, inside the warning container. */
-function notice(card: ReadCard): string {
-  const first = card.body?.[0] as { type?: string; style?: string } | undefined;
-  expect(first).toMatchObject({ type: 'Container', style: 'warning' });
-  return texts(card)[0]!;
-}
-
 /** A button in the card's body (Escalate and Reassign… stand in an ActionSet under the facts). */
 const bodyButton = (card: ReadCard, title: string): CardAction | undefined => bodyActions(card).find((a) => a.title === title);
 
@@ -128,7 +141,7 @@ describe('Escalate', () => {
     const done = await w.click('operator', ALERT_VERBS.escalate, { id: 'a1' });
     const card = cardIn(done.card);
     expect(texts(card)).toContain('Paged: ana (primary).');
-    expect(card.body?.[0]).not.toMatchObject({ style: 'warning' });
+    expect(notice(card)).toBeUndefined();
     expect(done.refused).toBeUndefined();
   });
 
@@ -218,5 +231,61 @@ describe('Reassign…', () => {
     const refused = await w.click('operator', ALERT_VERBS.reassign, { id: 'a1', member: 'ben@contoso.com' });
     expect(refused.refused).toBe('escalation_changed_meanwhile');
     expect(notice(cardIn(refused.card))).toMatch(/^Someone else changed this escalation at the same moment/);
+  });
+});
+
+describe('notes', () => {
+  const notes = async (w: Awaited<ReturnType<typeof world>>) => (await w.oncall.timeline.list('a1')).filter((e) => e.kind === 'note').map((e) => e.detail);
+
+  it('alert note adds to the timeline; a note too long is refused with its code and nothing is added', async () => {
+    const w = await world();
+    expect((await w.say('operator', 'alert note a1 rebooted the gateway')).replies).toEqual(['Note added to `a1`. `alert a1` shows the timeline.']);
+    const long = await w.say('operator', `alert note a1 ${'x'.repeat(1001)}`);
+    expect(long).toEqual({
+      replies: ['A note holds up to 1000 characters (this one has 1001); shorten it or add two.'],
+      outcome: { refused: 'alert_note_too_long' },
+    });
+    expect(await notes(w)).toEqual(['rebooted the gateway']);
+    expect(w.audit.entries.map((e) => [e.action, e.outcome, e.code])).toEqual([
+      ['alert note', 'ok', undefined],
+      ['alert note', 'refused', 'alert_note_too_long'],
+    ]);
+  });
+
+  it('the card’s Note: an empty note gets the line alone (the card keeps what was typed), audited with its code', async () => {
+    const w = await world();
+    expect(await w.click('operator', ALERT_VERBS.note, { id: 'a1', note: '   ' })).toEqual({
+      message: 'The note is empty; type what you found or did, e.g. "rebooted the gateway, devices back".',
+      refused: 'alert_note_empty',
+    });
+    const done = await w.click('operator', ALERT_VERBS.note, { id: 'a1', note: 'fan replaced' });
+    expect(texts(cardIn(done.card)).some((t) => t.includes('fan replaced'))).toBe(true);
+    expect(await notes(w)).toEqual(['fan replaced']);
+    expect(w.audit.entries.map((e) => [e.outcome, e.code])).toEqual([
+      ['refused', 'alert_note_empty'],
+      ['ok', undefined],
+    ]);
+  });
+});
+
+describe('an alert that is not there', () => {
+  const line = 'There is no alert `a9`. `alerts` lists the open ones with their ids.';
+
+  it('alert note and alert escalate refuse with alert_not_found, audited with the code', async () => {
+    const w = await world();
+    expect(await w.say('operator', 'alert note a9 rebooted')).toEqual({ replies: [line], outcome: { refused: 'alert_not_found' } });
+    expect(await w.say('operator', 'alert escalate a9')).toEqual({ replies: [line], outcome: { refused: 'alert_not_found' } });
+    expect(w.audit.entries.map((e) => [e.action, e.outcome, e.code, e.detail])).toEqual([
+      ['alert note', 'refused', 'alert_not_found', line],
+      ['alert escalate', 'refused', 'alert_not_found', line],
+    ]);
+  });
+
+  it('the per-person refresh of a card whose alert is gone gets the refusal’s line; of one that is there, the reader’s card', async () => {
+    const w = await world();
+    expect(await w.click('viewer', ALERT_VERBS.refresh, { id: 'a9' })).toEqual({ message: line, refused: 'alert_not_found' });
+    const copy = cardIn((await w.click('viewer', ALERT_VERBS.refresh, { id: 'a1' })).card);
+    expect(facts(copy)).toMatchObject({ Device: 'device-42' });
+    expect(bodyButton(copy, 'Escalate')).toBeUndefined();
   });
 });

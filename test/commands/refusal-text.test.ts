@@ -96,6 +96,8 @@ const SAMPLES: { [C in RefusalCode]: RefusalFacts[C] } = {
   escalation_nobody_left: { alertId: 'a-1' },
   escalation_member_not_in_rotation: { alertId: 'a-1', memberId: 'zoe@contoso.com', rotation: 'berlin-ops' },
   escalation_changed_meanwhile: { alertId: 'a-1' },
+  alert_note_empty: { alertId: 'a-1' },
+  alert_note_too_long: { alertId: 'a-1', length: 1204, max: 1000 },
 };
 
 const line = <C extends RefusalCode>(code: C) => refusalText(new Refusal(code, SAMPLES[code]));
@@ -190,6 +192,12 @@ describe('refusal text', () => {
     expect(line('escalation_member_not_in_rotation')).toBe(
       "zoe@contoso.com is not one of the people of rotation berlin-ops, so nobody was paged; Reassign… offers the rotation's people.",
     );
+  });
+
+  it('an alert that is not there, and a note the timeline cannot take, say what to do', () => {
+    expect(line('alert_not_found')).toBe('There is no alert `a-9`. `alerts` lists the open ones with their ids.');
+    expect(line('alert_note_empty')).toBe('The note is empty; type what you found or did, e.g. "rebooted the gateway, devices back".');
+    expect(line('alert_note_too_long')).toBe('A note holds up to 1000 characters (this one has 1204); shorten it or add two.');
   });
 
   it('the message of the error itself is for logs: the code and the facts, no chat syntax', () => {

@@ -42,7 +42,7 @@ describe('rollout commands and buttons', () => {
     expect(w.audit.entries).toMatchObject([{ action: 'rollout plan', outcome: 'refused', code: 'firmware_not_in_catalog' }]);
   });
 
-  it('plan to a filter no device can match: what is wrong with it, then the usage; nothing is planned', async () => {
+  it('plan to a filter no device can match: what is wrong with it, then the usage; nothing is planned; audited as refused with its code', async () => {
     const w = rolloutCommandWorld();
     const [reply] = await w.say('operator', 'rollout plan 2.4.1 to ring=canary ring:broad waves 50,100');
     expect(String(reply).split('\n\n')[0]).toBe('`ring:broad` contradicts the earlier `ring=canary`: no device can match both, so the filter matches nothing.');
@@ -51,7 +51,14 @@ describe('rollout commands and buttons', () => {
     expect(String(unknown).split('\n\n')[0]).toMatch(
       /^I don't know the filter term `rign:canary`\. Did you mean `ring:`\? Filter terms \(combine with spaces\): /,
     );
+    const [waves] = await w.say('operator', 'rollout plan 2.4.1 waves 10,50');
+    expect(String(waves).split('\n\n')[0]).toBe('The last wave must be 100 so every target is covered; add `,100` (you wrote `10,50`).');
     expect(await w.rollouts.service.list(10)).toEqual([]);
+    expect(w.audit.entries.map((e) => [e.action, e.outcome, e.code])).toEqual([
+      ['rollout plan', 'refused', 'device_filter_contradiction'],
+      ['rollout plan', 'refused', 'device_filter_term_unknown'],
+      ['rollout plan', 'refused', 'waves_not_ending_at_100'],
+    ]);
   });
 
   it('start by command: the role comes from the table; the lead starts it and every copy of the card updates', async () => {

@@ -1,4 +1,5 @@
 import { startTestBot, USERS } from '../support/bot-harness';
+import { cardIn, facts, notice } from '../support/card-reading';
 import { cardJson } from '../support/recording-connector';
 import { createAlertsFeatureModule } from '../../bot/features/alerts';
 import { devicePayload, fixture } from '../core/alerts/fixtures';
@@ -32,7 +33,10 @@ test('an alert becomes a card in every subscribed conversation; acknowledge and 
     expect(JSON.stringify(ack)).toContain('by Otto Operator');
     await t.connector.waitFor((a) => a.filter((x) => x.kind === 'update' && cardJson(x).includes('by Otto Operator')).length === 2);
     const again = await t.click('alert.acknowledge', { id: 'int-1' }, { user: USERS.admin });
-    expect(JSON.stringify(again)).toContain('already acknowledged by Otto Operator');
+    // Refused: the clicked card becomes the alert as it is now, with the refusal's line on top.
+    const current = cardIn(again.value);
+    expect(notice(current)).toMatch(/^This alert was already acknowledged by Otto Operator at /);
+    expect(facts(current).Acknowledged).toMatch(/^by Otto Operator, /);
 
     const resolved = devicePayload({
       alertId: '/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/int-1',

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startTestBot, USERS } from '../support/bot-harness';
+import { bodyActions, cardIn, texts } from '../support/card-reading';
 import { RecordingConnector } from '../support/recording-connector';
 
 const lastText = (t: { connector: RecordingConnector }) => t.connector.texts().at(-1) ?? '';
@@ -12,6 +13,11 @@ async function sayAndWait(t: Awaited<ReturnType<typeof startTestBot>>, text: str
   return lastText(t);
 }
 
+/** The card `subscriptions` answers with in the group chat. */
+async function subscriptionsCard(t: Awaited<ReturnType<typeof startTestBot>>): Promise<unknown> {
+  return (await t.sayAndWait('subscriptions', { user: USERS.viewer, conversation: 'groupChat' })).activity.attachments?.[0]?.content;
+}
+
 test('subscribe, list and unsubscribe in a group chat; viewers may not subscribe', async () => {
   const t = await startTestBot();
   try {
@@ -20,11 +26,37 @@ test('subscribe, list and unsubscribe in a group chat; viewers may not subscribe
       /Subscribed: this conversation now receives all alerts/,
     );
     expect(await sayAndWait(t, 'subscribe weather', { user: USERS.operator, conversation: 'groupChat' })).toMatch(/There is no topic `weather`/);
-    expect(await sayAndWait(t, 'subscriptions', { user: USERS.viewer, conversation: 'groupChat' })).toMatch(/\*\*alerts\*\* \(all\) — by Otto Operator/);
+    const listed = cardIn(await subscriptionsCard(t));
+    expect(texts(listed)).toContain('**alerts** (all)');
+    expect(texts(listed)).toContainEqual(expect.stringMatching(/^by Otto Operator, since /));
     expect(await sayAndWait(t, 'unsubscribe alerts', { user: USERS.operator, conversation: 'groupChat' })).toMatch(/1 subscription removed/);
-    expect(await sayAndWait(t, 'subscriptions', { user: USERS.viewer, conversation: 'groupChat' })).toMatch(/no subscriptions/);
+    expect(texts(cardIn(await subscriptionsCard(t)))).toContain('This conversation has no subscriptions. Try `subscribe alerts sev<=2`.');
     expect(await sayAndWait(t, 'audit', { user: USERS.releaseLead, conversation: 'personal' })).toMatch(
       /Otto Operator.*`subscribe` alerts → ok[\s\S]*Vera Viewer.*`subscribe` alerts → denied/,
+    );
+  } finally {
+    await t.stop();
+  }
+});
+
+test('the subscriptions card’s Unsubscribe removes that one subscription for an operator, not for a viewer, and answers with the updated card', async () => {
+  const t = await startTestBot();
+  try {
+    await t.sayAndWait('subscribe alerts', { user: USERS.operator, conversation: 'groupChat' });
+    await t.sayAndWait('subscribe deployments', { user: USERS.operator, conversation: 'groupChat' });
+    const listed = cardIn(await subscriptionsCard(t));
+    const [alertsButton] = bodyActions(listed);
+    expect(alertsButton).toMatchObject({ type: 'Action.Execute', title: 'Unsubscribe', verb: 'subscription.unsubscribe' });
+
+    const denied = await t.click(alertsButton!.verb!, alertsButton!.data, { user: USERS.viewer, conversation: 'groupChat' });
+    expect(JSON.stringify(denied)).toMatch(/needs the operator role/);
+    const done = await t.click(alertsButton!.verb!, alertsButton!.data, { user: USERS.operator, conversation: 'groupChat' });
+    const updated = cardIn(done.value);
+    expect(texts(updated)[0]).toBe('Otto Operator unsubscribed this conversation from all alerts.');
+    expect(texts(updated).filter((line) => line.startsWith('**'))).toEqual(['**deployments** (all)']);
+    expect(texts(cardIn(await subscriptionsCard(t)))).toContain('**deployments** (all)');
+    expect(await sayAndWait(t, 'audit', { user: USERS.releaseLead, conversation: 'personal' })).toMatch(
+      /Otto Operator.*`subscription.unsubscribe` \d+ → ok[\s\S]*Vera Viewer.*`subscription.unsubscribe` \d+ → denied/,
     );
   } finally {
     await t.stop();

@@ -67,6 +67,16 @@ export function facts(card: ReadCard): Record<string, string> {
   return out;
 }
 
+/**
+ * The notice on top of a card that answers a click which changed nothing (the warning container
+ * of cards/card.ts noticeBlock, first in the body), or undefined when the card has none.
+ */
+export function notice(card: ReadCard): string | undefined {
+  const first = card.body?.[0];
+  if (first?.type !== 'Container' || first.style !== 'warning') return undefined;
+  return texts({ type: 'AdaptiveCard', body: [first] })[0];
+}
+
 /** The card's buttons (top level). */
 export const actions = (card: ReadCard): CardAction[] => [...(card.actions ?? [])];
 

@@ -1,0 +1,144 @@
+import { openDatabase } from '../../backends/store/sqlite/database';
+import { sqliteSubscriptionRepository, subscriptionMigrations } from '../../backends/store/sqlite/subscriptions';
+import { SUBSCRIPTION_VERBS } from '../../cards/subscriptions';
+import type { TurnContext } from '../../commands/context';
+import { dispatchCardAction, dispatchMessage } from '../../commands/dispatch';
+import { CommandRegistry } from '../../commands/registry';
+import type { Services } from '../../commands/services';
+import { subscriptionsCommand, unsubscribeAction, unsubscribeCommand } from '../../commands/subscriptions';
+import { AccessPolicy } from '../../core/access/policy';
+import type { Role } from '../../core/access/roles';
+import { ManualClock } from '../../core/clock';
+import { readConfig } from '../../core/config/config';
+import { bodyActions, cardIn, texts, type ReadCard } from '../support/card-reading';
+import { MemoryAudit } from '../support/memory-audit';
+import { recordingTurn } from '../support/turn';
+
+const PEOPLE = {
+  viewer: { id: 'u-vic', name: 'Vic Viewer', role: 'viewer' },
+  operator: { id: 'u-olga', name: 'Olga Operator', role: 'operator' },
+} as const satisfies Record<string, { id: string; name: string; role: Role }>;
+
+/**
+ * `subscriptions` and its Unsubscribe buttons over the subscriptions store in memory, registered
+ * as the foundation registers them (unbound: the foundation's services). Conversation c1 receives
+ * all alerts, alerts `sev<=2 site:berlin` and all deployments; c2 receives all alerts.
+ */
+async function world() {
+  const subscriptions = sqliteSubscriptionRepository(openDatabase(':memory:', subscriptionMigrations));
+  const add = (conversationId: string, topic: 'alerts' | 'deployments', filter: string) =>
+    subscriptions.add({ conversationId, topic, filter, createdBy: 'Otto Operator' });
+  const c1 = [await add('c1', 'alerts', ''), await add('c1', 'alerts', 'sev<=2 site:berlin'), await add('c1', 'deployments', '')];
+  const c2 = [await add('c2', 'alerts', '')];
+  const config = readConfig({});
+  const audit = new MemoryAudit();
+  const services: Services = {
+    config,
+    clock: new ManualClock(new Date('2026-03-01T10:00:00Z')),
+    access: new AccessPolicy(config.roles),
+    registry: new CommandRegistry([subscriptionsCommand, unsubscribeCommand], [unsubscribeAction]),
+    conversations: { upsert: async () => undefined, get: async () => undefined, list: async () => [], remove: async () => undefined },
+    subscriptions,
+    notifier: { post: async () => undefined },
+    audit,
+    delivery: { pendingCount: async () => 0, deadLetters: async () => [] },
+    selfUrl: 'http://127.0.0.1:3978',
+  };
+  const turn = (who: keyof typeof PEOPLE, conversationId: string, replies: unknown[] = []): TurnContext => {
+    const base = recordingTurn(services, PEOPLE[who], replies);
+    return { ...base, conversation: { ...base.conversation, conversationId } };
+  };
+  const say = async (who: keyof typeof PEOPLE, text: string, conversationId = 'c1') => {
+    const replies: unknown[] = [];
+    await dispatchMessage(turn(who, conversationId, replies), text);
+    return replies;
+  };
+  const click = (who: keyof typeof PEOPLE, data: Record<string, unknown>, conversationId = 'c1') =>
+    dispatchCardAction(turn(who, conversationId), SUBSCRIPTION_VERBS.unsubscribe, data);
+  const remaining = async (conversationId = 'c1') =>
+    (await subscriptions.listForConversation(conversationId)).map((s) => `${s.topic}${s.filter ? ` ${s.filter}` : ''}`);
+  return { subscriptions, audit, c1, c2, say, click, remaining };
+}
+
+/** A card's rows as the reader sees them: topic and filter. */
+const rows = (card: ReadCard): string[] => texts(card).filter((t) => t.startsWith('**'));
+/** Each row's Unsubscribe button data. */
+const buttons = (card: ReadCard) => bodyActions(card).map((a) => [a.title, a.verb, a.data?.id]);
+
+describe('subscriptions', () => {
+  it('answers with a card: this conversation’s subscriptions only, who and since, an Unsubscribe per row', async () => {
+    const w = await world();
+    const [reply] = await w.say('viewer', 'subscriptions');
+    const card = cardIn(reply);
+    expect(texts(card)[0]).toBe('This conversation’s subscriptions');
+    expect(rows(card)).toEqual(['**alerts** (all)', '**alerts** `sev<=2 site:berlin`', '**deployments** (all)']);
+    expect(texts(card).filter((t) => t.startsWith('by '))).toEqual(
+      Array(3).fill(expect.stringMatching(/^by Otto Operator, since \d{4}-\d\d-\d\d \d\d:\d\d UTC$/)),
+    );
+    expect(buttons(card)).toEqual(w.c1.map((s) => ['Unsubscribe', SUBSCRIPTION_VERBS.unsubscribe, String(s.id)]));
+  });
+
+  it('a conversation without any: the card says how to add one', async () => {
+    const w = await world();
+    const card = cardIn((await w.say('viewer', 'subscriptions', 'c3'))[0]);
+    expect(texts(card)).toEqual(['This conversation’s subscriptions', 'This conversation has no subscriptions. Try `subscribe alerts sev<=2`.']);
+    expect(bodyActions(card)).toEqual([]);
+  });
+});
+
+describe('Unsubscribe button', () => {
+  it('removes that one subscription (not the topic’s others) and answers with the updated card saying who did it; audited', async () => {
+    const w = await world();
+    const [allAlerts] = w.c1;
+    const done = await w.click('operator', { id: String(allAlerts!.id) });
+    expect(await w.remaining()).toEqual(['alerts sev<=2 site:berlin', 'deployments']);
+    expect(await w.remaining('c2')).toEqual(['alerts']);
+    const card = cardIn(done.card);
+    expect(texts(card)[0]).toBe('Olga Operator unsubscribed this conversation from all alerts.');
+    expect(rows(card)).toEqual(['**alerts** `sev<=2 site:berlin`', '**deployments** (all)']);
+    expect(buttons(card).map((b) => b[2])).toEqual([String(w.c1[1]!.id), String(w.c1[2]!.id)]);
+    expect(w.audit.entries).toMatchObject([
+      { action: SUBSCRIPTION_VERBS.unsubscribe, target: String(allAlerts!.id), outcome: 'ok', actorName: 'Olga Operator' },
+    ]);
+
+    const filtered = cardIn((await w.click('operator', { id: String(w.c1[1]!.id) })).card);
+    expect(texts(filtered)[0]).toBe('Olga Operator unsubscribed this conversation from alerts `sev<=2 site:berlin`.');
+    expect(await w.remaining()).toEqual(['deployments']);
+  });
+
+  it('needs the role `unsubscribe` needs: a viewer is denied, audited, and nothing is removed', async () => {
+    const w = await world();
+    expect(unsubscribeAction.role).toBe(unsubscribeCommand.role);
+    expect(await w.click('viewer', { id: String(w.c1[0]!.id) })).toEqual({ message: expect.stringMatching(/needs the operator role; you are a viewer/) });
+    expect(await w.remaining()).toHaveLength(3);
+    expect(w.audit.entries).toMatchObject([{ action: SUBSCRIPTION_VERBS.unsubscribe, outcome: 'denied', detail: 'needs operator' }]);
+  });
+
+  it('a second click (or a row `unsubscribe` removed meanwhile): the card as it is now, nothing else removed, audited as noop', async () => {
+    const w = await world();
+    const id = String(w.c1[2]!.id);
+    await w.click('operator', { id });
+    const again = await w.click('operator', { id });
+    expect(rows(cardIn(again.card))).toEqual(['**alerts** (all)', '**alerts** `sev<=2 site:berlin`']);
+    expect(texts(cardIn(again.card))[0]).toBe('This conversation’s subscriptions');
+    expect(await w.remaining()).toEqual(['alerts', 'alerts sev<=2 site:berlin']);
+    expect(w.audit.entries.map((e) => e.outcome)).toEqual(['ok', 'noop']);
+  });
+
+  it('a button naming another conversation’s subscription removes nothing there: the clicked conversation is the activity’s', async () => {
+    const w = await world();
+    const answer = await w.click('operator', { id: String(w.c2[0]!.id) }, 'c1');
+    expect(await w.remaining('c2')).toEqual(['alerts']);
+    expect(await w.remaining('c1')).toHaveLength(3);
+    expect(rows(cardIn(answer.card))).toHaveLength(3);
+    expect(w.audit.entries.map((e) => [e.outcome, e.detail])).toEqual([['noop', `no subscription ${w.c2[0]!.id} in this conversation (already removed)`]]);
+  });
+
+  it('button data that is not a subscription id is refused before anything runs', async () => {
+    const w = await world();
+    for (const id of [undefined, 7, '', 'seven', '1e3', '-1', '9'.repeat(20)])
+      expect(await w.click('operator', { id })).toEqual({ message: "This button sent something I can't use: it names no subscription" });
+    expect(await w.remaining()).toHaveLength(3);
+    expect(w.audit.entries).toEqual([]);
+  });
+});
