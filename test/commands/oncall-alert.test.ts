@@ -1,3 +1,4 @@
+import { berlinOpsStore } from '../core/oncall/berlin-ops';
 import { openDatabase } from '../../backends/store/sqlite/database';
 import { ALL_MIGRATIONS } from '../../backends/store/sqlite/migrations';
 import { oncallMigrations, sqliteOnCallStore } from '../../backends/store/sqlite/oncall';
@@ -41,20 +42,7 @@ const PEOPLE = {
  */
 async function world(options: { race?: boolean } = {}) {
   const w = alertsWorld();
-  const store = sqliteOnCallStore(openDatabase(':memory:', [...ALL_MIGRATIONS, ...oncallMigrations]), () => w.clock.now());
-  const rotation = validateRotation({
-    name: 'berlin-ops',
-    cadence: 'weekly',
-    handoff: 'Mon 09:00',
-    timeZone: 'Europe/Berlin',
-    members: ['ana@contoso.com', 'ben@contoso.com'],
-    escalationTarget: 'lead@contoso.com',
-    startDate: '2025-12-29',
-  });
-  if (!rotation.ok) throw rotation.refusal;
-  await store.rotations.save(rotation.value, 'test');
-  await store.personalChats.remember(['ana@contoso.com'], 'dm-ana');
-  await store.personalChats.remember(['ben@contoso.com'], 'dm-ben');
+  const store = await berlinOpsStore(() => w.clock.now(), '2025-12-29');
   const oncall = new OnCallService(store, w.clock);
   w.service.useCardExtras(onCallCardExtras(oncall, () => []));
   const escalator = new Escalator({

@@ -1,3 +1,4 @@
+import { berlinOpsStore } from './berlin-ops';
 import { openDatabase } from '../../../backends/store/sqlite/database';
 import { ALL_MIGRATIONS } from '../../../backends/store/sqlite/migrations';
 import { oncallMigrations, sqliteOnCallStore } from '../../../backends/store/sqlite/oncall';
@@ -26,20 +27,7 @@ const MIN = 60_000;
 
 async function world() {
   const clock = new ManualClock(new Date('2026-12-05T10:00:00Z'));
-  const store = sqliteOnCallStore(openDatabase(':memory:', [...ALL_MIGRATIONS, ...oncallMigrations]), () => clock.now());
-  const rotation = validateRotation({
-    name: 'berlin-ops',
-    cadence: 'weekly',
-    handoff: 'Mon 09:00',
-    timeZone: 'Europe/Berlin',
-    members: ['ana@contoso.com', 'ben@contoso.com'],
-    escalationTarget: 'lead@contoso.com',
-    startDate: '2026-11-30',
-  });
-  if (!rotation.ok) throw rotation.refusal;
-  await store.rotations.save(rotation.value, 'test');
-  await store.personalChats.remember(['ana@contoso.com'], 'dm-ana');
-  await store.personalChats.remember(['ben@contoso.com'], 'dm-ben');
+  const store = await berlinOpsStore(() => clock.now(), '2026-11-30');
   const alerts = new Map<string, AlertGlance>([['a-1', { severity: 1, state: 'New', resolved: false }]]);
   const notifier = new RecordingNotifier();
   const republished: string[] = [];
