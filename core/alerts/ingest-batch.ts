@@ -82,13 +82,8 @@ export class IngestBatch {
 
   /** The rule's latest storm in the conversation, this batch's joins included. */
   async latestStorm(conversationId: string, rule: string): Promise<Storm | undefined> {
-    const { storms } = await this.context(conversationId);
-    if (!storms.has(rule) && !this.routing.rules.includes(rule)) {
-      // A rule the batch did not announce (a held alert released): read on its own.
-      const latest = await this.repo.latestStorm(conversationId, rule);
-      if (latest) storms.set(rule, latest);
-    }
-    return storms.get(rule);
+    // Read with the context for every rule the batch announced (ingest: all of its alerts'; a release: the alert's).
+    return (await this.context(conversationId)).storms.get(rule);
   }
 
   /** Records a delivery; one to a storm card (`joins`) adds its alert to the storm, as the alert is when the batch is written. */

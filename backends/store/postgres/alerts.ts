@@ -142,16 +142,8 @@ export class PostgresAlertRepository implements AlertRepository {
     );
   }
 
-  async save(record: AlertRecord): Promise<void> {
-    await this.db.execute(
-      `INSERT INTO alerts (alert_id, short_id, rule, severity, monitor_condition, state, device_id, site, target, fired_at, record_json)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT (alert_id) DO UPDATE SET rule = excluded.rule, severity = excluded.severity, monitor_condition = excluded.monitor_condition,
-         state = excluded.state, device_id = excluded.device_id, site = excluded.site, target = excluded.target,
-         fired_at = excluded.fired_at, record_json = excluded.record_json`,
-      alertColumns(record),
-      'alerts.save',
-    );
+  save(record: AlertRecord): Promise<void> {
+    return this.saveAll([record]);
   }
 
   async saveAll(records: readonly AlertRecord[]): Promise<void> {
