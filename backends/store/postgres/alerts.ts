@@ -13,6 +13,7 @@ import type {
 import type { Silence } from '../../../core/alerts/silence';
 import { stormCardKey, type Storm, type StormMember, type StormView } from '../../../core/alerts/storm';
 import type { PostgresDatabase } from './database';
+import { GenerationCache, withGeneration } from './generation-cache';
 import {
   alertColumns,
   NO_STORM_TOTALS,
@@ -26,6 +27,9 @@ import {
   type StormRow,
   type StormTotals,
 } from '../rows/alerts';
+
+/** How far back a copy of the silences reaches: a batch whose clock is a little behind the copy's is still served. */
+const SILENCE_COPY_REACH_MS = 60 * 60_000;
 
 /** A storm key in a transaction's notes: marked dirty in this transaction. */
 const dirtyNote = (conversationId: string, rule: string, generation: number) => `storm-dirty\u0000${conversationId}\u0000${rule}\u0000${generation}`;
@@ -105,7 +109,11 @@ function filterClause(filter: AlertFilter): { sql: string; params: unknown[] } {
  * Azure retries and then finds the duplicate.
  */
 export class PostgresAlertRepository implements AlertRepository {
-  constructor(private readonly db: PostgresDatabase) {}
+  private readonly silences: GenerationCache<{ since: string; silences: Silence[] }>;
+
+  constructor(private readonly db: PostgresDatabase) {
+    this.silences = new GenerationCache(db, 'alert_silences');
+  }
 
   async claimEvents(events: readonly EventClaim[]): Promise<ClaimedEvent[]> {
     // A key given twice is claimed by its first notification: only first ones are sent.
@@ -337,6 +345,7 @@ export class PostgresAlertRepository implements AlertRepository {
   }
 
   async addSilence(silence: Omit<Silence, 'id'>): Promise<Silence> {
+    this.silences.writing();
     const [row] = await this.db.query<{ id: string }>(
       'INSERT INTO alert_silences (rule, target, until, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id',
       [silence.rule, silence.target, silence.until, silence.createdBy, silence.createdAt],
@@ -345,16 +354,29 @@ export class PostgresAlertRepository implements AlertRepository {
   }
 
   async activeSilences(now: Date): Promise<Silence[]> {
-    return (await this.db.query<SilenceRow>('SELECT * FROM alert_silences WHERE until > $1 ORDER BY until', [now.toISOString()])).map(toSilence);
+    const at = now.toISOString();
+    return (await this.silencesFrom(now)).filter((s) => s.until > at);
   }
 
   async findSilence(rule: string, target: string, now: Date): Promise<Silence | undefined> {
-    const [row] = await this.db.query<SilenceRow>(
-      'SELECT * FROM alert_silences WHERE rule = $1 AND target = $2 AND until > $3 ORDER BY until DESC LIMIT 1',
-      [rule, target, now.toISOString()],
-      'alerts.findSilence',
-    );
-    return row ? toSilence(row) : undefined;
+    // Every alert card shows the silence covering its alert: from the replica's copy, not a round trip per card.
+    const at = now.toISOString();
+    return (await this.silencesFrom(now)).findLast((s) => s.rule === rule && s.target === target && s.until > at);
+  }
+
+  /** Silences in force at `now` or later, by `until` (plus those that ended within the hour before, so a copy serves a while). */
+  private silencesFrom(now: Date): Promise<Silence[]> {
+    const at = now.toISOString();
+    const read = async () => {
+      const since = new Date(now.getTime() - SILENCE_COPY_REACH_MS).toISOString();
+      const [row] = await this.db.query<{ generation: string; rows: SilenceRow[] }>(
+        withGeneration('alert_silences', 'SELECT json_agg(s ORDER BY s.until, s.id) FROM alert_silences s WHERE s.until > $1'),
+        [since],
+        'alerts.silences',
+      );
+      return { generation: Number(row!.generation), value: { since, silences: row!.rows.map(toSilence) } };
+    };
+    return this.silences.get(read, (copy) => copy.since <= at).then((copy) => copy.silences);
   }
 
   private async totals(conversationId: string, rule: string, generation: number): Promise<StormTotals> {

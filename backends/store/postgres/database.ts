@@ -41,6 +41,22 @@ export class PostgresDatabase {
     return tx && !tx.finished ? tx.notes : undefined;
   }
 
+  /**
+   * How many changes `table` had seen when the unit of work open on this path began (see
+   * generation-cache.ts); undefined outside one, or once it has written the table itself (its
+   * own writes are not committed, so no copy shared with other transactions may hold them).
+   */
+  generationAtStart(table: string): number | undefined {
+    const tx = this.context.getStore();
+    return tx && !tx.finished && !tx.wrote.has(table) ? tx.generations.get(table) : undefined;
+  }
+
+  /** The unit of work open on this path wrote `table` (marks stay until it ends, through savepoint rollbacks: erring towards reading). */
+  notedWrite(table: string): void {
+    const tx = this.context.getStore();
+    if (tx && !tx.finished) tx.wrote.add(table);
+  }
+
   /** Runs `callback` once the unit of work open on this path has committed; at once when none is open. */
   afterCommit(callback: () => void): void {
     const tx = this.context.getStore();
@@ -64,7 +80,11 @@ export class PostgresDatabase {
     const tx = new PostgresTransaction(client);
     let result: T;
     try {
-      await client.query('BEGIN');
+      // One round trip: the transaction's BEGIN also reads the change counts its caches are checked against.
+      // (pg answers a query of two statements with an array of two results, which its types do not say.)
+      const results: unknown = await client.query('BEGIN; SELECT name, generation FROM change_generations');
+      const counts: ReadonlyArray<{ name: string; generation: string }> = Array.isArray(results) ? (results[1]?.rows ?? []) : [];
+      for (const { name, generation } of counts) tx.generations.set(name, Number(generation));
       result = await this.context.run(tx, () => work(tx));
       await client.query('COMMIT');
     } catch (error) {
@@ -84,6 +104,10 @@ export class PostgresDatabase {
 class PostgresTransaction extends CommitCallbacks {
   finished = false;
   notes = new Set<string>();
+  /** change_generations as read with BEGIN. */
+  readonly generations = new Map<string, number>();
+  /** Tables this transaction wrote. */
+  readonly wrote = new Set<string>();
   private savepoints = 0;
 
   constructor(readonly client: PoolClient) {

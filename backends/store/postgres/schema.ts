@@ -177,6 +177,23 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       FOR EACH ROW EXECUTE FUNCTION alert_storm_member_changes()`,
   },
   {
+    // Counts the changes of the tables every alert batch reads and people rarely change: each
+    // transaction reads the counts with its BEGIN, so a replica's copy of those tables is checked
+    // for freshness without a round trip (generation-cache.ts). Statement-level: a bulk write counts once.
+    id: '0202-change-generations',
+    sql: `CREATE TABLE change_generations (name TEXT PRIMARY KEY, generation BIGINT NOT NULL);
+    INSERT INTO change_generations (name, generation) VALUES ('subscriptions', 0), ('alert_silences', 0);
+    CREATE FUNCTION count_table_change() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      UPDATE change_generations SET generation = generation + 1 WHERE name = TG_TABLE_NAME;
+      RETURN NULL;
+    END $$;
+    CREATE TRIGGER subscriptions_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON subscriptions
+      FOR EACH STATEMENT EXECUTE FUNCTION count_table_change();
+    CREATE TRIGGER alert_silences_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON alert_silences
+      FOR EACH STATEMENT EXECUTE FUNCTION count_table_change();`,
+  },
+  {
     // What SQLite reached in 0301–0304. Rollout ids come from a sequence: replicas planning at once get different ones.
     id: '0301-rollouts',
     sql: `CREATE SEQUENCE rollout_seq;

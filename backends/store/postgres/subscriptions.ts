@@ -1,19 +1,19 @@
 import { toSubscription, type SubscriptionRow } from '../rows/subscriptions';
 import type { Subscription, SubscriptionRepository, Topic } from '../../../core/conversations/subscription';
 import type { PostgresDatabase } from './database';
+import { GenerationCache, withGeneration } from './generation-cache';
 
 /** Subscriptions on PostgreSQL. */
 export class PostgresSubscriptionRepository implements SubscriptionRepository {
-  /**
-   * A topic's subscriptions as read in a transaction (keyed by its notes): a batch of alerts
-   * and the listeners told of each read them once per transaction, not once per alert.
-   */
-  private readonly readInTransaction = new WeakMap<object, Map<Topic, Promise<Subscription[]>>>();
+  /** Every subscription, kept between transactions: each alert batch and each broadcast asks for a topic's. */
+  private readonly all: GenerationCache<Subscription[]>;
 
-  constructor(private readonly db: PostgresDatabase) {}
+  constructor(private readonly db: PostgresDatabase) {
+    this.all = new GenerationCache(db, 'subscriptions');
+  }
 
   async add(sub: Omit<Subscription, 'id' | 'createdAt'>): Promise<Subscription> {
-    this.forgetRead();
+    this.all.writing();
     await this.db.execute(
       `INSERT INTO subscriptions (conversation_id, topic, filter, created_by, created_at) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (conversation_id, topic, filter) DO NOTHING`,
@@ -28,7 +28,7 @@ export class PostgresSubscriptionRepository implements SubscriptionRepository {
   }
 
   remove(conversationId: string, topic: Topic, filter?: string): Promise<number> {
-    this.forgetRead();
+    this.all.writing();
     if (filter === undefined) return this.db.execute('DELETE FROM subscriptions WHERE conversation_id = $1 AND topic = $2', [conversationId, topic]);
     return this.db.execute('DELETE FROM subscriptions WHERE conversation_id = $1 AND topic = $2 AND filter = $3', [conversationId, topic, filter]);
   }
@@ -38,23 +38,14 @@ export class PostgresSubscriptionRepository implements SubscriptionRepository {
   }
 
   async listForTopic(topic: Topic): Promise<Subscription[]> {
-    const tx = this.db.transactionNotes();
-    if (!tx) return this.readTopic(topic);
-    const read = this.readInTransaction.get(tx) ?? new Map<Topic, Promise<Subscription[]>>();
-    this.readInTransaction.set(tx, read);
-    const list = read.get(topic) ?? this.readTopic(topic);
-    read.set(topic, list);
-    return [...(await list)];
-  }
-
-  private async readTopic(topic: Topic): Promise<Subscription[]> {
-    return (await this.db.query<SubscriptionRow>('SELECT * FROM subscriptions WHERE topic = $1 ORDER BY id', [topic], 'subscriptions.listForTopic')).map(
-      toSubscription,
-    );
-  }
-
-  private forgetRead(): void {
-    const tx = this.db.transactionNotes();
-    if (tx) this.readInTransaction.delete(tx);
+    const read = async () => {
+      const [row] = await this.db.query<{ generation: string; rows: SubscriptionRow[] }>(
+        withGeneration('subscriptions', 'SELECT json_agg(s ORDER BY s.id) FROM subscriptions s'),
+        [],
+        'subscriptions.all',
+      );
+      return { generation: Number(row!.generation), value: row!.rows.map(toSubscription) };
+    };
+    return (await this.all.get(read)).filter((s) => s.topic === topic);
   }
 }

@@ -1,11 +1,13 @@
 import { Pool } from 'pg';
 import { poolConfig, PostgresSettingsError } from '../../../backends/store/postgres/connection';
+import { PostgresAlertRepository } from '../../../backends/store/postgres/alerts';
 import { PostgresDatabase } from '../../../backends/store/postgres/database';
 import { entraPassword } from '../../../backends/store/postgres/entra-password';
 import { migratePostgres, PostgresStateError } from '../../../backends/store/postgres/migrate';
 import { OUTBOX_LEASE_MS, PostgresOutboxRepository } from '../../../backends/store/postgres/outbox';
 import { POSTGRES_MIGRATIONS } from '../../../backends/store/postgres/schema';
 import { PostgresSendRateLimits, SEND_LOG_LOCK } from '../../../backends/store/postgres/send-log';
+import { PostgresSubscriptionRepository } from '../../../backends/store/postgres/subscriptions';
 import { describeOnPostgres, scratchDatabase } from '../../support/postgres';
 
 const settings = { url: 'postgres://fleetops@db.postgres.database.azure.com:5432/fleetops', entraAuth: false, poolMax: 7, statementTimeoutMs: 9_000 };
@@ -124,5 +126,52 @@ describeOnPostgres('PostgreSQL state', () => {
     expect(await taking).toBe(0);
     // Recorded at 10,600: the conversation's 1-per-second window is full until 11,600.
     expect(await replica.take('conv-1', 'tenant-1', () => 11_500)).toBe(100);
+  });
+
+  test('a replica keeps subscriptions and silences between transactions; a transaction sees what was committed before it began, on any replica, and its own writes', async () => {
+    const p = pool();
+    await migratePostgres(p, POSTGRES_MIGRATIONS);
+    const [dbA, dbB] = [new PostgresDatabase(pool()), new PostgresDatabase(pool())];
+    const [subsA, subsB] = [new PostgresSubscriptionRepository(dbA), new PostgresSubscriptionRepository(dbB)];
+    const [alertsA, alertsB] = [new PostgresAlertRepository(dbA), new PostgresAlertRepository(dbB)];
+    const now = new Date('2026-12-06T10:00:00Z');
+    const inTransaction = <T>(db: PostgresDatabase, work: () => Promise<T>) => db.unitOfWork.run(work);
+    const alertTopic = async () => (await inTransaction(dbB, () => subsB.listForTopic('alerts'))).map((s) => s.filter);
+    const silencedRules = async (at = now) =>
+      inTransaction(dbB, async () => ({
+        active: (await alertsB.activeSilences(at)).map((s) => s.rule),
+        found: (await alertsB.findSilence('r1', 'd1', at))?.until,
+      }));
+
+    await subsA.add({ conversationId: 'c1', topic: 'alerts', filter: 'sev<=2', createdBy: 'Ana' });
+    expect(await alertTopic()).toEqual(['sev<=2']);
+    await alertsA.addSilence({ rule: 'r1', target: 'd1', until: '2026-12-06T11:00:00.000Z', createdBy: 'Ana', createdAt: now.toISOString() });
+    expect(await silencedRules()).toEqual({ active: ['r1'], found: '2026-12-06T11:00:00.000Z' });
+
+    // Served from B's copy: a change no trigger counts (replication role) is not seen...
+    await p.query(
+      "SET session_replication_role = replica; UPDATE subscriptions SET filter = 'uncounted'; DELETE FROM alert_silences; RESET session_replication_role",
+    );
+    expect(await alertTopic()).toEqual(['sev<=2']);
+    expect(await silencedRules()).toEqual({ active: ['r1'], found: '2026-12-06T11:00:00.000Z' });
+    // ...while every counted change on A is seen by B's next transaction.
+    await subsA.add({ conversationId: 'c2', topic: 'alerts', filter: '', createdBy: 'Ana' });
+    expect(await alertTopic()).toEqual(['uncounted', '']);
+    await alertsA.addSilence({ rule: 'r2', target: 'd1', until: '2026-12-06T12:00:00.000Z', createdBy: 'Ana', createdAt: now.toISOString() });
+    expect(await silencedRules()).toEqual({ active: ['r2'], found: undefined });
+    // A silence ends while the copy is kept; a batch on a clock before the copy's reach reads the table.
+    expect(await silencedRules(new Date('2026-12-06T12:30:00Z'))).toEqual({ active: [], found: undefined });
+    expect(await silencedRules(new Date('2026-12-06T08:00:00Z'))).toEqual({ active: ['r2'], found: undefined });
+
+    // A transaction sees its own write; a rolled-back one leaves nothing in any copy.
+    await expect(
+      inTransaction(dbB, async () => {
+        await subsB.remove('c1', 'alerts');
+        expect((await subsB.listForTopic('alerts')).map((s) => s.filter)).toEqual(['']);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(await alertTopic()).toEqual(['uncounted', '']);
+    expect((await inTransaction(dbA, () => subsA.listForTopic('alerts'))).map((s) => s.filter)).toEqual(['uncounted', '']);
   });
 });
