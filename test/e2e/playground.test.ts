@@ -190,6 +190,29 @@ describe('the Agents Playground talks to FleetOps', () => {
     await shoot(card, '08-logs-schema');
   });
 
+  test('`subscriptions` lists what this chat receives, and Unsubscribe removes that row on the same card', async () => {
+    await say(page, 'subscribe alerts sev<=2');
+    await page
+      .getByText(/now receives alerts matching/)
+      .last()
+      .waitFor({ timeout: 30_000 });
+    await say(page, 'subscribe deployments');
+    await page
+      .getByText(/now receives all deployments/)
+      .last()
+      .waitFor({ timeout: 30_000 });
+    await say(page, 'subscriptions');
+    const card = cardWith(page, 'This conversation’s subscriptions');
+    await card.getByText('sev<=2').waitFor({ timeout: 30_000 });
+    expect(await card.getByRole('button', { name: 'Unsubscribe' }).count()).toBe(2);
+    await shoot(card, '16a-subscriptions');
+    await card.getByRole('button', { name: 'Unsubscribe' }).first().click();
+    await card.getByText('Alex Wilber unsubscribed this conversation from alerts sev<=2.').waitFor({ timeout: 30_000 });
+    expect(await card.getByRole('button', { name: 'Unsubscribe' }).count()).toBe(1);
+    expect(await page.locator('.ac-adaptiveCard').filter({ hasText: 'This conversation’s subscriptions' }).count()).toBe(1);
+    await shoot(card, '16b-subscriptions-unsubscribed');
+  });
+
   test('item 15: `npm start -- --as viewer` signs you in as Megan Bowen, a viewer, who may look but not plan', async () => {
     await start('viewer', VIEWER_PORT);
     const viewer = await open(VIEWER_PORT);
