@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { startFleetOps, type RunningBot } from '../../bot/server';
 import { repoRoot, startPlayground } from '../../bot/playground';
 import { silentLogger } from '../../core/logger';
+import { CHAT_INPUT, launchChromium, waitForHttp } from '../support/browser';
 import { devicePayload } from '../core/alerts/fixtures';
 
 /**
@@ -14,9 +15,7 @@ import { devicePayload } from '../core/alerts/fixtures';
  * fires and its card @mentions him, two notes are added, and the rule has a runbook.
  * Its own bot and Playground (ports apart from playground.test.ts), so it runs alone too.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PORT = Number(process.env.E2E_ONCALL_PLAYGROUND_PORT ?? 56170);
-const CHAT_INPUT = '[data-lexical-editor="true"][role="textbox"]';
 const TOKEN = 'e2e-oncall-token';
 const ALEX = '00000000-0000-0000-0000-0000000000020';
 const MEGAN = '00000000-0000-0000-0000-0000000000021';
@@ -35,27 +34,12 @@ runbooks:
   Temperature high: https://wiki.contoso.com/runbooks/temperature-high
 `;
 
-async function waitForHttp(url: string, timeoutInMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutInMs;
-  for (;;) {
-    try {
-      if ((await fetch(url)).status < 500) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutInMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 describe('on call in the Agents Playground', () => {
   let bot: RunningBot;
   let playground: ChildProcess | undefined;
   let browser: BrowserContext | undefined;
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM))
-      throw new Error(`Chromium not found at ${CHROMIUM}; install it with "apt-get install chromium fonts-noto-color-emoji" (or set CHROMIUM_PATH)`);
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetops-e2e-oncall-'));
     const oncallFile = path.join(dataDir, 'oncall.yaml');
     fs.writeFileSync(oncallFile, ONCALL_YAML);
@@ -65,20 +49,7 @@ describe('on call in the Agents Playground', () => {
     );
     playground = startPlayground({ botUrl: bot.url, port: PORT, cwd: repoRoot(), log: silentLogger });
     await waitForHttp(`http://127.0.0.1:${PORT}`, 30_000);
-    browser = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-')), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 1400 },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium({ width: 1280, height: 1400 });
   });
 
   afterAll(async () => {

@@ -2,16 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { startFleetOps, type RunningBot } from '../../bot/server';
 import { startPlayground, repoRoot, type PlaygroundUser } from '../../bot/playground';
 import { silentLogger } from '../../core/logger';
+import { CHAT_INPUT, launchChromium, waitForHttp } from '../support/browser';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PLAYGROUND_PORT = Number(process.env.E2E_PLAYGROUND_PORT ?? 56150);
 /** The second Playground, signed in as the viewer (`npm start -- --as viewer`). */
 const VIEWER_PORT = PLAYGROUND_PORT + 1;
-const CHAT_INPUT = '[data-lexical-editor="true"][role="textbox"]';
 /** Every step leaves a screenshot here (not committed), to look at after a run. */
 const SHOTS = path.join(repoRoot(), 'test/e2e/screenshots');
 
@@ -21,19 +20,6 @@ jest.setTimeout(240_000);
 interface Measured {
   getBoundingClientRect(): { height: number };
   ownerDocument: { defaultView: { getComputedStyle(element: unknown): { fontSize: string } } };
-}
-
-async function waitForHttp(url: string, timeoutInMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutInMs;
-  for (;;) {
-    try {
-      if ((await fetch(url)).status < 500) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutInMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 /** The first-hour walk (issue 13) in the Agents Playground, as Alex (release lead) and as Megan (viewer). */
@@ -75,8 +61,6 @@ describe('the Agents Playground talks to FleetOps', () => {
   };
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM))
-      throw new Error(`Chromium not found at ${CHROMIUM}; install it with "apt-get install chromium fonts-noto-color-emoji" (or set CHROMIUM_PATH)`);
     fs.mkdirSync(SHOTS, { recursive: true });
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetops-e2e-'));
     bot = await startFleetOps(
@@ -85,20 +69,7 @@ describe('the Agents Playground talks to FleetOps', () => {
     );
     await start('release-lead', PLAYGROUND_PORT);
     // A fresh profile each run (persistent context = our own user-data-dir).
-    browser = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-')), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 900 },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium({ width: 1280, height: 900 });
     page = await open(PLAYGROUND_PORT);
   });
 
