@@ -5,7 +5,11 @@ import type { TurnContext } from '../../commands/context';
 import { dispatchCardAction, dispatchMessage } from '../../commands/dispatch';
 import { CommandRegistry } from '../../commands/registry';
 import type { Services } from '../../commands/services';
-import { subscriptionsCommand, unsubscribeAction, unsubscribeCommand } from '../../commands/subscriptions';
+import { subscribeCommand, subscriptionsCommand, unsubscribeAction, unsubscribeCommand, type FilterValidator } from '../../commands/subscriptions';
+import { alertFilterRefusal } from '../../core/alerts/filter';
+import type { Topic } from '../../core/conversations/subscription';
+import { validateDeploymentFilter } from '../../core/deployments/subscription-filter';
+import { validateRolloutFilter } from '../../core/rollouts/topic';
 import { AccessPolicy } from '../../core/access/policy';
 import type { Role } from '../../core/access/roles';
 import { ManualClock } from '../../core/clock';
@@ -19,8 +23,15 @@ const PEOPLE = {
   operator: { id: 'u-olga', name: 'Olga Operator', role: 'operator' },
 } as const satisfies Record<string, { id: string; name: string; role: Role }>;
 
+/** Each topic's filter validator, as the alerts, deployments and rollouts features register theirs. */
+const FILTERS: Record<Topic, (filter: string) => ReturnType<FilterValidator>> = {
+  alerts: alertFilterRefusal,
+  deployments: validateDeploymentFilter,
+  rollouts: validateRolloutFilter,
+};
+
 /**
- * `subscriptions` and its Unsubscribe buttons over the subscriptions store in memory, registered
+ * `subscribe`, `subscriptions` and its Unsubscribe buttons over the subscriptions store in memory, registered
  * as the foundation registers them (unbound: the foundation's services). Conversation c1 receives
  * all alerts, alerts `sev<=2 site:berlin` and all deployments; c2 receives all alerts.
  */
@@ -36,7 +47,7 @@ async function world() {
     config,
     clock: new ManualClock(new Date('2026-03-01T10:00:00Z')),
     access: new AccessPolicy(config.roles),
-    registry: new CommandRegistry([subscriptionsCommand, unsubscribeCommand], [unsubscribeAction]),
+    registry: new CommandRegistry([subscribeCommand((topic, filter) => FILTERS[topic](filter)), subscriptionsCommand, unsubscribeCommand], [unsubscribeAction]),
     conversations: { upsert: async () => undefined, get: async () => undefined, list: async () => [], remove: async () => undefined },
     subscriptions,
     notifier: { post: async () => undefined },
@@ -83,6 +94,51 @@ describe('subscriptions', () => {
     const card = cardIn((await w.say('viewer', 'subscriptions', 'c3'))[0]);
     expect(texts(card)).toEqual(['This conversation’s subscriptions', 'This conversation has no subscriptions. Try `subscribe alerts sev<=2`.']);
     expect(bodyActions(card)).toEqual([]);
+  });
+});
+
+describe('subscribe', () => {
+  it('a filter its topic cannot read is refused with the topic’s code, above the usage; audited with the code; nothing is added', async () => {
+    const w = await world();
+    const cases: Array<[string, string, string]> = [
+      ['subscribe alerts sev<=9', 'alert_filter_severity_unknown', '`sev<=9`: severities go from 0 (Sev0, critical) to 4 (Sev4, verbose).'],
+      [
+        'subscribe deployments a,,b',
+        'deployment_filter_name_empty',
+        'The filter has an empty name between commas; write e.g. `subscribe deployments firmware-release, FleetOps CD`.',
+      ],
+      [
+        'subscribe deployments *',
+        'deployment_filter_name_only_wildcards',
+        'A name of only `*` matches everything; leave the filter out to receive every pipeline: `subscribe deployments`.',
+      ],
+      [
+        'subscribe rollouts site:berlin!',
+        'rollout_filter_character_invalid',
+        'A rollouts filter holds words of letters, digits, `.`, `:`, `=`, `-`; all must appear in the rollout’s id, version or targets.',
+      ],
+      [
+        `subscribe rollouts ${'x'.repeat(101)}`,
+        'rollout_filter_too_long',
+        'A rollouts filter is at most 100 characters, e.g. `subscribe rollouts 2.4.1` or `subscribe rollouts site:berlin`.',
+      ],
+    ];
+    for (const [text, , line] of cases) {
+      const [reply, ...more] = await w.say('operator', text, 'c3');
+      expect(more).toEqual([]);
+      expect(String(reply).split('\n\n')).toEqual([line, expect.stringMatching(/^Usage: `subscribe alerts\|deployments\|rollouts \[filter\]`/)]);
+    }
+    expect(w.audit.entries.map((e) => [e.action, e.outcome, e.code])).toEqual(cases.map(([, code]) => ['subscribe', 'refused', code]));
+    expect(await w.remaining('c3')).toEqual([]);
+  });
+
+  it('a filter its topic reads is stored as typed', async () => {
+    const w = await world();
+    expect(await w.say('operator', 'subscribe rollouts 2.4.1 site:berlin', 'c3')).toEqual([
+      'Subscribed: this conversation now receives rollouts matching `2.4.1 site:berlin`. `subscriptions` lists them, `unsubscribe rollouts` stops them.',
+    ]);
+    expect(await w.remaining('c3')).toEqual(['rollouts 2.4.1 site:berlin']);
+    expect(w.audit.entries.map((e) => [e.action, e.outcome])).toEqual([['subscribe', 'ok']]);
   });
 });
 
