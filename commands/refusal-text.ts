@@ -162,8 +162,8 @@ const TEXT: { readonly [C in RefusalCode]: (facts: RefusalFacts[C]) => string } 
 const ALERT_FILTER_HELP =
   'use sev<=N (N 0–4, Sev0 is the worst), site:NAME, device:ID, rule:NAME (quote names with spaces: rule:"Device offline"), oncall:ROTATION (mention and page its on-call person; page:sev<=N, default 1), e.g. `sev<=2 site:berlin oncall:berlin-ops`';
 
-/** How to write a device filter: the end of its refusals' lines, and the answer to a button whose filter cannot be read. */
-export const DEVICE_FILTER_HELP =
+/** How to write a device filter: the end of the line refusing a word no filter knows. */
+const DEVICE_FILTER_HELP =
   'Filter terms (combine with spaces): `site:<site>`, `ring:<ring>`, `model:<model>`, `fw:<version>`, `tag.<name>:<value>`, `online`, `offline`, `enabled`, `disabled`, `update:<status>`.';
 
 const rotationExample = ` Example: \`${ROTATION_EXAMPLE}\`.`;
