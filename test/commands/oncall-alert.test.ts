@@ -269,6 +269,17 @@ describe('an alert that is not there', () => {
     ]);
   });
 
+  it('the card’s Note on an alert that is not there is refused with alert_not_found and stores nothing; audited with the code', async () => {
+    const w = await world();
+    const before = await w.oncall.timeline.list('a1');
+    expect(await w.click('operator', ALERT_VERBS.note, { id: 'a9', note: 'rebooted the gateway' })).toEqual({ message: line, refused: 'alert_not_found' });
+    expect(await w.oncall.timeline.list('a9')).toEqual([]);
+    expect(await w.oncall.timeline.list('a1')).toEqual(before);
+    expect(w.audit.entries.map((e) => [e.action, e.target, e.outcome, e.code, e.detail])).toEqual([
+      [ALERT_VERBS.note, 'a9', 'refused', 'alert_not_found', line],
+    ]);
+  });
+
   it('the per-person refresh of a card whose alert is gone gets the refusal’s line; of one that is there, the reader’s card', async () => {
     const w = await world();
     expect(await w.click('viewer', ALERT_VERBS.refresh, { id: 'a9' })).toEqual({ message: line, refused: 'alert_not_found' });
