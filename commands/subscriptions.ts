@@ -89,15 +89,15 @@ export const unsubscribeAction: CardActionSpec<{ id: number }> = {
   async run(ctx, { id }) {
     const { subscriptions } = ctx.services;
     const conversationId = ctx.conversation.conversationId;
-    const subscription = (await subscriptions.listForConversation(conversationId)).find((s) => s.id === id);
     // Already gone (another click, `unsubscribe`): the card as it is now is the answer.
-    if (!subscription)
-      return {
-        card: subscriptionsCard({ subscriptions: await subscriptions.listForConversation(conversationId) }),
-        noop: `no subscription ${id} in this conversation (already removed)`,
-      };
-    // (conversation, topic, filter) is unique, so the exact filter ('' included) removes this one subscription.
-    await subscriptions.remove(conversationId, subscription.topic, subscription.filter);
+    const gone = async () => ({
+      card: subscriptionsCard({ subscriptions: await subscriptions.listForConversation(conversationId) }),
+      noop: `no subscription ${id} in this conversation (already removed)`,
+    });
+    // Read for the card's "unsubscribed from …" line; the removal is by id, so a subscription to
+    // the same topic and filter made after this read (a new id) is never the one removed.
+    const subscription = (await subscriptions.listForConversation(conversationId)).find((s) => s.id === id);
+    if (!subscription || !(await subscriptions.removeById(conversationId, id))) return gone();
     return {
       card: subscriptionsCard({
         subscriptions: await subscriptions.listForConversation(conversationId),

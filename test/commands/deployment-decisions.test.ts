@@ -57,6 +57,7 @@ async function world(answer: ApprovalUpdateResult = { ok: true, status: 'approve
     subscriptions: {
       add: async () => Promise.reject(new Error('unused')),
       remove: async () => 0,
+      removeById: async () => false,
       listForConversation: async () => [],
       listForTopic: async () => [],
     },

@@ -7,7 +7,7 @@ import { CommandRegistry } from '../../commands/registry';
 import type { Services } from '../../commands/services';
 import { subscribeCommand, subscriptionsCommand, unsubscribeAction, unsubscribeCommand, type FilterValidator } from '../../commands/subscriptions';
 import { alertFilterRefusal } from '../../core/alerts/filter';
-import type { Topic } from '../../core/conversations/subscription';
+import type { SubscriptionRepository, Topic } from '../../core/conversations/subscription';
 import { validateDeploymentFilter } from '../../core/deployments/subscription-filter';
 import { validateRolloutFilter } from '../../core/rollouts/topic';
 import { AccessPolicy } from '../../core/access/policy';
@@ -36,7 +36,22 @@ const FILTERS: Record<Topic, (filter: string) => ReturnType<FilterValidator>> = 
  * all alerts, alerts `sev<=2 site:berlin` and all deployments; c2 receives all alerts.
  */
 async function world() {
-  const subscriptions = sqliteSubscriptionRepository(openDatabase(':memory:', subscriptionMigrations));
+  const store = sqliteSubscriptionRepository(openDatabase(':memory:', subscriptionMigrations));
+  // What another turn does right after the next read of a conversation's subscriptions (once).
+  let meanwhile: (() => Promise<unknown>) | undefined;
+  const subscriptions: SubscriptionRepository = {
+    add: (sub) => store.add(sub),
+    remove: (conversationId, topic, filter) => store.remove(conversationId, topic, filter),
+    removeById: (conversationId, id) => store.removeById(conversationId, id),
+    listForTopic: (topic) => store.listForTopic(topic),
+    async listForConversation(conversationId) {
+      const read = await store.listForConversation(conversationId);
+      const other = meanwhile;
+      meanwhile = undefined;
+      await other?.();
+      return read;
+    },
+  };
   const add = (conversationId: string, topic: 'alerts' | 'deployments', filter: string) =>
     subscriptions.add({ conversationId, topic, filter, createdBy: 'Otto Operator' });
   const c1 = [await add('c1', 'alerts', ''), await add('c1', 'alerts', 'sev<=2 site:berlin'), await add('c1', 'deployments', '')];
@@ -68,7 +83,10 @@ async function world() {
     dispatchCardAction(turn(who, conversationId), SUBSCRIPTION_VERBS.unsubscribe, data);
   const remaining = async (conversationId = 'c1') =>
     (await subscriptions.listForConversation(conversationId)).map((s) => `${s.topic}${s.filter ? ` ${s.filter}` : ''}`);
-  return { subscriptions, audit, c1, c2, say, click, remaining };
+  const afterNextRead = (work: () => Promise<unknown>) => {
+    meanwhile = work;
+  };
+  return { subscriptions, audit, c1, c2, add, say, click, remaining, afterNextRead };
 }
 
 /** A card's rows as the reader sees them: topic and filter. */
@@ -179,6 +197,23 @@ describe('Unsubscribe button', () => {
     expect(texts(cardIn(again.card))[0]).toBe('This conversation’s subscriptions');
     expect(await w.remaining()).toEqual(['alerts', 'alerts sev<=2 site:berlin']);
     expect(w.audit.entries.map((e) => e.outcome)).toEqual(['ok', 'noop']);
+  });
+
+  it('a same-filter re-subscribe between the read and the removal is not removed: the click answers as for a row already gone', async () => {
+    const w = await world();
+    const [allAlerts] = w.c1;
+    // Someone runs `unsubscribe alerts` then `subscribe alerts` right after the button's read: the same topic and filter, a new id.
+    w.afterNextRead(async () => {
+      await w.subscriptions.remove('c1', 'alerts', '');
+      await w.add('c1', 'alerts', '');
+    });
+    const answer = await w.click('operator', { id: String(allAlerts!.id) });
+    const card = cardIn(answer.card);
+    expect(texts(card)[0]).toBe('This conversation’s subscriptions');
+    expect(rows(card)).toEqual(['**alerts** `sev<=2 site:berlin`', '**deployments** (all)', '**alerts** (all)']);
+    expect(buttons(card).map((b) => b[2])).not.toContain(String(allAlerts!.id));
+    expect(await w.remaining()).toEqual(['alerts sev<=2 site:berlin', 'deployments', 'alerts']);
+    expect(w.audit.entries.map((e) => [e.outcome, e.detail])).toEqual([['noop', `no subscription ${allAlerts!.id} in this conversation (already removed)`]]);
   });
 
   it('a button naming another conversation’s subscription removes nothing there: the clicked conversation is the activity’s', async () => {

@@ -26,6 +26,9 @@ class FakeSubscriptions implements SubscriptionRepository {
   async remove(): Promise<number> {
     return 0;
   }
+  async removeById(): Promise<boolean> {
+    return false;
+  }
   async listForConversation(): Promise<Subscription[]> {
     return [];
   }
