@@ -4,19 +4,15 @@ import { SUBSCRIPTION_VERBS } from '../../cards/subscriptions';
 import type { TurnContext } from '../../commands/context';
 import { dispatchCardAction, dispatchMessage } from '../../commands/dispatch';
 import { CommandRegistry } from '../../commands/registry';
-import type { Services } from '../../commands/services';
 import { subscribeCommand, subscriptionsCommand, unsubscribeAction, unsubscribeCommand, type FilterValidator } from '../../commands/subscriptions';
 import { alertFilterRefusal } from '../../core/alerts/filter';
 import type { SubscriptionRepository, Topic } from '../../core/conversations/subscription';
 import { validateDeploymentFilter } from '../../core/deployments/subscription-filter';
 import { validateRolloutFilter } from '../../core/rollouts/topic';
-import { AccessPolicy } from '../../core/access/policy';
 import type { Role } from '../../core/access/roles';
-import { ManualClock } from '../../core/clock';
-import { readConfig } from '../../core/config/config';
 import { bodyActions, cardIn, texts, type ReadCard } from '../support/card-reading';
-import { MemoryAudit } from '../support/memory-audit';
 import { recordingTurn } from '../support/turn';
+import { commandServices } from './services';
 
 const PEOPLE = {
   viewer: { id: 'u-vic', name: 'Vic Viewer', role: 'viewer' },
@@ -56,20 +52,10 @@ async function world() {
     subscriptions.add({ conversationId, topic, filter, createdBy: 'Otto Operator' });
   const c1 = [await add('c1', 'alerts', ''), await add('c1', 'alerts', 'sev<=2 site:berlin'), await add('c1', 'deployments', '')];
   const c2 = [await add('c2', 'alerts', '')];
-  const config = readConfig({});
-  const audit = new MemoryAudit();
-  const services: Services = {
-    config,
-    clock: new ManualClock(new Date('2026-03-01T10:00:00Z')),
-    access: new AccessPolicy(config.roles),
+  const services = commandServices({
     registry: new CommandRegistry([subscribeCommand((topic, filter) => FILTERS[topic](filter)), subscriptionsCommand, unsubscribeCommand], [unsubscribeAction]),
-    conversations: { upsert: async () => undefined, get: async () => undefined, list: async () => [], remove: async () => undefined },
     subscriptions,
-    notifier: { post: async () => undefined },
-    audit,
-    delivery: { pendingCount: async () => 0, deadLetters: async () => [] },
-    selfUrl: 'http://127.0.0.1:3978',
-  };
+  });
   const turn = (who: keyof typeof PEOPLE, conversationId: string, replies: unknown[] = []): TurnContext => {
     const base = recordingTurn(services, PEOPLE[who], replies);
     return { ...base, conversation: { ...base.conversation, conversationId } };
@@ -86,7 +72,7 @@ async function world() {
   const afterNextRead = (work: () => Promise<unknown>) => {
     meanwhile = work;
   };
-  return { subscriptions, audit, c1, c2, add, say, click, remaining, afterNextRead };
+  return { subscriptions, audit: services.audit, c1, c2, add, say, click, remaining, afterNextRead };
 }
 
 /** A card's rows as the reader sees them: topic and filter. */
