@@ -31,6 +31,7 @@ const subscriptions: SubscriptionRepository = {
     throw new Error('unused');
   },
   remove: async () => 0,
+  removeById: async () => false,
   listForConversation: async () => [],
   listForTopic: async () =>
     ['a', 'b', 'c'].map(

@@ -7,7 +7,6 @@ import { formatRelativeTime } from '../core/text/relative-time';
 import { firmwareOf, tagOf } from '../core/fleet/twin-view';
 import type { TurnContext as Turn } from './context';
 import { parseError, parsed, parseRefused, type CardActionSpec as ActionSpec, type CommandSpec as Spec } from './spec';
-import { DEVICE_FILTER_HELP } from './refusal-text';
 import type { DeviceServices } from './status';
 import { UserError } from './user-error';
 
@@ -90,15 +89,16 @@ export const devicesPageAction: CardActionSpec<PageData> = {
   verb: FLEET_VERBS.page,
   role: 'viewer',
   parse(data) {
-    const filter = typeof data.filter === 'string' ? parseDeviceFilter(data.filter) : undefined;
-    if (!filter?.ok) return parseError(`filter is not valid. ${DEVICE_FILTER_HELP}`);
+    // The filter as the card wrote it, read by the command's own parser: one it cannot read gets the command's refusal.
+    const filter = typeof data.filter === 'string' ? devicesCommand.parse(data.filter) : parseError('filter must be text.');
+    if (!filter.ok) return filter;
     const tokens = data.tokens;
     if (!Array.isArray(tokens) || tokens.length === 0 || tokens.length > MAX_TOKENS + 1 || !tokens.every((t) => typeof t === 'string' && t.length <= 4096)) {
       return parseError('tokens must be a short list of page tokens.');
     }
     const base = data.base ?? 0;
     if (typeof base !== 'number' || !Number.isInteger(base) || base < 0 || base > 100_000) return parseError('base must be a page number.');
-    return parsed({ filter: filter.filter, tokens: tokens as string[], base });
+    return parsed({ filter: filter.value.filter, tokens: tokens as string[], base });
   },
   async run(ctx, { filter, tokens, base }) {
     return { card: await deviceListPage(ctx, filter, tokens, base) };

@@ -8,7 +8,6 @@ import { formatRelativeTime } from '../core/text/relative-time';
 import { isUpdating, tagOf } from '../core/fleet/twin-view';
 import type { TurnContext as Turn } from './context';
 import { parseError, parsed, parseRefused, type CardActionSpec as ActionSpec, type CommandSpec as Spec } from './spec';
-import { DEVICE_FILTER_HELP } from './refusal-text';
 import { firstPage } from './devices';
 import type { DeviceServices } from './status';
 
@@ -67,10 +66,8 @@ export const fleetCommand: CommandSpec<{ filter: DeviceFilter }> = {
 export const fleetRefreshAction: CardActionSpec<{ filter: DeviceFilter }> = {
   verb: FLEET_VERBS.fleet,
   role: 'viewer',
-  parse(data) {
-    const result = typeof data.filter === 'string' ? parseDeviceFilter(data.filter) : undefined;
-    return result?.ok ? parsed({ filter: result.filter }) : parseError(`filter is not valid. ${DEVICE_FILTER_HELP}`);
-  },
+  // The filter as the card wrote it, read by the command's own parser: one it cannot read gets the command's refusal.
+  parse: (data) => (typeof data.filter === 'string' ? fleetCommand.parse(data.filter) : parseError('filter must be text.')),
   async run(ctx, { filter }) {
     return { card: await fleetSummary(ctx, filter) };
   },

@@ -29,7 +29,7 @@ function paging(ctx: TurnContext) {
   return ctx.services;
 }
 
-/** The full id of the alert a command names (by its full or short id); refused when there is none. */
+/** The full id of the alert a command or button names (by its full or short id); refused when there is none. */
 async function alertIdOf(ctx: TurnContext, id: string): Promise<string> {
   const record = await paging(ctx).alerts.get(id);
   if (!record) throw new Refusal('alert_not_found', { alertId: id });
@@ -91,8 +91,10 @@ export const oncallNoteAction: CardActionSpec<{ id: string; note: string }> = {
   parse: (data) =>
     typeof data.id === 'string' && typeof data.note === 'string' ? parsed({ id: data.id, note: data.note }) : parseError('no alert id or note'),
   async run(ctx, { id, note }): Promise<CardActionResult> {
-    await addNote(ctx, id, note);
-    const card = await alertCardFor(ctx, id);
+    // A card whose alert is gone (or forged data) is refused before anything is stored.
+    const alertId = await alertIdOf(ctx, id);
+    await addNote(ctx, alertId, note);
+    const card = await alertCardFor(ctx, alertId);
     return card ? { card } : { message: 'Note added.' };
   },
 };

@@ -91,6 +91,15 @@ const TEXT: { readonly [C in RefusalCode]: (facts: RefusalFacts[C]) => string } 
   alert_filter_term_unknown: (f) => `I don't understand \`${f.term}\` in the filter; ${ALERT_FILTER_HELP}.`,
   alert_filter_severity_range_empty: (f) => `The severity range is empty (Sev${f.minSeverity} to Sev${f.maxSeverity}); ${ALERT_FILTER_HELP}.`,
   alert_filter_page_without_rotation: () => '`page:` goes with a rotation to page, e.g. `oncall:berlin-ops page:sev<=2`.',
+  rollout_filter_too_long: (f) => `A rollouts filter is at most ${f.max} characters, e.g. \`subscribe rollouts 2.4.1\` or \`subscribe rollouts site:berlin\`.`,
+  rollout_filter_character_invalid: () =>
+    'A rollouts filter holds words of letters, digits, `.`, `:`, `=`, `-`; all must appear in the rollout’s id, version or targets.',
+  deployment_filter_too_long: (f) =>
+    `A deployments filter is at most ${f.max} characters; give the pipeline name, e.g. \`subscribe deployments firmware-release\`.`,
+  deployment_filter_control_character: () => 'A deployments filter cannot contain control characters; give the pipeline name as shown in Azure DevOps.',
+  deployment_filter_name_empty: () => 'The filter has an empty name between commas; write e.g. `subscribe deployments firmware-release, FleetOps CD`.',
+  deployment_filter_name_only_wildcards: () =>
+    'A name of only `*` matches everything; leave the filter out to receive every pipeline: `subscribe deployments`.',
   device_filter_term_unknown: (f) =>
     `I don't know the filter term \`${f.term}\`.${f.suggestions.length > 0 ? ` Did you mean ${f.suggestions.map((t) => `\`${t}\``).join(' or ')}?` : ''} ${DEVICE_FILTER_HELP}`,
   device_filter_term_without_value: (f) => `\`${f.term}\` has no value; write it like \`${f.key}:value\`.`,
@@ -153,8 +162,8 @@ const TEXT: { readonly [C in RefusalCode]: (facts: RefusalFacts[C]) => string } 
 const ALERT_FILTER_HELP =
   'use sev<=N (N 0–4, Sev0 is the worst), site:NAME, device:ID, rule:NAME (quote names with spaces: rule:"Device offline"), oncall:ROTATION (mention and page its on-call person; page:sev<=N, default 1), e.g. `sev<=2 site:berlin oncall:berlin-ops`';
 
-/** How to write a device filter: the end of its refusals' lines, and the answer to a button whose filter cannot be read. */
-export const DEVICE_FILTER_HELP =
+/** How to write a device filter: the end of the line refusing a word no filter knows. */
+const DEVICE_FILTER_HELP =
   'Filter terms (combine with spaces): `site:<site>`, `ring:<ring>`, `model:<model>`, `fw:<version>`, `tag.<name>:<value>`, `online`, `offline`, `enabled`, `disabled`, `update:<status>`.';
 
 const rotationExample = ` Example: \`${ROTATION_EXAMPLE}\`.`;

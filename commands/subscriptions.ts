@@ -1,14 +1,18 @@
 import { TOPICS, type Topic } from '../core/conversations/subscription';
 import { SUBSCRIPTION_VERBS, subscriptionsCard } from '../cards/subscriptions';
-import { noArguments, parseError, parsed, type CardActionSpec, type CommandSpec, type ParseResult } from './spec';
+import type { Refusal } from '../core/refusal';
+import { noArguments, parseError, parsed, parseRefused, type CardActionSpec, type CommandSpec, type ParseResult } from './spec';
 
 interface TopicArgs {
   topic: Topic;
   filter: string;
 }
 
-/** Filters are the topic's own small language (validated by the feature that uses them). */
-export type FilterValidator = (topic: Topic, filter: string) => string | undefined;
+/**
+ * Filters are the topic's own small language, validated by the feature that uses them: undefined
+ * when the filter is fine, else the domain's refusal (worded by dispatch, like any other).
+ */
+export type FilterValidator = (topic: Topic, filter: string) => Refusal | undefined;
 
 function parseTopic(input: string, validate?: FilterValidator): ParseResult<TopicArgs> {
   const [first = '', ...rest] = input.split(/\s+/).filter(Boolean);
@@ -17,8 +21,8 @@ function parseTopic(input: string, validate?: FilterValidator): ParseResult<Topi
     return parseError(first ? `There is no topic \`${first}\`; choose one of ${TOPICS.join(', ')}.` : `Say what to subscribe to: ${TOPICS.join(', ')}.`);
   }
   const filter = rest.join(' ');
-  const problem = validate?.(topic as Topic, filter);
-  return problem ? parseError(problem) : parsed({ topic: topic as Topic, filter });
+  const refusal = validate?.(topic as Topic, filter);
+  return refusal ? parseRefused(refusal) : parsed({ topic: topic as Topic, filter });
 }
 
 export function subscribeCommand(validate?: FilterValidator): CommandSpec<TopicArgs> {
@@ -85,15 +89,15 @@ export const unsubscribeAction: CardActionSpec<{ id: number }> = {
   async run(ctx, { id }) {
     const { subscriptions } = ctx.services;
     const conversationId = ctx.conversation.conversationId;
-    const subscription = (await subscriptions.listForConversation(conversationId)).find((s) => s.id === id);
     // Already gone (another click, `unsubscribe`): the card as it is now is the answer.
-    if (!subscription)
-      return {
-        card: subscriptionsCard({ subscriptions: await subscriptions.listForConversation(conversationId) }),
-        noop: `no subscription ${id} in this conversation (already removed)`,
-      };
-    // (conversation, topic, filter) is unique, so the exact filter ('' included) removes this one subscription.
-    await subscriptions.remove(conversationId, subscription.topic, subscription.filter);
+    const gone = async () => ({
+      card: subscriptionsCard({ subscriptions: await subscriptions.listForConversation(conversationId) }),
+      noop: `no subscription ${id} in this conversation (already removed)`,
+    });
+    // Read for the card's "unsubscribed from …" line; the removal is by id, so a subscription to
+    // the same topic and filter made after this read (a new id) is never the one removed.
+    const subscription = (await subscriptions.listForConversation(conversationId)).find((s) => s.id === id);
+    if (!subscription || !(await subscriptions.removeById(conversationId, id))) return gone();
     return {
       card: subscriptionsCard({
         subscriptions: await subscriptions.listForConversation(conversationId),

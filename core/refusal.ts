@@ -54,6 +54,17 @@ export interface RefusalFacts {
   readonly alert_filter_term_unknown: { readonly term: string };
   readonly alert_filter_severity_range_empty: { readonly minSeverity: number; readonly maxSeverity: number };
   readonly alert_filter_page_without_rotation: { readonly filter: string };
+  // ------------------------------------------------------------ rollout subscription filters (`subscribe rollouts …`)
+  readonly rollout_filter_too_long: { readonly length: number; readonly max: number };
+  /** Words of letters, digits and . : = + - only (they are matched against the rollout's id, version and targets). */
+  readonly rollout_filter_character_invalid: { readonly filter: string };
+  // ------------------------------------------------------------ deployment subscription filters (`subscribe deployments …`)
+  readonly deployment_filter_too_long: { readonly length: number; readonly max: number };
+  readonly deployment_filter_control_character: { readonly filter: string };
+  /** Two commas with nothing between them (or a leading or trailing comma). */
+  readonly deployment_filter_name_empty: { readonly filter: string };
+  /** A name of only `*` matches every pipeline, which no filter at all says better. */
+  readonly deployment_filter_name_only_wildcards: { readonly name: string };
   // ------------------------------------------------------------ device filters (`devices`, `fleet`, rollout targets)
   /** `suggestions`: filter words close to the unknown one, as written in a filter (`site:`, `online`). */
   readonly device_filter_term_unknown: { readonly term: string; readonly suggestions: readonly string[] };

@@ -10,7 +10,6 @@ import { Broadcaster } from '../../core/notifications/broadcaster';
 import { ALERT_ACTIONS, ALERT_COMMANDS } from '../../commands/alerts';
 import type { Alert, AlertRecord } from '../../core/alerts/alert';
 import type { AlertRoutedListener } from '../../core/alerts/ingest';
-import { refusalText } from '../../commands/refusal-text';
 import { alertFilterRefusal } from '../../core/alerts/filter';
 import { AlertIngestor } from '../../core/alerts/ingest';
 import { IngestBatcher } from '../../core/alerts/ingest-batcher';
@@ -134,13 +133,7 @@ async function createAlertsFeature(deps: AlertsDeps, options: AlertsFeatureOptio
       alerts: service,
       alertRouted: { add: (listener) => void routed.push(listener), hold: (held) => void holds.push(held), release: (alertId) => ingestor.release(alertId) },
     },
-    validateSubscriptionFilter: {
-      topic: 'alerts',
-      validate: (filter) => {
-        const refusal = alertFilterRefusal(filter);
-        return refusal && refusalText(refusal);
-      },
-    },
+    validateSubscriptionFilter: { topic: 'alerts', validate: alertFilterRefusal },
     async start() {
       if (commits?.deferred && deps.db) {
         const started = new WalCheckpointer(deps.db.name, (error) => log.warn({ err: error }, 'WAL checkpoint failed; the next one retries'));

@@ -5,7 +5,8 @@ import type { Logger } from '../../core/logger';
 import type { Migration, SqliteDatabase } from '../../backends/store/sqlite/database';
 import type { CommandSpec, CardActionSpec } from '../../commands/spec';
 import type { Notifier } from '../../core/notifications/notifier';
-import type { SubscriptionRepository } from '../../core/conversations/subscription';
+import type { SubscriptionRepository, Topic } from '../../core/conversations/subscription';
+import type { Refusal } from '../../core/refusal';
 import type { AuditLog } from '../../core/audit/audit-log';
 import type { Telemetry } from '../../core/ports/telemetry';
 import type { UnitOfWork } from '../../core/unit-of-work';
@@ -48,8 +49,8 @@ export interface BuiltFeature<P> {
   readonly provides: P;
   /** Mounted at `path` on the bot's HTTP server (e.g. '/api/alerts'). */
   readonly routes?: ReadonlyArray<{ path: string; router: Router }>;
-  /** Validates subscription filters of the topic this feature owns; returns a problem or undefined. */
-  readonly validateSubscriptionFilter?: { topic: 'alerts' | 'deployments' | 'rollouts'; validate(filter: string): string | undefined };
+  /** Validates subscription filters of the topic this feature owns: undefined, or the refusal saying what to fix (coded, unworded). */
+  readonly validateSubscriptionFilter?: { topic: Topic; validate(filter: string): Refusal | undefined };
   /**
    * What someone trying FleetOps locally needs to post test events to this feature's webhook
    * (variable name → value, e.g. a token generated for this run). Only used in local mode:

@@ -1,3 +1,4 @@
+import { Refusal } from '../refusal';
 import type { PipelineRun } from './run';
 
 /**
@@ -7,18 +8,17 @@ import type { PipelineRun } from './run';
  */
 const MAX_LENGTH = 200;
 
-export function validateDeploymentFilter(filter: string): string | undefined {
+/** A `deployments` subscription filter: undefined when it can be matched, else the refusal saying why not. */
+export function validateDeploymentFilter(filter: string): Refusal | undefined {
   const trimmed = filter.trim();
   if (trimmed === '') return undefined;
-  if (trimmed.length > MAX_LENGTH)
-    return `A deployments filter is at most ${MAX_LENGTH} characters; give the pipeline name, e.g. \`subscribe deployments firmware-release\`.`;
+  if (trimmed.length > MAX_LENGTH) return new Refusal('deployment_filter_too_long', { length: trimmed.length, max: MAX_LENGTH });
   // biome-ignore lint/suspicious/noControlCharactersInRegex: it exists to find control characters
-  if (/[\u0000-\u001f\u007f]/.test(trimmed)) return 'A deployments filter cannot contain control characters; give the pipeline name as shown in Azure DevOps.';
+  if (/[\u0000-\u001f\u007f]/.test(trimmed)) return new Refusal('deployment_filter_control_character', { filter: trimmed });
   const names = splitNames(trimmed);
-  if (names.some((name) => name === ''))
-    return 'The filter has an empty name between commas; write e.g. `subscribe deployments firmware-release, FleetOps CD`.';
-  if (names.some((name) => /^\*+$/.test(name)))
-    return 'A name of only `*` matches everything; leave the filter out to receive every pipeline: `subscribe deployments`.';
+  if (names.some((name) => name === '')) return new Refusal('deployment_filter_name_empty', { filter: trimmed });
+  const wildcards = names.find((name) => /^\*+$/.test(name));
+  if (wildcards !== undefined) return new Refusal('deployment_filter_name_only_wildcards', { name: wildcards });
   return undefined;
 }
 

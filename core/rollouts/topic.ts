@@ -1,4 +1,5 @@
 import type { EventCards } from '../notifications/broadcaster';
+import { Refusal } from '../refusal';
 import type { RolloutEvent } from './events';
 
 /** The notifier key of a rollout's one card (plan, then progress) in every conversation. */
@@ -17,10 +18,12 @@ export function rolloutFilterMatches(filter: string, rollout: { id: string; firm
     .every((word) => haystack.includes(word));
 }
 
-export function validateRolloutFilter(filter: string): string | undefined {
-  if (filter.length > 100) return 'A rollouts filter is at most 100 characters, e.g. `subscribe rollouts 2.4.1` or `subscribe rollouts site:berlin`.';
-  if (!/^[A-Za-z0-9 ._:=+-]*$/.test(filter))
-    return 'A rollouts filter holds words of letters, digits, `.`, `:`, `=`, `-`; all must appear in the rollout’s id, version or targets.';
+const MAX_FILTER_LENGTH = 100;
+
+/** A `rollouts` subscription filter: undefined when it can be matched, else the refusal saying why not. */
+export function validateRolloutFilter(filter: string): Refusal | undefined {
+  if (filter.length > MAX_FILTER_LENGTH) return new Refusal('rollout_filter_too_long', { length: filter.length, max: MAX_FILTER_LENGTH });
+  if (!/^[A-Za-z0-9 ._:=+-]*$/.test(filter)) return new Refusal('rollout_filter_character_invalid', { filter });
   return undefined;
 }
 

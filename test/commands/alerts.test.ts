@@ -3,16 +3,13 @@ import { ALERT_ACTIONS, ALERT_COMMANDS, type AlertServices } from '../../command
 import { bindAction, bindCommand } from '../../bot/features/feature';
 import { dispatchCardAction, dispatchMessage } from '../../commands/dispatch';
 import { CommandRegistry } from '../../commands/registry';
-import type { Services } from '../../commands/services';
-import { AccessPolicy } from '../../core/access/policy';
 import type { Role } from '../../core/access/roles';
-import { readConfig } from '../../core/config/config';
 import { AlertStateError } from '../../core/ports/alerts';
 import { devicePayload } from '../core/alerts/fixtures';
 import { alertsWorld } from '../core/alerts/world';
 import { action, actions, cardIn, facts, notice, texts } from '../support/card-reading';
-import { MemoryAudit } from '../support/memory-audit';
 import { recordingTurn } from '../support/turn';
+import { commandServices } from './services';
 
 const PEOPLE = {
   viewer: { id: 'u-vic', name: 'Vic Viewer', role: 'viewer' },
@@ -25,25 +22,17 @@ async function world() {
   await w.ingest(devicePayload({ alertId: 'a1', deviceId: 'device-42', severity: 1 }));
   await w.ingest(devicePayload({ alertId: 'a2', deviceId: 'device-7', severity: 3, rule: 'Battery low' }));
   w.clock.advance(60_000);
-  const config = readConfig({});
-  const audit = new MemoryAudit();
   // The commands bound to the alerts feature's services, as the composition root binds them.
   const bound: AlertServices = { alerts: w.service, clock: w.clock };
-  const services: Services = {
-    config,
+  const services = commandServices({
     clock: w.clock,
-    access: new AccessPolicy(config.roles),
     registry: new CommandRegistry(
       ALERT_COMMANDS.map((c) => bindCommand(c, bound)),
       ALERT_ACTIONS.map((a) => bindAction(a, bound)),
     ),
-    conversations: { upsert: async () => undefined, get: async () => undefined, list: async () => [], remove: async () => undefined },
     subscriptions: w.subscriptions,
     notifier: w.notifier,
-    audit,
-    delivery: { pendingCount: async () => 0, deadLetters: async () => [] },
-    selfUrl: 'http://127.0.0.1:3978',
-  };
+  });
   const say = async (who: keyof typeof PEOPLE, text: string): Promise<unknown[]> => {
     const replies: unknown[] = [];
     await dispatchMessage(recordingTurn(services, PEOPLE[who], replies), text);
@@ -51,7 +40,7 @@ async function world() {
   };
   const click = (who: keyof typeof PEOPLE, verb: string, data: Record<string, unknown>) =>
     dispatchCardAction(recordingTurn(services, PEOPLE[who], []), verb, data);
-  return { ...w, audit, say, click };
+  return { ...w, audit: services.audit, say, click };
 }
 
 describe('alert commands', () => {

@@ -5,8 +5,6 @@ import { dispatchCardAction } from '../../commands/dispatch';
 import { approveDeploymentAction, rejectDeploymentAction, type DeploymentServices } from '../../commands/deployments';
 import { bindAction } from '../../bot/features/feature';
 import { CommandRegistry } from '../../commands/registry';
-import type { Services } from '../../commands/services';
-import { AccessPolicy } from '../../core/access/policy';
 import { ManualClock } from '../../core/clock';
 import { readConfig } from '../../core/config/config';
 import { DEPLOYMENT_TOPIC } from '../../core/deployments/run-events';
@@ -16,8 +14,8 @@ import { silentLogger } from '../../core/logger';
 import type { ApprovalDecision, ApprovalsClient, ApprovalUpdateResult } from '../../core/ports/devops';
 import { fixture } from '../core/deployments/fixtures';
 import { actions, cardIn, textMatching } from '../support/card-reading';
-import { MemoryAudit } from '../support/memory-audit';
 import { recordingTurn } from '../support/turn';
+import { commandServices } from './services';
 
 class FakeApprovals implements ApprovalsClient {
   readonly kind = 'azure' as const;
@@ -45,29 +43,17 @@ async function world(answer: ApprovalUpdateResult = { ok: true, status: 'approve
   const pending = fixture('ms.vss-release.deployment-approval-pending-event');
   await deployments.receive(pending, JSON.stringify(pending));
   const config = readConfig({});
-  const audit = new MemoryAudit();
   // The buttons bound to the deployments feature's services, as the composition root binds them.
   const bound: DeploymentServices = { deployments, config, clock, selfUrl: 'http://127.0.0.1:3978' };
-  const services: Services = {
+  const services = commandServices({
     config,
     clock,
-    access: new AccessPolicy(config.roles),
     registry: new CommandRegistry([], [bindAction(approveDeploymentAction, bound), bindAction(rejectDeploymentAction, bound)]),
-    conversations: { upsert: async () => undefined, get: async () => undefined, list: async () => [], remove: async () => undefined },
-    subscriptions: {
-      add: async () => Promise.reject(new Error('unused')),
-      remove: async () => 0,
-      listForConversation: async () => [],
-      listForTopic: async () => [],
-    },
     notifier,
-    audit,
-    delivery: { pendingCount: async () => 0, deadLetters: async () => [] },
-    selfUrl: 'http://127.0.0.1:3978',
-  };
+  });
   const lead = { id: 'aad-lead', name: 'Rita Lead', role: 'release-lead' as const };
   const click = (verb: string, data: Record<string, unknown>) => dispatchCardAction(recordingTurn(services, lead, []), verb, data);
-  return { approvals, audit, click };
+  return { approvals, audit: services.audit, click };
 }
 
 describe('deployment approval buttons', () => {

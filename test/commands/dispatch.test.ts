@@ -2,19 +2,19 @@ import { dispatchCardAction, dispatchMessage } from '../../commands/dispatch';
 import { CommandRegistry } from '../../commands/registry';
 import { parseError, parsed, parseRefused, type CardActionSpec, type CommandSpec } from '../../commands/spec';
 import type { TurnContext } from '../../commands/context';
-import type { Services } from '../../commands/services';
 import { UserError } from '../../commands/user-error';
-import { MemoryAudit } from '../support/memory-audit';
 import { recordingTurn } from '../support/turn';
+import { commandServices } from './services';
 import type { Role } from '../../core/access/roles';
 import type { Logger } from '../../core/logger';
 import { Refusal } from '../../core/refusal';
 import { parseWaves } from '../../core/rollouts/waves';
 
-function context(role: Role, registry: CommandRegistry, audit = new MemoryAudit()) {
+function context(role: Role, registry: CommandRegistry) {
   const replies: unknown[] = [];
-  const ctx = recordingTurn({ registry, audit } as unknown as Services, { id: 'u1', name: 'User One', role }, replies);
-  return { ctx, replies, audit };
+  const services = commandServices({ registry });
+  const ctx = recordingTurn(services, { id: 'u1', name: 'User One', role }, replies);
+  return { ctx, replies, audit: services.audit };
 }
 
 const STALE_FACTS = { rolloutId: 'R-2', state: 'paused', currentWave: 2, lastBy: 'Lena Lead', lastWhat: 'paused wave 2', lastAt: '2026-03-01T09:30:00Z' };

@@ -5,7 +5,7 @@ import type { FleetClient } from '../../core/ports/fleet';
 import type { LogsClient } from '../../core/ports/logs';
 import { fleetWorld, textOf } from './fleet-world';
 
-/** How a device filter is written: the end of a refusal of an unknown word, and of a button whose filter cannot be read. */
+/** How a device filter is written: the end of a refusal of an unknown word. */
 const FILTER_TERMS =
   'Filter terms (combine with spaces): `site:<site>`, `ring:<ring>`, `model:<model>`, `fw:<version>`, `tag.<name>:<value>`, `online`, `offline`, `enabled`, `disabled`, `update:<status>`.';
 
@@ -144,10 +144,18 @@ describe('devices [filter]', () => {
     w.harness.close();
   });
 
-  test('a page button whose filter cannot be read says how filters are written', async () => {
+  test('a page button whose filter cannot be read gets the refusal `devices` gives for that filter, with its code', async () => {
     const w = await fleetWorld();
+    await dispatchMessage(w.ctx(), 'devices sitee:berlin');
+    const [line] = String(w.replies[0]).split('\n\n');
     const result = await dispatchCardAction(w.ctx(), 'devices.page', { filter: 'sitee:berlin', tokens: [''], base: 0 });
-    expect(result).toEqual({ message: `This button sent something I can't use: filter is not valid. ${FILTER_TERMS}` });
+    expect(result).toEqual({ message: line, refused: 'device_filter_term_unknown' });
+    expect(line).toBe(`I don't know the filter term \`sitee:berlin\`. Did you mean \`site:\`? ${FILTER_TERMS}`);
+    const contradiction = await dispatchCardAction(w.ctx(), 'devices.page', { filter: 'online offline', tokens: [''], base: 0 });
+    expect(contradiction.refused).toBe('device_filter_contradiction');
+    expect(await dispatchCardAction(w.ctx(), 'devices.page', { filter: 7, tokens: [''], base: 0 })).toEqual({
+      message: "This button sent something I can't use: filter must be text.",
+    });
     w.harness.close();
   });
 
@@ -206,9 +214,20 @@ describe('fleet', () => {
       `\`offline\` contradicts the earlier \`online\`: no device can match both, so the filter matches nothing.${usage}`,
       `\`site:\` has no value; write it like \`site:value\`.${usage}`,
     ]);
-    expect((await dispatchCardAction(w.ctx(), 'fleet.refresh', { filter: 'ofline' })).message).toBe(
-      `This button sent something I can't use: filter is not valid. ${FILTER_TERMS}`,
-    );
+    w.harness.close();
+  });
+
+  test('a Refresh whose filter cannot be read gets the refusal `fleet` gives for that filter, with its code', async () => {
+    const w = await fleetWorld();
+    expect(await dispatchCardAction(w.ctx(), 'fleet.refresh', { filter: 'ofline' })).toEqual({
+      message: `I don't know the filter term \`ofline\`. Did you mean \`online\` or \`offline\`? ${FILTER_TERMS}`,
+      refused: 'device_filter_term_unknown',
+    });
+    expect(await dispatchCardAction(w.ctx(), 'fleet.refresh', { filter: 'site:' })).toEqual({
+      message: '`site:` has no value; write it like `site:value`.',
+      refused: 'device_filter_term_without_value',
+    });
+    expect(await dispatchCardAction(w.ctx(), 'fleet.refresh', {})).toEqual({ message: "This button sent something I can't use: filter must be text." });
     w.harness.close();
   });
 });

@@ -1,10 +1,8 @@
 import { ManualClock } from '../../core/clock';
 import type { Role } from '../../core/access/roles';
-import { MemoryAudit } from '../support/memory-audit';
 import { recordingTurn } from '../support/turn';
 import type { TurnContext } from '../../commands/context';
 import { CommandRegistry } from '../../commands/registry';
-import type { Services } from '../../commands/services';
 import { devicesCommand, devicesPageAction } from '../../commands/devices';
 import { fleetCommand, fleetRefreshAction } from '../../commands/fleet';
 import { deviceStatusAction, rebootAskAction, rebootConfirmAction, statusCommand, type DeviceServices } from '../../commands/status';
@@ -12,6 +10,7 @@ import { bindAction, bindCommand } from '../../bot/features/feature';
 import { localHarness, type FleetHarness } from '../backends/fleet/harness';
 import { SEED } from '../backends/fleet/fleet-contract';
 import type { FleetClient } from '../../core/ports/fleet';
+import { commandServices } from './services';
 
 /** The fleet commands on a seeded local registry, at 2026-01-01 01:00 UTC. */
 export async function fleetWorld(
@@ -33,16 +32,10 @@ export async function fleetWorld(
       bindAction(fleetRefreshAction, bound),
     ],
   );
-  const audit = new MemoryAudit();
-  const services = {
-    config: { fleetBackend: 'local', env: {} },
-    clock,
-    registry,
-    audit,
-  } as unknown as Services;
+  const services = commandServices({ clock, registry });
   const replies: unknown[] = [];
   const ctx = (role: Role = 'viewer'): TurnContext => recordingTurn(services, { id: 'u1', name: 'Olga Operator', role }, replies);
-  return { harness, clock, registry, audit, services, replies, ctx };
+  return { harness, clock, registry, audit: services.audit, services, replies, ctx };
 }
 
 /** All the text of a card, for "does it say X" checks. */

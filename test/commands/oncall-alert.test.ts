@@ -1,7 +1,4 @@
 import { berlinOpsStore } from '../core/oncall/berlin-ops';
-import { openDatabase } from '../../backends/store/sqlite/database';
-import { ALL_MIGRATIONS } from '../../backends/store/sqlite/migrations';
-import { oncallMigrations, sqliteOnCallStore } from '../../backends/store/sqlite/oncall';
 import { bindAction, bindCommand } from '../../bot/features/feature';
 import { ALERT_VERBS } from '../../cards/alert';
 import { dispatchCardAction, dispatchMessage } from '../../commands/dispatch';
@@ -14,21 +11,18 @@ import {
   oncallRefreshAction,
 } from '../../commands/oncall-alert';
 import { CommandRegistry } from '../../commands/registry';
-import type { Services } from '../../commands/services';
-import { AccessPolicy } from '../../core/access/policy';
 import type { Role } from '../../core/access/roles';
 import { readConfig } from '../../core/config/config';
 import { silentLogger } from '../../core/logger';
 import { onCallCardExtras } from '../../core/oncall/card-extras';
 import { Escalator } from '../../core/oncall/escalator';
 import type { OnCallStore } from '../../core/oncall/repository';
-import { validateRotation } from '../../core/oncall/rotation';
 import { OnCallService } from '../../core/oncall/service';
 import { devicePayload } from '../core/alerts/fixtures';
 import { alertsWorld } from '../core/alerts/world';
 import { bodyActions, cardIn, facts, input, notice, texts, type CardAction, type ReadCard } from '../support/card-reading';
-import { MemoryAudit } from '../support/memory-audit';
 import { recordingTurn } from '../support/turn';
+import { commandServices } from './services';
 
 const PEOPLE = {
   viewer: { id: 'u-vic', name: 'Vic Viewer', role: 'viewer' },
@@ -62,13 +56,11 @@ async function world(options: { race?: boolean } = {}) {
   w.clock.advance(60_000);
 
   const config = readConfig({});
-  const audit = new MemoryAudit();
   // The buttons bound to the oncall feature's services, as the composition root binds them.
   const bound = { oncall, escalator, alerts: w.service, clock: w.clock, config };
-  const services: Services = {
+  const services = commandServices({
     config,
     clock: w.clock,
-    access: new AccessPolicy(config.roles),
     registry: new CommandRegistry(
       [bindCommand(alertNoteCommand, bound), bindCommand(alertEscalateCommand, bound)],
       [
@@ -78,13 +70,9 @@ async function world(options: { race?: boolean } = {}) {
         bindAction(oncallRefreshAction, bound),
       ],
     ),
-    conversations: { upsert: async () => undefined, get: async () => undefined, list: async () => [], remove: async () => undefined },
     subscriptions: w.subscriptions,
     notifier: w.notifier,
-    audit,
-    delivery: { pendingCount: async () => 0, deadLetters: async () => [] },
-    selfUrl: 'http://127.0.0.1:3978',
-  };
+  });
   const click = (who: keyof typeof PEOPLE, verb: string, data: Record<string, unknown>) =>
     dispatchCardAction(recordingTurn(services, PEOPLE[who], []), verb, data);
   const say = async (who: keyof typeof PEOPLE, text: string) => {
@@ -92,7 +80,7 @@ async function world(options: { race?: boolean } = {}) {
     const outcome = await dispatchMessage(recordingTurn(services, PEOPLE[who], replies), text);
     return { replies, outcome };
   };
-  return { ...w, oncall, audit, click, say };
+  return { ...w, oncall, audit: services.audit, click, say };
 }
 
 /** Another replica moves the escalation (a tick, another click) right after each read of this one. */
@@ -266,6 +254,17 @@ describe('an alert that is not there', () => {
     expect(w.audit.entries.map((e) => [e.action, e.outcome, e.code, e.detail])).toEqual([
       ['alert note', 'refused', 'alert_not_found', line],
       ['alert escalate', 'refused', 'alert_not_found', line],
+    ]);
+  });
+
+  it('the card’s Note on an alert that is not there is refused with alert_not_found and stores nothing; audited with the code', async () => {
+    const w = await world();
+    const before = await w.oncall.timeline.list('a1');
+    expect(await w.click('operator', ALERT_VERBS.note, { id: 'a9', note: 'rebooted the gateway' })).toEqual({ message: line, refused: 'alert_not_found' });
+    expect(await w.oncall.timeline.list('a9')).toEqual([]);
+    expect(await w.oncall.timeline.list('a1')).toEqual(before);
+    expect(w.audit.entries.map((e) => [e.action, e.target, e.outcome, e.code, e.detail])).toEqual([
+      [ALERT_VERBS.note, 'a9', 'refused', 'alert_not_found', line],
     ]);
   });
 

@@ -5,18 +5,13 @@ import { dispatchMessage } from '../../commands/dispatch';
 import { silenceScheduleCommand } from '../../commands/maintenance';
 import { ONCALL_COMMANDS } from '../../commands/oncall';
 import { CommandRegistry } from '../../commands/registry';
-import type { Services } from '../../commands/services';
 import { bindCommand } from '../../bot/features/feature';
 import type { Actor } from '../../core/access/identity';
 import type { Role } from '../../core/access/roles';
 import { ManualClock } from '../../core/clock';
 import { OnCallService } from '../../core/oncall/service';
-import { readConfig } from '../../core/config/config';
-import { AccessPolicy } from '../../core/access/policy';
-import { sqliteConversationRepository } from '../../backends/store/sqlite/conversations';
-import { sqliteSubscriptionRepository } from '../../backends/store/sqlite/subscriptions';
-import { MemoryAudit } from '../support/memory-audit';
 import { recordingTurn } from '../support/turn';
+import { commandServices } from './services';
 
 /** The on-call commands on an in-memory store, on Saturday 5 December 2026, 10:00 UTC (11:00 in Berlin). */
 function world() {
@@ -26,27 +21,14 @@ function world() {
   const oncall = new OnCallService(store, clock);
   // Bound to the oncall feature's services, as the composition root binds them.
   const registry = new CommandRegistry([...ONCALL_COMMANDS.map((c) => bindCommand(c, { oncall })), bindCommand(silenceScheduleCommand, { oncall, clock })]);
-  const audit = new MemoryAudit();
-  const config = readConfig({});
-  const services: Services = {
-    config,
-    clock,
-    access: new AccessPolicy(config.roles),
-    registry,
-    conversations: sqliteConversationRepository(db),
-    subscriptions: sqliteSubscriptionRepository(db),
-    notifier: { post: async () => undefined },
-    audit,
-    selfUrl: 'http://127.0.0.1:3978',
-    delivery: { pendingCount: async () => 0, deadLetters: async () => [] },
-  };
+  const services = commandServices({ clock, registry });
   const say = async (text: string, actor: Partial<Actor> & { role: Role }): Promise<string> => {
     const replies: unknown[] = [];
     const ctx = recordingTurn(services, { id: 'id-olga', name: 'Olga', upn: 'olga@contoso.com', ...actor }, replies);
     await dispatchMessage(ctx, text);
     return replies.map(String).join('\n');
   };
-  return { clock, audit, say };
+  return { clock, audit: services.audit, say };
 }
 
 const admin = { role: 'admin' as const, id: 'id-ada', name: 'Ada', upn: 'ada@contoso.com' };

@@ -58,6 +58,12 @@ const SAMPLES: { [C in RefusalCode]: RefusalFacts[C] } = {
   alert_filter_term_unknown: { term: 'berlin' },
   alert_filter_severity_range_empty: { minSeverity: 3, maxSeverity: 1 },
   alert_filter_page_without_rotation: { filter: 'page:sev<=2' },
+  rollout_filter_too_long: { length: 101, max: 100 },
+  rollout_filter_character_invalid: { filter: 'site:berlin!' },
+  deployment_filter_too_long: { length: 201, max: 200 },
+  deployment_filter_control_character: { filter: 'bad\u0007name' },
+  deployment_filter_name_empty: { filter: 'a,,b' },
+  deployment_filter_name_only_wildcards: { name: '*' },
   device_filter_term_unknown: { term: 'sitee:berlin', suggestions: ['site:'] },
   device_filter_term_without_value: { term: 'site:', key: 'site' },
   device_filter_value_invalid: { term: "site:o'brien", value: "o'brien" },
@@ -186,6 +192,27 @@ describe('refusal text', () => {
     expect(line('device_filter_tag_name_invalid')).toBe('`9x` is not a tag name I can match: start with a letter, then letters, digits or `_`.');
     expect(line('device_filter_update_status_unknown')).toBe('`exploded` is not an update status; use one of current, error.');
     expect(line('device_filter_contradiction')).toBe('`offline` contradicts the earlier `online`: no device can match both, so the filter matches nothing.');
+  });
+
+  it('a subscription filter refusal keeps the wording `subscribe` gave before it had a code', () => {
+    expect(line('rollout_filter_too_long')).toBe(
+      'A rollouts filter is at most 100 characters, e.g. `subscribe rollouts 2.4.1` or `subscribe rollouts site:berlin`.',
+    );
+    expect(line('rollout_filter_character_invalid')).toBe(
+      'A rollouts filter holds words of letters, digits, `.`, `:`, `=`, `-`; all must appear in the rollout’s id, version or targets.',
+    );
+    expect(line('deployment_filter_too_long')).toBe(
+      'A deployments filter is at most 200 characters; give the pipeline name, e.g. `subscribe deployments firmware-release`.',
+    );
+    expect(line('deployment_filter_control_character')).toBe(
+      'A deployments filter cannot contain control characters; give the pipeline name as shown in Azure DevOps.',
+    );
+    expect(line('deployment_filter_name_empty')).toBe(
+      'The filter has an empty name between commas; write e.g. `subscribe deployments firmware-release, FleetOps CD`.',
+    );
+    expect(line('deployment_filter_name_only_wildcards')).toBe(
+      'A name of only `*` matches everything; leave the filter out to receive every pipeline: `subscribe deployments`.',
+    );
   });
 
   it('Reassign… of someone outside the rotation names the rotation and nothing was paged', () => {

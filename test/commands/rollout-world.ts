@@ -1,13 +1,10 @@
 import { migrate } from '../../backends/store/sqlite/database';
 import { ALL_MIGRATIONS } from '../../backends/store/sqlite/migrations';
-import { sqliteConversationRepository } from '../../backends/store/sqlite/conversations';
 import { sqliteSubscriptionRepository } from '../../backends/store/sqlite/subscriptions';
 import { dispatchCardAction, dispatchMessage } from '../../commands/dispatch';
 import { CommandRegistry } from '../../commands/registry';
 import { ROLLOUT_ACTIONS, ROLLOUT_COMMANDS, type RolloutServices } from '../../commands/rollouts';
 import { bindAction, bindCommand } from '../../bot/features/feature';
-import type { Services } from '../../commands/services';
-import { AccessPolicy } from '../../core/access/policy';
 import type { Role } from '../../core/access/roles';
 import { readConfig } from '../../core/config/config';
 import type { Notifier, OutboundMessage } from '../../core/notifications/notifier';
@@ -16,8 +13,8 @@ import { Broadcaster } from '../../core/notifications/broadcaster';
 import type { RolloutEvent } from '../../core/rollouts/events';
 import { catalogOf, makeWorld } from '../core/rollouts/world';
 import { FakeFleet } from '../core/rollouts/fake-fleet';
-import { MemoryAudit } from '../support/memory-audit';
 import { recordingTurn } from '../support/turn';
+import { commandServices } from './services';
 
 /** What the notifier was asked to post (and which messages were adopted as a key's card). */
 export class RecordingNotifier implements Notifier {
@@ -48,7 +45,6 @@ export function rolloutCommandWorld(options: { devices?: number; logTail?: LogTa
   const rollouts = makeWorld(new FakeFleet().add(options.devices ?? 20), {}, {}, (event) => broadcast(event));
   migrate(rollouts.db, ALL_MIGRATIONS);
   const config = readConfig({});
-  const audit = new MemoryAudit();
   const notifier = new RecordingNotifier();
   const subscriptions = sqliteSubscriptionRepository(rollouts.db);
   const broadcaster = new Broadcaster(subscriptions, notifier);
@@ -60,18 +56,7 @@ export function rolloutCommandWorld(options: { devices?: number; logTail?: LogTa
     ROLLOUT_COMMANDS.map((c) => bindCommand(c, bound)),
     ROLLOUT_ACTIONS.map((a) => bindAction(a, bound)),
   );
-  const services: Services = {
-    config,
-    clock: rollouts.clock,
-    access: new AccessPolicy(config.roles),
-    registry,
-    conversations: sqliteConversationRepository(rollouts.db),
-    subscriptions,
-    notifier,
-    audit,
-    delivery: { pendingCount: async () => 0, deadLetters: async () => [] },
-    selfUrl: 'http://127.0.0.1:3978',
-  };
+  const services = commandServices({ config, clock: rollouts.clock, registry, subscriptions, notifier });
 
   const turn = (who: Person, replies: unknown[]) => recordingTurn(services, PEOPLE[who], replies);
   /** Types `text` as `who`; the replies (text or card) in order. */
@@ -82,5 +67,5 @@ export function rolloutCommandWorld(options: { devices?: number; logTail?: LogTa
   };
   /** Clicks a button as `who`. */
   const click = (who: Person, verb: string, data: Record<string, unknown>) => dispatchCardAction(turn(who, []), verb, data);
-  return { rollouts, services, audit, notifier, subscriptions, broadcaster, cards, say, click };
+  return { rollouts, services, audit: services.audit, notifier, subscriptions, broadcaster, cards, say, click };
 }

@@ -4,46 +4,58 @@ import { SUBSCRIPTION_VERBS } from '../../cards/subscriptions';
 import type { TurnContext } from '../../commands/context';
 import { dispatchCardAction, dispatchMessage } from '../../commands/dispatch';
 import { CommandRegistry } from '../../commands/registry';
-import type { Services } from '../../commands/services';
-import { subscriptionsCommand, unsubscribeAction, unsubscribeCommand } from '../../commands/subscriptions';
-import { AccessPolicy } from '../../core/access/policy';
+import { subscribeCommand, subscriptionsCommand, unsubscribeAction, unsubscribeCommand, type FilterValidator } from '../../commands/subscriptions';
+import { alertFilterRefusal } from '../../core/alerts/filter';
+import type { SubscriptionRepository, Topic } from '../../core/conversations/subscription';
+import { validateDeploymentFilter } from '../../core/deployments/subscription-filter';
+import { validateRolloutFilter } from '../../core/rollouts/topic';
 import type { Role } from '../../core/access/roles';
-import { ManualClock } from '../../core/clock';
-import { readConfig } from '../../core/config/config';
 import { bodyActions, cardIn, texts, type ReadCard } from '../support/card-reading';
-import { MemoryAudit } from '../support/memory-audit';
 import { recordingTurn } from '../support/turn';
+import { commandServices } from './services';
 
 const PEOPLE = {
   viewer: { id: 'u-vic', name: 'Vic Viewer', role: 'viewer' },
   operator: { id: 'u-olga', name: 'Olga Operator', role: 'operator' },
 } as const satisfies Record<string, { id: string; name: string; role: Role }>;
 
+/** Each topic's filter validator, as the alerts, deployments and rollouts features register theirs. */
+const FILTERS: Record<Topic, (filter: string) => ReturnType<FilterValidator>> = {
+  alerts: alertFilterRefusal,
+  deployments: validateDeploymentFilter,
+  rollouts: validateRolloutFilter,
+};
+
 /**
- * `subscriptions` and its Unsubscribe buttons over the subscriptions store in memory, registered
+ * `subscribe`, `subscriptions` and its Unsubscribe buttons over the subscriptions store in memory, registered
  * as the foundation registers them (unbound: the foundation's services). Conversation c1 receives
  * all alerts, alerts `sev<=2 site:berlin` and all deployments; c2 receives all alerts.
  */
 async function world() {
-  const subscriptions = sqliteSubscriptionRepository(openDatabase(':memory:', subscriptionMigrations));
+  const store = sqliteSubscriptionRepository(openDatabase(':memory:', subscriptionMigrations));
+  // What another turn does right after the next read of a conversation's subscriptions (once).
+  let meanwhile: (() => Promise<unknown>) | undefined;
+  const subscriptions: SubscriptionRepository = {
+    add: (sub) => store.add(sub),
+    remove: (conversationId, topic, filter) => store.remove(conversationId, topic, filter),
+    removeById: (conversationId, id) => store.removeById(conversationId, id),
+    listForTopic: (topic) => store.listForTopic(topic),
+    async listForConversation(conversationId) {
+      const read = await store.listForConversation(conversationId);
+      const other = meanwhile;
+      meanwhile = undefined;
+      await other?.();
+      return read;
+    },
+  };
   const add = (conversationId: string, topic: 'alerts' | 'deployments', filter: string) =>
     subscriptions.add({ conversationId, topic, filter, createdBy: 'Otto Operator' });
   const c1 = [await add('c1', 'alerts', ''), await add('c1', 'alerts', 'sev<=2 site:berlin'), await add('c1', 'deployments', '')];
   const c2 = [await add('c2', 'alerts', '')];
-  const config = readConfig({});
-  const audit = new MemoryAudit();
-  const services: Services = {
-    config,
-    clock: new ManualClock(new Date('2026-03-01T10:00:00Z')),
-    access: new AccessPolicy(config.roles),
-    registry: new CommandRegistry([subscriptionsCommand, unsubscribeCommand], [unsubscribeAction]),
-    conversations: { upsert: async () => undefined, get: async () => undefined, list: async () => [], remove: async () => undefined },
+  const services = commandServices({
+    registry: new CommandRegistry([subscribeCommand((topic, filter) => FILTERS[topic](filter)), subscriptionsCommand, unsubscribeCommand], [unsubscribeAction]),
     subscriptions,
-    notifier: { post: async () => undefined },
-    audit,
-    delivery: { pendingCount: async () => 0, deadLetters: async () => [] },
-    selfUrl: 'http://127.0.0.1:3978',
-  };
+  });
   const turn = (who: keyof typeof PEOPLE, conversationId: string, replies: unknown[] = []): TurnContext => {
     const base = recordingTurn(services, PEOPLE[who], replies);
     return { ...base, conversation: { ...base.conversation, conversationId } };
@@ -57,7 +69,10 @@ async function world() {
     dispatchCardAction(turn(who, conversationId), SUBSCRIPTION_VERBS.unsubscribe, data);
   const remaining = async (conversationId = 'c1') =>
     (await subscriptions.listForConversation(conversationId)).map((s) => `${s.topic}${s.filter ? ` ${s.filter}` : ''}`);
-  return { subscriptions, audit, c1, c2, say, click, remaining };
+  const afterNextRead = (work: () => Promise<unknown>) => {
+    meanwhile = work;
+  };
+  return { subscriptions, audit: services.audit, c1, c2, add, say, click, remaining, afterNextRead };
 }
 
 /** A card's rows as the reader sees them: topic and filter. */
@@ -83,6 +98,51 @@ describe('subscriptions', () => {
     const card = cardIn((await w.say('viewer', 'subscriptions', 'c3'))[0]);
     expect(texts(card)).toEqual(['This conversation’s subscriptions', 'This conversation has no subscriptions. Try `subscribe alerts sev<=2`.']);
     expect(bodyActions(card)).toEqual([]);
+  });
+});
+
+describe('subscribe', () => {
+  it('a filter its topic cannot read is refused with the topic’s code, above the usage; audited with the code; nothing is added', async () => {
+    const w = await world();
+    const cases: Array<[string, string, string]> = [
+      ['subscribe alerts sev<=9', 'alert_filter_severity_unknown', '`sev<=9`: severities go from 0 (Sev0, critical) to 4 (Sev4, verbose).'],
+      [
+        'subscribe deployments a,,b',
+        'deployment_filter_name_empty',
+        'The filter has an empty name between commas; write e.g. `subscribe deployments firmware-release, FleetOps CD`.',
+      ],
+      [
+        'subscribe deployments *',
+        'deployment_filter_name_only_wildcards',
+        'A name of only `*` matches everything; leave the filter out to receive every pipeline: `subscribe deployments`.',
+      ],
+      [
+        'subscribe rollouts site:berlin!',
+        'rollout_filter_character_invalid',
+        'A rollouts filter holds words of letters, digits, `.`, `:`, `=`, `-`; all must appear in the rollout’s id, version or targets.',
+      ],
+      [
+        `subscribe rollouts ${'x'.repeat(101)}`,
+        'rollout_filter_too_long',
+        'A rollouts filter is at most 100 characters, e.g. `subscribe rollouts 2.4.1` or `subscribe rollouts site:berlin`.',
+      ],
+    ];
+    for (const [text, , line] of cases) {
+      const [reply, ...more] = await w.say('operator', text, 'c3');
+      expect(more).toEqual([]);
+      expect(String(reply).split('\n\n')).toEqual([line, expect.stringMatching(/^Usage: `subscribe alerts\|deployments\|rollouts \[filter\]`/)]);
+    }
+    expect(w.audit.entries.map((e) => [e.action, e.outcome, e.code])).toEqual(cases.map(([, code]) => ['subscribe', 'refused', code]));
+    expect(await w.remaining('c3')).toEqual([]);
+  });
+
+  it('a filter its topic reads is stored as typed', async () => {
+    const w = await world();
+    expect(await w.say('operator', 'subscribe rollouts 2.4.1 site:berlin', 'c3')).toEqual([
+      'Subscribed: this conversation now receives rollouts matching `2.4.1 site:berlin`. `subscriptions` lists them, `unsubscribe rollouts` stops them.',
+    ]);
+    expect(await w.remaining('c3')).toEqual(['rollouts 2.4.1 site:berlin']);
+    expect(w.audit.entries.map((e) => [e.action, e.outcome])).toEqual([['subscribe', 'ok']]);
   });
 });
 
@@ -123,6 +183,23 @@ describe('Unsubscribe button', () => {
     expect(texts(cardIn(again.card))[0]).toBe('This conversation’s subscriptions');
     expect(await w.remaining()).toEqual(['alerts', 'alerts sev<=2 site:berlin']);
     expect(w.audit.entries.map((e) => e.outcome)).toEqual(['ok', 'noop']);
+  });
+
+  it('a same-filter re-subscribe between the read and the removal is not removed: the click answers as for a row already gone', async () => {
+    const w = await world();
+    const [allAlerts] = w.c1;
+    // Someone runs `unsubscribe alerts` then `subscribe alerts` right after the button's read: the same topic and filter, a new id.
+    w.afterNextRead(async () => {
+      await w.subscriptions.remove('c1', 'alerts', '');
+      await w.add('c1', 'alerts', '');
+    });
+    const answer = await w.click('operator', { id: String(allAlerts!.id) });
+    const card = cardIn(answer.card);
+    expect(texts(card)[0]).toBe('This conversation’s subscriptions');
+    expect(rows(card)).toEqual(['**alerts** `sev<=2 site:berlin`', '**deployments** (all)', '**alerts** (all)']);
+    expect(buttons(card).map((b) => b[2])).not.toContain(String(allAlerts!.id));
+    expect(await w.remaining()).toEqual(['alerts sev<=2 site:berlin', 'deployments', 'alerts']);
+    expect(w.audit.entries.map((e) => [e.outcome, e.detail])).toEqual([['noop', `no subscription ${allAlerts!.id} in this conversation (already removed)`]]);
   });
 
   it('a button naming another conversation’s subscription removes nothing there: the clicked conversation is the activity’s', async () => {

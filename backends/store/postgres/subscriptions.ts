@@ -33,6 +33,11 @@ export class PostgresSubscriptionRepository implements SubscriptionRepository {
     return this.db.execute('DELETE FROM subscriptions WHERE conversation_id = $1 AND topic = $2 AND filter = $3', [conversationId, topic, filter]);
   }
 
+  async removeById(conversationId: string, id: number): Promise<boolean> {
+    this.forgetRead();
+    return (await this.db.execute('DELETE FROM subscriptions WHERE id = $1 AND conversation_id = $2', [id, conversationId])) > 0;
+  }
+
   async listForConversation(conversationId: string): Promise<Subscription[]> {
     return (await this.db.query<SubscriptionRow>('SELECT * FROM subscriptions WHERE conversation_id = $1 ORDER BY id', [conversationId])).map(toSubscription);
   }

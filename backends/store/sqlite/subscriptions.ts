@@ -54,6 +54,10 @@ export class SqliteSubscriptionRepository implements Synchronous<SubscriptionRep
     return this.db.prepare('DELETE FROM subscriptions WHERE conversation_id = ? AND topic = ? AND filter = ?').run(conversationId, topic, filter).changes;
   }
 
+  removeById(conversationId: string, id: number): boolean {
+    return this.db.prepare('DELETE FROM subscriptions WHERE id = ? AND conversation_id = ?').run(id, conversationId).changes > 0;
+  }
+
   listForConversation(conversationId: string): Subscription[] {
     return (this.db.prepare('SELECT * FROM subscriptions WHERE conversation_id = ? ORDER BY id').all(conversationId) as SubscriptionRow[]).map(toSubscription);
   }

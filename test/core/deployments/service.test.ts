@@ -26,6 +26,9 @@ class FakeSubscriptions implements SubscriptionRepository {
   async remove(): Promise<number> {
     return 0;
   }
+  async removeById(): Promise<boolean> {
+    return false;
+  }
   async listForConversation(): Promise<Subscription[]> {
     return [];
   }
@@ -171,10 +174,14 @@ describe('deployments subscription filter', () => {
   it('validates and matches pipeline names with * and commas', () => {
     expect(validateDeploymentFilter('')).toBeUndefined();
     expect(validateDeploymentFilter('firmware-*, FleetOps CD')).toBeUndefined();
-    expect(validateDeploymentFilter('a,,b')).toMatch(/empty name/);
-    expect(validateDeploymentFilter('*')).toMatch(/leave the filter out/);
-    expect(validateDeploymentFilter('x'.repeat(201))).toMatch(/at most 200/);
-    expect(validateDeploymentFilter('bad\u0007name')).toMatch(/control characters/);
+    const refused = (filter: string) => {
+      const refusal = validateDeploymentFilter(filter);
+      return refusal && [refusal.code, refusal.facts];
+    };
+    expect(refused('a,,b')).toEqual(['deployment_filter_name_empty', { filter: 'a,,b' }]);
+    expect(refused(' firmware-*, ** ')).toEqual(['deployment_filter_name_only_wildcards', { name: '**' }]);
+    expect(refused('x'.repeat(201))).toEqual(['deployment_filter_too_long', { length: 201, max: 200 }]);
+    expect(refused('bad\u0007name')).toEqual(['deployment_filter_control_character', { filter: 'bad\u0007name' }]);
     expect(matchesDeploymentFilter('firmware-*, FleetOps CD', { pipeline: 'Firmware-Release' })).toBe(true);
     expect(matchesDeploymentFilter('firmware-*, FleetOps CD', { pipeline: 'fleetops cd' })).toBe(true);
     expect(matchesDeploymentFilter('firmware-*', { pipeline: 'my firmware-release' })).toBe(false);

@@ -43,6 +43,34 @@ describe.each(ADAPTERS)('store contract on $name', (adapter) => {
     expect(await store.subscriptions.listForConversation('c2')).toHaveLength(1);
   });
 
+  test('subscriptions: removeById removes that one, only from its own conversation; false when there is none', async () => {
+    const all = await store.subscriptions.add({ conversationId: 'c1', topic: 'alerts', filter: '', createdBy: 'ada' });
+    const berlin = await store.subscriptions.add({ conversationId: 'c1', topic: 'alerts', filter: 'site:berlin', createdBy: 'ada' });
+    const other = await store.subscriptions.add({ conversationId: 'c2', topic: 'alerts', filter: '', createdBy: 'bob' });
+    expect(await store.subscriptions.removeById('c1', other.id)).toBe(false);
+    expect(await store.subscriptions.removeById('c1', all.id)).toBe(true);
+    expect(await store.subscriptions.removeById('c1', all.id)).toBe(false);
+    expect(await store.subscriptions.removeById('c1', 999_999)).toBe(false);
+    expect((await store.subscriptions.listForConversation('c1')).map((s) => s.id)).toEqual([berlin.id]);
+    expect((await store.subscriptions.listForConversation('c2')).map((s) => s.id)).toEqual([other.id]);
+    // The same topic and filter again is a new subscription: the old id does not remove it.
+    const again = await store.subscriptions.add({ conversationId: 'c1', topic: 'alerts', filter: '', createdBy: 'ada' });
+    expect(again.id).not.toBe(all.id);
+    expect(await store.subscriptions.removeById('c1', all.id)).toBe(false);
+    expect((await store.subscriptions.listForConversation('c1')).map((s) => s.id)).toEqual([berlin.id, again.id]);
+  });
+
+  test('subscriptions: in one unit of work, a topic listed again after removeById no longer has it', async () => {
+    const berlin = await store.subscriptions.add({ conversationId: 'c1', topic: 'alerts', filter: 'site:berlin', createdBy: 'ada' });
+    await store.subscriptions.add({ conversationId: 'c2', topic: 'alerts', filter: '', createdBy: 'bob' });
+    await store.unitOfWork.run(async () => {
+      expect((await store.subscriptions.listForTopic('alerts')).map((s) => s.conversationId)).toEqual(['c1', 'c2']);
+      expect(await store.subscriptions.removeById('c1', berlin.id)).toBe(true);
+      expect((await store.subscriptions.listForTopic('alerts')).map((s) => s.conversationId)).toEqual(['c2']);
+    });
+    expect((await store.subscriptions.listForTopic('alerts')).map((s) => s.conversationId)).toEqual(['c2']);
+  });
+
   test('audit: newest first, absent fields stay absent, a refusal keeps its code', async () => {
     await store.audit.record({ actorId: 'u1', actorName: 'Ada', role: 'releaseLead', action: 'rollout.start', target: 'R1', outcome: 'ok' });
     await store.audit.record({
