@@ -34,7 +34,7 @@ export class PostgresSubscriptionRepository implements SubscriptionRepository {
   }
 
   async removeById(conversationId: string, id: number): Promise<boolean> {
-    this.forgetRead();
+    this.all.writing();
     return (await this.db.execute('DELETE FROM subscriptions WHERE id = $1 AND conversation_id = $2', [id, conversationId])) > 0;
   }
 
