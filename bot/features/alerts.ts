@@ -87,8 +87,11 @@ async function createAlertsFeature(deps: AlertsDeps, options: AlertsFeatureOptio
   const onRouted: AlertRoutedListener = async (alerts, subscriptions) => {
     for (const listener of routed) await listener(alerts, subscriptions);
   };
-  const holds: Array<(record: AlertRecord) => boolean> = [];
-  const isHeld = (record: AlertRecord) => holds.some((held) => held(record));
+  const holds: Array<(record: AlertRecord) => Promise<boolean>> = [];
+  const isHeld = async (record: AlertRecord) => {
+    for (const held of holds) if (await held(record)) return true;
+    return false;
+  };
   const ingestor = new AlertIngestor({
     repo,
     unitOfWork,

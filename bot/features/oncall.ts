@@ -138,16 +138,14 @@ async function createOnCallFeature(deps: FeatureDeps<['alerts'], []>, options: O
   alertRouted.add(startPaging);
   // Maintenance windows: matching alerts are stored and listed, but get no card and no page.
   await service.refreshWindows();
-  alertRouted.hold((record) => {
+  // The 'held' line is what releaseEnded looks for: it is written with the alert, or neither is (a lost line would hold the alert for ever).
+  alertRouted.hold(async (record) => {
     const held = record.monitorCondition === 'Fired' ? service.heldBy(record) : undefined;
-    if (held) {
-      const detail = `maintenance window #${held.window.id} until ${held.occurrence.end.toISOString()}`;
-      void store.timeline
-        .append({ alertId: record.alertId, at: deps.clock.now().toISOString(), kind: 'held', actor: BOT_ACTOR, detail })
-        .then(() => deps.audit.record({ ...FLEETOPS_ACTOR, action: 'alert.held', target: shortAlertId(record.alertId), outcome: 'ok', detail }))
-        .catch(() => undefined);
-    }
-    return held !== undefined;
+    if (!held) return false;
+    const detail = `maintenance window #${held.window.id} until ${held.occurrence.end.toISOString()}`;
+    await store.timeline.append({ alertId: record.alertId, at: deps.clock.now().toISOString(), kind: 'held', actor: BOT_ACTOR, detail });
+    await deps.audit.record({ ...FLEETOPS_ACTOR, action: 'alert.held', target: shortAlertId(record.alertId), outcome: 'ok', detail });
+    return true;
   });
 
   // Held alerts whose window has ended: those still firing get their cards now (release re-checks, so once is enough).

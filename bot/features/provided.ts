@@ -54,6 +54,7 @@ export interface Provided {
 
 export interface AlertRouting {
   add(listener: AlertRoutedListener): void;
-  hold(held: (record: AlertRecord) => boolean): void;
+  /** `held` runs in the alert's unit of work and records the hold there (see AlertIngestorDeps.isHeld). */
+  hold(held: (record: AlertRecord) => Promise<boolean>): void;
   release(alertId: string): Promise<number>;
 }

@@ -53,8 +53,12 @@ export interface AlertIngestorDeps {
   readonly audit?: AuditLog;
   /** Told, inside the unit of work and before the cards are rendered, of the conversations that get a new card for a fired alert (on call pages from it). */
   readonly onRouted?: AlertRoutedListener;
-  /** True inside a maintenance window for the alert: stored and listed, no card (on call's `silence schedule`). */
-  readonly isHeld?: (record: AlertRecord) => boolean;
+  /**
+   * True inside a maintenance window for the alert: stored and listed, no card (on call's
+   * `silence schedule`). Called inside the batch's unit of work, so what it records of the hold
+   * (the timeline entry its release looks for) commits or rolls back with the alert.
+   */
+  readonly isHeld?: (record: AlertRecord) => Promise<boolean>;
 }
 
 /** One notification decided: stored (with every delivery of its alert, and the new ones), or not. */
@@ -162,7 +166,7 @@ export class AlertIngestor {
     let silenced = false;
     let fresh: Delivery[] = [];
     if (alert.monitorCondition === 'Fired') {
-      silenced = (await batch.silenced(alert.rule, alertTarget(alert), now)) || this.deps.isHeld?.(record) === true;
+      silenced = (await batch.silenced(alert.rule, alertTarget(alert), now)) || (await this.deps.isHeld?.(record)) === true;
       if (!silenced) fresh = await this.route(record, existing, now.getTime(), batch);
     }
     return { record, deliveries: [...existing, ...fresh], fresh, silenced };
@@ -176,7 +180,7 @@ export class AlertIngestor {
     const { repo } = this.deps;
     return this.deps.unitOfWork.run(async (): Promise<number> => {
       const record = await repo.getExact(alertId);
-      if (record?.monitorCondition !== 'Fired' || record.state === 'Closed' || this.deps.isHeld?.(record) === true) return 0;
+      if (record?.monitorCondition !== 'Fired' || record.state === 'Closed' || (await this.deps.isHeld?.(record)) === true) return 0;
       const now = this.deps.clock.now();
       if (await repo.findSilence(record.rule, alertTarget(record), now)) return 0;
       const batch = this.batch([record.rule], now);

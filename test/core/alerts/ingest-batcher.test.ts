@@ -4,6 +4,7 @@ import { alertsWorld } from './world';
 import { devicePayload } from './fixtures';
 import type { UnitOfWork } from '../../../core/unit-of-work';
 import type { AlertRecord } from '../../../core/alerts/alert';
+import type { AlertRepository } from '../../../core/alerts/repository';
 
 const alert = (id: string) => {
   const parsed = parseAlertPayload(devicePayload({ alertId: id }));
@@ -93,19 +94,7 @@ describe('IngestBatcher', () => {
   });
 
   it('retries each alert alone when a statement for the whole batch fails: the one that always fails is refused, the others stored', async () => {
-    // The alerts' upsert refuses any batch holding "poison" (as a value the database rejects would).
-    const w = alertsWorld({
-      wrapRepo: (repo) =>
-        new Proxy(repo, {
-          get: (target, prop, receiver) =>
-            prop === 'saveAll'
-              ? async (records: readonly AlertRecord[]) => {
-                  if (records.some((r) => r.alertId === 'poison')) throw new Error('value too long');
-                  await target.saveAll(records);
-                }
-              : Reflect.get(target, prop, receiver),
-        }),
-    });
+    const w = alertsWorld({ wrapRepo: refusingPoison });
     await w.subscribe('ops');
     const batcher = new IngestBatcher(w.ingestor, w.unitOfWork);
     const outcomes = await Promise.allSettled(['one', 'poison', 'two'].map((id) => batcher.submit(alert(id), '{}')));
@@ -114,4 +103,34 @@ describe('IngestBatcher', () => {
     for (const id of ['one', 'two']) expect(await w.service.get(id)).toBeDefined();
     expect(w.notifier.keys()).toEqual(expect.arrayContaining(['alert:one', 'alert:two']));
   });
+
+  it('records a hold (maintenance window) in the batch: with the alerts that commit, and not for one that is refused', async () => {
+    const until = '2027-01-01T00:00:00.000Z';
+    // The hold records a line its release will look for; a silence row stands in for on call's timeline line.
+    const w = alertsWorld({
+      wrapRepo: refusingPoison,
+      holds: (repo) => async (record) => {
+        await repo.addSilence({ rule: 'held', target: record.alertId, until, createdBy: 'hold', createdAt: '2026-01-01T00:00:00.000Z' });
+        return true;
+      },
+    });
+    await w.subscribe('ops');
+    const batcher = new IngestBatcher(w.ingestor, w.unitOfWork);
+    const outcomes = await Promise.allSettled(['one', 'poison', 'two'].map((id) => batcher.submit(alert(id), '{}')));
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((await w.repo.activeSilences(w.clock.now())).map((s) => s.target).sort()).toEqual(['one', 'two']);
+    expect(w.notifier.posts).toEqual([]);
+  });
 });
+
+/** The alerts' upsert refuses any batch holding "poison" (as a value the database rejects would). */
+const refusingPoison = (repo: AlertRepository): AlertRepository =>
+  new Proxy(repo, {
+    get: (target, prop, receiver) =>
+      prop === 'saveAll'
+        ? async (records: readonly AlertRecord[]) => {
+            if (records.some((r) => r.alertId === 'poison')) throw new Error('value too long');
+            await target.saveAll(records);
+          }
+        : Reflect.get(target, prop, receiver),
+  });

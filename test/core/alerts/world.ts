@@ -7,6 +7,7 @@ import { AlertService } from '../../../core/alerts/service';
 import { parseAlertPayload } from '../../../core/alerts/parse-alert';
 import { DEFAULT_STORM_POLICY, type StormPolicy } from '../../../core/alerts/storm';
 import type { AlertStateChange, AlertStateClient } from '../../../core/ports/alerts';
+import type { AlertRecord } from '../../../core/alerts/alert';
 import type { AlertRepository } from '../../../core/alerts/repository';
 import { ManualClock } from '../../../core/clock';
 import { silentLogger } from '../../../core/logger';
@@ -39,7 +40,15 @@ export class RecordingStateClient implements AlertStateClient {
 }
 
 /** `wrapRepo` puts a fake in front of the store (a statement that fails, say). */
-export function alertsWorld(options: { storm?: StormPolicy; file?: string; wrapRepo?: (repo: AlertRepository) => AlertRepository } = {}) {
+/** `holds` stands in for on call's maintenance windows (given the repository, to record something in the batch's unit of work). */
+export function alertsWorld(
+  options: {
+    storm?: StormPolicy;
+    file?: string;
+    wrapRepo?: (repo: AlertRepository) => AlertRepository;
+    holds?: (repo: AlertRepository) => (record: AlertRecord) => Promise<boolean>;
+  } = {},
+) {
   const db = openDatabase(options.file ?? ':memory:', [...subscriptionMigrations, ...alertMigrations]);
   const clock = new ManualClock(new Date('2026-01-01T00:00:00Z'));
   const stored = sqliteAlertRepository(db);
@@ -48,7 +57,16 @@ export function alertsWorld(options: { storm?: StormPolicy; file?: string; wrapR
   const unitOfWork = new SqliteUnitOfWork(db);
   const notifier = new RecordingNotifier();
   const publisher = new AlertPublisher(repo, unitOfWork, new Broadcaster(subscriptions, notifier).router(alertEventCards()), clock);
-  const ingestor = new AlertIngestor({ repo, unitOfWork, subscriptions, publisher, clock, storm: options.storm ?? DEFAULT_STORM_POLICY, log: silentLogger });
+  const ingestor = new AlertIngestor({
+    repo,
+    unitOfWork,
+    subscriptions,
+    publisher,
+    clock,
+    storm: options.storm ?? DEFAULT_STORM_POLICY,
+    log: silentLogger,
+    isHeld: options.holds?.(repo),
+  });
   const stateClient = new RecordingStateClient();
   const service = new AlertService({ repo, unitOfWork, publisher, stateClient, clock, log: silentLogger });
   const ingest = async (payload: unknown) => {
