@@ -1,7 +1,7 @@
 import { alertListCard } from '../cards/alert-list';
 import { alertCard, ALERT_VERBS } from '../cards/alert';
 import type { AdaptiveCard } from '../cards/card';
-import { absoluteTime } from '../core/text/time';
+import { SILENCE_VERBS, silencesCard } from '../cards/silences';
 import { parseAlertFilter, type AlertFilter } from '../core/alerts/filter';
 import type { AlertRecord } from '../core/alerts/alert';
 import type { AlertService } from '../core/alerts/service';
@@ -75,19 +75,13 @@ export const alertCommand: CommandSpec<string> = {
 
 export const silencesCommand: CommandSpec<void> = {
   name: 'silences',
-  summary: 'List active alert silences (rule and target, until when, who)',
+  summary: 'List active alert silences (rule and target, until when, who), each with an End silence button',
   usage: 'silences',
   examples: ['silences'],
   role: 'viewer',
   parse: noArguments('`silences` takes no arguments.'),
   async run(ctx) {
-    const list = await alertsOf(ctx).silences();
-    if (list.length === 0) {
-      await ctx.reply('No active silences. The **Silence** button on an alert card adds one.');
-      return;
-    }
-    const lines = list.map((s) => `- **${s.rule}** on \`${s.target}\` until ${absoluteTime(s.until)} — by ${s.createdBy}`);
-    await ctx.reply(`Active silences (no cards for these until then):\n\n${lines.join('\n')}`);
+    await ctx.reply(silencesCard({ silences: await alertsOf(ctx).silences() }));
   },
 };
 
@@ -162,6 +156,27 @@ export const silenceAction: CardActionSpec<{ id: string; hours: SilenceHours }> 
   afterRefusal: (ctx, { id }, refused) => currentCardWith(ctx, id, refused),
 };
 
+/**
+ * The End silence button of a `silences` card row: ends that silence now, with the role the
+ * alert card's Silence button needs, and answers with the updated card saying who ended which.
+ */
+export const endSilenceAction: CardActionSpec<{ id: number }> = {
+  verb: SILENCE_VERBS.end,
+  role: silenceAction.role,
+  sideEffects: true,
+  parse(data) {
+    const id = typeof data.id === 'string' && /^\d{1,15}$/.test(data.id) ? Number(data.id) : Number.NaN;
+    return Number.isSafeInteger(id) ? parsed({ id }) : parseError('it names no silence');
+  },
+  async run(ctx, { id }) {
+    const service = alertsOf(ctx);
+    const ended = await service.endSilence(id);
+    // Ended already (another click, another replica), over by itself, or unknown: the card as it is now is the answer.
+    if (!ended) return { card: silencesCard({ silences: await service.silences() }), noop: `silence ${id} is not in force (ended, expired or unknown)` };
+    return { card: silencesCard({ silences: await service.silences(), ended: { by: ctx.actor.name, silence: ended } }) };
+  },
+};
+
 export const listStormAction: CardActionSpec<{ rule: string; generation: number }> = {
   verb: ALERT_VERBS.list,
   role: 'viewer',
@@ -188,4 +203,4 @@ export const listStormAction: CardActionSpec<{ rule: string; generation: number 
 };
 
 export const ALERT_COMMANDS: readonly CommandSpec[] = [alertsCommand, alertCommand, silencesCommand];
-export const ALERT_ACTIONS: readonly CardActionSpec[] = [acknowledgeAction, closeAction, silenceAction, listStormAction];
+export const ALERT_ACTIONS: readonly CardActionSpec[] = [acknowledgeAction, closeAction, silenceAction, endSilenceAction, listStormAction];

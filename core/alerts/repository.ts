@@ -103,4 +103,11 @@ export interface AlertRepository {
   addSilence(silence: Omit<Silence, 'id'>): Promise<Silence>;
   activeSilences(now: Date): Promise<Silence[]>;
   findSilence(rule: string, target: string, now: Date): Promise<Silence | undefined>;
+  /**
+   * Ends silence `id` at `at` (ISO) when it is still in force then: its `until` becomes `at`, so
+   * activeSilences and findSilence stop returning it from `at` on. Returns the silence as it was
+   * before; undefined (changing nothing) when there is no such silence or it was over by `at`.
+   * Of two ends at once (two replicas), one gets the silence and the other undefined.
+   */
+  endSilence(id: number, at: string): Promise<Silence | undefined>;
 }

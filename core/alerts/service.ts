@@ -27,6 +27,9 @@ export interface AlertServiceDeps {
 
 const EMPTY_FILTER: AlertFilter = { sites: [], devices: [], rules: [] };
 
+/** How many open alerts ending a silence puts on cards again, at most (one rule on one target: a handful, in practice). */
+const COVERED_ALERTS_LIMIT = 100;
+
 /** What commands and card actions (and other features' cards) do with alerts. */
 export class AlertService {
   constructor(private readonly deps: AlertServiceDeps) {}
@@ -104,6 +107,35 @@ export class AlertService {
       await this.deps.publisher.publish(updated);
       return { record: updated, silence };
     });
+  }
+
+  /**
+   * Ends silence `id` now: the alerts of its rule and target get cards again, and the cards of
+   * the open ones among them stop saying "silenced" (put in every conversation again, in the same
+   * unit of work). Returns the silence as it was; undefined when it is not in force (ended
+   * already, expired, or unknown): nothing changes then. Audited by the caller, as `silence` is
+   * (the card action's dispatch).
+   */
+  endSilence(id: number): Promise<Silence | undefined> {
+    const { repo, clock } = this.deps;
+    return this.deps.unitOfWork.run(async () => {
+      const ended = await repo.endSilence(id, clock.now().toISOString());
+      if (ended) for (const record of await this.openCoveredBy(ended)) await this.deps.publisher.publish(record);
+      return ended;
+    });
+  }
+
+  /**
+   * The open alerts a silence covers: its rule on its target. The target is an alert's device,
+   * else its first resource (alertTarget): the device filter finds the first kind exactly; the
+   * second kind is looked for among the rule's open alerts (worst and newest first, at most
+   * COVERED_ALERTS_LIMIT of them).
+   */
+  private async openCoveredBy({ rule, target }: Silence): Promise<AlertRecord[]> {
+    const { repo } = this.deps;
+    const onDevice = await repo.listOpen({ ...EMPTY_FILTER, rules: [rule], devices: [target] }, COVERED_ALERTS_LIMIT);
+    const candidates = onDevice.length > 0 ? onDevice : await repo.listOpen({ ...EMPTY_FILTER, rules: [rule] }, COVERED_ALERTS_LIMIT);
+    return candidates.filter((a) => a.rule === rule && alertTarget(a) === target);
   }
 
   private async transition(alertId: string, to: AlertStateChange, user: ActingUser): Promise<AlertRecord> {

@@ -19,6 +19,7 @@ import { logsSchemaCard } from '../../cards/logs-schema';
 import { rolloutConfirmCard } from '../../cards/rollout-confirm';
 import { rolloutPlanCard } from '../../cards/rollout-plan';
 import { rolloutGateAlertCard, rolloutProgressCard } from '../../cards/rollout-progress';
+import { silencesCard } from '../../cards/silences';
 import { subscriptionsCard } from '../../cards/subscriptions';
 import { SEED_FIRMWARE } from '../../backends/feed/local';
 import type { LogsQueryResult } from '../../core/ports/logs';
@@ -262,6 +263,16 @@ export const BUILDERS: Record<string, (pool: Pool) => AdaptiveCard> = {
         ),
       ),
       unsubscribed: inflate({ by: 'Olga Operator', subscription: { topic: 'alerts' as const, filter: 'sev<=2' } }, pool),
+    }),
+  silences: (pool) =>
+    silencesCard({
+      silences: Array.from({ length: 30 }, (_, i) =>
+        inflate(
+          { id: i + 1, rule: 'Temperature high', target: `device-${i}`, until: NOW.toISOString(), createdBy: 'Otto Operator', createdAt: NOW.toISOString() },
+          pool,
+        ),
+      ),
+      ended: inflate({ by: 'Olga Operator', silence: { rule: 'Device offline', target: 'device-42' } }, pool),
     }),
   'rollout gate alert': (pool) => {
     const view = buildView(inflate(rollout, pool), counts, [], NOW);

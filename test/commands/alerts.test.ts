@@ -1,5 +1,6 @@
 import { ALERT_VERBS } from '../../cards/alert';
-import { ALERT_ACTIONS, ALERT_COMMANDS, type AlertServices } from '../../commands/alerts';
+import { ALERT_ACTIONS, ALERT_COMMANDS, endSilenceAction, silenceAction, type AlertServices } from '../../commands/alerts';
+import { SILENCE_VERBS } from '../../cards/silences';
 import { bindAction, bindCommand } from '../../bot/features/feature';
 import { dispatchCardAction, dispatchMessage } from '../../commands/dispatch';
 import { CommandRegistry } from '../../commands/registry';
@@ -7,7 +8,7 @@ import type { Role } from '../../core/access/roles';
 import { AlertStateError } from '../../core/ports/alerts';
 import { devicePayload } from '../core/alerts/fixtures';
 import { alertsWorld } from '../core/alerts/world';
-import { action, actions, cardIn, facts, notice, texts } from '../support/card-reading';
+import { action, actions, bodyActions, cardIn, facts, notice, texts } from '../support/card-reading';
 import { recordingTurn } from '../support/turn';
 import { commandServices } from './services';
 
@@ -63,15 +64,85 @@ describe('alert commands', () => {
     expect(await w.say('viewer', 'alert')).toEqual([expect.stringContaining('Say which alert')]);
   });
 
-  it('silences: none, then the one a button added', async () => {
+  it('silences: a card saying there are none, then the one a button added, with its End silence button', async () => {
     const w = await world();
-    expect(await w.say('viewer', 'silences')).toEqual(['No active silences. The **Silence** button on an alert card adds one.']);
+    const none = cardIn((await w.say('viewer', 'silences'))[0]);
+    expect(texts(none)).toEqual(['Active alert silences', 'No active silences. The **Silence…** button on an alert card adds one.']);
+    expect(bodyActions(none)).toEqual([]);
     const silenced = await w.click('operator', ALERT_VERBS.silence, { id: 'a1', hours: 4 });
     expect(facts(cardIn(silenced.card))).toMatchObject({ Silenced: expect.stringMatching(/^until 2026-01-01 04:01 UTC by Olga Operator/) });
-    const [listed] = await w.say('viewer', 'silences');
-    expect(listed).toMatch(
-      /^Active silences \(no cards for these until then\):\n\n- \*\*Temperature high\*\* on `.+` until 2026-01-01 04:01 UTC — by Olga Operator$/,
-    );
+    const [silence] = await w.service.silences();
+    const [reply, ...more] = await w.say('viewer', 'silences');
+    expect(more).toEqual([]);
+    const listed = cardIn(reply);
+    expect(texts(listed)).toEqual([
+      'Active alert silences',
+      'No alert cards for a rule on its target until then; End silence brings them back now.',
+      '**Temperature high** on `device-42`',
+      'until 2026-01-01 04:01 UTC, by Olga Operator',
+    ]);
+    expect(bodyActions(listed).map((a) => [a.title, a.verb, a.data?.id])).toEqual([['End silence', SILENCE_VERBS.end, String(silence!.id)]]);
+  });
+});
+
+describe('End silence button', () => {
+  /** The world with a1's rule silenced on its device for 4 h, and device-7's Battery low for 1 h, by Olga. */
+  async function silenced() {
+    const w = await world();
+    await w.click('operator', ALERT_VERBS.silence, { id: 'a1', hours: 4 });
+    await w.click('operator', ALERT_VERBS.silence, { id: 'a2', hours: 1 });
+    const [battery, temperature] = await w.service.silences();
+    w.audit.entries.splice(0);
+    const end = (who: keyof typeof PEOPLE, silence: { id: number }) => w.click(who, SILENCE_VERBS.end, { id: String(silence.id) });
+    const rows = (card: ReturnType<typeof cardIn>) => texts(card).filter((t) => t.startsWith('**'));
+    return { ...w, battery: battery!, temperature: temperature!, end, rows };
+  }
+
+  it('ends that silence now and answers with the updated card, saying on top who ended which; audited; the alert’s card no longer says silenced', async () => {
+    const w = await silenced();
+    expect(facts(cardIn((await w.say('viewer', 'alert a1'))[0])).Silenced).toMatch(/^until 2026-01-01 04:01 UTC by Olga Operator/);
+    w.clock.advance(5 * 60_000);
+    const done = await w.end('operator', w.temperature);
+    expect(done.noop).toBeUndefined();
+    const card = cardIn(done.card);
+    expect(texts(card)[0]).toBe('Olga Operator ended the silence of Temperature high on `device-42`: its alerts get cards again.');
+    expect(w.rows(card)).toEqual(['**Battery low** on `device-7`']);
+    expect(bodyActions(card).map((a) => a.data?.id)).toEqual([String(w.battery.id)]);
+    expect(await w.service.silences()).toEqual([w.battery]);
+    expect(facts(cardIn((await w.say('viewer', 'alert a1'))[0])).Silenced).toBeUndefined();
+    expect(facts(cardIn((await w.say('viewer', 'alert a2'))[0])).Silenced).toMatch(/^until 2026-01-01 01:01 UTC/);
+    expect(w.audit.entries).toMatchObject([{ action: SILENCE_VERBS.end, target: String(w.temperature.id), outcome: 'ok', actorName: 'Olga Operator' }]);
+  });
+
+  it('needs the role the alert card’s Silence needs: a viewer is denied, audited, and the silence stays', async () => {
+    const w = await silenced();
+    expect(endSilenceAction.role).toBe(silenceAction.role);
+    expect(endSilenceAction.role).toBe('operator');
+    expect(await w.end('viewer', w.temperature)).toEqual({ message: expect.stringMatching(/needs the operator role; you are a viewer/) });
+    expect(await w.service.silences()).toEqual([w.battery, w.temperature]);
+    expect(w.audit.entries).toMatchObject([{ action: SILENCE_VERBS.end, target: String(w.temperature.id), outcome: 'denied', detail: 'needs operator' }]);
+  });
+
+  it('a stale click (ended already, expired, or unknown): the card as it is now, nothing else ended, audited as noop', async () => {
+    const w = await silenced();
+    await w.end('operator', w.temperature);
+    const again = await w.end('operator', w.temperature);
+    expect(again.noop).toMatch(/^silence \d+ is not in force/);
+    expect(texts(cardIn(again.card))[0]).toBe('Active alert silences');
+    expect(w.rows(cardIn(again.card))).toEqual(['**Battery low** on `device-7`']);
+    // Battery low's hour is over: its button answers the same way.
+    w.clock.advance(3_600_000);
+    const expired = await w.end('operator', w.battery);
+    expect(texts(cardIn(expired.card))).toEqual(['Active alert silences', 'No active silences. The **Silence…** button on an alert card adds one.']);
+    expect((await w.end('operator', { id: 9999 })).noop).toMatch(/not in force/);
+    expect(w.audit.entries.map((e) => [e.action, e.outcome])).toEqual([
+      [SILENCE_VERBS.end, 'ok'],
+      [SILENCE_VERBS.end, 'noop'],
+      [SILENCE_VERBS.end, 'noop'],
+      [SILENCE_VERBS.end, 'noop'],
+    ]);
+    expect((await w.click('operator', SILENCE_VERBS.end, { id: 'x' })).message).toMatch(/it names no silence/);
+    expect((await w.click('operator', SILENCE_VERBS.end, { id: 4 })).message).toMatch(/it names no silence/);
   });
 });
 

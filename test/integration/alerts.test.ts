@@ -1,5 +1,5 @@
 import { startTestBot, USERS } from '../support/bot-harness';
-import { cardIn, facts, notice } from '../support/card-reading';
+import { bodyActions, cardIn, facts, notice, texts } from '../support/card-reading';
 import { cardJson } from '../support/recording-connector';
 import { createAlertsFeatureModule } from '../../bot/features/alerts';
 import { devicePayload, fixture } from '../core/alerts/fixtures';
@@ -105,10 +105,24 @@ test('a storm becomes one card per rule; silence and silences work from the card
     const list = await t.click('alerts.list', { rule: 'Device offline', generation: 1 }, { user: USERS.viewer, conversation: 'channel' });
     expect(JSON.stringify(list)).toContain('Device offline: 13 alerts in this storm');
 
+    // storm-0's card in the channel, as last sent (created, then updated in place).
+    const channelCard = () => t.connector.activities.filter((a) => a.conversationId === t.conversationId('channel') && cardJson(a).includes('storm-0')).at(-1);
     const silenced = await t.click('alert.silence', { id: 'storm-0', hours: 4 }, { user: USERS.operator });
     expect(JSON.stringify(silenced)).toContain('Silenced');
-    const silences = await t.sayAndWait('silences', { user: USERS.viewer, conversation: 'personal' });
-    expect(silences.activity.text).toMatch(/\*\*Temperature high\*\* on `device-0` until .* — by Otto Operator/);
+    await t.connector.waitFor(() => cardJson(channelCard()!).includes('Silenced'), 10_000);
+    const silences = cardIn((await t.sayAndWait('silences', { user: USERS.viewer, conversation: 'personal' })).activity.attachments?.[0]?.content);
+    expect(texts(silences)).toContain('**Temperature high** on `device-0`');
+    expect(texts(silences)).toContainEqual(expect.stringMatching(/^until .* UTC, by Otto Operator$/));
+    const [endSilence] = bodyActions(silences);
+    expect(endSilence).toMatchObject({ type: 'Action.Execute', title: 'End silence', verb: 'silence.end' });
+
+    expect(JSON.stringify(await t.click(endSilence!.verb!, endSilence!.data, { user: USERS.viewer }))).toMatch(/needs the operator role/);
+    const ended = cardIn((await t.click(endSilence!.verb!, endSilence!.data, { user: USERS.operator })).value);
+    expect(texts(ended)[0]).toBe('Otto Operator ended the silence of Temperature high on `device-0`: its alerts get cards again.');
+    expect(texts(ended)).toContain('No active silences. The **Silence…** button on an alert card adds one.');
+    // The channel's card of the alert is updated in place: no longer silenced.
+    await t.connector.waitFor(() => !cardJson(channelCard()!).includes('Silenced'), 10_000);
+    expect(channelCard()!.kind).toBe('update');
   } finally {
     await t.stop();
   }

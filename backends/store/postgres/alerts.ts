@@ -353,6 +353,17 @@ export class PostgresAlertRepository implements AlertRepository {
     return { ...silence, id: Number(row!.id) };
   }
 
+  async endSilence(id: number, at: string): Promise<Silence | undefined> {
+    this.silences.writing();
+    // The lock makes two ends at once take turns; the second sees the row the first left (no longer in force) and ends nothing.
+    const [row] = await this.db.query<SilenceRow>(
+      `WITH before AS (SELECT * FROM alert_silences WHERE id = $1 AND until > $2 FOR UPDATE)
+       UPDATE alert_silences s SET until = $2 FROM before WHERE s.id = before.id RETURNING before.*`,
+      [id, at],
+    );
+    return row ? toSilence(row) : undefined;
+  }
+
   async activeSilences(now: Date): Promise<Silence[]> {
     const at = now.toISOString();
     return (await this.silencesFrom(now)).filter((s) => s.until > at);

@@ -254,6 +254,8 @@ export class SqliteAlertRepository implements Synchronous<AlertRepository> {
       addSilence: db.prepare('INSERT INTO alert_silences (rule, target, until, created_by, created_at) VALUES (?, ?, ?, ?, ?)'),
       activeSilences: db.prepare('SELECT * FROM alert_silences WHERE until > ? ORDER BY until'),
       findSilence: db.prepare('SELECT * FROM alert_silences WHERE rule = ? AND target = ? AND until > ? ORDER BY until DESC LIMIT 1'),
+      silenceInForce: db.prepare('SELECT * FROM alert_silences WHERE id = ? AND until > ?'),
+      endSilence: db.prepare('UPDATE alert_silences SET until = ? WHERE id = ?'),
     };
   }
 
@@ -405,5 +407,13 @@ export class SqliteAlertRepository implements Synchronous<AlertRepository> {
   findSilence(rule: string, target: string, now: Date): Silence | undefined {
     const row = this.s.findSilence.get(rule, target, now.toISOString()) as SilenceRow | undefined;
     return row ? toSilence(row) : undefined;
+  }
+
+  // The read and the update run on the caller's turn with nothing in between: no other end can slip in.
+  endSilence(id: number, at: string): Silence | undefined {
+    const row = this.s.silenceInForce.get(id, at) as SilenceRow | undefined;
+    if (!row) return undefined;
+    this.s.endSilence.run(at, id);
+    return toSilence(row);
   }
 }

@@ -1,6 +1,7 @@
 import { alertsWorld } from './world';
 import { devicePayload } from './fixtures';
 import { AlertStateError } from '../../../core/ports/alerts';
+import { cardIn, facts } from '../../support/card-reading';
 
 describe('AlertService actions', () => {
   it('acknowledges: tells the source, stores who and when, updates every copy', async () => {
@@ -66,6 +67,43 @@ describe('AlertService actions', () => {
     await w.service.silence('a1', 4, { name: 'Ada' });
     expect(await w.service.silences()).toMatchObject([{ rule: 'Temperature high', target: 'device-42', until: '2026-01-01T04:00:00.000Z', createdBy: 'Ada' }]);
     w.clock.advance(4 * 3_600_000);
+    expect(await w.service.silences()).toEqual([]);
+  });
+
+  it('ending a silence: the open alerts it covered show no silence on their cards any more, and new ones get cards again', async () => {
+    const w = alertsWorld({ storm: { threshold: 100, windowMs: 60_000 } });
+    await w.subscribe('ops');
+    await w.ingest(devicePayload({ alertId: 'a1', deviceId: 'device-42' }));
+    await w.ingest(devicePayload({ alertId: 'a2', deviceId: 'device-7' }));
+    await w.ingest(devicePayload({ alertId: 'h1' })); // no device: its target is the IoT hub
+    w.clock.advance(60_000);
+    const { silence } = await w.service.silence('a1', 4, { name: 'Ada' });
+    const { silence: onHub } = await w.service.silence('h1', 1, { name: 'Ada' });
+    const silenced = (alertId: string) => facts(cardIn(w.notifier.latest('ops', `alert:${alertId}`))).Silenced;
+    expect(silenced('a1')).toBe('until 2026-01-01 04:01 UTC by Ada (rule on this target)');
+    expect(silenced('h1')).toBe('until 2026-01-01 01:01 UTC by Ada (rule on this target)');
+    expect(await w.ingest(devicePayload({ alertId: 'a3', deviceId: 'device-42' }))).toMatchObject({ cards: 0, silenced: true });
+
+    w.clock.advance(60_000);
+    const posts = w.notifier.posts.length;
+    expect(await w.service.endSilence(silence.id)).toEqual(silence);
+    // a1's card again, without the silence (a3, which arrived silenced, has no card to update; a2 and h1 were not covered).
+    expect(w.notifier.posts.slice(posts).map((p) => p.key)).toEqual(['alert:a1']);
+    expect(silenced('a1')).toBeUndefined();
+    expect((await w.service.cardInput((await w.service.get('a1'))!)).silence).toBeUndefined();
+    expect(await w.service.silences()).toEqual([onHub]);
+    expect(await w.ingest(devicePayload({ alertId: 'a4', deviceId: 'device-42' }))).toMatchObject({ cards: 1, silenced: false });
+
+    // Ended already: nothing changes, nothing is posted.
+    const after = w.notifier.posts.length;
+    expect(await w.service.endSilence(silence.id)).toBeUndefined();
+    expect(await w.service.endSilence(9999)).toBeUndefined();
+    expect(w.notifier.posts).toHaveLength(after);
+
+    // A silence on a resource (no device): its alert's card too.
+    expect(await w.service.endSilence(onHub.id)).toEqual(onHub);
+    expect(w.notifier.posts.slice(after).map((p) => p.key)).toEqual(['alert:h1']);
+    expect(silenced('h1')).toBeUndefined();
     expect(await w.service.silences()).toEqual([]);
   });
 });

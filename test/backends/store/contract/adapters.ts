@@ -25,6 +25,9 @@ import { sqliteJobLeases } from '../../../../backends/store/sqlite/job-leases';
 import { sqliteSendRateLimits } from '../../../../backends/store/sqlite/send-log';
 import { PostgresJobLeases } from '../../../../backends/store/postgres/job-leases';
 import { PostgresSendRateLimits } from '../../../../backends/store/postgres/send-log';
+import { PostgresAlertRepository } from '../../../../backends/store/postgres/alerts';
+import { createPool } from '../../../../backends/store/postgres/connection';
+import { PostgresDatabase } from '../../../../backends/store/postgres/database';
 import { scratchDatabase, testPostgresUrl } from '../../../support/postgres';
 
 /** The store's ports, as each adapter builds them: what the contract suite runs against. */
@@ -42,6 +45,12 @@ export interface StoreUnderTest {
   /** Teams' windows in the store's send log, with these limits. */
   sendLimits(limits?: SendLimits): SendRateLimits;
   readonly oncall: OnCallStore;
+  /**
+   * The alerts store as another replica has it, with its own unit of work: on PostgreSQL another
+   * PostgresDatabase (its own pool and its own copies of the silences) on the same database; on
+   * SQLite, which one process owns, another repository on the same connection.
+   */
+  alertsReplica(): { readonly alerts: AlertRepository; readonly unitOfWork: UnitOfWork };
   close(): Promise<void>;
 }
 
@@ -69,6 +78,7 @@ const sqlite: Adapter = {
       jobLeases: (now) => sqliteJobLeases(db, now),
       sendLimits: (limits) => sqliteSendRateLimits(db, limits),
       oncall: sqliteOnCallStore(db, () => STORE_CLOCK),
+      alertsReplica: () => ({ alerts: sqliteAlertRepository(db), unitOfWork: new SqliteUnitOfWork(db) }),
       close: async () => void db.close(),
     };
   },
@@ -78,12 +88,20 @@ const postgres: Adapter = {
   name: 'PostgreSQL',
   async open() {
     const scratch = await scratchDatabase();
-    const state = await openPostgresState({ url: scratch.url, entraAuth: false, poolMax: 5, statementTimeoutMs: 10_000 }, { now: () => STORE_CLOCK });
+    const settings = { url: scratch.url, entraAuth: false, poolMax: 5, statementTimeoutMs: 10_000 };
+    const state = await openPostgresState(settings, { now: () => STORE_CLOCK });
+    const replicas: PostgresDatabase[] = [];
     return {
       ...state,
       jobLeases: (now) => new PostgresJobLeases(state.db, now),
       sendLimits: (limits) => new PostgresSendRateLimits(state.db, limits),
+      alertsReplica() {
+        const db = new PostgresDatabase(createPool({ ...settings, poolMax: 2 }));
+        replicas.push(db);
+        return { alerts: new PostgresAlertRepository(db), unitOfWork: db.unitOfWork };
+      },
       close: async () => {
+        await Promise.all(replicas.map((db) => db.close()));
         await state.close();
         await scratch.drop();
       },

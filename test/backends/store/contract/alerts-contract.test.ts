@@ -267,4 +267,95 @@ describe.each(ADAPTERS)('alerts store contract on $name', (adapter) => {
     });
     expect((await store.alerts.dirtyStorms()).map((s) => s.rule)).toEqual(['Device offline']);
   });
+
+  describe('ending a silence', () => {
+    const NOW = new Date('2026-06-01T10:00:00Z');
+    const hoursFromNow = (h: number) => new Date(NOW.getTime() + h * 3_600_000).toISOString();
+    const silence = (rule: string, target: string, until: string) =>
+      store.alerts.addSilence({ rule, target, until, createdBy: 'Ada', createdAt: hoursFromNow(-2) });
+    const active = async (repo = store.alerts, at = NOW) => (await repo.activeSilences(at)).map((s) => `${s.rule}@${s.target} until ${s.until}`);
+
+    test('ends it at the time given: activeSilences and findSilence stop returning it; returns it as it was', async () => {
+      const r1 = await silence('r1', 'd1', hoursFromNow(4));
+      await silence('r2', 'd2', hoursFromNow(1));
+      expect(await store.alerts.endSilence(r1.id, NOW.toISOString())).toEqual(r1);
+      expect(await active()).toEqual([`r2@d2 until ${hoursFromNow(1)}`]);
+      expect(await store.alerts.findSilence('r1', 'd1', NOW)).toBeUndefined();
+      expect(await store.alerts.findSilence('r2', 'd2', NOW)).toMatchObject({ rule: 'r2', target: 'd2' });
+      // Its until is now the end: before it, it was in force until then.
+      expect(await active(store.alerts, new Date(NOW.getTime() - 60_000))).toEqual([`r1@d1 until ${NOW.toISOString()}`, `r2@d2 until ${hoursFromNow(1)}`]);
+    });
+
+    test('an unknown, already ended or expired silence: undefined, and nothing changes', async () => {
+      const expired = await silence('r0', 'd0', hoursFromNow(-1));
+      const r1 = await silence('r1', 'd1', hoursFromNow(4));
+      const before = await active(store.alerts, new Date(NOW.getTime() - 90 * 60_000));
+      expect(await store.alerts.endSilence(r1.id + 1000, NOW.toISOString())).toBeUndefined();
+      expect(await store.alerts.endSilence(expired.id, NOW.toISOString())).toBeUndefined();
+      expect(await active(store.alerts, new Date(NOW.getTime() - 90 * 60_000))).toEqual(before);
+      expect(before).toEqual([`r0@d0 until ${hoursFromNow(-1)}`, `r1@d1 until ${hoursFromNow(4)}`]);
+      // Ended once; the second end (a double click, another replica) finds it over and keeps the first end's time.
+      expect(await store.alerts.endSilence(r1.id, NOW.toISOString())).toEqual(r1);
+      expect(await store.alerts.endSilence(r1.id, hoursFromNow(1))).toBeUndefined();
+      expect(await active(store.alerts, new Date(NOW.getTime() - 60_000))).toEqual([`r1@d1 until ${NOW.toISOString()}`]);
+    });
+
+    test('two ends at once: while the first one’s unit of work is open, the other waits, then finds it over', async () => {
+      const r1 = await silence('r1', 'd1', hoursFromNow(4));
+      const replica = store.alertsReplica();
+      let commit!: () => void;
+      const committing = new Promise<void>((resolve) => {
+        commit = resolve;
+      });
+      let endedFirst!: () => void;
+      const firstHasEnded = new Promise<void>((resolve) => {
+        endedFirst = resolve;
+      });
+      const first = store.unitOfWork.run(async () => {
+        const ended = await store.alerts.endSilence(r1.id, NOW.toISOString());
+        endedFirst();
+        await committing;
+        return ended;
+      });
+      await firstHasEnded;
+      const second = replica.unitOfWork.run(() => replica.alerts.endSilence(r1.id, NOW.toISOString()));
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the second is waiting for the first (a row lock; SQLite's gate)
+      commit();
+      expect(await first).toEqual(r1);
+      expect(await second).toBeUndefined();
+      expect(await active()).toEqual([]);
+    });
+
+    test('the unit of work that ends it sees it ended; another replica sees the end in its next unit of work', async () => {
+      const r1 = await silence('r1', 'd1', hoursFromNow(4));
+      const replica = store.alertsReplica();
+      const seenBy = (side: { alerts: typeof store.alerts; unitOfWork: typeof store.unitOfWork }) =>
+        side.unitOfWork.run(async () => ({ active: await active(side.alerts), found: (await side.alerts.findSilence('r1', 'd1', NOW))?.id }));
+      // Both replicas have read the silences in a unit of work: each keeps a copy with r1 in force.
+      const inForce = { active: [`r1@d1 until ${hoursFromNow(4)}`], found: r1.id };
+      expect(await seenBy(replica)).toEqual(inForce);
+      expect(await seenBy(store)).toEqual(inForce);
+      // An end rolled back leaves it in force everywhere.
+      await expect(
+        store.unitOfWork.run(async () => {
+          await store.alerts.endSilence(r1.id, NOW.toISOString());
+          throw new Error('roll back');
+        }),
+      ).rejects.toThrow('roll back');
+      expect(await seenBy(store)).toEqual(inForce);
+      expect(await seenBy(replica)).toEqual(inForce);
+
+      const ending = await store.unitOfWork.run(async () => {
+        expect(await active()).toEqual(inForce.active); // served from this replica's copy
+        const ended = await store.alerts.endSilence(r1.id, NOW.toISOString());
+        // The rest of this unit of work reads the table, not the copy it read before the end.
+        expect(await active()).toEqual([]);
+        expect(await store.alerts.findSilence('r1', 'd1', NOW)).toBeUndefined();
+        return ended;
+      });
+      expect(ending).toEqual(r1);
+      expect(await seenBy(replica)).toEqual({ active: [], found: undefined });
+      expect(await seenBy(store)).toEqual({ active: [], found: undefined });
+    });
+  });
 });
