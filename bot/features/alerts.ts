@@ -107,7 +107,7 @@ async function createAlertsFeature(deps: AlertsDeps, options: AlertsFeatureOptio
   const stateClient =
     options.stateClient ??
     (config.bot ? new RoutingAlertStateClient(createAzureAlertStateClient(), new LocalAlertStateClient(), isAlertsManagementId) : new LocalAlertStateClient());
-  const service = new AlertService({ repo, unitOfWork, publisher, stateClient, clock, log });
+  const service = new AlertService({ repo, unitOfWork, publisher, stateClient, clock, log, release: (alertId) => ingestor.release(alertId) });
   // SQLite flushes a committed batch to disk off the event loop while the next is stored (group commit): two in flight.
   // PostgreSQL's commit is the server's; a second batch in flight would only split the arrivals into smaller transactions
   // (each a dozen round trips, and on the same storm rows): one in flight, and the next batch takes all that queued meanwhile.

@@ -23,6 +23,8 @@ export interface AlertServiceDeps {
   readonly stateClient: AlertStateClient;
   readonly clock: Clock;
   readonly log: Logger;
+  /** Gives a firing alert that has no card yet its cards, as if it had just arrived (AlertIngestor.release); returns how many. */
+  readonly release?: (alertId: string) => Promise<number>;
 }
 
 const EMPTY_FILTER: AlertFilter = { sites: [], devices: [], rules: [] };
@@ -120,7 +122,13 @@ export class AlertService {
     const { repo, clock } = this.deps;
     return this.deps.unitOfWork.run(async () => {
       const ended = await repo.endSilence(id, clock.now().toISOString());
-      if (ended) for (const record of await this.openCoveredBy(ended)) await this.deps.publisher.publish(record);
+      if (!ended) return undefined;
+      for (const record of await this.openCoveredBy(ended)) {
+        // One that arrived while silenced has no card: Azure Monitor will not send it again, so it gets its cards now
+        // (release routes it as if it had just arrived, and updates the cards it has). The others: their cards drop the silence.
+        const carded = record.monitorCondition === 'Fired' ? ((await this.deps.release?.(record.alertId)) ?? 0) : 0;
+        if (carded === 0) await this.deps.publisher.publish(record);
+      }
       return ended;
     });
   }

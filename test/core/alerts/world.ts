@@ -68,7 +68,7 @@ export function alertsWorld(
     isHeld: options.holds?.(repo),
   });
   const stateClient = new RecordingStateClient();
-  const service = new AlertService({ repo, unitOfWork, publisher, stateClient, clock, log: silentLogger });
+  const service = new AlertService({ repo, unitOfWork, publisher, stateClient, clock, log: silentLogger, release: (alertId) => ingestor.release(alertId) });
   const ingest = async (payload: unknown) => {
     const parsed = parseAlertPayload(payload);
     if (!parsed.ok) throw new Error(parsed.error);
