@@ -13,3 +13,8 @@ const NUMBERED = /^([ \t]*\d+)([.)])(?=[ \t]|$)/gm;
 export function plain(text: string): string {
   return text.replace(INLINE, '\\$&').replace(BLOCK_MARKER, '$1\\$2').replace(NUMBERED, '$1\\$2');
 }
+
+/** Text FleetOps did not write (a filter as typed, a target as Azure named it), shown literally in a code span; escaped instead where a backtick or a line break would end the span. */
+export function literal(text: string): string {
+  return /[`\r\n]/.test(text) ? plain(text) : `\`${text}\``;
+}
