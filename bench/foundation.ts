@@ -10,6 +10,10 @@ import { childPids, commandOfPid, percentile, printTable, rssOfPid } from './rep
  * Foundation figures: process start → ready, idle RSS, and `help` round trips over
  * HTTP (the real server, the simulated fleet on its defaults, a recording connector).
  */
+/** 40 requests a second from 20 personal chats: 2 a second in each. */
+const HELP_INTERVAL_MS = 25;
+const HELP_CHATS = 20;
+
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetops-bench-'));
   const port = 3990 + Math.floor(Math.random() * 9);
@@ -39,8 +43,13 @@ async function main(): Promise<void> {
     const compiler = childPids(child.pid!).find((pid) => commandOfPid(pid).includes('compiler-process'));
     const compilerRssMb = compiler ? rssOfPid(compiler) / 1024 / 1024 : 0;
 
+    // At the pace of a busy team, within Teams' limits (50/s a tenant; 7/1 s, 8/2 s, 60/30 s a conversation): a reply over
+    // them waits for its window by design (core/notifications/send-rate-limits.ts), which would be measured instead of the bot.
     const timings: number[] = [];
+    const first = performance.now();
     for (let i = 0; i < 220; i++) {
+      const due = first + i * HELP_INTERVAL_MS;
+      if (performance.now() < due) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
       const activity = {
         type: 'message',
         id: randomUUID(),
@@ -49,7 +58,7 @@ async function main(): Promise<void> {
         serviceUrl: connector.url,
         from: { id: 'bench-user', name: 'Bench', aadObjectId: 'bench-user' },
         recipient: { id: 'bot', name: 'FleetOps' },
-        conversation: { id: 'bench-conversation', conversationType: 'personal', tenantId: 't' },
+        conversation: { id: `bench-conversation-${i % HELP_CHATS}`, conversationType: 'personal', tenantId: 't' },
       };
       const t0 = performance.now();
       const response = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
@@ -66,9 +75,14 @@ async function main(): Promise<void> {
         ok: compiler !== undefined,
       },
       { figure: 'idle RSS, both together', value: `${(idleRssMb + compilerRssMb).toFixed(0)} MB`, target: '', ok: true },
-      { figure: '`help` round trip p50 (200 requests)', value: `${percentile(timings, 50).toFixed(1)} ms`, target: '', ok: true },
       {
-        figure: '`help` round trip p99 (200 requests)',
+        figure: `\`help\` round trip p50 (200 requests, ${1000 / HELP_INTERVAL_MS}/s from ${HELP_CHATS} chats)`,
+        value: `${percentile(timings, 50).toFixed(1)} ms`,
+        target: '',
+        ok: true,
+      },
+      {
+        figure: `\`help\` round trip p99 (200 requests, ${1000 / HELP_INTERVAL_MS}/s from ${HELP_CHATS} chats)`,
         value: `${percentile(timings, 99).toFixed(1)} ms`,
         target: '< 20 ms',
         ok: percentile(timings, 99) < 20,
