@@ -288,7 +288,8 @@ class PostgresPersonalChatRepository implements PersonalChatRepository {
     if (keys.length === 0) return;
     await this.db.execute(
       `INSERT INTO oncall_personal_chats (user_key, conversation_id, seen_at) SELECT k, $2, $3 FROM unnest($1::text[]) AS k
-       ON CONFLICT (user_key) DO UPDATE SET conversation_id = excluded.conversation_id, seen_at = excluded.seen_at`,
+       ON CONFLICT (user_key) DO UPDATE SET conversation_id = excluded.conversation_id, seen_at = excluded.seen_at
+       WHERE oncall_personal_chats.conversation_id <> excluded.conversation_id`,
       [keys, conversationId, this.now().toISOString()],
     );
   }

@@ -265,13 +265,16 @@ export class SqlitePersonalChatRepository implements Synchronous<PersonalChatRep
   ) {}
 
   remember(userKeys: readonly string[], conversationId: string): void {
+    // Written when the chat is new or changed, not on every message: each write was a disk flush on the chat turn's path.
+    const changed = [...new Set(userKeys.filter(Boolean).map((k) => k.toLowerCase()))].filter((key) => this.find(key) !== conversationId);
+    if (changed.length === 0) return;
     const upsert = this.db.prepare(
       `INSERT INTO oncall_personal_chats (user_key, conversation_id, seen_at) VALUES (?, ?, ?)
        ON CONFLICT (user_key) DO UPDATE SET conversation_id = excluded.conversation_id, seen_at = excluded.seen_at`,
     );
     const at = this.now().toISOString();
     this.db.transaction(() => {
-      for (const key of userKeys) if (key) upsert.run(key.toLowerCase(), conversationId, at);
+      for (const key of changed) upsert.run(key, conversationId, at);
     })();
   }
 

@@ -33,10 +33,14 @@ class SqliteSendLog implements Synchronous<SendRateLimits> {
   private readonly stmts;
   private readonly take_;
 
+  /** The connection's own setting, put back after each take. */
+  private readonly synchronous: number;
+
   constructor(
-    db: SqliteDatabase,
+    private readonly db: SqliteDatabase,
     private readonly limits: SendLimits,
   ) {
+    this.synchronous = Number(db.pragma('synchronous', { simple: true }));
     this.stmts = {
       nth: db.prepare('SELECT sent_at FROM send_log WHERE scope = ? AND sent_at > ? ORDER BY sent_at DESC LIMIT 1 OFFSET ?').pluck(),
       record: db.prepare('INSERT INTO send_log (scope, sent_at) VALUES (?, ?)'),
@@ -62,7 +66,16 @@ class SqliteSendLog implements Synchronous<SendRateLimits> {
   }
 
   take(conversationId: string, tenantId: string, clock: () => number): number {
-    return this.take_.immediate(conversationId, tenantId, clock);
+    if (this.db.inTransaction) return this.take_.immediate(conversationId, tenantId, clock);
+    // Committed to the WAL without an fsync (synchronous=NORMAL; a killed process loses nothing, a power cut the last
+    // sends' records, and Teams then answers the few sends too many with a 429 the sender honours): with FULL, every
+    // chat reply waited for the disk on the event loop, and so did every turn behind it.
+    this.db.exec('PRAGMA synchronous = NORMAL');
+    try {
+      return this.take_.immediate(conversationId, tenantId, clock);
+    } finally {
+      this.db.exec(`PRAGMA synchronous = ${this.synchronous}`);
+    }
   }
 
   prune(now: number): number {

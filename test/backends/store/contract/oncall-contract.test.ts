@@ -112,6 +112,10 @@ describe.each(ADAPTERS)('on-call store contract on $name', (adapter) => {
     expect(await personalChats.find('ana@contoso.com')).toBe('a:personal-1');
     expect(await personalChats.find('AAD-1')).toBe('a:personal-2');
     expect(await personalChats.find('nobody')).toBeUndefined();
+    // Remembered again (every message of the chat) or back to the first chat: the latest one is found.
+    await personalChats.remember(['aad-1'], 'a:personal-2');
+    await personalChats.remember(['Aad-1'], 'a:personal-1');
+    expect(await personalChats.find('aad-1')).toBe('a:personal-1');
   });
 
   test('maintenance windows keep their window', async () => {
