@@ -101,4 +101,53 @@ describe('on call in the Agents Playground', () => {
     for (const button of ['Acknowledge', 'Add note', 'Escalate', 'Reassign…']) await card.getByRole('button', { name: button }).first().waitFor();
     await card.getByText('Runbook', { exact: true }).first().waitFor();
   });
+
+  test('Silence… on a card, then `silences` and End silence: an alert that arrived silenced gets its card', async () => {
+    const page = await browser!.newPage();
+    await page.goto(`http://localhost:${PORT}`);
+    await page.locator(CHAT_INPUT).waitFor({ timeout: 60_000 });
+    const say = async (text: string) => {
+      await page.locator(CHAT_INPUT).click();
+      await page.keyboard.type(text);
+      await page.keyboard.press('Enter');
+    };
+    const post = async (id: string) => {
+      const payload = devicePayload({
+        alertId: `/subscriptions/s1/providers/Microsoft.AlertsManagement/alerts/${id}`,
+        deviceId: 'gateway-berlin-08',
+        site: 'berlin',
+        severity: 2,
+        firedAt: new Date().toISOString(),
+      });
+      const posted = await fetch(`${bot.url}/api/alerts?token=${TOKEN}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(payload),
+      });
+      expect(posted.status).toBe(200);
+    };
+    const alertCard = (id: string) => page.locator('.ac-adaptiveCard').filter({ hasText: `id ${id}` });
+    await post('berlin-8');
+    const first = alertCard('berlin-8').last();
+    await first.waitFor({ timeout: 60_000 });
+    await first.getByRole('button', { name: 'Silence…' }).click();
+    await first.getByRole('button', { name: '4 h' }).first().click();
+    await first
+      .getByText(/Silenced/)
+      .first()
+      .waitFor({ timeout: 30_000 });
+    // Arrives silenced: stored, no card.
+    await post('berlin-9');
+    await say('silences');
+    const list = page.locator('.ac-adaptiveCard').filter({ hasText: 'Active alert silences' }).last();
+    await list.getByRole('button', { name: 'End silence' }).waitFor({ timeout: 30_000 });
+    expect(await alertCard('berlin-9').count()).toBe(0);
+    await list.getByRole('button', { name: 'End silence' }).click();
+    await list.getByText('Alex Wilber ended the silence of Temperature high on gateway-berlin-08: its alerts get cards again.').waitFor({ timeout: 30_000 });
+    await list.getByText(/No active silences/).waitFor();
+    await alertCard('berlin-9').first().waitFor({ timeout: 30_000 });
+    const shots = path.join(repoRoot(), 'test/e2e/screenshots');
+    fs.mkdirSync(shots, { recursive: true });
+    await list.screenshot({ path: path.join(shots, '17-silence-ended.png') });
+  });
 });
