@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { HttpStandIn } from './http-stand-in';
 import { FakeIotHubRest } from '../backends/fleet/fake-iothub-rest';
 
 /** One desired-firmware twin write as the hub received it. */
@@ -24,23 +24,9 @@ interface SdkError extends Error {
  * devices that take a desired firmware at once (report it current, connected), and a record
  * of every desired-firmware write so a test can say no device was written twice.
  */
-export class IotHubStandIn {
+export class IotHubStandIn extends HttpStandIn {
   readonly hub = new FakeIotHubRest();
   readonly twinWrites: TwinWrite[] = [];
-  private server?: http.Server;
-  url = '';
-
-  async start(): Promise<this> {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise((resolve) => this.server?.close(resolve));
-  }
 
   /** `count` connected devices `device-0000`… on `firmware`, tagged with a ring and model. */
   seed(count: number, firmware: string): void {
@@ -58,7 +44,7 @@ export class IotHubStandIn {
     }
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');

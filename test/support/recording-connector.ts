@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { HttpStandIn } from './http-stand-in';
 
 export interface RecordedActivity {
   readonly kind: 'create' | 'update' | 'reply';
@@ -23,24 +23,10 @@ export type Fault = { status: number; retryAfter?: string } | { hang: true } | {
  * the bot creates or updates, and injects faults on demand. Speaks the v3 REST paths the
  * Teams SDK uses.
  */
-export class RecordingConnector {
+export class RecordingConnector extends HttpStandIn {
   readonly activities: RecordedActivity[] = [];
   private readonly faults: Fault[] = [];
-  private server?: http.Server;
   private nextId = 1;
-  url = '';
-
-  async start(): Promise<this> {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise((resolve) => this.server?.close(resolve));
-  }
 
   /** The next `count` sends fail with `fault`. */
   failNext(fault: Fault, count = 1): void {
@@ -73,7 +59,7 @@ export class RecordingConnector {
     }
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const fault = this.faults.shift();
