@@ -24,13 +24,14 @@
  * Node that child needs (an older checkout on better-sqlite3 needs the Node it was built for).
  * The database is read here with node:sqlite, read-only; the file format is SQLite's either way.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { NodeSqlite } from '../backends/store/sqlite/driver';
 import { devicePayload } from '../test/core/alerts/fixtures';
 import { RecordingConnector } from '../test/support/recording-connector';
+import { startAlertsBot, type AlertsBotProcess } from '../test/integration/support/alerts-bot-process';
 import { median, percentile, printTable } from './report';
 
 const TOKEN = 'kill-storm-token';
@@ -83,11 +84,7 @@ function parseOptions(argv: readonly string[]): Options {
   return options;
 }
 
-interface Child {
-  readonly process: ChildProcess;
-  readonly url: string;
-  readonly exited: Promise<unknown>;
-}
+type Child = AlertsBotProcess;
 
 const live = new Set<ChildProcess>();
 process.on('exit', () => {
@@ -119,40 +116,19 @@ function childCommand(options: Options, workDir: string): ChildCommand {
 }
 
 function startChild(options: Options, command: ChildCommand, dataDir: string, connectorUrl: string, seedConversation?: string): Promise<Child> {
-  const child = spawn(options.node, command.args, {
+  return startAlertsBot({
+    node: options.node,
+    args: command.args,
     cwd: options.repo, // `--import tsx` resolves from here: the checkout's own tsx
-    env: {
-      ...process.env,
-      ...command.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      SIM_DEVICES: '0',
-      LOG_LEVEL: 'silent',
-      ALERTS_WEBHOOK_TOKEN: TOKEN,
-      ALERT_RULES: 'off',
-      CONNECTOR_URL: connectorUrl,
-      ...(seedConversation ? { SEED_CONVERSATION: seedConversation } : {}),
+    env: command.env,
+    dataDir,
+    connectorUrl,
+    token: TOKEN,
+    seedConversation,
+    spawned: (child) => {
+      live.add(child);
+      child.once('exit', () => live.delete(child));
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  live.add(child);
-  const exited = new Promise((resolve) =>
-    child.once('exit', (code) => {
-      live.delete(child);
-      resolve(code);
-    }),
-  );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (chunk) => {
-      out += chunk;
-      const match = /READY (\S+)/.exec(out);
-      if (match) resolve({ process: child, url: match[1]!, exited });
-    });
-    child.stderr!.on('data', (chunk) => (err += chunk));
-    child.once('exit', (code) => reject(new Error(`child exited (${code}) before it was ready: ${err.slice(0, 2000)}`)));
   });
 }
 

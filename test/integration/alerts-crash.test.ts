@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { NodeSqlite } from '../../backends/store/sqlite/driver';
 import { cardJson, RecordingConnector } from '../support/recording-connector';
 import { devicePayload } from '../core/alerts/fixtures';
+import { startAlertsBot } from './support/alerts-bot-process';
 
 jest.setTimeout(90_000);
 
@@ -12,35 +12,15 @@ const TOKEN = 'crash-test-token';
 const CONVERSATION = '19:storm-channel@thread.tacv2';
 const CHILD = path.join(__dirname, 'support/alerts-bot-child.ts');
 
-function startChild(dataDir: string, connectorUrl: string, seed: boolean): Promise<{ child: ChildProcess; url: string; exited: Promise<unknown> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      SIM_DEVICES: '0',
-      LOG_LEVEL: 'silent',
-      ALERTS_WEBHOOK_TOKEN: TOKEN,
-      ALERT_RULES: 'off',
-      CONNECTOR_URL: connectorUrl,
-      ...(seed ? { SEED_CONVERSATION: CONVERSATION } : {}),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+const startChild = (dataDir: string, connectorUrl: string, seed: boolean) =>
+  startAlertsBot({
+    node: process.execPath,
+    args: ['--import', 'tsx', CHILD],
+    dataDir,
+    connectorUrl,
+    token: TOKEN,
+    seedConversation: seed ? CONVERSATION : undefined,
   });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (chunk) => {
-      out += chunk;
-      const match = /READY (\S+)/.exec(out);
-      if (match) resolve({ child, url: match[1]!, exited });
-    });
-    child.stderr!.on('data', (chunk) => (err += chunk));
-    child.on('exit', (code) => reject(new Error(`child exited (${code}) before it was ready: ${err.slice(0, 2000)}`)));
-  });
-}
 
 test('kill -9 in the middle of a storm: every acknowledged alert is stored and on a card; at most one message is sent twice (at least once: the one the connector created just before the kill, if any)', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetops-alert-crash-'));
@@ -69,7 +49,7 @@ test('kill -9 in the middle of a storm: every acknowledged alert is stored and o
       }
       if (i === 150) {
         killed = true;
-        first.child.kill('SIGKILL');
+        first.process.kill('SIGKILL');
       }
     }
   };
@@ -136,7 +116,7 @@ test('kill -9 in the middle of a storm: every acknowledged alert is stored and o
     }
     db.close();
   } finally {
-    second.child.kill('SIGKILL');
+    second.process.kill('SIGKILL');
     await connector.stop();
   }
 });

@@ -177,10 +177,17 @@ describeOnPostgres('two bot processes on one PostgreSQL, one killed in the middl
         if (i % 100 === 50 && accepted.has(alertId(i - 50))) {
           const id = alertId(i - 50);
           if (!killedAt) {
-            doubleClicked.push(id);
-            clickAnswers.push(
-              ...(await Promise.all([click(a, 'alert.acknowledge', { id }, USERS.operator), click(b, 'alert.acknowledge', { id }, USERS.admin)])),
-            );
+            const answers = await Promise.allSettled([
+              click(a, 'alert.acknowledge', { id }, USERS.operator),
+              click(b, 'alert.acknowledge', { id }, USERS.admin),
+            ]);
+            const lost = answers.find((answer) => answer.status === 'rejected');
+            // Only the kill may cut a click off (Teams shows that clicker an error): such a pair is not a double click.
+            if (lost && !killedAt) throw lost.reason;
+            if (!lost) {
+              doubleClicked.push(id);
+              clickAnswers.push(...answers.flatMap((answer) => (answer.status === 'fulfilled' ? [answer.value] : [])));
+            }
           } else {
             clickAnswers.push(await click(survivor, 'alert.acknowledge', { id }));
           }
