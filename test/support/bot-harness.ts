@@ -120,9 +120,12 @@ export async function startTestBot(
     },
     async sayAndWait(text, options) {
       const before = connector.messages.length;
+      const conversationId = options?.conversationId ?? conversations[options?.conversation ?? 'personal'];
+      // The turn's last answer: a new message in that conversation, not the update of a card sent before (the outbox may deliver one meanwhile).
+      const answer = () => connector.messages.slice(before).findLast((m) => m.kind !== 'update' && m.conversationId === conversationId);
       await testBot.say(text, options);
-      await connector.waitFor(() => connector.messages.length > before);
-      return connector.messages.at(-1)!;
+      await connector.waitFor(() => answer() !== undefined);
+      return answer()!;
     },
     async click(verb, data = {}, { user = USERS.viewer, conversation = 'personal', replyToId } = {}) {
       const activity = {
