@@ -7,7 +7,16 @@ import type { AlertRecord } from '../core/alerts/alert';
 import type { AlertService } from '../core/alerts/service';
 import { SILENCE_DURATIONS_HOURS, type SilenceHours } from '../core/alerts/silence';
 import type { TurnContext as Turn } from './context';
-import { noArguments, parseError, parsed, parseRefused, type CardActionResult, type CardActionSpec as ActionSpec, type CommandSpec as Spec } from './spec';
+import {
+  noArguments,
+  parseError,
+  parsed,
+  parseRefused,
+  rowIdData,
+  type CardActionResult,
+  type CardActionSpec as ActionSpec,
+  type CommandSpec as Spec,
+} from './spec';
 import { Refusal } from '../core/refusal';
 import { timelineText, withRecordSteps } from './alert-timeline';
 import type { Clock } from '../core/clock';
@@ -164,10 +173,7 @@ export const endSilenceAction: CardActionSpec<{ id: number }> = {
   verb: SILENCE_VERBS.end,
   role: silenceAction.role,
   sideEffects: true,
-  parse(data) {
-    const id = typeof data.id === 'string' && /^\d{1,15}$/.test(data.id) ? Number(data.id) : Number.NaN;
-    return Number.isSafeInteger(id) ? parsed({ id }) : parseError('it names no silence');
-  },
+  parse: rowIdData('silence'),
   async run(ctx, { id }) {
     const service = alertsOf(ctx);
     const ended = await service.endSilence(id);

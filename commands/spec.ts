@@ -23,6 +23,14 @@ export const noArguments =
   (input: string): ParseResult<void> =>
     input.trim() ? parseError(why) : parsed(undefined);
 
+/** The parser of a list card's row button: the store id of the row's `what` it carries (as text, see cards/row-list.ts). */
+export const rowIdData =
+  (what: string) =>
+  (data: Record<string, unknown>): ParseResult<{ id: number }> => {
+    const id = typeof data.id === 'string' && /^\d{1,15}$/.test(data.id) ? Number(data.id) : Number.NaN;
+    return Number.isSafeInteger(id) ? parsed({ id }) : parseError(`it names no ${what}`);
+  };
+
 /**
  * A chat command. Help, "did you mean", the Teams manifest's command list and the
  * access check all come from these specs; nothing else knows about commands.

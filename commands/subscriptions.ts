@@ -1,7 +1,7 @@
 import { TOPICS, type Topic } from '../core/conversations/subscription';
 import { SUBSCRIPTION_VERBS, subscriptionsCard } from '../cards/subscriptions';
 import type { Refusal } from '../core/refusal';
-import { noArguments, parseError, parsed, parseRefused, type CardActionSpec, type CommandSpec, type ParseResult } from './spec';
+import { noArguments, parseError, parsed, parseRefused, rowIdData, type CardActionSpec, type CommandSpec, type ParseResult } from './spec';
 
 interface TopicArgs {
   topic: Topic;
@@ -82,10 +82,7 @@ export const unsubscribeAction: CardActionSpec<{ id: number }> = {
   verb: SUBSCRIPTION_VERBS.unsubscribe,
   role: unsubscribeCommand.role,
   sideEffects: true,
-  parse(data) {
-    const id = typeof data.id === 'string' && /^\d{1,15}$/.test(data.id) ? Number(data.id) : Number.NaN;
-    return Number.isSafeInteger(id) ? parsed({ id }) : parseError('it names no subscription');
-  },
+  parse: rowIdData('subscription'),
   async run(ctx, { id }) {
     const { subscriptions } = ctx.services;
     const conversationId = ctx.conversation.conversationId;

@@ -107,7 +107,8 @@ async function createAlertsFeature(deps: AlertsDeps, options: AlertsFeatureOptio
   const stateClient =
     options.stateClient ??
     (config.bot ? new RoutingAlertStateClient(createAzureAlertStateClient(), new LocalAlertStateClient(), isAlertsManagementId) : new LocalAlertStateClient());
-  const service = new AlertService({ repo, unitOfWork, publisher, stateClient, clock, log, release: (alertId) => ingestor.release(alertId) });
+  const release = (alertId: string) => ingestor.release(alertId);
+  const service = new AlertService({ repo, unitOfWork, publisher, stateClient, clock, log, release });
   // SQLite flushes a committed batch to disk off the event loop while the next is stored (group commit): two in flight.
   // PostgreSQL's commit is the server's; a second batch in flight would only split the arrivals into smaller transactions
   // (each a dozen round trips, and on the same storm rows): one in flight, and the next batch takes all that queued meanwhile.
@@ -134,7 +135,7 @@ async function createAlertsFeature(deps: AlertsDeps, options: AlertsFeatureOptio
     localSecrets: token && !config.bot ? { ALERTS_WEBHOOK_TOKEN: token } : undefined,
     provides: {
       alerts: service,
-      alertRouted: { add: (listener) => void routed.push(listener), hold: (held) => void holds.push(held), release: (alertId) => ingestor.release(alertId) },
+      alertRouted: { add: (listener) => void routed.push(listener), hold: (held) => void holds.push(held), release },
     },
     validateSubscriptionFilter: { topic: 'alerts', validate: alertFilterRefusal },
     async start() {
