@@ -1,4 +1,4 @@
-import { berlinOpsStore } from '../core/oncall/berlin-ops';
+import { berlinOpsStore, racing } from '../core/oncall/berlin-ops';
 import { bindAction, bindCommand } from '../../bot/features/feature';
 import { ALERT_VERBS } from '../../cards/alert';
 import { dispatchCardAction, dispatchMessage } from '../../commands/dispatch';
@@ -16,7 +16,6 @@ import { readConfig } from '../../core/config/config';
 import { silentLogger } from '../../core/logger';
 import { onCallCardExtras } from '../../core/oncall/card-extras';
 import { Escalator } from '../../core/oncall/escalator';
-import type { OnCallStore } from '../../core/oncall/repository';
 import { OnCallService } from '../../core/oncall/service';
 import { devicePayload } from '../core/alerts/fixtures';
 import { alertsWorld } from '../core/alerts/world';
@@ -81,24 +80,6 @@ async function world(options: { race?: boolean } = {}) {
     return { replies, outcome };
   };
   return { ...w, oncall, audit: services.audit, click, say };
-}
-
-/** Another replica moves the escalation (a tick, another click) right after each read of this one. */
-function racing(store: OnCallStore): OnCallStore {
-  const real = store.escalations;
-  return {
-    ...store,
-    escalations: {
-      get: async (alertId) => {
-        const read = await real.get(alertId);
-        if (read) await real.update({ ...read, version: read.version + 1 });
-        return read;
-      },
-      create: (state) => real.create(state),
-      update: (next) => real.update(next),
-      due: (now, limit) => real.due(now, limit),
-    },
-  };
 }
 
 /** A button in the card's body (Escalate and Reassign… stand in an ActionSet under the facts). */

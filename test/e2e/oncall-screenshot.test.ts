@@ -6,7 +6,7 @@ import type { BrowserContext } from 'playwright-core';
 import { startFleetOps, type RunningBot } from '../../bot/server';
 import { repoRoot, startPlayground } from '../../bot/playground';
 import { silentLogger } from '../../core/logger';
-import { CHAT_INPUT, launchChromium, waitForHttp } from '../support/browser';
+import { launchChromium, openPlayground, say as sayIn, waitForHttp } from '../support/browser';
 import { devicePayload } from '../core/alerts/fixtures';
 
 /**
@@ -59,14 +59,8 @@ describe('on call in the Agents Playground', () => {
   });
 
   test('the alert card @mentions the one on call, with notes and a Runbook button; the screenshot goes to docs/', async () => {
-    const page = await browser!.newPage();
-    await page.goto(`http://localhost:${PORT}`);
-    await page.locator(CHAT_INPUT).waitFor({ timeout: 60_000 });
-    const say = async (text: string) => {
-      await page.locator(CHAT_INPUT).click();
-      await page.keyboard.type(text);
-      await page.keyboard.press('Enter');
-    };
+    const page = await openPlayground(browser!, PORT);
+    const say = (text: string) => sayIn(page, text);
     await say('subscribe alerts oncall:berlin-ops');
     await page
       .getByText(/Subscribed/)
@@ -103,14 +97,8 @@ describe('on call in the Agents Playground', () => {
   });
 
   test('Silence… on a card, then `silences` and End silence: an alert that arrived silenced gets its card', async () => {
-    const page = await browser!.newPage();
-    await page.goto(`http://localhost:${PORT}`);
-    await page.locator(CHAT_INPUT).waitFor({ timeout: 60_000 });
-    const say = async (text: string) => {
-      await page.locator(CHAT_INPUT).click();
-      await page.keyboard.type(text);
-      await page.keyboard.press('Enter');
-    };
+    const page = await openPlayground(browser!, PORT);
+    const say = (text: string) => sayIn(page, text);
     const post = async (id: string) => {
       const payload = devicePayload({
         alertId: `/subscriptions/s1/providers/Microsoft.AlertsManagement/alerts/${id}`,

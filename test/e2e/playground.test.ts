@@ -6,7 +6,7 @@ import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { startFleetOps, type RunningBot } from '../../bot/server';
 import { startPlayground, repoRoot, type PlaygroundUser } from '../../bot/playground';
 import { silentLogger } from '../../core/logger';
-import { CHAT_INPUT, launchChromium, waitForHttp } from '../support/browser';
+import { launchChromium, openPlayground, say, waitForHttp } from '../support/browser';
 
 const PLAYGROUND_PORT = Number(process.env.E2E_PLAYGROUND_PORT ?? 56150);
 /** The second Playground, signed in as the viewer (`npm start -- --as viewer`). */
@@ -34,18 +34,7 @@ describe('the Agents Playground talks to FleetOps', () => {
     await waitForHttp(`http://127.0.0.1:${port}`, 30_000);
   };
 
-  const open = async (port: number): Promise<Page> => {
-    const opened = await browser.newPage();
-    await opened.goto(`http://localhost:${port}`);
-    await opened.locator(CHAT_INPUT).waitFor({ timeout: 60_000 });
-    return opened;
-  };
-
-  const say = async (on: Page, text: string) => {
-    await on.locator(CHAT_INPUT).click();
-    await on.keyboard.type(text);
-    await on.keyboard.press('Enter');
-  };
+  const open = (port: number): Promise<Page> => openPlayground(browser, port);
 
   /** The last top-level card that shows `text`. */
   const cardWith = (on: Page, text: string | RegExp): Locator => on.locator('.ac-adaptiveCard').filter({ hasText: text }).last();

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 /** The Playground's chat input. */
 export const CHAT_INPUT = '[data-lexical-editor="true"][role="textbox"]';
@@ -40,4 +40,19 @@ export async function launchChromium(viewport: { width: number; height: number }
       '--disable-sync',
     ],
   });
+}
+
+/** A new tab on the Playground at `port`, once its chat input is there. */
+export async function openPlayground(browser: BrowserContext, port: number): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(`http://localhost:${port}`);
+  await page.locator(CHAT_INPUT).waitFor({ timeout: 60_000 });
+  return page;
+}
+
+/** Types `text` into the Playground's chat and sends it. */
+export async function say(page: Page, text: string): Promise<void> {
+  await page.locator(CHAT_INPUT).click();
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
 }

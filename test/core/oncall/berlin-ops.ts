@@ -26,3 +26,21 @@ export async function berlinOpsStore(now: () => Date, startDate: string): Promis
   await store.personalChats.remember(['ben@contoso.com'], 'dm-ben');
   return store;
 }
+
+/** The store as another replica races it: the escalation is moved (a tick, another click) right after each read of this one. */
+export function racing(store: OnCallStore): OnCallStore {
+  const real = store.escalations;
+  return {
+    ...store,
+    escalations: {
+      get: async (alertId) => {
+        const read = await real.get(alertId);
+        if (read) await real.update({ ...read, version: read.version + 1 });
+        return read;
+      },
+      create: (state) => real.create(state),
+      update: (next) => real.update(next),
+      due: (now, limit) => real.due(now, limit),
+    },
+  };
+}

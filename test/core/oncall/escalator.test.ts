@@ -1,13 +1,9 @@
-import { berlinOpsStore } from './berlin-ops';
-import { openDatabase } from '../../../backends/store/sqlite/database';
-import { ALL_MIGRATIONS } from '../../../backends/store/sqlite/migrations';
-import { oncallMigrations, sqliteOnCallStore } from '../../../backends/store/sqlite/oncall';
+import { berlinOpsStore, racing } from './berlin-ops';
 import { ManualClock } from '../../../core/clock';
 import { silentLogger } from '../../../core/logger';
 import type { Notifier, OutboundMessage } from '../../../core/notifications/notifier';
 import { Escalator, type AlertGlance } from '../../../core/oncall/escalator';
 import type { OnCallStore } from '../../../core/oncall/repository';
-import { validateRotation } from '../../../core/oncall/rotation';
 import { OnCallService } from '../../../core/oncall/service';
 import { unreachableNames } from '../../../core/oncall/card-extras';
 import { MemoryAudit } from '../../support/memory-audit';
@@ -189,22 +185,9 @@ test('a click that loses the version check to another changes nothing and says s
   const { store, escalator } = await world();
   await escalator().start({ alertId: 'a-1', conversationId: 'channel', rotation: 'berlin-ops' });
   // Another replica moves the escalation (a tick, another click) right after each read of this one.
-  const real = store.escalations;
-  const racing: OnCallStore = {
-    ...store,
-    escalations: {
-      get: async (alertId) => {
-        const read = await real.get(alertId);
-        if (read) await real.update({ ...read, version: read.version + 1 });
-        return read;
-      },
-      create: (state) => real.create(state),
-      update: (next) => real.update(next),
-      due: (now, limit) => real.due(now, limit),
-    },
-  };
-  await expect(escalator(racing).escalate('a-1', 'Olga')).rejects.toMatchObject({ code: 'escalation_changed_meanwhile' });
-  await expect(escalator(racing).reassign('a-1', 'ben@contoso.com', 'Olga')).rejects.toMatchObject({
+  const raced = racing(store);
+  await expect(escalator(raced).escalate('a-1', 'Olga')).rejects.toMatchObject({ code: 'escalation_changed_meanwhile' });
+  await expect(escalator(raced).reassign('a-1', 'ben@contoso.com', 'Olga')).rejects.toMatchObject({
     code: 'escalation_changed_meanwhile',
   });
 });
