@@ -1,7 +1,7 @@
 import { hasRole } from '../core/access/roles';
 import { isRefusal, type Refusal, type RefusalCode } from '../core/refusal';
 import type { TurnContext } from './context';
-import type { CardActionResult, CommandSpec } from './spec';
+import type { CardActionResult, CardActionSpec, CommandSpec } from './spec';
 import { helpForUnknown, usageError } from './help-text';
 import { refusalText } from './refusal-text';
 import { UserError } from './user-error';
@@ -96,11 +96,8 @@ export async function dispatchCardAction(ctx: TurnContext, verb: string, data: R
   const parsedData = action.parse(data);
   if (!parsedData.ok) {
     if (!parsedData.refusal) return { message: `This button sent something I can't use: ${parsedData.error}` };
-    // Refused by the domain's parser: the line (no data to show a current card from), logged, audited and counted.
-    const line = refusalText(parsedData.refusal);
-    logRefusal(ctx, parsedData.refusal, verb);
-    if (action.sideEffects) await audit.record({ ...who(ctx), action: verb, target, ...refused(parsedData.refusal, line) });
-    return { message: line, refused: parsedData.refusal.code };
+    // Refused by the domain's parser: the line (no data to show a current card from).
+    return { message: await refuseClick(ctx, action, verb, target, parsedData.refusal), refused: parsedData.refusal.code };
   }
   try {
     const result = await action.run(ctx, parsedData.value);
@@ -111,10 +108,8 @@ export async function dispatchCardAction(ctx: TurnContext, verb: string, data: R
     return result;
   } catch (error) {
     if (isRefusal(error)) {
-      // The one place a refused click gets its words: as a notice on the current card, or as a line.
-      const line = refusalText(error);
-      logRefusal(ctx, error, verb);
-      if (action.sideEffects) await audit.record({ ...who(ctx), action: verb, target, ...refused(error, line) });
+      // A refused click answers with the current card and the line as its notice, or with the line.
+      const line = await refuseClick(ctx, action, verb, target, error);
       const card = await action.afterRefusal?.(ctx, parsedData.value, { code: error.code, line });
       return card ? { card, noop: line, refused: error.code } : { message: line, refused: error.code };
     }
@@ -142,6 +137,14 @@ async function refuseCommand(
   if (command.sideEffects) await ctx.services.audit.record({ ...who(ctx), action: command.name, target: input || undefined, ...refused(refusal, line) });
   await ctx.reply(reply(line));
   return { refused: refusal.code };
+}
+
+/** A click refused by the domain, while parsing or running: the one place its line is written, logged, and audited when the button changes state. */
+async function refuseClick(ctx: TurnContext, action: CardActionSpec, verb: string, target: string | undefined, refusal: Refusal): Promise<string> {
+  const line = refusalText(refusal);
+  logRefusal(ctx, refusal, verb);
+  if (action.sideEffects) await ctx.services.audit.record({ ...who(ctx), action: verb, target, ...refused(refusal, line) });
+  return line;
 }
 
 /** The audit of a refused turn: its code, and the line the user got. */
