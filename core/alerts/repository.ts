@@ -89,8 +89,6 @@ export interface AlertRepository {
    */
   stormContext(conversationId: string, sinceMs: number, atMost: number, rules: readonly string[]): Promise<StormContext>;
 
-  /** The rule's latest storm in the conversation. */
-  latestStorm(conversationId: string, rule: string): Promise<Storm | undefined>;
   markStormDirty(conversationId: string, rule: string, generation: number): Promise<void>;
   /** Storms whose card must be rendered again, in key order (after `after`, at most `limit`), with the card's notifier key. */
   dirtyStorms(limit?: number, after?: StormCursor): Promise<Array<Storm & { readonly cardKey: string }>>;

@@ -288,15 +288,6 @@ export class PostgresAlertRepository implements AlertRepository {
     return { recent: Number(row?.recent ?? 0), latest: (row?.latest ?? []).map(toStorm) };
   }
 
-  async latestStorm(conversationId: string, rule: string): Promise<Storm | undefined> {
-    const [row] = await this.db.query<StormRow>(
-      'SELECT * FROM alert_storms WHERE conversation_id = $1 AND rule = $2 ORDER BY generation DESC LIMIT 1',
-      [conversationId, rule],
-      'alerts.latestStorm',
-    );
-    return row ? toStorm(row) : undefined;
-  }
-
   async markStormDirty(conversationId: string, rule: string, generation: number): Promise<void> {
     // Joining a storm marks it dirty; the card published right after in the same transaction
     // would mark it again. The row stays locked by this transaction, so nobody cleared it since.

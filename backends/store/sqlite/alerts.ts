@@ -338,7 +338,7 @@ export class SqliteAlertRepository implements Synchronous<AlertRepository> {
     };
   }
 
-  latestStorm(conversationId: string, rule: string): Storm | undefined {
+  private latestStorm(conversationId: string, rule: string): Storm | undefined {
     const row = this.s.latestStorm.get(conversationId, rule) as StormRow | undefined;
     return row ? toStorm(row) : undefined;
   }

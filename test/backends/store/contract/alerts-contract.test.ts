@@ -9,7 +9,8 @@ import { Broadcaster } from '../../../../core/notifications/broadcaster';
 import { devicePayload } from '../../../core/alerts/fixtures';
 import { RecordingNotifier, RecordingStateClient } from '../../../core/alerts/world';
 import { ADAPTERS, type StoreUnderTest } from './adapters';
-import type { StormJoiner } from '../../../../core/alerts/repository';
+import type { AlertRepository, StormJoiner } from '../../../../core/alerts/repository';
+import type { Storm } from '../../../../core/alerts/storm';
 
 /** The alerts store as the core uses it (ingest, storms, silences, card actions), on every adapter. */
 describe.each(ADAPTERS)('alerts store contract on $name', (adapter) => {
@@ -75,7 +76,7 @@ describe.each(ADAPTERS)('alerts store contract on $name', (adapter) => {
     expect(await w.publisher.flushStorms()).toBe(1);
     const [storm] = await store.alerts.dirtyStorms();
     expect(storm).toBeUndefined();
-    const latest = await store.alerts.latestStorm('ops', 'Device offline');
+    const latest = await latestStormOf(store.alerts, 'ops', 'Device offline');
     const view = await store.alerts.stormView(latest!, 8);
     expect(view).toMatchObject({
       total: 4,
@@ -157,7 +158,7 @@ describe.each(ADAPTERS)('alerts store contract on $name', (adapter) => {
       const ids = ['before', ...Array.from({ length: 8 }, (_, i) => `n${i}`), 't1'];
       const alerts = await Promise.all(ids.map(async (id) => (await store.alerts.getExact(id))?.monitorCondition ?? 'missing'));
       const deliveries = (await store.alerts.deliveriesOfAlerts(ids)).map((d) => `${d.alertId} ${d.cardKey}`).sort();
-      const latest = await store.alerts.latestStorm('ops', 'Device offline');
+      const latest = await latestStormOf(store.alerts, 'ops', 'Device offline');
       const view = latest && (await store.alerts.stormView(latest, 10));
       return {
         alerts,
@@ -219,7 +220,7 @@ describe.each(ADAPTERS)('alerts store contract on $name', (adapter) => {
       { site: 'oslo', count: 2 },
       { site: 'lyon', count: 1 },
     ]);
-    expect(await store.alerts.latestStorm('ops', 'Device offline')).toMatchObject({ generation: 2, lastAt: 9 });
+    expect(await latestStormOf(store.alerts, 'ops', 'Device offline')).toMatchObject({ generation: 2, lastAt: 9 });
     expect((await store.alerts.dirtyStorms()).map((s) => s.generation)).toEqual([1, 2]);
     // Four deliveries at 5, 9, 7 and 9: after 6, three; counted up to two.
     expect(await store.alerts.stormContext('ops', 6, 2, ['Device offline', 'No storm', 'Device offline'])).toEqual({
@@ -359,3 +360,8 @@ describe.each(ADAPTERS)('alerts store contract on $name', (adapter) => {
     });
   });
 });
+
+/** The rule's latest storm in the conversation, as a batch reads it (stormContext). */
+async function latestStormOf(alerts: AlertRepository, conversationId: string, rule: string): Promise<Storm | undefined> {
+  return (await alerts.stormContext(conversationId, 0, 1, [rule])).latest[0];
+}
